@@ -1,0 +1,137 @@
+# neardup - GNU Makefile (the official build).
+#   make                 static + shared library and the neardup CLI
+#   make CC=clang        any C17 compiler; warnings are errors
+#   make SANITIZE=address,undefined   instrumented build in build/san-*/
+#   make test            everything; make check: the fast subset
+# `make help` lists the targets (from the ## comments).
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man/man1
+PKGCONFIG ?= pkg-config
+
+VERSION_MAJOR := $(shell sed -n 's/^\#define ND_VERSION_MAJOR *\([0-9]*\).*/\1/p' include/neardup.h)
+VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p' include/neardup.h)
+VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
+VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+DEPS      := libutf8proc libxxhash libzstd zlib jansson
+DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
+LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wvla -Wformat=2 -Wundef -Wpointer-arith -Wcast-qual
+OPT       ?= -O2
+CFLAGS    ?= $(OPT) -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden \
+             -Iinclude -Isrc/lib $(DEP_CFLAGS)
+LDFLAGS   ?=
+
+ifdef SANITIZE
+  BUILD   ?= build/san
+  ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=$(SANITIZE)
+else
+  BUILD   ?= build/rel
+endif
+
+LIB_SRC   := $(sort $(wildcard src/lib/*/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_LIBOBJ := $(filter-out $(BUILD)/src/cli/neardup.o,$(CLI_OBJ))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+STATIC    := $(BUILD)/libneardup.a
+SHARED    := $(BUILD)/libneardup.so.$(VERSION)
+SONAME    := libneardup.so.$(VERSION_MAJOR)
+
+.PHONY: all help test check unit cli-tests fuzz-replay install uninstall clean man lint bench golden-update
+
+all: neardup libneardup.a libneardup.so  ## build the library (static and shared) and the neardup CLI
+
+help:  ## list the targets
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+neardup: $(BUILD)/neardup
+	cp $< $@
+libneardup.a: $(STATIC)
+	cp $< $@
+libneardup.so: $(SHARED)
+	cp $< $@
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/neardup: $(CLI_OBJ) $(STATIC)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) tests/unit/nd_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+
+units: $(UNIT_BIN)  ## build the unit-test binaries
+
+check: all units  ## fast subset (< 1 minute): unit, golden and CLI tests
+	@tests/run.sh --fast $(BUILD)
+
+test: all units  ## everything: unit, golden, CLI, seeds, data quality, sanitizers, fuzz replay
+	@tests/run.sh --all $(BUILD)
+
+# libFuzzer targets (clang); the replay driver runs the corpus without libFuzzer.
+fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (needs clang)
+	@mkdir -p build/fuzz
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/cli \
+	    $(DEP_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) $(DEP_LIBS) -lm -lpthread || exit 1; done
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+
+fuzz-replay: $(FUZZ_BIN)  ## build the fuzz targets with the replay driver (any compiler)
+
+neardup.pc: neardup.pc.in include/neardup.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+man: docs/neardup.1  ## regenerate the man page from docs/neardup.1.md (needs pandoc)
+docs/neardup.1: docs/neardup.1.md
+	pandoc --standalone --to man $< -o $@
+
+install: all neardup.pc  ## install to $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 neardup $(DESTDIR)$(BINDIR)/neardup
+	install -m 644 libneardup.a $(DESTDIR)$(LIBDIR)/libneardup.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libneardup.so.$(VERSION)
+	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libneardup.so
+	install -m 644 include/neardup.h $(DESTDIR)$(INCDIR)/neardup.h
+	install -m 644 neardup.pc $(DESTDIR)$(LIBDIR)/pkgconfig/neardup.pc
+	install -m 644 docs/neardup.1 $(DESTDIR)$(MANDIR)/neardup.1
+
+uninstall:  ## remove what install put in place
+	rm -f $(DESTDIR)$(BINDIR)/neardup $(DESTDIR)$(LIBDIR)/libneardup.* $(DESTDIR)$(INCDIR)/neardup.h \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/neardup.pc $(DESTDIR)$(MANDIR)/neardup.1
+
+lint:  ## line length (<= 100) and trailing whitespace
+	@! grep -nE '.{101,}' include/*.h src/*/*.c src/*/*/*.c src/*/*.h src/*/*/*.h tests/unit/*.c || { echo "lines over 100 columns"; exit 1; }
+	@! grep -nE '[[:space:]]+$$' Makefile include/*.h src/*/*.c src/*/*/*.c tests/unit/*.c tests/*.sh || { echo "trailing whitespace"; exit 1; }
+
+clean:  ## remove build outputs
+	rm -rf build neardup libneardup.a libneardup.so neardup.pc

@@ -1,0 +1,349 @@
+/*
+ * neardup.h - the public interface of libneardup.
+ *
+ * libneardup finds exact duplicates, near-duplicates and contained documents in
+ * text collections. This header is the library's whole public surface: the CLI
+ * (`neardup`) is built on it alone.
+ *
+ * Shape of the API
+ *   - Opaque handles with paired create/destroy; every destroy accepts NULL.
+ *   - Every fallible function returns an nd_status: ND_OK (0) or a negative,
+ *     pinned error code. nd_strerror() names a code; nd_errdetail() gives the
+ *     handle's last detail (what failed, with which value).
+ *   - Tunables live in an nd_params, set one at a time with nd_params_set();
+ *     nd_params_bounds() tells the valid range and default of each.
+ *   - The library never prints, never exits, never aborts on allocation failure
+ *     and keeps no mutable global state. All memory comes from the nd_allocator
+ *     given at creation (or malloc/free when it is NULL).
+ *
+ * Thread contract
+ *   - An nd_params is read-only once handed to nd_dedup_create() or
+ *     nd_worker_create() (they copy it); it may then be destroyed or reused.
+ *   - An nd_worker holds per-thread scratch (token and shingle buffers). Use one
+ *     worker per thread; results borrowed from a worker stay valid until the next
+ *     call on that same worker.
+ *   - An nd_dedup is not thread-safe: one thread adds documents and runs it.
+ *     Sketches may be computed on many threads, each with its own nd_worker, and
+ *     handed to nd_dedup_add_sketch() in input order from one thread; the output
+ *     is then identical to a single-threaded run.
+ *
+ * Caveats
+ *   - Documents are limited to 4 GiB - 1 bytes each (offsets are 32-bit) and a
+ *     collection to 2^32 - 2 documents (ND_E_LIMIT past either).
+ *   - Sketch values and golden vectors are part of the format: a change to the
+ *     tokeniser, the shingle hash or MinHash bumps ND_SKETCH_VERSION.
+ */
+#ifndef NEARDUP_H
+#define NEARDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Versions --------------------------------------------------------- */
+
+#define ND_VERSION_MAJOR 0
+#define ND_VERSION_MINOR 1
+#define ND_VERSION_PATCH 0
+#define ND_VERSION_NUMBER (ND_VERSION_MAJOR * 10000 + ND_VERSION_MINOR * 100 + ND_VERSION_PATCH)
+#define ND_VERSION_STRING "0.1.0"
+
+/** Version of the tokens, shingle hashes and signatures the library computes.
+ *  Persisted sketches made with another value must not be compared. */
+#define ND_SKETCH_VERSION 1
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#  define ND_API __attribute__((visibility("default")))
+#  define ND_NODISCARD __attribute__((warn_unused_result))
+#  define ND_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define ND_API
+#  define ND_NODISCARD
+#  define ND_PRINTF(f, a)
+#endif
+
+/** @return ND_VERSION_NUMBER of the library actually linked. A program that
+ *  uses the shared library compares it with the ND_VERSION_NUMBER it was
+ *  compiled against and refuses to run on a mismatch. */
+ND_API unsigned nd_version_number(void);
+/** @return the library's version as a static string, e.g. "0.1.0". */
+ND_API const char *nd_version_string(void);
+
+/* ---- Status codes (pinned: values never change, new codes only append) -- */
+
+typedef int nd_status;
+enum {
+    ND_OK = 0,
+    ND_E_NOMEM = -1,   /**< an allocation failed */
+    ND_E_IO = -2,      /**< reading or writing failed */
+    ND_E_CORRUPT = -3, /**< stored data failed a check */
+    ND_E_VERSION = -4, /**< stored data or library of another version */
+    ND_E_PARAM = -5,   /**< a parameter is out of range or inconsistent */
+    ND_E_LIMIT = -6,   /**< a hard size limit was reached */
+    ND_E_STATE = -7,   /**< call not allowed in the handle's current state */
+    ND_E_INPUT = -8    /**< malformed input (bad document, bad record) */
+};
+
+/** @return a static, never-NULL English description of @p code. */
+ND_API const char *nd_strerror(nd_status code);
+
+/* ---- Memory ----------------------------------------------------------- */
+
+/** A custom allocator. alloc(opaque, size) returns NULL on failure;
+ *  free(opaque, NULL) must be a no-op. Both are called from the thread that
+ *  calls into the handle that owns the allocator. */
+typedef struct nd_allocator {
+    void *(*alloc)(void *opaque, size_t size);
+    void (*free)(void *opaque, void *ptr);
+    void *opaque;
+} nd_allocator;
+
+/* ---- Parameters ------------------------------------------------------- */
+
+/** Parameter identifiers. Values are pinned; new ones only append. */
+typedef enum {
+    ND_P_NGRAM = 1,        /**< words per shingle [1, 64], default 5 */
+    ND_P_NUM_PERM = 2,     /**< MinHash values per signature [16, 1024], multiple of 8, def. 128 */
+    ND_P_THRESHOLD = 3,    /**< resemblance (Jaccard) for near-duplicate (0, 1], default 0.8 */
+    ND_P_CONTAINMENT = 4,  /**< containment for contains/contained-in [0, 1], 0 = off, def. 0.9 */
+    ND_P_BANDS = 5,        /**< LSH bands [0, NUM_PERM], 0 = chosen from the threshold */
+    ND_P_ROWS = 6,         /**< LSH rows per band [0, NUM_PERM], 0 = chosen */
+    ND_P_FN_WEIGHT = 7,    /**< weight of the false-negative area when choosing bands and
+                                rows [0, 1]; the false-positive area gets 1 - this. def. 0.9 */
+    ND_P_VERIFY = 8,       /**< nd_verify: how candidates are verified, def. ND_VERIFY_EXACT */
+    ND_P_KEEP = 9,         /**< nd_keep: survivor policy, default ND_KEEP_FIRST */
+    ND_P_SEED = 10,        /**< seed of the MinHash permutations [0, 2^32-1], default 1 */
+    ND_P_SCHEME = 11,      /**< nd_scheme: MinHash scheme, default ND_SCHEME_KPERM */
+    ND_P_MAX_DOC = 12      /**< largest document in bytes [1, 4294967295], default 4294967295 */
+} nd_param;
+
+/** How candidate pairs are verified. */
+typedef enum {
+    ND_VERIFY_EXACT = 0,    /**< exact Jaccard and containment of the shingle sets */
+    ND_VERIFY_SIGNATURE = 1 /**< estimates from the MinHash signatures (faster, less memory) */
+} nd_verify;
+
+/** Survivor policy: which member of a duplicate cluster represents it. */
+typedef enum {
+    ND_KEEP_FIRST = 0,    /**< the first in input order */
+    ND_KEEP_LONGEST = 1,  /**< the longest original text; ties: first */
+    ND_KEEP_KEY_MIN = 2,  /**< the smallest nd_doc key (e.g. an ISO 8601 date); ties: first;
+                               documents without a key come last */
+    ND_KEEP_KEY_MAX = 3   /**< the largest nd_doc key (e.g. a quality score); ties: first;
+                               documents without a key come last */
+} nd_keep;
+
+/** MinHash schemes. */
+typedef enum {
+    ND_SCHEME_KPERM = 0, /**< k independent multiply-shift permutations of a 64-bit hash */
+    ND_SCHEME_OPH = 1    /**< one permutation hashing with optimal densification */
+} nd_scheme;
+
+typedef struct nd_params nd_params;
+
+/** Creates parameters holding every default.
+ *  @param[out] out  receives the handle; free it with nd_params_destroy().
+ *  @param[in]  alloc  allocator, or NULL for malloc/free; copied.
+ *  @return ND_OK or ND_E_NOMEM. */
+ND_API ND_NODISCARD nd_status nd_params_create(nd_params **out, const nd_allocator *alloc);
+/** Frees @p p (NULL is fine). */
+ND_API void nd_params_destroy(nd_params *p);
+/** Sets one parameter. Integer parameters must be given integral values.
+ *  @return ND_OK, or ND_E_PARAM (unknown id, value out of bounds; the value is
+ *          left unchanged). */
+ND_API ND_NODISCARD nd_status nd_params_set(nd_params *p, nd_param id, double value);
+/** @return the current value of @p id, or NaN for an unknown id. */
+ND_API double nd_params_get(const nd_params *p, nd_param id);
+/** Valid range and default of @p id.
+ *  @return ND_OK, or ND_E_PARAM for an unknown id. */
+ND_API ND_NODISCARD nd_status nd_params_bounds(nd_param id, double *lo, double *hi, double *def);
+/** Applies a named preset on top of the current values: "default", "web"
+ *  (threshold 0.8, containment 0.9), "strict" (threshold 0.9, 256 values),
+ *  "loose" (threshold 0.7), "fast" (signature verification, one-permutation).
+ *  @return ND_OK or ND_E_PARAM for an unknown name. */
+ND_API ND_NODISCARD nd_status nd_params_preset(nd_params *p, const char *name);
+/** @return the parameter's short name ("ngram", "threshold", ...), or NULL. */
+ND_API const char *nd_params_name(nd_param id);
+
+/** The LSH layout the parameters lead to: bands x rows (the chosen pair when
+ *  ND_P_BANDS/ND_P_ROWS are 0) and the expected error areas: fp = integral of
+ *  P(candidate | s) over s in [0, t), fn = integral of P(miss | s) over [t, 1].
+ *  @return ND_OK or ND_E_PARAM when the given bands x rows exceed NUM_PERM. */
+ND_API ND_NODISCARD nd_status nd_params_lsh(const nd_params *p, unsigned *bands, unsigned *rows,
+                                            double *fp_area, double *fn_area);
+/** @return the probability that two documents of resemblance @p s become a
+ *  candidate pair under @p bands x @p rows: 1 - (1 - s^rows)^bands. */
+ND_API double nd_lsh_probability(double s, unsigned bands, unsigned rows);
+
+/* ---- Tokens and sketches (per-thread worker) -------------------------- */
+
+/** One token of a document. [start, end) is its byte range in the original
+ *  text; norm_off/norm_len locate its normalised form (NFKC, case-folded UTF-8)
+ *  in the worker's normalised buffer; hash is XXH3-64 of that form. */
+typedef struct nd_token {
+    uint32_t start, end;
+    uint32_t norm_off, norm_len;
+    uint64_t hash;
+} nd_token;
+
+/** A document's sketch, borrowed from the worker that computed it. */
+typedef struct nd_sketch {
+    uint64_t exact_lo, exact_hi;  /**< XXH3-128 of the normalised token stream */
+    const uint32_t *signature;    /**< NUM_PERM MinHash values (NULL if no tokens) */
+    const uint64_t *shingles;     /**< sorted unique shingle hashes */
+    size_t num_shingles;          /**< 0 only for a document without tokens */
+    size_t num_tokens;
+    size_t invalid_bytes;         /**< bytes of invalid UTF-8, replaced for matching */
+} nd_sketch;
+
+typedef struct nd_worker nd_worker;
+
+/** Creates a worker for one thread. @p params is copied.
+ *  @return ND_OK, ND_E_NOMEM. Free with nd_worker_destroy(). */
+ND_API ND_NODISCARD nd_status nd_worker_create(nd_worker **out, const nd_params *params,
+                                               const nd_allocator *alloc);
+/** Frees @p w (NULL is fine). */
+ND_API void nd_worker_destroy(nd_worker *w);
+
+/** Normalises and tokenises @p text (any bytes; invalid UTF-8 is read as
+ *  U+FFFD, a separator). Words of letters, digits and marks for scripts written
+ *  with spaces; one token per character (with its combining marks) for Han,
+ *  Hiragana, Katakana, Thai, Lao, Khmer and Myanmar.
+ *  @param[out] tokens  borrowed array, valid until the next call on @p w.
+ *  @param[out] norm    borrowed normalised buffer the tokens point into (may be NULL).
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT (text over ND_P_MAX_DOC). */
+ND_API ND_NODISCARD nd_status nd_worker_tokenize(nd_worker *w, const char *text, size_t len,
+                                                 const nd_token **tokens, size_t *num_tokens,
+                                                 const char **norm);
+
+/** Computes the sketch of @p text: tokens, shingles (ND_P_NGRAM consecutive
+ *  tokens; a document with fewer tokens is one shingle of all of them), the
+ *  exact hash and the MinHash signature.
+ *  @param[out] out  filled with pointers borrowed from @p w, valid until the
+ *                   next call on @p w.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+ND_API ND_NODISCARD nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len,
+                                               nd_sketch *out);
+
+/** @return the last error detail of @p w (static or worker-owned string,
+ *  valid until the next call on @p w); "" when none. */
+ND_API const char *nd_worker_errdetail(const nd_worker *w);
+
+/* ---- Deduplication ---------------------------------------------------- */
+
+/** Relation of a document to another (strongest first). */
+typedef enum {
+    ND_REL_NONE = 0,
+    ND_REL_EXACT = 1,        /**< same normalised text */
+    ND_REL_NEAR = 2,         /**< resemblance >= threshold */
+    ND_REL_CONTAINED_IN = 3, /**< a is contained in b: |A&B|/|A| >= containment */
+    ND_REL_CONTAINS = 4      /**< a contains b: |A&B|/|B| >= containment */
+} nd_relation;
+
+/** @return "exact", "near-duplicate", "contained-in", "contains" or "none". */
+ND_API const char *nd_relation_name(nd_relation r);
+
+/** Per-document information given with nd_dedup_add*(). */
+typedef struct nd_doc {
+    const char *key;  /**< survivor key for ND_KEEP_KEY_*, or NULL (copied) */
+    size_t key_len;
+    double key_num;   /**< numeric value of key when key_is_num */
+    int key_is_num;   /**< keys compare numerically when both are numeric */
+    uint64_t length;  /**< original length in bytes (ND_KEEP_LONGEST); 0 = text length */
+} nd_doc;
+
+/** A verified relation between documents a and b (indices in add order). */
+typedef struct nd_pair {
+    uint32_t a, b;
+    nd_relation rel;      /**< relation of a to b */
+    double resemblance;   /**< Jaccard of the shingle sets (or its estimate) */
+    double a_in_b;        /**< containment of a in b: |A&B| / |A| */
+    double b_in_a;        /**< containment of b in a: |A&B| / |B| */
+} nd_pair;
+
+/** A document's place in the clustering, after nd_dedup_run(). */
+typedef struct nd_member {
+    uint32_t doc;         /**< the document */
+    uint32_t rep;         /**< its cluster's representative (== doc for a representative
+                               or a document alone) */
+    nd_relation rel;      /**< relation of doc to rep; ND_REL_NONE for rep itself */
+    double resemblance, doc_in_rep, rep_in_doc;
+} nd_member;
+
+/** Counters of a run. */
+typedef struct nd_dedup_stats {
+    uint64_t docs, empty_docs, invalid_bytes, bytes, bytes_removed;
+    uint64_t clusters, exact_clusters, near_clusters;  /**< clusters of 2+ members;
+        exact_clusters: all members exact copies of the representative */
+    uint64_t docs_in_clusters, removed;
+    uint64_t candidates, verified, contained;  /**< candidate pairs, pairs verified,
+        members that joined as contained-in */
+    unsigned bands, rows;
+    double fp_area, fn_area;
+} nd_dedup_stats;
+
+typedef struct nd_dedup nd_dedup;
+
+/** Creates a deduplicator. @p params is copied.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_PARAM (inconsistent LSH layout). */
+ND_API ND_NODISCARD nd_status nd_dedup_create(nd_dedup **out, const nd_params *params,
+                                              const nd_allocator *alloc);
+/** Frees @p d and everything it returned (NULL is fine). */
+ND_API void nd_dedup_destroy(nd_dedup *d);
+
+/** Sketches @p text with the deduplicator's own worker and adds it as the
+ *  next document. @p doc may be NULL.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE (after nd_dedup_run). */
+ND_API ND_NODISCARD nd_status nd_dedup_add(nd_dedup *d, const char *text, size_t len,
+                                           const nd_doc *doc);
+/** Adds a sketch computed by any worker made with the same parameters; the
+ *  sketch is copied. With ND_VERIFY_EXACT the shingles are kept.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk,
+                                                  const nd_doc *doc);
+
+/** Finds candidates (exact hash groups and LSH buckets), verifies them and
+ *  builds clusters. Documents are taken in survivor-policy order; each one not
+ *  yet placed becomes a representative and takes in every unplaced candidate
+ *  that is an exact copy, a near-duplicate, or contained in it. Clusters never
+ *  chain: every member is verified against its representative.
+ *  @param want_pairs  also verify every candidate pair, for nd_dedup_pairs().
+ *  @return ND_OK, ND_E_NOMEM, ND_E_STATE (run twice). */
+ND_API ND_NODISCARD nd_status nd_dedup_run(nd_dedup *d, int want_pairs);
+
+/** @return the number of documents added. */
+ND_API size_t nd_dedup_num_docs(const nd_dedup *d);
+/** Where document @p i landed.
+ *  @return ND_OK, ND_E_PARAM (i out of range), ND_E_STATE (before run). */
+ND_API ND_NODISCARD nd_status nd_dedup_member(const nd_dedup *d, size_t i, nd_member *out);
+/** Clusters of two or more documents, in order of their representative's
+ *  position in the input. Cluster c has members
+ *  members[offsets[c] .. offsets[c+1]), the representative first, the others in
+ *  input order. Arrays are borrowed, valid until nd_dedup_destroy().
+ *  @return ND_OK, ND_E_STATE (before run). */
+ND_API ND_NODISCARD nd_status nd_dedup_clusters(const nd_dedup *d, const nd_member **members,
+                                                const size_t **offsets, size_t *num_clusters);
+/** Every verified candidate pair with a relation (a < b), sorted by (a, b);
+ *  only when run with want_pairs. Borrowed, valid until nd_dedup_destroy().
+ *  @return ND_OK, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_dedup_pairs(const nd_dedup *d, const nd_pair **pairs,
+                                             size_t *num_pairs);
+/** Fills @p out with the counters so far. */
+ND_API void nd_dedup_get_stats(const nd_dedup *d, nd_dedup_stats *out);
+/** @return bytes of memory the deduplicator holds now. */
+ND_API size_t nd_dedup_memory(const nd_dedup *d);
+/** @return an estimate of the bytes a deduplicator needs for @p num_docs
+ *  documents of @p avg_shingles shingles each under @p params. */
+ND_API size_t nd_dedup_estimate_memory(const nd_params *params, size_t num_docs,
+                                       size_t avg_shingles);
+/** @return the last error detail of @p d ("" when none), valid until the next
+ *  call on @p d. */
+ND_API const char *nd_dedup_errdetail(const nd_dedup *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEARDUP_H */

@@ -1,0 +1,75 @@
+/*
+ * cli.h - shared pieces of the neardup command-line tool (never installed).
+ *
+ * The CLI talks to the library through <neardup.h> only. This header holds
+ * what the command files share: exit codes, the display level, atomic output
+ * files, JSON string writing and number parsing.
+ */
+#ifndef ND_CLI_H
+#define ND_CLI_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "neardup.h"
+
+/* Exit codes, documented in the man page (docs/neardup.1.md, EXIT STATUS). */
+enum {
+    EXIT_OK_ = 0,      /* success */
+    EXIT_USAGE = 1,    /* bad command line */
+    EXIT_INPUT = 2,    /* input or output error: unreadable file, bad record under
+                          --on-error stop, unwritable output */
+    EXIT_CORRUPT = 3,  /* index corrupt or of another version */
+    EXIT_INTERNAL = 4  /* out of memory or a limit was hit */
+};
+
+/* Commands: each lives in cmd_<name>.c and returns an exit code. */
+int cmd_dedup(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
+/* ---- display (display.c) ---- */
+/* 0 = silent (-qq), 1 = errors, 2 = normal (summary), 3 = verbose (-v), 4 = debug */
+extern int g_display_level;
+/* Prints "neardup: " + message + "\n" to stderr when level <= g_display_level. */
+void cli_log(int level, const char *fmt, ...) ND_PRINTF(2, 3);
+/* Progress line on stderr, only when enabled (TTY or --progress); throttled to ~6 Hz. */
+extern int g_progress;
+void cli_progress(const char *what, uint64_t done, uint64_t bytes);
+void cli_progress_end(void);
+
+/* ---- atomic output files (io.c) ---- */
+/* Output is written to "<path>.tmp.XXXXXX" in the same directory and renamed
+ * over <path> by cli_out_commit(); cli_out_abort() removes the temporary.
+ * "-" means stdout (no temporary, commit just flushes). */
+typedef struct cli_out {
+    FILE *fp;
+    char *path;
+    char *tmp;
+} cli_out;
+/* Returns 0, or -1 after printing a message naming the path. */
+int cli_out_open(cli_out *o, const char *path);
+/* Flushes, checks for write errors, fsyncs? no; renames. Returns 0 or -1 (message printed,
+ * temporary removed). */
+int cli_out_commit(cli_out *o);
+void cli_out_abort(cli_out *o);
+/* Aborts every output still open (used on error paths and signals). */
+void cli_out_abort_all(void);
+
+/* Writes s[0..len) as a JSON string literal (with quotes). Invalid UTF-8 bytes
+ * are written as \u00XX escapes of the byte value, so the output stays valid JSON. */
+void cli_json_str(FILE *fp, const char *s, size_t len);
+/* Writes a double with 4 decimals, trailing zeros trimmed ("1", "0.9321"). */
+void cli_json_num(FILE *fp, double v);
+
+/* ---- numbers (opt.c) ---- */
+/* Parses an unsigned size with optional K/M/G/T suffix (powers of 1024,
+ * optional "i"/"iB"/"B"). Returns 0 or -1 on junk or overflow. */
+int cli_parse_size(const char *s, uint64_t *out);
+/* Parses a double in [lo, hi]. Returns 0 or -1. */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+/* Parses an unsigned integer in [lo, hi]. Returns 0 or -1. */
+int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+#endif

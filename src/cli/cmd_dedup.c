@@ -1,0 +1,874 @@
+/*
+ * cmd_dedup.c - `neardup dedup`: exact, near-duplicate and containment clusters.
+ *
+ * DESIGN
+ *   Pass 1 reads every input once, sketches each document through the library
+ *   and keeps only what the outputs need: the id, the record's sequence number
+ *   and its document index. The library then finds and verifies candidates and
+ *   builds clusters. Clusters, pairs and removed ids are written from memory.
+ *   The deduplicated corpus (-o) needs the original records, so pass 2 reads
+ *   the inputs again (standard input is first spooled to a temporary file) and
+ *   copies every record that is not a removed duplicate, byte for byte.
+ *   Every output goes through cli_out: a temporary beside the target, renamed
+ *   when complete, removed on any error.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "reader.h"
+
+typedef struct dedup_opts {
+    rd_opts rd;
+    const char *clusters, *pairs, *output, *removed;
+    const char *keep_field;
+    int quiet_errors;
+} dedup_opts;
+
+/* What pass 1 keeps per record returned by the reader. */
+typedef struct rec_info {
+    uint64_t id_off;   /* id in the id arena */
+    uint32_t doc;      /* document index in the library, or NO_DOC */
+} rec_info;
+#define NO_DOC UINT32_MAX
+
+typedef struct run {
+    dedup_opts o;
+    nd_params *params;
+    nd_dedup *dd;
+    char *ids;            /* NUL-terminated ids, back to back */
+    size_t ids_len, ids_cap;
+    rec_info *recs;
+    size_t nrecs, recs_cap;
+    uint32_t *doc_rec;    /* document index -> record index */
+    size_t ndocs, doc_cap;
+    uint64_t record_errors, too_large;
+    int kinds;            /* bit 1 << rd_kind for each kind seen */
+    char *spool;          /* temporary copy of stdin, if any */
+    const char **inputs;
+    size_t ninputs;
+} run;
+
+/* Default of a parameter, for the help text. */
+static double param_default(nd_param id)
+{
+    double def = 0;
+    if (nd_params_bounds(id, NULL, NULL, &def) != ND_OK)
+        return 0;
+    return def;
+}
+
+/* Sets a parameter from a value known to be valid (an enum choice). */
+static void set_known(nd_params *p, nd_param id, double v)
+{
+    if (nd_params_set(p, id, v) != ND_OK)
+        cli_log(1, "internal: cannot set %s", nd_params_name(id));
+}
+
+static void usage(FILE *fp)
+{
+    double def;
+    fprintf(fp, "usage: neardup dedup [options] INPUT...\n"
+                "\n"
+                "Finds exact duplicates, near-duplicates and contained documents in INPUTs\n"
+                "(files, directories, JSON Lines, gzip/zstd, '-' for stdin) and writes\n"
+                "clusters, pairs, the removed ids and the deduplicated corpus.\n"
+                "With no output option, the clusters are listed on stdout for a person.\n"
+                "\n"
+                "Input:\n"
+                "  --format FMT        auto|jsonl|text|lines [auto]: jsonl = one JSON object\n"
+                "                      a line; text = a whole file is one document; lines =\n"
+                "                      one document a line\n"
+                "  --lines             same as --format lines\n"
+                "  --id-field NAME     JSON field holding the id [id]\n"
+                "  --text-field NAME   JSON field holding the text [text]\n"
+                "  --on-error POLICY   skip|stop on a bad record [skip]\n"
+                "  --max-record SIZE   largest record (K/M/G suffixes) [1G]\n"
+                "Matching:\n");
+    def = param_default(ND_P_THRESHOLD);
+    fprintf(fp, "  -t, --threshold X   resemblance (Jaccard of shingle sets) [%g]\n", def);
+    def = param_default(ND_P_CONTAINMENT);
+    fprintf(fp, "  -c, --containment X containment for contains/contained-in, 0 = off [%g]\n",
+            def);
+    def = param_default(ND_P_NGRAM);
+    fprintf(fp, "  -n, --ngram N       words per shingle [%g]\n", def);
+    def = param_default(ND_P_NUM_PERM);
+    fprintf(fp, "  --num-perm K        MinHash values per document (multiple of 8) [%g]\n",
+            def);
+    fprintf(fp, "  --bands B, --rows R LSH layout [chosen from the threshold; see -v]\n");
+    def = param_default(ND_P_FN_WEIGHT);
+    fprintf(fp, "  --fn-weight W       weight of missed pairs when choosing B x R [%g]\n", def);
+    fprintf(fp, "  --fast              verify with signature estimates instead of exact\n"
+                "                      Jaccard (less memory, approximate figures)\n"
+                "  --scheme S          MinHash scheme: kperm|oph [kperm]\n");
+    def = param_default(ND_P_SEED);
+    fprintf(fp, "  --seed N            seed of the MinHash permutations [%g]\n", def);
+    fprintf(fp,
+            "  --preset NAME       default|web|strict|loose|fast, applied before other options\n"
+            "  --keep POLICY       first|longest|earliest|field:NAME: which member of a\n"
+            "                      cluster is kept [first]; earliest = smallest 'date' field,\n"
+            "                      field:NAME = largest NAME (numbers numerically)\n"
+            "Output (files are written whole or not at all; '-' = stdout):\n"
+            "  --clusters FILE     clusters, JSON Lines (docs/output-format.md)\n"
+            "  --pairs FILE        every verified pair with its relation, JSON Lines\n"
+            "  -o, --output PATH   the deduplicated corpus in the input's form: JSON Lines\n"
+            "                      or lines to a file, whole-file documents to a directory\n"
+            "  --removed FILE      removed documents, JSON Lines {id, kept, relation}\n"
+            "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
+            "  -v, --verbose       LSH layout, expected error rates, timing\n"
+            "  --progress, --no-progress   progress line on stderr [when a terminal]\n"
+            "  -h, --help          this help\n"
+            "\n"
+            "Exit status: 0 ok, 1 usage, 2 input/output error, 4 out of memory or limit.\n");
+}
+
+static int usage_error(const char *fmt, ...) ND_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("neardup dedup: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\ntry 'neardup dedup --help'\n", stderr);
+    return EXIT_USAGE;
+}
+
+static void on_reader_error(void *ctx, const char *msg)
+{
+    run *r = ctx;
+    r->record_errors++;
+    cli_log(1, "%s", msg);
+}
+
+/* ---- pass 1 ------------------------------------------------------------ */
+
+static int grow(void **p, size_t *cap, size_t need, size_t item)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * item);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int add_record(run *r, const rd_record *rec)
+{
+    if (grow((void **)&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) ||
+        grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1)) {
+        cli_log(1, "out of memory after %zu records", r->nrecs);
+        return EXIT_INTERNAL;
+    }
+    rec_info *ri = &r->recs[r->nrecs];
+    ri->id_off = r->ids_len;
+    ri->doc = NO_DOC;
+    memcpy(r->ids + r->ids_len, rec->id, rec->id_len);
+    r->ids[r->ids_len + rec->id_len] = '\0';
+    r->ids_len += rec->id_len + 1;
+    r->kinds |= 1 << rec->kind;
+
+    nd_doc doc;
+    memset(&doc, 0, sizeof doc);
+    doc.length = rec->text_len;
+    if (rec->key) {
+        doc.key = rec->key;
+        doc.key_len = rec->key_len;
+        doc.key_num = rec->key_num;
+        doc.key_is_num = rec->key_is_num;
+    }
+    const nd_status st = nd_dedup_add(r->dd, rec->text, rec->text_len, &doc);
+    if (st == ND_E_LIMIT) {
+        /* Too large to analyse: reported, counted, kept in the output. */
+        r->too_large++;
+        if (rec->line)
+            cli_log(1, "%s:%llu: %s: not analysed, kept", rec->path,
+                    (unsigned long long)rec->line, nd_dedup_errdetail(r->dd));
+        else
+            cli_log(1, "%s: %s: not analysed, kept", rec->path, nd_dedup_errdetail(r->dd));
+        if (!r->o.rd.on_error_skip)
+            return EXIT_INTERNAL;
+        r->nrecs++;
+        return 0;
+    }
+    if (st != ND_OK) {
+        cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+        return EXIT_INTERNAL;
+    }
+    if (grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
+        cli_log(1, "out of memory after %zu records", r->nrecs);
+        return EXIT_INTERNAL;
+    }
+    ri->doc = (uint32_t)r->ndocs;
+    r->doc_rec[r->ndocs++] = (uint32_t)r->nrecs;
+    r->nrecs++;
+    return 0;
+}
+
+/* Reads every input once. Returns an exit code (0 = go on). */
+static int pass1(run *r)
+{
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
+    if (!rd) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rd_record rec;
+    int rc = 0, x;
+    uint64_t bytes = 0;
+    while ((x = rd_next(rd, &rec)) != RD_END) {
+        if (x == RD_OK) {
+            bytes += rec.raw_len;
+            if ((rc = add_record(r, &rec)) != 0)
+                break;
+            cli_progress("reading", r->nrecs, bytes);
+            continue;
+        }
+        if (x == RD_ERR_NOMEM) {
+            cli_log(1, "out of memory while reading");
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        if (!r->o.rd.on_error_skip) {
+            cli_log(1, "stopping at the first bad input (--on-error stop)");
+            rc = EXIT_INPUT;
+            break;
+        }
+    }
+    cli_progress_end();
+    rd_stats rs;
+    rd_get_stats(rd, &rs);
+    rd_close(rd);
+    if (rc == 0 && rs.failed_inputs == r->ninputs && r->ninputs > 0 && r->nrecs == 0) {
+        cli_log(1, "no input could be read");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
+
+/* ---- outputs ------------------------------------------------------------ */
+
+static const char *id_of_doc(const run *r, uint32_t doc)
+{
+    return r->ids + r->recs[r->doc_rec[doc]].id_off;
+}
+
+static void put_id(FILE *fp, const run *r, uint32_t doc)
+{
+    const char *id = id_of_doc(r, doc);
+    cli_json_str(fp, id, strlen(id));
+}
+
+static int write_clusters(const run *r, const char *path)
+{
+    const nd_member *m;
+    const size_t *off;
+    size_t nc;
+    if (nd_dedup_clusters(r->dd, &m, &off, &nc) != ND_OK)
+        return EXIT_INTERNAL;
+    cli_out o;
+    if (cli_out_open(&o, path))
+        return EXIT_INPUT;
+    for (size_t c = 0; c < nc; c++) {
+        fprintf(o.fp, "{\"cluster\":%zu,\"representative\":", c);
+        put_id(o.fp, r, m[off[c]].doc);
+        fprintf(o.fp, ",\"size\":%zu,\"members\":[", off[c + 1] - off[c]);
+        for (size_t j = off[c]; j < off[c + 1]; j++) {
+            fputs(j == off[c] ? "{\"id\":" : ",{\"id\":", o.fp);
+            put_id(o.fp, r, m[j].doc);
+            if (j == off[c]) {
+                fputs(",\"relation\":\"representative\"}", o.fp);
+                continue;
+            }
+            fprintf(o.fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(m[j].rel));
+            cli_json_num(o.fp, m[j].resemblance);
+            fputs(",\"member_in_rep\":", o.fp);
+            cli_json_num(o.fp, m[j].doc_in_rep);
+            fputs(",\"rep_in_member\":", o.fp);
+            cli_json_num(o.fp, m[j].rep_in_doc);
+            fputc('}', o.fp);
+        }
+        fputs("]}\n", o.fp);
+    }
+    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+}
+
+static int write_pairs(const run *r, const char *path)
+{
+    const nd_pair *p;
+    size_t np;
+    if (nd_dedup_pairs(r->dd, &p, &np) != ND_OK)
+        return EXIT_INTERNAL;
+    cli_out o;
+    if (cli_out_open(&o, path))
+        return EXIT_INPUT;
+    for (size_t i = 0; i < np; i++) {
+        fputs("{\"a\":", o.fp);
+        put_id(o.fp, r, p[i].a);
+        fputs(",\"b\":", o.fp);
+        put_id(o.fp, r, p[i].b);
+        fprintf(o.fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(p[i].rel));
+        cli_json_num(o.fp, p[i].resemblance);
+        fputs(",\"a_in_b\":", o.fp);
+        cli_json_num(o.fp, p[i].a_in_b);
+        fputs(",\"b_in_a\":", o.fp);
+        cli_json_num(o.fp, p[i].b_in_a);
+        fputs("}\n", o.fp);
+    }
+    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+}
+
+static int write_removed(const run *r, const char *path)
+{
+    cli_out o;
+    if (cli_out_open(&o, path))
+        return EXIT_INPUT;
+    for (size_t i = 0; i < r->ndocs; i++) {
+        nd_member m;
+        if (nd_dedup_member(r->dd, i, &m) != ND_OK || m.rep == m.doc)
+            continue;
+        fputs("{\"id\":", o.fp);
+        put_id(o.fp, r, (uint32_t)i);
+        fputs(",\"kept\":", o.fp);
+        put_id(o.fp, r, m.rep);
+        fprintf(o.fp, ",\"relation\":\"%s\"}\n", nd_relation_name(m.rel));
+    }
+    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+}
+
+/* The listing for a person, when no output option is given. */
+static int show_clusters(const run *r)
+{
+    const nd_member *m;
+    const size_t *off;
+    size_t nc;
+    if (nd_dedup_clusters(r->dd, &m, &off, &nc) != ND_OK)
+        return EXIT_INTERNAL;
+    for (size_t c = 0; c < nc; c++) {
+        printf("cluster %zu: %zu documents\n", c + 1, off[c + 1] - off[c]);
+        for (size_t j = off[c]; j < off[c + 1]; j++) {
+            if (j == off[c]) {
+                printf("  keep  %s\n", id_of_doc(r, m[j].doc));
+                continue;
+            }
+            printf("  drop  %s  %s", id_of_doc(r, m[j].doc), nd_relation_name(m[j].rel));
+            if (m[j].rel != ND_REL_EXACT)
+                printf(" (resemblance %.3f, %.0f%% of it in the kept one)", m[j].resemblance,
+                       100 * m[j].doc_in_rep);
+            putchar('\n');
+        }
+    }
+    if (nc == 0)
+        printf("no duplicates found among %zu documents\n", r->ndocs);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_log(1, "stdout: write error: %s", strerror(errno));
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* Creates every missing directory on the way to file `path`. */
+static int make_parents(char *path)
+{
+    for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        const int bad = mkdir(path, 0755) != 0 && errno != EEXIST;
+        *s = '/';
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    const int bad = fwrite(data, 1, len, fp) != len;
+    return fclose(fp) != 0 || bad ? -1 : 0;
+}
+
+static int rm_tree(const char *path);
+
+/* Pass 2: copies every kept record into the output, in its own form. */
+static int write_corpus(run *r, const char *path)
+{
+    const int files = (r->kinds & (1 << RD_KIND_FILE)) != 0;
+    if (files && (r->kinds & ~(1 << RD_KIND_FILE))) {
+        cli_log(1, "%s: inputs mix whole files and records; cannot write one corpus", path);
+        return EXIT_USAGE;
+    }
+    cli_out o;
+    char *dir = NULL;
+    if (files) {
+        struct stat stt;
+        if (stat(path, &stt) == 0 && !(S_ISDIR(stt.st_mode) && rmdir(path) == 0)) {
+            cli_log(1, "%s: exists; whole-file documents are written to a new directory",
+                    path);
+            return EXIT_INPUT;
+        }
+        const size_t n = strlen(path);
+        dir = malloc(n + 16);
+        if (!dir)
+            return EXIT_INTERNAL;
+        snprintf(dir, n + 16, "%s.tmp.XXXXXX", path);
+        if (!mkdtemp(dir)) {
+            cli_log(1, "%s: cannot create directory: %s", path, strerror(errno));
+            free(dir);
+            return EXIT_INPUT;
+        }
+    } else if (cli_out_open(&o, path)) {
+        return EXIT_INPUT;
+    }
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
+        .format = r->o.rd.format, .id_field = r->o.rd.id_field,
+        .text_field = r->o.rd.text_field, .key_field = r->o.rd.key_field,
+        .on_error_skip = 1, .max_record = r->o.rd.max_record});
+    int rc = rd ? 0 : EXIT_INTERNAL;
+    size_t seq = 0;
+    rd_record rec;
+    int x;
+    char *buf = NULL;
+    size_t bufcap = 0;
+    while (rd && (x = rd_next(rd, &rec)) != RD_END) {
+        if (x != RD_OK)
+            continue;  /* already reported in pass 1 */
+        if (seq >= r->nrecs) {
+            cli_log(1, "the inputs changed between the two passes");
+            rc = EXIT_INPUT;
+            break;
+        }
+        const rec_info *ri = &r->recs[seq++];
+        nd_member m;
+        if (ri->doc != NO_DOC && nd_dedup_member(r->dd, ri->doc, &m) == ND_OK &&
+            m.rep != m.doc)
+            continue;
+        if (!files) {
+            fwrite(rec.raw, 1, rec.raw_len, o.fp);
+            fputc('\n', o.fp);
+            continue;
+        }
+        const size_t need = strlen(dir) + strlen(rec.rel) + 2;
+        if (grow((void **)&buf, &bufcap, need, 1)) {
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        snprintf(buf, bufcap, "%s/%s", dir, rec.rel);
+        if (make_parents(buf) || write_file(buf, rec.raw, rec.raw_len)) {
+            cli_log(1, "%s: cannot write: %s", buf, strerror(errno));
+            rc = EXIT_INPUT;
+            break;
+        }
+    }
+    free(buf);
+    rd_close(rd);
+    if (rc == 0 && seq != r->nrecs) {
+        cli_log(1, "the inputs changed between the two passes");
+        rc = EXIT_INPUT;
+    }
+    if (!files) {
+        if (rc)
+            cli_out_abort(&o);
+        else if (cli_out_commit(&o))
+            rc = EXIT_INPUT;
+        return rc;
+    }
+    if (rc == 0 && rename(dir, path) != 0) {
+        cli_log(1, "%s: cannot rename %s into place: %s", path, dir, strerror(errno));
+        rc = EXIT_INPUT;
+    }
+    if (rc)
+        rm_tree(dir);
+    free(dir);
+    return rc;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int rm_tree(const char *path)
+{
+    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- stdin spooling ---------------------------------------------------- */
+
+static int spool_stdin(run *r, size_t idx)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/neardup-stdin.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    const int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        cli_log(1, "cannot spool stdin to %s: %s", tmpl, strerror(errno));
+        return EXIT_INPUT;
+    }
+    FILE *out = fdopen(fd, "wb");
+    char buf[1 << 16];
+    size_t n;
+    int bad = !out;
+    while (!bad && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        bad = fwrite(buf, 1, n, out) != n;
+    bad |= ferror(stdin);
+    if (out)
+        bad |= fclose(out) != 0;
+    else
+        close(fd);
+    if (bad) {
+        cli_log(1, "cannot spool stdin to %s: %s", tmpl, strerror(errno));
+        unlink(tmpl);
+        return EXIT_INPUT;
+    }
+    r->spool = strdup(tmpl);
+    if (!r->spool)
+        return EXIT_INTERNAL;
+    r->inputs[idx] = r->spool;
+    return 0;
+}
+
+/* ---- summary ------------------------------------------------------------ */
+
+static void human_bytes(char *buf, size_t n, double b)
+{
+    const char *u[] = {"B", "KB", "MB", "GB", "TB"};
+    int i = 0;
+    while (b >= 1000 && i < 4) {
+        b /= 1000;
+        i++;
+    }
+    snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+}
+
+static void summary(const run *r)
+{
+    nd_dedup_stats s;
+    nd_dedup_get_stats(r->dd, &s);
+    char b1[32], b2[32];
+    human_bytes(b1, sizeof b1, (double)s.bytes);
+    human_bytes(b2, sizeof b2, (double)s.bytes_removed);
+    cli_log(2, "%llu documents (%s) read; %llu clusters (%llu exact, %llu near-duplicate) "
+               "holding %llu documents; %llu removed (%s, %.1f%%)",
+            (unsigned long long)s.docs, b1, (unsigned long long)s.clusters,
+            (unsigned long long)s.exact_clusters, (unsigned long long)s.near_clusters,
+            (unsigned long long)s.docs_in_clusters, (unsigned long long)s.removed, b2,
+            s.bytes ? 100.0 * (double)s.bytes_removed / (double)s.bytes : 0.0);
+    if (s.contained)
+        cli_log(2, "%llu of the removed documents are contained in the one kept",
+                (unsigned long long)s.contained);
+    if (s.empty_docs)
+        cli_log(2, "warning: %llu documents have no words; never matched, always kept",
+                (unsigned long long)s.empty_docs);
+    if (s.invalid_bytes)
+        cli_log(2, "warning: %llu bytes of invalid UTF-8 were replaced for matching "
+                   "(outputs keep the original bytes)",
+                (unsigned long long)s.invalid_bytes);
+    if (r->record_errors)
+        cli_log(2, "warning: %llu records or inputs could not be read (reported above)",
+                (unsigned long long)r->record_errors);
+    if (r->too_large)
+        cli_log(2, "warning: %llu documents over the size limit were kept without analysis",
+                (unsigned long long)r->too_large);
+    cli_log(3, "%llu candidate pairs, %llu verified", (unsigned long long)s.candidates,
+            (unsigned long long)s.verified);
+}
+
+static void verbose_layout(const run *r)
+{
+    nd_dedup_stats s;
+    nd_dedup_get_stats(r->dd, &s);
+    const double t = nd_params_get(r->params, ND_P_THRESHOLD);
+    cli_log(3, "LSH: %u bands x %u rows of %g MinHash values; threshold %g: "
+               "false-positive area %.4f, false-negative area %.4f",
+            s.bands, s.rows, nd_params_get(r->params, ND_P_NUM_PERM), t, s.fp_area,
+            s.fn_area);
+    cli_log(3, "LSH: P(candidate) = %.3f at %.2f, %.3f at %.2f, %.3f at %.2f, %.3f at %.2f",
+            nd_lsh_probability(t - 0.1, s.bands, s.rows), t - 0.1,
+            nd_lsh_probability(t, s.bands, s.rows), t,
+            nd_lsh_probability(t + 0.05 > 1 ? 1 : t + 0.05, s.bands, s.rows),
+            t + 0.05 > 1 ? 1 : t + 0.05, nd_lsh_probability(t + 0.1 > 1 ? 1 : t + 0.1,
+                                                           s.bands, s.rows),
+            t + 0.1 > 1 ? 1 : t + 0.1);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+enum {
+    O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_ONERR, O_MAXREC, O_NUMPERM, O_BANDS, O_ROWS,
+    O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP, O_CLUSTERS, O_PAIRS, O_REMOVED,
+    O_PROGRESS, O_NOPROGRESS
+};
+
+static const struct option k_longopts[] = {
+    {"format", required_argument, NULL, O_FORMAT},
+    {"lines", no_argument, NULL, O_LINES},
+    {"id-field", required_argument, NULL, O_IDF},
+    {"text-field", required_argument, NULL, O_TEXTF},
+    {"on-error", required_argument, NULL, O_ONERR},
+    {"max-record", required_argument, NULL, O_MAXREC},
+    {"threshold", required_argument, NULL, 't'},
+    {"containment", required_argument, NULL, 'c'},
+    {"ngram", required_argument, NULL, 'n'},
+    {"num-perm", required_argument, NULL, O_NUMPERM},
+    {"bands", required_argument, NULL, O_BANDS},
+    {"rows", required_argument, NULL, O_ROWS},
+    {"fn-weight", required_argument, NULL, O_FNW},
+    {"fast", no_argument, NULL, O_FAST},
+    {"scheme", required_argument, NULL, O_SCHEME},
+    {"seed", required_argument, NULL, O_SEED},
+    {"preset", required_argument, NULL, O_PRESET},
+    {"keep", required_argument, NULL, O_KEEP},
+    {"clusters", required_argument, NULL, O_CLUSTERS},
+    {"pairs", required_argument, NULL, O_PAIRS},
+    {"output", required_argument, NULL, 'o'},
+    {"removed", required_argument, NULL, O_REMOVED},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"progress", no_argument, NULL, O_PROGRESS},
+    {"no-progress", no_argument, NULL, O_NOPROGRESS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Sets a numeric parameter from an option argument. */
+static int set_param(nd_params *p, nd_param id, const char *arg, const char *opt)
+{
+    double v;
+    double lo = 0, hi = 0;
+    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
+        return -1;
+    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK) {
+        fprintf(stderr, "neardup dedup: %s: invalid value '%s' (range %g to %g%s)\n", opt, arg,
+                lo, hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
+        fputs("try 'neardup dedup --help'\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_options(run *r, int argc, char **argv)
+{
+    dedup_opts *o = &r->o;
+    o->rd.format = RD_AUTO;
+    o->rd.id_field = "id";
+    o->rd.text_field = "text";
+    o->rd.on_error_skip = 1;
+    g_progress = isatty(2);
+    /* A preset applies before the other options, wherever it stands. */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *name = NULL;
+        if (strncmp(a, "--preset=", 9) == 0)
+            name = a + 9;
+        else if (strcmp(a, "--preset") == 0 && i + 1 < argc)
+            name = argv[i + 1];
+        if (name && nd_params_preset(r->params, name) != ND_OK)
+            return usage_error("unknown preset '%s' (default, web, strict, loose, fast)", name);
+    }
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":t:c:n:o:qvh", k_longopts, NULL)) != -1) {
+        switch (c) {
+        case O_FORMAT:
+            if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
+            else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
+            else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
+            else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
+            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines)",
+                                    optarg);
+            break;
+        case O_LINES: o->rd.format = RD_LINES; break;
+        case O_IDF: o->rd.id_field = optarg; break;
+        case O_TEXTF: o->rd.text_field = optarg; break;
+        case O_ONERR:
+            if (strcmp(optarg, "skip") == 0) o->rd.on_error_skip = 1;
+            else if (strcmp(optarg, "stop") == 0) o->rd.on_error_skip = 0;
+            else return usage_error("--on-error: '%s' is not skip or stop", optarg);
+            break;
+        case O_MAXREC:
+            if (cli_parse_size(optarg, &o->rd.max_record) || o->rd.max_record == 0)
+                return usage_error("--max-record: invalid size '%s'", optarg);
+            break;
+        case 't': if (set_param(r->params, ND_P_THRESHOLD, optarg, "--threshold")) return 1; break;
+        case 'c':
+            if (set_param(r->params, ND_P_CONTAINMENT, optarg, "--containment")) return 1;
+            break;
+        case 'n': if (set_param(r->params, ND_P_NGRAM, optarg, "--ngram")) return 1; break;
+        case O_NUMPERM:
+            if (set_param(r->params, ND_P_NUM_PERM, optarg, "--num-perm")) return 1;
+            break;
+        case O_BANDS: if (set_param(r->params, ND_P_BANDS, optarg, "--bands")) return 1; break;
+        case O_ROWS: if (set_param(r->params, ND_P_ROWS, optarg, "--rows")) return 1; break;
+        case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
+            break;
+        case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
+        case O_SCHEME:
+            if (strcmp(optarg, "kperm") == 0)
+                set_known(r->params, ND_P_SCHEME, ND_SCHEME_KPERM);
+            else if (strcmp(optarg, "oph") == 0)
+                set_known(r->params, ND_P_SCHEME, ND_SCHEME_OPH);
+            else return usage_error("--scheme: '%s' is not kperm or oph", optarg);
+            break;
+        case O_SEED: if (set_param(r->params, ND_P_SEED, optarg, "--seed")) return 1; break;
+        case O_PRESET: break;  /* applied above */
+        case O_KEEP:
+            if (strcmp(optarg, "first") == 0) {
+                set_known(r->params, ND_P_KEEP, ND_KEEP_FIRST);
+            } else if (strcmp(optarg, "longest") == 0) {
+                set_known(r->params, ND_P_KEEP, ND_KEEP_LONGEST);
+            } else if (strcmp(optarg, "earliest") == 0) {
+                set_known(r->params, ND_P_KEEP, ND_KEEP_KEY_MIN);
+                o->rd.key_field = "date";
+            } else if (strncmp(optarg, "field:", 6) == 0 && optarg[6]) {
+                set_known(r->params, ND_P_KEEP, ND_KEEP_KEY_MAX);
+                o->rd.key_field = optarg + 6;
+            } else {
+                return usage_error("--keep: '%s' is not first, longest, earliest or "
+                                   "field:NAME", optarg);
+            }
+            break;
+        case O_CLUSTERS: o->clusters = optarg; break;
+        case O_PAIRS: o->pairs = optarg; break;
+        case 'o': o->output = optarg; break;
+        case O_REMOVED: o->removed = optarg; break;
+        case 'q': g_display_level--; break;
+        case 'v': g_display_level++; break;
+        case O_PROGRESS: g_progress = 1; break;
+        case O_NOPROGRESS: g_progress = 0; break;
+        case 'h':
+            usage(stdout);
+            return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (nd_params_lsh(r->params, NULL, NULL, NULL, NULL) != ND_OK)
+        return usage_error("%s", "--bands x --rows is more than --num-perm");
+    if (optind >= argc)
+        return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
+    r->ninputs = (size_t)(argc - optind);
+    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
+    if (!r->inputs)
+        return EXIT_INTERNAL;
+    int stdin_seen = 0;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        r->inputs[i] = argv[optind + (int)i];
+        if (strcmp(r->inputs[i], "-") == 0) {
+            if (stdin_seen++)
+                return usage_error("%s", "'-' (stdin) given twice");
+        }
+    }
+    /* Outputs must not overwrite an input. */
+    const char *outs[] = {o->clusters, o->pairs, o->output, o->removed};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; outs[k] && i < r->ninputs; i++)
+            if (strcmp(outs[k], r->inputs[i]) == 0 && strcmp(outs[k], "-") != 0)
+                return usage_error("output '%s' is also an input", outs[k]);
+    int to_stdout = 0;
+    for (size_t k = 0; k < 4; k++)
+        to_stdout += outs[k] && strcmp(outs[k], "-") == 0;
+    if (to_stdout > 1)
+        return usage_error("%s", "only one output can go to stdout ('-')");
+    return 0;
+}
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6;
+}
+
+int cmd_dedup(int argc, char **argv)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run r;
+    memset(&r, 0, sizeof r);
+    int rc;
+    if (nd_params_create(&r.params, NULL) != ND_OK) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rc = parse_options(&r, argc, argv);
+    if (rc) {
+        rc = rc == -2 ? 0 : rc;
+        goto done;
+    }
+    r.o.rd.on_error = on_reader_error;
+    r.o.rd.ctx = &r;
+    for (size_t i = 0; i < r.ninputs; i++)
+        if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = spool_stdin(&r, i)) != 0)
+            goto done;
+    const nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
+    if (st != ND_OK) {
+        cli_log(1, "cannot start: %s", nd_strerror(st));
+        rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
+        goto done;
+    }
+    verbose_layout(&r);
+    if ((rc = pass1(&r)) != 0)
+        goto done;
+    const int want_pairs = r.o.pairs != NULL;
+    if (nd_dedup_run(r.dd, want_pairs) != ND_OK) {
+        cli_log(1, "%s", nd_dedup_errdetail(r.dd));
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    if (r.o.clusters && (rc = write_clusters(&r, r.o.clusters)) != 0)
+        goto done;
+    if (r.o.pairs && (rc = write_pairs(&r, r.o.pairs)) != 0)
+        goto done;
+    if (r.o.removed && (rc = write_removed(&r, r.o.removed)) != 0)
+        goto done;
+    if (r.o.output && (rc = write_corpus(&r, r.o.output)) != 0)
+        goto done;
+    if (!r.o.clusters && !r.o.pairs && !r.o.removed && !r.o.output &&
+        (rc = show_clusters(&r)) != 0)
+        goto done;
+    summary(&r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (g_display_level >= 3) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "neardup %s |", nd_version_string());
+        for (int i = 0; i < argc; i++)
+            fprintf(stderr, " %s", argv[i]);
+        fprintf(stderr, " | wall %.3f s, cpu %.3f s, peak RSS %.1f MB\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                cpu_seconds(), (double)ru.ru_maxrss / 1024.0);
+    }
+done:
+    if (rc)
+        cli_out_abort_all();
+    if (r.spool) {
+        unlink(r.spool);
+        free(r.spool);
+    }
+    nd_dedup_destroy(r.dd);
+    nd_params_destroy(r.params);
+    free(r.ids);
+    free(r.recs);
+    free(r.doc_rec);
+    free(r.inputs);
+    return rc;
+}

@@ -1,0 +1,1218 @@
+/*
+ * cmd_eval.c - `neardup eval`: scores predicted clusters against gold clusters.
+ *
+ * DESIGN
+ *   Input. GOLD and PRED are JSON Lines files, one cluster per line, whose
+ *   "members" array holds ids (strings, or numbers taken as their JSON text) or
+ *   objects with an "id" (neardup's own clusters output). Every other key is
+ *   validated as JSON and ignored. Lines are parsed by a small strict JSON
+ *   parser (RFC 8259, UTF-8 checked) written here rather than with jansson, for
+ *   two reasons: a numeric id must keep its exact JSON text (jansson turns
+ *   1.50 into 1.5), and a 1M-member line should not become a 1M-node tree.
+ *
+ *   Ids. Every id (from GOLD, PRED and the corpus) is interned once in an
+ *   open-addressing hash table (XXH3, linear probing, load <= 1/2) that maps
+ *   it to a dense index; the id bytes live back to back in one pool. Per index
+ *   we keep the gold and predicted cluster label (NO_LABEL when not listed)
+ *   and whether the corpus holds the id. A document listed twice in one file
+ *   is an error, reported with the lines of both clusters.
+ *
+ *   Universe. --corpus: the corpus ids (listed ids outside it are ignored with
+ *   a warning); --num-docs N: the listed ids plus N - |ids| anonymous
+ *   singletons; neither: the ids of either file. A document without a label in
+ *   a file is a singleton there: it gets the label nclusters + index.
+ *
+ *   Metrics come from the contingency table: one 64-bit key (gold << 32 | pred)
+ *   per document, sorted, so that runs of equal keys are the table's non-zero
+ *   cells n_ij; cluster sizes a_i, b_j are counted into arrays indexed by label.
+ *   Pair counts are exact 64-bit integers (n <= 2^32 - 1 keeps C(n,2) < 2^63);
+ *   ratios use long double. Anonymous singletons only add to n and to the
+ *   B-cubed sums (their precision and recall are 1), so they need no storage.
+ *
+ *   Conventions (also in the help): pairwise precision is 1 with no predicted
+ *   pairs, recall 1 with no gold pairs; F1 is 0 when precision + recall = 0;
+ *   B-cubed F1 is the harmonic mean of the averaged precision and recall, and
+ *   both are 1 for an empty universe; ARI is 1 when its denominator is 0, which
+ *   happens only when n < 2 or both partitions are all singletons or both one
+ *   cluster (then they are equal). gold_clusters and pred_clusters count the
+ *   clusters of 2+ documents of the universe.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "cli.h"
+#include "reader.h"
+
+#define NO_LABEL UINT32_MAX
+/* Ids, and clusters per file, stay below 2^31 so singleton labels fit 32 bits. */
+#define MAX_ITEMS ((size_t)INT32_MAX)
+#define MAX_DEPTH 256          /* deepest JSON nesting accepted in a line */
+#define IN_CORPUS 1u
+
+static const char usage_text[] =
+    "Usage: neardup eval [options] --gold GOLD PRED\n"
+    "\n"
+    "Scores the predicted clusters PRED against the gold clusters GOLD.\n"
+    "\n"
+    "GOLD and PRED are JSON Lines files (\"-\" = standard input), one cluster per line:\n"
+    "  {\"cluster\": 0, \"members\": [\"id1\", \"id2\"]}\n"
+    "  {\"cluster\": 0, \"members\": [{\"id\": \"id1\", ...}, {\"id\": \"id2\", ...}]}\n"
+    "Numeric ids are taken as their JSON text; other keys are ignored. Blank lines\n"
+    "and empty clusters are skipped; documents not listed are singletons. A\n"
+    "document listed twice in one file is an error.\n"
+    "\n"
+    "Options:\n"
+    "  --gold FILE         the gold clusters (required)\n"
+    "  --corpus PATH       the universe is every id of this corpus (JSON Lines, text\n"
+    "                      files or directories, as for dedup; repeatable); listed\n"
+    "                      ids outside it are ignored with a warning\n"
+    "  --id-field NAME     corpus field holding the id (default \"id\")\n"
+    "  --text-field NAME   corpus field holding the text (default \"text\")\n"
+    "  --num-docs N        the universe holds N documents: the listed ids plus\n"
+    "                      unlisted singletons\n"
+    "  --json              print one JSON object on one line instead of a table\n"
+    "  -o, --output FILE   write to FILE (replaced atomically) instead of stdout\n"
+    "  -h, --help          print this help\n"
+    "Without --corpus or --num-docs the universe is the ids found in either file.\n"
+    "\n"
+    "Metrics, over the n documents of the universe:\n"
+    "  pairwise    over unordered pairs of documents in one cluster: tp = pairs in\n"
+    "              both, precision = tp / predicted pairs (1 if there are none),\n"
+    "              recall = tp / gold pairs (1 if there are none)\n"
+    "  b-cubed     per document d, with G(d), P(d) its gold and predicted clusters:\n"
+    "              precision = |G(d) & P(d)| / |P(d)|, recall = |G(d) & P(d)| / |G(d)|,\n"
+    "              averaged over the universe (1 if it is empty)\n"
+    "  f1          harmonic mean of the precision and recall above (0 if both are 0)\n"
+    "  ari         adjusted Rand index (Hubert-Arabie); 1 when its denominator is 0:\n"
+    "              n < 2, or both partitions all singletons, or both one cluster\n"
+    "  mixed       predicted clusters holding members of 2+ gold clusters (gold\n"
+    "              singletons do not count)\n"
+    "  gold_split  gold clusters spread over 2+ predicted clusters (a predicted\n"
+    "              singleton counts as a cluster)\n"
+    "  gold_clusters, pred_clusters: clusters of 2+ documents in the universe\n"
+    "\n"
+    "Exit status: 0 success, 1 usage error, 2 unreadable or invalid input or\n"
+    "unwritable output, 4 out of memory or a limit hit.\n";
+
+/* ------------------------------------------------------------------ buffers */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+/* Makes room for `extra` more bytes. Returns 0 or -1 (out of memory). */
+static int sb_reserve(sbuf *b, size_t extra)
+{
+    if (extra <= b->cap - b->len)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < extra) {
+        if (cap > SIZE_MAX / 2)
+            return -1;
+        cap *= 2;
+    }
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return -1;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static int sb_add(sbuf *b, const void *s, size_t n)
+{
+    if (sb_reserve(b, n))
+        return -1;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* Returns p grown to hold at least `need` elements (capacity doubles), or NULL
+ * with p untouched. *cap is updated only on success. */
+static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap ? *cap : 64;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem)
+            return NULL;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / elem)
+        return NULL;
+    void *q = realloc(p, c * elem);
+    if (q)
+        *cap = c;
+    return q;
+}
+
+/* ---------------------------------------------------------------- id table */
+
+typedef struct ident {
+    uint64_t hash;
+    size_t off, len;   /* bytes in the pool */
+} ident;
+
+typedef struct idtab {
+    sbuf pool;         /* id bytes, back to back (not NUL-terminated) */
+    ident *ents;
+    uint32_t *lab[2];  /* gold (0) and predicted (1) cluster label, or NO_LABEL */
+    unsigned char *flags;
+    size_t n, cap;     /* ids, capacity of the per-id arrays */
+    uint32_t *slots;   /* 0 = empty, else index + 1 */
+    size_t nslots;     /* a power of two */
+} idtab;
+
+static void ids_free(idtab *t)
+{
+    free(t->pool.p);
+    free(t->ents);
+    free(t->lab[0]);
+    free(t->lab[1]);
+    free(t->flags);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* Doubles the slot array and reinserts every id. Returns 0 or -1. */
+static int ids_rehash(idtab *t)
+{
+    const size_t ns = t->nslots ? t->nslots * 2 : 1024;
+    uint32_t *s = calloc(ns, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t k = (size_t)t->ents[i].hash & (ns - 1);
+        while (s[k])
+            k = (k + 1) & (ns - 1);
+        s[k] = (uint32_t)(i + 1);
+    }
+    free(t->slots);
+    t->slots = s;
+    t->nslots = ns;
+    return 0;
+}
+
+/* Grows the per-id arrays to hold one more id. Arrays already grown when a
+ * later one fails stay grown; cap changes only when all succeeded. */
+static int ids_grow(idtab *t)
+{
+    size_t c = t->cap;
+    void *q = grow_array(t->ents, &c, t->n + 1, sizeof *t->ents);
+    if (!q)
+        return -1;
+    t->ents = q;
+    for (int w = 0; w < 2; w++) {
+        c = t->cap;
+        q = grow_array(t->lab[w], &c, t->n + 1, sizeof *t->lab[w]);
+        if (!q)
+            return -1;
+        t->lab[w] = q;
+    }
+    c = t->cap;
+    q = grow_array(t->flags, &c, t->n + 1, 1);
+    if (!q)
+        return -1;
+    t->flags = q;
+    t->cap = c;
+    return 0;
+}
+
+/* Returns the index of id s[0..len), adding it when new; -1 when out of
+ * memory, -2 when the id limit is hit. */
+static int64_t ids_get(idtab *t, const char *s, size_t len)
+{
+    if ((t->n + 1) * 2 > t->nslots && ids_rehash(t))
+        return -1;
+    const uint64_t h = XXH3_64bits(s, len);
+    size_t k = (size_t)h & (t->nslots - 1);
+    while (t->slots[k]) {
+        const ident *e = &t->ents[t->slots[k] - 1];
+        if (e->hash == h && e->len == len && memcmp(t->pool.p + e->off, s, len) == 0)
+            return (int64_t)(t->slots[k] - 1);
+        k = (k + 1) & (t->nslots - 1);
+    }
+    if (t->n >= MAX_ITEMS)
+        return -2;
+    if (t->n >= t->cap && ids_grow(t))
+        return -1;
+    const size_t off = t->pool.len;
+    if (sb_add(&t->pool, s, len))
+        return -1;
+    t->ents[t->n] = (ident){ .hash = h, .off = off, .len = len };
+    t->lab[0][t->n] = t->lab[1][t->n] = NO_LABEL;
+    t->flags[t->n] = 0;
+    t->slots[k] = (uint32_t)(t->n + 1);
+    return (int64_t)t->n++;
+}
+
+/* Writes a printable, quoted, shortened copy of an id for messages into buf. */
+static const char *show_id(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t o = 0, i = 0;
+    buf[o++] = '"';
+    for (; i < len && o + 5 < size; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        buf[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    if (i < len) {   /* cut short: room is left for "...", the quote and NUL */
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+    return buf;
+}
+
+/* ------------------------------------------------------------- JSON parser */
+
+typedef struct span {
+    size_t off, len;
+} span;
+
+/* The parser of one line. The cursor only moves forward; the first error
+ * stops everything and is kept in msg/col. */
+typedef struct jparse {
+    const char *s, *p, *end;  /* line start, cursor, line end */
+    const char *msg;          /* first error (static text), NULL if none */
+    size_t col;               /* 1-based byte column of the error */
+    int syntax;               /* 1: the line is not valid JSON */
+    int nomem;
+    sbuf key;                 /* the last key read */
+    sbuf ids;                 /* the member ids of the line, decoded, back to back */
+    span *spans;              /* where each id lies in ids */
+    size_t nspans, cap_spans;
+} jparse;
+
+static int jp_err(jparse *j, const char *msg, int syntax)
+{
+    if (!j->msg) {
+        j->msg = msg;
+        j->col = (size_t)(j->p - j->s) + 1;
+        j->syntax = syntax;
+    }
+    return -1;
+}
+
+/* JSON syntax error / clusters-format error / out of memory; all return -1. */
+static int jp_fail(jparse *j, const char *msg) { return jp_err(j, msg, 1); }
+static int jp_bad(jparse *j, const char *msg) { return jp_err(j, msg, 0); }
+static int jp_oom(jparse *j)
+{
+    j->nomem = 1;
+    return jp_err(j, "out of memory", 0);
+}
+
+static int jp_at(const jparse *j, char c) { return j->p < j->end && *j->p == c; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static void jp_ws(jparse *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+/* Length (1..4) of the well-formed UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    const unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* Reads 4 hex digits at s (at least 4 bytes available). Returns 0 or -1. */
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        const char c = s[i];
+        unsigned d;
+        if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
+        else return -1;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Decodes the \u escape at the cursor (and its low surrogate) into out. */
+static int jp_unicode(jparse *j, sbuf *out)
+{
+    unsigned cp, lo;
+    if (j->end - j->p < 6 || hex4(j->p + 2, &cp))
+        return jp_fail(j, "invalid \\u escape");
+    size_t used = 6;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return jp_fail(j, "unpaired surrogate in \\u escape");
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (j->end - j->p < 12 || j->p[6] != '\\' || j->p[7] != 'u' || hex4(j->p + 8, &lo) ||
+            lo < 0xDC00 || lo > 0xDFFF)
+            return jp_fail(j, "unpaired surrogate in \\u escape");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        used = 12;
+    }
+    char u[4];
+    size_t n;
+    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        u[2] = (char)(0x80 | (cp >> 6 & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
+    }
+    if (out && sb_add(out, u, n))
+        return jp_oom(j);
+    j->p += used;
+    return 0;
+}
+
+/* Reads the string at the cursor (an opening quote), appending its decoded
+ * bytes to out unless out is NULL (validation only). */
+static int jp_string(jparse *j, sbuf *out)
+{
+    j->p++;
+    for (;;) {
+        /* Copy the longest run of plain ASCII in one go. */
+        const char *run = j->p;
+        while (j->p < j->end) {
+            const unsigned char c = (unsigned char)*j->p;
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+                break;
+            j->p++;
+        }
+        if (out && j->p > run && sb_add(out, run, (size_t)(j->p - run)))
+            return jp_oom(j);
+        if (j->p >= j->end)
+            return jp_fail(j, "unterminated string");
+        const unsigned char c = (unsigned char)*j->p;
+        if (c == '"') {
+            j->p++;
+            return 0;
+        }
+        if (c < 0x20)
+            return jp_fail(j, "control character in a string");
+        if (c >= 0x80) {
+            const size_t l = utf8_len((const unsigned char *)j->p, (size_t)(j->end - j->p));
+            if (!l)
+                return jp_fail(j, "invalid UTF-8 in a string");
+            if (out && sb_add(out, j->p, l))
+                return jp_oom(j);
+            j->p += l;
+            continue;
+        }
+        /* A backslash escape. */
+        if (j->end - j->p < 2)
+            return jp_fail(j, "unterminated string");
+        char ch;
+        switch (j->p[1]) {
+        case '"': ch = '"'; break;
+        case '\\': ch = '\\'; break;
+        case '/': ch = '/'; break;
+        case 'b': ch = '\b'; break;
+        case 'f': ch = '\f'; break;
+        case 'n': ch = '\n'; break;
+        case 'r': ch = '\r'; break;
+        case 't': ch = '\t'; break;
+        case 'u':
+            if (jp_unicode(j, out))
+                return -1;
+            continue;
+        default:
+            return jp_fail(j, "invalid escape in a string");
+        }
+        if (out && sb_add(out, &ch, 1))
+            return jp_oom(j);
+        j->p += 2;
+    }
+}
+
+/* Checks the number at the cursor against the JSON grammar and skips it. */
+static int jp_number(jparse *j)
+{
+    if (jp_at(j, '-'))
+        j->p++;
+    if (j->p >= j->end || !is_digit(*j->p))
+        return jp_fail(j, "invalid number");
+    if (*j->p == '0')
+        j->p++;
+    else
+        while (j->p < j->end && is_digit(*j->p))
+            j->p++;
+    if (jp_at(j, '.')) {
+        j->p++;
+        if (j->p >= j->end || !is_digit(*j->p))
+            return jp_fail(j, "invalid number");
+        while (j->p < j->end && is_digit(*j->p))
+            j->p++;
+    }
+    if (jp_at(j, 'e') || jp_at(j, 'E')) {
+        j->p++;
+        if (jp_at(j, '+') || jp_at(j, '-'))
+            j->p++;
+        if (j->p >= j->end || !is_digit(*j->p))
+            return jp_fail(j, "invalid number");
+        while (j->p < j->end && is_digit(*j->p))
+            j->p++;
+    }
+    return 0;
+}
+
+static int jp_literal(jparse *j, const char *word)
+{
+    const size_t n = strlen(word);
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
+        return jp_fail(j, "invalid literal");
+    j->p += n;
+    return 0;
+}
+
+/* Object iteration, after the '{' was consumed: returns 1 with the key in
+ * j->key and the cursor on its value, 0 after the closing '}', -1 on error. */
+static int jp_obj_next(jparse *j, int *first)
+{
+    jp_ws(j);
+    if (jp_at(j, '}')) {
+        j->p++;
+        return 0;
+    }
+    if (!*first) {
+        if (!jp_at(j, ','))
+            return jp_fail(j, j->p < j->end ? "expected ',' or '}'" : "unterminated object");
+        j->p++;
+        jp_ws(j);
+    }
+    *first = 0;
+    if (!jp_at(j, '"'))
+        return jp_fail(j, j->p < j->end ? "expected a string key" : "unterminated object");
+    j->key.len = 0;
+    if (jp_string(j, &j->key))
+        return -1;
+    jp_ws(j);
+    if (!jp_at(j, ':'))
+        return jp_fail(j, "expected ':'");
+    j->p++;
+    jp_ws(j);
+    return 1;
+}
+
+/* Array iteration, after the '[' was consumed: returns 1 with the cursor on
+ * the next element, 0 after the closing ']', -1 on error. */
+static int jp_arr_next(jparse *j, int *first)
+{
+    jp_ws(j);
+    if (jp_at(j, ']')) {
+        j->p++;
+        return 0;
+    }
+    if (!*first) {
+        if (!jp_at(j, ','))
+            return jp_fail(j, j->p < j->end ? "expected ',' or ']'" : "unterminated array");
+        j->p++;
+        jp_ws(j);
+    }
+    *first = 0;
+    return 1;
+}
+
+/* A value of the wrong kind is a clusters-format error (msg) when it starts
+ * like a JSON value, else a syntax error. Returns -1. */
+static int jp_wrong(jparse *j, const char *msg)
+{
+    const char c = j->p < j->end ? *j->p : '\0';
+    if (c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
+        is_digit(c))
+        return jp_bad(j, msg);
+    return jp_fail(j, "expected a value");
+}
+
+static int jp_key_is(const jparse *j, const char *name)
+{
+    const size_t n = strlen(name);
+    return j->key.len == n && memcmp(j->key.p, name, n) == 0;
+}
+
+/* Validates and skips any JSON value at the cursor. */
+static int jp_skip(jparse *j, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return jp_fail(j, "nested too deeply");
+    if (j->p >= j->end)
+        return jp_fail(j, "expected a value");
+    int first = 1, r;
+    switch (*j->p) {
+    case '{':
+        j->p++;
+        while ((r = jp_obj_next(j, &first)) == 1)
+            if (jp_skip(j, depth + 1))
+                return -1;
+        return r;
+    case '[':
+        j->p++;
+        while ((r = jp_arr_next(j, &first)) == 1)
+            if (jp_skip(j, depth + 1))
+                return -1;
+        return r;
+    case '"': return jp_string(j, NULL);
+    case 't': return jp_literal(j, "true");
+    case 'f': return jp_literal(j, "false");
+    case 'n': return jp_literal(j, "null");
+    default:
+        if (*j->p == '-' || is_digit(*j->p))
+            return jp_number(j);
+        return jp_fail(j, "expected a value");
+    }
+}
+
+/* Reads an id (a string, or a number kept as its JSON text) at the cursor
+ * into j->ids. Returns 0, -1 on error, 1 when the value is of another kind. */
+static int jp_id(jparse *j)
+{
+    const size_t off = j->ids.len;
+    if (jp_at(j, '"')) {
+        if (jp_string(j, &j->ids))
+            return -1;
+    } else if (jp_at(j, '-') || (j->p < j->end && is_digit(*j->p))) {
+        const char *start = j->p;
+        if (jp_number(j))
+            return -1;
+        if (sb_add(&j->ids, start, (size_t)(j->p - start)))
+            return jp_oom(j);
+    } else {
+        return 1;
+    }
+    if (j->nspans >= j->cap_spans) {
+        span *q = grow_array(j->spans, &j->cap_spans, j->nspans + 1, sizeof *q);
+        if (!q)
+            return jp_oom(j);
+        j->spans = q;
+    }
+    j->spans[j->nspans++] = (span){ .off = off, .len = j->ids.len - off };
+    return 0;
+}
+
+/* A member object: {"id": ..., other keys ignored}. */
+static int jp_member_obj(jparse *j)
+{
+    int first = 1, r, have = 0;
+    j->p++;
+    while ((r = jp_obj_next(j, &first)) == 1) {
+        if (jp_key_is(j, "id")) {
+            if (have)
+                return jp_bad(j, "a member object has two \"id\" keys");
+            have = 1;
+            r = jp_id(j);
+            if (r < 0)
+                return -1;
+            if (r > 0)
+                return jp_wrong(j, "a member's \"id\" must be a string or a number");
+        } else if (jp_skip(j, 3)) {
+            return -1;
+        }
+    }
+    if (r < 0)
+        return -1;
+    if (!have)
+        return jp_bad(j, "a member object has no \"id\"");
+    return 0;
+}
+
+/* The value of "members": an array of ids or member objects. */
+static int jp_members(jparse *j)
+{
+    if (!jp_at(j, '['))
+        return jp_wrong(j, "\"members\" must be an array");
+    j->p++;
+    int first = 1, r;
+    while ((r = jp_arr_next(j, &first)) == 1) {
+        if (jp_at(j, '{')) {
+            if (jp_member_obj(j))
+                return -1;
+            continue;
+        }
+        r = jp_id(j);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            return jp_wrong(j, "a member must be a string, a number or an object with an \"id\"");
+    }
+    return r;
+}
+
+/* Parses one non-blank line: a JSON object with a "members" array. */
+static int jp_line(jparse *j)
+{
+    int first = 1, r, have = 0;
+    jp_ws(j);
+    if (!jp_at(j, '{'))
+        return jp_wrong(j, "expected a JSON object");
+    j->p++;
+    while ((r = jp_obj_next(j, &first)) == 1) {
+        if (jp_key_is(j, "members")) {
+            if (have)
+                return jp_bad(j, "two \"members\" keys");
+            have = 1;
+            if (jp_members(j))
+                return -1;
+        } else if (jp_skip(j, 1)) {
+            return -1;
+        }
+    }
+    if (r < 0)
+        return -1;
+    jp_ws(j);
+    if (j->p < j->end)
+        return jp_fail(j, "unexpected text after the object");
+    if (!have)
+        return jp_bad(j, "no \"members\" array");
+    return 0;
+}
+
+/* ------------------------------------------------------------ the command */
+
+typedef struct evalctx {
+    idtab ids;
+    jparse jp;
+    size_t ncl[2];          /* clusters read from GOLD (0) and PRED (1) */
+    uint64_t *cl_line[2];   /* line of each cluster, for messages */
+    size_t cl_cap[2];
+    const char *name[2];    /* file names for messages */
+    uint64_t corpus_records, corpus_dups;
+} evalctx;
+
+typedef struct scores {
+    uint64_t n;                            /* documents in the universe */
+    uint64_t gold_clusters, pred_clusters; /* clusters of 2+ documents */
+    uint64_t gold_docs, pred_docs;         /* documents in those clusters */
+    uint64_t tp, fp, fn, mixed, gold_split;
+    double pp, pr, pf;                     /* pairwise precision, recall, F1 */
+    double bp, br, bf;                     /* B-cubed precision, recall, F1 */
+    double ari;
+} scores;
+
+static void ctx_free(evalctx *c)
+{
+    ids_free(&c->ids);
+    free(c->jp.key.p);
+    free(c->jp.ids.p);
+    free(c->jp.spans);
+    free(c->cl_line[0]);
+    free(c->cl_line[1]);
+}
+
+/* Records the ids parsed from line `lineno` of file `w` as one cluster. */
+static int add_cluster(evalctx *c, int w, uint64_t lineno)
+{
+    char b1[96];
+    jparse *j = &c->jp;
+    if (c->ncl[w] >= MAX_ITEMS) {
+        cli_log(1, "%s:%llu: too many clusters", c->name[w], (unsigned long long)lineno);
+        return EXIT_INTERNAL;
+    }
+    if (c->ncl[w] >= c->cl_cap[w]) {
+        uint64_t *q = grow_array(c->cl_line[w], &c->cl_cap[w], c->ncl[w] + 1, sizeof *q);
+        if (!q)
+            goto nomem;
+        c->cl_line[w] = q;
+    }
+    const uint32_t label = (uint32_t)c->ncl[w];
+    c->cl_line[w][label] = lineno;
+    for (size_t i = 0; i < j->nspans; i++) {
+        const char *id = j->ids.p + j->spans[i].off;
+        const size_t len = j->spans[i].len;
+        const int64_t x = ids_get(&c->ids, id, len);
+        if (x == -1)
+            goto nomem;
+        if (x < 0) {
+            cli_log(1, "%s:%llu: too many distinct ids", c->name[w],
+                    (unsigned long long)lineno);
+            return EXIT_INTERNAL;
+        }
+        uint32_t *lab = &c->ids.lab[w][x];
+        if (*lab == label) {
+            cli_log(1, "%s:%llu: document %s is listed twice in this cluster", c->name[w],
+                    (unsigned long long)lineno, show_id(id, len, b1, sizeof b1));
+            return EXIT_INPUT;
+        }
+        if (*lab != NO_LABEL) {
+            cli_log(1, "%s:%llu: document %s is listed in two clusters (lines %llu and %llu)",
+                    c->name[w], (unsigned long long)lineno, show_id(id, len, b1, sizeof b1),
+                    (unsigned long long)c->cl_line[w][*lab], (unsigned long long)lineno);
+            return EXIT_INPUT;
+        }
+        *lab = label;
+    }
+    c->ncl[w]++;
+    return 0;
+nomem:
+    cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno);
+    return EXIT_INTERNAL;
+}
+
+/* Reads the clusters file `path` as file w (0 = gold, 1 = pred). */
+static int read_clusters(evalctx *c, int w, const char *path)
+{
+    const int is_stdin = strcmp(path, "-") == 0;
+    c->name[w] = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "r");
+    if (!fp) {
+        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    jparse *j = &c->jp;
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t got;
+    uint64_t lineno = 0;
+    int rc = 0;
+    while ((errno = 0, got = getline(&line, &lcap, fp)) >= 0) {
+        lineno++;
+        const char *s = line;
+        size_t len = (size_t)got;
+        if (lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;    /* a UTF-8 byte order mark */
+            len -= 3;
+        }
+        j->s = j->p = s;
+        j->end = s + len;
+        j->msg = NULL;
+        j->ids.len = 0;
+        j->nspans = 0;
+        jp_ws(j);
+        if (j->p == j->end)
+            continue;   /* blank line */
+        if (jp_line(j)) {
+            if (j->nomem) {
+                cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno);
+                rc = EXIT_INTERNAL;
+            } else if (j->syntax) {
+                cli_log(1, "%s:%llu: invalid JSON at column %zu: %s", c->name[w],
+                        (unsigned long long)lineno, j->col, j->msg);
+                rc = EXIT_INPUT;
+            } else {
+                cli_log(1, "%s:%llu: %s", c->name[w], (unsigned long long)lineno, j->msg);
+                rc = EXIT_INPUT;
+            }
+            break;
+        }
+        if (j->nspans && (rc = add_cluster(c, w, lineno)) != 0)
+            break;
+    }
+    if (!rc && ferror(fp)) {
+        cli_log(1, "%s: read error: %s", c->name[w], strerror(errno));
+        rc = EXIT_INPUT;
+    } else if (!rc && errno == ENOMEM) {
+        cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno + 1);
+        rc = EXIT_INTERNAL;
+    }
+    free(line);
+    if (!is_stdin)
+        fclose(fp);
+    return rc;
+}
+
+static void on_reader_error(void *ctx, const char *msg)
+{
+    (void)ctx;
+    cli_log(1, "%s", msg);
+}
+
+/* Reads the corpus through the document reader and flags its ids. */
+static int read_corpus(evalctx *c, const char *const *paths, size_t n, const char *id_field,
+                       const char *text_field)
+{
+    rd_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = RD_AUTO;
+    o.id_field = id_field;
+    o.text_field = text_field;
+    o.on_error_skip = 0;
+    o.on_error = on_reader_error;
+    rd_reader *r = rd_open(paths, n, &o);
+    if (!r) {
+        cli_log(1, "corpus: out of memory");
+        return EXIT_INTERNAL;
+    }
+    rd_record rec;
+    rd_stats st;
+    int got, rc = 0;
+    while ((got = rd_next(r, &rec)) == RD_OK) {
+        const int64_t x = ids_get(&c->ids, rec.id, rec.id_len);
+        if (x < 0) {
+            cli_log(1, "%s: %s", rec.path, x == -1 ? "out of memory" : "too many distinct ids");
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        if (c->ids.flags[x] & IN_CORPUS)
+            c->corpus_dups++;
+        c->ids.flags[x] |= IN_CORPUS;
+        if ((++c->corpus_records & 1023) == 0) {
+            rd_get_stats(r, &st);
+            cli_progress("eval: reading the corpus", c->corpus_records, st.bytes);
+        }
+    }
+    cli_progress_end();
+    if (!rc && got == RD_ERR_NOMEM) {
+        cli_log(1, "corpus: out of memory");
+        rc = EXIT_INTERNAL;
+    } else if (!rc && got != RD_END) {
+        rc = EXIT_INPUT;   /* the reader's callback has named the file */
+    }
+    rd_close(r);
+    if (!rc && c->corpus_dups)
+        cli_log(2, "corpus: %llu duplicate ids, each counted once",
+                (unsigned long long)c->corpus_dups);
+    return rc;
+}
+
+/* Warns about the ids of file w that are not in the corpus (they are ignored). */
+static void warn_outside(const evalctx *c, int w)
+{
+    const idtab *t = &c->ids;
+    uint64_t count = 0;
+    size_t first = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->lab[w][i] != NO_LABEL && !(t->flags[i] & IN_CORPUS) && count++ == 0)
+            first = i;
+    if (count) {
+        char b[96];
+        cli_log(2, "%s: %llu listed ids are not in the corpus and are ignored (first: %s)",
+                c->name[w], (unsigned long long)count,
+                show_id(t->pool.p + t->ents[first].off, t->ents[first].len, b, sizeof b));
+    }
+}
+
+static uint64_t pairs(uint64_t k) { return k < 2 ? 0 : k * (k - 1) / 2; }
+
+static double f1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sums C(size, 2) over labels; counts clusters of 2+ and their documents. */
+static uint64_t size_stats(const uint32_t *size, size_t nlab, uint64_t *clusters, uint64_t *docs)
+{
+    uint64_t sum = 0;
+    *clusters = *docs = 0;
+    for (size_t i = 0; i < nlab; i++)
+        if (size[i] >= 2) {
+            sum += pairs(size[i]);
+            ++*clusters;
+            *docs += size[i];
+        }
+    return sum;
+}
+
+/* Computes every metric over the universe. use_corpus: only the ids flagged
+ * IN_CORPUS count; have_num: the universe holds num_docs documents. */
+static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_docs, scores *s)
+{
+    const idtab *t = &c->ids;
+    const size_t lg = c->ncl[0] + t->n, lp = c->ncl[1] + t->n;
+    uint32_t *asz = calloc(lg ? lg : 1, sizeof *asz);     /* gold cluster sizes */
+    uint32_t *bsz = calloc(lp ? lp : 1, sizeof *bsz);     /* predicted cluster sizes */
+    unsigned char *mix = calloc(lp ? lp : 1, 1);          /* gold clusters met, capped at 2 */
+    uint64_t *keys = malloc((t->n ? t->n : 1) * sizeof *keys);
+    int rc = 0;
+    if (!asz || !bsz || !mix || !keys) {
+        cli_log(1, "eval: out of memory");
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    /* One (gold, pred) key per document of the universe; unlisted = singleton. */
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (use_corpus && !(t->flags[i] & IN_CORPUS))
+            continue;
+        const uint32_t g = t->lab[0][i] != NO_LABEL ? t->lab[0][i] : (uint32_t)(c->ncl[0] + i);
+        const uint32_t p = t->lab[1][i] != NO_LABEL ? t->lab[1][i] : (uint32_t)(c->ncl[1] + i);
+        asz[g]++;
+        bsz[p]++;
+        keys[k++] = (uint64_t)g << 32 | p;
+    }
+    if (have_num && num_docs < k) {
+        cli_log(1, "eval: --num-docs %llu is less than the %zu distinct ids in %s and %s",
+                (unsigned long long)num_docs, k, c->name[0], c->name[1]);
+        rc = EXIT_INPUT;
+        goto out;
+    }
+    memset(s, 0, sizeof *s);
+    s->n = have_num ? num_docs : k;
+    const uint64_t gold_pairs = size_stats(asz, lg, &s->gold_clusters, &s->gold_docs);
+    const uint64_t pred_pairs = size_stats(bsz, lp, &s->pred_clusters, &s->pred_docs);
+
+    /* Runs of equal keys are the non-zero cells n_gp of the contingency table. */
+    qsort(keys, k, sizeof *keys, cmp_u64);
+    long double bp = 0, br = 0;
+    uint64_t cur_g = UINT64_MAX, cells_of_g = 0;
+    for (size_t i = 0, e; i < k; i = e) {
+        for (e = i + 1; e < k && keys[e] == keys[i]; e++)
+            ;
+        const uint64_t cnt = e - i;
+        const uint32_t g = (uint32_t)(keys[i] >> 32), p = (uint32_t)keys[i];
+        s->tp += pairs(cnt);
+        bp += (long double)(cnt * cnt) / bsz[p];
+        br += (long double)(cnt * cnt) / asz[g];
+        if (asz[g] >= 2) {
+            if (mix[p] < 2)
+                mix[p]++;
+            cells_of_g = g == cur_g ? cells_of_g + 1 : 1;
+            cur_g = g;
+            if (cells_of_g == 2)
+                s->gold_split++;
+        }
+    }
+    for (size_t i = 0; i < lp; i++)
+        s->mixed += mix[i] >= 2;
+
+    s->fp = pred_pairs - s->tp;
+    s->fn = gold_pairs - s->tp;
+    s->pp = pred_pairs ? (double)s->tp / (double)pred_pairs : 1.0;
+    s->pr = gold_pairs ? (double)s->tp / (double)gold_pairs : 1.0;
+    s->pf = f1(s->pp, s->pr);
+
+    /* Anonymous singletons (--num-docs) have B-cubed precision and recall 1. */
+    const uint64_t extra = s->n - k;
+    s->bp = s->n ? (double)((bp + (long double)extra) / (long double)s->n) : 1.0;
+    s->br = s->n ? (double)((br + (long double)extra) / (long double)s->n) : 1.0;
+    s->bf = f1(s->bp, s->br);
+
+    /* ARI = (tp - E) / ((G + P) / 2 - E), E = G * P / C(n, 2). The denominator
+     * is 0 exactly when C(n, 2) = 0 or G = P = 0 or G = P = C(n, 2). */
+    const uint64_t all = pairs(s->n);
+    if (all == 0 || (gold_pairs == 0 && pred_pairs == 0) ||
+        (gold_pairs == all && pred_pairs == all)) {
+        s->ari = 1.0;
+    } else {
+        const long double expect = (long double)gold_pairs * (long double)pred_pairs / all;
+        const long double maxi = ((long double)gold_pairs + (long double)pred_pairs) / 2;
+        s->ari = (double)(((long double)s->tp - expect) / (maxi - expect));
+    }
+out:
+    free(asz);
+    free(bsz);
+    free(mix);
+    free(keys);
+    return rc;
+}
+
+/* Rounds values that would print as "-0.0000" to 0. */
+static double unsigned_zero(double v) { return fabs(v) < 0.00005 ? 0.0 : v; }
+
+static void write_json(FILE *fp, const scores *s)
+{
+    fprintf(fp, "{\"docs\":%llu,\"gold_clusters\":%llu,\"pred_clusters\":%llu,",
+            (unsigned long long)s->n, (unsigned long long)s->gold_clusters,
+            (unsigned long long)s->pred_clusters);
+    fputs("\"pairwise\":{\"precision\":", fp);
+    cli_json_num(fp, s->pp);
+    fputs(",\"recall\":", fp);
+    cli_json_num(fp, s->pr);
+    fputs(",\"f1\":", fp);
+    cli_json_num(fp, s->pf);
+    fprintf(fp, ",\"tp\":%llu,\"fp\":%llu,\"fn\":%llu},", (unsigned long long)s->tp,
+            (unsigned long long)s->fp, (unsigned long long)s->fn);
+    fputs("\"bcubed\":{\"precision\":", fp);
+    cli_json_num(fp, s->bp);
+    fputs(",\"recall\":", fp);
+    cli_json_num(fp, s->br);
+    fputs(",\"f1\":", fp);
+    cli_json_num(fp, s->bf);
+    fputs("},\"ari\":", fp);
+    cli_json_num(fp, s->ari);
+    fprintf(fp, ",\"mixed\":%llu,\"gold_split\":%llu}\n", (unsigned long long)s->mixed,
+            (unsigned long long)s->gold_split);
+}
+
+static void write_table(FILE *fp, const scores *s, const char *universe)
+{
+    fprintf(fp, "universe: %s (%llu documents)\n", universe, (unsigned long long)s->n);
+    fprintf(fp, "clusters of 2+: gold %llu (%llu documents), predicted %llu (%llu documents)\n",
+            (unsigned long long)s->gold_clusters, (unsigned long long)s->gold_docs,
+            (unsigned long long)s->pred_clusters, (unsigned long long)s->pred_docs);
+    fprintf(fp, "\n%-10s %9s %9s %9s\n", "", "precision", "recall", "f1");
+    fprintf(fp, "%-10s %9.4f %9.4f %9.4f\n", "pairwise", unsigned_zero(s->pp),
+            unsigned_zero(s->pr), unsigned_zero(s->pf));
+    fprintf(fp, "%-10s %9.4f %9.4f %9.4f\n", "b-cubed", unsigned_zero(s->bp),
+            unsigned_zero(s->br), unsigned_zero(s->bf));
+    fprintf(fp, "\npairs: tp %llu, fp %llu, fn %llu\n", (unsigned long long)s->tp,
+            (unsigned long long)s->fp, (unsigned long long)s->fn);
+    fprintf(fp, "ari: %.4f\n", unsigned_zero(s->ari));
+    fprintf(fp, "mixed: %llu predicted clusters hold members of 2+ gold clusters\n",
+            (unsigned long long)s->mixed);
+    fprintf(fp, "gold_split: %llu gold clusters are spread over 2+ predicted clusters\n",
+            (unsigned long long)s->gold_split);
+}
+
+/* Prints a usage error and the pointer to --help; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...) ND_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("neardup: eval: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\ntry 'neardup eval --help'\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+enum { OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON };
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "gold", required_argument, NULL, OPT_GOLD },
+        { "corpus", required_argument, NULL, OPT_CORPUS },
+        { "id-field", required_argument, NULL, OPT_ID_FIELD },
+        { "text-field", required_argument, NULL, OPT_TEXT_FIELD },
+        { "num-docs", required_argument, NULL, OPT_NUM_DOCS },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *gold = NULL, *out_path = "-", *id_field = "id", *text_field = "text";
+    const char **corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *corpus);
+    size_t ncorpus = 0;
+    uint64_t num_docs = 0;
+    int have_num = 0, json = 0, opt, rc = 0;
+    if (!corpus) {
+        cli_log(1, "eval: out of memory");
+        return EXIT_INTERNAL;
+    }
+
+    /* optind = 0 (not 1) makes glibc, musl and the BSDs fully reinitialise
+     * getopt, whatever optstring the dispatcher used before us. */
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_GOLD:
+            if (gold) {
+                rc = usage_error("--gold given twice");
+                goto done;
+            }
+            gold = optarg;
+            break;
+        case OPT_CORPUS: corpus[ncorpus++] = optarg; break;
+        case OPT_ID_FIELD: id_field = optarg; break;
+        case OPT_TEXT_FIELD: text_field = optarg; break;
+        case OPT_NUM_DOCS:
+            if (cli_parse_uint(optarg, 0, UINT32_MAX, &num_docs)) {
+                rc = usage_error("--num-docs wants a count below 2^32, not '%s'", optarg);
+                goto done;
+            }
+            have_num = 1;
+            break;
+        case OPT_JSON: json = 1; break;
+        case 'o': out_path = optarg; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            rc = fflush(stdout) == 0 ? 0 : EXIT_INPUT;
+            goto done;
+        case ':':
+            rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
+            goto done;
+        default:
+            if (optopt > 0 && optopt < 128 && optopt != 'h' && optopt != 'o') {
+                char s[3] = { '-', (char)optopt, '\0' };
+                rc = usage_error("unknown option '%s'", s);
+            } else {
+                rc = usage_error("invalid option '%s'", argv[optind - 1]);
+            }
+            goto done;
+        }
+    }
+    if (!gold) {
+        rc = usage_error("missing --gold GOLD");
+        goto done;
+    }
+    if (optind >= argc) {
+        rc = usage_error("missing PRED, the predicted clusters file");
+        goto done;
+    }
+    if (argc - optind > 1) {
+        rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
+        goto done;
+    }
+    const char *pred = argv[optind];
+    if (ncorpus && have_num) {
+        rc = usage_error("--corpus and --num-docs cannot be used together");
+        goto done;
+    }
+    if (strcmp(gold, "-") == 0 && strcmp(pred, "-") == 0) {
+        rc = usage_error("GOLD and PRED cannot both be standard input");
+        goto done;
+    }
+    if (!*id_field || !*text_field) {
+        rc = usage_error("--id-field and --text-field cannot be empty");
+        goto done;
+    }
+
+    evalctx c;
+    memset(&c, 0, sizeof c);
+    scores s;
+    if ((rc = read_clusters(&c, 0, gold)) == 0 && (rc = read_clusters(&c, 1, pred)) == 0 &&
+        (!ncorpus || (rc = read_corpus(&c, corpus, ncorpus, id_field, text_field)) == 0)) {
+        if (ncorpus) {
+            warn_outside(&c, 0);
+            warn_outside(&c, 1);
+        }
+        rc = compute(&c, ncorpus > 0, have_num, num_docs, &s);
+    }
+    ctx_free(&c);
+    if (rc)
+        goto done;
+
+    cli_out o;
+    if (cli_out_open(&o, out_path)) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    if (json)
+        write_json(o.fp, &s);
+    else
+        write_table(o.fp, &s, ncorpus ? "the corpus" : have_num ? "--num-docs"
+                                                                : "ids in either file");
+    if (cli_out_commit(&o))
+        rc = EXIT_INPUT;
+done:
+    free(corpus);
+    return rc;
+}

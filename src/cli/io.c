@@ -1,0 +1,238 @@
+/*
+ * io.c - output files that appear whole or not at all, and JSON writing.
+ *
+ * DESIGN: every output is written to a temporary file beside its target
+ * ("<path>.tmp.XXXXXX", same directory so rename() is atomic) and renamed over
+ * the target only once it is complete and flushed without error. A registry of
+ * open outputs lets an error path (or a signal) remove every temporary, so a
+ * failed run leaves no partial file behind.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_OPEN_OUTS 16
+static cli_out *g_open[MAX_OPEN_OUTS];
+
+static void reg_add(cli_out *o)
+{
+    for (int i = 0; i < MAX_OPEN_OUTS; i++)
+        if (!g_open[i]) {
+            g_open[i] = o;
+            return;
+        }
+}
+
+static void reg_del(const cli_out *o)
+{
+    for (int i = 0; i < MAX_OPEN_OUTS; i++)
+        if (g_open[i] == o)
+            g_open[i] = NULL;
+}
+
+static void on_signal(int sig)
+{
+    /* Only async-signal-safe calls: unlink the temporaries, then re-raise. */
+    for (int i = 0; i < MAX_OPEN_OUTS; i++)
+        if (g_open[i] && g_open[i]->tmp)
+            unlink(g_open[i]->tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    static int handlers;
+    if (!handlers) {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
+        handlers = 1;
+    }
+    const size_t n = strlen(path);
+    o->path = malloc(n + 1);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        cli_log(1, "%s: out of memory", path);
+        goto fail;
+    }
+    memcpy(o->path, path, n + 1);
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    const int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        cli_log(1, "%s: cannot create output: %s", path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        goto fail;
+    }
+    /* mkstemp creates 0600; give the file the mode a plain fopen would. */
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        cli_log(1, "%s: cannot set mode: %s", o->tmp, strerror(errno));
+        close(fd);
+        goto fail;
+    }
+    o->fp = fdopen(fd, "w");
+    if (!o->fp) {
+        cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
+        close(fd);
+        goto fail;
+    }
+    reg_add(o);
+    return 0;
+fail:
+    cli_out_abort(o);
+    return -1;
+}
+
+int cli_out_commit(cli_out *o)
+{
+    if (!o->fp)
+        return -1;
+    if (!o->tmp) {  /* stdout */
+        if (fflush(o->fp) != 0 || ferror(o->fp)) {
+            cli_log(1, "stdout: write error: %s", strerror(errno));
+            return -1;
+        }
+        o->fp = NULL;
+        return 0;
+    }
+    int bad = fflush(o->fp) != 0 || ferror(o->fp);
+    const int err = errno;
+    if (fclose(o->fp) != 0)
+        bad = 1;
+    o->fp = NULL;
+    if (bad) {
+        cli_log(1, "%s: write error: %s", o->path, strerror(err));
+        cli_out_abort(o);
+        return -1;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        cli_log(1, "%s: cannot rename %s into place: %s", o->path, o->tmp, strerror(errno));
+        cli_out_abort(o);
+        return -1;
+    }
+    reg_del(o);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return 0;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (o->fp && o->fp != stdout)
+        fclose(o->fp);
+    o->fp = NULL;
+    if (o->tmp)
+        unlink(o->tmp);
+    reg_del(o);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}
+
+void cli_out_abort_all(void)
+{
+    for (int i = 0; i < MAX_OPEN_OUTS; i++)
+        if (g_open[i])
+            cli_out_abort(g_open[i]);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+    const unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+void cli_json_str(FILE *fp, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', fp);
+    size_t i = 0;
+    while (i < len) {
+        const unsigned c = p[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            size_t j = i + 1;
+            while (j < len && p[j] >= 0x20 && p[j] < 0x80 && p[j] != '"' && p[j] != '\\')
+                j++;
+            fwrite(p + i, 1, j - i, fp);
+            i = j;
+            continue;
+        }
+        switch (c) {
+        case '"': fputs("\\\"", fp); i++; continue;
+        case '\\': fputs("\\\\", fp); i++; continue;
+        case '\n': fputs("\\n", fp); i++; continue;
+        case '\t': fputs("\\t", fp); i++; continue;
+        case '\r': fputs("\\r", fp); i++; continue;
+        default: break;
+        }
+        if (c < 0x20) {
+            fprintf(fp, "\\u%04x", c);
+            i++;
+            continue;
+        }
+        const size_t l = utf8_valid_len(p + i, len - i);
+        if (l == 0) {
+            fprintf(fp, "\\u%04x", c);
+            i++;
+        } else {
+            fwrite(p + i, 1, l, fp);
+            i += l;
+        }
+    }
+    putc('"', fp);
+}
+
+void cli_json_num(FILE *fp, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", fp);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.4f", v);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf) - 1;
+        while (e > dot && *e == '0')
+            *e-- = '\0';
+        if (e == dot)
+            *e = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    fputs(buf, fp);
+}

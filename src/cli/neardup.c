@@ -1,0 +1,75 @@
+/*
+ * neardup.c - entry point of the neardup tool: the command table.
+ *
+ * `neardup <command> [options]` dispatches to cmd_<command>() in
+ * cmd_<command>.c. Global behaviour (version check, help, exit codes) lives
+ * here; everything else belongs to the commands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command k_commands[] = {
+    {"dedup", cmd_dedup, "find exact and near-duplicate documents; write clusters, pairs, "
+                         "the deduplicated corpus"},
+    {"eval", cmd_eval, "score a clusters file against gold clusters (precision, recall, "
+                       "B-cubed, ARI)"},
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "neardup %s - find duplicate, near-duplicate and contained documents\n"
+            "\n"
+            "usage: neardup <command> [options] [inputs...]\n"
+            "\n"
+            "commands:\n",
+            nd_version_string());
+    for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
+        fprintf(fp, "  %-8s %s\n", k_commands[i].name, k_commands[i].summary);
+    fprintf(fp,
+            "  version  print the version\n"
+            "\n"
+            "Run 'neardup <command> --help' for a command's options; 'man neardup' for\n"
+            "the whole manual. Example:\n"
+            "  neardup dedup --clusters clusters.jsonl -o unique.jsonl corpus.jsonl.gz\n"
+            "\n"
+            "Exit status: 0 ok, 1 usage error, 2 input/output error, 3 corrupt index,\n"
+            "4 out of memory or a size limit.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* Refuse a shared library of another version than the one compiled against. */
+    if (nd_version_number() != ND_VERSION_NUMBER) {
+        fprintf(stderr, "neardup: library version %s does not match the tool (%s)\n",
+                nd_version_string(), ND_VERSION_STRING);
+        return EXIT_INTERNAL;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_INPUT;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("neardup %s (sketch format %d)\n", nd_version_string(), ND_SKETCH_VERSION);
+        return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_INPUT;
+    }
+    for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
+        if (strcmp(cmd, k_commands[i].name) == 0)
+            return k_commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "neardup: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,1164 @@
+/*
+ * reader.c - the CLI's document reader (see reader.h for the contract).
+ *
+ * DESIGN: three layers, each pulling from the one below.
+ *   1. Walk: the argument list, plus a stack of directory frames. A frame
+ *      holds the sorted (strcmp) names of one directory, read all at once
+ *      and closed, so no descriptor is held per level and the order never
+ *      depends on readdir(). Symlinks to files are followed, symlinks to
+ *      directories are not (no loops).
+ *   2. Source: one open input. Its first bytes are read into a raw buffer
+ *      to sniff the gzip/zstd magic, then src_read() hands out decoded
+ *      bytes (plain copy, zlib inflate with member restart, or
+ *      ZSTD_decompressStream). Peeking this way works on pipes and stdin.
+ *   3. Records: one growable buffer buf[beg..end) of decoded bytes. Lines
+ *      are cut with memchr from `scan` on; the buffer grows up to
+ *      max_record + one chunk, so an over-long line is detected, reported
+ *      and then streamed past in "skipping" mode without being held.
+ *      Whole-file documents are simply the buffer up to end of file.
+ * Every record points into reader-owned memory (the line buffer, the
+ * jansson tree of the current line, or small scratch buffers), released
+ * at the next rd_next() or rd_close(). Allocation failures are sticky:
+ * once out of memory, rd_next() keeps returning RD_ERR_NOMEM.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "reader.h"
+
+#define RAW_CHUNK  ((size_t)64 * 1024) /* compressed/raw read size */
+#define BUF_CHUNK  ((size_t)64 * 1024) /* initial and minimum free space of buf */
+#define SNIFF_LEN  ((size_t)8192)      /* NUL search window for binary files */
+#define DEFAULT_MAX ((uint64_t)1 << 30)
+#define MSG_LEN    8448
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define RD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define RD_PRINTF(f, a)
+#endif
+
+enum { CZ_PLAIN, CZ_GZIP, CZ_ZSTD };
+/* What the current file is being read as; ST_START until the first call. */
+enum { ST_START, ST_JSONL, ST_LINES, ST_TEXT, ST_DONE };
+
+/* One directory being walked: its entries, sorted, and the next to visit. */
+typedef struct dir_frame {
+    char *path;   /* as it is opened: argument + "/" + relative part */
+    char *rel;    /* relative to the directory argument ("" at the top) */
+    char **names;
+    size_t n, i;
+} dir_frame;
+
+/* A growable NUL-terminated scratch string (ids and keys of numbers). */
+typedef struct scratch {
+    char *s;
+    size_t cap;
+} scratch;
+
+struct rd_reader {
+    const char **inputs;
+    size_t n_inputs, next_input;
+    rd_opts o;          /* defaults filled in */
+    size_t max;         /* effective max_record */
+    int nomem;          /* sticky out-of-memory state */
+
+    dir_frame *frames;
+    size_t depth, frames_cap;
+
+    /* current file */
+    int open;           /* a file is current */
+    char *path, *rel;   /* owned copies */
+    int state;
+    uint64_t lineno;    /* lines started so far */
+    int skipping;       /* discarding the tail of an over-long line */
+
+    /* source (layer 2) */
+    int fd, close_fd, comp;
+    unsigned char *in;
+    size_t ibeg, iend;
+    int in_eof;         /* the descriptor hit end of file */
+    int eof;            /* no more decoded bytes */
+    z_stream z;
+    int z_live;
+    ZSTD_DCtx *zd;
+    size_t zhint;       /* last ZSTD_decompressStream() result; 0 = frame done */
+
+    /* decoded bytes (layer 3) */
+    char *buf;
+    size_t cap, beg, end, scan, hardcap;
+
+    json_t *root;       /* jansson tree of the last JSONL record */
+    scratch idb, keyb;
+    rd_stats st;
+    char msg[MSG_LEN];
+};
+
+/* ------------------------------------------------------------------ */
+/* messages */
+
+static void report(rd_reader *r, const char *fmt, ...) RD_PRINTF(2, 3);
+
+/* Formats a message and hands it to on_error. Control bytes (from file
+ * names or from jansson quoting the input) are replaced with '?'. */
+static void report(rd_reader *r, const char *fmt, ...)
+{
+    if (!r->o.on_error)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    va_end(ap);
+    for (char *p = r->msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    r->o.on_error(r->o.ctx, r->msg);
+}
+
+static int nomem(rd_reader *r)
+{
+    if (!r->nomem) {
+        r->nomem = 1;
+        report(r, "%s: out of memory", r->path ? r->path : "reader");
+    }
+    return RD_ERR_NOMEM;
+}
+
+static const char *json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* small helpers */
+
+static char *join_path(const char *a, const char *b)
+{
+    const size_t la = strlen(a), lb = strlen(b);
+    const int slash = la > 0 && a[la - 1] != '/';
+    char *s = malloc(la + (size_t)slash + lb + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, a, la);
+    if (slash)
+        s[la] = '/';
+    memcpy(s + la + (size_t)slash, b, lb + 1);
+    return s;
+}
+
+/* Makes room for n bytes plus a terminating NUL. */
+static int scratch_reserve(scratch *b, size_t n)
+{
+    if (n + 1 <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < n + 1)
+        nc *= 2;
+    char *p = realloc(b->s, nc);
+    if (!p)
+        return -1;
+    b->s = p;
+    b->cap = nc;
+    return 0;
+}
+
+static int scratch_set(scratch *b, const char *s, size_t n)
+{
+    if (scratch_reserve(b, n) < 0)
+        return -1;
+    memcpy(b->s, s, n);
+    b->s[n] = '\0';
+    return 0;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_ws(s[i]))
+            return 0;
+    return 1;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Name-based JSON Lines detection: .jsonl/.ndjson/.json, before .gz/.zst. */
+static int name_is_jsonl(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 3 && strcasecmp(path + n - 3, ".gz") == 0)
+        n -= 3;
+    else if (n >= 4 && strcasecmp(path + n - 4, ".zst") == 0)
+        n -= 4;
+    static const char *const ext[] = { ".jsonl", ".ndjson", ".json" };
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        const size_t le = strlen(ext[i]);
+        if (n > le && strncasecmp(path + n - le, ext[i], le) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* layer 2: the source (raw bytes in, decoded bytes out) */
+
+/* Reads more raw bytes after in[iend], compacting first. Returns 1 when
+ * bytes were added, 0 at end of file, RD_ERR_IO after reporting. */
+static int raw_more(rd_reader *r)
+{
+    if (r->ibeg > 0) {
+        memmove(r->in, r->in + r->ibeg, r->iend - r->ibeg);
+        r->iend -= r->ibeg;
+        r->ibeg = 0;
+    }
+    if (r->in_eof || r->iend == RAW_CHUNK)
+        return r->in_eof ? 0 : 1;
+    for (;;) {
+        const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
+        if (got > 0) {
+            r->iend += (size_t)got;
+            return 1;
+        }
+        if (got == 0) {
+            r->in_eof = 1;
+            return 0;
+        }
+        if (errno != EINTR) {
+            report(r, "%s: read error: %s", r->path, strerror(errno));
+            return RD_ERR_IO;
+        }
+    }
+}
+
+/* Makes sure at least `n` raw bytes are pending unless the file is shorter. */
+static int raw_need(rd_reader *r, size_t n)
+{
+    while (r->iend - r->ibeg < n && !r->in_eof) {
+        const int rc = raw_more(r);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Sniffs the compression magic and sets up the decoder. */
+static int src_start(rd_reader *r)
+{
+    int rc = raw_need(r, 4);
+    if (rc < 0)
+        return rc;
+    const unsigned char *p = r->in + r->ibeg;
+    const size_t avail = r->iend - r->ibeg;
+    r->comp = CZ_PLAIN;
+    if (avail >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+        memset(&r->z, 0, sizeof r->z);
+        rc = inflateInit2(&r->z, 16 + MAX_WBITS); /* gzip wrapper only */
+        if (rc == Z_MEM_ERROR)
+            return nomem(r);
+        if (rc != Z_OK) {
+            report(r, "%s: cannot start gzip decoder", r->path);
+            return RD_ERR_IO;
+        }
+        r->z_live = 1;
+        r->comp = CZ_GZIP;
+    } else if (avail >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
+        r->zd = ZSTD_createDCtx();
+        if (!r->zd)
+            return nomem(r);
+        r->zhint = 1;
+        r->comp = CZ_ZSTD;
+    }
+    return 0;
+}
+
+/* Decodes gzip into dst; handles concatenated members like gzread() does
+ * (a member is followed either by another member or by ignored data). */
+static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
+{
+    for (;;) {
+        if (r->ibeg == r->iend && !r->in_eof) {
+            const int rc = raw_more(r);
+            if (rc < 0)
+                return rc;
+        }
+        const size_t avail = r->iend - r->ibeg;
+        /* zlib counts in uInt; chunks are far below 4 GiB but clamp anyway */
+        const uInt out_n = cap > 0x40000000u ? 0x40000000u : (uInt)cap;
+        r->z.next_in = r->in + r->ibeg;
+        r->z.avail_in = (uInt)avail;
+        r->z.next_out = (Bytef *)dst;
+        r->z.avail_out = out_n;
+        const int zr = inflate(&r->z, Z_NO_FLUSH);
+        r->ibeg += avail - r->z.avail_in;
+        *got = out_n - r->z.avail_out;
+        if (zr == Z_STREAM_END) {
+            int rc = raw_need(r, 2);
+            if (rc < 0)
+                return rc;
+            const unsigned char *p = r->in + r->ibeg;
+            const size_t left = r->iend - r->ibeg;
+            if (left >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+                if (inflateReset(&r->z) != Z_OK) {
+                    report(r, "%s: corrupt gzip data", r->path);
+                    return RD_ERR_IO;
+                }
+            } else {
+                if (left > 0)
+                    report(r, "%s: warning: trailing data after gzip stream ignored", r->path);
+                r->eof = 1;
+            }
+        } else if (zr == Z_MEM_ERROR) {
+            return nomem(r);
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            report(r, "%s: corrupt gzip data: %s", r->path, r->z.msg ? r->z.msg : "error");
+            return RD_ERR_IO;
+        } else if (*got == 0 && r->ibeg == r->iend && r->in_eof) {
+            report(r, "%s: truncated gzip data (unexpected end of file)", r->path);
+            return RD_ERR_IO;
+        }
+        if (*got > 0 || r->eof)
+            return 0;
+    }
+}
+
+/* Decodes zstd into dst; ZSTD_decompressStream moves on to the next frame
+ * by itself, and anything that is not a frame is an error. */
+static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
+{
+    for (;;) {
+        if (r->ibeg == r->iend && !r->in_eof) {
+            const int rc = raw_more(r);
+            if (rc < 0)
+                return rc;
+        }
+        ZSTD_inBuffer zin = { r->in + r->ibeg, r->iend - r->ibeg, 0 };
+        ZSTD_outBuffer zout = { dst, cap, 0 };
+        const size_t zr = ZSTD_decompressStream(r->zd, &zout, &zin);
+        r->ibeg += zin.pos;
+        *got = zout.pos;
+        if (ZSTD_isError(zr)) {
+            if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
+                return nomem(r);
+            report(r, "%s: corrupt zstd data: %s", r->path, ZSTD_getErrorName(zr));
+            return RD_ERR_IO;
+        }
+        r->zhint = zr;
+        if (*got > 0)
+            return 0;
+        if (r->ibeg == r->iend && r->in_eof) {
+            /* all input consumed and nothing more to flush */
+            if (r->zhint != 0) {
+                report(r, "%s: truncated zstd data (unexpected end of file)", r->path);
+                return RD_ERR_IO;
+            }
+            r->eof = 1;
+            return 0;
+        }
+    }
+}
+
+/* Reads decoded bytes into dst[0..cap): *got > 0, or *got == 0 and r->eof
+ * set at the end. Returns 0 or an RD_ERR_* code (already reported). */
+static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (r->eof)
+        return 0;
+    if (r->comp == CZ_GZIP)
+        return gz_read(r, dst, cap, got);
+    if (r->comp == CZ_ZSTD)
+        return zstd_read(r, dst, cap, got);
+    /* plain: first what was sniffed, then straight from the descriptor */
+    if (r->ibeg < r->iend) {
+        size_t n = r->iend - r->ibeg;
+        if (n > cap)
+            n = cap;
+        memcpy(dst, r->in + r->ibeg, n);
+        r->ibeg += n;
+        *got = n;
+        return 0;
+    }
+    if (r->in_eof) {
+        r->eof = 1;
+        return 0;
+    }
+    for (;;) {
+        const ssize_t n = read(r->fd, dst, cap);
+        if (n > 0) {
+            *got = (size_t)n;
+            return 0;
+        }
+        if (n == 0) {
+            r->in_eof = r->eof = 1;
+            return 0;
+        }
+        if (errno != EINTR) {
+            report(r, "%s: read error: %s", r->path, strerror(errno));
+            return RD_ERR_IO;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* layer 3: the decoded-byte buffer and lines */
+
+/* Appends decoded bytes after buf[end], compacting and growing first.
+ * Returns 1 with new bytes, 0 at end of input, or an error code. */
+static int buf_fill(rd_reader *r)
+{
+    if (r->beg > 0) {
+        memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+        r->end -= r->beg;
+        r->scan -= r->beg;
+        r->beg = 0;
+    }
+    if (r->cap - r->end < BUF_CHUNK / 2) {
+        /* double, but never much past what max_record can need */
+        size_t nc = r->cap * 2;
+        if (nc > r->hardcap)
+            nc = r->hardcap;
+        if (nc < r->end + BUF_CHUNK / 2)
+            nc = r->end + BUF_CHUNK / 2;
+        char *p = realloc(r->buf, nc);
+        if (!p)
+            return nomem(r);
+        r->buf = p;
+        r->cap = nc;
+    }
+    size_t got;
+    const int rc = src_read(r, r->buf + r->end, r->cap - r->end, &got);
+    if (rc < 0)
+        return rc;
+    r->end += got;
+    return got > 0;
+}
+
+/* Fills until at least n bytes are buffered or the input ends. */
+static int buf_need(rd_reader *r, size_t n)
+{
+    while (r->end - r->beg < n && !r->eof) {
+        const int rc = buf_fill(r);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int too_long(rd_reader *r)
+{
+    report(r, "%s:%" PRIu64 ": record longer than max_record (%zu bytes), skipped",
+           r->path, r->lineno, r->max);
+    return RD_ERR_RECORD;
+}
+
+/* Cuts the next line (without its "\n") out of the buffer. Returns 1 with a
+ * line, 0 at end of file, RD_ERR_RECORD for an over-long line (reported;
+ * its tail is skipped on the next call), or another error code. */
+static int next_line(rd_reader *r, char **line, size_t *len)
+{
+    for (;;) {
+        if (r->skipping) {
+            const char *nl = memchr(r->buf + r->beg, '\n', r->end - r->beg);
+            if (nl) {
+                r->beg = r->scan = (size_t)(nl - r->buf) + 1;
+                r->skipping = 0;
+                continue;
+            }
+            r->beg = r->end = r->scan = 0; /* drop it all, keep streaming */
+            if (r->eof) {
+                r->skipping = 0;
+                return 0;
+            }
+        } else {
+            const char *nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+            if (nl) {
+                *line = r->buf + r->beg;
+                *len = (size_t)(nl - *line);
+                r->beg = r->scan = (size_t)(nl - r->buf) + 1;
+                r->lineno++;
+                return *len > r->max ? too_long(r) : 1;
+            }
+            r->scan = r->end;
+            if (r->end - r->beg > r->max) {
+                /* report now; the rest of the line is never held */
+                r->lineno++;
+                r->skipping = 1;
+                r->beg = r->end = r->scan = 0;
+                return too_long(r);
+            }
+            if (r->eof) {
+                if (r->beg == r->end)
+                    return 0;
+                *line = r->buf + r->beg;
+                *len = r->end - r->beg;
+                r->beg = r->scan = r->end;
+                r->lineno++;
+                return 1;
+            }
+        }
+        const int rc = buf_fill(r);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON: the source text of a top-level member (for numeric ids and keys) */
+
+static size_t js_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && is_ws(s[i]))
+        i++;
+    return i;
+}
+
+/* s[i] is '"': returns the index just past the closing quote. */
+static size_t js_str(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+/* Returns the index just past the value starting at s[i]. The line was
+ * already validated by jansson, so this only has to stay in bounds. */
+static size_t js_val(const char *s, size_t n, size_t i)
+{
+    if (i < n && s[i] == '"')
+        return js_str(s, n, i);
+    if (i < n && (s[i] == '{' || s[i] == '[')) {
+        size_t depth = 0;
+        while (i < n) {
+            const char c = s[i];
+            if (c == '"') {
+                i = js_str(s, n, i);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return n;
+    }
+    while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_ws(s[i]))
+        i++;
+    return i;
+}
+
+/* Does the quoted key q[0..qn) (quotes included) equal key[0..kn)? */
+static int js_key_eq(const char *q, size_t qn, const char *key, size_t kn)
+{
+    if (qn < 2)
+        return 0;
+    if (!memchr(q + 1, '\\', qn - 2))
+        return qn - 2 == kn && memcmp(q + 1, key, kn) == 0;
+    /* escaped key: let jansson decode it */
+    json_t *k = json_loadb(q, qn, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    const int eq = json_is_string(k) && json_string_length(k) == kn &&
+                   memcmp(json_string_value(k), key, kn) == 0;
+    json_decref(k);
+    return eq;
+}
+
+/* Finds the last top-level member named key (jansson keeps the last of
+ * duplicates too) and returns its value's text span. */
+static int js_member(const char *s, size_t n, const char *key, const char **vs, size_t *vn)
+{
+    const size_t kn = strlen(key);
+    int found = 0;
+    size_t i = js_ws(s, n, 0);
+    if (i >= n || s[i] != '{')
+        return 0;
+    i = js_ws(s, n, i + 1);
+    while (i < n && s[i] == '"') {
+        const size_t kb = i, ke = js_str(s, n, i);
+        const int match = js_key_eq(s + kb, ke - kb, key, kn);
+        i = js_ws(s, n, ke);
+        if (i >= n || s[i] != ':')
+            break;
+        const size_t vb = js_ws(s, n, i + 1);
+        i = js_val(s, n, vb);
+        if (match) {
+            *vs = s + vb;
+            *vn = i - vb;
+            found = 1;
+        }
+        i = js_ws(s, n, i);
+        if (i >= n || s[i] != ',')
+            break;
+        i = js_ws(s, n, i + 1);
+    }
+    return found;
+}
+
+/* Writes the JSON number v, member `field` of the line, into b: its text as
+ * written in the line, so "42" stays "42" and big integers stay exact. */
+static int number_text(scratch *b, const char *line, size_t len, const char *field,
+                       const json_t *v)
+{
+    const char *vs = NULL;
+    size_t vn = 0;
+    if (js_member(line, len, field, &vs, &vn) && vn > 0)
+        return scratch_set(b, vs, vn);
+    /* not found (cannot happen on a valid line): format the value */
+    char tmp[64];
+    if (json_is_integer(v))
+        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else
+        snprintf(tmp, sizeof tmp, "%.17g", json_real_value(v));
+    return scratch_set(b, tmp, strlen(tmp));
+}
+
+/* ------------------------------------------------------------------ */
+/* records */
+
+/* The fallback id of a line: "<rel>:<line>". */
+static int line_id(rd_reader *r, rd_record *rec)
+{
+    char num[24];
+    const size_t k = (size_t)snprintf(num, sizeof num, ":%" PRIu64, r->lineno);
+    const size_t lr = strlen(r->rel);
+    if (scratch_reserve(&r->idb, lr + k) < 0)
+        return -1;
+    memcpy(r->idb.s, r->rel, lr);
+    memcpy(r->idb.s + lr, num, k + 1);
+    rec->id = r->idb.s;
+    rec->id_len = lr + k;
+    return 0;
+}
+
+static int jsonl_record(rd_reader *r, rd_record *rec)
+{
+    for (;;) {
+        char *line;
+        size_t len;
+        const int rc = next_line(r, &line, &len);
+        if (rc <= 0)
+            return rc;
+        /* a UTF-8 byte order mark is not JSON: drop it from the first line */
+        if (r->lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            line += 3;
+            len -= 3;
+        }
+        if (is_blank(line, len))
+            continue;
+        json_error_t err;
+        json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &err);
+        if (!root && json_error_code(&err) == json_error_numeric_overflow) {
+            /* an integer past 64 bits: read numbers as reals; ids and keys
+             * still come out exact because they are taken from the text */
+            root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &err);
+        }
+        if (!root) {
+            if (json_error_code(&err) == json_error_out_of_memory)
+                return nomem(r);
+            report(r, "%s:%" PRIu64 ": invalid JSON: %s", r->path, r->lineno, err.text);
+            return RD_ERR_RECORD;
+        }
+        r->root = root;
+        if (!json_is_object(root)) {
+            report(r, "%s:%" PRIu64 ": invalid JSON: expected an object, got %s",
+                   r->path, r->lineno, json_type_name(root));
+            return RD_ERR_RECORD;
+        }
+        const json_t *t = json_object_get(root, r->o.text_field);
+        if (!json_is_string(t)) {
+            if (t)
+                report(r, "%s:%" PRIu64 ": missing text field \"%s\" (found %s)",
+                       r->path, r->lineno, r->o.text_field, json_type_name(t));
+            else
+                report(r, "%s:%" PRIu64 ": missing text field \"%s\"",
+                       r->path, r->lineno, r->o.text_field);
+            return RD_ERR_RECORD;
+        }
+        rec->text = json_string_value(t);
+        rec->text_len = json_string_length(t);
+
+        const json_t *id = json_object_get(root, r->o.id_field);
+        if (json_is_string(id)) {
+            rec->id = json_string_value(id);
+            rec->id_len = json_string_length(id);
+        } else if (json_is_number(id)) {
+            if (number_text(&r->idb, line, len, r->o.id_field, id) < 0)
+                return nomem(r);
+            rec->id = r->idb.s;
+            rec->id_len = strlen(r->idb.s);
+        } else if (line_id(r, rec) < 0) { /* missing, null, boolean, ... */
+            return nomem(r);
+        }
+
+        const json_t *key = r->o.key_field ? json_object_get(root, r->o.key_field) : NULL;
+        if (json_is_string(key)) {
+            rec->key = json_string_value(key);
+            rec->key_len = json_string_length(key);
+        } else if (json_is_number(key)) {
+            if (number_text(&r->keyb, line, len, r->o.key_field, key) < 0)
+                return nomem(r);
+            rec->key = r->keyb.s;
+            rec->key_len = strlen(r->keyb.s);
+            rec->key_num = json_number_value(key);
+            rec->key_is_num = 1;
+        }
+        rec->raw = line;
+        rec->raw_len = len;
+        rec->kind = RD_KIND_JSONL;
+        return RD_OK;
+    }
+}
+
+static int lines_record(rd_reader *r, rd_record *rec)
+{
+    char *line;
+    size_t len;
+    const int rc = next_line(r, &line, &len);
+    if (rc <= 0)
+        return rc;
+    rec->raw = line;
+    rec->raw_len = len;
+    rec->text = line;
+    rec->text_len = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+    rec->kind = RD_KIND_LINE;
+    return line_id(r, rec) < 0 ? nomem(r) : RD_OK;
+}
+
+static int text_record(rd_reader *r, rd_record *rec)
+{
+    r->state = ST_DONE;
+    while (!r->eof && r->end - r->beg <= r->max) {
+        const int rc = buf_fill(r);
+        if (rc < 0)
+            return rc;
+    }
+    if (r->end - r->beg > r->max) {
+        report(r, "%s: file larger than max_record (%zu bytes), skipped", r->path, r->max);
+        return RD_ERR_RECORD;
+    }
+    rec->text = rec->raw = r->buf + r->beg;
+    rec->text_len = rec->raw_len = r->end - r->beg;
+    rec->kind = RD_KIND_FILE;
+    if (scratch_set(&r->idb, r->rel, strlen(r->rel)) < 0)
+        return nomem(r);
+    rec->id = r->idb.s;
+    rec->id_len = strlen(r->rel);
+    return RD_OK;
+}
+
+/* Chooses how to read the current file (called before its first record). */
+static int decide(rd_reader *r)
+{
+    int rc = src_start(r);
+    if (rc < 0)
+        return rc;
+    int st = ST_TEXT;
+    if (r->o.format == RD_JSONL) {
+        st = ST_JSONL;
+    } else if (r->o.format == RD_LINES) {
+        st = ST_LINES;
+    } else if (r->o.format == RD_AUTO && name_is_jsonl(r->path)) {
+        st = ST_JSONL;
+    } else if (r->o.format == RD_AUTO) {
+        /* look for the first non-blank byte (past a byte order mark) */
+        size_t i = 0;
+        if ((rc = buf_need(r, 3)) < 0)
+            return rc;
+        if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+            i = 3;
+        for (;;) {
+            while (i < r->end && is_ws(r->buf[i]))
+                i++;
+            if (i < r->end) {
+                if (r->buf[i] == '{')
+                    st = ST_JSONL;
+                break;
+            }
+            if (r->eof || r->end > r->max)
+                break;
+            if ((rc = buf_fill(r)) < 0)
+                return rc;
+        }
+    }
+    if (st == ST_TEXT || st == ST_LINES) {
+        /* a NUL among the first bytes marks a binary file */
+        if ((rc = buf_need(r, SNIFF_LEN)) < 0)
+            return rc;
+        const size_t n = r->end < SNIFF_LEN ? r->end : SNIFF_LEN;
+        const char *nul = memchr(r->buf, '\0', n);
+        if (nul) {
+            r->state = ST_DONE;
+            report(r, "%s: binary file (NUL byte at offset %zu), skipped", r->path,
+                   (size_t)(nul - r->buf));
+            return RD_ERR_RECORD;
+        }
+    }
+    r->state = st;
+    return 0;
+}
+
+/* One record from the current file: RD_OK, 0 when the file is done, or an
+ * error code. */
+static int file_record(rd_reader *r, rd_record *rec)
+{
+    if (r->state == ST_START) {
+        const int rc = decide(r);
+        if (rc < 0)
+            return rc;
+    }
+    switch (r->state) {
+    case ST_JSONL: return jsonl_record(r, rec);
+    case ST_LINES: return lines_record(r, rec);
+    case ST_TEXT: return text_record(r, rec);
+    default: return 0;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* layer 1: walking the inputs */
+
+static void close_file(rd_reader *r)
+{
+    if (r->fd >= 0 && r->close_fd)
+        close(r->fd);
+    r->fd = -1;
+    if (r->z_live)
+        inflateEnd(&r->z);
+    r->z_live = 0;
+    ZSTD_freeDCtx(r->zd);
+    r->zd = NULL;
+    free(r->path);
+    free(r->rel);
+    r->path = r->rel = NULL;
+    r->open = 0;
+}
+
+/* Makes fd the current file; takes ownership of fd, path and rel. */
+static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
+{
+    r->open = 1;
+    r->fd = fd;
+    r->close_fd = close_fd;
+    r->path = path;
+    r->rel = rel;
+    r->state = ST_START;
+    r->lineno = 0;
+    r->skipping = 0;
+    r->comp = CZ_PLAIN;
+    r->ibeg = r->iend = 0;
+    r->in_eof = r->eof = 0;
+    r->beg = r->end = r->scan = 0;
+    if (r->cap > 16 * BUF_CHUNK) {
+        /* give back the room a huge record of the previous file needed */
+        char *p = realloc(r->buf, BUF_CHUNK);
+        if (p) {
+            r->buf = p;
+            r->cap = BUF_CHUNK;
+        }
+    }
+}
+
+static void free_frame(dir_frame *f)
+{
+    for (size_t i = f->i; i < f->n; i++)
+        free(f->names[i]);
+    free(f->names);
+    free(f->path);
+    free(f->rel);
+}
+
+/* Reads the directory open on fd (always closed here) and pushes a frame
+ * with its sorted, non-hidden names. Takes ownership of path and rel. */
+static int push_dir(rd_reader *r, int fd, char *path, char *rel)
+{
+    if (r->depth == r->frames_cap) {
+        const size_t nc = r->frames_cap ? r->frames_cap * 2 : 8;
+        dir_frame *p = realloc(r->frames, nc * sizeof *p);
+        if (!p) {
+            close(fd);
+            free(path);
+            free(rel);
+            return nomem(r);
+        }
+        r->frames = p;
+        r->frames_cap = nc;
+    }
+    dir_frame f = { path, rel, NULL, 0, 0 };
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        report(r, "%s: cannot read directory: %s", path, strerror(errno));
+        close(fd);
+        free_frame(&f);
+        return RD_ERR_IO;
+    }
+    size_t cap = 0;
+    int rc = 0;
+    for (;;) {
+        errno = 0;
+        const struct dirent *e = readdir(d);
+        if (!e) {
+            if (errno) {
+                report(r, "%s: cannot read directory: %s", path, strerror(errno));
+                rc = RD_ERR_IO;
+            }
+            break;
+        }
+        if (e->d_name[0] == '.') /* hidden, "." and ".." */
+            continue;
+        if (f.n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(f.names, cap * sizeof *p);
+            if (!p) {
+                rc = nomem(r);
+                break;
+            }
+            f.names = p;
+        }
+        if (!(f.names[f.n] = strdup(e->d_name))) {
+            rc = nomem(r);
+            break;
+        }
+        f.n++;
+    }
+    closedir(d);
+    if (rc < 0) {
+        free_frame(&f);
+        return rc;
+    }
+    if (f.n > 1)
+        qsort(f.names, f.n, sizeof *f.names, cmp_names);
+    r->frames[r->depth++] = f;
+    return 0;
+}
+
+/* Visits the next entry of the innermost directory: opens a file (returns
+ * RD_OK), descends or skips (returns 0), or fails (error code). */
+static int dir_step(rd_reader *r)
+{
+    dir_frame *f = &r->frames[r->depth - 1];
+    if (f->i == f->n) {
+        free_frame(f);
+        r->depth--;
+        return 0;
+    }
+    char *name = f->names[f->i++];
+    char *path = join_path(f->path, name);
+    char *rel = *f->rel ? join_path(f->rel, name) : strdup(name);
+    free(name);
+    if (!path || !rel) {
+        free(path);
+        free(rel);
+        return nomem(r);
+    }
+    /* classify first (following symlinks), so a FIFO is never opened */
+    struct stat sb, lsb;
+    int rc = 0;
+    if (stat(path, &sb) < 0) {
+        report(r, "%s: cannot open: %s", path, strerror(errno));
+        rc = RD_ERR_IO;
+    } else if (S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+        report(r, "%s: warning: symbolic link to a directory, not followed", path);
+    } else if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+        report(r, "%s: warning: not a regular file, skipped", path);
+    } else {
+        const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+                                      (S_ISDIR(sb.st_mode) ? O_DIRECTORY : 0));
+        if (fd < 0) {
+            report(r, "%s: cannot open: %s", path, strerror(errno));
+            rc = RD_ERR_IO;
+        } else if (S_ISDIR(sb.st_mode)) {
+            return push_dir(r, fd, path, rel);
+        } else {
+            open_file(r, fd, 1, path, rel);
+            return RD_OK;
+        }
+    }
+    free(path);
+    free(rel);
+    return rc;
+}
+
+/* Opens the next argument: a file (RD_OK), a directory (0), or fails. */
+static int arg_step(rd_reader *r)
+{
+    const char *arg = r->inputs[r->next_input++];
+    char *path = strdup(arg), *rel = strdup(arg);
+    if (!path || !rel) {
+        free(path);
+        free(rel);
+        return nomem(r);
+    }
+    if (strcmp(arg, "-") == 0) {
+        open_file(r, STDIN_FILENO, 0, path, rel);
+        return RD_OK;
+    }
+    struct stat sb;
+    const int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        report(r, "%s: cannot open: %s", arg, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        free(rel);
+        return RD_ERR_IO;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        free(rel);
+        char *empty = strdup("");
+        if (!empty) {
+            close(fd);
+            free(path);
+            return nomem(r);
+        }
+        return push_dir(r, fd, path, empty);
+    }
+    open_file(r, fd, 1, path, rel);
+    return RD_OK;
+}
+
+/* Makes the next file current: RD_OK, RD_END, or an error code. */
+static int advance(rd_reader *r)
+{
+    for (;;) {
+        int rc;
+        if (r->depth > 0)
+            rc = dir_step(r);
+        else if (r->next_input < r->n_inputs)
+            rc = arg_step(r);
+        else
+            return RD_END;
+        if (rc != 0)
+            return rc;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* public interface */
+
+rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
+{
+    rd_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (opts)
+        r->o = *opts;
+    if (!r->o.id_field)
+        r->o.id_field = "id";
+    if (!r->o.text_field)
+        r->o.text_field = "text";
+    const uint64_t max = r->o.max_record ? r->o.max_record : DEFAULT_MAX;
+    r->max = max > SIZE_MAX / 4 ? SIZE_MAX / 4 : (size_t)max;
+    r->hardcap = r->max + BUF_CHUNK + 1;
+    r->fd = -1;
+    r->inputs = malloc((n ? n : 1) * sizeof *r->inputs);
+    r->in = malloc(RAW_CHUNK);
+    r->buf = malloc(BUF_CHUNK);
+    if (!r->inputs || !r->in || !r->buf) {
+        rd_close(r);
+        return NULL;
+    }
+    r->cap = BUF_CHUNK;
+    for (size_t i = 0; i < n; i++)
+        r->inputs[i] = inputs[i];
+    r->n_inputs = n;
+    return r;
+}
+
+int rd_next(rd_reader *r, rd_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    json_decref(r->root);
+    r->root = NULL;
+    if (r->nomem)
+        return RD_ERR_NOMEM;
+    for (;;) {
+        if (!r->open) {
+            const int rc = advance(r);
+            if (rc == RD_ERR_IO)
+                r->st.failed_inputs++;
+            if (rc != RD_OK)
+                return rc;
+        }
+        const int rc = file_record(r, rec);
+        if (rc == RD_OK) {
+            rec->path = r->path;
+            rec->rel = r->rel;
+            rec->line = rec->kind == RD_KIND_FILE ? 0 : r->lineno;
+            r->st.records++;
+            r->st.bytes += rec->text_len;
+            return RD_OK;
+        }
+        if (rc == 0) {
+            close_file(r);
+        } else if (rc == RD_ERR_RECORD) {
+            memset(rec, 0, sizeof *rec);
+            json_decref(r->root);
+            r->root = NULL;
+            if (!r->o.on_error_skip)
+                return RD_ERR_RECORD;
+            r->st.skipped++;
+        } else {
+            memset(rec, 0, sizeof *rec);
+            if (rc == RD_ERR_IO) {
+                close_file(r);
+                r->st.failed_inputs++;
+            }
+            return rc;
+        }
+    }
+}
+
+void rd_get_stats(const rd_reader *r, rd_stats *st)
+{
+    *st = r->st;
+}
+
+void rd_close(rd_reader *r)
+{
+    if (!r)
+        return;
+    close_file(r);
+    while (r->depth > 0)
+        free_frame(&r->frames[--r->depth]);
+    free(r->frames);
+    json_decref(r->root);
+    free(r->idb.s);
+    free(r->keyb.s);
+    free(r->buf);
+    free(r->in);
+    free(r->inputs);
+    free(r);
+}

@@ -1,0 +1,85 @@
+/*
+ * reader.h - the CLI's document reader (never installed).
+ *
+ * Reads documents from a list of inputs, in a deterministic order:
+ *   - a regular file: by --format; "auto" reads JSON Lines when the name ends
+ *     in .jsonl/.ndjson/.json (before any .gz/.zst) or the first non-blank byte
+ *     is '{', else the whole file is one document (id = the path as given, or
+ *     relative to the directory argument it was found under);
+ *   - a directory: recursively, entries sorted bytewise by name, hidden entries
+ *     (".name") skipped, symlinks to files followed, each file read as above;
+ *   - "-": standard input (read by content, as a file named "-").
+ * gzip and zstd are recognised by their magic bytes, whatever the name.
+ * With RD_LINES, each line of a text input is one document, id "<path>:<line>".
+ *
+ * JSON Lines: each non-blank line is an object; the id comes from --id-field
+ * (a string or a number, written as its JSON text; missing: "<path>:<line>"),
+ * the text from --text-field (must be a string). Blank lines are skipped.
+ *
+ * Errors about one record (invalid JSON, missing/non-string text field, a
+ * binary file, a record over max_record bytes) are reported through the error
+ * callback with the file and line; with on_error_skip the record is counted and
+ * skipped, otherwise rd_next() returns RD_ERR_RECORD. Errors about a whole
+ * input (cannot open, read error, corrupt compressed stream) return RD_ERR_IO
+ * under both policies after the callback; with on_error_skip the reader then
+ * moves on to the next input when rd_next() is called again.
+ *
+ * Two readers over the same inputs and options return the same records in the
+ * same order (the CLI reads twice to write the deduplicated corpus).
+ */
+#ifndef ND_READER_H
+#define ND_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { RD_AUTO = 0, RD_JSONL, RD_TEXT, RD_LINES } rd_format;
+
+/* How a record was stored: decides how the CLI writes it back. */
+typedef enum {
+    RD_KIND_JSONL = 0, /* one JSON line: raw = the line without its newline */
+    RD_KIND_LINE,      /* one text line (RD_LINES): raw = the line without newline */
+    RD_KIND_FILE       /* a whole file: raw = the whole (decompressed) content */
+} rd_kind;
+
+typedef struct rd_opts {
+    rd_format format;
+    const char *id_field;    /* default "id" */
+    const char *text_field;  /* default "text" */
+    const char *key_field;   /* field whose value is the survivor key, or NULL */
+    int on_error_skip;       /* 1: report, count and skip bad records; 0: stop */
+    uint64_t max_record;     /* largest record (line or file) in bytes; 0 = 1 GiB */
+    /* Called for every error or warning; msg names file and line. May be NULL. */
+    void (*on_error)(void *ctx, const char *msg);
+    void *ctx;
+} rd_opts;
+
+typedef struct rd_record {
+    const char *id;   size_t id_len;     /* NUL-terminated too */
+    const char *text; size_t text_len;   /* decoded text (JSON unescaped); may hold NULs
+                                            only if the JSON had \u0000 */
+    const char *raw;  size_t raw_len;    /* the original bytes of the record */
+    rd_kind kind;
+    const char *path;                    /* input path it came from (NUL-terminated) */
+    const char *rel;                     /* for RD_KIND_FILE: path relative to the argument */
+    uint64_t line;                       /* 1-based line (JSONL/LINES), 0 for whole files */
+    const char *key;  size_t key_len;    /* key_field value as text, NULL when absent */
+    double key_num;   int key_is_num;    /* numeric value when the JSON value is a number */
+} rd_record;
+/* Every pointer in an rd_record is borrowed: valid until the next rd_next() or rd_close(). */
+
+typedef struct rd_reader rd_reader;
+
+enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM = -3 };
+
+/* Opens a reader over inputs[0..n). The strings must outlive the reader. Returns NULL
+ * only when out of memory. Nothing is opened until the first rd_next(). */
+rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts);
+/* Reads the next record into *rec. Returns RD_OK, RD_END, or an error (see above). */
+int rd_next(rd_reader *r, rd_record *rec);
+/* Counters: records returned, records skipped for errors, inputs that failed. */
+typedef struct rd_stats { uint64_t records, skipped, failed_inputs, bytes; } rd_stats;
+void rd_get_stats(const rd_reader *r, rd_stats *st);
+void rd_close(rd_reader *r);
+
+#endif

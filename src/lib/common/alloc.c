@@ -1,0 +1,107 @@
+/*
+ * alloc.c - the allocator every handle carries, and capped growable arrays.
+ *
+ * DESIGN: no library code calls malloc directly; all memory goes through the
+ * nd_allocator given at creation (malloc/free by default). Growable arrays
+ * carry a hard cap on their length and fail with ND_E_LIMIT past it, so a
+ * hostile input cannot make the library grow without bound.
+ */
+#include <stdlib.h>
+
+#include "nd_internal.h"
+
+static void *default_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return malloc(size);
+}
+
+static void default_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+void nd_alloc_init(nd_alloc_ctx *ctx, const nd_allocator *user)
+{
+    if (user && user->alloc && user->free) {
+        ctx->a = *user;
+    } else {
+        ctx->a.alloc = default_alloc;
+        ctx->a.free = default_free;
+        ctx->a.opaque = NULL;
+    }
+}
+
+void *nd_malloc(const nd_alloc_ctx *ctx, size_t size)
+{
+    return ctx->a.alloc(ctx->a.opaque, size ? size : 1);
+}
+
+void *nd_calloc(const nd_alloc_ctx *ctx, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = nd_malloc(ctx, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void nd_free(const nd_alloc_ctx *ctx, void *p)
+{
+    if (p)
+        ctx->a.free(ctx->a.opaque, p);
+}
+
+void nd_vec_init(nd_vec *v, size_t item, size_t max_items)
+{
+    v->data = NULL;
+    v->len = v->cap = 0;
+    v->item = item;
+    v->max = max_items;
+}
+
+nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n)
+{
+    if (n <= v->cap)
+        return ND_OK;
+    if (n > v->max)
+        return ND_E_LIMIT;
+    /* Grow by 1.5x so a long run of pushes stays amortised O(1). */
+    size_t cap = v->cap < 16 ? 16 : v->cap + v->cap / 2;
+    if (cap < n)
+        cap = n;
+    if (cap > v->max)
+        cap = v->max;
+    if (cap > SIZE_MAX / v->item)
+        return ND_E_LIMIT;
+    void *d = nd_malloc(a, cap * v->item);
+    if (!d)
+        return ND_E_NOMEM;
+    if (v->len)
+        memcpy(d, v->data, v->len * v->item);
+    nd_free(a, v->data);
+    v->data = d;
+    v->cap = cap;
+    return ND_OK;
+}
+
+nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item)
+{
+    if (v->len == v->cap) {
+        const nd_status st = nd_vec_reserve(v, a, v->len + 1);
+        if (st != ND_OK)
+            return st;
+    }
+    memcpy((char *)v->data + v->len * v->item, item, v->item);
+    v->len++;
+    return ND_OK;
+}
+
+void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a)
+{
+    nd_free(a, v->data);
+    v->data = NULL;
+    v->len = v->cap = 0;
+}

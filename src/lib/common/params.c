@@ -1,0 +1,189 @@
+/*
+ * params.c - the opaque parameter set: defaults, bounds, presets.
+ *
+ * DESIGN: one table holds every parameter's id, name, bounds, default and
+ * whether it is an integer, so set/get/bounds/help all read the same facts.
+ * Cross-parameter checks (bands x rows <= num_perm) happen where the values
+ * are used (nd_params_lsh, nd_dedup_create), not in nd_params_set, so that
+ * parameters can be set in any order.
+ */
+#include <math.h>
+
+#include "nd_internal.h"
+
+typedef struct param_info {
+    nd_param id;
+    const char *name;
+    double lo, hi, def;
+    int integral;
+} param_info;
+
+static const param_info k_params[] = {
+    {ND_P_NGRAM, "ngram", 1, 64, 5, 1},
+    {ND_P_NUM_PERM, "num-perm", 16, 1024, 128, 1},
+    {ND_P_THRESHOLD, "threshold", 0.01, 1, 0.8, 0},
+    {ND_P_CONTAINMENT, "containment", 0, 1, 0.9, 0},
+    {ND_P_BANDS, "bands", 0, 1024, 0, 1},
+    {ND_P_ROWS, "rows", 0, 1024, 0, 1},
+    {ND_P_FN_WEIGHT, "fn-weight", 0, 1, 0.9, 0},
+    {ND_P_VERIFY, "verify", 0, 1, ND_VERIFY_EXACT, 1},
+    {ND_P_KEEP, "keep", 0, 3, ND_KEEP_FIRST, 1},
+    {ND_P_SEED, "seed", 0, 4294967295.0, 1, 1},
+    {ND_P_SCHEME, "scheme", 0, 1, ND_SCHEME_KPERM, 1},
+    {ND_P_MAX_DOC, "max-doc", 1, 4294967295.0, 4294967295.0, 1},
+};
+
+static const param_info *find(nd_param id)
+{
+    for (size_t i = 0; i < sizeof k_params / sizeof k_params[0]; i++)
+        if (k_params[i].id == id)
+            return &k_params[i];
+    return NULL;
+}
+
+static void store(nd_params *p, nd_param id, double v)
+{
+    switch (id) {
+    case ND_P_NGRAM: p->ngram = (unsigned)v; break;
+    case ND_P_NUM_PERM: p->num_perm = (unsigned)v; break;
+    case ND_P_THRESHOLD: p->threshold = v; break;
+    case ND_P_CONTAINMENT: p->containment = v; break;
+    case ND_P_BANDS: p->bands = (unsigned)v; break;
+    case ND_P_ROWS: p->rows = (unsigned)v; break;
+    case ND_P_FN_WEIGHT: p->fn_weight = v; break;
+    case ND_P_VERIFY: p->verify = (nd_verify)v; break;
+    case ND_P_KEEP: p->keep = (nd_keep)v; break;
+    case ND_P_SEED: p->seed = (unsigned)v; break;
+    case ND_P_SCHEME: p->scheme = (nd_scheme)v; break;
+    case ND_P_MAX_DOC: p->max_doc = (uint64_t)v; break;
+    }
+}
+
+void nd_params_defaults(nd_params *p)
+{
+    for (size_t i = 0; i < sizeof k_params / sizeof k_params[0]; i++)
+        store(p, k_params[i].id, k_params[i].def);
+}
+
+void nd_params_copy_values(nd_params *dst, const nd_params *src)
+{
+    const nd_alloc_ctx keep = dst->alloc;
+    *dst = *src;
+    dst->alloc = keep;
+}
+
+nd_status nd_params_create(nd_params **out, const nd_allocator *alloc)
+{
+    nd_alloc_ctx a;
+    nd_alloc_init(&a, alloc);
+    nd_params *p = nd_calloc(&a, 1, sizeof *p);
+    *out = p;
+    if (!p)
+        return ND_E_NOMEM;
+    p->alloc = a;
+    nd_params_defaults(p);
+    return ND_OK;
+}
+
+void nd_params_destroy(nd_params *p)
+{
+    if (p) {
+        const nd_alloc_ctx a = p->alloc;
+        nd_free(&a, p);
+    }
+}
+
+nd_status nd_params_set(nd_params *p, nd_param id, double v)
+{
+    const param_info *pi = find(id);
+    if (!p || !pi || isnan(v) || v < pi->lo || v > pi->hi)
+        return ND_E_PARAM;
+    if (pi->integral && v != floor(v))
+        return ND_E_PARAM;
+    if (id == ND_P_NUM_PERM && ((unsigned)v % 8) != 0)
+        return ND_E_PARAM;
+    store(p, id, v);
+    return ND_OK;
+}
+
+double nd_params_get(const nd_params *p, nd_param id)
+{
+    switch (id) {
+    case ND_P_NGRAM: return p->ngram;
+    case ND_P_NUM_PERM: return p->num_perm;
+    case ND_P_THRESHOLD: return p->threshold;
+    case ND_P_CONTAINMENT: return p->containment;
+    case ND_P_BANDS: return p->bands;
+    case ND_P_ROWS: return p->rows;
+    case ND_P_FN_WEIGHT: return p->fn_weight;
+    case ND_P_VERIFY: return p->verify;
+    case ND_P_KEEP: return p->keep;
+    case ND_P_SEED: return p->seed;
+    case ND_P_SCHEME: return p->scheme;
+    case ND_P_MAX_DOC: return (double)p->max_doc;
+    }
+    return NAN;
+}
+
+nd_status nd_params_bounds(nd_param id, double *lo, double *hi, double *def)
+{
+    const param_info *pi = find(id);
+    if (!pi)
+        return ND_E_PARAM;
+    if (lo) *lo = pi->lo;
+    if (hi) *hi = pi->hi;
+    if (def) *def = pi->def;
+    return ND_OK;
+}
+
+const char *nd_params_name(nd_param id)
+{
+    const param_info *pi = find(id);
+    return pi ? pi->name : NULL;
+}
+
+nd_status nd_params_preset(nd_params *p, const char *name)
+{
+    if (!p || !name)
+        return ND_E_PARAM;
+    if (strcmp(name, "default") == 0 || strcmp(name, "web") == 0) {
+        nd_params_defaults(p);
+    } else if (strcmp(name, "strict") == 0) {
+        nd_params_defaults(p);
+        p->threshold = 0.9;
+        p->num_perm = 256;
+    } else if (strcmp(name, "loose") == 0) {
+        nd_params_defaults(p);
+        p->threshold = 0.7;
+    } else if (strcmp(name, "fast") == 0) {
+        nd_params_defaults(p);
+        p->verify = ND_VERIFY_SIGNATURE;
+        p->scheme = ND_SCHEME_OPH;
+    } else {
+        return ND_E_PARAM;
+    }
+    return ND_OK;
+}
+
+nd_status nd_params_lsh(const nd_params *p, unsigned *bands, unsigned *rows, double *fp_area,
+                        double *fn_area)
+{
+    unsigned b = p->bands, r = p->rows;
+    double fp, fn;
+    if (b == 0 && r == 0) {
+        nd_lsh_optimal(p->threshold, p->num_perm, p->fn_weight, &b, &r, &fp, &fn);
+    } else {
+        if (b == 0)
+            b = r ? p->num_perm / r : 0;
+        if (r == 0)
+            r = b ? p->num_perm / b : 0;
+        if (b == 0 || r == 0 || (uint64_t)b * r > p->num_perm)
+            return ND_E_PARAM;
+        nd_lsh_areas(p->threshold, b, r, &fp, &fn);
+    }
+    if (bands) *bands = b;
+    if (rows) *rows = r;
+    if (fp_area) *fp_area = fp;
+    if (fn_area) *fn_area = fn;
+    return ND_OK;
+}

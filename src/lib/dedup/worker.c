@@ -1,0 +1,136 @@
+/*
+ * worker.c - per-thread sketching: tokens -> shingles -> exact hash + MinHash.
+ *
+ * DESIGN: a worker owns every buffer a sketch needs and reuses them from one
+ * document to the next, so steady-state sketching allocates nothing. Results
+ * are borrowed from the worker until its next call (see neardup.h).
+ */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "nd_internal.h"
+
+nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc)
+{
+    memset(w, 0, sizeof *w);
+    nd_alloc_init(&w->alloc, alloc);
+    nd_params_defaults(&w->params);
+    if (params)
+        nd_params_copy_values(&w->params, params);
+    nd_vec_init(&w->text.tokens, sizeof(nd_token), UINT32_MAX);
+    nd_vec_init(&w->text.norm, 1, UINT32_MAX);
+    nd_vec_init(&w->text.cps, sizeof(int32_t), UINT32_MAX / 4);
+    nd_vec_init(&w->shingles, sizeof(uint64_t), UINT32_MAX);
+    nd_vec_init(&w->sig, sizeof(uint32_t), 1024);
+    nd_status st = nd_perms_init(&w->perms, &w->alloc, w->params.num_perm, w->params.scheme,
+                                 w->params.seed);
+    if (st == ND_OK)
+        st = nd_vec_reserve(&w->sig, &w->alloc, w->params.num_perm);
+    if (st != ND_OK)
+        nd_worker_fini(w);
+    return st;
+}
+
+void nd_worker_fini(nd_worker *w)
+{
+    nd_text_buf_free(&w->text, &w->alloc);
+    nd_vec_free(&w->shingles, &w->alloc);
+    nd_vec_free(&w->sig, &w->alloc);
+    nd_perms_free(&w->perms, &w->alloc);
+}
+
+nd_status nd_worker_create(nd_worker **out, const nd_params *params, const nd_allocator *alloc)
+{
+    nd_alloc_ctx a;
+    nd_alloc_init(&a, alloc);
+    nd_worker *w = nd_malloc(&a, sizeof *w);
+    *out = NULL;
+    if (!w)
+        return ND_E_NOMEM;
+    const nd_status st = nd_worker_init(w, params, alloc);
+    if (st != ND_OK) {
+        nd_free(&a, w);
+        return st;
+    }
+    *out = w;
+    return ND_OK;
+}
+
+void nd_worker_destroy(nd_worker *w)
+{
+    if (!w)
+        return;
+    const nd_alloc_ctx a = w->alloc;
+    nd_worker_fini(w);
+    nd_free(&a, w);
+}
+
+const char *nd_worker_errdetail(const nd_worker *w)
+{
+    return w ? w->detail : "";
+}
+
+nd_status nd_worker_tokenize(nd_worker *w, const char *text, size_t len,
+                             const nd_token **tokens, size_t *num_tokens, const char **norm)
+{
+    w->detail[0] = '\0';
+    if (len > w->params.max_doc || len >= UINT32_MAX) {
+        nd_detail_set(w->detail, "document of %zu bytes is over the limit of %llu", len,
+                      (unsigned long long)w->params.max_doc);
+        return ND_E_LIMIT;
+    }
+    const nd_status st = nd_text_tokenize(&w->text, &w->alloc, text, len, 0);
+    if (st != ND_OK) {
+        nd_detail_set(w->detail, "tokenising a document of %zu bytes: %s", len,
+                      nd_strerror(st));
+        return st;
+    }
+    *tokens = (const nd_token *)w->text.tokens.data;
+    *num_tokens = w->text.tokens.len;
+    if (norm)
+        *norm = (const char *)w->text.norm.data;
+    return ND_OK;
+}
+
+nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch *out)
+{
+    const nd_token *tok;
+    size_t nt;
+    nd_status st;
+    const char *norm;
+    memset(out, 0, sizeof *out);
+    ND_TRY(nd_worker_tokenize(w, text, len, &tok, &nt, &norm));
+    out->num_tokens = nt;
+    out->invalid_bytes = w->text.invalid_bytes;
+    const XXH128_hash_t ex = XXH3_128bits(norm, w->text.norm.len);
+    out->exact_lo = ex.low64;
+    out->exact_hi = ex.high64;
+    if (nt == 0)
+        return ND_OK;
+
+    /* Shingles: n consecutive token hashes; fewer tokens than n give one
+     * shingle of all of them, so no document with a token has an empty set. */
+    const size_t n = w->params.ngram;
+    const size_t ns = nt < n ? 1 : nt - n + 1;
+    const size_t width = nt < n ? nt : n;
+    ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * ns));
+    uint64_t *sh = w->shingles.data;
+    uint64_t window[64];
+    for (size_t i = 0; i < ns; i++) {
+        for (size_t j = 0; j < width; j++)
+            window[j] = tok[i + j].hash;
+        sh[i] = nd_shingle_hash(window, width);
+    }
+    const size_t nu = nd_sort_unique_u64(sh, sh + ns, ns);
+    w->shingles.len = nu;
+    uint32_t *sig = w->sig.data;
+    nd_minhash(&w->perms, sh, nu, sig);
+    out->signature = sig;
+    out->shingles = sh;
+    out->num_shingles = nu;
+    return ND_OK;
+fail:
+    if (!w->detail[0])
+        nd_detail_set(w->detail, "sketching a document of %zu bytes: %s", len, nd_strerror(st));
+    return st;
+}

@@ -1,0 +1,140 @@
+/*
+ * nd_internal.h - private declarations shared by the library's stages.
+ * Never installed. Stage directories include this and <neardup.h> only.
+ */
+#ifndef ND_INTERNAL_H
+#define ND_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "neardup.h"
+
+/* ---- allocation (common/alloc.c) ---------------------------------------- */
+
+/* The allocator every handle carries: the user's, or malloc/free. */
+typedef struct nd_alloc_ctx {
+    nd_allocator a;
+} nd_alloc_ctx;
+
+void nd_alloc_init(nd_alloc_ctx *ctx, const nd_allocator *user);
+void *nd_malloc(const nd_alloc_ctx *ctx, size_t size);
+void *nd_calloc(const nd_alloc_ctx *ctx, size_t n, size_t size);
+void nd_free(const nd_alloc_ctx *ctx, void *p);
+
+/* A growable array of fixed-size items with a hard cap on its item count.
+ * nd_vec_reserve() may move the data: pointers into it are invalidated. */
+typedef struct nd_vec {
+    void *data;
+    size_t len, cap, item, max;
+} nd_vec;
+void nd_vec_init(nd_vec *v, size_t item, size_t max_items);
+nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n);
+nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item);
+void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
+#define ND_VEC_AT(v, T, i) (((T *)(v)->data)[i])
+
+/* Sorts a[0..n) ascending (LSD radix, 11 bits a pass); tmp holds n values.
+ * Passes over bytes that are equal in every value are skipped. */
+void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
+/* Sorts and removes duplicates; returns the new length. */
+size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* Return `code` from the current function when `cond` holds. */
+#define ND_RETURN_IF(cond, code) do { if (cond) return (code); } while (0)
+/* Evaluate an nd_status expression; on error jump to the function's `fail:`. */
+#define ND_TRY(expr) do { st = (expr); if (st != ND_OK) goto fail; } while (0)
+
+/* A small error-detail buffer owned by a handle. */
+#define ND_DETAIL_MAX 256
+void nd_detail_set(char *buf, const char *fmt, ...) ND_PRINTF(2, 3);
+
+/* ---- parameters (common/params.c) --------------------------------------- */
+
+struct nd_params {
+    nd_alloc_ctx alloc;
+    unsigned ngram, num_perm, bands, rows, seed;
+    double threshold, containment, fn_weight;
+    nd_verify verify;
+    nd_keep keep;
+    nd_scheme scheme;
+    uint64_t max_doc;
+};
+/* Copies the values (not the allocator) of src into dst. */
+void nd_params_copy_values(nd_params *dst, const nd_params *src);
+/* Fills every field with its default. */
+void nd_params_defaults(nd_params *p);
+
+/* ---- text (text/tokenize.c) ---------------------------------------------- */
+
+/* Tokeniser scratch inside a worker. */
+typedef struct nd_text_buf {
+    nd_vec tokens;   /* nd_token */
+    nd_vec norm;     /* char: normalised token bytes */
+    nd_vec cps;      /* int32: utf8proc scratch */
+    size_t invalid_bytes;
+} nd_text_buf;
+
+/* Tokenises text into tb (cleared first). force_slow = 1 sends ASCII through the
+ * Unicode path too (tests check that both paths agree). */
+nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                           size_t len, int force_slow);
+void nd_text_buf_free(nd_text_buf *tb, const nd_alloc_ctx *a);
+/* Hash of a normalised token (XXH3-64, seed 0). */
+uint64_t nd_token_hash(const char *norm, size_t len);
+
+/* ---- shingles and MinHash (minhash/) ------------------------------------- */
+
+/* Hash of n consecutive token hashes: XXH3-64 over their little-endian bytes. */
+uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n);
+
+/* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. */
+typedef struct nd_perms {
+    uint64_t *a, *b;
+    unsigned k;
+    nd_scheme scheme;
+    uint64_t seed;
+} nd_perms;
+nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
+                        uint64_t seed);
+void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a);
+/* Signature of a set of shingle hashes (any order, duplicates allowed). */
+void nd_minhash(const nd_perms *p, const uint64_t *hashes, size_t n, uint32_t *sig);
+/* Fraction of equal positions of two signatures. */
+double nd_sig_similarity(const uint32_t *x, const uint32_t *y, unsigned k);
+
+/* LSH layout minimising weighted false-positive + false-negative area. */
+void nd_lsh_optimal(double threshold, unsigned num_perm, double fn_weight,
+                    unsigned *bands, unsigned *rows, double *fp, double *fn);
+void nd_lsh_areas(double threshold, unsigned bands, unsigned rows, double *fp, double *fn);
+/* Key of band `band` of a signature (rows values). */
+uint64_t nd_band_key(const uint32_t *sig, unsigned band, unsigned rows);
+
+/* splitmix64: a seeded stream of well-mixed 64-bit values. */
+static inline uint64_t nd_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* ---- worker (dedup/worker.c) ---------------------------------------------- */
+
+struct nd_worker {
+    nd_alloc_ctx alloc;
+    nd_params params;
+    nd_perms perms;
+    nd_text_buf text;
+    nd_vec shingles;  /* uint64 */
+    nd_vec sig;       /* uint32 */
+    char detail[ND_DETAIL_MAX];
+};
+nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc);
+void nd_worker_fini(nd_worker *w);
+
+#endif

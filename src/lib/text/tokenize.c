@@ -1,0 +1,255 @@
+/*
+ * tokenize.c - the one normalisation and tokenisation every stage shares.
+ *
+ * DESIGN
+ *   Tokens are found on the ORIGINAL bytes, then each token is normalised on
+ *   its own. This keeps an exact map from every token to its byte range in the
+ *   original text (later stages report passages as byte offsets), which
+ *   normalising the whole text first would lose.
+ *
+ *   Classes of code points (Unicode general category, via utf8proc):
+ *     word       letters (L*), numbers (N*), marks (M*)        -> part of a word
+ *     per-char   letters of Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar:
+ *                one token each, with the combining marks that follow
+ *     ignorable  format characters (Cf) other than U+200B: kept inside a word
+ *                and dropped by normalisation (soft hyphen, ZWJ, ...)
+ *     separator  everything else: spaces, punctuation, symbols, U+200B, and
+ *                every byte of invalid UTF-8 (read as U+FFFD, a symbol)
+ *
+ *   A token is normalised with NFKC and Unicode case folding (utf8proc:
+ *   STABLE|COMPOSE|COMPAT|CASEFOLD|IGNORE); ASCII punctuation that
+ *   compatibility decomposition brings in (U+2474 -> "(1)") is dropped. A
+ *   token that normalises to nothing is dropped. The normalised buffer holds
+ *   the tokens in order, each followed by one space: it is the normalised
+ *   text that the exact hash covers.
+ *
+ *   Fast path: a token of ASCII bytes only is normalised by lowercasing, which
+ *   is exactly what NFKC + case folding does to ASCII letters and digits. The
+ *   tests run both paths over the same text and require identical output.
+ */
+#include <utf8proc.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "nd_internal.h"
+
+enum { C_SEP = 0, C_WORD = 1, C_CHAR = 2, C_IGNORE = 3, C_MARK = 4 };
+
+/* Scripts written without spaces: one token per character. */
+static int per_char_script(int32_t c)
+{
+    return (c >= 0x0E00 && c <= 0x0EFF)        /* Thai, Lao */
+        || (c >= 0x1000 && c <= 0x109F)        /* Myanmar */
+        || (c >= 0x1780 && c <= 0x17FF)        /* Khmer */
+        || (c >= 0x19E0 && c <= 0x19FF)        /* Khmer symbols */
+        || (c >= 0x3040 && c <= 0x30FF)        /* Hiragana, Katakana */
+        || (c >= 0x31F0 && c <= 0x31FF)        /* Katakana phonetic extensions */
+        || (c >= 0x3400 && c <= 0x4DBF)        /* CJK extension A */
+        || (c >= 0x4E00 && c <= 0x9FFF)        /* CJK unified ideographs */
+        || (c >= 0xA9E0 && c <= 0xA9FF)        /* Myanmar extended B */
+        || (c >= 0xAA60 && c <= 0xAA7F)        /* Myanmar extended A */
+        || (c >= 0xF900 && c <= 0xFAFF)        /* CJK compatibility ideographs */
+        || (c >= 0xFF66 && c <= 0xFF9D)        /* halfwidth Katakana */
+        || (c >= 0x1B000 && c <= 0x1B16F)      /* Kana supplement, extended */
+        || (c >= 0x20000 && c <= 0x3134F);     /* CJK extensions B-G, compat supplement */
+}
+
+static int classify(int32_t c)
+{
+    if (c == 0xFF9E || c == 0xFF9F)  /* halfwidth (semi-)voiced sound marks combine */
+        return C_MARK;
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_ND:
+        return per_char_script(c) ? C_CHAR : C_WORD;
+    case UTF8PROC_CATEGORY_CF:
+        return c == 0x200B ? C_SEP : C_IGNORE;
+    default:
+        return C_SEP;
+    }
+}
+
+static const unsigned char k_ascii_word[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
+uint64_t nd_token_hash(const char *norm, size_t len)
+{
+    return XXH3_64bits(norm, len);
+}
+
+/* Appends the normalised form of text[s, e) to tb->norm and a token for it. */
+static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t s,
+                      size_t e, int ascii)
+{
+    nd_status st;
+    const size_t off = tb->norm.len;
+    if (ascii) {
+        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s)));
+        char *out = (char *)tb->norm.data + off;
+        for (size_t i = s; i < e; i++) {
+            const unsigned char c = (unsigned char)text[i];
+            out[i - s] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        tb->norm.len += e - s;
+    } else {
+        const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+        const uint8_t *src = (const uint8_t *)text + s;
+        utf8proc_ssize_t n;
+        for (;;) {
+            n = utf8proc_decompose(src, (utf8proc_ssize_t)(e - s),
+                                   (utf8proc_int32_t *)tb->cps.data,
+                                   (utf8proc_ssize_t)tb->cps.cap, opt);
+            if (n < 0)
+                return ND_E_INPUT;  /* cannot happen: tokens hold valid UTF-8 only */
+            if ((size_t)n <= tb->cps.cap)
+                break;
+            ND_TRY(nd_vec_reserve(&tb->cps, a, (size_t)n));
+        }
+        if (n == 0)
+            return ND_OK;
+        n = utf8proc_reencode((utf8proc_int32_t *)tb->cps.data, n, opt);
+        if (n < 0)
+            return ND_E_INPUT;
+        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (size_t)n));
+        const char *src8 = (const char *)tb->cps.data;
+        char *out = (char *)tb->norm.data + off;
+        size_t k = 0;
+        for (utf8proc_ssize_t i = 0; i < n; i++) {
+            const unsigned char c = (unsigned char)src8[i];
+            if (c >= 0x80 || k_ascii_word[c])
+                out[k++] = (char)c;
+        }
+        tb->norm.len += k;
+    }
+    const size_t nlen = tb->norm.len - off;
+    if (nlen == 0)
+        return ND_OK;
+    if (tb->norm.len > UINT32_MAX)
+        return ND_E_LIMIT;
+    nd_token t;
+    t.start = (uint32_t)s;
+    t.end = (uint32_t)e;
+    t.norm_off = (uint32_t)off;
+    t.norm_len = (uint32_t)nlen;
+    t.hash = nd_token_hash((const char *)tb->norm.data + off, nlen);
+    ND_TRY(nd_vec_push(&tb->tokens, a, &t));
+    /* One space after each token: the buffer reads as the normalised text. */
+    ND_TRY(nd_vec_push(&tb->norm, a, " "));
+    return ND_OK;
+fail:
+    return st;
+}
+
+nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                           size_t len, int force_slow)
+{
+    nd_status st = ND_OK;
+    tb->tokens.len = 0;
+    tb->norm.len = 0;
+    tb->invalid_bytes = 0;
+    if (len >= UINT32_MAX)
+        return ND_E_LIMIT;
+    if (tb->cps.cap < 64)
+        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
+
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0;
+    size_t start = 0;       /* start of the open word */
+    int open = 0;           /* a word is open */
+    int ascii = 1;          /* the open word is ASCII only */
+    while (i < len) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            if (k_ascii_word[c]) {
+                if (!open) {
+                    open = 1;
+                    start = i;
+                    ascii = !force_slow;
+                }
+            } else if (open) {
+                ND_TRY(emit(tb, a, text, start, i, ascii));
+                open = 0;
+            }
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        const utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {  /* invalid UTF-8: one byte, read as U+FFFD, a separator */
+            tb->invalid_bytes++;
+            if (open) {
+                ND_TRY(emit(tb, a, text, start, i, ascii));
+                open = 0;
+            }
+            i++;
+            continue;
+        }
+        const int cls = classify(cp);
+        if (cls == C_WORD || cls == C_MARK || (cls == C_IGNORE && open)) {
+            if (!open) {
+                open = 1;
+                start = i;
+            }
+            ascii = 0;
+            i += (size_t)n;
+        } else if (cls == C_CHAR) {
+            if (open)
+                ND_TRY(emit(tb, a, text, start, i, ascii));
+            open = 0;
+            const size_t s = i;
+            i += (size_t)n;
+            /* Attach the combining marks (and ignorables) that follow. */
+            while (i < len && p[i] >= 0x80) {
+                utf8proc_int32_t m;
+                const utf8proc_ssize_t k =
+                    utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &m);
+                if (k <= 0)
+                    break;
+                const int mc = classify(m);
+                if (mc != C_MARK && mc != C_IGNORE)
+                    break;
+                i += (size_t)k;
+            }
+            ND_TRY(emit(tb, a, text, s, i, 0));
+        } else {
+            if (open)
+                ND_TRY(emit(tb, a, text, start, i, ascii));
+            open = 0;
+            i += (size_t)n;
+        }
+    }
+    if (open)
+        ND_TRY(emit(tb, a, text, start, len, ascii));
+    return ND_OK;
+fail:
+    return st;
+}
+
+void nd_text_buf_free(nd_text_buf *tb, const nd_alloc_ctx *a)
+{
+    nd_vec_free(&tb->tokens, a);
+    nd_vec_free(&tb->norm, a);
+    nd_vec_free(&tb->cps, a);
+}

@@ -111,10 +111,11 @@ typedef struct sbuf {
     size_t len, cap;
 } sbuf;
 
-/* Makes room for `extra` more bytes. Returns 0 or -1 (out of memory). */
+/* Makes room for `extra` more bytes; the buffer is allocated even for 0, so
+ * b->p is never NULL afterwards. Returns 0 or -1 (out of memory). */
 static int sb_reserve(sbuf *b, size_t extra)
 {
-    if (extra <= b->cap - b->len)
+    if (b->p && extra <= b->cap - b->len)
         return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap - b->len < extra) {
@@ -892,7 +893,7 @@ static int read_corpus(evalctx *c, const char *const *paths, size_t n, const cha
     }
     rd_close(r);
     if (!rc && c->corpus_dups)
-        cli_log(2, "corpus: %llu duplicate ids, each counted once",
+        cli_log(2, "corpus: %llu records repeat an earlier id; each id counts once",
                 (unsigned long long)c->corpus_dups);
     return rc;
 }

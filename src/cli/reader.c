@@ -359,6 +359,10 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             if (rc < 0)
                 return rc;
         }
+        if (r->ibeg == r->iend && r->in_eof && r->zhint == 0) {
+            r->eof = 1; /* the last frame ended exactly at end of file */
+            return 0;
+        }
         ZSTD_inBuffer zin = { r->in + r->ibeg, r->iend - r->ibeg, 0 };
         ZSTD_outBuffer zout = { dst, cap, 0 };
         const size_t zr = ZSTD_decompressStream(r->zd, &zout, &zin);
@@ -373,14 +377,10 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         r->zhint = zr;
         if (*got > 0)
             return 0;
-        if (r->ibeg == r->iend && r->in_eof) {
-            /* all input consumed and nothing more to flush */
-            if (r->zhint != 0) {
-                report(r, "%s: truncated zstd data (unexpected end of file)", r->path);
-                return RD_ERR_IO;
-            }
-            r->eof = 1;
-            return 0;
+        if (r->ibeg == r->iend && r->in_eof && r->zhint != 0) {
+            /* all input consumed, nothing left to flush, frame unfinished */
+            report(r, "%s: truncated zstd data (unexpected end of file)", r->path);
+            return RD_ERR_IO;
         }
     }
 }

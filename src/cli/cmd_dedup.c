@@ -7,12 +7,18 @@
  *   and its document index. The library then finds and verifies candidates and
  *   builds clusters. Clusters, pairs and removed ids are written from memory.
  *   The deduplicated corpus (-o) needs the original records, so pass 2 reads
- *   the inputs again (standard input is first spooled to a temporary file) and
- *   copies every record that is not a removed duplicate, byte for byte.
- *   Every output goes through cli_out: a temporary beside the target, renamed
- *   when complete, removed on any error.
+ *   the inputs again (standard input is first copied to an unlinked temporary
+ *   file put in its place, or rewound when it is a regular file, so ids and
+ *   messages still say "-") and copies every record that is not a removed
+ *   duplicate, byte for byte.
+ *   Every output goes through cli_out (or, for whole-file documents, a
+ *   temporary directory): a temporary beside the target. All outputs are
+ *   written first and renamed into place only once every one of them is
+ *   complete, so a failed run leaves none of them behind (stdout aside).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -49,12 +55,24 @@ typedef struct run {
     size_t nrecs, recs_cap;
     uint32_t *doc_rec;    /* document index -> record index */
     size_t ndocs, doc_cap;
-    uint64_t record_errors, too_large;
+    uint64_t too_large;
+    rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
-    char *spool;          /* temporary copy of stdin, if any */
+    int stdin_again;      /* pass 2 reads standard input again, from stdin_off */
+    off_t stdin_off;
     const char **inputs;
     size_t ninputs;
+    /* outputs, written to temporaries, renamed into place together at the end */
+    cli_out out_clusters, out_pairs, out_removed, out_corpus;
+    char *dir_path;       /* -o for whole-file documents: the directory to create */
+    char *dir_tmp;        /* and its temporary, while being filled */
 } run;
+
+/* "document" or "documents": the word that goes with n. */
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
 
 /* Default of a parameter, for the help text. */
 static double param_default(nd_param id)
@@ -143,8 +161,7 @@ static int usage_error(const char *fmt, ...)
 
 static void on_reader_error(void *ctx, const char *msg)
 {
-    run *r = ctx;
-    r->record_errors++;
+    (void)ctx;
     cli_log(1, "%s", msg);
 }
 
@@ -248,10 +265,9 @@ static int pass1(run *r)
         }
     }
     cli_progress_end();
-    rd_stats rs;
-    rd_get_stats(rd, &rs);
+    rd_get_stats(rd, &r->rs);
     rd_close(rd);
-    if (rc == 0 && rs.failed_inputs == r->ninputs && r->ninputs > 0 && r->nrecs == 0) {
+    if (rc == 0 && r->rs.failed_inputs > 0 && r->nrecs == 0) {
         cli_log(1, "no input could be read");
         rc = EXIT_INPUT;
     }
@@ -271,81 +287,72 @@ static void put_id(FILE *fp, const run *r, uint32_t doc)
     cli_json_str(fp, id, strlen(id));
 }
 
-static int write_clusters(const run *r, const char *path)
+static int write_clusters(const run *r, FILE *fp)
 {
     const nd_member *m;
     const size_t *off;
     size_t nc;
     if (nd_dedup_clusters(r->dd, &m, &off, &nc) != ND_OK)
         return EXIT_INTERNAL;
-    cli_out o;
-    if (cli_out_open(&o, path))
-        return EXIT_INPUT;
     for (size_t c = 0; c < nc; c++) {
-        fprintf(o.fp, "{\"cluster\":%zu,\"representative\":", c);
-        put_id(o.fp, r, m[off[c]].doc);
-        fprintf(o.fp, ",\"size\":%zu,\"members\":[", off[c + 1] - off[c]);
+        fprintf(fp, "{\"cluster\":%zu,\"representative\":", c);
+        put_id(fp, r, m[off[c]].doc);
+        fprintf(fp, ",\"size\":%zu,\"members\":[", off[c + 1] - off[c]);
         for (size_t j = off[c]; j < off[c + 1]; j++) {
-            fputs(j == off[c] ? "{\"id\":" : ",{\"id\":", o.fp);
-            put_id(o.fp, r, m[j].doc);
+            fputs(j == off[c] ? "{\"id\":" : ",{\"id\":", fp);
+            put_id(fp, r, m[j].doc);
             if (j == off[c]) {
-                fputs(",\"relation\":\"representative\"}", o.fp);
+                fputs(",\"relation\":\"representative\"}", fp);
                 continue;
             }
-            fprintf(o.fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(m[j].rel));
-            cli_json_num(o.fp, m[j].resemblance);
-            fputs(",\"member_in_rep\":", o.fp);
-            cli_json_num(o.fp, m[j].doc_in_rep);
-            fputs(",\"rep_in_member\":", o.fp);
-            cli_json_num(o.fp, m[j].rep_in_doc);
-            fputc('}', o.fp);
+            fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(m[j].rel));
+            cli_json_num(fp, m[j].resemblance);
+            fputs(",\"member_in_rep\":", fp);
+            cli_json_num(fp, m[j].doc_in_rep);
+            fputs(",\"rep_in_member\":", fp);
+            cli_json_num(fp, m[j].rep_in_doc);
+            fputc('}', fp);
         }
-        fputs("]}\n", o.fp);
+        fputs("]}\n", fp);
     }
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return 0;
 }
 
-static int write_pairs(const run *r, const char *path)
+static int write_pairs(const run *r, FILE *fp)
 {
     const nd_pair *p;
     size_t np;
     if (nd_dedup_pairs(r->dd, &p, &np) != ND_OK)
         return EXIT_INTERNAL;
-    cli_out o;
-    if (cli_out_open(&o, path))
-        return EXIT_INPUT;
     for (size_t i = 0; i < np; i++) {
-        fputs("{\"a\":", o.fp);
-        put_id(o.fp, r, p[i].a);
-        fputs(",\"b\":", o.fp);
-        put_id(o.fp, r, p[i].b);
-        fprintf(o.fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(p[i].rel));
-        cli_json_num(o.fp, p[i].resemblance);
-        fputs(",\"a_in_b\":", o.fp);
-        cli_json_num(o.fp, p[i].a_in_b);
-        fputs(",\"b_in_a\":", o.fp);
-        cli_json_num(o.fp, p[i].b_in_a);
-        fputs("}\n", o.fp);
+        fputs("{\"a\":", fp);
+        put_id(fp, r, p[i].a);
+        fputs(",\"b\":", fp);
+        put_id(fp, r, p[i].b);
+        fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(p[i].rel));
+        cli_json_num(fp, p[i].resemblance);
+        fputs(",\"a_in_b\":", fp);
+        cli_json_num(fp, p[i].a_in_b);
+        fputs(",\"b_in_a\":", fp);
+        cli_json_num(fp, p[i].b_in_a);
+        fputs("}\n", fp);
     }
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return 0;
 }
 
-static int write_removed(const run *r, const char *path)
+static int write_removed(const run *r, FILE *fp)
 {
-    cli_out o;
-    if (cli_out_open(&o, path))
-        return EXIT_INPUT;
     for (size_t i = 0; i < r->ndocs; i++) {
         nd_member m;
         if (nd_dedup_member(r->dd, i, &m) != ND_OK || m.rep == m.doc)
             continue;
-        fputs("{\"id\":", o.fp);
-        put_id(o.fp, r, (uint32_t)i);
-        fputs(",\"kept\":", o.fp);
-        put_id(o.fp, r, m.rep);
-        fprintf(o.fp, ",\"relation\":\"%s\"}\n", nd_relation_name(m.rel));
+        fputs("{\"id\":", fp);
+        put_id(fp, r, (uint32_t)i);
+        fputs(",\"kept\":", fp);
+        put_id(fp, r, m.rep);
+        fprintf(fp, ",\"relation\":\"%s\"}\n", nd_relation_name(m.rel));
     }
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return 0;
 }
 
 /* The listing for a person, when no output option is given. */
@@ -371,7 +378,8 @@ static int show_clusters(const run *r)
         }
     }
     if (nc == 0)
-        printf("no duplicates found among %zu documents\n", r->ndocs);
+        printf("no duplicates found among %zu %s\n", r->ndocs,
+               plural(r->ndocs, "document", "documents"));
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_log(1, "stdout: write error: %s", strerror(errno));
         return EXIT_INPUT;
@@ -379,12 +387,14 @@ static int show_clusters(const run *r)
     return 0;
 }
 
+/* ---- the deduplicated corpus (pass 2) ---------------------------------- */
+
 /* Creates every missing directory on the way to file `path`. */
 static int make_parents(char *path)
 {
     for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = '\0';
-        const int bad = mkdir(path, 0755) != 0 && errno != EEXIST;
+        const int bad = mkdir(path, 0777) != 0 && errno != EEXIST;
         *s = '/';
         if (bad)
             return -1;
@@ -392,63 +402,172 @@ static int make_parents(char *path)
     return 0;
 }
 
+/* Writes a new file (never replaces one: two documents that map to the same
+ * output path are an error, not a silent loss). */
 static int write_file(const char *path, const char *data, size_t len)
 {
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
+    const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0)
         return -1;
-    const int bad = fwrite(data, 1, len, fp) != len;
-    return fclose(fp) != 0 || bad ? -1 : 0;
+    while (len > 0) {
+        const ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : EIO;
+            close(fd);
+            errno = err;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return close(fd);
+}
+
+/* The place of a whole-file document under the output directory: its path
+ * relative to the argument it was found under, without "", "." and ".."
+ * components, so that a file given as "../x" or "/abs/x" stays inside. */
+static void safe_rel(const char *rel, char *out)
+{
+    char *o = out;
+    while (*rel) {
+        while (*rel == '/')
+            rel++;
+        const char *e = strchr(rel, '/');
+        const size_t n = e ? (size_t)(e - rel) : strlen(rel);
+        const int skip = n == 0 || (n == 1 && rel[0] == '.') ||
+                         (n == 2 && rel[0] == '.' && rel[1] == '.');
+        if (!skip) {
+            if (o != out)
+                *o++ = '/';
+            memcpy(o, rel, n);
+            o += n;
+        }
+        rel += n;
+    }
+    if (o == out)
+        *o++ = '_';
+    *o = '\0';
 }
 
 static int rm_tree(const char *path);
 
-/* Pass 2: copies every kept record into the output, in its own form. */
-static int write_corpus(run *r, const char *path)
+/* Is `path` an empty directory? */
+static int empty_dir(const char *path)
 {
-    const int files = (r->kinds & (1 << RD_KIND_FILE)) != 0;
-    if (files && (r->kinds & ~(1 << RD_KIND_FILE))) {
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    const struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+/* Does the corpus consist of whole files (written to a directory)? */
+static int corpus_is_files(const run *r)
+{
+    if (r->kinds)
+        return (r->kinds & (1 << RD_KIND_FILE)) != 0;
+    /* nothing was read: go by the format and the kind of the inputs */
+    if (r->o.rd.format == RD_TEXT)
+        return 1;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        struct stat st;
+        if (strcmp(r->inputs[i], "-") != 0 && stat(r->inputs[i], &st) == 0 &&
+            S_ISDIR(st.st_mode))
+            return 1;
+    }
+    return 0;
+}
+
+/* Opens the corpus output: a temporary file, or a temporary directory. */
+static int corpus_open(run *r, const char *path, int files)
+{
+    if (!files)
+        return cli_out_open(&r->out_corpus, path) ? EXIT_INPUT : 0;
+    if (r->kinds & ~(1 << RD_KIND_FILE)) {
         cli_log(1, "%s: inputs mix whole files and records; cannot write one corpus", path);
         return EXIT_USAGE;
     }
-    cli_out o;
-    char *dir = NULL;
-    if (files) {
-        struct stat stt;
-        if (stat(path, &stt) == 0 && !(S_ISDIR(stt.st_mode) && rmdir(path) == 0)) {
-            cli_log(1, "%s: exists; whole-file documents are written to a new directory",
-                    path);
-            return EXIT_INPUT;
-        }
-        const size_t n = strlen(path);
-        dir = malloc(n + 16);
-        if (!dir)
-            return EXIT_INTERNAL;
-        snprintf(dir, n + 16, "%s.tmp.XXXXXX", path);
-        if (!mkdtemp(dir)) {
-            cli_log(1, "%s: cannot create directory: %s", path, strerror(errno));
-            free(dir);
-            return EXIT_INPUT;
-        }
-    } else if (cli_out_open(&o, path)) {
+    if (strcmp(path, "-") == 0) {
+        cli_log(1, "-o -: whole-file documents are written to a directory, not to stdout");
+        return EXIT_USAGE;
+    }
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    r->dir_path = malloc(n + 1);
+    r->dir_tmp = malloc(n + 16);
+    if (!r->dir_path || !r->dir_tmp) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    memcpy(r->dir_path, path, n);
+    r->dir_path[n] = '\0';
+    struct stat st;
+    if (stat(r->dir_path, &st) == 0 && !(S_ISDIR(st.st_mode) && empty_dir(r->dir_path))) {
+        cli_log(1, "%s: exists; whole-file documents are written to a new directory "
+                   "(or an empty one)", r->dir_path);
+        return EXIT_INPUT;
+    }
+    snprintf(r->dir_tmp, n + 16, "%s.tmp.XXXXXX", r->dir_path);
+    if (!mkdtemp(r->dir_tmp)) {
+        cli_log(1, "%s: cannot create directory: %s", r->dir_path, strerror(errno));
+        free(r->dir_tmp);
+        r->dir_tmp = NULL;
+        return EXIT_INPUT;
+    }
+    /* mkdtemp makes it 0700; give it the mode a plain mkdir would */
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (chmod(r->dir_tmp, 0777 & ~mask) != 0) {
+        cli_log(1, "%s: cannot set mode: %s", r->dir_tmp, strerror(errno));
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* Pass 2: copies every kept record into the output, in its own form. The
+ * output stays a temporary until commit_outputs(). */
+static int write_corpus(run *r, const char *path)
+{
+    const int files = corpus_is_files(r);
+    int rc = corpus_open(r, path, files);
+    if (rc)
+        return rc;
+    if (r->stdin_again && lseek(STDIN_FILENO, r->stdin_off, SEEK_SET) < 0) {
+        cli_log(1, "-: cannot read standard input again: %s", strerror(errno));
         return EXIT_INPUT;
     }
     rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
         .format = r->o.rd.format, .id_field = r->o.rd.id_field,
         .text_field = r->o.rd.text_field, .key_field = r->o.rd.key_field,
         .on_error_skip = 1, .max_record = r->o.rd.max_record});
-    int rc = rd ? 0 : EXIT_INTERNAL;
+    if (!rd) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
     size_t seq = 0;
     rd_record rec;
     int x;
     char *buf = NULL;
     size_t bufcap = 0;
-    while (rd && (x = rd_next(rd, &rec)) != RD_END) {
+    FILE *fp = r->out_corpus.fp;
+    while ((x = rd_next(rd, &rec)) != RD_END) {
+        if (x == RD_ERR_NOMEM) {
+            cli_log(1, "out of memory while reading");
+            rc = EXIT_INTERNAL;
+            break;
+        }
         if (x != RD_OK)
             continue;  /* already reported in pass 1 */
         if (seq >= r->nrecs) {
-            cli_log(1, "the inputs changed between the two passes");
-            rc = EXIT_INPUT;
+            rc = -1;
             break;
         }
         const rec_info *ri = &r->recs[seq++];
@@ -457,42 +576,37 @@ static int write_corpus(run *r, const char *path)
             m.rep != m.doc)
             continue;
         if (!files) {
-            fwrite(rec.raw, 1, rec.raw_len, o.fp);
-            fputc('\n', o.fp);
+            fwrite(rec.raw, 1, rec.raw_len, fp);
+            fputc('\n', fp);
             continue;
         }
-        const size_t need = strlen(dir) + strlen(rec.rel) + 2;
+        const size_t need = strlen(r->dir_tmp) + strlen(rec.rel) + 3;
         if (grow((void **)&buf, &bufcap, need, 1)) {
+            cli_log(1, "out of memory");
             rc = EXIT_INTERNAL;
             break;
         }
-        snprintf(buf, bufcap, "%s/%s", dir, rec.rel);
+        const size_t dl = strlen(r->dir_tmp);
+        memcpy(buf, r->dir_tmp, dl);
+        buf[dl] = '/';
+        safe_rel(rec.rel, buf + dl + 1);
         if (make_parents(buf) || write_file(buf, rec.raw, rec.raw_len)) {
-            cli_log(1, "%s: cannot write: %s", buf, strerror(errno));
+            if (errno == EEXIST)
+                cli_log(1, "%s: two kept documents map to the same output file %s/%s",
+                        rec.path, r->dir_path, buf + dl + 1);
+            else
+                cli_log(1, "%s/%s: cannot write: %s", r->dir_path, buf + dl + 1,
+                        strerror(errno));
             rc = EXIT_INPUT;
             break;
         }
     }
     free(buf);
     rd_close(rd);
-    if (rc == 0 && seq != r->nrecs) {
-        cli_log(1, "the inputs changed between the two passes");
+    if (rc == -1 || (rc == 0 && seq != r->nrecs)) {
+        cli_log(1, "the inputs changed between the two passes; nothing written");
         rc = EXIT_INPUT;
     }
-    if (!files) {
-        if (rc)
-            cli_out_abort(&o);
-        else if (cli_out_commit(&o))
-            rc = EXIT_INPUT;
-        return rc;
-    }
-    if (rc == 0 && rename(dir, path) != 0) {
-        cli_log(1, "%s: cannot rename %s into place: %s", path, dir, strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    if (rc)
-        rm_tree(dir);
-    free(dir);
     return rc;
 }
 
@@ -509,38 +623,111 @@ static int rm_tree(const char *path)
     return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* ---- stdin spooling ---------------------------------------------------- */
+/* ---- writing and committing every output ------------------------------- */
 
-static int spool_stdin(run *r, size_t idx)
+/* Writes every requested output to its temporary (the corpus first: pass 2
+ * must not meet the other temporaries in an input directory), then renames
+ * them all into place. Returns an exit code; on error the caller aborts. */
+static int write_outputs(run *r)
 {
+    int rc;
+    if (r->o.output && (rc = write_corpus(r, r->o.output)) != 0)
+        return rc;
+    struct {
+        const char *path;
+        cli_out *out;
+        int (*write)(const run *, FILE *);
+    } outs[] = {
+        {r->o.clusters, &r->out_clusters, write_clusters},
+        {r->o.pairs, &r->out_pairs, write_pairs},
+        {r->o.removed, &r->out_removed, write_removed},
+    };
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
+        if (!outs[k].path)
+            continue;
+        if (cli_out_open(outs[k].out, outs[k].path))
+            return EXIT_INPUT;
+        if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
+            return rc;
+    }
+    /* commit: the directory first (the likeliest to fail), then the files */
+    if (r->dir_tmp) {
+        if (rename(r->dir_tmp, r->dir_path) != 0) {
+            cli_log(1, "%s: cannot rename %s into place: %s", r->dir_path, r->dir_tmp,
+                    strerror(errno));
+            return EXIT_INPUT;
+        }
+        free(r->dir_tmp);
+        r->dir_tmp = NULL;
+    }
+    cli_out *const files[] = {&r->out_corpus, &r->out_clusters, &r->out_pairs,
+                              &r->out_removed};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+        if (files[k]->fp && cli_out_commit(files[k]))
+            return EXIT_INPUT;
+    return 0;
+}
+
+/* ---- standard input read twice ------------------------------------------ */
+
+/* -o with '-' among the inputs: pass 2 reads standard input again. A regular
+ * file is rewound; anything else is first copied to a temporary file, unlinked
+ * at once (nothing to clean up, even on a signal), that becomes descriptor 0.
+ * The input keeps its name "-", so ids and messages are those of stdin. */
+static int prepare_stdin(run *r)
+{
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+        r->stdin_off = lseek(STDIN_FILENO, 0, SEEK_CUR);
+        if (r->stdin_off >= 0) {
+            r->stdin_again = 1;
+            return 0;
+        }
+    }
     const char *tmpdir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/neardup-stdin.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     const int fd = mkstemp(tmpl);
     if (fd < 0) {
-        cli_log(1, "cannot spool stdin to %s: %s", tmpl, strerror(errno));
+        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(errno));
         return EXIT_INPUT;
     }
-    FILE *out = fdopen(fd, "wb");
-    char buf[1 << 16];
-    size_t n;
-    int bad = !out;
-    while (!bad && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-        bad = fwrite(buf, 1, n, out) != n;
-    bad |= ferror(stdin);
-    if (out)
-        bad |= fclose(out) != 0;
-    else
+    unlink(tmpl);
+    static char buf[1 << 16];
+    int err = 0;
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            cli_log(1, "-: read error: %s", strerror(errno));
+            close(fd);
+            return EXIT_INPUT;
+        }
+        if (n == 0)
+            break;
+        for (const char *p = buf; n > 0 && !err;) {
+            const ssize_t w = write(fd, p, (size_t)n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                err = w < 0 ? errno : EIO;
+                break;
+            }
+            p += w;
+            n -= w;
+        }
+        if (err)
+            break;
+    }
+    if (err || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
+        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(err ? err : errno));
         close(fd);
-    if (bad) {
-        cli_log(1, "cannot spool stdin to %s: %s", tmpl, strerror(errno));
-        unlink(tmpl);
         return EXIT_INPUT;
     }
-    r->spool = strdup(tmpl);
-    if (!r->spool)
-        return EXIT_INTERNAL;
-    r->inputs[idx] = r->spool;
+    close(fd);
+    r->stdin_off = 0;
+    r->stdin_again = 1;
     return 0;
 }
 
@@ -550,12 +737,15 @@ static void human_bytes(char *buf, size_t n, double b)
 {
     const char *u[] = {"B", "KB", "MB", "GB", "TB"};
     int i = 0;
-    while (b >= 1000 && i < 4) {
+    /* move up a unit before rounding could print "1000 B" or "1000.0 KB" */
+    while (b >= (i ? 999.95 : 999.5) && i < 4) {
         b /= 1000;
         i++;
     }
     snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
 }
+
+#define ULL(x) ((unsigned long long)(x))
 
 static void summary(const run *r)
 {
@@ -564,30 +754,36 @@ static void summary(const run *r)
     char b1[32], b2[32];
     human_bytes(b1, sizeof b1, (double)s.bytes);
     human_bytes(b2, sizeof b2, (double)s.bytes_removed);
-    cli_log(2, "%llu documents (%s) read; %llu clusters (%llu exact, %llu near-duplicate) "
-               "holding %llu documents; %llu removed (%s, %.1f%%)",
-            (unsigned long long)s.docs, b1, (unsigned long long)s.clusters,
-            (unsigned long long)s.exact_clusters, (unsigned long long)s.near_clusters,
-            (unsigned long long)s.docs_in_clusters, (unsigned long long)s.removed, b2,
+    cli_log(2, "%llu %s (%s) read; %llu %s (%llu exact, %llu near-duplicate) "
+               "holding %llu %s; %llu removed (%s, %.1f%%)",
+            ULL(s.docs), plural(s.docs, "document", "documents"), b1, ULL(s.clusters),
+            plural(s.clusters, "cluster", "clusters"), ULL(s.exact_clusters),
+            ULL(s.near_clusters), ULL(s.docs_in_clusters),
+            plural(s.docs_in_clusters, "document", "documents"), ULL(s.removed), b2,
             s.bytes ? 100.0 * (double)s.bytes_removed / (double)s.bytes : 0.0);
     if (s.contained)
-        cli_log(2, "%llu of the removed documents are contained in the one kept",
-                (unsigned long long)s.contained);
+        cli_log(2, "%llu of the removed documents %s contained in the one kept",
+                ULL(s.contained), plural(s.contained, "is", "are"));
     if (s.empty_docs)
-        cli_log(2, "warning: %llu documents have no words; never matched, always kept",
-                (unsigned long long)s.empty_docs);
+        cli_log(2, "warning: %llu %s no words; never matched, always kept", ULL(s.empty_docs),
+                plural(s.empty_docs, "document has", "documents have"));
     if (s.invalid_bytes)
-        cli_log(2, "warning: %llu bytes of invalid UTF-8 were replaced for matching "
+        cli_log(2, "warning: %llu %s of invalid UTF-8 %s replaced for matching "
                    "(outputs keep the original bytes)",
-                (unsigned long long)s.invalid_bytes);
-    if (r->record_errors)
-        cli_log(2, "warning: %llu records or inputs could not be read (reported above)",
-                (unsigned long long)r->record_errors);
+                ULL(s.invalid_bytes), plural(s.invalid_bytes, "byte", "bytes"),
+                plural(s.invalid_bytes, "was", "were"));
+    if (r->rs.skipped)
+        cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
+                plural(r->rs.skipped, "record was", "records were"));
+    if (r->rs.failed_inputs)
+        cli_log(2, "warning: %llu %s could not be read (reported above)",
+                ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));
     if (r->too_large)
-        cli_log(2, "warning: %llu documents over the size limit were kept without analysis",
-                (unsigned long long)r->too_large);
-    cli_log(3, "%llu candidate pairs, %llu verified", (unsigned long long)s.candidates,
-            (unsigned long long)s.verified);
+        cli_log(2, "warning: %llu %s over the size limit %s kept without analysis",
+                ULL(r->too_large), plural(r->too_large, "document", "documents"),
+                plural(r->too_large, "was", "were"));
+    cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
+            plural(s.candidates, "pair", "pairs"), ULL(s.verified));
 }
 
 static void verbose_layout(const run *r)

@@ -69,6 +69,7 @@ struct nd_dedup {
     size_t num_clusters;
     nd_pair *pairs;
     size_t num_pairs;
+    int have_pairs;
     uint64_t invalid_bytes, empty_docs, bytes;
     nd_dedup_stats stats;
     char detail[ND_DETAIL_MAX];
@@ -388,7 +389,8 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
             m++;
         }
     }
-    qsort(ek, m, sizeof *ek, cmp_exact);
+    if (m)
+        qsort(ek, m, sizeof *ek, cmp_exact);
     for (size_t i = 1; i < m; i++)
         if (ek[i].lo == ek[i - 1].lo && ek[i].hi == ek[i - 1].hi)
             leader[ek[i].doc] = leader[ek[i - 1].doc];
@@ -526,7 +528,8 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     }
     for (size_t i = 0; i < n; i++)
         order[i] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, cmp_priority, d);
+    if (n)
+        qsort_r(order, n, sizeof *order, cmp_priority, d);
 
     for (size_t oi = 0; oi < n; oi++) {
         const uint32_t rep = order[oi];
@@ -661,9 +664,11 @@ static nd_status build_pairs(nd_dedup *d, const run_state *rs)
                 ND_TRY(nd_vec_push(&pv, a, &p));
             }
     }
-    qsort(pv.data, pv.len, sizeof(nd_pair), cmp_pair);
+    if (pv.len)
+        qsort(pv.data, pv.len, sizeof(nd_pair), cmp_pair);
     d->pairs = pv.data;
     d->num_pairs = pv.len;
+    d->have_pairs = 1;
     return ND_OK;
 fail:
     nd_vec_free(&pv, a);
@@ -715,7 +720,7 @@ nd_status nd_dedup_clusters(const nd_dedup *d, const nd_member **members, const 
 
 nd_status nd_dedup_pairs(const nd_dedup *d, const nd_pair **pairs, size_t *num_pairs)
 {
-    if (!d->ran || (!d->pairs && d->num_pairs == 0 && !d->members))
+    if (!d->ran || !d->have_pairs)
         return ND_E_STATE;
     *pairs = d->pairs;
     *num_pairs = d->num_pairs;

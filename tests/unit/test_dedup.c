@@ -1,0 +1,294 @@
+/*
+ * test_dedup.c - clustering: exact units, near-duplicates, containment, no
+ * chaining, survivor policies, pairs, custom allocators and allocation
+ * failures, state errors.
+ */
+#include <inttypes.h>
+
+#include "nd_internal.h"
+#include "nd_test.h"
+
+/* "w<from> w<from+1> ... w<to-1>" */
+static char *words(int from, int to)
+{
+    char *s = malloc((size_t)(to - from) * 8 + 1);
+    size_t k = 0;
+    for (int i = from; i < to; i++)
+        k += (size_t)sprintf(s + k, "%sw%d", i > from ? " " : "", i);
+    s[k] = '\0';
+    return s;
+}
+
+static nd_dedup *make(nd_params *p, char **texts, size_t n, const nd_doc *docs)
+{
+    nd_dedup *d;
+    if (nd_dedup_create(&d, p, NULL) != ND_OK)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (nd_dedup_add(d, texts[i], strlen(texts[i]), docs ? &docs[i] : NULL) != ND_OK)
+            return NULL;
+    if (nd_dedup_run(d, 1) != ND_OK)
+        return NULL;
+    return d;
+}
+
+static nd_member member(const nd_dedup *d, size_t i)
+{
+    nd_member m;
+    memset(&m, 0xFF, sizeof m);
+    if (nd_dedup_member(d, i, &m) != ND_OK)
+        m.rep = UINT32_MAX;
+    return m;
+}
+
+/* J(A,B) = 0.90, J(B,C) = 0.86, J(A,C) = 0.78: C must not join A's cluster
+ * through B. */
+static void test_no_chaining(void)
+{
+    char *t[] = {words(0, 100), words(5, 105), words(12, 112), words(500, 600)};
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    nd_dedup *d = make(p, t, 4, NULL);
+    ND_CHECK(d != NULL);
+    if (d) {
+        ND_CHECK(member(d, 0).rep == 0 && member(d, 0).rel == ND_REL_NONE);
+        ND_CHECK(member(d, 1).rep == 0 && member(d, 1).rel == ND_REL_NEAR);
+        ND_CHECK(member(d, 1).resemblance > 0.89 && member(d, 1).resemblance < 0.91);
+        ND_CHECK(member(d, 2).rep == 2);
+        ND_CHECK(member(d, 3).rep == 3);
+        const nd_member *m;
+        const size_t *off;
+        size_t nc;
+        ND_CHECK(nd_dedup_clusters(d, &m, &off, &nc) == ND_OK && nc == 1);
+        /* Pairs: every verified candidate pair, including B-C. */
+        const nd_pair *pr;
+        size_t np;
+        ND_CHECK(nd_dedup_pairs(d, &pr, &np) == ND_OK);
+        int ab = 0, bc = 0, ac = 0;
+        for (size_t i = 0; i < np; i++) {
+            ab |= pr[i].a == 0 && pr[i].b == 1 && pr[i].rel == ND_REL_NEAR;
+            bc |= pr[i].a == 1 && pr[i].b == 2 && pr[i].rel == ND_REL_NEAR;
+            ac |= pr[i].a == 0 && pr[i].b == 2 && pr[i].rel == ND_REL_NEAR;
+        }
+        ND_CHECK(ab && bc && !ac);
+        ND_CHECK(nd_dedup_add(d, "x", 1, NULL) == ND_E_STATE);
+        ND_CHECK(nd_dedup_run(d, 0) == ND_E_STATE);
+    }
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    for (int i = 0; i < 4; i++)
+        free(t[i]);
+}
+
+/* Exact copies (after normalisation) form one unit; empty documents match nothing. */
+static void test_exact_and_empty(void)
+{
+    char *base = words(0, 50);
+    char *upper = strdup(base);
+    for (char *c = upper; *c; c++)
+        *c = (char)(*c == 'w' ? 'W' : *c);
+    char *t[] = {strdup(""), base, strdup("!!! ..."), upper, strdup(base)};
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    nd_dedup *d = make(p, t, 5, NULL);
+    ND_CHECK(d != NULL);
+    if (d) {
+        ND_CHECK(member(d, 0).rep == 0 && member(d, 2).rep == 2);  /* empty: alone */
+        ND_CHECK(member(d, 3).rep == 1 && member(d, 3).rel == ND_REL_EXACT);
+        ND_CHECK(member(d, 4).rep == 1 && member(d, 4).rel == ND_REL_EXACT);
+        nd_dedup_stats st;
+        nd_dedup_get_stats(d, &st);
+        ND_CHECK(st.docs == 5 && st.empty_docs == 2 && st.clusters == 1);
+        ND_CHECK(st.exact_clusters == 1 && st.removed == 2);
+        const nd_pair *pr;
+        size_t np;
+        ND_CHECK(nd_dedup_pairs(d, &pr, &np) == ND_OK && np == 3);  /* 1-3, 1-4, 3-4 */
+    }
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    for (int i = 0; i < 5; i++)
+        free(t[i]);
+}
+
+/* A document wholly inside a longer one, resemblance 0.74: contained-in. */
+static void test_containment(void)
+{
+    char *t[] = {words(0, 100), words(0, 75)};
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_BANDS, 32) == ND_OK);  /* make them candidates surely */
+    ND_CHECK(nd_params_set(p, ND_P_ROWS, 4) == ND_OK);
+    nd_dedup *d = make(p, t, 2, NULL);
+    ND_CHECK(d != NULL);
+    if (d) {
+        const nd_member m = member(d, 1);
+        ND_CHECK(m.rep == 0 && m.rel == ND_REL_CONTAINED_IN);
+        ND_CHECK(m.doc_in_rep == 1.0 && m.resemblance < 0.8);
+        const nd_pair *pr;
+        size_t np;
+        ND_CHECK(nd_dedup_pairs(d, &pr, &np) == ND_OK && np == 1);
+        ND_CHECK(np == 1 && pr[0].rel == ND_REL_CONTAINS && pr[0].b_in_a == 1.0);
+    }
+    nd_dedup_destroy(d);
+    /* The short one first: it does not swallow the longer one. */
+    char *u[] = {t[1], t[0]};
+    d = make(p, u, 2, NULL);
+    ND_CHECK(d != NULL);
+    if (d) {
+        ND_CHECK(member(d, 0).rep == 0 && member(d, 1).rep == 1);
+        const nd_pair *pr;
+        size_t np;
+        ND_CHECK(nd_dedup_pairs(d, &pr, &np) == ND_OK && np == 1);
+        ND_CHECK(np == 1 && pr[0].rel == ND_REL_CONTAINED_IN);
+    }
+    nd_dedup_destroy(d);
+    /* Containment off. */
+    ND_CHECK(nd_params_set(p, ND_P_CONTAINMENT, 0) == ND_OK);
+    d = make(p, t, 2, NULL);
+    ND_CHECK(d && member(d, 1).rep == 1);
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    free(t[0]);
+    free(t[1]);
+}
+
+static void test_survivor_policies(void)
+{
+    char *t[] = {words(0, 100), words(0, 104), words(0, 102)};
+    nd_doc docs[3];
+    memset(docs, 0, sizeof docs);
+    docs[0].key = "2023-06-21";
+    docs[0].key_len = 10;
+    docs[1].key = "2023-06-20";
+    docs[1].key_len = 10;
+    /* docs[2] has no key: it comes last under key policies. */
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    const struct { nd_keep keep; uint32_t rep; } cases[] = {
+        {ND_KEEP_FIRST, 0}, {ND_KEEP_LONGEST, 1}, {ND_KEEP_KEY_MIN, 1}, {ND_KEEP_KEY_MAX, 0}};
+    for (size_t c = 0; c < 4; c++) {
+        ND_CHECK(nd_params_set(p, ND_P_KEEP, cases[c].keep) == ND_OK);
+        nd_dedup *d = make(p, t, 3, docs);
+        ND_CHECK(d != NULL);
+        if (d)
+            for (size_t i = 0; i < 3; i++)
+                ND_CHECK_MSG(member(d, i).rep == cases[c].rep, "keep %d doc %zu rep %u",
+                             (int)cases[c].keep, i, member(d, i).rep);
+        nd_dedup_destroy(d);
+    }
+    /* Numeric keys compare as numbers: 9 < 10. */
+    docs[0].key = "9";
+    docs[0].key_len = 1;
+    docs[0].key_num = 9;
+    docs[0].key_is_num = 1;
+    docs[1].key = "10";
+    docs[1].key_len = 2;
+    docs[1].key_num = 10;
+    docs[1].key_is_num = 1;
+    ND_CHECK(nd_params_set(p, ND_P_KEEP, ND_KEEP_KEY_MAX) == ND_OK);
+    nd_dedup *d = make(p, t, 3, docs);
+    ND_CHECK(d && member(d, 0).rep == 1);
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    for (int i = 0; i < 3; i++)
+        free(t[i]);
+}
+
+/* A counting allocator that fails after `budget` allocations. */
+typedef struct counting {
+    long live, budget;
+} counting;
+
+static void *c_alloc(void *o, size_t n)
+{
+    counting *c = o;
+    if (c->budget-- <= 0)
+        return NULL;
+    c->live++;
+    return malloc(n);
+}
+
+static void c_free(void *o, void *p)
+{
+    counting *c = o;
+    if (p)
+        c->live--;
+    free(p);
+}
+
+static void test_allocator_and_failures(void)
+{
+    char *t[] = {words(0, 100), words(5, 105), words(0, 100), words(300, 330)};
+    int succeeded = 0;
+    for (long budget = 0; budget < 400 && !succeeded; budget++) {
+        counting c = {0, budget};
+        const nd_allocator al = {c_alloc, c_free, &c};
+        nd_params *p = NULL;
+        nd_dedup *d = NULL;
+        nd_status st = nd_params_create(&p, &al);
+        if (st == ND_OK)
+            st = nd_dedup_create(&d, p, &al);
+        for (int i = 0; st == ND_OK && i < 4; i++)
+            st = nd_dedup_add(d, t[i], strlen(t[i]), NULL);
+        if (st == ND_OK)
+            st = nd_dedup_run(d, 1);
+        ND_CHECK(st == ND_OK || st == ND_E_NOMEM);
+        if (st == ND_OK) {
+            succeeded = 1;
+            ND_CHECK(member(d, 1).rep == 0 && member(d, 2).rel == ND_REL_EXACT);
+        }
+        nd_dedup_destroy(d);
+        nd_params_destroy(p);
+        ND_CHECK_MSG(c.live == 0, "budget %ld: %ld blocks leaked", budget, c.live);
+    }
+    ND_CHECK(succeeded);
+    for (int i = 0; i < 4; i++)
+        free(t[i]);
+}
+
+/* Same input, same output: two runs agree on every member and pair. */
+static void test_deterministic(void)
+{
+    enum { N = 300 };
+    char *t[N];
+    uint64_t s = 99;
+    for (int i = 0; i < N; i++) {
+        const int base = (int)(nd_splitmix64(&s) % 40) * 50;
+        t[i] = words(base + (int)(nd_splitmix64(&s) % 6), base + 100);
+    }
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    nd_dedup *a = make(p, t, N, NULL), *b = make(p, t, N, NULL);
+    ND_CHECK(a && b);
+    if (a && b) {
+        for (size_t i = 0; i < N; i++)
+            ND_CHECK(member(a, i).rep == member(b, i).rep &&
+                     member(a, i).rel == member(b, i).rel);
+        const nd_pair *pa, *pb;
+        size_t na, nb;
+        ND_CHECK(nd_dedup_pairs(a, &pa, &na) == ND_OK && nd_dedup_pairs(b, &pb, &nb) == ND_OK);
+        ND_CHECK(na == nb && na > 0 && memcmp(pa, pb, na * sizeof *pa) == 0);
+        /* Every member is verified against its representative. */
+        for (size_t i = 0; i < N; i++) {
+            const nd_member m = member(a, i);
+            ND_CHECK(m.rep == i || m.resemblance >= 0.8 || m.doc_in_rep >= 0.9);
+        }
+    }
+    nd_dedup_destroy(a);
+    nd_dedup_destroy(b);
+    nd_params_destroy(p);
+    for (int i = 0; i < N; i++)
+        free(t[i]);
+}
+
+int main(int argc, char **argv)
+{
+    nd_test_begin(argc, argv);
+    ND_RUN(test_no_chaining);
+    ND_RUN(test_exact_and_empty);
+    ND_RUN(test_containment);
+    ND_RUN(test_survivor_policies);
+    ND_RUN(test_allocator_and_failures);
+    ND_RUN(test_deterministic);
+    return nd_test_end("test_dedup");
+}

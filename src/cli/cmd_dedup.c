@@ -137,7 +137,8 @@ static void usage(FILE *fp)
             "  --clusters FILE     clusters, JSON Lines (docs/output-format.md)\n"
             "  --pairs FILE        every verified pair with its relation, JSON Lines\n"
             "  -o, --output PATH   the deduplicated corpus in the input's form: JSON Lines\n"
-            "                      or lines to a file, whole-file documents to a directory\n"
+            "                      or lines to a file, whole-file documents to a new (or\n"
+            "                      empty) directory\n"
             "  --removed FILE      removed documents, JSON Lines {id, kept, relation}\n"
             "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
             "  -v, --verbose       LSH layout, expected error rates, timing\n"
@@ -402,27 +403,69 @@ static int make_parents(char *path)
     return 0;
 }
 
-/* Writes a new file (never replaces one: two documents that map to the same
- * output path are an error, not a silent loss). */
-static int write_file(const char *path, const char *data, size_t len)
+static int write_all(int fd, const char *data, size_t len)
 {
-    const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-    if (fd < 0)
-        return -1;
     while (len > 0) {
         const ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            const int err = n < 0 ? errno : EIO;
-            close(fd);
-            errno = err;
+            if (n == 0)
+                errno = EIO;
             return -1;
         }
         data += n;
         len -= (size_t)n;
     }
-    return close(fd);
+    return 0;
+}
+
+/* Is the file at `path` gzip or zstd? (The reader decides by the same magic.) */
+static int is_compressed(const char *path)
+{
+    unsigned char m[4] = {0};
+    const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return 0;
+    const ssize_t n = read(fd, m, sizeof m);
+    close(fd);
+    return (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) ||
+           (n == 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+}
+
+/* Writes a new file (never replaces one: two documents that map to the same
+ * output path are an error, not a silent loss): data[0..len), or when `src`
+ * is not NULL a copy of the file src (a compressed input stays compressed). */
+static int write_file(const char *path, const char *data, size_t len, const char *src)
+{
+    const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0)
+        return -1;
+    int bad = 0;
+    if (!src) {
+        bad = write_all(fd, data, len);
+    } else {
+        const int in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        bad = in < 0;
+        static char buf[1 << 16];
+        while (!bad) {
+            const ssize_t n = read(in, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                bad = n < 0;
+                break;
+            }
+            bad = write_all(fd, buf, (size_t)n);
+        }
+        if (in >= 0)
+            close(in);
+    }
+    const int err = errno;
+    if (close(fd) != 0 && !bad)
+        return -1;
+    errno = err;
+    return bad ? -1 : 0;
 }
 
 /* The place of a whole-file document under the output directory: its path
@@ -590,7 +633,9 @@ static int write_corpus(run *r, const char *path)
         memcpy(buf, r->dir_tmp, dl);
         buf[dl] = '/';
         safe_rel(rec.rel, buf + dl + 1);
-        if (make_parents(buf) || write_file(buf, rec.raw, rec.raw_len)) {
+        const char *src = strcmp(rec.path, "-") != 0 && is_compressed(rec.path) ? rec.path
+                                                                                 : NULL;
+        if (make_parents(buf) || write_file(buf, rec.raw, rec.raw_len, src)) {
             if (errno == EEXIST)
                 cli_log(1, "%s: two kept documents map to the same output file %s/%s",
                         rec.path, r->dir_path, buf + dl + 1);
@@ -774,7 +819,7 @@ static void summary(const run *r)
                 plural(s.invalid_bytes, "was", "were"));
     if (r->rs.skipped)
         cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
-                plural(r->rs.skipped, "record was", "records were"));
+                plural(r->rs.skipped, "record or file was", "records or files were"));
     if (r->rs.failed_inputs)
         cli_log(2, "warning: %llu %s could not be read (reported above)",
                 ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));
@@ -952,8 +997,19 @@ static int parse_options(run *r, int argc, char **argv)
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
-        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case ':':
+            if (optopt > 0 && optopt < 128 && strncmp(argv[optind - 1], "--", 2) != 0)
+                return usage_error("option '-%c' needs a value", optopt);
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            const char *a = argv[optind - 1];
+            if (optopt > 0 && strncmp(a, "--", 2) == 0 && strchr(a, '='))
+                return usage_error("option '%.*s' takes no value", (int)(strchr(a, '=') - a),
+                                   a);
+            if (optopt > 0 && optopt < 128)
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", a);
+        }
         }
     }
     if (nd_params_lsh(r->params, NULL, NULL, NULL, NULL) != ND_OK)
@@ -972,12 +1028,22 @@ static int parse_options(run *r, int argc, char **argv)
                 return usage_error("%s", "'-' (stdin) given twice");
         }
     }
-    /* Outputs must not overwrite an input. */
+    /* Outputs must not overwrite an input, nor each other. */
     const char *outs[] = {o->clusters, o->pairs, o->output, o->removed};
-    for (size_t k = 0; k < 4; k++)
-        for (size_t i = 0; outs[k] && i < r->ninputs; i++)
-            if (strcmp(outs[k], r->inputs[i]) == 0 && strcmp(outs[k], "-") != 0)
+    for (size_t k = 0; k < 4; k++) {
+        if (!outs[k] || strcmp(outs[k], "-") == 0)
+            continue;
+        struct stat so, si;
+        const int have_so = stat(outs[k], &so) == 0;
+        for (size_t i = 0; i < r->ninputs; i++)
+            if (strcmp(outs[k], r->inputs[i]) == 0 ||
+                (have_so && strcmp(r->inputs[i], "-") != 0 && stat(r->inputs[i], &si) == 0 &&
+                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
                 return usage_error("output '%s' is also an input", outs[k]);
+        for (size_t j = 0; j < k; j++)
+            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
+                return usage_error("two outputs are both '%s'", outs[k]);
+    }
     int to_stdout = 0;
     for (size_t k = 0; k < 4; k++)
         to_stdout += outs[k] && strcmp(outs[k], "-") == 0;
@@ -1013,7 +1079,7 @@ int cmd_dedup(int argc, char **argv)
     r.o.rd.on_error = on_reader_error;
     r.o.rd.ctx = &r;
     for (size_t i = 0; i < r.ninputs; i++)
-        if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = spool_stdin(&r, i)) != 0)
+        if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
             goto done;
     const nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
     if (st != ND_OK) {
@@ -1030,13 +1096,7 @@ int cmd_dedup(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    if (r.o.clusters && (rc = write_clusters(&r, r.o.clusters)) != 0)
-        goto done;
-    if (r.o.pairs && (rc = write_pairs(&r, r.o.pairs)) != 0)
-        goto done;
-    if (r.o.removed && (rc = write_removed(&r, r.o.removed)) != 0)
-        goto done;
-    if (r.o.output && (rc = write_corpus(&r, r.o.output)) != 0)
+    if ((rc = write_outputs(&r)) != 0)
         goto done;
     if (!r.o.clusters && !r.o.pairs && !r.o.removed && !r.o.output &&
         (rc = show_clusters(&r)) != 0)
@@ -1056,10 +1116,10 @@ int cmd_dedup(int argc, char **argv)
 done:
     if (rc)
         cli_out_abort_all();
-    if (r.spool) {
-        unlink(r.spool);
-        free(r.spool);
-    }
+    if (r.dir_tmp)
+        rm_tree(r.dir_tmp);
+    free(r.dir_tmp);
+    free(r.dir_path);
     nd_dedup_destroy(r.dd);
     nd_params_destroy(r.params);
     free(r.ids);

@@ -105,10 +105,14 @@ static const char usage_text[] =
     "unwritable output, 4 out of memory or a limit hit.\n";
 
 /* ------------------------------------------------------------------ buffers */
+/* Every allocation goes through sb_reserve() or grow_array(), which check the
+ * size arithmetic for overflow and report failure instead of aborting: the
+ * caller prints "out of memory", returns EXIT_INTERNAL and the command frees
+ * whatever it holds on the way out. */
 
 typedef struct sbuf {
-    char *p;
-    size_t len, cap;
+    char *p;           /* the bytes; NULL until the first reserve */
+    size_t len, cap;   /* bytes used, bytes allocated */
 } sbuf;
 
 /* Makes room for `extra` more bytes; the buffer is allocated even for 0, so
@@ -131,6 +135,7 @@ static int sb_reserve(sbuf *b, size_t extra)
     return 0;
 }
 
+/* Appends s[0..n). Returns 0, or -1 with b unchanged (out of memory). */
 static int sb_add(sbuf *b, const void *s, size_t n)
 {
     if (sb_reserve(b, n))
@@ -159,22 +164,30 @@ static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
 }
 
 /* ---------------------------------------------------------------- id table */
+/* An id is found by its XXH3 hash: slots[] is an open-addressing table holding
+ * index + 1 (0 = empty), probed linearly from hash & (nslots - 1). It is kept
+ * at most half full, so probe sequences stay short, and a 32-bit slot keeps it
+ * at 8 bytes or less per id. The 64-bit hash is stored beside each id, so that
+ * growing the table never rereads the id bytes and most probes that meet
+ * another id are rejected without a memcmp(). Ids are never removed; the
+ * index of an id is its rank of first appearance (GOLD, PRED, then corpus). */
 
 typedef struct ident {
-    uint64_t hash;
+    uint64_t hash;     /* XXH3_64bits of the id bytes */
     size_t off, len;   /* bytes in the pool */
 } ident;
 
 typedef struct idtab {
     sbuf pool;         /* id bytes, back to back (not NUL-terminated) */
-    ident *ents;
+    ident *ents;       /* per id: hash and place in the pool */
     uint32_t *lab[2];  /* gold (0) and predicted (1) cluster label, or NO_LABEL */
-    unsigned char *flags;
+    unsigned char *flags;  /* IN_CORPUS when a corpus record has this id */
     size_t n, cap;     /* ids, capacity of the per-id arrays */
     uint32_t *slots;   /* 0 = empty, else index + 1 */
     size_t nslots;     /* a power of two */
 } idtab;
 
+/* Frees the table and leaves it empty (safe to call twice). */
 static void ids_free(idtab *t)
 {
     free(t->pool.p);
@@ -231,9 +244,11 @@ static int ids_grow(idtab *t)
 }
 
 /* Returns the index of id s[0..len), adding it when new; -1 when out of
- * memory, -2 when the id limit is hit. */
+ * memory, -2 when the id limit is hit. A new id starts with no label in
+ * either file and no corpus flag. */
 static int64_t ids_get(idtab *t, const char *s, size_t len)
 {
+    /* Grow first, so that the probe below always ends on an empty slot. */
     if ((t->n + 1) * 2 > t->nslots && ids_rehash(t))
         return -1;
     const uint64_t h = XXH3_64bits(s, len);
@@ -277,9 +292,22 @@ static const char *show_id(const char *s, size_t len, char *buf, size_t size)
 }
 
 /* ------------------------------------------------------------- JSON parser */
+/* A line is parsed in one pass over its bytes, without building a tree. The
+ * grammar is RFC 8259's: whitespace is space, tab, CR and LF; strings must be
+ * well-formed UTF-8 (no overlong forms, no encoded surrogates) with valid
+ * escapes and paired \u surrogates; numbers follow the JSON grammar. Only two
+ * keys are read: "members" of the line's object and "id" of member objects.
+ * Every other value is validated by jp_skip() and dropped.
+ *
+ * Errors come in two kinds, both fatal for the run (exit 2): a syntax error
+ * (jp_fail, reported as "invalid JSON at column C") and a clusters-format error
+ * in valid JSON (jp_bad, e.g. "members" that is not an array). The functions
+ * return 0 on success and -1 on error; the first error's message and column
+ * are kept. Keys and ids are decoded (escapes resolved), so "\u0061" and "a"
+ * are the same id; a numeric id is kept as its exact JSON text. */
 
 typedef struct span {
-    size_t off, len;
+    size_t off, len;   /* where one decoded id lies in jparse.ids */
 } span;
 
 /* The parser of one line. The cursor only moves forward; the first error
@@ -296,6 +324,7 @@ typedef struct jparse {
     size_t nspans, cap_spans;
 } jparse;
 
+/* Records the first error (message, column, kind); returns -1. */
 static int jp_err(jparse *j, const char *msg, int syntax)
 {
     if (!j->msg) {
@@ -315,9 +344,11 @@ static int jp_oom(jparse *j)
     return jp_err(j, "out of memory", 0);
 }
 
+/* Whether the cursor is on byte c (false at the end of the line). */
 static int jp_at(const jparse *j, char c) { return j->p < j->end && *j->p == c; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Skips JSON whitespace; the line's own newline is whitespace too. */
 static void jp_ws(jparse *j)
 {
     while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
@@ -372,16 +403,18 @@ static int jp_unicode(jparse *j, sbuf *out)
     unsigned cp, lo;
     if (j->end - j->p < 6 || hex4(j->p + 2, &cp))
         return jp_fail(j, "invalid \\u escape");
-    size_t used = 6;
+    size_t used = 6;   /* bytes of the escape: \uXXXX, or 12 for a pair */
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return jp_fail(j, "unpaired surrogate in \\u escape");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
+        /* A high surrogate must be followed by the escape of a low one. */
         if (j->end - j->p < 12 || j->p[6] != '\\' || j->p[7] != 'u' || hex4(j->p + 8, &lo) ||
             lo < 0xDC00 || lo > 0xDFFF)
             return jp_fail(j, "unpaired surrogate in \\u escape");
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         used = 12;
     }
+    /* Encode the code point as UTF-8, 1 to 4 bytes. */
     char u[4];
     size_t n;
     if (cp < 0x80) { u[0] = (char)cp; n = 1; }
@@ -406,7 +439,9 @@ static int jp_string(jparse *j, sbuf *out)
 {
     j->p++;
     for (;;) {
-        /* Copy the longest run of plain ASCII in one go. */
+        /* Copy the longest run of plain ASCII in one go; then handle the byte
+         * that stopped it: the closing quote, a control character (refused),
+         * a UTF-8 lead byte (validated, copied) or a backslash escape. */
         const char *run = j->p;
         while (j->p < j->end) {
             const unsigned char c = (unsigned char)*j->p;
@@ -460,11 +495,14 @@ static int jp_string(jparse *j, sbuf *out)
     }
 }
 
-/* Checks the number at the cursor against the JSON grammar and skips it. */
+/* Checks the number at the cursor against the JSON grammar and skips it:
+ *   -? (0 | [1-9][0-9]*) (\. [0-9]+)? ([eE] [+-]? [0-9]+)?
+ * so "01", "1.", ".5", "+1", NaN and Infinity are all refused. */
 static int jp_number(jparse *j)
 {
     if (jp_at(j, '-'))
         j->p++;
+    /* Integer part: a single 0, or digits not starting with 0. */
     if (j->p >= j->end || !is_digit(*j->p))
         return jp_fail(j, "invalid number");
     if (*j->p == '0')
@@ -472,14 +510,14 @@ static int jp_number(jparse *j)
     else
         while (j->p < j->end && is_digit(*j->p))
             j->p++;
-    if (jp_at(j, '.')) {
+    if (jp_at(j, '.')) {   /* fraction: at least one digit */
         j->p++;
         if (j->p >= j->end || !is_digit(*j->p))
             return jp_fail(j, "invalid number");
         while (j->p < j->end && is_digit(*j->p))
             j->p++;
     }
-    if (jp_at(j, 'e') || jp_at(j, 'E')) {
+    if (jp_at(j, 'e') || jp_at(j, 'E')) {   /* exponent: sign, then digits */
         j->p++;
         if (jp_at(j, '+') || jp_at(j, '-'))
             j->p++;
@@ -491,6 +529,7 @@ static int jp_number(jparse *j)
     return 0;
 }
 
+/* Skips the literal `word` (true, false or null) at the cursor. */
 static int jp_literal(jparse *j, const char *word)
 {
     const size_t n = strlen(word);
@@ -559,13 +598,16 @@ static int jp_wrong(jparse *j, const char *msg)
     return jp_fail(j, "expected a value");
 }
 
+/* Whether the key just read (decoded) is exactly `name`. */
 static int jp_key_is(const jparse *j, const char *name)
 {
     const size_t n = strlen(name);
     return j->key.len == n && memcmp(j->key.p, name, n) == 0;
 }
 
-/* Validates and skips any JSON value at the cursor. */
+/* Validates and skips any JSON value at the cursor. Recursion is bounded by
+ * MAX_DEPTH, so a hostile line cannot exhaust the stack; strings are checked
+ * but not copied (out = NULL). */
 static int jp_skip(jparse *j, int depth)
 {
     if (depth > MAX_DEPTH)
@@ -624,7 +666,8 @@ static int jp_id(jparse *j)
     return 0;
 }
 
-/* A member object: {"id": ..., other keys ignored}. */
+/* A member object: {"id": ..., other keys ignored}, as neardup writes them
+ * ("relation", "resemblance"...). Exactly one "id" is required. */
 static int jp_member_obj(jparse *j)
 {
     int first = 1, r, have = 0;
@@ -702,15 +745,20 @@ static int jp_line(jparse *j)
 }
 
 /* ------------------------------------------------------------ the command */
+/* cmd_eval() parses the options, then reads GOLD, then PRED (small files, quick
+ * to reject when malformed), then the corpus if any; computes the scores; and
+ * only then opens the output, so that a failed run writes nothing. Each step
+ * returns 0 or an exit code after printing its message; the context is freed
+ * on every path. */
 
 typedef struct evalctx {
-    idtab ids;
-    jparse jp;
+    idtab ids;              /* every id seen, with its labels */
+    jparse jp;              /* the line parser and its buffers, reused per line */
     size_t ncl[2];          /* clusters read from GOLD (0) and PRED (1) */
     uint64_t *cl_line[2];   /* line of each cluster, for messages */
     size_t cl_cap[2];
     const char *name[2];    /* file names for messages */
-    uint64_t corpus_records, corpus_dups;
+    uint64_t corpus_records, corpus_dups;  /* records read, records repeating an id */
 } evalctx;
 
 typedef struct scores {
@@ -723,6 +771,7 @@ typedef struct scores {
     double ari;
 } scores;
 
+/* Frees everything the context holds. */
 static void ctx_free(evalctx *c)
 {
     ids_free(&c->ids);
@@ -748,6 +797,8 @@ static int add_cluster(evalctx *c, int w, uint64_t lineno)
             goto nomem;
         c->cl_line[w] = q;
     }
+    /* Clusters are numbered 0, 1, ... in file order; the "cluster" key of the
+     * line is not used (it need not be unique or present). */
     const uint32_t label = (uint32_t)c->ncl[w];
     c->cl_line[w][label] = lineno;
     for (size_t i = 0; i < j->nspans; i++) {
@@ -761,6 +812,8 @@ static int add_cluster(evalctx *c, int w, uint64_t lineno)
                     (unsigned long long)lineno);
             return EXIT_INTERNAL;
         }
+        /* An id may appear once per file: a second time is an error, whether in
+         * this cluster or an earlier one (then both lines are named). */
         uint32_t *lab = &c->ids.lab[w][x];
         if (*lab == label) {
             cli_log(1, "%s:%llu: document %s is listed twice in this cluster", c->name[w],
@@ -782,7 +835,9 @@ nomem:
     return EXIT_INTERNAL;
 }
 
-/* Reads the clusters file `path` as file w (0 = gold, 1 = pred). */
+/* Reads the clusters file `path` as file w (0 = gold, 1 = pred), one line at
+ * a time with getline() (so a line may be any length). Blank lines and lines
+ * whose "members" is empty are skipped; a UTF-8 byte order mark is ignored. */
 static int read_clusters(evalctx *c, int w, const char *path)
 {
     const int is_stdin = strcmp(path, "-") == 0;
@@ -798,6 +853,8 @@ static int read_clusters(evalctx *c, int w, const char *path)
     ssize_t got;
     uint64_t lineno = 0;
     int rc = 0;
+    /* errno is cleared before each read so that, after the loop, ENOMEM tells
+     * an allocation failure in getline() apart from the end of the file. */
     while ((errno = 0, got = getline(&line, &lcap, fp)) >= 0) {
         lineno++;
         const char *s = line;
@@ -815,6 +872,7 @@ static int read_clusters(evalctx *c, int w, const char *path)
         if (j->p == j->end)
             continue;   /* blank line */
         if (jp_line(j)) {
+            /* The message names file, line and, for syntax errors, column. */
             if (j->nomem) {
                 cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno);
                 rc = EXIT_INTERNAL;
@@ -828,6 +886,7 @@ static int read_clusters(evalctx *c, int w, const char *path)
             }
             break;
         }
+        /* "members": [] adds no cluster (and no document). */
         if (j->nspans && (rc = add_cluster(c, w, lineno)) != 0)
             break;
     }
@@ -844,13 +903,16 @@ static int read_clusters(evalctx *c, int w, const char *path)
     return rc;
 }
 
+/* The reader's error callback: its message already names file and line. */
 static void on_reader_error(void *ctx, const char *msg)
 {
     (void)ctx;
     cli_log(1, "%s", msg);
 }
 
-/* Reads the corpus through the document reader and flags its ids. */
+/* Reads the corpus through the document reader and flags its ids IN_CORPUS.
+ * Bad records stop the run (on_error_skip = 0): skipping them would quietly
+ * shrink the universe. An id seen twice counts once, with a warning. */
 static int read_corpus(evalctx *c, const char *const *paths, size_t n, const char *id_field,
                        const char *text_field)
 {
@@ -876,6 +938,7 @@ static int read_corpus(evalctx *c, const char *const *paths, size_t n, const cha
             rc = EXIT_INTERNAL;
             break;
         }
+        /* The progress line (when enabled) is refreshed every 1024 records. */
         if (c->ids.flags[x] & IN_CORPUS)
             c->corpus_dups++;
         c->ids.flags[x] |= IN_CORPUS;
@@ -898,7 +961,8 @@ static int read_corpus(evalctx *c, const char *const *paths, size_t n, const cha
     return rc;
 }
 
-/* Warns about the ids of file w that are not in the corpus (they are ignored). */
+/* Warns about the ids of file w that are not in the corpus (they are ignored):
+ * their number and the first in id order, so the message is deterministic. */
 static void warn_outside(const evalctx *c, int w)
 {
     const idtab *t = &c->ids;
@@ -915,10 +979,13 @@ static void warn_outside(const evalctx *c, int w)
     }
 }
 
+/* C(k, 2): the unordered pairs among k documents (exact for k < 2^32). */
 static uint64_t pairs(uint64_t k) { return k < 2 ? 0 : k * (k - 1) / 2; }
 
+/* Harmonic mean of precision and recall; 0 when both are 0. */
 static double f1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
+/* qsort() order of the (gold << 32 | pred) keys: by gold label, then pred. */
 static int cmp_u64(const void *a, const void *b)
 {
     const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -955,7 +1022,11 @@ static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_
         rc = EXIT_INTERNAL;
         goto out;
     }
-    /* One (gold, pred) key per document of the universe; unlisted = singleton. */
+    /* One (gold, pred) key per document of the universe. A document without a
+     * label in a file is a singleton there: label ncl + index, unique and above
+     * every cluster label (both are below 2^31, so the sum fits 32 bits). With
+     * --corpus, listed ids outside the corpus are left out entirely; cluster
+     * sizes are therefore counted here, over the universe only. */
     size_t k = 0;
     for (size_t i = 0; i < t->n; i++) {
         if (use_corpus && !(t->flags[i] & IN_CORPUS))
@@ -977,7 +1048,14 @@ static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_
     const uint64_t gold_pairs = size_stats(asz, lg, &s->gold_clusters, &s->gold_docs);
     const uint64_t pred_pairs = size_stats(bsz, lp, &s->pred_clusters, &s->pred_docs);
 
-    /* Runs of equal keys are the non-zero cells n_gp of the contingency table. */
+    /* Runs of equal keys are the non-zero cells n_gp of the contingency table.
+     * For a cell of cnt documents in gold cluster g and predicted cluster p:
+     *   tp         += C(cnt, 2)       (pairs together in both)
+     *   B-cubed P  += cnt * cnt / |p| (each of the cnt documents: cnt / |p|)
+     *   B-cubed R  += cnt * cnt / |g|
+     * mix[p] counts the gold clusters of 2+ that p meets (capped at 2), and
+     * cells_of_g the predicted clusters met by g; keys are sorted by g first,
+     * so the cells of one gold cluster are consecutive. */
     qsort(keys, k, sizeof *keys, cmp_u64);
     long double bp = 0, br = 0;
     uint64_t cur_g = UINT64_MAX, cells_of_g = 0;
@@ -1001,6 +1079,7 @@ static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_
     for (size_t i = 0; i < lp; i++)
         s->mixed += mix[i] >= 2;
 
+    /* Pairwise scores; tp can exceed neither pair total, so no underflow. */
     s->fp = pred_pairs - s->tp;
     s->fn = gold_pairs - s->tp;
     s->pp = pred_pairs ? (double)s->tp / (double)pred_pairs : 1.0;
@@ -1013,8 +1092,12 @@ static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_
     s->br = s->n ? (double)((br + (long double)extra) / (long double)s->n) : 1.0;
     s->bf = f1(s->bp, s->br);
 
-    /* ARI = (tp - E) / ((G + P) / 2 - E), E = G * P / C(n, 2). The denominator
-     * is 0 exactly when C(n, 2) = 0 or G = P = 0 or G = P = C(n, 2). */
+    /* ARI = (tp - E) / ((G + P) / 2 - E), E = G * P / C(n, 2), where G and P
+     * are the gold and predicted pair totals (Hubert & Arabie 1985, written
+     * with pair counts). The denominator is 0 exactly when C(n, 2) = 0, or
+     * G = P = 0, or G = P = C(n, 2): by AM-GM, (G + P) / 2 >= sqrt(GP) >= E
+     * with equality only there. Those cases compare equal partitions, hence 1.
+     * G * P reaches 2^126, beyond 64 bits: E is computed in long double. */
     const uint64_t all = pairs(s->n);
     if (all == 0 || (gold_pairs == 0 && pred_pairs == 0) ||
         (gold_pairs == all && pred_pairs == all)) {
@@ -1035,6 +1118,8 @@ out:
 /* Rounds values that would print as "-0.0000" to 0. */
 static double unsigned_zero(double v) { return fabs(v) < 0.00005 ? 0.0 : v; }
 
+/* The --json form: one object on one line; ratios with 4 decimals, trailing
+ * zeros trimmed (cli_json_num), counts as exact integers. */
 static void write_json(FILE *fp, const scores *s)
 {
     fprintf(fp, "{\"docs\":%llu,\"gold_clusters\":%llu,\"pred_clusters\":%llu,",
@@ -1060,6 +1145,8 @@ static void write_json(FILE *fp, const scores *s)
             (unsigned long long)s->gold_split);
 }
 
+/* The default form: a fixed layout with 4 decimals, for people to read. The
+ * first line says where the universe came from. */
 static void write_table(FILE *fp, const scores *s, const char *universe)
 {
     fprintf(fp, "universe: %s (%llu documents)\n", universe, (unsigned long long)s->n);
@@ -1095,6 +1182,7 @@ static int usage_error(const char *fmt, ...)
 
 enum { OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON };
 
+/* neardup eval [options] --gold GOLD PRED; argv[0] is "eval". */
 int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -1109,6 +1197,7 @@ int cmd_eval(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *gold = NULL, *out_path = "-", *id_field = "id", *text_field = "text";
+    /* --corpus may repeat: at most argc paths, kept in command-line order. */
     const char **corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *corpus);
     size_t ncorpus = 0;
     uint64_t num_docs = 0;
@@ -1121,7 +1210,7 @@ int cmd_eval(int argc, char **argv)
     /* optind = 0 (not 1) makes glibc, musl and the BSDs fully reinitialise
      * getopt, whatever optstring the dispatcher used before us. */
     optind = 0;
-    opterr = 0;
+    opterr = 0;   /* messages are ours: "neardup: eval: ..." and the --help hint */
     while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_GOLD:
@@ -1151,6 +1240,8 @@ int cmd_eval(int argc, char **argv)
             rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
             goto done;
         default:
+            /* '?': an unknown short option sets optopt to its letter; an unknown
+             * long option, or "--help=x"/"--output" misuse, is named whole. */
             if (optopt > 0 && optopt < 128 && optopt != 'h' && optopt != 'o') {
                 char s[3] = { '-', (char)optopt, '\0' };
                 rc = usage_error("unknown option '%s'", s);
@@ -1160,6 +1251,8 @@ int cmd_eval(int argc, char **argv)
             goto done;
         }
     }
+    /* The operands: exactly one PRED, and the option combinations that make
+     * sense. These are usage errors (exit 1), found before any file is read. */
     if (!gold) {
         rc = usage_error("missing --gold GOLD");
         goto done;
@@ -1177,8 +1270,12 @@ int cmd_eval(int argc, char **argv)
         rc = usage_error("--corpus and --num-docs cannot be used together");
         goto done;
     }
-    if (strcmp(gold, "-") == 0 && strcmp(pred, "-") == 0) {
-        rc = usage_error("GOLD and PRED cannot both be standard input");
+    /* Standard input can be read once: by GOLD, PRED or one --corpus path. */
+    int stdin_users = (strcmp(gold, "-") == 0) + (strcmp(pred, "-") == 0);
+    for (size_t i = 0; i < ncorpus; i++)
+        stdin_users += strcmp(corpus[i], "-") == 0;
+    if (stdin_users > 1) {
+        rc = usage_error("standard input ('-') can be given only once");
         goto done;
     }
     if (!*id_field || !*text_field) {
@@ -1186,6 +1283,7 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
 
+    /* Read, check and score; on failure the message is already printed. */
     evalctx c;
     memset(&c, 0, sizeof c);
     scores s;
@@ -1201,6 +1299,8 @@ int cmd_eval(int argc, char **argv)
     if (rc)
         goto done;
 
+    /* Write the result: to stdout, or to -o FILE through a temporary that is
+     * renamed into place only when complete. */
     cli_out o;
     if (cli_out_open(&o, out_path)) {
         rc = EXIT_INPUT;

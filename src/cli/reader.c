@@ -70,46 +70,54 @@ typedef struct scratch {
     size_t cap;
 } scratch;
 
+/* The reader. Invariants: beg <= scan <= end <= cap <= max(hardcap, BUF_CHUNK);
+ * ibeg <= iend <= RAW_CHUNK; `open` is 1 exactly while fd/path/rel belong to
+ * a current file. */
 struct rd_reader {
-    const char **inputs;
+    const char **inputs;  /* copy of the argument array (strings borrowed) */
     size_t n_inputs, next_input;
-    rd_opts o;          /* defaults filled in */
-    size_t max;         /* effective max_record */
-    int nomem;          /* sticky out-of-memory state */
+    rd_opts o;            /* defaults filled in */
+    size_t max;           /* effective max_record */
+    int nomem;            /* sticky out-of-memory state */
 
+    /* layer 1: directories being walked, innermost last */
     dir_frame *frames;
     size_t depth, frames_cap;
 
     /* current file */
-    int open;           /* a file is current */
-    char *path, *rel;   /* owned copies */
-    int state;
-    uint64_t lineno;    /* lines started so far */
-    int skipping;       /* discarding the tail of an over-long line */
+    int open;             /* a file is current */
+    char *path, *rel;     /* owned copies */
+    int state;            /* ST_* */
+    uint64_t lineno;      /* lines started so far */
+    int skipping;         /* discarding the tail of an over-long line */
 
-    /* source (layer 2) */
+    /* layer 2: the source */
     int fd, close_fd, comp;
-    unsigned char *in;
+    unsigned char *in;    /* raw bytes read, in[ibeg..iend) not yet decoded */
     size_t ibeg, iend;
-    int in_eof;         /* the descriptor hit end of file */
-    int eof;            /* no more decoded bytes */
+    int in_eof;           /* the descriptor hit end of file */
+    int eof;              /* no more decoded bytes */
     z_stream z;
-    int z_live;
+    int z_live;           /* z needs inflateEnd() */
     ZSTD_DCtx *zd;
-    size_t zhint;       /* last ZSTD_decompressStream() result; 0 = frame done */
+    size_t zhint;         /* last ZSTD_decompressStream() result; 0 = frame done */
 
-    /* decoded bytes (layer 3) */
+    /* layer 3: decoded bytes; buf[beg..end) unconsumed, no '\n' in buf[beg..scan) */
     char *buf;
     size_t cap, beg, end, scan, hardcap;
 
-    json_t *root;       /* jansson tree of the last JSONL record */
-    scratch idb, keyb;
+    json_t *root;         /* jansson tree of the last JSONL record */
+    scratch idb, keyb;    /* id and key text built for the last record */
     rd_stats st;
-    char msg[MSG_LEN];
+    char msg[MSG_LEN];    /* message being reported (no allocation needed) */
 };
 
 /* ------------------------------------------------------------------ */
-/* messages */
+/* messages
+ *
+ * Formats: "FILE: what" for a whole input, "FILE:LINE: what" for a line,
+ * where FILE is the path as opened (argument, or argument/relative path).
+ * Warnings say "warning:" and change no return code or counter. */
 
 static void report(rd_reader *r, const char *fmt, ...) RD_PRINTF(2, 3);
 
@@ -129,6 +137,7 @@ static void report(rd_reader *r, const char *fmt, ...)
     r->o.on_error(r->o.ctx, r->msg);
 }
 
+/* Enters the sticky out-of-memory state (reported once). */
 static int nomem(rd_reader *r)
 {
     if (!r->nomem) {
@@ -138,6 +147,7 @@ static int nomem(rd_reader *r)
     return RD_ERR_NOMEM;
 }
 
+/* "an array", "a number", ... for messages about a JSON value. */
 static const char *json_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -153,6 +163,7 @@ static const char *json_type_name(const json_t *v)
 /* ------------------------------------------------------------------ */
 /* small helpers */
 
+/* a + "/" + b, without doubling a trailing slash of a; NULL when out of memory. */
 static char *join_path(const char *a, const char *b)
 {
     const size_t la = strlen(a), lb = strlen(b);
@@ -183,6 +194,7 @@ static int scratch_reserve(scratch *b, size_t n)
     return 0;
 }
 
+/* Copies s[0..n) into b, NUL-terminated. */
 static int scratch_set(scratch *b, const char *s, size_t n)
 {
     if (scratch_reserve(b, n) < 0)
@@ -192,6 +204,7 @@ static int scratch_set(scratch *b, const char *s, size_t n)
     return 0;
 }
 
+/* JSON whitespace: what may surround a value and what a blank line holds. */
 static int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -205,6 +218,7 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* qsort() comparator: bytewise, so the order never depends on the locale. */
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -228,7 +242,10 @@ static int name_is_jsonl(const char *path)
 }
 
 /* ------------------------------------------------------------------ */
-/* layer 2: the source (raw bytes in, decoded bytes out) */
+/* layer 2: the source (raw bytes in, decoded bytes out)
+ *
+ * Corrupt or truncated compressed data is an input error (RD_ERR_IO): the
+ * records already returned stand, the rest of the file is abandoned. */
 
 /* Reads more raw bytes after in[iend], compacting first. Returns 1 when
  * bytes were added, 0 at end of file, RD_ERR_IO after reporting. */
@@ -239,7 +256,7 @@ static int raw_more(rd_reader *r)
         r->iend -= r->ibeg;
         r->ibeg = 0;
     }
-    if (r->in_eof || r->iend == RAW_CHUNK)
+    if (r->in_eof || r->iend == RAW_CHUNK) /* nothing to read, or no room */
         return r->in_eof ? 0 : 1;
     for (;;) {
         const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
@@ -269,7 +286,8 @@ static int raw_need(rd_reader *r, size_t n)
     return 0;
 }
 
-/* Sniffs the compression magic and sets up the decoder. */
+/* Sniffs the compression magic and sets up the decoder. The sniffed bytes
+ * stay in `in`: they are the start of the stream, whatever the format. */
 static int src_start(rd_reader *r)
 {
     int rc = raw_need(r, 4);
@@ -300,7 +318,10 @@ static int src_start(rd_reader *r)
 }
 
 /* Decodes gzip into dst; handles concatenated members like gzread() does
- * (a member is followed either by another member or by ignored data). */
+ * (a member is followed either by another member or by ignored data, which
+ * is reported as a warning). inflate() is used rather than gzdopen() so the
+ * sniffed bytes need no seek back, which a pipe could not do. Returns 0 with
+ * *got > 0 or r->eof set, or an error code. */
 static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
 {
     for (;;) {
@@ -320,6 +341,7 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         r->ibeg += avail - r->z.avail_in;
         *got = out_n - r->z.avail_out;
         if (zr == Z_STREAM_END) {
+            /* end of a member: another one follows if the magic does */
             int rc = raw_need(r, 2);
             if (rc < 0)
                 return rc;
@@ -341,6 +363,7 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             report(r, "%s: corrupt gzip data: %s", r->path, r->z.msg ? r->z.msg : "error");
             return RD_ERR_IO;
         } else if (*got == 0 && r->ibeg == r->iend && r->in_eof) {
+            /* Z_OK/Z_BUF_ERROR with all input used: the member is cut short */
             report(r, "%s: truncated gzip data (unexpected end of file)", r->path);
             return RD_ERR_IO;
         }
@@ -359,6 +382,8 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             if (rc < 0)
                 return rc;
         }
+        /* Called with no input, the decoder would report the size of a next
+         * frame header, so the end is decided here from the last result. */
         if (r->ibeg == r->iend && r->in_eof && r->zhint == 0) {
             r->eof = 1; /* the last frame ended exactly at end of file */
             return 0;
@@ -371,7 +396,7 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         if (ZSTD_isError(zr)) {
             if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
                 return nomem(r);
-            report(r, "%s: corrupt zstd data: %s", r->path, ZSTD_getErrorName(zr));
+            report(r, "%s: corrupt or unsupported zstd data: %s", r->path, ZSTD_getErrorName(zr));
             return RD_ERR_IO;
         }
         r->zhint = zr;
@@ -396,7 +421,8 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         return gz_read(r, dst, cap, got);
     if (r->comp == CZ_ZSTD)
         return zstd_read(r, dst, cap, got);
-    /* plain: first what was sniffed, then straight from the descriptor */
+    /* plain: first what was sniffed, then straight from the descriptor into
+     * the caller's buffer (no extra copy) */
     if (r->ibeg < r->iend) {
         size_t n = r->iend - r->ibeg;
         if (n > cap)
@@ -428,12 +454,17 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
 }
 
 /* ------------------------------------------------------------------ */
-/* layer 3: the decoded-byte buffer and lines */
+/* layer 3: the decoded-byte buffer and lines
+ *
+ * Lines end at "\n" only. More data is read only when no complete line is
+ * buffered, so every line before a read error is returned first. */
 
 /* Appends decoded bytes after buf[end], compacting and growing first.
  * Returns 1 with new bytes, 0 at end of input, or an error code. */
 static int buf_fill(rd_reader *r)
 {
+    /* move the unconsumed bytes (a partial line) to the front; the scan
+     * position moves with them so no byte is searched twice */
     if (r->beg > 0) {
         memmove(r->buf, r->buf + r->beg, r->end - r->beg);
         r->end -= r->beg;
@@ -453,6 +484,7 @@ static int buf_fill(rd_reader *r)
         r->buf = p;
         r->cap = nc;
     }
+    /* read as much as fits: large reads once the buffer has grown */
     size_t got;
     const int rc = src_read(r, r->buf + r->end, r->cap - r->end, &got);
     if (rc < 0)
@@ -472,6 +504,7 @@ static int buf_need(rd_reader *r, size_t n)
     return 0;
 }
 
+/* Reports the current line as over max_record. */
 static int too_long(rd_reader *r)
 {
     report(r, "%s:%" PRIu64 ": record longer than max_record (%zu bytes), skipped",
@@ -487,7 +520,7 @@ static int next_line(rd_reader *r, char **line, size_t *len)
     for (;;) {
         if (r->skipping) {
             const char *nl = memchr(r->buf + r->beg, '\n', r->end - r->beg);
-            if (nl) {
+            if (nl) { /* the over-long line ends here; the next one starts */
                 r->beg = r->scan = (size_t)(nl - r->buf) + 1;
                 r->skipping = 0;
                 continue;
@@ -514,7 +547,7 @@ static int next_line(rd_reader *r, char **line, size_t *len)
                 r->beg = r->end = r->scan = 0;
                 return too_long(r);
             }
-            if (r->eof) {
+            if (r->eof) { /* a last line without "\n" is a line too */
                 if (r->beg == r->end)
                     return 0;
                 *line = r->buf + r->beg;
@@ -646,9 +679,14 @@ static int number_text(scratch *b, const char *line, size_t len, const char *fie
 }
 
 /* ------------------------------------------------------------------ */
-/* records */
+/* records
+ *
+ * Each reader returns RD_OK with *rec filled (id, text, raw, kind; rd_next()
+ * adds path, rel and line), 0 at the end of the file, RD_ERR_RECORD after
+ * reporting a bad record, or RD_ERR_IO / RD_ERR_NOMEM. */
 
-/* The fallback id of a line: "<rel>:<line>". */
+/* The fallback id of a line: "<rel>:<line>", where rel is the path as given
+ * or relative to the directory argument. */
 static int line_id(rd_reader *r, rd_record *rec)
 {
     char num[24];
@@ -663,6 +701,9 @@ static int line_id(rd_reader *r, rd_record *rec)
     return 0;
 }
 
+/* The next JSON Lines record. Blank lines are skipped here; every other line
+ * is either a record (RD_OK) or a reported RD_ERR_RECORD. The jansson tree
+ * stays in r->root so text/id/key can point into it until the next call. */
 static int jsonl_record(rd_reader *r, rd_record *rec)
 {
     for (;;) {
@@ -710,6 +751,7 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
         rec->text = json_string_value(t);
         rec->text_len = json_string_length(t);
 
+        /* id: a string as is, a number as its text, anything else falls back */
         const json_t *id = json_object_get(root, r->o.id_field);
         if (json_is_string(id)) {
             rec->id = json_string_value(id);
@@ -723,6 +765,7 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
             return nomem(r);
         }
 
+        /* key: a string or a number; other types leave it NULL */
         const json_t *key = r->o.key_field ? json_object_get(root, r->o.key_field) : NULL;
         if (json_is_string(key)) {
             rec->key = json_string_value(key);
@@ -742,6 +785,8 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
     }
 }
 
+/* The next line as a document (RD_LINES). Empty lines are documents too;
+ * the text drops a trailing "\r", the raw bytes keep it. */
 static int lines_record(rd_reader *r, rd_record *rec)
 {
     char *line;
@@ -757,9 +802,18 @@ static int lines_record(rd_reader *r, rd_record *rec)
     return line_id(r, rec) < 0 ? nomem(r) : RD_OK;
 }
 
+/* The whole (decoded) file as one document; the file is done afterwards. */
 static int text_record(rd_reader *r, rd_record *rec)
 {
     r->state = ST_DONE;
+    /* a plain regular file can be measured before it is read */
+    struct stat sb;
+    if (r->comp == CZ_PLAIN && r->close_fd && fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (uint64_t)sb.st_size > (uint64_t)r->max) {
+        report(r, "%s: file larger than max_record (%zu bytes), skipped", r->path, r->max);
+        return RD_ERR_RECORD;
+    }
+    /* otherwise read up to one byte past the cap, which proves it too large */
     while (!r->eof && r->end - r->beg <= r->max) {
         const int rc = buf_fill(r);
         if (rc < 0)
@@ -772,14 +826,15 @@ static int text_record(rd_reader *r, rd_record *rec)
     rec->text = rec->raw = r->buf + r->beg;
     rec->text_len = rec->raw_len = r->end - r->beg;
     rec->kind = RD_KIND_FILE;
-    if (scratch_set(&r->idb, r->rel, strlen(r->rel)) < 0)
-        return nomem(r);
-    rec->id = r->idb.s;
+    rec->id = r->rel; /* freed by close_file(), i.e. at the next rd_next() */
     rec->id_len = strlen(r->rel);
     return RD_OK;
 }
 
-/* Chooses how to read the current file (called before its first record). */
+/* Chooses how to read the current file (called before its first record):
+ * the format option, else the name, else the first non-blank byte. Text and
+ * lines inputs are then checked for a NUL in their first SNIFF_LEN bytes.
+ * Everything looked at stays in buf for the record readers. */
 static int decide(rd_reader *r)
 {
     int rc = src_start(r);
@@ -839,6 +894,7 @@ static int file_record(rd_reader *r, rd_record *rec)
         if (rc < 0)
             return rc;
     }
+    /* ST_DONE (a whole file returned, or a file skipped as binary) ends it */
     switch (r->state) {
     case ST_JSONL: return jsonl_record(r, rec);
     case ST_LINES: return lines_record(r, rec);
@@ -848,8 +904,15 @@ static int file_record(rd_reader *r, rd_record *rec)
 }
 
 /* ------------------------------------------------------------------ */
-/* layer 1: walking the inputs */
+/* layer 1: walking the inputs
+ *
+ * Arguments are taken in order. A directory argument pushes a frame, and
+ * its files come out depth first in sorted order before the next argument.
+ * Hidden entries are skipped inside directories only; an argument named
+ * ".x" is read like any other. */
 
+/* Releases the current file: descriptor (never standard input), decoders and
+ * names. Safe to call when no file is open. */
 static void close_file(rd_reader *r)
 {
     if (r->fd >= 0 && r->close_fd)
@@ -869,6 +932,7 @@ static void close_file(rd_reader *r)
 /* Makes fd the current file; takes ownership of fd, path and rel. */
 static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
 {
+    /* reset every per-file field; the buffers themselves are reused */
     r->open = 1;
     r->fd = fd;
     r->close_fd = close_fd;
@@ -891,6 +955,8 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     }
 }
 
+/* Frees a frame, including the names not visited yet (visited ones were
+ * freed by dir_step()). */
 static void free_frame(dir_frame *f)
 {
     for (size_t i = f->i; i < f->n; i++)
@@ -916,6 +982,7 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
         r->frames = p;
         r->frames_cap = nc;
     }
+    /* read every name now: the frame then holds no descriptor */
     dir_frame f = { path, rel, NULL, 0, 0 };
     DIR *d = fdopendir(fd);
     if (!d) {
@@ -983,7 +1050,9 @@ static int dir_step(rd_reader *r)
         free(rel);
         return nomem(r);
     }
-    /* classify first (following symlinks), so a FIFO is never opened */
+    /* Classify first (following symlinks), so a FIFO is never opened. A
+     * symlink to a directory is not followed: that is what could loop. A
+     * dangling symlink is an input that cannot be opened. */
     struct stat sb, lsb;
     int rc = 0;
     if (stat(path, &sb) < 0) {
@@ -1021,10 +1090,12 @@ static int arg_step(rd_reader *r)
         free(rel);
         return nomem(r);
     }
-    if (strcmp(arg, "-") == 0) {
+    if (strcmp(arg, "-") == 0) { /* standard input: read, never closed */
         open_file(r, STDIN_FILENO, 0, path, rel);
         return RD_OK;
     }
+    /* an argument is opened whatever it is (a FIFO or /dev/stdin is fine),
+     * then fstat() tells a directory from something to read */
     struct stat sb;
     const int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0 || fstat(fd, &sb) < 0) {
@@ -1035,7 +1106,7 @@ static int arg_step(rd_reader *r)
         free(rel);
         return RD_ERR_IO;
     }
-    if (S_ISDIR(sb.st_mode)) {
+    if (S_ISDIR(sb.st_mode)) { /* relative paths start empty under it */
         free(rel);
         char *empty = strdup("");
         if (!empty) {
@@ -1049,7 +1120,8 @@ static int arg_step(rd_reader *r)
     return RD_OK;
 }
 
-/* Makes the next file current: RD_OK, RD_END, or an error code. */
+/* Makes the next file current: RD_OK, RD_END, or an error code. Directories
+ * and skipped entries return 0 from the steps, so the loop goes on. */
 static int advance(rd_reader *r)
 {
     for (;;) {
@@ -1066,8 +1138,9 @@ static int advance(rd_reader *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* public interface */
+/* public interface (reader.h) */
 
+/* Allocates everything that does not depend on the inputs; opens nothing. */
 rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
 {
     rd_reader *r = calloc(1, sizeof *r);
@@ -1080,7 +1153,9 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     if (!r->o.text_field)
         r->o.text_field = "text";
     const uint64_t max = r->o.max_record ? r->o.max_record : DEFAULT_MAX;
+    /* clamp so that buffer size arithmetic cannot overflow */
     r->max = max > SIZE_MAX / 4 ? SIZE_MAX / 4 : (size_t)max;
+    /* a line of max bytes plus one read chunk always fits */
     r->hardcap = r->max + BUF_CHUNK + 1;
     r->fd = -1;
     r->inputs = malloc((n ? n : 1) * sizeof *r->inputs);
@@ -1097,9 +1172,13 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     return r;
 }
 
+/* The policy lives here: record errors are counted and skipped or returned;
+ * input errors close the input, are counted and returned under both
+ * policies, and the following call resumes with the next input. */
 int rd_next(rd_reader *r, rd_record *rec)
 {
     memset(rec, 0, sizeof *rec);
+    /* the previous record's borrowed pointers end here */
     json_decref(r->root);
     r->root = NULL;
     if (r->nomem)
@@ -1121,7 +1200,7 @@ int rd_next(rd_reader *r, rd_record *rec)
             r->st.bytes += rec->text_len;
             return RD_OK;
         }
-        if (rc == 0) {
+        if (rc == 0) { /* end of this file */
             close_file(r);
         } else if (rc == RD_ERR_RECORD) {
             memset(rec, 0, sizeof *rec);
@@ -1141,11 +1220,13 @@ int rd_next(rd_reader *r, rd_record *rec)
     }
 }
 
+/* records, skipped, failed_inputs, bytes (of text returned) */
 void rd_get_stats(const rd_reader *r, rd_stats *st)
 {
     *st = r->st;
 }
 
+/* Frees everything, wherever the reader stands (mid-file, mid-walk). */
 void rd_close(rd_reader *r)
 {
     if (!r)

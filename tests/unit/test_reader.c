@@ -530,7 +530,8 @@ static void test_lines_mode(void)
 
 static void test_blank_lines(void)
 {
-    wstr("blank.jsonl", "\n   \n{\"id\":\"a\",\"text\":\"A\"}\n\t\r\n\n{\"id\":\"b\",\"text\":\"B\"}\n\n");
+    wstr("blank.jsonl",
+         "\n   \n{\"id\":\"a\",\"text\":\"A\"}\n\t\r\n\n{\"id\":\"b\",\"text\":\"B\"}\n\n");
     const char *in[] = { P("blank.jsonl") };
     run x;
     read_all(&x, in, 1, skip_opts(), 0);
@@ -695,16 +696,22 @@ static void test_max_record(void)
     ND_CHECK(msg_starts(&x, 0, want));
     free_run(&x);
 
-    /* a whole file over the cap */
+    /* a whole file over the cap: plain (measured) and compressed (read) */
     o.format = RD_TEXT;
     o.on_error_skip = 1;
     wstr("eleven.txt", "01234567890");
     wstr("ten.txt", "0123456789");
-    const char *in3[] = { P("eleven.txt"), P("ten.txt") };
-    read_all(&x, in3, 2, o, 0);
-    ND_CHECK(x.n == 1 && is_ok(&x, 0, in3[1], "0123456789"));
+    write_gz("eleven.gz", "wb", "01234567890");
+    write_gz("ten.gz", "wb", "0123456789");
+    const char *in3[] = { P("eleven.txt"), P("ten.txt"), P("eleven.gz"), P("ten.gz") };
+    read_all(&x, in3, 4, o, 0);
+    ND_CHECK(x.n == 2 && is_ok(&x, 0, in3[1], "0123456789"));
+    ND_CHECK(is_ok(&x, 1, in3[3], "0123456789"));
     snprintf(want, sizeof want, "%s: file larger than max_record (10 bytes), skipped", in3[0]);
     ND_CHECK(has_msg(&x, 0, want));
+    snprintf(want, sizeof want, "%s: file larger than max_record (10 bytes), skipped", in3[2]);
+    ND_CHECK(has_msg(&x, 1, want));
+    ND_CHECK(x.st.skipped == 2);
     free_run(&x);
 }
 
@@ -735,13 +742,16 @@ static void test_long_line(void)
     ND_CHECK(rd_next(r, &rec) == RD_END);
     rd_close(r);
 
-    /* the same line in lines mode */
+    /* the same line in lines mode, then a small file in the shrunk buffer */
+    wstr("after-huge.txt", "small\n");
+    const char *in2[] = { P("huge.jsonl"), P("after-huge.txt") };
     o.format = RD_LINES;
-    r = rd_open(in, 1, &o);
+    r = rd_open(in2, 2, &o);
     ND_CHECK(r != NULL);
     if (!r)
         return;
     ND_CHECK(rd_next(r, &rec) == RD_OK && rec.text_len == k && rec.line == 1);
+    ND_CHECK(rd_next(r, &rec) == RD_OK && rec.text_len == 5 && memcmp(rec.text, "small", 5) == 0);
     ND_CHECK(rd_next(r, &rec) == RD_END);
     rd_close(r);
     unlink(P("huge.jsonl"));
@@ -775,6 +785,46 @@ static void test_unreadable_path(void)
     o.on_error_skip = 0;
     read_all(&x, in, 4, o, 0);
     ND_CHECK(x.n == 5 && x.r[0].rc == RD_ERR_IO && is_ok(&x, 4, in[3], "good"));
+    free_run(&x);
+}
+
+static void test_read_error(void)
+{
+    /* standard input open on a directory: read() fails with EISDIR */
+    mkd("asstdin");
+    const int saved = dup(0);
+    const int fd = open(P("asstdin"), O_RDONLY | O_DIRECTORY);
+    ND_CHECK(saved >= 0 && fd >= 0);
+    if (saved < 0 || fd < 0)
+        return;
+    ND_CHECK(dup2(fd, 0) == 0);
+    close(fd);
+    wstr("after.txt", "after");
+    const char *in[] = { "-", P("after.txt") };
+    run x;
+    read_all(&x, in, 2, skip_opts(), 0);
+    ND_CHECK(x.n == 2 && x.r[0].rc == RD_ERR_IO && is_ok(&x, 1, in[1], "after"));
+    ND_CHECK(has_msg(&x, 0, "-: read error: Is a directory"));
+    ND_CHECK(x.st.failed_inputs == 1 && x.st.records == 1);
+    free_run(&x);
+    ND_CHECK(dup2(saved, 0) == 0);
+    close(saved);
+}
+
+static void test_special_files(void)
+{
+    /* a FIFO inside a directory is never opened (it would block): warning, skipped */
+    mkd("special");
+    ND_CHECK(mkfifo(P("special/fifo"), 0644) == 0);
+    wstr("special/z.txt", "z");
+    const char *in[] = { P("special") };
+    run x;
+    read_all(&x, in, 1, skip_opts(), 0);
+    ND_CHECK(x.n == 1 && is_ok(&x, 0, "z.txt", "z"));
+    char want[600];
+    snprintf(want, sizeof want, "%s/fifo: warning: not a regular file, skipped", in[0]);
+    ND_CHECK(has_msg(&x, 0, want));
+    ND_CHECK(x.st.failed_inputs == 0 && x.st.skipped == 0);
     free_run(&x);
 }
 
@@ -896,7 +946,8 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
-    snprintf(g_dir, sizeof g_dir, "%s/nd_reader.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(g_dir, sizeof g_dir, "%s/nd_reader.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(g_dir)) {
         perror("mkdtemp");
         return 1;
@@ -919,6 +970,8 @@ int main(int argc, char **argv)
     ND_RUN(test_max_record);
     ND_RUN(test_long_line);
     ND_RUN(test_unreadable_path);
+    ND_RUN(test_read_error);
+    ND_RUN(test_special_files);
     ND_RUN(test_empty_file);
     ND_RUN(test_stdin);
     ND_RUN(test_deterministic);

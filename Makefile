@@ -50,7 +50,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 STATIC    := $(BUILD)/libneardup.a
-SHARED    := $(BUILD)/libneardup.so.$(VERSION)
+SHARED_LIB := $(BUILD)/libneardup.so.$(VERSION)
 SONAME    := libneardup.so.$(VERSION_MAJOR)
 
 .PHONY: all help test check unit cli-tests fuzz-replay install uninstall clean man lint bench golden-update
@@ -64,7 +64,7 @@ neardup: $(BUILD)/neardup
 	cp $< $@
 libneardup.a: $(STATIC)
 	cp $< $@
-libneardup.so: $(SHARED)
+libneardup.so: $(SHARED_LIB)
 	cp $< $@
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h tests/unit/*.h)
@@ -75,7 +75,7 @@ $(STATIC): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SHARED): $(LIB_OBJ)
+$(SHARED_LIB): $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(BUILD)/neardup: $(CLI_OBJ) $(STATIC)
@@ -118,7 +118,7 @@ install: all neardup.pc  ## install to $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 neardup $(DESTDIR)$(BINDIR)/neardup
 	install -m 644 libneardup.a $(DESTDIR)$(LIBDIR)/libneardup.a
-	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libneardup.so.$(VERSION)
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libneardup.so.$(VERSION)
 	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libneardup.so
 	install -m 644 include/neardup.h $(DESTDIR)$(INCDIR)/neardup.h

@@ -97,7 +97,7 @@ if [ "$mode" = "--all" ]; then
         echo "== e2e skipped: $SHARED not found"; bad "e2e/shared-missing"
     fi
     echo "== sanitizers (ASan+UBSan): build"
-    if make -s SANITIZE=address,undefined BUILD=build/san all units >build/san.log 2>&1; then
+    if make -s SANITIZE=address,undefined BUILD=build/san build/san/neardup units >build/san.log 2>&1; then
         ok "san/build"
         export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
         echo "== sanitizers: unit"; run_unit build/san

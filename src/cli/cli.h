@@ -42,11 +42,13 @@ void cli_progress_end(void);
 /* ---- atomic output files (io.c) ---- */
 /* Output is written to "<path>.tmp.XXXXXX" in the same directory and renamed
  * over <path> by cli_out_commit(); cli_out_abort() removes the temporary.
- * "-" means stdout (no temporary, commit just flushes). */
+ * "-" means stdout (no temporary, commit just flushes). A target that is not a
+ * regular file (/dev/null, a FIFO) is written in place; a symlink is followed. */
 typedef struct cli_out {
     FILE *fp;
     char *path;
     char *tmp;
+    int direct;  /* a device or FIFO, written in place */
 } cli_out;
 /* Returns 0, or -1 after printing a message naming the path. */
 int cli_out_open(cli_out *o, const char *path);

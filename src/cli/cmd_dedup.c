@@ -545,9 +545,10 @@ static int corpus_open(run *r, const char *path, int files)
     while (n > 1 && path[n - 1] == '/')
         n--;
     r->dir_path = malloc(n + 1);
-    r->dir_tmp = malloc(n + 16);
-    if (!r->dir_path || !r->dir_tmp) {
+    char *tmp = malloc(n + 16);
+    if (!r->dir_path || !tmp) {
         cli_log(1, "out of memory");
+        free(tmp);
         return EXIT_INTERNAL;
     }
     memcpy(r->dir_path, path, n);
@@ -556,15 +557,16 @@ static int corpus_open(run *r, const char *path, int files)
     if (stat(r->dir_path, &st) == 0 && !(S_ISDIR(st.st_mode) && empty_dir(r->dir_path))) {
         cli_log(1, "%s: exists; whole-file documents are written to a new directory "
                    "(or an empty one)", r->dir_path);
+        free(tmp);
         return EXIT_INPUT;
     }
-    snprintf(r->dir_tmp, n + 16, "%s.tmp.XXXXXX", r->dir_path);
-    if (!mkdtemp(r->dir_tmp)) {
+    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", r->dir_path);
+    if (!mkdtemp(tmp)) {
         cli_log(1, "%s: cannot create directory: %s", r->dir_path, strerror(errno));
-        free(r->dir_tmp);
-        r->dir_tmp = NULL;
+        free(tmp);
         return EXIT_INPUT;
     }
+    r->dir_tmp = tmp;  /* from now on removed on any error */
     /* mkdtemp makes it 0700; give it the mode a plain mkdir would */
     const mode_t mask = umask(0);
     umask(mask);
@@ -576,7 +578,7 @@ static int corpus_open(run *r, const char *path, int files)
 }
 
 /* Pass 2: copies every kept record into the output, in its own form. The
- * output stays a temporary until commit_outputs(). */
+ * output stays a temporary until write_outputs() renames it. */
 static int write_corpus(run *r, const char *path)
 {
     const int files = corpus_is_files(r);
@@ -695,7 +697,17 @@ static int write_outputs(run *r)
         if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
             return rc;
     }
-    /* commit: the directory first (the likeliest to fail), then the files */
+    /* commit: flush everything first, so that a full disk fails before any rename;
+     * then the directory (the likeliest rename to fail), then the files */
+    cli_out *const files[] = {&r->out_corpus, &r->out_clusters, &r->out_pairs,
+                              &r->out_removed};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        const cli_out *o = files[k];
+        if (o->fp && o->path && (fflush(o->fp) != 0 || ferror(o->fp))) {
+            cli_log(1, "%s: write error: %s", o->path, strerror(errno));
+            return EXIT_INPUT;
+        }
+    }
     if (r->dir_tmp) {
         if (rename(r->dir_tmp, r->dir_path) != 0) {
             cli_log(1, "%s: cannot rename %s into place: %s", r->dir_path, r->dir_tmp,
@@ -705,8 +717,6 @@ static int write_outputs(run *r)
         free(r->dir_tmp);
         r->dir_tmp = NULL;
     }
-    cli_out *const files[] = {&r->out_corpus, &r->out_clusters, &r->out_pairs,
-                              &r->out_removed};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
         if (files[k]->fp && cli_out_commit(files[k]))
             return EXIT_INPUT;
@@ -722,7 +732,11 @@ static int write_outputs(run *r)
 static int prepare_stdin(run *r)
 {
     struct stat st;
-    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (fstat(STDIN_FILENO, &st) != 0) {
+        cli_log(1, "-: cannot read standard input: %s", strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (S_ISREG(st.st_mode)) {
         r->stdin_off = lseek(STDIN_FILENO, 0, SEEK_CUR);
         if (r->stdin_off >= 0) {
             r->stdin_again = 1;
@@ -904,6 +918,33 @@ static int set_param(nd_params *p, nd_param id, const char *arg, const char *opt
     return 0;
 }
 
+/* Would a file or directory created at `path` lie inside the directory `dir`
+ * (at any depth)? Compares resolved paths; false when either cannot be resolved. */
+static int inside_dir(const char *path, const char *dir)
+{
+    struct stat st;
+    if (strcmp(dir, "-") == 0 || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    /* the parent of path: everything before its last name */
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    while (n > 0 && path[n - 1] != '/')
+        n--;
+    char *parent = n ? strndup(path, n) : strdup(".");
+    char *rp = parent ? realpath(parent, NULL) : NULL;
+    char *rd = realpath(dir, NULL);
+    int in = 0;
+    if (rp && rd) {
+        const size_t ld = strlen(rd);
+        in = strncmp(rp, rd, ld) == 0 && (rp[ld] == '\0' || rp[ld] == '/' || ld == 1);
+    }
+    free(parent);
+    free(rp);
+    free(rd);
+    return in;
+}
+
 static int parse_options(run *r, int argc, char **argv)
 {
     dedup_opts *o = &r->o;
@@ -1008,6 +1049,14 @@ static int parse_options(run *r, int argc, char **argv)
                                    a);
             if (optopt > 0 && optopt < 128)
                 return usage_error("unknown option '-%c'", optopt);
+            if (strncmp(a, "--", 2) == 0) {
+                const size_t n = strcspn(a + 2, "=");
+                int matches = 0;
+                for (const struct option *lo = k_longopts; lo->name; lo++)
+                    matches += strncmp(lo->name, a + 2, n) == 0;
+                if (matches > 1)
+                    return usage_error("option '%.*s' is ambiguous", (int)n + 2, a);
+            }
             return usage_error("unknown option '%s'", a);
         }
         }
@@ -1049,6 +1098,12 @@ static int parse_options(run *r, int argc, char **argv)
         to_stdout += outs[k] && strcmp(outs[k], "-") == 0;
     if (to_stdout > 1)
         return usage_error("%s", "only one output can go to stdout ('-')");
+    /* Pass 2 walks the input directories while the corpus is being written:
+     * a corpus inside one of them would be read back as input. */
+    for (size_t i = 0; o->output && strcmp(o->output, "-") != 0 && i < r->ninputs; i++)
+        if (inside_dir(o->output, r->inputs[i]))
+            return usage_error("-o '%s' is inside the input directory '%s'; write the "
+                               "corpus elsewhere", o->output, r->inputs[i]);
     return 0;
 }
 

@@ -60,6 +60,33 @@ int cli_out_open(cli_out *o, const char *path)
         signal(SIGHUP, on_signal);
         handlers = 1;
     }
+    /* A target that exists and is not a regular file (a device such as
+     * /dev/null, a FIFO) is written in place: renaming over it would replace
+     * the device. A symlink is followed, so the file it points to is replaced
+     * and the link stays. */
+    struct stat st;
+    char *resolved = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        resolved = realpath(path, NULL);
+        if (resolved && stat(resolved, &st) == 0)
+            path = resolved;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            cli_log(1, "%s: is a directory, not an output file", path);
+            free(resolved);
+            return -1;
+        }
+        o->fp = fopen(path, "w");
+        if (!o->fp) {
+            cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
+            free(resolved);
+            return -1;
+        }
+        o->direct = 1;
+        free(resolved);
+        return 0;
+    }
     const size_t n = strlen(path);
     o->path = malloc(n + 1);
     o->tmp = malloc(n + 16);
@@ -69,6 +96,8 @@ int cli_out_open(cli_out *o, const char *path)
     }
     memcpy(o->path, path, n + 1);
     snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    free(resolved);
+    resolved = NULL;
     const int fd = mkstemp(o->tmp);
     if (fd < 0) {
         cli_log(1, "%s: cannot create output: %s", path, strerror(errno));
@@ -93,6 +122,7 @@ int cli_out_open(cli_out *o, const char *path)
     reg_add(o);
     return 0;
 fail:
+    free(resolved);
     cli_out_abort(o);
     return -1;
 }
@@ -101,12 +131,16 @@ int cli_out_commit(cli_out *o)
 {
     if (!o->fp)
         return -1;
-    if (!o->tmp) {  /* stdout */
-        if (fflush(o->fp) != 0 || ferror(o->fp)) {
-            cli_log(1, "stdout: write error: %s", strerror(errno));
+    if (!o->tmp) {  /* stdout, or a device written in place */
+        int bad = fflush(o->fp) != 0 || ferror(o->fp);
+        if (o->direct)
+            bad |= fclose(o->fp) != 0;
+        o->fp = NULL;
+        o->direct = 0;
+        if (bad) {
+            cli_log(1, "write error: %s", strerror(errno));
             return -1;
         }
-        o->fp = NULL;
         return 0;
     }
     int bad = fflush(o->fp) != 0 || ferror(o->fp);
@@ -136,6 +170,7 @@ void cli_out_abort(cli_out *o)
     if (o->fp && o->fp != stdout)
         fclose(o->fp);
     o->fp = NULL;
+    o->direct = 0;
     if (o->tmp)
         unlink(o->tmp);
     reg_del(o);

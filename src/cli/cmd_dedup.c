@@ -813,7 +813,7 @@ static void summary(const run *r)
     char b1[32], b2[32];
     human_bytes(b1, sizeof b1, (double)s.bytes);
     human_bytes(b2, sizeof b2, (double)s.bytes_removed);
-    cli_log(2, "%llu %s (%s) read; %llu %s (%llu exact, %llu near-duplicate) "
+    cli_log(2, "%llu %s (%s) read; %llu %s (%llu exact, %llu near-duplicate or containment) "
                "holding %llu %s; %llu removed (%s, %.1f%%)",
             ULL(s.docs), plural(s.docs, "document", "documents"), b1, ULL(s.clusters),
             plural(s.clusters, "cluster", "clusters"), ULL(s.exact_clusters),

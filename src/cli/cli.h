@@ -62,6 +62,9 @@ void cli_out_abort_all(void);
 /* Writes s[0..len) as a JSON string literal (with quotes). Invalid UTF-8 bytes
  * are written as \u00XX escapes of the byte value, so the output stays valid JSON. */
 void cli_json_str(FILE *fp, const char *s, size_t len);
+/* Length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0 when it is
+ * not well formed (overlong, surrogate, past U+10FFFF, truncated). */
+size_t cli_utf8_len(const unsigned char *s, size_t n);
 /* Writes a double with 4 decimals, trailing zeros trimmed ("1", "0.9321"). */
 void cli_json_num(FILE *fp, double v);
 

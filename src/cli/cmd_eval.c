@@ -355,31 +355,6 @@ static void jp_ws(jparse *j)
         j->p++;
 }
 
-/* Length (1..4) of the well-formed UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    const unsigned c = s[0];
-    size_t len;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (n < len)
-        return 0;
-    unsigned cp = c & (0x7Fu >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* Reads 4 hex digits at s (at least 4 bytes available). Returns 0 or -1. */
 static int hex4(const char *s, unsigned *out)
 {
@@ -461,7 +436,7 @@ static int jp_string(jparse *j, sbuf *out)
         if (c < 0x20)
             return jp_fail(j, "control character in a string");
         if (c >= 0x80) {
-            const size_t l = utf8_len((const unsigned char *)j->p, (size_t)(j->end - j->p));
+            const size_t l = cli_utf8_len((const unsigned char *)j->p, (size_t)(j->end - j->p));
             if (!l)
                 return jp_fail(j, "invalid UTF-8 in a string");
             if (out && sb_add(out, j->p, l))

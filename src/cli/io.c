@@ -186,8 +186,7 @@ void cli_out_abort_all(void)
             cli_out_abort(g_open[i]);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
+size_t cli_utf8_len(const unsigned char *s, size_t n)
 {
     const unsigned c = s[0];
     size_t len;
@@ -239,7 +238,7 @@ void cli_json_str(FILE *fp, const char *s, size_t len)
             i++;
             continue;
         }
-        const size_t l = utf8_valid_len(p + i, len - i);
+        const size_t l = cli_utf8_len(p + i, len - i);
         if (l == 0) {
             fprintf(fp, "\\u%04x", c);
             i++;

@@ -288,6 +288,18 @@ static void put_id(FILE *fp, const run *r, uint32_t doc)
     cli_json_str(fp, id, strlen(id));
 }
 
+/* Writes ,"relation":..,"resemblance":..,"<x>":..,"<y>":.. (clusters and pairs). */
+static void put_relation(FILE *fp, nd_relation rel, double resemblance, const char *x_name,
+                         double x, const char *y_name, double y)
+{
+    fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(rel));
+    cli_json_num(fp, resemblance);
+    fprintf(fp, ",\"%s\":", x_name);
+    cli_json_num(fp, x);
+    fprintf(fp, ",\"%s\":", y_name);
+    cli_json_num(fp, y);
+}
+
 static int write_clusters(const run *r, FILE *fp)
 {
     const nd_member *m;
@@ -306,12 +318,8 @@ static int write_clusters(const run *r, FILE *fp)
                 fputs(",\"relation\":\"representative\"}", fp);
                 continue;
             }
-            fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(m[j].rel));
-            cli_json_num(fp, m[j].resemblance);
-            fputs(",\"member_in_rep\":", fp);
-            cli_json_num(fp, m[j].doc_in_rep);
-            fputs(",\"rep_in_member\":", fp);
-            cli_json_num(fp, m[j].rep_in_doc);
+            put_relation(fp, m[j].rel, m[j].resemblance, "member_in_rep", m[j].doc_in_rep,
+                         "rep_in_member", m[j].rep_in_doc);
             fputc('}', fp);
         }
         fputs("]}\n", fp);
@@ -330,12 +338,8 @@ static int write_pairs(const run *r, FILE *fp)
         put_id(fp, r, p[i].a);
         fputs(",\"b\":", fp);
         put_id(fp, r, p[i].b);
-        fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(p[i].rel));
-        cli_json_num(fp, p[i].resemblance);
-        fputs(",\"a_in_b\":", fp);
-        cli_json_num(fp, p[i].a_in_b);
-        fputs(",\"b_in_a\":", fp);
-        cli_json_num(fp, p[i].b_in_a);
+        put_relation(fp, p[i].rel, p[i].resemblance, "a_in_b", p[i].a_in_b, "b_in_a",
+                     p[i].b_in_a);
         fputs("}\n", fp);
     }
     return 0;

@@ -31,6 +31,13 @@ static const char *nd_t_only;
 static inline void nd_test_begin(int argc, char **argv) {
     nd_t_only = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 }
+/* The value of "--seed N" in argv, or def. Randomised tests print it. */
+static inline unsigned long long nd_test_seed(int argc, char **argv, unsigned long long def) {
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--seed") == 0)
+            return strtoull(argv[i + 1], NULL, 10);
+    return def;
+}
 static inline int nd_test_end(const char *name) {
     printf("%s: %d passed, %d failed\n", name, nd_t_passed, nd_t_failed);
     return nd_t_failed ? 1 : 0;

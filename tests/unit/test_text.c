@@ -160,9 +160,7 @@ static void test_worker_api(void)
 int main(int argc, char **argv)
 {
     nd_alloc_init(&g_a, NULL);
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--seed") == 0)
-            g_seed = strtoull(argv[i + 1], NULL, 10);
+    g_seed = nd_test_seed(argc, argv, g_seed);
     printf("test_text: seed %" PRIu64 "\n", g_seed);
     nd_test_begin(argc, argv);
     ND_RUN(test_ascii_words);

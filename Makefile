@@ -130,7 +130,7 @@ uninstall:  ## remove what install put in place
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/neardup.pc $(DESTDIR)$(MANDIR)/neardup.1
 
 lint:  ## line length (<= 100) and trailing whitespace
-	@! grep -nE '.{101,}' include/*.h src/*/*.c src/*/*/*.c src/*/*.h src/*/*/*.h tests/unit/*.c || { echo "lines over 100 columns"; exit 1; }
+	@! grep -nE '.{101,}' $(wildcard include/*.h src/*/*.c src/*/*/*.c src/*/*.h src/*/*/*.h tests/unit/*.c) || { echo "lines over 100 columns"; exit 1; }
 	@! grep -nE '[[:space:]]+$$' Makefile include/*.h src/*/*.c src/*/*/*.c tests/unit/*.c tests/*.sh || { echo "trailing whitespace"; exit 1; }
 
 clean:  ## remove build outputs

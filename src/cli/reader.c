@@ -307,7 +307,10 @@ static int src_start(rd_reader *r)
         }
         r->z_live = 1;
         r->comp = CZ_GZIP;
-    } else if (avail >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
+    } else if (avail >= 4 && ((p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) ||
+                              /* a skippable frame first, as pzstd writes */
+                              ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d &&
+                               p[3] == 0x18))) {
         r->zd = ZSTD_createDCtx();
         if (!r->zd)
             return nomem(r);

@@ -436,10 +436,16 @@ static void test_zstd(void)
     len = 0;
     zstd_frame(buf, sizeof buf, &len, "line a\nline b\n");
     wfile("zlines", buf, len);
-    const char *in[] = { P("zs.bin"), P("zlines") };
+    /* a skippable frame first (as pzstd writes), then a data frame */
+    memcpy(buf, "\x50\x2a\x4d\x18\x04\x00\x00\x00skip", 12);
+    len = 12;
+    zstd_frame(buf, sizeof buf, &len, "after skippable");
+    wfile("zskip", buf, len);
+    const char *in[] = { P("zs.bin"), P("zlines"), P("zskip") };
     run x;
-    read_all(&x, in, 2, skip_opts(), 0);
-    ND_CHECK(x.n == 3);
+    read_all(&x, in, 3, skip_opts(), 0);
+    ND_CHECK(x.n == 4);
+    ND_CHECK(is_ok(&x, 3, in[2], "after skippable"));
     ND_CHECK(is_ok(&x, 0, "z1", "one"));
     ND_CHECK(is_ok(&x, 1, "z2", "two")); /* a line spanning two frames */
     ND_CHECK(is_ok(&x, 2, in[1], "line a\nline b\n"));

@@ -29,12 +29,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 #include "reader.h"
 
 typedef struct dedup_opts {
     rd_opts rd;
     const char *clusters, *pairs, *output, *removed;
     const char *keep_field;
+    const char *tmpdir;
+    unsigned threads;     /* 0 = one per core */
+    uint64_t memory;      /* 0 = unbounded */
     int quiet_errors;
 } dedup_opts;
 
@@ -56,6 +60,8 @@ typedef struct run {
     uint32_t *doc_rec;    /* document index -> record index */
     size_t ndocs, doc_cap;
     uint64_t too_large;
+    uint64_t bytes_read;
+    unsigned threads_used;
     rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
     int stdin_again;      /* pass 2 reads standard input again, from stdin_off */
@@ -140,6 +146,13 @@ static void usage(FILE *fp)
             "                      or lines to a file, whole-file documents to a new (or\n"
             "                      empty) directory\n"
             "  --removed FILE      removed documents, JSON Lines {id, kept, relation}\n"
+            "Resources:\n"
+            "  -T, --threads N     threads, 0 = one per core [0]; the output is the same\n"
+            "                      for any N\n"
+            "  --memory SIZE       memory budget (K/M/G), 0 = unbounded [0]; past it,\n"
+            "                      band keys and shingle sets spill to --tmp; same output\n"
+            "  --tmp DIR           directory for spill files [$TMPDIR or /tmp]\n"
+            "Messages:\n"
             "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
             "  -v, --verbose       LSH layout, expected error rates, timing\n"
             "  --progress, --no-progress   progress line on stderr [when a terminal]\n"
@@ -183,8 +196,11 @@ static int grow(void **p, size_t *cap, size_t need, size_t item)
     return 0;
 }
 
-static int add_record(run *r, const rd_record *rec)
+/* Takes one sketched record, in input order. */
+static int add_record(void *ctx, const pool_item *it)
 {
+    run *r = ctx;
+    const rd_record *rec = it->rec;
     if (grow((void **)&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) ||
         grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
@@ -197,6 +213,8 @@ static int add_record(run *r, const rd_record *rec)
     r->ids[r->ids_len + rec->id_len] = '\0';
     r->ids_len += rec->id_len + 1;
     r->kinds |= 1 << rec->kind;
+    r->bytes_read += rec->raw_len;
+    cli_progress("reading", r->nrecs + 1, r->bytes_read);
 
     nd_doc doc;
     memset(&doc, 0, sizeof doc);
@@ -207,23 +225,32 @@ static int add_record(run *r, const rd_record *rec)
         doc.key_num = rec->key_num;
         doc.key_is_num = rec->key_is_num;
     }
-    const nd_status st = nd_dedup_add(r->dd, rec->text, rec->text_len, &doc);
-    if (st == ND_E_LIMIT) {
+    nd_status st = it->st;
+    const char *detail = it->detail;
+    char buf[512];
+    if (st == ND_OK) {
+        st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
+        detail = nd_dedup_errdetail(r->dd);
+    } else {
+        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, it->detail);
+        detail = buf;
+    }
+    if (st == ND_E_LIMIT && it->st == ND_E_LIMIT) {
         /* Too large to analyse: reported, counted, kept in the output. */
         r->too_large++;
         if (rec->line)
             cli_log(1, "%s:%llu: %s: not analysed, kept", rec->path,
-                    (unsigned long long)rec->line, nd_dedup_errdetail(r->dd));
+                    (unsigned long long)rec->line, detail);
         else
-            cli_log(1, "%s: %s: not analysed, kept", rec->path, nd_dedup_errdetail(r->dd));
+            cli_log(1, "%s: %s: not analysed, kept", rec->path, detail);
         if (!r->o.rd.on_error_skip)
             return EXIT_INTERNAL;
         r->nrecs++;
         return 0;
     }
     if (st != ND_OK) {
-        cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
-        return EXIT_INTERNAL;
+        cli_log(1, "%s: %s", rec->path, detail);
+        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
     }
     if (grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
@@ -235,39 +262,45 @@ static int add_record(run *r, const rd_record *rec)
     return 0;
 }
 
+static void log_reader_msg(const char *msg)
+{
+    cli_log(1, "%s", msg);
+}
+
 /* Reads every input once. Returns an exit code (0 = go on). */
 static int pass1(run *r)
 {
-    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
-    if (!rd) {
+    pool *pl = pool_create(r->params, r->o.threads, log_reader_msg);
+    if (!pl) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }
-    rd_record rec;
-    int rc = 0, x;
-    uint64_t bytes = 0;
-    while ((x = rd_next(rd, &rec)) != RD_END) {
-        if (x == RD_OK) {
-            bytes += rec.raw_len;
-            if ((rc = add_record(r, &rec)) != 0)
-                break;
-            cli_progress("reading", r->nrecs, bytes);
-            continue;
-        }
-        if (x == RD_ERR_NOMEM) {
-            cli_log(1, "out of memory while reading");
-            rc = EXIT_INTERNAL;
-            break;
-        }
-        if (!r->o.rd.on_error_skip) {
-            cli_log(1, "stopping at the first bad input (--on-error stop)");
-            rc = EXIT_INPUT;
-            break;
-        }
+    r->threads_used = pool_threads(pl);
+    r->o.rd.on_error = pool_reader_error;
+    r->o.rd.ctx = pl;
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
+    if (!rd) {
+        pool_destroy(pl);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const pool_result pr = pool_run(pl, rd, !r->o.rd.on_error_skip, add_record, r);
+    int rc = 0;
+    if (pr.rc > 0) {
+        rc = pr.rc;
+    } else if (pr.rc < 0 || pr.read_nomem) {
+        cli_log(1, "out of memory while reading");
+        rc = EXIT_INTERNAL;
+    } else if (pr.read_error) {
+        cli_log(1, "stopping at the first bad input (--on-error stop)");
+        rc = EXIT_INPUT;
     }
     cli_progress_end();
     rd_get_stats(rd, &r->rs);
     rd_close(rd);
+    pool_destroy(pl);
+    r->o.rd.on_error = on_reader_error;
+    r->o.rd.ctx = r;
     if (rc == 0 && r->rs.failed_inputs > 0 && r->nrecs == 0) {
         cli_log(1, "no input could be read");
         rc = EXIT_INPUT;
@@ -872,7 +905,7 @@ static void verbose_layout(const run *r)
 enum {
     O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_ONERR, O_MAXREC, O_NUMPERM, O_BANDS, O_ROWS,
     O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP, O_CLUSTERS, O_PAIRS, O_REMOVED,
-    O_PROGRESS, O_NOPROGRESS
+    O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP
 };
 
 static const struct option k_longopts[] = {
@@ -902,6 +935,9 @@ static const struct option k_longopts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"progress", no_argument, NULL, O_PROGRESS},
     {"no-progress", no_argument, NULL, O_NOPROGRESS},
+    {"threads", required_argument, NULL, 'T'},
+    {"memory", required_argument, NULL, O_MEMORY},
+    {"tmp", required_argument, NULL, O_TMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -971,7 +1007,7 @@ static int parse_options(run *r, int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":t:c:n:o:qvh", k_longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:c:n:o:T:qvh", k_longopts, NULL)) != -1) {
         switch (c) {
         case O_FORMAT:
             if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
@@ -1039,6 +1075,19 @@ static int parse_options(run *r, int argc, char **argv)
         case 'v': g_display_level++; break;
         case O_PROGRESS: g_progress = 1; break;
         case O_NOPROGRESS: g_progress = 0; break;
+        case 'T': {
+            uint64_t t;
+            if (cli_parse_uint(optarg, 0, 256, &t))
+                return usage_error("-T/--threads: '%s' is not a number from 0 to 256", optarg);
+            o->threads = (unsigned)t;
+            break;
+        }
+        case O_MEMORY:
+            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (16u << 20)))
+                return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
+                                   "16M)", optarg);
+            break;
+        case O_TMP: o->tmpdir = optarg; break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -1140,7 +1189,17 @@ int cmd_dedup(int argc, char **argv)
     for (size_t i = 0; i < r.ninputs; i++)
         if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
             goto done;
-    const nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
+    if (nd_params_set(r.params, ND_P_THREADS, r.o.threads) != ND_OK ||
+        nd_params_set(r.params, ND_P_MEMORY, (double)r.o.memory) != ND_OK) {
+        cli_log(1, "internal: cannot set threads or memory");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
+    if (st == ND_OK) {
+        const char *tmp = r.o.tmpdir ? r.o.tmpdir : getenv("TMPDIR");
+        st = nd_dedup_set_tmpdir(r.dd, tmp && *tmp ? tmp : "/tmp");
+    }
     if (st != ND_OK) {
         cli_log(1, "cannot start: %s", nd_strerror(st));
         rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;

@@ -42,6 +42,16 @@ void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* Sorts and removes duplicates; returns the new length. */
 size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
 
+/* ---- threads (common/thread.c) ----------------------------------------- */
+
+/* Work on items [begin, end) by thread `thread` (0 = the caller). */
+typedef void (*nd_task_fn)(void *arg, size_t begin, size_t end, unsigned thread);
+/* Runs fn over [0, n) in chunks of grain on up to `threads` threads (0 = one
+ * per available core), the caller's included; returns when all are done. */
+void nd_parallel(unsigned threads, size_t n, size_t grain, nd_task_fn fn, void *arg);
+/* threads, or the number of available cores for 0; at most 256. */
+unsigned nd_threads_resolve(unsigned threads);
+
 /* ---- errors -------------------------------------------------------------- */
 
 /* Return `code` from the current function when `cond` holds. */
@@ -63,6 +73,8 @@ struct nd_params {
     nd_keep keep;
     nd_scheme scheme;
     uint64_t max_doc;
+    unsigned threads;
+    uint64_t memory;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);
@@ -132,6 +144,8 @@ struct nd_worker {
     nd_text_buf text;
     nd_vec shingles;  /* uint64 */
     nd_vec sig;       /* uint32 */
+    nd_vec band_keys; /* uint64, one per band */
+    unsigned bands, rows;
     char detail[ND_DETAIL_MAX];
 };
 nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc);

@@ -26,6 +26,14 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
                                  w->params.seed);
     if (st == ND_OK)
         st = nd_vec_reserve(&w->sig, &w->alloc, w->params.num_perm);
+    /* An inconsistent layout is reported by nd_dedup_create; a worker made
+     * alone with one simply gives no band keys. */
+    nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
+    if (st == ND_OK &&
+        nd_params_lsh(&w->params, &w->bands, &w->rows, NULL, NULL) == ND_OK && w->bands)
+        st = nd_vec_reserve(&w->band_keys, &w->alloc, w->bands);
+    else
+        w->bands = 0;
     if (st != ND_OK)
         nd_worker_fini(w);
     return st;
@@ -36,6 +44,7 @@ void nd_worker_fini(nd_worker *w)
     nd_text_buf_free(&w->text, &w->alloc);
     nd_vec_free(&w->shingles, &w->alloc);
     nd_vec_free(&w->sig, &w->alloc);
+    nd_vec_free(&w->band_keys, &w->alloc);
     nd_perms_free(&w->perms, &w->alloc);
 }
 
@@ -126,6 +135,13 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     uint32_t *sig = w->sig.data;
     nd_minhash(&w->perms, sh, nu, sig);
     out->signature = sig;
+    if (w->bands) {
+        uint64_t *bk = w->band_keys.data;
+        for (unsigned b = 0; b < w->bands; b++)
+            bk[b] = nd_band_key(sig, b, w->rows);
+        out->band_keys = bk;
+        out->num_bands = w->bands;
+    }
     out->shingles = sh;
     out->num_shingles = nu;
     return ND_OK;

@@ -61,6 +61,7 @@ typedef struct run {
     size_t ndocs, doc_cap;
     uint64_t too_large;
     uint64_t bytes_read;
+    size_t index_memory;  /* held by the library once every document was added */
     unsigned threads_used;
     rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
@@ -880,6 +881,13 @@ static void summary(const run *r)
                 plural(r->too_large, "was", "were"));
     cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
             plural(s.candidates, "pair", "pairs"), ULL(s.verified));
+    cli_log(3, "%u %s; index memory %.1f MB (%.0f bytes a document)", r->threads_used,
+            plural(r->threads_used, "thread", "threads"), (double)r->index_memory / 1e6,
+            s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
+    if (s.spill_events)
+        cli_log(3, "memory budget: spilled %.1f MB to temporary files in %llu %s",
+                (double)s.spilled_bytes / 1e6, ULL(s.spill_events),
+                plural(s.spill_events, "round", "rounds"));
 }
 
 static void verbose_layout(const run *r)
@@ -1083,9 +1091,9 @@ static int parse_options(run *r, int argc, char **argv)
             break;
         }
         case O_MEMORY:
-            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (16u << 20)))
+            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (1u << 20)))
                 return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
-                                   "16M)", optarg);
+                                   "1M)", optarg);
             break;
         case O_TMP: o->tmpdir = optarg; break;
         case 'h':
@@ -1208,6 +1216,7 @@ int cmd_dedup(int argc, char **argv)
     verbose_layout(&r);
     if ((rc = pass1(&r)) != 0)
         goto done;
+    r.index_memory = nd_dedup_memory(r.dd);
     const int want_pairs = r.o.pairs != NULL;
     if (nd_dedup_run(r.dd, want_pairs) != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r.dd));

@@ -44,9 +44,22 @@ typedef struct dedup_opts {
 
 /* What pass 1 keeps per record returned by the reader. */
 typedef struct rec_info {
-    uint64_t id_off;   /* id in the id arena */
+    uint64_t id_off;   /* id in the id arena (after the spilled ids, if any) */
     uint32_t doc;      /* document index in the library, or NO_DOC */
+    uint32_t id_len;
 } rec_info;
+
+/* Under --memory, ids go to an unlinked temporary file 1 MB at a time and are
+ * read back one at a time when written out. */
+typedef struct id_spill {
+    int fd;
+    uint64_t file_len;   /* bytes of ids in the file */
+    char *buf[2];        /* two rotating buffers for ids read back */
+    size_t cap[2];
+    int next;
+    int failed;
+} id_spill;
+#define ID_SPILL_CHUNK (1u << 20)
 #define NO_DOC UINT32_MAX
 
 typedef struct run {
@@ -54,6 +67,7 @@ typedef struct run {
     nd_params *params;
     nd_dedup *dd;
     char *ids;            /* NUL-terminated ids, back to back */
+    id_spill *ist;        /* ids spilled to a file (--memory), or NULL */
     size_t ids_len, ids_cap;
     rec_info *recs;
     size_t nrecs, recs_cap;
@@ -197,6 +211,56 @@ static int grow(void **p, size_t *cap, size_t need, size_t item)
     return 0;
 }
 
+static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        const ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Opens the id spill file in dir. */
+static int id_spill_open(run *r, const char *dir)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/neardup-ids-XXXXXX", dir) >= sizeof path) {
+        cli_log(1, "--tmp: directory name too long");
+        return EXIT_USAGE;
+    }
+    r->ist = calloc(1, sizeof *r->ist);
+    if (!r->ist) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    r->ist->fd = mkstemp(path);
+    if (r->ist->fd < 0) {
+        cli_log(1, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        free(r->ist);
+        r->ist = NULL;
+        return EXIT_INPUT;
+    }
+    unlink(path);
+    return 0;
+}
+
+static void id_spill_close(run *r)
+{
+    if (!r->ist)
+        return;
+    close(r->ist->fd);
+    free(r->ist->buf[0]);
+    free(r->ist->buf[1]);
+    free(r->ist);
+    r->ist = NULL;
+}
+
 /* Takes one sketched record, in input order. */
 static int add_record(void *ctx, const pool_item *it)
 {
@@ -207,12 +271,26 @@ static int add_record(void *ctx, const pool_item *it)
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
+    if (rec->id_len >= UINT32_MAX) {
+        cli_log(1, "%s: an id of %zu bytes is over the limit", rec->path, rec->id_len);
+        return EXIT_INTERNAL;
+    }
     rec_info *ri = &r->recs[r->nrecs];
-    ri->id_off = r->ids_len;
+    ri->id_off = (r->ist ? r->ist->file_len : 0) + r->ids_len;
+    ri->id_len = (uint32_t)rec->id_len;
     ri->doc = NO_DOC;
     memcpy(r->ids + r->ids_len, rec->id, rec->id_len);
     r->ids[r->ids_len + rec->id_len] = '\0';
     r->ids_len += rec->id_len + 1;
+    if (r->ist && r->ids_len >= (r->o.memory / 64 < ID_SPILL_CHUNK ? r->o.memory / 64
+                                                                    : ID_SPILL_CHUNK)) {
+        if (pwrite_all(r->ist->fd, r->ids, r->ids_len, r->ist->file_len)) {
+            cli_log(1, "writing a temporary file: %s", strerror(errno));
+            return EXIT_INPUT;
+        }
+        r->ist->file_len += r->ids_len;
+        r->ids_len = 0;
+    }
     r->kinds |= 1 << rec->kind;
     r->bytes_read += rec->raw_len;
     cli_progress("reading", r->nrecs + 1, r->bytes_read);
@@ -313,7 +391,35 @@ static int pass1(run *r)
 
 static const char *id_of_doc(const run *r, uint32_t doc)
 {
-    return r->ids + r->recs[r->doc_rec[doc]].id_off;
+    const rec_info *ri = &r->recs[r->doc_rec[doc]];
+    id_spill *is = r->ist;
+    if (!is || ri->id_off >= is->file_len)
+        return r->ids + (ri->id_off - (is ? is->file_len : 0));
+    const int k = is->next;
+    is->next ^= 1;
+    if (is->cap[k] < (size_t)ri->id_len + 1) {
+        char *q = realloc(is->buf[k], (size_t)ri->id_len + 1);
+        if (!q) {
+            is->failed = 1;
+            return "?";
+        }
+        is->buf[k] = q;
+        is->cap[k] = (size_t)ri->id_len + 1;
+    }
+    size_t got = 0;
+    while (got < ri->id_len) {
+        const ssize_t n = pread(is->fd, is->buf[k] + got, ri->id_len - got,
+                                (off_t)(ri->id_off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            is->failed = 1;
+            return "?";
+        }
+        got += (size_t)n;
+    }
+    is->buf[k][ri->id_len] = '\0';
+    return is->buf[k];
 }
 
 static void put_id(FILE *fp, const run *r, uint32_t doc)
@@ -734,6 +840,10 @@ static int write_outputs(run *r)
             return EXIT_INPUT;
         if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
             return rc;
+    }
+    if (r->ist && r->ist->failed) {
+        cli_log(1, "reading ids back from the temporary file failed");
+        return EXIT_INPUT;
     }
     /* commit: flush everything first, so that a full disk fails before any rename;
      * then the directory (the likeliest rename to fail), then the files */
@@ -1203,11 +1313,14 @@ int cmd_dedup(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
+    const char *tmpdir = r.o.tmpdir ? r.o.tmpdir : getenv("TMPDIR");
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    if (r.o.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
+        goto done;
     nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
-    if (st == ND_OK) {
-        const char *tmp = r.o.tmpdir ? r.o.tmpdir : getenv("TMPDIR");
-        st = nd_dedup_set_tmpdir(r.dd, tmp && *tmp ? tmp : "/tmp");
-    }
+    if (st == ND_OK)
+        st = nd_dedup_set_tmpdir(r.dd, tmpdir);
     if (st != ND_OK) {
         cli_log(1, "cannot start: %s", nd_strerror(st));
         rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
@@ -1249,6 +1362,7 @@ done:
     free(r.dir_path);
     nd_dedup_destroy(r.dd);
     nd_params_destroy(r.params);
+    id_spill_close(&r);
     free(r.ids);
     free(r.recs);
     free(r.doc_rec);

@@ -552,19 +552,18 @@ static int cmp_priority(const void *pa, const void *pb, void *ctx)
 
 /* ---- the run ------------------------------------------------------------- */
 
-typedef struct exact_key {
-    uint64_t lo, hi;
-    uint32_t doc;
-} exact_key;
-
-static int cmp_exact(const void *pa, const void *pb)
+/* Documents ordered by exact hash, then index (a permutation, 4 bytes a
+ * document rather than a copy of the hashes). */
+static int cmp_exact(const void *pa, const void *pb, void *ctx)
 {
-    const exact_key *x = pa, *y = pb;
-    if (x->lo != y->lo)
-        return x->lo < y->lo ? -1 : 1;
-    if (x->hi != y->hi)
-        return x->hi < y->hi ? -1 : 1;
-    return (x->doc > y->doc) - (x->doc < y->doc);
+    const uint64_t *ex = ctx;
+    const uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const uint64_t *x = ex + 2 * (size_t)a, *y = ex + 2 * (size_t)b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    if (x[1] != y[1])
+        return x[1] < y[1] ? -1 : 1;
+    return (a > b) - (a < b);
 }
 
 static int cmp_pair(const void *pa, const void *pb)
@@ -616,7 +615,7 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
 {
     const size_t n = d->docs.len;
     const nd_alloc_ctx *a = &d->alloc;
-    exact_key *ek = nd_malloc(a, (n ? n : 1) * sizeof *ek);
+    uint32_t *ek = nd_malloc(a, (n ? n : 1) * sizeof *ek);
     uint32_t *leader = nd_malloc(a, (n ? n : 1) * sizeof *leader);
     rs->unit_of = nd_malloc(a, (n ? n : 1) * sizeof *rs->unit_of);
     rs->unit_start = nd_calloc(a, n + 2, sizeof *rs->unit_start);
@@ -632,21 +631,19 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     const uint64_t *ex = d->exact.data;
     for (size_t i = 0; i < n; i++) {
         leader[i] = (uint32_t)i;
-        if (rec_of(d, (uint32_t)i)->num_shingles) {
-            ek[m].lo = ex[2 * i];
-            ek[m].hi = ex[2 * i + 1];
-            ek[m].doc = (uint32_t)i;
-            m++;
-        }
+        if (rec_of(d, (uint32_t)i)->num_shingles)
+            ek[m++] = (uint32_t)i;
     }
+    if (m)
+        qsort_r(ek, m, sizeof *ek, cmp_exact, (void *)(uintptr_t)ex);
+    for (size_t i = 1; i < m; i++) {
+        const uint64_t *x = ex + 2 * (size_t)ek[i], *y = ex + 2 * (size_t)ek[i - 1];
+        if (x[0] == y[0] && x[1] == y[1])
+            leader[ek[i]] = leader[ek[i - 1]];
+    }
+    nd_free(a, ek);
     /* The exact hashes are not needed any more. */
     nd_vec_free(&d->exact, a);
-    if (m)
-        qsort(ek, m, sizeof *ek, cmp_exact);
-    for (size_t i = 1; i < m; i++)
-        if (ek[i].lo == ek[i - 1].lo && ek[i].hi == ek[i - 1].hi)
-            leader[ek[i].doc] = leader[ek[i - 1].doc];
-    nd_free(a, ek);
     /* Units numbered in order of their leader. */
     uint32_t u = 0;
     for (size_t i = 0; i < n; i++)
@@ -1228,10 +1225,13 @@ nd_status nd_dedup_run(nd_dedup *d, int want_pairs)
         nd_vec_init(&rs.sc[t].a, 1, SIZE_MAX / 2);
         nd_vec_init(&rs.sc[t].b, 1, SIZE_MAX / 2);
     }
-    /* Once anything went to disk, the band buffers go too: the run needs the
+    /* Once anything went to disk, the buffers go too: the run needs the
      * memory more than they do. */
-    if (d->spill_events)
+    if (d->spill_events) {
         ND_TRY(spill_all(d));
+        free_bands(d);
+        nd_vec_free(&d->sets.mem, &d->alloc);
+    }
     ND_TRY(build_units(d, &rs));
     ND_TRY(build_candidates(d, &rs));
     d->stats.candidates = rs.num_cand;

@@ -11,7 +11,8 @@
  *     mod 2^64, a_i odd. Since h is a uniform 64-bit hash, multiply-shift is a
  *     2-universal family and its minimum behaves as a min-wise permutation;
  *     tests/unit/test_minhash.c measures the bias over 1,000+ set pairs.
- *     Cost: k multiply-adds per shingle.
+ *     Cost: k multiply-adds per shingle, vectorised in kernels.c (scalar,
+ *     AVX2, AVX-512, chosen at nd_perms_init for the CPU; identical output).
  *   - OPH: one permutation hashing with optimal densification (Shrivastava,
  *     ICML 2017): the shingle hash picks one of k bins (high bits) and competes
  *     there with its low 32 bits; an empty bin copies the value of the first
@@ -24,7 +25,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "nd_internal.h"
+#include "minhash/kernels.h"
 
 static inline uint64_t to_le64(uint64_t v)
 {
@@ -45,12 +46,28 @@ uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n)
     return XXH3_64bits(buf, n * sizeof buf[0]);
 }
 
+size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out)
+{
+    if (nt == 0)
+        return 0;
+    const size_t ns = nt < n ? 1 : nt - n + 1;
+    const size_t width = nt < n ? nt : n;
+    uint64_t window[64];
+    for (size_t i = 0; i < ns; i++) {
+        for (size_t j = 0; j < width; j++)
+            window[j] = tok[i + j].hash;
+        out[i] = nd_shingle_hash(window, width);
+    }
+    return ns;
+}
+
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
                         uint64_t seed)
 {
     p->k = k;
     p->scheme = scheme;
     p->seed = seed;
+    p->kperm = nd_kperm_kernel(nd_kernel_best());
     p->a = nd_malloc(a, k * sizeof *p->a);
     p->b = nd_malloc(a, k * sizeof *p->b);
     if (!p->a || !p->b) {
@@ -70,20 +87,6 @@ void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a)
     nd_free(a, p->a);
     nd_free(a, p->b);
     p->a = p->b = NULL;
-}
-
-static void minhash_kperm(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
-{
-    const unsigned k = p->k;
-    for (unsigned i = 0; i < k; i++)
-        sig[i] = UINT32_MAX;
-    for (size_t j = 0; j < n; j++) {
-        const uint64_t x = h[j];
-        for (unsigned i = 0; i < k; i++) {
-            const uint32_t v = (uint32_t)((p->a[i] * x + p->b[i]) >> 32);
-            sig[i] = v < sig[i] ? v : sig[i];
-        }
-    }
 }
 
 static void minhash_oph(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
@@ -125,7 +128,7 @@ void nd_minhash(const nd_perms *p, const uint64_t *hashes, size_t n, uint32_t *s
     if (p->scheme == ND_SCHEME_OPH)
         minhash_oph(p, hashes, n, sig);
     else
-        minhash_kperm(p, hashes, n, sig);
+        p->kperm(p, hashes, n, sig);
 }
 
 double nd_sig_similarity(const uint32_t *x, const uint32_t *y, unsigned k)

@@ -1,0 +1,139 @@
+/*
+ * test_kernels.c - every SIMD kernel this CPU can run gives output identical
+ * to its scalar reference: MinHash KPERM (scalar, AVX2, AVX-512) on seeded
+ * random shingle sets of many sizes and every k from 1 to 1024 that matters
+ * (all of 1..80, then a spread up to 1024, multiples of 8 and not), and the
+ * automatic choice. Randomised: --seed N, printed.
+ */
+#include <inttypes.h>
+
+#include "minhash/kernels.h"
+#include "nd_test.h"
+
+static nd_alloc_ctx g_a;
+static uint64_t g_seed = 7;
+
+/* Values that stress the 64-bit products: random, and runs of extremes. */
+static uint64_t random_hash(uint64_t *s)
+{
+    const uint64_t r = nd_splitmix64(s);
+    switch (r & 15) {
+    case 0: return 0;
+    case 1: return UINT64_MAX;
+    case 2: return r >> 32;          /* high half zero */
+    case 3: return r << 32;          /* low half zero */
+    case 4: return UINT64_MAX - (r & 0xFFFF);
+    default: return nd_splitmix64(s);
+    }
+}
+
+static int compare_kernel(int id, unsigned k, const uint64_t *h, size_t n, uint64_t pseed)
+{
+    nd_perms p;
+    if (nd_perms_init(&p, &g_a, k, ND_SCHEME_KPERM, pseed) != ND_OK) {
+        ND_CHECK(!"nd_perms_init");
+        return 0;
+    }
+    if (k % 5 == 0 && k > 0) {  /* extreme coefficients for some k */
+        p.a[0] = UINT64_MAX;
+        p.b[0] = UINT64_MAX;
+        p.a[k - 1] = 1;
+        p.b[k - 1] = 0;
+    }
+    uint32_t ref[1024], got[1024];
+    memset(got, 0xA5, sizeof got);
+    nd_kperm_scalar(&p, h, n, ref);
+    const nd_kperm_fn f = nd_kperm_kernel(id);
+    f(&p, h, n, got);
+    int ok = memcmp(ref, got, k * sizeof ref[0]) == 0;
+    /* Nothing written past k. */
+    for (unsigned i = k; i < 1024 && ok; i++)
+        ok = got[i] == 0xA5A5A5A5u;
+    ND_CHECK_MSG(ok, "kernel %s differs from scalar: k %u, n %zu, seed %" PRIu64,
+                 nd_kernel_name(id), k, n, g_seed);
+    nd_perms_free(&p, &g_a);
+    return ok;
+}
+
+static void test_kperm_identical(void)
+{
+    static const size_t sizes[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 100, 257,
+                                   1000, 4099};
+    uint64_t *h = malloc(4099 * sizeof *h);
+    uint64_t s = g_seed;
+    unsigned ks[160];
+    unsigned nk = 0;
+    for (unsigned k = 1; k <= 80; k++)
+        ks[nk++] = k;
+    for (unsigned k = 81; k <= 1024; k += 13 + (k & 7))
+        ks[nk++] = k;
+    ks[nk++] = 128;
+    ks[nk++] = 256;
+    ks[nk++] = 1023;
+    ks[nk++] = 1024;
+    int tested = 0;
+    for (int id = 0; id < ND_KERNEL_COUNT; id++) {
+        if (!nd_kernel_supported(id)) {
+            printf("test_kernels: %s: not supported on this CPU, skipped\n", nd_kernel_name(id));
+            continue;
+        }
+        int cases = 0, failures = 0;
+        for (unsigned q = 0; q < nk; q++) {
+            for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+                const size_t n = sizes[z];
+                if (n > 300 && ks[q] % 7 != 0 && ks[q] != 128)
+                    continue;  /* keep the run short: big sets for a subset of k */
+                for (size_t j = 0; j < n; j++)
+                    h[j] = random_hash(&s);
+                failures += !compare_kernel(id, ks[q], h, n, nd_splitmix64(&s));
+                cases++;
+            }
+        }
+        tested++;
+        printf("test_kernels: kperm %s: %d cases compared with scalar, %d differ "
+               "(seed %" PRIu64 ")\n", nd_kernel_name(id), cases, failures, g_seed);
+    }
+    ND_CHECK(tested >= 1);
+    free(h);
+}
+
+/* nd_perms_init picks the best kernel and nd_minhash uses it; forcing an
+ * unsupported kernel is refused. */
+static void test_dispatch(void)
+{
+    nd_perms p;
+    ND_CHECK(nd_perms_init(&p, &g_a, 128, ND_SCHEME_KPERM, 1) == ND_OK);
+    ND_CHECK(p.kperm == nd_kperm_kernel(nd_kernel_best()));
+    printf("test_kernels: this CPU uses the %s kernel\n", nd_kernel_name(nd_kernel_best()));
+    uint64_t h[50];
+    uint64_t s = g_seed;
+    for (int j = 0; j < 50; j++)
+        h[j] = nd_splitmix64(&s);
+    uint32_t ref[128], got[128];
+    nd_kperm_scalar(&p, h, 50, ref);
+    for (int id = 0; id < ND_KERNEL_COUNT; id++) {
+        const nd_status st = nd_perms_force_kernel(&p, id);
+        ND_CHECK((st == ND_OK) == (nd_kernel_supported(id) != 0));
+        if (st != ND_OK)
+            continue;
+        nd_minhash(&p, h, 50, got);
+        ND_CHECK_MSG(memcmp(ref, got, sizeof ref) == 0, "nd_minhash with %s",
+                     nd_kernel_name(id));
+    }
+    ND_CHECK(nd_perms_force_kernel(&p, ND_KERNEL_COUNT) == ND_E_PARAM);
+    ND_CHECK(nd_perms_force_kernel(&p, -1) == ND_E_PARAM);
+    ND_CHECK(nd_kernel_supported(ND_KERNEL_SCALAR));
+    ND_CHECK(nd_kernel_from_name("avx2") == ND_KERNEL_AVX2);
+    ND_CHECK(nd_kernel_from_name("sse9") == -1);
+    nd_perms_free(&p, &g_a);
+}
+
+int main(int argc, char **argv)
+{
+    nd_test_begin(argc, argv);
+    g_seed = nd_test_seed(argc, argv, g_seed);
+    nd_alloc_init(&g_a, NULL);
+    ND_RUN(test_kperm_identical);
+    ND_RUN(test_dispatch);
+    return nd_test_end("test_kernels");
+}

@@ -14,7 +14,7 @@
  *     micro_tokenize       nd_text_tokenize: scan, normalise, token hashes
  *     micro_token_hash     nd_token_hash of every normalised token again
  *     micro_shingle_hash   nd_shingle_hashes (5-gram windows of token hashes)
- *     micro_sort_unique    nd_sort_unique_u64 of the shingle hashes
+ *     micro_sort_unique    nd_hashes_sort_unique of the shingle hashes
  *     micro_minhash_kperm  nd_minhash, KPERM, k = 128
  *     micro_minhash_oph    nd_minhash, OPH, k = 128
  *     micro_band_keys      nd_band_key for the default 14 x 9 layout
@@ -224,7 +224,7 @@ __attribute__((noinline)) static size_t micro_shingle_hash(const nd_token *tok, 
 
 __attribute__((noinline)) static size_t micro_sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
 {
-    return nd_sort_unique_u64(a, tmp, n);
+    return nd_hashes_sort_unique(a, tmp, n);
 }
 
 /* Returns sig[0] so that the compiler cannot fold it with micro_minhash_oph

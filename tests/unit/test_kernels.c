@@ -128,6 +128,45 @@ static void test_dispatch(void)
     nd_perms_free(&p, &g_a);
 }
 
+/* nd_hashes_sort_unique gives what nd_sort_unique_u64 gives: uniform values,
+ * many duplicates, all equal, values crowded into a few top-bit buckets. */
+static void test_sort_unique_identical(void)
+{
+    static const size_t sizes[] = {0, 1, 2, 63, 64, 65, 100, 255, 1000, 4097, 20000, 100000};
+    uint64_t *x = malloc(100000 * sizeof *x), *y = malloc(100000 * sizeof *y);
+    uint64_t *tmp = malloc(100000 * sizeof *tmp);
+    uint64_t s = g_seed;
+    int cases = 0, failures = 0;
+    for (int shape = 0; shape < 5; shape++) {
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            const size_t n = sizes[z];
+            for (size_t i = 0; i < n; i++) {
+                const uint64_t r = nd_splitmix64(&s);
+                switch (shape) {
+                case 0: x[i] = r; break;                                /* uniform */
+                case 1: x[i] = (r % 37) * 0x9E3779B97F4A7C15ULL; break; /* duplicates */
+                case 2: x[i] = 42; break;                               /* all equal */
+                case 3: x[i] = r >> 20; break;                          /* one top bucket */
+                default: x[i] = (r & 0xF000000000000000ULL) | (r % 1000); break;
+                }
+            }
+            memcpy(y, x, n * sizeof *x);
+            const size_t nx = nd_hashes_sort_unique(x, tmp, n);
+            const size_t ny = nd_sort_unique_u64(y, tmp, n);
+            const int ok = nx == ny && memcmp(x, y, nx * sizeof *x) == 0;
+            ND_CHECK_MSG(ok, "sort-unique differs: shape %d, n %zu, seed %" PRIu64, shape, n,
+                         g_seed);
+            failures += !ok;
+            cases++;
+        }
+    }
+    printf("test_kernels: sort-unique: %d cases compared with nd_sort_unique_u64, %d differ "
+           "(seed %" PRIu64 ")\n", cases, failures, g_seed);
+    free(x);
+    free(y);
+    free(tmp);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -135,5 +174,6 @@ int main(int argc, char **argv)
     nd_alloc_init(&g_a, NULL);
     ND_RUN(test_kperm_identical);
     ND_RUN(test_dispatch);
+    ND_RUN(test_sort_unique_identical);
     return nd_test_end("test_kernels");
 }

@@ -114,7 +114,7 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * (nt < n ? 1 : nt - n + 1)));
     uint64_t *sh = w->shingles.data;
     const size_t ns = nd_shingle_hashes(tok, nt, n, sh);
-    const size_t nu = nd_sort_unique_u64(sh, sh + ns, ns);
+    const size_t nu = nd_hashes_sort_unique(sh, sh + ns, ns);
     w->shingles.len = nu;
     uint32_t *sig = w->sig.data;
     nd_minhash(&w->perms, sh, nu, sig);

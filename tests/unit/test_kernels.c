@@ -3,7 +3,9 @@
  * to its scalar reference: MinHash KPERM (scalar, AVX2, AVX-512) on seeded
  * random shingle sets of many sizes and every k from 1 to 1024 that matters
  * (all of 1..80, then a spread up to 1024, multiples of 8 and not), and the
- * automatic choice. Randomised: --seed N, printed.
+ * automatic choice; the shingle-set sort-unique against nd_sort_unique_u64;
+ * the tokeniser's 8-bytes-at-a-time ASCII lowercasing against the Unicode
+ * path. Randomised: --seed N, printed.
  */
 #include <inttypes.h>
 
@@ -167,6 +169,49 @@ static void test_sort_unique_identical(void)
     free(tmp);
 }
 
+/* The ASCII path of the tokeniser lowercases eight bytes at a time: on long
+ * mixed-case tokens it gives what the Unicode (utf8proc) path gives. */
+static void test_ascii_lowercase_identical(void)
+{
+    static const char pool[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    nd_text_buf fast, slow;
+    memset(&fast, 0, sizeof fast);
+    memset(&slow, 0, sizeof slow);
+    nd_text_buf *tbs[2] = {&fast, &slow};
+    for (int t = 0; t < 2; t++) {
+        nd_vec_init(&tbs[t]->tokens, sizeof(nd_token), UINT32_MAX);
+        nd_vec_init(&tbs[t]->norm, 1, UINT32_MAX);
+        nd_vec_init(&tbs[t]->cps, sizeof(int32_t), UINT32_MAX / 4);
+    }
+    uint64_t s = g_seed;
+    char text[2048];
+    int failures = 0;
+    for (int iter = 0; iter < 300 && !failures; iter++) {
+        size_t n = 0;
+        while (n < 1900) {
+            const size_t len = nd_splitmix64(&s) % 41;
+            for (size_t i = 0; i < len; i++)
+                text[n++] = pool[nd_splitmix64(&s) % (sizeof pool - 1)];
+            text[n++] = nd_splitmix64(&s) % 3 ? ' ' : '.';
+        }
+        n -= nd_splitmix64(&s) % 2;  /* end inside a token or after it */
+        const int ok = nd_text_tokenize(&fast, &g_a, text, n, 0) == ND_OK &&
+                       nd_text_tokenize(&slow, &g_a, text, n, 1) == ND_OK &&
+                       fast.norm.len == slow.norm.len &&
+                       memcmp(fast.norm.data, slow.norm.data, fast.norm.len) == 0 &&
+                       fast.tokens.len == slow.tokens.len &&
+                       memcmp(fast.tokens.data, slow.tokens.data,
+                              fast.tokens.len * sizeof(nd_token)) == 0;
+        ND_CHECK_MSG(ok, "ASCII and Unicode paths differ: iteration %d, seed %" PRIu64, iter,
+                     g_seed);
+        failures += !ok;
+    }
+    printf("test_kernels: ascii lowercase: 300 texts compared with the Unicode path, %d differ "
+           "(seed %" PRIu64 ")\n", failures, g_seed);
+    nd_text_buf_free(&fast, &g_a);
+    nd_text_buf_free(&slow, &g_a);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -175,5 +220,6 @@ int main(int argc, char **argv)
     ND_RUN(test_kperm_identical);
     ND_RUN(test_dispatch);
     ND_RUN(test_sort_unique_identical);
+    ND_RUN(test_ascii_lowercase_identical);
     return nd_test_end("test_kernels");
 }

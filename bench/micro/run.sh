@@ -16,7 +16,8 @@ set -eu
 BIN=${1:-build/rel/bench/micro/kernels}
 [ -x "$BIN" ] || { echo "run.sh: $BIN not built (run: make micro)" >&2; exit 2; }
 command -v valgrind >/dev/null 2>&1 || { echo "run.sh: valgrind not installed" >&2; exit 2; }
-command -v callgrind_annotate >/dev/null 2>&1 || { echo "run.sh: callgrind_annotate missing" >&2; exit 2; }
+command -v callgrind_annotate >/dev/null 2>&1 ||
+    { echo "run.sh: callgrind_annotate missing" >&2; exit 2; }
 OUTDIR=${MICRO_RESULTS:-bench/results}
 mkdir -p "$OUTDIR"
 TMP=$(mktemp -d)
@@ -27,13 +28,16 @@ for input in ascii utf8; do
         "$BIN" --input $input --kernel $kernel > "$TMP/native.$input.$kernel"
         valgrind --tool=callgrind --collect-atstart=no --toggle-collect='micro_*' \
             --callgrind-out-file="$TMP/cg.$input.$kernel" \
-            "$BIN" --input $input --kernel $kernel > "$TMP/out.$input.$kernel" 2> "$TMP/err.$input.$kernel" \
+            "$BIN" --input $input --kernel $kernel \
+            > "$TMP/out.$input.$kernel" 2> "$TMP/err.$input.$kernel" \
             || { cat "$TMP/err.$input.$kernel" >&2; exit 2; }
-        callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg.$input.$kernel" > "$TMP/ann.$input.$kernel"
+        callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg.$input.$kernel" \
+            > "$TMP/ann.$input.$kernel"
     done
 done
 for kernel in scalar avx2 avx512; do
-    "$BIN" --input ascii --kernel $kernel --time 5 > "$TMP/time.$kernel" 2>/dev/null || rm -f "$TMP/time.$kernel"
+    "$BIN" --input ascii --kernel $kernel --time 5 > "$TMP/time.$kernel" 2>/dev/null ||
+        rm -f "$TMP/time.$kernel"
 done
 
 python3 - "$TMP" "$OUTDIR" "$BIN" <<'PY'
@@ -63,7 +67,8 @@ print("instructions per input byte (callgrind Ir, each kernel counted alone)")
 print("%-6s %-8s %-8s" % ("input", "kperm", "tokens") + "".join("%14s" % s for s in stages))
 for input_ in ("ascii", "utf8"):
     for kernel in ("scalar", "auto"):
-        name, nbytes, ndocs, used, ntok, cks = header(os.path.join(tmp, "out.%s.%s" % (input_, kernel)))
+        name, nbytes, ndocs, used, ntok, cks = header(
+            os.path.join(tmp, "out.%s.%s" % (input_, kernel)))
         native = header(os.path.join(tmp, "native.%s.%s" % (input_, kernel)))[5]
         if native != cks:
             sys.exit("run.sh: checksums differ between the native run and valgrind's")

@@ -135,3 +135,13 @@ lint:  ## line length (<= 100) and trailing whitespace
 
 clean:  ## remove build outputs
 	rm -rf build neardup libneardup.a libneardup.so neardup.pc
+
+# ---- micro-benchmark of the sketching kernels (bench/micro; simd branch) ----
+MICRO_BIN := $(BUILD)/bench/micro/kernels
+$(MICRO_BIN): bench/micro/kernels.c $(STATIC) $(wildcard src/lib/*.h src/lib/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
+
+.PHONY: micro
+micro: $(MICRO_BIN)  ## callgrind instructions per input byte of each kernel (needs valgrind)
+	bench/micro/run.sh $(MICRO_BIN)

@@ -104,13 +104,26 @@ uint64_t nd_token_hash(const char *norm, size_t len);
 /* Hash of n consecutive token hashes: XXH3-64 over their little-endian bytes. */
 uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n);
 
-/* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. */
+/* ---- simd branch: kernels chosen at run time (minhash/kernels.c) ---------- */
+/* Shingle hashes of tokens (nd_shingle_hash over each window of n token
+ * hashes; fewer than n tokens give one shingle of all of them). out holds
+ * max(1, nt - n + 1) values; returns that count (0 when nt == 0). */
+size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out);
+/* Sorts a[0..n) ascending and removes duplicates, like nd_sort_unique_u64, in
+ * fewer steps for uniformly spread values such as shingle hashes (one pass on
+ * the top bits, then tiny buckets); tmp holds n values. Returns the new length. */
+size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n);
+/* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. kperm is
+ * the KPERM kernel nd_perms_init chose for this CPU (scalar, AVX2, AVX-512);
+ * every kernel gives the same signature as the scalar reference. */
 typedef struct nd_perms {
     uint64_t *a, *b;
     unsigned k;
     nd_scheme scheme;
     uint64_t seed;
+    void (*kperm)(const struct nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig);
 } nd_perms;
+/* ---- end simd branch ------------------------------------------------------- */
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
                         uint64_t seed);
 void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a);

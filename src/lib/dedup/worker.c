@@ -120,17 +120,10 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     /* Shingles: n consecutive token hashes; fewer tokens than n give one
      * shingle of all of them, so no document with a token has an empty set. */
     const size_t n = w->params.ngram;
-    const size_t ns = nt < n ? 1 : nt - n + 1;
-    const size_t width = nt < n ? nt : n;
-    ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * ns));
+    ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * (nt < n ? 1 : nt - n + 1)));
     uint64_t *sh = w->shingles.data;
-    uint64_t window[64];
-    for (size_t i = 0; i < ns; i++) {
-        for (size_t j = 0; j < width; j++)
-            window[j] = tok[i + j].hash;
-        sh[i] = nd_shingle_hash(window, width);
-    }
-    const size_t nu = nd_sort_unique_u64(sh, sh + ns, ns);
+    const size_t ns = nd_shingle_hashes(tok, nt, n, sh);
+    const size_t nu = nd_hashes_sort_unique(sh, sh + ns, ns);
     w->shingles.len = nu;
     uint32_t *sig = w->sig.data;
     nd_minhash(&w->perms, sh, nu, sig);

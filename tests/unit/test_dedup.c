@@ -265,7 +265,7 @@ static void test_deterministic(void)
             ND_CHECK(member(a, i).rep == member(b, i).rep &&
                      member(a, i).rel == member(b, i).rel);
         const nd_pair *pa, *pb;
-        size_t na, nb;
+        size_t na = 0, nb = 1;
         ND_CHECK(nd_dedup_pairs(a, &pa, &na) == ND_OK && nd_dedup_pairs(b, &pb, &nb) == ND_OK);
         ND_CHECK(na == nb && na > 0 && memcmp(pa, pb, na * sizeof *pa) == 0);
         /* Every member is verified against its representative. */

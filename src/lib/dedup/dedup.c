@@ -774,9 +774,11 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
         }
         ND_TRY(msrc_fill(d, s));
     }
-    src[ns].p = tail->data;
-    src[ns].end = (const uint64_t *)tail->data + tail->len;
-    ns++;
+    if (tail->len) {
+        src[ns].p = tail->data;
+        src[ns].end = (const uint64_t *)tail->data + tail->len;
+        ns++;
+    }
     size_t nh = 0;
     for (size_t i = 0; i < ns; i++)
         if (src[i].p < src[i].end)

@@ -131,9 +131,19 @@ def mail_body(text):
     return re.sub(r"<[^>]{0,200}>", " ", body)
 
 
-def pool_files():
-    """(kind, path) in a fixed order."""
+def pool_files(roots=None):
+    """(kind, path) in a fixed order; roots: only these files and directories."""
     out = []
+    if roots:
+        for r in roots:
+            paths = [r]
+            if os.path.isdir(r):
+                paths = []
+                for root, dirs, files in os.walk(r):
+                    dirs.sort()
+                    paths += [os.path.join(root, f) for f in sorted(files)]
+            out += [("man" if "/man/" in x else "doc", x) for x in paths]
+        return out
     docname = re.compile(r"^(readme|changelog|news|copyright|authors|thanks|todo|faq|bugs)",
                          re.I)
     for root, dirs, files in os.walk("/usr/share/doc"):
@@ -163,14 +173,16 @@ def shingle_set(toks):
     return set(zip(*(toks[i:] for i in range(NGRAM))))
 
 
-def build_pool(path):
+def build_pool(path, roots=None):
     """Writes the pool file: one paragraph a line, kind TAB text."""
     t0 = time.time()
-    files = pool_files()
+    files = pool_files(roots)
     seen_exact = set()
     seen_sh = set()          # a 1-in-4 sample of the 5-grams seen, as hashes of id tuples
     vocab = {}
     kept = {"doc": 0, "license": 0, "man": 0, "mail": 0}
+    if not files:
+        sys.exit("gen_corpus: no source text found")
     dropped = 0
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="ascii") as out:
@@ -214,11 +226,15 @@ def build_pool(path):
         f"{len(files)} files, {time.time() - t0:.1f} s")
 
 
-def load_pool(force=False):
-    os.makedirs(DATA, exist_ok=True)
-    path = os.path.join(DATA, "pool-v%d.txt" % VERSION)
-    if force or not os.path.exists(path):
-        build_pool(path)
+def load_pool(force=False, roots=None, outdir=None):
+    if roots:                       # a pool of the given text only, beside the corpus
+        path = os.path.join(outdir, "pool.txt")
+        build_pool(path, roots)
+    else:
+        os.makedirs(DATA, exist_ok=True)
+        path = os.path.join(DATA, "pool-v%d.txt" % VERSION)
+        if force or not os.path.exists(path):
+            build_pool(path)
     with open(path, "rb") as f:
         raw = f.read()
     sha = hashlib.sha256(raw).hexdigest()
@@ -514,7 +530,10 @@ def size_label(args):
 
 def generate(args, outdir):
     t0 = time.time()
-    paras, pool_sha = load_pool(args.rebuild_pool)
+    os.makedirs(outdir, exist_ok=True)
+    paras, pool_sha = load_pool(args.rebuild_pool, args.text_from, outdir)
+    if not paras:
+        sys.exit("gen_corpus: the text pool is empty")
     dictionary = load_dict()
     log(f"seed {args.seed}; pool {len(paras)} paragraphs (sha256 {pool_sha[:12]}); "
         f"writing {outdir}")
@@ -649,6 +668,9 @@ def main():
     ap.add_argument("--out", help="output directory (default bench/data/corpus-LABEL-sSEED)")
     ap.add_argument("--force", action="store_true", help="regenerate even if cached")
     ap.add_argument("--rebuild-pool", action="store_true", help="rebuild the text pool")
+    ap.add_argument("--text-from", nargs="+", metavar="PATH",
+                    help="build the pool from these files/directories only (not cached; "
+                         "written to OUT/pool.txt), e.g. for tests")
     ap.add_argument("--print-dir", action="store_true",
                     help="print the output directory on stdout (for scripts)")
     args = ap.parse_args()

@@ -102,6 +102,8 @@ def report(rows_path, meta_path, out):
             if r.get("wall_s"):
                 r["mb_per_s"] = round(r["bytes"] / 1e6 / r["wall_s"], 2)
                 r["docs_per_s"] = round(r["docs"] / r["wall_s"])
+            if r.get("cpu_s"):
+                r["mb_per_cpu_s"] = round(r["bytes"] / 1e6 / r["cpu_s"], 2)
             rows.append(r)
     meta["rows"] = rows
     tmp = out + ".tmp"
@@ -109,7 +111,7 @@ def report(rows_path, meta_path, out):
         json.dump(meta, f, indent=1)
         f.write("\n")
     os.replace(tmp, out)
-    hdr = ("row", "tool", "input", "MB/s", "docs/s", "wall s", "cpu s", "peak RSS",
+    hdr = ("row", "tool", "input", "MB/s", "docs/s", "wall s", "cpu s", "MB/cpu-s", "peak RSS",
            "R near", "P near", "R all", "P all", "note")
     table = []
     for r in rows:
@@ -117,14 +119,14 @@ def report(rows_path, meta_path, out):
         pn, pa = ev.get("pairwise", {}), ea.get("pairwise", {})
         table.append((r["row"], r["tool"], r.get("input", ""), fmt(r.get("mb_per_s"), ".1f"),
                       fmt(r.get("docs_per_s"), ",d"), fmt(r.get("wall_s"), ".2f"),
-                      fmt(r.get("cpu_s"), ".2f"),
+                      fmt(r.get("cpu_s"), ".2f"), fmt(r.get("mb_per_cpu_s"), ".1f"),
                       "-" if r.get("rss_kb") is None else f"{r['rss_kb'] / 1024:.0f} MB",
                       fmt(pn.get("recall"), ".4f"), fmt(pn.get("precision"), ".4f"),
                       fmt(pa.get("recall"), ".4f"), fmt(pa.get("precision"), ".4f"),
                       r.get("note", "")))
     w = [max(len(str(x[i])) for x in table + [hdr]) for i in range(len(hdr))]
     for x in [hdr] + table:
-        print("  ".join(str(v).ljust(w[i]) if i in (0, 1, 2, 12) else str(v).rjust(w[i])
+        print("  ".join(str(v).ljust(w[i]) if i in (0, 1, 2, 13) else str(v).rjust(w[i])
                         for i, v in enumerate(x)).rstrip())
     print(f"\nresults: {out}")
 

@@ -133,6 +133,11 @@ lint:  ## line length (<= 100) and trailing whitespace
 	@! grep -nE '.{101,}' $(wildcard include/*.h src/*/*.c src/*/*/*.c src/*/*.h src/*/*/*.h tests/unit/*.c) || { echo "lines over 100 columns"; exit 1; }
 	@! grep -nE '[[:space:]]+$$' Makefile include/*.h src/*/*.c src/*/*/*.c tests/unit/*.c tests/*.sh || { echo "trailing whitespace"; exit 1; }
 
+# Benchmark against peer tools (not part of make test); see docs/benchmarks.md.
+# BENCH_SIZE=100M for a quick run; BENCH_ROWS="main scaling memory" selects rows.
+bench:  ## generate a seeded corpus, run neardup and peers, write bench/results/*.json
+	bench/run.sh
+
 clean:  ## remove build outputs
 	rm -rf build neardup libneardup.a libneardup.so neardup.pc
 

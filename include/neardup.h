@@ -53,7 +53,7 @@ extern "C" {
 
 /** Version of the tokens, shingle hashes and signatures the library computes.
  *  Persisted sketches made with another value must not be compared. */
-#define ND_SKETCH_VERSION 1
+#define ND_SKETCH_VERSION 2
 
 #if defined(__GNUC__) && __GNUC__ >= 4
 #  define ND_API __attribute__((visibility("default")))

@@ -18,7 +18,7 @@ VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p
 VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
 VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
-DEPS      := libutf8proc libxxhash libzstd zlib jansson
+DEPS      := libutf8proc libxxhash libzstd zlib jansson libxml-2.0
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
 LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm

@@ -841,8 +841,9 @@ static void summary(const run *r)
         cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
                 plural(r->rs.skipped, "record or file was", "records or files were"));
     if (r->rs.ignored)  /* WARC: warcinfo, request, non-text responses, ... */
-        cli_log(2, "%llu WARC %s not text documents, ignored", ULL(r->rs.ignored),
-                plural(r->rs.ignored, "record was", "records were"));
+        cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
+                plural(r->rs.ignored, "record", "records"),
+                plural(r->rs.ignored, "not a text document", "not text documents"));
     if (r->rs.failed_inputs)
         cli_log(2, "warning: %llu %s could not be read (reported above)",
                 ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));

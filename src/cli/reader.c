@@ -1065,8 +1065,12 @@ static int warc_record(rd_reader *r, rd_record *rec)
         }
         const uint64_t no = ++r->wrec, off = r->woff;
         if (rc == WARC_BAD) {
-            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->path, no,
-                   off + h.err_off, h.err);
+            if (h.err_off > 0)
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s (header byte %zu)",
+                       r->path, no, off, h.err, h.err_off);
+            else
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->path, no, off,
+                       h.err);
             r->wresync = 1;
             return RD_ERR_RECORD;
         }

@@ -599,7 +599,7 @@ static void test_warc_truncated(void)
     read_all(&x, P("cut2.wet"), stop_opts());
     ND_CHECK(x.n == 2 && x.r[1].rc == RD_ERR_RECORD);
     snprintf(want, sizeof want, "%s: record 2 (offset %zu): truncated record: end of input inside "
-             "the header block", P("cut2.wet"), off + 10);
+             "the header block (header byte 10)", P("cut2.wet"), off);
     ND_CHECK(msg_is(&x, 0, want));
     free_run(&x);
     /* the stop policy returns the error instead of going on */
@@ -626,7 +626,7 @@ static void test_warc_bad_header_resync(void)
     ND_CHECK(doc_is(&x, 4, "u5", "five"));
     ND_CHECK(x.r[2].record == 3 && x.r[4].record == 5);
     ND_CHECK(x.e.n == 2 && strstr(x.e.msg[0], ": record 2 (offset ") &&
-             strstr(x.e.msg[0], "): header line without ':'"));
+             strstr(x.e.msg[0], "): header line without ':' (header byte 10)"));
     ND_CHECK(strstr(x.e.msg[1], ": record 4 (offset ") &&
              strstr(x.e.msg[1], "): no WARC-Type field"));
     ND_CHECK(x.st.records == 3 && x.st.skipped == 0);

@@ -135,3 +135,7 @@ lint:  ## line length (<= 100) and trailing whitespace
 
 clean:  ## remove build outputs
 	rm -rf build neardup libneardup.a libneardup.so neardup.pc
+
+# Reader throughput (WARC/WET and the other formats); see the comment in bench/warc_read.c.
+bench/warc_read: bench/warc_read.c $(CLI_LIBOBJ) $(STATIC)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread

@@ -965,6 +965,8 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
     if (http.transfer_encoding.n && !warc_span_ieq(http.transfer_encoding, "identity")) {
         if (!warc_span_ieq(http.transfer_encoding, "chunked"))
             return 0;
+        if (plen == 0) /* nothing to decode (and no buffer to point at) */
+            return w_text(r, rec, pmt, pay, 0, cs);
         if (plen > r->wbody_cap) {
             char *q = realloc(r->wbody, plen);
             if (!q)
@@ -1091,8 +1093,18 @@ static int warc_record(rd_reader *r, rd_record *rec)
             return rc < 0 ? rc : RD_ERR_RECORD;
         }
         const size_t need = h.len + (size_t)clen;
+        const char *const at = r->buf + r->beg;
         if ((rc = buf_need(r, need + 4)) < 0)
             return rc;
+        /* reading on may have moved the header (compaction, realloc): its
+         * spans must point at the bytes where they are now */
+        if (r->buf + r->beg != at &&
+            warc_head_parse(r->buf + r->beg, r->end - r->beg, r->eof, r->fold, &h) != WARC_OK)
+        {
+            /* cannot happen: the same bytes parsed a moment ago */
+            report(r, "%s: record %" PRIu64 ": internal error: header changed", r->path, no);
+            return RD_ERR_IO;
+        }
         const size_t avail = r->end - r->beg;
         if (avail < need) {
             report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): truncated record: "

@@ -678,6 +678,78 @@ static void test_warc_max_record_and_truncated_flag(void)
     free(b.p);
 }
 
+/* Many records of mixed sizes, so headers and blocks straddle every buffer
+ * boundary and the buffer is compacted and grown under them. Seeded. */
+static unsigned long long g_seed = 1;
+
+static uint64_t rnd(uint64_t *st)
+{
+    *st ^= *st << 13;
+    *st ^= *st >> 7;
+    *st ^= *st << 17;
+    return *st;
+}
+
+static void test_warc_many_records(void)
+{
+    uint64_t st = g_seed * 0x9E3779B97F4A7C15ull + 1;
+    buf b = { 0 }, gz = { 0 };
+    enum { N = 300 };
+    static size_t lens[N];
+    char *body = malloc(200001);
+    if (!body)
+        abort();
+    for (int i = 0; i < N; i++) {
+        const uint64_t k = rnd(&st);
+        lens[i] = (size_t)(k % 4 == 0 ? k % 200000 : k % 3000);
+        for (size_t j = 0; j < lens[i]; j++)
+            body[j] = (char)('a' + (i + (int)j) % 26);
+        body[lens[i]] = '\0';
+        char uri[64];
+        snprintf(uri, sizeof uri, "https://x.example/%d", i);
+        const size_t start = b.n;
+        b_rec(&b, "conversion", uri, "2024-01-01T00:00:00Z", "text/plain", body);
+        b_gzip(&gz, b.p + start, b.n - start);
+    }
+    free(body);
+    wfile("many.wet", b.p, b.n);
+    wfile("many.wet.gz", gz.p, gz.n);
+    const char *names[] = { "many.wet", "many.wet.gz" };
+    for (int f = 0; f < 2; f++) {
+        rd_opts o = opts();
+        o.on_error = on_err;
+        errs e = { 0 };
+        o.ctx = &e;
+        const char *in[] = { P(names[f]) };
+        rd_reader *r = rd_open(in, 1, &o);
+        ND_CHECK(r != NULL);
+        if (!r)
+            continue;
+        int i = 0, bad = 0;
+        rd_record rec;
+        uint64_t off = 0;
+        while (rd_next(r, &rec) == RD_OK) {
+            char uri[64];
+            snprintf(uri, sizeof uri, "https://x.example/%d", i);
+            if (i >= N || strcmp(rec.id, uri) != 0 || rec.text_len != lens[i] ||
+                (rec.text_len && rec.text[rec.text_len - 1] !=
+                                     (char)('a' + (i + (int)lens[i] - 1) % 26)) ||
+                rec.offset != off || !rec.date || strcmp(rec.date, "2024-01-01T00:00:00Z"))
+                bad++;
+            off += rec.raw_len;
+            i++;
+        }
+        rd_stats s;
+        rd_get_stats(r, &s);
+        rd_close(r);
+        ND_CHECK_MSG(i == N && bad == 0 && e.n == 0 && s.ignored == 0 && off == b.n,
+                     "%s (seed %llu): %d records, %d bad, %d messages, %" PRIu64 " ignored",
+                     names[f], g_seed, i, bad, e.n, s.ignored);
+    }
+    free(b.p);
+    free(gz.p);
+}
+
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;
@@ -689,6 +761,8 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
+    g_seed = nd_test_seed(argc, argv, 1);
+    printf("test_warc: seed %llu\n", g_seed);
     const char *tmp = getenv("TMPDIR");
     snprintf(g_dir, sizeof g_dir, "%s/test_warc.XXXXXX", tmp ? tmp : "/tmp");
     if (!mkdtemp(g_dir)) {
@@ -708,6 +782,7 @@ int main(int argc, char **argv)
     ND_RUN(test_warc_truncated);
     ND_RUN(test_warc_bad_header_resync);
     ND_RUN(test_warc_max_record_and_truncated_flag);
+    ND_RUN(test_warc_many_records);
     nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     return nd_test_end("test_warc");
 }

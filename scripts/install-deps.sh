@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/install-deps.sh - installs what neardup needs to build and test on Debian 12
 # (bookworm) or a Debian-based system: the compilers, pkg-config, the libraries the
-# Makefile links (utf8proc, xxHash, zlib, zstd, jansson), the tools the tests call
+# Makefile links (utf8proc, xxHash, zlib, zstd, jansson, libxml2), the tools the tests call
 # (zstd, gzip, python3) and valgrind. pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run

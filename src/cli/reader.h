@@ -2,7 +2,8 @@
  * reader.h - the CLI's document reader (never installed).
  *
  * Reads documents from a list of inputs, in a deterministic order:
- *   - a regular file: by --format; "auto" reads JSON Lines when the name ends
+ *   - a regular file: by --format; "auto" reads WARC when the decoded bytes
+ *     start with "WARC/1.0" or "WARC/1.1" (see "WARC" below), JSON Lines when the name ends
  *     in .jsonl/.ndjson/.json (before any .gz/.zst) or the first non-blank byte
  *     is '{', else the whole file is one document (id = the path as given, or
  *     relative to the directory argument it was found under);

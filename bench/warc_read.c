@@ -2,10 +2,10 @@
  * warc_read.c - reader throughput: reads inputs through rd_open/rd_next only
  * (no sketching) and reports decoded MB/s per CPU second.
  *
- *   make bench/warc_read
+ *   make warc-read
  *   bench/gen_wet.py --size-mb 200 --seed 1 /tmp/a.wet          # plain
  *   bench/gen_wet.py --size-mb 200 --seed 1 --gzip /tmp/a.wet.gz # gzip per record
- *   bench/warc_read /tmp/a.wet; bench/warc_read /tmp/a.wet.gz
+ *   build/rel/bench/warc_read /tmp/a.wet; build/rel/bench/warc_read /tmp/a.wet.gz
  *
  * Output: records, text bytes, decoded record bytes, CPU seconds, MB/s
  * (decoded record bytes / CPU time; 1 MB = 10^6 bytes). Run it twice and

@@ -11,7 +11,8 @@
  *     mod 2^64, a_i odd. Since h is a uniform 64-bit hash, multiply-shift is a
  *     2-universal family and its minimum behaves as a min-wise permutation;
  *     tests/unit/test_minhash.c measures the bias over 1,000+ set pairs.
- *     Cost: k multiply-adds per shingle.
+ *     Cost: k multiply-adds per shingle, vectorised in kernels.c (scalar,
+ *     AVX2, AVX-512, chosen at nd_perms_init for the CPU; identical output).
  *   - OPH: one permutation hashing with optimal densification (Shrivastava,
  *     ICML 2017): the shingle hash picks one of k bins (high bits) and competes
  *     there with its low 32 bits; an empty bin copies the value of the first
@@ -24,7 +25,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "nd_internal.h"
+#include "minhash/kernels.h"
 
 static inline uint64_t to_le64(uint64_t v)
 {
@@ -45,12 +46,81 @@ uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n)
     return XXH3_64bits(buf, n * sizeof buf[0]);
 }
 
+size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out)
+{
+    if (nt == 0)
+        return 0;
+    const size_t ns = nt < n ? 1 : nt - n + 1;
+    const size_t width = nt < n ? nt : n;
+    uint64_t window[64];
+    for (size_t i = 0; i < ns; i++) {
+        for (size_t j = 0; j < width; j++)
+            window[j] = tok[i + j].hash;
+        out[i] = nd_shingle_hash(window, width);
+    }
+    return ns;
+}
+
+/* Sorting shingle hashes: they are uniform 64-bit values, so one counting
+ * pass on the top B bits (2^B about n/4 buckets) leaves buckets of a few
+ * values, finished by insertion sort. The LSD radix sort of common/sort.c
+ * costs 6 passes and 6 clears of 2048 counters, which dominate for the few
+ * hundred to few thousand shingles of a document. Skewed input stays
+ * correct and bounded: a bucket of more than 32 values (duplicates, a
+ * crafted input) goes to nd_sort_u64. */
+size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    enum { MAX_BITS = 12, SMALL = 32 };
+    if (n < 64)
+        return nd_sort_unique_u64(a, tmp, n);
+    unsigned bits = 6;
+    while (bits < MAX_BITS && ((size_t)4 << bits) < n)
+        bits++;
+    const unsigned shift = 64 - bits;
+    size_t start[(1u << MAX_BITS) + 1];
+    memset(start, 0, ((1u << bits) + 1) * sizeof start[0]);
+    for (size_t i = 0; i < n; i++)
+        start[(a[i] >> shift) + 1]++;
+    for (unsigned d = 1; d <= 1u << bits; d++)
+        start[d] += start[d - 1];
+    /* Scatter into tmp; start[d] moves to the end of bucket d, which is
+     * where bucket d + 1 begins. */
+    for (size_t i = 0; i < n; i++)
+        tmp[start[a[i] >> shift]++] = a[i];
+    size_t k = 0, lo = 0;
+    for (unsigned d = 0; d < 1u << bits; d++) {
+        const size_t hi = start[d];
+        uint64_t *b = tmp + lo;
+        const size_t m = hi - lo;
+        if (m > SMALL) {
+            /* a[lo..hi) is free: the output so far has at most lo values. */
+            nd_sort_u64(b, a + lo, m);
+        } else {
+            for (size_t i = 1; i < m; i++) {
+                const uint64_t v = b[i];
+                size_t j = i;
+                while (j > 0 && b[j - 1] > v) {
+                    b[j] = b[j - 1];
+                    j--;
+                }
+                b[j] = v;
+            }
+        }
+        for (size_t i = 0; i < m; i++)
+            if (k == 0 || b[i] != a[k - 1])
+                a[k++] = b[i];
+        lo = hi;
+    }
+    return k;
+}
+
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
                         uint64_t seed)
 {
     p->k = k;
     p->scheme = scheme;
     p->seed = seed;
+    p->kperm = nd_kperm_kernel(nd_kernel_best());
     p->a = nd_malloc(a, k * sizeof *p->a);
     p->b = nd_malloc(a, k * sizeof *p->b);
     if (!p->a || !p->b) {
@@ -70,20 +140,6 @@ void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a)
     nd_free(a, p->a);
     nd_free(a, p->b);
     p->a = p->b = NULL;
-}
-
-static void minhash_kperm(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
-{
-    const unsigned k = p->k;
-    for (unsigned i = 0; i < k; i++)
-        sig[i] = UINT32_MAX;
-    for (size_t j = 0; j < n; j++) {
-        const uint64_t x = h[j];
-        for (unsigned i = 0; i < k; i++) {
-            const uint32_t v = (uint32_t)((p->a[i] * x + p->b[i]) >> 32);
-            sig[i] = v < sig[i] ? v : sig[i];
-        }
-    }
 }
 
 static void minhash_oph(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
@@ -125,7 +181,7 @@ void nd_minhash(const nd_perms *p, const uint64_t *hashes, size_t n, uint32_t *s
     if (p->scheme == ND_SCHEME_OPH)
         minhash_oph(p, hashes, n, sig);
     else
-        minhash_kperm(p, hashes, n, sig);
+        p->kperm(p, hashes, n, sig);
 }
 
 double nd_sig_similarity(const uint32_t *x, const uint32_t *y, unsigned k)

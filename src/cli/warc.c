@@ -317,7 +317,9 @@ int warc_http_parse(const char *p, size_t n, warc_http *h, const char **why)
 int warc_media(const warc_span ct, warc_span *charset)
 {
     *charset = (warc_span){ NULL, 0 };
-    const char *semi = ct.n ? memchr(ct.p, ';', ct.n) : NULL;
+    if (ct.n == 0) /* also keeps NULL + 0 out of the pointer arithmetic below */
+        return WARC_MT_OTHER;
+    const char *semi = memchr(ct.p, ';', ct.n);
     const warc_span mt = trim((warc_span){ ct.p, semi ? (size_t)(semi - ct.p) : ct.n });
     warc_span msgtype = { NULL, 0 };
     /* parameters: ; name = value (token or quoted string) */

@@ -165,8 +165,7 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
     for (unsigned b = 0; b < d->bands; b++)
         nd_vec_init(&d->bk[b], sizeof(uint64_t), UINT32_MAX - 1);
-    nd_vec_init(&d->sets.mem, exact_mode(d) ? sizeof(uint64_t) : sizeof(uint32_t),
-                SIZE_MAX / 16);
+    nd_vec_init(&d->sets.mem, sizeof(uint32_t), SIZE_MAX / 8);
     d->sets.file.fd = -1;
     d->band_file.fd = -1;
     nd_vec_init(&d->runs, sizeof(band_run), SIZE_MAX / sizeof(band_run));
@@ -353,10 +352,18 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     }
     if (sk->num_shingles) {
         if (exact_mode(d)) {
+            /* The high 32 bits of each shingle hash: still sorted, and equal
+             * neighbours merged (see DESIGN: 32-bit shingle sets). */
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + sk->num_shingles));
-            memcpy((uint64_t *)d->sets.mem.data + d->sets.mem.len, sk->shingles,
-                   sk->num_shingles * sizeof(uint64_t));
-            d->sets.mem.len += sk->num_shingles;
+            uint32_t *out = (uint32_t *)d->sets.mem.data + d->sets.mem.len;
+            size_t m = 0;
+            for (size_t i = 0; i < sk->num_shingles; i++) {
+                const uint32_t v = (uint32_t)(sk->shingles[i] >> 32);
+                if (m == 0 || out[m - 1] != v)
+                    out[m++] = v;
+            }
+            d->sets.mem.len += m;
+            r.num_shingles = (uint32_t)m;
         } else {
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + k));
             memcpy((uint32_t *)d->sets.mem.data + d->sets.mem.len, sk->signature,
@@ -428,11 +435,11 @@ typedef struct scratch {
     nd_vec a, b;
 } scratch;
 
-static size_t intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+static size_t intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     size_t i = 0, j = 0, c = 0;
     while (i < na && j < nb) {
-        const uint64_t x = a[i], y = b[j];
+        const uint32_t x = a[i], y = b[j];
         c += x == y;
         i += x <= y;
         j += y <= x;

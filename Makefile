@@ -18,7 +18,7 @@ VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p
 VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
 VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
-DEPS      := libutf8proc libxxhash libzstd zlib jansson
+DEPS      := libutf8proc libxxhash libzstd zlib jansson libxml-2.0
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
 LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm -lpthread
@@ -150,3 +150,12 @@ $(MICRO_BIN): bench/micro/kernels.c $(STATIC) $(wildcard src/lib/*.h src/lib/*/*
 .PHONY: micro
 micro: $(MICRO_BIN)  ## callgrind instructions per input byte of each kernel (needs valgrind)
 	bench/micro/run.sh $(MICRO_BIN)
+
+# ---- reader throughput (WARC/WET and the other formats; bench/warc_read.c) ----
+WARC_READ_BIN := $(BUILD)/bench/warc_read
+$(WARC_READ_BIN): bench/warc_read.c $(CLI_LIBOBJ) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+
+.PHONY: warc-read
+warc-read: $(WARC_READ_BIN)  ## build the reader throughput tool (build/rel/bench/warc_read)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/install-deps.sh - installs what neardup needs to build and test on Debian 12
 # (bookworm) or a Debian-based system: the compilers, pkg-config, the libraries the
-# Makefile links (utf8proc, xxHash, zlib, zstd, jansson), the tools the tests call
+# Makefile links (utf8proc, xxHash, zlib, zstd, jansson, libxml2), the tools the tests call
 # (zstd, gzip, python3) and valgrind. pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
@@ -15,7 +15,7 @@
 set -eu
 
 PACKAGES="build-essential clang pkg-config libutf8proc-dev libxxhash-dev zlib1g-dev
-libzstd-dev libjansson-dev zstd gzip python3 valgrind"
+libzstd-dev libjansson-dev libxml2-dev zstd gzip python3 valgrind"
 
 verbose=0
 check_only=0

@@ -122,9 +122,10 @@ static void usage(FILE *fp)
                 "With no output option, the clusters are listed on stdout for a person.\n"
                 "\n"
                 "Input:\n"
-                "  --format FMT        auto|jsonl|text|lines [auto]: jsonl = one JSON object\n"
-                "                      a line; text = a whole file is one document; lines =\n"
-                "                      one document a line\n"
+                "  --format FMT        auto|jsonl|text|lines|warc [auto]: jsonl = one JSON\n"
+                "                      object a line; text = a whole file is one document;\n"
+                "                      lines = one document a line; warc = WARC/WET records\n"
+                "                      (auto-detected by content; docs/input-formats.md)\n"
                 "  --lines             same as --format lines\n"
                 "  --id-field NAME     JSON field holding the id [id]\n"
                 "  --text-field NAME   JSON field holding the text [text]\n"
@@ -766,7 +767,8 @@ static int write_corpus(run *r, const char *path)
             continue;
         if (!files) {
             fwrite(rec.raw, 1, rec.raw_len, fp);
-            fputc('\n', fp);
+            if (rec.kind != RD_KIND_WARC)  /* a WARC record ends in its own CRLF CRLF */
+                fputc('\n', fp);
             continue;
         }
         const size_t need = strlen(r->dir_tmp) + strlen(rec.rel) + 3;
@@ -982,6 +984,10 @@ static void summary(const run *r)
     if (r->rs.skipped)
         cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
                 plural(r->rs.skipped, "record or file was", "records or files were"));
+    if (r->rs.ignored)  /* WARC: warcinfo, request, non-text responses, ... */
+        cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
+                plural(r->rs.ignored, "record", "records"),
+                plural(r->rs.ignored, "not a text document", "not text documents"));
     if (r->rs.failed_inputs)
         cli_log(2, "warning: %llu %s could not be read (reported above)",
                 ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));
@@ -1132,8 +1138,9 @@ static int parse_options(run *r, int argc, char **argv)
             else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
             else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
             else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
-            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines)",
-                                    optarg);
+            else if (strcmp(optarg, "warc") == 0) o->rd.format = RD_WARC;
+            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines, "
+                                    "warc)", optarg);
             break;
         case O_LINES: o->rd.format = RD_LINES; break;
         case O_IDF: o->rd.id_field = optarg; break;

@@ -321,6 +321,9 @@ static int add_record(void *ctx, const pool_item *it)
         if (rec->line)
             cli_log(1, "%s:%llu: %s: not analysed, kept", rec->path,
                     (unsigned long long)rec->line, detail);
+        else if (rec->record)
+            cli_log(1, "%s: record %llu (offset %llu): %s: not analysed, kept", rec->path,
+                    (unsigned long long)rec->record, (unsigned long long)rec->offset, detail);
         else
             cli_log(1, "%s: %s: not analysed, kept", rec->path, detail);
         if (!r->o.rd.on_error_skip)

@@ -30,7 +30,7 @@ typedef struct bitem {
     int has_key, key_is_num, has_rel;
     size_t id_off, id_len, text_off, text_len, key_off, key_len, path_off, rel_off;
     double key_num;
-    uint64_t line, raw_len;
+    uint64_t line, raw_len, record, offset;
     /* results */
     nd_status st;
     size_t detail_off;
@@ -137,6 +137,8 @@ static int add_record(batch *b, const rd_record *rec)
     it->kind = rec->kind;
     it->line = rec->line;
     it->raw_len = rec->raw_len;
+    it->record = rec->record;
+    it->offset = rec->offset;
     it->id_len = rec->id_len;
     it->text_len = rec->text_len;
     if ((it->id_off = put(b, rec->id, rec->id_len)) == SIZE_MAX ||
@@ -319,6 +321,8 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
         rec.path = b->arena + it->path_off;
         rec.rel = it->has_rel ? b->arena + it->rel_off : NULL;
         rec.line = it->line;
+        rec.record = it->record;
+        rec.offset = it->offset;
         if (it->has_key) {
             rec.key = b->arena + it->key_off;
             rec.key_len = it->key_len;

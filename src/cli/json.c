@@ -326,10 +326,24 @@ static const char *scan_string(js_scanner *s, const char *p, js_buf *out,
         } else if (c < 0x20) {
             return fail(s, p, "control character 0x%02x in string (must be escaped)", c);
         } else {
-            const size_t k = cli_utf8_len((const unsigned char *)p, (size_t)(end - p));
-            if (k == 0)
-                return fail(s, p, "invalid UTF-8 (byte 0x%02x) in string", c);
-            p += k;
+            /* non-ASCII: go on byte by byte while non-ASCII characters keep
+             * coming (one within 16 bytes of the last), so text in another
+             * script does not go back to the vector search for every letter */
+            const char *last = p;
+            while (p < end) {
+                const unsigned char b = (unsigned char)*p;
+                if (b >= 0x80) {
+                    const size_t k = cli_utf8_len((const unsigned char *)p, (size_t)(end - p));
+                    if (k == 0)
+                        return fail(s, p, "invalid UTF-8 (byte 0x%02x) in string", b);
+                    p += k;
+                    last = p;
+                } else if (b == '"' || b == '\\' || b < 0x20 || p - last >= 16) {
+                    break;
+                } else {
+                    p++;
+                }
+            }
         }
     }
 }

@@ -57,8 +57,9 @@ struct js_scanner {
     js_buf buf[JS_MAX_FIELDS];       /* decoded strings, per distinct name */
     js_buf key;                      /* decoded member names with escapes */
 
+    js_value root;                   /* the line's value (strings decoded) */
+    js_buf rootbuf;                  /* decoded top-level string */
     const char *line, *end;          /* the line being scanned */
-    js_type top;
     int oom;
     size_t errpos;
     char err[96];
@@ -501,6 +502,7 @@ static const char *scan_field(js_scanner *s, size_t f, const char *p)
 {
     js_value *v = &s->val[f];
     const char *q;
+    v->count++;
     if (p == s->end)
         return fail_end(s, "(a value expected)");
     if (*p == '"') {
@@ -571,37 +573,101 @@ int js_scan(js_scanner *s, const char *line, size_t len)
     s->line = line;
     s->end = line + len;
     s->oom = 0;
-    s->top = JS_ABSENT;
+    s->root = (js_value){ JS_ABSENT, NULL, 0, 0 };
     s->err[0] = '\0';
     s->errpos = 0;
-    for (size_t i = 0; i < s->n_names; i++) {
-        s->val[i].type = JS_ABSENT;
-        s->val[i].s = NULL;
-        s->val[i].n = 0;
-    }
+    for (size_t i = 0; i < s->n_names; i++)
+        s->val[i] = (js_value){ JS_ABSENT, NULL, 0, 0 };
     const char *p = skip_ws(line, s->end);
     const char *q;
+    js_value root = { JS_ABSENT, NULL, 0, 1 };
     if (p == s->end)
         q = fail(s, p, "no value on the line");
     else if (*p == '{')
         q = scan_record(s, p);
+    else if (*p == '"')
+        q = scan_string(s, p, &s->rootbuf, &root.s, &root.n);
     else
         q = scan_value(s, p, 0);
     if (q) {
+        if (*p != '"') {
+            root.s = p;
+            root.n = (size_t)(q - p);
+        }
         q = skip_ws(q, s->end);
         if (q != s->end)
             q = fail_byte(s, q, "unexpected text after the value:");
     }
     if (!q) {
         for (size_t i = 0; i < s->n_names; i++)
-            s->val[i].type = JS_ABSENT;
+            s->val[i] = (js_value){ JS_ABSENT, NULL, 0, 0 };
         return s->oom ? JS_ERR_NOMEM : JS_ERR_SYNTAX;
     }
-    s->top = type_of(*p);
-    if (s->top != JS_OBJECT)
+    root.type = type_of(*p);
+    s->root = root;
+    if (root.type != JS_OBJECT)
         for (size_t i = 0; i < s->n_names; i++)
-            s->val[i].type = JS_ABSENT;
+            s->val[i] = (js_value){ JS_ABSENT, NULL, 0, 0 };
     return JS_OK;
+}
+
+/* The end of the validated value starting at p: a string is skipped to its
+ * closing quote, an array or object to its closing bracket, a number or
+ * literal to the next delimiter. */
+static const char *value_end(const char *p, const char *end)
+{
+    size_t depth = 0;
+    while (p < end) {
+        const char c = *p;
+        if (c == '"') {
+            p++;
+            for (;;) {
+                p = js_find_special(p, end);
+                if (p >= end)
+                    return end;
+                if (*p == '"')
+                    break;
+                p += *p == '\\' ? 2 : 1; /* an escape, or a non-ASCII byte */
+            }
+            p++;
+            if (depth == 0)
+                return p;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            p++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return p;
+            p++;
+            if (--depth == 0)
+                return p;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+                                  c == '\r')) {
+            return p;
+        } else {
+            p++;
+        }
+    }
+    return p;
+}
+
+int js_array_next(const js_value *array, size_t *pos, const char **es, size_t *en)
+{
+    if (array->type != JS_ARRAY)
+        return 0;
+    const char *const end = array->s + array->n;
+    const char *p = skip_ws(array->s + (*pos ? *pos : 1), end);
+    if (p < end && *p == ',')
+        p = skip_ws(p + 1, end);
+    if (p >= end || *p == ']') {
+        *pos = array->n;
+        return 0;
+    }
+    const char *e = value_end(p, end);
+    *es = p;
+    *en = (size_t)(e - p);
+    *pos = (size_t)(e - array->s);
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -636,12 +702,18 @@ void js_free(js_scanner *s)
     for (size_t i = 0; i < JS_MAX_FIELDS; i++)
         free(s->buf[i].s);
     free(s->key.s);
+    free(s->rootbuf.s);
     free(s);
 }
 
 js_type js_top(const js_scanner *s)
 {
-    return s->top;
+    return s->root.type;
+}
+
+const js_value *js_root(const js_scanner *s)
+{
+    return &s->root;
 }
 
 const js_value *js_field(const js_scanner *s, size_t i)

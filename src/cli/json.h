@@ -50,6 +50,7 @@ typedef struct js_value {
      * Valid until the next js_scan() or js_free(), and while the line lives. */
     const char *s;
     size_t n;
+    unsigned count; /* how many top-level members have the name (the last one counts) */
 } js_value;
 
 typedef struct js_scanner js_scanner;
@@ -69,6 +70,15 @@ int js_scan(js_scanner *s, const char *line, size_t len);
 
 /* After JS_OK: the type of the line's value (JS_OBJECT for a record). */
 js_type js_top(const js_scanner *s);
+/* After JS_OK: the line's value itself, like a field (a string decoded, into a
+ * buffer of its own when it has escapes; anything else as its text). */
+const js_value *js_root(const js_scanner *s);
+/* Walks the elements of an array value from js_root() or js_field() of the
+ * last js_scan() (so already validated): *pos starts at 0; each call stores
+ * the next element's text in es[0..*en) and returns 1, or returns 0 after the
+ * last one (and for a value that is not an array). To read an element, give
+ * its text to js_scan() of another scanner. */
+int js_array_next(const js_value *array, size_t *pos, const char **es, size_t *en);
 /* After JS_OK on an object: the value of field i (order of js_new's names). */
 const js_value *js_field(const js_scanner *s, size_t i);
 /* After JS_ERR_SYNTAX: what is wrong ("trailing comma", "invalid escape

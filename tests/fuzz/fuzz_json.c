@@ -8,6 +8,7 @@
  *     NUL-terminated buffer contents; decoded strings are valid UTF-8 apart
  *     from NUL bytes; numbers match the JSON number grammar as written;
  *   - a rejection has a message and a position within the line;
+ *   - js_array_next() splits an accepted array into valid values;
  *   - the scan is deterministic (a second scan gives the same result);
  *   - js_find_special() agrees with its scalar reference from each of the
  *     first 64 offsets.
@@ -32,12 +33,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static js_scanner *g_js;
+static js_scanner *g_js, *g_elem;
 static const char *const g_names[] = { "text", "id", "k" };
 
 static void release(void)
 {
     js_free(g_js);
+    js_free(g_elem);
 }
 
 /* Decoded strings: well-formed UTF-8, where NUL bytes (from \u0000) are fine. */
@@ -155,7 +157,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!g_js) {
         g_js = js_new(g_names, 3);
-        if (!g_js)
+        g_elem = js_new(g_names, 1);
+        if (!g_js || !g_elem)
             abort();
         atexit(release);
     }
@@ -195,6 +198,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         for (size_t f = 0; f < 3; f++)
             if (js_field(g_js, f)->type != JS_ABSENT)
+                abort();
+    }
+    /* an accepted array's elements, walked by js_array_next(), are each one
+     * valid value, in order, back to back with commas and whitespace */
+    if (rc == JS_OK && js_top(g_js) == JS_ARRAY) {
+        const js_value *a = js_root(g_js);
+        size_t pos = 0, en, k = 0;
+        const char *es, *prev = a->s;
+        while (js_array_next(a, &pos, &es, &en)) {
+            if (es <= prev || es + en > a->s + a->n || en == 0)
+                abort();
+            if (js_scan(g_elem, es, en) != JS_OK)
+                abort();
+            prev = es + en - 1;
+            k++;
+        }
+        if (a->s[0] != '[' || a->s[a->n - 1] != ']')
+            abort();
+        for (size_t i = 1; k == 0 && i + 1 < a->n; i++) /* no element: only blanks */
+            if (!strchr(" \t\r\n", a->s[i]) || a->s[i] == '\0')
                 abort();
     }
     /* deterministic: the same verdict and values again */

@@ -256,6 +256,51 @@ static void test_slots(void)
     ND_CHECK(strcmp(js_type_name(JS_ARRAY), "an array") == 0);
 }
 
+/* js_root() decodes a top-level string; counts of repeated names;
+ * js_array_next() walks the elements of a validated array. */
+static void test_root_and_arrays(void)
+{
+    const char *names[] = { "members", "id" };
+    js_scanner *s = js_new(names, 2);
+    js_scanner *e = js_new(names + 1, 1);
+    const char *str = " \"a\\u00e9\\\"b\" ";
+    ND_CHECK(js_scan(s, str, strlen(str)) == JS_OK);
+    ND_CHECK(js_root(s)->type == JS_STRING && js_root(s)->n == 5 &&
+             memcmp(js_root(s)->s, "a\xC3\xA9\"b", 5) == 0);
+    const char *num = "-1.5e3";
+    ND_CHECK(js_scan(s, num, strlen(num)) == JS_OK && js_root(s)->type == JS_NUMBER &&
+             js_root(s)->s == num && js_root(s)->n == 6);
+    const char *l = "{\"id\":1,\"members\": [ \"a\\nb\" , 12,{\"id\":\"x]\",\"id\":2},"
+                    "[1,[2,\"]\"]] ,\"q\\\"]\",true,-0.5,\"\xC3\xA9\",{},[] ] ,\"id\":3}";
+    ND_CHECK(js_scan(s, l, strlen(l)) == JS_OK);
+    ND_CHECK(js_field(s, 0)->count == 1 && js_field(s, 1)->count == 2);
+    ND_CHECK(js_field(s, 1)->n == 1 && js_field(s, 1)->s[0] == '3');
+    static const char *const elems[] = { "\"a\\nb\"", "12", "{\"id\":\"x]\",\"id\":2}",
+                                         "[1,[2,\"]\"]]", "\"q\\\"]\"", "true", "-0.5",
+                                         "\"\xC3\xA9\"", "{}", "[]" };
+    size_t pos = 0, k = 0, en;
+    const char *es;
+    while (js_array_next(js_field(s, 0), &pos, &es, &en)) {
+        ND_CHECK_MSG(k < 10 && en == strlen(elems[k]) && memcmp(es, elems[k], en) == 0,
+                     "element %zu: %.*s", k, (int)en, es);
+        ND_CHECK(js_scan(e, es, en) == JS_OK);
+        k++;
+    }
+    ND_CHECK(k == 10);
+    ND_CHECK(js_array_next(js_field(s, 0), &pos, &es, &en) == 0);
+    /* the object element: the last "id" wins, and both are counted */
+    const char *o = "{\"id\":\"x]\",\"id\":2}";
+    ND_CHECK(js_scan(e, o, strlen(o)) == JS_OK && js_field(e, 0)->count == 2 &&
+             js_field(e, 0)->type == JS_NUMBER);
+    const char *empty = "[ ]";
+    ND_CHECK(js_scan(s, empty, 3) == JS_OK);
+    pos = 0;
+    ND_CHECK(js_array_next(js_root(s), &pos, &es, &en) == 0);
+    ND_CHECK(js_array_next(js_field(s, 0), &pos, &es, &en) == 0); /* not an array */
+    js_free(e);
+    js_free(s);
+}
+
 /* Exactly JS_MAX_DEPTH nested arrays and objects pass, one more does not;
  * the top-level object counts as one level. */
 static void test_depth(void)
@@ -895,6 +940,7 @@ int main(int argc, char **argv)
     ND_RUN(test_table);
     ND_RUN(test_zero_copy);
     ND_RUN(test_slots);
+    ND_RUN(test_root_and_arrays);
     ND_RUN(test_depth);
     ND_RUN(test_find_special);
     ND_RUN(test_differences);

@@ -396,7 +396,7 @@ static const char *scan_literal(js_scanner *s, const char *p)
         if (*p == words[i][0] && (size_t)(s->end - p) >= k && memcmp(p, words[i], k) == 0)
             return p + k;
     }
-    return fail_byte(s, p, "invalid literal (true, false or null expected) at");
+    return fail(s, p, "invalid literal (true, false or null expected)");
 }
 
 /* The type of the value starting with byte c (already validated). */

@@ -333,17 +333,25 @@ static const char *scan_string(js_scanner *s, const char *p, js_buf *out,
             const char *last = p;
             while (p < end) {
                 const unsigned char b = (unsigned char)*p;
-                if (b >= 0x80) {
-                    const size_t k = cli_utf8_len((const unsigned char *)p, (size_t)(end - p));
+                const unsigned char *const u = (const unsigned char *)p;
+                if (b < 0x80) {
+                    if (b == '"' || b == '\\' || b < 0x20 || p - last >= 16)
+                        break;
+                    p++;
+                    continue;
+                }
+                if (b >= 0xC2 && b <= 0xDF && end - p >= 2 && (u[1] & 0xC0) == 0x80) {
+                    p += 2; /* U+0080..U+07FF: every such pair is well formed */
+                } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) &&
+                           end - p >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+                    p += 3; /* a lead byte with no overlong or surrogate forms */
+                } else {
+                    const size_t k = cli_utf8_len(u, (size_t)(end - p));
                     if (k == 0)
                         return fail(s, p, "invalid UTF-8 (byte 0x%02x) in string", b);
                     p += k;
-                    last = p;
-                } else if (b == '"' || b == '\\' || b < 0x20 || p - last >= 16) {
-                    break;
-                } else {
-                    p++;
                 }
+                last = p;
             }
         }
     }

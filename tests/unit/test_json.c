@@ -71,6 +71,12 @@ static const tcase g_cases[] = {
     OK("{\"text\":\"a\\u0000b\"}", { JS_STRING, "a\0b", 3 }, NONE, NONE),
     OK("{\"text\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}",
        S("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), NONE, NONE),
+    /* UTF-8 at the edges of each form: U+0080, U+07FF, U+0800, U+D7FF, U+E000,
+     * U+FFFF, U+10000, U+10FFFF */
+    OK("{\"text\":\"\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF"
+       "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"}",
+       S("\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF\xF0\x90\x80\x80"
+         "\xF4\x8F\xBF\xBF"), NONE, NONE),
     OK("{\"te\\u0078t\":\"esc key\",\"\\u0069d\":\"i\"}", S("esc key"), S("i"), NONE),
     OK("{\"k\\u0000\":1,\"text\":\"t\"}", S("t"), NONE, NONE), /* NEW: NUL in a key */
     /* duplicates: the last member wins, nested names do not count */
@@ -149,6 +155,10 @@ static const tcase g_cases[] = {
     BAD("{\"text\":\"\xED\xA0\x80\"}", "invalid UTF-8", 9),      /* encoded surrogate */
     BAD("{\"text\":\"\xF4\x90\x80\x80\"}", "invalid UTF-8", 9),  /* past U+10FFFF */
     BAD("{\"text\":\"\xC3\"}", "invalid UTF-8", 9),              /* truncated */
+    BAD("{\"text\":\"\xC3\xA9\xE4\xB8\"}", "invalid UTF-8", 11),  /* truncated */
+    BAD("{\"text\":\"\xC3\xA9\xC3(\"}", "invalid UTF-8", 11),      /* no continuation */
+    BAD("{\"text\":\"\xE1\x80(\"}", "invalid UTF-8", 9),
+    BAD("{\"text\":\"\x80\"}", "invalid UTF-8", 9),                 /* lone continuation */
     BAD("{\"text\":\"abc", "unterminated string", 8),
     BAD("{\"text\":\"abc\\", "unterminated string", 12),
     BAD("{\"te\xFFxt\":1}", "invalid UTF-8", 4),

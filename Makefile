@@ -18,7 +18,7 @@ VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p
 VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
 VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
-DEPS      := libutf8proc libxxhash libzstd zlib
+DEPS      := libutf8proc libxxhash libzstd zlib libxml-2.0
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
 # jansson is a test-only dependency: the oracle of test_json's differential
@@ -26,7 +26,7 @@ DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKGCONFIG) --exists jansson 2>/dev/null && echo -DND_HAVE_JANSSON=1 \
                  $$($(PKGCONFIG) --cflags jansson))
 TEST_LIBS  := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null)
-LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm
+LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm -lpthread
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wvla -Wformat=2 -Wundef -Wpointer-arith -Wcast-qual
@@ -141,5 +141,29 @@ lint:  ## line length (<= 100) and trailing whitespace
 	@! grep -nE '.{101,}' $(wildcard include/*.h src/*/*.c src/*/*/*.c src/*/*.h src/*/*/*.h tests/unit/*.c) || { echo "lines over 100 columns"; exit 1; }
 	@! grep -nE '[[:space:]]+$$' Makefile include/*.h src/*/*.c src/*/*/*.c tests/unit/*.c tests/*.sh || { echo "trailing whitespace"; exit 1; }
 
+# Benchmark against peer tools (not part of make test); see docs/benchmarks.md.
+# BENCH_SIZE=100M for a quick run; BENCH_ROWS="main scaling memory" selects rows.
+bench:  ## generate a seeded corpus, run neardup and peers, write bench/results/*.json
+	bench/run.sh
+
 clean:  ## remove build outputs
 	rm -rf build neardup libneardup.a libneardup.so neardup.pc
+
+# ---- micro-benchmark of the sketching kernels (bench/micro; simd branch) ----
+MICRO_BIN := $(BUILD)/bench/micro/kernels
+$(MICRO_BIN): bench/micro/kernels.c $(STATIC) $(wildcard src/lib/*.h src/lib/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
+
+.PHONY: micro
+micro: $(MICRO_BIN)  ## callgrind instructions per input byte of each kernel (needs valgrind)
+	bench/micro/run.sh $(MICRO_BIN)
+
+# ---- reader throughput (WARC/WET and the other formats; bench/warc_read.c) ----
+WARC_READ_BIN := $(BUILD)/bench/warc_read
+$(WARC_READ_BIN): bench/warc_read.c $(CLI_LIBOBJ) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+
+.PHONY: warc-read
+warc-read: $(WARC_READ_BIN)  ## build the reader throughput tool (build/rel/bench/warc_read)

@@ -53,7 +53,7 @@ extern "C" {
 
 /** Version of the tokens, shingle hashes and signatures the library computes.
  *  Persisted sketches made with another value must not be compared. */
-#define ND_SKETCH_VERSION 1
+#define ND_SKETCH_VERSION 2
 
 #if defined(__GNUC__) && __GNUC__ >= 4
 #  define ND_API __attribute__((visibility("default")))
@@ -117,7 +117,12 @@ typedef enum {
     ND_P_KEEP = 9,         /**< nd_keep: survivor policy, default ND_KEEP_FIRST */
     ND_P_SEED = 10,        /**< seed of the MinHash permutations [0, 2^32-1], default 1 */
     ND_P_SCHEME = 11,      /**< nd_scheme: MinHash scheme, default ND_SCHEME_KPERM */
-    ND_P_MAX_DOC = 12      /**< largest document in bytes [1, 4294967295], default 4294967295 */
+    ND_P_MAX_DOC = 12,     /**< largest document in bytes [1, 4294967295], default 4294967295 */
+    ND_P_THREADS = 13,     /**< threads nd_dedup_run() may use [0, 256], 0 = one per available
+                                core, default 1. Output does not depend on it. */
+    ND_P_MEMORY = 14       /**< memory budget of an nd_dedup in bytes, 0 = unbounded (default).
+                                Past it, band keys and shingle sets spill to files in the
+                                directory given to nd_dedup_set_tmpdir(); same output. */
 } nd_param;
 
 /** How candidate pairs are verified. */
@@ -197,6 +202,8 @@ typedef struct nd_sketch {
     size_t num_shingles;          /**< 0 only for a document without tokens */
     size_t num_tokens;
     size_t invalid_bytes;         /**< bytes of invalid UTF-8, replaced for matching */
+    const uint64_t *band_keys;    /**< the LSH band keys of the signature (NULL if none) */
+    size_t num_bands;
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;
@@ -283,6 +290,8 @@ typedef struct nd_dedup_stats {
         members that joined as contained-in */
     unsigned bands, rows;
     double fp_area, fn_area;
+    uint64_t spilled_bytes, spill_events;  /**< bytes written to spill files, and how
+        many times the buffers were spilled (ND_P_MEMORY) */
 } nd_dedup_stats;
 
 typedef struct nd_dedup nd_dedup;
@@ -293,6 +302,13 @@ ND_API ND_NODISCARD nd_status nd_dedup_create(nd_dedup **out, const nd_params *p
                                               const nd_allocator *alloc);
 /** Frees @p d and everything it returned (NULL is fine). */
 ND_API void nd_dedup_destroy(nd_dedup *d);
+/** @return the number of cores this process may run on (what ND_P_THREADS 0
+ *  means), at least 1 and at most 256. */
+ND_API unsigned nd_threads_available(void);
+/** Directory for spill files under ND_P_MEMORY (copied; NULL = /tmp). The
+ *  files are unlinked as soon as they are created, so nothing is left behind.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_STATE (after the first spill or the run). */
+ND_API ND_NODISCARD nd_status nd_dedup_set_tmpdir(nd_dedup *d, const char *dir);
 
 /** Sketches @p text with the deduplicator's own worker and adds it as the
  *  next document. @p doc may be NULL.

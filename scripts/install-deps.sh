@@ -1,9 +1,9 @@
 #!/bin/sh
 # scripts/install-deps.sh - installs what neardup needs to build and test on Debian 12
 # (bookworm) or a Debian-based system: the compilers, pkg-config, the libraries the
-# Makefile links (utf8proc, xxHash, zlib, zstd; jansson only into the tests, as the
-# JSON oracle), the tools the tests call (zstd, gzip, python3) and valgrind. pandoc
-# is not needed: docs/neardup.1 is committed.
+# Makefile links (utf8proc, xxHash, zlib, zstd, libxml2; jansson only into the tests,
+# as the JSON oracle), the tools the tests call (zstd, gzip, python3) and valgrind.
+# pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
 #   scripts/install-deps.sh -v     the same, showing apt-get's output
@@ -16,7 +16,7 @@
 set -eu
 
 PACKAGES="build-essential clang pkg-config libutf8proc-dev libxxhash-dev zlib1g-dev
-libzstd-dev libjansson-dev zstd gzip python3 valgrind"
+libzstd-dev libjansson-dev libxml2-dev zstd gzip python3 valgrind"
 
 verbose=0
 check_only=0

@@ -96,8 +96,12 @@ if [ "$mode" = "--all" ]; then
     else
         echo "== e2e skipped: $SHARED not found"; bad "e2e/shared-missing"
     fi
-    echo "== sanitizers (ASan+UBSan): build"
-    if make -s SANITIZE=address,undefined BUILD=build/san build/san/neardup units >build/san.log 2>&1; then
+    # The sanitizer build uses clang when there is one, so that clang's
+    # warnings (errors here) are checked too; the release build is gcc's.
+    san_cc=$(command -v clang || echo cc)
+    echo "== sanitizers (ASan+UBSan, $(basename "$san_cc")): build"
+    if make -s CC="$san_cc" SANITIZE=address,undefined BUILD=build/san build/san/neardup units \
+        >build/san.log 2>&1; then
         ok "san/build"
         export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
         echo "== sanitizers: unit"; run_unit build/san

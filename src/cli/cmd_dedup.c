@@ -29,20 +29,37 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 #include "reader.h"
 
 typedef struct dedup_opts {
     rd_opts rd;
     const char *clusters, *pairs, *output, *removed;
     const char *keep_field;
+    const char *tmpdir;
+    unsigned threads;     /* 0 = one per core */
+    uint64_t memory;      /* 0 = unbounded */
     int quiet_errors;
 } dedup_opts;
 
 /* What pass 1 keeps per record returned by the reader. */
 typedef struct rec_info {
-    uint64_t id_off;   /* id in the id arena */
+    uint64_t id_off;   /* id in the id arena (after the spilled ids, if any) */
     uint32_t doc;      /* document index in the library, or NO_DOC */
+    uint32_t id_len;
 } rec_info;
+
+/* Under --memory, ids go to an unlinked temporary file 1 MB at a time and are
+ * read back one at a time when written out. */
+typedef struct id_spill {
+    int fd;
+    uint64_t file_len;   /* bytes of ids in the file */
+    char *buf[2];        /* two rotating buffers for ids read back */
+    size_t cap[2];
+    int next;
+    int failed;
+} id_spill;
+#define ID_SPILL_CHUNK (1u << 20)
 #define NO_DOC UINT32_MAX
 
 typedef struct run {
@@ -50,12 +67,16 @@ typedef struct run {
     nd_params *params;
     nd_dedup *dd;
     char *ids;            /* NUL-terminated ids, back to back */
+    id_spill *ist;        /* ids spilled to a file (--memory), or NULL */
     size_t ids_len, ids_cap;
     rec_info *recs;
     size_t nrecs, recs_cap;
     uint32_t *doc_rec;    /* document index -> record index */
     size_t ndocs, doc_cap;
     uint64_t too_large;
+    uint64_t bytes_read;
+    size_t index_memory;  /* held by the library once every document was added */
+    unsigned threads_used;
     rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
     int stdin_again;      /* pass 2 reads standard input again, from stdin_off */
@@ -101,9 +122,10 @@ static void usage(FILE *fp)
                 "With no output option, the clusters are listed on stdout for a person.\n"
                 "\n"
                 "Input:\n"
-                "  --format FMT        auto|jsonl|text|lines [auto]: jsonl = one JSON object\n"
-                "                      a line; text = a whole file is one document; lines =\n"
-                "                      one document a line\n"
+                "  --format FMT        auto|jsonl|text|lines|warc [auto]: jsonl = one JSON\n"
+                "                      object a line; text = a whole file is one document;\n"
+                "                      lines = one document a line; warc = WARC/WET records\n"
+                "                      (auto-detected by content; docs/input-formats.md)\n"
                 "  --lines             same as --format lines\n"
                 "  --id-field NAME     JSON field holding the id [id]\n"
                 "  --text-field NAME   JSON field holding the text [text]\n"
@@ -140,6 +162,13 @@ static void usage(FILE *fp)
             "                      or lines to a file, whole-file documents to a new (or\n"
             "                      empty) directory\n"
             "  --removed FILE      removed documents, JSON Lines {id, kept, relation}\n"
+            "Resources:\n"
+            "  -T, --threads N     threads, 0 = one per core [0]; the output is the same\n"
+            "                      for any N\n"
+            "  --memory SIZE       memory budget (K/M/G), 0 = unbounded [0]; past it,\n"
+            "                      band keys and shingle sets spill to --tmp; same output\n"
+            "  --tmp DIR           directory for spill files [$TMPDIR or /tmp]\n"
+            "Messages:\n"
             "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
             "  -v, --verbose       LSH layout, expected error rates, timing\n"
             "  --progress, --no-progress   progress line on stderr [when a terminal]\n"
@@ -183,20 +212,89 @@ static int grow(void **p, size_t *cap, size_t need, size_t item)
     return 0;
 }
 
-static int add_record(run *r, const rd_record *rec)
+static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
 {
+    while (n) {
+        const ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Opens the id spill file in dir. */
+static int id_spill_open(run *r, const char *dir)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/neardup-ids-XXXXXX", dir) >= sizeof path) {
+        cli_log(1, "--tmp: directory name too long");
+        return EXIT_USAGE;
+    }
+    r->ist = calloc(1, sizeof *r->ist);
+    if (!r->ist) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    r->ist->fd = mkstemp(path);
+    if (r->ist->fd < 0) {
+        cli_log(1, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        free(r->ist);
+        r->ist = NULL;
+        return EXIT_INPUT;
+    }
+    unlink(path);
+    return 0;
+}
+
+static void id_spill_close(run *r)
+{
+    if (!r->ist)
+        return;
+    close(r->ist->fd);
+    free(r->ist->buf[0]);
+    free(r->ist->buf[1]);
+    free(r->ist);
+    r->ist = NULL;
+}
+
+/* Takes one sketched record, in input order. */
+static int add_record(void *ctx, const pool_item *it)
+{
+    run *r = ctx;
+    const rd_record *rec = it->rec;
     if (grow((void **)&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) ||
         grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
+    if (rec->id_len >= UINT32_MAX) {
+        cli_log(1, "%s: an id of %zu bytes is over the limit", rec->path, rec->id_len);
+        return EXIT_INTERNAL;
+    }
     rec_info *ri = &r->recs[r->nrecs];
-    ri->id_off = r->ids_len;
+    ri->id_off = (r->ist ? r->ist->file_len : 0) + r->ids_len;
+    ri->id_len = (uint32_t)rec->id_len;
     ri->doc = NO_DOC;
     memcpy(r->ids + r->ids_len, rec->id, rec->id_len);
     r->ids[r->ids_len + rec->id_len] = '\0';
     r->ids_len += rec->id_len + 1;
+    if (r->ist && r->ids_len >= (r->o.memory / 64 < ID_SPILL_CHUNK ? r->o.memory / 64
+                                                                    : ID_SPILL_CHUNK)) {
+        if (pwrite_all(r->ist->fd, r->ids, r->ids_len, r->ist->file_len)) {
+            cli_log(1, "writing a temporary file: %s", strerror(errno));
+            return EXIT_INPUT;
+        }
+        r->ist->file_len += r->ids_len;
+        r->ids_len = 0;
+    }
     r->kinds |= 1 << rec->kind;
+    r->bytes_read += rec->raw_len;
+    cli_progress("reading", r->nrecs + 1, r->bytes_read);
 
     nd_doc doc;
     memset(&doc, 0, sizeof doc);
@@ -207,23 +305,32 @@ static int add_record(run *r, const rd_record *rec)
         doc.key_num = rec->key_num;
         doc.key_is_num = rec->key_is_num;
     }
-    const nd_status st = nd_dedup_add(r->dd, rec->text, rec->text_len, &doc);
-    if (st == ND_E_LIMIT) {
+    nd_status st = it->st;
+    const char *detail = it->detail;
+    char buf[512];
+    if (st == ND_OK) {
+        st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
+        detail = nd_dedup_errdetail(r->dd);
+    } else {
+        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, it->detail);
+        detail = buf;
+    }
+    if (st == ND_E_LIMIT && it->st == ND_E_LIMIT) {
         /* Too large to analyse: reported, counted, kept in the output. */
         r->too_large++;
         if (rec->line)
             cli_log(1, "%s:%llu: %s: not analysed, kept", rec->path,
-                    (unsigned long long)rec->line, nd_dedup_errdetail(r->dd));
+                    (unsigned long long)rec->line, detail);
         else
-            cli_log(1, "%s: %s: not analysed, kept", rec->path, nd_dedup_errdetail(r->dd));
+            cli_log(1, "%s: %s: not analysed, kept", rec->path, detail);
         if (!r->o.rd.on_error_skip)
             return EXIT_INTERNAL;
         r->nrecs++;
         return 0;
     }
     if (st != ND_OK) {
-        cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
-        return EXIT_INTERNAL;
+        cli_log(1, "%s: %s", rec->path, detail);
+        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
     }
     if (grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
@@ -235,39 +342,45 @@ static int add_record(run *r, const rd_record *rec)
     return 0;
 }
 
+static void log_reader_msg(const char *msg)
+{
+    cli_log(1, "%s", msg);
+}
+
 /* Reads every input once. Returns an exit code (0 = go on). */
 static int pass1(run *r)
 {
-    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
-    if (!rd) {
+    pool *pl = pool_create(r->params, r->o.threads, log_reader_msg);
+    if (!pl) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }
-    rd_record rec;
-    int rc = 0, x;
-    uint64_t bytes = 0;
-    while ((x = rd_next(rd, &rec)) != RD_END) {
-        if (x == RD_OK) {
-            bytes += rec.raw_len;
-            if ((rc = add_record(r, &rec)) != 0)
-                break;
-            cli_progress("reading", r->nrecs, bytes);
-            continue;
-        }
-        if (x == RD_ERR_NOMEM) {
-            cli_log(1, "out of memory while reading");
-            rc = EXIT_INTERNAL;
-            break;
-        }
-        if (!r->o.rd.on_error_skip) {
-            cli_log(1, "stopping at the first bad input (--on-error stop)");
-            rc = EXIT_INPUT;
-            break;
-        }
+    r->threads_used = pool_threads(pl);
+    r->o.rd.on_error = pool_reader_error;
+    r->o.rd.ctx = pl;
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
+    if (!rd) {
+        pool_destroy(pl);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const pool_result pr = pool_run(pl, rd, !r->o.rd.on_error_skip, add_record, r);
+    int rc = 0;
+    if (pr.rc > 0) {
+        rc = pr.rc;
+    } else if (pr.rc < 0 || pr.read_nomem) {
+        cli_log(1, "out of memory while reading");
+        rc = EXIT_INTERNAL;
+    } else if (pr.read_error) {
+        cli_log(1, "stopping at the first bad input (--on-error stop)");
+        rc = EXIT_INPUT;
     }
     cli_progress_end();
     rd_get_stats(rd, &r->rs);
     rd_close(rd);
+    pool_destroy(pl);
+    r->o.rd.on_error = on_reader_error;
+    r->o.rd.ctx = r;
     if (rc == 0 && r->rs.failed_inputs > 0 && r->nrecs == 0) {
         cli_log(1, "no input could be read");
         rc = EXIT_INPUT;
@@ -279,7 +392,35 @@ static int pass1(run *r)
 
 static const char *id_of_doc(const run *r, uint32_t doc)
 {
-    return r->ids + r->recs[r->doc_rec[doc]].id_off;
+    const rec_info *ri = &r->recs[r->doc_rec[doc]];
+    id_spill *is = r->ist;
+    if (!is || ri->id_off >= is->file_len)
+        return r->ids + (ri->id_off - (is ? is->file_len : 0));
+    const int k = is->next;
+    is->next ^= 1;
+    if (is->cap[k] < (size_t)ri->id_len + 1) {
+        char *q = realloc(is->buf[k], (size_t)ri->id_len + 1);
+        if (!q) {
+            is->failed = 1;
+            return "?";
+        }
+        is->buf[k] = q;
+        is->cap[k] = (size_t)ri->id_len + 1;
+    }
+    size_t got = 0;
+    while (got < ri->id_len) {
+        const ssize_t n = pread(is->fd, is->buf[k] + got, ri->id_len - got,
+                                (off_t)(ri->id_off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            is->failed = 1;
+            return "?";
+        }
+        got += (size_t)n;
+    }
+    is->buf[k][ri->id_len] = '\0';
+    return is->buf[k];
 }
 
 static void put_id(FILE *fp, const run *r, uint32_t doc)
@@ -626,7 +767,8 @@ static int write_corpus(run *r, const char *path)
             continue;
         if (!files) {
             fwrite(rec.raw, 1, rec.raw_len, fp);
-            fputc('\n', fp);
+            if (rec.kind != RD_KIND_WARC)  /* a WARC record ends in its own CRLF CRLF */
+                fputc('\n', fp);
             continue;
         }
         const size_t need = strlen(r->dir_tmp) + strlen(rec.rel) + 3;
@@ -700,6 +842,10 @@ static int write_outputs(run *r)
             return EXIT_INPUT;
         if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
             return rc;
+    }
+    if (r->ist && r->ist->failed) {
+        cli_log(1, "reading ids back from the temporary file failed");
+        return EXIT_INPUT;
     }
     /* commit: flush everything first, so that a full disk fails before any rename;
      * then the directory (the likeliest rename to fail), then the files */
@@ -838,6 +984,10 @@ static void summary(const run *r)
     if (r->rs.skipped)
         cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
                 plural(r->rs.skipped, "record or file was", "records or files were"));
+    if (r->rs.ignored)  /* WARC: warcinfo, request, non-text responses, ... */
+        cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
+                plural(r->rs.ignored, "record", "records"),
+                plural(r->rs.ignored, "not a text document", "not text documents"));
     if (r->rs.failed_inputs)
         cli_log(2, "warning: %llu %s could not be read (reported above)",
                 ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));
@@ -847,6 +997,13 @@ static void summary(const run *r)
                 plural(r->too_large, "was", "were"));
     cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
             plural(s.candidates, "pair", "pairs"), ULL(s.verified));
+    cli_log(3, "%u %s; index memory %.1f MB (%.0f bytes a document)", r->threads_used,
+            plural(r->threads_used, "thread", "threads"), (double)r->index_memory / 1e6,
+            s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
+    if (s.spill_events)
+        cli_log(3, "memory budget: spilled %.1f MB to temporary files in %llu %s",
+                (double)s.spilled_bytes / 1e6, ULL(s.spill_events),
+                plural(s.spill_events, "round", "rounds"));
 }
 
 static void verbose_layout(const run *r)
@@ -872,7 +1029,7 @@ static void verbose_layout(const run *r)
 enum {
     O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_ONERR, O_MAXREC, O_NUMPERM, O_BANDS, O_ROWS,
     O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP, O_CLUSTERS, O_PAIRS, O_REMOVED,
-    O_PROGRESS, O_NOPROGRESS
+    O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP
 };
 
 static const struct option k_longopts[] = {
@@ -902,6 +1059,9 @@ static const struct option k_longopts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"progress", no_argument, NULL, O_PROGRESS},
     {"no-progress", no_argument, NULL, O_NOPROGRESS},
+    {"threads", required_argument, NULL, 'T'},
+    {"memory", required_argument, NULL, O_MEMORY},
+    {"tmp", required_argument, NULL, O_TMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -971,15 +1131,16 @@ static int parse_options(run *r, int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":t:c:n:o:qvh", k_longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:c:n:o:T:qvh", k_longopts, NULL)) != -1) {
         switch (c) {
         case O_FORMAT:
             if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
             else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
             else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
             else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
-            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines)",
-                                    optarg);
+            else if (strcmp(optarg, "warc") == 0) o->rd.format = RD_WARC;
+            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines, "
+                                    "warc)", optarg);
             break;
         case O_LINES: o->rd.format = RD_LINES; break;
         case O_IDF: o->rd.id_field = optarg; break;
@@ -1039,6 +1200,19 @@ static int parse_options(run *r, int argc, char **argv)
         case 'v': g_display_level++; break;
         case O_PROGRESS: g_progress = 1; break;
         case O_NOPROGRESS: g_progress = 0; break;
+        case 'T': {
+            uint64_t t;
+            if (cli_parse_uint(optarg, 0, 256, &t))
+                return usage_error("-T/--threads: '%s' is not a number from 0 to 256", optarg);
+            o->threads = (unsigned)t;
+            break;
+        }
+        case O_MEMORY:
+            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (1u << 20)))
+                return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
+                                   "1M)", optarg);
+            break;
+        case O_TMP: o->tmpdir = optarg; break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -1140,7 +1314,20 @@ int cmd_dedup(int argc, char **argv)
     for (size_t i = 0; i < r.ninputs; i++)
         if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
             goto done;
-    const nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
+    if (nd_params_set(r.params, ND_P_THREADS, r.o.threads) != ND_OK ||
+        nd_params_set(r.params, ND_P_MEMORY, (double)r.o.memory) != ND_OK) {
+        cli_log(1, "internal: cannot set threads or memory");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    const char *tmpdir = r.o.tmpdir ? r.o.tmpdir : getenv("TMPDIR");
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    if (r.o.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
+        goto done;
+    nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
+    if (st == ND_OK)
+        st = nd_dedup_set_tmpdir(r.dd, tmpdir);
     if (st != ND_OK) {
         cli_log(1, "cannot start: %s", nd_strerror(st));
         rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
@@ -1149,6 +1336,7 @@ int cmd_dedup(int argc, char **argv)
     verbose_layout(&r);
     if ((rc = pass1(&r)) != 0)
         goto done;
+    r.index_memory = nd_dedup_memory(r.dd);
     const int want_pairs = r.o.pairs != NULL;
     if (nd_dedup_run(r.dd, want_pairs) != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r.dd));
@@ -1181,6 +1369,7 @@ done:
     free(r.dir_path);
     nd_dedup_destroy(r.dd);
     nd_params_destroy(r.params);
+    id_spill_close(&r);
     free(r.ids);
     free(r.recs);
     free(r.doc_rec);

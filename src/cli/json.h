@@ -20,6 +20,8 @@
  *   - NEW: numbers are checked against the grammar only, so 1e400 and
  *     integers of any length are accepted (jansson rejects real overflow);
  *   - nesting is limited to JS_MAX_DEPTH arrays and objects (jansson: 2048).
+ *   - NEW: a raw NUL byte right after a number or literal is an error
+ *     (jansson 2.14 silently skips it).
  *
  * Thread safety: one scanner per thread; scanners share nothing.
  */

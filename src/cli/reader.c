@@ -39,6 +39,7 @@
 
 #include "json.h"
 #include "reader.h"
+#include "warc.h"
 
 #define RAW_CHUNK  ((size_t)64 * 1024) /* compressed/raw read size */
 #define BUF_CHUNK  ((size_t)64 * 1024) /* initial and minimum free space of buf */
@@ -54,7 +55,7 @@
 
 enum { CZ_PLAIN, CZ_GZIP, CZ_ZSTD };
 /* What the current file is being read as; ST_START until the first call. */
-enum { ST_START, ST_JSONL, ST_LINES, ST_TEXT, ST_DONE };
+enum { ST_START, ST_JSONL, ST_LINES, ST_TEXT, ST_WARC, ST_DONE };
 
 /* One directory being walked: its entries, sorted, and the next to visit. */
 typedef struct dir_frame {
@@ -108,6 +109,16 @@ struct rd_reader {
 
     js_scanner *js;       /* JSON Lines scanner (text, id, key fields) */
     scratch idb, keyb;    /* id and key text built for the last record */
+
+    /* WARC (see warc_record()); woff is the decoded offset of buf[beg] */
+    uint64_t wrec, woff;  /* records started in this file */
+    int wresync;          /* after a bad header: looking for the next "WARC/1." line */
+    unsigned wwarned;     /* W_* warnings already given for this file */
+    char *fold;           /* WARC_MAX_HEAD bytes: folded header values */
+    char *wbody;          /* de-chunked HTTP payloads */
+    size_t wbody_cap;
+    warc_html *html;      /* HTML to text, created on first use */
+    scratch dateb;        /* WARC-Date of the last record */
     rd_stats st;
     char msg[MSG_LEN];    /* message being reported (no allocation needed) */
 };
@@ -702,6 +713,319 @@ static int text_record(rd_reader *r, rd_record *rec)
     return RD_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* WARC records (warc.h parses; this part buffers, checks and classifies)
+ *
+ * A record is read whole into buf once its header block says how long it
+ * is: header block + Content-Length + the 4 bytes of CRLF CRLF. Content-
+ * Length is authoritative, so the text of a WET record is a span of buf and
+ * costs no copy. A record over max_record is streamed past (only the header
+ * is held). A header that cannot be parsed leaves no length to trust: the
+ * bytes up to the next line starting "WARC/1." are skipped. Anomalies that
+ * are tolerated (LF-only header lines, a missing CRLF CRLF, folded lines)
+ * are warned about once per file, naming the first record they were seen in. */
+
+enum { W_LF = 1, W_TRAILER = 2 };
+
+/* Consumes n buffered bytes of the current WARC stream. */
+static void w_consume(rd_reader *r, size_t n)
+{
+    r->beg += n;
+    r->scan = r->beg;
+    r->woff += n;
+}
+
+/* Skips n bytes, buffered or not, without holding them. Returns 1 when all
+ * were skipped, 0 when the input ended first, or an error code. */
+static int w_skip(rd_reader *r, uint64_t n)
+{
+    for (;;) {
+        const size_t avail = r->end - r->beg;
+        const size_t take = (uint64_t)avail < n ? avail : (size_t)n;
+        w_consume(r, take);
+        n -= take;
+        if (n == 0)
+            return 1;
+        if (r->eof)
+            return 0;
+        r->beg = r->end = r->scan = 0; /* everything buffered was consumed */
+        const int rc = buf_fill(r);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* After a bad header: drops bytes up to the next line that starts with
+ * "WARC/1.". Returns 1 there, 0 at end of input, or an error code. */
+static int w_resync(rd_reader *r)
+{
+    for (;;) {
+        const size_t avail = r->end - r->beg;
+        const char *hit = memmem(r->buf + r->beg, avail, "\nWARC/1.", 8);
+        if (hit) {
+            w_consume(r, (size_t)(hit + 1 - (r->buf + r->beg)));
+            r->wresync = 0;
+            return 1;
+        }
+        if (r->eof) {
+            w_consume(r, avail);
+            r->wresync = 0;
+            return 0;
+        }
+        if (avail > 7) /* keep what could be the start of "\nWARC/1." */
+            w_consume(r, avail - 7);
+        const int rc = buf_fill(r);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* Payload text of an HTML or plain-text body into rec->text. Returns RD_OK
+ * or nomem(). */
+static int w_text(rd_reader *r, rd_record *rec, int mt, const char *p, size_t n,
+                  warc_span charset)
+{
+    if (mt == WARC_MT_TEXT) {
+        rec->text = p;
+        rec->text_len = n;
+        return RD_OK;
+    }
+    if (!r->html && !(r->html = warc_html_new()))
+        return nomem(r);
+    return warc_html_text(r->html, p, n, charset, &rec->text, &rec->text_len) < 0 ? nomem(r)
+                                                                                 : RD_OK;
+}
+
+/* Classifies a complete record (header parsed, block at blk[0..blen)) and
+ * fills rec's text when it is a document. Returns RD_OK, 0 when the record
+ * is not a document (counted as ignored), RD_ERR_RECORD after reporting, or
+ * RD_ERR_NOMEM. */
+static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const char *blk,
+                      size_t blen, uint64_t no, uint64_t off)
+{
+    warc_span cs;
+    const int mt = warc_media(h->content_type, &cs);
+    if (warc_span_ieq(h->type, "conversion")) {
+        /* WET: the text itself; no Content-Type means text/plain there */
+        if (h->content_type.n == 0)
+            return w_text(r, rec, WARC_MT_TEXT, blk, blen, cs);
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+    }
+    if (warc_span_ieq(h->type, "resource"))
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+    if (!warc_span_ieq(h->type, "response") || mt != WARC_MT_HTTP_RESPONSE)
+        return 0; /* warcinfo, request, metadata, revisit, continuation, dns, ... */
+    warc_http http;
+    const char *why = NULL;
+    if (warc_http_parse(blk, blen, &http, &why) != WARC_OK) {
+        report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->path, no, off, why);
+        return RD_ERR_RECORD;
+    }
+    if (http.status < 200 || http.status > 299)
+        return 0; /* redirects, errors: not the page */
+    const int pmt = warc_media(http.content_type, &cs);
+    if (pmt != WARC_MT_TEXT && pmt != WARC_MT_HTML)
+        return 0;
+    if (http.content_encoding.n && !warc_span_ieq(http.content_encoding, "identity"))
+        return 0; /* compressed payload (gzip, br, ...): not decoded here */
+    const char *pay = blk + http.len;
+    size_t plen = blen - http.len;
+    if (http.transfer_encoding.n && !warc_span_ieq(http.transfer_encoding, "identity")) {
+        if (!warc_span_ieq(http.transfer_encoding, "chunked"))
+            return 0;
+        if (plen == 0) /* nothing to decode (and no buffer to point at) */
+            return w_text(r, rec, pmt, pay, 0, cs);
+        if (plen > r->wbody_cap) {
+            char *q = realloc(r->wbody, plen);
+            if (!q)
+                return nomem(r);
+            r->wbody = q;
+            r->wbody_cap = plen;
+        }
+        const size_t got = warc_dechunk(pay, plen, r->wbody);
+        if (got == (size_t)-1) {
+            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): malformed chunked "
+                      "HTTP payload", r->path, no, off);
+            return RD_ERR_RECORD;
+        }
+        pay = r->wbody;
+        plen = got;
+    }
+    return w_text(r, rec, pmt, pay, plen, cs);
+}
+
+/* Id, date and key of a document record. Returns RD_OK or nomem(). */
+static int w_fields(rd_reader *r, rd_record *rec, const warc_head *h, uint64_t no)
+{
+    const warc_span id = h->target_uri.n ? h->target_uri : h->record_id;
+    if (id.n) {
+        if (scratch_set(&r->idb, id.p, id.n) < 0)
+            return nomem(r);
+        rec->id_len = id.n;
+    } else {
+        char num[24];
+        const size_t k = (size_t)snprintf(num, sizeof num, "#%" PRIu64, no);
+        const size_t lr = strlen(r->rel);
+        if (scratch_reserve(&r->idb, lr + k) < 0)
+            return nomem(r);
+        memcpy(r->idb.s, r->rel, lr);
+        memcpy(r->idb.s + lr, num, k + 1);
+        rec->id_len = lr + k;
+    }
+    rec->id = r->idb.s;
+    if (h->date.n) {
+        if (scratch_set(&r->dateb, h->date.p, h->date.n) < 0)
+            return nomem(r);
+        rec->date = r->dateb.s;
+        rec->date_len = h->date.n;
+    }
+    if (!r->o.key_field)
+        return RD_OK;
+    if (strcmp(r->o.key_field, "date") == 0) {
+        if (rec->date) {
+            rec->key = rec->date;
+            rec->key_len = rec->date_len;
+            if (rec->key_len > 0 && (rec->key[rec->key_len - 1] == 'Z' ||
+                                     rec->key[rec->key_len - 1] == 'z'))
+                rec->key_len--; /* "...:00" sorts before "...:00.5" as it should */
+        }
+        return RD_OK;
+    }
+    const warc_span v = warc_head_get(h, r->o.key_field);
+    if (v.n) {
+        if (scratch_set(&r->keyb, v.p, v.n) < 0)
+            return nomem(r);
+        rec->key = r->keyb.s;
+        rec->key_len = v.n;
+        char *end = NULL;
+        const double x = strtod(r->keyb.s, &end);
+        if (end == r->keyb.s + v.n && memchr(r->keyb.s, '\0', v.n) == NULL) {
+            rec->key_num = x;
+            rec->key_is_num = 1;
+        }
+    }
+    return RD_OK;
+}
+
+/* The next document of a WARC stream: RD_OK, 0 at the end, RD_ERR_RECORD
+ * after reporting a bad record, or RD_ERR_IO / RD_ERR_NOMEM. */
+static int warc_record(rd_reader *r, rd_record *rec)
+{
+    for (;;) {
+        int rc;
+        if (r->wresync && (rc = w_resync(r)) <= 0)
+            return rc;
+        /* line breaks between records (extra ones are common and harmless) */
+        for (;;) {
+            while (r->beg < r->end && (r->buf[r->beg] == '\r' || r->buf[r->beg] == '\n'))
+                w_consume(r, 1);
+            if (r->beg < r->end || r->eof)
+                break;
+            if ((rc = buf_fill(r)) < 0)
+                return rc;
+        }
+        if (r->beg == r->end)
+            return 0;
+        warc_head h;
+        while ((rc = warc_head_parse(r->buf + r->beg, r->end - r->beg, r->eof, r->fold, &h)) ==
+               WARC_NEED) {
+            const int frc = buf_fill(r);
+            if (frc < 0)
+                return frc;
+        }
+        const uint64_t no = ++r->wrec, off = r->woff;
+        if (rc == WARC_BAD) {
+            if (h.err_off > 0)
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s (header byte %zu)",
+                       r->path, no, off, h.err, h.err_off);
+            else
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->path, no, off,
+                       h.err);
+            r->wresync = 1;
+            return RD_ERR_RECORD;
+        }
+        if (h.lf_only && !(r->wwarned & W_LF)) {
+            r->wwarned |= W_LF;
+            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): warning: header lines end "
+                      "in LF, not CRLF (tolerated; not reported again for this file)",
+                   r->path, no, off);
+        }
+        const uint64_t clen = h.content_length;
+        if (clen > (uint64_t)r->max) {
+            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): Content-Length %" PRIu64
+                      " over max_record (%zu bytes), skipped", r->path, no, off, clen, r->max);
+            rc = w_skip(r, (uint64_t)h.len + clen);
+            if (rc == 0)
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): truncated record: the "
+                          "input ends inside its block", r->path, no, off);
+            return rc < 0 ? rc : RD_ERR_RECORD;
+        }
+        const size_t need = h.len + (size_t)clen;
+        const char *const at = r->buf + r->beg;
+        if ((rc = buf_need(r, need + 4)) < 0)
+            return rc;
+        /* reading on may have moved the header (compaction, realloc): its
+         * spans must point at the bytes where they are now */
+        if (r->buf + r->beg != at &&
+            warc_head_parse(r->buf + r->beg, r->end - r->beg, r->eof, r->fold, &h) != WARC_OK)
+        {
+            /* cannot happen: the same bytes parsed a moment ago */
+            report(r, "%s: record %" PRIu64 ": internal error: header changed", r->path, no);
+            return RD_ERR_IO;
+        }
+        const size_t avail = r->end - r->beg;
+        if (avail < need) {
+            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): truncated record: "
+                      "Content-Length %" PRIu64 " but the input ends after %zu bytes of the "
+                      "block", r->path, no, off, clen, avail - h.len);
+            w_consume(r, avail);
+            return RD_ERR_RECORD;
+        }
+        /* the CRLF CRLF after the block; other line breaks are tolerated */
+        const char *blk = r->buf + r->beg + h.len;
+        const char *q = blk + clen;
+        size_t t = 0;
+        if (avail - need >= 4 && memcmp(q, "\r\n\r\n", 4) == 0) {
+            t = 4;
+        } else {
+            while (t < 4 && t < avail - need && (q[t] == '\r' || q[t] == '\n'))
+                t++;
+            if (!(r->wwarned & W_TRAILER)) {
+                r->wwarned |= W_TRAILER;
+                report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): warning: block not "
+                          "followed by CRLF CRLF (tolerated; not reported again for this file)",
+                       r->path, no, off);
+            }
+        }
+        rec->raw = r->buf + r->beg;
+        rec->raw_len = need + t;
+        w_consume(r, need + t);
+        if (h.type.n == 0) {
+            report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): no WARC-Type field",
+                   r->path, no, off);
+            return RD_ERR_RECORD;
+        }
+        /* r->buf is not touched again before the caller is done with rec */
+        rc = w_document(r, rec, &h, blk, (size_t)clen, no, off);
+        if (rc == 0) {
+            r->st.ignored++;
+            rec->raw = NULL;
+            rec->raw_len = 0;
+            continue;
+        }
+        if (rc != RD_OK)
+            return rc;
+        if ((rc = w_fields(r, rec, &h, no)) != RD_OK)
+            return rc;
+        if (h.truncated.n)
+            r->st.truncated++;
+        rec->kind = RD_KIND_WARC;
+        rec->record = no;
+        rec->offset = off;
+        return RD_OK;
+    }
+}
+
 /* Chooses how to read the current file (called before its first record):
  * the format option, else the name, else the first non-blank byte. Text and
  * lines inputs are then checked for a NUL in their first SNIFF_LEN bytes.
@@ -712,7 +1036,20 @@ static int decide(rd_reader *r)
     if (rc < 0)
         return rc;
     int st = ST_TEXT;
-    if (r->o.format == RD_JSONL) {
+    if (r->o.format == RD_AUTO) {
+        /* WARC goes by content only, whatever the name says */
+        if ((rc = buf_need(r, 8)) < 0)
+            return rc;
+        if (r->end - r->beg >= 8 &&
+            (memcmp(r->buf + r->beg, "WARC/1.0", 8) == 0 ||
+             memcmp(r->buf + r->beg, "WARC/1.1", 8) == 0))
+            st = ST_WARC;
+    }
+    if (st == ST_WARC || r->o.format == RD_WARC) {
+        st = ST_WARC;
+        if (!r->fold && !(r->fold = malloc(WARC_MAX_HEAD)))
+            return nomem(r);
+    } else if (r->o.format == RD_JSONL) {
         st = ST_JSONL;
     } else if (r->o.format == RD_LINES) {
         st = ST_LINES;
@@ -770,6 +1107,7 @@ static int file_record(rd_reader *r, rd_record *rec)
     case ST_JSONL: return jsonl_record(r, rec);
     case ST_LINES: return lines_record(r, rec);
     case ST_TEXT: return text_record(r, rec);
+    case ST_WARC: return warc_record(r, rec);
     default: return 0;
     }
 }
@@ -816,6 +1154,9 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->ibeg = r->iend = 0;
     r->in_eof = r->eof = 0;
     r->beg = r->end = r->scan = 0;
+    r->wrec = r->woff = 0;
+    r->wresync = 0;
+    r->wwarned = 0;
     if (r->cap > 16 * BUF_CHUNK) {
         /* give back the room a huge record of the previous file needed */
         char *p = realloc(r->buf, BUF_CHUNK);
@@ -1067,7 +1408,7 @@ int rd_next(rd_reader *r, rd_record *rec)
         if (rc == RD_OK) {
             rec->path = r->path;
             rec->rel = r->rel;
-            rec->line = rec->kind == RD_KIND_FILE ? 0 : r->lineno;
+            rec->line = rec->kind == RD_KIND_FILE || rec->kind == RD_KIND_WARC ? 0 : r->lineno;
             r->st.records++;
             r->st.bytes += rec->text_len;
             return RD_OK;
@@ -1108,6 +1449,10 @@ void rd_close(rd_reader *r)
     js_free(r->js);
     free(r->idb.s);
     free(r->keyb.s);
+    free(r->dateb.s);
+    free(r->fold);
+    free(r->wbody);
+    warc_html_free(r->html);
     free(r->buf);
     free(r->in);
     free(r->inputs);

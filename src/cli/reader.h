@@ -2,7 +2,8 @@
  * reader.h - the CLI's document reader (never installed).
  *
  * Reads documents from a list of inputs, in a deterministic order:
- *   - a regular file: by --format; "auto" reads JSON Lines when the name ends
+ *   - a regular file: by --format; "auto" reads WARC when the decoded bytes
+ *     start with "WARC/1.0" or "WARC/1.1" (see "WARC" below), JSON Lines when the name ends
  *     in .jsonl/.ndjson/.json (before any .gz/.zst) or the first non-blank byte
  *     is '{', else the whole file is one document (id = the path as given, or
  *     relative to the directory argument it was found under);
@@ -24,6 +25,23 @@
  * under both policies after the callback; with on_error_skip the reader then
  * moves on to the next input when rd_next() is called again.
  *
+ * WARC (docs/input-formats.md): a stream whose decoded bytes start with
+ * "WARC/1.0" or "WARC/1.1" is read as WARC whatever its name (or always with
+ * RD_WARC); gzip with one member per record, as Common Crawl ships .warc.gz and
+ * .warc.wet.gz, is just a multi-member gzip stream here. Documents are
+ * "conversion" records (WET text), "response" records whose HTTP payload is
+ * text/plain or HTML (HTML converted to text), and "resource" records of those
+ * types; every other record is counted in rd_stats.ignored, not reported. The
+ * id is WARC-Target-URI, else WARC-Record-ID, else "<rel>#<record number>";
+ * date is WARC-Date; raw is the whole record (header block, block and the
+ * CRLF CRLF after it), kind RD_KIND_WARC. With key_field "date" the key is
+ * WARC-Date without a final "Z" (so ISO 8601 texts of any precision sort by
+ * time); another key_field names a WARC header field (any case).
+ * Record errors ("FILE: record N (offset O): what", O = byte offset of the
+ * record in the decoded stream) follow the policy above; a truncated last
+ * record is one. Content-Length is authoritative: a record over max_record is
+ * reported and streamed past without being held.
+ *
  * Two readers over the same inputs and options return the same records in the
  * same order (the CLI reads twice to write the deduplicated corpus).
  */
@@ -33,13 +51,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { RD_AUTO = 0, RD_JSONL, RD_TEXT, RD_LINES } rd_format;
+typedef enum { RD_AUTO = 0, RD_JSONL, RD_TEXT, RD_LINES, RD_WARC } rd_format;
 
 /* How a record was stored: decides how the CLI writes it back. */
 typedef enum {
     RD_KIND_JSONL = 0, /* one JSON line: raw = the line without its newline */
     RD_KIND_LINE,      /* one text line (RD_LINES): raw = the line without newline */
-    RD_KIND_FILE       /* a whole file: raw = the whole (decompressed) content */
+    RD_KIND_FILE,      /* a whole file: raw = the whole (decompressed) content */
+    RD_KIND_WARC       /* one WARC record: raw = the record, header block to the
+                          CRLF CRLF after its block (as found: see "WARC" above) */
 } rd_kind;
 
 typedef struct rd_opts {
@@ -62,7 +82,11 @@ typedef struct rd_record {
     rd_kind kind;
     const char *path;                    /* input path it came from (NUL-terminated) */
     const char *rel;                     /* for RD_KIND_FILE: path relative to the argument */
-    uint64_t line;                       /* 1-based line (JSONL/LINES), 0 for whole files */
+    uint64_t line;                       /* 1-based line (JSONL/LINES), 0 for whole files
+                                            and WARC records */
+    uint64_t record;                     /* WARC: 1-based record number in the file */
+    uint64_t offset;                     /* WARC: byte offset of the record (decoded) */
+    const char *date; size_t date_len;   /* WARC-Date (NUL-terminated), NULL when absent */
     const char *key;  size_t key_len;    /* key_field value as text, NULL when absent */
     double key_num;   int key_is_num;    /* numeric value when the JSON value is a number */
 } rd_record;
@@ -77,8 +101,14 @@ enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM =
 rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts);
 /* Reads the next record into *rec. Returns RD_OK, RD_END, or an error (see above). */
 int rd_next(rd_reader *r, rd_record *rec);
-/* Counters: records returned, records skipped for errors, inputs that failed. */
-typedef struct rd_stats { uint64_t records, skipped, failed_inputs, bytes; } rd_stats;
+/* Counters: records returned, records skipped for errors, inputs that failed,
+ * bytes of text returned; WARC records that are not documents (warcinfo,
+ * request, metadata, revisit, non-text payloads, HTTP status other than 2xx),
+ * and WARC documents marked WARC-Truncated (returned as they are). */
+typedef struct rd_stats {
+    uint64_t records, skipped, failed_inputs, bytes;
+    uint64_t ignored, truncated;
+} rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);
 

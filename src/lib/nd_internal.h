@@ -42,6 +42,16 @@ void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* Sorts and removes duplicates; returns the new length. */
 size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
 
+/* ---- threads (common/thread.c) ----------------------------------------- */
+
+/* Work on items [begin, end) by thread `thread` (0 = the caller). */
+typedef void (*nd_task_fn)(void *arg, size_t begin, size_t end, unsigned thread);
+/* Runs fn over [0, n) in chunks of grain on up to `threads` threads (0 = one
+ * per available core), the caller's included; returns when all are done. */
+void nd_parallel(unsigned threads, size_t n, size_t grain, nd_task_fn fn, void *arg);
+/* threads, or the number of available cores for 0; at most 256. */
+unsigned nd_threads_resolve(unsigned threads);
+
 /* ---- errors -------------------------------------------------------------- */
 
 /* Return `code` from the current function when `cond` holds. */
@@ -63,6 +73,8 @@ struct nd_params {
     nd_keep keep;
     nd_scheme scheme;
     uint64_t max_doc;
+    unsigned threads;
+    uint64_t memory;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);
@@ -92,13 +104,26 @@ uint64_t nd_token_hash(const char *norm, size_t len);
 /* Hash of n consecutive token hashes: XXH3-64 over their little-endian bytes. */
 uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n);
 
-/* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. */
+/* ---- simd branch: kernels chosen at run time (minhash/kernels.c) ---------- */
+/* Shingle hashes of tokens (nd_shingle_hash over each window of n token
+ * hashes; fewer than n tokens give one shingle of all of them). out holds
+ * max(1, nt - n + 1) values; returns that count (0 when nt == 0). */
+size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out);
+/* Sorts a[0..n) ascending and removes duplicates, like nd_sort_unique_u64, in
+ * fewer steps for uniformly spread values such as shingle hashes (one pass on
+ * the top bits, then tiny buckets); tmp holds n values. Returns the new length. */
+size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n);
+/* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. kperm is
+ * the KPERM kernel nd_perms_init chose for this CPU (scalar, AVX2, AVX-512);
+ * every kernel gives the same signature as the scalar reference. */
 typedef struct nd_perms {
     uint64_t *a, *b;
     unsigned k;
     nd_scheme scheme;
     uint64_t seed;
+    void (*kperm)(const struct nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig);
 } nd_perms;
+/* ---- end simd branch ------------------------------------------------------- */
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
                         uint64_t seed);
 void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a);
@@ -132,6 +157,8 @@ struct nd_worker {
     nd_text_buf text;
     nd_vec shingles;  /* uint64 */
     nd_vec sig;       /* uint32 */
+    nd_vec band_keys; /* uint64, one per band */
+    unsigned bands, rows;
     char detail[ND_DETAIL_MAX];
 };
 nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc);

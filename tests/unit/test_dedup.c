@@ -265,7 +265,7 @@ static void test_deterministic(void)
             ND_CHECK(member(a, i).rep == member(b, i).rep &&
                      member(a, i).rel == member(b, i).rel);
         const nd_pair *pa, *pb;
-        size_t na, nb;
+        size_t na = 0, nb = 1;
         ND_CHECK(nd_dedup_pairs(a, &pa, &na) == ND_OK && nd_dedup_pairs(b, &pb, &nb) == ND_OK);
         ND_CHECK(na == nb && na > 0 && memcmp(pa, pb, na * sizeof *pa) == 0);
         /* Every member is verified against its representative. */
@@ -281,9 +281,100 @@ static void test_deterministic(void)
         free(t[i]);
 }
 
+/* Same members, clusters and pairs as the reference run, field by field. */
+static int same_result(const nd_dedup *x, const nd_dedup *y, size_t n)
+{
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        const nd_member a = member(x, i), b = member(y, i);
+        ok &= a.rep == b.rep && a.rel == b.rel && a.resemblance == b.resemblance &&
+              a.doc_in_rep == b.doc_in_rep && a.rep_in_doc == b.rep_in_doc;
+    }
+    const nd_pair *pa, *pb;
+    size_t na, nb;
+    if (nd_dedup_pairs(x, &pa, &na) != ND_OK || nd_dedup_pairs(y, &pb, &nb) != ND_OK || na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        ok &= pa[i].a == pb[i].a && pa[i].b == pb[i].b && pa[i].rel == pb[i].rel &&
+              pa[i].resemblance == pb[i].resemblance && pa[i].a_in_b == pb[i].a_in_b &&
+              pa[i].b_in_a == pb[i].b_in_a;
+    const nd_member *ma, *mb;
+    const size_t *oa, *ob;
+    size_t ca, cb;
+    if (nd_dedup_clusters(x, &ma, &oa, &ca) != ND_OK ||
+        nd_dedup_clusters(y, &mb, &ob, &cb) != ND_OK || ca != cb)
+        return 0;
+    for (size_t c = 0; c <= ca; c++)
+        ok &= oa[c] == ob[c];
+    for (size_t i = 0; ok && i < oa[ca]; i++)
+        ok &= ma[i].doc == mb[i].doc && ma[i].rep == mb[i].rep && ma[i].rel == mb[i].rel;
+    return ok;
+}
+
+/* Threads and a memory budget small enough to spill every few documents
+ * change nothing in the result (seeded corpus of families of near-copies,
+ * exact copies and extracts). */
+static unsigned long long g_seed;
+
+static void test_threads_and_spill(void)
+{
+    const unsigned long long seed = g_seed;
+    enum { N = 400 };
+    char *t[N];
+    uint64_t s = seed;
+    for (int i = 0; i < N; i++) {
+        const int base = (int)(nd_splitmix64(&s) % 60) * 40;
+        const int kind = (int)(nd_splitmix64(&s) % 4);
+        const int from = base + (kind == 3 ? 15 : (int)(nd_splitmix64(&s) % 5));
+        t[i] = words(from, base + (kind == 3 ? 105 : 120));
+    }
+    static const unsigned threads[] = {1, 2, 3};
+    static const double memory[] = {0, 16384, 200000};
+    for (int verify = 0; verify < 2; verify++)
+        for (int keep = 0; keep < 2; keep++) {
+            nd_params *p;
+            ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+            ND_CHECK(nd_params_set(p, ND_P_VERIFY, verify) == ND_OK);
+            ND_CHECK(nd_params_set(p, ND_P_KEEP, keep ? ND_KEEP_LONGEST : ND_KEEP_FIRST) ==
+                     ND_OK);
+            nd_dedup *ref = make(p, t, N, NULL);
+            ND_CHECK(ref != NULL);
+            nd_dedup_stats st;
+            if (ref) {
+                nd_dedup_get_stats(ref, &st);
+                ND_CHECK(st.clusters > 10 && st.contained > 0 && st.spill_events == 0);
+            }
+            for (size_t ti = 0; ti < 3; ti++)
+                for (size_t mi = 0; mi < 3; mi++) {
+                    ND_CHECK(nd_params_set(p, ND_P_THREADS, threads[ti]) == ND_OK);
+                    ND_CHECK(nd_params_set(p, ND_P_MEMORY, memory[mi]) == ND_OK);
+                    nd_dedup *d = make(p, t, N, NULL);
+                    ND_CHECK(d != NULL);
+                    if (!d || !ref) {
+                        nd_dedup_destroy(d);
+                        continue;
+                    }
+                    nd_dedup_get_stats(d, &st);
+                    ND_CHECK(memory[mi] == 0 ? st.spill_events == 0 : st.spill_events > 0);
+                    if (!same_result(ref, d, N))
+                        fprintf(stderr, "differs: verify %d keep %d threads %u memory %g\n",
+                                verify, keep, threads[ti], memory[mi]);
+                    ND_CHECK(same_result(ref, d, N));
+                    nd_dedup_destroy(d);
+                }
+            nd_dedup_destroy(ref);
+            nd_params_destroy(p);
+        }
+    for (int i = 0; i < N; i++)
+        free(t[i]);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
+    g_seed = nd_test_seed(argc, argv, 20261123);
+    printf("test_dedup: seed %llu (--seed N to change)\n", g_seed);
+    ND_RUN(test_threads_and_spill);
     ND_RUN(test_no_chaining);
     ND_RUN(test_exact_and_empty);
     ND_RUN(test_containment);

@@ -185,6 +185,76 @@ static void test_vec_cap(void)
     nd_vec_free(&v, &g_a);
 }
 
+/* The rolling shingle hashes equal the direct ones for every window, on
+ * random token hashes and on degenerate ones (all equal, small integers). */
+static void test_shingle_rolling(void)
+{
+    uint64_t s = g_seed;
+    nd_token tok[64];
+    uint64_t out[64], th[64];
+    int bad = 0;
+    for (int it = 0; it < 3000; it++) {
+        const size_t nt = nd_splitmix64(&s) % 40;
+        const size_t n = 1 + nd_splitmix64(&s) % 8;
+        const int kind = it % 3;
+        for (size_t i = 0; i < nt; i++) {
+            memset(&tok[i], 0, sizeof tok[i]);
+            tok[i].hash = kind == 0 ? nd_splitmix64(&s) : kind == 1 ? 7 : (uint64_t)i;
+            th[i] = tok[i].hash;
+        }
+        const size_t ns = nd_shingle_hashes(tok, nt, n, out);
+        ND_CHECK(ns == (nt == 0 ? 0 : nt < n ? 1 : nt - n + 1));
+        for (size_t i = 0; i < ns; i++)
+            bad += out[i] != nd_shingle_hash(th + i, nt < n ? nt : n);
+    }
+    ND_CHECK_MSG(bad == 0, "%d rolling shingle hashes differ from the direct ones", bad);
+    /* Swapped tokens, and windows of different widths over the same tokens,
+     * give different hashes. */
+    const uint64_t ab[2] = {1, 2}, ba[2] = {2, 1};
+    ND_CHECK(nd_shingle_hash(ab, 2) != nd_shingle_hash(ba, 2));
+    ND_CHECK(nd_shingle_hash(ab, 1) != nd_shingle_hash(ab, 2));
+}
+
+/* MinHash over shingles of non-random token hashes (consecutive integers)
+ * stays unbiased: the finaliser makes shingle hashes uniform. Sets are the
+ * 5-gram shingles of token runs [0, L) and [off, off + L). */
+static void test_shingle_uniform(void)
+{
+    enum { K = 128, L = 400, PAIRS = 300 };
+    nd_perms p;
+    ND_CHECK(nd_perms_init(&p, &g_a, K, ND_SCHEME_KPERM, 1) == ND_OK);
+    nd_token *tok = calloc(2 * L + 8, sizeof *tok);
+    uint64_t *a = malloc(L * sizeof *a), *b = malloc(L * sizeof *b);
+    uint32_t sa[K], sb[K];
+    uint64_t s = g_seed;
+    double abs_err = 0, signed_err = 0;
+    for (int it = 0; it < PAIRS; it++) {
+        const uint64_t base = nd_splitmix64(&s) % 1000000;
+        for (size_t i = 0; i < 2 * L + 8; i++)
+            tok[i].hash = base + i;
+        const size_t off = (size_t)(nd_splitmix64(&s) % (L / 2));
+        const size_t na = nd_shingle_hashes(tok, L, 5, a);
+        const size_t nb = nd_shingle_hashes(tok + off, L, 5, b);
+        /* shingle i of b is shingle off + i of a */
+        const double inter = (double)(na - off);
+        const double j = inter / ((double)na + (double)nb - inter);
+        nd_minhash(&p, a, na, sa);
+        nd_minhash(&p, b, nb, sb);
+        const double est = nd_sig_similarity(sa, sb, K);
+        abs_err += fabs(est - j);
+        signed_err += est - j;
+    }
+    abs_err /= PAIRS;
+    signed_err /= PAIRS;
+    printf("test_minhash: shingles of consecutive token hashes: mean |error| %.4f, mean error "
+           "%+.4f\n", abs_err, signed_err);
+    ND_CHECK(abs_err <= 0.035 && fabs(signed_err) <= 0.012);
+    free(tok);
+    free(a);
+    free(b);
+    nd_perms_free(&p, &g_a);
+}
+
 int main(int argc, char **argv)
 {
     nd_alloc_init(&g_a, NULL);
@@ -199,5 +269,7 @@ int main(int argc, char **argv)
     ND_RUN(test_params);
     ND_RUN(test_sort);
     ND_RUN(test_vec_cap);
+    ND_RUN(test_shingle_rolling);
+    ND_RUN(test_shingle_uniform);
     return nd_test_end("test_minhash");
 }

@@ -31,6 +31,8 @@ static const param_info k_params[] = {
     {ND_P_SEED, "seed", 0, 4294967295.0, 1, 1},
     {ND_P_SCHEME, "scheme", 0, 1, ND_SCHEME_KPERM, 1},
     {ND_P_MAX_DOC, "max-doc", 1, 4294967295.0, 4294967295.0, 1},
+    {ND_P_THREADS, "threads", 0, 256, 1, 1},
+    {ND_P_MEMORY, "memory", 0, 1e18, 0, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -56,6 +58,8 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_SEED: p->seed = (unsigned)v; break;
     case ND_P_SCHEME: p->scheme = (nd_scheme)v; break;
     case ND_P_MAX_DOC: p->max_doc = (uint64_t)v; break;
+    case ND_P_THREADS: p->threads = (unsigned)v; break;
+    case ND_P_MEMORY: p->memory = (uint64_t)v; break;
     }
 }
 
@@ -121,6 +125,8 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_SEED: return p->seed;
     case ND_P_SCHEME: return p->scheme;
     case ND_P_MAX_DOC: return (double)p->max_doc;
+    case ND_P_THREADS: return p->threads;
+    case ND_P_MEMORY: return (double)p->memory;
     }
     return NAN;
 }

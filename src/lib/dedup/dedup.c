@@ -2,23 +2,35 @@
  * dedup.c - exact, near-duplicate and containment clusters.
  *
  * DESIGN
- *   Storage. Each added document keeps a fixed record (exact hash, sizes,
- *   survivor key), its MinHash signature in one flat array (k x 32-bit values)
- *   and, under exact verification, its sorted unique shingle hashes in one flat
- *   array. No per-document heap blocks.
+ *   Storage. Each added document keeps a fixed 24-byte record (shingle
+ *   offset, sizes), its exact hash (16 bytes, dropped once units are built),
+ *   one 8-byte entry per LSH band (the band key folded to 32 bits, packed with
+ *   the document number) and, under exact verification, its sorted unique
+ *   shingle hashes in one flat array (under signature verification, its
+ *   signature instead). Survivor keys live in a side table only when given.
+ *   No per-document heap blocks. The worker computes the band keys, so the
+ *   one thread that adds sketches only copies.
+ *
+ *   Bounded memory (ND_P_MEMORY). When the buffers pass a quarter of the
+ *   budget, each band's entries are sorted and written as a run to a spill
+ *   file, and the shingle (or signature) buffer is appended to its own spill
+ *   file; the fixed records stay in memory. At run time each band is a k-way
+ *   merge of its runs, and sets are read back with pread. Every step sees the
+ *   same values in the same order as in memory, so the output is identical.
  *
  *   Units. Documents with the same exact hash (the same normalised text) form
  *   a unit: they have the same shingles and signature, so only the unit's
- *   first document enters LSH and verification, and a unit is always placed
- *   whole. A million copies of one licence text cost one LSH entry.
+ *   first document takes part in LSH and verification, and a unit is always
+ *   placed whole. A million copies of one licence text give one LSH
+ *   participant and no candidate pairs among themselves.
  *
- *   Candidates. For each band, the 64-bit band key of every unit is folded to
- *   32 bits and packed with the unit number into one 64-bit value; a radix
- *   sort groups equal keys. Units sharing a bucket become candidate pairs (a
- *   folded-key collision only adds a candidate, which verification rejects).
- *   A bucket over CAND_WINDOW units pairs each unit with the next CAND_WINDOW
- *   only, which bounds the work on degenerate buckets. Pairs are de-duplicated
- *   by sorting and stored as an adjacency list (CSR).
+ *   Candidates. For each band (bands in parallel), the entries are sorted, or
+ *   merged from their runs, so that equal folded keys are adjacent; the
+ *   unit-leading documents of a bucket become candidate pairs (a folded-key
+ *   collision only adds a candidate, which verification rejects). A bucket
+ *   over CAND_WINDOW units pairs each unit with the next CAND_WINDOW only,
+ *   which bounds the work on degenerate buckets. Pairs are de-duplicated by
+ *   sorting and stored as an adjacency list (CSR).
  *
  *   Clusters. Documents are visited in survivor-policy order. The first
  *   document of an unplaced unit becomes a representative: its unit joins as
@@ -30,27 +42,60 @@
  *   representative is not placed under it (it holds more than the
  *   representative); the pair is reported in the pairs list.
  *
+ *   Threads (ND_P_THREADS). Bands are processed in parallel; when every pair
+ *   is wanted, all candidates are verified in parallel first; otherwise a
+ *   representative with many unplaced neighbours verifies them in parallel.
+ *   The greedy placement itself is sequential.
+ *
  *   Determinism. Every step is a function of the input order alone: sorts are
- *   total orders with the document index as last key, and no step depends on
- *   addresses or timing.
+ *   total orders with the document index as last key, each parallel item
+ *   writes only its own result, and nothing depends on addresses, timing, the
+ *   thread count or the memory budget.
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "nd_internal.h"
+#include "spill.h"
 
 #define CAND_WINDOW 512
+#define MERGE_BUF 8192      /* entries read at a time from one run */
+#define PAR_NEIGHBOURS 64   /* a representative with this many unplaced
+                               neighbours verifies them in parallel */
 
 typedef struct doc_rec {
-    uint64_t exact_lo, exact_hi;
-    uint64_t sh_off;       /* first shingle in d->shingles */
+    uint64_t sh_off;       /* first shingle (or signature value) in its store */
     uint64_t length;       /* original length, bytes */
-    uint64_t key_off;      /* survivor key in d->keys */
-    double key_num;
     uint32_t num_shingles; /* 0: no tokens */
-    uint32_t key_len;
-    uint8_t has_key, key_is_num;
+    uint32_t unused;
 } doc_rec;
+
+typedef struct key_rec {
+    uint64_t off;          /* in d->keys */
+    double num;
+    uint32_t len;
+    uint8_t has, is_num;
+} key_rec;
+
+/* A compact member: figures are recomputed from count when asked for. */
+typedef struct member_c {
+    uint32_t rep;
+    uint32_t count;        /* shared shingles (exact) or equal positions */
+    uint32_t rel;
+} member_c;
+
+/* Values kept in memory, and past the budget in a spill file before them:
+ * item i (global) is in the file when i < spilled. */
+typedef struct store {
+    nd_vec mem;
+    nd_spill file;
+    uint64_t spilled;
+} store;
+
+typedef struct band_run {
+    uint64_t off, count;   /* in d->band_file, entries */
+    uint32_t band;
+} band_run;
 
 struct nd_dedup {
     nd_alloc_ctx alloc;
@@ -59,11 +104,17 @@ struct nd_dedup {
     unsigned bands, rows;
     double fp_area, fn_area;
     nd_vec docs;      /* doc_rec */
-    nd_vec sigs;      /* uint32, num_perm per document */
-    nd_vec shingles;  /* uint64 */
+    nd_vec exact;     /* uint64 lo, hi per document */
+    nd_vec keyrecs;   /* key_rec per document, once a key was given */
     nd_vec keys;      /* char */
+    nd_vec *bk;       /* per band: (folded key << 32 | doc), uint64 */
+    store sets;       /* shingles (uint64) or signatures (uint32) */
+    nd_spill band_file;
+    nd_vec runs;      /* band_run */
+    char *tmpdir;
+    uint64_t spill_events, spilled_bytes;
     int ran;
-    nd_member *members;     /* per document */
+    member_c *members;      /* per document */
     nd_member *cl_members;  /* clusters, grouped */
     size_t *cl_offsets;
     size_t num_clusters;
@@ -74,6 +125,11 @@ struct nd_dedup {
     nd_dedup_stats stats;
     char detail[ND_DETAIL_MAX];
 };
+
+static int exact_mode(const nd_dedup *d)
+{
+    return d->params.verify == ND_VERIFY_EXACT;
+}
 
 nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allocator *alloc)
 {
@@ -92,17 +148,51 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
         nd_free(&a, d);
         return st;
     }
+    d->bk = nd_calloc(&a, d->bands, sizeof *d->bk);
+    if (!d->bk) {
+        nd_free(&a, d);
+        return ND_E_NOMEM;
+    }
     st = nd_worker_init(&d->worker, &d->params, alloc);
     if (st != ND_OK) {
+        nd_free(&a, d->bk);
         nd_free(&a, d);
         return st;
     }
     nd_vec_init(&d->docs, sizeof(doc_rec), UINT32_MAX - 1);
-    nd_vec_init(&d->sigs, sizeof(uint32_t), SIZE_MAX / 8);
-    nd_vec_init(&d->shingles, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec_init(&d->exact, 2 * sizeof(uint64_t), UINT32_MAX - 1);
+    nd_vec_init(&d->keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
+    for (unsigned b = 0; b < d->bands; b++)
+        nd_vec_init(&d->bk[b], sizeof(uint64_t), UINT32_MAX - 1);
+    nd_vec_init(&d->sets.mem, sizeof(uint32_t), SIZE_MAX / 8);
+    d->sets.file.fd = -1;
+    d->band_file.fd = -1;
+    nd_vec_init(&d->runs, sizeof(band_run), SIZE_MAX / sizeof(band_run));
     *out = d;
     return ND_OK;
+}
+
+nd_status nd_dedup_set_tmpdir(nd_dedup *d, const char *dir)
+{
+    if (!d || d->ran || d->spill_events)
+        return ND_E_STATE;
+    nd_free(&d->alloc, d->tmpdir);
+    d->tmpdir = NULL;
+    if (!dir)
+        return ND_OK;
+    const size_t n = strlen(dir);
+    d->tmpdir = nd_malloc(&d->alloc, n + 1);
+    if (!d->tmpdir)
+        return ND_E_NOMEM;
+    memcpy(d->tmpdir, dir, n + 1);
+    return ND_OK;
+}
+
+static void free_bands(nd_dedup *d)
+{
+    for (unsigned b = 0; b < d->bands; b++)
+        nd_vec_free(&d->bk[b], &d->alloc);
 }
 
 void nd_dedup_destroy(nd_dedup *d)
@@ -112,9 +202,16 @@ void nd_dedup_destroy(nd_dedup *d)
     const nd_alloc_ctx a = d->alloc;
     nd_worker_fini(&d->worker);
     nd_vec_free(&d->docs, &a);
-    nd_vec_free(&d->sigs, &a);
-    nd_vec_free(&d->shingles, &a);
+    nd_vec_free(&d->exact, &a);
+    nd_vec_free(&d->keyrecs, &a);
     nd_vec_free(&d->keys, &a);
+    free_bands(d);
+    nd_free(&a, d->bk);
+    nd_vec_free(&d->sets.mem, &a);
+    nd_spill_close(&d->sets.file);
+    nd_spill_close(&d->band_file);
+    nd_vec_free(&d->runs, &a);
+    nd_free(&a, d->tmpdir);
     nd_free(&a, d->members);
     nd_free(&a, d->cl_members);
     nd_free(&a, d->cl_offsets);
@@ -132,6 +229,79 @@ size_t nd_dedup_num_docs(const nd_dedup *d)
     return d->docs.len;
 }
 
+/* ---- spilling ------------------------------------------------------------ */
+
+/* Bytes of the buffers that spilling can empty. */
+static uint64_t buffered_bytes(const nd_dedup *d)
+{
+    uint64_t n = (uint64_t)d->sets.mem.len * d->sets.mem.item;
+    for (unsigned b = 0; b < d->bands; b++)
+        n += (uint64_t)d->bk[b].len * sizeof(uint64_t);
+    return n;
+}
+
+/* Writes every band buffer as a sorted run and appends the set buffer to its
+ * file; the buffers keep their capacity for what comes next. */
+static nd_status spill_all(nd_dedup *d)
+{
+    nd_status st = ND_OK;
+    uint64_t *tmp = NULL;
+    size_t most = 0;
+    for (unsigned b = 0; b < d->bands; b++)
+        most = d->bk[b].len > most ? d->bk[b].len : most;
+    if (most && d->band_file.fd < 0)
+        ND_TRY(nd_spill_open(&d->band_file, d->tmpdir, d->detail));
+    if (d->sets.mem.len && d->sets.file.fd < 0)
+        ND_TRY(nd_spill_open(&d->sets.file, d->tmpdir, d->detail));
+    if (most) {
+        tmp = nd_malloc(&d->alloc, most * sizeof *tmp);
+        if (!tmp)
+            return ND_E_NOMEM;
+    }
+    for (unsigned b = 0; b < d->bands; b++) {
+        nd_vec *v = &d->bk[b];
+        if (!v->len)
+            continue;
+        nd_sort_u64(v->data, tmp, v->len);
+        const band_run r = {d->band_file.len / sizeof(uint64_t), v->len, b};
+        ND_TRY(nd_spill_append(&d->band_file, v->data, v->len * sizeof(uint64_t), d->detail));
+        ND_TRY(nd_vec_push(&d->runs, &d->alloc, &r));
+        d->spilled_bytes += v->len * sizeof(uint64_t);
+        v->len = 0;
+    }
+    if (d->sets.mem.len) {
+        const size_t bytes = d->sets.mem.len * d->sets.mem.item;
+        ND_TRY(nd_spill_append(&d->sets.file, d->sets.mem.data, bytes, d->detail));
+        d->sets.spilled += d->sets.mem.len;
+        d->spilled_bytes += bytes;
+        d->sets.mem.len = 0;
+    }
+    d->spill_events++;
+fail:
+    nd_free(&d->alloc, tmp);
+    return st;
+}
+
+/* Pointer to items [off, off + n) of a store: in memory, or read into scratch. */
+static nd_status store_get(const nd_dedup *d, const store *s, uint64_t off, size_t n,
+                           nd_vec *scratch, const void **out)
+{
+    const size_t item = s->mem.item;
+    if (off >= s->spilled) {
+        *out = (const char *)s->mem.data + (size_t)(off - s->spilled) * item;
+        return ND_OK;
+    }
+    const nd_status st = nd_vec_reserve(scratch, &d->alloc, n * item);
+    if (st != ND_OK)
+        return st;
+    if (nd_spill_read(&s->file, off * item, scratch->data, n * item) != ND_OK)
+        return ND_E_IO;
+    *out = scratch->data;
+    return ND_OK;
+}
+
+/* ---- adding ---------------------------------------------------------------- */
+
 nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *doc)
 {
     nd_status st;
@@ -144,52 +314,92 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     }
     if (sk->num_shingles > UINT32_MAX)
         return ND_E_LIMIT;
+    const size_t id = d->docs.len;
+    const size_t keys_len = d->keys.len, sets_len = d->sets.mem.len;
     doc_rec r;
     memset(&r, 0, sizeof r);
-    r.sh_off = d->shingles.len;
-    r.exact_lo = sk->exact_lo;
-    r.exact_hi = sk->exact_hi;
     r.num_shingles = (uint32_t)sk->num_shingles;
     r.length = doc ? doc->length : 0;
-    if (doc && doc->key) {
-        if (doc->key_len > UINT32_MAX)
+    r.sh_off = d->sets.spilled + d->sets.mem.len;
+    for (unsigned b = 0; b < d->bands; b++)
+        ND_TRY(nd_vec_reserve(&d->bk[b], &d->alloc, d->bk[b].len + 1));
+    ND_TRY(nd_vec_reserve(&d->exact, &d->alloc, id + 1));
+    ND_TRY(nd_vec_reserve(&d->docs, &d->alloc, id + 1));
+    if ((doc && doc->key) || d->keyrecs.len) {
+        if (doc && doc->key_len > UINT32_MAX)
             return ND_E_LIMIT;
-        r.has_key = 1;
-        r.key_off = d->keys.len;
-        r.key_len = (uint32_t)doc->key_len;
-        r.key_is_num = doc->key_is_num ? 1 : 0;
-        r.key_num = doc->key_num;
-        ND_TRY(nd_vec_reserve(&d->keys, &d->alloc, d->keys.len + doc->key_len));
-        memcpy((char *)d->keys.data + d->keys.len, doc->key, doc->key_len);
-        d->keys.len += doc->key_len;
+        ND_TRY(nd_vec_reserve(&d->keyrecs, &d->alloc, id + 1));
+        /* The first key: earlier documents had none. */
+        if (d->keyrecs.len < id) {
+            memset((key_rec *)d->keyrecs.data + d->keyrecs.len, 0,
+                   (id - d->keyrecs.len) * sizeof(key_rec));
+            d->keyrecs.len = id;
+        }
+        key_rec kr;
+        memset(&kr, 0, sizeof kr);
+        if (doc && doc->key) {
+            kr.has = 1;
+            kr.off = d->keys.len;
+            kr.len = (uint32_t)doc->key_len;
+            kr.is_num = doc->key_is_num ? 1 : 0;
+            kr.num = doc->key_num;
+            ND_TRY(nd_vec_reserve(&d->keys, &d->alloc, d->keys.len + doc->key_len));
+            memcpy((char *)d->keys.data + d->keys.len, doc->key, doc->key_len);
+            d->keys.len += doc->key_len;
+        }
+        ((key_rec *)d->keyrecs.data)[id] = kr;
+        d->keyrecs.len = id + 1;
     }
-    ND_TRY(nd_vec_reserve(&d->sigs, &d->alloc, d->sigs.len + k));
-    uint32_t *sig = (uint32_t *)d->sigs.data + d->sigs.len;
-    if (sk->num_shingles)
-        memcpy(sig, sk->signature, k * sizeof *sig);
-    else
-        memset(sig, 0, k * sizeof *sig);
-    d->sigs.len += k;
-    r.sh_off = d->shingles.len;
-    if (d->params.verify == ND_VERIFY_EXACT && sk->num_shingles) {
-        ND_TRY(nd_vec_reserve(&d->shingles, &d->alloc, d->shingles.len + sk->num_shingles));
-        memcpy((uint64_t *)d->shingles.data + d->shingles.len, sk->shingles,
-               sk->num_shingles * sizeof(uint64_t));
-        d->shingles.len += sk->num_shingles;
+    if (sk->num_shingles) {
+        if (exact_mode(d)) {
+            /* The high 32 bits of each shingle hash: still sorted, and equal
+             * neighbours merged (see DESIGN: 32-bit shingle sets). */
+            ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + sk->num_shingles));
+            uint32_t *out = (uint32_t *)d->sets.mem.data + d->sets.mem.len;
+            size_t m = 0;
+            for (size_t i = 0; i < sk->num_shingles; i++) {
+                const uint32_t v = (uint32_t)(sk->shingles[i] >> 32);
+                if (m == 0 || out[m - 1] != v)
+                    out[m++] = v;
+            }
+            d->sets.mem.len += m;
+            r.num_shingles = (uint32_t)m;
+        } else {
+            ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + k));
+            memcpy((uint32_t *)d->sets.mem.data + d->sets.mem.len, sk->signature,
+                   k * sizeof(uint32_t));
+            d->sets.mem.len += k;
+        }
+        for (unsigned b = 0; b < d->bands; b++) {
+            const uint64_t key = sk->band_keys && sk->num_bands == d->bands
+                                   ? sk->band_keys[b]
+                                   : nd_band_key(sk->signature, b, d->rows);
+            ((uint64_t *)d->bk[b].data)[d->bk[b].len++] = ((key ^ (key >> 32)) << 32) | id;
+        }
     }
-    ND_TRY(nd_vec_push(&d->docs, &d->alloc, &r));
+    uint64_t *ex = (uint64_t *)d->exact.data + 2 * id;
+    ex[0] = sk->exact_lo;
+    ex[1] = sk->exact_hi;
+    d->exact.len = id + 1;
+    ND_VEC_AT(&d->docs, doc_rec, id) = r;
+    d->docs.len = id + 1;
     d->invalid_bytes += sk->invalid_bytes;
     d->bytes += r.length;
     d->empty_docs += sk->num_shingles == 0;
+    if (d->params.memory && buffered_bytes(d) > d->params.memory / 4) {
+        st = spill_all(d);
+        if (st != ND_OK)
+            return st;
+    }
     return ND_OK;
 fail:
     /* Roll back whatever part of this document was appended. */
-    d->sigs.len = (size_t)(d->docs.len * k);
-    d->shingles.len = r.sh_off;
-    if (r.has_key)
-        d->keys.len = r.key_off;
+    d->keys.len = keys_len;
+    if (d->keyrecs.len > id)
+        d->keyrecs.len = id;
+    d->sets.mem.len = sets_len;
     if (!d->detail[0])
-        nd_detail_set(d->detail, "adding document %zu: %s", d->docs.len, nd_strerror(st));
+        nd_detail_set(d->detail, "adding document %zu: %s", id, nd_strerror(st));
     return st;
 }
 
@@ -220,11 +430,16 @@ typedef struct sim {
     double j, a_in_b, b_in_a;
 } sim;
 
-static size_t intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+/* Per-thread buffers for sets read back from spill files. */
+typedef struct scratch {
+    nd_vec a, b;
+} scratch;
+
+static size_t intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     size_t i = 0, j = 0, c = 0;
     while (i < na && j < nb) {
-        const uint64_t x = a[i], y = b[j];
+        const uint32_t x = a[i], y = b[j];
         c += x == y;
         i += x <= y;
         j += y <= x;
@@ -232,22 +447,50 @@ static size_t intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t 
     return c;
 }
 
-static sim compare(const nd_dedup *d, uint32_t a, uint32_t b)
+static const doc_rec *rec_of(const nd_dedup *d, uint32_t doc)
 {
-    const doc_rec *ra = &ND_VEC_AT(&d->docs, doc_rec, a);
-    const doc_rec *rb = &ND_VEC_AT(&d->docs, doc_rec, b);
-    const double na = ra->num_shingles, nb = rb->num_shingles;
+    return &ND_VEC_AT(&d->docs, doc_rec, doc);
+}
+
+/* count for documents a and b: shared shingles, or equal signature positions.
+ * A set already at hand for a may be passed as a_set (NULL: read it). */
+static nd_status count_of(const nd_dedup *d, uint32_t a, const void *a_set, uint32_t b,
+                          scratch *sc, uint32_t *out)
+{
+    const doc_rec *ra = rec_of(d, a), *rb = rec_of(d, b);
+    const unsigned k = d->params.num_perm;
+    const int ex = exact_mode(d);
+    const void *pa = a_set, *pb;
+    nd_status st;
+    if (!pa && (st = store_get(d, &d->sets, ra->sh_off, ex ? ra->num_shingles : k, &sc->a,
+                               &pa)) != ND_OK)
+        return st;
+    if ((st = store_get(d, &d->sets, rb->sh_off, ex ? rb->num_shingles : k, &sc->b, &pb)) !=
+        ND_OK)
+        return st;
+    if (ex) {
+        *out = (uint32_t)intersect(pa, ra->num_shingles, pb, rb->num_shingles);
+    } else {
+        const uint32_t *x = pa, *y = pb;
+        uint32_t eq = 0;
+        for (unsigned i = 0; i < k; i++)
+            eq += x[i] == y[i];
+        *out = eq;
+    }
+    return ND_OK;
+}
+
+/* The figures of a against b from their count. */
+static sim sim_of(const nd_dedup *d, uint32_t a, uint32_t b, uint32_t count)
+{
+    const double na = rec_of(d, a)->num_shingles, nb = rec_of(d, b)->num_shingles;
     sim s;
     double inter;
-    if (d->params.verify == ND_VERIFY_EXACT) {
-        const uint64_t *sh = d->shingles.data;
-        inter = (double)intersect(sh + ra->sh_off, ra->num_shingles, sh + rb->sh_off,
-                                  rb->num_shingles);
+    if (exact_mode(d)) {
+        inter = (double)count;
         s.j = inter / (na + nb - inter);
     } else {
-        const unsigned k = d->params.num_perm;
-        const uint32_t *sg = d->sigs.data;
-        s.j = nd_sig_similarity(sg + (size_t)a * k, sg + (size_t)b * k, k);
+        s.j = (double)count / d->params.num_perm;
         inter = s.j * (na + nb) / (1.0 + s.j);
     }
     s.a_in_b = fmin(1.0, inter / na);
@@ -255,13 +498,9 @@ static sim compare(const nd_dedup *d, uint32_t a, uint32_t b)
     return s;
 }
 
-/* Relation of a to b given their figures. */
-static nd_relation relate(const nd_dedup *d, uint32_t a, uint32_t b, const sim *s)
+/* Relation of a to b (different units) given their figures. */
+static nd_relation relate(const nd_dedup *d, const sim *s)
 {
-    const doc_rec *ra = &ND_VEC_AT(&d->docs, doc_rec, a);
-    const doc_rec *rb = &ND_VEC_AT(&d->docs, doc_rec, b);
-    if (ra->exact_lo == rb->exact_lo && ra->exact_hi == rb->exact_hi)
-        return ND_REL_EXACT;
     if (s->j >= d->params.threshold)
         return ND_REL_NEAR;
     const double c = d->params.containment;
@@ -276,25 +515,24 @@ static nd_relation relate(const nd_dedup *d, uint32_t a, uint32_t b, const sim *
 
 /* ---- survivor order ---------------------------------------------------- */
 
-static int cmp_keys(const nd_dedup *d, const doc_rec *x, const doc_rec *y)
+static int cmp_keys(const nd_dedup *d, const key_rec *x, const key_rec *y)
 {
-    if (x->key_is_num && y->key_is_num)
-        return (x->key_num > y->key_num) - (x->key_num < y->key_num);
-    const char *kx = (const char *)d->keys.data + x->key_off;
-    const char *ky = (const char *)d->keys.data + y->key_off;
-    const size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    if (x->is_num && y->is_num)
+        return (x->num > y->num) - (x->num < y->num);
+    const char *kx = (const char *)d->keys.data + x->off;
+    const char *ky = (const char *)d->keys.data + y->off;
+    const size_t n = x->len < y->len ? x->len : y->len;
     const int c = n ? memcmp(kx, ky, n) : 0;
     if (c)
         return c;
-    return (x->key_len > y->key_len) - (x->key_len < y->key_len);
+    return (x->len > y->len) - (x->len < y->len);
 }
 
 static int cmp_priority(const void *pa, const void *pb, void *ctx)
 {
     const nd_dedup *d = ctx;
     const uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    const doc_rec *x = &ND_VEC_AT(&d->docs, doc_rec, a);
-    const doc_rec *y = &ND_VEC_AT(&d->docs, doc_rec, b);
+    const doc_rec *x = rec_of(d, a), *y = rec_of(d, b);
     int c = 0;
     switch (d->params.keep) {
     case ND_KEEP_FIRST:
@@ -303,12 +541,16 @@ static int cmp_priority(const void *pa, const void *pb, void *ctx)
         c = (x->length < y->length) - (x->length > y->length);
         break;
     case ND_KEEP_KEY_MIN:
-    case ND_KEEP_KEY_MAX:
-        if (x->has_key != y->has_key)
-            c = x->has_key ? -1 : 1;
-        else if (x->has_key)
-            c = d->params.keep == ND_KEEP_KEY_MIN ? cmp_keys(d, x, y) : cmp_keys(d, y, x);
+    case ND_KEEP_KEY_MAX: {
+        static const key_rec none;
+        const key_rec *kx = a < d->keyrecs.len ? &ND_VEC_AT(&d->keyrecs, key_rec, a) : &none;
+        const key_rec *ky = b < d->keyrecs.len ? &ND_VEC_AT(&d->keyrecs, key_rec, b) : &none;
+        if (kx->has != ky->has)
+            c = kx->has ? -1 : 1;
+        else if (kx->has)
+            c = d->params.keep == ND_KEEP_KEY_MIN ? cmp_keys(d, kx, ky) : cmp_keys(d, ky, kx);
         break;
+    }
     }
     if (c)
         return c;
@@ -317,19 +559,18 @@ static int cmp_priority(const void *pa, const void *pb, void *ctx)
 
 /* ---- the run ------------------------------------------------------------- */
 
-typedef struct exact_key {
-    uint64_t lo, hi;
-    uint32_t doc;
-} exact_key;
-
-static int cmp_exact(const void *pa, const void *pb)
+/* Documents ordered by exact hash, then index (a permutation, 4 bytes a
+ * document rather than a copy of the hashes). */
+static int cmp_exact(const void *pa, const void *pb, void *ctx)
 {
-    const exact_key *x = pa, *y = pb;
-    if (x->lo != y->lo)
-        return x->lo < y->lo ? -1 : 1;
-    if (x->hi != y->hi)
-        return x->hi < y->hi ? -1 : 1;
-    return (x->doc > y->doc) - (x->doc < y->doc);
+    const uint64_t *ex = ctx;
+    const uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const uint64_t *x = ex + 2 * (size_t)a, *y = ex + 2 * (size_t)b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    if (x[1] != y[1])
+        return x[1] < y[1] ? -1 : 1;
+    return (a > b) - (a < b);
 }
 
 static int cmp_pair(const void *pa, const void *pb)
@@ -348,8 +589,11 @@ typedef struct run_state {
     uint32_t num_units;
     uint64_t *cand;         /* unique candidate unit pairs (u << 32 | v), u < v */
     size_t num_cand;
+    uint32_t *cand_count;   /* count of each candidate (leading documents), or NULL */
     size_t *adj_start;      /* CSR adjacency, U + 1 */
     uint32_t *adj;
+    unsigned threads;
+    scratch *sc;            /* per thread */
 } run_state;
 
 static void run_state_free(run_state *rs, const nd_alloc_ctx *a)
@@ -358,15 +602,27 @@ static void run_state_free(run_state *rs, const nd_alloc_ctx *a)
     nd_free(a, rs->unit_start);
     nd_free(a, rs->unit_docs);
     nd_free(a, rs->cand);
+    nd_free(a, rs->cand_count);
     nd_free(a, rs->adj_start);
     nd_free(a, rs->adj);
+    if (rs->sc)
+        for (unsigned t = 0; t < rs->threads; t++) {
+            nd_vec_free(&rs->sc[t].a, a);
+            nd_vec_free(&rs->sc[t].b, a);
+        }
+    nd_free(a, rs->sc);
+}
+
+static uint32_t leader_of(const run_state *rs, uint32_t u)
+{
+    return rs->unit_docs[rs->unit_start[u]];
 }
 
 static nd_status build_units(nd_dedup *d, run_state *rs)
 {
     const size_t n = d->docs.len;
     const nd_alloc_ctx *a = &d->alloc;
-    exact_key *ek = nd_malloc(a, (n ? n : 1) * sizeof *ek);
+    uint32_t *ek = nd_malloc(a, (n ? n : 1) * sizeof *ek);
     uint32_t *leader = nd_malloc(a, (n ? n : 1) * sizeof *leader);
     rs->unit_of = nd_malloc(a, (n ? n : 1) * sizeof *rs->unit_of);
     rs->unit_start = nd_calloc(a, n + 2, sizeof *rs->unit_start);
@@ -379,22 +635,22 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     /* leader[doc] = first document with the same exact hash (documents
      * without tokens lead themselves). */
     size_t m = 0;
+    const uint64_t *ex = d->exact.data;
     for (size_t i = 0; i < n; i++) {
-        const doc_rec *r = &ND_VEC_AT(&d->docs, doc_rec, i);
         leader[i] = (uint32_t)i;
-        if (r->num_shingles) {
-            ek[m].lo = r->exact_lo;
-            ek[m].hi = r->exact_hi;
-            ek[m].doc = (uint32_t)i;
-            m++;
-        }
+        if (rec_of(d, (uint32_t)i)->num_shingles)
+            ek[m++] = (uint32_t)i;
     }
     if (m)
-        qsort(ek, m, sizeof *ek, cmp_exact);
-    for (size_t i = 1; i < m; i++)
-        if (ek[i].lo == ek[i - 1].lo && ek[i].hi == ek[i - 1].hi)
-            leader[ek[i].doc] = leader[ek[i - 1].doc];
+        qsort_r(ek, m, sizeof *ek, cmp_exact, (void *)(uintptr_t)ex);
+    for (size_t i = 1; i < m; i++) {
+        const uint64_t *x = ex + 2 * (size_t)ek[i], *y = ex + 2 * (size_t)ek[i - 1];
+        if (x[0] == y[0] && x[1] == y[1])
+            leader[ek[i]] = leader[ek[i - 1]];
+    }
     nd_free(a, ek);
+    /* The exact hashes are not needed any more. */
+    nd_vec_free(&d->exact, a);
     /* Units numbered in order of their leader. */
     uint32_t u = 0;
     for (size_t i = 0; i < n; i++)
@@ -414,68 +670,222 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     return ND_OK;
 }
 
+/* ---- candidates ----------------------------------------------------------- */
+
+/* One sorted source of band entries: a run read from the band file through a
+ * buffer, or the in-memory tail. */
+typedef struct msrc {
+    const uint64_t *p, *end;
+    uint64_t file_pos, file_left;  /* entries still in the file */
+    uint64_t *buf;
+} msrc;
+
+typedef struct band_ctx {
+    nd_dedup *d;
+    run_state *rs;
+    nd_vec *pairs;       /* per thread, uint64 */
+    nd_vec *grp;         /* per thread, uint32 units of the current bucket */
+    nd_vec *tmp;         /* per thread, uint64 sort scratch */
+    nd_status *st;       /* per thread, first error */
+} band_ctx;
+
+static nd_status msrc_fill(const nd_dedup *d, msrc *s)
+{
+    if (s->p < s->end || !s->file_left)
+        return ND_OK;
+    const size_t n = s->file_left < MERGE_BUF ? (size_t)s->file_left : MERGE_BUF;
+    if (nd_spill_read(&d->band_file, s->file_pos * sizeof(uint64_t), s->buf,
+                      n * sizeof(uint64_t)) != ND_OK)
+        return ND_E_IO;
+    s->file_pos += n;
+    s->file_left -= n;
+    s->p = s->buf;
+    s->end = s->buf + n;
+    return ND_OK;
+}
+
+/* Pairs of a bucket's units (ascending), each with the next CAND_WINDOW. */
+static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_vec *pairs)
+{
+    const uint32_t *g = grp->data;
+    const size_t e = grp->len;
+    nd_status st = ND_OK;
+    for (size_t x = 0; x < e; x++) {
+        const size_t end = e - x - 1 > CAND_WINDOW ? x + 1 + CAND_WINDOW : e;
+        ND_TRY(nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - x)));
+        uint64_t *p = (uint64_t *)pairs->data + pairs->len;
+        for (size_t y = x + 1; y < end; y++)
+            *p++ = ((uint64_t)g[x] << 32) | g[y];
+        pairs->len += end > x + 1 ? end - x - 1 : 0;
+    }
+    grp->len = 0;
+    /* Keep the pair list compact as we go. */
+    if (pairs->len > 4 * (size_t)rs->num_units + 1024) {
+        uint64_t *pt = nd_malloc(&d->alloc, pairs->len * sizeof *pt);
+        if (!pt)
+            return ND_E_NOMEM;
+        pairs->len = nd_sort_unique_u64(pairs->data, pt, pairs->len);
+        nd_free(&d->alloc, pt);
+    }
+fail:
+    return st;
+}
+
+/* Heap of source indices ordered by their current entry. */
+static void heap_down(msrc *src, uint32_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && *src[h[l]].p < *src[h[m]].p)
+            m = l;
+        if (r < n && *src[h[r]].p < *src[h[m]].p)
+            m = r;
+        if (m == i)
+            return;
+        const uint32_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pairs,
+                          nd_vec *grp, nd_vec *tmp)
+{
+    const nd_alloc_ctx *a = &d->alloc;
+    nd_status st = ND_OK;
+    nd_vec *tail = &d->bk[band];
+    size_t nruns = 0;
+    for (size_t i = 0; i < d->runs.len; i++)
+        nruns += ND_VEC_AT(&d->runs, band_run, i).band == band;
+    msrc *src = nd_calloc(a, nruns + 1, sizeof *src);
+    uint32_t *heap = nd_malloc(a, (nruns + 1) * sizeof *heap);
+    ND_TRY(nd_vec_reserve(tmp, a, tail->len));
+    nd_sort_u64(tail->data, tmp->data, tail->len);
+    if (!src || !heap) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < d->runs.len; i++) {
+        const band_run *r = &ND_VEC_AT(&d->runs, band_run, i);
+        if (r->band != band)
+            continue;
+        msrc *s = &src[ns++];
+        s->file_pos = r->off;
+        s->file_left = r->count;
+        s->buf = nd_malloc(a, MERGE_BUF * sizeof(uint64_t));
+        if (!s->buf) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        ND_TRY(msrc_fill(d, s));
+    }
+    if (tail->len) {
+        src[ns].p = tail->data;
+        src[ns].end = (const uint64_t *)tail->data + tail->len;
+        ns++;
+    }
+    size_t nh = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (src[i].p < src[i].end)
+            heap[nh++] = (uint32_t)i;
+    for (size_t i = nh; i-- > 0;)
+        heap_down(src, heap, nh, i);
+    uint64_t cur = 0;
+    int have = 0;
+    grp->len = 0;
+    while (nh) {
+        msrc *s = &src[heap[0]];
+        const uint64_t v = *s->p++;
+        if (s->p == s->end) {
+            ND_TRY(msrc_fill(d, s));
+            if (s->p == s->end)
+                heap[0] = heap[--nh];
+        }
+        heap_down(src, heap, nh, 0);
+        if (!have || (v >> 32) != cur) {
+            if (grp->len > 1)
+                ND_TRY(emit_bucket(d, rs, grp, pairs));
+            grp->len = 0;
+            cur = v >> 32;
+            have = 1;
+        }
+        const uint32_t doc = (uint32_t)v, u = rs->unit_of[doc];
+        if (leader_of(rs, u) == doc)
+            ND_TRY(nd_vec_push(grp, a, &u));
+    }
+    if (grp->len > 1)
+        ND_TRY(emit_bucket(d, rs, grp, pairs));
+fail:
+    if (src)
+        for (size_t i = 0; i < nruns; i++)
+            nd_free(a, src[i].buf);
+    nd_free(a, src);
+    nd_free(a, heap);
+    return st;
+}
+
+static void band_task(void *arg, size_t begin, size_t end, unsigned t)
+{
+    band_ctx *c = arg;
+    for (size_t b = begin; b < end && c->st[t] == ND_OK; b++)
+        c->st[t] = one_band(c->d, c->rs, (unsigned)b, &c->pairs[t], &c->grp[t], &c->tmp[t]);
+}
+
 static nd_status build_candidates(nd_dedup *d, run_state *rs)
 {
     const nd_alloc_ctx *a = &d->alloc;
     const uint32_t U = rs->num_units;
-    const unsigned k = d->params.num_perm;
-    const uint32_t *sigs = d->sigs.data;
+    const unsigned T = rs->threads;
     nd_status st = ND_OK;
-    uint64_t *keys = nd_malloc(a, ((size_t)U + 1) * sizeof *keys);
-    uint64_t *tmp = nd_malloc(a, ((size_t)U + 1) * sizeof *tmp);
-    nd_vec pairs;
-    nd_vec_init(&pairs, sizeof(uint64_t), SIZE_MAX / 16);
-    if (!keys || !tmp) {
+    band_ctx c = {.d = d, .rs = rs};
+    c.pairs = nd_calloc(a, T, sizeof *c.pairs);
+    c.grp = nd_calloc(a, T, sizeof *c.grp);
+    c.tmp = nd_calloc(a, T, sizeof *c.tmp);
+    c.st = nd_calloc(a, T, sizeof *c.st);
+    if (!c.pairs || !c.grp || !c.tmp || !c.st) {
         st = ND_E_NOMEM;
         goto fail;
     }
-    for (unsigned band = 0; band < d->bands; band++) {
-        size_t m = 0;
-        for (uint32_t u = 0; u < U; u++) {
-            const uint32_t doc = rs->unit_docs[rs->unit_start[u]];
-            if (ND_VEC_AT(&d->docs, doc_rec, doc).num_shingles == 0)
-                continue;
-            const uint64_t key = nd_band_key(sigs + (size_t)doc * k, band, d->rows);
-            keys[m++] = ((key ^ (key >> 32)) << 32) | u;
-        }
-        nd_sort_u64(keys, tmp, m);
-        size_t i = 0;
-        while (i < m) {
-            size_t e = i + 1;
-            while (e < m && (keys[e] >> 32) == (keys[i] >> 32))
-                e++;
-            for (size_t x = i; x < e; x++) {
-                const size_t end = e - x - 1 > CAND_WINDOW ? x + 1 + CAND_WINDOW : e;
-                for (size_t y = x + 1; y < end; y++) {
-                    const uint64_t p = (keys[x] << 32) | (uint32_t)keys[y];
-                    ND_TRY(nd_vec_push(&pairs, a, &p));
-                }
-            }
-            i = e;
-        }
-        /* Keep the pair list compact as we go. */
-        if (pairs.len > 4 * (size_t)U + 1024) {
-            uint64_t *pt = nd_malloc(a, pairs.len * sizeof *pt);
-            if (!pt) {
-                st = ND_E_NOMEM;
-                goto fail;
-            }
-            pairs.len = nd_sort_unique_u64(pairs.data, pt, pairs.len);
-            nd_free(a, pt);
-        }
+    for (unsigned t = 0; t < T; t++) {
+        nd_vec_init(&c.pairs[t], sizeof(uint64_t), SIZE_MAX / 16);
+        nd_vec_init(&c.grp[t], sizeof(uint32_t), UINT32_MAX);
+        nd_vec_init(&c.tmp[t], sizeof(uint64_t), SIZE_MAX / 16);
+        c.st[t] = ND_OK;
     }
-    if (pairs.len) {
-        uint64_t *pt = nd_malloc(a, pairs.len * sizeof *pt);
-        if (!pt) {
-            st = ND_E_NOMEM;
+    nd_parallel(T, d->bands, 1, band_task, &c);
+    for (unsigned t = 0; t < T; t++)
+        if (c.st[t] != ND_OK) {
+            st = c.st[t];
             goto fail;
         }
-        pairs.len = nd_sort_unique_u64(pairs.data, pt, pairs.len);
-        nd_free(a, pt);
+    /* The band buffers are done with. */
+    free_bands(d);
+    size_t total = 0;
+    for (unsigned t = 0; t < T; t++) {
+        nd_vec_free(&c.grp[t], a);
+        nd_vec_free(&c.tmp[t], a);
+        total += c.pairs[t].len;
     }
-    rs->cand = pairs.data;
-    rs->num_cand = pairs.len;
-    pairs.data = NULL;
+    uint64_t *all = nd_malloc(a, (total ? total : 1) * sizeof *all);
+    uint64_t *pt = nd_malloc(a, (total ? total : 1) * sizeof *pt);
+    if (!all || !pt) {
+        nd_free(a, all);
+        nd_free(a, pt);
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    total = 0;
+    for (unsigned t = 0; t < T; t++) {
+        if (c.pairs[t].len)
+            memcpy(all + total, c.pairs[t].data, c.pairs[t].len * sizeof *all);
+        total += c.pairs[t].len;
+        nd_vec_free(&c.pairs[t], a);
+    }
+    rs->num_cand = nd_sort_unique_u64(all, pt, total);
+    rs->cand = all;
+    nd_free(a, pt);
     /* Adjacency (both directions), neighbours ascending. */
     rs->adj_start = nd_calloc(a, (size_t)U + 2, sizeof *rs->adj_start);
     rs->adj = nd_malloc(a, (2 * rs->num_cand + 1) * sizeof *rs->adj);
@@ -507,10 +917,111 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
     }
     nd_free(a, cur);
 fail:
-    nd_vec_free(&pairs, a);
-    nd_free(a, keys);
-    nd_free(a, tmp);
+    for (unsigned t = 0; t < T; t++) {
+        if (c.pairs)
+            nd_vec_free(&c.pairs[t], a);
+        if (c.grp)
+            nd_vec_free(&c.grp[t], a);
+        if (c.tmp)
+            nd_vec_free(&c.tmp[t], a);
+    }
+    nd_free(a, c.pairs);
+    nd_free(a, c.grp);
+    nd_free(a, c.tmp);
+    nd_free(a, c.st);
     return st;
+}
+
+/* ---- verification in parallel ------------------------------------------- */
+
+typedef struct verify_ctx {
+    const nd_dedup *d;
+    run_state *rs;
+    const uint32_t *a_docs;   /* first document of each item (NULL: cand pairs) */
+    const void *a_set;        /* a set shared by every item, or NULL */
+    const uint32_t *b_docs;
+    uint32_t *out;
+    nd_status *st;
+} verify_ctx;
+
+static void verify_task(void *arg, size_t begin, size_t end, unsigned t)
+{
+    verify_ctx *c = arg;
+    const run_state *rs = c->rs;
+    for (size_t i = begin; i < end && c->st[t] == ND_OK; i++) {
+        uint32_t x, y;
+        if (c->a_docs) {
+            x = c->a_docs[i];
+            y = c->b_docs[i];
+        } else {
+            x = leader_of(rs, (uint32_t)(rs->cand[i] >> 32));
+            y = leader_of(rs, (uint32_t)rs->cand[i]);
+        }
+        c->st[t] = count_of(c->d, x, c->a_set, y, &rs->sc[t], &c->out[i]);
+    }
+}
+
+static nd_status run_verify(const nd_dedup *d, run_state *rs, verify_ctx *c, size_t n)
+{
+    nd_status st[256];
+    for (unsigned t = 0; t < rs->threads; t++)
+        st[t] = ND_OK;
+    c->d = d;
+    c->rs = rs;
+    c->st = st;
+    nd_parallel(rs->threads, n, 16, verify_task, c);
+    for (unsigned t = 0; t < rs->threads; t++)
+        if (st[t] != ND_OK)
+            return st[t];
+    return ND_OK;
+}
+
+/* Count of candidate (u, v), u != v, from the precomputed table. */
+static uint32_t cand_count(const run_state *rs, uint32_t u, uint32_t v)
+{
+    const uint64_t key = u < v ? ((uint64_t)u << 32) | v : ((uint64_t)v << 32) | u;
+    size_t lo = 0, hi = rs->num_cand;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (rs->cand[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return rs->cand_count[lo];
+}
+
+/* ---- clusters ------------------------------------------------------------ */
+
+static void place_unit(nd_dedup *d, const run_state *rs, uint32_t v, uint32_t rep,
+                       nd_relation rel, uint32_t count)
+{
+    for (uint32_t i = rs->unit_start[v]; i < rs->unit_start[v + 1]; i++) {
+        const uint32_t x = rs->unit_docs[i];
+        member_c *m = &d->members[x];
+        m->rep = rep;
+        m->rel = x == rep ? ND_REL_NONE : rel;
+        m->count = count;
+    }
+}
+
+/* The public form of document x's membership. */
+static nd_member member_of(const nd_dedup *d, uint32_t x)
+{
+    const member_c *c = &d->members[x];
+    nd_member m;
+    m.doc = x;
+    m.rep = c->rep;
+    m.rel = (nd_relation)c->rel;
+    if (c->rel == ND_REL_NONE || c->rel == ND_REL_EXACT) {
+        m.resemblance = m.doc_in_rep = m.rep_in_doc = 1.0;
+    } else {
+        const sim s = sim_of(d, x, c->rep, c->count);
+        m.resemblance = s.j;
+        m.doc_in_rep = s.a_in_b;
+        m.rep_in_doc = s.b_in_a;
+    }
+    return m;
 }
 
 static nd_status build_clusters(nd_dedup *d, run_state *rs)
@@ -518,54 +1029,81 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     const nd_alloc_ctx *a = &d->alloc;
     const size_t n = d->docs.len;
     nd_status st = ND_OK;
-    uint32_t *order = nd_malloc(a, (n ? n : 1) * sizeof *order);
+    uint32_t *order = NULL;
     uint8_t *placed = nd_calloc(a, (size_t)rs->num_units + 1, 1);
-    size_t *count = nd_calloc(a, n + 1, sizeof *count);
+    uint32_t *count = nd_calloc(a, n + 1, sizeof *count);
+    uint32_t *nb = NULL, *nb_docs = NULL, *nb_rep = NULL, *nb_count = NULL;
+    nd_vec rep_set;
+    nd_vec_init(&rep_set, 1, SIZE_MAX / 2);
     d->members = nd_malloc(a, (n ? n : 1) * sizeof *d->members);
-    if (!order || !placed || !count || !d->members) {
+    size_t most = 0;
+    for (uint32_t u = 0; u < rs->num_units; u++) {
+        const size_t deg = rs->adj_start[u + 1] - rs->adj_start[u];
+        most = deg > most ? deg : most;
+    }
+    nb = nd_malloc(a, (most + 1) * sizeof *nb);
+    nb_docs = nd_malloc(a, (most + 1) * sizeof *nb_docs);
+    nb_rep = nd_malloc(a, (most + 1) * sizeof *nb_rep);
+    nb_count = nd_malloc(a, (most + 1) * sizeof *nb_count);
+    if (!placed || !count || !d->members || !nb || !nb_docs || !nb_rep || !nb_count) {
         st = ND_E_NOMEM;
         goto fail;
     }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    if (n)
-        qsort_r(order, n, sizeof *order, cmp_priority, d);
-
+    if (d->params.keep != ND_KEEP_FIRST) {
+        order = nd_malloc(a, (n ? n : 1) * sizeof *order);
+        if (!order) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++)
+            order[i] = (uint32_t)i;
+        if (n)
+            qsort_r(order, n, sizeof *order, cmp_priority, d);
+    }
+    const int ex = exact_mode(d);
     for (size_t oi = 0; oi < n; oi++) {
-        const uint32_t rep = order[oi];
+        const uint32_t rep = order ? order[oi] : (uint32_t)oi;
         const uint32_t u = rs->unit_of[rep];
         if (placed[u])
             continue;
         placed[u] = 1;
-        for (uint32_t i = rs->unit_start[u]; i < rs->unit_start[u + 1]; i++) {
-            const uint32_t x = rs->unit_docs[i];
-            nd_member *m = &d->members[x];
-            m->doc = x;
-            m->rep = rep;
-            m->rel = x == rep ? ND_REL_NONE : ND_REL_EXACT;
-            m->resemblance = m->doc_in_rep = m->rep_in_doc = 1.0;
-        }
-        for (size_t e = rs->adj_start[u]; e < rs->adj_start[u + 1]; e++) {
-            const uint32_t v = rs->adj[e];
-            if (placed[v])
-                continue;
-            const uint32_t lead = rs->unit_docs[rs->unit_start[v]];
-            const sim s = compare(d, lead, rep);
-            d->stats.verified++;
-            const nd_relation rel = relate(d, lead, rep, &s);
-            if (rel != ND_REL_NEAR && rel != ND_REL_CONTAINED_IN && rel != ND_REL_EXACT)
-                continue;
-            placed[v] = 1;
-            for (uint32_t i = rs->unit_start[v]; i < rs->unit_start[v + 1]; i++) {
-                const uint32_t x = rs->unit_docs[i];
-                nd_member *m = &d->members[x];
-                m->doc = x;
-                m->rep = rep;
-                m->rel = rel;
-                m->resemblance = s.j;
-                m->doc_in_rep = s.a_in_b;
-                m->rep_in_doc = s.b_in_a;
+        place_unit(d, rs, u, rep, ND_REL_EXACT, 0);
+        size_t m = 0;
+        for (size_t e = rs->adj_start[u]; e < rs->adj_start[u + 1]; e++)
+            if (!placed[rs->adj[e]])
+                nb[m++] = rs->adj[e];
+        if (!m)
+            continue;
+        for (size_t i = 0; i < m; i++)
+            nb_docs[i] = leader_of(rs, nb[i]);
+        if (rs->cand_count) {
+            for (size_t i = 0; i < m; i++)
+                nb_count[i] = cand_count(rs, u, nb[i]);
+        } else {
+            /* The representative's set, read once. */
+            const doc_rec *rr = rec_of(d, rep);
+            const void *rset;
+            ND_TRY(store_get(d, &d->sets, rr->sh_off,
+                             ex ? rr->num_shingles : d->params.num_perm, &rep_set, &rset));
+            if (m >= PAR_NEIGHBOURS && rs->threads > 1) {
+                verify_ctx c = {.a_docs = nb_rep, .b_docs = nb_docs, .out = nb_count,
+                                .a_set = rset};
+                for (size_t i = 0; i < m; i++)
+                    nb_rep[i] = rep;
+                ND_TRY(run_verify(d, rs, &c, m));
+            } else {
+                for (size_t i = 0; i < m; i++)
+                    ND_TRY(count_of(d, rep, rset, nb_docs[i], &rs->sc[0], &nb_count[i]));
             }
+            d->stats.verified += m;
+        }
+        for (size_t i = 0; i < m; i++) {
+            const sim s = sim_of(d, nb_docs[i], rep, nb_count[i]);
+            const nd_relation rel = relate(d, &s);
+            if (rel != ND_REL_NEAR && rel != ND_REL_CONTAINED_IN)
+                continue;
+            placed[nb[i]] = 1;
+            place_unit(d, rs, nb[i], rep, rel, nb_count[i]);
         }
     }
     /* Group clusters of 2+ by representative, in representative order. */
@@ -583,14 +1121,15 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
         st = ND_E_NOMEM;
         goto fail;
     }
-    /* count[rep] becomes the write cursor of rep's cluster; the rep goes first. */
+    /* count[rep] becomes 1 + the write cursor of rep's cluster (0: none); the
+     * rep goes first. */
     size_t pos = 0, c = 0;
     for (size_t i = 0; i < n; i++) {
         if (count[i] >= 2) {
             d->cl_offsets[c++] = pos;
-            d->cl_members[pos] = d->members[i];
+            d->cl_members[pos] = member_of(d, (uint32_t)i);
             const size_t sz = count[i];
-            count[i] = pos + 1;
+            count[i] = (uint32_t)(pos + 2);
             pos += sz;
         } else {
             count[i] = 0;
@@ -599,9 +1138,9 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     d->cl_offsets[c] = pos;
     d->num_clusters = ncl;
     for (size_t i = 0; i < n; i++) {
-        const nd_member *m = &d->members[i];
-        if (m->rep != i && count[m->rep])
-            d->cl_members[count[m->rep]++] = *m;
+        const uint32_t rep = d->members[i].rep;
+        if (rep != i && count[rep])
+            d->cl_members[count[rep]++ - 1] = member_of(d, (uint32_t)i);
     }
     /* Counters. */
     for (size_t ci = 0; ci < ncl; ci++) {
@@ -610,7 +1149,7 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
             const nd_member *m = &d->cl_members[j];
             all_exact &= m->rel == ND_REL_EXACT;
             d->stats.contained += m->rel == ND_REL_CONTAINED_IN;
-            d->stats.bytes_removed += ND_VEC_AT(&d->docs, doc_rec, m->doc).length;
+            d->stats.bytes_removed += rec_of(d, m->doc)->length;
         }
         d->stats.exact_clusters += all_exact;
         d->stats.near_clusters += !all_exact;
@@ -619,9 +1158,14 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     d->stats.docs_in_clusters = nmem;
     d->stats.removed = nmem - ncl;
 fail:
+    nd_vec_free(&rep_set, a);
     nd_free(a, order);
     nd_free(a, placed);
     nd_free(a, count);
+    nd_free(a, nb);
+    nd_free(a, nb_docs);
+    nd_free(a, nb_rep);
+    nd_free(a, nb_count);
     return st;
 }
 
@@ -641,11 +1185,8 @@ static nd_status build_pairs(nd_dedup *d, const run_state *rs)
     /* Verified candidate pairs, expanded to every member of both units. */
     for (size_t c = 0; c < rs->num_cand; c++) {
         const uint32_t u = (uint32_t)(rs->cand[c] >> 32), v = (uint32_t)rs->cand[c];
-        const uint32_t lu = rs->unit_docs[rs->unit_start[u]];
-        const uint32_t lv = rs->unit_docs[rs->unit_start[v]];
-        const sim s = compare(d, lu, lv);
-        d->stats.verified++;
-        const nd_relation rel = relate(d, lu, lv, &s);
+        const sim s = sim_of(d, leader_of(rs, u), leader_of(rs, v), rs->cand_count[c]);
+        const nd_relation rel = relate(d, &s);
         if (rel == ND_REL_NONE)
             continue;
         for (uint32_t i = rs->unit_start[u]; i < rs->unit_start[u + 1]; i++)
@@ -683,9 +1224,36 @@ nd_status nd_dedup_run(nd_dedup *d, int want_pairs)
     run_state rs;
     memset(&rs, 0, sizeof rs);
     nd_status st;
+    rs.threads = nd_threads_resolve(d->params.threads);
+    rs.sc = nd_calloc(&d->alloc, rs.threads, sizeof *rs.sc);
+    if (!rs.sc) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (unsigned t = 0; t < rs.threads; t++) {
+        nd_vec_init(&rs.sc[t].a, 1, SIZE_MAX / 2);
+        nd_vec_init(&rs.sc[t].b, 1, SIZE_MAX / 2);
+    }
+    /* Once anything went to disk, the buffers go too: the run needs the
+     * memory more than they do. */
+    if (d->spill_events) {
+        ND_TRY(spill_all(d));
+        free_bands(d);
+        nd_vec_free(&d->sets.mem, &d->alloc);
+    }
     ND_TRY(build_units(d, &rs));
     ND_TRY(build_candidates(d, &rs));
     d->stats.candidates = rs.num_cand;
+    if (want_pairs) {
+        rs.cand_count = nd_malloc(&d->alloc, (rs.num_cand + 1) * sizeof *rs.cand_count);
+        if (!rs.cand_count) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        verify_ctx c = {.out = rs.cand_count};
+        ND_TRY(run_verify(d, &rs, &c, rs.num_cand));
+        d->stats.verified += rs.num_cand;
+    }
     ND_TRY(build_clusters(d, &rs));
     if (want_pairs)
         ND_TRY(build_pairs(d, &rs));
@@ -693,6 +1261,8 @@ nd_status nd_dedup_run(nd_dedup *d, int want_pairs)
     return ND_OK;
 fail:
     run_state_free(&rs, &d->alloc);
+    if (st == ND_E_IO && d->detail[0])
+        return st;
     nd_detail_set(d->detail, "clustering %zu documents: %s", d->docs.len, nd_strerror(st));
     return st;
 }
@@ -703,7 +1273,7 @@ nd_status nd_dedup_member(const nd_dedup *d, size_t i, nd_member *out)
         return ND_E_STATE;
     if (i >= d->docs.len)
         return ND_E_PARAM;
-    *out = d->members[i];
+    *out = member_of(d, (uint32_t)i);
     return ND_OK;
 }
 
@@ -738,19 +1308,33 @@ void nd_dedup_get_stats(const nd_dedup *d, nd_dedup_stats *out)
     out->rows = d->rows;
     out->fp_area = d->fp_area;
     out->fn_area = d->fn_area;
+    out->spilled_bytes = d->spilled_bytes;
+    out->spill_events = d->spill_events;
 }
 
 size_t nd_dedup_memory(const nd_dedup *d)
 {
-    return d->docs.cap * d->docs.item + d->sigs.cap * d->sigs.item +
-           d->shingles.cap * d->shingles.item + d->keys.cap;
+    size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +
+               d->keyrecs.cap * d->keyrecs.item + d->keys.cap +
+               d->sets.mem.cap * d->sets.mem.item;
+    for (unsigned b = 0; b < d->bands; b++)
+        n += d->bk[b].cap * sizeof(uint64_t);
+    return n;
 }
 
 size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_shingles)
 {
-    const size_t k = p ? p->num_perm : 128;
-    const int exact = p ? p->verify == ND_VERIFY_EXACT : 1;
-    const size_t per_doc = sizeof(doc_rec) + k * 4 + (exact ? avg_shingles * 8 : 0) +
-                           3 * sizeof(uint32_t) + 16 /* run-time arrays */;
+    nd_params def;
+    if (!p) {
+        nd_params_defaults(&def);
+        p = &def;
+    }
+    unsigned bands = 0;
+    if (nd_params_lsh(p, &bands, NULL, NULL, NULL) != ND_OK)
+        bands = p->num_perm;
+    const int exact = p->verify == ND_VERIFY_EXACT;
+    const size_t per_doc = sizeof(doc_rec) + 16 /* exact hash */ + bands * 8 /* band entries */
+                         + (exact ? avg_shingles * 8 : p->num_perm * 4)
+                         + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
 }

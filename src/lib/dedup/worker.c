@@ -26,6 +26,14 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
                                  w->params.seed);
     if (st == ND_OK)
         st = nd_vec_reserve(&w->sig, &w->alloc, w->params.num_perm);
+    /* An inconsistent layout is reported by nd_dedup_create; a worker made
+     * alone with one simply gives no band keys. */
+    nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
+    if (st == ND_OK &&
+        nd_params_lsh(&w->params, &w->bands, &w->rows, NULL, NULL) == ND_OK && w->bands)
+        st = nd_vec_reserve(&w->band_keys, &w->alloc, w->bands);
+    else
+        w->bands = 0;
     if (st != ND_OK)
         nd_worker_fini(w);
     return st;
@@ -36,6 +44,7 @@ void nd_worker_fini(nd_worker *w)
     nd_text_buf_free(&w->text, &w->alloc);
     nd_vec_free(&w->shingles, &w->alloc);
     nd_vec_free(&w->sig, &w->alloc);
+    nd_vec_free(&w->band_keys, &w->alloc);
     nd_perms_free(&w->perms, &w->alloc);
 }
 
@@ -111,21 +120,21 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     /* Shingles: n consecutive token hashes; fewer tokens than n give one
      * shingle of all of them, so no document with a token has an empty set. */
     const size_t n = w->params.ngram;
-    const size_t ns = nt < n ? 1 : nt - n + 1;
-    const size_t width = nt < n ? nt : n;
-    ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * ns));
+    ND_TRY(nd_vec_reserve(&w->shingles, &w->alloc, 2 * (nt < n ? 1 : nt - n + 1)));
     uint64_t *sh = w->shingles.data;
-    uint64_t window[64];
-    for (size_t i = 0; i < ns; i++) {
-        for (size_t j = 0; j < width; j++)
-            window[j] = tok[i + j].hash;
-        sh[i] = nd_shingle_hash(window, width);
-    }
-    const size_t nu = nd_sort_unique_u64(sh, sh + ns, ns);
+    const size_t ns = nd_shingle_hashes(tok, nt, n, sh);
+    const size_t nu = nd_hashes_sort_unique(sh, sh + ns, ns);
     w->shingles.len = nu;
     uint32_t *sig = w->sig.data;
     nd_minhash(&w->perms, sh, nu, sig);
     out->signature = sig;
+    if (w->bands) {
+        uint64_t *bk = w->band_keys.data;
+        for (unsigned b = 0; b < w->bands; b++)
+            bk[b] = nd_band_key(sig, b, w->rows);
+        out->band_keys = bk;
+        out->num_bands = w->bands;
+    }
     out->shingles = sh;
     out->num_shingles = nu;
     return ND_OK;

@@ -2,16 +2,26 @@
  * minhash.c - shingle hashes, MinHash signatures and LSH band keys.
  *
  * DESIGN
- *   Shingle hash: XXH3-64 over the little-endian bytes of n consecutive token
- *   hashes. Token hashes are already XXH3 of the normalised token, so the
- *   shingle hash depends only on the normalised words.
+ *   Shingle hash (sketch version 2): token hashes are XXH3-64 of the
+ *   normalised token, so they are already uniform 64-bit values. The n of a
+ *   window are combined as a polynomial S = sum t_j * P^(n-1-j) mod 2^64 and
+ *   finished with the murmur3 64-bit finaliser (a bijection with full
+ *   avalanche): h = fmix64(S + n * K). The polynomial rolls from one window to
+ *   the next with two multiplications, so a shingle costs about a dozen
+ *   instructions instead of an XXH3 pass over 40 bytes (18 instructions a
+ *   byte of text). Two different windows collide only when the difference of
+ *   their polynomials vanishes: for independent token hashes that has
+ *   probability 2^-63 (P = 3 mod 4, so P - 1 loses one bit, the worst case,
+ *   two swapped tokens). nd_shingle_hash computes one window directly; the
+ *   tests check that the rolling form gives the same values.
  *
  *   Two MinHash schemes, both unbiased estimators of Jaccard resemblance:
  *   - KPERM (default): k permutations pi_i(h) = high 32 bits of (a_i * h + b_i)
  *     mod 2^64, a_i odd. Since h is a uniform 64-bit hash, multiply-shift is a
  *     2-universal family and its minimum behaves as a min-wise permutation;
  *     tests/unit/test_minhash.c measures the bias over 1,000+ set pairs.
- *     Cost: k multiply-adds per shingle.
+ *     Cost: k multiply-adds per shingle, vectorised in kernels.c (scalar,
+ *     AVX2, AVX-512, chosen at nd_perms_init for the CPU; identical output).
  *   - OPH: one permutation hashing with optimal densification (Shrivastava,
  *     ICML 2017): the shingle hash picks one of k bins (high bits) and competes
  *     there with its low 32 bits; an empty bin copies the value of the first
@@ -24,25 +34,101 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "nd_internal.h"
+#include "minhash/kernels.h"
 
-static inline uint64_t to_le64(uint64_t v)
+#define SH_P 0x9E3779B97F4A7C17ULL  /* odd, = 3 mod 4 */
+#define SH_K 0xC2B2AE3D27D4EB4FULL
+
+static inline uint64_t fmix64(uint64_t x)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(v);
-#else
-    return v;
-#endif
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
 }
 
 uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n)
 {
-    uint64_t buf[64];
-    if (n > 64)
-        n = 64;
+    uint64_t s = 0;
     for (size_t i = 0; i < n; i++)
-        buf[i] = to_le64(token_hashes[i]);
-    return XXH3_64bits(buf, n * sizeof buf[0]);
+        s = s * SH_P + token_hashes[i];
+    return fmix64(s + (uint64_t)n * SH_K);
+}
+
+size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out)
+{
+    if (nt == 0)
+        return 0;
+    const size_t ns = nt < n ? 1 : nt - n + 1;
+    const size_t width = nt < n ? nt : n;
+    /* P^(width-1): the weight of the token leaving the window. */
+    uint64_t top = 1, s = 0;
+    for (size_t j = 0; j + 1 < width; j++)
+        top *= SH_P;
+    for (size_t j = 0; j < width; j++)
+        s = s * SH_P + tok[j].hash;
+    const uint64_t add = (uint64_t)width * SH_K;
+    out[0] = fmix64(s + add);
+    for (size_t i = 1; i < ns; i++) {
+        s = (s - tok[i - 1].hash * top) * SH_P + tok[i + width - 1].hash;
+        out[i] = fmix64(s + add);
+    }
+    return ns;
+}
+
+/* Sorting shingle hashes: they are uniform 64-bit values, so one counting
+ * pass on the top B bits (2^B about n/4 buckets) leaves buckets of a few
+ * values, finished by insertion sort. The LSD radix sort of common/sort.c
+ * costs 6 passes and 6 clears of 2048 counters, which dominate for the few
+ * hundred to few thousand shingles of a document. Skewed input stays
+ * correct and bounded: a bucket of more than 32 values (duplicates, a
+ * crafted input) goes to nd_sort_u64. */
+size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    enum { MAX_BITS = 12, SMALL = 32 };
+    if (n < 64)
+        return nd_sort_unique_u64(a, tmp, n);
+    unsigned bits = 6;
+    while (bits < MAX_BITS && ((size_t)4 << bits) < n)
+        bits++;
+    const unsigned shift = 64 - bits;
+    size_t start[(1u << MAX_BITS) + 1];
+    memset(start, 0, ((1u << bits) + 1) * sizeof start[0]);
+    for (size_t i = 0; i < n; i++)
+        start[(a[i] >> shift) + 1]++;
+    for (unsigned d = 1; d <= 1u << bits; d++)
+        start[d] += start[d - 1];
+    /* Scatter into tmp; start[d] moves to the end of bucket d, which is
+     * where bucket d + 1 begins. */
+    for (size_t i = 0; i < n; i++)
+        tmp[start[a[i] >> shift]++] = a[i];
+    size_t k = 0, lo = 0;
+    for (unsigned d = 0; d < 1u << bits; d++) {
+        const size_t hi = start[d];
+        uint64_t *b = tmp + lo;
+        const size_t m = hi - lo;
+        if (m > SMALL) {
+            /* a[lo..hi) is free: the output so far has at most lo values. */
+            nd_sort_u64(b, a + lo, m);
+        } else {
+            for (size_t i = 1; i < m; i++) {
+                const uint64_t v = b[i];
+                size_t j = i;
+                while (j > 0 && b[j - 1] > v) {
+                    b[j] = b[j - 1];
+                    j--;
+                }
+                b[j] = v;
+            }
+        }
+        for (size_t i = 0; i < m; i++)
+            if (k == 0 || b[i] != a[k - 1])
+                a[k++] = b[i];
+        lo = hi;
+    }
+    return k;
 }
 
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,
@@ -51,6 +137,7 @@ nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_schem
     p->k = k;
     p->scheme = scheme;
     p->seed = seed;
+    p->kperm = nd_kperm_kernel(nd_kernel_best());
     p->a = nd_malloc(a, k * sizeof *p->a);
     p->b = nd_malloc(a, k * sizeof *p->b);
     if (!p->a || !p->b) {
@@ -70,20 +157,6 @@ void nd_perms_free(nd_perms *p, const nd_alloc_ctx *a)
     nd_free(a, p->a);
     nd_free(a, p->b);
     p->a = p->b = NULL;
-}
-
-static void minhash_kperm(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
-{
-    const unsigned k = p->k;
-    for (unsigned i = 0; i < k; i++)
-        sig[i] = UINT32_MAX;
-    for (size_t j = 0; j < n; j++) {
-        const uint64_t x = h[j];
-        for (unsigned i = 0; i < k; i++) {
-            const uint32_t v = (uint32_t)((p->a[i] * x + p->b[i]) >> 32);
-            sig[i] = v < sig[i] ? v : sig[i];
-        }
-    }
 }
 
 static void minhash_oph(const nd_perms *p, const uint64_t *h, size_t n, uint32_t *sig)
@@ -125,7 +198,7 @@ void nd_minhash(const nd_perms *p, const uint64_t *hashes, size_t n, uint32_t *s
     if (p->scheme == ND_SCHEME_OPH)
         minhash_oph(p, hashes, n, sig);
     else
-        minhash_kperm(p, hashes, n, sig);
+        p->kperm(p, hashes, n, sig);
 }
 
 double nd_sig_similarity(const uint32_t *x, const uint32_t *y, unsigned k)

@@ -105,9 +105,23 @@ static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, 
     nd_status st;
     const size_t off = tb->norm.len;
     if (ascii) {
-        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s)));
+        /* Room for the token and the space after it. */
+        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s) + 1));
         char *out = (char *)tb->norm.data + off;
-        for (size_t i = s; i < e; i++) {
+        size_t i = s;
+        /* Eight bytes at a time (SWAR): every byte of an ASCII token is below
+         * 0x80, so adding 0x3F sets a byte's top bit iff it is >= 'A' and
+         * adding 0x25 iff it is > 'Z', with no carry between bytes; their
+         * difference marks 'A'..'Z', whose 0x20 bit is clear: OR it in. */
+        for (; i + 8 <= e; i += 8) {
+            uint64_t x;
+            memcpy(&x, text + i, 8);
+            const uint64_t upper = ((x + 0x3F3F3F3F3F3F3F3FULL) ^ (x + 0x2525252525252525ULL)) &
+                                   0x8080808080808080ULL;
+            x |= upper >> 2;
+            memcpy(out + (i - s), &x, 8);
+        }
+        for (; i < e; i++) {
             const unsigned char c = (unsigned char)text[i];
             out[i - s] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
@@ -154,9 +168,14 @@ static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, 
     t.norm_off = (uint32_t)off;
     t.norm_len = (uint32_t)nlen;
     t.hash = nd_token_hash((const char *)tb->norm.data + off, nlen);
-    ND_TRY(nd_vec_push(&tb->tokens, a, &t));
+    /* nd_vec_push, inlined for the two fixed item sizes (hot: once a token). */
+    if (tb->tokens.len == tb->tokens.cap)
+        ND_TRY(nd_vec_reserve(&tb->tokens, a, tb->tokens.len + 1));
+    ((nd_token *)tb->tokens.data)[tb->tokens.len++] = t;
     /* One space after each token: the buffer reads as the normalised text. */
-    ND_TRY(nd_vec_push(&tb->norm, a, " "));
+    if (tb->norm.len == tb->norm.cap)
+        ND_TRY(nd_vec_reserve(&tb->norm, a, tb->norm.len + 1));
+    ((char *)tb->norm.data)[tb->norm.len++] = ' ';
     return ND_OK;
 fail:
     return st;

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# bench/run.sh - what `make bench` runs: neardup against its peers on a generated corpus.
+#
+# Environment (all optional):
+#   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
+#   BENCH_SEED=20261123      seed of every generated corpus
+#   BENCH_ROWS="main scaling memory"   which rows to run
+#   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
+#   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
+#   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
+#   BENCH_MEM_LIMIT=512M     memory row: the --memory value
+#   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
+#
+# Each tool reads the same file, already in the page cache; GNU time gives the wall
+# time and peak RSS of the tool alone; `neardup eval --json` scores every tool's
+# clusters against the generator's gold clusters. The table is printed and written
+# to bench/results/bench-DATE-SIZE.json with the machine's facts. Work files go to
+# bench/data/run-SIZE-sSEED/ (gitignored). See docs/benchmarks.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SIZE=${BENCH_SIZE:-1G}
+SEED=${BENCH_SEED:-20261123}
+ROWS=${BENCH_ROWS:-main scaling memory}
+SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
+SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
+SCALE_WORDS=${BENCH_SCALE_WORDS:-150}
+MEM_DOCS=${BENCH_MEM_DOCS:-5000000}
+MEM_WORDS=${BENCH_MEM_WORDS:-30}
+MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
+TMPBASE=${BENCH_TMP:-/dev/shm}
+ND=$ROOT/neardup
+LIB=$ROOT/bench/benchlib.py
+GEN=$ROOT/bench/gen_corpus.py
+
+say() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -x /usr/bin/time ] || die "GNU time is missing (apt-get install time; scripts/install-bench-deps.sh)"
+say "seed $SEED (set BENCH_SEED to change); rows: $ROWS"
+make -s -j2 neardup >&2
+
+WORK=$ROOT/bench/data/run-$SIZE-s$SEED
+rm -rf "$WORK"
+mkdir -p "$WORK" "$ROOT/bench/results"
+RESULTS=$WORK/rows.jsonl
+: >"$RESULTS"
+
+# The Go peer, built offline against Debian's packaged sources.
+GO_PEER=""
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/ekzhu/minhash-lsh ]; then
+    mkdir -p "$ROOT/bench/data/bin"
+    (cd "$ROOT/bench/peers/minhashlsh" && GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= \
+        GOCACHE=$ROOT/bench/data/gocache go build -o "$ROOT/bench/data/bin/minhashlsh" .) >&2
+    GO_PEER=$ROOT/bench/data/bin/minhashlsh
+else
+    say "golang-go or golang-github-ekzhu-minhash-lsh-dev missing: no minhash-lsh row"
+fi
+HAVE_T=0
+"$ND" dedup --help 2>&1 | grep -q -- ' -T' && HAVE_T=1
+HAVE_MEM=0
+"$ND" dedup --help 2>&1 | grep -q -- '--memory' && HAVE_MEM=1
+
+# timed NAME CMD... : runs CMD under GNU time into $WORK/NAME.time; its stderr to NAME.err
+timed() {
+    local name=$1
+    shift
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$WORK/$name.time" "$@" 2>"$WORK/$name.err"; then
+        tail -5 "$WORK/$name.err" >&2
+        die "$name failed (see $WORK/$name.err)"
+    fi
+}
+
+# score NAME CLUSTERS GOLD_DIR CORPUS : eval against gold.jsonl and gold-all.jsonl
+score() {
+    "$ND" eval --json --gold "$3/gold.jsonl" --corpus "$4" "$2" >"$WORK/$1.near.json"
+    "$ND" eval --json --gold "$3/gold-all.jsonl" --corpus "$4" "$2" >"$WORK/$1.all.json"
+}
+
+# add ROW TOOL INPUT BYTES DOCS NAME [NOTE] : one row from NAME's time and scores
+add() {
+    R_ROW=$1 R_TOOL=$2 R_INPUT=$3 R_BYTES=$4 R_DOCS=$5 R_TIME=$WORK/$6.time \
+    R_EVAL_NEAR=$WORK/$6.near.json R_EVAL_ALL=$WORK/$6.all.json R_NOTE=${7:-} \
+        python3 "$LIB" row "$RESULTS"
+}
+
+corpus() {  # corpus ARGS... : generate (or reuse) a corpus, print its directory
+    local d
+    d=$(python3 "$GEN" --seed "$SEED" --print-dir "$@")
+    echo "$d" >>"$WORK/corpora.txt"
+    echo "$d"
+}
+meta() { python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['bytes'], m['counts']['documents'])" "$1/meta.json"; }
+
+T_FLAGS=("-T 1" "-T 2")
+T_NOTE=""
+if [ "$HAVE_T" = 0 ]; then
+    T_FLAGS=("")
+    T_NOTE="no -T option in this build: default threads"
+    say "$T_NOTE"
+fi
+
+main_rows() {
+    local dir bytes docs t name
+    dir=$(corpus --size "$SIZE")
+    read -r bytes docs < <(meta "$dir")
+    local c=$dir/corpus.jsonl
+    cat "$c" >/dev/null   # into the page cache
+    for t in "${T_FLAGS[@]}"; do
+        name="nd${t// /}"
+        say "neardup ${t:-(default)} on $c"
+        # shellcheck disable=SC2086
+        timed "$name" "$ND" dedup -q $t --clusters "$WORK/$name.clusters" "$c"
+        score "$name" "$WORK/$name.clusters" "$dir" "$c"
+        add main "neardup${t:+ $t}" "corpus $SIZE" "$bytes" "$docs" "$name" "$T_NOTE"
+    done
+    if [ -n "$GO_PEER" ]; then
+        say "ekzhu/minhash-lsh on $c"
+        cat "$c" >/dev/null
+        timed go "$GO_PEER" -clusters "$WORK/go.clusters" "$c"
+        score go "$WORK/go.clusters" "$dir" "$c"
+        add main "ekzhu/minhash-lsh (Go)" "corpus $SIZE" "$bytes" "$docs" go \
+            "128 perm, LSH t=0.8, pairs kept by MinHash estimate >= 0.8; $(tail -1 "$WORK/go.err")"
+    fi
+    if command -v simhash >/dev/null; then
+        # simhash -m compares every pair of files: the first SIM_DOCS documents only.
+        local sub=$WORK/subset.jsonl sdir sbytes
+        python3 "$LIB" subset "$c" "$SIM_DOCS" "$sub"
+        sbytes=$(stat -c %s "$sub")
+        docs=$(wc -l <"$sub")
+        mkdir -p "$WORK/gold-subset"
+        python3 "$LIB" gold-subset "$dir/gold.jsonl" "$sub" "$WORK/gold-subset/gold.jsonl"
+        python3 "$LIB" gold-subset "$dir/gold-all.jsonl" "$sub" "$WORK/gold-subset/gold-all.jsonl"
+        sdir=$(mktemp -d "$TMPBASE/nd-bench-simhash.XXXXXX")
+        python3 "$LIB" files "$sub" "$sdir"
+        local tb
+        tb=$(du -sb "$sdir" | cut -f1)
+        say "simhash -m on the first $docs documents (files in $sdir)"
+        timed simhash sh -c 'cd "$1" && exec simhash -m -- * >"$2"' sh "$sdir" "$WORK/simhash.matrix"
+        rm -rf "$sdir"
+        python3 "$LIB" simhash-clusters "$WORK/simhash.matrix" "$sub" 0.8 "$WORK/simhash.clusters"
+        score simhash "$WORK/simhash.clusters" "$WORK/gold-subset" "$sub"
+        add main "simhash" "first $docs docs" "$tb" "$docs" simhash \
+            "all-pairs matrix (-m), 8-byte shingles, 128 features, pairs >= 0.8; one file per document in tmpfs, bytes = texts only"
+        # The same matrix at a lower threshold: simhash works on raw bytes, so case
+        # changes and re-wrapping lower its similarities (same run, same time).
+        python3 "$LIB" simhash-clusters "$WORK/simhash.matrix" "$sub" 0.5 "$WORK/simhash5.clusters"
+        cp "$WORK/simhash.time" "$WORK/simhash5.time"
+        score simhash5 "$WORK/simhash5.clusters" "$WORK/gold-subset" "$sub"
+        add main "simhash (pairs >= 0.5)" "first $docs docs" "$tb" "$docs" simhash5 \
+            "the same matrix and time, pairs >= 0.5"
+        local tf=${T_FLAGS[0]}
+        # shellcheck disable=SC2086
+        timed ndsub "$ND" dedup -q $tf --clusters "$WORK/ndsub.clusters" "$sub"
+        score ndsub "$WORK/ndsub.clusters" "$WORK/gold-subset" "$sub"
+        add main "neardup${tf:+ $tf}" "first $docs docs" "$sbytes" "$docs" ndsub \
+            "the simhash subset, as JSON Lines"
+    else
+        say "simhash missing: no simhash row"
+    fi
+}
+
+scaling_rows() {
+    local n=$SCALE_DOCS d1 d4 b1 n1 b4 n4
+    d1=$(corpus --docs "$n" --doc-words "$SCALE_WORDS")
+    d4=$(corpus --docs $((4 * n)) --doc-words "$SCALE_WORDS")
+    read -r b1 n1 < <(meta "$d1")
+    read -r b4 n4 < <(meta "$d4")
+    local tf=${T_FLAGS[0]}
+    cat "$d1/corpus.jsonl" "$d4/corpus.jsonl" >/dev/null
+    say "scaling: neardup on $n1 and $n4 documents"
+    # shellcheck disable=SC2086
+    timed scale1 "$ND" dedup -q $tf --clusters "$WORK/scale1.clusters" "$d1/corpus.jsonl"
+    # shellcheck disable=SC2086
+    timed scale4 "$ND" dedup -q $tf --clusters "$WORK/scale4.clusters" "$d4/corpus.jsonl"
+    score scale1 "$WORK/scale1.clusters" "$d1" "$d1/corpus.jsonl"
+    score scale4 "$WORK/scale4.clusters" "$d4" "$d4/corpus.jsonl"
+    local ratio cratio
+    ratio=$(python3 -c "import sys
+def f(p): return open(p).read().split()[-4:]
+a, b = f(sys.argv[1]), f(sys.argv[2])
+print('%.2f %.2f' % (float(b[0]) / float(a[0]), (float(b[1]) + float(b[2])) / (float(a[1]) + float(a[2]))))" \
+        "$WORK/scale1.time" "$WORK/scale4.time")
+    read -r ratio cratio <<<"$ratio"
+    add scaling "neardup${tf:+ $tf}" "$n1 docs" "$b1" "$n1" scale1 ""
+    R_EXTRA="{\"time_ratio_4x\": $ratio, \"cpu_ratio_4x\": $cratio, \"target\": 4.4}" \
+        add scaling "neardup${tf:+ $tf}" "$n4 docs (4x)" "$b4" "$n4" scale4 \
+        "4x docs: wall x$ratio, cpu x$cratio (target <= 4.4)"
+}
+
+memory_rows() {
+    local d b n
+    d=$(corpus --docs "$MEM_DOCS" --doc-words "$MEM_WORDS")
+    read -r b n < <(meta "$d")
+    cat "$d/corpus.jsonl" >/dev/null
+    say "memory: neardup unbounded on $n documents"
+    timed memfree "$ND" dedup -q --clusters "$WORK/memfree.clusters" "$d/corpus.jsonl"
+    score memfree "$WORK/memfree.clusters" "$d" "$d/corpus.jsonl"
+    add memory "neardup" "$n short docs" "$b" "$n" memfree "unbounded"
+    if [ "$HAVE_MEM" = 1 ]; then
+        say "memory: neardup --memory $MEM_LIMIT"
+        timed memcap "$ND" dedup -q --memory "$MEM_LIMIT" --tmp "$WORK" \
+            --clusters "$WORK/memcap.clusters" "$d/corpus.jsonl"
+        local same=false
+        cmp -s "$WORK/memfree.clusters" "$WORK/memcap.clusters" && same=true
+        R_EXTRA="{\"identical_to_unbounded\": $same, \"memory\": \"$MEM_LIMIT\"}" \
+            add memory "neardup --memory $MEM_LIMIT" "$n short docs" "$b" "$n" memcap \
+            "clusters byte-identical to unbounded: $same (target: RSS <= 600 MB)"
+    else
+        R_BYTES=$b R_DOCS=$n R_ROW=memory R_TOOL="neardup --memory $MEM_LIMIT" \
+            R_INPUT="$n short docs" R_NOTE="skipped: no --memory option in this build" \
+            python3 "$LIB" row "$RESULTS"
+        say "no --memory option in this build: bounded run skipped"
+    fi
+}
+
+for r in $ROWS; do
+    case $r in
+        main) main_rows ;;
+        scaling) scaling_rows ;;
+        memory) memory_rows ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory)" ;;
+    esac
+done
+
+# Machine facts and the result file.
+python3 - "$WORK/meta.json" "$SIZE" "$SEED" "$ROWS" "$SIM_DOCS" <<'EOF'
+import json, os, platform, subprocess, sys, datetime
+def sh(*a):
+    try:
+        return subprocess.run(a, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return None
+cpu = None
+with open("/proc/cpuinfo") as f:
+    for line in f:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+mem = None
+with open("/proc/meminfo") as f:
+    mem = f.readline().split()[1]
+pkg = lambda p: sh("dpkg-query", "-W", "-f=${Version}", p) or None
+meta = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "size": sys.argv[2], "seed": int(sys.argv[3]), "rows_run": sys.argv[4].split(),
+        "simhash_docs": int(sys.argv[5]),
+        "machine": {"nproc": os.cpu_count(), "cpu": cpu, "mem_kb": int(mem),
+                    "kernel": platform.release(), "shared": "yes: other jobs ran at the same time"},
+        "versions": {"neardup": sh("./neardup", "--version"),
+                     "neardup_commit": sh("git", "rev-parse", "--short", "HEAD"),
+                     "go": sh("go", "version"),
+                     "golang-github-ekzhu-minhash-lsh-dev": pkg("golang-github-ekzhu-minhash-lsh-dev"),
+                     "simhash": pkg("simhash")},
+        "units": {"MB": "10^6 bytes of the corpus file (simhash: of the document texts)",
+                  "peak RSS": "GNU time %M", "recall/precision": "pairwise, neardup eval --json"}}
+corp = {}
+used = os.path.join(os.path.dirname(sys.argv[1]), "corpora.txt")
+for d in (open(used).read().split() if os.path.exists(used) else []):
+    corp[os.path.basename(d)] = json.load(open(os.path.join(d, "meta.json")))
+meta["corpora"] = corp
+json.dump(meta, open(sys.argv[1], "w"), indent=1)
+EOF
+OUT=$ROOT/bench/results/bench-$(date +%Y%m%d-%H%M)-$SIZE.json
+python3 "$LIB" report "$RESULTS" "$WORK/meta.json" "$OUT"

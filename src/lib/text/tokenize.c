@@ -80,7 +80,7 @@ static int classify(int32_t c)
     }
 }
 
-static const unsigned char k_ascii_word[128] = {
+static const unsigned char k_ascii_word[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
     ['8'] = 1, ['9'] = 1,
     ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
@@ -99,25 +99,31 @@ uint64_t nd_token_hash(const char *norm, size_t len)
 }
 
 /* Appends the normalised form of text[s, e) to tb->norm and a token for it. */
-static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t s,
+static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t len, size_t s,
                       size_t e, int ascii)
 {
     nd_status st;
     const size_t off = tb->norm.len;
     if (ascii) {
-        /* Room for the token and the space after it. */
-        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s) + 1));
+        /* Room for the token, the space after it, and the last 8-byte store
+         * running past the token (those bytes are overwritten or unused). */
+        if (off + (e - s) + 8 > tb->norm.cap)
+            ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s) + 8));
         char *out = (char *)tb->norm.data + off;
         size_t i = s;
         /* Eight bytes at a time (SWAR): every byte of an ASCII token is below
          * 0x80, so adding 0x3F sets a byte's top bit iff it is >= 'A' and
          * adding 0x25 iff it is > 'Z', with no carry between bytes; their
-         * difference marks 'A'..'Z', whose 0x20 bit is clear: OR it in. */
-        for (; i + 8 <= e; i += 8) {
+         * difference marks 'A'..'Z', whose 0x20 bit is clear: OR it in. A
+         * load may read past the token (never past the text): the bytes
+         * beyond it are lowercased harmlessly and written past the token's
+         * end, where the space and the next token overwrite them. */
+        for (; i < e && i + 8 <= len; i += 8) {
             uint64_t x;
             memcpy(&x, text + i, 8);
-            const uint64_t upper = ((x + 0x3F3F3F3F3F3F3F3FULL) ^ (x + 0x2525252525252525ULL)) &
-                                   0x8080808080808080ULL;
+            const uint64_t lo7 = x & 0x7F7F7F7F7F7F7F7FULL;
+            const uint64_t upper = ((lo7 + 0x3F3F3F3F3F3F3F3FULL) ^ (lo7 + 0x2525252525252525ULL)) &
+                                   ~x & 0x8080808080808080ULL;
             x |= upper >> 2;
             memcpy(out + (i - s), &x, 8);
         }
@@ -207,8 +213,14 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     start = i;
                     ascii = !force_slow;
                 }
+                /* The rest of an ASCII run of word bytes, in a tight loop
+                 * (k_ascii_word is 0 for bytes >= 0x80). */
+                i++;
+                while (i < len && k_ascii_word[p[i]])
+                    i++;
+                continue;
             } else if (open) {
-                ND_TRY(emit(tb, a, text, start, i, ascii));
+                ND_TRY(emit(tb, a, text, len, start, i, ascii));
                 open = 0;
             }
             i++;
@@ -219,7 +231,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
         if (n <= 0) {  /* invalid UTF-8: one byte, read as U+FFFD, a separator */
             tb->invalid_bytes++;
             if (open) {
-                ND_TRY(emit(tb, a, text, start, i, ascii));
+                ND_TRY(emit(tb, a, text, len, start, i, ascii));
                 open = 0;
             }
             i++;
@@ -235,7 +247,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
             i += (size_t)n;
         } else if (cls == C_CHAR) {
             if (open)
-                ND_TRY(emit(tb, a, text, start, i, ascii));
+                ND_TRY(emit(tb, a, text, len, start, i, ascii));
             open = 0;
             const size_t s = i;
             i += (size_t)n;
@@ -251,16 +263,16 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     break;
                 i += (size_t)k;
             }
-            ND_TRY(emit(tb, a, text, s, i, 0));
+            ND_TRY(emit(tb, a, text, len, s, i, 0));
         } else {
             if (open)
-                ND_TRY(emit(tb, a, text, start, i, ascii));
+                ND_TRY(emit(tb, a, text, len, start, i, ascii));
             open = 0;
             i += (size_t)n;
         }
     }
     if (open)
-        ND_TRY(emit(tb, a, text, start, len, ascii));
+        ND_TRY(emit(tb, a, text, len, start, len, ascii));
     return ND_OK;
 fail:
     return st;

@@ -18,9 +18,14 @@ VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p
 VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
 VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
-DEPS      := libutf8proc libxxhash libzstd zlib jansson libxml-2.0
+DEPS      := libutf8proc libxxhash libzstd zlib libxml-2.0
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
+# jansson is a test-only dependency: the oracle of test_json's differential
+# test and of fuzz_json (which skips the comparison when jansson is missing).
+TEST_CFLAGS := $(shell $(PKGCONFIG) --exists jansson 2>/dev/null && echo -DND_HAVE_JANSSON=1 \
+                 $$($(PKGCONFIG) --cflags jansson))
+TEST_LIBS  := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null)
 LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm -lpthread
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -83,7 +88,8 @@ $(BUILD)/neardup: $(CLI_OBJ) $(STATIC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) tests/unit/nd_test.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) \
+	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread
 
 units: $(UNIT_BIN)  ## build the unit-test binaries
 
@@ -98,11 +104,13 @@ fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into buil
 	@mkdir -p build/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/cli \
-	    $(DEP_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) $(DEP_LIBS) -lm -lpthread || exit 1; done
+	    $(DEP_CFLAGS) $(TEST_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) \
+	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread || exit 1; done
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c \
+	    $(CLI_LIBOBJ) $(STATIC) $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread
 
 fuzz-replay: $(FUZZ_BIN)  ## build the fuzz targets with the replay driver (any compiler)
 

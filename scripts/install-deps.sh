@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/install-deps.sh - installs what neardup needs to build and test on Debian 12
 # (bookworm) or a Debian-based system: the compilers, pkg-config, the libraries the
-# Makefile links (utf8proc, xxHash, zlib, zstd, jansson, libxml2), the tools the tests call
-# (zstd, gzip, python3) and valgrind. pandoc is not needed: docs/neardup.1 is committed.
+# Makefile links (utf8proc, xxHash, zlib, zstd, libxml2; jansson only into the tests,
+# as the JSON oracle), the tools the tests call (zstd, gzip, python3) and valgrind.
+# pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
 #   scripts/install-deps.sh -v     the same, showing apt-get's output
@@ -23,7 +24,7 @@ for arg in "$@"; do
     case $arg in
         -v|--verbose) verbose=1 ;;
         -n|--check) check_only=1 ;;
-        -h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -63,8 +63,31 @@ void cli_out_abort_all(void);
  * are written as \u00XX escapes of the byte value, so the output stays valid JSON. */
 void cli_json_str(FILE *fp, const char *s, size_t len);
 /* Length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0 when it is
- * not well formed (overlong, surrogate, past U+10FFFF, truncated). */
-size_t cli_utf8_len(const unsigned char *s, size_t n);
+ * not well formed (overlong, surrogate, past U+10FFFF, truncated). Inline: the
+ * JSON scanner calls it once per non-ASCII character. */
+static inline size_t cli_utf8_len(const unsigned char *s, size_t n)
+{
+    const unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
 /* Writes a double with 4 decimals, trailing zeros trimmed ("1", "0.9321"). */
 void cli_json_num(FILE *fp, double v);
 

@@ -5,10 +5,10 @@
  *   Input. GOLD and PRED are JSON Lines files, one cluster per line, whose
  *   "members" array holds ids (strings, or numbers taken as their JSON text) or
  *   objects with an "id" (neardup's own clusters output). Every other key is
- *   validated as JSON and ignored. Lines are parsed by a small strict JSON
- *   parser (RFC 8259, UTF-8 checked) written here rather than with jansson, for
- *   two reasons: a numeric id must keep its exact JSON text (jansson turns
- *   1.50 into 1.5), and a 1M-member line should not become a 1M-node tree.
+ *   validated as JSON and ignored. Lines are read by the strict scanner of
+ *   json.c (RFC 8259, UTF-8 checked; the one dedup's reader uses), which keeps
+ *   a numeric id's exact JSON text (1.50 stays 1.50) and builds no tree, so a
+ *   1M-member line costs no more than its bytes.
  *
  *   Ids. Every id (from GOLD, PRED and the corpus) is interned once in an
  *   open-addressing hash table (XXH3, linear probing, load <= 1/2) that maps
@@ -51,12 +51,12 @@
 #include <xxhash.h>
 
 #include "cli.h"
+#include "json.h"
 #include "reader.h"
 
 #define NO_LABEL UINT32_MAX
 /* Ids, and clusters per file, stay below 2^31 so singleton labels fit 32 bits. */
 #define MAX_ITEMS ((size_t)INT32_MAX)
-#define MAX_DEPTH 256          /* deepest JSON nesting accepted in a line */
 #define IN_CORPUS 1u
 
 static const char usage_text[] =
@@ -292,430 +292,115 @@ static const char *show_id(const char *s, size_t len, char *buf, size_t size)
 }
 
 /* ------------------------------------------------------------- JSON parser */
-/* A line is parsed in one pass over its bytes, without building a tree. The
- * grammar is RFC 8259's: whitespace is space, tab, CR and LF; strings must be
- * well-formed UTF-8 (no overlong forms, no encoded surrogates) with valid
- * escapes and paired \u surrogates; numbers follow the JSON grammar. Only two
- * keys are read: "members" of the line's object and "id" of member objects.
- * Every other value is validated by jp_skip() and dropped.
+/* A line is validated and read by the strict scanner of json.c (RFC 8259,
+ * UTF-8 checked, the same as the JSON Lines reader of dedup): the line's
+ * scanner extracts "members", then each element of that array is given to a
+ * second scanner, which reads it as an id (a string, decoded, or a number as
+ * its exact JSON text) or as an object with an "id". Other keys are validated
+ * and ignored.
  *
  * Errors come in two kinds, both fatal for the run (exit 2): a syntax error
- * (jp_fail, reported as "invalid JSON at column C") and a clusters-format error
- * in valid JSON (jp_bad, e.g. "members" that is not an array). The functions
- * return 0 on success and -1 on error; the first error's message and column
- * are kept. Keys and ids are decoded (escapes resolved), so "\u0061" and "a"
- * are the same id; a numeric id is kept as its exact JSON text. */
+ * anywhere on the line (reported as "invalid JSON at column C"), which comes
+ * first, and a clusters-format error in valid JSON (jp_bad, e.g. "members"
+ * that is not an array). jp_line() returns 0 on success and -1 on error; the
+ * message and column are kept. Ids are decoded (escapes resolved), so
+ * "\u0061" and "a" are the same id. */
 
 typedef struct span {
     size_t off, len;   /* where one decoded id lies in jparse.ids */
 } span;
 
-/* The parser of one line. The cursor only moves forward; the first error
- * stops everything and is kept in msg/col. */
+/* The parser of one line and the ids it read. */
 typedef struct jparse {
-    const char *s, *p, *end;  /* line start, cursor, line end */
-    const char *msg;          /* first error (static text), NULL if none */
-    size_t col;               /* 1-based byte column of the error */
+    js_scanner *line;         /* the line: its "members" */
+    js_scanner *elem;         /* one element of "members": its "id" */
+    const char *msg;          /* the error (valid until the next line), NULL if none */
+    size_t col;               /* 1-based byte column of a syntax error */
     int syntax;               /* 1: the line is not valid JSON */
     int nomem;
-    sbuf key;                 /* the last key read */
     sbuf ids;                 /* the member ids of the line, decoded, back to back */
     span *spans;              /* where each id lies in ids */
     size_t nspans, cap_spans;
 } jparse;
 
-/* Records the first error (message, column, kind); returns -1. */
-static int jp_err(jparse *j, const char *msg, int syntax)
+/* A clusters-format error in valid JSON; returns -1. */
+static int jp_bad(jparse *j, const char *msg)
 {
-    if (!j->msg) {
-        j->msg = msg;
-        j->col = (size_t)(j->p - j->s) + 1;
-        j->syntax = syntax;
-    }
+    j->msg = msg;
+    j->syntax = 0;
     return -1;
 }
 
-/* JSON syntax error / clusters-format error / out of memory; all return -1. */
-static int jp_fail(jparse *j, const char *msg) { return jp_err(j, msg, 1); }
-static int jp_bad(jparse *j, const char *msg) { return jp_err(j, msg, 0); }
 static int jp_oom(jparse *j)
 {
     j->nomem = 1;
-    return jp_err(j, "out of memory", 0);
+    j->msg = "out of memory";
+    return -1;
 }
 
-/* Whether the cursor is on byte c (false at the end of the line). */
-static int jp_at(const jparse *j, char c) { return j->p < j->end && *j->p == c; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* Skips JSON whitespace; the line's own newline is whitespace too. */
-static void jp_ws(jparse *j)
-{
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-        j->p++;
-}
-
-/* Reads 4 hex digits at s (at least 4 bytes available). Returns 0 or -1. */
-static int hex4(const char *s, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        const char c = s[i];
-        unsigned d;
-        if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
-        else return -1;
-        v = v << 4 | d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Decodes the \u escape at the cursor (and its low surrogate) into out. */
-static int jp_unicode(jparse *j, sbuf *out)
-{
-    unsigned cp, lo;
-    if (j->end - j->p < 6 || hex4(j->p + 2, &cp))
-        return jp_fail(j, "invalid \\u escape");
-    size_t used = 6;   /* bytes of the escape: \uXXXX, or 12 for a pair */
-    if (cp >= 0xDC00 && cp <= 0xDFFF)
-        return jp_fail(j, "unpaired surrogate in \\u escape");
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-        /* A high surrogate must be followed by the escape of a low one. */
-        if (j->end - j->p < 12 || j->p[6] != '\\' || j->p[7] != 'u' || hex4(j->p + 8, &lo) ||
-            lo < 0xDC00 || lo > 0xDFFF)
-            return jp_fail(j, "unpaired surrogate in \\u escape");
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        used = 12;
-    }
-    /* Encode the code point as UTF-8, 1 to 4 bytes. */
-    char u[4];
-    size_t n;
-    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
-    }
-    if (out && sb_add(out, u, n))
-        return jp_oom(j);
-    j->p += used;
-    return 0;
-}
-
-/* Reads the string at the cursor (an opening quote), appending its decoded
- * bytes to out unless out is NULL (validation only). */
-static int jp_string(jparse *j, sbuf *out)
-{
-    j->p++;
-    for (;;) {
-        /* Copy the longest run of plain ASCII in one go; then handle the byte
-         * that stopped it: the closing quote, a control character (refused),
-         * a UTF-8 lead byte (validated, copied) or a backslash escape. */
-        const char *run = j->p;
-        while (j->p < j->end) {
-            const unsigned char c = (unsigned char)*j->p;
-            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-                break;
-            j->p++;
-        }
-        if (out && j->p > run && sb_add(out, run, (size_t)(j->p - run)))
-            return jp_oom(j);
-        if (j->p >= j->end)
-            return jp_fail(j, "unterminated string");
-        const unsigned char c = (unsigned char)*j->p;
-        if (c == '"') {
-            j->p++;
-            return 0;
-        }
-        if (c < 0x20)
-            return jp_fail(j, "control character in a string");
-        if (c >= 0x80) {
-            const size_t l = cli_utf8_len((const unsigned char *)j->p, (size_t)(j->end - j->p));
-            if (!l)
-                return jp_fail(j, "invalid UTF-8 in a string");
-            if (out && sb_add(out, j->p, l))
-                return jp_oom(j);
-            j->p += l;
-            continue;
-        }
-        /* A backslash escape. */
-        if (j->end - j->p < 2)
-            return jp_fail(j, "unterminated string");
-        char ch;
-        switch (j->p[1]) {
-        case '"': ch = '"'; break;
-        case '\\': ch = '\\'; break;
-        case '/': ch = '/'; break;
-        case 'b': ch = '\b'; break;
-        case 'f': ch = '\f'; break;
-        case 'n': ch = '\n'; break;
-        case 'r': ch = '\r'; break;
-        case 't': ch = '\t'; break;
-        case 'u':
-            if (jp_unicode(j, out))
-                return -1;
-            continue;
-        default:
-            return jp_fail(j, "invalid escape in a string");
-        }
-        if (out && sb_add(out, &ch, 1))
-            return jp_oom(j);
-        j->p += 2;
-    }
-}
-
-/* Checks the number at the cursor against the JSON grammar and skips it:
- *   -? (0 | [1-9][0-9]*) (\. [0-9]+)? ([eE] [+-]? [0-9]+)?
- * so "01", "1.", ".5", "+1", NaN and Infinity are all refused. */
-static int jp_number(jparse *j)
-{
-    if (jp_at(j, '-'))
-        j->p++;
-    /* Integer part: a single 0, or digits not starting with 0. */
-    if (j->p >= j->end || !is_digit(*j->p))
-        return jp_fail(j, "invalid number");
-    if (*j->p == '0')
-        j->p++;
-    else
-        while (j->p < j->end && is_digit(*j->p))
-            j->p++;
-    if (jp_at(j, '.')) {   /* fraction: at least one digit */
-        j->p++;
-        if (j->p >= j->end || !is_digit(*j->p))
-            return jp_fail(j, "invalid number");
-        while (j->p < j->end && is_digit(*j->p))
-            j->p++;
-    }
-    if (jp_at(j, 'e') || jp_at(j, 'E')) {   /* exponent: sign, then digits */
-        j->p++;
-        if (jp_at(j, '+') || jp_at(j, '-'))
-            j->p++;
-        if (j->p >= j->end || !is_digit(*j->p))
-            return jp_fail(j, "invalid number");
-        while (j->p < j->end && is_digit(*j->p))
-            j->p++;
-    }
-    return 0;
-}
-
-/* Skips the literal `word` (true, false or null) at the cursor. */
-static int jp_literal(jparse *j, const char *word)
-{
-    const size_t n = strlen(word);
-    if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
-        return jp_fail(j, "invalid literal");
-    j->p += n;
-    return 0;
-}
-
-/* Object iteration, after the '{' was consumed: returns 1 with the key in
- * j->key and the cursor on its value, 0 after the closing '}', -1 on error. */
-static int jp_obj_next(jparse *j, int *first)
-{
-    jp_ws(j);
-    if (jp_at(j, '}')) {
-        j->p++;
-        return 0;
-    }
-    if (!*first) {
-        if (!jp_at(j, ','))
-            return jp_fail(j, j->p < j->end ? "expected ',' or '}'" : "unterminated object");
-        j->p++;
-        jp_ws(j);
-    }
-    *first = 0;
-    if (!jp_at(j, '"'))
-        return jp_fail(j, j->p < j->end ? "expected a string key" : "unterminated object");
-    j->key.len = 0;
-    if (jp_string(j, &j->key))
-        return -1;
-    jp_ws(j);
-    if (!jp_at(j, ':'))
-        return jp_fail(j, "expected ':'");
-    j->p++;
-    jp_ws(j);
-    return 1;
-}
-
-/* Array iteration, after the '[' was consumed: returns 1 with the cursor on
- * the next element, 0 after the closing ']', -1 on error. */
-static int jp_arr_next(jparse *j, int *first)
-{
-    jp_ws(j);
-    if (jp_at(j, ']')) {
-        j->p++;
-        return 0;
-    }
-    if (!*first) {
-        if (!jp_at(j, ','))
-            return jp_fail(j, j->p < j->end ? "expected ',' or ']'" : "unterminated array");
-        j->p++;
-        jp_ws(j);
-    }
-    *first = 0;
-    return 1;
-}
-
-/* A value of the wrong kind is a clusters-format error (msg) when it starts
- * like a JSON value, else a syntax error. Returns -1. */
-static int jp_wrong(jparse *j, const char *msg)
-{
-    const char c = j->p < j->end ? *j->p : '\0';
-    if (c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
-        is_digit(c))
-        return jp_bad(j, msg);
-    return jp_fail(j, "expected a value");
-}
-
-/* Whether the key just read (decoded) is exactly `name`. */
-static int jp_key_is(const jparse *j, const char *name)
-{
-    const size_t n = strlen(name);
-    return j->key.len == n && memcmp(j->key.p, name, n) == 0;
-}
-
-/* Validates and skips any JSON value at the cursor. Recursion is bounded by
- * MAX_DEPTH, so a hostile line cannot exhaust the stack; strings are checked
- * but not copied (out = NULL). */
-static int jp_skip(jparse *j, int depth)
-{
-    if (depth > MAX_DEPTH)
-        return jp_fail(j, "nested too deeply");
-    if (j->p >= j->end)
-        return jp_fail(j, "expected a value");
-    int first = 1, r;
-    switch (*j->p) {
-    case '{':
-        j->p++;
-        while ((r = jp_obj_next(j, &first)) == 1)
-            if (jp_skip(j, depth + 1))
-                return -1;
-        return r;
-    case '[':
-        j->p++;
-        while ((r = jp_arr_next(j, &first)) == 1)
-            if (jp_skip(j, depth + 1))
-                return -1;
-        return r;
-    case '"': return jp_string(j, NULL);
-    case 't': return jp_literal(j, "true");
-    case 'f': return jp_literal(j, "false");
-    case 'n': return jp_literal(j, "null");
-    default:
-        if (*j->p == '-' || is_digit(*j->p))
-            return jp_number(j);
-        return jp_fail(j, "expected a value");
-    }
-}
-
-/* Reads an id (a string, or a number kept as its JSON text) at the cursor
- * into j->ids. Returns 0, -1 on error, 1 when the value is of another kind. */
-static int jp_id(jparse *j)
+/* Appends one decoded id to j->ids. */
+static int jp_id(jparse *j, const char *s, size_t n)
 {
     const size_t off = j->ids.len;
-    if (jp_at(j, '"')) {
-        if (jp_string(j, &j->ids))
-            return -1;
-    } else if (jp_at(j, '-') || (j->p < j->end && is_digit(*j->p))) {
-        const char *start = j->p;
-        if (jp_number(j))
-            return -1;
-        if (sb_add(&j->ids, start, (size_t)(j->p - start)))
-            return jp_oom(j);
-    } else {
-        return 1;
-    }
+    if (sb_add(&j->ids, s, n))
+        return jp_oom(j);
     if (j->nspans >= j->cap_spans) {
         span *q = grow_array(j->spans, &j->cap_spans, j->nspans + 1, sizeof *q);
         if (!q)
             return jp_oom(j);
         j->spans = q;
     }
-    j->spans[j->nspans++] = (span){ .off = off, .len = j->ids.len - off };
+    j->spans[j->nspans++] = (span){ .off = off, .len = n };
     return 0;
 }
 
-/* A member object: {"id": ..., other keys ignored}, as neardup writes them
- * ("relation", "resemblance"...). Exactly one "id" is required. */
-static int jp_member_obj(jparse *j)
+/* Parses one non-blank line s[0..len): a JSON object with one "members"
+ * array of ids or member objects ({"id": ..., other keys ignored}, as neardup
+ * writes them), each with exactly one "id". */
+static int jp_line(jparse *j, const char *s, size_t len)
 {
-    int first = 1, r, have = 0;
-    j->p++;
-    while ((r = jp_obj_next(j, &first)) == 1) {
-        if (jp_key_is(j, "id")) {
-            if (have)
-                return jp_bad(j, "a member object has two \"id\" keys");
-            have = 1;
-            r = jp_id(j);
-            if (r < 0)
-                return -1;
-            if (r > 0)
-                return jp_wrong(j, "a member's \"id\" must be a string or a number");
-        } else if (jp_skip(j, 3)) {
-            return -1;
-        }
-    }
-    if (r < 0)
+    j->msg = NULL;
+    j->ids.len = 0;
+    j->nspans = 0;
+    int rc = js_scan(j->line, s, len);
+    if (rc == JS_ERR_NOMEM)
+        return jp_oom(j);
+    if (rc != JS_OK) {
+        j->syntax = 1;
+        j->msg = js_errmsg(j->line);
+        j->col = js_errpos(j->line) + 1;
         return -1;
-    if (!have)
-        return jp_bad(j, "a member object has no \"id\"");
-    return 0;
-}
-
-/* The value of "members": an array of ids or member objects. */
-static int jp_members(jparse *j)
-{
-    if (!jp_at(j, '['))
-        return jp_wrong(j, "\"members\" must be an array");
-    j->p++;
-    int first = 1, r;
-    while ((r = jp_arr_next(j, &first)) == 1) {
-        if (jp_at(j, '{')) {
-            if (jp_member_obj(j))
-                return -1;
-            continue;
-        }
-        r = jp_id(j);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            return jp_wrong(j, "a member must be a string, a number or an object with an \"id\"");
     }
-    return r;
-}
-
-/* Parses one non-blank line: a JSON object with a "members" array. */
-static int jp_line(jparse *j)
-{
-    int first = 1, r, have = 0;
-    jp_ws(j);
-    if (!jp_at(j, '{'))
-        return jp_wrong(j, "expected a JSON object");
-    j->p++;
-    while ((r = jp_obj_next(j, &first)) == 1) {
-        if (jp_key_is(j, "members")) {
-            if (have)
-                return jp_bad(j, "two \"members\" keys");
-            have = 1;
-            if (jp_members(j))
-                return -1;
-        } else if (jp_skip(j, 1)) {
-            return -1;
-        }
-    }
-    if (r < 0)
-        return -1;
-    jp_ws(j);
-    if (j->p < j->end)
-        return jp_fail(j, "unexpected text after the object");
-    if (!have)
+    if (js_top(j->line) != JS_OBJECT)
+        return jp_bad(j, "expected a JSON object");
+    const js_value *m = js_field(j->line, 0);
+    if (m->count == 0)
         return jp_bad(j, "no \"members\" array");
+    if (m->count > 1)
+        return jp_bad(j, "two \"members\" keys");
+    if (m->type != JS_ARRAY)
+        return jp_bad(j, "\"members\" must be an array");
+    size_t pos = 0, en;
+    const char *es;
+    while (js_array_next(m, &pos, &es, &en)) {
+        /* the element was validated with the line: only memory can fail */
+        if (js_scan(j->elem, es, en) != JS_OK)
+            return jp_oom(j);
+        const js_value *v = js_root(j->elem);
+        if (v->type == JS_OBJECT) {
+            v = js_field(j->elem, 0);
+            if (v->count == 0)
+                return jp_bad(j, "a member object has no \"id\"");
+            if (v->count > 1)
+                return jp_bad(j, "a member object has two \"id\" keys");
+            if (v->type != JS_STRING && v->type != JS_NUMBER)
+                return jp_bad(j, "a member's \"id\" must be a string or a number");
+        } else if (v->type != JS_STRING && v->type != JS_NUMBER) {
+            return jp_bad(j, "a member must be a string, a number or an object with an \"id\"");
+        }
+        if (jp_id(j, v->s, v->n))
+            return -1;
+    }
     return 0;
 }
 
@@ -750,7 +435,8 @@ typedef struct scores {
 static void ctx_free(evalctx *c)
 {
     ids_free(&c->ids);
-    free(c->jp.key.p);
+    js_free(c->jp.line);
+    js_free(c->jp.elem);
     free(c->jp.ids.p);
     free(c->jp.spans);
     free(c->cl_line[0]);
@@ -838,15 +524,12 @@ static int read_clusters(evalctx *c, int w, const char *path)
             s += 3;    /* a UTF-8 byte order mark */
             len -= 3;
         }
-        j->s = j->p = s;
-        j->end = s + len;
-        j->msg = NULL;
-        j->ids.len = 0;
-        j->nspans = 0;
-        jp_ws(j);
-        if (j->p == j->end)
+        size_t k = 0;
+        while (k < len && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
+            k++;
+        if (k == len)
             continue;   /* blank line */
-        if (jp_line(j)) {
+        if (jp_line(j, s, len)) {
             /* The message names file, line and, for syntax errors, column. */
             if (j->nomem) {
                 cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno);
@@ -1261,8 +944,14 @@ int cmd_eval(int argc, char **argv)
     /* Read, check and score; on failure the message is already printed. */
     evalctx c;
     memset(&c, 0, sizeof c);
+    static const char *const members[] = { "members" }, *const id[] = { "id" };
+    c.jp.line = js_new(members, 1);
+    c.jp.elem = js_new(id, 1);
     scores s;
-    if ((rc = read_clusters(&c, 0, gold)) == 0 && (rc = read_clusters(&c, 1, pred)) == 0 &&
+    if (!c.jp.line || !c.jp.elem) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+    } else if ((rc = read_clusters(&c, 0, gold)) == 0 && (rc = read_clusters(&c, 1, pred)) == 0 &&
         (!ncorpus || (rc = read_corpus(&c, corpus, ncorpus, id_field, text_field)) == 0)) {
         if (ncorpus) {
             warn_outside(&c, 0);

@@ -16,8 +16,8 @@
  *      max_record + one chunk, so an over-long line is detected, reported
  *      and then streamed past in "skipping" mode without being held.
  *      Whole-file documents are simply the buffer up to end of file.
- * Every record points into reader-owned memory (the line buffer, the
- * jansson tree of the current line, or small scratch buffers), released
+ * Every record points into reader-owned memory (the line buffer, the JSON
+ * scanner's decoding buffers, or small scratch buffers), released
  * at the next rd_next() or rd_close(). Allocation failures are sticky:
  * once out of memory, rd_next() keeps returning RD_ERR_NOMEM.
  */
@@ -33,11 +33,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "json.h"
 #include "reader.h"
 #include "warc.h"
 
@@ -107,7 +107,7 @@ struct rd_reader {
     char *buf;
     size_t cap, beg, end, scan, hardcap;
 
-    json_t *root;         /* jansson tree of the last JSONL record */
+    js_scanner *js;       /* JSON Lines scanner (text, id, key fields) */
     scratch idb, keyb;    /* id and key text built for the last record */
 
     /* WARC (see warc_record()); woff is the decoded offset of buf[beg] */
@@ -133,7 +133,7 @@ struct rd_reader {
 static void report(rd_reader *r, const char *fmt, ...) RD_PRINTF(2, 3);
 
 /* Formats a message and hands it to on_error. Control bytes (from file
- * names or from jansson quoting the input) are replaced with '?'. */
+ * names or from the input quoted in a message) are replaced with '?'. */
 static void report(rd_reader *r, const char *fmt, ...)
 {
     if (!r->o.on_error)
@@ -156,19 +156,6 @@ static int nomem(rd_reader *r)
         report(r, "%s: out of memory", r->path ? r->path : "reader");
     }
     return RD_ERR_NOMEM;
-}
-
-/* "an array", "a number", ... for messages about a JSON value. */
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: case JSON_REAL: return "a number";
-    case JSON_TRUE: case JSON_FALSE: return "a boolean";
-    default: return "null";
-    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -578,121 +565,6 @@ static int next_line(rd_reader *r, char **line, size_t *len)
 }
 
 /* ------------------------------------------------------------------ */
-/* JSON: the source text of a top-level member (for numeric ids and keys) */
-
-static size_t js_ws(const char *s, size_t n, size_t i)
-{
-    while (i < n && is_ws(s[i]))
-        i++;
-    return i;
-}
-
-/* s[i] is '"': returns the index just past the closing quote. */
-static size_t js_str(const char *s, size_t n, size_t i)
-{
-    for (i++; i < n; i++) {
-        if (s[i] == '\\')
-            i++;
-        else if (s[i] == '"')
-            return i + 1;
-    }
-    return n;
-}
-
-/* Returns the index just past the value starting at s[i]. The line was
- * already validated by jansson, so this only has to stay in bounds. */
-static size_t js_val(const char *s, size_t n, size_t i)
-{
-    if (i < n && s[i] == '"')
-        return js_str(s, n, i);
-    if (i < n && (s[i] == '{' || s[i] == '[')) {
-        size_t depth = 0;
-        while (i < n) {
-            const char c = s[i];
-            if (c == '"') {
-                i = js_str(s, n, i);
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0)
-                    return i + 1;
-            }
-            i++;
-        }
-        return n;
-    }
-    while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_ws(s[i]))
-        i++;
-    return i;
-}
-
-/* Does the quoted key q[0..qn) (quotes included) equal key[0..kn)? */
-static int js_key_eq(const char *q, size_t qn, const char *key, size_t kn)
-{
-    if (qn < 2)
-        return 0;
-    if (!memchr(q + 1, '\\', qn - 2))
-        return qn - 2 == kn && memcmp(q + 1, key, kn) == 0;
-    /* escaped key: let jansson decode it */
-    json_t *k = json_loadb(q, qn, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-    const int eq = json_is_string(k) && json_string_length(k) == kn &&
-                   memcmp(json_string_value(k), key, kn) == 0;
-    json_decref(k);
-    return eq;
-}
-
-/* Finds the last top-level member named key (jansson keeps the last of
- * duplicates too) and returns its value's text span. */
-static int js_member(const char *s, size_t n, const char *key, const char **vs, size_t *vn)
-{
-    const size_t kn = strlen(key);
-    int found = 0;
-    size_t i = js_ws(s, n, 0);
-    if (i >= n || s[i] != '{')
-        return 0;
-    i = js_ws(s, n, i + 1);
-    while (i < n && s[i] == '"') {
-        const size_t kb = i, ke = js_str(s, n, i);
-        const int match = js_key_eq(s + kb, ke - kb, key, kn);
-        i = js_ws(s, n, ke);
-        if (i >= n || s[i] != ':')
-            break;
-        const size_t vb = js_ws(s, n, i + 1);
-        i = js_val(s, n, vb);
-        if (match) {
-            *vs = s + vb;
-            *vn = i - vb;
-            found = 1;
-        }
-        i = js_ws(s, n, i);
-        if (i >= n || s[i] != ',')
-            break;
-        i = js_ws(s, n, i + 1);
-    }
-    return found;
-}
-
-/* Writes the JSON number v, member `field` of the line, into b: its text as
- * written in the line, so "42" stays "42" and big integers stay exact. */
-static int number_text(scratch *b, const char *line, size_t len, const char *field,
-                       const json_t *v)
-{
-    const char *vs = NULL;
-    size_t vn = 0;
-    if (js_member(line, len, field, &vs, &vn) && vn > 0)
-        return scratch_set(b, vs, vn);
-    /* not found (cannot happen on a valid line): format the value */
-    char tmp[64];
-    if (json_is_integer(v))
-        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else
-        snprintf(tmp, sizeof tmp, "%.17g", json_real_value(v));
-    return scratch_set(b, tmp, strlen(tmp));
-}
-
-/* ------------------------------------------------------------------ */
 /* records
  *
  * Each reader returns RD_OK with *rec filled (id, text, raw, kind; rd_next()
@@ -716,8 +588,11 @@ static int line_id(rd_reader *r, rd_record *rec)
 }
 
 /* The next JSON Lines record. Blank lines are skipped here; every other line
- * is either a record (RD_OK) or a reported RD_ERR_RECORD. The jansson tree
- * stays in r->root so text/id/key can point into it until the next call. */
+ * is either a record (RD_OK) or a reported RD_ERR_RECORD. The line is
+ * scanned once by the strict scanner of json.c; the text points into the
+ * line (no escapes) or into the scanner's buffer, the id and the key are
+ * copied into idb/keyb (NUL-terminated), all valid until the next call.
+ * Field slots of r->js: 0 text, 1 id, 2 key (see rd_open). */
 static int jsonl_record(rd_reader *r, rd_record *rec)
 {
     for (;;) {
@@ -727,70 +602,63 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
         if (rc <= 0)
             return rc;
         /* a UTF-8 byte order mark is not JSON: drop it from the first line */
+        size_t skipped = 0;
         if (r->lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3;
             len -= 3;
+            skipped = 3;
         }
         if (is_blank(line, len))
             continue;
-        json_error_t err;
-        json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &err);
-        if (!root && json_error_code(&err) == json_error_numeric_overflow) {
-            /* an integer past 64 bits: read numbers as reals; ids and keys
-             * still come out exact because they are taken from the text */
-            root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &err);
-        }
-        if (!root) {
-            if (json_error_code(&err) == json_error_out_of_memory)
-                return nomem(r);
-            report(r, "%s:%" PRIu64 ": invalid JSON: %s", r->path, r->lineno, err.text);
+        const int jrc = js_scan(r->js, line, len);
+        if (jrc == JS_ERR_NOMEM)
+            return nomem(r);
+        if (jrc != JS_OK) {
+            report(r, "%s:%" PRIu64 ": invalid JSON: %s at column %zu", r->path, r->lineno,
+                   js_errmsg(r->js), js_errpos(r->js) + skipped + 1);
             return RD_ERR_RECORD;
         }
-        r->root = root;
-        if (!json_is_object(root)) {
+        if (js_top(r->js) != JS_OBJECT) {
             report(r, "%s:%" PRIu64 ": invalid JSON: expected an object, got %s",
-                   r->path, r->lineno, json_type_name(root));
+                   r->path, r->lineno, js_type_name(js_top(r->js)));
             return RD_ERR_RECORD;
         }
-        const json_t *t = json_object_get(root, r->o.text_field);
-        if (!json_is_string(t)) {
-            if (t)
+        const js_value *t = js_field(r->js, 0);
+        if (t->type != JS_STRING) {
+            if (t->type != JS_ABSENT)
                 report(r, "%s:%" PRIu64 ": missing text field \"%s\" (found %s)",
-                       r->path, r->lineno, r->o.text_field, json_type_name(t));
+                       r->path, r->lineno, r->o.text_field, js_type_name(t->type));
             else
                 report(r, "%s:%" PRIu64 ": missing text field \"%s\"",
                        r->path, r->lineno, r->o.text_field);
             return RD_ERR_RECORD;
         }
-        rec->text = json_string_value(t);
-        rec->text_len = json_string_length(t);
+        rec->text = t->s;
+        rec->text_len = t->n;
 
-        /* id: a string as is, a number as its text, anything else falls back */
-        const json_t *id = json_object_get(root, r->o.id_field);
-        if (json_is_string(id)) {
-            rec->id = json_string_value(id);
-            rec->id_len = json_string_length(id);
-        } else if (json_is_number(id)) {
-            if (number_text(&r->idb, line, len, r->o.id_field, id) < 0)
+        /* id: a string as is, a number as its JSON text, anything else falls back */
+        const js_value *id = js_field(r->js, 1);
+        if (id->type == JS_STRING || id->type == JS_NUMBER) {
+            if (scratch_set(&r->idb, id->s, id->n) < 0)
                 return nomem(r);
             rec->id = r->idb.s;
-            rec->id_len = strlen(r->idb.s);
+            rec->id_len = id->n;
         } else if (line_id(r, rec) < 0) { /* missing, null, boolean, ... */
             return nomem(r);
         }
 
-        /* key: a string or a number; other types leave it NULL */
-        const json_t *key = r->o.key_field ? json_object_get(root, r->o.key_field) : NULL;
-        if (json_is_string(key)) {
-            rec->key = json_string_value(key);
-            rec->key_len = json_string_length(key);
-        } else if (json_is_number(key)) {
-            if (number_text(&r->keyb, line, len, r->o.key_field, key) < 0)
+        /* key: a string or a number (as its JSON text); other types leave it NULL */
+        const js_value *key = r->o.key_field ? js_field(r->js, 2) : NULL;
+        if (key && (key->type == JS_STRING || key->type == JS_NUMBER)) {
+            if (scratch_set(&r->keyb, key->s, key->n) < 0)
                 return nomem(r);
             rec->key = r->keyb.s;
-            rec->key_len = strlen(r->keyb.s);
-            rec->key_num = json_number_value(key);
-            rec->key_is_num = 1;
+            rec->key_len = key->n;
+            if (key->type == JS_NUMBER) {
+                /* the grammar was checked: strtod reads it all (1e400 gives inf) */
+                rec->key_num = strtod(r->keyb.s, NULL);
+                rec->key_is_num = 1;
+            }
         }
         rec->raw = line;
         rec->raw_len = len;
@@ -1505,7 +1373,10 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     r->inputs = malloc((n ? n : 1) * sizeof *r->inputs);
     r->in = malloc(RAW_CHUNK);
     r->buf = malloc(BUF_CHUNK);
-    if (!r->inputs || !r->in || !r->buf) {
+    /* JSON Lines fields, in the slots jsonl_record() reads: text, id, key */
+    const char *const fields[] = { r->o.text_field, r->o.id_field, r->o.key_field };
+    r->js = js_new(fields, r->o.key_field ? 3 : 2);
+    if (!r->inputs || !r->in || !r->buf || !r->js) {
         rd_close(r);
         return NULL;
     }
@@ -1523,8 +1394,6 @@ int rd_next(rd_reader *r, rd_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     /* the previous record's borrowed pointers end here */
-    json_decref(r->root);
-    r->root = NULL;
     if (r->nomem)
         return RD_ERR_NOMEM;
     for (;;) {
@@ -1548,8 +1417,6 @@ int rd_next(rd_reader *r, rd_record *rec)
             close_file(r);
         } else if (rc == RD_ERR_RECORD) {
             memset(rec, 0, sizeof *rec);
-            json_decref(r->root);
-            r->root = NULL;
             if (!r->o.on_error_skip)
                 return RD_ERR_RECORD;
             r->st.skipped++;
@@ -1579,7 +1446,7 @@ void rd_close(rd_reader *r)
     while (r->depth > 0)
         free_frame(&r->frames[--r->depth]);
     free(r->frames);
-    json_decref(r->root);
+    js_free(r->js);
     free(r->idb.s);
     free(r->keyb.s);
     free(r->dateb.s);

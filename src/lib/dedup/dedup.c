@@ -11,7 +11,7 @@
  *   No per-document heap blocks. The worker computes the band keys, so the
  *   one thread that adds sketches only copies.
  *
- *   Bounded memory (ND_P_MEMORY). When the buffers pass a quarter of the
+ *   Bounded memory (ND_P_MEMORY). When the buffers pass an eighth of the
  *   budget, each band's entries are sorted and written as a run to a spill
  *   file, and the shingle (or signature) buffer is appended to its own spill
  *   file; the fixed records stay in memory. At run time each band is a k-way
@@ -386,7 +386,7 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     d->invalid_bytes += sk->invalid_bytes;
     d->bytes += r.length;
     d->empty_docs += sk->num_shingles == 0;
-    if (d->params.memory && buffered_bytes(d) > d->params.memory / 4) {
+    if (d->params.memory && buffered_bytes(d) > d->params.memory / 8) {
         st = spill_all(d);
         if (st != ND_OK)
             return st;

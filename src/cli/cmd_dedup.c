@@ -353,6 +353,15 @@ static void log_reader_msg(const char *msg)
 /* Reads every input once. Returns an exit code (0 = go on). */
 static int pass1(run *r)
 {
+    /* Workers get the LSH layout the deduplicator chose, not a search of
+     * their own (it costs some 20 ms a worker). */
+    nd_dedup_stats ds;
+    nd_dedup_get_stats(r->dd, &ds);
+    if (nd_params_set(r->params, ND_P_BANDS, ds.bands) != ND_OK ||
+        nd_params_set(r->params, ND_P_ROWS, ds.rows) != ND_OK) {
+        cli_log(1, "internal: cannot set the LSH layout");
+        return EXIT_INTERNAL;
+    }
     pool *pl = pool_create(r->params, r->o.threads, log_reader_msg);
     if (!pl) {
         cli_log(1, "out of memory");

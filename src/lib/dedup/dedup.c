@@ -153,7 +153,11 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
         nd_free(&a, d);
         return ND_E_NOMEM;
     }
-    st = nd_worker_init(&d->worker, &d->params, alloc);
+    /* The worker gets the layout as chosen, so it does not search again. */
+    nd_params wp = d->params;
+    wp.bands = d->bands;
+    wp.rows = d->rows;
+    st = nd_worker_init(&d->worker, &wp, alloc);
     if (st != ND_OK) {
         nd_free(&a, d->bk);
         nd_free(&a, d);

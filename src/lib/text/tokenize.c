@@ -98,71 +98,93 @@ uint64_t nd_token_hash(const char *norm, size_t len)
     return XXH3_64bits(norm, len);
 }
 
-/* Appends the normalised form of text[s, e) to tb->norm and a token for it. */
-static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t len, size_t s,
-                      size_t e, int ascii)
+/* Appends the lowercased ASCII token text[s, e) (never empty), the space
+ * after it, and its token. Inlined into the scanning loop: this runs once a
+ * word. */
+static inline __attribute__((always_inline)) nd_status
+emit_ascii(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t len, size_t s,
+           size_t e)
+{
+    nd_status st;
+    const size_t off = tb->norm.len, n = e - s;
+    /* Room for the token, the space after it, and the last 8-byte store
+     * running past the token (those bytes are overwritten or unused). */
+    if (off + n + 8 > tb->norm.cap)
+        ND_TRY(nd_vec_reserve(&tb->norm, a, off + n + 8));
+    if (tb->tokens.len == tb->tokens.cap)
+        ND_TRY(nd_vec_reserve(&tb->tokens, a, tb->tokens.len + 1));
+    if (off + n + 1 > UINT32_MAX)
+        return ND_E_LIMIT;
+    char *out = (char *)tb->norm.data + off;
+    size_t i = s;
+    /* Eight bytes at a time (SWAR): for a byte below 0x80, adding 0x3F sets
+     * its top bit iff it is >= 'A' and adding 0x25 iff it is > 'Z', with no
+     * carry between bytes; their difference marks 'A'..'Z', whose 0x20 bit is
+     * clear: OR it in. A load may read past the token (never past the text):
+     * those bytes (masked out when >= 0x80) land past the token's end, where
+     * the space and the next token overwrite them. */
+    for (; i < e && i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, text + i, 8);
+        const uint64_t lo7 = x & 0x7F7F7F7F7F7F7F7FULL;
+        const uint64_t upper = ((lo7 + 0x3F3F3F3F3F3F3F3FULL) ^ (lo7 + 0x2525252525252525ULL)) &
+                               ~x & 0x8080808080808080ULL;
+        x |= upper >> 2;
+        memcpy(out + (i - s), &x, 8);
+    }
+    for (; i < e; i++) {
+        const unsigned char c = (unsigned char)text[i];
+        out[i - s] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[n] = ' ';
+    nd_token *t = (nd_token *)tb->tokens.data + tb->tokens.len++;
+    t->start = (uint32_t)s;
+    t->end = (uint32_t)e;
+    t->norm_off = (uint32_t)off;
+    t->norm_len = (uint32_t)n;
+    t->hash = nd_token_hash(out, n);
+    tb->norm.len = off + n + 1;
+    return ND_OK;
+fail:
+    return st;
+}
+
+/* Appends the normalised form (NFKC, case folded) of the token text[s, e)
+ * to tb->norm and a token for it, unless it normalises to nothing. */
+static nd_status emit(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t s,
+                      size_t e)
 {
     nd_status st;
     const size_t off = tb->norm.len;
-    if (ascii) {
-        /* Room for the token, the space after it, and the last 8-byte store
-         * running past the token (those bytes are overwritten or unused). */
-        if (off + (e - s) + 8 > tb->norm.cap)
-            ND_TRY(nd_vec_reserve(&tb->norm, a, off + (e - s) + 8));
-        char *out = (char *)tb->norm.data + off;
-        size_t i = s;
-        /* Eight bytes at a time (SWAR): every byte of an ASCII token is below
-         * 0x80, so adding 0x3F sets a byte's top bit iff it is >= 'A' and
-         * adding 0x25 iff it is > 'Z', with no carry between bytes; their
-         * difference marks 'A'..'Z', whose 0x20 bit is clear: OR it in. A
-         * load may read past the token (never past the text): the bytes
-         * beyond it are lowercased harmlessly and written past the token's
-         * end, where the space and the next token overwrite them. */
-        for (; i < e && i + 8 <= len; i += 8) {
-            uint64_t x;
-            memcpy(&x, text + i, 8);
-            const uint64_t lo7 = x & 0x7F7F7F7F7F7F7F7FULL;
-            const uint64_t upper = ((lo7 + 0x3F3F3F3F3F3F3F3FULL) ^ (lo7 + 0x2525252525252525ULL)) &
-                                   ~x & 0x8080808080808080ULL;
-            x |= upper >> 2;
-            memcpy(out + (i - s), &x, 8);
-        }
-        for (; i < e; i++) {
-            const unsigned char c = (unsigned char)text[i];
-            out[i - s] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        tb->norm.len += e - s;
-    } else {
-        const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
-        const uint8_t *src = (const uint8_t *)text + s;
-        utf8proc_ssize_t n;
-        for (;;) {
-            n = utf8proc_decompose(src, (utf8proc_ssize_t)(e - s),
-                                   (utf8proc_int32_t *)tb->cps.data,
-                                   (utf8proc_ssize_t)tb->cps.cap, opt);
-            if (n < 0)
-                return ND_E_INPUT;  /* cannot happen: tokens hold valid UTF-8 only */
-            if ((size_t)n <= tb->cps.cap)
-                break;
-            ND_TRY(nd_vec_reserve(&tb->cps, a, (size_t)n));
-        }
-        if (n == 0)
-            return ND_OK;
-        n = utf8proc_reencode((utf8proc_int32_t *)tb->cps.data, n, opt);
+    const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                  UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    const uint8_t *src = (const uint8_t *)text + s;
+    utf8proc_ssize_t n;
+    for (;;) {
+        n = utf8proc_decompose(src, (utf8proc_ssize_t)(e - s),
+                               (utf8proc_int32_t *)tb->cps.data,
+                               (utf8proc_ssize_t)tb->cps.cap, opt);
         if (n < 0)
-            return ND_E_INPUT;
-        ND_TRY(nd_vec_reserve(&tb->norm, a, off + (size_t)n));
-        const char *src8 = (const char *)tb->cps.data;
-        char *out = (char *)tb->norm.data + off;
-        size_t k = 0;
-        for (utf8proc_ssize_t i = 0; i < n; i++) {
-            const unsigned char c = (unsigned char)src8[i];
-            if (c >= 0x80 || k_ascii_word[c])
-                out[k++] = (char)c;
-        }
-        tb->norm.len += k;
+            return ND_E_INPUT;  /* cannot happen: tokens hold valid UTF-8 only */
+        if ((size_t)n <= tb->cps.cap)
+            break;
+        ND_TRY(nd_vec_reserve(&tb->cps, a, (size_t)n));
     }
+    if (n == 0)
+        return ND_OK;
+    n = utf8proc_reencode((utf8proc_int32_t *)tb->cps.data, n, opt);
+    if (n < 0)
+        return ND_E_INPUT;
+    ND_TRY(nd_vec_reserve(&tb->norm, a, off + (size_t)n));
+    const char *src8 = (const char *)tb->cps.data;
+    char *out = (char *)tb->norm.data + off;
+    size_t k = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)src8[i];
+        if (c >= 0x80 || k_ascii_word[c])
+            out[k++] = (char)c;
+    }
+    tb->norm.len += k;
     const size_t nlen = tb->norm.len - off;
     if (nlen == 0)
         return ND_OK;
@@ -220,7 +242,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     i++;
                 continue;
             } else if (open) {
-                ND_TRY(emit(tb, a, text, len, start, i, ascii));
+                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
                 open = 0;
             }
             i++;
@@ -231,7 +253,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
         if (n <= 0) {  /* invalid UTF-8: one byte, read as U+FFFD, a separator */
             tb->invalid_bytes++;
             if (open) {
-                ND_TRY(emit(tb, a, text, len, start, i, ascii));
+                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
                 open = 0;
             }
             i++;
@@ -247,7 +269,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
             i += (size_t)n;
         } else if (cls == C_CHAR) {
             if (open)
-                ND_TRY(emit(tb, a, text, len, start, i, ascii));
+                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
             open = 0;
             const size_t s = i;
             i += (size_t)n;
@@ -263,16 +285,16 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     break;
                 i += (size_t)k;
             }
-            ND_TRY(emit(tb, a, text, len, s, i, 0));
+            ND_TRY(emit(tb, a, text, s, i));
         } else {
             if (open)
-                ND_TRY(emit(tb, a, text, len, start, i, ascii));
+                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
             open = 0;
             i += (size_t)n;
         }
     }
     if (open)
-        ND_TRY(emit(tb, a, text, len, start, len, ascii));
+        ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, len) : emit(tb, a, text, start, len));
     return ND_OK;
 fail:
     return st;

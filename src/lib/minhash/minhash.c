@@ -79,56 +79,68 @@ size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out
 }
 
 /* Sorting shingle hashes: they are uniform 64-bit values, so one counting
- * pass on the top B bits (2^B about n/4 buckets) leaves buckets of a few
- * values, finished by insertion sort. The LSD radix sort of common/sort.c
- * costs 6 passes and 6 clears of 2048 counters, which dominate for the few
- * hundred to few thousand shingles of a document. Skewed input stays
- * correct and bounded: a bucket of more than 32 values (duplicates, a
- * crafted input) goes to nd_sort_u64. */
+ * pass on the top B bits, with 2^B at least 2n buckets, leaves buckets of a
+ * few values (about 5 at most for a few thousand values). They are finished
+ * without a data-dependent branch: odd-even transposition passes of
+ * branch-free compare-exchanges over the whole array, as many passes as the
+ * largest bucket holds values (no exchange crosses a bucket: every value of
+ * a bucket is below every value of the next). The LSD radix sort of
+ * common/sort.c costs 6 passes over 2048 counters, too many for the few
+ * hundred to few thousand shingles of a document, and insertion sort
+ * mispredicts a branch about once a value. Larger inputs, and skewed ones
+ * (a bucket of more than MAX_PASSES values: duplicates, a crafted input),
+ * go to nd_sort_u64. Duplicates are dropped by a branch-free pass. */
+static size_t unique_sorted(uint64_t *dst, const uint64_t *src, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t k = 1;
+    dst[0] = src[0];
+    for (size_t i = 1; i < n; i++) {
+        const uint64_t v = src[i];
+        dst[k] = v;
+        k += v != dst[k - 1];
+    }
+    return k;
+}
+
 size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
 {
-    enum { MAX_BITS = 12, SMALL = 32 };
-    if (n < 64)
-        return nd_sort_unique_u64(a, tmp, n);
-    unsigned bits = 6;
-    while (bits < MAX_BITS && ((size_t)4 << bits) < n)
+    enum { MAX_BITS = 13, MAX_PASSES = 12 };
+    if (n < 32 || n > ((size_t)1 << (MAX_BITS - 1))) {
+        nd_sort_u64(a, tmp, n);
+        return unique_sorted(a, a, n);
+    }
+    unsigned bits = 5;
+    while (((size_t)1 << bits) < 2 * n)
         bits++;
     const unsigned shift = 64 - bits;
-    size_t start[(1u << MAX_BITS) + 1];
+    uint32_t start[(1u << MAX_BITS) + 1];
     memset(start, 0, ((1u << bits) + 1) * sizeof start[0]);
     for (size_t i = 0; i < n; i++)
         start[(a[i] >> shift) + 1]++;
-    for (unsigned d = 1; d <= 1u << bits; d++)
+    uint32_t most = 0;
+    for (unsigned d = 1; d <= 1u << bits; d++) {
+        most = start[d] > most ? start[d] : most;
         start[d] += start[d - 1];
-    /* Scatter into tmp; start[d] moves to the end of bucket d, which is
-     * where bucket d + 1 begins. */
+    }
+    if (most > MAX_PASSES) {
+        nd_sort_u64(a, tmp, n);
+        return unique_sorted(a, a, n);
+    }
     for (size_t i = 0; i < n; i++)
         tmp[start[a[i] >> shift]++] = a[i];
-    size_t k = 0, lo = 0;
-    for (unsigned d = 0; d < 1u << bits; d++) {
-        const size_t hi = start[d];
-        uint64_t *b = tmp + lo;
-        const size_t m = hi - lo;
-        if (m > SMALL) {
-            /* a[lo..hi) is free: the output so far has at most lo values. */
-            nd_sort_u64(b, a + lo, m);
-        } else {
-            for (size_t i = 1; i < m; i++) {
-                const uint64_t v = b[i];
-                size_t j = i;
-                while (j > 0 && b[j - 1] > v) {
-                    b[j] = b[j - 1];
-                    j--;
-                }
-                b[j] = v;
-            }
+    /* Odd-even transposition sorts m values in m rounds, whichever phase
+     * comes first, so `most` rounds sort every bucket. */
+    for (uint32_t pass = 0; most > 1 && pass < most; pass++) {
+        for (size_t i = pass & 1; i + 1 < n; i += 2) {
+            const uint64_t x = tmp[i], y = tmp[i + 1];
+            const int sw = x > y;
+            tmp[i] = sw ? y : x;
+            tmp[i + 1] = sw ? x : y;
         }
-        for (size_t i = 0; i < m; i++)
-            if (k == 0 || b[i] != a[k - 1])
-                a[k++] = b[i];
-        lo = hi;
     }
-    return k;
+    return unique_sorted(a, tmp, n);
 }
 
 nd_status nd_perms_init(nd_perms *p, const nd_alloc_ctx *a, unsigned k, nd_scheme scheme,

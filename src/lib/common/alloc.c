@@ -76,12 +76,21 @@ nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n)
         cap = v->max;
     if (cap > SIZE_MAX / v->item)
         return ND_E_LIMIT;
-    void *d = nd_malloc(a, cap * v->item);
-    if (!d)
-        return ND_E_NOMEM;
-    if (v->len)
-        memcpy(d, v->data, v->len * v->item);
-    nd_free(a, v->data);
+    void *d;
+    if (a->a.alloc == default_alloc) {
+        /* The default allocator: realloc may grow a large block in place or
+         * by remapping its pages, without copying them. */
+        d = realloc(v->data, cap * v->item);
+        if (!d)
+            return ND_E_NOMEM;
+    } else {
+        d = nd_malloc(a, cap * v->item);
+        if (!d)
+            return ND_E_NOMEM;
+        if (v->len)
+            memcpy(d, v->data, v->len * v->item);
+        nd_free(a, v->data);
+    }
     v->data = d;
     v->cap = cap;
     return ND_OK;

@@ -114,6 +114,12 @@ main_rows() {
         score "$name" "$WORK/$name.clusters" "$dir" "$c"
         add main "neardup${t:+ $t}" "corpus $SIZE" "$bytes" "$docs" "$name" "$T_NOTE"
     done
+    # The task the Go peer does: near-duplicates only (containment off), all cores.
+    say "neardup -c 0 (near-duplicates only) on $c"
+    timed ndc0 "$ND" dedup -q -c 0 --clusters "$WORK/ndc0.clusters" "$c"
+    score ndc0 "$WORK/ndc0.clusters" "$dir" "$c"
+    add main "neardup -c 0" "corpus $SIZE" "$bytes" "$docs" ndc0 \
+        "default threads (one per core); containment off: near-duplicates only, the peer's task"
     if [ -n "$GO_PEER" ]; then
         say "ekzhu/minhash-lsh on $c"
         cat "$c" >/dev/null

@@ -98,6 +98,64 @@ uint64_t nd_token_hash(const char *norm, size_t len)
     return XXH3_64bits(norm, len);
 }
 
+/* Eight bytes at a time (SWAR), the ends of ASCII runs are found without a
+ * branch a byte: a byte loop mispredicts its exit once a word, which cost
+ * more than the rest of the tokeniser. For bytes below 0x80, (y | 0x80) - c
+ * keeps a byte's top bit iff it is >= c, with no borrow between bytes, so
+ * two such tests bound a range; letters are tested in lower case (| 0x20
+ * maps no other byte into 'a'..'z'). The result has the top bit of every
+ * byte that is an ASCII letter or digit (k_ascii_word). Little-endian hosts
+ * take the first such byte with a trailing-zero count; others use the byte
+ * loop only. */
+#define SW_H 0x8080808080808080ULL
+#define SW_L 0x0101010101010101ULL
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SW_FAST 1
+#else
+#define SW_FAST 0
+#endif
+
+static inline uint64_t swar_word(uint64_t x)
+{
+    const uint64_t y = (x & ~SW_H) | SW_H;
+    const uint64_t z = y | (SW_L * 0x20);
+    const uint64_t digit = (y - SW_L * '0') & ~(y - SW_L * ('9' + 1));
+    const uint64_t alpha = (z - SW_L * 'a') & ~(z - SW_L * ('z' + 1));
+    return (digit | alpha) & ~x & SW_H;
+}
+
+/* First index >= i that is not an ASCII letter or digit (or len). */
+static inline size_t ascii_word_end(const unsigned char *p, size_t i, size_t len)
+{
+    if (SW_FAST)
+        for (; i + 8 <= len; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            const uint64_t stop = ~swar_word(x) & SW_H;
+            if (stop)
+                return i + ((size_t)__builtin_ctzll(stop) >> 3);
+        }
+    while (i < len && k_ascii_word[p[i]])
+        i++;
+    return i;
+}
+
+/* First index >= i that is an ASCII letter or digit, or not ASCII (or len). */
+static inline size_t ascii_sep_end(const unsigned char *p, size_t i, size_t len)
+{
+    if (SW_FAST)
+        for (; i + 8 <= len; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            const uint64_t stop = swar_word(x) | (x & SW_H);
+            if (stop)
+                return i + ((size_t)__builtin_ctzll(stop) >> 3);
+        }
+    while (i < len && p[i] < 0x80 && !k_ascii_word[p[i]])
+        i++;
+    return i;
+}
+
 /* Appends the lowercased ASCII token text[s, e) (never empty), the space
  * after it, and its token. Inlined into the scanning loop: this runs once a
  * word. */
@@ -235,17 +293,15 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     start = i;
                     ascii = !force_slow;
                 }
-                /* The rest of an ASCII run of word bytes, in a tight loop
-                 * (k_ascii_word is 0 for bytes >= 0x80). */
-                i++;
-                while (i < len && k_ascii_word[p[i]])
-                    i++;
+                /* The rest of the ASCII run of word bytes. */
+                i = ascii_word_end(p, i + 1, len);
                 continue;
             } else if (open) {
                 ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
                 open = 0;
             }
-            i++;
+            /* This separator and the ASCII separators after it. */
+            i = ascii_sep_end(p, i + 1, len);
             continue;
         }
         utf8proc_int32_t cp;

@@ -113,6 +113,65 @@ static void test_offsets_and_invalid_utf8(void)
 }
 
 /* The ASCII fast path and the Unicode path agree on any ASCII text. */
+/* Tokens with their byte ranges, "norm@start-end|...". */
+static void toks_at(const char *s, size_t n, int force_slow, char *out, size_t cap)
+{
+    nd_text_buf tb;
+    memset(&tb, 0, sizeof tb);
+    nd_vec_init(&tb.tokens, sizeof(nd_token), UINT32_MAX);
+    nd_vec_init(&tb.norm, 1, UINT32_MAX);
+    nd_vec_init(&tb.cps, 4, UINT32_MAX / 4);
+    size_t k = 0;
+    out[0] = '\0';
+    if (nd_text_tokenize(&tb, &g_a, s, n, force_slow) != ND_OK) {
+        snprintf(out, cap, "<error>");
+    } else {
+        for (size_t i = 0; i < tb.tokens.len && k + 64 < cap; i++) {
+            const nd_token *t = &ND_VEC_AT(&tb.tokens, nd_token, i);
+            k += (size_t)snprintf(out + k, cap - k, "%.*s@%u-%u|", (int)t->norm_len,
+                                  (const char *)tb.norm.data + t->norm_off, t->start, t->end);
+        }
+        snprintf(out + k, cap - k, "#%zu", tb.invalid_bytes);
+    }
+    nd_text_buf_free(&tb, &g_a);
+}
+
+/* The 8-byte scans of ASCII runs agree with the byte loops (force_slow) on
+ * every byte class boundary ('/' '0' '9' ':' '@' 'A' 'Z' '[' '`' 'a' 'z' '{'),
+ * control bytes, UTF-8 letters and marks, CJK, and invalid bytes, at every
+ * alignment: same tokens, same byte ranges. */
+static void test_scan_agrees(void)
+{
+    static const char *const pieces[] = {
+        "/", "0", "9", ":", "@", "A", "Z", "[", "`", "a", "z", "{", "\x7f", "\x01", " ",
+        "\t", "\n", "word", "WORD", "x9", "\xc3\xa9", "e\xcc\x81", "\xe4\xb8\xad",
+        "\xff", "\xc3", "\xe2\x80\x8b", "\xc2\xad", "longerwordthanEIGHTbytes", "..."};
+    enum { NP = sizeof pieces / sizeof pieces[0] };
+    uint64_t s = g_seed ^ 0x5CA4;
+    char buf[600], a[8192], b[8192];
+    int bad = 0;
+    for (int iter = 0; iter < 3000 && !bad; iter++) {
+        size_t n = 0;
+        const size_t want = nd_splitmix64(&s) % 500;
+        while (n < want) {
+            const char *p = pieces[nd_splitmix64(&s) % NP];
+            const size_t m = strlen(p);
+            if (n + m >= sizeof buf)
+                break;
+            memcpy(buf + n, p, m);
+            n += m;
+        }
+        toks_at(buf, n, 0, a, sizeof a);
+        toks_at(buf, n, 1, b, sizeof b);
+        if (strcmp(a, b) != 0) {
+            bad = 1;
+            ND_CHECK_MSG(0, "seed %" PRIu64 " iter %d: fast '%s' slow '%s'", g_seed, iter, a,
+                         b);
+        }
+    }
+    ND_CHECK(!bad);
+}
+
 static void test_fast_path_agrees(void)
 {
     uint64_t s = g_seed;
@@ -168,6 +227,7 @@ int main(int argc, char **argv)
     ND_RUN(test_per_character_scripts);
     ND_RUN(test_offsets_and_invalid_utf8);
     ND_RUN(test_fast_path_agrees);
+    ND_RUN(test_scan_agrees);
     ND_RUN(test_worker_api);
     return nd_test_end("test_text");
 }

@@ -106,7 +106,7 @@ uint64_t nd_token_hash(const char *norm, size_t len)
  * maps no other byte into 'a'..'z'). The result has the top bit of every
  * byte that is an ASCII letter or digit (k_ascii_word). Little-endian hosts
  * take the first such byte with a trailing-zero count; others use the byte
- * loop only. */
+ * loop only, as does force_slow, so the tests compare the two scans too. */
 #define SW_H 0x8080808080808080ULL
 #define SW_L 0x0101010101010101ULL
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -125,9 +125,9 @@ static inline uint64_t swar_word(uint64_t x)
 }
 
 /* First index >= i that is not an ASCII letter or digit (or len). */
-static inline size_t ascii_word_end(const unsigned char *p, size_t i, size_t len)
+static inline size_t ascii_word_end(const unsigned char *p, size_t i, size_t len, int slow)
 {
-    if (SW_FAST)
+    if (SW_FAST && !slow)
         for (; i + 8 <= len; i += 8) {
             uint64_t x;
             memcpy(&x, p + i, 8);
@@ -141,9 +141,9 @@ static inline size_t ascii_word_end(const unsigned char *p, size_t i, size_t len
 }
 
 /* First index >= i that is an ASCII letter or digit, or not ASCII (or len). */
-static inline size_t ascii_sep_end(const unsigned char *p, size_t i, size_t len)
+static inline size_t ascii_sep_end(const unsigned char *p, size_t i, size_t len, int slow)
 {
-    if (SW_FAST)
+    if (SW_FAST && !slow)
         for (; i + 8 <= len; i += 8) {
             uint64_t x;
             memcpy(&x, p + i, 8);
@@ -294,14 +294,14 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     ascii = !force_slow;
                 }
                 /* The rest of the ASCII run of word bytes. */
-                i = ascii_word_end(p, i + 1, len);
+                i = ascii_word_end(p, i + 1, len, force_slow);
                 continue;
             } else if (open) {
                 ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
                 open = 0;
             }
             /* This separator and the ASCII separators after it. */
-            i = ascii_sep_end(p, i + 1, len);
+            i = ascii_sep_end(p, i + 1, len, force_slow);
             continue;
         }
         utf8proc_int32_t cp;

@@ -56,10 +56,10 @@ typedef struct batch {
 
 struct pool {
     const nd_params *params;
-    unsigned nthreads;      /* workers started (0: the caller sketches) */
+    unsigned nthreads;      /* worker threads started, besides the caller */
     unsigned nworkers;      /* nd_workers made */
     pthread_t *tid;
-    nd_worker **workers;    /* nthreads, or 1 for the caller */
+    nd_worker **workers;    /* [0] the caller's, [1..] the worker threads' */
     batch *b;
     size_t nb;
     size_t submitted, taken, consumed;
@@ -257,6 +257,7 @@ pool *pool_create(const nd_params *params, unsigned threads, void (*log_msg)(con
     p->log_msg = log_msg;
     if (threads == 0)
         threads = nd_threads_available();
+    /* nd_worker 0 is the calling thread's; threads - 1 more run worker threads. */
     const unsigned nw = threads > 1 ? threads : 1;
     p->nb = threads > 1 ? 2 * (size_t)threads + 2 : 1;
     p->b = calloc(p->nb, sizeof *p->b);
@@ -273,12 +274,12 @@ pool *pool_create(const nd_params *params, unsigned threads, void (*log_msg)(con
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
     if (threads > 1)
-        for (unsigned t = 0; t < threads; t++) {
+        for (unsigned t = 0; t + 1 < threads; t++) {
             wslot *s = malloc(sizeof *s);
             if (!s)
                 break;
             s->p = p;
-            s->id = t;
+            s->id = t + 1;
             if (pthread_create(&p->tid[t], NULL, worker_main, s) != 0) {
                 free(s);
                 break;
@@ -298,7 +299,7 @@ fail:
 
 unsigned pool_threads(const pool *p)
 {
-    return p->nthreads ? p->nthreads : 1;
+    return p->nthreads + 1;
 }
 
 /* Hands the records and messages of b to the consumer. */
@@ -410,9 +411,21 @@ pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn 
         /* Consume the oldest batch, waiting for it if need be. */
         batch *b = &p->b[p->consumed % p->nb];
         if (p->nthreads) {
+            /* Rather than wait, the calling thread sketches the next batch no
+             * worker has taken yet (it is one of the -T threads). */
             pthread_mutex_lock(&p->mu);
-            while (!b->done)
+            while (!b->done) {
+                if (p->taken < p->submitted) {
+                    batch *sb = &p->b[p->taken++ % p->nb];
+                    pthread_mutex_unlock(&p->mu);
+                    sketch_batch(p, p->workers[0], sb);
+                    pthread_mutex_lock(&p->mu);
+                    sb->done = 1;
+                    pthread_cond_broadcast(&p->done_cv);
+                    continue;
+                }
                 pthread_cond_wait(&p->done_cv, &p->mu);
+            }
             pthread_mutex_unlock(&p->mu);
         }
         p->consumed++;

@@ -1,9 +1,10 @@
 /*
  * pool.h - the parallel read -> normalise -> sketch pipeline (never installed).
  *
- * The calling thread reads records into batches; worker threads sketch whole
- * batches, each with its own nd_worker; the calling thread hands the results
- * to the consumer strictly in input order. Reader messages are queued with
+ * The calling thread reads records into batches; threads - 1 worker threads
+ * sketch whole batches, each with its own nd_worker, and so does the calling
+ * thread whenever it would otherwise wait; the calling thread hands the
+ * results to the consumer strictly in input order. Reader messages are queued with
  * the records, so stderr shows them in the same order for any thread count.
  * With one thread everything runs on the caller, nothing is started.
  */

@@ -1009,13 +1009,16 @@ static void summary(const run *r)
                 plural(r->too_large, "was", "were"));
     cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
             plural(s.candidates, "pair", "pairs"), ULL(s.verified));
-    cli_log(3, "%u %s; index memory %.1f MB (%.0f bytes a document)", r->threads_used,
-            plural(r->threads_used, "thread", "threads"), (double)r->index_memory / 1e6,
+    char mem[32], spilled[32];
+    human_bytes(mem, sizeof mem, (double)r->index_memory);
+    cli_log(3, "%u %s; index memory %s (%.0f bytes a document)", r->threads_used,
+            plural(r->threads_used, "thread", "threads"), mem,
             s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
-    if (s.spill_events)
-        cli_log(3, "memory budget: spilled %.1f MB to temporary files in %llu %s",
-                (double)s.spilled_bytes / 1e6, ULL(s.spill_events),
-                plural(s.spill_events, "round", "rounds"));
+    if (s.spill_events) {
+        human_bytes(spilled, sizeof spilled, (double)s.spilled_bytes);
+        cli_log(3, "memory budget: spilled %s to temporary files in %llu %s", spilled,
+                ULL(s.spill_events), plural(s.spill_events, "round", "rounds"));
+    }
 }
 
 static void verbose_layout(const run *r)

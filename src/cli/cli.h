@@ -99,5 +99,8 @@ int cli_parse_size(const char *s, uint64_t *out);
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 /* Parses an unsigned integer in [lo, hi]. Returns 0 or -1. */
 int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+/* Grows *p (an array of *cap items of `item` bytes, realloc'd) to hold at
+ * least need items, doubling; 0, or -1 when out of memory (*p unchanged). */
+int cli_grow(void **p, size_t *cap, size_t need, size_t item);
 
 #endif

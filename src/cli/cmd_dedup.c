@@ -197,21 +197,6 @@ static void on_reader_error(void *ctx, const char *msg)
 
 /* ---- pass 1 ------------------------------------------------------------ */
 
-static int grow(void **p, size_t *cap, size_t need, size_t item)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 1024;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * item);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
 {
     while (n) {
@@ -267,8 +252,8 @@ static int add_record(void *ctx, const pool_item *it)
 {
     run *r = ctx;
     const rd_record *rec = it->rec;
-    if (grow((void **)&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) ||
-        grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1)) {
+    if (cli_grow((void **)&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) ||
+        cli_grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
@@ -335,7 +320,7 @@ static int add_record(void *ctx, const pool_item *it)
         cli_log(1, "%s: %s", rec->path, detail);
         return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
     }
-    if (grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
+    if (cli_grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
@@ -784,7 +769,7 @@ static int write_corpus(run *r, const char *path)
             continue;
         }
         const size_t need = strlen(r->dir_tmp) + strlen(rec.rel) + 3;
-        if (grow((void **)&buf, &bufcap, need, 1)) {
+        if (cli_grow((void **)&buf, &bufcap, need, 1)) {
             cli_log(1, "out of memory");
             rc = EXIT_INTERNAL;
             break;

@@ -246,3 +246,20 @@ void cli_json_num(FILE *fp, double v)
         strcpy(buf, "0");
     fputs(buf, fp);
 }
+
+int cli_grow(void **p, size_t *cap, size_t need, size_t item)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / item)
+        return -1;
+    void *q = realloc(*p, c * item);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}

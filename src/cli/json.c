@@ -164,6 +164,19 @@ static const char *fail_end(js_scanner *s, const char *what)
     return fail(s, s->end, "unexpected end of line %s", what);
 }
 
+/* After a member name: white space, ':', white space. Returns what follows,
+ * or NULL (reported). */
+static const char *after_colon(js_scanner *s, const char *p)
+{
+    const char *end = s->end;
+    p = skip_ws(p, end);
+    if (p == end)
+        return fail_end(s, "in an object");
+    if (*p != ':')
+        return fail_byte(s, p, "':' expected after a member name, got");
+    return skip_ws(p + 1, end);
+}
+
 /* ------------------------------------------------------------------ */
 /* buffers */
 
@@ -435,14 +448,8 @@ static const char *scan_value(js_scanner *s, const char *p, size_t depth)
             if (*p != '"')
                 return fail_byte(s, p, "member name (a string) expected, got");
             p = scan_string(s, p, NULL, NULL, NULL);
-            if (!p)
+            if (!p || !(p = after_colon(s, p)))
                 return NULL;
-            p = skip_ws(p, end);
-            if (p == end)
-                return fail_end(s, "in an object");
-            if (*p != ':')
-                return fail_byte(s, p, "':' expected after a member name, got");
-            p = skip_ws(p + 1, end);
             want_key = 0;
         }
         if (p == end)
@@ -554,12 +561,8 @@ static const char *scan_record(js_scanner *s, const char *p)
                 f = i;
                 break;
             }
-        p = skip_ws(p, end);
-        if (p == end)
-            return fail_end(s, "in an object");
-        if (*p != ':')
-            return fail_byte(s, p, "':' expected after a member name, got");
-        p = skip_ws(p + 1, end);
+        if (!(p = after_colon(s, p)))
+            return NULL;
         p = f < s->n_names ? scan_field(s, f, p) : scan_value(s, p, 1);
         if (!p)
             return NULL;

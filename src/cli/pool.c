@@ -71,25 +71,10 @@ struct pool {
     void (*log_msg)(const char *msg);
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t item)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * item);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 /* Copies n bytes (and a NUL) into the batch arena; returns the offset or SIZE_MAX. */
 static size_t put(batch *b, const char *s, size_t n)
 {
-    if (grow((void **)&b->arena, &b->acap, b->alen + n + 1, 1))
+    if (cli_grow((void **)&b->arena, &b->acap, b->alen + n + 1, 1))
         return SIZE_MAX;
     const size_t off = b->alen;
     if (n)
@@ -101,7 +86,7 @@ static size_t put(batch *b, const char *s, size_t n)
 
 static bitem *new_item(batch *b)
 {
-    if (grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items))
+    if (cli_grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items))
         return NULL;
     bitem *it = &b->items[b->n++];
     memset(it, 0, sizeof *it);
@@ -187,9 +172,9 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         it->nbands = sk.band_keys ? sk.num_bands : 0;
         if (!sk.num_shingles)
             continue;
-        if (grow((void **)&b->sig, &b->sig_cap, b->sig_len + k, sizeof *b->sig) ||
-            grow((void **)&b->sh, &b->sh_cap, b->sh_len + sk.num_shingles, sizeof *b->sh) ||
-            grow((void **)&b->bk, &b->bk_cap, b->bk_len + it->nbands, sizeof *b->bk)) {
+        if (cli_grow((void **)&b->sig, &b->sig_cap, b->sig_len + k, sizeof *b->sig) ||
+            cli_grow((void **)&b->sh, &b->sh_cap, b->sh_len + sk.num_shingles, sizeof *b->sh) ||
+            cli_grow((void **)&b->bk, &b->bk_cap, b->bk_len + it->nbands, sizeof *b->bk)) {
             b->nomem = 1;
             it->st = ND_E_NOMEM;
             continue;

@@ -109,6 +109,28 @@ if [ "$mode" = "--all" ]; then
     else
         tail -20 build/san.log; bad "san/build"
     fi
+    # Threads: ThreadSanitizer over the threaded parts (pool, parallel bands and
+    # verification, spilling), where a race would not show as a wrong answer.
+    if command -v clang >/dev/null; then
+        echo "== thread sanitizer"
+        if make -s CC=clang SANITIZE=thread BUILD=build/tsan build/tsan/neardup \
+            build/tsan/tests/test_dedup >build/tsan.log 2>&1; then
+            export TSAN_OPTIONS=halt_on_error=1:exitcode=66
+            if build/tsan/tests/test_dedup >build/tsan.run 2>&1; then ok "tsan/test_dedup"
+            else tail -20 build/tsan.run; bad "tsan/test_dedup"; fi
+            tdir=$(mktemp -d)
+            if [ -d "$SHARED/data/20ng" ] && build/tsan/neardup dedup -q -T 3 --memory 2M \
+                --tmp "$tdir" --clusters "$tdir/c" --pairs "$tdir/p" -o "$tdir/o" \
+                "$SHARED/data/20ng/docs.jsonl.gz" >build/tsan.run 2>&1; then
+                ok "tsan/dedup-20ng-T3-memory"
+            else
+                tail -20 build/tsan.run; bad "tsan/dedup-20ng-T3-memory"
+            fi
+            rm -rf "$tdir"
+        else
+            tail -20 build/tsan.log; bad "tsan/build"
+        fi
+    fi
     echo "== fuzz replay"
     if make -s fuzz-replay >build/fuzz.log 2>&1; then
         for f in "$build"/fuzz/fuzz_*; do

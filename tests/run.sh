@@ -131,6 +131,8 @@ if [ "$mode" = "--all" ]; then
             tail -20 build/tsan.log; bad "tsan/build"
         fi
     fi
+    echo "== lint"
+    if make -s lint >build/lint.log 2>&1; then ok "lint"; else tail -20 build/lint.log; bad "lint"; fi
     echo "== fuzz replay"
     if make -s fuzz-replay >build/fuzz.log 2>&1; then
         for f in "$build"/fuzz/fuzz_*; do

@@ -267,6 +267,14 @@ fail:
     return st;
 }
 
+/* Emits the open word text[s, e): ASCII-only words take the inline path. */
+static inline __attribute__((always_inline)) nd_status
+close_word(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t len, size_t s,
+           size_t e, int ascii)
+{
+    return ascii ? emit_ascii(tb, a, text, len, s, e) : emit(tb, a, text, s, e);
+}
+
 nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
                            size_t len, int force_slow)
 {
@@ -297,7 +305,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                 i = ascii_word_end(p, i + 1, len, force_slow);
                 continue;
             } else if (open) {
-                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
+                ND_TRY(close_word(tb, a, text, len, start, i, ascii));
                 open = 0;
             }
             /* This separator and the ASCII separators after it. */
@@ -309,7 +317,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
         if (n <= 0) {  /* invalid UTF-8: one byte, read as U+FFFD, a separator */
             tb->invalid_bytes++;
             if (open) {
-                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
+                ND_TRY(close_word(tb, a, text, len, start, i, ascii));
                 open = 0;
             }
             i++;
@@ -325,7 +333,7 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
             i += (size_t)n;
         } else if (cls == C_CHAR) {
             if (open)
-                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
+                ND_TRY(close_word(tb, a, text, len, start, i, ascii));
             open = 0;
             const size_t s = i;
             i += (size_t)n;
@@ -344,13 +352,13 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
             ND_TRY(emit(tb, a, text, s, i));
         } else {
             if (open)
-                ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, i) : emit(tb, a, text, start, i));
+                ND_TRY(close_word(tb, a, text, len, start, i, ascii));
             open = 0;
             i += (size_t)n;
         }
     }
     if (open)
-        ND_TRY(ascii ? emit_ascii(tb, a, text, len, start, len) : emit(tb, a, text, start, len));
+        ND_TRY(close_word(tb, a, text, len, start, len, ascii));
     return ND_OK;
 fail:
     return st;

@@ -94,7 +94,9 @@ ND_API const char *nd_strerror(nd_status code);
 
 /** A custom allocator. alloc(opaque, size) returns NULL on failure;
  *  free(opaque, NULL) must be a no-op. Both are called from the thread that
- *  calls into the handle that owns the allocator. */
+ *  calls into the handle that owns the allocator, except in nd_dedup_run()
+ *  with ND_P_THREADS other than 1, whose threads allocate too: the allocator
+ *  must then be thread-safe. */
 typedef struct nd_allocator {
     void *(*alloc)(void *opaque, size_t size);
     void (*free)(void *opaque, void *ptr);
@@ -203,7 +205,9 @@ typedef struct nd_sketch {
     size_t num_tokens;
     size_t invalid_bytes;         /**< bytes of invalid UTF-8, replaced for matching */
     const uint64_t *band_keys;    /**< the LSH band keys of the signature (NULL if none) */
-    size_t num_bands;
+    size_t num_bands;             /**< with band_rows: the layout the keys are for; a
+                                       deduplicator of another layout recomputes them */
+    size_t band_rows;
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;

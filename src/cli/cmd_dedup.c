@@ -1338,9 +1338,10 @@ int cmd_dedup(int argc, char **argv)
         goto done;
     r.index_memory = nd_dedup_memory(r.dd);
     const int want_pairs = r.o.pairs != NULL;
-    if (nd_dedup_run(r.dd, want_pairs) != ND_OK) {
+    const nd_status rst = nd_dedup_run(r.dd, want_pairs);
+    if (rst != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r.dd));
-        rc = EXIT_INTERNAL;
+        rc = rst == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
     }
     if ((rc = write_outputs(&r)) != 0)

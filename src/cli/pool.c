@@ -35,7 +35,7 @@ typedef struct bitem {
     nd_status st;
     size_t detail_off;
     uint64_t exact_lo, exact_hi;
-    size_t num_tokens, invalid, nsh, sig_off, sh_off, bk_off, nbands;
+    size_t num_tokens, invalid, nsh, sig_off, sh_off, bk_off, nbands, brows;
 } bitem;
 
 typedef struct batch {
@@ -113,7 +113,7 @@ void pool_reader_error(void *ctx, const char *msg)
     it->text_off = off;
 }
 
-static int add_record(batch *b, const rd_record *rec)
+static int fill_record(batch *b, const rd_record *rec)
 {
     bitem *it = new_item(b);
     if (!it)
@@ -146,6 +146,17 @@ static int add_record(batch *b, const rd_record *rec)
     return 0;
 }
 
+/* Appends a record to b, or leaves b as it was (out of memory: -1). */
+static int add_record(batch *b, const rd_record *rec)
+{
+    const size_t n = b->n, alen = b->alen;
+    if (fill_record(b, rec) == 0)
+        return 0;
+    b->n = n;
+    b->alen = alen;
+    return -1;
+}
+
 /* Sketches every record of b with w. */
 static void sketch_batch(pool *p, nd_worker *w, batch *b)
 {
@@ -170,6 +181,7 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         it->invalid = sk.invalid_bytes;
         it->nsh = sk.num_shingles;
         it->nbands = sk.band_keys ? sk.num_bands : 0;
+        it->brows = sk.band_rows;
         if (!sk.num_shingles)
             continue;
         if (cli_grow((void **)&b->sig, &b->sig_cap, b->sig_len + k, sizeof *b->sig) ||
@@ -331,6 +343,7 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
                 sk.shingles = b->sh + it->sh_off;
                 sk.band_keys = it->nbands ? b->bk + it->bk_off : NULL;
                 sk.num_bands = it->nbands;
+                sk.band_rows = it->brows;
             }
         }
         const int rc = fn(ctx, &pi);

@@ -961,12 +961,14 @@ static int warc_record(rd_reader *r, rd_record *rec)
             return rc < 0 ? rc : RD_ERR_RECORD;
         }
         const size_t need = h.len + (size_t)clen;
-        const char *const at = r->buf + r->beg;
+        /* The address as a number: after a realloc the old pointer may not
+         * even be compared. */
+        const uintptr_t at = (uintptr_t)(r->buf + r->beg);
         if ((rc = buf_need(r, need + 4)) < 0)
             return rc;
         /* reading on may have moved the header (compaction, realloc): its
          * spans must point at the bytes where they are now */
-        if (r->buf + r->beg != at &&
+        if ((uintptr_t)(r->buf + r->beg) != at &&
             warc_head_parse(r->buf + r->beg, r->end - r->beg, r->eof, r->fold, &h) != WARC_OK)
         {
             /* cannot happen: the same bytes parsed a moment ago */

@@ -29,8 +29,11 @@
  *   unit-leading documents of a bucket become candidate pairs (a folded-key
  *   collision only adds a candidate, which verification rejects). A bucket
  *   over CAND_WINDOW units pairs each unit with the next CAND_WINDOW only,
- *   which bounds the work on degenerate buckets. Pairs are de-duplicated by
- *   sorting and stored as an adjacency list (CSR).
+ *   and its first CAND_WINDOW units (the earliest in input order) with every
+ *   other: at most 2 x CAND_WINDOW pairs a unit on a degenerate bucket, yet a
+ *   family of 10,000 near-copies still lands in one cluster under the
+ *   default policy, its earliest member seeing all the others. Pairs are
+ *   de-duplicated by sorting and stored as an adjacency list (CSR).
  *
  *   Clusters. Documents are visited in survivor-policy order. The first
  *   document of an unplaced unit becomes a representative: its unit joins as
@@ -309,6 +312,7 @@ static nd_status store_get(const nd_dedup *d, const store *s, uint64_t off, size
 nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *doc)
 {
     nd_status st;
+    d->detail[0] = '\0';
     const unsigned k = d->params.num_perm;
     if (d->ran)
         return ND_E_STATE;
@@ -375,7 +379,8 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
             d->sets.mem.len += k;
         }
         for (unsigned b = 0; b < d->bands; b++) {
-            const uint64_t key = sk->band_keys && sk->num_bands == d->bands
+            const uint64_t key = sk->band_keys && sk->num_bands == d->bands &&
+                                         sk->band_rows == d->rows
                                    ? sk->band_keys[b]
                                    : nd_band_key(sk->signature, b, d->rows);
             ((uint64_t *)d->bk[b].data)[d->bk[b].len++] = ((key ^ (key >> 32)) << 32) | id;
@@ -682,6 +687,7 @@ typedef struct msrc {
     const uint64_t *p, *end;
     uint64_t file_pos, file_left;  /* entries still in the file */
     uint64_t *buf;
+    size_t cap;                    /* entries buf holds */
 } msrc;
 
 typedef struct band_ctx {
@@ -690,6 +696,7 @@ typedef struct band_ctx {
     nd_vec *pairs;       /* per thread, uint64 */
     nd_vec *grp;         /* per thread, uint32 units of the current bucket */
     nd_vec *tmp;         /* per thread, uint64 sort scratch */
+    size_t *compact_at;  /* per thread, pair count that triggers de-duplication */
     nd_status *st;       /* per thread, first error */
 } band_ctx;
 
@@ -697,7 +704,7 @@ static nd_status msrc_fill(const nd_dedup *d, msrc *s)
 {
     if (s->p < s->end || !s->file_left)
         return ND_OK;
-    const size_t n = s->file_left < MERGE_BUF ? (size_t)s->file_left : MERGE_BUF;
+    const size_t n = s->file_left < s->cap ? (size_t)s->file_left : s->cap;
     if (nd_spill_read(&d->band_file, s->file_pos * sizeof(uint64_t), s->buf,
                       n * sizeof(uint64_t)) != ND_OK)
         return ND_E_IO;
@@ -708,14 +715,16 @@ static nd_status msrc_fill(const nd_dedup *d, msrc *s)
     return ND_OK;
 }
 
-/* Pairs of a bucket's units (ascending), each with the next CAND_WINDOW. */
-static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_vec *pairs)
+/* Pairs of a bucket's units (ascending): each with the next CAND_WINDOW, and
+ * the first CAND_WINDOW with all the others. */
+static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_vec *pairs,
+                             size_t *compact_at)
 {
     const uint32_t *g = grp->data;
     const size_t e = grp->len;
     nd_status st = ND_OK;
     for (size_t x = 0; x < e; x++) {
-        const size_t end = e - x - 1 > CAND_WINDOW ? x + 1 + CAND_WINDOW : e;
+        const size_t end = x < CAND_WINDOW || e - x - 1 <= CAND_WINDOW ? e : x + 1 + CAND_WINDOW;
         ND_TRY(nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - x)));
         uint64_t *p = (uint64_t *)pairs->data + pairs->len;
         for (size_t y = x + 1; y < end; y++)
@@ -723,13 +732,17 @@ static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_v
         pairs->len += end > x + 1 ? end - x - 1 : 0;
     }
     grp->len = 0;
-    /* Keep the pair list compact as we go. */
-    if (pairs->len > 4 * (size_t)rs->num_units + 1024) {
+    /* Keep the pair list compact as we go: de-duplicate it each time it has
+     * doubled since the last time (so the cost stays linear in the pairs
+     * emitted, however the buckets come). */
+    if (pairs->len > *compact_at) {
         uint64_t *pt = nd_malloc(&d->alloc, pairs->len * sizeof *pt);
         if (!pt)
             return ND_E_NOMEM;
         pairs->len = nd_sort_unique_u64(pairs->data, pt, pairs->len);
         nd_free(&d->alloc, pt);
+        const size_t floor = 4 * (size_t)rs->num_units + 1024;
+        *compact_at = 2 * pairs->len > floor ? 2 * pairs->len : floor;
     }
 fail:
     return st;
@@ -754,7 +767,7 @@ static void heap_down(msrc *src, uint32_t *h, size_t n, size_t i)
 }
 
 static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pairs,
-                          nd_vec *grp, nd_vec *tmp)
+                          nd_vec *grp, nd_vec *tmp, size_t *compact_at)
 {
     const nd_alloc_ctx *a = &d->alloc;
     nd_status st = ND_OK;
@@ -778,7 +791,10 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
         msrc *s = &src[ns++];
         s->file_pos = r->off;
         s->file_left = r->count;
-        s->buf = nd_malloc(a, MERGE_BUF * sizeof(uint64_t));
+        /* A small run gets a small buffer: many spill rounds make many
+         * runs, and their buffers add up. */
+        s->cap = r->count < MERGE_BUF ? (size_t)r->count : MERGE_BUF;
+        s->buf = nd_malloc(a, s->cap * sizeof(uint64_t));
         if (!s->buf) {
             st = ND_E_NOMEM;
             goto fail;
@@ -810,7 +826,7 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
         heap_down(src, heap, nh, 0);
         if (!have || (v >> 32) != cur) {
             if (grp->len > 1)
-                ND_TRY(emit_bucket(d, rs, grp, pairs));
+                ND_TRY(emit_bucket(d, rs, grp, pairs, compact_at));
             grp->len = 0;
             cur = v >> 32;
             have = 1;
@@ -820,7 +836,7 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
             ND_TRY(nd_vec_push(grp, a, &u));
     }
     if (grp->len > 1)
-        ND_TRY(emit_bucket(d, rs, grp, pairs));
+        ND_TRY(emit_bucket(d, rs, grp, pairs, compact_at));
 fail:
     if (src)
         for (size_t i = 0; i < nruns; i++)
@@ -834,7 +850,8 @@ static void band_task(void *arg, size_t begin, size_t end, unsigned t)
 {
     band_ctx *c = arg;
     for (size_t b = begin; b < end && c->st[t] == ND_OK; b++)
-        c->st[t] = one_band(c->d, c->rs, (unsigned)b, &c->pairs[t], &c->grp[t], &c->tmp[t]);
+        c->st[t] = one_band(c->d, c->rs, (unsigned)b, &c->pairs[t], &c->grp[t], &c->tmp[t],
+                            &c->compact_at[t]);
 }
 
 static nd_status build_candidates(nd_dedup *d, run_state *rs)
@@ -848,7 +865,8 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
     c.grp = nd_calloc(a, T, sizeof *c.grp);
     c.tmp = nd_calloc(a, T, sizeof *c.tmp);
     c.st = nd_calloc(a, T, sizeof *c.st);
-    if (!c.pairs || !c.grp || !c.tmp || !c.st) {
+    c.compact_at = nd_calloc(a, T, sizeof *c.compact_at);
+    if (!c.pairs || !c.grp || !c.tmp || !c.st || !c.compact_at) {
         st = ND_E_NOMEM;
         goto fail;
     }
@@ -857,6 +875,7 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
         nd_vec_init(&c.grp[t], sizeof(uint32_t), UINT32_MAX);
         nd_vec_init(&c.tmp[t], sizeof(uint64_t), SIZE_MAX / 16);
         c.st[t] = ND_OK;
+        c.compact_at[t] = 4 * (size_t)U + 1024;
     }
     nd_parallel(T, d->bands, 1, band_task, &c);
     for (unsigned t = 0; t < T; t++)
@@ -933,6 +952,7 @@ fail:
     nd_free(a, c.grp);
     nd_free(a, c.tmp);
     nd_free(a, c.st);
+    nd_free(a, c.compact_at);
     return st;
 }
 
@@ -941,9 +961,10 @@ fail:
 typedef struct verify_ctx {
     const nd_dedup *d;
     run_state *rs;
-    const uint32_t *a_docs;   /* first document of each item (NULL: cand pairs) */
+    const uint32_t *b_docs;   /* second document of each item; NULL: the candidate
+                                 pairs (their leading documents) */
+    uint32_t a_doc;           /* with b_docs: the first document of every item */
     const void *a_set;        /* a set shared by every item, or NULL */
-    const uint32_t *b_docs;
     uint32_t *out;
     nd_status *st;
 } verify_ctx;
@@ -954,8 +975,8 @@ static void verify_task(void *arg, size_t begin, size_t end, unsigned t)
     const run_state *rs = c->rs;
     for (size_t i = begin; i < end && c->st[t] == ND_OK; i++) {
         uint32_t x, y;
-        if (c->a_docs) {
-            x = c->a_docs[i];
+        if (c->b_docs) {
+            x = c->a_doc;
             y = c->b_docs[i];
         } else {
             x = leader_of(rs, (uint32_t)(rs->cand[i] >> 32));
@@ -1036,7 +1057,7 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     uint32_t *order = NULL;
     uint8_t *placed = nd_calloc(a, (size_t)rs->num_units + 1, 1);
     uint32_t *count = nd_calloc(a, n + 1, sizeof *count);
-    uint32_t *nb = NULL, *nb_docs = NULL, *nb_rep = NULL, *nb_count = NULL;
+    uint32_t *nb = NULL, *nb_docs = NULL, *nb_count = NULL;
     nd_vec rep_set;
     nd_vec_init(&rep_set, 1, SIZE_MAX / 2);
     d->members = nd_malloc(a, (n ? n : 1) * sizeof *d->members);
@@ -1047,9 +1068,8 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
     }
     nb = nd_malloc(a, (most + 1) * sizeof *nb);
     nb_docs = nd_malloc(a, (most + 1) * sizeof *nb_docs);
-    nb_rep = nd_malloc(a, (most + 1) * sizeof *nb_rep);
     nb_count = nd_malloc(a, (most + 1) * sizeof *nb_count);
-    if (!placed || !count || !d->members || !nb || !nb_docs || !nb_rep || !nb_count) {
+    if (!placed || !count || !d->members || !nb || !nb_docs || !nb_count) {
         st = ND_E_NOMEM;
         goto fail;
     }
@@ -1090,10 +1110,8 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
             ND_TRY(store_get(d, &d->sets, rr->sh_off,
                              ex ? rr->num_shingles : d->params.num_perm, &rep_set, &rset));
             if (m >= PAR_NEIGHBOURS && rs->threads > 1) {
-                verify_ctx c = {.a_docs = nb_rep, .b_docs = nb_docs, .out = nb_count,
+                verify_ctx c = {.a_doc = rep, .b_docs = nb_docs, .out = nb_count,
                                 .a_set = rset};
-                for (size_t i = 0; i < m; i++)
-                    nb_rep[i] = rep;
                 ND_TRY(run_verify(d, rs, &c, m));
             } else {
                 for (size_t i = 0; i < m; i++)
@@ -1168,7 +1186,6 @@ fail:
     nd_free(a, count);
     nd_free(a, nb);
     nd_free(a, nb_docs);
-    nd_free(a, nb_rep);
     nd_free(a, nb_count);
     return st;
 }
@@ -1224,6 +1241,7 @@ nd_status nd_dedup_run(nd_dedup *d, int want_pairs)
 {
     if (d->ran)
         return ND_E_STATE;
+    d->detail[0] = '\0';
     d->ran = 1;
     run_state rs;
     memset(&rs, 0, sizeof rs);
@@ -1267,7 +1285,11 @@ fail:
     run_state_free(&rs, &d->alloc);
     if (st == ND_E_IO && d->detail[0])
         return st;
-    nd_detail_set(d->detail, "clustering %zu documents: %s", d->docs.len, nd_strerror(st));
+    if (st == ND_E_IO)
+        nd_detail_set(d->detail, "clustering %zu documents: reading a temporary file back "
+                                 "failed", d->docs.len);
+    else
+        nd_detail_set(d->detail, "clustering %zu documents: %s", d->docs.len, nd_strerror(st));
     return st;
 }
 

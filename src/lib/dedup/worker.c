@@ -134,6 +134,7 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
             bk[b] = nd_band_key(sig, b, w->rows);
         out->band_keys = bk;
         out->num_bands = w->bands;
+        out->band_rows = w->rows;
     }
     out->shingles = sh;
     out->num_shingles = nu;

@@ -101,7 +101,8 @@ uint64_t nd_token_hash(const char *norm, size_t len);
 
 /* ---- shingles and MinHash (minhash/) ------------------------------------- */
 
-/* Hash of n consecutive token hashes: XXH3-64 over their little-endian bytes. */
+/* Hash of n consecutive token hashes, computed directly (minhash.c DESIGN):
+ * the reference that the tests hold nd_shingle_hashes' rolling form to. */
 uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n);
 
 /* ---- simd branch: kernels chosen at run time (minhash/kernels.c) ---------- */

@@ -347,7 +347,7 @@ static int pass1(run *r)
         cli_log(1, "internal: cannot set the LSH layout");
         return EXIT_INTERNAL;
     }
-    pool *pl = pool_create(r->params, r->o.threads, log_reader_msg);
+    pool *pl = pool_create(r->params, r->o.threads, r->o.memory, log_reader_msg);
     if (!pl) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;

@@ -19,7 +19,8 @@
 #include "cli.h"
 #include "pool.h"
 
-#define BATCH_BYTES (4u << 20)
+#define BATCH_BYTES (4u << 20)      /* text a batch holds, at most */
+#define BATCH_BYTES_MIN (64u << 10)
 #define BATCH_ITEMS 4096
 
 enum { IT_REC, IT_MSG };
@@ -58,6 +59,7 @@ struct pool {
     const nd_params *params;
     unsigned nthreads;      /* worker threads started, besides the caller */
     unsigned nworkers;      /* nd_workers made */
+    size_t batch_bytes;     /* text a batch takes before it is submitted */
     pthread_t *tid;
     nd_worker **workers;    /* [0] the caller's, [1..] the worker threads' */
     batch *b;
@@ -245,7 +247,8 @@ static void stop_workers(pool *p)
     p->nthreads = 0;
 }
 
-pool *pool_create(const nd_params *params, unsigned threads, void (*log_msg)(const char *msg))
+pool *pool_create(const nd_params *params, unsigned threads, uint64_t memory,
+                  void (*log_msg)(const char *msg))
 {
     pool *p = calloc(1, sizeof *p);
     if (!p)
@@ -257,6 +260,15 @@ pool *pool_create(const nd_params *params, unsigned threads, void (*log_msg)(con
     /* nd_worker 0 is the calling thread's; threads - 1 more run worker threads. */
     const unsigned nw = threads > 1 ? threads : 1;
     p->nb = threads > 1 ? 2 * (size_t)threads + 2 : 1;
+    /* Under a memory budget the batches in flight (text, shingles and
+     * signatures: about 4 times the text) take at most a sixteenth of it. */
+    p->batch_bytes = BATCH_BYTES;
+    if (memory) {
+        const uint64_t share = memory / 16 / (4 * p->nb);
+        p->batch_bytes = share < BATCH_BYTES_MIN ? BATCH_BYTES_MIN
+                       : share > BATCH_BYTES    ? BATCH_BYTES
+                                                : (size_t)share;
+    }
     p->b = calloc(p->nb, sizeof *p->b);
     p->workers = calloc(nw, sizeof *p->workers);
     p->tid = calloc(nw, sizeof *p->tid);
@@ -366,7 +378,7 @@ pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn 
             p->filling = b;
             size_t bytes = 0;
             rd_record rec;
-            while (b->n < BATCH_ITEMS && bytes < BATCH_BYTES) {
+            while (b->n < BATCH_ITEMS && bytes < p->batch_bytes) {
                 const int x = rd_next(rd, &rec);
                 if (x == RD_END) {
                     end = 1;

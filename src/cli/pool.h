@@ -33,12 +33,14 @@ typedef struct pool_result {
 } pool_result;
 
 /* Reads every record of rd, sketches it with params on `threads` threads
- * (0 = one per core) and consumes it in order. Reader messages (given to
- * log_msg in order) must be routed here: set the reader's on_error to
- * pool_reader_error and its ctx to the value returned in *reader_ctx before
+ * (0 = one per core) and consumes it in order. memory (0 = unbounded) is the
+ * budget of the whole run: the batches in flight keep to a sixteenth of it.
+ * Reader messages (given to log_msg in order) must be routed here: set the
+ * reader's on_error to pool_reader_error and its ctx to the pool before
  * rd_open; see cmd_dedup.c. */
 typedef struct pool pool;
-pool *pool_create(const nd_params *params, unsigned threads, void (*log_msg)(const char *msg));
+pool *pool_create(const nd_params *params, unsigned threads, uint64_t memory,
+                  void (*log_msg)(const char *msg));
 void pool_reader_error(void *pool_ctx, const char *msg);
 pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn fn, void *ctx);
 void pool_destroy(pool *p);

@@ -2,13 +2,50 @@
  * fuzz_sketch.c - libFuzzer target for the text normaliser and sketcher: any
  * bytes must tokenise without crashing, every token's byte range must lie
  * inside the input and be ordered, and the first two bytes pick parameters
- * (n-gram size, scheme) so that the parameter paths are covered too.
+ * (n-gram size, scheme) so that the parameter paths are covered too. The
+ * tokeniser's fast paths (8-byte ASCII scans, inline ASCII tokens) must give
+ * exactly what its byte-at-a-time reference path gives (force_slow).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "neardup.h"
+#include "nd_internal.h"
+
+/* Fast and reference tokenisations of the same bytes agree token by token. */
+static void check_paths(const char *text, size_t size)
+{
+    nd_alloc_ctx a;
+    nd_alloc_init(&a, NULL);
+    nd_text_buf x, y;
+    memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
+    nd_text_buf *both[2] = {&x, &y};
+    for (int k = 0; k < 2; k++) {
+        nd_vec_init(&both[k]->tokens, sizeof(nd_token), UINT32_MAX);
+        nd_vec_init(&both[k]->norm, 1, UINT32_MAX);
+        nd_vec_init(&both[k]->cps, 4, UINT32_MAX / 4);
+    }
+    const nd_status sx = nd_text_tokenize(&x, &a, text, size, 0);
+    const nd_status sy = nd_text_tokenize(&y, &a, text, size, 1);
+    if (sx != sy)
+        abort();
+    if (sx == ND_OK) {
+        if (x.tokens.len != y.tokens.len || x.norm.len != y.norm.len ||
+            x.invalid_bytes != y.invalid_bytes ||
+            memcmp(x.norm.data, y.norm.data, x.norm.len) != 0)
+            abort();
+        for (size_t i = 0; i < x.tokens.len; i++) {
+            const nd_token *p = &ND_VEC_AT(&x.tokens, nd_token, i);
+            const nd_token *q = &ND_VEC_AT(&y.tokens, nd_token, i);
+            if (p->start != q->start || p->end != q->end || p->norm_off != q->norm_off ||
+                p->norm_len != q->norm_len || p->hash != q->hash)
+                abort();
+        }
+    }
+    nd_text_buf_free(&x, &a);
+    nd_text_buf_free(&y, &a);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data += 2;
         size -= 2;
     }
+    check_paths((const char *)data, size);
     nd_worker *w;
     if (nd_worker_create(&w, p, NULL) != ND_OK) {
         nd_params_destroy(p);

@@ -25,7 +25,12 @@
  *   - An nd_dedup is not thread-safe: one thread adds documents and runs it.
  *     Sketches may be computed on many threads, each with its own nd_worker, and
  *     handed to nd_dedup_add_sketch() in input order from one thread; the output
- *     is then identical to a single-threaded run.
+ *     is then identical to a single-threaded run. nd_dedup_run() itself uses
+ *     ND_P_THREADS threads (default 1) and gives the same output for any count;
+ *     with more than one, a custom allocator must be thread-safe.
+ *   - ND_P_MEMORY bounds what nd_dedup holds per document past a fixed record
+ *     (about 40 bytes): band keys and shingle sets spill to unlinked files in
+ *     the directory of nd_dedup_set_tmpdir(), with the same output.
  *
  * Caveats
  *   - Documents are limited to 4 GiB - 1 bytes each (offsets are 32-bit) and a

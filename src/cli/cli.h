@@ -58,6 +58,12 @@ int cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
 /* Aborts every output still open (used on error paths and signals). */
 void cli_out_abort_all(void);
+/* Compressed output by name (zout.c): 1 for "*.gz" (gzip), 2 for "*.zst"
+ * (zstd), 0 otherwise. */
+int cli_zout_kind(const char *path);
+/* raw itself when path asks for no compression; else a FILE that compresses
+ * into raw and closes it on fclose; NULL when out of memory. */
+FILE *cli_zout_wrap(FILE *raw, const char *path);
 
 /* Writes s[0..len) as a JSON string literal (with quotes). Invalid UTF-8 bytes
  * are written as \u00XX escapes of the byte value, so the output stays valid JSON. */

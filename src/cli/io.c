@@ -113,10 +113,17 @@ int cli_out_open(cli_out *o, const char *path)
         close(fd);
         goto fail;
     }
-    o->fp = fdopen(fd, "w");
-    if (!o->fp) {
+    FILE *raw = fdopen(fd, "w");
+    if (!raw) {
         cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
         close(fd);
+        goto fail;
+    }
+    /* "*.gz" and "*.zst" are written compressed (zout.c). */
+    o->fp = cli_zout_wrap(raw, o->path);
+    if (!o->fp) {
+        cli_log(1, "%s: out of memory", path);
+        fclose(raw);
         goto fail;
     }
     reg_add(o);

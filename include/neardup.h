@@ -29,7 +29,7 @@
  *     ND_P_THREADS threads (default 1) and gives the same output for any count;
  *     with more than one, a custom allocator must be thread-safe.
  *   - ND_P_MEMORY bounds what nd_dedup holds per document past a fixed record
- *     (about 40 bytes): band keys and shingle sets spill to unlinked files in
+ *     (32 bytes): band keys and shingle sets spill to unlinked files in
  *     the directory of nd_dedup_set_tmpdir(), with the same output.
  *
  * Caveats

@@ -2,7 +2,7 @@
  * dedup.c - exact, near-duplicate and containment clusters.
  *
  * DESIGN
- *   Storage. Each added document keeps a fixed 24-byte record (shingle
+ *   Storage. Each added document keeps a fixed 16-byte record (shingle
  *   offset, sizes), its exact hash (16 bytes, dropped once units are built),
  *   one 8-byte entry per LSH band (the band key folded to 32 bits, packed with
  *   the document number) and, under exact verification, its sorted unique
@@ -68,9 +68,9 @@
 
 typedef struct doc_rec {
     uint64_t sh_off;       /* first shingle (or signature value) in its store */
-    uint64_t length;       /* original length, bytes */
+    uint32_t length;       /* original length in bytes, at most 2^32 - 1 (a longer
+                              one counts as that for ND_KEEP_LONGEST) */
     uint32_t num_shingles; /* 0: no tokens */
-    uint32_t unused;
 } doc_rec;
 
 typedef struct key_rec {
@@ -327,7 +327,8 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     doc_rec r;
     memset(&r, 0, sizeof r);
     r.num_shingles = (uint32_t)sk->num_shingles;
-    r.length = doc ? doc->length : 0;
+    const uint64_t length = doc ? doc->length : 0;
+    r.length = length > UINT32_MAX ? UINT32_MAX : (uint32_t)length;
     r.sh_off = d->sets.spilled + d->sets.mem.len;
     for (unsigned b = 0; b < d->bands; b++)
         ND_TRY(nd_vec_reserve(&d->bk[b], &d->alloc, d->bk[b].len + 1));
@@ -393,7 +394,7 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     ND_VEC_AT(&d->docs, doc_rec, id) = r;
     d->docs.len = id + 1;
     d->invalid_bytes += sk->invalid_bytes;
-    d->bytes += r.length;
+    d->bytes += length;
     d->empty_docs += sk->num_shingles == 0;
     if (d->params.memory && buffered_bytes(d) > d->params.memory / 8) {
         st = spill_all(d);

@@ -404,10 +404,7 @@ int main(int argc, char **argv)
     c.keys = xmalloc(c.ndocs * BANDS * sizeof *c.keys);
 
     nd_text_buf tb;
-    memset(&tb, 0, sizeof tb);
-    nd_vec_init(&tb.tokens, sizeof(nd_token), UINT32_MAX);
-    nd_vec_init(&tb.norm, 1, UINT32_MAX);
-    nd_vec_init(&tb.cps, sizeof(int32_t), UINT32_MAX / 4);
+    nd_text_buf_init(&tb);
     nd_perms kp, op;
     if (nd_perms_init(&kp, &a, K, ND_SCHEME_KPERM, 1) != ND_OK ||
         nd_perms_init(&op, &a, K, ND_SCHEME_OPH, 1) != ND_OK) {

@@ -91,6 +91,8 @@ typedef struct nd_text_buf {
     size_t invalid_bytes;
 } nd_text_buf;
 
+/* Sets up an empty tokeniser scratch (nothing allocated until first use). */
+void nd_text_buf_init(nd_text_buf *tb);
 /* Tokenises text into tb (cleared first). force_slow = 1 sends ASCII through the
  * Unicode path too (tests check that both paths agree). */
 nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,

@@ -18,14 +18,8 @@ static void check_paths(const char *text, size_t size)
     nd_alloc_ctx a;
     nd_alloc_init(&a, NULL);
     nd_text_buf x, y;
-    memset(&x, 0, sizeof x);
-    memset(&y, 0, sizeof y);
-    nd_text_buf *both[2] = {&x, &y};
-    for (int k = 0; k < 2; k++) {
-        nd_vec_init(&both[k]->tokens, sizeof(nd_token), UINT32_MAX);
-        nd_vec_init(&both[k]->norm, 1, UINT32_MAX);
-        nd_vec_init(&both[k]->cps, 4, UINT32_MAX / 4);
-    }
+    nd_text_buf_init(&x);
+    nd_text_buf_init(&y);
     const nd_status sx = nd_text_tokenize(&x, &a, text, size, 0);
     const nd_status sy = nd_text_tokenize(&y, &a, text, size, 1);
     if (sx != sy)

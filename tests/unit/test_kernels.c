@@ -175,14 +175,8 @@ static void test_ascii_lowercase_identical(void)
 {
     static const char pool[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     nd_text_buf fast, slow;
-    memset(&fast, 0, sizeof fast);
-    memset(&slow, 0, sizeof slow);
-    nd_text_buf *tbs[2] = {&fast, &slow};
-    for (int t = 0; t < 2; t++) {
-        nd_vec_init(&tbs[t]->tokens, sizeof(nd_token), UINT32_MAX);
-        nd_vec_init(&tbs[t]->norm, 1, UINT32_MAX);
-        nd_vec_init(&tbs[t]->cps, sizeof(int32_t), UINT32_MAX / 4);
-    }
+    nd_text_buf_init(&fast);
+    nd_text_buf_init(&slow);
     uint64_t s = g_seed;
     char text[2048];
     int failures = 0;

@@ -16,10 +16,7 @@ static const char *toks(const char *s, int force_slow)
 {
     static char out[4096];
     nd_text_buf tb;
-    memset(&tb, 0, sizeof tb);
-    nd_vec_init(&tb.tokens, sizeof(nd_token), UINT32_MAX);
-    nd_vec_init(&tb.norm, 1, UINT32_MAX);
-    nd_vec_init(&tb.cps, 4, UINT32_MAX / 4);
+    nd_text_buf_init(&tb);
     out[0] = '\0';
     if (nd_text_tokenize(&tb, &g_a, s, strlen(s), force_slow) != ND_OK) {
         strcpy(out, "<error>");
@@ -89,10 +86,7 @@ static void test_offsets_and_invalid_utf8(void)
 {
     const char *s = "  Caf\xC3\xA9 \xFF\xFEnoir!\xE6\x9D\xB1 end";
     nd_text_buf tb;
-    memset(&tb, 0, sizeof tb);
-    nd_vec_init(&tb.tokens, sizeof(nd_token), UINT32_MAX);
-    nd_vec_init(&tb.norm, 1, UINT32_MAX);
-    nd_vec_init(&tb.cps, 4, UINT32_MAX / 4);
+    nd_text_buf_init(&tb);
     ND_CHECK(nd_text_tokenize(&tb, &g_a, s, strlen(s), 0) == ND_OK);
     ND_CHECK(tb.tokens.len == 4);
     ND_CHECK(tb.invalid_bytes == 2);
@@ -117,10 +111,7 @@ static void test_offsets_and_invalid_utf8(void)
 static void toks_at(const char *s, size_t n, int force_slow, char *out, size_t cap)
 {
     nd_text_buf tb;
-    memset(&tb, 0, sizeof tb);
-    nd_vec_init(&tb.tokens, sizeof(nd_token), UINT32_MAX);
-    nd_vec_init(&tb.norm, 1, UINT32_MAX);
-    nd_vec_init(&tb.cps, 4, UINT32_MAX / 4);
+    nd_text_buf_init(&tb);
     size_t k = 0;
     out[0] = '\0';
     if (nd_text_tokenize(&tb, &g_a, s, n, force_slow) != ND_OK) {

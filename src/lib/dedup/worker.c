@@ -17,9 +17,7 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
     nd_params_defaults(&w->params);
     if (params)
         nd_params_copy_values(&w->params, params);
-    nd_vec_init(&w->text.tokens, sizeof(nd_token), UINT32_MAX);
-    nd_vec_init(&w->text.norm, 1, UINT32_MAX);
-    nd_vec_init(&w->text.cps, sizeof(int32_t), UINT32_MAX / 4);
+    nd_text_buf_init(&w->text);
     nd_vec_init(&w->shingles, sizeof(uint64_t), UINT32_MAX);
     nd_vec_init(&w->sig, sizeof(uint32_t), 1024);
     nd_status st = nd_perms_init(&w->perms, &w->alloc, w->params.num_perm, w->params.scheme,

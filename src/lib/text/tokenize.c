@@ -364,6 +364,14 @@ fail:
     return st;
 }
 
+void nd_text_buf_init(nd_text_buf *tb)
+{
+    memset(tb, 0, sizeof *tb);
+    nd_vec_init(&tb->tokens, sizeof(nd_token), UINT32_MAX);
+    nd_vec_init(&tb->norm, 1, UINT32_MAX);
+    nd_vec_init(&tb->cps, sizeof(int32_t), UINT32_MAX / 4);
+}
+
 void nd_text_buf_free(nd_text_buf *tb, const nd_alloc_ctx *a)
 {
     nd_vec_free(&tb->tokens, a);

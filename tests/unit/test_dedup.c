@@ -369,12 +369,34 @@ static void test_threads_and_spill(void)
         free(t[i]);
 }
 
+/* nd_dedup_estimate_memory agrees with what a deduplicator then holds (within
+ * the 1.5x growth slack of its arrays): 2,000 documents of 96 shingles. */
+static void test_memory_estimate(void)
+{
+    enum { N = 2000 };
+    nd_dedup *d;
+    ND_CHECK(nd_dedup_create(&d, NULL, NULL) == ND_OK);
+    for (int i = 0; d && i < N; i++) {
+        char *t = words(i * 100, i * 100 + 100);
+        ND_CHECK(nd_dedup_add(d, t, strlen(t), NULL) == ND_OK);
+        free(t);
+    }
+    if (d) {
+        const double held = (double)nd_dedup_memory(d);
+        const double est = (double)nd_dedup_estimate_memory(NULL, N, 96);
+        printf("test_dedup: memory held %.0f, estimated %.0f bytes\n", held, est);
+        ND_CHECK(held >= 0.9 * est && held <= 1.6 * est);
+    }
+    nd_dedup_destroy(d);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
     g_seed = nd_test_seed(argc, argv, 20261123);
     printf("test_dedup: seed %llu (--seed N to change)\n", g_seed);
     ND_RUN(test_threads_and_spill);
+    ND_RUN(test_memory_estimate);
     ND_RUN(test_no_chaining);
     ND_RUN(test_exact_and_empty);
     ND_RUN(test_containment);

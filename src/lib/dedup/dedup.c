@@ -1361,7 +1361,7 @@ size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_
         bands = p->num_perm;
     const int exact = p->verify == ND_VERIFY_EXACT;
     const size_t per_doc = sizeof(doc_rec) + 16 /* exact hash */ + bands * 8 /* band entries */
-                         + (exact ? avg_shingles * 8 : p->num_perm * 4)
+                         + (exact ? avg_shingles * 4 /* 32-bit sets */ : p->num_perm * 4)
                          + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
 }

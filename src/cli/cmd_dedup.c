@@ -190,12 +190,6 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-static void on_reader_error(void *ctx, const char *msg)
-{
-    (void)ctx;
-    cli_log(1, "%s", msg);
-}
-
 /* ---- pass 1 ------------------------------------------------------------ */
 
 static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
@@ -377,8 +371,6 @@ static int pass1(run *r)
     rd_get_stats(rd, &r->rs);
     rd_close(rd);
     pool_destroy(pl);
-    r->o.rd.on_error = on_reader_error;
-    r->o.rd.ctx = r;
     if (rc == 0 && r->rs.failed_inputs > 0 && r->nrecs == 0) {
         cli_log(1, "no input could be read");
         rc = EXIT_INPUT;
@@ -1310,8 +1302,6 @@ int cmd_dedup(int argc, char **argv)
         rc = rc == -2 ? 0 : rc;
         goto done;
     }
-    r.o.rd.on_error = on_reader_error;
-    r.o.rd.ctx = &r;
     for (size_t i = 0; i < r.ninputs; i++)
         if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
             goto done;

@@ -127,9 +127,25 @@ typedef enum {
     ND_P_MAX_DOC = 12,     /**< largest document in bytes [1, 4294967295], default 4294967295 */
     ND_P_THREADS = 13,     /**< threads nd_dedup_run() may use [0, 256], 0 = one per available
                                 core, default 1. Output does not depend on it. */
-    ND_P_MEMORY = 14       /**< memory budget of an nd_dedup in bytes, 0 = unbounded (default).
+    ND_P_MEMORY = 14,      /**< memory budget of an nd_dedup in bytes, 0 = unbounded (default).
                                 Past it, band keys and shingle sets spill to files in the
                                 directory given to nd_dedup_set_tmpdir(); same output. */
+    /* Reuse and boilerplate (nd_reuse); ND_P_NGRAM is the seed length there. */
+    ND_P_MIN_WORDS = 15,   /**< shortest reported passage, in aligned words [1, 1e6], def. 10 */
+    ND_P_DF_MIN = 16,      /**< a seed n-gram must be in at least this many documents [2, 1e6],
+                                default 2 */
+    ND_P_DF_MAX = 17,      /**< ... and occur at most this many times in all [2, 1e6], def. 100 */
+    ND_P_MAX_GAP = 18,     /**< most words between two seeds of one passage [0, 1000], def. 20 */
+    ND_P_BOILER_DOCS = 19, /**< boilerplate: a segment at the head or tail of at least this
+                                many documents (copies counted once) [2, 1e9], default 2 */
+    ND_P_BOILER_ANYWHERE = 20, /**< ... or anywhere in at least this many [2, 1e9], def. 20 */
+    ND_P_BOILER_SOURCE_DOCS = 21, /**< ... or anywhere in at least this many documents of one
+                                source [0, 1e9], 0 = off (default) */
+    ND_P_SAME_SOURCE = 22, /**< 1: also pair documents of the same source (default); 0: not */
+    ND_P_WINDOW = 23,      /**< pair only documents whose dates differ by at most this many
+                                days [0, 1e9], 0 = no limit (default); undated pair with all */
+    ND_P_PAIR_COPIES = 24  /**< 1: also align documents of the same duplicate group; 0 (default):
+                                copies are dedup's business, not reuse */
 } nd_param;
 
 /** How candidate pairs are verified. */
@@ -367,6 +383,124 @@ ND_API size_t nd_dedup_estimate_memory(const nd_params *params, size_t num_docs,
 /** @return the last error detail of @p d ("" when none), valid until the next
  *  call on @p d. */
 ND_API const char *nd_dedup_errdetail(const nd_dedup *d);
+
+/* ---- Reuse and boilerplate -------------------------------------------- */
+
+/** Per-document facts given to nd_reuse_add(). */
+typedef struct nd_reuse_doc {
+    const char *source;   /**< site, outlet, newsgroup... (copied), or NULL */
+    size_t source_len;
+    double date;          /**< days on any fixed scale (e.g. since 1970-01-01) */
+    int has_date;
+    uint32_t group;       /**< documents with equal group are copies of one another (e.g.
+                               nd_member.rep of a dedup run); ND_NO_GROUP: a group of its own */
+} nd_reuse_doc;
+#define ND_NO_GROUP UINT32_MAX
+#define ND_NO_DOC UINT32_MAX
+
+/** Gives the text of document @p doc. Called from nd_reuse's threads at once
+ *  (with ND_P_THREADS other than 1): it must be thread-safe. @p slot is below
+ *  2 x the thread count; the text must stay valid until the next call with the
+ *  same slot (or the end of the nd_reuse_* call). It must be the same bytes
+ *  every time. Return ND_OK, or an error that stops the run. */
+typedef nd_status (*nd_text_fn)(void *ctx, uint32_t doc, unsigned slot, const char **text,
+                                size_t *len);
+
+/** A passage shared by documents a < b: byte ranges [start, end) of the
+ *  original texts, the words (tokens) each range spans, and the alignment. */
+typedef struct nd_passage {
+    uint32_t a, b;
+    uint32_t a_start, a_end, b_start, b_end;
+    uint32_t a_words, b_words;
+    uint32_t matches;     /**< aligned equal words (longest common subsequence) */
+    int32_t score;        /**< matches - unmatched words of a - unmatched words of b */
+    uint32_t cluster;     /**< its passage cluster (nd_reuse_clusters) */
+    uint32_t earlier;     /**< the document with the earlier date (a or b), ND_NO_DOC when
+                               either has no date or the dates are equal */
+} nd_passage;
+
+/** One occurrence of a passage cluster: a byte range of a document. */
+typedef struct nd_occurrence {
+    uint32_t doc, start, end, words;
+} nd_occurrence;
+
+/** A boilerplate segment (a line, or a sentence of a line) found by
+ *  nd_reuse_boilerplate(). Counts of documents count copies (same group) once. */
+typedef struct nd_boiler {
+    uint32_t doc, start, end;  /**< its first occurrence */
+    uint32_t words;
+    uint32_t docs;             /**< documents holding it */
+    uint32_t edge_docs;        /**< ... at their head or tail */
+    uint32_t occurrences;      /**< times it occurs, in all */
+    uint32_t top_source;       /**< the source holding it in most documents (index for
+                                    nd_reuse_source), ND_NO_DOC when none */
+    uint32_t top_source_docs;
+    uint32_t sources;          /**< distinct sources holding it */
+} nd_boiler;
+
+/** A byte range [start, end) of a document. */
+typedef struct nd_span {
+    uint32_t start, end;
+} nd_span;
+
+typedef struct nd_reuse_stats {
+    uint64_t docs, tokens, seeds;    /**< seeds: n-grams indexed */
+    uint64_t seed_groups, rare_groups; /**< distinct n-grams shared by 2+ documents; those
+                                          within the frequency bounds */
+    uint64_t hits, pairs;            /**< seed matches between documents; document pairs */
+    uint64_t passages, clusters;
+    uint64_t segments, boiler_segments, boiler_occurrences;
+} nd_reuse_stats;
+
+typedef struct nd_reuse nd_reuse;
+
+/** Creates a reuse finder. @p params is copied (ND_P_NGRAM is the seed length).
+ *  @return ND_OK, ND_E_NOMEM, ND_E_PARAM (ND_P_DF_MIN > ND_P_DF_MAX). */
+ND_API ND_NODISCARD nd_status nd_reuse_create(nd_reuse **out, const nd_params *params,
+                                              const nd_allocator *alloc);
+/** Frees @p r and everything it returned (NULL is fine). */
+ND_API void nd_reuse_destroy(nd_reuse *r);
+/** Adds the next document (its text comes later, through an nd_text_fn).
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE (after a run). */
+ND_API ND_NODISCARD nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc);
+/** Finds boilerplate: segments (lines, and sentences within lines) repeated at
+ *  the head or tail of ND_P_BOILER_DOCS documents, anywhere in
+ *  ND_P_BOILER_ANYWHERE, or in ND_P_BOILER_SOURCE_DOCS of one source. Call it
+ *  before nd_reuse_run() to have the run ignore those spans.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE, or the text function's error. */
+ND_API ND_NODISCARD nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx);
+/** Finds passages: n-grams (ND_P_NGRAM words) shared by documents within the
+ *  frequency bounds seed document pairs; seeds in order are chained across
+ *  gaps of up to ND_P_MAX_GAP words, extended, aligned word by word (banded
+ *  longest common subsequence) and kept when at least ND_P_MIN_WORDS words
+ *  match. Overlapping passages of a pair merge; passages sharing a range of a
+ *  document form a passage cluster. Boilerplate found before is ignored.
+ *  The output does not depend on ND_P_THREADS.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE (run twice), or the text
+ *          function's error. */
+ND_API ND_NODISCARD nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx);
+/** Passages sorted by (a, b, a_start). Borrowed, valid until nd_reuse_destroy(). */
+ND_API ND_NODISCARD nd_status nd_reuse_passages(const nd_reuse *r, const nd_passage **p,
+                                                size_t *n);
+/** Passage clusters: cluster c holds occ[offsets[c] .. offsets[c+1]), sorted by
+ *  (doc, start); clusters are ordered by their first occurrence. @p origin
+ *  (may be NULL) receives, per cluster, the document with the single earliest
+ *  date, or ND_NO_DOC. Borrowed, valid until nd_reuse_destroy(). */
+ND_API ND_NODISCARD nd_status nd_reuse_clusters(const nd_reuse *r, const nd_occurrence **occ,
+                                                const size_t **offsets, const uint32_t **origin,
+                                                size_t *num_clusters);
+/** Boilerplate segments, ordered by first occurrence. Borrowed. */
+ND_API ND_NODISCARD nd_status nd_reuse_boilers(const nd_reuse *r, const nd_boiler **b,
+                                               size_t *n);
+/** The boilerplate byte ranges of document @p doc (sorted, disjoint). Borrowed. */
+ND_API ND_NODISCARD nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32_t doc,
+                                                       const nd_span **spans, size_t *n);
+/** Name of source @p i (as given to nd_reuse_add). @return NULL when out of range. */
+ND_API const char *nd_reuse_source(const nd_reuse *r, uint32_t i, size_t *len);
+/** Fills @p out with the counters so far. */
+ND_API void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out);
+/** @return the last error detail of @p r ("" when none). */
+ND_API const char *nd_reuse_errdetail(const nd_reuse *r);
 
 #ifdef __cplusplus
 }

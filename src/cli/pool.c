@@ -28,8 +28,9 @@ enum { IT_REC, IT_MSG };
 typedef struct bitem {
     int type;
     rd_kind kind;
-    int has_key, key_is_num, has_rel;
+    int has_key, key_is_num, has_rel, has_src, has_date;
     size_t id_off, id_len, text_off, text_len, key_off, key_len, path_off, rel_off;
+    size_t src_off, src_len, date_off, date_len;
     double key_num;
     uint64_t line, raw_len, record, offset;
     /* results */
@@ -143,6 +144,18 @@ static int fill_record(batch *b, const rd_record *rec)
         it->key_num = rec->key_num;
         it->key_is_num = rec->key_is_num;
         if ((it->key_off = put(b, rec->key, rec->key_len)) == SIZE_MAX)
+            return -1;
+    }
+    if (rec->source) {
+        it->has_src = 1;
+        it->src_len = rec->source_len;
+        if ((it->src_off = put(b, rec->source, rec->source_len)) == SIZE_MAX)
+            return -1;
+    }
+    if (rec->date) {
+        it->has_date = 1;
+        it->date_len = rec->date_len;
+        if ((it->date_off = put(b, rec->date, rec->date_len)) == SIZE_MAX)
             return -1;
     }
     return 0;
@@ -338,6 +351,14 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
             rec.key_len = it->key_len;
             rec.key_num = it->key_num;
             rec.key_is_num = it->key_is_num;
+        }
+        if (it->has_src) {
+            rec.source = b->arena + it->src_off;
+            rec.source_len = it->src_len;
+        }
+        if (it->has_date) {
+            rec.date = b->arena + it->date_off;
+            rec.date_len = it->date_len;
         }
         nd_sketch sk;
         memset(&sk, 0, sizeof sk);

@@ -118,7 +118,8 @@ struct rd_reader {
     char *wbody;          /* de-chunked HTTP payloads */
     size_t wbody_cap;
     warc_html *html;      /* HTML to text, created on first use */
-    scratch dateb;        /* WARC-Date of the last record */
+    scratch dateb;        /* WARC-Date or date field of the last record */
+    scratch srcb;         /* source field of the last record */
     rd_stats st;
     char msg[MSG_LEN];    /* message being reported (no allocation needed) */
 };
@@ -659,6 +660,21 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
                 rec->key_num = strtod(r->keyb.s, NULL);
                 rec->key_is_num = 1;
             }
+        }
+        /* source: a string or a number; date: a string */
+        const js_value *src = r->o.source_field ? js_field(r->js, 3) : NULL;
+        if (src && (src->type == JS_STRING || src->type == JS_NUMBER)) {
+            if (scratch_set(&r->srcb, src->s, src->n) < 0)
+                return nomem(r);
+            rec->source = r->srcb.s;
+            rec->source_len = src->n;
+        }
+        const js_value *dt = r->o.date_field ? js_field(r->js, 4) : NULL;
+        if (dt && dt->type == JS_STRING) {
+            if (scratch_set(&r->dateb, dt->s, dt->n) < 0)
+                return nomem(r);
+            rec->date = r->dateb.s;
+            rec->date_len = dt->n;
         }
         rec->raw = line;
         rec->raw_len = len;
@@ -1375,9 +1391,14 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     r->inputs = malloc((n ? n : 1) * sizeof *r->inputs);
     r->in = malloc(RAW_CHUNK);
     r->buf = malloc(BUF_CHUNK);
-    /* JSON Lines fields, in the slots jsonl_record() reads: text, id, key */
-    const char *const fields[] = { r->o.text_field, r->o.id_field, r->o.key_field };
-    r->js = js_new(fields, r->o.key_field ? 3 : 2);
+    /* JSON Lines fields, in the slots jsonl_record() reads: text, id, key,
+     * source, date; a slot not asked for repeats the text field (the scanner
+     * extracts each distinct name once) and is never read */
+    const char *const fields[] = {
+        r->o.text_field, r->o.id_field, r->o.key_field ? r->o.key_field : r->o.text_field,
+        r->o.source_field ? r->o.source_field : r->o.text_field,
+        r->o.date_field ? r->o.date_field : r->o.text_field};
+    r->js = js_new(fields, 5);
     if (!r->inputs || !r->in || !r->buf || !r->js) {
         rd_close(r);
         return NULL;
@@ -1451,6 +1472,7 @@ void rd_close(rd_reader *r)
     js_free(r->js);
     free(r->idb.s);
     free(r->keyb.s);
+    free(r->srcb.s);
     free(r->dateb.s);
     free(r->fold);
     free(r->wbody);

@@ -67,6 +67,8 @@ typedef struct rd_opts {
     const char *id_field;    /* default "id" */
     const char *text_field;  /* default "text" */
     const char *key_field;   /* field whose value is the survivor key, or NULL */
+    const char *source_field; /* JSON Lines field naming the source (site, outlet), or NULL */
+    const char *date_field;  /* JSON Lines field holding the date (a string), or NULL */
     int on_error_skip;       /* 1: report, count and skip bad records; 0: stop */
     uint64_t max_record;     /* largest record (line or file) in bytes; 0 = 1 GiB */
     /* Called for every error or warning; msg names file and line. May be NULL. */
@@ -86,7 +88,10 @@ typedef struct rd_record {
                                             and WARC records */
     uint64_t record;                     /* WARC: 1-based record number in the file */
     uint64_t offset;                     /* WARC: byte offset of the record (decoded) */
-    const char *date; size_t date_len;   /* WARC-Date (NUL-terminated), NULL when absent */
+    const char *date; size_t date_len;   /* WARC-Date, or the date_field string of a JSON
+                                            line (NUL-terminated), NULL when absent */
+    const char *source; size_t source_len; /* source_field value (a string or a number as
+                                            its JSON text; NUL-terminated), or NULL */
     const char *key;  size_t key_len;    /* key_field value as text, NULL when absent */
     double key_num;   int key_is_num;    /* numeric value when the JSON value is a number */
 } rd_record;

@@ -75,6 +75,11 @@ struct nd_params {
     uint64_t max_doc;
     unsigned threads;
     uint64_t memory;
+    /* reuse and boilerplate (align/reuse.c) */
+    unsigned min_words, df_min, df_max, max_gap;
+    unsigned boiler_docs, boiler_anywhere, boiler_source_docs;
+    unsigned same_source, pair_copies;
+    double window;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);

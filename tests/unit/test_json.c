@@ -256,8 +256,8 @@ static void test_slots(void)
     ND_CHECK(js_field(s, 1)->type == JS_ABSENT);
     ND_CHECK(js_field(s, 3)->type == JS_NUMBER && js_field(s, 3)->n == 1);
     js_free(s);
-    const char *five[] = { "a", "b", "c", "d", "e" };
-    ND_CHECK(js_new(five, 5) == NULL);
+    const char *seven[] = { "a", "b", "c", "d", "e", "f", "g" };
+    ND_CHECK(js_new(seven, 7) == NULL); /* over JS_MAX_FIELDS (6) */
     s = js_new(NULL, 0);
     ND_CHECK(s && js_scan(s, l, strlen(l)) == JS_OK && js_top(s) == JS_OBJECT);
     js_free(s);

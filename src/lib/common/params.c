@@ -33,6 +33,16 @@ static const param_info k_params[] = {
     {ND_P_MAX_DOC, "max-doc", 1, 4294967295.0, 4294967295.0, 1},
     {ND_P_THREADS, "threads", 0, 256, 1, 1},
     {ND_P_MEMORY, "memory", 0, 1e18, 0, 1},
+    {ND_P_MIN_WORDS, "min-words", 1, 1e6, 10, 1},
+    {ND_P_DF_MIN, "df-min", 2, 1e6, 2, 1},
+    {ND_P_DF_MAX, "df-max", 2, 1e6, 100, 1},
+    {ND_P_MAX_GAP, "max-gap", 0, 1000, 20, 1},
+    {ND_P_BOILER_DOCS, "boiler-docs", 2, 1e9, 2, 1},
+    {ND_P_BOILER_ANYWHERE, "boiler-anywhere", 2, 1e9, 20, 1},
+    {ND_P_BOILER_SOURCE_DOCS, "boiler-source-docs", 0, 1e9, 0, 1},
+    {ND_P_SAME_SOURCE, "same-source", 0, 1, 1, 1},
+    {ND_P_WINDOW, "window", 0, 1e9, 0, 0},
+    {ND_P_PAIR_COPIES, "pair-copies", 0, 1, 0, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -60,6 +70,16 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_MAX_DOC: p->max_doc = (uint64_t)v; break;
     case ND_P_THREADS: p->threads = (unsigned)v; break;
     case ND_P_MEMORY: p->memory = (uint64_t)v; break;
+    case ND_P_MIN_WORDS: p->min_words = (unsigned)v; break;
+    case ND_P_DF_MIN: p->df_min = (unsigned)v; break;
+    case ND_P_DF_MAX: p->df_max = (unsigned)v; break;
+    case ND_P_MAX_GAP: p->max_gap = (unsigned)v; break;
+    case ND_P_BOILER_DOCS: p->boiler_docs = (unsigned)v; break;
+    case ND_P_BOILER_ANYWHERE: p->boiler_anywhere = (unsigned)v; break;
+    case ND_P_BOILER_SOURCE_DOCS: p->boiler_source_docs = (unsigned)v; break;
+    case ND_P_SAME_SOURCE: p->same_source = (unsigned)v; break;
+    case ND_P_WINDOW: p->window = v; break;
+    case ND_P_PAIR_COPIES: p->pair_copies = (unsigned)v; break;
     }
 }
 
@@ -127,6 +147,16 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_MAX_DOC: return (double)p->max_doc;
     case ND_P_THREADS: return p->threads;
     case ND_P_MEMORY: return (double)p->memory;
+    case ND_P_MIN_WORDS: return p->min_words;
+    case ND_P_DF_MIN: return p->df_min;
+    case ND_P_DF_MAX: return p->df_max;
+    case ND_P_MAX_GAP: return p->max_gap;
+    case ND_P_BOILER_DOCS: return p->boiler_docs;
+    case ND_P_BOILER_ANYWHERE: return p->boiler_anywhere;
+    case ND_P_BOILER_SOURCE_DOCS: return p->boiler_source_docs;
+    case ND_P_SAME_SOURCE: return p->same_source;
+    case ND_P_WINDOW: return p->window;
+    case ND_P_PAIR_COPIES: return p->pair_copies;
     }
     return NAN;
 }

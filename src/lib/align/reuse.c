@@ -1,0 +1,1441 @@
+/*
+ * reuse.c - reused passages and boilerplate (nd_reuse).
+ *
+ * DESIGN
+ *   Texts are not kept: the caller's nd_text_fn gives a document's bytes when
+ *   a phase needs them, and every phase tokenises again with the shared
+ *   tokeniser (so offsets are the ones every other stage uses). What stays
+ *   between phases is small: per document its group, source and date, and the
+ *   boilerplate token ranges.
+ *
+ *   Boilerplate (nd_reuse_boilerplate). Each document is cut into segments at
+ *   line breaks, and at sentence ends inside a line (".", "!" or "?" then
+ *   white space before a word that does not start with a lower-case ASCII
+ *   letter). A segment is identified by the hash of its token hashes. A
+ *   segment is "repeated" when it occurs in two or more duplicate groups
+ *   (copies of one document count once). The head of a document is its run of
+ *   repeated segments from the first one, the tail the run back from the last
+ *   one; a document made only of repeated segments has neither (it is a copy
+ *   or an excerpt, not a page with a template). A segment is boilerplate when
+ *   it lies in the head or tail of ND_P_BOILER_DOCS groups, or occurs anywhere
+ *   in ND_P_BOILER_ANYWHERE groups, or in ND_P_BOILER_SOURCE_DOCS groups of
+ *   one source. A licence line that ends two otherwise unrelated pages is
+ *   boilerplate; a quotation inside an article is not.
+ *
+ *   Passages (nd_reuse_run).
+ *   1. Seeds: every n-gram (ND_P_NGRAM words) that overlaps no boilerplate
+ *      becomes a 16-byte record (hash; doc << 32 | position), made in parallel
+ *      per chunk of documents and concatenated in chunk order.
+ *   2. Records are spread over 256 buckets by the top byte of the hash and
+ *      each bucket is radix sorted (stable, so equal hashes stay in document
+ *      order) on its own thread.
+ *   3. A run of equal hashes is a rare n-gram when it spans at least
+ *      ND_P_DF_MIN documents and has at most ND_P_DF_MAX occurrences; the
+ *      second bound keeps the pairs it makes below DF_MAX^2 / 2, so a
+ *      document of one repeated word costs no more than its length. Each two
+ *      occurrences in different documents that may be paired (groups, sources,
+ *      date window) give a hit (a << 32 | b; pos_a << 32 | pos_b).
+ *   4. Hits are sorted by pair, then by positions.
+ *   5. Per pair (in parallel): hits are chained in order of position when
+ *      both positions advance by at most n + ND_P_MAX_GAP and the diagonals
+ *      differ by at most MAX_GAP; a chain is extended while words are equal,
+ *      then by an X-drop walk (+1 a match, -2 a mismatch, stop 3 below the
+ *      best); chains overlapping in both documents merge; the words of the
+ *      merged span are aligned by a longest common subsequence restricted to
+ *      the band of the chain's diagonals (plus slack), which gives matches
+ *      and the score. Spans with at least ND_P_MIN_WORDS matches are passages.
+ *   6. Passage clusters: every passage gives an occurrence in each document;
+ *      overlapping occurrences in one document merge into one range, and a
+ *      union-find over ranges joins the two ranges of each passage.
+ *   Every parallel step writes per chunk and is concatenated in chunk order,
+ *   so the output is the same for any thread count.
+ */
+#include <math.h>
+#include <stdatomic.h>
+
+#include "nd_internal.h"
+
+#define CHUNK_DOCS 64
+#define CHUNK_PAIRS 32
+#define NBUCKETS 256
+#define XDROP 3
+#define BAND_SLACK 4
+#define DP_MAX_CELLS ((uint64_t)1 << 26)
+
+typedef struct rec16 {
+    uint64_t k1, k2;
+} rec16;
+
+typedef struct rdoc {
+    uint32_t group, source;
+    double date;
+    int has_date;
+} rdoc;
+
+typedef struct seg {
+    uint64_t hash;
+    uint32_t doc, tb, te, start, end;
+} seg;
+
+/* Per-thread scratch. */
+typedef struct tstate {
+    nd_text_buf ta, tb;
+    uint32_t cached_a;
+    nd_vec hashes;  /* uint64 */
+    nd_vec chains;  /* chain */
+    nd_vec open;    /* uint32 index into chains */
+    nd_vec dp;      /* uint32 */
+} tstate;
+
+typedef struct chain {
+    uint32_t a0, b0, a1, b1; /* spans [a0, a1) x [b0, b1) in words */
+    int64_t dmin, dmax;      /* diagonals (b - a) of its seeds */
+    uint32_t la, lb;         /* last seed */
+} chain;
+
+struct nd_reuse {
+    nd_alloc_ctx alloc;
+    nd_params params;
+    nd_vec docs;      /* rdoc */
+    nd_vec src_bytes; /* char */
+    nd_vec src_off;   /* uint64, sources + 1 entries once any is added */
+    uint32_t *src_tab;
+    size_t src_cap;
+    int boiler_done, run_done;
+    nd_vec boilers;   /* nd_boiler */
+    nd_vec bspan;     /* nd_span, per document in order */
+    nd_vec btok;      /* nd_span of token ranges, parallel to bspan */
+    uint64_t *bspan_off; /* docs + 1 */
+    nd_vec passages;  /* nd_passage */
+    nd_vec occ;       /* nd_occurrence */
+    size_t *cl_off;
+    uint32_t *cl_origin;
+    size_t nclusters;
+    nd_reuse_stats stats;
+    char detail[ND_DETAIL_MAX];
+};
+
+/* ---- small helpers --------------------------------------------------------- */
+
+/* Stable LSD radix sort of a[0..n) on k1 (key 1) or k2 (key 2), 8 bits a
+ * pass; passes over bytes equal in every record are skipped. */
+static void sort16(rec16 *a, rec16 *tmp, size_t n, int key)
+{
+    size_t cnt[8][256];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t k = key == 1 ? a[i].k1 : a[i].k2;
+        for (unsigned p = 0; p < 8; p++)
+            cnt[p][(k >> (8 * p)) & 255]++;
+    }
+    rec16 *src = a, *dst = tmp;
+    for (unsigned p = 0; p < 8; p++) {
+        int skip = 0;
+        for (unsigned v = 0; v < 256; v++)
+            if (cnt[p][v] == n) {
+                skip = 1;
+                break;
+            }
+        if (skip)
+            continue;
+        size_t pos = 0;
+        for (unsigned v = 0; v < 256; v++) {
+            const size_t c = cnt[p][v];
+            cnt[p][v] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t k = key == 1 ? src[i].k1 : src[i].k2;
+            dst[cnt[p][(k >> (8 * p)) & 255]++] = src[i];
+        }
+        rec16 *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+static uint32_t doc_group(const nd_reuse *r, uint32_t d)
+{
+    const uint32_t g = ND_VEC_AT(&r->docs, rdoc, d).group;
+    return g == ND_NO_GROUP ? d : g;
+}
+
+static void ts_free(tstate *t, const nd_alloc_ctx *a)
+{
+    nd_text_buf_free(&t->ta, a);
+    nd_text_buf_free(&t->tb, a);
+    nd_vec_free(&t->hashes, a);
+    nd_vec_free(&t->chains, a);
+    nd_vec_free(&t->open, a);
+    nd_vec_free(&t->dp, a);
+}
+
+static void ts_init(tstate *t)
+{
+    memset(t, 0, sizeof *t);
+    nd_text_buf_init(&t->ta);
+    nd_text_buf_init(&t->tb);
+    t->cached_a = ND_NO_DOC;
+    nd_vec_init(&t->hashes, sizeof(uint64_t), UINT32_MAX);
+    nd_vec_init(&t->chains, sizeof(chain), UINT32_MAX);
+    nd_vec_init(&t->open, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&t->dp, sizeof(uint32_t), UINT32_MAX);
+}
+
+/* A parallel phase: chunks of work, each with its own output vector and
+ * status; the first failing chunk (in chunk order) names the error. */
+typedef struct phase {
+    nd_reuse *r;
+    nd_text_fn text;
+    void *ctx;
+    tstate *ts;
+    size_t nchunks;
+    nd_vec *out;
+    nd_status *st;
+    uint32_t *fail_doc;
+    atomic_int stop;
+    /* phase data */
+    rec16 *recs;
+    size_t *bounds; /* nchunks + 1 */
+    uint64_t *cstats; /* per chunk counters, 4 each */
+} phase;
+
+static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item)
+{
+    memset(ph, 0, sizeof *ph);
+    ph->r = r;
+    ph->nchunks = nchunks;
+    const unsigned nt = nd_threads_resolve(r->params.threads);
+    ph->ts = nd_calloc(&r->alloc, nt, sizeof *ph->ts);
+    ph->out = nd_calloc(&r->alloc, nchunks ? nchunks : 1, sizeof *ph->out);
+    ph->st = nd_calloc(&r->alloc, nchunks ? nchunks : 1, sizeof *ph->st);
+    ph->fail_doc = nd_calloc(&r->alloc, nchunks ? nchunks : 1, sizeof *ph->fail_doc);
+    ph->cstats = nd_calloc(&r->alloc, (nchunks ? nchunks : 1) * 4, sizeof *ph->cstats);
+    if (!ph->ts || !ph->out || !ph->st || !ph->fail_doc || !ph->cstats)
+        return ND_E_NOMEM;
+    for (unsigned i = 0; i < nt; i++)
+        ts_init(&ph->ts[i]);
+    for (size_t c = 0; c < nchunks; c++)
+        nd_vec_init(&ph->out[c], item, UINT32_MAX * (size_t)16);
+    atomic_init(&ph->stop, 0);
+    return ND_OK;
+}
+
+static void phase_free(phase *ph)
+{
+    const nd_alloc_ctx *a = &ph->r->alloc;
+    if (ph->ts) {
+        const unsigned nt = nd_threads_resolve(ph->r->params.threads);
+        for (unsigned i = 0; i < nt; i++)
+            ts_free(&ph->ts[i], a);
+    }
+    if (ph->out)
+        for (size_t c = 0; c < ph->nchunks; c++)
+            nd_vec_free(&ph->out[c], a);
+    nd_free(a, ph->ts);
+    nd_free(a, ph->out);
+    nd_free(a, ph->st);
+    nd_free(a, ph->fail_doc);
+    nd_free(a, ph->cstats);
+    nd_free(a, ph->bounds);
+}
+
+/* The first error in chunk order, with its detail. */
+static nd_status phase_status(phase *ph)
+{
+    for (size_t c = 0; c < ph->nchunks; c++)
+        if (ph->st[c] != ND_OK) {
+            if (ph->fail_doc[c] != ND_NO_DOC)
+                nd_detail_set(ph->r->detail, "document %u: %s", ph->fail_doc[c],
+                              nd_strerror(ph->st[c]));
+            else
+                nd_detail_set(ph->r->detail, "%s", nd_strerror(ph->st[c]));
+            return ph->st[c];
+        }
+    return ND_OK;
+}
+
+/* Concatenates the chunk outputs into *dst (a fresh vector). */
+static nd_status phase_concat(phase *ph, nd_vec *dst)
+{
+    size_t total = 0;
+    for (size_t c = 0; c < ph->nchunks; c++)
+        total += ph->out[c].len;
+    nd_status st = nd_vec_reserve(dst, &ph->r->alloc, dst->len + (total ? total : 1));
+    if (st != ND_OK)
+        return st;
+    char *p = (char *)dst->data + dst->len * dst->item;
+    for (size_t c = 0; c < ph->nchunks; c++) {
+        memcpy(p, ph->out[c].data, ph->out[c].len * ph->out[c].item);
+        p += ph->out[c].len * ph->out[c].item;
+        dst->len += ph->out[c].len;
+        nd_vec_free(&ph->out[c], &ph->r->alloc);
+    }
+    return ND_OK;
+}
+
+/* Fetches and tokenises document d into tb. */
+static nd_status load_doc(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb,
+                          const char **text, size_t *len)
+{
+    const char *t = NULL;
+    size_t n = 0;
+    nd_status st = ph->text(ph->ctx, d, slot, &t, &n);
+    if (st != ND_OK)
+        return st;
+    if (n > ph->r->params.max_doc)
+        return ND_E_LIMIT;
+    if (!t && n)
+        return ND_E_PARAM;
+    if (text)
+        *text = t;
+    if (len)
+        *len = n;
+    return nd_text_tokenize(tb, &ph->r->alloc, t ? t : "", n, 0);
+}
+
+/* ---- create / add ---------------------------------------------------------- */
+
+nd_status nd_reuse_create(nd_reuse **out, const nd_params *params, const nd_allocator *alloc)
+{
+    nd_alloc_ctx a;
+    nd_alloc_init(&a, alloc);
+    nd_reuse *r = nd_calloc(&a, 1, sizeof *r);
+    *out = NULL;
+    if (!r)
+        return ND_E_NOMEM;
+    r->alloc = a;
+    nd_params_defaults(&r->params);
+    if (params)
+        nd_params_copy_values(&r->params, params);
+    nd_vec_init(&r->docs, sizeof(rdoc), UINT32_MAX - 1);
+    nd_vec_init(&r->src_bytes, 1, SIZE_MAX / 2);
+    nd_vec_init(&r->src_off, sizeof(uint64_t), UINT32_MAX - 1);
+    nd_vec_init(&r->boilers, sizeof(nd_boiler), UINT32_MAX);
+    nd_vec_init(&r->bspan, sizeof(nd_span), SIZE_MAX / 16);
+    nd_vec_init(&r->btok, sizeof(nd_span), SIZE_MAX / 16);
+    nd_vec_init(&r->passages, sizeof(nd_passage), UINT32_MAX - 1);
+    nd_vec_init(&r->occ, sizeof(nd_occurrence), SIZE_MAX / 16);
+    if (r->params.df_min > r->params.df_max) {
+        nd_reuse_destroy(r);
+        return ND_E_PARAM;
+    }
+    *out = r;
+    return ND_OK;
+}
+
+void nd_reuse_destroy(nd_reuse *r)
+{
+    if (!r)
+        return;
+    const nd_alloc_ctx a = r->alloc;
+    nd_vec_free(&r->docs, &a);
+    nd_vec_free(&r->src_bytes, &a);
+    nd_vec_free(&r->src_off, &a);
+    nd_free(&a, r->src_tab);
+    nd_vec_free(&r->boilers, &a);
+    nd_vec_free(&r->bspan, &a);
+    nd_vec_free(&r->btok, &a);
+    nd_free(&a, r->bspan_off);
+    nd_vec_free(&r->passages, &a);
+    nd_vec_free(&r->occ, &a);
+    nd_free(&a, r->cl_off);
+    nd_free(&a, r->cl_origin);
+    nd_free(&a, r);
+}
+
+static size_t num_sources(const nd_reuse *r)
+{
+    return r->src_off.len ? r->src_off.len - 1 : 0;
+}
+
+const char *nd_reuse_source(const nd_reuse *r, uint32_t i, size_t *len)
+{
+    if (!r || i >= num_sources(r))
+        return NULL;
+    const uint64_t b = ND_VEC_AT(&r->src_off, uint64_t, i);
+    const uint64_t e = ND_VEC_AT(&r->src_off, uint64_t, i + 1);
+    if (len)
+        *len = (size_t)(e - b);
+    return (const char *)r->src_bytes.data + b;
+}
+
+/* Index of a source name, added when new; ND_NO_DOC on failure. */
+static nd_status intern_source(nd_reuse *r, const char *s, size_t n, uint32_t *out)
+{
+    nd_status st;
+    if (r->src_off.len == 0) {
+        const uint64_t zero = 0;
+        if ((st = nd_vec_push(&r->src_off, &r->alloc, &zero)) != ND_OK)
+            return st;
+    }
+    const size_t ns = num_sources(r);
+    if ((ns + 1) * 2 > r->src_cap) { /* rehash at load 1/2 */
+        const size_t cap = r->src_cap ? r->src_cap * 2 : 64;
+        uint32_t *tab = nd_calloc(&r->alloc, cap, sizeof *tab);
+        if (!tab)
+            return ND_E_NOMEM;
+        for (uint32_t i = 0; i < ns; i++) {
+            size_t len;
+            const char *name = nd_reuse_source(r, i, &len);
+            size_t h = (size_t)nd_token_hash(name, len) & (cap - 1);
+            while (tab[h])
+                h = (h + 1) & (cap - 1);
+            tab[h] = i + 1;
+        }
+        nd_free(&r->alloc, r->src_tab);
+        r->src_tab = tab;
+        r->src_cap = cap;
+    }
+    size_t h = (size_t)nd_token_hash(s, n) & (r->src_cap - 1);
+    while (r->src_tab[h]) {
+        size_t len;
+        const char *name = nd_reuse_source(r, r->src_tab[h] - 1, &len);
+        if (len == n && memcmp(name, s, n) == 0) {
+            *out = r->src_tab[h] - 1;
+            return ND_OK;
+        }
+        h = (h + 1) & (r->src_cap - 1);
+    }
+    if ((st = nd_vec_reserve(&r->src_bytes, &r->alloc, r->src_bytes.len + n)) != ND_OK)
+        return st;
+    memcpy((char *)r->src_bytes.data + r->src_bytes.len, s, n);
+    r->src_bytes.len += n;
+    const uint64_t end = r->src_bytes.len;
+    if ((st = nd_vec_push(&r->src_off, &r->alloc, &end)) != ND_OK) {
+        r->src_bytes.len -= n;
+        return st;
+    }
+    r->src_tab[h] = (uint32_t)ns + 1;
+    *out = (uint32_t)ns;
+    return ND_OK;
+}
+
+nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (r->boiler_done || r->run_done) {
+        nd_detail_set(r->detail, "documents are added before the first run");
+        return ND_E_STATE;
+    }
+    rdoc d = {.group = ND_NO_GROUP, .source = ND_NO_DOC, .date = 0, .has_date = 0};
+    if (doc) {
+        d.group = doc->group;
+        if (doc->has_date && isfinite(doc->date)) {
+            d.has_date = 1;
+            d.date = doc->date;
+        }
+        if (doc->source) {
+            nd_status st = intern_source(r, doc->source, doc->source_len, &d.source);
+            if (st != ND_OK)
+                return st;
+        }
+    }
+    if (r->docs.len >= UINT32_MAX - 1)
+        return ND_E_LIMIT;
+    return nd_vec_push(&r->docs, &r->alloc, &d);
+}
+
+/* ---- boilerplate ----------------------------------------------------------- */
+
+/* A sentence end in the bytes between two words: ".", "!" or "?" followed
+ * later in the gap by white space. */
+static int sentence_gap(const char *g, size_t n)
+{
+    int end = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char c = g[i];
+        if (c == '\n')
+            return 1;
+        if (c == '.' || c == '!' || c == '?')
+            end = 1;
+        else if (end && (c == ' ' || c == '\t' || c == '\r'))
+            end = 2;
+    }
+    return end == 2 ? 2 : 0;
+}
+
+static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    phase *ph = arg;
+    nd_reuse *r = ph->r;
+    tstate *t = &ph->ts[thread];
+    for (size_t c = begin; c < end; c++) {
+        if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
+            return;
+        const uint32_t d0 = (uint32_t)(c * CHUNK_DOCS);
+        const uint32_t d1 = (uint32_t)(d0 + CHUNK_DOCS < r->docs.len ? d0 + CHUNK_DOCS
+                                                                     : r->docs.len);
+        for (uint32_t d = d0; d < d1; d++) {
+            const char *text;
+            size_t len;
+            nd_status st = load_doc(ph, thread * 2, d, &t->ta, &text, &len);
+            const nd_token *tok = t->ta.tokens.data;
+            const size_t nt = t->ta.tokens.len;
+            t->hashes.len = 0;
+            if (st == ND_OK)
+                st = nd_vec_reserve(&t->hashes, &r->alloc, nt ? nt : 1);
+            if (st != ND_OK) {
+                ph->st[c] = st;
+                ph->fail_doc[c] = d;
+                atomic_store(&ph->stop, 1);
+                return;
+            }
+            uint64_t *h = t->hashes.data;
+            for (size_t i = 0; i < nt; i++)
+                h[i] = tok[i].hash;
+            ph->cstats[c * 4] += nt;
+            size_t s0 = 0;
+            for (size_t i = 1; i <= nt; i++) {
+                const char c1 = i < nt ? text[tok[i].start] : 0;
+                if (i < nt) {
+                    const int g = sentence_gap(text + tok[i - 1].end,
+                                               tok[i].start - tok[i - 1].end);
+                    if (g == 0 || (g == 2 && c1 >= 'a' && c1 <= 'z'))
+                        continue;
+                }
+                seg s = {.hash = nd_shingle_hash(h + s0, i - s0), .doc = d,
+                         .tb = (uint32_t)s0, .te = (uint32_t)i,
+                         .start = tok[s0].start, .end = tok[i - 1].end};
+                if ((st = nd_vec_push(&ph->out[c], &r->alloc, &s)) != ND_OK) {
+                    ph->st[c] = st;
+                    ph->fail_doc[c] = d;
+                    atomic_store(&ph->stop, 1);
+                    return;
+                }
+                s0 = i;
+            }
+        }
+    }
+}
+
+/* Per distinct segment hash. */
+typedef struct hgroup {
+    uint32_t first;      /* first segment (index into segs) */
+    uint32_t docs, edge, occ, words;
+    uint32_t top_source, top_source_docs, sources;
+} hgroup;
+
+nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r || !text, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (r->boiler_done || r->run_done) {
+        nd_detail_set(r->detail, "boilerplate is found once, before the passages");
+        return ND_E_STATE;
+    }
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ndocs = r->docs.len;
+    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    phase ph;
+    nd_vec segs, keys;
+    nd_vec_init(&segs, sizeof(seg), UINT32_MAX - 1);
+    nd_vec_init(&keys, sizeof(rec16), SIZE_MAX / 32);
+    rec16 *tmp = NULL;
+    uint32_t *seg_hg = NULL;
+    uint8_t *rep = NULL;
+    hgroup *hg = NULL;
+    size_t nhg = 0;
+    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg));
+    if (st != ND_OK)
+        goto fail;
+    ph.text = text;
+    ph.ctx = ctx;
+    nd_parallel(r->params.threads, nchunks, 1, segment_chunk, &ph);
+    ND_TRY(phase_status(&ph));
+    for (size_t c = 0; c < nchunks; c++)
+        r->stats.tokens += ph.cstats[c * 4];
+    ND_TRY(phase_concat(&ph, &segs));
+    const size_t ns = segs.len;
+    r->stats.segments = ns;
+    const seg *sg = segs.data;
+
+    /* group the segments by hash (stable: document order within a hash) */
+    ND_TRY(nd_vec_reserve(&keys, a, ns ? ns : 1));
+    tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *tmp);
+    seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *seg_hg);
+    rep = nd_calloc(a, ns ? ns : 1, 1);
+    hg = nd_calloc(a, ns ? ns : 1, sizeof *hg);
+    if (!tmp || !seg_hg || !rep || !hg) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    rec16 *k = keys.data;
+    for (size_t i = 0; i < ns; i++)
+        k[i] = (rec16){sg[i].hash, i};
+    sort16(k, tmp, ns, 1);
+    /* distinct groups per hash: (hash group index, duplicate group) pairs */
+    uint64_t *pairs = (uint64_t *)tmp; /* tmp holds 2 u64 a record: room for ns pairs */
+    size_t np = 0;
+    for (size_t i = 0; i < ns;) {
+        size_t j = i + 1;
+        while (j < ns && k[j].k1 == k[i].k1)
+            j++;
+        hgroup *g = &hg[nhg];
+        g->first = (uint32_t)k[i].k2;
+        g->occ = (uint32_t)(j - i);
+        g->words = sg[k[i].k2].te - sg[k[i].k2].tb;
+        g->top_source = ND_NO_DOC;
+        for (size_t x = i; x < j; x++) {
+            seg_hg[k[x].k2] = (uint32_t)nhg;
+            pairs[np++] = (uint64_t)nhg << 32 | doc_group(r, sg[k[x].k2].doc);
+        }
+        nhg++;
+        i = j;
+    }
+    {
+        uint64_t *t2 = (uint64_t *)keys.data; /* keys no longer needed */
+        np = nd_sort_unique_u64(pairs, t2, np);
+        for (size_t i = 0; i < np; i++)
+            hg[pairs[i] >> 32].docs++;
+    }
+    for (size_t i = 0; i < ns; i++)
+        rep[i] = hg[seg_hg[i]].docs >= 2;
+
+    /* head and tail runs of repeated segments, per document */
+    np = 0;
+    for (size_t i = 0; i < ns;) {
+        size_t j = i + 1;
+        while (j < ns && sg[j].doc == sg[i].doc)
+            j++;
+        size_t h = i, t = j;
+        while (h < j && rep[h])
+            h++;
+        if (h < j) { /* not all repeated */
+            while (t > i && rep[t - 1])
+                t--;
+            for (size_t x = i; x < h; x++)
+                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+            for (size_t x = t; x < j; x++)
+                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+        }
+        i = j;
+    }
+    np = nd_sort_unique_u64(pairs, (uint64_t *)keys.data, np);
+    for (size_t i = 0; i < np; i++)
+        hg[pairs[i] >> 32].edge++;
+
+    /* per source: (hash group, source) -> distinct duplicate groups */
+    if (num_sources(r)) {
+        size_t nk = 0;
+        for (size_t i = 0; i < ns; i++) {
+            const uint32_t s = ND_VEC_AT(&r->docs, rdoc, sg[i].doc).source;
+            if (s == ND_NO_DOC || hg[seg_hg[i]].docs < 2)
+                continue;
+            k[nk++] = (rec16){(uint64_t)seg_hg[i] << 32 | s, doc_group(r, sg[i].doc)};
+        }
+        sort16(k, tmp, nk, 2);
+        sort16(k, tmp, nk, 1);
+        for (size_t i = 0; i < nk;) {
+            size_t j = i + 1, docs = 1;
+            for (; j < nk && k[j].k1 == k[i].k1; j++)
+                docs += k[j].k2 != k[j - 1].k2;
+            hgroup *g = &hg[k[i].k1 >> 32];
+            g->sources++;
+            if (docs > g->top_source_docs) {
+                g->top_source_docs = (uint32_t)docs;
+                g->top_source = (uint32_t)k[i].k1;
+            }
+            i = j;
+        }
+    }
+
+    /* decide, then list boilerplate in order of first occurrence and per document */
+    const nd_params *p = &r->params;
+    nd_free(a, rep);
+    rep = nd_calloc(a, nhg ? nhg : 1, 1);
+    if (!rep) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t g = 0; g < nhg; g++) {
+        const hgroup *x = &hg[g];
+        rep[g] = x->docs >= 2 &&
+                 (x->edge >= p->boiler_docs || x->docs >= p->boiler_anywhere ||
+                  (p->boiler_source_docs && x->top_source_docs >= p->boiler_source_docs));
+    }
+    /* hash groups in order of first occurrence */
+    {
+        size_t nb = 0;
+        for (size_t g = 0; g < nhg; g++)
+            if (rep[g])
+                k[nb++] = (rec16){hg[g].first, g};
+        sort16(k, tmp, nb, 1);
+        ND_TRY(nd_vec_reserve(&r->boilers, a, nb ? nb : 1));
+        for (size_t i = 0; i < nb; i++) {
+            const hgroup *x = &hg[k[i].k2];
+            const seg *s = &sg[x->first];
+            nd_boiler b = {.doc = s->doc, .start = s->start, .end = s->end, .words = x->words,
+                           .docs = x->docs, .edge_docs = x->edge, .occurrences = x->occ,
+                           .top_source = x->top_source, .top_source_docs = x->top_source_docs,
+                           .sources = x->sources};
+            ((nd_boiler *)r->boilers.data)[r->boilers.len++] = b;
+        }
+        r->stats.boiler_segments = nb;
+    }
+    r->bspan_off = nd_calloc(a, ndocs + 1, sizeof *r->bspan_off);
+    if (!r->bspan_off) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        if (!rep[seg_hg[i]])
+            continue;
+        r->stats.boiler_occurrences++;
+        const seg *s = &sg[i];
+        nd_span *last = r->btok.len ? &ND_VEC_AT(&r->btok, nd_span, r->btok.len - 1) : NULL;
+        if (last && r->bspan_off[s->doc + 1] > 0 && i > 0 && sg[i - 1].doc == s->doc &&
+            rep[seg_hg[i - 1]] && last->end == s->tb) {
+            last->end = s->te;
+            ND_VEC_AT(&r->bspan, nd_span, r->bspan.len - 1).end = s->end;
+            continue;
+        }
+        const nd_span bs = {s->start, s->end}, tk = {s->tb, s->te};
+        ND_TRY(nd_vec_push(&r->bspan, a, &bs));
+        ND_TRY(nd_vec_push(&r->btok, a, &tk));
+        r->bspan_off[s->doc + 1]++;
+    }
+    for (size_t d = 0; d < ndocs; d++)
+        r->bspan_off[d + 1] += r->bspan_off[d];
+    r->boiler_done = 1;
+    st = ND_OK;
+fail:
+    phase_free(&ph);
+    nd_vec_free(&segs, a);
+    nd_vec_free(&keys, a);
+    nd_free(a, tmp);
+    nd_free(a, seg_hg);
+    nd_free(a, rep);
+    nd_free(a, hg);
+    if (st != ND_OK) {
+        nd_vec_free(&r->boilers, a);
+        nd_vec_free(&r->bspan, a);
+        nd_vec_free(&r->btok, a);
+        nd_free(a, r->bspan_off);
+        r->bspan_off = NULL;
+    }
+    return st;
+}
+
+nd_status nd_reuse_boilers(const nd_reuse *r, const nd_boiler **b, size_t *n)
+{
+    ND_RETURN_IF(!r || !b || !n, ND_E_PARAM);
+    ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
+    *b = r->boilers.data;
+    *n = r->boilers.len;
+    return ND_OK;
+}
+
+nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32_t doc, const nd_span **spans,
+                                   size_t *n)
+{
+    ND_RETURN_IF(!r || !spans || !n, ND_E_PARAM);
+    ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
+    ND_RETURN_IF(doc >= r->docs.len, ND_E_PARAM);
+    *spans = (const nd_span *)r->bspan.data + r->bspan_off[doc];
+    *n = (size_t)(r->bspan_off[doc + 1] - r->bspan_off[doc]);
+    return ND_OK;
+}
+
+/* Token ranges of boilerplate in document d (none before nd_reuse_boilerplate). */
+static const nd_span *doc_mask(const nd_reuse *r, uint32_t d, size_t *n)
+{
+    if (!r->boiler_done) {
+        *n = 0;
+        return NULL;
+    }
+    *n = (size_t)(r->bspan_off[d + 1] - r->bspan_off[d]);
+    return (const nd_span *)r->btok.data + r->bspan_off[d];
+}
+
+/* 1 when word i lies in a mask range (ranges sorted; small lists). */
+static int masked(const nd_span *m, size_t nm, size_t i)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (i < m[k].start)
+            return 0;
+        else if (i < m[k].end)
+            return 1;
+    return 0;
+}
+
+/* ---- passages: seeds -------------------------------------------------------- */
+
+static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    phase *ph = arg;
+    nd_reuse *r = ph->r;
+    tstate *t = &ph->ts[thread];
+    const size_t n = r->params.ngram;
+    for (size_t c = begin; c < end; c++) {
+        if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
+            return;
+        const uint32_t d0 = (uint32_t)(c * CHUNK_DOCS);
+        const uint32_t d1 = (uint32_t)(d0 + CHUNK_DOCS < r->docs.len ? d0 + CHUNK_DOCS
+                                                                     : r->docs.len);
+        for (uint32_t d = d0; d < d1; d++) {
+            nd_status st = load_doc(ph, thread * 2, d, &t->ta, NULL, NULL);
+            const size_t nt = t->ta.tokens.len;
+            if (st == ND_OK && nt >= n)
+                st = nd_vec_reserve(&t->hashes, &r->alloc, nt - n + 1);
+            if (st == ND_OK && nt >= n)
+                st = nd_vec_reserve(&ph->out[c], &r->alloc, ph->out[c].len + nt - n + 1);
+            if (st != ND_OK) {
+                ph->st[c] = st;
+                ph->fail_doc[c] = d;
+                atomic_store(&ph->stop, 1);
+                return;
+            }
+            ph->cstats[c * 4] += nt;
+            if (nt < n)
+                continue;
+            uint64_t *h = t->hashes.data;
+            const size_t nh = nd_shingle_hashes(t->ta.tokens.data, nt, n, h);
+            size_t nm;
+            const nd_span *m = doc_mask(r, d, &nm);
+            size_t mk = 0;
+            rec16 *o = (rec16 *)ph->out[c].data + ph->out[c].len;
+            size_t no = 0;
+            for (size_t i = 0; i < nh; i++) {
+                while (mk < nm && m[mk].end <= i)
+                    mk++;
+                if (mk < nm && m[mk].start < i + n)
+                    continue; /* overlaps boilerplate */
+                o[no++] = (rec16){h[i], (uint64_t)d << 32 | i};
+            }
+            ph->out[c].len += no;
+        }
+    }
+}
+
+/* Bucket b of the seeds: sort, then find rare n-grams and make hits. */
+static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    phase *ph = arg;
+    nd_reuse *r = ph->r;
+    const nd_params *p = &r->params;
+    const rdoc *docs = r->docs.data;
+    (void)thread;
+    for (size_t b = begin; b < end; b++) {
+        rec16 *e = ph->recs + ph->bounds[b];
+        const size_t ne = ph->bounds[b + 1] - ph->bounds[b];
+        rec16 *tmp = (rec16 *)ph->out[b].data; /* reserved by the caller */
+        sort16(e, tmp, ne, 1);
+        ph->out[b].len = 0;
+        uint64_t groups = 0, rare = 0;
+        for (size_t i = 0; i < ne;) {
+            size_t j = i + 1, nd = 1;
+            for (; j < ne && e[j].k1 == e[i].k1; j++)
+                nd += (e[j].k2 >> 32) != (e[j - 1].k2 >> 32);
+            if (nd >= 2)
+                groups++;
+            if (nd < 2 || nd < p->df_min || j - i > p->df_max) {
+                i = j;
+                continue;
+            }
+            rare++;
+            for (size_t x = i; x < j; x++) {
+                const uint32_t da = (uint32_t)(e[x].k2 >> 32);
+                const rdoc *A = &docs[da];
+                for (size_t y = x + 1; y < j; y++) {
+                    const uint32_t db = (uint32_t)(e[y].k2 >> 32);
+                    if (db == da)
+                        continue;
+                    const rdoc *B = &docs[db];
+                    if (!p->pair_copies && A->group != ND_NO_GROUP && A->group == B->group)
+                        continue;
+                    if (!p->pair_copies && (A->group == db || B->group == da))
+                        continue;
+                    if (!p->same_source && A->source != ND_NO_DOC && A->source == B->source)
+                        continue;
+                    if (p->window > 0 && A->has_date && B->has_date &&
+                        fabs(A->date - B->date) > p->window)
+                        continue;
+                    const rec16 h = {(uint64_t)da << 32 | db,
+                                     (e[x].k2 & 0xffffffffu) << 32 | (e[y].k2 & 0xffffffffu)};
+                    nd_status st = nd_vec_push(&ph->out[b], &r->alloc, &h);
+                    if (st != ND_OK) {
+                        ph->st[b] = st;
+                        ph->fail_doc[b] = ND_NO_DOC;
+                        atomic_store(&ph->stop, 1);
+                        return;
+                    }
+                }
+            }
+            i = j;
+        }
+        ph->cstats[b * 4] = groups;
+        ph->cstats[b * 4 + 1] = rare;
+    }
+}
+
+/* ---- passages: alignment ----------------------------------------------------- */
+
+static int tok_eq(const nd_token *x, size_t i, const nd_token *y, size_t j)
+{
+    return x[i].hash == y[j].hash;
+}
+
+/* Longest common subsequence of x[a0, a1) and y[b0, b1) within diagonals
+ * [lo, hi] (span coordinates, y - x); dp holds 2 * (hi - lo + 3) values. */
+static uint32_t band_lcs(const nd_token *x, size_t a0, size_t a1, const nd_token *y,
+                         size_t b0, size_t b1, int64_t lo, int64_t hi, uint32_t *dp)
+{
+    const int64_t LA = (int64_t)(a1 - a0), LB = (int64_t)(b1 - b0);
+    const size_t W = (size_t)(hi - lo + 1);
+    uint32_t *prev = dp, *cur = dp + W + 2;
+    memset(prev, 0, (W + 2) * sizeof *prev);
+    /* index k + 1 holds diagonal lo + k; slots 0 and W + 1 stay 0 */
+    for (int64_t i = 1; i <= LA; i++) {
+        memset(cur, 0, (W + 2) * sizeof *cur);
+        int64_t jlo = i + lo, jhi = i + hi;
+        if (jlo < 1)
+            jlo = 1;
+        if (jhi > LB)
+            jhi = LB;
+        for (int64_t j = jlo; j <= jhi; j++) {
+            const size_t kk = (size_t)(j - i - lo) + 1;
+            uint32_t v = prev[kk + 1];              /* (i-1, j) */
+            if (cur[kk - 1] > v)                    /* (i, j-1) */
+                v = cur[kk - 1];
+            const uint32_t dg = prev[kk] + (uint32_t)tok_eq(x, a0 + (size_t)i - 1, y,
+                                                            b0 + (size_t)j - 1);
+            if (dg > v)
+                v = dg;
+            cur[kk] = v;
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[(size_t)(LB - LA - lo) + 1];
+}
+
+static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, nd_vec *out,
+                       nd_status *stp)
+{
+    nd_reuse *r = ph->r;
+    const nd_params *p = &r->params;
+    const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
+    const nd_token *A = t->ta.tokens.data, *B = t->tb.tokens.data;
+    const int64_t NA = (int64_t)t->ta.tokens.len, NB = (int64_t)t->tb.tokens.len;
+    const int64_t n = p->ngram, gap = p->max_gap;
+    size_t nma, nmb;
+    const nd_span *ma = doc_mask(r, da, &nma), *mb = doc_mask(r, db, &nmb);
+    nd_status st;
+    t->chains.len = 0;
+    t->open.len = 0;
+    /* 1. chain the seeds (hits are sorted by position in a, then in b) */
+    for (size_t i = 0; i < nh; i++) {
+        const int64_t pa = (int64_t)(h[i].k2 >> 32), pb = (int64_t)(h[i].k2 & 0xffffffffu);
+        if (pa + n > NA || pb + n > NB)
+            continue; /* the text changed between calls: ignore */
+        chain *ch = t->chains.data;
+        uint32_t *op = t->open.data;
+        size_t best = SIZE_MAX, w = 0;
+        int64_t best_cost = INT64_MAX;
+        for (size_t k = 0; k < t->open.len; k++) {
+            chain *c = &ch[op[k]];
+            const int64_t dA = pa - c->la, dB = pb - c->lb;
+            if (dA > n + gap)
+                continue; /* closed for good: dropped from the open list */
+            op[w++] = op[k];
+            if (dA <= 0 || dB <= 0 || dB > n + gap)
+                continue;
+            const int64_t dd = dA > dB ? dA - dB : dB - dA;
+            if (dd > gap)
+                continue;
+            const int64_t cost = dd * 4096 + dA;
+            if (cost < best_cost) {
+                best_cost = cost;
+                best = op[w - 1];
+            }
+        }
+        t->open.len = w;
+        if (best != SIZE_MAX) {
+            chain *c = &ch[best];
+            c->la = (uint32_t)pa;
+            c->lb = (uint32_t)pb;
+            if ((uint32_t)(pa + n) > c->a1)
+                c->a1 = (uint32_t)(pa + n);
+            if ((uint32_t)(pb + n) > c->b1)
+                c->b1 = (uint32_t)(pb + n);
+            if (pb - pa < c->dmin)
+                c->dmin = pb - pa;
+            if (pb - pa > c->dmax)
+                c->dmax = pb - pa;
+            continue;
+        }
+        const chain c = {(uint32_t)pa, (uint32_t)pb, (uint32_t)(pa + n), (uint32_t)(pb + n),
+                         pb - pa, pb - pa, (uint32_t)pa, (uint32_t)pb};
+        const uint32_t idx = (uint32_t)t->chains.len;
+        if ((st = nd_vec_push(&t->chains, &r->alloc, &c)) != ND_OK ||
+            (st = nd_vec_push(&t->open, &r->alloc, &idx)) != ND_OK) {
+            *stp = st;
+            return;
+        }
+    }
+    chain *ch = t->chains.data;
+    const size_t nc = t->chains.len;
+    /* 2. extend each chain: equal words, then an X-drop walk */
+    for (size_t k = 0; k < nc; k++) {
+        chain *c = &ch[k];
+        while (c->a0 > 0 && c->b0 > 0 && !masked(ma, nma, c->a0 - 1) &&
+               !masked(mb, nmb, c->b0 - 1) && tok_eq(A, c->a0 - 1, B, c->b0 - 1)) {
+            c->a0--;
+            c->b0--;
+        }
+        while ((int64_t)c->a1 < NA && (int64_t)c->b1 < NB && !masked(ma, nma, c->a1) &&
+               !masked(mb, nmb, c->b1) && tok_eq(A, c->a1, B, c->b1)) {
+            c->a1++;
+            c->b1++;
+        }
+        int64_t s = 0, best = 0, bk = 0;
+        for (int64_t q = 1; (int64_t)c->a0 - q >= 0 && (int64_t)c->b0 - q >= 0; q++) {
+            const size_t i = c->a0 - (size_t)q, j = c->b0 - (size_t)q;
+            if (masked(ma, nma, i) || masked(mb, nmb, j))
+                break;
+            s += tok_eq(A, i, B, j) ? 1 : -2;
+            if (s > best) {
+                best = s;
+                bk = q;
+            } else if (s < best - XDROP) {
+                break;
+            }
+        }
+        c->a0 -= (uint32_t)bk;
+        c->b0 -= (uint32_t)bk;
+        s = best = bk = 0;
+        for (int64_t q = 0; (int64_t)c->a1 + q < NA && (int64_t)c->b1 + q < NB; q++) {
+            const size_t i = c->a1 + (size_t)q, j = c->b1 + (size_t)q;
+            if (masked(ma, nma, i) || masked(mb, nmb, j))
+                break;
+            s += tok_eq(A, i, B, j) ? 1 : -2;
+            if (s > best) {
+                best = s;
+                bk = q + 1;
+            } else if (s < best - XDROP) {
+                break;
+            }
+        }
+        c->a1 += (uint32_t)bk;
+        c->b1 += (uint32_t)bk;
+    }
+    /* 3. merge chains overlapping in both documents (sorted by a0, then b0) */
+    for (size_t i = 1; i < nc; i++) { /* insertion sort: chains are few and nearly sorted */
+        const chain c = ch[i];
+        size_t j = i;
+        while (j > 0 && (ch[j - 1].a0 > c.a0 || (ch[j - 1].a0 == c.a0 && ch[j - 1].b0 > c.b0))) {
+            ch[j] = ch[j - 1];
+            j--;
+        }
+        ch[j] = c;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nc; i++) {
+        size_t into = SIZE_MAX;
+        for (size_t k = m; k-- > 0;) {
+            const chain *x = &ch[k];
+            if (ch[i].a0 <= x->a1 && ch[i].b0 <= x->b1 && ch[i].b1 >= x->b0) {
+                into = k;
+                break;
+            }
+            if (x->a1 + (uint32_t)gap < ch[i].a0)
+                break;
+        }
+        if (into == SIZE_MAX) {
+            ch[m++] = ch[i];
+            continue;
+        }
+        chain *x = &ch[into];
+        if (ch[i].a1 > x->a1) x->a1 = ch[i].a1;
+        if (ch[i].b0 < x->b0) x->b0 = ch[i].b0;
+        if (ch[i].b1 > x->b1) x->b1 = ch[i].b1;
+        if (ch[i].dmin < x->dmin) x->dmin = ch[i].dmin;
+        if (ch[i].dmax > x->dmax) x->dmax = ch[i].dmax;
+    }
+    /* 4. align and keep */
+    for (size_t i = 0; i < m; i++) {
+        const chain *c = &ch[i];
+        const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
+        const int64_t off = (int64_t)c->b0 - (int64_t)c->a0;
+        int64_t lo = c->dmin - off - BAND_SLACK, hi = c->dmax - off + BAND_SLACK;
+        if (lo > 0) lo = 0;
+        if (lo > LB - LA) lo = LB - LA;
+        if (hi < 0) hi = 0;
+        if (hi < LB - LA) hi = LB - LA;
+        uint32_t matches;
+        const uint64_t W = (uint64_t)(hi - lo + 1);
+        if ((uint64_t)LA * W <= DP_MAX_CELLS) {
+            if ((st = nd_vec_reserve(&t->dp, &r->alloc, 2 * (W + 2))) != ND_OK) {
+                *stp = st;
+                return;
+            }
+            matches = band_lcs(A, c->a0, c->a1, B, c->b0, c->b1, lo, hi, t->dp.data);
+        } else {
+            matches = (uint32_t)(LA < LB ? LA : LB); /* too wide to align: an upper bound */
+        }
+        if (matches < p->min_words)
+            continue;
+        const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, da), *DB = &ND_VEC_AT(&r->docs, rdoc, db);
+        nd_passage ps = {.a = da, .b = db, .a_start = A[c->a0].start, .a_end = A[c->a1 - 1].end,
+                         .b_start = B[c->b0].start, .b_end = B[c->b1 - 1].end,
+                         .a_words = (uint32_t)LA, .b_words = (uint32_t)LB, .matches = matches,
+                         .score = (int32_t)((int64_t)matches - (LA - matches) - (LB - matches)),
+                         .cluster = 0, .earlier = ND_NO_DOC};
+        if (DA->has_date && DB->has_date && DA->date != DB->date)
+            ps.earlier = DA->date < DB->date ? da : db;
+        if ((st = nd_vec_push(out, &r->alloc, &ps)) != ND_OK) {
+            *stp = st;
+            return;
+        }
+    }
+}
+
+static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    phase *ph = arg;
+    tstate *t = &ph->ts[thread];
+    for (size_t c = begin; c < end; c++) {
+        if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
+            return;
+        for (size_t q = ph->bounds[c]; q < ph->bounds[c + 1]; q++) {
+            /* pair q: hits [pb[q], pb[q+1]) stored in cstats? no: bounds of pairs */
+            const size_t h0 = (size_t)ph->cstats[q * 4], h1 = (size_t)ph->cstats[q * 4 + 1];
+            const rec16 *h = ph->recs + h0;
+            const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
+            nd_status st = ND_OK;
+            uint32_t bad = da;
+            if (t->cached_a != da) {
+                t->cached_a = ND_NO_DOC;
+                st = load_doc(ph, thread * 2, da, &t->ta, NULL, NULL);
+                if (st == ND_OK)
+                    t->cached_a = da;
+            }
+            if (st == ND_OK) {
+                bad = db;
+                st = load_doc(ph, thread * 2 + 1, db, &t->tb, NULL, NULL);
+            }
+            if (st == ND_OK) {
+                bad = ND_NO_DOC;
+                align_pair(ph, t, h, h1 - h0, &ph->out[c], &st);
+            }
+            if (st != ND_OK) {
+                ph->st[c] = st;
+                ph->fail_doc[c] = bad;
+                atomic_store(&ph->stop, 1);
+                return;
+            }
+        }
+    }
+}
+
+/* ---- passage clusters ---------------------------------------------------------- */
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static nd_status make_clusters(nd_reuse *r)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_passage *ps = r->passages.data;
+    const size_t np = r->passages.len, no = 2 * np;
+    nd_status st = ND_OK;
+    rec16 *k = nd_malloc(a, (no ? no : 1) * sizeof *k);
+    rec16 *tmp = nd_malloc(a, (no ? no : 1) * sizeof *tmp);
+    uint32_t *run = nd_malloc(a, (no ? no : 1) * sizeof *run);  /* occurrence -> range */
+    nd_occurrence *rg = nd_malloc(a, (no ? no : 1) * sizeof *rg); /* ranges */
+    uint32_t *parent = nd_malloc(a, (no ? no : 1) * sizeof *parent);
+    uint32_t *label = nd_malloc(a, (no ? no : 1) * sizeof *label);
+    if (!k || !tmp || !run || !rg || !parent || !label) {
+        st = ND_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < np; i++) {
+        k[2 * i] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].a_start, 2 * i};
+        k[2 * i + 1] = (rec16){(uint64_t)ps[i].b << 32 | ps[i].b_start, 2 * i + 1};
+    }
+    sort16(k, tmp, no, 1);
+    size_t nr = 0;
+    for (size_t i = 0; i < no; i++) {
+        const nd_passage *p = &ps[k[i].k2 / 2];
+        const int isb = k[i].k2 & 1;
+        const uint32_t doc = isb ? p->b : p->a, s = isb ? p->b_start : p->a_start;
+        const uint32_t e = isb ? p->b_end : p->a_end, w = isb ? p->b_words : p->a_words;
+        if (nr && rg[nr - 1].doc == doc && s < rg[nr - 1].end) {
+            if (e > rg[nr - 1].end)
+                rg[nr - 1].end = e;
+            if (w > rg[nr - 1].words)
+                rg[nr - 1].words = w;
+        } else {
+            rg[nr] = (nd_occurrence){doc, s, e, w};
+            parent[nr] = (uint32_t)nr;
+            nr++;
+        }
+        run[k[i].k2] = (uint32_t)(nr - 1);
+    }
+    for (size_t i = 0; i < np; i++) {
+        const uint32_t x = uf_find(parent, run[2 * i]), y = uf_find(parent, run[2 * i + 1]);
+        if (x != y) {
+            if (x < y)
+                parent[y] = x;
+            else
+                parent[x] = y;
+        }
+    }
+    /* roots are the smallest range of their set: number clusters in range order */
+    size_t ncl = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const uint32_t root = uf_find(parent, (uint32_t)i);
+        label[i] = root == i ? (uint32_t)ncl++ : label[root];
+    }
+    r->cl_off = nd_calloc(a, ncl + 1, sizeof *r->cl_off);
+    r->cl_origin = nd_malloc(a, (ncl ? ncl : 1) * sizeof *r->cl_origin);
+    if (!r->cl_off || !r->cl_origin || (st = nd_vec_reserve(&r->occ, a, nr ? nr : 1)) != ND_OK) {
+        st = st != ND_OK ? st : ND_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nr; i++)
+        r->cl_off[label[i] + 1]++;
+    for (size_t c = 0; c < ncl; c++)
+        r->cl_off[c + 1] += r->cl_off[c];
+    {
+        size_t *fill = (size_t *)tmp; /* ncl <= no values fit */
+        memcpy(fill, r->cl_off, ncl * sizeof *fill);
+        nd_occurrence *o = r->occ.data;
+        for (size_t i = 0; i < nr; i++)
+            o[fill[label[i]]++] = rg[i];
+        r->occ.len = nr;
+    }
+    for (size_t c = 0; c < ncl; c++) {
+        const nd_occurrence *o = (const nd_occurrence *)r->occ.data + r->cl_off[c];
+        const size_t n = r->cl_off[c + 1] - r->cl_off[c];
+        uint32_t best = ND_NO_DOC;
+        double bd = 0;
+        int tie = 0, undated = 0;
+        for (size_t i = 0; i < n; i++) {
+            const rdoc *d = &ND_VEC_AT(&r->docs, rdoc, o[i].doc);
+            if (!d->has_date) {
+                undated = 1;
+                break;
+            }
+            if (best == ND_NO_DOC || d->date < bd) {
+                best = o[i].doc;
+                bd = d->date;
+                tie = 0;
+            } else if (d->date == bd && o[i].doc != best) {
+                tie = 1;
+            }
+        }
+        r->cl_origin[c] = undated || tie ? ND_NO_DOC : best;
+    }
+    for (size_t i = 0; i < np; i++)
+        ps[i].cluster = label[run[2 * i]];
+    r->nclusters = ncl;
+    r->stats.clusters = ncl;
+done:
+    nd_free(a, k);
+    nd_free(a, tmp);
+    nd_free(a, run);
+    nd_free(a, rg);
+    nd_free(a, parent);
+    nd_free(a, label);
+    return st;
+}
+
+/* ---- the run ------------------------------------------------------------------- */
+
+nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r || !text, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (r->run_done) {
+        nd_detail_set(r->detail, "nd_reuse_run is called once");
+        return ND_E_STATE;
+    }
+    r->run_done = 1;
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ndocs = r->docs.len;
+    r->stats.docs = ndocs;
+    nd_vec seeds, hits;
+    nd_vec_init(&seeds, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&hits, sizeof(rec16), SIZE_MAX / 32);
+    rec16 *tmp = NULL;
+    phase ph, ph2, ph3;
+    memset(&ph2, 0, sizeof ph2);
+    memset(&ph3, 0, sizeof ph3);
+
+    /* 1. seeds */
+    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(rec16));
+    if (st != ND_OK)
+        goto fail;
+    ph.text = text;
+    ph.ctx = ctx;
+    nd_parallel(r->params.threads, nchunks, 1, seed_chunk, &ph);
+    ND_TRY(phase_status(&ph));
+    if (!r->boiler_done)
+        for (size_t c = 0; c < nchunks; c++)
+            r->stats.tokens += ph.cstats[c * 4];
+    ND_TRY(phase_concat(&ph, &seeds));
+    const size_t ns = seeds.len;
+    r->stats.seeds = ns;
+
+    /* 2. spread over buckets by the top byte of the hash (stable) */
+    tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *tmp);
+    if (!tmp) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(phase_alloc(&ph2, r, NBUCKETS, sizeof(rec16)));
+    ph2.bounds = nd_calloc(a, NBUCKETS + 1, sizeof *ph2.bounds);
+    if (!ph2.bounds) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    {
+        rec16 *s = seeds.data;
+        for (size_t i = 0; i < ns; i++)
+            ph2.bounds[(s[i].k1 >> 56) + 1]++;
+        for (size_t b = 0; b < NBUCKETS; b++)
+            ph2.bounds[b + 1] += ph2.bounds[b];
+        size_t fill[NBUCKETS];
+        memcpy(fill, ph2.bounds, sizeof fill);
+        for (size_t i = 0; i < ns; i++)
+            tmp[fill[s[i].k1 >> 56]++] = s[i];
+        memcpy(s, tmp, ns * sizeof *s);
+        /* each bucket's sort scratch: its slice of tmp, lent through out[b].data */
+        ph2.recs = s;
+    }
+    nd_free(a, tmp);
+    tmp = NULL;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        const size_t len = ph2.bounds[b + 1] - ph2.bounds[b];
+        ND_TRY(nd_vec_reserve(&ph2.out[b], a, len ? len : 1));
+    }
+    /* 3. rare n-grams -> hits (each bucket reuses its scratch for its hits) */
+    nd_parallel(r->params.threads, NBUCKETS, 1, hits_chunk, &ph2);
+    ND_TRY(phase_status(&ph2));
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        r->stats.seed_groups += ph2.cstats[b * 4];
+        r->stats.rare_groups += ph2.cstats[b * 4 + 1];
+    }
+    nd_vec_free(&seeds, a);
+    ND_TRY(phase_concat(&ph2, &hits));
+    const size_t nhits = hits.len;
+    r->stats.hits = nhits;
+
+    /* 4. sort hits by pair, then positions */
+    tmp = nd_malloc(a, (nhits ? nhits : 1) * sizeof *tmp);
+    if (!tmp) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    rec16 *H = hits.data;
+    sort16(H, tmp, nhits, 2);
+    sort16(H, tmp, nhits, 1);
+    nd_free(a, tmp);
+    tmp = NULL;
+    size_t npairs = 0;
+    for (size_t i = 0; i < nhits; i++)
+        npairs += i == 0 || H[i].k1 != H[i - 1].k1;
+    r->stats.pairs = npairs;
+
+    /* 5. align, CHUNK_PAIRS pairs a chunk */
+    const size_t nch3 = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
+    ND_TRY(phase_alloc(&ph3, r, nch3, sizeof(nd_passage)));
+    nd_free(a, ph3.cstats); /* per pair: first and end hit */
+    ph3.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph3.cstats);
+    ph3.bounds = nd_calloc(a, nch3 + 1, sizeof *ph3.bounds);
+    if (!ph3.cstats || !ph3.bounds) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    {
+        size_t q = 0;
+        for (size_t i = 0; i < nhits; i++)
+            if (i == 0 || H[i].k1 != H[i - 1].k1) {
+                if (q)
+                    ph3.cstats[(q - 1) * 4 + 1] = i;
+                ph3.cstats[q * 4] = i;
+                q++;
+            }
+        if (q)
+            ph3.cstats[(q - 1) * 4 + 1] = nhits;
+        for (size_t c = 0; c <= nch3; c++)
+            ph3.bounds[c] = c * CHUNK_PAIRS < npairs ? c * CHUNK_PAIRS : npairs;
+    }
+    ph3.recs = H;
+    ph3.text = text;
+    ph3.ctx = ctx;
+    nd_parallel(r->params.threads, nch3, 1, align_chunk, &ph3);
+    ND_TRY(phase_status(&ph3));
+    ND_TRY(phase_concat(&ph3, &r->passages));
+    r->stats.passages = r->passages.len;
+    nd_vec_free(&hits, a);
+
+    /* 6. clusters */
+    ND_TRY(make_clusters(r));
+    st = ND_OK;
+fail:
+    phase_free(&ph);
+    if (ph2.r)
+        phase_free(&ph2);
+    if (ph3.r)
+        phase_free(&ph3);
+    nd_vec_free(&seeds, a);
+    nd_vec_free(&hits, a);
+    nd_free(a, tmp);
+    if (st != ND_OK) {
+        nd_vec_free(&r->passages, a);
+        r->nclusters = 0;
+    }
+    return st;
+}
+
+nd_status nd_reuse_passages(const nd_reuse *r, const nd_passage **p, size_t *n)
+{
+    ND_RETURN_IF(!r || !p || !n, ND_E_PARAM);
+    ND_RETURN_IF(!r->run_done, ND_E_STATE);
+    *p = r->passages.data;
+    *n = r->passages.len;
+    return ND_OK;
+}
+
+nd_status nd_reuse_clusters(const nd_reuse *r, const nd_occurrence **occ, const size_t **offsets,
+                            const uint32_t **origin, size_t *num_clusters)
+{
+    ND_RETURN_IF(!r || !occ || !offsets || !num_clusters, ND_E_PARAM);
+    ND_RETURN_IF(!r->run_done, ND_E_STATE);
+    *occ = r->occ.data;
+    *offsets = r->cl_off;
+    if (origin)
+        *origin = r->cl_origin;
+    *num_clusters = r->nclusters;
+    return ND_OK;
+}
+
+void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (r) {
+        *out = r->stats;
+        out->docs = r->docs.len;
+    }
+}
+
+const char *nd_reuse_errdetail(const nd_reuse *r)
+{
+    return r ? r->detail : "";
+}

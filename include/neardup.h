@@ -492,6 +492,11 @@ ND_API ND_NODISCARD nd_status nd_reuse_clusters(const nd_reuse *r, const nd_occu
 /** Boilerplate segments, ordered by first occurrence. Borrowed. */
 ND_API ND_NODISCARD nd_status nd_reuse_boilers(const nd_reuse *r, const nd_boiler **b,
                                                size_t *n);
+/** Every occurrence of boilerplate segment @p i (doc, byte range, words), in
+ *  document order. Borrowed, valid until nd_reuse_destroy().
+ *  @return ND_OK, ND_E_PARAM (i out of range), ND_E_STATE (before nd_reuse_boilerplate). */
+ND_API ND_NODISCARD nd_status nd_reuse_boiler_occurrences(const nd_reuse *r, size_t i,
+                                                          const nd_occurrence **occ, size_t *n);
 /** The boilerplate byte ranges of document @p doc (sorted, disjoint). Borrowed. */
 ND_API ND_NODISCARD nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32_t doc,
                                                        const nd_span **spans, size_t *n);

@@ -28,6 +28,10 @@ enum {
 /* Commands: each lives in cmd_<name>.c and returns an exit code. */
 int cmd_dedup(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_reuse(int argc, char **argv);
+int cmd_boilerplate(int argc, char **argv);
+/* ISO 8601 date or date-time -> days since 1970-01-01 UTC; 0, or -1 (cmd_reuse.c). */
+int cli_parse_date(const char *s, size_t n, double *days);
 
 /* ---- display (display.c) ---- */
 /* 0 = silent (-qq), 1 = errors, 2 = normal (summary), 3 = verbose (-v), 4 = debug */

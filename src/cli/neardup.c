@@ -19,6 +19,10 @@ typedef struct command {
 static const command k_commands[] = {
     {"dedup", cmd_dedup, "find exact and near-duplicate documents; write clusters, pairs, "
                          "the deduplicated corpus"},
+    {"reuse", cmd_reuse, "find passages shared by documents, with byte offsets, and passage "
+                         "clusters"},
+    {"boilerplate", cmd_boilerplate, "find lines and sentences repeated across many "
+                                     "documents (footers, licences)"},
     {"eval", cmd_eval, "score a clusters file against gold clusters (precision, recall, "
                        "B-cubed, ARI)"},
 };
@@ -26,7 +30,8 @@ static const command k_commands[] = {
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "neardup %s - find duplicate, near-duplicate and contained documents\n"
+            "neardup %s - find duplicate, near-duplicate and contained documents, reused\n"
+            "passages and boilerplate\n"
             "\n"
             "usage: neardup <command> [options] [inputs...]\n"
             "\n"

@@ -15,8 +15,10 @@
  *   segment is "repeated" when it occurs in two or more duplicate groups
  *   (copies of one document count once). The head of a document is its run of
  *   repeated segments from the first one, the tail the run back from the last
- *   one; a document made only of repeated segments has neither (it is a copy
- *   or an excerpt, not a page with a template). A segment is boilerplate when
+ *   one, each at most EDGE_SEGMENTS (5) long; a document made only of
+ *   repeated segments has neither (it is a copy or an excerpt, not a page with
+ *   a template). The limit keeps a discussion thread, where every message
+ *   quotes the one before, from making its quotations boilerplate. A segment is boilerplate when
  *   it lies in the head or tail of ND_P_BOILER_DOCS groups, or occurs anywhere
  *   in ND_P_BOILER_ANYWHERE groups, or in ND_P_BOILER_SOURCE_DOCS groups of
  *   one source. A licence line that ends two otherwise unrelated pages is
@@ -61,6 +63,7 @@
 #define XDROP 3
 #define BAND_SLACK 4
 #define DP_MAX_CELLS ((uint64_t)1 << 26)
+#define EDGE_SEGMENTS 5 /* the head and tail are at most this many segments */
 
 typedef struct rec16 {
     uint64_t k1, k2;
@@ -103,6 +106,8 @@ struct nd_reuse {
     size_t src_cap;
     int boiler_done, run_done;
     nd_vec boilers;   /* nd_boiler */
+    nd_vec bocc;      /* nd_occurrence of every boilerplate segment, by boiler then doc */
+    size_t *bocc_off; /* boilers + 1 */
     nd_vec bspan;     /* nd_span, per document in order */
     nd_vec btok;      /* nd_span of token ranges, parallel to bspan */
     uint64_t *bspan_off; /* docs + 1 */
@@ -314,6 +319,7 @@ nd_status nd_reuse_create(nd_reuse **out, const nd_params *params, const nd_allo
     nd_vec_init(&r->src_bytes, 1, SIZE_MAX / 2);
     nd_vec_init(&r->src_off, sizeof(uint64_t), UINT32_MAX - 1);
     nd_vec_init(&r->boilers, sizeof(nd_boiler), UINT32_MAX);
+    nd_vec_init(&r->bocc, sizeof(nd_occurrence), SIZE_MAX / 16);
     nd_vec_init(&r->bspan, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->btok, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->passages, sizeof(nd_passage), UINT32_MAX - 1);
@@ -336,6 +342,8 @@ void nd_reuse_destroy(nd_reuse *r)
     nd_vec_free(&r->src_off, &a);
     nd_free(&a, r->src_tab);
     nd_vec_free(&r->boilers, &a);
+    nd_vec_free(&r->bocc, &a);
+    nd_free(&a, r->bocc_off);
     nd_vec_free(&r->bspan, &a);
     nd_vec_free(&r->btok, &a);
     nd_free(&a, r->bspan_off);
@@ -441,19 +449,24 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
 
 /* ---- boilerplate ----------------------------------------------------------- */
 
-/* A sentence end in the bytes between two words: ".", "!" or "?" followed
- * later in the gap by white space. */
-static int sentence_gap(const char *g, size_t n)
+/* The kind of break in the bytes between two words: 3 a blank line, 2 a line
+ * break or a sentence end (".", "!" or "?" followed later by white space), 0
+ * none. */
+static int gap_break(const char *g, size_t n)
 {
-    int end = 0;
+    int end = 0, lines = 0;
     for (size_t i = 0; i < n; i++) {
         const char c = g[i];
-        if (c == '\n')
-            return 1;
-        if (c == '.' || c == '!' || c == '?')
-            end = 1;
-        else if (end && (c == ' ' || c == '\t' || c == '\r'))
+        if (c == '\n') {
+            if (++lines == 2)
+                return 3;
             end = 2;
+        } else if (c == '.' || c == '!' || c == '?') {
+            if (end == 0)
+                end = 1;
+        } else if (end == 1 && (c == ' ' || c == '\t' || c == '\r')) {
+            end = 2;
+        }
     }
     return end == 2 ? 2 : 0;
 }
@@ -492,8 +505,10 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             for (size_t i = 1; i <= nt; i++) {
                 const char c1 = i < nt ? text[tok[i].start] : 0;
                 if (i < nt) {
-                    const int g = sentence_gap(text + tok[i - 1].end,
-                                               tok[i].start - tok[i - 1].end);
+                    /* a line or sentence goes on when the next word starts in
+                     * lower case (wrapped prose); a blank line always ends it */
+                    const int g = gap_break(text + tok[i - 1].end,
+                                            tok[i].start - tok[i - 1].end);
                     if (g == 0 || (g == 2 && c1 >= 'a' && c1 <= 'z'))
                         continue;
                 }
@@ -607,6 +622,10 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
         if (h < j) { /* not all repeated */
             while (t > i && rep[t - 1])
                 t--;
+            if (h > i + EDGE_SEGMENTS)
+                h = i + EDGE_SEGMENTS;
+            if (t < j - EDGE_SEGMENTS)
+                t = j - EDGE_SEGMENTS;
             for (size_t x = i; x < h; x++)
                 pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
             for (size_t x = t; x < j; x++)
@@ -675,6 +694,32 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
             ((nd_boiler *)r->boilers.data)[r->boilers.len++] = b;
         }
         r->stats.boiler_segments = nb;
+        /* occurrences, grouped by boilerplate segment (document order within) */
+        uint32_t *bidx = (uint32_t *)tmp; /* hash group -> boiler index (tmp is free now) */
+        for (size_t i = 0; i < nb; i++)
+            bidx[k[i].k2] = (uint32_t)i;
+        r->bocc_off = nd_calloc(a, nb + 1, sizeof *r->bocc_off);
+        if (!r->bocc_off) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        size_t nocc = 0;
+        for (size_t i = 0; i < ns; i++)
+            if (rep[seg_hg[i]]) {
+                r->bocc_off[bidx[seg_hg[i]] + 1]++;
+                nocc++;
+            }
+        for (size_t i = 0; i < nb; i++)
+            r->bocc_off[i + 1] += r->bocc_off[i];
+        ND_TRY(nd_vec_reserve(&r->bocc, a, nocc ? nocc : 1));
+        size_t *fill = (size_t *)k; /* keys are free now: nb <= ns values fit */
+        memcpy(fill, r->bocc_off, nb * sizeof *fill);
+        nd_occurrence *o = r->bocc.data;
+        for (size_t i = 0; i < ns; i++)
+            if (rep[seg_hg[i]])
+                o[fill[bidx[seg_hg[i]]]++] =
+                    (nd_occurrence){sg[i].doc, sg[i].start, sg[i].end, sg[i].te - sg[i].tb};
+        r->bocc.len = nocc;
     }
     r->bspan_off = nd_calloc(a, ndocs + 1, sizeof *r->bspan_off);
     if (!r->bspan_off) {
@@ -700,6 +745,15 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     }
     for (size_t d = 0; d < ndocs; d++)
         r->bspan_off[d + 1] += r->bspan_off[d];
+    /* Passages ignore boilerplate of at least a seed's length; a shorter run
+     * ("Thanks", "Lines: 20") cannot seed a passage by itself, and masking it
+     * would only cut the seeds of text around it. Its token range becomes
+     * empty; its byte range stays, for stripping. */
+    for (size_t i = 0; i < r->btok.len; i++) {
+        nd_span *t = &ND_VEC_AT(&r->btok, nd_span, i);
+        if (t->end - t->start < r->params.ngram)
+            t->end = t->start;
+    }
     r->boiler_done = 1;
     st = ND_OK;
 fail:
@@ -712,6 +766,9 @@ fail:
     nd_free(a, hg);
     if (st != ND_OK) {
         nd_vec_free(&r->boilers, a);
+        nd_vec_free(&r->bocc, a);
+        nd_free(a, r->bocc_off);
+        r->bocc_off = NULL;
         nd_vec_free(&r->bspan, a);
         nd_vec_free(&r->btok, a);
         nd_free(a, r->bspan_off);
@@ -726,6 +783,17 @@ nd_status nd_reuse_boilers(const nd_reuse *r, const nd_boiler **b, size_t *n)
     ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
     *b = r->boilers.data;
     *n = r->boilers.len;
+    return ND_OK;
+}
+
+nd_status nd_reuse_boiler_occurrences(const nd_reuse *r, size_t i, const nd_occurrence **occ,
+                                      size_t *n)
+{
+    ND_RETURN_IF(!r || !occ || !n, ND_E_PARAM);
+    ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
+    ND_RETURN_IF(i >= r->boilers.len, ND_E_PARAM);
+    *occ = (const nd_occurrence *)r->bocc.data + r->bocc_off[i];
+    *n = r->bocc_off[i + 1] - r->bocc_off[i];
     return ND_OK;
 }
 
@@ -800,7 +868,7 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             rec16 *o = (rec16 *)ph->out[c].data + ph->out[c].len;
             size_t no = 0;
             for (size_t i = 0; i < nh; i++) {
-                while (mk < nm && m[mk].end <= i)
+                while (mk < nm && (m[mk].end <= i || m[mk].start == m[mk].end))
                     mk++;
                 if (mk < nm && m[mk].start < i + n)
                     continue; /* overlaps boilerplate */

@@ -1,0 +1,1064 @@
+/*
+ * cmd_reuse.c - `neardup reuse` (passages shared between documents) and
+ * `neardup boilerplate` (segments repeated across documents).
+ *
+ * DESIGN
+ *   One pass reads every record through the sketching pool: the id, source and
+ *   date are kept, the text goes to a text store (memory, or an unlinked
+ *   temporary file under --memory, read back with pread per slot), and the
+ *   sketch goes to an nd_dedup, whose clusters tell which documents are
+ *   copies of one another (boilerplate counts copies once; reuse does not
+ *   align copies unless --copies). Then nd_reuse finds boilerplate and, for
+ *   `reuse`, the passages, asking the text store for texts on its threads.
+ *   Outputs are JSON Lines (docs/output-format.md), written whole or not at all.
+ *
+ *   Dates (--date-field, or WARC-Date) are ISO 8601: YYYY-MM-DD, optionally
+ *   followed by T or a space, hh:mm[:ss[.frac]] and Z or +hh:mm / -hh:mm. They
+ *   become days since 1970-01-01 (UTC). A date that does not parse is
+ *   reported once per record at -v and counted; the document is undated.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pool.h"
+#include "reader.h"
+
+#define NO_IDX UINT32_MAX
+
+typedef struct ropts {
+    rd_opts rd;
+    const char *output, *clusters, *boiler_out, *strip_out;
+    const char *tmpdir;
+    unsigned threads;
+    uint64_t memory;
+    int keep_boilerplate;  /* reuse: do not look for boilerplate */
+    int boilerplate_cmd;   /* 1 for `neardup boilerplate` */
+    int no_text;           /* passages without their text */
+} ropts;
+
+typedef struct rrun {
+    ropts o;
+    const char *cmd;
+    nd_params *params;
+    nd_dedup *dd;
+    nd_reuse *ru;
+    /* per document */
+    char *ids; size_t ids_len, ids_cap;
+    uint64_t *id_off; size_t id_cap;
+    char *src; size_t src_len, src_cap;    /* sources, NUL-terminated */
+    uint64_t *src_off; size_t src_cap2;    /* UINT64_MAX = none */
+    double *date; size_t date_cap;         /* NAN = undated */
+    uint64_t *text_off; size_t toff_cap;   /* ndocs + 1 */
+    size_t ndocs;
+    /* text store */
+    char *texts; size_t texts_len, texts_cap;
+    int text_fd;                           /* >= 0: texts live in this file */
+    char **slot_buf; size_t *slot_cap;
+    size_t nslots;
+    uint64_t bad_dates, too_large;
+    const char **inputs;
+    size_t ninputs;
+    rd_stats rs;
+} rrun;
+
+/* ---- dates -------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, size_t n, size_t at, size_t k, unsigned *out)
+{
+    if (at + k > n)
+        return -1;
+    unsigned v = 0;
+    for (size_t i = at; i < at + k; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_date(const char *s, size_t n, double *days)
+{
+    unsigned y, mo, d, hh = 0, mm = 0, ss = 0;
+    if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
+        s[7] != '-' || digits(s, n, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return -1;
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+        return -1;
+    size_t i = 10;
+    double frac = 0, tz = 0;
+    if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+        if (digits(s, n, i + 1, 2, &hh) || i + 3 >= n || s[i + 3] != ':' ||
+            digits(s, n, i + 4, 2, &mm) || hh > 23 || mm > 59)
+            return -1;
+        i += 6;
+        if (i < n && s[i] == ':') {
+            if (digits(s, n, i + 1, 2, &ss) || ss > 60)
+                return -1;
+            i += 3;
+            if (i < n && (s[i] == '.' || s[i] == ',')) {
+                double scale = 0.1;
+                size_t k = i + 1;
+                for (; k < n && s[k] >= '0' && s[k] <= '9'; k++, scale /= 10)
+                    frac += (s[k] - '0') * scale;
+                if (k == i + 1)
+                    return -1;
+                i = k;
+            }
+        }
+        if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+            unsigned th, tm = 0;
+            if (digits(s, n, i + 1, 2, &th))
+                return -1;
+            size_t k = i + 3;
+            if (k < n && s[k] == ':')
+                k++;
+            if (k < n) {
+                if (digits(s, n, k, 2, &tm))
+                    return -1;
+                k += 2;
+            }
+            if (th > 23 || tm > 59)
+                return -1;
+            tz = (s[i] == '+' ? 1 : -1) * (th * 60.0 + tm);
+            i = k;
+        }
+    }
+    if (i != n)
+        return -1;
+    *days = (double)days_from_civil(y, mo, d) +
+            ((hh * 60.0 + mm - tz) * 60.0 + ss + frac) / 86400.0;
+    return 0;
+}
+
+/* ---- usage -------------------------------------------------------------- */
+
+static double param_default(nd_param id)
+{
+    double def = 0;
+    if (nd_params_bounds(id, NULL, NULL, &def) != ND_OK)
+        return 0;
+    return def;
+}
+
+static void usage(FILE *fp, int boiler)
+{
+    if (boiler)
+        fprintf(fp, "usage: neardup boilerplate [options] INPUT...\n"
+                    "\n"
+                    "Finds boilerplate: lines (and sentences within lines) repeated at the head\n"
+                    "or tail of many documents, anywhere in very many, or in many documents of\n"
+                    "one source. Copies of one document (exact or near-duplicate) count once.\n"
+                    "Writes one JSON line per boilerplate segment (docs/output-format.md).\n"
+                    "\n");
+    else
+        fprintf(fp, "usage: neardup reuse [options] INPUT...\n"
+                    "\n"
+                    "Finds passages shared by documents (quotations, reprinted paragraphs,\n"
+                    "replies quoting their parent) with byte offsets into both texts, and\n"
+                    "groups a passage found in many documents into a passage cluster.\n"
+                    "Boilerplate (see neardup boilerplate) is found first and ignored.\n"
+                    "Writes one JSON line per passage (docs/output-format.md).\n"
+                    "\n");
+    fprintf(fp, "Input (as for neardup dedup):\n"
+                "  --format FMT        auto|jsonl|text|lines|warc [auto]\n"
+                "  --lines             same as --format lines\n"
+                "  --id-field NAME     JSON field holding the id [id]\n"
+                "  --text-field NAME   JSON field holding the text [text]\n"
+                "  --source-field NAME JSON field naming the source (site, outlet) [source]\n"
+                "  --date-field NAME   JSON field holding an ISO 8601 date [date]; WARC-Date\n"
+                "                      for WARC records\n"
+                "  --on-error POLICY   skip|stop on a bad record [skip]\n"
+                "  --max-record SIZE   largest record (K/M/G suffixes) [1G]\n");
+    if (!boiler) {
+        fprintf(fp, "Passages:\n");
+        fprintf(fp, "  -n, --ngram N       words per seed n-gram [%g]\n",
+                param_default(ND_P_NGRAM));
+        fprintf(fp, "  --min-words N       shortest passage, in aligned words [%g]\n",
+                param_default(ND_P_MIN_WORDS));
+        fprintf(fp, "  --df-min N          a seed must be in at least N documents [%g]\n",
+                param_default(ND_P_DF_MIN));
+        fprintf(fp, "  --df-max N          ... and occur at most N times in all [%g]\n",
+                param_default(ND_P_DF_MAX));
+        fprintf(fp, "  --max-gap N         most words between two seeds of a passage [%g]\n",
+                param_default(ND_P_MAX_GAP));
+        fprintf(fp, "  --window DAYS       pair only documents dated at most DAYS apart,\n"
+                    "                      0 = any [0]; undated documents pair with all\n"
+                    "  --no-same-source    do not pair documents of the same source\n"
+                    "  --copies            also align documents that are copies (exact or\n"
+                    "                      near-duplicates) of one another\n"
+                    "  --keep-boilerplate  do not look for boilerplate; match it like text\n");
+    }
+    fprintf(fp, "Boilerplate:\n");
+    fprintf(fp, "  --boiler-docs N     at the head or tail of at least N documents [%g]\n",
+            param_default(ND_P_BOILER_DOCS));
+    fprintf(fp, "  --boiler-anywhere N anywhere in at least N documents [%g]\n",
+            param_default(ND_P_BOILER_ANYWHERE));
+    fprintf(fp, "  --boiler-source-docs N  anywhere in at least N documents of one source,\n"
+                "                      0 = off [0]\n");
+    fprintf(fp, "Output (files are written whole or not at all; '-' = stdout; .gz/.zst\n"
+                "names are compressed):\n");
+    if (boiler)
+        fprintf(fp, "  -o, --output FILE   boilerplate segments [stdout]\n"
+                    "  --strip FILE        the documents without their boilerplate, JSON Lines\n"
+                    "                      {id, text[, source, date]}\n");
+    else
+        fprintf(fp, "  -o, --output FILE   passages [stdout]\n"
+                    "  --clusters FILE     passage clusters, one line each\n"
+                    "  --boilerplate FILE  the boilerplate segments found\n"
+                    "  --no-text           passages without their text\n");
+    fprintf(fp, "Resources:\n"
+                "  -T, --threads N     threads, 0 = one per core [0]; same output for any N\n"
+                "  --memory SIZE       keep the texts in a temporary file under --tmp\n"
+                "                      instead of memory (K/M/G), 0 = in memory [0]\n"
+                "  --tmp DIR           directory for temporary files [$TMPDIR or /tmp]\n"
+                "Messages:\n"
+                "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
+                "  -v, --verbose       counts of every stage, timing\n"
+                "  --progress, --no-progress   progress line on stderr [when a terminal]\n"
+                "  -h, --help          this help\n"
+                "\n"
+                "Exit status: 0 ok, 1 usage, 2 input/output error, 4 out of memory or limit.\n");
+}
+
+static const char *g_cmd = "reuse";
+
+static int usage_error(const char *fmt, ...) ND_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "neardup %s: ", g_cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'neardup %s --help'\n", g_cmd);
+    return EXIT_USAGE;
+}
+
+/* ---- text store ---------------------------------------------------------- */
+
+static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        const ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+static nd_status get_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len)
+{
+    rrun *r = ctx;
+    if (doc >= r->ndocs || slot >= r->nslots)
+        return ND_E_PARAM;
+    const uint64_t b = r->text_off[doc], e = r->text_off[doc + 1];
+    *len = (size_t)(e - b);
+    if (r->text_fd < 0) {
+        *text = r->texts + b;
+        return ND_OK;
+    }
+    if (*len + 1 > r->slot_cap[slot]) {
+        char *p = realloc(r->slot_buf[slot], *len + 1);
+        if (!p)
+            return ND_E_NOMEM;
+        r->slot_buf[slot] = p;
+        r->slot_cap[slot] = *len + 1;
+    }
+    size_t got = 0;
+    while (got < *len) {
+        const ssize_t k = pread(r->text_fd, r->slot_buf[slot] + got, *len - got,
+                                (off_t)(b + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return ND_E_IO;
+        got += (size_t)k;
+    }
+    *text = r->slot_buf[slot];
+    return ND_OK;
+}
+
+static int store_text(rrun *r, const char *t, size_t n)
+{
+    if (r->text_fd >= 0) {
+        const uint64_t off = r->text_off[r->ndocs];
+        if (pwrite_all(r->text_fd, t, n, off)) {
+            cli_log(1, "writing a temporary file: %s", strerror(errno));
+            return EXIT_INPUT;
+        }
+        return 0;
+    }
+    if (cli_grow((void **)&r->texts, &r->texts_cap, r->texts_len + n + 1, 1))
+        return EXIT_INTERNAL;
+    memcpy(r->texts + r->texts_len, t, n);
+    r->texts_len += n;
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static const char *doc_id(const rrun *r, uint32_t d)
+{
+    return r->ids + r->id_off[d];
+}
+
+static int add_record(void *ctx, const pool_item *it)
+{
+    rrun *r = ctx;
+    const rd_record *rec = it->rec;
+    if (it->st == ND_E_LIMIT) {
+        r->too_large++;
+        cli_log(1, "%s: %s: %s: skipped", rec->path, rec->id, it->detail);
+        return r->o.rd.on_error_skip ? 0 : EXIT_INTERNAL;
+    }
+    if (it->st != ND_OK) {
+        cli_log(1, "%s: %s: %s", rec->path, rec->id, it->detail);
+        return EXIT_INTERNAL;
+    }
+    const size_t d = r->ndocs;
+    if (d >= UINT32_MAX - 2) {
+        cli_log(1, "more than %u documents", UINT32_MAX - 2);
+        return EXIT_INTERNAL;
+    }
+    if (cli_grow((void **)&r->id_off, &r->id_cap, d + 1, sizeof *r->id_off) ||
+        cli_grow((void **)&r->src_off, &r->src_cap2, d + 1, sizeof *r->src_off) ||
+        cli_grow((void **)&r->date, &r->date_cap, d + 1, sizeof *r->date) ||
+        cli_grow((void **)&r->text_off, &r->toff_cap, d + 2, sizeof *r->text_off) ||
+        cli_grow((void **)&r->ids, &r->ids_cap, r->ids_len + rec->id_len + 1, 1) ||
+        (rec->source &&
+         cli_grow((void **)&r->src, &r->src_cap, r->src_len + rec->source_len + 1, 1))) {
+        cli_log(1, "out of memory after %zu documents", d);
+        return EXIT_INTERNAL;
+    }
+    r->id_off[d] = r->ids_len;
+    memcpy(r->ids + r->ids_len, rec->id, rec->id_len + 1);
+    r->ids_len += rec->id_len + 1;
+    r->src_off[d] = UINT64_MAX;
+    if (rec->source) {
+        r->src_off[d] = r->src_len;
+        memcpy(r->src + r->src_len, rec->source, rec->source_len);
+        r->src[r->src_len + rec->source_len] = '\0';
+        r->src_len += rec->source_len + 1;
+    }
+    r->date[d] = NAN;
+    if (rec->date && cli_parse_date(rec->date, rec->date_len, &r->date[d]) != 0) {
+        r->date[d] = NAN;
+        r->bad_dates++;
+        if (rec->line)
+            cli_log(3, "%s:%llu: date '%s' is not ISO 8601: undated", rec->path,
+                    (unsigned long long)rec->line, rec->date);
+        else
+            cli_log(3, "%s: date '%s' is not ISO 8601: undated", rec->id, rec->date);
+    }
+    if (d == 0)
+        r->text_off[0] = 0;
+    int rc = store_text(r, rec->text, rec->text_len);
+    if (rc) {
+        if (rc == EXIT_INTERNAL)
+            cli_log(1, "out of memory after %zu documents", d);
+        return rc;
+    }
+    r->text_off[d + 1] = r->text_off[d] + rec->text_len;
+    if (r->dd) {
+        nd_doc doc;
+        memset(&doc, 0, sizeof doc);
+        doc.length = rec->text_len;
+        const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
+        if (st != ND_OK) {
+            cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+            return EXIT_INTERNAL;
+        }
+    }
+    r->ndocs++;
+    cli_progress("reading", r->ndocs, r->text_off[d + 1]);
+    return 0;
+}
+
+static void log_reader_msg(const char *msg)
+{
+    cli_log(1, "%s", msg);
+}
+
+static int read_all(rrun *r)
+{
+    pool *pl = pool_create(r->params, r->o.threads, r->o.memory, log_reader_msg);
+    if (!pl) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    r->o.rd.on_error = pool_reader_error;
+    r->o.rd.ctx = pl;
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
+    if (!rd) {
+        pool_destroy(pl);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const pool_result pr = pool_run(pl, rd, !r->o.rd.on_error_skip, add_record, r);
+    int rc = 0;
+    if (pr.rc > 0) {
+        rc = pr.rc;
+    } else if (pr.rc < 0 || pr.read_nomem) {
+        cli_log(1, "out of memory while reading");
+        rc = EXIT_INTERNAL;
+    } else if (pr.read_error) {
+        cli_log(1, "stopping at the first bad input (--on-error stop)");
+        rc = EXIT_INPUT;
+    }
+    cli_progress_end();
+    rd_get_stats(rd, &r->rs);
+    rd_close(rd);
+    pool_destroy(pl);
+    if (rc == 0 && r->rs.failed_inputs > 0 && r->ndocs == 0) {
+        cli_log(1, "no input could be read");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t end)
+{
+    const char *t;
+    size_t len;
+    if (get_text(r, doc, 0, &t, &len) != ND_OK || end > len || start > end) {
+        fputs("null", fp);
+        return;
+    }
+    cli_json_str(fp, t + start, end - start);
+}
+
+static void put_id(FILE *fp, const rrun *r, uint32_t d)
+{
+    const char *id = doc_id(r, d);
+    cli_json_str(fp, id, strlen(id));
+}
+
+static void put_date_or_null(FILE *fp, const rrun *r, uint32_t d)
+{
+    if (d == ND_NO_DOC)
+        fputs("null", fp);
+    else
+        put_id(fp, r, d);
+}
+
+static int write_passages(rrun *r, FILE *fp)
+{
+    const nd_passage *p;
+    size_t n;
+    if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const nd_passage *x = &p[i];
+        fputs("{\"a\":", fp);
+        put_id(fp, r, x->a);
+        fputs(",\"b\":", fp);
+        put_id(fp, r, x->b);
+        fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u", x->a_start,
+                x->a_end, x->b_start, x->b_end);
+        fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d,\"identity\":",
+                x->a_words, x->b_words, x->matches, x->score);
+        const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
+        cli_json_num(fp, mx ? (double)x->matches / mx : 0);
+        fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
+        put_date_or_null(fp, r, x->earlier);
+        if (!r->o.no_text) {
+            fputs(",\"text\":", fp);
+            put_text(fp, r, x->a, x->a_start, x->a_end);
+            const char *ta, *tb;
+            size_t la, lb;
+            if (get_text(r, x->a, 0, &ta, &la) == ND_OK &&
+                get_text(r, x->b, 1, &tb, &lb) == ND_OK && x->a_end <= la && x->b_end <= lb &&
+                (x->a_end - x->a_start != x->b_end - x->b_start ||
+                 memcmp(ta + x->a_start, tb + x->b_start, x->a_end - x->a_start) != 0)) {
+                fputs(",\"b_text\":", fp);
+                cli_json_str(fp, tb + x->b_start, x->b_end - x->b_start);
+            }
+        }
+        fputs("}\n", fp);
+    }
+    return 0;
+}
+
+static int write_clusters(rrun *r, FILE *fp)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK)
+        return -1;
+    for (size_t c = 0; c < nc; c++) {
+        size_t docs = 0;
+        for (size_t i = off[c]; i < off[c + 1]; i++)
+            docs += i == off[c] || o[i].doc != o[i - 1].doc;
+        fprintf(fp, "{\"cluster\":%zu,\"docs\":%zu,\"likely_source\":", c, docs);
+        put_date_or_null(fp, r, origin[c]);
+        fputs(",\"occurrences\":[", fp);
+        for (size_t i = off[c]; i < off[c + 1]; i++) {
+            fputs(i > off[c] ? ",{\"id\":" : "{\"id\":", fp);
+            put_id(fp, r, o[i].doc);
+            fprintf(fp, ",\"start\":%u,\"end\":%u,\"words\":%u}", o[i].start, o[i].end,
+                    o[i].words);
+        }
+        fputs("]", fp);
+        if (!r->o.no_text) {
+            fputs(",\"text\":", fp);
+            put_text(fp, r, o[off[c]].doc, o[off[c]].start, o[off[c]].end);
+        }
+        fputs("}\n", fp);
+    }
+    return 0;
+}
+
+static int write_boilers(rrun *r, FILE *fp)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        fputs("{\"text\":", fp);
+        put_text(fp, r, b[i].doc, b[i].start, b[i].end);
+        fprintf(fp, ",\"words\":%u,\"docs\":%u,\"edge_docs\":%u,\"occurrences\":%u,"
+                    "\"sources\":%u,\"top_source\":",
+                b[i].words, b[i].docs, b[i].edge_docs, b[i].occurrences, b[i].sources);
+        size_t sl;
+        const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
+        if (s)
+            cli_json_str(fp, s, sl);
+        else
+            fputs("null", fp);
+        fprintf(fp, ",\"top_source_docs\":%u,\"ids\":[", b[i].top_source_docs);
+        const nd_occurrence *o;
+        size_t no;
+        if (nd_reuse_boiler_occurrences(r->ru, i, &o, &no) != ND_OK)
+            return -1;
+        for (size_t k = 0; k < no; k++) {
+            if (k && o[k].doc == o[k - 1].doc)
+                continue;
+            if (k)
+                fputc(',', fp);
+            put_id(fp, r, o[k].doc);
+        }
+        fputs("]}\n", fp);
+    }
+    return 0;
+}
+
+static int write_stripped(rrun *r, FILE *fp)
+{
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        const nd_span *sp;
+        size_t ns;
+        const char *t;
+        size_t len;
+        if (nd_reuse_doc_boilerplate(r->ru, d, &sp, &ns) != ND_OK ||
+            get_text(r, d, 0, &t, &len) != ND_OK)
+            return -1;
+        fputs("{\"id\":", fp);
+        put_id(fp, r, d);
+        fputs(",\"text\":", fp);
+        if (ns == 0) {
+            cli_json_str(fp, t, len);
+        } else {
+            /* the text between the spans, each span with the white space after it */
+            char *buf = malloc(len + 1);
+            if (!buf)
+                return -1;
+            size_t k = 0, at = 0;
+            for (size_t i = 0; i < ns; i++) {
+                memcpy(buf + k, t + at, sp[i].start - at);
+                k += sp[i].start - at;
+                at = sp[i].end;
+                while (at < len && (t[at] == ' ' || t[at] == '\t' || t[at] == '\r' ||
+                                    t[at] == '\n'))
+                    at++;
+            }
+            memcpy(buf + k, t + at, len - at);
+            k += len - at;
+            cli_json_str(fp, buf, k);
+            free(buf);
+        }
+        if (r->src_off[d] != UINT64_MAX) {
+            fputs(",\"source\":", fp);
+            cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+        }
+        fputs("}\n", fp);
+    }
+    return 0;
+}
+
+typedef int (*writer_fn)(rrun *r, FILE *fp);
+
+static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
+{
+    if (cli_out_open(out, path))
+        return EXIT_INPUT;
+    if (fn(r, out->fp)) {
+        cli_log(1, "%s: out of memory or a temporary file could not be read", path);
+        return EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+enum {
+    O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_SRCF, O_DATEF, O_ONERR, O_MAXREC, O_MINW,
+    O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_KEEPB, O_BDOCS, O_BANY, O_BSRC,
+    O_CLUSTERS, O_BOUT, O_STRIP, O_NOTEXT, O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP
+};
+
+static const struct option k_longopts[] = {
+    {"format", required_argument, NULL, O_FORMAT},
+    {"lines", no_argument, NULL, O_LINES},
+    {"id-field", required_argument, NULL, O_IDF},
+    {"text-field", required_argument, NULL, O_TEXTF},
+    {"source-field", required_argument, NULL, O_SRCF},
+    {"date-field", required_argument, NULL, O_DATEF},
+    {"on-error", required_argument, NULL, O_ONERR},
+    {"max-record", required_argument, NULL, O_MAXREC},
+    {"ngram", required_argument, NULL, 'n'},
+    {"min-words", required_argument, NULL, O_MINW},
+    {"df-min", required_argument, NULL, O_DFMIN},
+    {"df-max", required_argument, NULL, O_DFMAX},
+    {"max-gap", required_argument, NULL, O_GAP},
+    {"window", required_argument, NULL, O_WINDOW},
+    {"no-same-source", no_argument, NULL, O_NOSAME},
+    {"copies", no_argument, NULL, O_COPIES},
+    {"keep-boilerplate", no_argument, NULL, O_KEEPB},
+    {"boiler-docs", required_argument, NULL, O_BDOCS},
+    {"boiler-anywhere", required_argument, NULL, O_BANY},
+    {"boiler-source-docs", required_argument, NULL, O_BSRC},
+    {"output", required_argument, NULL, 'o'},
+    {"clusters", required_argument, NULL, O_CLUSTERS},
+    {"boilerplate", required_argument, NULL, O_BOUT},
+    {"strip", required_argument, NULL, O_STRIP},
+    {"no-text", no_argument, NULL, O_NOTEXT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"progress", no_argument, NULL, O_PROGRESS},
+    {"no-progress", no_argument, NULL, O_NOPROGRESS},
+    {"threads", required_argument, NULL, 'T'},
+    {"memory", required_argument, NULL, O_MEMORY},
+    {"tmp", required_argument, NULL, O_TMP},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int set_param(nd_params *p, nd_param id, const char *arg, const char *opt)
+{
+    double v, lo = 0, hi = 0;
+    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
+        return -1;
+    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK) {
+        usage_error("%s: invalid value '%s' (range %g to %g)", opt, arg, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+/* Options only one of the two commands takes. */
+static int wrong_cmd(const rrun *r, int c)
+{
+    const int reuse_only = c == 'n' || c == O_MINW || c == O_DFMIN || c == O_DFMAX ||
+                           c == O_GAP || c == O_WINDOW || c == O_NOSAME || c == O_COPIES ||
+                           c == O_KEEPB || c == O_CLUSTERS || c == O_BOUT || c == O_NOTEXT;
+    return r->o.boilerplate_cmd ? reuse_only : c == O_STRIP;
+}
+
+static int parse_options(rrun *r, int argc, char **argv)
+{
+    ropts *o = &r->o;
+    o->rd.format = RD_AUTO;
+    o->rd.id_field = "id";
+    o->rd.text_field = "text";
+    o->rd.source_field = "source";
+    o->rd.date_field = "date";
+    o->rd.on_error_skip = 1;
+    g_progress = isatty(2);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":n:o:T:qvh", k_longopts, NULL)) != -1) {
+        if (wrong_cmd(r, c))
+            return usage_error("option '%s' is not for neardup %s", argv[optind - 1], g_cmd);
+        switch (c) {
+        case O_FORMAT:
+            if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
+            else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
+            else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
+            else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
+            else if (strcmp(optarg, "warc") == 0) o->rd.format = RD_WARC;
+            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines, "
+                                    "warc)", optarg);
+            break;
+        case O_LINES: o->rd.format = RD_LINES; break;
+        case O_IDF: o->rd.id_field = optarg; break;
+        case O_TEXTF: o->rd.text_field = optarg; break;
+        case O_SRCF: o->rd.source_field = optarg; break;
+        case O_DATEF: o->rd.date_field = optarg; break;
+        case O_ONERR:
+            if (strcmp(optarg, "skip") == 0) o->rd.on_error_skip = 1;
+            else if (strcmp(optarg, "stop") == 0) o->rd.on_error_skip = 0;
+            else return usage_error("--on-error: '%s' is not skip or stop", optarg);
+            break;
+        case O_MAXREC:
+            if (cli_parse_size(optarg, &o->rd.max_record) || o->rd.max_record == 0)
+                return usage_error("--max-record: invalid size '%s'", optarg);
+            break;
+        case 'n': if (set_param(r->params, ND_P_NGRAM, optarg, "--ngram")) return 1; break;
+        case O_MINW: if (set_param(r->params, ND_P_MIN_WORDS, optarg, "--min-words")) return 1;
+            break;
+        case O_DFMIN: if (set_param(r->params, ND_P_DF_MIN, optarg, "--df-min")) return 1; break;
+        case O_DFMAX: if (set_param(r->params, ND_P_DF_MAX, optarg, "--df-max")) return 1; break;
+        case O_GAP: if (set_param(r->params, ND_P_MAX_GAP, optarg, "--max-gap")) return 1; break;
+        case O_WINDOW: if (set_param(r->params, ND_P_WINDOW, optarg, "--window")) return 1;
+            break;
+        case O_NOSAME: if (set_param(r->params, ND_P_SAME_SOURCE, "0", "--no-same-source"))
+                return 1;
+            break;
+        case O_COPIES: if (set_param(r->params, ND_P_PAIR_COPIES, "1", "--copies")) return 1;
+            break;
+        case O_KEEPB: o->keep_boilerplate = 1; break;
+        case O_BDOCS:
+            if (set_param(r->params, ND_P_BOILER_DOCS, optarg, "--boiler-docs")) return 1;
+            break;
+        case O_BANY:
+            if (set_param(r->params, ND_P_BOILER_ANYWHERE, optarg, "--boiler-anywhere"))
+                return 1;
+            break;
+        case O_BSRC:
+            if (set_param(r->params, ND_P_BOILER_SOURCE_DOCS, optarg, "--boiler-source-docs"))
+                return 1;
+            break;
+        case 'o': o->output = optarg; break;
+        case O_CLUSTERS: o->clusters = optarg; break;
+        case O_BOUT: o->boiler_out = optarg; break;
+        case O_STRIP: o->strip_out = optarg; break;
+        case O_NOTEXT: o->no_text = 1; break;
+        case 'q': g_display_level--; break;
+        case 'v': g_display_level++; break;
+        case O_PROGRESS: g_progress = 1; break;
+        case O_NOPROGRESS: g_progress = 0; break;
+        case 'T': {
+            uint64_t t;
+            if (cli_parse_uint(optarg, 0, 256, &t))
+                return usage_error("-T/--threads: '%s' is not a number from 0 to 256", optarg);
+            o->threads = (unsigned)t;
+            break;
+        }
+        case O_MEMORY:
+            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (1u << 20)))
+                return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
+                                   "1M)", optarg);
+            break;
+        case O_TMP: o->tmpdir = optarg; break;
+        case 'h':
+            usage(stdout, o->boilerplate_cmd);
+            return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (nd_params_get(r->params, ND_P_DF_MIN) > nd_params_get(r->params, ND_P_DF_MAX))
+        return usage_error("%s", "--df-min is above --df-max");
+    if (optind >= argc)
+        return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
+    r->ninputs = (size_t)(argc - optind);
+    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
+    if (!r->inputs)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < r->ninputs; i++)
+        r->inputs[i] = argv[optind + (int)i];
+    const char *outs[] = {o->output, o->clusters, o->boiler_out, o->strip_out};
+    int to_stdout = 0;
+    for (size_t k = 0; k < 4; k++) {
+        if (!outs[k])
+            continue;
+        if (strcmp(outs[k], "-") == 0) {
+            to_stdout++;
+            continue;
+        }
+        struct stat so, si;
+        const int have_so = stat(outs[k], &so) == 0;
+        for (size_t i = 0; i < r->ninputs; i++)
+            if (strcmp(outs[k], r->inputs[i]) == 0 ||
+                (have_so && strcmp(r->inputs[i], "-") != 0 && stat(r->inputs[i], &si) == 0 &&
+                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
+                return usage_error("output '%s' is also an input", outs[k]);
+        for (size_t j = 0; j < k; j++)
+            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
+                return usage_error("two outputs are both '%s'", outs[k]);
+    }
+    if (!o->output)
+        to_stdout++; /* the main output defaults to stdout */
+    if (to_stdout > 1)
+        return usage_error("%s", "only one output can go to stdout ('-')");
+    return 0;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int open_text_file(rrun *r)
+{
+    const char *dir = r->o.tmpdir ? r->o.tmpdir : getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char *path = malloc(strlen(dir) + 32);
+    if (!path)
+        return EXIT_INTERNAL;
+    sprintf(path, "%s/neardup-text.XXXXXX", dir);
+    r->text_fd = mkstemp(path);
+    if (r->text_fd < 0) {
+        cli_log(1, "%s: cannot create a temporary file: %s", dir, strerror(errno));
+        free(path);
+        return EXIT_INPUT;
+    }
+    unlink(path);
+    free(path);
+    return 0;
+}
+
+static int run_all(rrun *r)
+{
+    int rc;
+    const unsigned threads = r->o.threads ? r->o.threads : nd_threads_available();
+    r->nslots = 2 * (size_t)threads + 2;
+    r->slot_buf = calloc(r->nslots, sizeof *r->slot_buf);
+    r->slot_cap = calloc(r->nslots, sizeof *r->slot_cap);
+    if (!r->slot_buf || !r->slot_cap)
+        return EXIT_INTERNAL;
+    if (nd_params_set(r->params, ND_P_THREADS, threads) != ND_OK)
+        return EXIT_INTERNAL;
+    if (r->o.memory && (rc = open_text_file(r)) != 0)
+        return rc;
+    const int want_groups = r->o.boilerplate_cmd || !r->o.keep_boilerplate ||
+                            nd_params_get(r->params, ND_P_PAIR_COPIES) == 0;
+    nd_status st;
+    if (want_groups) {
+        /* copies: the deduplicator's defaults (resemblance 0.8), no containment */
+        nd_params *dp;
+        if (nd_params_create(&dp, NULL) != ND_OK)
+            return EXIT_INTERNAL;
+        st = nd_params_set(dp, ND_P_CONTAINMENT, 0);
+        if (st == ND_OK)
+            st = nd_params_set(dp, ND_P_THREADS, threads);
+        if (st == ND_OK)
+            st = nd_dedup_create(&r->dd, dp, NULL);
+        nd_params_destroy(dp);
+        if (st != ND_OK) {
+            cli_log(1, "cannot start: %s", nd_strerror(st));
+            return EXIT_INTERNAL;
+        }
+    }
+    /* the pool sketches with the deduplicator's layout */
+    nd_params *pp;
+    if (nd_params_create(&pp, NULL) != ND_OK)
+        return EXIT_INTERNAL;
+    if (r->dd) {
+        nd_dedup_stats ds;
+        nd_dedup_get_stats(r->dd, &ds);
+        if (nd_params_set(pp, ND_P_CONTAINMENT, 0) != ND_OK ||
+            nd_params_set(pp, ND_P_BANDS, ds.bands) != ND_OK ||
+            nd_params_set(pp, ND_P_ROWS, ds.rows) != ND_OK) {
+            nd_params_destroy(pp);
+            cli_log(1, "internal: cannot set the LSH layout");
+            return EXIT_INTERNAL;
+        }
+    }
+    nd_params *keep = r->params;
+    r->params = pp;
+    rc = read_all(r);
+    r->params = keep;
+    nd_params_destroy(pp);
+    if (rc)
+        return rc;
+    if (r->dd && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
+        cli_log(1, "%s", nd_dedup_errdetail(r->dd));
+        return EXIT_INTERNAL;
+    }
+    if ((st = nd_reuse_create(&r->ru, r->params, NULL)) != ND_OK) {
+        cli_log(1, "cannot start: %s", nd_strerror(st));
+        return st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
+    }
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        nd_reuse_doc rd;
+        memset(&rd, 0, sizeof rd);
+        rd.group = ND_NO_GROUP;
+        if (r->dd) {
+            nd_member m;
+            if (nd_dedup_member(r->dd, d, &m) == ND_OK)
+                rd.group = m.rep;
+        }
+        if (r->src_off[d] != UINT64_MAX) {
+            rd.source = r->src + r->src_off[d];
+            rd.source_len = strlen(rd.source);
+        }
+        if (!isnan(r->date[d])) {
+            rd.has_date = 1;
+            rd.date = r->date[d];
+        }
+        if ((st = nd_reuse_add(r->ru, &rd)) != ND_OK) {
+            cli_log(1, "%s", nd_strerror(st));
+            return EXIT_INTERNAL;
+        }
+    }
+    if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
+        if ((st = nd_reuse_boilerplate(r->ru, get_text, r)) != ND_OK) {
+            cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
+            return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        }
+    }
+    if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, get_text, r)) != ND_OK) {
+        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    /* outputs: all to temporaries, renamed together */
+    cli_out o1, o2, o3;
+    memset(&o1, 0, sizeof o1);
+    memset(&o2, 0, sizeof o2);
+    memset(&o3, 0, sizeof o3);
+    const char *main_out = r->o.output ? r->o.output : "-";
+    if (r->o.boilerplate_cmd) {
+        if ((rc = write_one(r, &o1, main_out, write_boilers)) != 0)
+            return rc;
+        if (r->o.strip_out && (rc = write_one(r, &o2, r->o.strip_out, write_stripped)) != 0)
+            return rc;
+    } else {
+        if ((rc = write_one(r, &o1, main_out, write_passages)) != 0)
+            return rc;
+        if (r->o.clusters && (rc = write_one(r, &o2, r->o.clusters, write_clusters)) != 0)
+            return rc;
+        if (r->o.boiler_out && (rc = write_one(r, &o3, r->o.boiler_out, write_boilers)) != 0)
+            return rc;
+    }
+    if (cli_out_commit(&o1) || (o2.path && cli_out_commit(&o2)) ||
+        (o3.path && cli_out_commit(&o3)))
+        return EXIT_INPUT;
+    return 0;
+}
+
+static void summary(const rrun *r)
+{
+    nd_reuse_stats s;
+    nd_reuse_get_stats(r->ru, &s);
+    if (r->bad_dates)
+        cli_log(2, "%llu dates were not ISO 8601 (treated as undated; -v lists them)",
+                (unsigned long long)r->bad_dates);
+    if (r->o.boilerplate_cmd) {
+        cli_log(2, "%llu documents, %llu segments: %llu boilerplate segments, %llu occurrences",
+                (unsigned long long)r->ndocs, (unsigned long long)s.segments,
+                (unsigned long long)s.boiler_segments, (unsigned long long)s.boiler_occurrences);
+    } else {
+        cli_log(2, "%llu documents: %llu passages between %llu document pairs, in %llu "
+                   "passage clusters; %llu boilerplate segments ignored",
+                (unsigned long long)r->ndocs, (unsigned long long)s.passages,
+                (unsigned long long)s.pairs, (unsigned long long)s.clusters,
+                (unsigned long long)s.boiler_segments);
+        cli_log(3, "%llu words, %llu seeds, %llu shared n-grams of which %llu within the "
+                   "frequency bounds, %llu seed hits",
+                (unsigned long long)s.tokens, (unsigned long long)s.seeds,
+                (unsigned long long)s.seed_groups, (unsigned long long)s.rare_groups,
+                (unsigned long long)s.hits);
+    }
+}
+
+static int reuse_main(int argc, char **argv, int boiler)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    g_cmd = boiler ? "boilerplate" : "reuse";
+    rrun r;
+    memset(&r, 0, sizeof r);
+    r.text_fd = -1;
+    r.o.boilerplate_cmd = boiler;
+    int rc;
+    if (nd_params_create(&r.params, NULL) != ND_OK) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rc = parse_options(&r, argc, argv);
+    if (rc) {
+        rc = rc == -2 ? 0 : rc;
+        goto done;
+    }
+    if ((rc = run_all(&r)) != 0)
+        goto done;
+    summary(&r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (g_display_level >= 3) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "neardup %s | wall %.3f s, peak RSS %.1f MB\n", g_cmd,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                (double)ru.ru_maxrss / 1024.0);
+    }
+done:
+    if (rc)
+        cli_out_abort_all();
+    nd_reuse_destroy(r.ru);
+    nd_dedup_destroy(r.dd);
+    nd_params_destroy(r.params);
+    if (r.text_fd >= 0)
+        close(r.text_fd);
+    for (size_t i = 0; r.slot_buf && i < r.nslots; i++)
+        free(r.slot_buf[i]);
+    free(r.slot_buf);
+    free(r.slot_cap);
+    free(r.ids);
+    free(r.id_off);
+    free(r.src);
+    free(r.src_off);
+    free(r.date);
+    free(r.text_off);
+    free(r.texts);
+    free(r.inputs);
+    return rc;
+}
+
+int cmd_reuse(int argc, char **argv)
+{
+    return reuse_main(argc, argv, 0);
+}
+
+int cmd_boilerplate(int argc, char **argv)
+{
+    return reuse_main(argc, argv, 1);
+}

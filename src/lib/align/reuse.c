@@ -75,6 +75,11 @@ typedef struct rdoc {
     int has_date;
 } rdoc;
 
+/* A word as alignment sees it: its byte range and a 32-bit hash. */
+typedef struct ctok {
+    uint32_t start, end, hash;
+} ctok;
+
 typedef struct seg {
     uint64_t hash;
     uint32_t doc, tb, te, start, end;
@@ -88,6 +93,7 @@ typedef struct tstate {
     nd_vec chains;  /* chain */
     nd_vec open;    /* uint32 index into chains */
     nd_vec dp;      /* uint32 */
+    nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
 } tstate;
 
 typedef struct chain {
@@ -111,6 +117,9 @@ struct nd_reuse {
     nd_vec bspan;     /* nd_span, per document in order */
     nd_vec btok;      /* nd_span of token ranges, parallel to bspan */
     uint64_t *bspan_off; /* docs + 1 */
+    nd_vec words;     /* ctok of every document, while the passages are found
+                         (ND_P_MEMORY 0); else words are made again when needed */
+    uint64_t *word_off; /* docs + 1 */
     nd_vec passages;  /* nd_passage */
     nd_vec occ;       /* nd_occurrence */
     size_t *cl_off;
@@ -175,6 +184,8 @@ static void ts_free(tstate *t, const nd_alloc_ctx *a)
     nd_vec_free(&t->chains, a);
     nd_vec_free(&t->open, a);
     nd_vec_free(&t->dp, a);
+    nd_vec_free(&t->ca, a);
+    nd_vec_free(&t->cb, a);
 }
 
 static void ts_init(tstate *t)
@@ -187,6 +198,8 @@ static void ts_init(tstate *t)
     nd_vec_init(&t->chains, sizeof(chain), UINT32_MAX);
     nd_vec_init(&t->open, sizeof(uint32_t), UINT32_MAX);
     nd_vec_init(&t->dp, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&t->ca, sizeof(ctok), UINT32_MAX);
+    nd_vec_init(&t->cb, sizeof(ctok), UINT32_MAX);
 }
 
 /* A parallel phase: chunks of work, each with its own output vector and
@@ -198,6 +211,7 @@ typedef struct phase {
     tstate *ts;
     size_t nchunks;
     nd_vec *out;
+    nd_vec *out2;   /* seeds: the words of each chunk, for the cache */
     nd_status *st;
     uint32_t *fail_doc;
     atomic_int stop;
@@ -239,6 +253,10 @@ static void phase_free(phase *ph)
     if (ph->out)
         for (size_t c = 0; c < ph->nchunks; c++)
             nd_vec_free(&ph->out[c], a);
+    if (ph->out2)
+        for (size_t c = 0; c < ph->nchunks; c++)
+            nd_vec_free(&ph->out2[c], a);
+    nd_free(a, ph->out2);
     nd_free(a, ph->ts);
     nd_free(a, ph->out);
     nd_free(a, ph->st);
@@ -323,6 +341,7 @@ nd_status nd_reuse_create(nd_reuse **out, const nd_params *params, const nd_allo
     nd_vec_init(&r->bspan, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->btok, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->passages, sizeof(nd_passage), UINT32_MAX - 1);
+    nd_vec_init(&r->words, sizeof(ctok), SIZE_MAX / 16);
     nd_vec_init(&r->occ, sizeof(nd_occurrence), SIZE_MAX / 16);
     if (r->params.df_min > r->params.df_max) {
         nd_reuse_destroy(r);
@@ -348,6 +367,8 @@ void nd_reuse_destroy(nd_reuse *r)
     nd_vec_free(&r->btok, &a);
     nd_free(&a, r->bspan_off);
     nd_vec_free(&r->passages, &a);
+    nd_vec_free(&r->words, &a);
+    nd_free(&a, r->word_off);
     nd_vec_free(&r->occ, &a);
     nd_free(&a, r->cl_off);
     nd_free(&a, r->cl_origin);
@@ -622,9 +643,9 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
         if (h < j) { /* not all repeated */
             while (t > i && rep[t - 1])
                 t--;
-            if (h > i + EDGE_SEGMENTS)
+            if (h - i > EDGE_SEGMENTS)
                 h = i + EDGE_SEGMENTS;
-            if (t < j - EDGE_SEGMENTS)
+            if (j - t > EDGE_SEGMENTS)
                 t = j - EDGE_SEGMENTS;
             for (size_t x = i; x < h; x++)
                 pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
@@ -858,6 +879,21 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 return;
             }
             ph->cstats[c * 4] += nt;
+            if (ph->out2) {
+                if ((st = nd_vec_reserve(&ph->out2[c], &r->alloc, ph->out2[c].len + nt)) !=
+                    ND_OK) {
+                    ph->st[c] = st;
+                    ph->fail_doc[c] = d;
+                    atomic_store(&ph->stop, 1);
+                    return;
+                }
+                ctok *w = (ctok *)ph->out2[c].data + ph->out2[c].len;
+                const nd_token *tk = t->ta.tokens.data;
+                for (size_t i = 0; i < nt; i++)
+                    w[i] = (ctok){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
+                ph->out2[c].len += nt;
+                r->word_off[d + 1] = nt;
+            }
             if (nt < n)
                 continue;
             uint64_t *h = t->hashes.data;
@@ -942,14 +978,14 @@ static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 
 /* ---- passages: alignment ----------------------------------------------------- */
 
-static int tok_eq(const nd_token *x, size_t i, const nd_token *y, size_t j)
+static int tok_eq(const ctok *x, size_t i, const ctok *y, size_t j)
 {
     return x[i].hash == y[j].hash;
 }
 
 /* Longest common subsequence of x[a0, a1) and y[b0, b1) within diagonals
  * [lo, hi] (span coordinates, y - x); dp holds 2 * (hi - lo + 3) values. */
-static uint32_t band_lcs(const nd_token *x, size_t a0, size_t a1, const nd_token *y,
+static uint32_t band_lcs(const ctok *x, size_t a0, size_t a1, const ctok *y,
                          size_t b0, size_t b1, int64_t lo, int64_t hi, uint32_t *dp)
 {
     const int64_t LA = (int64_t)(a1 - a0), LB = (int64_t)(b1 - b0);
@@ -982,14 +1018,12 @@ static uint32_t band_lcs(const nd_token *x, size_t a0, size_t a1, const nd_token
     return prev[(size_t)(LB - LA - lo) + 1];
 }
 
-static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, nd_vec *out,
-                       nd_status *stp)
+static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ctok *A,
+                       int64_t NA, const ctok *B, int64_t NB, nd_vec *out, nd_status *stp)
 {
     nd_reuse *r = ph->r;
     const nd_params *p = &r->params;
     const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
-    const nd_token *A = t->ta.tokens.data, *B = t->tb.tokens.data;
-    const int64_t NA = (int64_t)t->ta.tokens.len, NB = (int64_t)t->tb.tokens.len;
     const int64_t n = p->ngram, gap = p->max_gap;
     size_t nma, nmb;
     const nd_span *ma = doc_mask(r, da, &nma), *mb = doc_mask(r, db, &nmb);
@@ -1163,6 +1197,33 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, nd_vec *
     }
 }
 
+/* The words of document d: from the cache, or tokenised into tb and copied
+ * into cv. */
+static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb, nd_vec *cv,
+                           const ctok **w, int64_t *nw)
+{
+    nd_reuse *r = ph->r;
+    if (r->word_off) {
+        *w = (const ctok *)r->words.data + r->word_off[d];
+        *nw = (int64_t)(r->word_off[d + 1] - r->word_off[d]);
+        return ND_OK;
+    }
+    nd_status st = load_doc(ph, slot, d, tb, NULL, NULL);
+    const size_t nt = tb->tokens.len;
+    if (st == ND_OK)
+        st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
+    if (st != ND_OK)
+        return st;
+    ctok *o = cv->data;
+    const nd_token *tk = tb->tokens.data;
+    for (size_t i = 0; i < nt; i++)
+        o[i] = (ctok){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
+    cv->len = nt;
+    *w = o;
+    *nw = (int64_t)nt;
+    return ND_OK;
+}
+
 static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 {
     phase *ph = arg;
@@ -1171,25 +1232,27 @@ static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
         if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
             return;
         for (size_t q = ph->bounds[c]; q < ph->bounds[c + 1]; q++) {
-            /* pair q: hits [pb[q], pb[q+1]) stored in cstats? no: bounds of pairs */
+            /* pair q: its hits are recs[cstats[4q] .. cstats[4q + 1]) */
             const size_t h0 = (size_t)ph->cstats[q * 4], h1 = (size_t)ph->cstats[q * 4 + 1];
             const rec16 *h = ph->recs + h0;
             const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
             nd_status st = ND_OK;
             uint32_t bad = da;
-            if (t->cached_a != da) {
+            const ctok *A = t->ca.data, *B;
+            int64_t NA = (int64_t)t->ca.len, NB;
+            if (t->cached_a != da || ph->r->word_off) {
                 t->cached_a = ND_NO_DOC;
-                st = load_doc(ph, thread * 2, da, &t->ta, NULL, NULL);
+                st = doc_words(ph, thread * 2, da, &t->ta, &t->ca, &A, &NA);
                 if (st == ND_OK)
                     t->cached_a = da;
             }
             if (st == ND_OK) {
                 bad = db;
-                st = load_doc(ph, thread * 2 + 1, db, &t->tb, NULL, NULL);
+                st = doc_words(ph, thread * 2 + 1, db, &t->tb, &t->cb, &B, &NB);
             }
             if (st == ND_OK) {
                 bad = ND_NO_DOC;
-                align_pair(ph, t, h, h1 - h0, &ph->out[c], &st);
+                align_pair(ph, t, h, h1 - h0, A, NA, B, NB, &ph->out[c], &st);
             }
             if (st != ND_OK) {
                 ph->st[c] = st;
@@ -1349,8 +1412,32 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
         goto fail;
     ph.text = text;
     ph.ctx = ctx;
+    if (r->params.memory == 0) { /* keep every document's words for the alignment */
+        ph.out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph.out2);
+        r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
+        if (!ph.out2 || !r->word_off) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        for (size_t c = 0; c < nchunks; c++)
+            nd_vec_init(&ph.out2[c], sizeof(ctok), SIZE_MAX / 16);
+    }
     nd_parallel(r->params.threads, nchunks, 1, seed_chunk, &ph);
     ND_TRY(phase_status(&ph));
+    if (ph.out2) {
+        for (size_t d = 0; d < ndocs; d++)
+            r->word_off[d + 1] += r->word_off[d];
+        size_t total = 0;
+        for (size_t c = 0; c < nchunks; c++)
+            total += ph.out2[c].len;
+        ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
+        for (size_t c = 0; c < nchunks; c++) {
+            memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
+                   ph.out2[c].len * sizeof(ctok));
+            r->words.len += ph.out2[c].len;
+            nd_vec_free(&ph.out2[c], a);
+        }
+    }
     if (!r->boiler_done)
         for (size_t c = 0; c < nchunks; c++)
             r->stats.tokens += ph.cstats[c * 4];
@@ -1451,6 +1538,10 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     r->stats.passages = r->passages.len;
     nd_vec_free(&hits, a);
 
+    nd_vec_free(&r->words, a);
+    nd_free(a, r->word_off);
+    r->word_off = NULL;
+
     /* 6. clusters */
     ND_TRY(make_clusters(r));
     st = ND_OK;
@@ -1463,6 +1554,9 @@ fail:
     nd_vec_free(&seeds, a);
     nd_vec_free(&hits, a);
     nd_free(a, tmp);
+    nd_vec_free(&r->words, a);
+    nd_free(a, r->word_off);
+    r->word_off = NULL;
     if (st != ND_OK) {
         nd_vec_free(&r->passages, a);
         r->nclusters = 0;

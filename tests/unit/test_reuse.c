@@ -1,0 +1,451 @@
+/*
+ * test_reuse.c - nd_reuse: passages with exact byte ranges across edits,
+ * clusters, direction, pair filters, boilerplate, degenerate documents,
+ * determinism over thread counts, states and errors.
+ * Randomised tests take --seed N (printed).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neardup.h"
+#include "nd_test.h"
+
+static unsigned long long g_seed = 20261123;
+
+typedef struct corpus {
+    char **text;
+    size_t *len;
+    size_t n;
+} corpus;
+
+static nd_status get_text(void *ctx, uint32_t doc, unsigned slot, const char **t, size_t *len)
+{
+    (void)slot;
+    const corpus *c = ctx;
+    if (doc >= c->n)
+        return ND_E_PARAM;
+    *t = c->text[doc];
+    *len = c->len[doc];
+    return ND_OK;
+}
+
+static void add(corpus *c, const char *s)
+{
+    c->text = realloc(c->text, (c->n + 1) * sizeof *c->text);
+    c->len = realloc(c->len, (c->n + 1) * sizeof *c->len);
+    c->text[c->n] = strdup(s);
+    c->len[c->n] = strlen(s);
+    c->n++;
+}
+
+static void corpus_free(corpus *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->text[i]);
+    free(c->text);
+    free(c->len);
+    memset(c, 0, sizeof *c);
+}
+
+/* A run over c with optional per-document facts; returns the handle. */
+static nd_reuse *run(corpus *c, nd_params *p, const nd_reuse_doc *docs, int boiler)
+{
+    nd_reuse *r = NULL;
+    ND_CHECK(nd_reuse_create(&r, p, NULL) == ND_OK);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < c->n; i++)
+        ND_CHECK(nd_reuse_add(r, docs ? &docs[i] : NULL) == ND_OK);
+    if (boiler)
+        ND_CHECK(nd_reuse_boilerplate(r, get_text, c) == ND_OK);
+    ND_CHECK(nd_reuse_run(r, get_text, c) == ND_OK);
+    return r;
+}
+
+static const char *k_words[] = {
+    "river", "stone", "market", "window", "garden", "silver", "engine", "forest", "letter",
+    "summer", "harbour", "thunder", "pencil", "candle", "bridge", "meadow", "planet", "signal",
+    "copper", "violet", "anchor", "basket", "circle", "desert", "feather", "glacier", "hammer",
+    "island", "jacket", "kettle", "ladder", "mirror", "needle", "orange", "pepper", "quartz",
+    "rabbit", "saddle", "tunnel", "umbrella", "valley", "walnut", "yellow", "zephyr"};
+#define NWORDS (sizeof k_words / sizeof k_words[0])
+
+/* n random words separated by spaces, appended to buf. */
+static void words(char *buf, size_t n, unsigned long long *st)
+{
+    for (size_t i = 0; i < n; i++) {
+        *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+        strcat(buf, k_words[(*st >> 33) % NWORDS]);
+        strcat(buf, i + 1 < n ? " " : "");
+    }
+}
+
+static const char *k_quote =
+    "Some unconventional electronic devices, including a number of drones, were seized by "
+    "the police";
+
+/* A passage shared verbatim: both byte ranges cut exactly the quotation. */
+static void test_verbatim_offsets(void)
+{
+    corpus c = {0};
+    add(&c, "TEHRAN - The ministry said that. Some unconventional electronic devices, including "
+            "a number of drones, were seized by the police. During the inspection the forces "
+            "found nothing else.");
+    add(&c, "Earlier reports differed.Some unconventional electronic devices, including a "
+            "number of drones, were seized by the police, according to the statement.");
+    add(&c, "An unrelated text about weather and markets in spring.");
+    nd_reuse *r = run(&c, NULL, NULL, 0);
+    const nd_passage *p;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 1, "%zu passages", n);
+    if (n == 1) {
+        ND_CHECK(p[0].a == 0 && p[0].b == 1);
+        const size_t ql = strlen(k_quote);
+        ND_CHECK(p[0].a_end - p[0].a_start == ql &&
+                 memcmp(c.text[0] + p[0].a_start, k_quote, ql) == 0);
+        ND_CHECK(p[0].b_end - p[0].b_start == ql &&
+                 memcmp(c.text[1] + p[0].b_start, k_quote, ql) == 0);
+        ND_CHECK(p[0].matches == 14 && p[0].a_words == 14 && p[0].b_words == 14);
+        ND_CHECK(p[0].score == 14);
+        ND_CHECK(p[0].earlier == ND_NO_DOC);
+    }
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+}
+
+/* Substitutions, an insertion, a deletion and re-wrapping inside a passage:
+ * one passage spanning them, with fewer matches than words. */
+static void test_edits(void)
+{
+    unsigned long long st = g_seed;
+    char a[8192] = "", b[8192] = "", mid[4096] = "";
+    words(a, 30, &st);
+    strcat(a, " | ");
+    words(b, 25, &st);
+    strcat(b, " | ");
+    words(mid, 60, &st);
+    strcat(a, mid);
+    /* b: the same 60 words, re-wrapped, word 20 replaced, a word inserted
+     * after word 35, word 50 deleted */
+    char *tok[64];
+    size_t nt = 0;
+    char *copy = strdup(mid);
+    for (char *s = strtok(copy, " "); s && nt < 64; s = strtok(NULL, " "))
+        tok[nt++] = s;
+    for (size_t i = 0; i < nt; i++) {
+        if (i == 50)
+            continue;
+        strcat(b, i == 20 ? "different" : tok[i]);
+        if (i == 35)
+            strcat(b, " inserted");
+        strcat(b, i % 9 == 8 ? "\n" : " ");
+    }
+    free(copy);
+    strcat(a, " | ");
+    words(a, 30, &st);
+    strcat(b, "| ");
+    words(b, 20, &st);
+    corpus c = {0};
+    add(&c, a);
+    add(&c, b);
+    nd_reuse *r = run(&c, NULL, NULL, 0);
+    const nd_passage *p;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 1, "%zu passages (seed %llu)", n, g_seed);
+    if (n == 1) {
+        const char *ma = strstr(a, mid);
+        ND_CHECK(ma != NULL);
+        /* the passage covers the shared stretch, give or take a random match
+         * at an edge */
+        ND_CHECK_MSG(p[0].a_words >= 58 && p[0].a_words <= 62, "%u", p[0].a_words);
+        ND_CHECK_MSG(p[0].matches >= 57 && p[0].matches < p[0].a_words, "%u", p[0].matches);
+        ND_CHECK(p[0].b_words == p[0].a_words);
+        ND_CHECK(p[0].a_start <= (uint32_t)(ma - a) + 20);
+    }
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+}
+
+/* Three documents quoting one passage: one cluster of three occurrences;
+ * dates name the earliest as the likely source. */
+static void test_cluster_and_direction(void)
+{
+    corpus c = {0};
+    add(&c, "First outlet. Some unconventional electronic devices, including a number of "
+            "drones, were seized by the police. Then more news.");
+    add(&c, "Second outlet wrote: Some unconventional electronic devices, including a number "
+            "of drones, were seized by the police, it said.");
+    add(&c, "Third: Some unconventional electronic devices, including a number of drones, "
+            "were seized by the police! Nothing else.");
+    nd_reuse_doc d[3];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 3; i++)
+        d[i].group = ND_NO_GROUP;
+    d[0].has_date = 1, d[0].date = 100.5;
+    d[1].has_date = 1, d[1].date = 99.25;
+    d[2].has_date = 1, d[2].date = 101;
+    nd_reuse *r = run(&c, NULL, d, 0);
+    const nd_passage *p;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 3, "%zu", n);
+    for (size_t i = 0; i < n; i++) {
+        ND_CHECK(p[i].cluster == 0);
+        ND_CHECK(p[i].earlier == (p[i].a == 1 || p[i].b == 1 ? 1u : 0u));
+    }
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    ND_CHECK(nd_reuse_clusters(r, &o, &off, &origin, &nc) == ND_OK);
+    ND_CHECK(nc == 1 && off[1] == 3 && origin[0] == 1);
+    for (size_t i = 0; nc == 1 && i < 3; i++)
+        ND_CHECK(o[i].doc == i && o[i].end - o[i].start == strlen(k_quote));
+    nd_reuse_stats s;
+    nd_reuse_get_stats(r, &s);
+    ND_CHECK(s.passages == 3 && s.clusters == 1 && s.pairs == 3 && s.docs == 3);
+    nd_reuse_destroy(r);
+
+    /* one undated document: no origin for the cluster */
+    d[2].has_date = 0;
+    r = run(&c, NULL, d, 0);
+    ND_CHECK(nd_reuse_clusters(r, &o, &off, &origin, &nc) == ND_OK);
+    ND_CHECK(nc == 1 && origin[0] == ND_NO_DOC);
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+}
+
+/* Pair filters: the date window, same-source pairs, copies. */
+static void test_filters(void)
+{
+    corpus c = {0};
+    for (int i = 0; i < 3; i++)
+        add(&c, "Report: Some unconventional electronic devices, including a number of drones, "
+                "were seized by the police during the raid.");
+    nd_reuse_doc d[3];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 3; i++) {
+        d[i].group = ND_NO_GROUP;
+        d[i].has_date = 1;
+        d[i].date = 10.0 * i; /* 0, 10, 20 days */
+    }
+    d[0].source = "a", d[0].source_len = 1;
+    d[1].source = "a", d[1].source_len = 1;
+    d[2].source = "b", d[2].source_len = 1;
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_WINDOW, 15) == ND_OK);
+    nd_reuse *r = run(&c, p, d, 0);
+    const nd_passage *ps;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+    ND_CHECK_MSG(n == 2, "window: %zu", n); /* 0-1 and 1-2, not 0-2 */
+    nd_reuse_destroy(r);
+    ND_CHECK(nd_params_set(p, ND_P_WINDOW, 0) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_SAME_SOURCE, 0) == ND_OK);
+    r = run(&c, p, d, 0);
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+    ND_CHECK_MSG(n == 2 && ps[0].a == 0 && ps[0].b == 2 && ps[1].a == 1, "source: %zu", n);
+    size_t sl;
+    ND_CHECK(nd_reuse_source(r, 1, &sl) && sl == 1 && nd_reuse_source(r, 2, &sl) == NULL);
+    nd_reuse_destroy(r);
+    ND_CHECK(nd_params_set(p, ND_P_SAME_SOURCE, 1) == ND_OK);
+    d[1].group = 0; /* 1 is a copy of 0 */
+    r = run(&c, p, d, 0);
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+    ND_CHECK_MSG(n == 2, "copies: %zu", n);
+    nd_reuse_destroy(r);
+    ND_CHECK(nd_params_set(p, ND_P_PAIR_COPIES, 1) == ND_OK);
+    r = run(&c, p, d, 0);
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK && n == 3);
+    nd_reuse_destroy(r);
+    nd_params_destroy(p);
+    corpus_free(&c);
+}
+
+/* A footer ending three unrelated pages is boilerplate and makes no passage;
+ * a quotation inside them is not boilerplate. */
+static void test_boilerplate(void)
+{
+    unsigned long long st = g_seed + 1;
+    corpus c = {0};
+    const char *footer = "All Content by Mehr News Agency is licensed under a Creative Commons "
+                         "Attribution 4.0 International License.";
+    for (int i = 0; i < 3; i++) {
+        char buf[4096] = "";
+        words(buf, 40, &st);
+        strcat(buf, ". ");
+        if (i < 2)
+            strcat(buf, "He said: Some unconventional electronic devices, including a number of "
+                        "drones, were seized by the police. ");
+        words(buf, 40, &st);
+        strcat(buf, ".\n");
+        strcat(buf, footer);
+        add(&c, buf);
+    }
+    nd_reuse *r = run(&c, NULL, NULL, 1);
+    const nd_boiler *b;
+    size_t nb;
+    ND_CHECK(nd_reuse_boilers(r, &b, &nb) == ND_OK);
+    ND_CHECK_MSG(nb == 1, "%zu boilerplate segments", nb);
+    if (nb == 1) {
+        ND_CHECK_MSG(b[0].docs == 3 && b[0].edge_docs == 3 && b[0].occurrences == 3, "%u %u %u", b[0].docs, b[0].edge_docs, b[0].occurrences);
+        ND_CHECK(b[0].doc == 0 && b[0].end - b[0].start == strlen(footer) - 1); /* no '.' */
+        ND_CHECK(memcmp(c.text[0] + b[0].start, footer, b[0].end - b[0].start) == 0);
+        const nd_occurrence *o;
+        size_t no;
+        ND_CHECK(nd_reuse_boiler_occurrences(r, 0, &o, &no) == ND_OK && no == 3 &&
+                 o[2].doc == 2);
+        ND_CHECK(nd_reuse_boiler_occurrences(r, 1, &o, &no) == ND_E_PARAM);
+    }
+    const nd_span *sp;
+    size_t ns;
+    ND_CHECK(nd_reuse_doc_boilerplate(r, 1, &sp, &ns) == ND_OK && ns == 1);
+    ND_CHECK(nd_reuse_doc_boilerplate(r, 3, &sp, &ns) == ND_E_PARAM);
+    const nd_passage *p;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 1 && p[0].a == 0 && p[0].b == 1, "%zu passages", n);
+    nd_reuse_destroy(r);
+
+    /* without boilerplate detection the footer is a passage of every pair */
+    r = run(&c, NULL, NULL, 0);
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK && n == 4);
+    ND_CHECK(nd_reuse_boilers(r, &b, &nb) == ND_E_STATE);
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+}
+
+/* Documents of one repeated word, and one long line: no passage storm, and
+ * the run stays linear (checked through the counters). */
+static void test_degenerate(void)
+{
+    corpus c = {0};
+    const size_t reps = 200000;
+    char *big = malloc(reps * 4 + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(big + 4 * i, "the ", 4);
+    big[reps * 4] = 0;
+    add(&c, big);
+    add(&c, big);
+    free(big);
+    nd_reuse *r = run(&c, NULL, NULL, 1);
+    nd_reuse_stats s;
+    nd_reuse_get_stats(r, &s);
+    ND_CHECK_MSG(s.hits == 0 && s.passages == 0, "hits %llu", (unsigned long long)s.hits);
+    ND_CHECK(s.tokens == 2 * reps);
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+}
+
+/* The same passages for 1, 2 and 3 threads on a random corpus with reuse. */
+static void test_threads(void)
+{
+    unsigned long long st = g_seed + 2;
+    corpus c = {0};
+    char shared[8][2048];
+    for (int k = 0; k < 8; k++) {
+        shared[k][0] = 0;
+        words(shared[k], 25 + 5 * k, &st);
+    }
+    for (int i = 0; i < 300; i++) {
+        char buf[8192] = "";
+        words(buf, 30, &st);
+        strcat(buf, ". ");
+        strcat(buf, shared[(unsigned)(i * 7) % 8]);
+        strcat(buf, ".\n");
+        words(buf, 20 + (size_t)(i % 13), &st);
+        if (i % 3 == 0) {
+            strcat(buf, ". ");
+            strcat(buf, shared[(unsigned)i % 5]);
+        }
+        add(&c, buf);
+    }
+    nd_passage *ref = NULL;
+    size_t nref = 0;
+    for (unsigned t = 1; t <= 3; t++) {
+        nd_params *p;
+        ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+        ND_CHECK(nd_params_set(p, ND_P_THREADS, t) == ND_OK);
+        nd_reuse *r = run(&c, p, NULL, 1);
+        const nd_passage *ps;
+        size_t n;
+        ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+        if (t == 1) {
+            ref = malloc((n ? n : 1) * sizeof *ref);
+            memcpy(ref, ps, n * sizeof *ref);
+            nref = n;
+            ND_CHECK_MSG(n > 300, "%zu passages (seed %llu)", n, g_seed);
+        } else {
+            ND_CHECK_MSG(n == nref && memcmp(ps, ref, n * sizeof *ps) == 0,
+                         "threads %u differ (seed %llu)", t, g_seed);
+        }
+        nd_reuse_destroy(r);
+        nd_params_destroy(p);
+    }
+    free(ref);
+    corpus_free(&c);
+}
+
+static nd_status failing_text(void *ctx, uint32_t doc, unsigned slot, const char **t,
+                              size_t *len)
+{
+    (void)ctx, (void)slot;
+    if (doc == 1)
+        return ND_E_IO;
+    *t = "some words here";
+    *len = 15;
+    return ND_OK;
+}
+
+static void test_states_and_errors(void)
+{
+    nd_reuse *r = NULL;
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_DF_MIN, 50) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_DF_MAX, 10) == ND_OK);
+    ND_CHECK(nd_reuse_create(&r, p, NULL) == ND_E_PARAM && r == NULL);
+    ND_CHECK(nd_params_set(p, ND_P_DF_MIN, 1) == ND_E_PARAM);
+    ND_CHECK(nd_params_set(p, ND_P_MIN_WORDS, 0) == ND_E_PARAM);
+    nd_params_destroy(p);
+    ND_CHECK(nd_reuse_create(&r, NULL, NULL) == ND_OK);
+    const nd_passage *ps;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_E_STATE);
+    ND_CHECK(nd_reuse_add(r, NULL) == ND_OK && nd_reuse_add(r, NULL) == ND_OK);
+    ND_CHECK(nd_reuse_run(r, failing_text, NULL) == ND_E_IO);
+    ND_CHECK(strstr(nd_reuse_errdetail(r), "document 1") != NULL);
+    ND_CHECK(nd_reuse_run(r, failing_text, NULL) == ND_E_STATE);
+    ND_CHECK(nd_reuse_add(r, NULL) == ND_E_STATE);
+    ND_CHECK(nd_reuse_boilerplate(r, failing_text, NULL) == ND_E_STATE);
+    nd_reuse_destroy(r);
+    nd_reuse_destroy(NULL);
+    /* an empty collection */
+    ND_CHECK(nd_reuse_create(&r, NULL, NULL) == ND_OK);
+    ND_CHECK(nd_reuse_boilerplate(r, failing_text, NULL) == ND_OK);
+    ND_CHECK(nd_reuse_run(r, failing_text, NULL) == ND_OK);
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK && n == 0);
+    nd_reuse_destroy(r);
+}
+
+int main(int argc, char **argv)
+{
+    nd_test_begin(argc, argv);
+    g_seed = nd_test_seed(argc, argv, g_seed);
+    printf("test_reuse: seed %llu (rerun: test_reuse --seed N)\n", g_seed);
+    ND_RUN(test_verbatim_offsets);
+    ND_RUN(test_edits);
+    ND_RUN(test_cluster_and_direction);
+    ND_RUN(test_filters);
+    ND_RUN(test_boilerplate);
+    ND_RUN(test_degenerate);
+    ND_RUN(test_threads);
+    ND_RUN(test_states_and_errors);
+    return nd_test_end("test_reuse");
+}

@@ -61,8 +61,12 @@
 
 static const char usage_text[] =
     "Usage: neardup eval [options] --gold GOLD PRED\n"
+    "       neardup eval --plagdet --gold CASES [--pairs PAIRS] [options] PASSAGES\n"
+    "       neardup eval --gold-pairs GOLD [--pair-fields A,B] [--min FIELD=N]\n"
+    "                    [--same CLUSTERS] [options] PASSAGES\n"
     "\n"
-    "Scores the predicted clusters PRED against the gold clusters GOLD.\n"
+    "Scores the predicted clusters PRED against the gold clusters GOLD; or, with\n"
+    "--plagdet or --gold-pairs, the reused passages PASSAGES (see \"Passages\").\n"
     "\n"
     "GOLD and PRED are JSON Lines files (\"-\" = standard input), one cluster per line:\n"
     "  {\"cluster\": 0, \"members\": [\"id1\", \"id2\"]}\n"
@@ -100,6 +104,40 @@ static const char usage_text[] =
     "  gold_split  gold clusters spread over 2+ predicted clusters (a predicted\n"
     "              singleton counts as a cluster)\n"
     "  gold_clusters, pred_clusters: clusters of 2+ documents in the universe\n"
+    "\n"
+    "Passages. PASSAGES holds one JSON object per line, as `neardup reuse` prints:\n"
+    "  {\"a\": ID, \"b\": ID, \"a_start\": N, \"a_end\": N, \"b_start\": N, \"b_end\": N}\n"
+    "byte ranges [start, end) of the original texts of documents a and b (in either\n"
+    "order); other keys are ignored.\n"
+    "  --plagdet           score PASSAGES against the reuse cases of --gold CASES,\n"
+    "                      one per line: {\"suspicious\": ID, \"source\": ID,\n"
+    "                      \"this_offset\": N, \"this_length\": N, \"source_offset\": N,\n"
+    "                      \"source_length\": N}; the *_bytes variants of the four\n"
+    "                      numbers are used when present (on every line or none);\n"
+    "                      without them the offsets are compared as given\n"
+    "                      (characters against bytes)\n"
+    "  --pairs FILE        labelled document pairs ({\"suspicious\": ID, \"source\": ID}\n"
+    "                      per line) besides those holding a case; passages on other\n"
+    "                      pairs are ignored (neither right nor wrong) and counted\n"
+    "  --gold-pairs FILE   recall of the document pairs of FILE: a gold pair is found\n"
+    "                      when some passage links its two documents\n"
+    "  --pair-fields A,B   the fields of a --gold-pairs line that name its two\n"
+    "                      documents (default \"a,b\")\n"
+    "  --min FIELD=N       keep only the gold lines whose number FIELD is >= N\n"
+    "  --same FILE         clusters (as GOLD) of copies of one document: a passage\n"
+    "                      linking a copy of x with a copy of y links x and y\n"
+    "\n"
+    "plagdet (Potthast et al. 2010), counting positions in both documents; a\n"
+    "passage r detects a case s on the same pair when they overlap in both:\n"
+    "  precision   mean over passages r of |r covered by the cases r detects| / |r|\n"
+    "  recall      mean over cases s of |s covered by the passages detecting s| / |s|\n"
+    "              (both 1 with no cases and no passages, both 0 with only one)\n"
+    "  granularity mean number of passages detecting a detected case (1 if none)\n"
+    "  plagdet     F1(precision, recall) / log2(1 + granularity); 0 if F1 is 0\n"
+    "gold pairs: recall = found / gold pairs (1 if none); precision = linked\n"
+    "document pairs that are gold / linked pairs (1 if none; informative only: the\n"
+    "gold lists only some reuse). Copies count as one document: pairs are counted\n"
+    "once after mapping them, and pairs of copies of one document are left out.\n"
     "\n"
     "Exit status: 0 success, 1 usage error, 2 unreadable or invalid input or\n"
     "unwritable output, 4 out of memory or a limit hit.\n";
@@ -509,9 +547,54 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-enum { OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON };
+enum {
+    OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON,
+    OPT_PLAGDET, OPT_PAIRS, OPT_GOLD_PAIRS, OPT_PAIR_FIELDS, OPT_MIN, OPT_SAME
+};
 
-/* neardup eval [options] --gold GOLD PRED; argv[0] is "eval". */
+/* Splits a copy of arg at its first `sep` into *left and *right (both in the
+ * copy, which the caller frees); NULL when out of memory. */
+static char *split_copy(const char *arg, char sep, const char **left, const char **right)
+{
+    char *c = strdup(arg);
+    if (!c)
+        return NULL;
+    char *p = strchr(c, sep);
+    *left = c;
+    *right = p ? p + 1 : NULL;
+    if (p)
+        *p = '\0';
+    return c;
+}
+
+/* The passage modes: --plagdet (gold_pairs NULL) or --gold-pairs GOLD. Checks
+ * the operands, fills in r->gold and r->passages, and hands over to
+ * eval_reuse.c. Returns an exit code. */
+static int run_reuse(ev_reuse_opts *r, const char *gold, const char *gold_pairs, int argc,
+                     char **argv)
+{
+    if (!gold_pairs && !gold)
+        return usage_error("--plagdet needs --gold CASES");
+    if (gold_pairs && gold)
+        return usage_error("--gold-pairs and --gold cannot be used together");
+    if (optind >= argc)
+        return usage_error("missing PASSAGES, the passage records file");
+    if (argc - optind > 1)
+        return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    r->gold = gold_pairs ? gold_pairs : gold;
+    r->passages = argv[optind];
+    /* Standard input can be read once. */
+    const char *const files[] = { r->gold, r->pairs, r->same, r->passages };
+    int stdin_users = 0;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        stdin_users += files[i] && strcmp(files[i], "-") == 0;
+    if (stdin_users > 1)
+        return usage_error("standard input ('-') can be given only once");
+    return gold_pairs ? ev_gold_pairs(r) : ev_plagdet(r);
+}
+
+/* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,
+ * --gold-pairs: see run_reuse()); argv[0] is "eval". */
 int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -521,6 +604,12 @@ int cmd_eval(int argc, char **argv)
         { "text-field", required_argument, NULL, OPT_TEXT_FIELD },
         { "num-docs", required_argument, NULL, OPT_NUM_DOCS },
         { "json", no_argument, NULL, OPT_JSON },
+        { "plagdet", no_argument, NULL, OPT_PLAGDET },
+        { "pairs", required_argument, NULL, OPT_PAIRS },
+        { "gold-pairs", required_argument, NULL, OPT_GOLD_PAIRS },
+        { "pair-fields", required_argument, NULL, OPT_PAIR_FIELDS },
+        { "min", required_argument, NULL, OPT_MIN },
+        { "same", required_argument, NULL, OPT_SAME },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -530,7 +619,12 @@ int cmd_eval(int argc, char **argv)
     const char **corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *corpus);
     size_t ncorpus = 0;
     uint64_t num_docs = 0;
-    int have_num = 0, json = 0, opt, rc = 0;
+    int have_num = 0, json = 0, plagdet = 0, opt, rc = 0;
+    /* The passage modes' options; fields and min_arg are copies of the
+     * --pair-fields and --min arguments, split in place. */
+    ev_reuse_opts ro = { .field_a = "a", .field_b = "b" };
+    const char *gold_pairs = NULL, *min_value = NULL;
+    char *fields = NULL, *min_arg = NULL;
     if (!corpus) {
         cli_log(1, "eval: out of memory");
         return EXIT_INTERNAL;
@@ -560,6 +654,31 @@ int cmd_eval(int argc, char **argv)
             have_num = 1;
             break;
         case OPT_JSON: json = 1; break;
+        case OPT_PLAGDET: plagdet = 1; break;
+        case OPT_PAIRS: ro.pairs = optarg; break;
+        case OPT_GOLD_PAIRS: gold_pairs = optarg; break;
+        case OPT_SAME: ro.same = optarg; break;
+        case OPT_PAIR_FIELDS:
+            free(fields);
+            if (!(fields = split_copy(optarg, ',', &ro.field_a, &ro.field_b)))
+                goto nomem;
+            if (!ro.field_b || !*ro.field_a || !*ro.field_b || strchr(ro.field_b, ',') ||
+                strcmp(ro.field_a, ro.field_b) == 0) {
+                rc = usage_error("--pair-fields wants two different field names A,B, not '%s'",
+                                 optarg);
+                goto done;
+            }
+            break;
+        case OPT_MIN:
+            free(min_arg);
+            if (!(min_arg = split_copy(optarg, '=', &ro.min_field, &min_value)))
+                goto nomem;
+            if (!min_value || !*ro.min_field ||
+                cli_parse_double(min_value, -HUGE_VAL, HUGE_VAL, &ro.min_value)) {
+                rc = usage_error("--min wants FIELD=N with N a number, not '%s'", optarg);
+                goto done;
+            }
+            break;
         case 'o': out_path = optarg; break;
         case 'h':
             fputs(usage_text, stdout);
@@ -580,8 +699,31 @@ int cmd_eval(int argc, char **argv)
             goto done;
         }
     }
-    /* The operands: exactly one PRED, and the option combinations that make
-     * sense. These are usage errors (exit 1), found before any file is read. */
+    /* The option combinations that make sense, and the operands. These are
+     * usage errors (exit 1), found before any file is read. */
+    if (plagdet && gold_pairs) {
+        rc = usage_error("--plagdet and --gold-pairs cannot be used together");
+        goto done;
+    }
+    if (ro.pairs && !plagdet) {
+        rc = usage_error("--pairs needs --plagdet");
+        goto done;
+    }
+    if ((fields || min_arg || ro.same) && !gold_pairs) {
+        rc = usage_error("--pair-fields, --min and --same need --gold-pairs");
+        goto done;
+    }
+    if ((plagdet || gold_pairs) && (ncorpus || have_num)) {
+        rc = usage_error("--corpus and --num-docs score clusters: not with %s",
+                         plagdet ? "--plagdet" : "--gold-pairs");
+        goto done;
+    }
+    if (plagdet || gold_pairs) {
+        ro.json = json;
+        ro.out_path = out_path;
+        rc = run_reuse(&ro, gold, gold_pairs, argc, argv);
+        goto done;
+    }
     if (!gold) {
         rc = usage_error("missing --gold GOLD");
         goto done;
@@ -647,5 +789,11 @@ int cmd_eval(int argc, char **argv)
         rc = EXIT_INPUT;
 done:
     free(corpus);
+    free(fields);
+    free(min_arg);
     return rc;
+nomem:
+    cli_log(1, "eval: out of memory");
+    rc = EXIT_INTERNAL;
+    goto done;
 }

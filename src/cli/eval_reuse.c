@@ -145,6 +145,13 @@ static uint64_t pair_key(int64_t x, int64_t y, int *swap)
     return *swap ? (uint64_t)y << 32 | (uint64_t)x : (uint64_t)x << 32 | (uint64_t)y;
 }
 
+/* qsort(), which must not be given a NULL array even when it is empty. */
+static void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -156,7 +163,7 @@ static size_t sort_unique(uint64_t *k, size_t n)
 {
     if (!n)
         return 0;
-    qsort(k, n, sizeof *k, cmp_u64);
+    sort(k, n, sizeof *k, cmp_u64);
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
         if (k[i] != k[m - 1])
@@ -195,7 +202,7 @@ static int cmp_ival(const void *a, const void *b)
 
 uint64_t ev_union_len(ev_ival *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_ival);
+    sort(v, n, sizeof *v, cmp_ival);
     uint64_t total = 0, lo = 0, hi = 0;   /* the run being merged: [lo, hi) */
     for (size_t i = 0; i < n; i++) {
         if (v[i].hi <= v[i].lo)
@@ -475,7 +482,7 @@ static int plag_compute(plag *p, plag_scores *o)
             o->detected++;
             gran += e - i;
         }
-        qsort(p->hits, p->nhits, sizeof *p->hits, cmp_hit);
+        sort(p->hits, p->nhits, sizeof *p->hits, cmp_hit);
         for (size_t i = 0, e; i < p->nhits; i = e) {
             for (e = i + 1; e < p->nhits && p->hits[e].r == p->hits[i].r; e++)
                 ;
@@ -561,8 +568,8 @@ int ev_plagdet(const ev_reuse_opts *o)
         rc = plag_read(&p, o->passages, passage_fields, 6, detection_line);
     }
     if (!rc) {
-        qsort(p.cases, p.ncases, sizeof *p.cases, cmp_item);
-        qsort(p.dets, p.ndets, sizeof *p.dets, cmp_item);
+        sort(p.cases, p.ncases, sizeof *p.cases, cmp_item);
+        sort(p.dets, p.ndets, sizeof *p.dets, cmp_item);
         if ((rc = plag_compute(&p, &s)) != 0)
             cli_log(1, "eval: out of memory");
     }

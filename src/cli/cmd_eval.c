@@ -2,6 +2,11 @@
  * cmd_eval.c - `neardup eval`: scores predicted clusters against gold clusters.
  *
  * DESIGN
+ *   Modes. Without --plagdet or --gold-pairs, eval scores clusters (below);
+ *   those two options score passage records instead, in eval_reuse.c: this
+ *   file only parses their options and dispatches. The id table, the line
+ *   loop and the clusters-line parser are shared (eval_common.c, eval.h).
+ *
  *   Input. GOLD and PRED are JSON Lines files, one cluster per line, whose
  *   "members" array holds ids (strings, or numbers taken as their JSON text) or
  *   objects with an "id" (neardup's own clusters output). Every other key is
@@ -10,12 +15,11 @@
  *   a numeric id's exact JSON text (1.50 stays 1.50) and builds no tree, so a
  *   1M-member line costs no more than its bytes.
  *
- *   Ids. Every id (from GOLD, PRED and the corpus) is interned once in an
- *   open-addressing hash table (XXH3, linear probing, load <= 1/2) that maps
- *   it to a dense index; the id bytes live back to back in one pool. Per index
- *   we keep the gold and predicted cluster label (NO_LABEL when not listed)
- *   and whether the corpus holds the id. A document listed twice in one file
- *   is an error, reported with the lines of both clusters.
+ *   Ids. Every id (from GOLD, PRED and the corpus) is interned once in the
+ *   shared id table, which maps it to a dense index. Per index we keep the
+ *   gold and predicted cluster label (NO_LABEL when not listed) and whether
+ *   the corpus holds the id. A document listed twice in one file is an error,
+ *   reported with the lines of both clusters.
  *
  *   Universe. --corpus: the corpus ids (listed ids outside it are ignored with
  *   a warning); --num-docs N: the listed ids plus N - |ids| anonymous
@@ -37,7 +41,6 @@
  *   cluster (then they are equal). gold_clusters and pred_clusters count the
  *   clusters of 2+ documents of the universe.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -45,24 +48,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "json.h"
 #include "reader.h"
 
 #define NO_LABEL UINT32_MAX
 /* Ids, and clusters per file, stay below 2^31 so singleton labels fit 32 bits. */
-#define MAX_ITEMS ((size_t)INT32_MAX)
+#define MAX_ITEMS EV_MAX_IDS
 #define IN_CORPUS 1u
 
 static const char usage_text[] =
     "Usage: neardup eval [options] --gold GOLD PRED\n"
+    "       neardup eval --plagdet --gold CASES [--pairs PAIRS] [options] PASSAGES\n"
+    "       neardup eval --gold-pairs GOLD [--pair-fields A,B] [--min FIELD=N]\n"
+    "                    [--same CLUSTERS] [options] PASSAGES\n"
     "\n"
-    "Scores the predicted clusters PRED against the gold clusters GOLD.\n"
+    "Scores the predicted clusters PRED against the gold clusters GOLD; or, with\n"
+    "--plagdet or --gold-pairs, the reused passages PASSAGES (see \"Passages\").\n"
     "\n"
     "GOLD and PRED are JSON Lines files (\"-\" = standard input), one cluster per line:\n"
     "  {\"cluster\": 0, \"members\": [\"id1\", \"id2\"]}\n"
@@ -101,308 +105,42 @@ static const char usage_text[] =
     "              singleton counts as a cluster)\n"
     "  gold_clusters, pred_clusters: clusters of 2+ documents in the universe\n"
     "\n"
+    "Passages. PASSAGES holds one JSON object per line, as `neardup reuse` prints:\n"
+    "  {\"a\": ID, \"b\": ID, \"a_start\": N, \"a_end\": N, \"b_start\": N, \"b_end\": N}\n"
+    "byte ranges [start, end) of the original texts of documents a and b (in either\n"
+    "order); other keys are ignored.\n"
+    "  --plagdet           score PASSAGES against the reuse cases of --gold CASES,\n"
+    "                      one per line: {\"suspicious\": ID, \"source\": ID,\n"
+    "                      \"this_offset\": N, \"this_length\": N, \"source_offset\": N,\n"
+    "                      \"source_length\": N}; the *_bytes variants of the four\n"
+    "                      numbers are used when present (on every line or none);\n"
+    "                      without them the offsets are compared as given\n"
+    "                      (characters against bytes)\n"
+    "  --pairs FILE        labelled document pairs ({\"suspicious\": ID, \"source\": ID}\n"
+    "                      per line) besides those holding a case; passages on other\n"
+    "                      pairs are ignored (neither right nor wrong) and counted\n"
+    "  --gold-pairs FILE   recall of the document pairs of FILE: a gold pair is found\n"
+    "                      when some passage links its two documents\n"
+    "  --pair-fields A,B   the fields of a --gold-pairs line that name its two\n"
+    "                      documents (default \"a,b\")\n"
+    "  --min FIELD=N       keep only the gold lines whose number FIELD is >= N\n"
+    "  --same FILE         clusters (as GOLD) of copies of one document: a passage\n"
+    "                      linking a copy of x with a copy of y links x and y\n"
+    "\n"
+    "plagdet (Potthast et al. 2010), counting positions in both documents; a\n"
+    "passage r detects a case s on the same pair when they overlap in both:\n"
+    "  precision   mean over passages r of |r covered by the cases r detects| / |r|\n"
+    "  recall      mean over cases s of |s covered by the passages detecting s| / |s|\n"
+    "              (both 1 with no cases and no passages, both 0 with only one)\n"
+    "  granularity mean number of passages detecting a detected case (1 if none)\n"
+    "  plagdet     F1(precision, recall) / log2(1 + granularity); 0 if F1 is 0\n"
+    "gold pairs: recall = found / gold pairs (1 if none); precision = linked\n"
+    "document pairs that are gold / linked pairs (1 if none; informative only: the\n"
+    "gold lists only some reuse). Copies count as one document: pairs are counted\n"
+    "once after mapping them, and pairs of copies of one document are left out.\n"
+    "\n"
     "Exit status: 0 success, 1 usage error, 2 unreadable or invalid input or\n"
     "unwritable output, 4 out of memory or a limit hit.\n";
-
-/* ------------------------------------------------------------------ buffers */
-/* Every allocation goes through sb_reserve() or grow_array(), which check the
- * size arithmetic for overflow and report failure instead of aborting: the
- * caller prints "out of memory", returns EXIT_INTERNAL and the command frees
- * whatever it holds on the way out. */
-
-typedef struct sbuf {
-    char *p;           /* the bytes; NULL until the first reserve */
-    size_t len, cap;   /* bytes used, bytes allocated */
-} sbuf;
-
-/* Makes room for `extra` more bytes; the buffer is allocated even for 0, so
- * b->p is never NULL afterwards. Returns 0 or -1 (out of memory). */
-static int sb_reserve(sbuf *b, size_t extra)
-{
-    if (b->p && extra <= b->cap - b->len)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < extra) {
-        if (cap > SIZE_MAX / 2)
-            return -1;
-        cap *= 2;
-    }
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-/* Appends s[0..n). Returns 0, or -1 with b unchanged (out of memory). */
-static int sb_add(sbuf *b, const void *s, size_t n)
-{
-    if (sb_reserve(b, n))
-        return -1;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    return 0;
-}
-
-/* Returns p grown to hold at least `need` elements (capacity doubles), or NULL
- * with p untouched. *cap is updated only on success. */
-static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
-{
-    size_t c = *cap ? *cap : 64;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
-            return NULL;
-        c *= 2;
-    }
-    if (c > SIZE_MAX / elem)
-        return NULL;
-    void *q = realloc(p, c * elem);
-    if (q)
-        *cap = c;
-    return q;
-}
-
-/* ---------------------------------------------------------------- id table */
-/* An id is found by its XXH3 hash: slots[] is an open-addressing table holding
- * index + 1 (0 = empty), probed linearly from hash & (nslots - 1). It is kept
- * at most half full, so probe sequences stay short, and a 32-bit slot keeps it
- * at 8 bytes or less per id. The 64-bit hash is stored beside each id, so that
- * growing the table never rereads the id bytes and most probes that meet
- * another id are rejected without a memcmp(). Ids are never removed; the
- * index of an id is its rank of first appearance (GOLD, PRED, then corpus). */
-
-typedef struct ident {
-    uint64_t hash;     /* XXH3_64bits of the id bytes */
-    size_t off, len;   /* bytes in the pool */
-} ident;
-
-typedef struct idtab {
-    sbuf pool;         /* id bytes, back to back (not NUL-terminated) */
-    ident *ents;       /* per id: hash and place in the pool */
-    uint32_t *lab[2];  /* gold (0) and predicted (1) cluster label, or NO_LABEL */
-    unsigned char *flags;  /* IN_CORPUS when a corpus record has this id */
-    size_t n, cap;     /* ids, capacity of the per-id arrays */
-    uint32_t *slots;   /* 0 = empty, else index + 1 */
-    size_t nslots;     /* a power of two */
-} idtab;
-
-/* Frees the table and leaves it empty (safe to call twice). */
-static void ids_free(idtab *t)
-{
-    free(t->pool.p);
-    free(t->ents);
-    free(t->lab[0]);
-    free(t->lab[1]);
-    free(t->flags);
-    free(t->slots);
-    memset(t, 0, sizeof *t);
-}
-
-/* Doubles the slot array and reinserts every id. Returns 0 or -1. */
-static int ids_rehash(idtab *t)
-{
-    const size_t ns = t->nslots ? t->nslots * 2 : 1024;
-    uint32_t *s = calloc(ns, sizeof *s);
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t k = (size_t)t->ents[i].hash & (ns - 1);
-        while (s[k])
-            k = (k + 1) & (ns - 1);
-        s[k] = (uint32_t)(i + 1);
-    }
-    free(t->slots);
-    t->slots = s;
-    t->nslots = ns;
-    return 0;
-}
-
-/* Grows the per-id arrays to hold one more id. Arrays already grown when a
- * later one fails stay grown; cap changes only when all succeeded. */
-static int ids_grow(idtab *t)
-{
-    size_t c = t->cap;
-    void *q = grow_array(t->ents, &c, t->n + 1, sizeof *t->ents);
-    if (!q)
-        return -1;
-    t->ents = q;
-    for (int w = 0; w < 2; w++) {
-        c = t->cap;
-        q = grow_array(t->lab[w], &c, t->n + 1, sizeof *t->lab[w]);
-        if (!q)
-            return -1;
-        t->lab[w] = q;
-    }
-    c = t->cap;
-    q = grow_array(t->flags, &c, t->n + 1, 1);
-    if (!q)
-        return -1;
-    t->flags = q;
-    t->cap = c;
-    return 0;
-}
-
-/* Returns the index of id s[0..len), adding it when new; -1 when out of
- * memory, -2 when the id limit is hit. A new id starts with no label in
- * either file and no corpus flag. */
-static int64_t ids_get(idtab *t, const char *s, size_t len)
-{
-    /* Grow first, so that the probe below always ends on an empty slot. */
-    if ((t->n + 1) * 2 > t->nslots && ids_rehash(t))
-        return -1;
-    const uint64_t h = XXH3_64bits(s, len);
-    size_t k = (size_t)h & (t->nslots - 1);
-    while (t->slots[k]) {
-        const ident *e = &t->ents[t->slots[k] - 1];
-        if (e->hash == h && e->len == len && memcmp(t->pool.p + e->off, s, len) == 0)
-            return (int64_t)(t->slots[k] - 1);
-        k = (k + 1) & (t->nslots - 1);
-    }
-    if (t->n >= MAX_ITEMS)
-        return -2;
-    if (t->n >= t->cap && ids_grow(t))
-        return -1;
-    const size_t off = t->pool.len;
-    if (sb_add(&t->pool, s, len))
-        return -1;
-    t->ents[t->n] = (ident){ .hash = h, .off = off, .len = len };
-    t->lab[0][t->n] = t->lab[1][t->n] = NO_LABEL;
-    t->flags[t->n] = 0;
-    t->slots[k] = (uint32_t)(t->n + 1);
-    return (int64_t)t->n++;
-}
-
-/* Writes a printable, quoted, shortened copy of an id for messages into buf. */
-static const char *show_id(const char *s, size_t len, char *buf, size_t size)
-{
-    size_t o = 0, i = 0;
-    buf[o++] = '"';
-    for (; i < len && o + 5 < size; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        buf[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    if (i < len) {   /* cut short: room is left for "...", the quote and NUL */
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
-    return buf;
-}
-
-/* ------------------------------------------------------------- JSON parser */
-/* A line is validated and read by the strict scanner of json.c (RFC 8259,
- * UTF-8 checked, the same as the JSON Lines reader of dedup): the line's
- * scanner extracts "members", then each element of that array is given to a
- * second scanner, which reads it as an id (a string, decoded, or a number as
- * its exact JSON text) or as an object with an "id". Other keys are validated
- * and ignored.
- *
- * Errors come in two kinds, both fatal for the run (exit 2): a syntax error
- * anywhere on the line (reported as "invalid JSON at column C"), which comes
- * first, and a clusters-format error in valid JSON (jp_bad, e.g. "members"
- * that is not an array). jp_line() returns 0 on success and -1 on error; the
- * message and column are kept. Ids are decoded (escapes resolved), so
- * "\u0061" and "a" are the same id. */
-
-typedef struct span {
-    size_t off, len;   /* where one decoded id lies in jparse.ids */
-} span;
-
-/* The parser of one line and the ids it read. */
-typedef struct jparse {
-    js_scanner *line;         /* the line: its "members" */
-    js_scanner *elem;         /* one element of "members": its "id" */
-    const char *msg;          /* the error (valid until the next line), NULL if none */
-    size_t col;               /* 1-based byte column of a syntax error */
-    int syntax;               /* 1: the line is not valid JSON */
-    int nomem;
-    sbuf ids;                 /* the member ids of the line, decoded, back to back */
-    span *spans;              /* where each id lies in ids */
-    size_t nspans, cap_spans;
-} jparse;
-
-/* A clusters-format error in valid JSON; returns -1. */
-static int jp_bad(jparse *j, const char *msg)
-{
-    j->msg = msg;
-    j->syntax = 0;
-    return -1;
-}
-
-static int jp_oom(jparse *j)
-{
-    j->nomem = 1;
-    j->msg = "out of memory";
-    return -1;
-}
-
-/* Appends one decoded id to j->ids. */
-static int jp_id(jparse *j, const char *s, size_t n)
-{
-    const size_t off = j->ids.len;
-    if (sb_add(&j->ids, s, n))
-        return jp_oom(j);
-    if (j->nspans >= j->cap_spans) {
-        span *q = grow_array(j->spans, &j->cap_spans, j->nspans + 1, sizeof *q);
-        if (!q)
-            return jp_oom(j);
-        j->spans = q;
-    }
-    j->spans[j->nspans++] = (span){ .off = off, .len = n };
-    return 0;
-}
-
-/* Parses one non-blank line s[0..len): a JSON object with one "members"
- * array of ids or member objects ({"id": ..., other keys ignored}, as neardup
- * writes them), each with exactly one "id". */
-static int jp_line(jparse *j, const char *s, size_t len)
-{
-    j->msg = NULL;
-    j->ids.len = 0;
-    j->nspans = 0;
-    int rc = js_scan(j->line, s, len);
-    if (rc == JS_ERR_NOMEM)
-        return jp_oom(j);
-    if (rc != JS_OK) {
-        j->syntax = 1;
-        j->msg = js_errmsg(j->line);
-        j->col = js_errpos(j->line) + 1;
-        return -1;
-    }
-    if (js_top(j->line) != JS_OBJECT)
-        return jp_bad(j, "expected a JSON object");
-    const js_value *m = js_field(j->line, 0);
-    if (m->count == 0)
-        return jp_bad(j, "no \"members\" array");
-    if (m->count > 1)
-        return jp_bad(j, "two \"members\" keys");
-    if (m->type != JS_ARRAY)
-        return jp_bad(j, "\"members\" must be an array");
-    size_t pos = 0, en;
-    const char *es;
-    while (js_array_next(m, &pos, &es, &en)) {
-        /* the element was validated with the line: only memory can fail */
-        if (js_scan(j->elem, es, en) != JS_OK)
-            return jp_oom(j);
-        const js_value *v = js_root(j->elem);
-        if (v->type == JS_OBJECT) {
-            v = js_field(j->elem, 0);
-            if (v->count == 0)
-                return jp_bad(j, "a member object has no \"id\"");
-            if (v->count > 1)
-                return jp_bad(j, "a member object has two \"id\" keys");
-            if (v->type != JS_STRING && v->type != JS_NUMBER)
-                return jp_bad(j, "a member's \"id\" must be a string or a number");
-        } else if (v->type != JS_STRING && v->type != JS_NUMBER) {
-            return jp_bad(j, "a member must be a string, a number or an object with an \"id\"");
-        }
-        if (jp_id(j, v->s, v->n))
-            return -1;
-    }
-    return 0;
-}
 
 /* ------------------------------------------------------------ the command */
 /* cmd_eval() parses the options, then reads GOLD, then PRED (small files, quick
@@ -412,8 +150,12 @@ static int jp_line(jparse *j, const char *s, size_t len)
  * on every path. */
 
 typedef struct evalctx {
-    idtab ids;              /* every id seen, with its labels */
-    jparse jp;              /* the line parser and its buffers, reused per line */
+    ev_ids ids;             /* every id seen */
+    uint32_t *lab[2];       /* per id: gold (0) and predicted (1) label, or NO_LABEL */
+    unsigned char *flags;   /* per id: IN_CORPUS when a corpus record has this id */
+    size_t lab_cap[2], flags_cap;
+    ev_members jp;          /* the line parser and its buffers, reused per line */
+    int w;                  /* the clusters file being read: 0 gold, 1 pred */
     size_t ncl[2];          /* clusters read from GOLD (0) and PRED (1) */
     uint64_t *cl_line[2];   /* line of each cluster, for messages */
     size_t cl_cap[2];
@@ -434,38 +176,53 @@ typedef struct scores {
 /* Frees everything the context holds. */
 static void ctx_free(evalctx *c)
 {
-    ids_free(&c->ids);
-    js_free(c->jp.line);
-    js_free(c->jp.elem);
-    free(c->jp.ids.p);
-    free(c->jp.spans);
+    ev_ids_free(&c->ids);
+    free(c->lab[0]);
+    free(c->lab[1]);
+    free(c->flags);
+    ev_members_free(&c->jp);
     free(c->cl_line[0]);
     free(c->cl_line[1]);
+}
+
+/* The index of id s[0..len), interned with no label in either file and no
+ * corpus flag when new; -1 when out of memory, -2 at the id limit. */
+static int64_t intern(evalctx *c, const char *s, size_t len)
+{
+    const size_t n = c->ids.n;
+    const int64_t x = ev_ids_get(&c->ids, s, len);
+    if (x < 0 || (size_t)x < n)
+        return x;
+    if (cli_grow((void **)&c->lab[0], &c->lab_cap[0], n + 1, sizeof *c->lab[0]) ||
+        cli_grow((void **)&c->lab[1], &c->lab_cap[1], n + 1, sizeof *c->lab[1]) ||
+        cli_grow((void **)&c->flags, &c->flags_cap, n + 1, 1))
+        return -1;
+    c->lab[0][x] = c->lab[1][x] = NO_LABEL;
+    c->flags[x] = 0;
+    return x;
 }
 
 /* Records the ids parsed from line `lineno` of file `w` as one cluster. */
 static int add_cluster(evalctx *c, int w, uint64_t lineno)
 {
     char b1[96];
-    jparse *j = &c->jp;
+    ev_members *j = &c->jp;
     if (c->ncl[w] >= MAX_ITEMS) {
         cli_log(1, "%s:%llu: too many clusters", c->name[w], (unsigned long long)lineno);
         return EXIT_INTERNAL;
     }
     if (c->ncl[w] >= c->cl_cap[w]) {
-        uint64_t *q = grow_array(c->cl_line[w], &c->cl_cap[w], c->ncl[w] + 1, sizeof *q);
-        if (!q)
+        if (cli_grow((void **)&c->cl_line[w], &c->cl_cap[w], c->ncl[w] + 1, sizeof *c->cl_line[w]))
             goto nomem;
-        c->cl_line[w] = q;
     }
     /* Clusters are numbered 0, 1, ... in file order; the "cluster" key of the
      * line is not used (it need not be unique or present). */
     const uint32_t label = (uint32_t)c->ncl[w];
     c->cl_line[w][label] = lineno;
     for (size_t i = 0; i < j->nspans; i++) {
-        const char *id = j->ids.p + j->spans[i].off;
+        const char *id = j->ids + j->spans[i].off;
         const size_t len = j->spans[i].len;
-        const int64_t x = ids_get(&c->ids, id, len);
+        const int64_t x = intern(c, id, len);
         if (x == -1)
             goto nomem;
         if (x < 0) {
@@ -475,15 +232,15 @@ static int add_cluster(evalctx *c, int w, uint64_t lineno)
         }
         /* An id may appear once per file: a second time is an error, whether in
          * this cluster or an earlier one (then both lines are named). */
-        uint32_t *lab = &c->ids.lab[w][x];
+        uint32_t *lab = &c->lab[w][x];
         if (*lab == label) {
             cli_log(1, "%s:%llu: document %s is listed twice in this cluster", c->name[w],
-                    (unsigned long long)lineno, show_id(id, len, b1, sizeof b1));
+                    (unsigned long long)lineno, ev_show_id(id, len, b1, sizeof b1));
             return EXIT_INPUT;
         }
         if (*lab != NO_LABEL) {
             cli_log(1, "%s:%llu: document %s is listed in two clusters (lines %llu and %llu)",
-                    c->name[w], (unsigned long long)lineno, show_id(id, len, b1, sizeof b1),
+                    c->name[w], (unsigned long long)lineno, ev_show_id(id, len, b1, sizeof b1),
                     (unsigned long long)c->cl_line[w][*lab], (unsigned long long)lineno);
             return EXIT_INPUT;
         }
@@ -496,69 +253,22 @@ nomem:
     return EXIT_INTERNAL;
 }
 
-/* Reads the clusters file `path` as file w (0 = gold, 1 = pred), one line at
- * a time with getline() (so a line may be any length). Blank lines and lines
- * whose "members" is empty are skipped; a UTF-8 byte order mark is ignored. */
+/* ev_read_lines() callback: one line of clusters file c->w. */
+static int clusters_line(void *ctx, const char *s, size_t len, uint64_t lineno)
+{
+    evalctx *c = ctx;
+    if (ev_members_line(&c->jp, s, len))
+        return ev_members_error(&c->jp, c->name[c->w], lineno);
+    /* "members": [] adds no cluster (and no document). */
+    return c->jp.nspans ? add_cluster(c, c->w, lineno) : 0;
+}
+
+/* Reads the clusters file `path` as file w (0 = gold, 1 = pred). Blank lines
+ * and lines whose "members" is empty are skipped. */
 static int read_clusters(evalctx *c, int w, const char *path)
 {
-    const int is_stdin = strcmp(path, "-") == 0;
-    c->name[w] = is_stdin ? "<stdin>" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "r");
-    if (!fp) {
-        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    jparse *j = &c->jp;
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t got;
-    uint64_t lineno = 0;
-    int rc = 0;
-    /* errno is cleared before each read so that, after the loop, ENOMEM tells
-     * an allocation failure in getline() apart from the end of the file. */
-    while ((errno = 0, got = getline(&line, &lcap, fp)) >= 0) {
-        lineno++;
-        const char *s = line;
-        size_t len = (size_t)got;
-        if (lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;    /* a UTF-8 byte order mark */
-            len -= 3;
-        }
-        size_t k = 0;
-        while (k < len && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
-            k++;
-        if (k == len)
-            continue;   /* blank line */
-        if (jp_line(j, s, len)) {
-            /* The message names file, line and, for syntax errors, column. */
-            if (j->nomem) {
-                cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno);
-                rc = EXIT_INTERNAL;
-            } else if (j->syntax) {
-                cli_log(1, "%s:%llu: invalid JSON at column %zu: %s", c->name[w],
-                        (unsigned long long)lineno, j->col, j->msg);
-                rc = EXIT_INPUT;
-            } else {
-                cli_log(1, "%s:%llu: %s", c->name[w], (unsigned long long)lineno, j->msg);
-                rc = EXIT_INPUT;
-            }
-            break;
-        }
-        /* "members": [] adds no cluster (and no document). */
-        if (j->nspans && (rc = add_cluster(c, w, lineno)) != 0)
-            break;
-    }
-    if (!rc && ferror(fp)) {
-        cli_log(1, "%s: read error: %s", c->name[w], strerror(errno));
-        rc = EXIT_INPUT;
-    } else if (!rc && errno == ENOMEM) {
-        cli_log(1, "%s:%llu: out of memory", c->name[w], (unsigned long long)lineno + 1);
-        rc = EXIT_INTERNAL;
-    }
-    free(line);
-    if (!is_stdin)
-        fclose(fp);
-    return rc;
+    c->w = w;
+    return ev_read_lines(path, &c->name[w], clusters_line, c);
 }
 
 /* The reader's error callback: its message already names file and line. */
@@ -590,16 +300,16 @@ static int read_corpus(evalctx *c, const char *const *paths, size_t n, const cha
     rd_stats st;
     int got, rc = 0;
     while ((got = rd_next(r, &rec)) == RD_OK) {
-        const int64_t x = ids_get(&c->ids, rec.id, rec.id_len);
+        const int64_t x = intern(c, rec.id, rec.id_len);
         if (x < 0) {
             cli_log(1, "%s: %s", rec.path, x == -1 ? "out of memory" : "too many distinct ids");
             rc = EXIT_INTERNAL;
             break;
         }
         /* The progress line (when enabled) is refreshed every 1024 records. */
-        if (c->ids.flags[x] & IN_CORPUS)
+        if (c->flags[x] & IN_CORPUS)
             c->corpus_dups++;
-        c->ids.flags[x] |= IN_CORPUS;
+        c->flags[x] |= IN_CORPUS;
         if ((++c->corpus_records & 1023) == 0) {
             rd_get_stats(r, &st);
             cli_progress("eval: reading the corpus", c->corpus_records, st.bytes);
@@ -623,17 +333,16 @@ static int read_corpus(evalctx *c, const char *const *paths, size_t n, const cha
  * their number and the first in id order, so the message is deterministic. */
 static void warn_outside(const evalctx *c, int w)
 {
-    const idtab *t = &c->ids;
     uint64_t count = 0;
-    size_t first = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->lab[w][i] != NO_LABEL && !(t->flags[i] & IN_CORPUS) && count++ == 0)
+    size_t first = 0, len;
+    for (size_t i = 0; i < c->ids.n; i++)
+        if (c->lab[w][i] != NO_LABEL && !(c->flags[i] & IN_CORPUS) && count++ == 0)
             first = i;
     if (count) {
         char b[96];
+        const char *id = ev_ids_str(&c->ids, first, &len);
         cli_log(2, "%s: %llu listed ids are not in the corpus and are ignored (first: %s)",
-                c->name[w], (unsigned long long)count,
-                show_id(t->pool.p + t->ents[first].off, t->ents[first].len, b, sizeof b));
+                c->name[w], (unsigned long long)count, ev_show_id(id, len, b, sizeof b));
     }
 }
 
@@ -668,7 +377,7 @@ static uint64_t size_stats(const uint32_t *size, size_t nlab, uint64_t *clusters
  * IN_CORPUS count; have_num: the universe holds num_docs documents. */
 static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_docs, scores *s)
 {
-    const idtab *t = &c->ids;
+    const ev_ids *t = &c->ids;
     const size_t lg = c->ncl[0] + t->n, lp = c->ncl[1] + t->n;
     uint32_t *asz = calloc(lg ? lg : 1, sizeof *asz);     /* gold cluster sizes */
     uint32_t *bsz = calloc(lp ? lp : 1, sizeof *bsz);     /* predicted cluster sizes */
@@ -687,10 +396,10 @@ static int compute(const evalctx *c, int use_corpus, int have_num, uint64_t num_
      * sizes are therefore counted here, over the universe only. */
     size_t k = 0;
     for (size_t i = 0; i < t->n; i++) {
-        if (use_corpus && !(t->flags[i] & IN_CORPUS))
+        if (use_corpus && !(c->flags[i] & IN_CORPUS))
             continue;
-        const uint32_t g = t->lab[0][i] != NO_LABEL ? t->lab[0][i] : (uint32_t)(c->ncl[0] + i);
-        const uint32_t p = t->lab[1][i] != NO_LABEL ? t->lab[1][i] : (uint32_t)(c->ncl[1] + i);
+        const uint32_t g = c->lab[0][i] != NO_LABEL ? c->lab[0][i] : (uint32_t)(c->ncl[0] + i);
+        const uint32_t p = c->lab[1][i] != NO_LABEL ? c->lab[1][i] : (uint32_t)(c->ncl[1] + i);
         asz[g]++;
         bsz[p]++;
         keys[k++] = (uint64_t)g << 32 | p;
@@ -838,9 +547,54 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-enum { OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON };
+enum {
+    OPT_GOLD = 256, OPT_CORPUS, OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_NUM_DOCS, OPT_JSON,
+    OPT_PLAGDET, OPT_PAIRS, OPT_GOLD_PAIRS, OPT_PAIR_FIELDS, OPT_MIN, OPT_SAME
+};
 
-/* neardup eval [options] --gold GOLD PRED; argv[0] is "eval". */
+/* Splits a copy of arg at its first `sep` into *left and *right (both in the
+ * copy, which the caller frees); NULL when out of memory. */
+static char *split_copy(const char *arg, char sep, const char **left, const char **right)
+{
+    char *c = strdup(arg);
+    if (!c)
+        return NULL;
+    char *p = strchr(c, sep);
+    *left = c;
+    *right = p ? p + 1 : NULL;
+    if (p)
+        *p = '\0';
+    return c;
+}
+
+/* The passage modes: --plagdet (gold_pairs NULL) or --gold-pairs GOLD. Checks
+ * the operands, fills in r->gold and r->passages, and hands over to
+ * eval_reuse.c. Returns an exit code. */
+static int run_reuse(ev_reuse_opts *r, const char *gold, const char *gold_pairs, int argc,
+                     char **argv)
+{
+    if (!gold_pairs && !gold)
+        return usage_error("--plagdet needs --gold CASES");
+    if (gold_pairs && gold)
+        return usage_error("--gold-pairs and --gold cannot be used together");
+    if (optind >= argc)
+        return usage_error("missing PASSAGES, the passage records file");
+    if (argc - optind > 1)
+        return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    r->gold = gold_pairs ? gold_pairs : gold;
+    r->passages = argv[optind];
+    /* Standard input can be read once. */
+    const char *const files[] = { r->gold, r->pairs, r->same, r->passages };
+    int stdin_users = 0;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        stdin_users += files[i] && strcmp(files[i], "-") == 0;
+    if (stdin_users > 1)
+        return usage_error("standard input ('-') can be given only once");
+    return gold_pairs ? ev_gold_pairs(r) : ev_plagdet(r);
+}
+
+/* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,
+ * --gold-pairs: see run_reuse()); argv[0] is "eval". */
 int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -850,6 +604,12 @@ int cmd_eval(int argc, char **argv)
         { "text-field", required_argument, NULL, OPT_TEXT_FIELD },
         { "num-docs", required_argument, NULL, OPT_NUM_DOCS },
         { "json", no_argument, NULL, OPT_JSON },
+        { "plagdet", no_argument, NULL, OPT_PLAGDET },
+        { "pairs", required_argument, NULL, OPT_PAIRS },
+        { "gold-pairs", required_argument, NULL, OPT_GOLD_PAIRS },
+        { "pair-fields", required_argument, NULL, OPT_PAIR_FIELDS },
+        { "min", required_argument, NULL, OPT_MIN },
+        { "same", required_argument, NULL, OPT_SAME },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -859,7 +619,12 @@ int cmd_eval(int argc, char **argv)
     const char **corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *corpus);
     size_t ncorpus = 0;
     uint64_t num_docs = 0;
-    int have_num = 0, json = 0, opt, rc = 0;
+    int have_num = 0, json = 0, plagdet = 0, opt, rc = 0;
+    /* The passage modes' options; fields and min_arg are copies of the
+     * --pair-fields and --min arguments, split in place. */
+    ev_reuse_opts ro = { .field_a = "a", .field_b = "b" };
+    const char *gold_pairs = NULL, *min_value = NULL;
+    char *fields = NULL, *min_arg = NULL;
     if (!corpus) {
         cli_log(1, "eval: out of memory");
         return EXIT_INTERNAL;
@@ -889,6 +654,31 @@ int cmd_eval(int argc, char **argv)
             have_num = 1;
             break;
         case OPT_JSON: json = 1; break;
+        case OPT_PLAGDET: plagdet = 1; break;
+        case OPT_PAIRS: ro.pairs = optarg; break;
+        case OPT_GOLD_PAIRS: gold_pairs = optarg; break;
+        case OPT_SAME: ro.same = optarg; break;
+        case OPT_PAIR_FIELDS:
+            free(fields);
+            if (!(fields = split_copy(optarg, ',', &ro.field_a, &ro.field_b)))
+                goto nomem;
+            if (!ro.field_b || !*ro.field_a || !*ro.field_b || strchr(ro.field_b, ',') ||
+                strcmp(ro.field_a, ro.field_b) == 0) {
+                rc = usage_error("--pair-fields wants two different field names A,B, not '%s'",
+                                 optarg);
+                goto done;
+            }
+            break;
+        case OPT_MIN:
+            free(min_arg);
+            if (!(min_arg = split_copy(optarg, '=', &ro.min_field, &min_value)))
+                goto nomem;
+            if (!min_value || !*ro.min_field ||
+                cli_parse_double(min_value, -HUGE_VAL, HUGE_VAL, &ro.min_value)) {
+                rc = usage_error("--min wants FIELD=N with N a number, not '%s'", optarg);
+                goto done;
+            }
+            break;
         case 'o': out_path = optarg; break;
         case 'h':
             fputs(usage_text, stdout);
@@ -909,8 +699,31 @@ int cmd_eval(int argc, char **argv)
             goto done;
         }
     }
-    /* The operands: exactly one PRED, and the option combinations that make
-     * sense. These are usage errors (exit 1), found before any file is read. */
+    /* The option combinations that make sense, and the operands. These are
+     * usage errors (exit 1), found before any file is read. */
+    if (plagdet && gold_pairs) {
+        rc = usage_error("--plagdet and --gold-pairs cannot be used together");
+        goto done;
+    }
+    if (ro.pairs && !plagdet) {
+        rc = usage_error("--pairs needs --plagdet");
+        goto done;
+    }
+    if ((fields || min_arg || ro.same) && !gold_pairs) {
+        rc = usage_error("--pair-fields, --min and --same need --gold-pairs");
+        goto done;
+    }
+    if ((plagdet || gold_pairs) && (ncorpus || have_num)) {
+        rc = usage_error("--corpus and --num-docs score clusters: not with %s",
+                         plagdet ? "--plagdet" : "--gold-pairs");
+        goto done;
+    }
+    if (plagdet || gold_pairs) {
+        ro.json = json;
+        ro.out_path = out_path;
+        rc = run_reuse(&ro, gold, gold_pairs, argc, argv);
+        goto done;
+    }
     if (!gold) {
         rc = usage_error("missing --gold GOLD");
         goto done;
@@ -944,11 +757,8 @@ int cmd_eval(int argc, char **argv)
     /* Read, check and score; on failure the message is already printed. */
     evalctx c;
     memset(&c, 0, sizeof c);
-    static const char *const members[] = { "members" }, *const id[] = { "id" };
-    c.jp.line = js_new(members, 1);
-    c.jp.elem = js_new(id, 1);
     scores s;
-    if (!c.jp.line || !c.jp.elem) {
+    if (ev_members_init(&c.jp)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
     } else if ((rc = read_clusters(&c, 0, gold)) == 0 && (rc = read_clusters(&c, 1, pred)) == 0 &&
@@ -979,5 +789,11 @@ int cmd_eval(int argc, char **argv)
         rc = EXIT_INPUT;
 done:
     free(corpus);
+    free(fields);
+    free(min_arg);
     return rc;
+nomem:
+    cli_log(1, "eval: out of memory");
+    rc = EXIT_INTERNAL;
+    goto done;
 }

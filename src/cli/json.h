@@ -31,7 +31,7 @@
 #include <stddef.h>
 
 #define JS_MAX_DEPTH  1000 /* deepest nesting of arrays and objects accepted */
-#define JS_MAX_FIELDS 6    /* field names one scanner extracts */
+#define JS_MAX_FIELDS 10   /* field names one scanner extracts (PAN cases need 10) */
 
 /* The type of a JSON value; JS_ABSENT for a field the object does not have. */
 typedef enum {

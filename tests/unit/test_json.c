@@ -256,8 +256,14 @@ static void test_slots(void)
     ND_CHECK(js_field(s, 1)->type == JS_ABSENT);
     ND_CHECK(js_field(s, 3)->type == JS_NUMBER && js_field(s, 3)->n == 1);
     js_free(s);
-    const char *seven[] = { "a", "b", "c", "d", "e", "f", "g" };
-    ND_CHECK(js_new(seven, 7) == NULL); /* over JS_MAX_FIELDS (6) */
+    const char *many[JS_MAX_FIELDS + 1] = { "a" };
+    for (size_t i = 1; i <= JS_MAX_FIELDS; i++)
+        many[i] = "b";
+    ND_CHECK(js_new(many, JS_MAX_FIELDS + 1) == NULL);
+    s = js_new(many, JS_MAX_FIELDS);
+    ND_CHECK(s && js_scan(s, l, strlen(l)) == JS_OK);
+    ND_CHECK(s && js_field(s, JS_MAX_FIELDS - 1)->type == JS_ABSENT);
+    js_free(s);
     s = js_new(NULL, 0);
     ND_CHECK(s && js_scan(s, l, strlen(l)) == JS_OK && js_top(s) == JS_OBJECT);
     js_free(s);

@@ -604,6 +604,10 @@ static int write_stripped(rrun *r, FILE *fp)
                 memcpy(buf + k, t + at, sp[i].start - at);
                 k += sp[i].start - at;
                 at = sp[i].end;
+                /* the span ends at its last word: take the punctuation after
+                 * it ("reserved.") and the white space up to the next text */
+                while (at < len && strchr(".,;:!?)]\"'", t[at]) && t[at] != '\0')
+                    at++;
                 while (at < len && (t[at] == ' ' || t[at] == '\t' || t[at] == '\r' ||
                                     t[at] == '\n'))
                     at++;
@@ -713,10 +717,15 @@ static int parse_options(rrun *r, int argc, char **argv)
     g_progress = isatty(2);
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:o:T:qvh", k_longopts, NULL)) != -1) {
-        if (wrong_cmd(r, c))
-            return usage_error("option '%s' is not for neardup %s", argv[optind - 1], g_cmd);
+    int c, li = -1;
+    while ((c = getopt_long(argc, argv, ":n:o:T:qvh", k_longopts, &li)) != -1) {
+        if (wrong_cmd(r, c)) {
+            if (c == 'n')
+                return usage_error("option '-n/--ngram' is not for neardup %s", g_cmd);
+            return usage_error("option '--%s' is not for neardup %s", k_longopts[li].name,
+                               g_cmd);
+        }
+        li = -1;
         switch (c) {
         case O_FORMAT:
             if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
@@ -975,29 +984,42 @@ static int run_all(rrun *r)
     return 0;
 }
 
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 static void summary(const rrun *r)
 {
     nd_reuse_stats s;
     nd_reuse_get_stats(r->ru, &s);
+    const unsigned long long nd = r->ndocs, nb = s.boiler_segments;
     if (r->bad_dates)
-        cli_log(2, "%llu dates were not ISO 8601 (treated as undated; -v lists them)",
-                (unsigned long long)r->bad_dates);
+        cli_log(2, "%llu %s not ISO 8601 (treated as undated; -v lists them)",
+                (unsigned long long)r->bad_dates, plural(r->bad_dates, "date was", "dates were"));
     if (r->o.boilerplate_cmd) {
-        cli_log(2, "%llu documents, %llu segments: %llu boilerplate segments, %llu occurrences",
-                (unsigned long long)r->ndocs, (unsigned long long)s.segments,
-                (unsigned long long)s.boiler_segments, (unsigned long long)s.boiler_occurrences);
+        cli_log(2, "%llu %s, %llu %s: %llu boilerplate %s, %llu %s", nd,
+                plural(nd, "document", "documents"), (unsigned long long)s.segments,
+                plural(s.segments, "segment", "segments"), nb, plural(nb, "segment", "segments"),
+                (unsigned long long)s.boiler_occurrences,
+                plural(s.boiler_occurrences, "occurrence", "occurrences"));
     } else {
-        cli_log(2, "%llu documents: %llu passages between %llu document pairs, in %llu "
-                   "passage clusters; %llu boilerplate segments ignored",
-                (unsigned long long)r->ndocs, (unsigned long long)s.passages,
-                (unsigned long long)s.pairs, (unsigned long long)s.clusters,
-                (unsigned long long)s.boiler_segments);
+        cli_log(2, "%llu %s: %llu %s in %llu passage %s (%llu document %s aligned); %llu "
+                   "boilerplate %s ignored",
+                nd, plural(nd, "document", "documents"), (unsigned long long)s.passages,
+                plural(s.passages, "passage", "passages"), (unsigned long long)s.clusters,
+                plural(s.clusters, "cluster", "clusters"), (unsigned long long)s.pairs,
+                plural(s.pairs, "pair", "pairs"), nb, plural(nb, "segment", "segments"));
         cli_log(3, "%llu words, %llu seeds, %llu shared n-grams of which %llu within the "
                    "frequency bounds, %llu seed hits",
                 (unsigned long long)s.tokens, (unsigned long long)s.seeds,
                 (unsigned long long)s.seed_groups, (unsigned long long)s.rare_groups,
                 (unsigned long long)s.hits);
     }
+    const uint64_t bad = r->rs.skipped + r->rs.failed_inputs + r->too_large;
+    if (bad)
+        cli_log(1, "warning: %llu bad %s skipped (reported above)", (unsigned long long)bad,
+                plural(bad, "record or file was", "records or files were"));
 }
 
 static int reuse_main(int argc, char **argv, int boiler)

@@ -30,6 +30,20 @@ int cmd_dedup(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_reuse(int argc, char **argv);
 int cmd_boilerplate(int argc, char **argv);
+/* Boilerplate of the records of inputs (cmd_reuse.c), for dedup's
+ * --ignore-boilerplate and --strip-boilerplate: record i in reading order
+ * (records too large count, as empty) has the byte ranges
+ * (*spans)[(*off)[i] .. (*off)[i+1]) of its text; *nrecs records. params gives
+ * ND_P_BOILER_* and ND_P_MAX_DOC. Returns 0 or an exit code (message printed);
+ * the caller frees *off and *spans. */
+struct rd_opts;
+int cli_boilerplate_spans(const char *const *inputs, size_t n, const struct rd_opts *rd,
+                          const nd_params *params, unsigned threads, uint64_t memory,
+                          const char *tmpdir, uint64_t **off, nd_span **spans, size_t *nrecs);
+/* t[0..len) without the ranges sp[0..n) (sorted, disjoint), each taken with the
+ * punctuation right after it and the white space up to the next text, into out
+ * (room for len bytes); returns the new length (cmd_reuse.c). */
+size_t cli_cut_spans(const char *t, size_t len, const nd_span *sp, size_t n, char *out);
 /* ISO 8601 date or date-time -> days since 1970-01-01 UTC; 0, or -1 (cmd_reuse.c). */
 int cli_parse_date(const char *s, size_t n, double *days);
 

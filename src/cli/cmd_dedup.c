@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "pool.h"
 #include "reader.h"
 
@@ -40,6 +41,8 @@ typedef struct dedup_opts {
     unsigned threads;     /* 0 = one per core */
     uint64_t memory;      /* 0 = unbounded */
     int quiet_errors;
+    int ignore_boiler;    /* --ignore-boilerplate: sketch without it */
+    int strip_boiler;     /* --strip-boilerplate: -o without it */
 } dedup_opts;
 
 /* What pass 1 keeps per record returned by the reader. */
@@ -87,6 +90,10 @@ typedef struct run {
     cli_out out_clusters, out_pairs, out_removed, out_corpus;
     char *dir_path;       /* -o for whole-file documents: the directory to create */
     char *dir_tmp;        /* and its temporary, while being filled */
+    /* boilerplate of record i: b_spans[b_off[i] .. b_off[i+1]), i < b_n */
+    uint64_t *b_off;
+    nd_span *b_spans;
+    size_t b_n;
 } run;
 
 /* "document" or "documents": the word that goes with n. */
@@ -152,6 +159,11 @@ static void usage(FILE *fp)
     fprintf(fp, "  --seed N            seed of the MinHash permutations [%g]\n", def);
     fprintf(fp,
             "  --preset NAME       default|web|strict|loose|fast, applied before other options\n"
+            "  --ignore-boilerplate  find boilerplate first (as neardup boilerplate does)\n"
+            "                      and match documents without it\n"
+            "  --boiler-docs N, --boiler-anywhere N, --boiler-source-docs N,\n"
+            "  --source-field NAME  boilerplate thresholds and the source field, as for\n"
+            "                      neardup boilerplate\n"
             "  --keep POLICY       first|longest|earliest|field:NAME: which member of a\n"
             "                      cluster is kept [first]; earliest = smallest 'date' field,\n"
             "                      field:NAME = largest NAME (numbers numerically)\n"
@@ -163,6 +175,8 @@ static void usage(FILE *fp)
             "                      or lines to a file, whole-file documents to a new (or\n"
             "                      empty) directory\n"
             "  --removed FILE      removed documents, JSON Lines {id, kept, relation}\n"
+            "  --strip-boilerplate -o writes the kept documents without their boilerplate\n"
+            "                      (JSON Lines, lines, text files; WARC records unchanged)\n"
             "Resources:\n"
             "  -T, --threads N     threads, 0 = one per core [0]; the output is the same\n"
             "                      for any N\n"
@@ -348,6 +362,8 @@ static int pass1(run *r)
         return EXIT_INTERNAL;
     }
     r->threads_used = pool_threads(pl);
+    if (r->o.ignore_boiler)
+        pool_cut_spans(pl, r->b_off, r->b_spans, r->b_n);
     r->o.rd.on_error = pool_reader_error;
     r->o.rd.ctx = pl;
     rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
@@ -714,6 +730,61 @@ static int corpus_open(run *r, const char *path, int files)
 
 /* Pass 2: copies every kept record into the output, in its own form. The
  * output stays a temporary until write_outputs() renames it. */
+/* --strip-boilerplate: points rec's raw bytes at a copy without the
+ * boilerplate of record i (a JSON line keeps every other member as written;
+ * WARC records stay as they are). Returns 0 or an exit code. */
+static int strip_record(run *r, size_t i, rd_record *rec, char **buf, size_t *cap)
+{
+    if (i >= r->b_n || r->b_off[i] == r->b_off[i + 1] || rec->kind == RD_KIND_WARC)
+        return 0;
+    const nd_span *sp = r->b_spans + r->b_off[i];
+    const size_t ns = (size_t)(r->b_off[i + 1] - r->b_off[i]);
+    char *cut = malloc(rec->text_len + 1);
+    if (!cut) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const size_t k = cli_cut_spans(rec->text, rec->text_len, sp, ns, cut);
+    size_t vs, ve;
+    if (rec->kind != RD_KIND_JSONL) {
+        if (cli_grow((void **)buf, cap, k + 1, 1)) {
+            free(cut);
+            return EXIT_INTERNAL;
+        }
+        memcpy(*buf, cut, k);
+    } else if (js_member_span(rec->raw, rec->raw_len, r->o.rd.text_field, &vs, &ve)) {
+        /* the line with the text member's value written anew */
+        char *mem = NULL;
+        size_t ml = 0;
+        FILE *mf = open_memstream(&mem, &ml);
+        if (!mf) {
+            free(cut);
+            return EXIT_INTERNAL;
+        }
+        fwrite(rec->raw, 1, vs, mf);
+        cli_json_str(mf, cut, k);
+        fwrite(rec->raw + ve, 1, rec->raw_len - ve, mf);
+        if (fclose(mf) != 0 || cli_grow((void **)buf, cap, ml + 1, 1)) {
+            free(mem);
+            free(cut);
+            return EXIT_INTERNAL;
+        }
+        memcpy(*buf, mem, ml);
+        free(mem);
+        free(cut);
+        rec->raw = *buf;
+        rec->raw_len = ml;
+        return 0;
+    } else {
+        free(cut);
+        return 0;
+    }
+    free(cut);
+    rec->raw = *buf;
+    rec->raw_len = k;
+    return 0;
+}
+
 static int write_corpus(run *r, const char *path)
 {
     const int files = corpus_is_files(r);
@@ -735,8 +806,8 @@ static int write_corpus(run *r, const char *path)
     size_t seq = 0;
     rd_record rec;
     int x;
-    char *buf = NULL;
-    size_t bufcap = 0;
+    char *buf = NULL, *sbuf = NULL;
+    size_t bufcap = 0, scap = 0;
     FILE *fp = r->out_corpus.fp;
     while ((x = rd_next(rd, &rec)) != RD_END) {
         if (x == RD_ERR_NOMEM) {
@@ -755,6 +826,8 @@ static int write_corpus(run *r, const char *path)
         if (ri->doc != NO_DOC && nd_dedup_member(r->dd, ri->doc, &m) == ND_OK &&
             m.rep != m.doc)
             continue;
+        if (r->o.strip_boiler && (rc = strip_record(r, seq - 1, &rec, &sbuf, &scap)) != 0)
+            break;
         if (!files) {
             fwrite(rec.raw, 1, rec.raw_len, fp);
             if (rec.kind != RD_KIND_WARC)  /* a WARC record ends in its own CRLF CRLF */
@@ -785,6 +858,7 @@ static int write_corpus(run *r, const char *path)
         }
     }
     free(buf);
+    free(sbuf);
     rd_close(rd);
     if (rc == -1 || (rc == 0 && seq != r->nrecs)) {
         cli_log(1, "the inputs changed between the two passes; nothing written");
@@ -1022,7 +1096,8 @@ static void verbose_layout(const run *r)
 enum {
     O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_ONERR, O_MAXREC, O_NUMPERM, O_BANDS, O_ROWS,
     O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP, O_CLUSTERS, O_PAIRS, O_REMOVED,
-    O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP
+    O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP, O_IGNB, O_STRIPB, O_BDOCS, O_BANY, O_BSRC,
+    O_SRCF
 };
 
 static const struct option k_longopts[] = {
@@ -1055,6 +1130,12 @@ static const struct option k_longopts[] = {
     {"threads", required_argument, NULL, 'T'},
     {"memory", required_argument, NULL, O_MEMORY},
     {"tmp", required_argument, NULL, O_TMP},
+    {"ignore-boilerplate", no_argument, NULL, O_IGNB},
+    {"strip-boilerplate", no_argument, NULL, O_STRIPB},
+    {"boiler-docs", required_argument, NULL, O_BDOCS},
+    {"boiler-anywhere", required_argument, NULL, O_BANY},
+    {"boiler-source-docs", required_argument, NULL, O_BSRC},
+    {"source-field", required_argument, NULL, O_SRCF},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1206,6 +1287,20 @@ static int parse_options(run *r, int argc, char **argv)
                                    "1M)", optarg);
             break;
         case O_TMP: o->tmpdir = optarg; break;
+        case O_IGNB: o->ignore_boiler = 1; break;
+        case O_STRIPB: o->strip_boiler = 1; break;
+        case O_BDOCS:
+            if (set_param(r->params, ND_P_BOILER_DOCS, optarg, "--boiler-docs")) return 1;
+            break;
+        case O_BANY:
+            if (set_param(r->params, ND_P_BOILER_ANYWHERE, optarg, "--boiler-anywhere"))
+                return 1;
+            break;
+        case O_BSRC:
+            if (set_param(r->params, ND_P_BOILER_SOURCE_DOCS, optarg, "--boiler-source-docs"))
+                return 1;
+            break;
+        case O_SRCF: o->rd.source_field = optarg; break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -1269,6 +1364,13 @@ static int parse_options(run *r, int argc, char **argv)
         to_stdout += outs[k] && strcmp(outs[k], "-") == 0;
     if (to_stdout > 1)
         return usage_error("%s", "only one output can go to stdout ('-')");
+    if (o->strip_boiler && !o->output)
+        return usage_error("%s", "--strip-boilerplate changes the corpus written by -o; "
+                                 "give -o");
+    for (size_t i = 0; (o->ignore_boiler || o->strip_boiler) && i < r->ninputs; i++)
+        if (strcmp(r->inputs[i], "-") == 0)
+            return usage_error("%s", "boilerplate is found in a pass of its own: it needs "
+                                     "files, not '-' (stdin)");
     /* Pass 2 walks the input directories while the corpus is being written:
      * a corpus inside one of them would be read back as input. */
     for (size_t i = 0; o->output && strcmp(o->output, "-") != 0 && i < r->ninputs; i++)
@@ -1325,6 +1427,10 @@ int cmd_dedup(int argc, char **argv)
         goto done;
     }
     verbose_layout(&r);
+    if ((r.o.ignore_boiler || r.o.strip_boiler) &&
+        (rc = cli_boilerplate_spans(r.inputs, r.ninputs, &r.o.rd, r.params, r.o.threads,
+                                    r.o.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
+        goto done;
     if ((rc = pass1(&r)) != 0)
         goto done;
     r.index_memory = nd_dedup_memory(r.dd);
@@ -1366,5 +1472,7 @@ done:
     free(r.recs);
     free(r.doc_rec);
     free(r.inputs);
+    free(r.b_off);
+    free(r.b_spans);
     return rc;
 }

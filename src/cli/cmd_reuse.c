@@ -66,6 +66,7 @@ typedef struct rrun {
     char **slot_buf; size_t *slot_cap;
     size_t nslots;
     uint64_t bad_dates, too_large;
+    int keep_all;                          /* a record too large is an empty document */
     const char **inputs;
     size_t ninputs;
     rd_stats rs;
@@ -338,11 +339,12 @@ static int add_record(void *ctx, const pool_item *it)
 {
     rrun *r = ctx;
     const rd_record *rec = it->rec;
-    if (it->st == ND_E_LIMIT) {
+    if (it->st == ND_E_LIMIT && !r->keep_all) {
         r->too_large++;
         cli_log(1, "%s: %s: %s: skipped", rec->path, rec->id, it->detail);
         return r->o.rd.on_error_skip ? 0 : EXIT_INTERNAL;
     }
+    const int empty = it->st == ND_E_LIMIT; /* keep_all: an empty document in its place */
     if (it->st != ND_OK) {
         cli_log(1, "%s: %s: %s", rec->path, rec->id, it->detail);
         return EXIT_INTERNAL;
@@ -384,14 +386,15 @@ static int add_record(void *ctx, const pool_item *it)
     }
     if (d == 0)
         r->text_off[0] = 0;
-    int rc = store_text(r, rec->text, rec->text_len);
+    const size_t tlen = empty ? 0 : rec->text_len;
+    int rc = store_text(r, rec->text, tlen);
     if (rc) {
         if (rc == EXIT_INTERNAL)
             cli_log(1, "out of memory after %zu documents", d);
         return rc;
     }
-    r->text_off[d + 1] = r->text_off[d] + rec->text_len;
-    if (r->dd) {
+    r->text_off[d + 1] = r->text_off[d] + tlen;
+    if (r->dd && !empty) {
         nd_doc doc;
         memset(&doc, 0, sizeof doc);
         doc.length = rec->text_len;
@@ -404,6 +407,27 @@ static int add_record(void *ctx, const pool_item *it)
     r->ndocs++;
     cli_progress("reading", r->ndocs, r->text_off[d + 1]);
     return 0;
+}
+
+static void rrun_free(rrun *r)
+{
+    nd_reuse_destroy(r->ru);
+    nd_dedup_destroy(r->dd);
+    nd_params_destroy(r->params);
+    if (r->text_fd >= 0)
+        close(r->text_fd);
+    for (size_t i = 0; r->slot_buf && i < r->nslots; i++)
+        free(r->slot_buf[i]);
+    free(r->slot_buf);
+    free(r->slot_cap);
+    free(r->ids);
+    free(r->id_off);
+    free(r->src);
+    free(r->src_off);
+    free(r->date);
+    free(r->text_off);
+    free(r->texts);
+    free(r->inputs);
 }
 
 static void log_reader_msg(const char *msg)
@@ -595,26 +619,10 @@ static int write_stripped(rrun *r, FILE *fp)
         if (ns == 0) {
             cli_json_str(fp, t, len);
         } else {
-            /* the text between the spans, each span with the white space after it */
             char *buf = malloc(len + 1);
             if (!buf)
                 return -1;
-            size_t k = 0, at = 0;
-            for (size_t i = 0; i < ns; i++) {
-                memcpy(buf + k, t + at, sp[i].start - at);
-                k += sp[i].start - at;
-                at = sp[i].end;
-                /* the span ends at its last word: take the punctuation after
-                 * it ("reserved.") and the white space up to the next text */
-                while (at < len && strchr(".,;:!?)]\"'", t[at]) && t[at] != '\0')
-                    at++;
-                while (at < len && (t[at] == ' ' || t[at] == '\t' || t[at] == '\r' ||
-                                    t[at] == '\n'))
-                    at++;
-            }
-            memcpy(buf + k, t + at, len - at);
-            k += len - at;
-            cli_json_str(fp, buf, k);
+            cli_json_str(fp, buf, cli_cut_spans(t, len, sp, ns, buf));
             free(buf);
         }
         if (r->src_off[d] != UINT64_MAX) {
@@ -624,6 +632,26 @@ static int write_stripped(rrun *r, FILE *fp)
         fputs("}\n", fp);
     }
     return 0;
+}
+
+size_t cli_cut_spans(const char *t, size_t len, const nd_span *sp, size_t n, char *out)
+{
+    size_t k = 0, at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sp[i].start < at || sp[i].end > len || sp[i].start > sp[i].end)
+            continue;
+        memcpy(out + k, t + at, sp[i].start - at);
+        k += sp[i].start - at;
+        at = sp[i].end;
+        /* a span ends at its last word: take the punctuation after it
+         * ("reserved.") and the white space up to the next text */
+        while (at < len && t[at] != '\0' && strchr(".,;:!?)]\"'", t[at]))
+            at++;
+        while (at < len && (t[at] == ' ' || t[at] == '\t' || t[at] == '\r' || t[at] == '\n'))
+            at++;
+    }
+    memcpy(out + k, t + at, len - at);
+    return k + len - at;
 }
 
 typedef int (*writer_fn)(rrun *r, FILE *fp);
@@ -865,7 +893,8 @@ static int open_text_file(rrun *r)
     return 0;
 }
 
-static int run_all(rrun *r)
+/* Reads every input, groups copies, and hands the documents to a new nd_reuse. */
+static int load(rrun *r)
 {
     int rc;
     const unsigned threads = r->o.threads ? r->o.threads : nd_threads_available();
@@ -949,6 +978,15 @@ static int run_all(rrun *r)
             return EXIT_INTERNAL;
         }
     }
+    return 0;
+}
+
+static int run_all(rrun *r)
+{
+    int rc;
+    nd_status st;
+    if ((rc = load(r)) != 0)
+        return rc;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         if ((st = nd_reuse_boilerplate(r->ru, get_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
@@ -1055,23 +1093,75 @@ static int reuse_main(int argc, char **argv, int boiler)
 done:
     if (rc)
         cli_out_abort_all();
-    nd_reuse_destroy(r.ru);
-    nd_dedup_destroy(r.dd);
-    nd_params_destroy(r.params);
-    if (r.text_fd >= 0)
-        close(r.text_fd);
-    for (size_t i = 0; r.slot_buf && i < r.nslots; i++)
-        free(r.slot_buf[i]);
-    free(r.slot_buf);
-    free(r.slot_cap);
-    free(r.ids);
-    free(r.id_off);
-    free(r.src);
-    free(r.src_off);
-    free(r.date);
-    free(r.text_off);
-    free(r.texts);
-    free(r.inputs);
+    rrun_free(&r);
+    return rc;
+}
+
+int cli_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts *rd,
+                          const nd_params *params, unsigned threads, uint64_t memory,
+                          const char *tmpdir, uint64_t **off, nd_span **spans, size_t *nrecs)
+{
+    rrun r;
+    memset(&r, 0, sizeof r);
+    r.text_fd = -1;
+    r.keep_all = 1;
+    r.o.boilerplate_cmd = 1;
+    r.o.rd = *rd;
+    r.o.threads = threads;
+    r.o.memory = memory;
+    r.o.tmpdir = tmpdir;
+    r.inputs = calloc(n ? n : 1, sizeof *r.inputs);
+    int rc = EXIT_INTERNAL;
+    *off = NULL;
+    *spans = NULL;
+    *nrecs = 0;
+    if (!r.inputs || nd_params_create(&r.params, NULL) != ND_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        r.inputs[i] = inputs[i];
+    r.ninputs = n;
+    static const nd_param keep[] = {ND_P_BOILER_DOCS, ND_P_BOILER_ANYWHERE,
+                                    ND_P_BOILER_SOURCE_DOCS, ND_P_MAX_DOC};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (nd_params_set(r.params, keep[i], nd_params_get(params, keep[i])) != ND_OK)
+            goto done;
+    if ((rc = load(&r)) != 0)
+        goto done;
+    nd_status st = nd_reuse_boilerplate(r.ru, get_text, &r);
+    if (st != ND_OK) {
+        cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r.ru));
+        rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        goto done;
+    }
+    nd_reuse_stats s;
+    nd_reuse_get_stats(r.ru, &s);
+    *off = calloc(r.ndocs + 1, sizeof **off);
+    *spans = malloc((s.boiler_occurrences ? s.boiler_occurrences : 1) * sizeof **spans);
+    rc = EXIT_INTERNAL;
+    if (!*off || !*spans)
+        goto done;
+    size_t k = 0;
+    for (uint32_t d = 0; d < r.ndocs; d++) {
+        const nd_span *sp;
+        size_t ns;
+        if (nd_reuse_doc_boilerplate(r.ru, d, &sp, &ns) != ND_OK)
+            goto done;
+        memcpy(*spans + k, sp, ns * sizeof *sp);
+        k += ns;
+        (*off)[d + 1] = k;
+    }
+    *nrecs = r.ndocs;
+    cli_log(3, "boilerplate: %llu segments in %llu places, cut before matching",
+            (unsigned long long)s.boiler_segments, (unsigned long long)s.boiler_occurrences);
+    rc = 0;
+done:
+    if (rc) {
+        free(*off);
+        free(*spans);
+        *off = NULL;
+        *spans = NULL;
+    }
+    rrun_free(&r);
     return rc;
 }
 

@@ -662,6 +662,37 @@ static const char *value_end(const char *p, const char *end)
     return p;
 }
 
+int js_member_span(const char *line, size_t len, const char *name, size_t *vs, size_t *ve)
+{
+    const char *const end = line + len;
+    const size_t nl = strlen(name);
+    const char *p = skip_ws(line, end);
+    int found = 0;
+    if (p >= end || *p != '{')
+        return 0;
+    p = skip_ws(p + 1, end);
+    while (p < end && *p == '"') {
+        const char *k = p + 1;
+        const char *ke = value_end(p, end); /* just past the closing quote */
+        const int match = ke > k && (size_t)(ke - 1 - k) == nl && memcmp(k, name, nl) == 0;
+        p = skip_ws(ke, end);
+        if (p >= end || *p != ':')
+            return found;
+        p = skip_ws(p + 1, end);
+        const char *v = p;
+        p = value_end(p, end);
+        if (match) {
+            *vs = (size_t)(v - line);
+            *ve = (size_t)(p - line);
+            found = 1;
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',')
+            p = skip_ws(p + 1, end);
+    }
+    return found;
+}
+
 int js_array_next(const js_value *array, size_t *pos, const char **es, size_t *en)
 {
     if (array->type != JS_ARRAY)

@@ -75,6 +75,10 @@ js_type js_top(const js_scanner *s);
 /* After JS_OK: the line's value itself, like a field (a string decoded, into a
  * buffer of its own when it has escapes; anything else as its text). */
 const js_value *js_root(const js_scanner *s);
+/* In a line js_scan() accepted as an object: the byte range [*vs, *ve) of the
+ * value of the last top-level member whose key is written exactly as name
+ * (a key spelt with escapes is not recognised). Returns 1, or 0 when absent. */
+int js_member_span(const char *line, size_t len, const char *name, size_t *vs, size_t *ve);
 /* Walks the elements of an array value from js_root() or js_field() of the
  * last js_scan() (so already validated): *pos starts at 0; each call stores
  * the next element's text in es[0..*en) and returns 1, or returns 0 after the

@@ -72,6 +72,11 @@ struct pool {
     batch *filling;
     int fill_nomem;
     void (*log_msg)(const char *msg);
+    /* pool_cut_spans: byte ranges cut out of record i's text before sketching */
+    const uint64_t *cut_off;
+    const nd_span *cut;
+    size_t cut_n;
+    uint64_t nrec;          /* records filled so far */
 };
 
 /* Copies n bytes (and a NUL) into the batch arena; returns the offset or SIZE_MAX. */
@@ -116,7 +121,41 @@ void pool_reader_error(void *ctx, const char *msg)
     it->text_off = off;
 }
 
-static int fill_record(batch *b, const rd_record *rec)
+/* Copies the text of record i into the arena, without the ranges to cut. */
+static size_t put_text(pool *p, batch *b, const rd_record *rec, uint64_t i, size_t *len)
+{
+    *len = rec->text_len;
+    if (!p->cut || i >= p->cut_n || p->cut_off[i] == p->cut_off[i + 1])
+        return put(b, rec->text, rec->text_len);
+    if (cli_grow((void **)&b->arena, &b->acap, b->alen + rec->text_len + 1, 1))
+        return SIZE_MAX;
+    const size_t off = b->alen;
+    size_t k = 0, at = 0;
+    for (uint64_t j = p->cut_off[i]; j < p->cut_off[i + 1]; j++) {
+        const nd_span sp = p->cut[j];
+        if (sp.start < at || sp.end > rec->text_len)
+            continue; /* not this text: keep it whole */
+        memcpy(b->arena + off + k, rec->text + at, sp.start - at);
+        k += sp.start - at;
+        b->arena[off + k++] = ' '; /* words on either side stay apart */
+        at = sp.end;
+    }
+    memcpy(b->arena + off + k, rec->text + at, rec->text_len - at);
+    k += rec->text_len - at;
+    b->arena[off + k] = '\0';
+    b->alen += k + 1;
+    *len = k;
+    return off;
+}
+
+void pool_cut_spans(pool *p, const uint64_t *off, const nd_span *spans, size_t nrecs)
+{
+    p->cut_off = off;
+    p->cut = spans;
+    p->cut_n = nrecs;
+}
+
+static int fill_record(pool *p, batch *b, const rd_record *rec)
 {
     bitem *it = new_item(b);
     if (!it)
@@ -130,7 +169,7 @@ static int fill_record(batch *b, const rd_record *rec)
     it->id_len = rec->id_len;
     it->text_len = rec->text_len;
     if ((it->id_off = put(b, rec->id, rec->id_len)) == SIZE_MAX ||
-        (it->text_off = put(b, rec->text, rec->text_len)) == SIZE_MAX ||
+        (it->text_off = put_text(p, b, rec, p->nrec, &it->text_len)) == SIZE_MAX ||
         (it->path_off = put(b, rec->path, strlen(rec->path))) == SIZE_MAX)
         return -1;
     if (rec->rel) {
@@ -162,11 +201,13 @@ static int fill_record(batch *b, const rd_record *rec)
 }
 
 /* Appends a record to b, or leaves b as it was (out of memory: -1). */
-static int add_record(batch *b, const rd_record *rec)
+static int add_record(pool *p, batch *b, const rd_record *rec)
 {
     const size_t n = b->n, alen = b->alen;
-    if (fill_record(b, rec) == 0)
+    if (fill_record(p, b, rec) == 0) {
+        p->nrec++;
         return 0;
+    }
     b->n = n;
     b->alen = alen;
     return -1;
@@ -406,7 +447,7 @@ pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn 
                     break;
                 }
                 if (x == RD_OK) {
-                    if (add_record(b, &rec)) {
+                    if (add_record(p, b, &rec)) {
                         res.read_nomem = 1;
                         end = 1;
                         break;

@@ -44,6 +44,11 @@ pool *pool_create(const nd_params *params, unsigned threads, uint64_t memory,
 void pool_reader_error(void *pool_ctx, const char *msg);
 pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn fn, void *ctx);
 void pool_destroy(pool *p);
+/* Before pool_run: record i (in reading order, 0-based) is sketched and
+ * consumed without the byte ranges spans[off[i] .. off[i+1]) of its text
+ * (sorted, disjoint; each replaced by one space), for i < nrecs. The arrays
+ * must outlive the run. */
+void pool_cut_spans(pool *p, const uint64_t *off, const nd_span *spans, size_t nrecs);
 /* Threads actually used. */
 unsigned pool_threads(const pool *p);
 

@@ -1,0 +1,5 @@
+# boilerplate --help: the usage (with the live parameter defaults) on stdout, exit 0,
+# nothing on stderr; -h is the same.
+set -eu
+"$ND" boilerplate --help
+"$ND" boilerplate -h | cmp - <("$ND" boilerplate --help)

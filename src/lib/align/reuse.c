@@ -1363,8 +1363,8 @@ static nd_status make_clusters(nd_reuse *r)
                 best = o[i].doc;
                 bd = d->date;
                 tie = 0;
-            } else if (d->date == bd && o[i].doc != best) {
-                tie = 1;
+            } else if (d->date == bd && doc_group(r, o[i].doc) != doc_group(r, best)) {
+                tie = 1; /* two documents of the same date that are not copies */
             }
         }
         r->cl_origin[c] = undated || tie ? ND_NO_DOC : best;

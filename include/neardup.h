@@ -2,7 +2,8 @@
  * neardup.h - the public interface of libneardup.
  *
  * libneardup finds exact duplicates, near-duplicates and contained documents in
- * text collections. This header is the library's whole public surface: the CLI
+ * text collections (nd_dedup), and passages shared between documents and
+ * boilerplate repeated across them (nd_reuse). This header is the library's whole public surface: the CLI
  * (`neardup`) is built on it alone.
  *
  * Shape of the API
@@ -28,6 +29,10 @@
  *     is then identical to a single-threaded run. nd_dedup_run() itself uses
  *     ND_P_THREADS threads (default 1) and gives the same output for any count;
  *     with more than one, a custom allocator must be thread-safe.
+ *   - An nd_reuse is not thread-safe either: one thread adds documents and
+ *     calls its runs, which use ND_P_THREADS threads and call the caller's
+ *     nd_text_fn from all of them (it must be thread-safe); the output does not
+ *     depend on the thread count.
  *   - ND_P_MEMORY bounds what nd_dedup holds per document past a fixed record
  *     (32 bytes): band keys and shingle sets spill to unlinked files in
  *     the directory of nd_dedup_set_tmpdir(), with the same output.

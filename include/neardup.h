@@ -455,6 +455,8 @@ typedef struct nd_reuse_stats {
     uint64_t hits, pairs;            /**< seed matches between documents; document pairs */
     uint64_t passages, clusters;
     uint64_t segments, boiler_segments, boiler_occurrences;
+    uint64_t spilled_bytes, spill_events; /**< seeds and hits written to temporary files
+                                               (ND_P_MEMORY), and how many times */
 } nd_reuse_stats;
 
 typedef struct nd_reuse nd_reuse;
@@ -465,6 +467,9 @@ ND_API ND_NODISCARD nd_status nd_reuse_create(nd_reuse **out, const nd_params *p
                                               const nd_allocator *alloc);
 /** Frees @p r and everything it returned (NULL is fine). */
 ND_API void nd_reuse_destroy(nd_reuse *r);
+/** Directory for temporary files under ND_P_MEMORY (copied; NULL = /tmp).
+ *  @return ND_OK, ND_E_NOMEM, ND_E_STATE (after nd_reuse_run). */
+ND_API ND_NODISCARD nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir);
 /** Adds the next document (its text comes later, through an nd_text_fn).
  *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE (after a run). */
 ND_API ND_NODISCARD nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc);

@@ -235,8 +235,9 @@ static void usage(FILE *fp, int boiler)
                     "  --no-text           passages without their text\n");
     fprintf(fp, "Resources:\n"
                 "  -T, --threads N     threads, 0 = one per core [0]; same output for any N\n"
-                "  --memory SIZE       keep the texts in a temporary file under --tmp\n"
-                "                      instead of memory (K/M/G), 0 = in memory [0]\n"
+                "  --memory SIZE       memory budget (K/M/G), 0 = unbounded [0]: the texts\n"
+                "                      go to a temporary file under --tmp, and the seed\n"
+                "                      index spills there past a quarter of SIZE; same output\n"
                 "  --tmp DIR           directory for temporary files [$TMPDIR or /tmp]\n"
                 "Messages:\n"
                 "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
@@ -259,6 +260,12 @@ static int usage_error(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\ntry 'neardup %s --help'\n", g_cmd);
     return EXIT_USAGE;
+}
+
+static const char *tmp_dir(const rrun *r)
+{
+    const char *dir = r->o.tmpdir ? r->o.tmpdir : getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
 }
 
 /* ---- text store ---------------------------------------------------------- */
@@ -875,9 +882,7 @@ static int parse_options(rrun *r, int argc, char **argv)
 
 static int open_text_file(rrun *r)
 {
-    const char *dir = r->o.tmpdir ? r->o.tmpdir : getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
+    const char *dir = tmp_dir(r);
     char *path = malloc(strlen(dir) + 32);
     if (!path)
         return EXIT_INTERNAL;
@@ -918,8 +923,12 @@ static int load(rrun *r)
         st = nd_params_set(dp, ND_P_CONTAINMENT, 0);
         if (st == ND_OK)
             st = nd_params_set(dp, ND_P_THREADS, threads);
+        if (st == ND_OK) /* a quarter of the budget; it spills past it, same output */
+            st = nd_params_set(dp, ND_P_MEMORY, (double)(r->o.memory / 4));
         if (st == ND_OK)
             st = nd_dedup_create(&r->dd, dp, NULL);
+        if (st == ND_OK)
+            st = nd_dedup_set_tmpdir(r->dd, tmp_dir(r));
         nd_params_destroy(dp);
         if (st != ND_OK) {
             cli_log(1, "cannot start: %s", nd_strerror(st));
@@ -952,7 +961,11 @@ static int load(rrun *r)
         cli_log(1, "%s", nd_dedup_errdetail(r->dd));
         return EXIT_INTERNAL;
     }
-    if ((st = nd_reuse_create(&r->ru, r->params, NULL)) != ND_OK) {
+    /* the index gets the budget; the texts are in their file already */
+    if (nd_params_set(r->params, ND_P_MEMORY, (double)r->o.memory) != ND_OK)
+        return EXIT_INTERNAL;
+    if ((st = nd_reuse_create(&r->ru, r->params, NULL)) != ND_OK ||
+        (st = nd_reuse_set_tmpdir(r->ru, tmp_dir(r))) != ND_OK) {
         cli_log(1, "cannot start: %s", nd_strerror(st));
         return st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
     }
@@ -1053,6 +1066,9 @@ static void summary(const rrun *r)
                 (unsigned long long)s.tokens, (unsigned long long)s.seeds,
                 (unsigned long long)s.seed_groups, (unsigned long long)s.rare_groups,
                 (unsigned long long)s.hits);
+        if (s.spill_events)
+            cli_log(3, "spilled %.1f MB of seeds and hits in %llu rounds",
+                    (double)s.spilled_bytes / 1e6, (unsigned long long)s.spill_events);
     }
     const uint64_t bad = r->rs.skipped + r->rs.failed_inputs + r->too_large;
     if (bad)

@@ -8,6 +8,10 @@ data="$SHARED/data/20ng"
     --min quoted_words=20 --same "$data/crossposts.jsonl" passages.jsonl
 "$ND" eval --json --gold-pairs "$data/replies.jsonl" --pair-fields reply,parent \
     --min quoted_words=20 --same "$data/crossposts.jsonl" passages.jsonl > eval.json
+# the same passages with 1 thread under a 16 MB budget (seeds, hits, words and
+# texts go to temporary files)
+"$ND" reuse -q --no-text -T 1 --memory 16M -o passages-mem.jsonl "$data/docs.jsonl.gz"
+cmp passages.jsonl passages-mem.jsonl
 python3 - eval.json <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))

@@ -343,7 +343,8 @@ static void test_degenerate(void)
     corpus_free(&c);
 }
 
-/* The same passages for 1, 2 and 3 threads on a random corpus with reuse. */
+/* The same passages for 1, 2 and 3 threads, and under a memory budget that
+ * makes everything spill, on a random corpus with reuse. */
 static void test_threads(void)
 {
     unsigned long long st = g_seed + 2;
@@ -368,14 +369,20 @@ static void test_threads(void)
     }
     nd_passage *ref = NULL;
     size_t nref = 0;
-    for (unsigned t = 1; t <= 3; t++) {
+    for (unsigned t = 1; t <= 5; t++) {
         nd_params *p;
         ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
-        ND_CHECK(nd_params_set(p, ND_P_THREADS, t) == ND_OK);
+        ND_CHECK(nd_params_set(p, ND_P_THREADS, t <= 3 ? t : t - 3) == ND_OK);
+        /* 4 and 5: 1 and 2 threads under a 64 KB budget: seeds, hits and words spill */
+        ND_CHECK(nd_params_set(p, ND_P_MEMORY, t <= 3 ? 0 : 65536) == ND_OK);
         nd_reuse *r = run(&c, p, NULL, 1);
         const nd_passage *ps;
         size_t n;
         ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+        nd_reuse_stats s;
+        nd_reuse_get_stats(r, &s);
+        ND_CHECK_MSG(t <= 3 ? s.spill_events == 0 : s.spill_events > 2, "%u: %llu spills", t,
+                     (unsigned long long)s.spill_events);
         if (t == 1) {
             ref = malloc((n ? n : 1) * sizeof *ref);
             memcpy(ref, ps, n * sizeof *ref);

@@ -56,6 +56,7 @@
 #include <stdatomic.h>
 
 #include "nd_internal.h"
+#include "../dedup/spill.h"
 
 #define CHUNK_DOCS 64
 #define CHUNK_PAIRS 32
@@ -94,6 +95,7 @@ typedef struct tstate {
     nd_vec open;    /* uint32 index into chains */
     nd_vec dp;      /* uint32 */
     nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
+    nd_vec bk, btmp; /* rec16: a bucket of seeds and its sort scratch */
 } tstate;
 
 typedef struct chain {
@@ -120,12 +122,14 @@ struct nd_reuse {
     nd_vec words;     /* ctok of every document, while the passages are found
                          (ND_P_MEMORY 0); else words are made again when needed */
     uint64_t *word_off; /* docs + 1 */
+    nd_spill word_file; /* ND_P_MEMORY: the words, read back per document */
     nd_vec passages;  /* nd_passage */
     nd_vec occ;       /* nd_occurrence */
     size_t *cl_off;
     uint32_t *cl_origin;
     size_t nclusters;
     nd_reuse_stats stats;
+    char *tmpdir;
     char detail[ND_DETAIL_MAX];
 };
 
@@ -186,6 +190,8 @@ static void ts_free(tstate *t, const nd_alloc_ctx *a)
     nd_vec_free(&t->dp, a);
     nd_vec_free(&t->ca, a);
     nd_vec_free(&t->cb, a);
+    nd_vec_free(&t->bk, a);
+    nd_vec_free(&t->btmp, a);
 }
 
 static void ts_init(tstate *t)
@@ -200,6 +206,8 @@ static void ts_init(tstate *t)
     nd_vec_init(&t->dp, sizeof(uint32_t), UINT32_MAX);
     nd_vec_init(&t->ca, sizeof(ctok), UINT32_MAX);
     nd_vec_init(&t->cb, sizeof(ctok), UINT32_MAX);
+    nd_vec_init(&t->bk, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&t->btmp, sizeof(rec16), SIZE_MAX / 32);
 }
 
 /* A parallel phase: chunks of work, each with its own output vector and
@@ -215,6 +223,8 @@ typedef struct phase {
     nd_status *st;
     uint32_t *fail_doc;
     atomic_int stop;
+    size_t base;     /* chunk numbers are base + the loop's index */
+    const struct bstore *store; /* hits: where the seeds are */
     /* phase data */
     rec16 *recs;
     size_t *bounds; /* nchunks + 1 */
@@ -372,6 +382,7 @@ void nd_reuse_destroy(nd_reuse *r)
     nd_vec_free(&r->occ, &a);
     nd_free(&a, r->cl_off);
     nd_free(&a, r->cl_origin);
+    nd_free(&a, r->tmpdir);
     nd_free(&a, r);
 }
 
@@ -851,6 +862,125 @@ static int masked(const nd_span *m, size_t nm, size_t i)
     return 0;
 }
 
+/* ---- bucket stores ----------------------------------------------------------- */
+
+/* Records spread over NBUCKETS buckets, held in memory until `limit` records
+ * wait, then appended to an unlinked file as one piece per bucket. A bucket
+ * reads back in the order records were added. */
+typedef struct piece {
+    uint64_t off, n;
+} piece;
+
+typedef struct bstore {
+    nd_vec mem[NBUCKETS];    /* rec16 */
+    nd_vec pieces[NBUCKETS]; /* piece */
+    nd_spill file;
+    size_t pending, limit;   /* records in mem; 0 = never spill */
+    uint64_t total;
+    int by_pair;             /* bucket of a hit: its first document's range */
+    size_t ndocs;
+} bstore;
+
+static void bstore_init(bstore *s, size_t limit, int by_pair, size_t ndocs)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_vec_init(&s->mem[b], sizeof(rec16), SIZE_MAX / 32);
+        nd_vec_init(&s->pieces[b], sizeof(piece), SIZE_MAX / 32);
+    }
+    s->file.fd = -1;
+    s->limit = limit;
+    s->by_pair = by_pair;
+    s->ndocs = ndocs ? ndocs : 1;
+}
+
+static void bstore_free(bstore *s, const nd_alloc_ctx *a)
+{
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_vec_free(&s->mem[b], a);
+        nd_vec_free(&s->pieces[b], a);
+    }
+    if (s->file.fd >= 0)
+        nd_spill_close(&s->file);
+    s->file.fd = -1;
+}
+
+static nd_status bstore_flush(nd_reuse *r, bstore *s)
+{
+    nd_status st;
+    if (s->file.fd < 0 && (st = nd_spill_open(&s->file, r->tmpdir, r->detail)) != ND_OK)
+        return st;
+    r->stats.spill_events++;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_vec *m = &s->mem[b];
+        if (!m->len)
+            continue;
+        const piece pc = {s->file.len, m->len};
+        if ((st = nd_spill_append(&s->file, m->data, m->len * sizeof(rec16), r->detail)) !=
+                ND_OK ||
+            (st = nd_vec_push(&s->pieces[b], &r->alloc, &pc)) != ND_OK)
+            return st;
+        r->stats.spilled_bytes += m->len * sizeof(rec16);
+        nd_vec_free(m, &r->alloc);
+    }
+    s->pending = 0;
+    return ND_OK;
+}
+
+static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
+{
+    nd_status st;
+    for (size_t i = 0; i < n; i++) {
+        const size_t b = s->by_pair ? (size_t)((x[i].k1 >> 32) * NBUCKETS / s->ndocs)
+                                    : (size_t)(x[i].k1 >> 56);
+        if ((st = nd_vec_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
+            return st;
+    }
+    s->pending += n;
+    s->total += n;
+    if (s->limit && s->pending > s->limit)
+        return bstore_flush(r, s);
+    return ND_OK;
+}
+
+/* Bucket b into out (cleared). Safe from several threads at once. */
+static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_alloc_ctx *a)
+{
+    size_t n = s->mem[b].len;
+    const piece *pc = s->pieces[b].data;
+    for (size_t i = 0; i < s->pieces[b].len; i++)
+        n += (size_t)pc[i].n;
+    out->len = 0;
+    nd_status st = nd_vec_reserve(out, a, n ? n : 1);
+    if (st != ND_OK)
+        return st;
+    rec16 *o = out->data;
+    for (size_t i = 0; i < s->pieces[b].len; i++) {
+        if ((st = nd_spill_read(&s->file, pc[i].off, o, (size_t)pc[i].n * sizeof *o)) != ND_OK)
+            return st;
+        o += pc[i].n;
+    }
+    memcpy(o, s->mem[b].data, s->mem[b].len * sizeof *o);
+    out->len = n;
+    return ND_OK;
+}
+
+nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    ND_RETURN_IF(r->run_done, ND_E_STATE);
+    nd_free(&r->alloc, r->tmpdir);
+    r->tmpdir = NULL;
+    if (!dir)
+        return ND_OK;
+    const size_t n = strlen(dir);
+    r->tmpdir = nd_malloc(&r->alloc, n + 1);
+    if (!r->tmpdir)
+        return ND_E_NOMEM;
+    memcpy(r->tmpdir, dir, n + 1);
+    return ND_OK;
+}
+
 /* ---- passages: seeds -------------------------------------------------------- */
 
 static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
@@ -859,7 +989,7 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
     nd_reuse *r = ph->r;
     tstate *t = &ph->ts[thread];
     const size_t n = r->params.ngram;
-    for (size_t c = begin; c < end; c++) {
+    for (size_t c = ph->base + begin; c < ph->base + end; c++) {
         if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
             return;
         const uint32_t d0 = (uint32_t)(c * CHUNK_DOCS);
@@ -915,20 +1045,29 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
     }
 }
 
-/* Bucket b of the seeds: sort, then find rare n-grams and make hits. */
+/* Bucket b of the seeds: load, sort, then find rare n-grams and make hits. */
 static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 {
     phase *ph = arg;
     nd_reuse *r = ph->r;
     const nd_params *p = &r->params;
     const rdoc *docs = r->docs.data;
-    (void)thread;
-    for (size_t b = begin; b < end; b++) {
-        rec16 *e = ph->recs + ph->bounds[b];
-        const size_t ne = ph->bounds[b + 1] - ph->bounds[b];
-        rec16 *tmp = (rec16 *)ph->out[b].data; /* reserved by the caller */
-        sort16(e, tmp, ne, 1);
-        ph->out[b].len = 0;
+    tstate *t = &ph->ts[thread];
+    for (size_t b = ph->base + begin; b < ph->base + end; b++) {
+        if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
+            return;
+        nd_status st = bstore_load(ph->store, b, &t->bk, &r->alloc);
+        if (st == ND_OK)
+            st = nd_vec_reserve(&t->btmp, &r->alloc, t->bk.len ? t->bk.len : 1);
+        if (st != ND_OK) {
+            ph->st[b] = st;
+            ph->fail_doc[b] = ND_NO_DOC;
+            atomic_store(&ph->stop, 1);
+            return;
+        }
+        rec16 *e = t->bk.data;
+        const size_t ne = t->bk.len;
+        sort16(e, t->btmp.data, ne, 1);
         uint64_t groups = 0, rare = 0;
         for (size_t i = 0; i < ne;) {
             size_t j = i + 1, nd = 1;
@@ -960,8 +1099,7 @@ static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                         continue;
                     const rec16 h = {(uint64_t)da << 32 | db,
                                      (e[x].k2 & 0xffffffffu) << 32 | (e[y].k2 & 0xffffffffu)};
-                    nd_status st = nd_vec_push(&ph->out[b], &r->alloc, &h);
-                    if (st != ND_OK) {
+                    if ((st = nd_vec_push(&ph->out[b], &r->alloc, &h)) != ND_OK) {
                         ph->st[b] = st;
                         ph->fail_doc[b] = ND_NO_DOC;
                         atomic_store(&ph->stop, 1);
@@ -1203,9 +1341,22 @@ static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb
                            const ctok **w, int64_t *nw)
 {
     nd_reuse *r = ph->r;
-    if (r->word_off) {
+    if (r->word_off && r->word_file.fd < 0) {
         *w = (const ctok *)r->words.data + r->word_off[d];
         *nw = (int64_t)(r->word_off[d + 1] - r->word_off[d]);
+        return ND_OK;
+    }
+    if (r->word_off) { /* spilled: read them back */
+        const size_t nt = (size_t)(r->word_off[d + 1] - r->word_off[d]);
+        nd_status st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
+        if (st == ND_OK && nt)
+            st = nd_spill_read(&r->word_file, r->word_off[d] * sizeof(ctok), cv->data,
+                               nt * sizeof(ctok));
+        if (st != ND_OK)
+            return st;
+        cv->len = nt;
+        *w = cv->data;
+        *nw = (int64_t)nt;
         return ND_OK;
     }
     nd_status st = load_doc(ph, slot, d, tb, NULL, NULL);
@@ -1240,7 +1391,7 @@ static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             uint32_t bad = da;
             const ctok *A = t->ca.data, *B;
             int64_t NA = (int64_t)t->ca.len, NB;
-            if (t->cached_a != da || ph->r->word_off) {
+            if (t->cached_a != da || (ph->r->word_off && ph->r->word_file.fd < 0)) {
                 t->cached_a = ND_NO_DOC;
                 st = doc_words(ph, thread * 2, da, &t->ta, &t->ca, &A, &NA);
                 if (st == ND_OK)
@@ -1385,6 +1536,56 @@ done:
 
 /* ---- the run ------------------------------------------------------------------- */
 
+/* Step 5 for the hits of one pair bucket: sort, find the pairs, align. */
+static nd_status align_bucket(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *H, nd_vec *tmp)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t nhits = H->len;
+    if (nhits == 0)
+        return ND_OK;
+    nd_status st = nd_vec_reserve(tmp, a, nhits);
+    if (st != ND_OK)
+        return st;
+    rec16 *h = H->data;
+    sort16(h, tmp->data, nhits, 2);
+    sort16(h, tmp->data, nhits, 1);
+    size_t npairs = 0;
+    for (size_t i = 0; i < nhits; i++)
+        npairs += i == 0 || h[i].k1 != h[i - 1].k1;
+    r->stats.pairs += npairs;
+    const size_t nch = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
+    phase ph;
+    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage))) != ND_OK)
+        goto done;
+    nd_free(a, ph.cstats); /* per pair: its first and end hit */
+    ph.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph.cstats);
+    ph.bounds = nd_calloc(a, nch + 1, sizeof *ph.bounds);
+    if (!ph.cstats || !ph.bounds) {
+        st = ND_E_NOMEM;
+        goto done;
+    }
+    size_t q = 0;
+    for (size_t i = 0; i < nhits; i++)
+        if (i == 0 || h[i].k1 != h[i - 1].k1) {
+            if (q)
+                ph.cstats[(q - 1) * 4 + 1] = i;
+            ph.cstats[q * 4] = i;
+            q++;
+        }
+    ph.cstats[(q - 1) * 4 + 1] = nhits;
+    for (size_t c = 0; c <= nch; c++)
+        ph.bounds[c] = c * CHUNK_PAIRS < npairs ? c * CHUNK_PAIRS : npairs;
+    ph.recs = h;
+    ph.text = text;
+    ph.ctx = ctx;
+    nd_parallel(r->params.threads, nch, 1, align_chunk, &ph);
+    if ((st = phase_status(&ph)) == ND_OK)
+        st = phase_concat(&ph, &r->passages);
+done:
+    phase_free(&ph);
+    return st;
+}
+
 nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
 {
     ND_RETURN_IF(!r || !text, ND_E_PARAM);
@@ -1396,151 +1597,109 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     r->run_done = 1;
     const nd_alloc_ctx *a = &r->alloc;
     const size_t ndocs = r->docs.len;
+    const unsigned nt = nd_threads_resolve(r->params.threads);
+    r->word_file.fd = -1;
+    const size_t wave = 4 * (size_t)nt;
+    /* under ND_P_MEMORY, seeds and hits waiting in memory keep to a quarter of
+     * it each before they spill */
+    const size_t limit = r->params.memory ? (size_t)(r->params.memory / 4 / sizeof(rec16)) + 1
+                                          : 0;
     r->stats.docs = ndocs;
-    nd_vec seeds, hits;
-    nd_vec_init(&seeds, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&hits, sizeof(rec16), SIZE_MAX / 32);
-    rec16 *tmp = NULL;
-    phase ph, ph2, ph3;
+    bstore seeds, hits;
+    bstore_init(&seeds, limit, 0, ndocs);
+    bstore_init(&hits, limit, 1, ndocs);
+    nd_vec H, tmp;
+    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    phase ph, ph2;
     memset(&ph2, 0, sizeof ph2);
-    memset(&ph3, 0, sizeof ph3);
 
-    /* 1. seeds */
+    /* 1. seeds, a wave of chunks at a time, into the seed buckets */
     const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
     nd_status st = phase_alloc(&ph, r, nchunks, sizeof(rec16));
     if (st != ND_OK)
         goto fail;
     ph.text = text;
     ph.ctx = ctx;
-    if (r->params.memory == 0) { /* keep every document's words for the alignment */
-        ph.out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph.out2);
-        r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
-        if (!ph.out2 || !r->word_off) {
-            st = ND_E_NOMEM;
-            goto fail;
-        }
-        for (size_t c = 0; c < nchunks; c++)
-            nd_vec_init(&ph.out2[c], sizeof(ctok), SIZE_MAX / 16);
+    /* every document's words are kept for the alignment: in memory, or under
+     * ND_P_MEMORY in a file read back per document */
+    ph.out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph.out2);
+    r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
+    if (!ph.out2 || !r->word_off) {
+        st = ND_E_NOMEM;
+        goto fail;
     }
-    nd_parallel(r->params.threads, nchunks, 1, seed_chunk, &ph);
-    ND_TRY(phase_status(&ph));
+    for (size_t c = 0; c < nchunks; c++)
+        nd_vec_init(&ph.out2[c], sizeof(ctok), SIZE_MAX / 16);
+    if (r->params.memory)
+        ND_TRY(nd_spill_open(&r->word_file, r->tmpdir, r->detail));
+    for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
+        const size_t c1 = c0 + wave < nchunks ? c0 + wave : nchunks;
+        ph.base = c0;
+        nd_parallel(r->params.threads, c1 - c0, 1, seed_chunk, &ph);
+        ND_TRY(phase_status(&ph));
+        for (size_t c = c0; c < c1; c++) {
+            ND_TRY(bstore_add(r, &seeds, ph.out[c].data, ph.out[c].len));
+            nd_vec_free(&ph.out[c], a);
+            if (!r->boiler_done)
+                r->stats.tokens += ph.cstats[c * 4];
+            if (r->word_file.fd >= 0) {
+                ND_TRY(nd_spill_append(&r->word_file, ph.out2[c].data,
+                                       ph.out2[c].len * sizeof(ctok), r->detail));
+                r->stats.spilled_bytes += ph.out2[c].len * sizeof(ctok);
+                nd_vec_free(&ph.out2[c], a);
+            }
+        }
+    }
     if (ph.out2) {
         for (size_t d = 0; d < ndocs; d++)
             r->word_off[d + 1] += r->word_off[d];
         size_t total = 0;
         for (size_t c = 0; c < nchunks; c++)
             total += ph.out2[c].len;
-        ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
-        for (size_t c = 0; c < nchunks; c++) {
+        if (r->word_file.fd < 0)
+            ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
+        for (size_t c = 0; r->word_file.fd < 0 && c < nchunks; c++) {
             memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
                    ph.out2[c].len * sizeof(ctok));
             r->words.len += ph.out2[c].len;
             nd_vec_free(&ph.out2[c], a);
         }
     }
-    if (!r->boiler_done)
-        for (size_t c = 0; c < nchunks; c++)
-            r->stats.tokens += ph.cstats[c * 4];
-    ND_TRY(phase_concat(&ph, &seeds));
-    const size_t ns = seeds.len;
-    r->stats.seeds = ns;
+    r->stats.seeds = seeds.total;
 
-    /* 2. spread over buckets by the top byte of the hash (stable) */
-    tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *tmp);
-    if (!tmp) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
+    /* 2-3. per seed bucket: sort; rare n-grams -> hits, into the pair buckets */
     ND_TRY(phase_alloc(&ph2, r, NBUCKETS, sizeof(rec16)));
-    ph2.bounds = nd_calloc(a, NBUCKETS + 1, sizeof *ph2.bounds);
-    if (!ph2.bounds) {
-        st = ND_E_NOMEM;
-        goto fail;
+    ph2.store = &seeds;
+    for (size_t b0 = 0; b0 < NBUCKETS; b0 += wave) {
+        const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
+        ph2.base = b0;
+        nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph2);
+        ND_TRY(phase_status(&ph2));
+        for (size_t b = b0; b < b1; b++) {
+            ND_TRY(bstore_add(r, &hits, ph2.out[b].data, ph2.out[b].len));
+            nd_vec_free(&ph2.out[b], a);
+            r->stats.seed_groups += ph2.cstats[b * 4];
+            r->stats.rare_groups += ph2.cstats[b * 4 + 1];
+        }
     }
-    {
-        rec16 *s = seeds.data;
-        for (size_t i = 0; i < ns; i++)
-            ph2.bounds[(s[i].k1 >> 56) + 1]++;
-        for (size_t b = 0; b < NBUCKETS; b++)
-            ph2.bounds[b + 1] += ph2.bounds[b];
-        size_t fill[NBUCKETS];
-        memcpy(fill, ph2.bounds, sizeof fill);
-        for (size_t i = 0; i < ns; i++)
-            tmp[fill[s[i].k1 >> 56]++] = s[i];
-        memcpy(s, tmp, ns * sizeof *s);
-        /* each bucket's sort scratch: its slice of tmp, lent through out[b].data */
-        ph2.recs = s;
-    }
-    nd_free(a, tmp);
-    tmp = NULL;
-    for (size_t b = 0; b < NBUCKETS; b++) {
-        const size_t len = ph2.bounds[b + 1] - ph2.bounds[b];
-        ND_TRY(nd_vec_reserve(&ph2.out[b], a, len ? len : 1));
-    }
-    /* 3. rare n-grams -> hits (each bucket reuses its scratch for its hits) */
-    nd_parallel(r->params.threads, NBUCKETS, 1, hits_chunk, &ph2);
-    ND_TRY(phase_status(&ph2));
-    for (size_t b = 0; b < NBUCKETS; b++) {
-        r->stats.seed_groups += ph2.cstats[b * 4];
-        r->stats.rare_groups += ph2.cstats[b * 4 + 1];
-    }
-    nd_vec_free(&seeds, a);
-    ND_TRY(phase_concat(&ph2, &hits));
-    const size_t nhits = hits.len;
-    r->stats.hits = nhits;
+    phase_free(&ph2);
+    memset(&ph2, 0, sizeof ph2);
+    bstore_free(&seeds, a);
+    r->stats.hits = hits.total;
 
-    /* 4. sort hits by pair, then positions */
-    tmp = nd_malloc(a, (nhits ? nhits : 1) * sizeof *tmp);
-    if (!tmp) {
-        st = ND_E_NOMEM;
-        goto fail;
+    /* 4-5. per pair bucket (a range of first documents, in order) */
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        ND_TRY(bstore_load(&hits, b, &H, a));
+        ND_TRY(align_bucket(r, text, ctx, &H, &tmp));
     }
-    rec16 *H = hits.data;
-    sort16(H, tmp, nhits, 2);
-    sort16(H, tmp, nhits, 1);
-    nd_free(a, tmp);
-    tmp = NULL;
-    size_t npairs = 0;
-    for (size_t i = 0; i < nhits; i++)
-        npairs += i == 0 || H[i].k1 != H[i - 1].k1;
-    r->stats.pairs = npairs;
-
-    /* 5. align, CHUNK_PAIRS pairs a chunk */
-    const size_t nch3 = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
-    ND_TRY(phase_alloc(&ph3, r, nch3, sizeof(nd_passage)));
-    nd_free(a, ph3.cstats); /* per pair: first and end hit */
-    ph3.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph3.cstats);
-    ph3.bounds = nd_calloc(a, nch3 + 1, sizeof *ph3.bounds);
-    if (!ph3.cstats || !ph3.bounds) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    {
-        size_t q = 0;
-        for (size_t i = 0; i < nhits; i++)
-            if (i == 0 || H[i].k1 != H[i - 1].k1) {
-                if (q)
-                    ph3.cstats[(q - 1) * 4 + 1] = i;
-                ph3.cstats[q * 4] = i;
-                q++;
-            }
-        if (q)
-            ph3.cstats[(q - 1) * 4 + 1] = nhits;
-        for (size_t c = 0; c <= nch3; c++)
-            ph3.bounds[c] = c * CHUNK_PAIRS < npairs ? c * CHUNK_PAIRS : npairs;
-    }
-    ph3.recs = H;
-    ph3.text = text;
-    ph3.ctx = ctx;
-    nd_parallel(r->params.threads, nch3, 1, align_chunk, &ph3);
-    ND_TRY(phase_status(&ph3));
-    ND_TRY(phase_concat(&ph3, &r->passages));
     r->stats.passages = r->passages.len;
-    nd_vec_free(&hits, a);
-
     nd_vec_free(&r->words, a);
     nd_free(a, r->word_off);
     r->word_off = NULL;
+    if (r->word_file.fd >= 0)
+        nd_spill_close(&r->word_file);
+    r->word_file.fd = -1;
 
     /* 6. clusters */
     ND_TRY(make_clusters(r));
@@ -1549,14 +1708,16 @@ fail:
     phase_free(&ph);
     if (ph2.r)
         phase_free(&ph2);
-    if (ph3.r)
-        phase_free(&ph3);
-    nd_vec_free(&seeds, a);
-    nd_vec_free(&hits, a);
-    nd_free(a, tmp);
+    bstore_free(&seeds, a);
+    bstore_free(&hits, a);
+    nd_vec_free(&H, a);
+    nd_vec_free(&tmp, a);
     nd_vec_free(&r->words, a);
     nd_free(a, r->word_off);
     r->word_off = NULL;
+    if (r->word_file.fd >= 0)
+        nd_spill_close(&r->word_file);
+    r->word_file.fd = -1;
     if (st != ND_OK) {
         nd_vec_free(&r->passages, a);
         r->nclusters = 0;

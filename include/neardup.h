@@ -3,8 +3,8 @@
  *
  * libneardup finds exact duplicates, near-duplicates and contained documents in
  * text collections (nd_dedup), and passages shared between documents and
- * boilerplate repeated across them (nd_reuse). This header is the library's whole public surface: the CLI
- * (`neardup`) is built on it alone.
+ * boilerplate repeated across them (nd_reuse). This header is the library's
+ * whole public surface: the CLI (`neardup`) is built on it alone.
  *
  * Shape of the API
  *   - Opaque handles with paired create/destroy; every destroy accepts NULL.

@@ -301,7 +301,8 @@ static nd_status phase_concat(phase *ph, nd_vec *dst)
         return st;
     char *p = (char *)dst->data + dst->len * dst->item;
     for (size_t c = 0; c < ph->nchunks; c++) {
-        memcpy(p, ph->out[c].data, ph->out[c].len * ph->out[c].item);
+        if (ph->out[c].len)
+            memcpy(p, ph->out[c].data, ph->out[c].len * ph->out[c].item);
         p += ph->out[c].len * ph->out[c].item;
         dst->len += ph->out[c].len;
         nd_vec_free(&ph->out[c], &ph->r->alloc);
@@ -441,7 +442,8 @@ static nd_status intern_source(nd_reuse *r, const char *s, size_t n, uint32_t *o
     }
     if ((st = nd_vec_reserve(&r->src_bytes, &r->alloc, r->src_bytes.len + n)) != ND_OK)
         return st;
-    memcpy((char *)r->src_bytes.data + r->src_bytes.len, s, n);
+    if (n)
+        memcpy((char *)r->src_bytes.data + r->src_bytes.len, s, n);
     r->src_bytes.len += n;
     const uint64_t end = r->src_bytes.len;
     if ((st = nd_vec_push(&r->src_off, &r->alloc, &end)) != ND_OK) {
@@ -824,8 +826,8 @@ nd_status nd_reuse_boiler_occurrences(const nd_reuse *r, size_t i, const nd_occu
     ND_RETURN_IF(!r || !occ || !n, ND_E_PARAM);
     ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
     ND_RETURN_IF(i >= r->boilers.len, ND_E_PARAM);
-    *occ = (const nd_occurrence *)r->bocc.data + r->bocc_off[i];
     *n = r->bocc_off[i + 1] - r->bocc_off[i];
+    *occ = (const nd_occurrence *)r->bocc.data + r->bocc_off[i]; /* n >= 1 */
     return ND_OK;
 }
 
@@ -835,8 +837,8 @@ nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32_t doc, const nd_spa
     ND_RETURN_IF(!r || !spans || !n, ND_E_PARAM);
     ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
     ND_RETURN_IF(doc >= r->docs.len, ND_E_PARAM);
-    *spans = (const nd_span *)r->bspan.data + r->bspan_off[doc];
     *n = (size_t)(r->bspan_off[doc + 1] - r->bspan_off[doc]);
+    *spans = *n ? (const nd_span *)r->bspan.data + r->bspan_off[doc] : NULL;
     return ND_OK;
 }
 
@@ -848,7 +850,7 @@ static const nd_span *doc_mask(const nd_reuse *r, uint32_t d, size_t *n)
         return NULL;
     }
     *n = (size_t)(r->bspan_off[d + 1] - r->bspan_off[d]);
-    return (const nd_span *)r->btok.data + r->bspan_off[d];
+    return *n ? (const nd_span *)r->btok.data + r->bspan_off[d] : NULL;
 }
 
 /* 1 when word i lies in a mask range (ranges sorted; small lists). */
@@ -960,7 +962,8 @@ static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_al
             return st;
         o += pc[i].n;
     }
-    memcpy(o, s->mem[b].data, s->mem[b].len * sizeof *o);
+    if (s->mem[b].len)
+        memcpy(o, s->mem[b].data, s->mem[b].len * sizeof *o);
     out->len = n;
     return ND_OK;
 }
@@ -1660,8 +1663,9 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
         if (r->word_file.fd < 0)
             ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
         for (size_t c = 0; r->word_file.fd < 0 && c < nchunks; c++) {
-            memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
-                   ph.out2[c].len * sizeof(ctok));
+            if (ph.out2[c].len)
+                memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
+                       ph.out2[c].len * sizeof(ctok));
             r->words.len += ph.out2[c].len;
             nd_vec_free(&ph.out2[c], a);
         }

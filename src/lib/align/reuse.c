@@ -18,11 +18,15 @@
  *   one, each at most EDGE_SEGMENTS (5) long; a document made only of
  *   repeated segments has neither (it is a copy or an excerpt, not a page with
  *   a template). The limit keeps a discussion thread, where every message
- *   quotes the one before, from making its quotations boilerplate. A segment is boilerplate when
- *   it lies in the head or tail of ND_P_BOILER_DOCS groups, or occurs anywhere
- *   in ND_P_BOILER_ANYWHERE groups, or in ND_P_BOILER_SOURCE_DOCS groups of
- *   one source. A licence line that ends two otherwise unrelated pages is
- *   boilerplate; a quotation inside an article is not.
+ *   quotes the one before, from making its quotations boilerplate. A segment
+ *   is boilerplate when it lies in a head or tail of at most SHORT_EDGE_WORDS
+ *   (30) words in ND_P_BOILER_DOCS groups (2: a licence line ending two
+ *   pages), or in any head or tail in max(3, ND_P_BOILER_DOCS) groups (two
+ *   documents opening with the same paragraph are more likely reuse than a
+ *   template), or anywhere in ND_P_BOILER_ANYWHERE groups, or anywhere in
+ *   ND_P_BOILER_SOURCE_DOCS groups of one source. A licence line that ends
+ *   two otherwise unrelated pages is boilerplate; a quotation inside an
+ *   article is not.
  *
  *   Passages (nd_reuse_run).
  *   1. Seeds: every n-gram (ND_P_NGRAM words) that overlaps no boilerplate
@@ -65,6 +69,7 @@
 #define BAND_SLACK 4
 #define DP_MAX_CELLS ((uint64_t)1 << 26)
 #define EDGE_SEGMENTS 5 /* the head and tail are at most this many segments */
+#define SHORT_EDGE_WORDS 30 /* a head or tail this short needs only ND_P_BOILER_DOCS */
 
 typedef struct rec16 {
     uint64_t k1, k2;
@@ -564,7 +569,7 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 /* Per distinct segment hash. */
 typedef struct hgroup {
     uint32_t first;      /* first segment (index into segs) */
-    uint32_t docs, edge, occ, words;
+    uint32_t docs, edge, edge_short, occ, words;
     uint32_t top_source, top_source_docs, sources;
 } hgroup;
 
@@ -644,32 +649,45 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     for (size_t i = 0; i < ns; i++)
         rep[i] = hg[seg_hg[i]].docs >= 2;
 
-    /* head and tail runs of repeated segments, per document */
-    np = 0;
-    for (size_t i = 0; i < ns;) {
-        size_t j = i + 1;
-        while (j < ns && sg[j].doc == sg[i].doc)
-            j++;
-        size_t h = i, t = j;
-        while (h < j && rep[h])
-            h++;
-        if (h < j) { /* not all repeated */
-            while (t > i && rep[t - 1])
-                t--;
-            if (h - i > EDGE_SEGMENTS)
-                h = i + EDGE_SEGMENTS;
-            if (j - t > EDGE_SEGMENTS)
-                t = j - EDGE_SEGMENTS;
-            for (size_t x = i; x < h; x++)
-                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
-            for (size_t x = t; x < j; x++)
-                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+    /* head and tail runs of repeated segments, per document: counted twice,
+     * every run (edge), then only runs of at most SHORT_EDGE_WORDS words
+     * (edge_short) */
+    for (int pass = 0; pass < 2; pass++) {
+        np = 0;
+        for (size_t i = 0; i < ns;) {
+            size_t j = i + 1;
+            while (j < ns && sg[j].doc == sg[i].doc)
+                j++;
+            size_t h = i, t = j;
+            while (h < j && rep[h])
+                h++;
+            if (h < j) { /* not all repeated */
+                while (t > i && rep[t - 1])
+                    t--;
+                if (h - i > EDGE_SEGMENTS)
+                    h = i + EDGE_SEGMENTS;
+                if (j - t > EDGE_SEGMENTS)
+                    t = j - EDGE_SEGMENTS;
+                size_t hw = 0, tw = 0;
+                for (size_t x = i; x < h; x++)
+                    hw += sg[x].te - sg[x].tb;
+                for (size_t x = t; x < j; x++)
+                    tw += sg[x].te - sg[x].tb;
+                for (size_t x = i; x < h && (pass == 0 || hw <= SHORT_EDGE_WORDS); x++)
+                    pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+                for (size_t x = t; x < j && (pass == 0 || tw <= SHORT_EDGE_WORDS); x++)
+                    pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+            }
+            i = j;
         }
-        i = j;
+        np = nd_sort_unique_u64(pairs, (uint64_t *)keys.data, np);
+        for (size_t i = 0; i < np; i++) {
+            if (pass == 0)
+                hg[pairs[i] >> 32].edge++;
+            else
+                hg[pairs[i] >> 32].edge_short++;
+        }
     }
-    np = nd_sort_unique_u64(pairs, (uint64_t *)keys.data, np);
-    for (size_t i = 0; i < np; i++)
-        hg[pairs[i] >> 32].edge++;
 
     /* per source: (hash group, source) -> distinct duplicate groups */
     if (num_sources(r)) {
@@ -706,8 +724,10 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     }
     for (size_t g = 0; g < nhg; g++) {
         const hgroup *x = &hg[g];
+        const unsigned edge_min = p->boiler_docs > 3 ? p->boiler_docs : 3;
         rep[g] = x->docs >= 2 &&
-                 (x->edge >= p->boiler_docs || x->docs >= p->boiler_anywhere ||
+                 (x->edge >= edge_min || x->edge_short >= p->boiler_docs ||
+                  x->docs >= p->boiler_anywhere ||
                   (p->boiler_source_docs && x->top_source_docs >= p->boiler_source_docs));
     }
     /* hash groups in order of first occurrence */

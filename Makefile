@@ -142,7 +142,7 @@ lint:  ## line length (<= 100) and trailing whitespace
 	@! grep -nE '[[:space:]]+$$' Makefile include/*.h src/*/*.c src/*/*/*.c tests/unit/*.c tests/*.sh || { echo "trailing whitespace"; exit 1; }
 
 # Benchmark against peer tools (not part of make test); see docs/benchmarks.md.
-# BENCH_SIZE=100M for a quick run; BENCH_ROWS="main scaling memory" selects rows.
+# BENCH_SIZE=100M for a quick run; BENCH_ROWS="main scaling memory reuse" selects rows.
 bench:  ## generate a seeded corpus, run neardup and peers, write bench/results/*.json
 	bench/run.sh
 

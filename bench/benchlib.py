@@ -6,6 +6,10 @@
   benchlib.py files CORPUS DIR              each record's text as DIR/NNNNNNNN (for simhash)
   benchlib.py simhash-clusters MATRIX CORPUS T OUT
                                             clusters (union of pairs >= T) from `simhash -m`
+  benchlib.py plagdet-cases GOLD_PASSAGES CASES PAIRS
+                                            gold-passages.jsonl as `neardup eval --plagdet`
+                                            cases and labelled pairs
+  benchlib.py reuse-note WORK T SAME        the reuse row's extra fields (JSON) and note
   benchlib.py row ROWS.jsonl                append a row described by R_* variables
   benchlib.py report ROWS.jsonl META.json OUT.json
                                             table on stdout, JSON result file
@@ -88,6 +92,48 @@ def simhash_clusters(matrix, corpus, t, out):
             c += 1
 
 
+def plagdet_cases(gold, cases, pairs):
+    """gen_corpus.py's gold-passages.jsonl ({"a": source, "b": receiver, byte ranges})
+    as the reuse cases and document pairs that `neardup eval --plagdet` reads. The
+    texts are ASCII: characters and bytes are the same offsets."""
+    with open(gold, encoding="utf-8") as f, open(cases, "w", encoding="utf-8") as oc, \
+            open(pairs, "w", encoding="utf-8") as op:
+        for line in f:
+            r = json.loads(line)
+            c = {"suspicious": r["b"], "source": r["a"]}
+            op.write(json.dumps(c) + "\n")
+            for suf in ("", "_bytes"):
+                c["this_offset" + suf] = r["b_start"]
+                c["this_length" + suf] = r["b_end"] - r["b_start"]
+                c["source_offset" + suf] = r["a_start"]
+                c["source_length" + suf] = r["a_end"] - r["a_start"]
+            oc.write(json.dumps(c) + "\n")
+
+
+def reuse_note(work, t, same):
+    """Two lines for the reuse row of `-T t`: its extra fields as JSON, and its note,
+    from WORK/reuseT{t}.pairs.json and .plagdet.json (and the two runs' times)."""
+    def wall(n):
+        with open(os.path.join(work, n + ".time")) as f:
+            return float(f.read().split()[-4])
+    with open(os.path.join(work, f"reuseT{t}.pairs.json")) as f:
+        p = json.load(f)
+    with open(os.path.join(work, f"reuseT{t}.plagdet.json")) as f:
+        d = json.load(f)
+    same = same == "true"
+    x = {"passages": p["passages"], "passage_pair_recall": p["recall"],
+         "gold_passage_pairs": p["gold_pairs"], "gold_passage_pairs_found": p["found"],
+         "identical_T1_T2": same}
+    note = (f"passage-pair recall {p['recall']:.4f} ({p['found']}/{p['gold_pairs']}), "
+            f"plagdet {d['plagdet']:.4f} on those pairs; {p['passages']:,} passages")
+    if t == "2":
+        x["speedup_T2_over_T1"] = round(wall("reuseT1") / wall("reuseT2"), 2)
+        note += (f"; wall -T 1 / -T 2 = {x['speedup_T2_over_T1']:.2f}; "
+                 f"output byte-identical to -T 1: {str(same).lower()}")
+    print(json.dumps(x))
+    print(note)
+
+
 def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
@@ -141,7 +187,8 @@ def row(rows_path):
             wall, user, sys_, rss = f.read().split()[-4:]
         r.update(wall_s=float(wall), cpu_s=round(float(user) + float(sys_), 2),
                  rss_kb=int(rss))
-    for key, env in (("eval_near", "R_EVAL_NEAR"), ("eval_all", "R_EVAL_ALL")):
+    for key, env in (("eval_near", "R_EVAL_NEAR"), ("eval_all", "R_EVAL_ALL"),
+                     ("eval_gold_pairs", "R_EVAL_PAIRS"), ("eval_plagdet", "R_EVAL_PLAGDET")):
         if e.get(env) and os.path.exists(e[env]):
             with open(e[env]) as f:
                 r[key] = json.load(f)
@@ -155,6 +202,8 @@ def row(rows_path):
 def main():
     cmds = {"subset": (subset, 3), "gold-subset": (gold_subset, 3), "files": (files, 2),
             "simhash-clusters": (simhash_clusters, 4), "report": (report, 3),
+            "reuse-note": (reuse_note, 3),
+            "plagdet-cases": (plagdet_cases, 3),
             "row": (row, 1)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:
         sys.exit(__doc__)

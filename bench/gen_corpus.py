@@ -16,6 +16,9 @@ complete directory is reused unless --force):
   gold.jsonl      gold clusters: near-duplicates (resemblance >= 0.8)
   gold-all.jsonl  gold clusters: near-duplicates or contained (containment of the
                   copy in its base >= 0.9), neardup's default relations
+  gold-passages.jsonl  one line per reused passage (a paragraph of base a inserted
+                  into document b): {"a","b","words","a_start","a_end","b_start",
+                  "b_end"}, byte ranges [start, end) of the paragraph in both texts
   meta.json       seed, options, counts, text pool fingerprint, generator version
 
 Text pool (cached in bench/data/pool-v1.txt): paragraphs of Debian documentation
@@ -484,10 +487,12 @@ class Gen:
 
     def block(self, nbase, max_docs=None):
         """A block of base documents, their copies and reused passages, in output
-        order (each base before its copies), with truth records."""
+        order (each base before its copies), with truth records, and the reused
+        passages as (source local, receiver local, paragraph)."""
         rng = self.rng
         items = []   # (key, local index, doc dict)
         pairs = []   # (base local, copy local, kind, params)
+        passages = []  # (source local, receiver local, paragraph): gold-passages.jsonl
         for _ in range(nbase):
             if max_docs is not None and len(items) >= max_docs:
                 break
@@ -518,8 +523,21 @@ class Gen:
             tb["paras"] = list(tb["paras"])
             tb["paras"].insert(rng.randrange(len(tb["paras"]) + 1), p)
             pairs.append((other[1], it[1], "passage", {"words": len(p)}))
+            passages.append((other[1], it[1], p))
         items.sort(key=lambda it: (it[0], it[1]))
-        return items, pairs
+        return items, pairs, passages
+
+
+def para_span(d, p, text):
+    """Byte range [start, end) of paragraph p (found by identity) in d's text."""
+    pos = 0
+    for q in d["paras"]:
+        w = wrap([q], d["width"])
+        if q is p:
+            assert text[pos:pos + len(w)] == w
+            return pos, pos + len(w)
+        pos += len(w) + 2
+    raise AssertionError("reused paragraph not found in its document")
 
 
 def size_label(args):
@@ -539,26 +557,29 @@ def generate(args, outdir):
         f"writing {outdir}")
     g = Gen(args, paras, dictionary)
     os.makedirs(outdir, exist_ok=True)
-    tmp = {n: os.path.join(outdir, n + ".tmp") for n in ("corpus.jsonl", "truth.jsonl")}
+    tmp = {n: os.path.join(outdir, n + ".tmp")
+           for n in ("corpus.jsonl", "truth.jsonl", "gold-passages.jsonl")}
     near_edges, all_edges = [], []
     counts = {"documents": 0, "bases": 0, "exact": 0, "near": 0, "contained": 0,
               "passage": 0, "gold_near_pairs": 0, "gold_contained_pairs": 0}
     nbytes = 0
     blk = 2000 if not args.docs else 20000
     with open(tmp["corpus.jsonl"], "w", encoding="ascii") as fc, \
-         open(tmp["truth.jsonl"], "w", encoding="ascii") as ft:
+         open(tmp["truth.jsonl"], "w", encoding="ascii") as ft, \
+         open(tmp["gold-passages.jsonl"], "w", encoding="ascii") as fp:
         while True:
             if args.docs:
                 left = args.docs - counts["documents"]
                 if left <= 0:
                     break
-                items, pairs = g.block(blk, max_docs=left)
+                items, pairs, passages = g.block(blk, max_docs=left)
             else:
                 if nbytes >= args.size:
                     break
                 # Smaller blocks near the end so the size is reached closely.
                 per_base = nbytes / counts["bases"] if counts["bases"] else 6000
-                items, pairs = g.block(max(20, min(blk, int((args.size - nbytes) / per_base))))
+                items, pairs, passages = g.block(
+                    max(20, min(blk, int((args.size - nbytes) / per_base))))
             ids = {}
             texts = {}
             for it in items:
@@ -602,6 +623,13 @@ def generate(args, outdir):
                 rec.update({"resemblance": round(res, 4), "b_in_a": round(v_in_b, 4),
                             "a_in_b": round(b_in_v, 4), "gold": gold})
                 ft.write(json.dumps(rec) + "\n")
+            docs = {it[1]: it[2] for it in items}
+            for src, dst, p in passages:
+                a0, a1 = para_span(docs[src], p, texts[src])
+                b0, b1 = para_span(docs[dst], p, texts[dst])
+                fp.write(json.dumps({"a": ids[src], "b": ids[dst], "words": len(p),
+                                     "a_start": a0, "a_end": a1, "b_start": b0,
+                                     "b_end": b1}) + "\n")
             if counts["documents"] % 100000 < len(items):
                 log(f"{counts['documents']} documents, {nbytes / 1e6:.0f} MB, "
                     f"{time.time() - t0:.0f} s")
@@ -685,7 +713,8 @@ def main():
     if not args.force and os.path.exists(meta_path):
         with open(meta_path) as f:
             meta = json.load(f)
-        if meta.get("generator_version") == VERSION:
+        if meta.get("generator_version") == VERSION and \
+                os.path.exists(os.path.join(outdir, "gold-passages.jsonl")):
             log(f"cached: {outdir} ({meta['counts']['documents']} documents, "
                 f"{meta['bytes'] / 1e6:.1f} MB)")
             if args.print_dir:

@@ -4,11 +4,12 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main scaling memory"   which rows to run
+#   BENCH_ROWS="main scaling memory reuse"   which rows to run
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
+#   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
 #   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
 #
 # Each tool reads the same file, already in the page cache; GNU time gives the wall
@@ -21,13 +22,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main scaling memory}
+ROWS=${BENCH_ROWS:-main scaling memory reuse}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
 SCALE_WORDS=${BENCH_SCALE_WORDS:-150}
 MEM_DOCS=${BENCH_MEM_DOCS:-5000000}
 MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
+REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
 TMPBASE=${BENCH_TMP:-/dev/shm}
 ND=$ROOT/neardup
 LIB=$ROOT/bench/benchlib.py
@@ -220,17 +222,52 @@ memory_rows() {
     fi
 }
 
+# reuse: `neardup reuse` with -T 1 and -T 2, scored on the reused passages the
+# generator injected (a paragraph of one base inside another: gold-passages.jsonl).
+reuse_rows() {
+    if ! "$ND" reuse --help >/dev/null 2>&1; then
+        R_BYTES=0 R_DOCS=0 R_ROW=reuse R_TOOL="neardup reuse" R_INPUT="corpus $REUSE_SIZE" \
+            R_NOTE="skipped: no reuse command in this build" python3 "$LIB" row "$RESULTS"
+        say "no reuse command in this build: reuse row skipped"
+        return
+    fi
+    local dir bytes docs t name c same=false extra note
+    dir=$(corpus --size "$REUSE_SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    python3 "$LIB" plagdet-cases "$dir/gold-passages.jsonl" "$WORK/reuse.cases" "$WORK/reuse.pairs"
+    cat "$c" >/dev/null
+    for t in 1 2; do
+        name=reuseT$t
+        say "neardup reuse -T $t on $c"
+        timed "$name" "$ND" reuse -v --no-text -T "$t" -o "$WORK/$name.passages" "$c"
+        "$ND" eval --json --gold-pairs "$dir/gold-passages.jsonl" "$WORK/$name.passages" \
+            >"$WORK/$name.pairs.json"
+        "$ND" eval --json --plagdet --gold "$WORK/reuse.cases" --pairs "$WORK/reuse.pairs" \
+            "$WORK/$name.passages" >"$WORK/$name.plagdet.json"
+    done
+    cmp -s "$WORK/reuseT1.passages" "$WORK/reuseT2.passages" && same=true
+    for t in 1 2; do
+        name=reuseT$t
+        { read -r extra; read -r note; } < <(python3 "$LIB" reuse-note "$WORK" "$t" "$same")
+        R_EXTRA=$extra R_EVAL_PAIRS=$WORK/$name.pairs.json R_EVAL_PLAGDET=$WORK/$name.plagdet.json \
+            add reuse "neardup reuse --no-text -T $t" "corpus $REUSE_SIZE" "$bytes" "$docs" \
+            "$name" "$note"
+    done
+}
+
 for r in $ROWS; do
     case $r in
         main) main_rows ;;
         scaling) scaling_rows ;;
         memory) memory_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory)" ;;
+        reuse) reuse_rows ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse)" ;;
     esac
 done
 
 # Machine facts and the result file.
-python3 - "$WORK/meta.json" "$SIZE" "$SEED" "$ROWS" "$SIM_DOCS" <<'EOF'
+python3 - "$WORK/meta.json" "$SIZE" "$SEED" "$ROWS" "$SIM_DOCS" "$REUSE_SIZE" <<'EOF'
 import json, os, platform, subprocess, sys, datetime
 def sh(*a):
     try:
@@ -249,7 +286,7 @@ with open("/proc/meminfo") as f:
 pkg = lambda p: sh("dpkg-query", "-W", "-f=${Version}", p) or None
 meta = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "size": sys.argv[2], "seed": int(sys.argv[3]), "rows_run": sys.argv[4].split(),
-        "simhash_docs": int(sys.argv[5]),
+        "simhash_docs": int(sys.argv[5]), "reuse_size": sys.argv[6],
         "machine": {"nproc": os.cpu_count(), "cpu": cpu, "mem_kb": int(mem),
                     "kernel": platform.release(), "shared": "yes: other jobs ran at the same time"},
         "versions": {"neardup": sh("./neardup", "--version"),
@@ -258,7 +295,9 @@ meta = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds
                      "golang-github-ekzhu-minhash-lsh-dev": pkg("golang-github-ekzhu-minhash-lsh-dev"),
                      "simhash": pkg("simhash")},
         "units": {"MB": "10^6 bytes of the corpus file (simhash: of the document texts)",
-                  "peak RSS": "GNU time %M", "recall/precision": "pairwise, neardup eval --json"}}
+                  "peak RSS": "GNU time %M", "recall/precision": "pairwise, neardup eval --json",
+                  "passage_pair_recall": "reuse row: injected (source, receiver) passage "
+                                         "pairs linked by >= 1 passage (eval --gold-pairs)"}}
 corp = {}
 used = os.path.join(os.path.dirname(sys.argv[1]), "corpora.txt")
 for d in (open(used).read().split() if os.path.exists(used) else []):

@@ -11,7 +11,7 @@ gen() {
 }
 gen a
 gen b
-for f in corpus.jsonl truth.jsonl gold.jsonl gold-all.jsonl; do
+for f in corpus.jsonl truth.jsonl gold.jsonl gold-all.jsonl gold-passages.jsonl; do
     cmp a/$f b/$f
 done
 python3 "$ROOT/tests/e2e/check_bench_gen.py" a

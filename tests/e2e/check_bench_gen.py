@@ -7,7 +7,9 @@ Recomputes every truth record's figures with the independent tokeniser of
 tests/e2e/jaccard.py (Unicode rules, not the generator's ASCII regex), checks the
 gold label of each pair against the thresholds, that gold.jsonl and gold-all.jsonl
 are the connected components of the gold pairs, that every base comes before its
-copies (a reused passage joins two bases in any order), and that meta.json's counts match the files. Exit 1 on the first mismatch."""
+copies (a reused passage joins two bases in any order), that meta.json's counts
+match the files, and that gold-passages.jsonl lists the passage pairs of truth.jsonl
+with byte ranges that hold the passage in both texts. Exit 1 on the first mismatch."""
 import json
 import os
 import sys
@@ -57,6 +59,7 @@ def main():
         fail(f"meta says {meta['counts']['documents']} documents, corpus has {len(docs)}")
     near, alle = [], []
     kinds = {}
+    truth = []
     with open(os.path.join(d, "truth.jsonl"), encoding="ascii") as f:
         for n, line in enumerate(f):
             r = json.loads(line)
@@ -78,6 +81,21 @@ def main():
             if gold:
                 alle.append((a, b))
             kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+            truth.append(r)
+    # gold-passages.jsonl: the passage pairs of truth.jsonl, with byte ranges that
+    # hold the same words in both texts.
+    want = sorted((r["a"], r["b"], r["words"]) for r in truth if r["kind"] == "passage")
+    got = []
+    with open(os.path.join(d, "gold-passages.jsonl"), encoding="ascii") as f:
+        for n, line in enumerate(f):
+            r = json.loads(line)
+            got.append((r["a"], r["b"], r["words"]))
+            wa = docs[r["a"]][r["a_start"]:r["a_end"]].split()
+            wb = docs[r["b"]][r["b_start"]:r["b_end"]].split()
+            if wa != wb or len(wa) != r["words"]:
+                fail(f"gold-passages line {n + 1}: the byte ranges do not hold the passage")
+    if sorted(got) != want:
+        fail("gold-passages.jsonl is not the passage pairs of truth.jsonl")
     for k, v in kinds.items():
         if meta["counts"][k] != v:
             fail(f"meta counts {k} {meta['counts'][k]}, truth has {v}")

@@ -124,9 +124,10 @@ struct nd_reuse {
     nd_vec bspan;     /* nd_span, per document in order */
     nd_vec btok;      /* nd_span of token ranges, parallel to bspan */
     uint64_t *bspan_off; /* docs + 1 */
-    nd_vec words;     /* ctok of every document, while the passages are found
-                         (ND_P_MEMORY 0); else words are made again when needed */
-    uint64_t *word_off; /* docs + 1 */
+    const nd_vec *wchunks; /* ctok of every document, per chunk of CHUNK_DOCS documents,
+                         while the passages are found (ND_P_MEMORY 0) */
+    uint64_t *word_off; /* docs + 1: word_off[d] - word_off[first of d's chunk] is d's
+                           first word in its chunk (in word_file: in all) */
     nd_spill word_file; /* ND_P_MEMORY: the words, read back per document */
     nd_vec passages;  /* nd_passage */
     nd_vec occ;       /* nd_occurrence */
@@ -357,7 +358,6 @@ nd_status nd_reuse_create(nd_reuse **out, const nd_params *params, const nd_allo
     nd_vec_init(&r->bspan, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->btok, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->passages, sizeof(nd_passage), UINT32_MAX - 1);
-    nd_vec_init(&r->words, sizeof(ctok), SIZE_MAX / 16);
     nd_vec_init(&r->occ, sizeof(nd_occurrence), SIZE_MAX / 16);
     if (r->params.df_min > r->params.df_max) {
         nd_reuse_destroy(r);
@@ -383,7 +383,6 @@ void nd_reuse_destroy(nd_reuse *r)
     nd_vec_free(&r->btok, &a);
     nd_free(&a, r->bspan_off);
     nd_vec_free(&r->passages, &a);
-    nd_vec_free(&r->words, &a);
     nd_free(&a, r->word_off);
     nd_vec_free(&r->occ, &a);
     nd_free(&a, r->cl_off);
@@ -1365,7 +1364,8 @@ static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb
 {
     nd_reuse *r = ph->r;
     if (r->word_off && r->word_file.fd < 0) {
-        *w = (const ctok *)r->words.data + r->word_off[d];
+        const size_t c = d / CHUNK_DOCS;
+        *w = (const ctok *)r->wchunks[c].data + (r->word_off[d] - r->word_off[c * CHUNK_DOCS]);
         *nw = (int64_t)(r->word_off[d + 1] - r->word_off[d]);
         return ND_OK;
     }
@@ -1674,22 +1674,9 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
             }
         }
     }
-    if (ph.out2) {
-        for (size_t d = 0; d < ndocs; d++)
-            r->word_off[d + 1] += r->word_off[d];
-        size_t total = 0;
-        for (size_t c = 0; c < nchunks; c++)
-            total += ph.out2[c].len;
-        if (r->word_file.fd < 0)
-            ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
-        for (size_t c = 0; r->word_file.fd < 0 && c < nchunks; c++) {
-            if (ph.out2[c].len)
-                memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
-                       ph.out2[c].len * sizeof(ctok));
-            r->words.len += ph.out2[c].len;
-            nd_vec_free(&ph.out2[c], a);
-        }
-    }
+    for (size_t d = 0; d < ndocs; d++)
+        r->word_off[d + 1] += r->word_off[d];
+    r->wchunks = ph.out2; /* in memory: left where the chunks made them */
     r->stats.seeds = seeds.total;
 
     /* 2-3. per seed bucket: sort; rare n-grams -> hits, into the pair buckets */
@@ -1718,7 +1705,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
         ND_TRY(align_bucket(r, text, ctx, &H, &tmp));
     }
     r->stats.passages = r->passages.len;
-    nd_vec_free(&r->words, a);
+    r->wchunks = NULL;
     nd_free(a, r->word_off);
     r->word_off = NULL;
     if (r->word_file.fd >= 0)
@@ -1736,7 +1723,7 @@ fail:
     bstore_free(&hits, a);
     nd_vec_free(&H, a);
     nd_vec_free(&tmp, a);
-    nd_vec_free(&r->words, a);
+    r->wchunks = NULL;
     nd_free(a, r->word_off);
     r->word_off = NULL;
     if (r->word_file.fd >= 0)

@@ -29,17 +29,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "inputs.h"
 #include "json.h"
 #include "pool.h"
 #include "reader.h"
 
 typedef struct dedup_opts {
-    rd_opts rd;
+    cli_inopts in;        /* input, resource and message options (inputs.h) */
     const char *clusters, *pairs, *output, *removed;
     const char *keep_field;
-    const char *tmpdir;
-    unsigned threads;     /* 0 = one per core */
-    uint64_t memory;      /* 0 = unbounded */
     int quiet_errors;
     int ignore_boiler;    /* --ignore-boilerplate: sketch without it */
     int strip_boiler;     /* --strip-boilerplate: -o without it */
@@ -192,17 +190,7 @@ static void usage(FILE *fp)
             "Exit status: 0 ok, 1 usage, 2 input/output error, 4 out of memory or limit.\n");
 }
 
-static int usage_error(const char *fmt, ...) ND_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("neardup dedup: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\ntry 'neardup dedup --help'\n", stderr);
-    return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error("dedup", __VA_ARGS__)
 
 /* ---- pass 1 ------------------------------------------------------------ */
 
@@ -277,7 +265,7 @@ static int add_record(void *ctx, const pool_item *it)
     memcpy(r->ids + r->ids_len, rec->id, rec->id_len);
     r->ids[r->ids_len + rec->id_len] = '\0';
     r->ids_len += rec->id_len + 1;
-    if (r->ist && r->ids_len >= (r->o.memory / 64 < ID_SPILL_CHUNK ? r->o.memory / 64
+    if (r->ist && r->ids_len >= (r->o.in.memory / 64 < ID_SPILL_CHUNK ? r->o.in.memory / 64
                                                                     : ID_SPILL_CHUNK)) {
         if (pwrite_all(r->ist->fd, r->ids, r->ids_len, r->ist->file_len)) {
             cli_log(1, "writing a temporary file: %s", strerror(errno));
@@ -320,7 +308,7 @@ static int add_record(void *ctx, const pool_item *it)
                     (unsigned long long)rec->record, (unsigned long long)rec->offset, detail);
         else
             cli_log(1, "%s: %s: not analysed, kept", rec->path, detail);
-        if (!r->o.rd.on_error_skip)
+        if (!r->o.in.rd.on_error_skip)
             return EXIT_INTERNAL;
         r->nrecs++;
         return 0;
@@ -339,11 +327,6 @@ static int add_record(void *ctx, const pool_item *it)
     return 0;
 }
 
-static void log_reader_msg(const char *msg)
-{
-    cli_log(1, "%s", msg);
-}
-
 /* Reads every input once. Returns an exit code (0 = go on). */
 static int pass1(run *r)
 {
@@ -356,42 +339,10 @@ static int pass1(run *r)
         cli_log(1, "internal: cannot set the LSH layout");
         return EXIT_INTERNAL;
     }
-    pool *pl = pool_create(r->params, r->o.threads, r->o.memory, log_reader_msg);
-    if (!pl) {
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    r->threads_used = pool_threads(pl);
-    if (r->o.ignore_boiler)
-        pool_cut_spans(pl, r->b_off, r->b_spans, r->b_n);
-    r->o.rd.on_error = pool_reader_error;
-    r->o.rd.ctx = pl;
-    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
-    if (!rd) {
-        pool_destroy(pl);
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    const pool_result pr = pool_run(pl, rd, !r->o.rd.on_error_skip, add_record, r);
-    int rc = 0;
-    if (pr.rc > 0) {
-        rc = pr.rc;
-    } else if (pr.rc < 0 || pr.read_nomem) {
-        cli_log(1, "out of memory while reading");
-        rc = EXIT_INTERNAL;
-    } else if (pr.read_error) {
-        cli_log(1, "stopping at the first bad input (--on-error stop)");
-        rc = EXIT_INPUT;
-    }
-    cli_progress_end();
-    rd_get_stats(rd, &r->rs);
-    rd_close(rd);
-    pool_destroy(pl);
-    if (rc == 0 && r->rs.failed_inputs > 0 && r->nrecs == 0) {
-        cli_log(1, "no input could be read");
-        rc = EXIT_INPUT;
-    }
-    return rc;
+    const cli_cut cut = {r->b_off, r->b_spans, r->b_n};
+    return cli_read_inputs(r->inputs, r->ninputs, &r->o.in, r->params,
+                           r->o.ignore_boiler ? &cut : NULL, add_record, r, &r->rs,
+                           &r->threads_used);
 }
 
 /* ---- outputs ------------------------------------------------------------ */
@@ -668,7 +619,7 @@ static int corpus_is_files(const run *r)
     if (r->kinds)
         return (r->kinds & (1 << RD_KIND_FILE)) != 0;
     /* nothing was read: go by the format and the kind of the inputs */
-    if (r->o.rd.format == RD_TEXT)
+    if (r->o.in.rd.format == RD_TEXT)
         return 1;
     for (size_t i = 0; i < r->ninputs; i++) {
         struct stat st;
@@ -752,7 +703,7 @@ static int strip_record(run *r, size_t i, rd_record *rec, char **buf, size_t *ca
             return EXIT_INTERNAL;
         }
         memcpy(*buf, cut, k);
-    } else if (js_member_span(rec->raw, rec->raw_len, r->o.rd.text_field, &vs, &ve)) {
+    } else if (js_member_span(rec->raw, rec->raw_len, r->o.in.rd.text_field, &vs, &ve)) {
         /* the line with the text member's value written anew */
         char *mem = NULL;
         size_t ml = 0;
@@ -796,9 +747,9 @@ static int write_corpus(run *r, const char *path)
         return EXIT_INPUT;
     }
     rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
-        .format = r->o.rd.format, .id_field = r->o.rd.id_field,
-        .text_field = r->o.rd.text_field, .key_field = r->o.rd.key_field,
-        .on_error_skip = 1, .max_record = r->o.rd.max_record});
+        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
+        .text_field = r->o.in.rd.text_field, .key_field = r->o.in.rd.key_field,
+        .on_error_skip = 1, .max_record = r->o.in.rd.max_record});
     if (!rd) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
@@ -1094,19 +1045,12 @@ static void verbose_layout(const run *r)
 /* ---- options ------------------------------------------------------------ */
 
 enum {
-    O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_ONERR, O_MAXREC, O_NUMPERM, O_BANDS, O_ROWS,
-    O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP, O_CLUSTERS, O_PAIRS, O_REMOVED,
-    O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP, O_IGNB, O_STRIPB, O_BDOCS, O_BANY, O_BSRC,
-    O_SRCF
+    O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
+    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB
 };
 
 static const struct option k_longopts[] = {
-    {"format", required_argument, NULL, O_FORMAT},
-    {"lines", no_argument, NULL, O_LINES},
-    {"id-field", required_argument, NULL, O_IDF},
-    {"text-field", required_argument, NULL, O_TEXTF},
-    {"on-error", required_argument, NULL, O_ONERR},
-    {"max-record", required_argument, NULL, O_MAXREC},
+    CLI_INPUT_LONGOPTS,
     {"threshold", required_argument, NULL, 't'},
     {"containment", required_argument, NULL, 'c'},
     {"ngram", required_argument, NULL, 'n'},
@@ -1123,38 +1067,13 @@ static const struct option k_longopts[] = {
     {"pairs", required_argument, NULL, O_PAIRS},
     {"output", required_argument, NULL, 'o'},
     {"removed", required_argument, NULL, O_REMOVED},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"progress", no_argument, NULL, O_PROGRESS},
-    {"no-progress", no_argument, NULL, O_NOPROGRESS},
-    {"threads", required_argument, NULL, 'T'},
-    {"memory", required_argument, NULL, O_MEMORY},
-    {"tmp", required_argument, NULL, O_TMP},
     {"ignore-boilerplate", no_argument, NULL, O_IGNB},
     {"strip-boilerplate", no_argument, NULL, O_STRIPB},
-    {"boiler-docs", required_argument, NULL, O_BDOCS},
-    {"boiler-anywhere", required_argument, NULL, O_BANY},
-    {"boiler-source-docs", required_argument, NULL, O_BSRC},
-    {"source-field", required_argument, NULL, O_SRCF},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-/* Sets a numeric parameter from an option argument. */
-static int set_param(nd_params *p, nd_param id, const char *arg, const char *opt)
-{
-    double v;
-    double lo = 0, hi = 0;
-    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
-        return -1;
-    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK) {
-        fprintf(stderr, "neardup dedup: %s: invalid value '%s' (range %g to %g%s)\n", opt, arg,
-                lo, hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
-        fputs("try 'neardup dedup --help'\n", stderr);
-        return -1;
-    }
-    return 0;
-}
+#define set_param(p, id, arg, opt) cli_set_param("dedup", p, id, arg, opt)
 
 /* Would a file or directory created at `path` lie inside the directory `dir`
  * (at any depth)? Compares resolved paths; false when either cannot be resolved. */
@@ -1186,11 +1105,7 @@ static int inside_dir(const char *path, const char *dir)
 static int parse_options(run *r, int argc, char **argv)
 {
     dedup_opts *o = &r->o;
-    o->rd.format = RD_AUTO;
-    o->rd.id_field = "id";
-    o->rd.text_field = "text";
-    o->rd.on_error_skip = 1;
-    g_progress = isatty(2);
+    cli_inopts_init(&o->in);
     /* A preset applies before the other options, wherever it stands. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1207,27 +1122,6 @@ static int parse_options(run *r, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":t:c:n:o:T:qvh", k_longopts, NULL)) != -1) {
         switch (c) {
-        case O_FORMAT:
-            if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
-            else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
-            else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
-            else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
-            else if (strcmp(optarg, "warc") == 0) o->rd.format = RD_WARC;
-            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines, "
-                                    "warc)", optarg);
-            break;
-        case O_LINES: o->rd.format = RD_LINES; break;
-        case O_IDF: o->rd.id_field = optarg; break;
-        case O_TEXTF: o->rd.text_field = optarg; break;
-        case O_ONERR:
-            if (strcmp(optarg, "skip") == 0) o->rd.on_error_skip = 1;
-            else if (strcmp(optarg, "stop") == 0) o->rd.on_error_skip = 0;
-            else return usage_error("--on-error: '%s' is not skip or stop", optarg);
-            break;
-        case O_MAXREC:
-            if (cli_parse_size(optarg, &o->rd.max_record) || o->rd.max_record == 0)
-                return usage_error("--max-record: invalid size '%s'", optarg);
-            break;
         case 't': if (set_param(r->params, ND_P_THRESHOLD, optarg, "--threshold")) return 1; break;
         case 'c':
             if (set_param(r->params, ND_P_CONTAINMENT, optarg, "--containment")) return 1;
@@ -1257,10 +1151,10 @@ static int parse_options(run *r, int argc, char **argv)
                 set_known(r->params, ND_P_KEEP, ND_KEEP_LONGEST);
             } else if (strcmp(optarg, "earliest") == 0) {
                 set_known(r->params, ND_P_KEEP, ND_KEEP_KEY_MIN);
-                o->rd.key_field = "date";
+                o->in.rd.key_field = "date";
             } else if (strncmp(optarg, "field:", 6) == 0 && optarg[6]) {
                 set_known(r->params, ND_P_KEEP, ND_KEEP_KEY_MAX);
-                o->rd.key_field = optarg + 6;
+                o->in.rd.key_field = optarg + 6;
             } else {
                 return usage_error("--keep: '%s' is not first, longest, earliest or "
                                    "field:NAME", optarg);
@@ -1270,60 +1164,16 @@ static int parse_options(run *r, int argc, char **argv)
         case O_PAIRS: o->pairs = optarg; break;
         case 'o': o->output = optarg; break;
         case O_REMOVED: o->removed = optarg; break;
-        case 'q': g_display_level--; break;
-        case 'v': g_display_level++; break;
-        case O_PROGRESS: g_progress = 1; break;
-        case O_NOPROGRESS: g_progress = 0; break;
-        case 'T': {
-            uint64_t t;
-            if (cli_parse_uint(optarg, 0, 256, &t))
-                return usage_error("-T/--threads: '%s' is not a number from 0 to 256", optarg);
-            o->threads = (unsigned)t;
-            break;
-        }
-        case O_MEMORY:
-            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (1u << 20)))
-                return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
-                                   "1M)", optarg);
-            break;
-        case O_TMP: o->tmpdir = optarg; break;
         case O_IGNB: o->ignore_boiler = 1; break;
         case O_STRIPB: o->strip_boiler = 1; break;
-        case O_BDOCS:
-            if (set_param(r->params, ND_P_BOILER_DOCS, optarg, "--boiler-docs")) return 1;
-            break;
-        case O_BANY:
-            if (set_param(r->params, ND_P_BOILER_ANYWHERE, optarg, "--boiler-anywhere"))
-                return 1;
-            break;
-        case O_BSRC:
-            if (set_param(r->params, ND_P_BOILER_SOURCE_DOCS, optarg, "--boiler-source-docs"))
-                return 1;
-            break;
-        case O_SRCF: o->rd.source_field = optarg; break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
-        case ':':
-            if (optopt > 0 && optopt < 128 && strncmp(argv[optind - 1], "--", 2) != 0)
-                return usage_error("option '-%c' needs a value", optopt);
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: {
-            const char *a = argv[optind - 1];
-            if (optopt > 0 && strncmp(a, "--", 2) == 0 && strchr(a, '='))
-                return usage_error("option '%.*s' takes no value", (int)(strchr(a, '=') - a),
-                                   a);
-            if (optopt > 0 && optopt < 128)
-                return usage_error("unknown option '-%c'", optopt);
-            if (strncmp(a, "--", 2) == 0) {
-                const size_t n = strcspn(a + 2, "=");
-                int matches = 0;
-                for (const struct option *lo = k_longopts; lo->name; lo++)
-                    matches += strncmp(lo->name, a + 2, n) == 0;
-                if (matches > 1)
-                    return usage_error("option '%.*s' is ambiguous", (int)n + 2, a);
-            }
-            return usage_error("unknown option '%s'", a);
+            const int h = cli_input_option("dedup", c, optarg, &o->in, r->params);
+            if (h == 1)
+                break;
+            return h ? EXIT_USAGE : cli_option_error("dedup", c, argv, k_longopts);
         }
         }
     }
@@ -1345,25 +1195,9 @@ static int parse_options(run *r, int argc, char **argv)
     }
     /* Outputs must not overwrite an input, nor each other. */
     const char *outs[] = {o->clusters, o->pairs, o->output, o->removed};
-    for (size_t k = 0; k < 4; k++) {
-        if (!outs[k] || strcmp(outs[k], "-") == 0)
-            continue;
-        struct stat so, si;
-        const int have_so = stat(outs[k], &so) == 0;
-        for (size_t i = 0; i < r->ninputs; i++)
-            if (strcmp(outs[k], r->inputs[i]) == 0 ||
-                (have_so && strcmp(r->inputs[i], "-") != 0 && stat(r->inputs[i], &si) == 0 &&
-                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
-                return usage_error("output '%s' is also an input", outs[k]);
-        for (size_t j = 0; j < k; j++)
-            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
-                return usage_error("two outputs are both '%s'", outs[k]);
-    }
-    int to_stdout = 0;
-    for (size_t k = 0; k < 4; k++)
-        to_stdout += outs[k] && strcmp(outs[k], "-") == 0;
-    if (to_stdout > 1)
-        return usage_error("%s", "only one output can go to stdout ('-')");
+    const int rc = cli_check_outputs("dedup", outs, 4, r->inputs, r->ninputs, 0);
+    if (rc)
+        return rc;
     if (o->strip_boiler && !o->output)
         return usage_error("%s", "--strip-boilerplate changes the corpus written by -o; "
                                  "give -o");
@@ -1407,16 +1241,16 @@ int cmd_dedup(int argc, char **argv)
     for (size_t i = 0; i < r.ninputs; i++)
         if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
             goto done;
-    if (nd_params_set(r.params, ND_P_THREADS, r.o.threads) != ND_OK ||
-        nd_params_set(r.params, ND_P_MEMORY, (double)r.o.memory) != ND_OK) {
+    if (nd_params_set(r.params, ND_P_THREADS, r.o.in.threads) != ND_OK ||
+        nd_params_set(r.params, ND_P_MEMORY, (double)r.o.in.memory) != ND_OK) {
         cli_log(1, "internal: cannot set threads or memory");
         rc = EXIT_INTERNAL;
         goto done;
     }
-    const char *tmpdir = r.o.tmpdir ? r.o.tmpdir : getenv("TMPDIR");
+    const char *tmpdir = r.o.in.tmpdir ? r.o.in.tmpdir : getenv("TMPDIR");
     if (!tmpdir || !*tmpdir)
         tmpdir = "/tmp";
-    if (r.o.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
+    if (r.o.in.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
     nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
     if (st == ND_OK)
@@ -1428,8 +1262,8 @@ int cmd_dedup(int argc, char **argv)
     }
     verbose_layout(&r);
     if ((r.o.ignore_boiler || r.o.strip_boiler) &&
-        (rc = cli_boilerplate_spans(r.inputs, r.ninputs, &r.o.rd, r.params, r.o.threads,
-                                    r.o.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
+        (rc = cli_boilerplate_spans(r.inputs, r.ninputs, &r.o.in.rd, r.params, r.o.in.threads,
+                                    r.o.in.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
         goto done;
     if ((rc = pass1(&r)) != 0)
         goto done;

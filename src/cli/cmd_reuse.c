@@ -30,17 +30,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "inputs.h"
 #include "pool.h"
 #include "reader.h"
 
 #define NO_IDX UINT32_MAX
 
 typedef struct ropts {
-    rd_opts rd;
+    cli_inopts in;         /* input, resource and message options (inputs.h) */
     const char *output, *clusters, *boiler_out, *strip_out;
-    const char *tmpdir;
-    unsigned threads;
-    uint64_t memory;
     int keep_boilerplate;  /* reuse: do not look for boilerplate */
     int boilerplate_cmd;   /* 1 for `neardup boilerplate` */
     int no_text;           /* passages without their text */
@@ -250,21 +248,11 @@ static void usage(FILE *fp, int boiler)
 
 static const char *g_cmd = "reuse";
 
-static int usage_error(const char *fmt, ...) ND_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "neardup %s: ", g_cmd);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\ntry 'neardup %s --help'\n", g_cmd);
-    return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(g_cmd, __VA_ARGS__)
 
 static const char *tmp_dir(const rrun *r)
 {
-    const char *dir = r->o.tmpdir ? r->o.tmpdir : getenv("TMPDIR");
+    const char *dir = r->o.in.tmpdir ? r->o.in.tmpdir : getenv("TMPDIR");
     return dir && *dir ? dir : "/tmp";
 }
 
@@ -349,7 +337,7 @@ static int add_record(void *ctx, const pool_item *it)
     if (it->st == ND_E_LIMIT && !r->keep_all) {
         r->too_large++;
         cli_log(1, "%s: %s: %s: skipped", rec->path, rec->id, it->detail);
-        return r->o.rd.on_error_skip ? 0 : EXIT_INTERNAL;
+        return r->o.in.rd.on_error_skip ? 0 : EXIT_INTERNAL;
     }
     const int empty = it->st == ND_E_LIMIT; /* keep_all: an empty document in its place */
     if (it->st != ND_OK) {
@@ -437,46 +425,10 @@ static void rrun_free(rrun *r)
     free(r->inputs);
 }
 
-static void log_reader_msg(const char *msg)
-{
-    cli_log(1, "%s", msg);
-}
-
 static int read_all(rrun *r)
 {
-    pool *pl = pool_create(r->params, r->o.threads, r->o.memory, log_reader_msg);
-    if (!pl) {
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    r->o.rd.on_error = pool_reader_error;
-    r->o.rd.ctx = pl;
-    rd_reader *rd = rd_open(r->inputs, r->ninputs, &r->o.rd);
-    if (!rd) {
-        pool_destroy(pl);
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    const pool_result pr = pool_run(pl, rd, !r->o.rd.on_error_skip, add_record, r);
-    int rc = 0;
-    if (pr.rc > 0) {
-        rc = pr.rc;
-    } else if (pr.rc < 0 || pr.read_nomem) {
-        cli_log(1, "out of memory while reading");
-        rc = EXIT_INTERNAL;
-    } else if (pr.read_error) {
-        cli_log(1, "stopping at the first bad input (--on-error stop)");
-        rc = EXIT_INPUT;
-    }
-    cli_progress_end();
-    rd_get_stats(rd, &r->rs);
-    rd_close(rd);
-    pool_destroy(pl);
-    if (rc == 0 && r->rs.failed_inputs > 0 && r->ndocs == 0) {
-        cli_log(1, "no input could be read");
-        rc = EXIT_INPUT;
-    }
-    return rc;
+    return cli_read_inputs(r->inputs, r->ninputs, &r->o.in, r->params, NULL, add_record, r,
+                           &r->rs, NULL);
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -677,20 +629,13 @@ static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 /* ---- options ---------------------------------------------------------------- */
 
 enum {
-    O_FORMAT = 256, O_LINES, O_IDF, O_TEXTF, O_SRCF, O_DATEF, O_ONERR, O_MAXREC, O_MINW,
-    O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_KEEPB, O_BDOCS, O_BANY, O_BSRC,
-    O_CLUSTERS, O_BOUT, O_STRIP, O_NOTEXT, O_PROGRESS, O_NOPROGRESS, O_MEMORY, O_TMP
+    O_MINW = 256, O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_KEEPB, O_CLUSTERS,
+    O_BOUT, O_STRIP, O_NOTEXT
 };
 
 static const struct option k_longopts[] = {
-    {"format", required_argument, NULL, O_FORMAT},
-    {"lines", no_argument, NULL, O_LINES},
-    {"id-field", required_argument, NULL, O_IDF},
-    {"text-field", required_argument, NULL, O_TEXTF},
-    {"source-field", required_argument, NULL, O_SRCF},
-    {"date-field", required_argument, NULL, O_DATEF},
-    {"on-error", required_argument, NULL, O_ONERR},
-    {"max-record", required_argument, NULL, O_MAXREC},
+    CLI_INPUT_LONGOPTS,
+    {"date-field", required_argument, NULL, IN_DATEF},
     {"ngram", required_argument, NULL, 'n'},
     {"min-words", required_argument, NULL, O_MINW},
     {"df-min", required_argument, NULL, O_DFMIN},
@@ -700,36 +645,16 @@ static const struct option k_longopts[] = {
     {"no-same-source", no_argument, NULL, O_NOSAME},
     {"copies", no_argument, NULL, O_COPIES},
     {"keep-boilerplate", no_argument, NULL, O_KEEPB},
-    {"boiler-docs", required_argument, NULL, O_BDOCS},
-    {"boiler-anywhere", required_argument, NULL, O_BANY},
-    {"boiler-source-docs", required_argument, NULL, O_BSRC},
     {"output", required_argument, NULL, 'o'},
     {"clusters", required_argument, NULL, O_CLUSTERS},
     {"boilerplate", required_argument, NULL, O_BOUT},
     {"strip", required_argument, NULL, O_STRIP},
     {"no-text", no_argument, NULL, O_NOTEXT},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"progress", no_argument, NULL, O_PROGRESS},
-    {"no-progress", no_argument, NULL, O_NOPROGRESS},
-    {"threads", required_argument, NULL, 'T'},
-    {"memory", required_argument, NULL, O_MEMORY},
-    {"tmp", required_argument, NULL, O_TMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-static int set_param(nd_params *p, nd_param id, const char *arg, const char *opt)
-{
-    double v, lo = 0, hi = 0;
-    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
-        return -1;
-    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK) {
-        usage_error("%s: invalid value '%s' (range %g to %g)", opt, arg, lo, hi);
-        return -1;
-    }
-    return 0;
-}
+#define set_param(p, id, arg, opt) cli_set_param(g_cmd, p, id, arg, opt)
 
 /* Options only one of the two commands takes. */
 static int wrong_cmd(const rrun *r, int c)
@@ -743,13 +668,9 @@ static int wrong_cmd(const rrun *r, int c)
 static int parse_options(rrun *r, int argc, char **argv)
 {
     ropts *o = &r->o;
-    o->rd.format = RD_AUTO;
-    o->rd.id_field = "id";
-    o->rd.text_field = "text";
-    o->rd.source_field = "source";
-    o->rd.date_field = "date";
-    o->rd.on_error_skip = 1;
-    g_progress = isatty(2);
+    cli_inopts_init(&o->in);
+    o->in.rd.source_field = "source";
+    o->in.rd.date_field = "date";
     optind = 1;
     opterr = 0;
     int c, li = -1;
@@ -762,29 +683,6 @@ static int parse_options(rrun *r, int argc, char **argv)
         }
         li = -1;
         switch (c) {
-        case O_FORMAT:
-            if (strcmp(optarg, "auto") == 0) o->rd.format = RD_AUTO;
-            else if (strcmp(optarg, "jsonl") == 0) o->rd.format = RD_JSONL;
-            else if (strcmp(optarg, "text") == 0) o->rd.format = RD_TEXT;
-            else if (strcmp(optarg, "lines") == 0) o->rd.format = RD_LINES;
-            else if (strcmp(optarg, "warc") == 0) o->rd.format = RD_WARC;
-            else return usage_error("--format: unknown format '%s' (auto, jsonl, text, lines, "
-                                    "warc)", optarg);
-            break;
-        case O_LINES: o->rd.format = RD_LINES; break;
-        case O_IDF: o->rd.id_field = optarg; break;
-        case O_TEXTF: o->rd.text_field = optarg; break;
-        case O_SRCF: o->rd.source_field = optarg; break;
-        case O_DATEF: o->rd.date_field = optarg; break;
-        case O_ONERR:
-            if (strcmp(optarg, "skip") == 0) o->rd.on_error_skip = 1;
-            else if (strcmp(optarg, "stop") == 0) o->rd.on_error_skip = 0;
-            else return usage_error("--on-error: '%s' is not skip or stop", optarg);
-            break;
-        case O_MAXREC:
-            if (cli_parse_size(optarg, &o->rd.max_record) || o->rd.max_record == 0)
-                return usage_error("--max-record: invalid size '%s'", optarg);
-            break;
         case 'n': if (set_param(r->params, ND_P_NGRAM, optarg, "--ngram")) return 1; break;
         case O_MINW: if (set_param(r->params, ND_P_MIN_WORDS, optarg, "--min-words")) return 1;
             break;
@@ -799,46 +697,20 @@ static int parse_options(rrun *r, int argc, char **argv)
         case O_COPIES: if (set_param(r->params, ND_P_PAIR_COPIES, "1", "--copies")) return 1;
             break;
         case O_KEEPB: o->keep_boilerplate = 1; break;
-        case O_BDOCS:
-            if (set_param(r->params, ND_P_BOILER_DOCS, optarg, "--boiler-docs")) return 1;
-            break;
-        case O_BANY:
-            if (set_param(r->params, ND_P_BOILER_ANYWHERE, optarg, "--boiler-anywhere"))
-                return 1;
-            break;
-        case O_BSRC:
-            if (set_param(r->params, ND_P_BOILER_SOURCE_DOCS, optarg, "--boiler-source-docs"))
-                return 1;
-            break;
         case 'o': o->output = optarg; break;
         case O_CLUSTERS: o->clusters = optarg; break;
         case O_BOUT: o->boiler_out = optarg; break;
         case O_STRIP: o->strip_out = optarg; break;
         case O_NOTEXT: o->no_text = 1; break;
-        case 'q': g_display_level--; break;
-        case 'v': g_display_level++; break;
-        case O_PROGRESS: g_progress = 1; break;
-        case O_NOPROGRESS: g_progress = 0; break;
-        case 'T': {
-            uint64_t t;
-            if (cli_parse_uint(optarg, 0, 256, &t))
-                return usage_error("-T/--threads: '%s' is not a number from 0 to 256", optarg);
-            o->threads = (unsigned)t;
-            break;
-        }
-        case O_MEMORY:
-            if (cli_parse_size(optarg, &o->memory) || (o->memory && o->memory < (1u << 20)))
-                return usage_error("--memory: invalid size '%s' (0 = unbounded, else at least "
-                                   "1M)", optarg);
-            break;
-        case O_TMP: o->tmpdir = optarg; break;
         case 'h':
             usage(stdout, o->boilerplate_cmd);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+        default: {
+            const int h = cli_input_option(g_cmd, c, optarg, &o->in, r->params);
+            if (h == 1)
+                break;
+            return h ? EXIT_USAGE : cli_option_error(g_cmd, c, argv, k_longopts);
+        }
         }
     }
     if (nd_params_get(r->params, ND_P_DF_MIN) > nd_params_get(r->params, ND_P_DF_MAX))
@@ -851,31 +723,9 @@ static int parse_options(rrun *r, int argc, char **argv)
         return EXIT_INTERNAL;
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
+    /* the main output defaults to stdout */
     const char *outs[] = {o->output, o->clusters, o->boiler_out, o->strip_out};
-    int to_stdout = 0;
-    for (size_t k = 0; k < 4; k++) {
-        if (!outs[k])
-            continue;
-        if (strcmp(outs[k], "-") == 0) {
-            to_stdout++;
-            continue;
-        }
-        struct stat so, si;
-        const int have_so = stat(outs[k], &so) == 0;
-        for (size_t i = 0; i < r->ninputs; i++)
-            if (strcmp(outs[k], r->inputs[i]) == 0 ||
-                (have_so && strcmp(r->inputs[i], "-") != 0 && stat(r->inputs[i], &si) == 0 &&
-                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
-                return usage_error("output '%s' is also an input", outs[k]);
-        for (size_t j = 0; j < k; j++)
-            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
-                return usage_error("two outputs are both '%s'", outs[k]);
-    }
-    if (!o->output)
-        to_stdout++; /* the main output defaults to stdout */
-    if (to_stdout > 1)
-        return usage_error("%s", "only one output can go to stdout ('-')");
-    return 0;
+    return cli_check_outputs(g_cmd, outs, 4, r->inputs, r->ninputs, !o->output);
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -902,7 +752,7 @@ static int open_text_file(rrun *r)
 static int load(rrun *r)
 {
     int rc;
-    const unsigned threads = r->o.threads ? r->o.threads : nd_threads_available();
+    const unsigned threads = r->o.in.threads ? r->o.in.threads : nd_threads_available();
     r->nslots = 2 * (size_t)threads + 2;
     r->slot_buf = calloc(r->nslots, sizeof *r->slot_buf);
     r->slot_cap = calloc(r->nslots, sizeof *r->slot_cap);
@@ -910,7 +760,7 @@ static int load(rrun *r)
         return EXIT_INTERNAL;
     if (nd_params_set(r->params, ND_P_THREADS, threads) != ND_OK)
         return EXIT_INTERNAL;
-    if (r->o.memory && (rc = open_text_file(r)) != 0)
+    if (r->o.in.memory && (rc = open_text_file(r)) != 0)
         return rc;
     const int want_groups = r->o.boilerplate_cmd || !r->o.keep_boilerplate ||
                             nd_params_get(r->params, ND_P_PAIR_COPIES) == 0;
@@ -924,7 +774,7 @@ static int load(rrun *r)
         if (st == ND_OK)
             st = nd_params_set(dp, ND_P_THREADS, threads);
         if (st == ND_OK) /* a quarter of the budget; it spills past it, same output */
-            st = nd_params_set(dp, ND_P_MEMORY, (double)(r->o.memory / 4));
+            st = nd_params_set(dp, ND_P_MEMORY, (double)(r->o.in.memory / 4));
         if (st == ND_OK)
             st = nd_dedup_create(&r->dd, dp, NULL);
         if (st == ND_OK)
@@ -962,7 +812,7 @@ static int load(rrun *r)
         return EXIT_INTERNAL;
     }
     /* the index gets the budget; the texts are in their file already */
-    if (nd_params_set(r->params, ND_P_MEMORY, (double)r->o.memory) != ND_OK)
+    if (nd_params_set(r->params, ND_P_MEMORY, (double)r->o.in.memory) != ND_OK)
         return EXIT_INTERNAL;
     if ((st = nd_reuse_create(&r->ru, r->params, NULL)) != ND_OK ||
         (st = nd_reuse_set_tmpdir(r->ru, tmp_dir(r))) != ND_OK) {
@@ -1122,10 +972,10 @@ int cli_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts *rd
     r.text_fd = -1;
     r.keep_all = 1;
     r.o.boilerplate_cmd = 1;
-    r.o.rd = *rd;
-    r.o.threads = threads;
-    r.o.memory = memory;
-    r.o.tmpdir = tmpdir;
+    r.o.in.rd = *rd;
+    r.o.in.threads = threads;
+    r.o.in.memory = memory;
+    r.o.in.tmpdir = tmpdir;
     r.inputs = calloc(n ? n : 1, sizeof *r.inputs);
     int rc = EXIT_INTERNAL;
     *off = NULL;

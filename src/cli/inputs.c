@@ -1,0 +1,197 @@
+/* inputs.c - the options, output checks and first pass that commands reading a
+ * corpus share (dedup, reuse, boilerplate). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inputs.h"
+
+void cli_inopts_init(cli_inopts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->rd.format = RD_AUTO;
+    o->rd.id_field = "id";
+    o->rd.text_field = "text";
+    o->rd.on_error_skip = 1;
+    g_progress = isatty(2);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "neardup %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'neardup %s --help'\n", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg, const char *opt)
+{
+    double v, lo = 0, hi = 0;
+    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
+        return EXIT_USAGE;
+    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK)
+        return cli_usage_error(cmd, "%s: invalid value '%s' (range %g to %g%s)", opt, arg, lo,
+                               hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
+    return 0;
+}
+
+int cli_input_option(const char *cmd, int c, const char *arg, cli_inopts *o, nd_params *p)
+{
+    switch (c) {
+    case IN_FORMAT:
+        if (strcmp(arg, "auto") == 0) o->rd.format = RD_AUTO;
+        else if (strcmp(arg, "jsonl") == 0) o->rd.format = RD_JSONL;
+        else if (strcmp(arg, "text") == 0) o->rd.format = RD_TEXT;
+        else if (strcmp(arg, "lines") == 0) o->rd.format = RD_LINES;
+        else if (strcmp(arg, "warc") == 0) o->rd.format = RD_WARC;
+        else return 1 + cli_usage_error(cmd, "--format: unknown format '%s' (auto, jsonl, "
+                                             "text, lines, warc)", arg);
+        return 1;
+    case IN_LINES: o->rd.format = RD_LINES; return 1;
+    case IN_IDF: o->rd.id_field = arg; return 1;
+    case IN_TEXTF: o->rd.text_field = arg; return 1;
+    case IN_SRCF: o->rd.source_field = arg; return 1;
+    case IN_DATEF: o->rd.date_field = arg; return 1;
+    case IN_ONERR:
+        if (strcmp(arg, "skip") == 0) o->rd.on_error_skip = 1;
+        else if (strcmp(arg, "stop") == 0) o->rd.on_error_skip = 0;
+        else return 1 + cli_usage_error(cmd, "--on-error: '%s' is not skip or stop", arg);
+        return 1;
+    case IN_MAXREC:
+        if (cli_parse_size(arg, &o->rd.max_record) || o->rd.max_record == 0)
+            return 1 + cli_usage_error(cmd, "--max-record: invalid size '%s'", arg);
+        return 1;
+    case 'q': g_display_level--; return 1;
+    case 'v': g_display_level++; return 1;
+    case IN_PROGRESS: g_progress = 1; return 1;
+    case IN_NOPROGRESS: g_progress = 0; return 1;
+    case 'T': {
+        uint64_t t;
+        if (cli_parse_uint(arg, 0, 256, &t))
+            return 1 + cli_usage_error(cmd, "-T/--threads: '%s' is not a number from 0 to 256",
+                                       arg);
+        o->threads = (unsigned)t;
+        return 1;
+    }
+    case IN_MEMORY:
+        if (cli_parse_size(arg, &o->memory) || (o->memory && o->memory < (1u << 20)))
+            return 1 + cli_usage_error(cmd, "--memory: invalid size '%s' (0 = unbounded, else "
+                                            "at least 1M)", arg);
+        return 1;
+    case IN_TMP: o->tmpdir = arg; return 1;
+    case IN_BDOCS:
+        return cli_set_param(cmd, p, ND_P_BOILER_DOCS, arg, "--boiler-docs") ? 2 : 1;
+    case IN_BANY:
+        return cli_set_param(cmd, p, ND_P_BOILER_ANYWHERE, arg, "--boiler-anywhere") ? 2 : 1;
+    case IN_BSRC:
+        return cli_set_param(cmd, p, ND_P_BOILER_SOURCE_DOCS, arg, "--boiler-source-docs")
+                   ? 2 : 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    const char *a = argv[optind - 1];
+    if (c == ':') {
+        if (optopt > 0 && optopt < 128 && strncmp(a, "--", 2) != 0)
+            return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+        return cli_usage_error(cmd, "option '%s' needs a value", a);
+    }
+    if (optopt > 0 && strncmp(a, "--", 2) == 0 && strchr(a, '='))
+        return cli_usage_error(cmd, "option '%.*s' takes no value", (int)(strchr(a, '=') - a),
+                               a);
+    if (optopt > 0 && optopt < 128)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    if (strncmp(a, "--", 2) == 0) {
+        const size_t n = strcspn(a + 2, "=");
+        int matches = 0;
+        for (const struct option *lo = longopts; lo->name; lo++)
+            matches += strncmp(lo->name, a + 2, n) == 0;
+        if (matches > 1)
+            return cli_usage_error(cmd, "option '%.*s' is ambiguous", (int)n + 2, a);
+    }
+    return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
+int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
+                      const char *const *inputs, size_t ninputs, int implicit_stdout)
+{
+    int to_stdout = implicit_stdout;
+    for (size_t k = 0; k < nouts; k++) {
+        if (!outs[k])
+            continue;
+        if (strcmp(outs[k], "-") == 0) {
+            to_stdout++;
+            continue;
+        }
+        struct stat so, si;
+        const int have_so = stat(outs[k], &so) == 0;
+        for (size_t i = 0; i < ninputs; i++)
+            if (strcmp(outs[k], inputs[i]) == 0 ||
+                (have_so && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &si) == 0 &&
+                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
+                return cli_usage_error(cmd, "output '%s' is also an input", outs[k]);
+        for (size_t j = 0; j < k; j++)
+            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
+                return cli_usage_error(cmd, "two outputs are both '%s'", outs[k]);
+    }
+    if (to_stdout > 1)
+        return cli_usage_error(cmd, "%s", "only one output can go to stdout ('-')");
+    return 0;
+}
+
+static void log_reader_msg(const char *msg)
+{
+    cli_log(1, "%s", msg);
+}
+
+int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
+                    const nd_params *params, const cli_cut *cut, pool_consume_fn fn, void *ctx,
+                    rd_stats *rs, unsigned *threads_used)
+{
+    pool *pl = pool_create(params, o->threads, o->memory, log_reader_msg);
+    if (!pl) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    if (threads_used)
+        *threads_used = pool_threads(pl);
+    if (cut)
+        pool_cut_spans(pl, cut->off, cut->spans, cut->n);
+    o->rd.on_error = pool_reader_error;
+    o->rd.ctx = pl;
+    rd_reader *rd = rd_open(inputs, ninputs, &o->rd);
+    if (!rd) {
+        pool_destroy(pl);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const pool_result pr = pool_run(pl, rd, !o->rd.on_error_skip, fn, ctx);
+    int rc = 0;
+    if (pr.rc > 0) {
+        rc = pr.rc;
+    } else if (pr.rc < 0 || pr.read_nomem) {
+        cli_log(1, "out of memory while reading");
+        rc = EXIT_INTERNAL;
+    } else if (pr.read_error) {
+        cli_log(1, "stopping at the first bad input (--on-error stop)");
+        rc = EXIT_INPUT;
+    }
+    cli_progress_end();
+    rd_get_stats(rd, rs);
+    rd_close(rd);
+    pool_destroy(pl);
+    if (rc == 0 && rs->failed_inputs > 0 && rs->records == 0) {
+        cli_log(1, "no input could be read");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}

@@ -291,7 +291,8 @@ static nd_status phase_concat(phase *ph, nd_vec *dst)
         return st;
     char *p = (char *)dst->data + dst->len * dst->item;
     for (size_t c = 0; c < ph->nchunks; c++) {
-        memcpy(p, ph->out[c].data, ph->out[c].len * ph->out[c].item);
+        if (ph->out[c].len) /* an empty chunk's data may be NULL */
+            memcpy(p, ph->out[c].data, ph->out[c].len * ph->out[c].item);
         p += ph->out[c].len * ph->out[c].item;
         dst->len += ph->out[c].len;
         nd_vec_free(&ph->out[c], &ph->r->alloc);
@@ -824,8 +825,8 @@ nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32_t doc, const nd_spa
     ND_RETURN_IF(!r || !spans || !n, ND_E_PARAM);
     ND_RETURN_IF(!r->boiler_done, ND_E_STATE);
     ND_RETURN_IF(doc >= r->docs.len, ND_E_PARAM);
-    *spans = (const nd_span *)r->bspan.data + r->bspan_off[doc];
     *n = (size_t)(r->bspan_off[doc + 1] - r->bspan_off[doc]);
+    *spans = *n ? (const nd_span *)r->bspan.data + r->bspan_off[doc] : NULL;
     return ND_OK;
 }
 
@@ -837,7 +838,7 @@ static const nd_span *doc_mask(const nd_reuse *r, uint32_t d, size_t *n)
         return NULL;
     }
     *n = (size_t)(r->bspan_off[d + 1] - r->bspan_off[d]);
-    return (const nd_span *)r->btok.data + r->bspan_off[d];
+    return *n ? (const nd_span *)r->btok.data + r->bspan_off[d] : NULL;
 }
 
 /* 1 when word i lies in a mask range (ranges sorted; small lists). */
@@ -880,8 +881,8 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
             ph->cstats[c * 4] += nt;
             if (ph->out2) {
-                if ((st = nd_vec_reserve(&ph->out2[c], &r->alloc, ph->out2[c].len + nt)) !=
-                    ND_OK) {
+                if ((st = nd_vec_reserve(&ph->out2[c], &r->alloc,
+                                         ph->out2[c].len + (nt ? nt : 1))) != ND_OK) {
                     ph->st[c] = st;
                     ph->fail_doc[c] = d;
                     atomic_store(&ph->stop, 1);
@@ -1432,8 +1433,9 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
             total += ph.out2[c].len;
         ND_TRY(nd_vec_reserve(&r->words, a, total ? total : 1));
         for (size_t c = 0; c < nchunks; c++) {
-            memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
-                   ph.out2[c].len * sizeof(ctok));
+            if (ph.out2[c].len) /* an empty chunk's data may be NULL */
+                memcpy((ctok *)r->words.data + r->words.len, ph.out2[c].data,
+                       ph.out2[c].len * sizeof(ctok));
             r->words.len += ph.out2[c].len;
             nd_vec_free(&ph.out2[c], a);
         }

@@ -294,7 +294,8 @@ static void test_boilerplate(void)
     ND_CHECK(nd_reuse_boilers(r, &b, &nb) == ND_OK);
     ND_CHECK_MSG(nb == 1, "%zu boilerplate segments", nb);
     if (nb == 1) {
-        ND_CHECK_MSG(b[0].docs == 3 && b[0].edge_docs == 3 && b[0].occurrences == 3, "%u %u %u", b[0].docs, b[0].edge_docs, b[0].occurrences);
+        ND_CHECK_MSG(b[0].docs == 3 && b[0].edge_docs == 3 && b[0].occurrences == 3,
+                     "%u %u %u", b[0].docs, b[0].edge_docs, b[0].occurrences);
         ND_CHECK(b[0].doc == 0 && b[0].end - b[0].start == strlen(footer) - 1); /* no '.' */
         ND_CHECK(memcmp(c.text[0] + b[0].start, footer, b[0].end - b[0].start) == 0);
         const nd_occurrence *o;

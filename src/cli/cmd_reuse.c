@@ -137,7 +137,7 @@ int cli_parse_date(const char *s, size_t n, double *days)
             size_t k = i + 3;
             if (k < n && s[k] == ':')
                 k++;
-            if (k < n) {
+            if (k < n || s[k - 1] == ':') { /* "+02:" needs its minutes */
                 if (digits(s, n, k, 2, &tm))
                     return -1;
                 k += 2;

@@ -49,7 +49,10 @@
  *      best); chains overlapping in both documents merge; the words of the
  *      merged span are aligned by a longest common subsequence restricted to
  *      the band of the chain's diagonals (plus slack), which gives matches
- *      and the score. Spans with at least ND_P_MIN_WORDS matches are passages.
+ *      and the score. Spans with at least ND_P_MIN_WORDS matches, covering at
+ *      least half of the longer side, are passages. Chains merge only when
+ *      their diagonals are within MERGE_DIAG words, and a chain inside
+ *      another in both documents is dropped.
  *   6. Passage clusters: every passage gives an occurrence in each document;
  *      overlapping occurrences in one document merge into one range, and a
  *      union-find over ranges joins the two ranges of each passage.
@@ -69,6 +72,9 @@
 #define BAND_SLACK 4
 #define DP_MAX_CELLS ((uint64_t)1 << 26)
 #define EDGE_SEGMENTS 5 /* the head and tail are at most this many segments */
+#define MERGE_PASSES 16   /* chain merging repeats until stable, at most this often */
+#define MERGE_LOOKBACK 256 /* ... comparing a chain with this many kept before it */
+#define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */
 #define SHORT_EDGE_WORDS 30 /* a head or tail this short needs only ND_P_BOILER_DOCS */
 
 typedef struct rec16 {
@@ -872,15 +878,18 @@ static const nd_span *doc_mask(const nd_reuse *r, uint32_t d, size_t *n)
     return *n ? (const nd_span *)r->btok.data + r->bspan_off[d] : NULL;
 }
 
-/* 1 when word i lies in a mask range (ranges sorted; small lists). */
+/* 1 when word i lies in a mask range (ranges sorted and disjoint; some empty). */
 static int masked(const nd_span *m, size_t nm, size_t i)
 {
-    for (size_t k = 0; k < nm; k++)
-        if (i < m[k].start)
-            return 0;
-        else if (i < m[k].end)
-            return 1;
-    return 0;
+    size_t lo = 0, hi = nm; /* the last range starting at or before i */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (m[mid].start <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && i < m[lo - 1].end;
 }
 
 /* ---- bucket stores ----------------------------------------------------------- */
@@ -1032,8 +1041,8 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
             ph->cstats[c * 4] += nt;
             if (ph->out2) {
-                if ((st = nd_vec_reserve(&ph->out2[c], &r->alloc, ph->out2[c].len + nt)) !=
-                    ND_OK) {
+                if ((st = nd_vec_reserve(&ph->out2[c], &r->alloc,
+                                         ph->out2[c].len + (nt ? nt : 1))) != ND_OK) {
                     ph->st[c] = st;
                     ph->fail_doc[c] = d;
                     atomic_store(&ph->stop, 1);
@@ -1178,6 +1187,33 @@ static uint32_t band_lcs(const ctok *x, size_t a0, size_t a1, const ctok *y,
     return prev[(size_t)(LB - LA - lo) + 1];
 }
 
+/* Two chains that overlap merge when their diagonals are within MERGE_DIAG
+ * words of each other (a few insertions or deletions apart; a passage that
+ * recurs back to back in one document is several passages, not one inflated
+ * one) and the merged span still fits the alignment's budget. */
+static int mergeable(const chain *x, const chain *y)
+{
+    const int64_t dmin = x->dmin < y->dmin ? x->dmin : y->dmin;
+    const int64_t dmax = x->dmax > y->dmax ? x->dmax : y->dmax;
+    if (dmax - dmin > MERGE_DIAG)
+        return 0;
+    const uint64_t a0 = x->a0 < y->a0 ? x->a0 : y->a0, a1 = x->a1 > y->a1 ? x->a1 : y->a1;
+    return (a1 - a0) * (uint64_t)(dmax - dmin + 2 * BAND_SLACK + 1) <= DP_MAX_CELLS;
+}
+
+/* Equal words on the diagonal b - a = d over a's [a0, a1): the matches of an
+ * alignment without gaps, a lower bound of the best one. */
+static uint32_t diagonal_matches(const ctok *A, size_t a0, size_t a1, const ctok *B, size_t nb,
+                                 int64_t d)
+{
+    uint32_t m = 0;
+    for (size_t i = a0; i < a1; i++) {
+        const int64_t j = (int64_t)i + d;
+        m += j >= 0 && (uint64_t)j < nb && tok_eq(A, i, B, (size_t)j);
+    }
+    return m;
+}
+
 static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ctok *A,
                        int64_t NA, const ctok *B, int64_t NB, nd_vec *out, nd_status *stp)
 {
@@ -1286,38 +1322,73 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
         c->a1 += (uint32_t)bk;
         c->b1 += (uint32_t)bk;
     }
-    /* 3. merge chains overlapping in both documents (sorted by a0, then b0) */
-    for (size_t i = 1; i < nc; i++) { /* insertion sort: chains are few and nearly sorted */
-        const chain c = ch[i];
-        size_t j = i;
-        while (j > 0 && (ch[j - 1].a0 > c.a0 || (ch[j - 1].a0 == c.a0 && ch[j - 1].b0 > c.b0))) {
-            ch[j] = ch[j - 1];
-            j--;
-        }
-        ch[j] = c;
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < nc; i++) {
-        size_t into = SIZE_MAX;
-        for (size_t k = m; k-- > 0;) {
-            const chain *x = &ch[k];
-            if (ch[i].a0 <= x->a1 && ch[i].b0 <= x->b1 && ch[i].b1 >= x->b0) {
-                into = k;
-                break;
+    /* 3. merge chains that overlap (or touch) in both documents, pass after
+     * pass until none does: a chain that grows can reach one kept before it */
+    size_t m = nc;
+    for (int pass = 0, merged = 1; merged && pass < MERGE_PASSES; pass++) {
+        merged = 0;
+        for (size_t i = 1; i < m; i++) { /* insertion sort by (a0, b0): nearly sorted */
+            const chain c = ch[i];
+            size_t j = i;
+            while (j > 0 &&
+                   (ch[j - 1].a0 > c.a0 || (ch[j - 1].a0 == c.a0 && ch[j - 1].b0 > c.b0))) {
+                ch[j] = ch[j - 1];
+                j--;
             }
-            if (x->a1 + (uint32_t)gap < ch[i].a0)
-                break;
+            ch[j] = c;
         }
-        if (into == SIZE_MAX) {
-            ch[m++] = ch[i];
-            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++) {
+            size_t into = SIZE_MAX;
+            /* kept chains start at or before ch[i] in a; look back a bounded way */
+            for (size_t q = k, seen = 0; q-- > 0 && seen < MERGE_LOOKBACK; seen++) {
+                const chain *x = &ch[q];
+                if (ch[i].a0 <= x->a1 && ch[i].b0 <= x->b1 && ch[i].b1 >= x->b0 &&
+                    mergeable(x, &ch[i])) {
+                    into = q;
+                    break;
+                }
+            }
+            if (into == SIZE_MAX) {
+                ch[k++] = ch[i];
+                continue;
+            }
+            chain *x = &ch[into];
+            if (ch[i].a1 > x->a1) x->a1 = ch[i].a1;
+            if (ch[i].b0 < x->b0) x->b0 = ch[i].b0;
+            if (ch[i].b1 > x->b1) x->b1 = ch[i].b1;
+            if (ch[i].dmin < x->dmin) x->dmin = ch[i].dmin;
+            if (ch[i].dmax > x->dmax) x->dmax = ch[i].dmax;
+            merged = 1;
         }
-        chain *x = &ch[into];
-        if (ch[i].a1 > x->a1) x->a1 = ch[i].a1;
-        if (ch[i].b0 < x->b0) x->b0 = ch[i].b0;
-        if (ch[i].b1 > x->b1) x->b1 = ch[i].b1;
-        if (ch[i].dmin < x->dmin) x->dmin = ch[i].dmin;
-        if (ch[i].dmax > x->dmax) x->dmax = ch[i].dmax;
+        m = k;
+    }
+    /* a chain inside another in both documents (a repeated phrase matched off
+     * the other's diagonal) adds nothing: dropped (chains are sorted by a0) */
+    if (m > 1) {
+        t->open.len = 0;
+        if ((st = nd_vec_reserve(&t->open, &r->alloc, m)) != ND_OK) {
+            *stp = st;
+            return;
+        }
+        uint32_t *drop = t->open.data;
+        for (size_t i = 0; i < m; i++) {
+            drop[i] = 0;
+            for (size_t q = i > MERGE_LOOKBACK ? i - MERGE_LOOKBACK : 0;
+                 q < m && ch[q].a0 <= ch[i].a0 && !drop[i]; q++) {
+                const chain *x = &ch[q];
+                if (q == i || (q > i && x->a0 == ch[i].a0 && x->a1 == ch[i].a1 &&
+                               x->b0 == ch[i].b0 && x->b1 == ch[i].b1))
+                    continue; /* itself, or an equal chain after it (the first stays) */
+                drop[i] = x->a0 <= ch[i].a0 && ch[i].a1 <= x->a1 && x->b0 <= ch[i].b0 &&
+                          ch[i].b1 <= x->b1;
+            }
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (!drop[i])
+                ch[k++] = ch[i];
+        m = k;
     }
     /* 4. align and keep */
     for (size_t i = 0; i < m; i++) {
@@ -1337,10 +1408,13 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
                 return;
             }
             matches = band_lcs(A, c->a0, c->a1, B, c->b0, c->b1, lo, hi, t->dp.data);
-        } else {
-            matches = (uint32_t)(LA < LB ? LA : LB); /* too wide to align: an upper bound */
+        } else { /* a chain that drifted too far to align: its middle diagonal */
+            matches = diagonal_matches(A, c->a0, c->a1, B, (size_t)NB, (c->dmin + c->dmax) / 2);
         }
-        if (matches < p->min_words)
+        /* too few matches, or a loose string of seeds across reordered text
+         * (header lines, lists) rather than a passage: less than half the
+         * longer side matches */
+        if (matches < p->min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
             continue;
         const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, da), *DB = &ND_VEC_AT(&r->docs, rdoc, db);
         nd_passage ps = {.a = da, .b = db, .a_start = A[c->a0].start, .a_end = A[c->a1 - 1].end,

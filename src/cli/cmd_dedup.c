@@ -726,7 +726,12 @@ static int strip_record(run *r, size_t i, rd_record *rec, char **buf, size_t *ca
         rec->raw = *buf;
         rec->raw_len = ml;
         return 0;
-    } else {
+    } else { /* the text member's key is spelt with escapes: left as it is */
+        static int warned;
+        if (!warned++)
+            cli_log(1, "%s:%llu: the \"%s\" member's name is written with escapes; this "
+                       "record (and any other such) is written without stripping",
+                    rec->path, (unsigned long long)rec->line, r->o.in.rd.text_field);
         free(cut);
         return 0;
     }
@@ -1267,6 +1272,12 @@ int cmd_dedup(int argc, char **argv)
         goto done;
     if ((rc = pass1(&r)) != 0)
         goto done;
+    if ((r.o.ignore_boiler || r.o.strip_boiler) && r.nrecs != r.b_n) {
+        cli_log(1, "the inputs changed between the boilerplate pass and the next; nothing "
+                   "written");
+        rc = EXIT_INPUT;
+        goto done;
+    }
     r.index_memory = nd_dedup_memory(r.dd);
     const int want_pairs = r.o.pairs != NULL;
     const nd_status rst = nd_dedup_run(r.dd, want_pairs);

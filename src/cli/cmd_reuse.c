@@ -65,6 +65,7 @@ typedef struct rrun {
     size_t nslots;
     uint64_t bad_dates, too_large;
     int keep_all;                          /* a record too large is an empty document */
+    int text_err;                          /* a text could not be read back for output */
     const char **inputs;
     size_t ninputs;
     rd_stats rs;
@@ -225,7 +226,7 @@ static void usage(FILE *fp, int boiler)
     if (boiler)
         fprintf(fp, "  -o, --output FILE   boilerplate segments [stdout]\n"
                     "  --strip FILE        the documents without their boilerplate, JSON Lines\n"
-                    "                      {id, text[, source, date]}\n");
+                    "                      {id, text[, source]}\n");
     else
         fprintf(fp, "  -o, --output FILE   passages [stdout]\n"
                     "  --clusters FILE     passage clusters, one line each\n"
@@ -389,7 +390,12 @@ static int add_record(void *ctx, const pool_item *it)
         return rc;
     }
     r->text_off[d + 1] = r->text_off[d] + tlen;
-    if (r->dd && !empty) {
+    if (r->dd && empty) { /* keep document numbers in step with the deduplicator's */
+        if (nd_dedup_add(r->dd, "", 0, NULL) != ND_OK) {
+            cli_log(1, "out of memory after %zu documents", d);
+            return EXIT_INTERNAL;
+        }
+    } else if (r->dd) {
         nd_doc doc;
         memset(&doc, 0, sizeof doc);
         doc.length = rec->text_len;
@@ -438,6 +444,7 @@ static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t e
     const char *t;
     size_t len;
     if (get_text(r, doc, 0, &t, &len) != ND_OK || end > len || start > end) {
+        r->text_err = 1; /* write_one reports it */
         fputs("null", fp);
         return;
     }
@@ -483,8 +490,9 @@ static int write_passages(rrun *r, FILE *fp)
             put_text(fp, r, x->a, x->a_start, x->a_end);
             const char *ta, *tb;
             size_t la, lb;
-            if (get_text(r, x->a, 0, &ta, &la) == ND_OK &&
-                get_text(r, x->b, 1, &tb, &lb) == ND_OK && x->a_end <= la && x->b_end <= lb &&
+            if (get_text(r, x->a, 0, &ta, &la) != ND_OK || get_text(r, x->b, 1, &tb, &lb) != ND_OK)
+                r->text_err = 1;
+            else if (x->a_end <= la && x->b_end <= lb &&
                 (x->a_end - x->a_start != x->b_end - x->b_start ||
                  memcmp(ta + x->a_start, tb + x->b_start, x->a_end - x->a_start) != 0)) {
                 fputs(",\"b_text\":", fp);
@@ -619,8 +627,13 @@ static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 {
     if (cli_out_open(out, path))
         return EXIT_INPUT;
-    if (fn(r, out->fp)) {
-        cli_log(1, "%s: out of memory or a temporary file could not be read", path);
+    r->text_err = 0;
+    if (fn(r, out->fp) || r->text_err) {
+        if (r->text_err) {
+            cli_log(1, "%s: a text could not be read back from the temporary file", path);
+            return EXIT_INPUT;
+        }
+        cli_log(1, "%s: out of memory", path);
         return EXIT_INTERNAL;
     }
     return 0;

@@ -111,8 +111,9 @@ def plagdet_cases(gold, cases, pairs):
 
 
 def reuse_note(work, t, same):
-    """Two lines for the reuse row of `-T t`: its extra fields as JSON, and its note,
-    from WORK/reuseT{t}.pairs.json and .plagdet.json (and the two runs' times)."""
+    """Two lines for the reuse row of run t ("1" or "2": -T 1 or -T 2; "M": -T 2 under
+    --memory): its extra fields as JSON, and its note, from WORK/reuseT{t}.pairs.json and
+    .plagdet.json (and the runs' times). same: the run's output equals -T 1's."""
     def wall(n):
         with open(os.path.join(work, n + ".time")) as f:
             return float(f.read().split()[-4])
@@ -129,6 +130,11 @@ def reuse_note(work, t, same):
     if t == "2":
         x["speedup_T2_over_T1"] = round(wall("reuseT1") / wall("reuseT2"), 2)
         note += (f"; wall -T 1 / -T 2 = {x['speedup_T2_over_T1']:.2f}; "
+                 f"output byte-identical to -T 1: {str(same).lower()}")
+    if t == "M":
+        x["identical_T1_M"] = x.pop("identical_T1_T2")
+        x["slowdown_M_over_T2"] = round(wall("reuseTM") / wall("reuseT2"), 2)
+        note += (f"; wall / -T 2 unbounded = {x['slowdown_M_over_T2']:.2f}; "
                  f"output byte-identical to -T 1: {str(same).lower()}")
     print(json.dumps(x))
     print(note)

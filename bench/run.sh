@@ -10,6 +10,7 @@
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
 #   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
+#   BENCH_REUSE_MEM=1G       reuse row: the --memory of its third run (-T 2 under a budget)
 #   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
 #
 # Each tool reads the same file, already in the page cache; GNU time gives the wall
@@ -30,6 +31,7 @@ MEM_DOCS=${BENCH_MEM_DOCS:-5000000}
 MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
 REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
+REUSE_MEM=${BENCH_REUSE_MEM:-1G}
 TMPBASE=${BENCH_TMP:-/dev/shm}
 ND=$ROOT/neardup
 LIB=$ROOT/bench/benchlib.py
@@ -237,22 +239,30 @@ reuse_rows() {
     c=$dir/corpus.jsonl
     python3 "$LIB" plagdet-cases "$dir/gold-passages.jsonl" "$WORK/reuse.cases" "$WORK/reuse.pairs"
     cat "$c" >/dev/null
-    for t in 1 2; do
+    for t in 1 2 M; do
         name=reuseT$t
-        say "neardup reuse -T $t on $c"
-        timed "$name" "$ND" reuse -v --no-text -T "$t" -o "$WORK/$name.passages" "$c"
+        if [ "$t" = M ]; then
+            say "neardup reuse -T 2 --memory $REUSE_MEM on $c"
+            timed "$name" "$ND" reuse -v --no-text -T 2 --memory "$REUSE_MEM" \
+                -o "$WORK/$name.passages" "$c"
+        else
+            say "neardup reuse -T $t on $c"
+            timed "$name" "$ND" reuse -v --no-text -T "$t" -o "$WORK/$name.passages" "$c"
+        fi
         "$ND" eval --json --gold-pairs "$dir/gold-passages.jsonl" "$WORK/$name.passages" \
             >"$WORK/$name.pairs.json"
         "$ND" eval --json --plagdet --gold "$WORK/reuse.cases" --pairs "$WORK/reuse.pairs" \
             "$WORK/$name.passages" >"$WORK/$name.plagdet.json"
     done
-    cmp -s "$WORK/reuseT1.passages" "$WORK/reuseT2.passages" && same=true
-    for t in 1 2; do
+    for t in 1 2 M; do
         name=reuseT$t
+        same=false
+        cmp -s "$WORK/reuseT1.passages" "$WORK/$name.passages" && same=true
         { read -r extra; read -r note; } < <(python3 "$LIB" reuse-note "$WORK" "$t" "$same")
+        tool="neardup reuse --no-text -T $t"
+        [ "$t" = M ] && tool="neardup reuse --no-text -T 2 --memory $REUSE_MEM"
         R_EXTRA=$extra R_EVAL_PAIRS=$WORK/$name.pairs.json R_EVAL_PLAGDET=$WORK/$name.plagdet.json \
-            add reuse "neardup reuse --no-text -T $t" "corpus $REUSE_SIZE" "$bytes" "$docs" \
-            "$name" "$note"
+            add reuse "$tool" "corpus $REUSE_SIZE" "$bytes" "$docs" "$name" "$note"
     done
 }
 

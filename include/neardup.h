@@ -483,8 +483,11 @@ ND_API ND_NODISCARD nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text,
  *  frequency bounds seed document pairs; seeds in order are chained across
  *  gaps of up to ND_P_MAX_GAP words, extended, aligned word by word (banded
  *  longest common subsequence) and kept when at least ND_P_MIN_WORDS words
- *  match. Overlapping passages of a pair merge; passages sharing a range of a
- *  document form a passage cluster. Boilerplate found before is ignored.
+ *  match, at least half of the longer side. Chains of a pair that overlap on
+ *  nearby diagonals (within 8 words) merge, and none is kept inside another in
+ *  both documents; a phrase repeated in both documents may give passages that
+ *  overlap on distant diagonals. Passages sharing a range of a document form a
+ *  passage cluster. Boilerplate found before is ignored.
  *  The output does not depend on ND_P_THREADS.
  *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE (run twice), or the text
  *          function's error. */

@@ -23,8 +23,8 @@ static const command k_commands[] = {
                          "clusters"},
     {"boilerplate", cmd_boilerplate, "find lines and sentences repeated across many "
                                      "documents (footers, licences)"},
-    {"eval", cmd_eval, "score a clusters file against gold clusters (precision, recall, "
-                       "B-cubed, ARI)"},
+    {"eval", cmd_eval, "score clusters or passages against gold files (B-cubed, ARI, plagdet, "
+                       "recall)"},
 };
 
 static void usage(FILE *fp)
@@ -38,9 +38,9 @@ static void usage(FILE *fp)
             "commands:\n",
             nd_version_string());
     for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
-        fprintf(fp, "  %-8s %s\n", k_commands[i].name, k_commands[i].summary);
+        fprintf(fp, "  %-11s %s\n", k_commands[i].name, k_commands[i].summary);
     fprintf(fp,
-            "  version  print the version\n"
+            "  version     print the version\n"
             "\n"
             "Run 'neardup <command> --help' for a command's options; 'man neardup' for\n"
             "the whole manual. Example:\n"

@@ -63,7 +63,7 @@ typedef struct rrun {
     int text_fd;                           /* >= 0: texts live in this file */
     char **slot_buf; size_t *slot_cap;
     size_t nslots;
-    uint64_t bad_dates, too_large;
+    uint64_t bad_dates, too_large, n_src, n_date;
     int keep_all;                          /* a record too large is an empty document */
     int text_err;                          /* a text could not be read back for output */
     const char **inputs;
@@ -364,6 +364,8 @@ static int add_record(void *ctx, const pool_item *it)
     memcpy(r->ids + r->ids_len, rec->id, rec->id_len + 1);
     r->ids_len += rec->id_len + 1;
     r->src_off[d] = UINT64_MAX;
+    r->n_src += rec->source != NULL;
+    r->n_date += rec->date != NULL;
     if (rec->source) {
         r->src_off[d] = r->src_len;
         memcpy(r->src + r->src_len, rec->source, rec->source_len);
@@ -908,6 +910,15 @@ static void summary(const rrun *r)
     nd_reuse_stats s;
     nd_reuse_get_stats(r->ru, &s);
     const unsigned long long nd = r->ndocs, nb = s.boiler_segments;
+    /* a field named on the command line that no record has is most likely a typo */
+    if (r->ndocs && !r->n_src && strcmp(r->o.in.rd.source_field, "source") != 0)
+        cli_log(1, "warning: no record has a \"%s\" field (--source-field)",
+                r->o.in.rd.source_field);
+    if (r->ndocs && !r->n_date && strcmp(r->o.in.rd.date_field, "date") != 0)
+        cli_log(1, "warning: no record has a \"%s\" field (--date-field)",
+                r->o.in.rd.date_field);
+    cli_log(3, "%llu documents with a source field, %llu with a date field",
+            (unsigned long long)r->n_src, (unsigned long long)r->n_date);
     if (r->bad_dates)
         cli_log(2, "%llu %s not ISO 8601 (treated as undated; -v lists them)",
                 (unsigned long long)r->bad_dates, plural(r->bad_dates, "date was", "dates were"));

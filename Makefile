@@ -20,13 +20,14 @@ VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
 DEPS      := libutf8proc libxxhash libzstd zlib libxml-2.0
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
-DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null)
+# libstemmer (Snowball) ships no pkg-config file
+DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null) -lstemmer
 # jansson is a test-only dependency: the oracle of test_json's differential
 # test and of fuzz_json (which skips the comparison when jansson is missing).
 TEST_CFLAGS := $(shell $(PKGCONFIG) --exists jansson 2>/dev/null && echo -DND_HAVE_JANSSON=1 \
                  $$($(PKGCONFIG) --cflags jansson))
 TEST_LIBS  := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null)
-LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lm -lpthread
+LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lstemmer -lm -lpthread
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wvla -Wformat=2 -Wundef -Wpointer-arith -Wcast-qual

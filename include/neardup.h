@@ -149,8 +149,17 @@ typedef enum {
     ND_P_SAME_SOURCE = 22, /**< 1: also pair documents of the same source (default); 0: not */
     ND_P_WINDOW = 23,      /**< pair only documents whose dates differ by at most this many
                                 days [0, 1e9], 0 = no limit (default); undated pair with all */
-    ND_P_PAIR_COPIES = 24  /**< 1: also align documents of the same duplicate group; 0 (default):
+    ND_P_PAIR_COPIES = 24, /**< 1: also align documents of the same duplicate group; 0 (default):
                                 copies are dedup's business, not reuse */
+    /* Stories (nd_story). */
+    ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.25 */
+    ND_P_STORY_WINDOW = 26,    /**< days a story stays open after its last member [0, 1e9],
+                                    0 = forever; default 3 */
+    ND_P_NAME_WEIGHT = 27,     /**< weight of names (capitalised words) and numbers [0, 100],
+                                    default 2 */
+    ND_P_TITLE_WEIGHT = 28,    /**< weight of the title's words [0, 100], default 2 */
+    ND_P_LINK_BONUS = 29       /**< added to the cosine of a story holding a copy of the document
+                                    or sharing a passage with it [0, 1], default 0.2 */
 } nd_param;
 
 /** How candidate pairs are verified. */
@@ -519,6 +528,67 @@ ND_API const char *nd_reuse_source(const nd_reuse *r, uint32_t i, size_t *len);
 ND_API void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out);
 /** @return the last error detail of @p r ("" when none). */
 ND_API const char *nd_reuse_errdetail(const nd_reuse *r);
+
+/* ---- Stories ------------------------------------------------------------ */
+
+/** Per-document facts given to nd_story_add(). */
+typedef struct nd_story_doc {
+    const char *title;    /**< or NULL (copied); its words weigh ND_P_TITLE_WEIGHT */
+    size_t title_len;
+    const char *lang;     /**< stemming language: a Snowball name or ISO 639 code ("english",
+                               "en", "de"...); NULL = the handle's default (copied) */
+    size_t lang_len;
+    double date;          /**< days, as for nd_reuse_doc */
+    int has_date;
+} nd_story_doc;
+
+/** Where a document landed, after nd_story_cluster(). */
+typedef struct nd_story_member {
+    uint32_t doc, story;
+    double similarity;    /**< cosine to its story's final centroid */
+} nd_story_member;
+
+typedef struct nd_story nd_story;
+
+/** Creates a story finder. @p lang is the default stemming language (NULL:
+ *  "english"); an unknown language is not stemmed.
+ *  @return ND_OK, ND_E_NOMEM. */
+ND_API ND_NODISCARD nd_status nd_story_create(nd_story **out, const nd_params *params,
+                                              const char *lang, const nd_allocator *alloc);
+ND_API void nd_story_destroy(nd_story *s);
+/** Adds the next document. @return ND_OK, ND_E_NOMEM, ND_E_LIMIT, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_story_add(nd_story *s, const nd_story_doc *doc);
+/** Pulls documents a and b together (a copy, a shared passage): when one is
+ *  placed, a story holding the other gets ND_P_LINK_BONUS. @return ND_OK,
+ *  ND_E_NOMEM, ND_E_PARAM (out of range), ND_E_STATE (after clustering). */
+ND_API ND_NODISCARD nd_status nd_story_link(nd_story *s, uint32_t a, uint32_t b);
+/** Builds the document vectors: words of the shared tokeniser, stemmed
+ *  (libstemmer), stop words (English function words, and words in more than
+ *  half of 1,000+ documents) dropped; TF-IDF learnt from the documents added,
+ *  sublinear term frequency, names and numbers weighted ND_P_NAME_WEIGHT, title
+ *  words ND_P_TITLE_WEIGHT; L2-normalised. Uses ND_P_THREADS threads.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_STATE (twice), or the text function's error. */
+ND_API ND_NODISCARD nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx);
+/** Cosine similarity of the vectors of documents a and b (after nd_story_vectors).
+ *  @return ND_OK, ND_E_PARAM, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_story_similarity(const nd_story *s, uint32_t a, uint32_t b,
+                                                  double *sim);
+/** Online clustering in date order (undated documents after, in input order):
+ *  each document joins the open story whose centroid is most similar (plus the
+ *  link bonus) when that reaches ND_P_STORY_THRESHOLD, else starts a story. A
+ *  story is open while the document's date is within ND_P_STORY_WINDOW days of
+ *  its last member. Deterministic. @return ND_OK, ND_E_NOMEM, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_story_cluster(nd_story *s);
+/** Members by story (story order: by first member in clustering order; within
+ *  a story, clustering order): story k holds m[off[k] .. off[k+1]).
+ *  Borrowed, valid until nd_story_destroy(). @return ND_OK, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_story_stories(const nd_story *s, const nd_story_member **m,
+                                               const size_t **off, size_t *num_stories);
+/** Up to @p max of story k's most telling terms (the words most often seen
+ *  for its heaviest centroid terms), NUL-terminated, borrowed until the next
+ *  call. @return the number written to @p terms. */
+ND_API size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max);
+ND_API const char *nd_story_errdetail(const nd_story *s);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@
 set -eu
 
 PACKAGES="build-essential clang pkg-config libutf8proc-dev libxxhash-dev zlib1g-dev
-libzstd-dev libjansson-dev libxml2-dev zstd gzip python3 valgrind"
+libzstd-dev libjansson-dev libxml2-dev libstemmer-dev zstd gzip python3 valgrind"
 
 verbose=0
 check_only=0

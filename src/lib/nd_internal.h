@@ -80,6 +80,8 @@ struct nd_params {
     unsigned boiler_docs, boiler_anywhere, boiler_source_docs;
     unsigned same_source, pair_copies;
     double window;
+    /* stories (story/story.c) */
+    double story_threshold, story_window, name_weight, title_weight, link_bonus;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);

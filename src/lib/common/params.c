@@ -43,6 +43,11 @@ static const param_info k_params[] = {
     {ND_P_SAME_SOURCE, "same-source", 0, 1, 1, 1},
     {ND_P_WINDOW, "window", 0, 1e9, 0, 0},
     {ND_P_PAIR_COPIES, "pair-copies", 0, 1, 0, 1},
+    {ND_P_STORY_THRESHOLD, "story-threshold", 0.001, 1, 0.25, 0},
+    {ND_P_STORY_WINDOW, "story-window", 0, 1e9, 3, 0},
+    {ND_P_NAME_WEIGHT, "name-weight", 0, 100, 2, 0},
+    {ND_P_TITLE_WEIGHT, "title-weight", 0, 100, 2, 0},
+    {ND_P_LINK_BONUS, "link-bonus", 0, 1, 0.2, 0},
 };
 
 static const param_info *find(nd_param id)
@@ -80,6 +85,11 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_SAME_SOURCE: p->same_source = (unsigned)v; break;
     case ND_P_WINDOW: p->window = v; break;
     case ND_P_PAIR_COPIES: p->pair_copies = (unsigned)v; break;
+    case ND_P_STORY_THRESHOLD: p->story_threshold = v; break;
+    case ND_P_STORY_WINDOW: p->story_window = v; break;
+    case ND_P_NAME_WEIGHT: p->name_weight = v; break;
+    case ND_P_TITLE_WEIGHT: p->title_weight = v; break;
+    case ND_P_LINK_BONUS: p->link_bonus = v; break;
     }
 }
 
@@ -157,6 +167,11 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_SAME_SOURCE: return p->same_source;
     case ND_P_WINDOW: return p->window;
     case ND_P_PAIR_COPIES: return p->pair_copies;
+    case ND_P_STORY_THRESHOLD: return p->story_threshold;
+    case ND_P_STORY_WINDOW: return p->story_window;
+    case ND_P_NAME_WEIGHT: return p->name_weight;
+    case ND_P_TITLE_WEIGHT: return p->title_weight;
+    case ND_P_LINK_BONUS: return p->link_bonus;
     }
     return NAN;
 }

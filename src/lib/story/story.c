@@ -1,0 +1,1076 @@
+/*
+ * story.c - same-story clustering (nd_story).
+ *
+ * DESIGN
+ *   Vectors (nd_story_vectors). Each document (its title, then its text) is
+ *   tokenised by the shared tokeniser; a word that is an English function word
+ *   (for English documents) is dropped; the rest are stemmed with libstemmer
+ *   in the document's language and hashed to 32-bit term ids. A word counts
+ *   ND_P_NAME_WEIGHT when it is capitalised (not at a sentence start) or holds
+ *   a digit, times ND_P_TITLE_WEIGHT in the title. Per document the weights of
+ *   a term are summed (s); its TF-IDF weight is (1 + ln s) * (ln((N+1)/(df+1))
+ *   + 1), where df counts the documents holding it; with 1,000 documents or
+ *   more, a term in more than half of them is a stop word. The MAX_TERMS
+ *   heaviest terms are kept and the vector is L2-normalised. Documents are
+ *   processed in parallel chunks, concatenated in chunk order.
+ *
+ *   Clustering (nd_story_cluster), after Miranda et al. (EMNLP 2018), online
+ *   in date order. A story keeps a centroid (sum of its members' vectors,
+ *   pruned to its CENTROID_TERMS heaviest terms) and is indexed under its
+ *   INDEX_TERMS heaviest terms. A document asks the index with its
+ *   QUERY_TERMS heaviest terms (newest postings first, at most POSTING_SCAN a
+ *   term), adds the stories of documents linked to it (copies, shared
+ *   passages), and scores each open story by the cosine of its vector with the
+ *   centroid, plus ND_P_LINK_BONUS for a linked story. It joins the best one
+ *   at or above ND_P_STORY_THRESHOLD, else starts a new story. Everything is
+ *   sequential here, in a fixed order: the output depends only on the input.
+ */
+#include <libstemmer.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <utf8proc.h>
+
+#include "nd_internal.h"
+
+#define CHUNK_DOCS 64
+#define MAX_TERMS 100
+#define CENTROID_TERMS 200
+#define INDEX_TERMS 12
+#define QUERY_TERMS 12
+#define POSTING_SCAN 4000
+#define MAX_LANGS 64
+#define NO_STORY UINT32_MAX
+
+typedef struct term {
+    uint32_t id;
+    float w;
+} term;
+
+typedef struct sdoc {
+    double date;
+    int has_date;
+    uint32_t title_off, title_len;
+    uint32_t lang; /* index into langs */
+} sdoc;
+
+typedef struct story {
+    term *c;             /* centroid, sorted by id */
+    uint32_t nc;
+    double norm;
+    double last;         /* date of its last dated member */
+    int dated;
+    uint32_t first;      /* first member (clustering order) */
+    uint32_t size;
+    uint32_t indexed[INDEX_TERMS * 2];
+    uint32_t nindexed;
+} story;
+
+typedef struct posting {
+    uint32_t story, next;
+} posting;
+
+/* surface form of a term: the first normalised word seen for it */
+typedef struct surface {
+    uint32_t id;
+    uint32_t off, len;   /* into the chunk's (later the handle's) string arena */
+} surface;
+
+struct nd_story {
+    nd_alloc_ctx alloc;
+    nd_params params;
+    char deflang[32];
+    nd_vec docs;     /* sdoc */
+    nd_vec titles;   /* char */
+    char langs[MAX_LANGS][32];
+    uint32_t nlangs;
+    nd_vec links;    /* uint64 a << 32 | b, both directions */
+    int vec_done, clu_done;
+    uint64_t *voff;  /* docs + 1 */
+    nd_vec vec;      /* term */
+    nd_vec surf;     /* surface, sorted by id */
+    nd_vec sbytes;   /* char */
+    /* results */
+    nd_story_member *mem;
+    size_t *soff;
+    size_t nstories;
+    story *st;
+    const char *label[16];
+    char *label_buf;
+    size_t label_cap;
+    char detail[ND_DETAIL_MAX];
+};
+
+/* ---- English function words (written for neardup) ---------------------- */
+
+static const char *const k_stop[] = { /* sorted: is_stop() searches it */
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+    "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
+    "between", "both", "but", "by", "can", "could", "d", "did", "do", "does", "doing",
+    "down", "during", "each", "even", "ever", "few", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "ll", "m", "may",
+    "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor", "not",
+    "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours",
+    "ourselves", "out", "over", "own", "per", "re", "s", "said", "same", "say", "says",
+    "shall", "she", "should", "since", "so", "some", "such", "t", "than", "that", "the",
+    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this",
+    "those", "though", "through", "to", "too", "under", "until", "up", "upon", "us", "ve",
+    "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while",
+    "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet",
+    "you", "your", "yours", "yourself", "yourselves"
+};
+
+static int is_stop(const char *w, size_t n)
+{
+    size_t lo = 0, hi = sizeof k_stop / sizeof k_stop[0];
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        int c = strncmp(k_stop[mid], w, n);
+        if (c == 0 && k_stop[mid][n] != '\0')
+            c = 1; /* the list word is longer: it sorts after */
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* ---- create / add -------------------------------------------------------- */
+
+static uint32_t lang_index(nd_story *s, const char *l, size_t n)
+{
+    char name[32];
+    if (!l || n == 0 || n >= sizeof name) {
+        l = s->deflang;
+        n = strlen(l);
+    }
+    memcpy(name, l, n);
+    name[n] = '\0';
+    for (uint32_t i = 0; i < s->nlangs; i++)
+        if (strcmp(s->langs[i], name) == 0)
+            return i;
+    if (s->nlangs == MAX_LANGS)
+        return 0;
+    memcpy(s->langs[s->nlangs], name, n + 1);
+    return s->nlangs++;
+}
+
+nd_status nd_story_create(nd_story **out, const nd_params *params, const char *lang,
+                          const nd_allocator *alloc)
+{
+    nd_alloc_ctx a;
+    nd_alloc_init(&a, alloc);
+    nd_story *s = nd_calloc(&a, 1, sizeof *s);
+    *out = NULL;
+    if (!s)
+        return ND_E_NOMEM;
+    s->alloc = a;
+    nd_params_defaults(&s->params);
+    if (params)
+        nd_params_copy_values(&s->params, params);
+    snprintf(s->deflang, sizeof s->deflang, "%s", lang && *lang ? lang : "english");
+    nd_vec_init(&s->docs, sizeof(sdoc), UINT32_MAX - 1);
+    nd_vec_init(&s->titles, 1, UINT32_MAX);
+    nd_vec_init(&s->links, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec_init(&s->vec, sizeof(term), SIZE_MAX / 16);
+    nd_vec_init(&s->surf, sizeof(surface), UINT32_MAX);
+    nd_vec_init(&s->sbytes, 1, UINT32_MAX);
+    (void)lang_index(s, NULL, 0);
+    *out = s;
+    return ND_OK;
+}
+
+void nd_story_destroy(nd_story *s)
+{
+    if (!s)
+        return;
+    const nd_alloc_ctx a = s->alloc;
+    nd_vec_free(&s->docs, &a);
+    nd_vec_free(&s->titles, &a);
+    nd_vec_free(&s->links, &a);
+    nd_vec_free(&s->vec, &a);
+    nd_vec_free(&s->surf, &a);
+    nd_vec_free(&s->sbytes, &a);
+    nd_free(&a, s->voff);
+    nd_free(&a, s->mem);
+    nd_free(&a, s->soff);
+    if (s->st)
+        for (size_t i = 0; i < s->nstories; i++)
+            nd_free(&a, s->st[i].c);
+    nd_free(&a, s->st);
+    nd_free(&a, s->label_buf);
+    nd_free(&a, s);
+}
+
+nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
+{
+    ND_RETURN_IF(!s, ND_E_PARAM);
+    ND_RETURN_IF(s->vec_done, ND_E_STATE);
+    ND_RETURN_IF(s->docs.len >= UINT32_MAX - 2, ND_E_LIMIT);
+    sdoc d = {0, 0, 0, 0, 0};
+    if (doc) {
+        if (doc->has_date && isfinite(doc->date)) {
+            d.has_date = 1;
+            d.date = doc->date;
+        }
+        if (doc->title && doc->title_len) {
+            ND_RETURN_IF(s->titles.len + doc->title_len >= UINT32_MAX, ND_E_LIMIT);
+            nd_status st = nd_vec_reserve(&s->titles, &s->alloc, s->titles.len + doc->title_len);
+            if (st != ND_OK)
+                return st;
+            d.title_off = (uint32_t)s->titles.len;
+            d.title_len = (uint32_t)doc->title_len;
+            memcpy((char *)s->titles.data + s->titles.len, doc->title, doc->title_len);
+            s->titles.len += doc->title_len;
+        }
+        d.lang = lang_index(s, doc->lang, doc->lang_len);
+    }
+    return nd_vec_push(&s->docs, &s->alloc, &d);
+}
+
+nd_status nd_story_link(nd_story *s, uint32_t a, uint32_t b)
+{
+    ND_RETURN_IF(!s || a >= s->docs.len || b >= s->docs.len, ND_E_PARAM);
+    ND_RETURN_IF(s->clu_done, ND_E_STATE);
+    if (a == b)
+        return ND_OK;
+    const uint64_t x = (uint64_t)a << 32 | b, y = (uint64_t)b << 32 | a;
+    nd_status st = nd_vec_push(&s->links, &s->alloc, &x);
+    return st == ND_OK ? nd_vec_push(&s->links, &s->alloc, &y) : st;
+}
+
+/* ---- vectors --------------------------------------------------------------- */
+
+typedef struct vthread {
+    nd_text_buf tb;
+    struct sb_stemmer *stem[MAX_LANGS];
+    int tried[MAX_LANGS];
+    nd_vec acc; /* term: the document's (id, weight) before merging */
+} vthread;
+
+typedef struct vchunk {
+    nd_vec terms;  /* term, per document sorted by id, weights summed */
+    nd_vec counts; /* uint32 terms per document */
+    nd_vec surf;   /* surface (offsets into bytes) */
+    nd_vec bytes;  /* char */
+    nd_status st;
+    uint32_t fail_doc;
+} vchunk;
+
+typedef struct vjob {
+    nd_story *s;
+    nd_text_fn text;
+    void *ctx;
+    vthread *th;
+    vchunk *ch;
+    atomic_int stop;
+} vjob;
+
+static int cmp_term_id(const void *x, const void *y)
+{
+    const term *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Is the original word at t[start] capitalised (first letter upper case)? */
+static int capitalised(const char *t, size_t len, uint32_t start)
+{
+    if (start >= len)
+        return 0;
+    const unsigned char c = (unsigned char)t[start];
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)t + start, (utf8proc_ssize_t)(len - start),
+                         &cp) <= 0)
+        return 0;
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Is there a sentence end (or the start) before the word at start? */
+static int sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first)
+{
+    if (first)
+        return 1;
+    for (uint32_t i = prev_end; i < start; i++)
+        if (t[i] == '.' || t[i] == '!' || t[i] == '?' || t[i] == '\n' || t[i] == ':' ||
+            t[i] == '"')
+            return 1;
+    return 0;
+}
+
+/* Adds the words of t[0..len) to th->acc with weight factor f. */
+static nd_status add_words(vjob *j, vthread *th, vchunk *c, uint32_t lang, const char *t,
+                           size_t len, double f)
+{
+    nd_story *s = j->s;
+    nd_status st = nd_text_tokenize(&th->tb, &s->alloc, t, len, 0);
+    if (st != ND_OK)
+        return st;
+    if (!th->tried[lang]) {
+        th->tried[lang] = 1;
+        th->stem[lang] = sb_stemmer_new(s->langs[lang], "UTF_8");
+    }
+    struct sb_stemmer *stem = th->stem[lang];
+    const int english = strcmp(s->langs[lang], "english") == 0 ||
+                        strcmp(s->langs[lang], "en") == 0 || strcmp(s->langs[lang], "eng") == 0;
+    const nd_token *tok = th->tb.tokens.data;
+    const char *norm = th->tb.norm.data;
+    for (size_t i = 0; i < th->tb.tokens.len; i++) {
+        const char *w = norm + tok[i].norm_off;
+        size_t n = tok[i].norm_len;
+        if (english && is_stop(w, n))
+            continue;
+        double wt = f;
+        int digit = 0;
+        for (size_t k = 0; k < n && !digit; k++)
+            digit = w[k] >= '0' && w[k] <= '9';
+        if (digit || (capitalised(t, len, tok[i].start) &&
+                      !sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
+            wt *= s->params.name_weight;
+        if (wt <= 0)
+            continue;
+        const char *sw = w;
+        size_t sn = n;
+        if (stem && !digit) {
+            const sb_symbol *r = sb_stemmer_stem(stem, (const sb_symbol *)w, (int)n);
+            if (r) {
+                sw = (const char *)r;
+                sn = (size_t)sb_stemmer_length(stem);
+            }
+        }
+        const term tm = {(uint32_t)(nd_token_hash(sw, sn) >> 32), (float)wt};
+        if ((st = nd_vec_push(&th->acc, &s->alloc, &tm)) != ND_OK)
+            return st;
+        /* its surface, the first time this chunk sees the term */
+        const surface sf = {tm.id, (uint32_t)c->bytes.len, (uint32_t)n};
+        if (c->bytes.len + n < UINT32_MAX) {
+            if ((st = nd_vec_reserve(&c->bytes, &s->alloc, c->bytes.len + n)) != ND_OK ||
+                (st = nd_vec_push(&c->surf, &s->alloc, &sf)) != ND_OK)
+                return st;
+            memcpy((char *)c->bytes.data + c->bytes.len, w, n);
+            c->bytes.len += n;
+        }
+    }
+    return ND_OK;
+}
+
+static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    vjob *j = arg;
+    nd_story *s = j->s;
+    vthread *th = &j->th[thread];
+    for (size_t ci = begin; ci < end; ci++) {
+        if (atomic_load_explicit(&j->stop, memory_order_relaxed))
+            return;
+        vchunk *c = &j->ch[ci];
+        const uint32_t d0 = (uint32_t)(ci * CHUNK_DOCS);
+        const uint32_t d1 = (uint32_t)(d0 + CHUNK_DOCS < s->docs.len ? d0 + CHUNK_DOCS
+                                                                     : s->docs.len);
+        for (uint32_t d = d0; d < d1; d++) {
+            const sdoc *sd = &ND_VEC_AT(&s->docs, sdoc, d);
+            const char *t = NULL;
+            size_t len = 0;
+            nd_status st = j->text(j->ctx, d, thread * 2, &t, &len);
+            th->acc.len = 0;
+            if (st == ND_OK && len > s->params.max_doc)
+                st = ND_E_LIMIT;
+            if (st == ND_OK && sd->title_len)
+                st = add_words(j, th, c, sd->lang, (const char *)s->titles.data + sd->title_off,
+                               sd->title_len, s->params.title_weight);
+            if (st == ND_OK)
+                st = add_words(j, th, c, sd->lang, t ? t : "", t ? len : 0, 1.0);
+            /* merge a document's terms: sorted by id, weights summed */
+            term *a = th->acc.data;
+            size_t n = th->acc.len, m = 0;
+            if (st == ND_OK && n) {
+                qsort(a, n, sizeof *a, cmp_term_id);
+                for (size_t i = 0; i < n; i++) {
+                    if (m && a[m - 1].id == a[i].id)
+                        a[m - 1].w += a[i].w;
+                    else
+                        a[m++] = a[i];
+                }
+                st = nd_vec_reserve(&c->terms, &s->alloc, c->terms.len + m);
+            }
+            if (st == ND_OK) {
+                if (m)
+                    memcpy((term *)c->terms.data + c->terms.len, a, m * sizeof *a);
+                c->terms.len += m;
+                const uint32_t cnt = (uint32_t)m;
+                st = nd_vec_push(&c->counts, &s->alloc, &cnt);
+            }
+            if (st != ND_OK) {
+                c->st = st;
+                c->fail_doc = d;
+                atomic_store(&j->stop, 1);
+                return;
+            }
+        }
+    }
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_term_w_desc(const void *x, const void *y)
+{
+    const term *a = x, *b = y;
+    if (a->w != b->w)
+        return a->w > b->w ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* df of term id in the sorted (id, df) table, by binary search. */
+static uint32_t df_of(const uint32_t *ids, const uint32_t *df, size_t n, uint32_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? df[lo] : 0;
+}
+
+nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!s || !text, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (s->vec_done) {
+        nd_detail_set(s->detail, "the vectors are built once");
+        return ND_E_STATE;
+    }
+    s->vec_done = 1;
+    const nd_alloc_ctx *a = &s->alloc;
+    const size_t nd = s->docs.len;
+    const size_t nch = (nd + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    const unsigned nt = nd_threads_resolve(s->params.threads);
+    nd_status st = ND_OK;
+    vjob j;
+    memset(&j, 0, sizeof j);
+    j.s = s;
+    j.text = text;
+    j.ctx = ctx;
+    atomic_init(&j.stop, 0);
+    j.th = nd_calloc(a, nt, sizeof *j.th);
+    j.ch = nd_calloc(a, nch ? nch : 1, sizeof *j.ch);
+    uint32_t *ids = NULL, *tmp = NULL, *uid = NULL, *udf = NULL;
+    if (!j.th || !j.ch) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (unsigned i = 0; i < nt; i++) {
+        nd_text_buf_init(&j.th[i].tb);
+        nd_vec_init(&j.th[i].acc, sizeof(term), UINT32_MAX);
+    }
+    for (size_t c = 0; c < nch; c++) {
+        nd_vec_init(&j.ch[c].terms, sizeof(term), SIZE_MAX / 16);
+        nd_vec_init(&j.ch[c].counts, sizeof(uint32_t), UINT32_MAX);
+        nd_vec_init(&j.ch[c].surf, sizeof(surface), UINT32_MAX);
+        nd_vec_init(&j.ch[c].bytes, 1, UINT32_MAX);
+    }
+    nd_parallel(s->params.threads, nch, 1, vec_chunk, &j);
+    for (size_t c = 0; c < nch; c++)
+        if (j.ch[c].st != ND_OK) {
+            st = j.ch[c].st;
+            nd_detail_set(s->detail, "document %u: %s", j.ch[c].fail_doc, nd_strerror(st));
+            goto fail;
+        }
+    /* all documents' terms, in order */
+    size_t total = 0;
+    for (size_t c = 0; c < nch; c++)
+        total += j.ch[c].terms.len;
+    s->voff = nd_calloc(a, nd + 1, sizeof *s->voff);
+    ids = nd_malloc(a, (total ? total : 1) * sizeof *ids);
+    tmp = nd_malloc(a, (total ? total : 1) * sizeof *tmp);
+    if (!s->voff || !ids || !tmp) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(nd_vec_reserve(&s->vec, a, total ? total : 1));
+    {
+        term *v = s->vec.data;
+        size_t k = 0, d = 0;
+        for (size_t c = 0; c < nch; c++) {
+            const term *ct = j.ch[c].terms.data;
+            const uint32_t *cnt = j.ch[c].counts.data;
+            size_t at = 0;
+            for (size_t i = 0; i < j.ch[c].counts.len; i++, d++) {
+                memcpy(v + k, ct + at, cnt[i] * sizeof *v);
+                at += cnt[i];
+                k += cnt[i];
+                s->voff[d + 1] = k;
+            }
+            nd_vec_free(&j.ch[c].terms, a);
+        }
+        s->vec.len = k;
+        for (size_t i = 0; i < k; i++)
+            ids[i] = v[i].id;
+    }
+    /* document frequencies: the sorted ids, run lengths */
+    qsort(ids, total, sizeof *ids, cmp_u32);
+    size_t nu = 0;
+    uid = nd_malloc(a, (total ? total : 1) * sizeof *uid);
+    udf = nd_malloc(a, (total ? total : 1) * sizeof *udf);
+    if (!uid || !udf) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < total;) {
+        size_t e = i + 1;
+        while (e < total && ids[e] == ids[i])
+            e++;
+        uid[nu] = ids[i];
+        udf[nu++] = (uint32_t)(e - i);
+        i = e;
+    }
+    /* weights, pruning, normalisation (in place, per document) */
+    {
+        term *v = s->vec.data;
+        size_t w = 0;
+        const double N = (double)nd;
+        uint64_t prev = 0;
+        for (size_t d = 0; d < nd; d++) {
+            const size_t b = prev, e = s->voff[d + 1];
+            prev = e;
+            size_t m = 0;
+            term *o = v + w;
+            for (size_t i = b; i < e; i++) {
+                const uint32_t df = df_of(uid, udf, nu, v[i].id);
+                if (nd >= 1000 && df * 2 > nd)
+                    continue; /* a stop word of this collection */
+                const double idf = log((N + 1) / (df + 1.0)) + 1;
+                o[m].id = v[i].id;
+                o[m].w = (float)((1 + log(v[i].w < 1 ? 1 : v[i].w)) * idf);
+                m++;
+            }
+            if (m > MAX_TERMS) {
+                qsort(o, m, sizeof *o, cmp_term_w_desc);
+                m = MAX_TERMS;
+                qsort(o, m, sizeof *o, cmp_term_id);
+            }
+            double norm = 0;
+            for (size_t i = 0; i < m; i++)
+                norm += (double)o[i].w * o[i].w;
+            norm = sqrt(norm);
+            for (size_t i = 0; i < m; i++)
+                o[i].w = (float)(o[i].w / norm);
+            w += m;
+            s->voff[d + 1] = w;
+        }
+        s->vec.len = w;
+    }
+    /* surfaces: the first one in chunk order for each id */
+    {
+        size_t ns = 0;
+        for (size_t c = 0; c < nch; c++)
+            ns += j.ch[c].surf.len;
+        ND_TRY(nd_vec_reserve(&s->surf, a, ns ? ns : 1));
+        for (size_t c = 0; c < nch; c++) {
+            const surface *cs = j.ch[c].surf.data;
+            for (size_t i = 0; i < j.ch[c].surf.len; i++) {
+                surface x = cs[i];
+                ND_TRY(nd_vec_reserve(&s->sbytes, a, s->sbytes.len + x.len));
+                memcpy((char *)s->sbytes.data + s->sbytes.len,
+                       (const char *)j.ch[c].bytes.data + x.off, x.len);
+                x.off = (uint32_t)s->sbytes.len;
+                s->sbytes.len += x.len;
+                ((surface *)s->surf.data)[s->surf.len++] = x;
+            }
+            nd_vec_free(&j.ch[c].surf, a);
+            nd_vec_free(&j.ch[c].bytes, a);
+        }
+        /* the first surface of each id: sort (id, position) keys */
+        surface *sf = s->surf.data;
+        uint64_t *key = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *key);
+        uint64_t *kt = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *kt);
+        surface *copy = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *copy);
+        if (!key || !kt || !copy) {
+            nd_free(a, key);
+            nd_free(a, kt);
+            nd_free(a, copy);
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < s->surf.len; i++)
+            key[i] = (uint64_t)sf[i].id << 32 | i;
+        nd_sort_u64(key, kt, s->surf.len);
+        size_t m = 0;
+        for (size_t i = 0; i < s->surf.len; i++) {
+            const surface x = sf[key[i] & 0xffffffffu];
+            if (m && copy[m - 1].id == x.id)
+                continue;
+            copy[m++] = x;
+        }
+        memcpy(sf, copy, m * sizeof *sf);
+        s->surf.len = m;
+        nd_free(a, key);
+        nd_free(a, kt);
+        nd_free(a, copy);
+    }
+    st = ND_OK;
+fail:
+    if (j.th) {
+        for (unsigned i = 0; i < nt; i++) {
+            nd_text_buf_free(&j.th[i].tb, a);
+            nd_vec_free(&j.th[i].acc, a);
+            for (unsigned k = 0; k < MAX_LANGS; k++)
+                if (j.th[i].stem[k])
+                    sb_stemmer_delete(j.th[i].stem[k]);
+        }
+    }
+    if (j.ch)
+        for (size_t c = 0; c < nch; c++) {
+            nd_vec_free(&j.ch[c].terms, a);
+            nd_vec_free(&j.ch[c].counts, a);
+            nd_vec_free(&j.ch[c].surf, a);
+            nd_vec_free(&j.ch[c].bytes, a);
+        }
+    nd_free(a, j.th);
+    nd_free(a, j.ch);
+    nd_free(a, ids);
+    nd_free(a, tmp);
+    nd_free(a, uid);
+    nd_free(a, udf);
+    return st;
+}
+
+/* dot product of two id-sorted term arrays */
+static double dot(const term *x, size_t nx, const term *y, size_t ny)
+{
+    double s = 0;
+    size_t i = 0, j = 0;
+    while (i < nx && j < ny) {
+        if (x[i].id < y[j].id)
+            i++;
+        else if (x[i].id > y[j].id)
+            j++;
+        else
+            s += (double)x[i++].w * y[j++].w;
+    }
+    return s;
+}
+
+nd_status nd_story_similarity(const nd_story *s, uint32_t a, uint32_t b, double *sim)
+{
+    ND_RETURN_IF(!s || !sim, ND_E_PARAM);
+    ND_RETURN_IF(!s->voff, ND_E_STATE);
+    ND_RETURN_IF(a >= s->docs.len || b >= s->docs.len, ND_E_PARAM);
+    const term *v = s->vec.data;
+    *sim = dot(v + s->voff[a], s->voff[a + 1] - s->voff[a], v + s->voff[b],
+               s->voff[b + 1] - s->voff[b]);
+    return ND_OK;
+}
+
+/* ---- clustering ------------------------------------------------------------- */
+
+typedef struct cl {
+    nd_story *s;
+    story *st;
+    size_t nst, cap;
+    /* inverted index: open addressing id -> head posting */
+    uint32_t *hid, *hhead;
+    size_t hcap, hn;
+    nd_vec post;       /* posting */
+    uint32_t *stamp;   /* per story: last document that looked at it */
+    double *score;     /* per story: its candidate score for that document */
+    nd_vec cand;       /* uint32 */
+    nd_vec merge;      /* term scratch */
+} cl;
+
+static nd_status index_add(cl *c, uint32_t id, uint32_t story_i)
+{
+    const nd_alloc_ctx *a = &c->s->alloc;
+    if ((c->hn + 1) * 2 > c->hcap) {
+        const size_t cap = c->hcap ? c->hcap * 2 : 1024;
+        uint32_t *hid = nd_malloc(a, cap * sizeof *hid), *hh = nd_malloc(a, cap * sizeof *hh);
+        if (!hid || !hh) {
+            nd_free(a, hid);
+            nd_free(a, hh);
+            return ND_E_NOMEM;
+        }
+        for (size_t i = 0; i < cap; i++)
+            hh[i] = UINT32_MAX;
+        for (size_t i = 0; i < c->hcap; i++)
+            if (c->hhead[i] != UINT32_MAX) {
+                size_t h = (c->hid[i] * 2654435761u) & (cap - 1);
+                while (hh[h] != UINT32_MAX)
+                    h = (h + 1) & (cap - 1);
+                hid[h] = c->hid[i];
+                hh[h] = c->hhead[i];
+            }
+        nd_free(a, c->hid);
+        nd_free(a, c->hhead);
+        c->hid = hid;
+        c->hhead = hh;
+        c->hcap = cap;
+    }
+    size_t h = (id * 2654435761u) & (c->hcap - 1);
+    while (c->hhead[h] != UINT32_MAX && c->hid[h] != id)
+        h = (h + 1) & (c->hcap - 1);
+    if (c->hhead[h] == UINT32_MAX) {
+        c->hid[h] = id;
+        c->hn++;
+    }
+    const posting p = {story_i, c->hhead[h]};
+    nd_status st = nd_vec_push(&c->post, a, &p);
+    if (st == ND_OK)
+        c->hhead[h] = (uint32_t)(c->post.len - 1);
+    return st;
+}
+
+static uint32_t index_head(const cl *c, uint32_t id)
+{
+    if (!c->hcap)
+        return UINT32_MAX;
+    size_t h = (id * 2654435761u) & (c->hcap - 1);
+    while (c->hhead[h] != UINT32_MAX) {
+        if (c->hid[h] == id)
+            return c->hhead[h];
+        h = (h + 1) & (c->hcap - 1);
+    }
+    return UINT32_MAX;
+}
+
+/* Adds document vector v to story k's centroid; prunes; indexes new top terms. */
+static nd_status story_add(cl *c, uint32_t k, const term *v, size_t nv)
+{
+    const nd_alloc_ctx *a = &c->s->alloc;
+    story *S = &c->st[k];
+    nd_status st = nd_vec_reserve(&c->merge, a, S->nc + nv);
+    if (st != ND_OK)
+        return st;
+    term *m = c->merge.data;
+    size_t i = 0, j = 0, n = 0;
+    while (i < S->nc || j < nv) {
+        if (j == nv || (i < S->nc && S->c[i].id < v[j].id))
+            m[n++] = S->c[i++];
+        else if (i == S->nc || v[j].id < S->c[i].id)
+            m[n++] = v[j++];
+        else {
+            m[n] = S->c[i++];
+            m[n++].w += v[j++].w;
+        }
+    }
+    if (n > CENTROID_TERMS) {
+        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        n = CENTROID_TERMS;
+        qsort(m, n, sizeof *m, cmp_term_id);
+    }
+    term *nc = nd_malloc(a, (n ? n : 1) * sizeof *nc);
+    if (!nc)
+        return ND_E_NOMEM;
+    memcpy(nc, m, n * sizeof *nc);
+    nd_free(a, S->c);
+    S->c = nc;
+    S->nc = (uint32_t)n;
+    double norm = 0;
+    for (size_t q = 0; q < n; q++)
+        norm += (double)nc[q].w * nc[q].w;
+    S->norm = sqrt(norm);
+    /* index the heaviest terms not indexed yet */
+    if (S->nindexed < INDEX_TERMS * 2) {
+        memcpy(m, nc, n * sizeof *m);
+        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        for (size_t q = 0; q < n && q < INDEX_TERMS && S->nindexed < INDEX_TERMS * 2; q++) {
+            int seen = 0;
+            for (uint32_t z = 0; z < S->nindexed && !seen; z++)
+                seen = S->indexed[z] == m[q].id;
+            if (seen)
+                continue;
+            S->indexed[S->nindexed++] = m[q].id;
+            if ((st = index_add(c, m[q].id, k)) != ND_OK)
+                return st;
+        }
+    }
+    return ND_OK;
+}
+
+static int cmp_order(const void *x, const void *y, const nd_story *s)
+{
+    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    const sdoc *da = &ND_VEC_AT(&s->docs, sdoc, a), *db = &ND_VEC_AT(&s->docs, sdoc, b);
+    if (da->has_date != db->has_date)
+        return da->has_date ? -1 : 1;
+    if (da->has_date && da->date != db->date)
+        return da->date < db->date ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* the clustering order: dated documents by date, then undated, ties by index */
+static void order_docs(const nd_story *s, uint32_t *o, uint32_t *t, size_t n)
+{
+    /* bottom-up merge sort (stable, no global state for the comparator) */
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                t[k++] = cmp_order(&o[j], &o[i], s) < 0 ? o[j++] : o[i++];
+            while (i < mid)
+                t[k++] = o[i++];
+            while (j < hi)
+                t[k++] = o[j++];
+        }
+        memcpy(o, t, n * sizeof *o);
+    }
+}
+
+nd_status nd_story_cluster(nd_story *s)
+{
+    ND_RETURN_IF(!s, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (!s->voff || s->clu_done) {
+        nd_detail_set(s->detail, s->clu_done ? "clustering runs once"
+                                             : "nd_story_vectors comes first");
+        return ND_E_STATE;
+    }
+    s->clu_done = 1;
+    const nd_alloc_ctx *a = &s->alloc;
+    const size_t nd = s->docs.len;
+    const term *V = s->vec.data;
+    const nd_params *p = &s->params;
+    nd_status st = ND_OK;
+    cl c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    nd_vec_init(&c.post, sizeof(posting), UINT32_MAX - 1);
+    nd_vec_init(&c.cand, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&c.merge, sizeof(term), UINT32_MAX);
+    uint32_t *order = nd_malloc(a, (nd ? nd : 1) * sizeof *order);
+    uint32_t *otmp = nd_malloc(a, (nd ? nd : 1) * sizeof *otmp);
+    uint32_t *of = nd_malloc(a, (nd ? nd : 1) * sizeof *of);     /* doc -> story */
+    uint64_t *loff = nd_calloc(a, nd + 1, sizeof *loff);         /* links per doc */
+    uint64_t *ltmp = nd_malloc(a, (s->links.len ? s->links.len : 1) * sizeof *ltmp);
+    term *q = nd_malloc(a, MAX_TERMS * sizeof *q);
+    c.st = nd_calloc(a, nd ? nd : 1, sizeof *c.st);
+    c.stamp = nd_malloc(a, (nd ? nd : 1) * sizeof *c.stamp);
+    c.score = nd_malloc(a, (nd ? nd : 1) * sizeof *c.score);
+    if (!order || !otmp || !of || !loff || !ltmp || !q || !c.st || !c.stamp || !c.score) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        order[i] = (uint32_t)i;
+        of[i] = NO_STORY;
+        c.stamp[i] = UINT32_MAX;
+    }
+    order_docs(s, order, otmp, nd);
+    uint64_t *L = s->links.data;
+    nd_sort_u64(L, ltmp, s->links.len);
+    for (size_t i = 0; i < s->links.len; i++)
+        loff[(L[i] >> 32) + 1]++;
+    for (size_t i = 0; i < nd; i++)
+        loff[i + 1] += loff[i];
+
+    for (size_t oi = 0; oi < nd; oi++) {
+        const uint32_t d = order[oi];
+        const sdoc *D = &ND_VEC_AT(&s->docs, sdoc, d);
+        const term *v = V + s->voff[d];
+        const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
+        c.cand.len = 0;
+        /* candidates: postings of the document's heaviest terms */
+        size_t nq = nv;
+        memcpy(q, v, nv * sizeof *q);
+        if (nq > QUERY_TERMS) {
+            qsort(q, nq, sizeof *q, cmp_term_w_desc);
+            nq = QUERY_TERMS;
+        }
+        for (size_t t = 0; t < nq; t++) {
+            uint32_t pi = index_head(&c, q[t].id);
+            for (size_t scanned = 0; pi != UINT32_MAX && scanned < POSTING_SCAN; scanned++) {
+                const posting *P = &ND_VEC_AT(&c.post, posting, pi);
+                if (c.stamp[P->story] != d) {
+                    c.stamp[P->story] = d;
+                    c.score[P->story] = 0;
+                    ND_TRY(nd_vec_push(&c.cand, a, &P->story));
+                }
+                pi = P->next;
+            }
+        }
+        /* and the stories of documents linked to it */
+        for (uint64_t li = loff[d]; li < loff[d + 1]; li++) {
+            const uint32_t o = (uint32_t)L[li];
+            if (of[o] == NO_STORY)
+                continue;
+            const uint32_t k = of[o];
+            if (c.stamp[k] != d) {
+                c.stamp[k] = d;
+                c.score[k] = 0;
+                ND_TRY(nd_vec_push(&c.cand, a, &k));
+            }
+            c.score[k] = p->link_bonus;
+        }
+        uint32_t best = NO_STORY;
+        double bs = -1;
+        const uint32_t *cd = c.cand.data;
+        for (size_t i = 0; i < c.cand.len; i++) {
+            const story *S = &c.st[cd[i]];
+            if (p->story_window > 0 && D->has_date && S->dated &&
+                D->date - S->last > p->story_window)
+                continue; /* closed */
+            const double sc = (S->norm > 0 ? dot(v, nv, S->c, S->nc) / S->norm : 0) +
+                              c.score[cd[i]];
+            if (sc > bs || (sc == bs && cd[i] < best)) {
+                bs = sc;
+                best = cd[i];
+            }
+        }
+        uint32_t k = best;
+        if (best == NO_STORY || bs < p->story_threshold) {
+            k = (uint32_t)c.nst++;
+            c.st[k].first = (uint32_t)oi;
+        }
+        story *S = &c.st[k];
+        S->size++;
+        if (D->has_date && (!S->dated || D->date > S->last)) {
+            S->last = D->date;
+            S->dated = 1;
+        }
+        of[d] = k;
+        ND_TRY(story_add(&c, k, v, nv));
+    }
+
+    /* results: members by story, in clustering order */
+    s->nstories = c.nst;
+    s->soff = nd_calloc(a, c.nst + 1, sizeof *s->soff);
+    s->mem = nd_malloc(a, (nd ? nd : 1) * sizeof *s->mem);
+    if (!s->soff || !s->mem) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < nd; i++)
+        s->soff[of[i] + 1]++;
+    for (size_t k = 0; k < c.nst; k++)
+        s->soff[k + 1] += s->soff[k];
+    {
+        size_t *fill = (size_t *)(void *)ltmp; /* reuse when big enough */
+        size_t *own = NULL;
+        if (s->links.len < c.nst) {
+            own = nd_malloc(a, (c.nst ? c.nst : 1) * sizeof *own);
+            if (!own) {
+                st = ND_E_NOMEM;
+                goto fail;
+            }
+            fill = own;
+        }
+        memcpy(fill, s->soff, c.nst * sizeof *fill);
+        for (size_t oi = 0; oi < nd; oi++) {
+            const uint32_t d = order[oi], k = of[d];
+            const story *S = &c.st[k];
+            const term *v = V + s->voff[d];
+            const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
+            s->mem[fill[k]++] = (nd_story_member){d, k, S->norm > 0 ? dot(v, nv, S->c, S->nc) /
+                                                                          S->norm : 0};
+        }
+        nd_free(a, own);
+    }
+    s->st = c.st;
+    c.st = NULL;
+fail:
+    if (c.st)
+        for (size_t i = 0; i < c.nst; i++)
+            nd_free(a, c.st[i].c);
+    nd_free(a, c.st);
+    nd_free(a, c.hid);
+    nd_free(a, c.hhead);
+    nd_vec_free(&c.post, a);
+    nd_vec_free(&c.cand, a);
+    nd_vec_free(&c.merge, a);
+    nd_free(a, c.stamp);
+    nd_free(a, c.score);
+    nd_free(a, order);
+    nd_free(a, otmp);
+    nd_free(a, of);
+    nd_free(a, loff);
+    nd_free(a, ltmp);
+    nd_free(a, q);
+    return st;
+}
+
+nd_status nd_story_stories(const nd_story *s, const nd_story_member **m, const size_t **off,
+                           size_t *num)
+{
+    ND_RETURN_IF(!s || !m || !off || !num, ND_E_PARAM);
+    ND_RETURN_IF(!s->mem, ND_E_STATE);
+    *m = s->mem;
+    *off = s->soff;
+    *num = s->nstories;
+    return ND_OK;
+}
+
+size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max)
+{
+    if (!s || !s->st || k >= s->nstories || max == 0)
+        return 0;
+    if (max > 16)
+        max = 16;
+    const story *S = &s->st[k];
+    term top[16];
+    size_t nt = 0;
+    for (size_t i = 0; i < S->nc; i++) { /* the max heaviest, by insertion */
+        term x = S->c[i];
+        size_t j = nt < max ? nt++ : max;
+        if (j == max && (x.w < top[max - 1].w ||
+                         (x.w == top[max - 1].w && x.id > top[max - 1].id)))
+            continue;
+        if (j == max)
+            j = max - 1;
+        while (j > 0 && (top[j - 1].w < x.w || (top[j - 1].w == x.w && top[j - 1].id > x.id))) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = x;
+    }
+    size_t need = 0;
+    const surface *sf = s->surf.data;
+    size_t found[16];
+    for (size_t i = 0; i < nt; i++) {
+        size_t lo = 0, hi = s->surf.len;
+        while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            if (sf[mid].id < top[i].id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        found[i] = lo < s->surf.len && sf[lo].id == top[i].id ? lo : SIZE_MAX;
+        if (found[i] != SIZE_MAX)
+            need += sf[lo].len + 1;
+    }
+    if (need > s->label_cap) {
+        char *b = nd_malloc(&s->alloc, need);
+        if (!b)
+            return 0;
+        nd_free(&s->alloc, s->label_buf);
+        s->label_buf = b;
+        s->label_cap = need;
+    }
+    size_t n = 0, at = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (found[i] == SIZE_MAX)
+            continue;
+        const surface *x = &sf[found[i]];
+        memcpy(s->label_buf + at, (const char *)s->sbytes.data + x->off, x->len);
+        s->label_buf[at + x->len] = '\0';
+        terms[n++] = s->label_buf + at;
+        at += x->len + 1;
+    }
+    return n;
+}
+
+const char *nd_story_errdetail(const nd_story *s)
+{
+    return s ? s->detail : "";
+}

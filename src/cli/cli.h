@@ -30,6 +30,8 @@ int cmd_dedup(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_reuse(int argc, char **argv);
 int cmd_boilerplate(int argc, char **argv);
+int cmd_stories(int argc, char **argv);
+int cmd_similarity(int argc, char **argv);
 /* Boilerplate of the records of inputs (cmd_reuse.c), for dedup's
  * --ignore-boilerplate and --strip-boilerplate: record i in reading order
  * (records too large count, as empty) has the byte ranges

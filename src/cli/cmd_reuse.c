@@ -34,42 +34,7 @@
 #include "pool.h"
 #include "reader.h"
 
-#define NO_IDX UINT32_MAX
-
-typedef struct ropts {
-    cli_inopts in;         /* input, resource and message options (inputs.h) */
-    const char *output, *clusters, *boiler_out, *strip_out;
-    int keep_boilerplate;  /* reuse: do not look for boilerplate */
-    int boilerplate_cmd;   /* 1 for `neardup boilerplate` */
-    int no_text;           /* passages without their text */
-} ropts;
-
-typedef struct rrun {
-    ropts o;
-    const char *cmd;
-    nd_params *params;
-    nd_dedup *dd;
-    nd_reuse *ru;
-    /* per document */
-    char *ids; size_t ids_len, ids_cap;
-    uint64_t *id_off; size_t id_cap;
-    char *src; size_t src_len, src_cap;    /* sources, NUL-terminated */
-    uint64_t *src_off; size_t src_cap2;    /* UINT64_MAX = none */
-    double *date; size_t date_cap;         /* NAN = undated */
-    uint64_t *text_off; size_t toff_cap;   /* ndocs + 1 */
-    size_t ndocs;
-    /* text store */
-    char *texts; size_t texts_len, texts_cap;
-    int text_fd;                           /* >= 0: texts live in this file */
-    char **slot_buf; size_t *slot_cap;
-    size_t nslots;
-    uint64_t bad_dates, too_large, n_src, n_date;
-    int keep_all;                          /* a record too large is an empty document */
-    int text_err;                          /* a text could not be read back for output */
-    const char **inputs;
-    size_t ninputs;
-    rd_stats rs;
-} rrun;
+#include "corpus.h"
 
 /* ---- dates -------------------------------------------------------------- */
 
@@ -275,7 +240,7 @@ static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
     return 0;
 }
 
-static nd_status get_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len)
+nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len)
 {
     rrun *r = ctx;
     if (doc >= r->ndocs || slot >= r->nslots)
@@ -326,7 +291,7 @@ static int store_text(rrun *r, const char *t, size_t n)
 
 /* ---- reading ------------------------------------------------------------- */
 
-static const char *doc_id(const rrun *r, uint32_t d)
+const char *corpus_id(const rrun *r, uint32_t d)
 {
     return r->ids + r->id_off[d];
 }
@@ -382,6 +347,29 @@ static int add_record(void *ctx, const pool_item *it)
         else
             cli_log(3, "%s: date '%s' is not ISO 8601: undated", rec->id, rec->date);
     }
+    if (r->o.stories_cmd) { /* the title and the date as read, for the stories */
+        const size_t need = r->meta_len + (rec->title ? rec->title_len + 1 : 0) +
+                            (rec->date ? rec->date_len + 1 : 0);
+        if (cli_grow((void **)&r->title_off, &r->meta_cap2, d + 1, sizeof *r->title_off) ||
+            cli_grow((void **)&r->dstr_off, &r->dstr_cap, d + 1, sizeof *r->dstr_off) ||
+            cli_grow((void **)&r->meta, &r->meta_cap, need + 1, 1)) {
+            cli_log(1, "out of memory after %zu documents", d);
+            return EXIT_INTERNAL;
+        }
+        r->title_off[d] = r->dstr_off[d] = UINT64_MAX;
+        if (rec->title) {
+            r->title_off[d] = r->meta_len;
+            memcpy(r->meta + r->meta_len, rec->title, rec->title_len);
+            r->meta[r->meta_len + rec->title_len] = '\0';
+            r->meta_len += rec->title_len + 1;
+        }
+        if (rec->date) {
+            r->dstr_off[d] = r->meta_len;
+            memcpy(r->meta + r->meta_len, rec->date, rec->date_len);
+            r->meta[r->meta_len + rec->date_len] = '\0';
+            r->meta_len += rec->date_len + 1;
+        }
+    }
     if (d == 0)
         r->text_off[0] = 0;
     const size_t tlen = empty ? 0 : rec->text_len;
@@ -412,7 +400,7 @@ static int add_record(void *ctx, const pool_item *it)
     return 0;
 }
 
-static void rrun_free(rrun *r)
+void corpus_free(rrun *r)
 {
     nd_reuse_destroy(r->ru);
     nd_dedup_destroy(r->dd);
@@ -428,6 +416,9 @@ static void rrun_free(rrun *r)
     free(r->src);
     free(r->src_off);
     free(r->date);
+    free(r->meta);
+    free(r->title_off);
+    free(r->dstr_off);
     free(r->text_off);
     free(r->texts);
     free(r->inputs);
@@ -445,7 +436,7 @@ static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t e
 {
     const char *t;
     size_t len;
-    if (get_text(r, doc, 0, &t, &len) != ND_OK || end > len || start > end) {
+    if (corpus_text(r, doc, 0, &t, &len) != ND_OK || end > len || start > end) {
         r->text_err = 1; /* write_one reports it */
         fputs("null", fp);
         return;
@@ -453,9 +444,9 @@ static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t e
     cli_json_str(fp, t + start, end - start);
 }
 
-static void put_id(FILE *fp, const rrun *r, uint32_t d)
+void corpus_put_id(FILE *fp, const rrun *r, uint32_t d)
 {
-    const char *id = doc_id(r, d);
+    const char *id = corpus_id(r, d);
     cli_json_str(fp, id, strlen(id));
 }
 
@@ -464,7 +455,7 @@ static void put_date_or_null(FILE *fp, const rrun *r, uint32_t d)
     if (d == ND_NO_DOC)
         fputs("null", fp);
     else
-        put_id(fp, r, d);
+        corpus_put_id(fp, r, d);
 }
 
 static int write_passages(rrun *r, FILE *fp)
@@ -476,9 +467,9 @@ static int write_passages(rrun *r, FILE *fp)
     for (size_t i = 0; i < n; i++) {
         const nd_passage *x = &p[i];
         fputs("{\"a\":", fp);
-        put_id(fp, r, x->a);
+        corpus_put_id(fp, r, x->a);
         fputs(",\"b\":", fp);
-        put_id(fp, r, x->b);
+        corpus_put_id(fp, r, x->b);
         fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u", x->a_start,
                 x->a_end, x->b_start, x->b_end);
         fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d,\"identity\":",
@@ -492,7 +483,7 @@ static int write_passages(rrun *r, FILE *fp)
             put_text(fp, r, x->a, x->a_start, x->a_end);
             const char *ta, *tb;
             size_t la, lb;
-            if (get_text(r, x->a, 0, &ta, &la) != ND_OK || get_text(r, x->b, 1, &tb, &lb) != ND_OK)
+            if (corpus_text(r, x->a, 0, &ta, &la) != ND_OK || corpus_text(r, x->b, 1, &tb, &lb) != ND_OK)
                 r->text_err = 1;
             else if (x->a_end <= la && x->b_end <= lb &&
                 (x->a_end - x->a_start != x->b_end - x->b_start ||
@@ -523,7 +514,7 @@ static int write_clusters(rrun *r, FILE *fp)
         fputs(",\"occurrences\":[", fp);
         for (size_t i = off[c]; i < off[c + 1]; i++) {
             fputs(i > off[c] ? ",{\"id\":" : "{\"id\":", fp);
-            put_id(fp, r, o[i].doc);
+            corpus_put_id(fp, r, o[i].doc);
             fprintf(fp, ",\"start\":%u,\"end\":%u,\"words\":%u}", o[i].start, o[i].end,
                     o[i].words);
         }
@@ -565,7 +556,7 @@ static int write_boilers(rrun *r, FILE *fp)
                 continue;
             if (k)
                 fputc(',', fp);
-            put_id(fp, r, o[k].doc);
+            corpus_put_id(fp, r, o[k].doc);
         }
         fputs("]}\n", fp);
     }
@@ -580,10 +571,10 @@ static int write_stripped(rrun *r, FILE *fp)
         const char *t;
         size_t len;
         if (nd_reuse_doc_boilerplate(r->ru, d, &sp, &ns) != ND_OK ||
-            get_text(r, d, 0, &t, &len) != ND_OK)
+            corpus_text(r, d, 0, &t, &len) != ND_OK)
             return -1;
         fputs("{\"id\":", fp);
-        put_id(fp, r, d);
+        corpus_put_id(fp, r, d);
         fputs(",\"text\":", fp);
         if (ns == 0) {
             cli_json_str(fp, t, len);
@@ -764,7 +755,7 @@ static int open_text_file(rrun *r)
 }
 
 /* Reads every input, groups copies, and hands the documents to a new nd_reuse. */
-static int load(rrun *r)
+int corpus_load(rrun *r)
 {
     int rc;
     const unsigned threads = r->o.in.threads ? r->o.in.threads : nd_threads_available();
@@ -777,7 +768,7 @@ static int load(rrun *r)
         return EXIT_INTERNAL;
     if (r->o.in.memory && (rc = open_text_file(r)) != 0)
         return rc;
-    const int want_groups = r->o.boilerplate_cmd || !r->o.keep_boilerplate ||
+    const int want_groups = r->o.boilerplate_cmd || r->o.stories_cmd || !r->o.keep_boilerplate ||
                             nd_params_get(r->params, ND_P_PAIR_COPIES) == 0;
     nd_status st;
     if (want_groups) {
@@ -863,15 +854,15 @@ static int run_all(rrun *r)
 {
     int rc;
     nd_status st;
-    if ((rc = load(r)) != 0)
+    if ((rc = corpus_load(r)) != 0)
         return rc;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
-        if ((st = nd_reuse_boilerplate(r->ru, get_text, r)) != ND_OK) {
+        if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
             return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         }
     }
-    if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, get_text, r)) != ND_OK) {
+    if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
         return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
     }
@@ -983,7 +974,7 @@ static int reuse_main(int argc, char **argv, int boiler)
 done:
     if (rc)
         cli_out_abort_all();
-    rrun_free(&r);
+    corpus_free(&r);
     return rc;
 }
 
@@ -1015,9 +1006,9 @@ int cli_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts *rd
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
         if (nd_params_set(r.params, keep[i], nd_params_get(params, keep[i])) != ND_OK)
             goto done;
-    if ((rc = load(&r)) != 0)
+    if ((rc = corpus_load(&r)) != 0)
         goto done;
-    nd_status st = nd_reuse_boilerplate(r.ru, get_text, &r);
+    nd_status st = nd_reuse_boilerplate(r.ru, corpus_text, &r);
     if (st != ND_OK) {
         cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r.ru));
         rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
@@ -1051,7 +1042,7 @@ done:
         *off = NULL;
         *spans = NULL;
     }
-    rrun_free(&r);
+    corpus_free(&r);
     return rc;
 }
 

@@ -23,6 +23,9 @@ static const command k_commands[] = {
                          "clusters"},
     {"boilerplate", cmd_boilerplate, "find lines and sentences repeated across many "
                                      "documents (footers, licences)"},
+    {"stories", cmd_stories, "group documents by the event they report (TF-IDF, online "
+                             "clustering in date order)"},
+    {"similarity", cmd_similarity, "story similarity of listed document pairs"},
     {"eval", cmd_eval, "score clusters or passages against gold files (B-cubed, ARI, plagdet, "
                        "recall)"},
 };

@@ -28,9 +28,9 @@ enum { IT_REC, IT_MSG };
 typedef struct bitem {
     int type;
     rd_kind kind;
-    int has_key, key_is_num, has_rel, has_src, has_date;
+    int has_key, key_is_num, has_rel, has_src, has_date, has_title;
     size_t id_off, id_len, text_off, text_len, key_off, key_len, path_off, rel_off;
-    size_t src_off, src_len, date_off, date_len;
+    size_t src_off, src_len, date_off, date_len, title_off, title_len;
     double key_num;
     uint64_t line, raw_len, record, offset;
     /* results */
@@ -189,6 +189,12 @@ static int fill_record(pool *p, batch *b, const rd_record *rec)
         it->has_src = 1;
         it->src_len = rec->source_len;
         if ((it->src_off = put(b, rec->source, rec->source_len)) == SIZE_MAX)
+            return -1;
+    }
+    if (rec->title) {
+        it->has_title = 1;
+        it->title_len = rec->title_len;
+        if ((it->title_off = put(b, rec->title, rec->title_len)) == SIZE_MAX)
             return -1;
     }
     if (rec->date) {
@@ -400,6 +406,10 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
         if (it->has_date) {
             rec.date = b->arena + it->date_off;
             rec.date_len = it->date_len;
+        }
+        if (it->has_title) {
+            rec.title = b->arena + it->title_off;
+            rec.title_len = it->title_len;
         }
         nd_sketch sk;
         memset(&sk, 0, sizeof sk);

@@ -120,6 +120,7 @@ struct rd_reader {
     warc_html *html;      /* HTML to text, created on first use */
     scratch dateb;        /* WARC-Date or date field of the last record */
     scratch srcb;         /* source field of the last record */
+    scratch titleb;       /* title field of the last record */
     rd_stats st;
     char msg[MSG_LEN];    /* message being reported (no allocation needed) */
 };
@@ -675,6 +676,13 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
                 return nomem(r);
             rec->date = r->dateb.s;
             rec->date_len = dt->n;
+        }
+        const js_value *ti = r->o.title_field ? js_field(r->js, 5) : NULL;
+        if (ti && ti->type == JS_STRING) {
+            if (scratch_set(&r->titleb, ti->s, ti->n) < 0)
+                return nomem(r);
+            rec->title = r->titleb.s;
+            rec->title_len = ti->n;
         }
         rec->raw = line;
         rec->raw_len = len;
@@ -1392,13 +1400,14 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     r->in = malloc(RAW_CHUNK);
     r->buf = malloc(BUF_CHUNK);
     /* JSON Lines fields, in the slots jsonl_record() reads: text, id, key,
-     * source, date; a slot not asked for repeats the text field (the scanner
+     * source, date, title; a slot not asked for repeats the text field (the scanner
      * extracts each distinct name once) and is never read */
     const char *const fields[] = {
         r->o.text_field, r->o.id_field, r->o.key_field ? r->o.key_field : r->o.text_field,
         r->o.source_field ? r->o.source_field : r->o.text_field,
-        r->o.date_field ? r->o.date_field : r->o.text_field};
-    r->js = js_new(fields, 5);
+        r->o.date_field ? r->o.date_field : r->o.text_field,
+        r->o.title_field ? r->o.title_field : r->o.text_field};
+    r->js = js_new(fields, 6);
     if (!r->inputs || !r->in || !r->buf || !r->js) {
         rd_close(r);
         return NULL;
@@ -1473,6 +1482,7 @@ void rd_close(rd_reader *r)
     free(r->idb.s);
     free(r->keyb.s);
     free(r->srcb.s);
+    free(r->titleb.s);
     free(r->dateb.s);
     free(r->fold);
     free(r->wbody);

@@ -69,6 +69,7 @@ typedef struct rd_opts {
     const char *key_field;   /* field whose value is the survivor key, or NULL */
     const char *source_field; /* JSON Lines field naming the source (site, outlet), or NULL */
     const char *date_field;  /* JSON Lines field holding the date (a string), or NULL */
+    const char *title_field; /* JSON Lines field holding the title (a string), or NULL */
     int on_error_skip;       /* 1: report, count and skip bad records; 0: stop */
     uint64_t max_record;     /* largest record (line or file) in bytes; 0 = 1 GiB */
     /* Called for every error or warning; msg names file and line. May be NULL. */
@@ -92,6 +93,7 @@ typedef struct rd_record {
                                             line (NUL-terminated), NULL when absent */
     const char *source; size_t source_len; /* source_field value (a string or a number as
                                             its JSON text; NUL-terminated), or NULL */
+    const char *title; size_t title_len; /* title_field string (NUL-terminated), or NULL */
     const char *key;  size_t key_len;    /* key_field value as text, NULL when absent */
     double key_num;   int key_is_num;    /* numeric value when the JSON value is a number */
 } rd_record;

@@ -1,0 +1,627 @@
+/*
+ * cmd_stories.c - `neardup stories` (documents grouped by the event they
+ * report) and `neardup similarity` (the story similarity of listed pairs).
+ *
+ * DESIGN
+ *   The corpus is read as for reuse (corpus.h): texts, ids, sources, dates,
+ *   titles, and the copy groups of an nd_dedup pass. Unless --no-reuse, the
+ *   passages of nd_reuse (boilerplate ignored) are found too. Copies and
+ *   passages become nd_story links; nd_story builds TF-IDF vectors and
+ *   clusters online in date order (neardup.h, story/story.c). Each story is
+ *   written with its label, dates, sources and members, each member with its
+ *   cosine to the centroid and its relation to the other members: "copy" or
+ *   "near-duplicate" (same copy group), "reuse" (a shared passage), or
+ *   "independent".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "cli.h"
+#include "corpus.h"
+#include "inputs.h"
+#include "json.h"
+
+static const char *g_scmd = "stories";
+
+enum {
+    S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_LANG, S_NOREUSE,
+    S_PAIRS
+};
+
+static const struct option k_sopts[] = {
+    CLI_INPUT_LONGOPTS,
+    {"date-field", required_argument, NULL, S_DATEF},
+    {"title-field", required_argument, NULL, S_TITLEF},
+    {"threshold", required_argument, NULL, S_THRESH},
+    {"window", required_argument, NULL, S_WINDOW},
+    {"name-weight", required_argument, NULL, S_NAMEW},
+    {"title-weight", required_argument, NULL, S_TITLEW},
+    {"link-bonus", required_argument, NULL, S_LINKB},
+    {"lang", required_argument, NULL, S_LANG},
+    {"no-reuse", no_argument, NULL, S_NOREUSE},
+    {"pairs", required_argument, NULL, S_PAIRS},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static double pdef(nd_param id)
+{
+    double d = 0;
+    return nd_params_bounds(id, NULL, NULL, &d) == ND_OK ? d : 0;
+}
+
+static void usage(FILE *fp, int sim)
+{
+    if (sim)
+        fprintf(fp, "usage: neardup similarity --pairs PAIRS [options] CORPUS...\n"
+                    "\n"
+                    "Prints, for each pair {\"a\": ID, \"b\": ID} of the JSON Lines file PAIRS,\n"
+                    "{\"a\", \"b\", \"similarity\"}: the cosine of the two documents' story\n"
+                    "vectors, with TF-IDF weights learnt from CORPUS (see neardup stories).\n"
+                    "\n");
+    else
+        fprintf(fp, "usage: neardup stories [options] INPUT...\n"
+                    "\n"
+                    "Groups documents by the event they report, across outlets that share\n"
+                    "little wording: stemmed TF-IDF vectors (names, numbers and titles weigh\n"
+                    "more), clustered online in date order; copies and shared passages pull\n"
+                    "documents together. One JSON line per story (docs/output-format.md).\n"
+                    "\n");
+    fprintf(fp, "Input (as for neardup dedup):\n"
+                "  --format FMT, --lines, --id-field NAME, --text-field NAME, --on-error,\n"
+                "  --max-record SIZE   as for dedup\n"
+                "  --title-field NAME  JSON field holding the title [title]\n"
+                "  --date-field NAME   JSON field holding an ISO 8601 date [date]\n"
+                "  --source-field NAME JSON field naming the source [source]\n"
+                "Vectors:\n");
+    fprintf(fp, "  --lang NAME         stemming language (Snowball name or ISO code) [english]\n");
+    fprintf(fp, "  --name-weight X     weight of names and numbers [%g]\n", pdef(ND_P_NAME_WEIGHT));
+    fprintf(fp, "  --title-weight X    weight of title words [%g]\n", pdef(ND_P_TITLE_WEIGHT));
+    if (!sim) {
+        fprintf(fp, "Stories:\n");
+        fprintf(fp, "  --threshold X       cosine to a story's centroid to join it [%g]\n",
+                pdef(ND_P_STORY_THRESHOLD));
+        fprintf(fp, "  --window DAYS       a story stays open this long after its last\n"
+                    "                      member, 0 = forever [%g]\n",
+                pdef(ND_P_STORY_WINDOW));
+        fprintf(fp, "  --link-bonus X      added for a story holding a copy of the document\n"
+                    "                      or sharing a passage with it [%g]\n",
+                pdef(ND_P_LINK_BONUS));
+        fprintf(fp, "  --no-reuse          do not look for shared passages (faster)\n"
+                    "Output:\n"
+                    "  -o, --output FILE   the stories [stdout]\n");
+    } else {
+        fprintf(fp, "Pairs and output:\n"
+                    "  --pairs FILE        the pairs, JSON Lines {\"a\": ID, \"b\": ID} (required)\n"
+                    "  -o, --output FILE   the similarities [stdout]\n");
+    }
+    fprintf(fp, "Resources and messages:\n"
+                "  -T, --threads N, --memory SIZE, --tmp DIR, -q, -v, --progress   as for reuse\n"
+                "  -h, --help          this help\n"
+                "\n"
+                "Exit status: 0 ok, 1 usage, 2 input/output error, 4 out of memory or limit.\n");
+}
+
+typedef struct sopts {
+    const char *lang, *pairs;
+    int no_reuse, sim;
+} sopts;
+
+static int parse(rrun *r, sopts *so, int argc, char **argv)
+{
+    cli_inopts_init(&r->o.in);
+    r->o.in.rd.source_field = "source";
+    r->o.in.rd.date_field = "date";
+    r->o.in.rd.title_field = "title";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:T:qvh", k_sopts, NULL)) != -1) {
+        switch (c) {
+        case S_DATEF: r->o.in.rd.date_field = optarg; break;
+        case S_TITLEF: r->o.in.rd.title_field = optarg; break;
+        case S_THRESH:
+            if (cli_set_param(g_scmd, r->params, ND_P_STORY_THRESHOLD, optarg, "--threshold"))
+                return EXIT_USAGE;
+            break;
+        case S_WINDOW:
+            if (cli_set_param(g_scmd, r->params, ND_P_STORY_WINDOW, optarg, "--window"))
+                return EXIT_USAGE;
+            break;
+        case S_NAMEW:
+            if (cli_set_param(g_scmd, r->params, ND_P_NAME_WEIGHT, optarg, "--name-weight"))
+                return EXIT_USAGE;
+            break;
+        case S_TITLEW:
+            if (cli_set_param(g_scmd, r->params, ND_P_TITLE_WEIGHT, optarg, "--title-weight"))
+                return EXIT_USAGE;
+            break;
+        case S_LINKB:
+            if (cli_set_param(g_scmd, r->params, ND_P_LINK_BONUS, optarg, "--link-bonus"))
+                return EXIT_USAGE;
+            break;
+        case S_LANG: so->lang = optarg; break;
+        case S_NOREUSE: so->no_reuse = 1; break;
+        case S_PAIRS: so->pairs = optarg; break;
+        case 'o': r->o.output = optarg; break;
+        case 'h':
+            usage(stdout, so->sim);
+            return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
+        default: {
+            const int h = cli_input_option(g_scmd, c, optarg, &r->o.in, r->params);
+            if (h == 1)
+                break;
+            return h ? EXIT_USAGE : cli_option_error(g_scmd, c, argv, k_sopts);
+        }
+        }
+        if ((c == S_PAIRS && !so->sim) || (so->sim && (c == S_THRESH || c == S_WINDOW ||
+                                                      c == S_LINKB || c == S_NOREUSE)))
+            return cli_usage_error(g_scmd, "option '%s' is not for neardup %s",
+                                   argv[optind - 1], g_scmd);
+    }
+    if (so->sim && !so->pairs)
+        return cli_usage_error(g_scmd, "%s", "--pairs FILE is required");
+    if (optind >= argc)
+        return cli_usage_error(g_scmd, "%s",
+                               "no input given (a file, a directory, or '-' for stdin)");
+    r->ninputs = (size_t)(argc - optind);
+    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
+    if (!r->inputs)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < r->ninputs; i++)
+        r->inputs[i] = argv[optind + (int)i];
+    const char *outs[] = {r->o.output, so->pairs};
+    return cli_check_outputs(g_scmd, outs, 1, r->inputs, r->ninputs, !r->o.output);
+}
+
+/* ---- the stories ------------------------------------------------------------ */
+
+static const char *meta_str(const rrun *r, const uint64_t *off, uint32_t d)
+{
+    return off && off[d] != UINT64_MAX ? r->meta + off[d] : NULL;
+}
+
+typedef struct srun {
+    rrun *r;
+    nd_story *sy;
+    const nd_passage *ps;   /* passages, sorted by (a, b) */
+    size_t nps;
+} srun;
+
+/* Does document a share a passage with b (a < b)? */
+static int shares_passage(const srun *s, uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        const uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    size_t lo = 0, hi = s->nps;
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        const nd_passage *p = &s->ps[mid];
+        if (p->a < a || (p->a == a && p->b < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nps && s->ps[lo].a == a && s->ps[lo].b == b;
+}
+
+static int write_stories(srun *s, FILE *fp)
+{
+    rrun *r = s->r;
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns;
+    if (nd_story_stories(s->sy, &m, &off, &ns) != ND_OK)
+        return -1;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t b = off[k], e = off[k + 1];
+        fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
+        const char *terms[6];
+        const size_t nt = nd_story_label(s->sy, k, terms, 6);
+        char lab[512];
+        size_t ll = 0;
+        for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)
+            ll += (size_t)snprintf(lab + ll, sizeof lab - ll, "%s%s", i ? " " : "", terms[i]);
+        cli_json_str(fp, lab, ll);
+        /* the central member: most similar to the centroid (first on ties) */
+        size_t central = b;
+        for (size_t i = b; i < e; i++)
+            if (m[i].similarity > m[central].similarity)
+                central = i;
+        const char *title = meta_str(r, r->title_off, m[central].doc);
+        if (title) {
+            fputs(",\"title\":", fp);
+            cli_json_str(fp, title, strlen(title));
+        }
+        /* first and last dates (as written in the input) */
+        size_t first = SIZE_MAX, last = SIZE_MAX;
+        for (size_t i = b; i < e; i++) {
+            const double d = r->date[m[i].doc];
+            if (isnan(d))
+                continue;
+            if (first == SIZE_MAX || d < r->date[m[first].doc])
+                first = i;
+            if (last == SIZE_MAX || d > r->date[m[last].doc])
+                last = i;
+        }
+        fputs(",\"first\":", fp);
+        if (first != SIZE_MAX)
+            cli_json_str(fp, meta_str(r, r->dstr_off, m[first].doc),
+                         strlen(meta_str(r, r->dstr_off, m[first].doc)));
+        else
+            fputs("null", fp);
+        fputs(",\"last\":", fp);
+        if (last != SIZE_MAX)
+            cli_json_str(fp, meta_str(r, r->dstr_off, m[last].doc),
+                         strlen(meta_str(r, r->dstr_off, m[last].doc)));
+        else
+            fputs("null", fp);
+        /* distinct sources, in member order */
+        fputs(",\"sources\":[", fp);
+        int any = 0;
+        for (size_t i = b; i < e; i++) {
+            const uint64_t so = r->src_off[m[i].doc];
+            if (so == UINT64_MAX)
+                continue;
+            int seen = 0;
+            for (size_t q = b; q < i && !seen; q++)
+                seen = r->src_off[m[q].doc] != UINT64_MAX &&
+                       strcmp(r->src + r->src_off[m[q].doc], r->src + so) == 0;
+            if (seen)
+                continue;
+            fputs(any++ ? "," : "", fp);
+            cli_json_str(fp, r->src + so, strlen(r->src + so));
+        }
+        fputs("],\"members\":[", fp);
+        for (size_t i = b; i < e; i++) {
+            const uint32_t d = m[i].doc;
+            fputs(i > b ? ",{\"id\":" : "{\"id\":", fp);
+            corpus_put_id(fp, r, d);
+            fputs(",\"similarity\":", fp);
+            cli_json_num(fp, m[i].similarity);
+            /* its relation to another member: copy, near-duplicate, reuse */
+            const char *rel = "independent";
+            uint32_t of = UINT32_MAX;
+            nd_member md;
+            if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK) {
+                for (size_t q = b; q < e && of == UINT32_MAX; q++) {
+                    const uint32_t o = m[q].doc;
+                    nd_member mo;
+                    if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
+                        continue;
+                    const nd_relation x = md.rep == d ? mo.rel : md.rel;
+                    rel = x == ND_REL_EXACT ? "copy" : "near-duplicate";
+                    of = o;
+                }
+            }
+            for (size_t q = b; q < e && of == UINT32_MAX; q++)
+                if (m[q].doc != d && shares_passage(s, d, m[q].doc)) {
+                    rel = "reuse";
+                    of = m[q].doc;
+                }
+            fputs(",\"relation\":", fp);
+            cli_json_str(fp, rel, strlen(rel));
+            if (of != UINT32_MAX) {
+                fputs(",\"of\":", fp);
+                corpus_put_id(fp, r, of);
+            }
+            const char *ds = meta_str(r, r->dstr_off, d);
+            if (ds) {
+                fputs(",\"date\":", fp);
+                cli_json_str(fp, ds, strlen(ds));
+            }
+            if (r->src_off[d] != UINT64_MAX) {
+                fputs(",\"source\":", fp);
+                cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+            }
+            fputc('}', fp);
+        }
+        fputs("]}\n", fp);
+    }
+    return 0;
+}
+
+/* ---- the pairs (similarity) ---------------------------------------------------- */
+
+typedef struct idmap {
+    uint32_t *slot; /* doc + 1, 0 = empty */
+    size_t cap;
+} idmap;
+
+static int idmap_build(idmap *m, const rrun *r)
+{
+    m->cap = 16;
+    while (m->cap < 2 * r->ndocs + 2)
+        m->cap *= 2;
+    m->slot = calloc(m->cap, sizeof *m->slot);
+    if (!m->slot)
+        return -1;
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        const char *id = corpus_id(r, d);
+        size_t h = (size_t)XXH3_64bits(id, strlen(id)) & (m->cap - 1);
+        int dup = 0;
+        while (m->slot[h] && !(dup = strcmp(corpus_id(r, m->slot[h] - 1), id) == 0))
+            h = (h + 1) & (m->cap - 1);
+        if (!dup)
+            m->slot[h] = d + 1; /* the first document of an id counts */
+    }
+    return 0;
+}
+
+static uint32_t idmap_get(const idmap *m, const rrun *r, const char *id, size_t n)
+{
+    size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
+    while (m->slot[h]) {
+        const char *x = corpus_id(r, m->slot[h] - 1);
+        if (strlen(x) == n && memcmp(x, id, n) == 0)
+            return m->slot[h] - 1;
+        h = (h + 1) & (m->cap - 1);
+    }
+    return UINT32_MAX;
+}
+
+static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
+{
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    idmap m;
+    static const char *const names[] = {"a", "b"};
+    js_scanner *js = js_new(names, 2);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    uint64_t lineno = 0;
+    int rc = 0;
+    if (!js || idmap_build(&m, r)) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        size_t k = 0;
+        while (k < (size_t)len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
+        if (k == (size_t)len)
+            continue;
+        if (js_scan(js, line, (size_t)len) != JS_OK || js_top(js) != JS_OBJECT) {
+            cli_log(1, "%s:%llu: not a JSON object", path, (unsigned long long)lineno);
+            rc = EXIT_INPUT;
+            break;
+        }
+        uint32_t d[2];
+        for (int i = 0; i < 2; i++) {
+            const js_value *v = js_field(js, (size_t)i);
+            if (v->type != JS_STRING && v->type != JS_NUMBER) {
+                cli_log(1, "%s:%llu: no string \"%s\"", path, (unsigned long long)lineno,
+                        names[i]);
+                rc = EXIT_INPUT;
+                goto done;
+            }
+            d[i] = idmap_get(&m, r, v->s, v->n);
+            if (d[i] == UINT32_MAX) {
+                cli_log(1, "%s:%llu: \"%s\" is not an id of the corpus: %.*s", path,
+                        (unsigned long long)lineno, names[i], (int)(v->n > 80 ? 80 : v->n),
+                        v->s);
+                rc = EXIT_INPUT;
+                goto done;
+            }
+        }
+        double sim = 0;
+        if (nd_story_similarity(sy, d[0], d[1], &sim) != ND_OK) {
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        fputs("{\"a\":", out);
+        corpus_put_id(out, r, d[0]);
+        fputs(",\"b\":", out);
+        corpus_put_id(out, r, d[1]);
+        fputs(",\"similarity\":", out);
+        cli_json_num(out, sim);
+        fputs("}\n", out);
+    }
+    if (rc == 0 && ferror(in)) {
+        cli_log(1, "%s: read error: %s", path, strerror(errno));
+        rc = EXIT_INPUT;
+    }
+done:
+    free(line);
+    free(m.slot);
+    js_free(js);
+    fclose(in);
+    return rc;
+}
+
+/* ---- texts without their boilerplate ------------------------------------------------ */
+
+typedef struct cut_ctx {
+    rrun *r;
+    char **buf;
+    size_t *cap;
+    size_t nslots;
+} cut_ctx;
+
+/* corpus_text, with the document's boilerplate cut out (when it was found). */
+static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len)
+{
+    cut_ctx *c = ctx;
+    nd_status st = corpus_text(c->r, doc, slot, text, len);
+    const nd_span *sp;
+    size_t ns;
+    if (st != ND_OK || nd_reuse_doc_boilerplate(c->r->ru, doc, &sp, &ns) != ND_OK || ns == 0)
+        return st;
+    if (slot >= c->nslots)
+        return ND_E_PARAM;
+    if (*len + 1 > c->cap[slot]) {
+        char *b = realloc(c->buf[slot], *len + 1);
+        if (!b)
+            return ND_E_NOMEM;
+        c->buf[slot] = b;
+        c->cap[slot] = *len + 1;
+    }
+    *len = cli_cut_spans(*text, *len, sp, ns, c->buf[slot]);
+    *text = c->buf[slot];
+    return ND_OK;
+}
+
+/* ---- the commands ---------------------------------------------------------------- */
+
+static int stories_main(int argc, char **argv, int sim)
+{
+    g_scmd = sim ? "similarity" : "stories";
+    rrun r;
+    memset(&r, 0, sizeof r);
+    r.text_fd = -1;
+    r.o.stories_cmd = 1;
+    r.o.keep_boilerplate = 1;
+    sopts so;
+    memset(&so, 0, sizeof so);
+    so.sim = sim;
+    srun s;
+    memset(&s, 0, sizeof s);
+    s.r = &r;
+    int rc = EXIT_INTERNAL;
+    if (nd_params_create(&r.params, NULL) != ND_OK) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rc = parse(&r, &so, argc, argv);
+    if (rc) {
+        rc = rc == -2 ? 0 : rc;
+        goto done;
+    }
+    if ((rc = corpus_load(&r)) != 0)
+        goto done;
+    nd_status st;
+    if (!sim && !so.no_reuse) { /* shared passages, boilerplate ignored */
+        if ((st = nd_reuse_boilerplate(r.ru, corpus_text, &r)) != ND_OK ||
+            (st = nd_reuse_run(r.ru, corpus_text, &r)) != ND_OK) {
+            cli_log(1, "reuse: %s", nd_reuse_errdetail(r.ru));
+            rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+            goto done;
+        }
+        if (nd_reuse_passages(r.ru, &s.ps, &s.nps) != ND_OK) {
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+    }
+    if ((st = nd_story_create(&s.sy, r.params, so.lang, NULL)) != ND_OK) {
+        cli_log(1, "cannot start: %s", nd_strerror(st));
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    for (uint32_t d = 0; d < r.ndocs; d++) {
+        nd_story_doc sd;
+        memset(&sd, 0, sizeof sd);
+        sd.title = meta_str(&r, r.title_off, d);
+        sd.title_len = sd.title ? strlen(sd.title) : 0;
+        if (!isnan(r.date[d])) {
+            sd.has_date = 1;
+            sd.date = r.date[d];
+        }
+        if ((st = nd_story_add(s.sy, &sd)) != ND_OK) {
+            cli_log(1, "%s", nd_strerror(st));
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        nd_member md;
+        if (r.dd && nd_dedup_member(r.dd, d, &md) == ND_OK && md.rep != d &&
+            (st = nd_story_link(s.sy, d, md.rep)) != ND_OK) {
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < s.nps; i++)
+        if ((st = nd_story_link(s.sy, s.ps[i].a, s.ps[i].b)) != ND_OK) {
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+    /* vectors without boilerplate: the slots of corpus_text, each a buffer of its own */
+    cut_ctx cc = {&r, calloc(r.nslots, sizeof *cc.buf), calloc(r.nslots, sizeof *cc.cap),
+                  r.nslots};
+    if (!cc.buf || !cc.cap) {
+        free(cc.buf);
+        free(cc.cap);
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    st = nd_story_vectors(s.sy, !sim && !so.no_reuse ? cut_text : corpus_text,
+                          !sim && !so.no_reuse ? (void *)&cc : (void *)&r);
+    for (size_t i = 0; i < cc.nslots; i++)
+        free(cc.buf[i]);
+    free(cc.buf);
+    free(cc.cap);
+    if (st != ND_OK) {
+        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        goto done;
+    }
+    cli_out out;
+    if (cli_out_open(&out, r.o.output ? r.o.output : "-")) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    if (sim) {
+        rc = write_pairs(&r, s.sy, so.pairs, out.fp);
+    } else {
+        if ((st = nd_story_cluster(s.sy)) != ND_OK) {
+            cli_log(1, "%s", nd_story_errdetail(s.sy));
+            rc = EXIT_INTERNAL;
+        } else if (write_stories(&s, out.fp)) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+        } else {
+            rc = 0;
+        }
+    }
+    if (rc == 0 && cli_out_commit(&out))
+        rc = EXIT_INPUT;
+    if (rc == 0 && !sim) {
+        const nd_story_member *m;
+        const size_t *off;
+        size_t ns;
+        if (nd_story_stories(s.sy, &m, &off, &ns) == ND_OK) {
+            size_t multi = 0, in_multi = 0;
+            for (size_t k = 0; k < ns; k++)
+                if (off[k + 1] - off[k] > 1) {
+                    multi++;
+                    in_multi += off[k + 1] - off[k];
+                }
+            cli_log(2, "%zu documents: %zu stories, %zu of them with 2+ documents (%zu "
+                       "documents); %zu passages and the copies linked documents",
+                    r.ndocs, ns, multi, in_multi, s.nps);
+        }
+    }
+done:
+    if (rc)
+        cli_out_abort_all();
+    nd_story_destroy(s.sy);
+    corpus_free(&r);
+    return rc;
+}
+
+int cmd_stories(int argc, char **argv)
+{
+    return stories_main(argc, argv, 0);
+}
+
+int cmd_similarity(int argc, char **argv)
+{
+    return stories_main(argc, argv, 1);
+}

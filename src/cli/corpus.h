@@ -1,0 +1,69 @@
+/*
+ * corpus.h - the in-memory corpus that reuse, boilerplate, stories and
+ * similarity read (cmd_reuse.c; never installed): ids, sources, dates and
+ * titles per document, the texts (in memory, or an unlinked file under
+ * --memory), the copy groups of an nd_dedup pass, and an nd_reuse holding
+ * the documents.
+ */
+#ifndef ND_CORPUS_H
+#define ND_CORPUS_H
+
+#include "cli.h"
+#include "inputs.h"
+#include "reader.h"
+
+#define NO_IDX UINT32_MAX
+
+typedef struct ropts {
+    cli_inopts in;         /* input, resource and message options (inputs.h) */
+    const char *output, *clusters, *boiler_out, *strip_out;
+    int keep_boilerplate;  /* reuse: do not look for boilerplate */
+    int boilerplate_cmd;   /* 1 for `neardup boilerplate` */
+    int stories_cmd;       /* 1 for `neardup stories` and `neardup similarity`: titles and
+                              date strings are kept, groups always made */
+    int no_text;           /* passages without their text */
+} ropts;
+
+typedef struct rrun {
+    ropts o;
+    const char *cmd;
+    nd_params *params;
+    nd_dedup *dd;
+    nd_reuse *ru;
+    /* per document */
+    char *ids; size_t ids_len, ids_cap;
+    uint64_t *id_off; size_t id_cap;
+    char *src; size_t src_len, src_cap;    /* sources, NUL-terminated */
+    uint64_t *src_off; size_t src_cap2;    /* UINT64_MAX = none */
+    double *date; size_t date_cap;         /* NAN = undated */
+    char *meta; size_t meta_len, meta_cap; /* stories_cmd: titles and dates as read */
+    uint64_t *title_off, *dstr_off;        /* into meta, UINT64_MAX = none */
+    size_t meta_cap2, dstr_cap;
+    uint64_t *text_off; size_t toff_cap;   /* ndocs + 1 */
+    size_t ndocs;
+    /* text store */
+    char *texts; size_t texts_len, texts_cap;
+    int text_fd;                           /* >= 0: texts live in this file */
+    char **slot_buf; size_t *slot_cap;
+    size_t nslots;
+    uint64_t bad_dates, too_large, n_src, n_date;
+    int keep_all;                          /* a record too large is an empty document */
+    int text_err;                          /* a text could not be read back for output */
+    const char **inputs;
+    size_t ninputs;
+    rd_stats rs;
+} rrun;
+
+
+/* Reads every input, groups copies (r->dd), creates r->ru with the documents.
+ * Returns 0 or an exit code (message printed). */
+int corpus_load(rrun *r);
+/* The nd_text_fn over the texts (ctx = the rrun). */
+nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len);
+/* Frees everything r holds. */
+void corpus_free(rrun *r);
+/* Document d's id (NUL-terminated), and written as a JSON string. */
+const char *corpus_id(const rrun *r, uint32_t d);
+void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
+
+#endif

@@ -152,7 +152,7 @@ typedef enum {
     ND_P_PAIR_COPIES = 24, /**< 1: also align documents of the same duplicate group; 0 (default):
                                 copies are dedup's business, not reuse */
     /* Stories (nd_story). */
-    ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.25 */
+    ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.2 */
     ND_P_STORY_WINDOW = 26,    /**< days a story stays open after its last member [0, 1e9],
                                     0 = forever; default 3 */
     ND_P_NAME_WEIGHT = 27,     /**< weight of names (capitalised words) and numbers [0, 100],

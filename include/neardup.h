@@ -588,6 +588,16 @@ ND_API ND_NODISCARD nd_status nd_story_stories(const nd_story *s, const nd_story
  *  for its heaviest centroid terms), NUL-terminated, borrowed until the next
  *  call. @return the number written to @p terms. */
 ND_API size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max);
+/** Writes the document frequencies learnt (plus any loaded) to @p path: a
+ *  model another collection can start from (a small one gains most). Format:
+ *  "NDSTORYM", version (u32), documents (u64), terms (u64), (id u32, df u32)
+ *  sorted by id, XXH3-64 of the preceding bytes (u64); little-endian.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_IO, ND_E_STATE (before nd_story_vectors). */
+ND_API ND_NODISCARD nd_status nd_story_model_save(nd_story *s, const char *path);
+/** Loads a model before nd_story_vectors(): its frequencies and document
+ *  count are added to those of the documents. @return ND_OK, ND_E_NOMEM,
+ *  ND_E_IO, ND_E_CORRUPT (bad magic, checksum, order), ND_E_VERSION, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_story_model_load(nd_story *s, const char *path);
 ND_API const char *nd_story_errdetail(const nd_story *s);
 
 #ifdef __cplusplus

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -32,7 +33,7 @@ static const char *g_scmd = "stories";
 
 enum {
     S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_LANG, S_NOREUSE,
-    S_PAIRS
+    S_PAIRS, S_MODEL, S_SAVEMODEL
 };
 
 static const struct option k_sopts[] = {
@@ -47,6 +48,8 @@ static const struct option k_sopts[] = {
     {"lang", required_argument, NULL, S_LANG},
     {"no-reuse", no_argument, NULL, S_NOREUSE},
     {"pairs", required_argument, NULL, S_PAIRS},
+    {"model", required_argument, NULL, S_MODEL},
+    {"save-model", required_argument, NULL, S_SAVEMODEL},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -85,6 +88,10 @@ static void usage(FILE *fp, int sim)
     fprintf(fp, "  --lang NAME         stemming language (Snowball name or ISO code) [english]\n");
     fprintf(fp, "  --name-weight X     weight of names and numbers [%g]\n", pdef(ND_P_NAME_WEIGHT));
     fprintf(fp, "  --title-weight X    weight of title words [%g]\n", pdef(ND_P_TITLE_WEIGHT));
+    fprintf(fp, "  --model FILE        start from the document frequencies saved in FILE\n"
+                "                      (--save-model of a larger collection): they are added\n"
+                "                      to this collection's\n"
+                "  --save-model FILE   save the document frequencies learnt (with the model's)\n");
     if (!sim) {
         fprintf(fp, "Stories:\n");
         fprintf(fp, "  --threshold X       cosine to a story's centroid to join it [%g]\n",
@@ -111,7 +118,7 @@ static void usage(FILE *fp, int sim)
 }
 
 typedef struct sopts {
-    const char *lang, *pairs;
+    const char *lang, *pairs, *model, *save_model;
     int no_reuse, sim;
 } sopts;
 
@@ -151,6 +158,8 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         case S_LANG: so->lang = optarg; break;
         case S_NOREUSE: so->no_reuse = 1; break;
         case S_PAIRS: so->pairs = optarg; break;
+        case S_MODEL: so->model = optarg; break;
+        case S_SAVEMODEL: so->save_model = optarg; break;
         case 'o': r->o.output = optarg; break;
         case 'h':
             usage(stdout, so->sim);
@@ -178,8 +187,8 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         return EXIT_INTERNAL;
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
-    const char *outs[] = {r->o.output, so->pairs};
-    return cli_check_outputs(g_scmd, outs, 1, r->inputs, r->ninputs, !r->o.output);
+    const char *outs[] = {r->o.output, so->save_model};
+    return cli_check_outputs(g_scmd, outs, 2, r->inputs, r->ninputs, !r->o.output);
 }
 
 /* ---- the stories ------------------------------------------------------------ */
@@ -552,6 +561,11 @@ static int stories_main(int argc, char **argv, int sim)
             rc = EXIT_INTERNAL;
             goto done;
         }
+    if (so.model && (st = nd_story_model_load(s.sy, so.model)) != ND_OK) {
+        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
+        goto done;
+    }
     /* vectors without boilerplate: the slots of corpus_text, each a buffer of its own */
     cut_ctx cc = {&r, calloc(r.nslots, sizeof *cc.buf), calloc(r.nslots, sizeof *cc.cap),
                   r.nslots};
@@ -571,6 +585,22 @@ static int stories_main(int argc, char **argv, int sim)
         cli_log(1, "%s", nd_story_errdetail(s.sy));
         rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
+    }
+    if (so.save_model) { /* written whole or not at all, like every output */
+        char *tmp = malloc(strlen(so.save_model) + 16);
+        if (!tmp) {
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        sprintf(tmp, "%s.tmp.%d", so.save_model, (int)getpid());
+        if ((st = nd_story_model_save(s.sy, tmp)) != ND_OK || rename(tmp, so.save_model) != 0) {
+            cli_log(1, "%s: cannot write the model", so.save_model);
+            remove(tmp);
+            free(tmp);
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        free(tmp);
     }
     cli_out out;
     if (cli_out_open(&out, r.o.output ? r.o.output : "-")) {

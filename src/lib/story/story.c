@@ -32,7 +32,15 @@
 #include <stdlib.h>
 #include <utf8proc.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "nd_internal.h"
+
+static uint64_t nd_model_hash(const void *p, size_t n)
+{
+    return XXH3_64bits(p, n);
+}
 
 #define CHUNK_DOCS 64
 #define MAX_TERMS 100
@@ -89,6 +97,10 @@ struct nd_story {
     int vec_done, clu_done;
     uint64_t *voff;  /* docs + 1 */
     nd_vec vec;      /* term */
+    /* the model: document frequencies, sorted by id (loaded, then learnt) */
+    uint32_t *mid, *mdf;
+    size_t mn;
+    uint64_t mdocs;  /* documents the frequencies count */
     nd_vec surf;     /* surface, sorted by id */
     nd_vec sbytes;   /* char */
     /* results */
@@ -197,6 +209,8 @@ void nd_story_destroy(nd_story *s)
     nd_vec_free(&s->surf, &a);
     nd_vec_free(&s->sbytes, &a);
     nd_free(&a, s->voff);
+    nd_free(&a, s->mid);
+    nd_free(&a, s->mdf);
     nd_free(&a, s->mem);
     nd_free(&a, s->soff);
     if (s->st)
@@ -535,11 +549,43 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
         udf[nu++] = (uint32_t)(e - i);
         i = e;
     }
+    /* the model: a loaded one plus these documents */
+    {
+        uint32_t *mi = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *mi);
+        uint32_t *md = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *md);
+        if (!mi || !md) {
+            nd_free(a, mi);
+            nd_free(a, md);
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        size_t i = 0, k = 0, m = 0;
+        while (i < s->mn || k < nu) {
+            if (k == nu || (i < s->mn && s->mid[i] < uid[k])) {
+                mi[m] = s->mid[i];
+                md[m++] = s->mdf[i++];
+            } else if (i == s->mn || uid[k] < s->mid[i]) {
+                mi[m] = uid[k];
+                md[m++] = udf[k++];
+            } else {
+                mi[m] = uid[k];
+                md[m++] = (uint32_t)((uint64_t)s->mdf[i++] + udf[k] > UINT32_MAX
+                                         ? UINT32_MAX : s->mdf[i - 1] + udf[k]);
+                k++;
+            }
+        }
+        nd_free(a, s->mid);
+        nd_free(a, s->mdf);
+        s->mid = mi;
+        s->mdf = md;
+        s->mn = m;
+        s->mdocs += nd;
+    }
     /* weights, pruning, normalisation (in place, per document) */
     {
         term *v = s->vec.data;
         size_t w = 0;
-        const double N = (double)nd;
+        const double N = (double)s->mdocs;
         uint64_t prev = 0;
         for (size_t d = 0; d < nd; d++) {
             const size_t b = prev, e = s->voff[d + 1];
@@ -547,8 +593,8 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
             size_t m = 0;
             term *o = v + w;
             for (size_t i = b; i < e; i++) {
-                const uint32_t df = df_of(uid, udf, nu, v[i].id);
-                if (nd >= 1000 && df * 2 > nd)
+                const uint32_t df = df_of(s->mid, s->mdf, s->mn, v[i].id);
+                if (s->mdocs >= 1000 && df * 2 > s->mdocs)
                     continue; /* a stop word of this collection */
                 const double idf = log((N + 1) / (df + 1.0)) + 1;
                 o[m].id = v[i].id;
@@ -1068,6 +1114,134 @@ size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max)
         at += x->len + 1;
     }
     return n;
+}
+
+/* ---- the model file --------------------------------------------------------------
+ * "NDSTORYM" (8 bytes), format version (u32), documents (u64), terms (u64),
+ * then per term its id and document frequency (u32 each), sorted by id, then
+ * XXH3-64 of everything before it (u64); integers little-endian. */
+
+#define MODEL_MAGIC "NDSTORYM"
+#define MODEL_VERSION 1u
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+nd_status nd_story_model_save(nd_story *s, const char *path)
+{
+    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (!s->vec_done) {
+        nd_detail_set(s->detail, "the model is learnt by nd_story_vectors");
+        return ND_E_STATE;
+    }
+    const size_t len = 28 + s->mn * 8 + 8;
+    unsigned char *b = nd_malloc(&s->alloc, len);
+    if (!b)
+        return ND_E_NOMEM;
+    memcpy(b, MODEL_MAGIC, 8);
+    put_le(b + 8, MODEL_VERSION, 4);
+    put_le(b + 12, s->mdocs, 8);
+    put_le(b + 20, s->mn, 8);
+    for (size_t i = 0; i < s->mn; i++) {
+        put_le(b + 28 + 8 * i, s->mid[i], 4);
+        put_le(b + 32 + 8 * i, s->mdf[i], 4);
+    }
+    put_le(b + len - 8, nd_model_hash(b, len - 8), 8);
+    FILE *fp = fopen(path, "wb");
+    nd_status st = ND_OK;
+    if (!fp || fwrite(b, 1, len, fp) != len)
+        st = ND_E_IO;
+    if (fp && fclose(fp) != 0)
+        st = ND_E_IO;
+    if (st != ND_OK)
+        nd_detail_set(s->detail, "%s: cannot write", path);
+    nd_free(&s->alloc, b);
+    return st;
+}
+
+nd_status nd_story_model_load(nd_story *s, const char *path)
+{
+    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (s->vec_done || s->mn) {
+        nd_detail_set(s->detail, "a model is loaded once, before nd_story_vectors");
+        return ND_E_STATE;
+    }
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        nd_detail_set(s->detail, "%s: cannot open", path);
+        return ND_E_IO;
+    }
+    unsigned char h[28];
+    nd_status st = ND_OK;
+    unsigned char *b = NULL;
+    if (fread(h, 1, 28, fp) != 28 || memcmp(h, MODEL_MAGIC, 8) != 0) {
+        nd_detail_set(s->detail, "%s: not a neardup story model", path);
+        st = ND_E_CORRUPT;
+        goto out;
+    }
+    if (get_le(h + 8, 4) != MODEL_VERSION) {
+        nd_detail_set(s->detail, "%s: model format %u, this library reads %u", path,
+                      (unsigned)get_le(h + 8, 4), MODEL_VERSION);
+        st = ND_E_VERSION;
+        goto out;
+    }
+    const uint64_t docs = get_le(h + 12, 8), n = get_le(h + 20, 8);
+    if (n > (UINT32_MAX / 8)) {
+        nd_detail_set(s->detail, "%s: %llu terms is over the limit", path,
+                      (unsigned long long)n);
+        st = ND_E_CORRUPT;
+        goto out;
+    }
+    const size_t len = 28 + (size_t)n * 8 + 8;
+    b = nd_malloc(&s->alloc, len);
+    s->mid = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mid);
+    s->mdf = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mdf);
+    if (!b || !s->mid || !s->mdf) {
+        st = ND_E_NOMEM;
+        goto out;
+    }
+    memcpy(b, h, 28);
+    if (fread(b + 28, 1, len - 28, fp) != len - 28 ||
+        get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
+        nd_detail_set(s->detail, "%s: truncated or corrupt (checksum)", path);
+        st = ND_E_CORRUPT;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s->mid[i] = (uint32_t)get_le(b + 28 + 8 * i, 4);
+        s->mdf[i] = (uint32_t)get_le(b + 32 + 8 * i, 4);
+        if ((i && s->mid[i] <= s->mid[i - 1]) || s->mdf[i] == 0 || s->mdf[i] > docs) {
+            nd_detail_set(s->detail, "%s: term %zu out of order or of a bad frequency", path,
+                          i);
+            st = ND_E_CORRUPT;
+            goto out;
+        }
+    }
+    s->mn = (size_t)n;
+    s->mdocs = docs;
+out:
+    if (st != ND_OK) {
+        nd_free(&s->alloc, s->mid);
+        nd_free(&s->alloc, s->mdf);
+        s->mid = s->mdf = NULL;
+        s->mn = 0;
+    }
+    nd_free(&s->alloc, b);
+    fclose(fp);
+    return st;
 }
 
 const char *nd_story_errdetail(const nd_story *s)

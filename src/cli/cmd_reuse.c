@@ -483,7 +483,8 @@ static int write_passages(rrun *r, FILE *fp)
             put_text(fp, r, x->a, x->a_start, x->a_end);
             const char *ta, *tb;
             size_t la, lb;
-            if (corpus_text(r, x->a, 0, &ta, &la) != ND_OK || corpus_text(r, x->b, 1, &tb, &lb) != ND_OK)
+            if (corpus_text(r, x->a, 0, &ta, &la) != ND_OK ||
+                corpus_text(r, x->b, 1, &tb, &lb) != ND_OK)
                 r->text_err = 1;
             else if (x->a_end <= la && x->b_end <= lb &&
                 (x->a_end - x->a_start != x->b_end - x->b_start ||

@@ -107,7 +107,8 @@ static void usage(FILE *fp, int sim)
                     "  -o, --output FILE   the stories [stdout]\n");
     } else {
         fprintf(fp, "Pairs and output:\n"
-                    "  --pairs FILE        the pairs, JSON Lines {\"a\": ID, \"b\": ID} (required)\n"
+                    "  --pairs FILE        the pairs, JSON Lines {\"a\": ID, \"b\": ID}\n"
+                    "                      (required)\n"
                     "  -o, --output FILE   the similarities [stdout]\n");
     }
     fprintf(fp, "Resources and messages:\n"

@@ -551,8 +551,9 @@ typedef struct nd_story_member {
 typedef struct nd_story nd_story;
 
 /** Creates a story finder. @p lang is the default stemming language (NULL:
- *  "english"); an unknown language is not stemmed.
- *  @return ND_OK, ND_E_NOMEM. */
+ *  "english"; "none": no stemming and no stop words); a document's own
+ *  nd_story_doc.lang that libstemmer does not know is not stemmed.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_PARAM (@p lang unknown to libstemmer). */
 ND_API ND_NODISCARD nd_status nd_story_create(nd_story **out, const nd_params *params,
                                               const char *lang, const nd_allocator *alloc);
 ND_API void nd_story_destroy(nd_story *s);

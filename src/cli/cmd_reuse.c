@@ -944,7 +944,7 @@ static void summary(const rrun *r)
 
 static int reuse_main(int argc, char **argv, int boiler)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     g_cmd = boiler ? "boilerplate" : "reuse";
     rrun r;
@@ -964,14 +964,7 @@ static int reuse_main(int argc, char **argv, int boiler)
     if ((rc = run_all(&r)) != 0)
         goto done;
     summary(&r);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (g_display_level >= 3) {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        fprintf(stderr, "neardup %s | wall %.3f s, peak RSS %.1f MB\n", g_cmd,
-                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
-                (double)ru.ru_maxrss / 1024.0);
-    }
+    cli_report_time(g_cmd, &t0);
 done:
     if (rc)
         cli_out_abort_all();

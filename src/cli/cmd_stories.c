@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
@@ -131,8 +132,8 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
     r->o.in.rd.title_field = "title";
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":o:T:qvh", k_sopts, NULL)) != -1) {
+    int c, li = -1;
+    while ((c = getopt_long(argc, argv, ":o:T:qvh", k_sopts, &li)) != -1) {
         switch (c) {
         case S_DATEF: r->o.in.rd.date_field = optarg; break;
         case S_TITLEF: r->o.in.rd.title_field = optarg; break;
@@ -174,8 +175,9 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         }
         if ((c == S_PAIRS && !so->sim) || (so->sim && (c == S_THRESH || c == S_WINDOW ||
                                                       c == S_LINKB || c == S_NOREUSE)))
-            return cli_usage_error(g_scmd, "option '%s' is not for neardup %s",
-                                   argv[optind - 1], g_scmd);
+            return cli_usage_error(g_scmd, "option '--%s' is not for neardup %s",
+                                   li >= 0 ? k_sopts[li].name : "?", g_scmd);
+        li = -1;
     }
     if (so->sim && !so->pairs)
         return cli_usage_error(g_scmd, "%s", "--pairs FILE is required");
@@ -327,7 +329,7 @@ static int write_stories(srun *s, FILE *fp)
                 corpus_put_id(fp, r, of);
             }
             const char *ds = meta_str(r, r->dstr_off, d);
-            if (ds) {
+            if (ds && !isnan(r->date[d])) { /* a date that did not parse is left out */
                 fputs(",\"date\":", fp);
                 cli_json_str(fp, ds, strlen(ds));
             }
@@ -494,6 +496,8 @@ static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **t
 
 static int stories_main(int argc, char **argv, int sim)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     g_scmd = sim ? "similarity" : "stories";
     rrun r;
     memset(&r, 0, sizeof r);
@@ -532,8 +536,12 @@ static int stories_main(int argc, char **argv, int sim)
         }
     }
     if ((st = nd_story_create(&s.sy, r.params, so.lang, NULL)) != ND_OK) {
-        cli_log(1, "cannot start: %s", nd_strerror(st));
-        rc = EXIT_INTERNAL;
+        if (st == ND_E_PARAM)
+            rc = cli_usage_error(g_scmd, "--lang: libstemmer knows no language '%s' (english, "
+                                         "french, german, ..., or none)", so.lang);
+        else
+            cli_log(1, "cannot start: %s", nd_strerror(st));
+        rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
         goto done;
     }
     for (uint32_t d = 0; d < r.ndocs; d++) {
@@ -634,11 +642,15 @@ static int stories_main(int argc, char **argv, int sim)
                     multi++;
                     in_multi += off[k + 1] - off[k];
                 }
-            cli_log(2, "%zu documents: %zu stories, %zu of them with 2+ documents (%zu "
-                       "documents); %zu passages and the copies linked documents",
-                    r.ndocs, ns, multi, in_multi, s.nps);
+            cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); %zu "
+                       "shared %s and the copies linked documents",
+                    r.ndocs, r.ndocs == 1 ? "document" : "documents", ns,
+                    ns == 1 ? "story" : "stories", multi, in_multi, s.nps,
+                    s.nps == 1 ? "passage" : "passages");
         }
     }
+    if (rc == 0)
+        cli_report_time(g_scmd, &t0);
 done:
     if (rc)
         cli_out_abort_all();

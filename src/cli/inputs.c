@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inputs.h"
@@ -194,4 +196,19 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
         rc = EXIT_INPUT;
     }
     return rc;
+}
+
+void cli_report_time(const char *cmd, const struct timespec *t0)
+{
+    if (g_display_level < 3)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "neardup %s | wall %.3f s, cpu %.3f s, peak RSS %.1f MB\n", cmd,
+            (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9,
+            (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6,
+            (double)ru.ru_maxrss / 1024.0);
 }

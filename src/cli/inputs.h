@@ -86,4 +86,9 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
                     const nd_params *params, const cli_cut *cut, pool_consume_fn fn, void *ctx,
                     rd_stats *rs, unsigned *threads_used);
 
+/* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0
+ * (CLOCK_MONOTONIC). */
+struct timespec;
+void cli_report_time(const char *cmd, const struct timespec *t0);
+
 #endif

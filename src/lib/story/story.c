@@ -186,6 +186,14 @@ nd_status nd_story_create(nd_story **out, const nd_params *params, const char *l
     if (params)
         nd_params_copy_values(&s->params, params);
     snprintf(s->deflang, sizeof s->deflang, "%s", lang && *lang ? lang : "english");
+    if (strcmp(s->deflang, "none") != 0) { /* a language libstemmer knows, or "none" */
+        struct sb_stemmer *probe = sb_stemmer_new(s->deflang, "UTF_8");
+        if (!probe) {
+            nd_free(&a, s);
+            return ND_E_PARAM;
+        }
+        sb_stemmer_delete(probe);
+    }
     nd_vec_init(&s->docs, sizeof(sdoc), UINT32_MAX - 1);
     nd_vec_init(&s->titles, 1, UINT32_MAX);
     nd_vec_init(&s->links, sizeof(uint64_t), SIZE_MAX / 16);

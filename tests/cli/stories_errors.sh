@@ -24,7 +24,7 @@ for p in ok unknown badjson nob missing; do
     if [ -f out.jsonl ]; then sed 's/"similarity":0\.[5-9][0-9]*}/"similarity":over 0.5}/' out.jsonl; rm out.jsonl; else echo "no output"; fi
 done
 echo "== stories"
-"$ND" stories -o s.jsonl corpus.jsonl; echo "exit $?"
+"$ND" stories -q -o s.jsonl corpus.jsonl; echo "exit $?"   # -q: the error, not the summary
 python3 -c '
 import json, sys
 for l in open(sys.argv[1]):

@@ -529,7 +529,8 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
             const uint32_t *cnt = j.ch[c].counts.data;
             size_t at = 0;
             for (size_t i = 0; i < j.ch[c].counts.len; i++, d++) {
-                memcpy(v + k, ct + at, cnt[i] * sizeof *v);
+                if (cnt[i])
+                    memcpy(v + k, ct + at, cnt[i] * sizeof *v);
                 at += cnt[i];
                 k += cnt[i];
                 s->voff[d + 1] = k;
@@ -825,7 +826,8 @@ static nd_status story_add(cl *c, uint32_t k, const term *v, size_t nv)
     term *nc = nd_malloc(a, (n ? n : 1) * sizeof *nc);
     if (!nc)
         return ND_E_NOMEM;
-    memcpy(nc, m, n * sizeof *nc);
+    if (n)
+        memcpy(nc, m, n * sizeof *nc);
     nd_free(a, S->c);
     S->c = nc;
     S->nc = (uint32_t)n;
@@ -834,7 +836,7 @@ static nd_status story_add(cl *c, uint32_t k, const term *v, size_t nv)
         norm += (double)nc[q].w * nc[q].w;
     S->norm = sqrt(norm);
     /* index the heaviest terms not indexed yet */
-    if (S->nindexed < INDEX_TERMS * 2) {
+    if (S->nindexed < INDEX_TERMS * 2 && n) {
         memcpy(m, nc, n * sizeof *m);
         qsort(m, n, sizeof *m, cmp_term_w_desc);
         for (size_t q = 0; q < n && q < INDEX_TERMS && S->nindexed < INDEX_TERMS * 2; q++) {
@@ -936,7 +938,8 @@ nd_status nd_story_cluster(nd_story *s)
         c.cand.len = 0;
         /* candidates: postings of the document's heaviest terms */
         size_t nq = nv;
-        memcpy(q, v, nv * sizeof *q);
+        if (nv)
+            memcpy(q, v, nv * sizeof *q);
         if (nq > QUERY_TERMS) {
             qsort(q, nq, sizeof *q, cmp_term_w_desc);
             nq = QUERY_TERMS;

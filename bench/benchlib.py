@@ -10,6 +10,7 @@
                                             gold-passages.jsonl as `neardup eval --plagdet`
                                             cases and labelled pairs
   benchlib.py reuse-note WORK T SAME        the reuse row's extra fields (JSON) and note
+  benchlib.py stories-note WORK RUN SAME    the stories row's extra fields (JSON) and note
   benchlib.py row ROWS.jsonl                append a row described by R_* variables
   benchlib.py report ROWS.jsonl META.json OUT.json
                                             table on stdout, JSON result file
@@ -140,6 +141,54 @@ def reuse_note(work, t, same):
     print(note)
 
 
+def stories_note(work, run, same):
+    """Two lines for the stories row of run RUN ("N1", "N2": --no-reuse -T 1, -T 2;
+    "P2": -T 2 with passages): its extra fields as JSON, and its note, from
+    WORK/stories{RUN}.stories (one JSON line per story), .copies.json (eval against
+    gold.jsonl) and .time. same: the output equals the "N1" run's."""
+    stories = multi = multi_docs = largest = multi_source = 0
+    with open(os.path.join(work, f"stories{run}.stories"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            k = len(r["members"])
+            stories += 1
+            largest = max(largest, k)
+            if k >= 2:
+                multi += 1
+                multi_docs += k
+                multi_source += len(r.get("sources") or []) >= 2
+    with open(os.path.join(work, f"stories{run}.time")) as f:
+        wall = float(f.read().split()[-4])
+    with open(os.path.join(work, f"stories{run}.copies.json")) as f:
+        ev = json.load(f)
+    docs = ev["docs"]
+    x = {"stories": stories, "stories_2plus": multi, "docs_in_stories_2plus": multi_docs,
+         "stories_2plus_sources": multi_source, "largest_story": largest,
+         "s_per_million_docs_extrapolated": round(wall / docs * 1e6, 1),
+         "copies_only_pair_recall": ev["pairwise"]["recall"]}
+    note = (f"{stories:,} stories, {multi:,} with 2+ docs ({multi_docs:,} docs, "
+            f"{multi_source:,} with 2+ sources, largest {largest}); "
+            f"extrapolated {x['s_per_million_docs_extrapolated']:.0f} s per million docs; "
+            f"copies only: {ev['pairwise']['recall']:.4f} of gold near-duplicate pairs "
+            f"in one story")
+    if run != "N1":
+        x["identical_to_no_reuse_T1"] = same == "true"
+    if run == "N2":
+        x["speedup_T2_over_T1"] = round(wall_of(work, "storiesN1") / wall, 2)
+        note += (f"; wall -T 1 / -T 2 = {x['speedup_T2_over_T1']:.2f}; "
+                 f"output byte-identical to -T 1: {same}")
+    if run == "P2":
+        x["slowdown_over_no_reuse_T2"] = round(wall / wall_of(work, "storiesN2"), 2)
+        note += f"; wall / --no-reuse -T 2 = {x['slowdown_over_no_reuse_T2']:.2f}"
+    print(json.dumps(x))
+    print(note)
+
+
+def wall_of(work, name):
+    with open(os.path.join(work, name + ".time")) as f:
+        return float(f.read().split()[-4])
+
+
 def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
@@ -208,7 +257,7 @@ def row(rows_path):
 def main():
     cmds = {"subset": (subset, 3), "gold-subset": (gold_subset, 3), "files": (files, 2),
             "simhash-clusters": (simhash_clusters, 4), "report": (report, 3),
-            "reuse-note": (reuse_note, 3),
+            "reuse-note": (reuse_note, 3), "stories-note": (stories_note, 3),
             "plagdet-cases": (plagdet_cases, 3),
             "row": (row, 1)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:

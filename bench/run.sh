@@ -4,13 +4,16 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main scaling memory reuse"   which rows to run
+#   BENCH_ROWS="main scaling memory reuse stories"   which rows to run
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
 #   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
 #   BENCH_REUSE_MEM=1G       reuse row: the --memory of its third run (-T 2 under a budget)
+#   BENCH_STORIES_SIZE=$BENCH_SIZE  stories row: size of its corpus (the main corpus by default)
+#   BENCH_STORIES_MEM=        stories row: a --memory value for its runs (none by default)
+#   BENCH_STORIES_PASSAGES=1  stories row: 0 skips the third run (-T 2 with passages)
 #   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
 #
 # Each tool reads the same file, already in the page cache; GNU time gives the wall
@@ -23,7 +26,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main scaling memory reuse}
+ROWS=${BENCH_ROWS:-main scaling memory reuse stories}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
 SCALE_WORDS=${BENCH_SCALE_WORDS:-150}
@@ -32,6 +35,9 @@ MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
 REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
 REUSE_MEM=${BENCH_REUSE_MEM:-1G}
+STORIES_SIZE=${BENCH_STORIES_SIZE:-$SIZE}
+STORIES_MEM=${BENCH_STORIES_MEM:-}
+STORIES_PASSAGES=${BENCH_STORIES_PASSAGES:-1}
 TMPBASE=${BENCH_TMP:-/dev/shm}
 ND=$ROOT/neardup
 LIB=$ROOT/bench/benchlib.py
@@ -266,18 +272,56 @@ reuse_rows() {
     done
 }
 
+# stories: `neardup stories` with --no-reuse at -T 1 and -T 2, then -T 2 with passages
+# (the default). No quality score against a story gold: the corpus has none. The
+# copies-only figure is the recall of gold.jsonl's near-duplicate pairs inside one story.
+stories_rows() {
+    if ! "$ND" stories --help >/dev/null 2>&1; then
+        R_BYTES=0 R_DOCS=0 R_ROW=stories R_TOOL="neardup stories" R_INPUT="corpus $STORIES_SIZE" \
+            R_NOTE="skipped: no stories command in this build" python3 "$LIB" row "$RESULTS"
+        say "no stories command in this build: stories row skipped"
+        return
+    fi
+    local dir bytes docs c r name same extra note tool runs=(N1 N2)
+    local mem=()
+    [ -n "$STORIES_MEM" ] && mem=(--memory "$STORIES_MEM" --tmp "$WORK")
+    [ "$STORIES_PASSAGES" = 1 ] && runs+=(P2)
+    dir=$(corpus --size "$STORIES_SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    cat "$c" >/dev/null
+    for r in "${runs[@]}"; do
+        name=stories$r
+        tool="neardup stories"
+        [ "${r:0:1}" = N ] && tool+=" --no-reuse"
+        tool+=" -T ${r:1}"
+        [ -n "$STORIES_MEM" ] && tool+=" --memory $STORIES_MEM"
+        say "$tool on $c"
+        # shellcheck disable=SC2046
+        timed "$name" "$ND" stories $([ "${r:0:1}" = N ] && echo --no-reuse) -T "${r:1}" \
+            "${mem[@]}" -o "$WORK/$name.stories" "$c"
+        "$ND" eval --json --gold "$dir/gold.jsonl" --corpus "$c" "$WORK/$name.stories" \
+            >"$WORK/$name.copies.json"
+        same=false
+        cmp -s "$WORK/storiesN1.stories" "$WORK/$name.stories" && same=true
+        { read -r extra; read -r note; } < <(python3 "$LIB" stories-note "$WORK" "$r" "$same")
+        R_EXTRA=$extra add stories "$tool" "corpus $STORIES_SIZE" "$bytes" "$docs" "$name" "$note"
+    done
+}
+
 for r in $ROWS; do
     case $r in
         main) main_rows ;;
         scaling) scaling_rows ;;
         memory) memory_rows ;;
         reuse) reuse_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse)" ;;
+        stories) stories_rows ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse, stories)" ;;
     esac
 done
 
 # Machine facts and the result file.
-python3 - "$WORK/meta.json" "$SIZE" "$SEED" "$ROWS" "$SIM_DOCS" "$REUSE_SIZE" <<'EOF'
+python3 - "$WORK/meta.json" "$SIZE" "$SEED" "$ROWS" "$SIM_DOCS" "$REUSE_SIZE" "$STORIES_SIZE" <<'EOF'
 import json, os, platform, subprocess, sys, datetime
 def sh(*a):
     try:
@@ -297,6 +341,7 @@ pkg = lambda p: sh("dpkg-query", "-W", "-f=${Version}", p) or None
 meta = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "size": sys.argv[2], "seed": int(sys.argv[3]), "rows_run": sys.argv[4].split(),
         "simhash_docs": int(sys.argv[5]), "reuse_size": sys.argv[6],
+        "stories_size": sys.argv[7],
         "machine": {"nproc": os.cpu_count(), "cpu": cpu, "mem_kb": int(mem),
                     "kernel": platform.release(), "shared": "yes: other jobs ran at the same time"},
         "versions": {"neardup": sh("./neardup", "--version"),

@@ -585,10 +585,13 @@ ND_API ND_NODISCARD nd_status nd_story_cluster(nd_story *s);
  *  Borrowed, valid until nd_story_destroy(). @return ND_OK, ND_E_STATE. */
 ND_API ND_NODISCARD nd_status nd_story_stories(const nd_story *s, const nd_story_member **m,
                                                const size_t **off, size_t *num_stories);
-/** Up to @p max of story k's most telling terms (the words most often seen
- *  for its heaviest centroid terms), NUL-terminated, borrowed until the next
- *  call. @return the number written to @p terms. */
-ND_API size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max);
+/** Up to @p max (at most 16) of story k's most telling terms: its heaviest
+ *  centroid terms, each as the word first seen for it in the story's first
+ *  members (their titles and texts, read again through @p text, slot 0),
+ *  heaviest first; NUL-terminated, borrowed until the next call.
+ *  @return the number written to @p terms (0 on any error). */
+ND_API size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx,
+                             const char **terms, size_t max);
 /** Writes the document frequencies learnt (plus any loaded) to @p path: a
  *  model another collection can start from (a small one gains most). Format:
  *  "NDSTORYM", version (u32), documents (u64), terms (u64), (id u32, df u32)

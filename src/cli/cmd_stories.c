@@ -240,7 +240,7 @@ static int write_stories(srun *s, FILE *fp)
         const size_t b = off[k], e = off[k + 1];
         fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
         const char *terms[6];
-        const size_t nt = nd_story_label(s->sy, k, terms, 6);
+        const size_t nt = nd_story_label(s->sy, k, corpus_text, r, terms, 6);
         char lab[512];
         size_t ll = 0;
         for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)

@@ -390,7 +390,7 @@ static void test_labels(void)
     ND_CHECK(story_of(s, 0) == story_of(s, 1));
     for (size_t k = 0; k < ns; k++) {
         const char *t[20];
-        const size_t n = nd_story_label(s, k, t, 6);
+        const size_t n = nd_story_label(s, k, get_text, &c, t, 6);
         ND_CHECK_MSG(n >= 1 && n <= 6, "story %zu: %zu terms", k, n);
         for (size_t i = 0; i < n; i++) {
             /* the word occurs, whole and lower-case, in a member's text */
@@ -415,10 +415,10 @@ static void test_labels(void)
                 happy |= strcmp(t[i], "happiness") == 0;
             ND_CHECK_MSG(happy, "no 'happiness' in the label of story %zu", k);
         }
-        ND_CHECK(nd_story_label(s, k, t, 0) == 0);
+        ND_CHECK(nd_story_label(s, k, get_text, &c, t, 0) == 0);
     }
     const char *t[4];
-    ND_CHECK(nd_story_label(s, ns, t, 4) == 0);
+    ND_CHECK(nd_story_label(s, ns, get_text, &c, t, 4) == 0);
     nd_story_destroy(s);
     corpus_free(&c);
 }
@@ -445,7 +445,7 @@ static void test_empty(void)
     ND_CHECK(story_of(s, 0) == story_of(s, 4));
     ND_CHECK(story_of(s, 1) != story_of(s, 0));
     const char *t[4];
-    ND_CHECK(nd_story_label(s, story_of(s, 1), t, 4) == 0);
+    ND_CHECK(nd_story_label(s, story_of(s, 1), get_text, &c, t, 4) == 0);
     nd_story_destroy(s);
     corpus_free(&c);
 

@@ -79,11 +79,6 @@ typedef struct posting {
     uint32_t story, next;
 } posting;
 
-/* surface form of a term: the first normalised word seen for it */
-typedef struct surface {
-    uint32_t id;
-    uint32_t off, len;   /* into the chunk's (later the handle's) string arena */
-} surface;
 
 struct nd_story {
     nd_alloc_ctx alloc;
@@ -101,8 +96,6 @@ struct nd_story {
     uint32_t *mid, *mdf;
     size_t mn;
     uint64_t mdocs;  /* documents the frequencies count */
-    nd_vec surf;     /* surface, sorted by id */
-    nd_vec sbytes;   /* char */
     /* results */
     nd_story_member *mem;
     size_t *soff;
@@ -198,8 +191,6 @@ nd_status nd_story_create(nd_story **out, const nd_params *params, const char *l
     nd_vec_init(&s->titles, 1, UINT32_MAX);
     nd_vec_init(&s->links, sizeof(uint64_t), SIZE_MAX / 16);
     nd_vec_init(&s->vec, sizeof(term), SIZE_MAX / 16);
-    nd_vec_init(&s->surf, sizeof(surface), UINT32_MAX);
-    nd_vec_init(&s->sbytes, 1, UINT32_MAX);
     (void)lang_index(s, NULL, 0);
     *out = s;
     return ND_OK;
@@ -214,8 +205,6 @@ void nd_story_destroy(nd_story *s)
     nd_vec_free(&s->titles, &a);
     nd_vec_free(&s->links, &a);
     nd_vec_free(&s->vec, &a);
-    nd_vec_free(&s->surf, &a);
-    nd_vec_free(&s->sbytes, &a);
     nd_free(&a, s->voff);
     nd_free(&a, s->mid);
     nd_free(&a, s->mdf);
@@ -278,8 +267,6 @@ typedef struct vthread {
 typedef struct vchunk {
     nd_vec terms;  /* term, per document sorted by id, weights summed */
     nd_vec counts; /* uint32 terms per document */
-    nd_vec surf;   /* surface (offsets into bytes) */
-    nd_vec bytes;  /* char */
     nd_status st;
     uint32_t fail_doc;
 } vchunk;
@@ -327,8 +314,8 @@ static int sentence_start(const char *t, uint32_t prev_end, uint32_t start, int 
 }
 
 /* Adds the words of t[0..len) to th->acc with weight factor f. */
-static nd_status add_words(vjob *j, vthread *th, vchunk *c, uint32_t lang, const char *t,
-                           size_t len, double f)
+static nd_status add_words(vjob *j, vthread *th, uint32_t lang, const char *t, size_t len,
+                           double f)
 {
     nd_story *s = j->s;
     nd_status st = nd_text_tokenize(&th->tb, &s->alloc, t, len, 0);
@@ -369,15 +356,6 @@ static nd_status add_words(vjob *j, vthread *th, vchunk *c, uint32_t lang, const
         const term tm = {(uint32_t)(nd_token_hash(sw, sn) >> 32), (float)wt};
         if ((st = nd_vec_push(&th->acc, &s->alloc, &tm)) != ND_OK)
             return st;
-        /* its surface, the first time this chunk sees the term */
-        const surface sf = {tm.id, (uint32_t)c->bytes.len, (uint32_t)n};
-        if (c->bytes.len + n < UINT32_MAX) {
-            if ((st = nd_vec_reserve(&c->bytes, &s->alloc, c->bytes.len + n)) != ND_OK ||
-                (st = nd_vec_push(&c->surf, &s->alloc, &sf)) != ND_OK)
-                return st;
-            memcpy((char *)c->bytes.data + c->bytes.len, w, n);
-            c->bytes.len += n;
-        }
     }
     return ND_OK;
 }
@@ -403,10 +381,10 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             if (st == ND_OK && len > s->params.max_doc)
                 st = ND_E_LIMIT;
             if (st == ND_OK && sd->title_len)
-                st = add_words(j, th, c, sd->lang, (const char *)s->titles.data + sd->title_off,
+                st = add_words(j, th, sd->lang, (const char *)s->titles.data + sd->title_off,
                                sd->title_len, s->params.title_weight);
             if (st == ND_OK)
-                st = add_words(j, th, c, sd->lang, t ? t : "", t ? len : 0, 1.0);
+                st = add_words(j, th, sd->lang, t ? t : "", t ? len : 0, 1.0);
             /* merge a document's terms: sorted by id, weights summed */
             term *a = th->acc.data;
             size_t n = th->acc.len, m = 0;
@@ -499,8 +477,6 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
     for (size_t c = 0; c < nch; c++) {
         nd_vec_init(&j.ch[c].terms, sizeof(term), SIZE_MAX / 16);
         nd_vec_init(&j.ch[c].counts, sizeof(uint32_t), UINT32_MAX);
-        nd_vec_init(&j.ch[c].surf, sizeof(surface), UINT32_MAX);
-        nd_vec_init(&j.ch[c].bytes, 1, UINT32_MAX);
     }
     nd_parallel(s->params.threads, nch, 1, vec_chunk, &j);
     for (size_t c = 0; c < nch; c++)
@@ -626,54 +602,6 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
         }
         s->vec.len = w;
     }
-    /* surfaces: the first one in chunk order for each id */
-    {
-        size_t ns = 0;
-        for (size_t c = 0; c < nch; c++)
-            ns += j.ch[c].surf.len;
-        ND_TRY(nd_vec_reserve(&s->surf, a, ns ? ns : 1));
-        for (size_t c = 0; c < nch; c++) {
-            const surface *cs = j.ch[c].surf.data;
-            for (size_t i = 0; i < j.ch[c].surf.len; i++) {
-                surface x = cs[i];
-                ND_TRY(nd_vec_reserve(&s->sbytes, a, s->sbytes.len + x.len));
-                memcpy((char *)s->sbytes.data + s->sbytes.len,
-                       (const char *)j.ch[c].bytes.data + x.off, x.len);
-                x.off = (uint32_t)s->sbytes.len;
-                s->sbytes.len += x.len;
-                ((surface *)s->surf.data)[s->surf.len++] = x;
-            }
-            nd_vec_free(&j.ch[c].surf, a);
-            nd_vec_free(&j.ch[c].bytes, a);
-        }
-        /* the first surface of each id: sort (id, position) keys */
-        surface *sf = s->surf.data;
-        uint64_t *key = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *key);
-        uint64_t *kt = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *kt);
-        surface *copy = nd_malloc(a, (s->surf.len ? s->surf.len : 1) * sizeof *copy);
-        if (!key || !kt || !copy) {
-            nd_free(a, key);
-            nd_free(a, kt);
-            nd_free(a, copy);
-            st = ND_E_NOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < s->surf.len; i++)
-            key[i] = (uint64_t)sf[i].id << 32 | i;
-        nd_sort_u64(key, kt, s->surf.len);
-        size_t m = 0;
-        for (size_t i = 0; i < s->surf.len; i++) {
-            const surface x = sf[key[i] & 0xffffffffu];
-            if (m && copy[m - 1].id == x.id)
-                continue;
-            copy[m++] = x;
-        }
-        memcpy(sf, copy, m * sizeof *sf);
-        s->surf.len = m;
-        nd_free(a, key);
-        nd_free(a, kt);
-        nd_free(a, copy);
-    }
     st = ND_OK;
 fail:
     if (j.th) {
@@ -689,8 +617,6 @@ fail:
         for (size_t c = 0; c < nch; c++) {
             nd_vec_free(&j.ch[c].terms, a);
             nd_vec_free(&j.ch[c].counts, a);
-            nd_vec_free(&j.ch[c].surf, a);
-            nd_vec_free(&j.ch[c].bytes, a);
         }
     nd_free(a, j.th);
     nd_free(a, j.ch);
@@ -1067,9 +993,57 @@ nd_status nd_story_stories(const nd_story *s, const nd_story_member **m, const s
     return ND_OK;
 }
 
-size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max)
+/* The stemmed term id of each word of t[0..len) in language lang (as
+ * add_words makes them), calling fn(arg, id, word, n) for each; stops when fn
+ * returns nonzero. */
+static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *stem, int english,
+                            const char *t, size_t len, const uint32_t *want, size_t nw,
+                            size_t *found, size_t *nfound, nd_vec *bytes, uint32_t *boff,
+                            uint32_t *blen)
 {
-    if (!s || !s->st || k >= s->nstories || max == 0)
+    nd_status st = nd_text_tokenize(tb, &s->alloc, t, len, 0);
+    if (st != ND_OK)
+        return st;
+    const nd_token *tok = tb->tokens.data;
+    const char *norm = tb->norm.data;
+    for (size_t i = 0; i < tb->tokens.len && *nfound < nw; i++) {
+        const char *w = norm + tok[i].norm_off;
+        const size_t n = tok[i].norm_len;
+        if (english && is_stop(w, n))
+            continue;
+        int digit = 0;
+        for (size_t k = 0; k < n && !digit; k++)
+            digit = w[k] >= '0' && w[k] <= '9';
+        const char *sw = w;
+        size_t sn = n;
+        if (stem && !digit) {
+            const sb_symbol *r = sb_stemmer_stem(stem, (const sb_symbol *)w, (int)n);
+            if (r) {
+                sw = (const char *)r;
+                sn = (size_t)sb_stemmer_length(stem);
+            }
+        }
+        const uint32_t id = (uint32_t)(nd_token_hash(sw, sn) >> 32);
+        for (size_t q = 0; q < nw; q++)
+            if (want[q] == id && found[q] == SIZE_MAX) {
+                if ((st = nd_vec_reserve(bytes, &s->alloc, bytes->len + n + 1)) != ND_OK)
+                    return st;
+                boff[q] = (uint32_t)bytes->len;
+                blen[q] = (uint32_t)n;
+                memcpy((char *)bytes->data + bytes->len, w, n);
+                ((char *)bytes->data)[bytes->len + n] = '\0';
+                bytes->len += n + 1;
+                found[q] = q;
+                (*nfound)++;
+            }
+    }
+    return ND_OK;
+}
+
+size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const char **terms,
+                      size_t max)
+{
+    if (!s || !s->st || !text || k >= s->nstories || max == 0)
         return 0;
     if (max > 16)
         max = 16;
@@ -1090,40 +1064,58 @@ size_t nd_story_label(nd_story *s, size_t k, const char **terms, size_t max)
         }
         top[j] = x;
     }
-    size_t need = 0;
-    const surface *sf = s->surf.data;
-    size_t found[16];
+    /* the words behind them: the first seen in the story's members, in order */
+    uint32_t want[16], boff[16], blen[16];
+    size_t found[16], nfound = 0;
     for (size_t i = 0; i < nt; i++) {
-        size_t lo = 0, hi = s->surf.len;
-        while (lo < hi) {
-            const size_t mid = (lo + hi) / 2;
-            if (sf[mid].id < top[i].id)
-                lo = mid + 1;
-            else
-                hi = mid;
+        want[i] = top[i].id;
+        found[i] = SIZE_MAX;
+    }
+    nd_text_buf tb;
+    nd_text_buf_init(&tb);
+    nd_vec bytes;
+    nd_vec_init(&bytes, 1, UINT32_MAX);
+    struct sb_stemmer *stems[MAX_LANGS] = {0};
+    int tried[MAX_LANGS] = {0};
+    nd_status st = ND_OK;
+    for (size_t i = s->soff[k]; i < s->soff[k + 1] && nfound < nt && i < s->soff[k] + 8; i++) {
+        const uint32_t d = s->mem[i].doc;
+        const sdoc *sd = &ND_VEC_AT(&s->docs, sdoc, d);
+        if (!tried[sd->lang]) {
+            tried[sd->lang] = 1;
+            stems[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
         }
-        found[i] = lo < s->surf.len && sf[lo].id == top[i].id ? lo : SIZE_MAX;
-        if (found[i] != SIZE_MAX)
-            need += sf[lo].len + 1;
+        const char *ln = s->langs[sd->lang];
+        const int english = strcmp(ln, "english") == 0 || strcmp(ln, "en") == 0 ||
+                            strcmp(ln, "eng") == 0;
+        if (sd->title_len &&
+            (st = label_scan(s, &tb, stems[sd->lang], english,
+                             (const char *)s->titles.data + sd->title_off, sd->title_len, want,
+                             nt, found, &nfound, &bytes, boff, blen)) != ND_OK)
+            break;
+        const char *t = NULL;
+        size_t len = 0;
+        if ((st = text(ctx, d, 0, &t, &len)) != ND_OK ||
+            (st = label_scan(s, &tb, stems[sd->lang], english, t ? t : "", t ? len : 0, want, nt,
+                             found, &nfound, &bytes, boff, blen)) != ND_OK)
+            break;
     }
-    if (need > s->label_cap) {
-        char *b = nd_malloc(&s->alloc, need);
-        if (!b)
-            return 0;
+    size_t n = 0;
+    if (st == ND_OK && bytes.len) {
         nd_free(&s->alloc, s->label_buf);
-        s->label_buf = b;
-        s->label_cap = need;
+        s->label_buf = bytes.data; /* kept: the terms point into it */
+        s->label_cap = bytes.cap;
+        bytes.data = NULL;
+        for (size_t i = 0; i < nt; i++)
+            if (found[i] != SIZE_MAX)
+                terms[n++] = s->label_buf + boff[i];
     }
-    size_t n = 0, at = 0;
-    for (size_t i = 0; i < nt; i++) {
-        if (found[i] == SIZE_MAX)
-            continue;
-        const surface *x = &sf[found[i]];
-        memcpy(s->label_buf + at, (const char *)s->sbytes.data + x->off, x->len);
-        s->label_buf[at + x->len] = '\0';
-        terms[n++] = s->label_buf + at;
-        at += x->len + 1;
-    }
+    (void)blen;
+    nd_vec_free(&bytes, &s->alloc);
+    nd_text_buf_free(&tb, &s->alloc);
+    for (unsigned i = 0; i < MAX_LANGS; i++)
+        if (stems[i])
+            sb_stemmer_delete(stems[i]);
     return n;
 }
 

@@ -313,6 +313,25 @@ static int sentence_start(const char *t, uint32_t prev_end, uint32_t start, int 
     return 0;
 }
 
+/* The term id of the normalised word w[0..n): the hash of its stem (a word
+ * holding a digit is not stemmed); *digit tells whether it holds one. */
+static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
+{
+    *digit = 0;
+    for (size_t k = 0; k < n && !*digit; k++)
+        *digit = w[k] >= '0' && w[k] <= '9';
+    const char *sw = w;
+    size_t sn = n;
+    if (stem && !*digit) {
+        const sb_symbol *r = sb_stemmer_stem(stem, (const sb_symbol *)w, (int)n);
+        if (r) {
+            sw = (const char *)r;
+            sn = (size_t)sb_stemmer_length(stem);
+        }
+    }
+    return (uint32_t)(nd_token_hash(sw, sn) >> 32);
+}
+
 /* Adds the words of t[0..len) to th->acc with weight factor f. */
 static nd_status add_words(vjob *j, vthread *th, uint32_t lang, const char *t, size_t len,
                            double f)
@@ -336,24 +355,14 @@ static nd_status add_words(vjob *j, vthread *th, uint32_t lang, const char *t, s
         if (english && is_stop(w, n))
             continue;
         double wt = f;
-        int digit = 0;
-        for (size_t k = 0; k < n && !digit; k++)
-            digit = w[k] >= '0' && w[k] <= '9';
+        int digit;
+        const uint32_t id = term_of(stem, w, n, &digit);
         if (digit || (capitalised(t, len, tok[i].start) &&
                       !sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
             wt *= s->params.name_weight;
         if (wt <= 0)
             continue;
-        const char *sw = w;
-        size_t sn = n;
-        if (stem && !digit) {
-            const sb_symbol *r = sb_stemmer_stem(stem, (const sb_symbol *)w, (int)n);
-            if (r) {
-                sw = (const char *)r;
-                sn = (size_t)sb_stemmer_length(stem);
-            }
-        }
-        const term tm = {(uint32_t)(nd_token_hash(sw, sn) >> 32), (float)wt};
+        const term tm = {id, (float)wt};
         if ((st = nd_vec_push(&th->acc, &s->alloc, &tm)) != ND_OK)
             return st;
     }
@@ -1011,19 +1020,8 @@ static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *ste
         const size_t n = tok[i].norm_len;
         if (english && is_stop(w, n))
             continue;
-        int digit = 0;
-        for (size_t k = 0; k < n && !digit; k++)
-            digit = w[k] >= '0' && w[k] <= '9';
-        const char *sw = w;
-        size_t sn = n;
-        if (stem && !digit) {
-            const sb_symbol *r = sb_stemmer_stem(stem, (const sb_symbol *)w, (int)n);
-            if (r) {
-                sw = (const char *)r;
-                sn = (size_t)sb_stemmer_length(stem);
-            }
-        }
-        const uint32_t id = (uint32_t)(nd_token_hash(sw, sn) >> 32);
+        int digit;
+        const uint32_t id = term_of(stem, w, n, &digit);
         for (size_t q = 0; q < nw; q++)
             if (want[q] == id && found[q] == SIZE_MAX) {
                 if ((st = nd_vec_reserve(bytes, &s->alloc, bytes->len + n + 1)) != ND_OK)

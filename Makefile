@@ -87,7 +87,7 @@ $(SHARED_LIB): $(LIB_OBJ)
 $(BUILD)/neardup: $(CLI_OBJ) $(STATIC)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(DEP_LIBS) -lm -lpthread
 
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) tests/unit/nd_test.h
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Isrc/cli $(LDFLAGS) -o $@ $< $(CLI_LIBOBJ) $(STATIC) \
 	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread

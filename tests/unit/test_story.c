@@ -12,41 +12,8 @@
 
 #include "neardup.h"
 #include "nd_test.h"
+#include "nd_test_corpus.h"
 
-typedef struct corpus {
-    char **text;
-    size_t *len;
-    size_t n;
-} corpus;
-
-static nd_status get_text(void *ctx, uint32_t doc, unsigned slot, const char **t, size_t *len)
-{
-    (void)slot;
-    const corpus *c = ctx;
-    if (doc >= c->n)
-        return ND_E_PARAM;
-    *t = c->text[doc];
-    *len = c->len[doc];
-    return ND_OK;
-}
-
-static void add(corpus *c, const char *s)
-{
-    c->text = realloc(c->text, (c->n + 1) * sizeof *c->text);
-    c->len = realloc(c->len, (c->n + 1) * sizeof *c->len);
-    c->text[c->n] = strdup(s);
-    c->len[c->n] = strlen(s);
-    c->n++;
-}
-
-static void corpus_free(corpus *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->text[i]);
-    free(c->text);
-    free(c->len);
-    memset(c, 0, sizeof *c);
-}
 
 /* Params with the given threads, window (days, < 0: default) and threshold (< 0: default). */
 static nd_params *params(unsigned threads, double window, double threshold)

@@ -769,8 +769,9 @@ int corpus_load(rrun *r)
         return EXIT_INTERNAL;
     if (r->o.in.memory && (rc = open_text_file(r)) != 0)
         return rc;
-    const int want_groups = r->o.boilerplate_cmd || r->o.stories_cmd || !r->o.keep_boilerplate ||
-                            nd_params_get(r->params, ND_P_PAIR_COPIES) == 0;
+    const int want_groups = !r->o.no_groups &&
+                            (r->o.boilerplate_cmd || r->o.stories_cmd || !r->o.keep_boilerplate ||
+                             nd_params_get(r->params, ND_P_PAIR_COPIES) == 0);
     nd_status st;
     if (want_groups) {
         /* copies: the deduplicator's defaults (resemblance 0.8), no containment */

@@ -507,6 +507,7 @@ static int stories_main(int argc, char **argv, int sim)
     sopts so;
     memset(&so, 0, sizeof so);
     so.sim = sim;
+    r.o.no_groups = sim; /* pair similarities use neither copies nor passages */
     srun s;
     memset(&s, 0, sizeof s);
     s.r = &r;

@@ -22,6 +22,7 @@ typedef struct ropts {
     int stories_cmd;       /* 1 for `neardup stories` and `neardup similarity`: titles and
                               date strings are kept, groups always made */
     int no_text;           /* passages without their text */
+    int no_groups;         /* no copy groups wanted (similarity: vectors only) */
 } ropts;
 
 typedef struct rrun {

@@ -46,10 +46,11 @@ else
 endif
 
 LIB_SRC   := $(sort $(wildcard src/lib/*/*.c))
-CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c src/cli/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI_LIBOBJ := $(filter-out $(BUILD)/src/cli/neardup.o,$(CLI_OBJ))
+$(CLI_OBJ): ALL_CFLAGS += -Isrc/cli
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -73,7 +74,7 @@ libneardup.a: $(STATIC)
 libneardup.so: $(SHARED_LIB)
 	cp $< $@
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h tests/unit/*.h)
+$(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h src/cli/*/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "reader.h"
+#include "read/reader.h"
 
 static void on_err(void *ctx, const char *msg)
 {

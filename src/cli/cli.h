@@ -2,8 +2,12 @@
  * cli.h - shared pieces of the neardup command-line tool (never installed).
  *
  * The CLI talks to the library through <neardup.h> only. This header holds
- * what the command files share: exit codes, the display level, atomic output
- * files, JSON string writing and number parsing.
+ * what every part of it shares: exit codes, the commands, messages and the
+ * progress line (display.c), option and number parsing (opt.c), UTF-8.
+ * The other shared modules have their own headers: read/ (inputs, records,
+ * JSON, WARC, the sketching pool, dates), write/ (outputs that appear whole
+ * or not at all, compression, JSON writing), corpus/ (the corpus in memory),
+ * eval/ (the scorers of neardup eval).
  */
 #ifndef ND_CLI_H
 #define ND_CLI_H
@@ -32,22 +36,6 @@ int cmd_reuse(int argc, char **argv);
 int cmd_boilerplate(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_similarity(int argc, char **argv);
-/* Boilerplate of the records of inputs (cmd_reuse.c), for dedup's
- * --ignore-boilerplate and --strip-boilerplate: record i in reading order
- * (records too large count, as empty) has the byte ranges
- * (*spans)[(*off)[i] .. (*off)[i+1]) of its text; *nrecs records. params gives
- * ND_P_BOILER_* and ND_P_MAX_DOC. Returns 0 or an exit code (message printed);
- * the caller frees *off and *spans. */
-struct rd_opts;
-int cli_boilerplate_spans(const char *const *inputs, size_t n, const struct rd_opts *rd,
-                          const nd_params *params, unsigned threads, uint64_t memory,
-                          const char *tmpdir, uint64_t **off, nd_span **spans, size_t *nrecs);
-/* t[0..len) without the ranges sp[0..n) (sorted, disjoint), each taken with the
- * punctuation right after it and the white space up to the next text, into out
- * (room for len bytes); returns the new length (cmd_reuse.c). */
-size_t cli_cut_spans(const char *t, size_t len, const nd_span *sp, size_t n, char *out);
-/* ISO 8601 date or date-time -> days since 1970-01-01 UTC; 0, or -1 (cmd_reuse.c). */
-int cli_parse_date(const char *s, size_t n, double *days);
 
 /* ---- display (display.c) ---- */
 /* 0 = silent (-qq), 1 = errors, 2 = normal (summary), 3 = verbose (-v), 4 = debug */
@@ -58,36 +46,14 @@ void cli_log(int level, const char *fmt, ...) ND_PRINTF(2, 3);
 extern int g_progress;
 void cli_progress(const char *what, uint64_t done, uint64_t bytes);
 void cli_progress_end(void);
+/* one or many: the word that goes with n ("document" or "documents"). */
+const char *cli_plural(uint64_t n, const char *one, const char *many);
+/* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0
+ * (CLOCK_MONOTONIC). */
+struct timespec;
+void cli_report_time(const char *cmd, const struct timespec *t0);
 
-/* ---- atomic output files (io.c) ---- */
-/* Output is written to "<path>.tmp.XXXXXX" in the same directory and renamed
- * over <path> by cli_out_commit(); cli_out_abort() removes the temporary.
- * "-" means stdout (no temporary, commit just flushes). A target that is not a
- * regular file (/dev/null, a FIFO) is written in place; a symlink is followed. */
-typedef struct cli_out {
-    FILE *fp;
-    char *path;
-    char *tmp;
-    int direct;  /* a device or FIFO, written in place */
-} cli_out;
-/* Returns 0, or -1 after printing a message naming the path. */
-int cli_out_open(cli_out *o, const char *path);
-/* Flushes, checks for write errors, fsyncs? no; renames. Returns 0 or -1 (message printed,
- * temporary removed). */
-int cli_out_commit(cli_out *o);
-void cli_out_abort(cli_out *o);
-/* Aborts every output still open (used on error paths and signals). */
-void cli_out_abort_all(void);
-/* Compressed output by name (zout.c): 1 for "*.gz" (gzip), 2 for "*.zst"
- * (zstd), 0 otherwise. */
-int cli_zout_kind(const char *path);
-/* raw itself when path asks for no compression; else a FILE that compresses
- * into raw and closes it on fclose; NULL when out of memory. */
-FILE *cli_zout_wrap(FILE *raw, const char *path);
-
-/* Writes s[0..len) as a JSON string literal (with quotes). Invalid UTF-8 bytes
- * are written as \u00XX escapes of the byte value, so the output stays valid JSON. */
-void cli_json_str(FILE *fp, const char *s, size_t len);
+/* ---- UTF-8 ---- */
 /* Length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0 when it is
  * not well formed (overlong, surrogate, past U+10FFFF, truncated). Inline: the
  * JSON scanner calls it once per non-ASCII character. */
@@ -114,10 +80,7 @@ static inline size_t cli_utf8_len(const unsigned char *s, size_t n)
         return 0;
     return len;
 }
-/* Writes a double with 4 decimals, trailing zeros trimmed ("1", "0.9321"). */
-void cli_json_num(FILE *fp, double v);
-
-/* ---- numbers (opt.c) ---- */
+/* ---- options and numbers (opt.c) ---- */
 /* Parses an unsigned size with optional K/M/G/T suffix (powers of 1024,
  * optional "i"/"iB"/"B"). Returns 0 or -1 on junk or overflow. */
 int cli_parse_size(const char *s, uint64_t *out);
@@ -125,6 +88,18 @@ int cli_parse_size(const char *s, uint64_t *out);
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 /* Parses an unsigned integer in [lo, hi]. Returns 0 or -1. */
 int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+/* The default of a library parameter, for help texts (0 if unknown). */
+double cli_param_default(nd_param id);
+/* Prints "neardup CMD: <message>" and "try 'neardup CMD --help'" on stderr;
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) ND_PRINTF(2, 3);
+/* Sets a numeric parameter from an option's argument, checked against its
+ * bounds. Returns 0, or EXIT_USAGE after a message. */
+int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg,
+                  const char *opt);
+/* A getopt_long error ('?' or ':'): the usage message for it. */
+struct option;
+int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
 /* Grows *p (an array of *cap items of `item` bytes, realloc'd) to hold at
  * least need items, doubling; 0, or -1 when out of memory (*p unchanged). */
 int cli_grow(void **p, size_t *cap, size_t need, size_t item);

@@ -29,10 +29,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "inputs.h"
-#include "json.h"
-#include "pool.h"
-#include "reader.h"
+#include "corpus/corpus.h"
+#include "read/inputs.h"
+#include "read/json.h"
+#include "read/pool.h"
+#include "read/reader.h"
+#include "write/output.h"
 
 typedef struct dedup_opts {
     cli_inopts in;        /* input, resource and message options (inputs.h) */
@@ -94,21 +96,6 @@ typedef struct run {
     size_t b_n;
 } run;
 
-/* "document" or "documents": the word that goes with n. */
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
-/* Default of a parameter, for the help text. */
-static double param_default(nd_param id)
-{
-    double def = 0;
-    if (nd_params_bounds(id, NULL, NULL, &def) != ND_OK)
-        return 0;
-    return def;
-}
-
 /* Sets a parameter from a value known to be valid (an enum choice). */
 static void set_known(nd_params *p, nd_param id, double v)
 {
@@ -137,23 +124,23 @@ static void usage(FILE *fp)
                 "  --on-error POLICY   skip|stop on a bad record [skip]\n"
                 "  --max-record SIZE   largest record (K/M/G suffixes) [1G]\n"
                 "Matching:\n");
-    def = param_default(ND_P_THRESHOLD);
+    def = cli_param_default(ND_P_THRESHOLD);
     fprintf(fp, "  -t, --threshold X   resemblance (Jaccard of shingle sets) [%g]\n", def);
-    def = param_default(ND_P_CONTAINMENT);
+    def = cli_param_default(ND_P_CONTAINMENT);
     fprintf(fp, "  -c, --containment X containment for contains/contained-in, 0 = off [%g]\n",
             def);
-    def = param_default(ND_P_NGRAM);
+    def = cli_param_default(ND_P_NGRAM);
     fprintf(fp, "  -n, --ngram N       words per shingle [%g]\n", def);
-    def = param_default(ND_P_NUM_PERM);
+    def = cli_param_default(ND_P_NUM_PERM);
     fprintf(fp, "  --num-perm K        MinHash values per document (multiple of 8) [%g]\n",
             def);
     fprintf(fp, "  --bands B, --rows R LSH layout [chosen from the threshold; see -v]\n");
-    def = param_default(ND_P_FN_WEIGHT);
+    def = cli_param_default(ND_P_FN_WEIGHT);
     fprintf(fp, "  --fn-weight W       weight of missed pairs when choosing B x R [%g]\n", def);
     fprintf(fp, "  --fast              verify with signature estimates instead of exact\n"
                 "                      Jaccard (less memory, approximate figures)\n"
                 "  --scheme S          MinHash scheme: kperm|oph [kperm]\n");
-    def = param_default(ND_P_SEED);
+    def = cli_param_default(ND_P_SEED);
     fprintf(fp, "  --seed N            seed of the MinHash permutations [%g]\n", def);
     fprintf(fp,
             "  --preset NAME       default|web|strict|loose|fast, applied before other options\n"
@@ -193,21 +180,6 @@ static void usage(FILE *fp)
 #define usage_error(...) cli_usage_error("dedup", __VA_ARGS__)
 
 /* ---- pass 1 ------------------------------------------------------------ */
-
-static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
-{
-    while (n) {
-        const ssize_t w = pwrite(fd, p, n, (off_t)off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-        off += (uint64_t)w;
-    }
-    return 0;
-}
 
 /* Opens the id spill file in dir. */
 static int id_spill_open(run *r, const char *dir)
@@ -267,7 +239,7 @@ static int add_record(void *ctx, const pool_item *it)
     r->ids_len += rec->id_len + 1;
     if (r->ist && r->ids_len >= (r->o.in.memory / 64 < ID_SPILL_CHUNK ? r->o.in.memory / 64
                                                                     : ID_SPILL_CHUNK)) {
-        if (pwrite_all(r->ist->fd, r->ids, r->ids_len, r->ist->file_len)) {
+        if (cli_pwrite_all(r->ist->fd, r->ids, r->ids_len, r->ist->file_len)) {
             cli_log(1, "writing a temporary file: %s", strerror(errno));
             return EXIT_INPUT;
         }
@@ -482,7 +454,7 @@ static int show_clusters(const run *r)
     }
     if (nc == 0)
         printf("no duplicates found among %zu %s\n", r->ndocs,
-               plural(r->ndocs, "document", "documents"));
+               cli_plural(r->ndocs, "document", "documents"));
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_log(1, "stdout: write error: %s", strerror(errno));
         return EXIT_INPUT;
@@ -695,7 +667,7 @@ static int strip_record(run *r, size_t i, rd_record *rec, char **buf, size_t *ca
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }
-    const size_t k = cli_cut_spans(rec->text, rec->text_len, sp, ns, cut);
+    const size_t k = corpus_cut_spans(rec->text, rec->text_len, sp, ns, cut);
     size_t vs, ve;
     if (rec->kind != RD_KIND_JSONL) {
         if (cli_grow((void **)buf, cap, k + 1, 1)) {
@@ -985,47 +957,47 @@ static void summary(const run *r)
     human_bytes(b2, sizeof b2, (double)s.bytes_removed);
     cli_log(2, "%llu %s (%s) read; %llu %s (%llu exact, %llu near-duplicate or containment) "
                "holding %llu %s; %llu removed (%s, %.1f%%)",
-            ULL(s.docs), plural(s.docs, "document", "documents"), b1, ULL(s.clusters),
-            plural(s.clusters, "cluster", "clusters"), ULL(s.exact_clusters),
+            ULL(s.docs), cli_plural(s.docs, "document", "documents"), b1, ULL(s.clusters),
+            cli_plural(s.clusters, "cluster", "clusters"), ULL(s.exact_clusters),
             ULL(s.near_clusters), ULL(s.docs_in_clusters),
-            plural(s.docs_in_clusters, "document", "documents"), ULL(s.removed), b2,
+            cli_plural(s.docs_in_clusters, "document", "documents"), ULL(s.removed), b2,
             s.bytes ? 100.0 * (double)s.bytes_removed / (double)s.bytes : 0.0);
     if (s.contained)
         cli_log(2, "%llu of the removed documents %s contained in the one kept",
-                ULL(s.contained), plural(s.contained, "is", "are"));
+                ULL(s.contained), cli_plural(s.contained, "is", "are"));
     if (s.empty_docs)
         cli_log(2, "warning: %llu %s no words; never matched, always kept", ULL(s.empty_docs),
-                plural(s.empty_docs, "document has", "documents have"));
+                cli_plural(s.empty_docs, "document has", "documents have"));
     if (s.invalid_bytes)
         cli_log(2, "warning: %llu %s of invalid UTF-8 %s replaced for matching "
                    "(outputs keep the original bytes)",
-                ULL(s.invalid_bytes), plural(s.invalid_bytes, "byte", "bytes"),
-                plural(s.invalid_bytes, "was", "were"));
+                ULL(s.invalid_bytes), cli_plural(s.invalid_bytes, "byte", "bytes"),
+                cli_plural(s.invalid_bytes, "was", "were"));
     if (r->rs.skipped)
         cli_log(2, "warning: %llu bad %s skipped (reported above)", ULL(r->rs.skipped),
-                plural(r->rs.skipped, "record or file was", "records or files were"));
+                cli_plural(r->rs.skipped, "record or file was", "records or files were"));
     if (r->rs.ignored)  /* WARC: warcinfo, request, non-text responses, ... */
         cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
-                plural(r->rs.ignored, "record", "records"),
-                plural(r->rs.ignored, "not a text document", "not text documents"));
+                cli_plural(r->rs.ignored, "record", "records"),
+                cli_plural(r->rs.ignored, "not a text document", "not text documents"));
     if (r->rs.failed_inputs)
         cli_log(2, "warning: %llu %s could not be read (reported above)",
-                ULL(r->rs.failed_inputs), plural(r->rs.failed_inputs, "input", "inputs"));
+                ULL(r->rs.failed_inputs), cli_plural(r->rs.failed_inputs, "input", "inputs"));
     if (r->too_large)
         cli_log(2, "warning: %llu %s over the size limit %s kept without analysis",
-                ULL(r->too_large), plural(r->too_large, "document", "documents"),
-                plural(r->too_large, "was", "were"));
+                ULL(r->too_large), cli_plural(r->too_large, "document", "documents"),
+                cli_plural(r->too_large, "was", "were"));
     cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
-            plural(s.candidates, "pair", "pairs"), ULL(s.verified));
+            cli_plural(s.candidates, "pair", "pairs"), ULL(s.verified));
     char mem[32], spilled[32];
     human_bytes(mem, sizeof mem, (double)r->index_memory);
     cli_log(3, "%u %s; index memory %s (%.0f bytes a document)", r->threads_used,
-            plural(r->threads_used, "thread", "threads"), mem,
+            cli_plural(r->threads_used, "thread", "threads"), mem,
             s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
     if (s.spill_events) {
         human_bytes(spilled, sizeof spilled, (double)s.spilled_bytes);
         cli_log(3, "memory budget: spilled %s to temporary files in %llu %s", spilled,
-                ULL(s.spill_events), plural(s.spill_events, "round", "rounds"));
+                ULL(s.spill_events), cli_plural(s.spill_events, "round", "rounds"));
     }
 }
 
@@ -1267,7 +1239,7 @@ int cmd_dedup(int argc, char **argv)
     }
     verbose_layout(&r);
     if ((r.o.ignore_boiler || r.o.strip_boiler) &&
-        (rc = cli_boilerplate_spans(r.inputs, r.ninputs, &r.o.in.rd, r.params, r.o.in.threads,
+        (rc = corpus_boilerplate_spans(r.inputs, r.ninputs, &r.o.in.rd, r.params, r.o.in.threads,
                                     r.o.in.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
         goto done;
     if ((rc = pass1(&r)) != 0)

@@ -50,9 +50,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "eval.h"
-#include "json.h"
-#include "reader.h"
+#include "eval/eval.h"
+#include "read/json.h"
+#include "read/reader.h"
+#include "write/output.h"
 
 #define NO_LABEL UINT32_MAX
 /* Ids, and clusters per file, stay below 2^31 so singleton labels fit 32 bits. */

@@ -26,9 +26,10 @@
 #include <xxhash.h>
 
 #include "cli.h"
-#include "corpus.h"
-#include "inputs.h"
-#include "json.h"
+#include "corpus/corpus.h"
+#include "read/inputs.h"
+#include "read/json.h"
+#include "write/output.h"
 
 static const char *g_scmd = "stories";
 
@@ -487,7 +488,7 @@ static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **t
         c->buf[slot] = b;
         c->cap[slot] = *len + 1;
     }
-    *len = cli_cut_spans(*text, *len, sp, ns, c->buf[slot]);
+    *len = corpus_cut_spans(*text, *len, sp, ns, c->buf[slot]);
     *text = c->buf[slot];
     return ND_OK;
 }
@@ -645,9 +646,9 @@ static int stories_main(int argc, char **argv, int sim)
                 }
             cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); %zu "
                        "shared %s and the copies linked documents",
-                    r.ndocs, r.ndocs == 1 ? "document" : "documents", ns,
-                    ns == 1 ? "story" : "stories", multi, in_multi, s.nps,
-                    s.nps == 1 ? "passage" : "passages");
+                    r.ndocs, cli_plural(r.ndocs, "document", "documents"), ns,
+                    cli_plural(ns, "story", "stories"), multi, in_multi, s.nps,
+                    cli_plural(s.nps, "passage", "passages"));
         }
     }
     if (rc == 0)

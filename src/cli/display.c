@@ -1,5 +1,7 @@
 /* display.c - messages and the progress line of the CLI (stderr only). */
 #include <stdarg.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -50,4 +52,24 @@ void cli_progress_end(void)
         fputs("\r\033[K", stderr);
         g_progress_shown = 0;
     }
+}
+
+const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+void cli_report_time(const char *cmd, const struct timespec *t0)
+{
+    if (g_display_level < 3)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "neardup %s | wall %.3f s, cpu %.3f s, peak RSS %.1f MB\n", cmd,
+            (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9,
+            (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6,
+            (double)ru.ru_maxrss / 1024.0);
 }

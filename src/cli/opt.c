@@ -1,5 +1,8 @@
 /* opt.c - overflow-checked number parsing for options. */
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,5 +62,76 @@ int cli_parse_double(const char *s, double lo, double hi, double *out)
     if (errno || *end || isnan(v) || v < lo || v > hi)
         return -1;
     *out = v;
+    return 0;
+}
+
+double cli_param_default(nd_param id)
+{
+    double def = 0;
+    if (nd_params_bounds(id, NULL, NULL, &def) != ND_OK)
+        return 0;
+    return def;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "neardup %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'neardup %s --help'\n", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg, const char *opt)
+{
+    double v, lo = 0, hi = 0;
+    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
+        return EXIT_USAGE;
+    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK)
+        return cli_usage_error(cmd, "%s: invalid value '%s' (range %g to %g%s)", opt, arg, lo,
+                               hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
+    return 0;
+}
+
+int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    const char *a = argv[optind - 1];
+    if (c == ':') {
+        if (optopt > 0 && optopt < 128 && strncmp(a, "--", 2) != 0)
+            return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+        return cli_usage_error(cmd, "option '%s' needs a value", a);
+    }
+    if (optopt > 0 && strncmp(a, "--", 2) == 0 && strchr(a, '='))
+        return cli_usage_error(cmd, "option '%.*s' takes no value", (int)(strchr(a, '=') - a),
+                               a);
+    if (optopt > 0 && optopt < 128)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    if (strncmp(a, "--", 2) == 0) {
+        const size_t n = strcspn(a + 2, "=");
+        int matches = 0;
+        for (const struct option *lo = longopts; lo->name; lo++)
+            matches += strncmp(lo->name, a + 2, n) == 0;
+        if (matches > 1)
+            return cli_usage_error(cmd, "option '%.*s' is ambiguous", (int)n + 2, a);
+    }
+    return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
+int cli_grow(void **p, size_t *cap, size_t need, size_t item)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / item)
+        return -1;
+    void *q = realloc(*p, c * item);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
     return 0;
 }

@@ -29,7 +29,7 @@
 #endif
 
 #include "cli.h"
-#include "json.h"
+#include "read/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reader.h"
+#include "read/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "read/date.h"
 #include "neardup.h"
 
 #define MAX_DOCS 8

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reader.h"
-#include "warc.h"
+#include "read/reader.h"
+#include "read/warc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * test_date.c - cli_parse_date (src/cli/cmd_reuse.c): ISO 8601 dates and
+ * test_date.c - cli_parse_date (src/cli/read/date.c): ISO 8601 dates and
  * date-times to days since 1970-01-01 UTC, exact values, calendar rules,
  * rejected forms, and a round trip against the C library's timegm() over
  * random dates, times and zone offsets. Randomised tests take --seed N (printed).
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "read/date.h"
 #include "nd_test.h"
 
 static unsigned long long g_seed = 20230620;

@@ -9,7 +9,7 @@
  */
 #include <stdint.h>
 
-#include "eval.h"
+#include "eval/eval.h"
 #include "nd_test.h"
 
 static unsigned long long g_seed = 1;

@@ -22,9 +22,9 @@
 
 #include <jansson.h>
 
-#include "json.h"
+#include "read/json.h"
 #include "nd_test.h"
-#include "reader.h"
+#include "read/reader.h"
 
 static unsigned long long g_seed = 20240601;
 static unsigned long g_iters = 40000;

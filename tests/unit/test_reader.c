@@ -17,7 +17,7 @@
 #include <zstd.h>
 
 #include "nd_test.h"
-#include "reader.h"
+#include "read/reader.h"
 
 static char g_dir[256];
 

@@ -17,8 +17,8 @@
 #include <zlib.h>
 
 #include "nd_test.h"
-#include "reader.h"
-#include "warc.h"
+#include "read/reader.h"
+#include "read/warc.h"
 
 static char g_dir[256];
 

@@ -40,7 +40,7 @@
 #include <xxhash.h>
 
 #include "cli.h"
-#include "eval.h"
+#include "eval/eval.h"
 
 /* ---------------------------------------------------------------- id table */
 

@@ -17,6 +17,7 @@
 #include <zstd.h>
 
 #include "cli.h"
+#include "write/output.h"
 
 enum { Z_GZIP = 1, Z_ZSTD = 2 };
 #define ZBUF (1u << 17)

@@ -9,8 +9,8 @@
 #include <getopt.h>
 
 #include "cli.h"
-#include "pool.h"
-#include "reader.h"
+#include "read/pool.h"
+#include "read/reader.h"
 
 /* Option values of the shared options (above any command's own). */
 enum {
@@ -50,28 +50,10 @@ typedef struct cli_inopts {
  * stderr is a terminal. */
 void cli_inopts_init(cli_inopts *o);
 
-/* Prints "neardup CMD: <message>" and "try 'neardup CMD --help'" on stderr;
- * returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...) ND_PRINTF(2, 3);
-
-/* Sets a numeric parameter from an option's argument, checked against its
- * bounds. Returns 0, or EXIT_USAGE after a message. */
-int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg,
-                  const char *opt);
-
 /* Handles option c (as getopt_long returned it) when it is a shared one.
  * Returns 1 when handled, 0 when c is not a shared option, or EXIT_USAGE + 1
  * (2) after a usage message. */
 int cli_input_option(const char *cmd, int c, const char *arg, cli_inopts *o, nd_params *p);
-
-/* A getopt_long error ('?' or ':'): the usage message for it. */
-int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
-
-/* Outputs (NULL entries skipped) must not be an input, nor each other; at
- * most one may be "-" (stdout), counting `implicit_stdout` (the main output
- * defaults to stdout). Returns 0 or EXIT_USAGE after a message. */
-int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
-                      const char *const *inputs, size_t ninputs, int implicit_stdout);
 
 /* The first pass: reads every record of the inputs, sketches it on the
  * pool's threads and hands it to fn in input order. cut (may be NULL) is
@@ -85,10 +67,5 @@ typedef struct cli_cut {
 int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
                     const nd_params *params, const cli_cut *cut, pool_consume_fn fn, void *ctx,
                     rd_stats *rs, unsigned *threads_used);
-
-/* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0
- * (CLOCK_MONOTONIC). */
-struct timespec;
-void cli_report_time(const char *cmd, const struct timespec *t0);
 
 #endif

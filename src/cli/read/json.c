@@ -33,7 +33,7 @@
 #endif
 
 #include "cli.h"
-#include "json.h"
+#include "read/json.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define JS_PRINTF(f, a) __attribute__((format(printf, f, a)))

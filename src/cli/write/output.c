@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "write/output.h"
 
 #define MAX_OPEN_OUTS 16
 static cli_out *g_open[MAX_OPEN_OUTS];
@@ -254,19 +255,46 @@ void cli_json_num(FILE *fp, double v)
     fputs(buf, fp);
 }
 
-int cli_grow(void **p, size_t *cap, size_t need, size_t item)
+int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
+                      const char *const *inputs, size_t ninputs, int implicit_stdout)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 256;
-    while (c < need)
-        c *= 2;
-    if (c > SIZE_MAX / item)
-        return -1;
-    void *q = realloc(*p, c * item);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
+    int to_stdout = implicit_stdout;
+    for (size_t k = 0; k < nouts; k++) {
+        if (!outs[k])
+            continue;
+        if (strcmp(outs[k], "-") == 0) {
+            to_stdout++;
+            continue;
+        }
+        struct stat so, si;
+        const int have_so = stat(outs[k], &so) == 0;
+        for (size_t i = 0; i < ninputs; i++)
+            if (strcmp(outs[k], inputs[i]) == 0 ||
+                (have_so && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &si) == 0 &&
+                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
+                return cli_usage_error(cmd, "output '%s' is also an input", outs[k]);
+        for (size_t j = 0; j < k; j++)
+            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
+                return cli_usage_error(cmd, "two outputs are both '%s'", outs[k]);
+    }
+    if (to_stdout > 1)
+        return cli_usage_error(cmd, "%s", "only one output can go to stdout ('-')");
+    return 0;
+}
+
+int cli_pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        const ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w == 0)
+            errno = ENOSPC;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
     return 0;
 }

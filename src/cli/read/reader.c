@@ -37,9 +37,9 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "json.h"
-#include "reader.h"
-#include "warc.h"
+#include "read/json.h"
+#include "read/reader.h"
+#include "read/warc.h"
 
 #define RAW_CHUNK  ((size_t)64 * 1024) /* compressed/raw read size */
 #define BUF_CHUNK  ((size_t)64 * 1024) /* initial and minimum free space of buf */

@@ -1,6 +1,6 @@
 /*
  * corpus.h - the in-memory corpus that reuse, boilerplate, stories and
- * similarity read (cmd_reuse.c; never installed): ids, sources, dates and
+ * similarity read (corpus.c; never installed): ids, sources, dates and
  * titles per document, the texts (in memory, or an unlinked file under
  * --memory), the copy groups of an nd_dedup pass, and an nd_reuse holding
  * the documents.
@@ -9,8 +9,8 @@
 #define ND_CORPUS_H
 
 #include "cli.h"
-#include "inputs.h"
-#include "reader.h"
+#include "read/inputs.h"
+#include "read/reader.h"
 
 #define NO_IDX UINT32_MAX
 
@@ -66,5 +66,21 @@ void corpus_free(rrun *r);
 /* Document d's id (NUL-terminated), and written as a JSON string. */
 const char *corpus_id(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
+/* The directory for temporary files: --tmp, else $TMPDIR, else /tmp. */
+const char *corpus_tmp_dir(const rrun *r);
+
+/* Boilerplate of the records of inputs, for dedup's --ignore-boilerplate and
+ * --strip-boilerplate: record i in reading order (records too large count, as
+ * empty) has the byte ranges (*spans)[(*off)[i] .. (*off)[i+1]) of its text;
+ * *nrecs records. params gives ND_P_BOILER_* and ND_P_MAX_DOC. Returns 0 or an
+ * exit code (message printed); the caller frees *off and *spans. */
+int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts *rd,
+                             const nd_params *params, unsigned threads, uint64_t memory,
+                             const char *tmpdir, uint64_t **off, nd_span **spans,
+                             size_t *nrecs);
+/* t[0..len) without the ranges sp[0..n) (sorted, disjoint), each taken with the
+ * punctuation right after it and the white space up to the next text, into out
+ * (room for len bytes); returns the new length. */
+size_t corpus_cut_spans(const char *t, size_t len, const nd_span *sp, size_t n, char *out);
 
 #endif

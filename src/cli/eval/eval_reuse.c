@@ -62,8 +62,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "eval.h"
-#include "json.h"
+#include "eval/eval.h"
+#include "read/json.h"
+#include "write/output.h"
 
 /* Offsets and lengths stay below 2^62, so start + length cannot overflow. */
 #define MAX_OFFSET ((uint64_t)1 << 62)

@@ -13,7 +13,7 @@
 
 #include <neardup.h>
 
-#include "reader.h"
+#include "read/reader.h"
 
 /* One record as the consumer sees it. Pointers are valid during the call. */
 typedef struct pool_item {

@@ -26,7 +26,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "warc.h"
+#include "read/warc.h"
 
 /* ------------------------------------------------------------------ */
 /* small helpers */

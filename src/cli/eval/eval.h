@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "json.h"
+#include "read/json.h"
 
 /* ---------------------------------------------------------------- id table */
 /* Interns ids (byte strings) to dense indexes 0, 1, ... in order of first

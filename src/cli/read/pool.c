@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pool.h"
+#include "read/pool.h"
 
 #define BATCH_BYTES (4u << 20)      /* text a batch holds, at most */
 #define BATCH_BYTES_MIN (64u << 10)

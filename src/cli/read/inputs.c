@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "inputs.h"
+#include "read/inputs.h"
 
 void cli_inopts_init(cli_inopts *o)
 {
@@ -19,28 +19,6 @@ void cli_inopts_init(cli_inopts *o)
     o->rd.text_field = "text";
     o->rd.on_error_skip = 1;
     g_progress = isatty(2);
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "neardup %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\ntry 'neardup %s --help'\n", cmd);
-    return EXIT_USAGE;
-}
-
-int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg, const char *opt)
-{
-    double v, lo = 0, hi = 0;
-    if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
-        return EXIT_USAGE;
-    if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK)
-        return cli_usage_error(cmd, "%s: invalid value '%s' (range %g to %g%s)", opt, arg, lo,
-                               hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
-    return 0;
 }
 
 int cli_input_option(const char *cmd, int c, const char *arg, cli_inopts *o, nd_params *p)
@@ -99,57 +77,6 @@ int cli_input_option(const char *cmd, int c, const char *arg, cli_inopts *o, nd_
     }
 }
 
-int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
-{
-    const char *a = argv[optind - 1];
-    if (c == ':') {
-        if (optopt > 0 && optopt < 128 && strncmp(a, "--", 2) != 0)
-            return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
-        return cli_usage_error(cmd, "option '%s' needs a value", a);
-    }
-    if (optopt > 0 && strncmp(a, "--", 2) == 0 && strchr(a, '='))
-        return cli_usage_error(cmd, "option '%.*s' takes no value", (int)(strchr(a, '=') - a),
-                               a);
-    if (optopt > 0 && optopt < 128)
-        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
-    if (strncmp(a, "--", 2) == 0) {
-        const size_t n = strcspn(a + 2, "=");
-        int matches = 0;
-        for (const struct option *lo = longopts; lo->name; lo++)
-            matches += strncmp(lo->name, a + 2, n) == 0;
-        if (matches > 1)
-            return cli_usage_error(cmd, "option '%.*s' is ambiguous", (int)n + 2, a);
-    }
-    return cli_usage_error(cmd, "unknown option '%s'", a);
-}
-
-int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
-                      const char *const *inputs, size_t ninputs, int implicit_stdout)
-{
-    int to_stdout = implicit_stdout;
-    for (size_t k = 0; k < nouts; k++) {
-        if (!outs[k])
-            continue;
-        if (strcmp(outs[k], "-") == 0) {
-            to_stdout++;
-            continue;
-        }
-        struct stat so, si;
-        const int have_so = stat(outs[k], &so) == 0;
-        for (size_t i = 0; i < ninputs; i++)
-            if (strcmp(outs[k], inputs[i]) == 0 ||
-                (have_so && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &si) == 0 &&
-                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
-                return cli_usage_error(cmd, "output '%s' is also an input", outs[k]);
-        for (size_t j = 0; j < k; j++)
-            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
-                return cli_usage_error(cmd, "two outputs are both '%s'", outs[k]);
-    }
-    if (to_stdout > 1)
-        return cli_usage_error(cmd, "%s", "only one output can go to stdout ('-')");
-    return 0;
-}
-
 static void log_reader_msg(const char *msg)
 {
     cli_log(1, "%s", msg);
@@ -196,19 +123,4 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
         rc = EXIT_INPUT;
     }
     return rc;
-}
-
-void cli_report_time(const char *cmd, const struct timespec *t0)
-{
-    if (g_display_level < 3)
-        return;
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    fprintf(stderr, "neardup %s | wall %.3f s, cpu %.3f s, peak RSS %.1f MB\n", cmd,
-            (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9,
-            (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
-                ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6,
-            (double)ru.ru_maxrss / 1024.0);
 }

@@ -594,207 +594,214 @@ static int run_reuse(ev_reuse_opts *r, const char *gold, const char *gold_pairs,
     return gold_pairs ? ev_gold_pairs(r) : ev_plagdet(r);
 }
 
-/* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,
- * --gold-pairs: see run_reuse()); argv[0] is "eval". */
-int cmd_eval(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        { "gold", required_argument, NULL, OPT_GOLD },
-        { "corpus", required_argument, NULL, OPT_CORPUS },
-        { "id-field", required_argument, NULL, OPT_ID_FIELD },
-        { "text-field", required_argument, NULL, OPT_TEXT_FIELD },
-        { "num-docs", required_argument, NULL, OPT_NUM_DOCS },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "plagdet", no_argument, NULL, OPT_PLAGDET },
-        { "pairs", required_argument, NULL, OPT_PAIRS },
-        { "gold-pairs", required_argument, NULL, OPT_GOLD_PAIRS },
-        { "pair-fields", required_argument, NULL, OPT_PAIR_FIELDS },
-        { "min", required_argument, NULL, OPT_MIN },
-        { "same", required_argument, NULL, OPT_SAME },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *gold = NULL, *out_path = "-", *id_field = "id", *text_field = "text";
-    /* --corpus may repeat: at most argc paths, kept in command-line order. */
-    const char **corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *corpus);
-    size_t ncorpus = 0;
-    uint64_t num_docs = 0;
-    int have_num = 0, json = 0, plagdet = 0, opt, rc = 0;
+/* What the command line of neardup eval says. */
+typedef struct eval_args {
+    const char *gold, *out_path, *id_field, *text_field, *gold_pairs, *min_value;
+    const char **corpus;  /* --corpus may repeat: at most argc paths, in order */
+    size_t ncorpus;
+    uint64_t num_docs;
+    int have_num, json, plagdet;
     /* The passage modes' options; fields and min_arg are copies of the
      * --pair-fields and --min arguments, split in place. */
-    ev_reuse_opts ro = { .field_a = "a", .field_b = "b" };
-    const char *gold_pairs = NULL, *min_value = NULL;
-    char *fields = NULL, *min_arg = NULL;
-    if (!corpus) {
-        cli_log(1, "eval: out of memory");
-        return EXIT_INTERNAL;
-    }
+    ev_reuse_opts ro;
+    char *fields, *min_arg;
+} eval_args;
 
+static const struct option k_eval_longopts[] = {
+    { "gold", required_argument, NULL, OPT_GOLD },
+    { "corpus", required_argument, NULL, OPT_CORPUS },
+    { "id-field", required_argument, NULL, OPT_ID_FIELD },
+    { "text-field", required_argument, NULL, OPT_TEXT_FIELD },
+    { "num-docs", required_argument, NULL, OPT_NUM_DOCS },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "plagdet", no_argument, NULL, OPT_PLAGDET },
+    { "pairs", required_argument, NULL, OPT_PAIRS },
+    { "gold-pairs", required_argument, NULL, OPT_GOLD_PAIRS },
+    { "pair-fields", required_argument, NULL, OPT_PAIR_FIELDS },
+    { "min", required_argument, NULL, OPT_MIN },
+    { "same", required_argument, NULL, OPT_SAME },
+    { "output", required_argument, NULL, 'o' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* One option's value into a. Returns 0, an exit code (message printed), or
+ * -2 after --help. */
+static int eval_option(eval_args *a, int opt, char **argv)
+{
+    switch (opt) {
+    case OPT_GOLD:
+        if (a->gold)
+            return usage_error("--gold given twice");
+        a->gold = optarg;
+        return 0;
+    case OPT_CORPUS: a->corpus[a->ncorpus++] = optarg; return 0;
+    case OPT_ID_FIELD: a->id_field = optarg; return 0;
+    case OPT_TEXT_FIELD: a->text_field = optarg; return 0;
+    case OPT_NUM_DOCS:
+        if (cli_parse_uint(optarg, 0, UINT32_MAX, &a->num_docs))
+            return usage_error("--num-docs wants a count below 2^32, not '%s'", optarg);
+        a->have_num = 1;
+        return 0;
+    case OPT_JSON: a->json = 1; return 0;
+    case OPT_PLAGDET: a->plagdet = 1; return 0;
+    case OPT_PAIRS: a->ro.pairs = optarg; return 0;
+    case OPT_GOLD_PAIRS: a->gold_pairs = optarg; return 0;
+    case OPT_SAME: a->ro.same = optarg; return 0;
+    case OPT_PAIR_FIELDS:
+        free(a->fields);
+        if (!(a->fields = split_copy(optarg, ',', &a->ro.field_a, &a->ro.field_b)))
+            goto nomem;
+        if (!a->ro.field_b || !*a->ro.field_a || !*a->ro.field_b ||
+            strchr(a->ro.field_b, ',') || strcmp(a->ro.field_a, a->ro.field_b) == 0)
+            return usage_error("--pair-fields wants two different field names A,B, not '%s'",
+                               optarg);
+        return 0;
+    case OPT_MIN:
+        free(a->min_arg);
+        if (!(a->min_arg = split_copy(optarg, '=', &a->ro.min_field, &a->min_value)))
+            goto nomem;
+        if (!a->min_value || !*a->ro.min_field ||
+            cli_parse_double(a->min_value, -HUGE_VAL, HUGE_VAL, &a->ro.min_value))
+            return usage_error("--min wants FIELD=N with N a number, not '%s'", optarg);
+        return 0;
+    case 'o': a->out_path = optarg; return 0;
+    case 'h':
+        fputs(usage_text, stdout);
+        return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
+    case ':':
+        return usage_error("option '%s' needs an argument", argv[optind - 1]);
+    default:
+        /* '?': an unknown short option sets optopt to its letter; an unknown
+         * long option, or "--help=x"/"--output" misuse, is named whole. */
+        if (optopt > 0 && optopt < 128 && optopt != 'h' && optopt != 'o') {
+            char s[3] = { '-', (char)optopt, '\0' };
+            return usage_error("unknown option '%s'", s);
+        }
+        return usage_error("invalid option '%s'", argv[optind - 1]);
+    }
+nomem:
+    cli_log(1, "eval: out of memory");
+    return EXIT_INTERNAL;
+}
+
+/* Reads the options into a. Returns 0, an exit code, or -2 after --help. */
+static int eval_parse(eval_args *a, int argc, char **argv)
+{
     /* optind = 0 (not 1) makes glibc, musl and the BSDs fully reinitialise
      * getopt, whatever optstring the dispatcher used before us. */
     optind = 0;
     opterr = 0;   /* messages are ours: "neardup: eval: ..." and the --help hint */
-    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_GOLD:
-            if (gold) {
-                rc = usage_error("--gold given twice");
-                goto done;
-            }
-            gold = optarg;
-            break;
-        case OPT_CORPUS: corpus[ncorpus++] = optarg; break;
-        case OPT_ID_FIELD: id_field = optarg; break;
-        case OPT_TEXT_FIELD: text_field = optarg; break;
-        case OPT_NUM_DOCS:
-            if (cli_parse_uint(optarg, 0, UINT32_MAX, &num_docs)) {
-                rc = usage_error("--num-docs wants a count below 2^32, not '%s'", optarg);
-                goto done;
-            }
-            have_num = 1;
-            break;
-        case OPT_JSON: json = 1; break;
-        case OPT_PLAGDET: plagdet = 1; break;
-        case OPT_PAIRS: ro.pairs = optarg; break;
-        case OPT_GOLD_PAIRS: gold_pairs = optarg; break;
-        case OPT_SAME: ro.same = optarg; break;
-        case OPT_PAIR_FIELDS:
-            free(fields);
-            if (!(fields = split_copy(optarg, ',', &ro.field_a, &ro.field_b)))
-                goto nomem;
-            if (!ro.field_b || !*ro.field_a || !*ro.field_b || strchr(ro.field_b, ',') ||
-                strcmp(ro.field_a, ro.field_b) == 0) {
-                rc = usage_error("--pair-fields wants two different field names A,B, not '%s'",
-                                 optarg);
-                goto done;
-            }
-            break;
-        case OPT_MIN:
-            free(min_arg);
-            if (!(min_arg = split_copy(optarg, '=', &ro.min_field, &min_value)))
-                goto nomem;
-            if (!min_value || !*ro.min_field ||
-                cli_parse_double(min_value, -HUGE_VAL, HUGE_VAL, &ro.min_value)) {
-                rc = usage_error("--min wants FIELD=N with N a number, not '%s'", optarg);
-                goto done;
-            }
-            break;
-        case 'o': out_path = optarg; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            rc = fflush(stdout) == 0 ? 0 : EXIT_INPUT;
-            goto done;
-        case ':':
-            rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
-            goto done;
-        default:
-            /* '?': an unknown short option sets optopt to its letter; an unknown
-             * long option, or "--help=x"/"--output" misuse, is named whole. */
-            if (optopt > 0 && optopt < 128 && optopt != 'h' && optopt != 'o') {
-                char s[3] = { '-', (char)optopt, '\0' };
-                rc = usage_error("unknown option '%s'", s);
-            } else {
-                rc = usage_error("invalid option '%s'", argv[optind - 1]);
-            }
-            goto done;
-        }
-    }
-    /* The option combinations that make sense, and the operands. These are
-     * usage errors (exit 1), found before any file is read. */
-    if (plagdet && gold_pairs) {
-        rc = usage_error("--plagdet and --gold-pairs cannot be used together");
-        goto done;
-    }
-    if (ro.pairs && !plagdet) {
-        rc = usage_error("--pairs needs --plagdet");
-        goto done;
-    }
-    if ((fields || min_arg || ro.same) && !gold_pairs) {
-        rc = usage_error("--pair-fields, --min and --same need --gold-pairs");
-        goto done;
-    }
-    if ((plagdet || gold_pairs) && (ncorpus || have_num)) {
-        rc = usage_error("--corpus and --num-docs score clusters: not with %s",
-                         plagdet ? "--plagdet" : "--gold-pairs");
-        goto done;
-    }
-    if (plagdet || gold_pairs) {
-        ro.json = json;
-        ro.out_path = out_path;
-        rc = run_reuse(&ro, gold, gold_pairs, argc, argv);
-        goto done;
-    }
-    if (!gold) {
-        rc = usage_error("missing --gold GOLD");
-        goto done;
-    }
-    if (optind >= argc) {
-        rc = usage_error("missing PRED, the predicted clusters file");
-        goto done;
-    }
-    if (argc - optind > 1) {
-        rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
-        goto done;
-    }
-    const char *pred = argv[optind];
-    if (ncorpus && have_num) {
-        rc = usage_error("--corpus and --num-docs cannot be used together");
-        goto done;
-    }
-    /* Standard input can be read once: by GOLD, PRED or one --corpus path. */
-    int stdin_users = (strcmp(gold, "-") == 0) + (strcmp(pred, "-") == 0);
-    for (size_t i = 0; i < ncorpus; i++)
-        stdin_users += strcmp(corpus[i], "-") == 0;
-    if (stdin_users > 1) {
-        rc = usage_error("standard input ('-') can be given only once");
-        goto done;
-    }
-    if (!*id_field || !*text_field) {
-        rc = usage_error("--id-field and --text-field cannot be empty");
-        goto done;
-    }
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, ":ho:", k_eval_longopts, NULL)) != -1)
+        if ((rc = eval_option(a, opt, argv)) != 0)
+            return rc;
+    return 0;
+}
 
-    /* Read, check and score; on failure the message is already printed. */
+/* The option combinations that make sense: usage errors (exit 1), found
+ * before any file is read. Returns 0 or EXIT_USAGE. */
+static int eval_check_modes(const eval_args *a)
+{
+    if (a->plagdet && a->gold_pairs)
+        return usage_error("--plagdet and --gold-pairs cannot be used together");
+    if (a->ro.pairs && !a->plagdet)
+        return usage_error("--pairs needs --plagdet");
+    if ((a->fields || a->min_arg || a->ro.same) && !a->gold_pairs)
+        return usage_error("--pair-fields, --min and --same need --gold-pairs");
+    if ((a->plagdet || a->gold_pairs) && (a->ncorpus || a->have_num))
+        return usage_error("--corpus and --num-docs score clusters: not with %s",
+                           a->plagdet ? "--plagdet" : "--gold-pairs");
+    return 0;
+}
+
+/* The operands of the cluster mode: GOLD and PRED. Returns 0 or EXIT_USAGE. */
+static int eval_check_clusters(const eval_args *a, int argc, char **argv)
+{
+    if (!a->gold)
+        return usage_error("missing --gold GOLD");
+    if (optind >= argc)
+        return usage_error("missing PRED, the predicted clusters file");
+    if (argc - optind > 1)
+        return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    const char *pred = argv[optind];
+    if (a->ncorpus && a->have_num)
+        return usage_error("--corpus and --num-docs cannot be used together");
+    /* Standard input can be read once: by GOLD, PRED or one --corpus path. */
+    int stdin_users = (strcmp(a->gold, "-") == 0) + (strcmp(pred, "-") == 0);
+    for (size_t i = 0; i < a->ncorpus; i++)
+        stdin_users += strcmp(a->corpus[i], "-") == 0;
+    if (stdin_users > 1)
+        return usage_error("standard input ('-') can be given only once");
+    if (!*a->id_field || !*a->text_field)
+        return usage_error("--id-field and --text-field cannot be empty");
+    return 0;
+}
+
+/* Reads GOLD, PRED (and the corpus), scores, and writes the result: to
+ * stdout, or to -o FILE through a temporary renamed into place only when
+ * complete. Returns an exit code (message printed). */
+static int eval_clusters(const eval_args *a, const char *pred)
+{
     evalctx c;
     memset(&c, 0, sizeof c);
     scores s;
+    int rc;
     if (ev_members_init(&c.jp)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
-    } else if ((rc = read_clusters(&c, 0, gold)) == 0 && (rc = read_clusters(&c, 1, pred)) == 0 &&
-        (!ncorpus || (rc = read_corpus(&c, corpus, ncorpus, id_field, text_field)) == 0)) {
-        if (ncorpus) {
+    } else if ((rc = read_clusters(&c, 0, a->gold)) == 0 &&
+               (rc = read_clusters(&c, 1, pred)) == 0 &&
+               (!a->ncorpus ||
+                (rc = read_corpus(&c, a->corpus, a->ncorpus, a->id_field, a->text_field)) == 0)) {
+        if (a->ncorpus) {
             warn_outside(&c, 0);
             warn_outside(&c, 1);
         }
-        rc = compute(&c, ncorpus > 0, have_num, num_docs, &s);
+        rc = compute(&c, a->ncorpus > 0, a->have_num, a->num_docs, &s);
     }
     ctx_free(&c);
     if (rc)
-        goto done;
-
-    /* Write the result: to stdout, or to -o FILE through a temporary that is
-     * renamed into place only when complete. */
+        return rc;
     cli_out o;
-    if (cli_out_open(&o, out_path)) {
-        rc = EXIT_INPUT;
-        goto done;
-    }
-    if (json)
+    if (cli_out_open(&o, a->out_path))
+        return EXIT_INPUT;
+    if (a->json)
         write_json(o.fp, &s);
     else
-        write_table(o.fp, &s, ncorpus ? "the corpus" : have_num ? "--num-docs"
-                                                                : "ids in either file");
-    if (cli_out_commit(&o))
-        rc = EXIT_INPUT;
-done:
-    free(corpus);
-    free(fields);
-    free(min_arg);
-    return rc;
-nomem:
-    cli_log(1, "eval: out of memory");
-    rc = EXIT_INTERNAL;
-    goto done;
+        write_table(o.fp, &s, a->ncorpus ? "the corpus" : a->have_num ? "--num-docs"
+                                                                      : "ids in either file");
+    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+}
+
+/* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,
+ * --gold-pairs: see run_reuse()); argv[0] is "eval". */
+int cmd_eval(int argc, char **argv)
+{
+    eval_args a;
+    memset(&a, 0, sizeof a);
+    a.out_path = "-";
+    a.id_field = "id";
+    a.text_field = "text";
+    a.ro.field_a = "a";
+    a.ro.field_b = "b";
+    a.corpus = calloc((size_t)(argc > 0 ? argc : 1), sizeof *a.corpus);
+    if (!a.corpus) {
+        cli_log(1, "eval: out of memory");
+        return EXIT_INTERNAL;
+    }
+    int rc = eval_parse(&a, argc, argv);
+    if (rc == 0)
+        rc = eval_check_modes(&a);
+    if (rc == 0 && (a.plagdet || a.gold_pairs)) {
+        a.ro.json = a.json;
+        a.ro.out_path = a.out_path;
+        rc = run_reuse(&a.ro, a.gold, a.gold_pairs, argc, argv);
+    } else if (rc == 0 && (rc = eval_check_clusters(&a, argc, argv)) == 0) {
+        rc = eval_clusters(&a, argv[optind]);
+    }
+    free(a.corpus);
+    free(a.fields);
+    free(a.min_arg);
+    return rc == -2 ? 0 : rc;
 }

@@ -495,6 +495,154 @@ static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **t
 
 /* ---- the commands ---------------------------------------------------------------- */
 
+/* The shared passages (boilerplate ignored), which link their documents. */
+static int find_passages(srun *s)
+{
+    rrun *r = s->r;
+    nd_status st;
+    if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK ||
+        (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
+        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    if (nd_reuse_passages(r->ru, &s->ps, &s->nps) != ND_OK) {
+        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        return EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+/* A new nd_story with every document, its title and date, linked to its
+ * copies' representative and to the documents it shares a passage with. */
+static int add_documents(srun *s, const sopts *so)
+{
+    rrun *r = s->r;
+    nd_status st;
+    if ((st = nd_story_create(&s->sy, r->params, so->lang, NULL)) != ND_OK) {
+        if (st == ND_E_PARAM)
+            return cli_usage_error(g_scmd, "--lang: libstemmer knows no language '%s' "
+                                           "(english, french, german, ..., or none)", so->lang);
+        cli_log(1, "cannot start: %s", nd_strerror(st));
+        return EXIT_INTERNAL;
+    }
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        nd_story_doc sd;
+        memset(&sd, 0, sizeof sd);
+        sd.title = meta_str(r, r->title_off, d);
+        sd.title_len = sd.title ? strlen(sd.title) : 0;
+        if (!isnan(r->date[d])) {
+            sd.has_date = 1;
+            sd.date = r->date[d];
+        }
+        if ((st = nd_story_add(s->sy, &sd)) != ND_OK) {
+            cli_log(1, "%s", nd_strerror(st));
+            return EXIT_INTERNAL;
+        }
+        nd_member md;
+        if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK && md.rep != d &&
+            nd_story_link(s->sy, d, md.rep) != ND_OK) {
+            cli_log(1, "out of memory linking the copies");
+            return EXIT_INTERNAL;
+        }
+    }
+    for (size_t i = 0; i < s->nps; i++)
+        if (nd_story_link(s->sy, s->ps[i].a, s->ps[i].b) != ND_OK) {
+            cli_log(1, "out of memory linking the passages");
+            return EXIT_INTERNAL;
+        }
+    return 0;
+}
+
+/* The document vectors, weighted with the collection's frequencies plus the
+ * --model's; without boilerplate when it was looked for. */
+static int make_vectors(srun *s, const sopts *so, int cut)
+{
+    rrun *r = s->r;
+    nd_status st;
+    if (so->model && (st = nd_story_model_load(s->sy, so->model)) != ND_OK) {
+        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        return st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
+    }
+    /* the slots of corpus_text, each a buffer of its own */
+    cut_ctx cc = {r, calloc(r->nslots, sizeof *cc.buf), calloc(r->nslots, sizeof *cc.cap),
+                  r->nslots};
+    if (!cc.buf || !cc.cap) {
+        free(cc.buf);
+        free(cc.cap);
+        return EXIT_INTERNAL;
+    }
+    st = nd_story_vectors(s->sy, cut ? cut_text : corpus_text, cut ? (void *)&cc : (void *)r);
+    for (size_t i = 0; i < cc.nslots; i++)
+        free(cc.buf[i]);
+    free(cc.buf);
+    free(cc.cap);
+    if (st != ND_OK) {
+        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+/* --save-model: written whole or not at all, like every output. */
+static int save_model(srun *s, const char *path)
+{
+    char *tmp = malloc(strlen(path) + 16);
+    if (!tmp)
+        return EXIT_INTERNAL;
+    sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+    if (nd_story_model_save(s->sy, tmp) != ND_OK || rename(tmp, path) != 0) {
+        cli_log(1, "%s: cannot write the model", path);
+        remove(tmp);
+        free(tmp);
+        return EXIT_INPUT;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* The main output: pair similarities (similarity) or the stories. */
+static int write_output(srun *s, const sopts *so)
+{
+    rrun *r = s->r;
+    cli_out out;
+    if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
+        return EXIT_INPUT;
+    int rc = 0;
+    nd_status st;
+    if (so->sim) {
+        rc = write_pairs(r, s->sy, so->pairs, out.fp);
+    } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
+        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        rc = EXIT_INTERNAL;
+    } else if (write_stories(s, out.fp)) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == 0 && cli_out_commit(&out))
+        rc = EXIT_INPUT;
+    return rc; /* on failure the caller aborts every open output */
+}
+
+static void stories_summary(const srun *s)
+{
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns;
+    if (nd_story_stories(s->sy, &m, &off, &ns) != ND_OK)
+        return;
+    size_t multi = 0, in_multi = 0;
+    for (size_t k = 0; k < ns; k++)
+        if (off[k + 1] - off[k] > 1) {
+            multi++;
+            in_multi += off[k + 1] - off[k];
+        }
+    const size_t nd = s->r->ndocs;
+    cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); %zu "
+               "shared %s and the copies linked documents",
+            nd, cli_plural(nd, "document", "documents"), ns, cli_plural(ns, "story", "stories"),
+            multi, in_multi, s->nps, cli_plural(s->nps, "passage", "passages"));
+}
+
 static int stories_main(int argc, char **argv, int sim)
 {
     struct timespec t0;
@@ -512,153 +660,32 @@ static int stories_main(int argc, char **argv, int sim)
     srun s;
     memset(&s, 0, sizeof s);
     s.r = &r;
-    int rc = EXIT_INTERNAL;
     if (nd_params_create(&r.params, NULL) != ND_OK) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }
-    rc = parse(&r, &so, argc, argv);
-    if (rc) {
-        rc = rc == -2 ? 0 : rc;
-        goto done;
-    }
-    if ((rc = corpus_load(&r)) != 0)
-        goto done;
-    nd_status st;
-    if (!sim && !so.no_reuse) { /* shared passages, boilerplate ignored */
-        if ((st = nd_reuse_boilerplate(r.ru, corpus_text, &r)) != ND_OK ||
-            (st = nd_reuse_run(r.ru, corpus_text, &r)) != ND_OK) {
-            cli_log(1, "reuse: %s", nd_reuse_errdetail(r.ru));
-            rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
-            goto done;
-        }
-        if (nd_reuse_passages(r.ru, &s.ps, &s.nps) != ND_OK) {
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-    }
-    if ((st = nd_story_create(&s.sy, r.params, so.lang, NULL)) != ND_OK) {
-        if (st == ND_E_PARAM)
-            rc = cli_usage_error(g_scmd, "--lang: libstemmer knows no language '%s' (english, "
-                                         "french, german, ..., or none)", so.lang);
-        else
-            cli_log(1, "cannot start: %s", nd_strerror(st));
-        rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
-        goto done;
-    }
-    for (uint32_t d = 0; d < r.ndocs; d++) {
-        nd_story_doc sd;
-        memset(&sd, 0, sizeof sd);
-        sd.title = meta_str(&r, r.title_off, d);
-        sd.title_len = sd.title ? strlen(sd.title) : 0;
-        if (!isnan(r.date[d])) {
-            sd.has_date = 1;
-            sd.date = r.date[d];
-        }
-        if ((st = nd_story_add(s.sy, &sd)) != ND_OK) {
-            cli_log(1, "%s", nd_strerror(st));
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-        nd_member md;
-        if (r.dd && nd_dedup_member(r.dd, d, &md) == ND_OK && md.rep != d &&
-            (st = nd_story_link(s.sy, d, md.rep)) != ND_OK) {
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < s.nps; i++)
-        if ((st = nd_story_link(s.sy, s.ps[i].a, s.ps[i].b)) != ND_OK) {
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-    if (so.model && (st = nd_story_model_load(s.sy, so.model)) != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
-        rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
-        goto done;
-    }
-    /* vectors without boilerplate: the slots of corpus_text, each a buffer of its own */
-    cut_ctx cc = {&r, calloc(r.nslots, sizeof *cc.buf), calloc(r.nslots, sizeof *cc.cap),
-                  r.nslots};
-    if (!cc.buf || !cc.cap) {
-        free(cc.buf);
-        free(cc.cap);
-        rc = EXIT_INTERNAL;
-        goto done;
-    }
-    st = nd_story_vectors(s.sy, !sim && !so.no_reuse ? cut_text : corpus_text,
-                          !sim && !so.no_reuse ? (void *)&cc : (void *)&r);
-    for (size_t i = 0; i < cc.nslots; i++)
-        free(cc.buf[i]);
-    free(cc.buf);
-    free(cc.cap);
-    if (st != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
-        rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
-        goto done;
-    }
-    if (so.save_model) { /* written whole or not at all, like every output */
-        char *tmp = malloc(strlen(so.save_model) + 16);
-        if (!tmp) {
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-        sprintf(tmp, "%s.tmp.%d", so.save_model, (int)getpid());
-        if ((st = nd_story_model_save(s.sy, tmp)) != ND_OK || rename(tmp, so.save_model) != 0) {
-            cli_log(1, "%s: cannot write the model", so.save_model);
-            remove(tmp);
-            free(tmp);
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        free(tmp);
-    }
-    cli_out out;
-    if (cli_out_open(&out, r.o.output ? r.o.output : "-")) {
-        rc = EXIT_INPUT;
-        goto done;
-    }
-    if (sim) {
-        rc = write_pairs(&r, s.sy, so.pairs, out.fp);
-    } else {
-        if ((st = nd_story_cluster(s.sy)) != ND_OK) {
-            cli_log(1, "%s", nd_story_errdetail(s.sy));
-            rc = EXIT_INTERNAL;
-        } else if (write_stories(&s, out.fp)) {
-            cli_log(1, "out of memory");
-            rc = EXIT_INTERNAL;
-        } else {
-            rc = 0;
-        }
-    }
-    if (rc == 0 && cli_out_commit(&out))
-        rc = EXIT_INPUT;
-    if (rc == 0 && !sim) {
-        const nd_story_member *m;
-        const size_t *off;
-        size_t ns;
-        if (nd_story_stories(s.sy, &m, &off, &ns) == ND_OK) {
-            size_t multi = 0, in_multi = 0;
-            for (size_t k = 0; k < ns; k++)
-                if (off[k + 1] - off[k] > 1) {
-                    multi++;
-                    in_multi += off[k + 1] - off[k];
-                }
-            cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); %zu "
-                       "shared %s and the copies linked documents",
-                    r.ndocs, cli_plural(r.ndocs, "document", "documents"), ns,
-                    cli_plural(ns, "story", "stories"), multi, in_multi, s.nps,
-                    cli_plural(s.nps, "passage", "passages"));
-        }
-    }
+    int rc = parse(&r, &so, argc, argv);
+    if (rc == 0)
+        rc = corpus_load(&r);
+    if (rc == 0 && !sim && !so.no_reuse)
+        rc = find_passages(&s);
+    if (rc == 0)
+        rc = add_documents(&s, &so);
+    if (rc == 0)
+        rc = make_vectors(&s, &so, !sim && !so.no_reuse);
+    if (rc == 0 && so.save_model)
+        rc = save_model(&s, so.save_model);
+    if (rc == 0)
+        rc = write_output(&s, &so);
+    if (rc == 0 && !sim)
+        stories_summary(&s);
     if (rc == 0)
         cli_report_time(g_scmd, &t0);
-done:
-    if (rc)
+    if (rc && rc != -2)
         cli_out_abort_all();
     nd_story_destroy(s.sy);
     corpus_free(&r);
-    return rc;
+    return rc == -2 ? 0 : rc;
 }
 
 int cmd_stories(int argc, char **argv)

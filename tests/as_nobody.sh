@@ -10,11 +10,12 @@
 nobody_skip() { echo "skipped: running as root and $*" >&2; exit 77; }
 command -v setpriv >/dev/null 2>&1 ||
     nobody_skip "setpriv (util-linux) not found, so privileges cannot be dropped"
-mkdir -p .nobody/work || nobody_skip "cannot create .nobody/work"
-cp "$ND" .nobody/neardup && cp "$0" .nobody/test.sh || nobody_skip "cannot copy the test"
+nobody_fail() { echo "as_nobody.sh: $*" >&2; exit 1; }
+mkdir -p .nobody/work || nobody_fail "cannot create .nobody/work"
+cp "$ND" .nobody/neardup && cp "$0" .nobody/test.sh || nobody_fail "cannot copy $ND and $0"
 chmod 755 . .nobody .nobody/neardup && chmod 644 .nobody/test.sh &&
-    chown 65534:65534 .nobody/work || nobody_skip "cannot hand .nobody/work to uid 65534"
-cd .nobody/work || nobody_skip "cannot enter .nobody/work"
+    chown 65534:65534 .nobody/work || nobody_fail "cannot hand .nobody/work to uid 65534"
+cd .nobody/work || nobody_fail "cannot enter .nobody/work"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody true 2>/dev/null || nobody_skip "setpriv cannot switch to uid 65534 here (no CAP_SETUID?)"
 # Every directory above the scratch directory must let nobody through.

@@ -99,7 +99,7 @@ check: all units  ## fast subset (< 1 minute): unit, golden and CLI tests
 	@tests/run.sh --fast $(BUILD)
 
 test: all units  ## everything: unit, golden, CLI, seeds, data quality, sanitizers, fuzz replay
-	@tests/run.sh --all $(BUILD)
+	+@tests/run.sh --all $(BUILD)
 
 # libFuzzer targets (clang); the replay driver runs the corpus without libFuzzer.
 fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (needs clang)

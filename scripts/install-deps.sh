@@ -1,9 +1,13 @@
 #!/bin/sh
 # scripts/install-deps.sh - installs what neardup needs to build and test on Debian 12
-# (bookworm) or a Debian-based system: the compilers, pkg-config, the libraries the
-# Makefile links (utf8proc, xxHash, zlib, zstd, libxml2; jansson only into the tests,
-# as the JSON oracle), the tools the tests call (zstd, gzip, python3) and valgrind.
-# pandoc is not needed: docs/neardup.1 is committed.
+# (bookworm) or a Debian-based system: the compilers (clang with its sanitizer runtimes,
+# libclang-rt-dev, which apt only recommends, for make test's ASan, UBSan and TSan
+# builds), pkg-config, the libraries the Makefile links (utf8proc, xxHash, zlib, zstd,
+# libxml2, libstemmer; jansson only into the tests, as the JSON oracle), everything the
+# tests call: zstd, gzip, python3 (standard library only), a word list in /usr/share/dict
+# (wamerican, for e2e/bench_gen), setpriv (util-linux: tests that need permissions to bite
+# drop root's), cmp and diff (diffutils), find (findutils) and awk (mawk); and valgrind
+# (make micro). pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
 #   scripts/install-deps.sh -v     the same, showing apt-get's output
@@ -15,8 +19,9 @@
 # Idempotent: run it again and it only checks (no apt-get at all when nothing is missing).
 set -eu
 
-PACKAGES="build-essential clang pkg-config libutf8proc-dev libxxhash-dev zlib1g-dev
-libzstd-dev libjansson-dev libxml2-dev libstemmer-dev zstd gzip python3 valgrind"
+PACKAGES="build-essential clang libclang-rt-dev pkg-config libutf8proc-dev libxxhash-dev
+zlib1g-dev libzstd-dev libjansson-dev libxml2-dev libstemmer-dev zstd gzip python3 wamerican
+util-linux diffutils findutils mawk valgrind"
 
 verbose=0
 check_only=0
@@ -24,7 +29,7 @@ for arg in "$@"; do
     case $arg in
         -v|--verbose) verbose=1 ;;
         -n|--check) check_only=1 ;;
-        -h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -1,5 +1,7 @@
 # boilerplate --help: the usage (with the live parameter defaults) on stdout, exit 0,
 # nothing on stderr; -h is the same.
 set -eu
-"$ND" boilerplate --help
-"$ND" boilerplate -h | cmp - <("$ND" boilerplate --help)
+"$ND" boilerplate --help >help.txt
+cat help.txt
+"$ND" boilerplate -h >h.txt
+cmp h.txt help.txt

@@ -3,7 +3,7 @@
 # "-:<line>". With -o, stdin is read twice: a pipe is first copied to a
 # temporary file (unlinked at once: nothing is left in TMPDIR), a regular file
 # is rewound. Both give the same outputs.
-set -eu
+set -eu -o pipefail
 mkdir tmp
 export TMPDIR=$PWD/tmp
 S='The library opens at nine on weekdays and at ten on Saturdays; it is closed on Sundays and public holidays.'

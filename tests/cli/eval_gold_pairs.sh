@@ -15,7 +15,7 @@
 # found = {r1-P, r4-q} = 2; recall = 2/3 = 0.6667; precision = 2/4 = 0.5
 # Without --same and --min: gold {r1-p, r2-p, r3-q, r4-q, r1-p2} = 5, linked
 #   {p2-r1, q-r4, r2-p, p-p2, x-y} = 5, found {r1-p2, r4-q, r2-p} = 3: 0.6, 0.6
-set -e
+set -e -o pipefail
 printf '{"cluster": 0, "members": ["p", "p2"]}\n{"cluster": 1, "members": ["z"]}\n' >same.jsonl
 cat >gold.jsonl <<'J'
 {"reply": "r1", "parent": "p", "quoted_words": 30}

@@ -16,4 +16,5 @@ cat >pred.jsonl <<'J'
 J
 "$ND" eval --json --gold gold.jsonl pred.jsonl
 "$ND" eval --json --num-docs 30 --gold gold.jsonl pred.jsonl
-"$ND" eval --num-docs 30 --gold gold.jsonl pred.jsonl | head -1
+"$ND" eval --num-docs 30 --gold gold.jsonl pred.jsonl >table.txt
+head -1 table.txt

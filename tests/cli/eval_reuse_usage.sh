@@ -29,5 +29,6 @@ done <<'L'
 --plagdet --gold c.jsonl a b
 --gold-pairs
 L
-"$ND" eval --help | sed -n '2,3p'
-"$ND" eval --help | grep -c 'log2(1 + granularity)'
+"$ND" eval --help >help.txt || echo "eval --help: exit $?"
+sed -n '2,3p' help.txt
+grep -c 'log2(1 + granularity)' help.txt

@@ -2,7 +2,7 @@
 # byte offsets and the earlier document as the likely source, the passage
 # cluster of a sentence quoted three times, the boilerplate footer of one
 # outlet (not a passage), --no-same-source and --window.
-set -eu
+set -eu -o pipefail
 cat >news.jsonl <<'J'
 {"id":"a1","source":"outlet-a","date":"2023-06-20T09:00:00Z","text":"Police raided the camp on Tuesday.\nThe ministry said: Some unconventional electronic devices, including a number of drones, were seized by the police.\nMore details will follow later today.\nAll content by Outlet A is licensed under a Creative Commons licence."}
 {"id":"b1","source":"outlet-b","date":"2023-06-21","text":"A statement was issued. Some unconventional electronic devices, including a number of drones, were seized by the police, according to the statement. Reporters could not confirm it."}

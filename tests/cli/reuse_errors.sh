@@ -2,7 +2,7 @@
 # an invalid JSON line is reported with file and line and skipped; a date
 # that is not ISO 8601 is counted (listed at -v); a missing input exits 2
 # and writes no output file.
-set -eu
+set -eu -o pipefail
 printf '%s\n' '{"id":"x","text":"one two three four five six seven eight nine ten eleven"}' \
     '{"id":"y","text":"broken' \
     '{"id":"z","date":"yesterday","text":"one two three four five six seven eight nine ten eleven"}' > c.jsonl

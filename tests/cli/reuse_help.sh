@@ -1,5 +1,7 @@
 # reuse --help: the usage (with the live parameter defaults) on stdout, exit 0,
 # nothing on stderr; -h is the same.
 set -eu
-"$ND" reuse --help
-"$ND" reuse -h | cmp - <("$ND" reuse --help)
+"$ND" reuse --help >help.txt
+cat help.txt
+"$ND" reuse -h >h.txt
+cmp h.txt help.txt

@@ -7,7 +7,8 @@ seed=${ND_SEED:-20261123}
 echo "seed $seed (set ND_SEED to change)"
 gen() {
     python3 "$ROOT/bench/gen_corpus.py" --seed "$seed" --docs 600 --doc-words 60 \
-        --text-from /usr/share/common-licenses --out "$1" 2>/dev/null
+        --text-from /usr/share/common-licenses --out "$1" 2>"gen-$1.log" ||
+        { cat "gen-$1.log"; exit 1; }
 }
 gen a
 gen b

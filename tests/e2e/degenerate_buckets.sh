@@ -6,7 +6,8 @@
 # only catches such a blow-up. Results: every document of the big family in
 # one cluster (its earliest member is paired with every other), and the
 # ordinary pairs (resemblance 51/61 = 0.836, which LSH proposes with
-# probability 0.95) found at that rate.
+# probability 0.95) found at that rate: 9626 of the 10000 when written, floor
+# 9575.
 set -eu
 python3 - <<'PY'
 import json, random
@@ -31,7 +32,7 @@ cl = [json.loads(l) for l in open("c.jsonl")]
 big = [c for c in cl if c["representative"] == "a0"]
 assert len(big) == 1 and big[0]["size"] == 10000, [c["size"] for c in big]
 pairs = [c for c in cl if c["representative"].startswith("b")]
-assert len(pairs) >= 9300 and all(c["size"] == 2 for c in pairs), len(pairs)
+assert len(pairs) >= 9575 and all(c["size"] == 2 for c in pairs), len(pairs)
 assert len(cl) == 1 + len(pairs), len(cl)
 print("one cluster of 10000; %d of the 10000 pairs" % len(pairs))
 PY

@@ -3,8 +3,8 @@
 # At --threshold 0.5 (the documented setting for mail, whose shared header
 # vocabulary makes the 0.2 default merge far too much) the B-cubed F1 scored by
 # neardup eval was 0.7961 when this test was written (precision 0.7571, recall
-# 0.8392); the floor is 0.76, a little under that measurement. The B-cubed F1
-# at the default threshold (0.2121 when written) is printed, not asserted.
+# 0.8392): floors 0.79, 0.75 and 0.835. At the default threshold the B-cubed
+# F1 was 0.2121 (precision 0.1215): floor 0.205, a regression check only.
 set -eu
 data="$SHARED/data/20ng"
 "$ND" stories -q --threshold 0.5 -o s.jsonl "$data/docs.jsonl.gz"
@@ -22,5 +22,6 @@ print(f"20ng threads, --threshold 0.5: B-cubed F1 {b['f1']:.4f} (P {b['precision
 print(f"20ng threads, default threshold 0.2: B-cubed F1 {bd['f1']:.4f} (P {bd['precision']:.4f},"
       f" R {bd['recall']:.4f}), {d['pred_clusters']} stories")
 assert e["docs"] == 19997, e
-assert b["f1"] >= 0.76, e
+assert b["f1"] >= 0.79 and b["precision"] >= 0.75 and b["recall"] >= 0.835, e
+assert bd["f1"] >= 0.205, d
 PY

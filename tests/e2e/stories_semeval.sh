@@ -1,10 +1,10 @@
 # SemEval-2022 task 8 (English train pairs, ../shared/data/semeval8-en): the
 # cosine printed by `neardup similarity` follows the human judgement. Each pair
 # has `overall` from 1 (very similar) to 4 (very dissimilar); the Pearson
-# correlation of the similarity with -overall must be at least 0.75 (0.758 when
-# written). Also printed, not asserted: the same-story F1 with gold
-# overall <= 1.5 and predicted similarity >= 0.2 (the stories threshold's
-# default), and the best F1 over thresholds with the threshold reaching it.
+# correlation of the similarity with -overall must be at least 0.755 (0.7580
+# when written). The same-story F1 with gold overall <= 1.5 and predicted
+# similarity >= 0.2 (the stories threshold's default) was 0.7097: floor 0.70.
+# Printed only: the best F1 over thresholds with the threshold reaching it.
 set -eu
 data="$SHARED/data/semeval8-en/train.jsonl"
 python3 - "$data" <<'PY'
@@ -54,5 +54,6 @@ print(f"semeval8-en: {n} pairs, Pearson(similarity, -overall) = {r:.4f}")
 print(f"same-story F1 (gold overall <= 1.5, similarity >= 0.2) = {f1(0.2):.4f}"
       f" ({sum(gold)} gold pairs)")
 print(f"best F1 = {best[0]:.4f} at similarity >= {-best[1]:.4f}")
-assert r >= 0.75, r
+assert r >= 0.755, r
+assert f1(0.2) >= 0.70, f1(0.2)
 PY

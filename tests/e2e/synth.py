@@ -2,7 +2,7 @@
 """Seeded synthetic near-duplicate check on real documents.
 
 usage: synth.py make DOCS.jsonl.gz OUT.jsonl TRUTH.jsonl [--seed N] [--bases N]
-       synth.py score OUT.jsonl TRUTH.jsonl PAIRS.jsonl
+       synth.py score OUT.jsonl TRUTH.jsonl PAIRS.jsonl [--min-recall R] [--min-precision P]
 
 make: takes real documents (ASCII-only 20 Newsgroups messages of 80+ words
 with distinct bodies), and for each base writes the base and one copy with
@@ -13,8 +13,8 @@ truth file gives each (base, copy) pair with its true word-5-gram Jaccard
 score: recall = share of truth pairs with Jaccard >= 0.85 that neardup's
 --pairs output reports as exact or near-duplicate; precision = share of
 reported exact/near-duplicate pairs that are a (base, copy) pair or whose true
-Jaccard is >= the 0.8 threshold. Prints both; exit 0 when recall >= 0.95 and
-precision >= 0.99."""
+Jaccard is >= the 0.8 threshold. Prints both; exit 0 when recall >= R and
+precision >= P (by default 0.95 and 0.99)."""
 import gzip
 import json
 import os
@@ -83,7 +83,7 @@ def make(docs_path, out_path, truth_path, seed, nbases):
     print(f"seed {seed}: {len(bases)} bases, {len(bases)} copies")
 
 
-def score(out_path, truth_path, pairs_path):
+def score(out_path, truth_path, pairs_path, min_recall, min_precision):
     texts = {}
     for line in open(out_path):
         d = json.loads(line)
@@ -107,14 +107,18 @@ def score(out_path, truth_path, pairs_path):
     missed = sorted((truth[k], sorted(k)) for k in want if k not in reported)[:5]
     for j, k in missed:
         print(f"missed: {k} true Jaccard {j}")
-    return 0 if recall >= 0.95 and precision >= 0.99 else 1
+    ok = recall >= min_recall and precision >= min_precision
+    print(f"floors: recall {min_recall}, precision {min_precision}: {'ok' if ok else 'FAILED'}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
     nb = int(args[args.index("--bases") + 1]) if "--bases" in args else 2000
+    mr = float(args[args.index("--min-recall") + 1]) if "--min-recall" in args else 0.95
+    mp = float(args[args.index("--min-precision") + 1]) if "--min-precision" in args else 0.99
     if args[0] == "make":
         make(args[1], args[2], args[3], seed, nb)
     else:
-        sys.exit(score(args[1], args[2], args[3]))
+        sys.exit(score(args[1], args[2], args[3], mr, mp))

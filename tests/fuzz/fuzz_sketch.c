@@ -12,7 +12,8 @@
 
 #include "nd_internal.h"
 
-/* Fast and reference tokenisations of the same bytes agree token by token. */
+/* Fast and reference tokenisations of the same bytes agree token by token. An empty
+ * normalised text may have no buffer at all (data NULL): memcmp must not see it. */
 static void check_paths(const char *text, size_t size)
 {
     nd_alloc_ctx a;
@@ -27,7 +28,7 @@ static void check_paths(const char *text, size_t size)
     if (sx == ND_OK) {
         if (x.tokens.len != y.tokens.len || x.norm.len != y.norm.len ||
             x.invalid_bytes != y.invalid_bytes ||
-            memcmp(x.norm.data, y.norm.data, x.norm.len) != 0)
+            (x.norm.len > 0 && memcmp(x.norm.data, y.norm.data, x.norm.len) != 0))
             abort();
         for (size_t i = 0; i < x.tokens.len; i++) {
             const nd_token *p = &ND_VEC_AT(&x.tokens, nd_token, i);

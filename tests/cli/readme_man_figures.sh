@@ -50,3 +50,10 @@ for f, what in (("seeds.jsonl", "alone"), ("seeds-model.jsonl", "with the SemEva
     s = sims(f)
     print("seeds: %d pairs other than 000/001, %s: %.2f to %.2f" % (len(s), what, min(s), max(s)))
 PY
+# the EXAMPLES of the man page that run on the example corpus, and `version`
+show './neardup version'
+show './neardup stories examples/corpus/news.jsonl | cut -c1-100'
+printf '%s\n' '{"a":"vdp-2024-0412-rail","b":"ledger-7781"}' \
+    '{"a":"vdp-2024-0412-rail","b":"vdp-2024-0412-bridge"}' > pairs.jsonl
+show 'cat pairs.jsonl'
+show './neardup similarity --pairs pairs.jsonl examples/corpus/news.jsonl'

@@ -287,7 +287,7 @@ static int add_record(void *ctx, const pool_item *it)
     }
     if (st != ND_OK) {
         cli_log(1, "%s: %s", rec->path, detail);
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     if (cli_grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
@@ -1255,7 +1255,7 @@ int cmd_dedup(int argc, char **argv)
     const nd_status rst = nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r.dd));
-        rc = rst == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        rc = cli_exit_status(rst);
         goto done;
     }
     if ((rc = write_outputs(&r)) != 0)

@@ -406,12 +406,12 @@ static int run_all(rrun *r)
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
-            return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+            return cli_exit_status(st);
         }
     }
     if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     /* outputs: all to temporaries, renamed together */
     cli_out o1, o2, o3;

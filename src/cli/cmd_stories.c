@@ -503,7 +503,7 @@ static int find_passages(srun *s)
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK ||
         (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     if (nd_reuse_passages(r->ru, &s->ps, &s->nps) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
@@ -536,7 +536,7 @@ static int add_documents(srun *s, const sopts *so)
         }
         if ((st = nd_story_add(s->sy, &sd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));
-            return EXIT_INTERNAL;
+            return cli_exit_status(st);
         }
         nd_member md;
         if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK && md.rep != d &&
@@ -578,7 +578,7 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     free(cc.cap);
     if (st != ND_OK) {
         cli_log(1, "%s", nd_story_errdetail(s->sy));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     return 0;
 }
@@ -613,7 +613,7 @@ static int write_output(srun *s, const sopts *so)
         rc = write_pairs(r, s->sy, so->pairs, out.fp);
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
         cli_log(1, "%s", nd_story_errdetail(s->sy));
-        rc = EXIT_INTERNAL;
+        rc = cli_exit_status(st);
     } else if (write_stories(s, out.fp)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;

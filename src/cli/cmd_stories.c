@@ -191,8 +191,13 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         return EXIT_INTERNAL;
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
+    /* the outputs must not overwrite a file read: an input, --model, --pairs */
     const char *outs[] = {r->o.output, so->save_model};
-    return cli_check_outputs(g_scmd, outs, 2, r->inputs, r->ninputs, !r->o.output);
+    const char *const more[] = {so->model, so->pairs};
+    int rc = cli_check_outputs(g_scmd, outs, 2, r->inputs, r->ninputs, !r->o.output);
+    if (rc == 0)
+        rc = cli_check_outputs(g_scmd, outs, 2, more, 2, !r->o.output);
+    return rc;
 }
 
 /* ---- the stories ------------------------------------------------------------ */

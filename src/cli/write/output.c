@@ -255,6 +255,78 @@ void cli_json_num(FILE *fp, double v)
     fputs(buf, fp);
 }
 
+/* What a path names, however it is spelt: the file it reaches once links are
+ * followed (dev, ino); or, when that does not exist yet, the directory it
+ * would be created in and its last name (a dangling link counts as its
+ * target). */
+typedef struct path_id {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    char name[256];
+} path_id;
+
+static int get_path_id(const char *path, path_id *id, int depth)
+{
+    memset(id, 0, sizeof *id);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        id->exists = 1;
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+        return 0;
+    }
+    char buf[4096];
+    if (depth < 8 && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        /* a dangling link: its target, relative to the link's directory */
+        char target[4096];
+        const ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n <= 0)
+            return -1;
+        target[n] = '\0';
+        const char *slash = strrchr(path, '/');
+        const int k = target[0] == '/' || !slash
+                          ? snprintf(buf, sizeof buf, "%s", target)
+                          : snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - path), path,
+                                     target);
+        if (k < 0 || (size_t)k >= sizeof buf)
+            return -1;
+        return get_path_id(buf, id, depth + 1);
+    }
+    /* the parent directory and the last name, trailing slashes dropped */
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    const char *name = slash ? slash + 1 : buf;
+    if (strlen(name) >= sizeof id->name)
+        return -1;
+    strcpy(id->name, name);
+    if (slash == buf)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    if (stat(slash ? buf : ".", &st) != 0)
+        return -1;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    return 0;
+}
+
+static int same_path(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    path_id x, y;
+    return get_path_id(a, &x, 0) == 0 && get_path_id(b, &y, 0) == 0 &&
+           x.exists == y.exists && x.dev == y.dev && x.ino == y.ino &&
+           strcmp(x.name, y.name) == 0;
+}
+
 int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
                       const char *const *inputs, size_t ninputs, int implicit_stdout)
 {
@@ -266,16 +338,16 @@ int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
             to_stdout++;
             continue;
         }
-        struct stat so, si;
-        const int have_so = stat(outs[k], &so) == 0;
         for (size_t i = 0; i < ninputs; i++)
-            if (strcmp(outs[k], inputs[i]) == 0 ||
-                (have_so && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &si) == 0 &&
-                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
-                return cli_usage_error(cmd, "output '%s' is also an input", outs[k]);
+            if (inputs[i] && strcmp(inputs[i], "-") != 0 && same_path(outs[k], inputs[i]))
+                return cli_usage_error(cmd, "output '%s' is also an input ('%s')", outs[k],
+                                       inputs[i]);
         for (size_t j = 0; j < k; j++)
-            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
-                return cli_usage_error(cmd, "two outputs are both '%s'", outs[k]);
+            if (outs[j] && strcmp(outs[j], "-") != 0 && same_path(outs[j], outs[k]))
+                return cli_usage_error(cmd, "two outputs are both '%s'%s%s%s", outs[k],
+                                       strcmp(outs[j], outs[k]) ? " ('" : "",
+                                       strcmp(outs[j], outs[k]) ? outs[j] : "",
+                                       strcmp(outs[j], outs[k]) ? "')" : "");
     }
     if (to_stdout > 1)
         return cli_usage_error(cmd, "%s", "only one output can go to stdout ('-')");

@@ -783,7 +783,7 @@ static int eval_clusters(const eval_args *a, const char *pred)
     else
         write_table(o.fp, &s, a->ncorpus ? "the corpus" : a->have_num ? "--num-docs"
                                                                       : "ids in either file");
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
 /* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,

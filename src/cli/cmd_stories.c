@@ -623,9 +623,11 @@ static int write_output(srun *s, const sopts *so)
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
     }
-    if (rc == 0 && cli_out_commit(&out))
+    if (rc == 0 && cli_out_commit_all()) /* the model too */
         rc = EXIT_INPUT;
-    return rc; /* on failure the caller aborts every open output */
+    if (rc)
+        cli_out_abort_all(); /* out lives on this stack */
+    return rc;
 }
 
 static void stories_summary(const srun *s)

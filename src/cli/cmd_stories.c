@@ -210,6 +210,7 @@ static const char *meta_str(const rrun *r, const uint64_t *off, uint32_t d)
 typedef struct srun {
     rrun *r;
     nd_story *sy;
+    cli_out model_out;      /* --save-model, committed with the main output */
     const nd_passage *ps;   /* passages, sorted by (a, b) */
     size_t nps;
 } srun;
@@ -588,20 +589,24 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     return 0;
 }
 
-/* --save-model: written whole or not at all, like every output. */
+/* --save-model: written to a new temporary in the model's directory (mkstemp,
+ * never an existing file), renamed into place with the main output. */
 static int save_model(srun *s, const char *path)
 {
-    char *tmp = malloc(strlen(path) + 16);
-    if (!tmp)
-        return EXIT_INTERNAL;
-    sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-    if (nd_story_model_save(s->sy, tmp) != ND_OK || rename(tmp, path) != 0) {
-        cli_log(1, "%s: cannot write the model", path);
-        remove(tmp);
-        free(tmp);
+    if (cli_out_open_named(&s->model_out, path))
         return EXIT_INPUT;
+    errno = 0;
+    const nd_status st = nd_story_model_save(s->sy, cli_out_name(&s->model_out));
+    if (st != ND_OK) {
+        /* the library's detail, and the system's reason when it leaves it out */
+        const char *why = st == ND_E_IO && errno ? strerror(errno) : "";
+        const char *d = nd_story_errdetail(s->sy);
+        if (!d || !*d)
+            d = nd_strerror(st);
+        cli_log(1, "%s: cannot write the model: %s%s%s", path, d,
+                *why && !strstr(d, why) ? ": " : "", *why && !strstr(d, why) ? why : "");
+        return cli_exit_status(st);
     }
-    free(tmp);
     return 0;
 }
 

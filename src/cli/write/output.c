@@ -36,7 +36,8 @@ static cli_out *volatile g_head;            /* open outputs, newest first */
 static volatile sig_atomic_t g_committing;  /* renames under way: signals wait */
 static volatile sig_atomic_t g_pending;     /* a signal that came meanwhile */
 
-/* Blocks (how = SIG_BLOCK) or restores the signals that remove temporaries. */
+/* Blocks, in this thread, the signals that remove temporaries (old: the mask
+ * to restore). */
 static void block_signals(sigset_t *old)
 {
     sigset_t s;
@@ -243,11 +244,17 @@ static int set_names(cli_out *o, const char *path)
 }
 
 /* Creates o->tmp as a new file (mkstemp: O_EXCL, mode 0600 made what a plain
- * fopen would give). Returns its descriptor, or -1 after a message (o->tmp
- * freed when it was not created). */
+ * fopen would give) and registers o. Returns its descriptor, or -1 after a
+ * message (o->tmp freed when it was not created). */
 static int create_tmp(cli_out *o)
 {
+    /* created and registered with the signals blocked: no signal in between */
+    sigset_t old;
+    block_signals(&old);
     const int fd = mkstemp(o->tmp);
+    if (fd >= 0)
+        reg_add(o);
+    restore_signals(&old);
     if (fd < 0) {
         cli_log(1, "%s: cannot create output: %s", o->path, strerror(errno));
         free(o->tmp);
@@ -306,8 +313,7 @@ int cli_out_open(cli_out *o, const char *path)
         return 0;
     }
     if (set_names(o, path) || (fd = create_tmp(o)) < 0)
-        goto fail;
-    reg_add(o);  /* from now on removed on any error or signal */
+        goto fail;  /* from now on removed on any error or signal */
     free(resolved);
     resolved = NULL;
     o->sync_fd = dup(fd);  /* for fsync() once the FILE (maybe a compressor) is closed */
@@ -347,10 +353,10 @@ int cli_out_open_named(cli_out *o, const char *path)
         free(o->tmp);
         o->tmp = NULL;
         o->direct = 1;
+        reg_add(o);
     } else if ((fd = create_tmp(o)) < 0) {
         goto fail;
     }
-    reg_add(o);
     free(resolved);
     if (fd >= 0)
         close(fd);
@@ -373,12 +379,17 @@ int cli_out_open_dir(cli_out *o, const char *path)
     install_handlers();
     if (set_names(o, path))
         return -1;
-    if (!mkdtemp(o->tmp)) {
+    sigset_t old;
+    block_signals(&old);
+    const int made = mkdtemp(o->tmp) != NULL;
+    if (made)
+        reg_add(o);
+    restore_signals(&old);
+    if (!made) {
         cli_log(1, "%s: cannot create directory: %s", o->path, strerror(errno));
         cli_out_abort(o);
         return -1;
     }
-    reg_add(o);
     /* mkdtemp makes it 0700; give it the mode a plain mkdir would */
     const mode_t mask = umask(0);
     umask(mask);

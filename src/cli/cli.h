@@ -29,6 +29,20 @@ enum {
     EXIT_INTERNAL = 4  /* out of memory or a limit was hit */
 };
 
+/* The exit code of a failed library call: 2 for reading or writing (ND_E_IO:
+ * an unreadable input, a full disk under --tmp) and malformed input, 3 for
+ * stored data corrupt or of another version, 4 for the rest (out of memory, a
+ * limit). */
+static inline int cli_exit_status(nd_status st)
+{
+    switch (st) {
+    case ND_OK: return EXIT_OK_;
+    case ND_E_IO: case ND_E_INPUT: return EXIT_INPUT;
+    case ND_E_CORRUPT: case ND_E_VERSION: return EXIT_CORRUPT;
+    default: return EXIT_INTERNAL;
+    }
+}
+
 /* Commands: each lives in cmd_<name>.c and returns an exit code. */
 int cmd_dedup(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

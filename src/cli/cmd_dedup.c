@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +87,9 @@ typedef struct run {
     size_t ninputs;
     /* outputs, written to temporaries, renamed into place together at the end */
     cli_out out_clusters, out_pairs, out_removed, out_corpus;
-    char *dir_path;       /* -o for whole-file documents: the directory to create */
-    char *dir_tmp;        /* and its temporary, while being filled */
+    cli_out out_dir;      /* -o for whole-file documents: a directory (out_dir.tmp) */
+    char *dir_path;       /* the directory to create */
+    const char *dir_tmp;  /* out_dir.tmp while it is being filled, else NULL */
     /* boilerplate of record i: b_spans[b_off[i] .. b_off[i+1]), i < b_n */
     uint64_t *b_off;
     nd_span *b_spans;
@@ -287,7 +287,7 @@ static int add_record(void *ctx, const pool_item *it)
     }
     if (st != ND_OK) {
         cli_log(1, "%s: %s", rec->path, detail);
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     if (cli_grow((void **)&r->doc_rec, &r->doc_cap, r->ndocs + 1, sizeof *r->doc_rec)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
@@ -568,8 +568,6 @@ static void safe_rel(const char *rel, char *out)
     *o = '\0';
 }
 
-static int rm_tree(const char *path);
-
 /* Is `path` an empty directory? */
 static int empty_dir(const char *path)
 {
@@ -619,10 +617,8 @@ static int corpus_open(run *r, const char *path, int files)
     while (n > 1 && path[n - 1] == '/')
         n--;
     r->dir_path = malloc(n + 1);
-    char *tmp = malloc(n + 16);
-    if (!r->dir_path || !tmp) {
+    if (!r->dir_path) {
         cli_log(1, "out of memory");
-        free(tmp);
         return EXIT_INTERNAL;
     }
     memcpy(r->dir_path, path, n);
@@ -631,23 +627,11 @@ static int corpus_open(run *r, const char *path, int files)
     if (stat(r->dir_path, &st) == 0 && !(S_ISDIR(st.st_mode) && empty_dir(r->dir_path))) {
         cli_log(1, "%s: exists; whole-file documents are written to a new directory "
                    "(or an empty one)", r->dir_path);
-        free(tmp);
         return EXIT_INPUT;
     }
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", r->dir_path);
-    if (!mkdtemp(tmp)) {
-        cli_log(1, "%s: cannot create directory: %s", r->dir_path, strerror(errno));
-        free(tmp);
+    if (cli_out_open_dir(&r->out_dir, r->dir_path))
         return EXIT_INPUT;
-    }
-    r->dir_tmp = tmp;  /* from now on removed on any error */
-    /* mkdtemp makes it 0700; give it the mode a plain mkdir would */
-    const mode_t mask = umask(0);
-    umask(mask);
-    if (chmod(r->dir_tmp, 0777 & ~mask) != 0) {
-        cli_log(1, "%s: cannot set mode: %s", r->dir_tmp, strerror(errno));
-        return EXIT_INPUT;
-    }
+    r->dir_tmp = r->out_dir.tmp;  /* from now on removed on any error or signal */
     return 0;
 }
 
@@ -795,19 +779,6 @@ static int write_corpus(run *r, const char *path)
     return rc;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static int rm_tree(const char *path)
-{
-    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* ---- writing and committing every output ------------------------------- */
 
 /* Writes every requested output to its temporary (the corpus first: pass 2
@@ -839,30 +810,9 @@ static int write_outputs(run *r)
         cli_log(1, "reading ids back from the temporary file failed");
         return EXIT_INPUT;
     }
-    /* commit: flush everything first, so that a full disk fails before any rename;
-     * then the directory (the likeliest rename to fail), then the files */
-    cli_out *const files[] = {&r->out_corpus, &r->out_clusters, &r->out_pairs,
-                              &r->out_removed};
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        const cli_out *o = files[k];
-        if (o->fp && o->path && (fflush(o->fp) != 0 || ferror(o->fp))) {
-            cli_log(1, "%s: write error: %s", o->path, strerror(errno));
-            return EXIT_INPUT;
-        }
-    }
-    if (r->dir_tmp) {
-        if (rename(r->dir_tmp, r->dir_path) != 0) {
-            cli_log(1, "%s: cannot rename %s into place: %s", r->dir_path, r->dir_tmp,
-                    strerror(errno));
-            return EXIT_INPUT;
-        }
-        free(r->dir_tmp);
-        r->dir_tmp = NULL;
-    }
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
-        if (files[k]->fp && cli_out_commit(files[k]))
-            return EXIT_INPUT;
-    return 0;
+    /* every output, the directory too, replaced in one step (write/output.h) */
+    r->dir_tmp = NULL;
+    return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
 /* ---- standard input read twice ------------------------------------------ */
@@ -1255,7 +1205,7 @@ int cmd_dedup(int argc, char **argv)
     const nd_status rst = nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r.dd));
-        rc = rst == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        rc = cli_exit_status(rst);
         goto done;
     }
     if ((rc = write_outputs(&r)) != 0)
@@ -1278,9 +1228,6 @@ int cmd_dedup(int argc, char **argv)
 done:
     if (rc)
         cli_out_abort_all();
-    if (r.dir_tmp)
-        rm_tree(r.dir_tmp);
-    free(r.dir_tmp);
     free(r.dir_path);
     nd_dedup_destroy(r.dd);
     nd_params_destroy(r.params);

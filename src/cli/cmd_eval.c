@@ -591,6 +591,11 @@ static int run_reuse(ev_reuse_opts *r, const char *gold, const char *gold_pairs,
         stdin_users += files[i] && strcmp(files[i], "-") == 0;
     if (stdin_users > 1)
         return usage_error("standard input ('-') can be given only once");
+    /* -o must not overwrite a file it reads */
+    const char *const out[] = { r->out_path };
+    const int rc = cli_check_outputs("eval", out, 1, files, sizeof files / sizeof *files, 0);
+    if (rc)
+        return rc;
     return gold_pairs ? ev_gold_pairs(r) : ev_plagdet(r);
 }
 
@@ -735,7 +740,14 @@ static int eval_check_clusters(const eval_args *a, int argc, char **argv)
         return usage_error("standard input ('-') can be given only once");
     if (!*a->id_field || !*a->text_field)
         return usage_error("--id-field and --text-field cannot be empty");
-    return 0;
+    /* -o must not overwrite a file it reads: GOLD, PRED or a --corpus path */
+    const char *const out[] = { a->out_path };
+    int rc = cli_check_outputs("eval", out, 1, &a->gold, 1, 0);
+    if (rc == 0)
+        rc = cli_check_outputs("eval", out, 1, &pred, 1, 0);
+    if (rc == 0)
+        rc = cli_check_outputs("eval", out, 1, a->corpus, a->ncorpus, 0);
+    return rc;
 }
 
 /* Reads GOLD, PRED (and the corpus), scores, and writes the result: to
@@ -771,7 +783,7 @@ static int eval_clusters(const eval_args *a, const char *pred)
     else
         write_table(o.fp, &s, a->ncorpus ? "the corpus" : a->have_num ? "--num-docs"
                                                                       : "ids in either file");
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
 /* neardup eval [options] --gold GOLD PRED, or a passage mode (--plagdet,

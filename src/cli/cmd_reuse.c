@@ -406,36 +406,31 @@ static int run_all(rrun *r)
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
-            return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+            return cli_exit_status(st);
         }
     }
     if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
-    /* outputs: all to temporaries, renamed together */
+    /* outputs: all to temporaries, renamed together; o1..o3 live on this
+     * stack, so they are committed or aborted before it returns */
     cli_out o1, o2, o3;
-    memset(&o1, 0, sizeof o1);
-    memset(&o2, 0, sizeof o2);
-    memset(&o3, 0, sizeof o3);
     const char *main_out = r->o.output ? r->o.output : "-";
     if (r->o.boilerplate_cmd) {
-        if ((rc = write_one(r, &o1, main_out, write_boilers)) != 0)
-            return rc;
-        if (r->o.strip_out && (rc = write_one(r, &o2, r->o.strip_out, write_stripped)) != 0)
-            return rc;
+        if ((rc = write_one(r, &o1, main_out, write_boilers)) == 0 && r->o.strip_out)
+            rc = write_one(r, &o2, r->o.strip_out, write_stripped);
     } else {
-        if ((rc = write_one(r, &o1, main_out, write_passages)) != 0)
-            return rc;
-        if (r->o.clusters && (rc = write_one(r, &o2, r->o.clusters, write_clusters)) != 0)
-            return rc;
-        if (r->o.boiler_out && (rc = write_one(r, &o3, r->o.boiler_out, write_boilers)) != 0)
-            return rc;
+        if ((rc = write_one(r, &o1, main_out, write_passages)) == 0 && r->o.clusters)
+            rc = write_one(r, &o2, r->o.clusters, write_clusters);
+        if (rc == 0 && r->o.boiler_out)
+            rc = write_one(r, &o3, r->o.boiler_out, write_boilers);
     }
-    if (cli_out_commit(&o1) || (o2.path && cli_out_commit(&o2)) ||
-        (o3.path && cli_out_commit(&o3)))
-        return EXIT_INPUT;
-    return 0;
+    if (rc) {
+        cli_out_abort_all();
+        return rc;
+    }
+    return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
 static void summary(const rrun *r)

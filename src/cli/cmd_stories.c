@@ -191,8 +191,13 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         return EXIT_INTERNAL;
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
+    /* the outputs must not overwrite a file read: an input, --model, --pairs */
     const char *outs[] = {r->o.output, so->save_model};
-    return cli_check_outputs(g_scmd, outs, 2, r->inputs, r->ninputs, !r->o.output);
+    const char *const more[] = {so->model, so->pairs};
+    int rc = cli_check_outputs(g_scmd, outs, 2, r->inputs, r->ninputs, !r->o.output);
+    if (rc == 0)
+        rc = cli_check_outputs(g_scmd, outs, 2, more, 2, !r->o.output);
+    return rc;
 }
 
 /* ---- the stories ------------------------------------------------------------ */
@@ -205,6 +210,7 @@ static const char *meta_str(const rrun *r, const uint64_t *off, uint32_t d)
 typedef struct srun {
     rrun *r;
     nd_story *sy;
+    cli_out model_out;      /* --save-model, committed with the main output */
     const nd_passage *ps;   /* passages, sorted by (a, b) */
     size_t nps;
 } srun;
@@ -503,7 +509,7 @@ static int find_passages(srun *s)
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK ||
         (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     if (nd_reuse_passages(r->ru, &s->ps, &s->nps) != ND_OK) {
         cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
@@ -536,7 +542,7 @@ static int add_documents(srun *s, const sopts *so)
         }
         if ((st = nd_story_add(s->sy, &sd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));
-            return EXIT_INTERNAL;
+            return cli_exit_status(st);
         }
         nd_member md;
         if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK && md.rep != d &&
@@ -578,25 +584,29 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     free(cc.cap);
     if (st != ND_OK) {
         cli_log(1, "%s", nd_story_errdetail(s->sy));
-        return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     return 0;
 }
 
-/* --save-model: written whole or not at all, like every output. */
+/* --save-model: written to a new temporary in the model's directory (mkstemp,
+ * never an existing file), renamed into place with the main output. */
 static int save_model(srun *s, const char *path)
 {
-    char *tmp = malloc(strlen(path) + 16);
-    if (!tmp)
-        return EXIT_INTERNAL;
-    sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-    if (nd_story_model_save(s->sy, tmp) != ND_OK || rename(tmp, path) != 0) {
-        cli_log(1, "%s: cannot write the model", path);
-        remove(tmp);
-        free(tmp);
+    if (cli_out_open_named(&s->model_out, path))
         return EXIT_INPUT;
+    errno = 0;
+    const nd_status st = nd_story_model_save(s->sy, cli_out_name(&s->model_out));
+    if (st != ND_OK) {
+        /* the library's detail, and the system's reason when it leaves it out */
+        const char *why = st == ND_E_IO && errno ? strerror(errno) : "";
+        const char *d = nd_story_errdetail(s->sy);
+        if (!d || !*d)
+            d = nd_strerror(st);
+        cli_log(1, "%s: cannot write the model: %s%s%s", path, d,
+                *why && !strstr(d, why) ? ": " : "", *why && !strstr(d, why) ? why : "");
+        return cli_exit_status(st);
     }
-    free(tmp);
     return 0;
 }
 
@@ -613,14 +623,16 @@ static int write_output(srun *s, const sopts *so)
         rc = write_pairs(r, s->sy, so->pairs, out.fp);
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
         cli_log(1, "%s", nd_story_errdetail(s->sy));
-        rc = EXIT_INTERNAL;
+        rc = cli_exit_status(st);
     } else if (write_stories(s, out.fp)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
     }
-    if (rc == 0 && cli_out_commit(&out))
+    if (rc == 0 && cli_out_commit_all()) /* the model too */
         rc = EXIT_INPUT;
-    return rc; /* on failure the caller aborts every open output */
+    if (rc)
+        cli_out_abort_all(); /* out lives on this stack */
+    return rc;
 }
 
 static void stories_summary(const srun *s)

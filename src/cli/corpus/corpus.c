@@ -98,7 +98,7 @@ static int add_record(void *ctx, const pool_item *it)
     const int empty = it->st == ND_E_LIMIT; /* keep_all: an empty document in its place */
     if (it->st != ND_OK) {
         cli_log(1, "%s: %s: %s", rec->path, rec->id, it->detail);
-        return EXIT_INTERNAL;
+        return cli_exit_status(it->st);
     }
     const size_t d = r->ndocs;
     if (d >= UINT32_MAX - 2) {
@@ -171,9 +171,10 @@ static int add_record(void *ctx, const pool_item *it)
     }
     r->text_off[d + 1] = r->text_off[d] + tlen;
     if (r->dd && empty) { /* keep document numbers in step with the deduplicator's */
-        if (nd_dedup_add(r->dd, "", 0, NULL) != ND_OK) {
-            cli_log(1, "out of memory after %zu documents", d);
-            return EXIT_INTERNAL;
+        const nd_status st = nd_dedup_add(r->dd, "", 0, NULL);
+        if (st != ND_OK) {
+            cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+            return cli_exit_status(st);
         }
     } else if (r->dd) {
         nd_doc doc;
@@ -182,7 +183,7 @@ static int add_record(void *ctx, const pool_item *it)
         const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
         if (st != ND_OK) {
             cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
-            return EXIT_INTERNAL;
+            return cli_exit_status(st); /* a full disk under --tmp is ND_E_IO: 2 */
         }
     }
     r->ndocs++;
@@ -307,7 +308,7 @@ int corpus_load(rrun *r)
         return rc;
     if (r->dd && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
         cli_log(1, "%s", nd_dedup_errdetail(r->dd));
-        return EXIT_INTERNAL;
+        return cli_exit_status(st);
     }
     /* the index gets the budget; the texts are in their file already */
     if (nd_params_set(r->params, ND_P_MEMORY, (double)r->o.in.memory) != ND_OK)
@@ -336,7 +337,7 @@ int corpus_load(rrun *r)
         }
         if ((st = nd_reuse_add(r->ru, &rd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));
-            return EXIT_INTERNAL;
+            return cli_exit_status(st);
         }
     }
     return 0;
@@ -398,7 +399,7 @@ int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts 
     nd_status st = nd_reuse_boilerplate(r.ru, corpus_text, &r);
     if (st != ND_OK) {
         cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r.ru));
-        rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
+        rc = cli_exit_status(st);
         goto done;
     }
     nd_reuse_stats s;

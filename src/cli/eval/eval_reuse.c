@@ -188,7 +188,7 @@ static int write_out(const char *path, void (*emit)(FILE *, const void *), const
     if (cli_out_open(&o, path))
         return EXIT_INPUT;
     emit(o.fp, arg);
-    return cli_out_commit(&o) ? EXIT_INPUT : 0;
+    return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
 /* ------------------------------------------------------------ interval union */

@@ -1,133 +1,336 @@
 /*
- * io.c - output files that appear whole or not at all, and JSON writing.
+ * output.c - output files that appear whole or not at all, and JSON writing.
  *
- * DESIGN: every output is written to a temporary file beside its target
- * ("<path>.tmp.XXXXXX", same directory so rename() is atomic) and renamed over
- * the target only once it is complete and flushed without error. A registry of
- * open outputs lets an error path (or a signal) remove every temporary, so a
- * failed run leaves no partial file behind.
+ * DESIGN: every output is written to a temporary beside its target
+ * ("<path>.tmp.XXXXXX", same directory so rename() is atomic): a file, a
+ * file the caller fills by name (--save-model), or a directory (dedup -o
+ * DIR). Every open output is in a registry, a list threaded through the
+ * cli_out structs themselves, so it has no size limit and needs no memory.
+ * cli_out_commit_all() is the one commit of a run: it first flushes, fsyncs
+ * and closes every output (a full disk fails there, before anything is
+ * replaced), then renames them all with SIGINT, SIGTERM and SIGHUP blocked, so
+ * a signal cannot split the renames: it acts once the commit is whole. On
+ * any other error, or a signal before the commit, every temporary is removed.
+ * The signal handler does that with async-signal-safe calls only: unlink()
+ * for files, and for a directory a walk with open/getdents64/unlinkat/close
+ * over static buffers (no malloc, no stdio).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "write/output.h"
 
-#define MAX_OPEN_OUTS 16
-static cli_out *g_open[MAX_OPEN_OUTS];
+/* ---- the registry and the signal handler ---------------------------------- */
 
-static void reg_add(cli_out *o)
+static cli_out *volatile g_head;            /* open outputs, newest first */
+static volatile sig_atomic_t g_committing;  /* renames under way: signals wait */
+static volatile sig_atomic_t g_pending;     /* a signal that came meanwhile */
+
+/* Blocks, in this thread, the signals that remove temporaries (old: the mask
+ * to restore). */
+static void block_signals(sigset_t *old)
 {
-    for (int i = 0; i < MAX_OPEN_OUTS; i++)
-        if (!g_open[i]) {
-            g_open[i] = o;
-            return;
-        }
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &s, old);
 }
 
-static void reg_del(const cli_out *o)
+static void restore_signals(const sigset_t *old)
 {
-    for (int i = 0; i < MAX_OPEN_OUTS; i++)
-        if (g_open[i] == o)
-            g_open[i] = NULL;
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Removes the directory tree at path with async-signal-safe calls only, over
+ * static buffers (callers have the signals blocked, or are the handler, which
+ * blocks the others while it runs). Gives up at the first entry it cannot
+ * remove, or below RM_DEPTH levels. Returns 0 when the tree is gone, else -1. */
+#define RM_DEPTH 64
+struct nd_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+static int g_rm_fd[RM_DEPTH];
+static char g_rm_name[RM_DEPTH][256];
+static _Alignas(8) char g_rm_buf[4096];
+
+static int rm_tree_safe(const char *path)
+{
+    int depth = 0;
+    g_rm_fd[0] = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (g_rm_fd[0] < 0)
+        return errno == ENOENT ? 0 : -1;
+    for (;;) {
+        const int fd = g_rm_fd[depth];
+        int seen, down = 0;
+        /* passes over the directory until one finds it empty (entries removed
+         * while it is read may be skipped by that pass) */
+        do {
+            seen = 0;
+            if (lseek(fd, 0, SEEK_SET) != 0)
+                goto give_up;
+            long n;
+            while (!down && (n = syscall(SYS_getdents64, fd, g_rm_buf, sizeof g_rm_buf)) > 0) {
+                for (long off = 0; off < n && !down;) {
+                    const struct nd_dirent64 *e = (const void *)(g_rm_buf + off);
+                    off += e->d_reclen;
+                    const char *nm = e->d_name;
+                    if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))
+                        continue;
+                    seen = 1;
+                    if (unlinkat(fd, nm, 0) == 0)
+                        continue;
+                    if ((errno != EISDIR && errno != EPERM) || depth + 1 >= RM_DEPTH ||
+                        strlen(nm) >= sizeof g_rm_name[0])
+                        goto give_up;
+                    const int sub = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                                   O_CLOEXEC);
+                    if (sub < 0)
+                        goto give_up;
+                    strcpy(g_rm_name[depth], nm);
+                    g_rm_fd[++depth] = sub;
+                    down = 1;
+                }
+            }
+            if (!down && n < 0)
+                goto give_up;
+        } while (seen && !down);
+        if (down)
+            continue;
+        close(fd);
+        if (depth == 0)
+            return rmdir(path);
+        depth--;
+        if (unlinkat(g_rm_fd[depth], g_rm_name[depth], AT_REMOVEDIR) != 0) {
+            depth--;
+            goto give_up_closed;
+        }
+    }
+give_up:
+    close(g_rm_fd[depth]);
+    depth--;
+give_up_closed:
+    for (; depth >= 0; depth--)
+        close(g_rm_fd[depth]);
+    return -1;
+}
+
+/* Removes o's temporary (async-signal-safe). 0, or -1 when some is left. */
+static int remove_tmp(const cli_out *o)
+{
+    if (!o->tmp)
+        return 0;
+    if (o->kind == CLI_OUT_DIR)
+        return rm_tree_safe(o->tmp);
+    return unlink(o->tmp) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* nftw() callback: the fallback for a tree deeper than RM_DEPTH. */
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
 }
 
 static void on_signal(int sig)
 {
-    /* Only async-signal-safe calls: unlink the temporaries, then re-raise. */
-    for (int i = 0; i < MAX_OPEN_OUTS; i++)
-        if (g_open[i] && g_open[i]->tmp)
-            unlink(g_open[i]->tmp);
+    if (g_committing) {  /* another thread got it during the renames: after them */
+        g_pending = sig;
+        return;
+    }
+    for (const cli_out *o = g_head; o; o = o->next)
+        remove_tmp(o);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-int cli_out_open(cli_out *o, const char *path)
+static void install_handlers(void)
 {
-    memset(o, 0, sizeof *o);
-    if (strcmp(path, "-") == 0) {
-        o->fp = stdout;
-        return 0;
+    static int done;
+    if (done)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal the shell set to be ignored (nohup, a background job) stays so */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
     }
-    static int handlers;
-    if (!handlers) {
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
-        signal(SIGHUP, on_signal);
-        handlers = 1;
-    }
-    /* A target that exists and is not a regular file (a device such as
-     * /dev/null, a FIFO) is written in place: renaming over it would replace
-     * the device. A symlink is followed, so the file it points to is replaced
-     * and the link stays. */
+    done = 1;
+}
+
+/* Adds o to the registry (signals blocked, so the handler sees a whole list). */
+static void reg_add(cli_out *o)
+{
+    sigset_t old;
+    block_signals(&old);
+    o->next = g_head;
+    g_head = o;
+    restore_signals(&old);
+}
+
+/* Takes o out of the registry; with the signals blocked by the caller. */
+static void reg_del_locked(cli_out *o)
+{
+    for (cli_out *volatile *p = &g_head; *p; p = &(*p)->next)
+        if (*p == o) {
+            *p = o->next;
+            break;
+        }
+    o->next = NULL;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* Where an output goes once links are followed: *resolved (freed by the
+ * caller) when path is a symlink, so the file it points to is replaced and the
+ * link stays. Returns the path to use. */
+static const char *follow_link(const char *path, char **resolved)
+{
     struct stat st;
-    char *resolved = NULL;
+    *resolved = NULL;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        resolved = realpath(path, NULL);
-        if (resolved && stat(resolved, &st) == 0)
-            path = resolved;
+        *resolved = realpath(path, NULL);
+        if (*resolved && stat(*resolved, &st) == 0)
+            return *resolved;
+        free(*resolved);
+        *resolved = NULL;
     }
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        if (S_ISDIR(st.st_mode)) {
-            cli_log(1, "%s: is a directory, not an output file", path);
-            free(resolved);
-            return -1;
-        }
-        o->fp = fopen(path, "w");
-        if (!o->fp) {
-            cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
-            free(resolved);
-            return -1;
-        }
-        o->direct = 1;
-        free(resolved);
-        return 0;
-    }
+    return path;
+}
+
+/* Fills o->path and o->tmp ("<path>.tmp.XXXXXX", not yet created). 0 or -1. */
+static int set_names(cli_out *o, const char *path)
+{
     const size_t n = strlen(path);
     o->path = malloc(n + 1);
     o->tmp = malloc(n + 16);
     if (!o->path || !o->tmp) {
         cli_log(1, "%s: out of memory", path);
-        goto fail;
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return -1;
     }
     memcpy(o->path, path, n + 1);
     snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    free(resolved);
-    resolved = NULL;
+    return 0;
+}
+
+/* Creates o->tmp as a new file (mkstemp: O_EXCL, mode 0600 made what a plain
+ * fopen would give) and registers o. Returns its descriptor, or -1 after a
+ * message (o->tmp freed when it was not created). */
+static int create_tmp(cli_out *o)
+{
+    /* created and registered with the signals blocked: no signal in between */
+    sigset_t old;
+    block_signals(&old);
     const int fd = mkstemp(o->tmp);
+    if (fd >= 0)
+        reg_add(o);
+    restore_signals(&old);
     if (fd < 0) {
-        cli_log(1, "%s: cannot create output: %s", path, strerror(errno));
+        cli_log(1, "%s: cannot create output: %s", o->path, strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
-        goto fail;
+        return -1;
     }
-    /* mkstemp creates 0600; give the file the mode a plain fopen would. */
     const mode_t mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0) {
         cli_log(1, "%s: cannot set mode: %s", o->tmp, strerror(errno));
         close(fd);
-        goto fail;
+        return -1;
     }
-    FILE *raw = fdopen(fd, "w");
+    return fd;
+}
+
+/* A target that exists and is not a regular file (a device such as /dev/null,
+ * a FIFO) is written in place: renaming over it would replace the device.
+ * Returns 1 (in place), 0 (through a temporary) or -1 (a directory). */
+static int in_place(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return 0;
+    if (S_ISDIR(st.st_mode)) {
+        cli_log(1, "%s: is a directory, not an output file", path);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    install_handlers();
+    if (strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        reg_add(o);
+        return 0;
+    }
+    char *resolved;
+    path = follow_link(path, &resolved);
+    const int direct = in_place(path);
+    int fd = -1;
+    if (direct < 0)
+        goto fail;
+    if (direct) {
+        o->fp = fopen(path, "w");
+        if (!o->fp) {
+            cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
+            goto fail;
+        }
+        o->direct = 1;
+        free(resolved);
+        reg_add(o);
+        return 0;
+    }
+    if (set_names(o, path) || (fd = create_tmp(o)) < 0)
+        goto fail;  /* from now on removed on any error or signal */
+    free(resolved);
+    resolved = NULL;
+    o->sync_fd = dup(fd);  /* for fsync() once the FILE (maybe a compressor) is closed */
+    o->has_sync_fd = o->sync_fd >= 0;
+    FILE *raw = o->has_sync_fd ? fdopen(fd, "w") : NULL;
     if (!raw) {
-        cli_log(1, "%s: cannot open output: %s", path, strerror(errno));
+        cli_log(1, "%s: cannot open output: %s", o->path, strerror(errno));
         close(fd);
         goto fail;
     }
     /* "*.gz" and "*.zst" are written compressed (zout.c). */
     o->fp = cli_zout_wrap(raw, o->path);
     if (!o->fp) {
-        cli_log(1, "%s: out of memory", path);
+        cli_log(1, "%s: out of memory", o->path);
         fclose(raw);
         goto fail;
     }
-    reg_add(o);
     return 0;
 fail:
     free(resolved);
@@ -135,42 +338,188 @@ fail:
     return -1;
 }
 
-int cli_out_commit(cli_out *o)
+int cli_out_open_named(cli_out *o, const char *path)
 {
-    if (!o->fp)
+    memset(o, 0, sizeof *o);
+    o->kind = CLI_OUT_NAMED;
+    install_handlers();
+    char *resolved;
+    path = follow_link(path, &resolved);
+    const int direct = in_place(path);
+    int fd = -1;
+    if (direct < 0 || set_names(o, path))
+        goto fail;
+    if (direct) {  /* written to the device by name, nothing renamed */
+        free(o->tmp);
+        o->tmp = NULL;
+        o->direct = 1;
+        reg_add(o);
+    } else if ((fd = create_tmp(o)) < 0) {
+        goto fail;
+    }
+    free(resolved);
+    if (fd >= 0)
+        close(fd);
+    return 0;
+fail:
+    free(resolved);
+    cli_out_abort(o);
+    return -1;
+}
+
+const char *cli_out_name(const cli_out *o)
+{
+    return o->tmp ? o->tmp : o->path;
+}
+
+int cli_out_open_dir(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = CLI_OUT_DIR;
+    install_handlers();
+    if (set_names(o, path))
         return -1;
-    if (!o->tmp) {  /* stdout, or a device written in place */
-        int bad = fflush(o->fp) != 0 || ferror(o->fp);
-        if (o->direct)
-            bad |= fclose(o->fp) != 0;
-        o->fp = NULL;
-        o->direct = 0;
-        if (bad) {
-            cli_log(1, "write error: %s", strerror(errno));
-            return -1;
-        }
+    sigset_t old;
+    block_signals(&old);
+    const int made = mkdtemp(o->tmp) != NULL;
+    if (made)
+        reg_add(o);
+    restore_signals(&old);
+    if (!made) {
+        cli_log(1, "%s: cannot create directory: %s", o->path, strerror(errno));
+        cli_out_abort(o);
+        return -1;
+    }
+    /* mkdtemp makes it 0700; give it the mode a plain mkdir would */
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (chmod(o->tmp, 0777 & ~mask) != 0) {
+        cli_log(1, "%s: cannot set mode: %s", o->tmp, strerror(errno));
+        cli_out_abort(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- committing and aborting --------------------------------------------------- */
+
+/* Flushes, closes and fsyncs o (nothing is renamed). 0, or -1 after a message. */
+static int finish(cli_out *o)
+{
+    const char *name = o->path ? o->path : o->fp == stdout ? "standard output" : "output";
+    int err = 0;
+    if (o->kind == CLI_OUT_DIR)
         return 0;
+    if (o->kind == CLI_OUT_NAMED) {  /* filled and closed by the caller */
+        if (!o->tmp)
+            return 0;
+        const int fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL))
+            err = errno;
+        if (fd >= 0)
+            close(fd);
+    } else if (o->fp) {
+        errno = 0;
+        if (fflush(o->fp) != 0)
+            err = errno ? errno : EIO;
+        else if (ferror(o->fp))
+            err = EIO;
+        if (o->fp != stdout) {
+            errno = 0;
+            if (fclose(o->fp) != 0 && !err)
+                err = errno ? errno : EIO;
+        }
+        o->fp = NULL;
+        if (o->has_sync_fd) {
+            if (!err && fsync(o->sync_fd) != 0 && errno != EINVAL)
+                err = errno;
+            close(o->sync_fd);
+            o->has_sync_fd = 0;
+        }
     }
-    int bad = fflush(o->fp) != 0 || ferror(o->fp);
-    const int err = errno;
-    if (fclose(o->fp) != 0)
-        bad = 1;
-    o->fp = NULL;
-    if (bad) {
-        cli_log(1, "%s: write error: %s", o->path, strerror(err));
-        cli_out_abort(o);
-        return -1;
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        cli_log(1, "%s: cannot rename %s into place: %s", o->path, o->tmp, strerror(errno));
-        cli_out_abort(o);
-        return -1;
-    }
-    reg_del(o);
+    if (!err)
+        return 0;
+    cli_log(1, "%s: write error: %s", name, strerror(err));
+    return -1;
+}
+
+/* Frees o's names and takes it out of the registry (signals blocked). */
+static void release(cli_out *o)
+{
+    sigset_t old;
+    block_signals(&old);
+    reg_del_locked(o);
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
-    return 0;
+    o->direct = 0;
+    restore_signals(&old);
+}
+
+/* The test hook ND_TEST_PAUSE_COMMIT=MS (docs/neardup.1.md, ENVIRONMENT):
+ * sleeps MS milliseconds once every output is written, before the commit
+ * (a signal then finds every temporary there), and between two renames (a
+ * signal then comes in the middle of the commit). 0 without it. */
+static long pause_ms(void)
+{
+    const char *s = getenv("ND_TEST_PAUSE_COMMIT");
+    const long ms = s && *s ? strtol(s, NULL, 10) : 0;
+    return ms > 0 && ms < 600000 ? ms : 0;
+}
+
+static void pause_for(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int cli_out_commit_all(void)
+{
+    const long ms = pause_ms();
+    pause_for(ms);
+    /* 1: every output flushed, closed and on disk; a full disk fails here,
+     * before anything is replaced */
+    for (cli_out *o = g_head; o; o = o->next)
+        if (finish(o)) {
+            cli_out_abort_all();
+            return -1;
+        }
+    /* 2: the renames, as one step that SIGINT, SIGTERM and SIGHUP cannot
+     * split: blocked here, postponed by the handler in any other thread */
+    sigset_t old;
+    block_signals(&old);
+    g_committing = 1;
+    int bad = 0, done = 0;
+    while (g_head) {
+        cli_out *o = g_head;
+        if (o->tmp && !bad) {
+            if (done)
+                pause_for(ms);
+            if (rename(o->tmp, o->path) != 0) {
+                cli_log(1, "%s: cannot rename %s into place: %s%s", o->path, o->tmp,
+                        strerror(errno), done ? " (other outputs were already replaced)" : "");
+                bad = 1;
+            } else {
+                done++;
+            }
+        }
+        if (bad)
+            remove_tmp(o);
+        g_head = o->next;
+        o->next = NULL;
+        free(o->tmp);
+        free(o->path);
+        o->tmp = o->path = NULL;
+        o->direct = 0;
+    }
+    g_committing = 0;
+    restore_signals(&old);  /* a signal that waited acts now, on a whole commit */
+    if (g_pending) {
+        signal(g_pending, SIG_DFL);
+        raise(g_pending);
+    }
+    return bad ? -1 : 0;
 }
 
 void cli_out_abort(cli_out *o)
@@ -178,21 +527,24 @@ void cli_out_abort(cli_out *o)
     if (o->fp && o->fp != stdout)
         fclose(o->fp);
     o->fp = NULL;
-    o->direct = 0;
-    if (o->tmp)
-        unlink(o->tmp);
-    reg_del(o);
-    free(o->tmp);
-    free(o->path);
-    o->tmp = o->path = NULL;
+    if (o->has_sync_fd)
+        close(o->sync_fd);
+    o->has_sync_fd = 0;
+    sigset_t old;
+    block_signals(&old);
+    if (o->tmp && remove_tmp(o) != 0 && o->kind == CLI_OUT_DIR)
+        nftw(o->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);  /* deeper than RM_DEPTH */
+    restore_signals(&old);
+    release(o);
 }
 
 void cli_out_abort_all(void)
 {
-    for (int i = 0; i < MAX_OPEN_OUTS; i++)
-        if (g_open[i])
-            cli_out_abort(g_open[i]);
+    while (g_head)
+        cli_out_abort(g_head);
 }
+
+/* ---- JSON ---------------------------------------------------------------------- */
 
 void cli_json_str(FILE *fp, const char *s, size_t len)
 {
@@ -255,6 +607,81 @@ void cli_json_num(FILE *fp, double v)
     fputs(buf, fp);
 }
 
+
+/* ---- outputs against inputs ------------------------------------------------------ */
+
+/* What a path names, however it is spelt: the file it reaches once links are
+ * followed (dev, ino); or, when that does not exist yet, the directory it
+ * would be created in and its last name (a dangling link counts as its
+ * target). */
+typedef struct path_id {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    char name[256];
+} path_id;
+
+static int get_path_id(const char *path, path_id *id, int depth)
+{
+    memset(id, 0, sizeof *id);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        id->exists = 1;
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+        return 0;
+    }
+    char buf[4096];
+    if (depth < 8 && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        /* a dangling link: its target, relative to the link's directory */
+        char target[4096];
+        const ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n <= 0)
+            return -1;
+        target[n] = '\0';
+        const char *slash = strrchr(path, '/');
+        const int k = target[0] == '/' || !slash
+                          ? snprintf(buf, sizeof buf, "%s", target)
+                          : snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - path), path,
+                                     target);
+        if (k < 0 || (size_t)k >= sizeof buf)
+            return -1;
+        return get_path_id(buf, id, depth + 1);
+    }
+    /* the parent directory and the last name, trailing slashes dropped */
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    const char *name = slash ? slash + 1 : buf;
+    if (strlen(name) >= sizeof id->name)
+        return -1;
+    strcpy(id->name, name);
+    if (slash == buf)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    if (stat(slash ? buf : ".", &st) != 0)
+        return -1;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    return 0;
+}
+
+static int same_path(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    path_id x, y;
+    return get_path_id(a, &x, 0) == 0 && get_path_id(b, &y, 0) == 0 &&
+           x.exists == y.exists && x.dev == y.dev && x.ino == y.ino &&
+           strcmp(x.name, y.name) == 0;
+}
+
 int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
                       const char *const *inputs, size_t ninputs, int implicit_stdout)
 {
@@ -266,16 +693,16 @@ int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
             to_stdout++;
             continue;
         }
-        struct stat so, si;
-        const int have_so = stat(outs[k], &so) == 0;
         for (size_t i = 0; i < ninputs; i++)
-            if (strcmp(outs[k], inputs[i]) == 0 ||
-                (have_so && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &si) == 0 &&
-                 so.st_dev == si.st_dev && so.st_ino == si.st_ino))
-                return cli_usage_error(cmd, "output '%s' is also an input", outs[k]);
+            if (inputs[i] && strcmp(inputs[i], "-") != 0 && same_path(outs[k], inputs[i]))
+                return cli_usage_error(cmd, "output '%s' is also an input ('%s')", outs[k],
+                                       inputs[i]);
         for (size_t j = 0; j < k; j++)
-            if (outs[j] && strcmp(outs[j], outs[k]) == 0)
-                return cli_usage_error(cmd, "two outputs are both '%s'", outs[k]);
+            if (outs[j] && strcmp(outs[j], "-") != 0 && same_path(outs[j], outs[k]))
+                return cli_usage_error(cmd, "two outputs are both '%s'%s%s%s", outs[k],
+                                       strcmp(outs[j], outs[k]) ? " ('" : "",
+                                       strcmp(outs[j], outs[k]) ? outs[j] : "",
+                                       strcmp(outs[j], outs[k]) ? "')" : "");
     }
     if (to_stdout > 1)
         return cli_usage_error(cmd, "%s", "only one output can go to stdout ('-')");

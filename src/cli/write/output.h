@@ -11,23 +11,49 @@
 #include <stdio.h>
 
 /* ---- atomic output files (output.c) ---- */
-/* Output is written to "<path>.tmp.XXXXXX" in the same directory and renamed
- * over <path> by cli_out_commit(); cli_out_abort() removes the temporary.
- * "-" means stdout (no temporary, commit just flushes). A target that is not a
- * regular file (/dev/null, a FIFO) is written in place; a symlink is followed. */
+/* Every output of a run is written to a temporary beside its target
+ * ("<path>.tmp.XXXXXX") and renamed over it by cli_out_commit_all(), the one
+ * commit of a run: it flushes, fsyncs and closes every open output first,
+ * then renames them all with SIGINT, SIGTERM and SIGHUP blocked, so that a
+ * signal sees either none or all of them replaced. cli_out_abort_all() (an
+ * error) and the signal handler (a signal before the commit) remove every
+ * temporary. "-" means stdout (no temporary, the commit flushes it). A target
+ * that is not a regular file (/dev/null, a FIFO) is written in place; a
+ * symlink is followed, so the file it points to is replaced.
+ * A cli_out is registered from its open until it is committed or aborted: it
+ * must stay where it is (and alive) until then. */
+enum { CLI_OUT_FILE = 0, CLI_OUT_NAMED, CLI_OUT_DIR };
 typedef struct cli_out {
-    FILE *fp;
-    char *path;
-    char *tmp;
-    int direct;  /* a device or FIFO, written in place */
+    FILE *fp;       /* CLI_OUT_FILE: write here (NULL for the others) */
+    char *path;     /* the target */
+    char *tmp;      /* its temporary; NULL for stdout and a target written in place */
+    int kind;       /* CLI_OUT_* */
+    int direct;     /* a device or FIFO, written in place */
+    int sync_fd, has_sync_fd;  /* the temporary, for fsync() */
+    struct cli_out *next;      /* the registry of open outputs */
 } cli_out;
-/* Returns 0, or -1 after printing a message naming the path. */
+/* Opens an output file. Returns 0, or -1 after printing a message naming the path. */
 int cli_out_open(cli_out *o, const char *path);
-/* Flushes, checks for write errors, fsyncs? no; renames. Returns 0 or -1 (message printed,
- * temporary removed). */
-int cli_out_commit(cli_out *o);
+/* An output another writer fills by name (nd_story_model_save): creates the
+ * temporary (mkstemp: a new file, never an existing one) and closes it; write
+ * to cli_out_name(o). Returns 0 or -1 (message printed). */
+int cli_out_open_named(cli_out *o, const char *path);
+/* The file to write a named output to: its temporary, or the target itself
+ * when that is a device. */
+const char *cli_out_name(const cli_out *o);
+/* An output directory (dedup -o DIR): creates the temporary directory
+ * o->tmp, which the caller fills; it is removed whole on an error or a
+ * signal. The caller checks first that path may be replaced (rename() only
+ * replaces an empty directory). Returns 0 or -1 (message printed). */
+int cli_out_open_dir(cli_out *o, const char *path);
+/* Commits every open output, as above. Returns 0, or -1 after a message with
+ * every temporary removed; only a failed rename (rare: the disk was written
+ * already) can leave some outputs replaced and the others not, and the
+ * message says so. */
+int cli_out_commit_all(void);
+/* Removes o's temporary and closes it. */
 void cli_out_abort(cli_out *o);
-/* Aborts every output still open (used on error paths and signals). */
+/* Aborts every output still open (used on error paths). */
 void cli_out_abort_all(void);
 
 /* ---- compression (zout.c) ---- */

@@ -26,6 +26,7 @@ typedef struct zcookie {
     FILE *raw;
     int kind;
     int failed;
+    int err;      /* errno of the first failed write below, 0 when unknown */
     z_stream gz;
     ZSTD_CStream *zs;
     unsigned char out[ZBUF];
@@ -46,11 +47,15 @@ int cli_zout_kind(const char *path)
     return 0;
 }
 
-/* Writes what the compressor produced; 0 or -1. */
+/* Writes what the compressor produced; 0 or -1, keeping the write's errno
+ * (ENOSPC on a full disk) for every later report. */
 static int put_raw(zcookie *c, const void *p, size_t n)
 {
+    errno = 0;
     if (n && fwrite(p, 1, n, c->raw) != n) {
         c->failed = 1;
+        if (!c->err)
+            c->err = errno;
         return -1;
     }
     return 0;
@@ -101,7 +106,8 @@ static ssize_t z_write(void *cookie, const char *buf, size_t n)
     while (done < n) {
         const size_t k = n - done > (1u << 30) ? (1u << 30) : n - done;
         if (feed(cookie, buf + done, k, 0)) {
-            errno = EIO;
+            const zcookie *c = cookie;
+            errno = c->err ? c->err : EIO;
             return -1;
         }
         done += k;
@@ -117,11 +123,22 @@ static int z_close(void *cookie)
         deflateEnd(&c->gz);
     else
         ZSTD_freeCStream(c->zs);
-    bad |= fflush(c->raw) != 0 || ferror(c->raw);
-    bad |= fclose(c->raw) != 0;
+    errno = 0;
+    if (fflush(c->raw) != 0 || ferror(c->raw)) {
+        bad = 1;
+        if (!c->err)
+            c->err = errno;
+    }
+    errno = 0;
+    if (fclose(c->raw) != 0) {
+        bad = 1;
+        if (!c->err)
+            c->err = errno;
+    }
+    const int err = c->err;
     free(c);
     if (bad) {
-        errno = errno ? errno : EIO;
+        errno = err ? err : EIO;
         return EOF;
     }
     return 0;

@@ -25,11 +25,18 @@
  *   at or above ND_P_STORY_THRESHOLD, else starts a new story. Everything is
  *   sequential here, in a fixed order: the output depends only on the input.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libstemmer.h>
+#include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #define XXH_INLINE_ALL
@@ -1124,6 +1131,9 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
 
 #define MODEL_MAGIC "NDSTORYM"
 #define MODEL_VERSION 1u
+#define MODEL_HEADER 28        /* magic, version, documents, terms */
+#define MODEL_TRAILER 8        /* the checksum */
+#define MODEL_READ_CHUNK 65536 /* the first read; the buffer doubles from there */
 
 static void put_le(unsigned char *p, uint64_t v, int n)
 {
@@ -1139,6 +1149,109 @@ static uint64_t get_le(const unsigned char *p, int n)
     return v;
 }
 
+/* Writes all n bytes to fd; 0, or -1 with errno set (a write that makes no
+ * progress is a full disk: ENOSPC). */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        const ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Creates tmp (PATH_MAX bytes) = "<path>.tmp.XXXXXX" with a random suffix,
+ * O_EXCL and mode 0666 less the umask, like a file fopen() makes; the open
+ * descriptor, or -1 with errno set. */
+static int open_temp_beside(const char *path, char *tmp)
+{
+    static const char k_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec ^
+                    (uint64_t)(uintptr_t)tmp;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t r;
+        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+            r = nd_splitmix64(&seed);
+        char sfx[7];
+        for (int i = 0; i < 6; i++, r /= 62)
+            sfx[i] = k_chars[r % 62];
+        sfx[6] = '\0';
+        if ((size_t)snprintf(tmp, PATH_MAX, "%s.tmp.%s", path, sfx) >= PATH_MAX) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        const int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Writes b[0..n) to path whole or not at all: into a new temporary file
+ * beside it, flushed to disk, then renamed over it. A path that is a symlink
+ * has the file it points to replaced; one that is not a regular file (a
+ * device such as /dev/null, a FIFO) is written in place. On failure sets
+ * detail (with the reason, e.g. "No space left on device") and returns
+ * ND_E_IO; no temporary file is left. */
+static nd_status write_file_atomic(const char *path, const unsigned char *b, size_t n,
+                                   char *detail)
+{
+    char resolved[PATH_MAX], tmp[PATH_MAX];
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, resolved))
+        path = resolved;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        const int fd = S_ISDIR(sb.st_mode) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, b, n) != 0) {
+            nd_detail_set(detail, "%s: cannot write the model: %s", path,
+                          fd < 0 && S_ISDIR(sb.st_mode) ? strerror(EISDIR) : strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return ND_E_IO;
+        }
+        if (close(fd) != 0) {
+            nd_detail_set(detail, "%s: cannot write the model: %s", path, strerror(errno));
+            return ND_E_IO;
+        }
+        return ND_OK;
+    }
+    const int fd = open_temp_beside(path, tmp);
+    if (fd < 0) {
+        nd_detail_set(detail, "%s: cannot create a temporary file beside it: %s", path,
+                      strerror(errno));
+        return ND_E_IO;
+    }
+    const char *step = "cannot write the model";
+    int err = 0;
+    if (write_all(fd, b, n) != 0 || (step = "cannot flush the model", fsync(fd) != 0))
+        err = errno;
+    if (close(fd) != 0 && !err) {
+        err = errno;
+        step = "cannot write the model";
+    }
+    if (!err && rename(tmp, path) != 0) {
+        err = errno;
+        step = "cannot rename the model into place";
+    }
+    if (err) {
+        unlink(tmp);
+        nd_detail_set(detail, "%s: %s: %s", path, step, strerror(err));
+        return ND_E_IO;
+    }
+    return ND_OK;
+}
+
 nd_status nd_story_model_save(nd_story *s, const char *path)
 {
     ND_RETURN_IF(!s || !path, ND_E_PARAM);
@@ -1147,10 +1260,12 @@ nd_status nd_story_model_save(nd_story *s, const char *path)
         nd_detail_set(s->detail, "the model is learnt by nd_story_vectors");
         return ND_E_STATE;
     }
-    const size_t len = 28 + s->mn * 8 + 8;
+    const size_t len = MODEL_HEADER + s->mn * 8 + MODEL_TRAILER;
     unsigned char *b = nd_malloc(&s->alloc, len);
-    if (!b)
+    if (!b) {
+        nd_detail_set(s->detail, "%s: out of memory for the model (%zu bytes)", path, len);
         return ND_E_NOMEM;
+    }
     memcpy(b, MODEL_MAGIC, 8);
     put_le(b + 8, MODEL_VERSION, 4);
     put_le(b + 12, s->mdocs, 8);
@@ -1160,16 +1275,56 @@ nd_status nd_story_model_save(nd_story *s, const char *path)
         put_le(b + 32 + 8 * i, s->mdf[i], 4);
     }
     put_le(b + len - 8, nd_model_hash(b, len - 8), 8);
-    FILE *fp = fopen(path, "wb");
-    nd_status st = ND_OK;
-    if (!fp || fwrite(b, 1, len, fp) != len)
-        st = ND_E_IO;
-    if (fp && fclose(fp) != 0)
-        st = ND_E_IO;
-    if (st != ND_OK)
-        nd_detail_set(s->detail, "%s: cannot write", path);
+    const nd_status st = write_file_atomic(path, b, len, s->detail);
     nd_free(&s->alloc, b);
     return st;
+}
+
+/* Reads the rest of a model whose header h declares n terms into a buffer
+ * of exactly the declared length (*out, with the header copied in). The
+ * buffer grows with the bytes that actually arrive, so a header that
+ * declares more terms than the file holds costs no more memory than the file.
+ * ND_E_CORRUPT when the file is shorter or longer than declared. */
+static nd_status model_read_body(nd_story *s, FILE *fp, const char *path,
+                                 const unsigned char *h, uint64_t n, unsigned char **out)
+{
+    const size_t want = MODEL_HEADER + (size_t)n * 8 + MODEL_TRAILER;
+    size_t cap = want + 1 < MODEL_READ_CHUNK ? want + 1 : MODEL_READ_CHUNK, got = MODEL_HEADER;
+    unsigned char *b = nd_malloc(&s->alloc, cap);
+    if (!b) {
+        nd_detail_set(s->detail, "%s: out of memory reading the model", path);
+        return ND_E_NOMEM;
+    }
+    memcpy(b, h, MODEL_HEADER);
+    for (;;) { /* up to one byte past the declared end: trailing bytes show */
+        got += fread(b + got, 1, cap - got, fp);
+        if (got < cap || cap == want + 1)
+            break;
+        const size_t ncap = cap > (want + 1) / 2 ? want + 1 : cap * 2;
+        unsigned char *nb = nd_malloc(&s->alloc, ncap);
+        if (!nb) {
+            nd_free(&s->alloc, b);
+            nd_detail_set(s->detail, "%s: out of memory reading the model", path);
+            return ND_E_NOMEM;
+        }
+        memcpy(nb, b, got);
+        nd_free(&s->alloc, b);
+        b = nb;
+        cap = ncap;
+    }
+    if (ferror(fp) || got != want) {
+        if (ferror(fp))
+            nd_detail_set(s->detail, "%s: cannot read: %s", path, strerror(errno));
+        else if (got < want)
+            nd_detail_set(s->detail, "%s: truncated: %zu bytes, %llu terms need %zu", path,
+                          got, (unsigned long long)n, want);
+        else
+            nd_detail_set(s->detail, "%s: trailing bytes after the checksum", path);
+        nd_free(&s->alloc, b);
+        return ferror(fp) ? ND_E_IO : ND_E_CORRUPT;
+    }
+    *out = b;
+    return ND_OK;
 }
 
 nd_status nd_story_model_load(nd_story *s, const char *path)
@@ -1182,13 +1337,13 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     }
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        nd_detail_set(s->detail, "%s: cannot open", path);
+        nd_detail_set(s->detail, "%s: cannot open: %s", path, strerror(errno));
         return ND_E_IO;
     }
-    unsigned char h[28];
+    unsigned char h[MODEL_HEADER];
     nd_status st = ND_OK;
     unsigned char *b = NULL;
-    if (fread(h, 1, 28, fp) != 28 || memcmp(h, MODEL_MAGIC, 8) != 0) {
+    if (fread(h, 1, MODEL_HEADER, fp) != MODEL_HEADER || memcmp(h, MODEL_MAGIC, 8) != 0) {
         nd_detail_set(s->detail, "%s: not a neardup story model", path);
         st = ND_E_CORRUPT;
         goto out;
@@ -1206,19 +1361,20 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
         st = ND_E_CORRUPT;
         goto out;
     }
-    const size_t len = 28 + (size_t)n * 8 + 8;
-    b = nd_malloc(&s->alloc, len);
-    s->mid = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mid);
-    s->mdf = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mdf);
-    if (!b || !s->mid || !s->mdf) {
-        st = ND_E_NOMEM;
+    /* the length and the checksum are checked before the tables are made */
+    ND_TRY(model_read_body(s, fp, path, h, n, &b));
+    const size_t len = MODEL_HEADER + (size_t)n * 8 + MODEL_TRAILER;
+    if (get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
+        nd_detail_set(s->detail, "%s: corrupt (checksum)", path);
+        st = ND_E_CORRUPT;
         goto out;
     }
-    memcpy(b, h, 28);
-    if (fread(b + 28, 1, len - 28, fp) != len - 28 ||
-        get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
-        nd_detail_set(s->detail, "%s: truncated or corrupt (checksum)", path);
-        st = ND_E_CORRUPT;
+    s->mid = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mid);
+    s->mdf = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mdf);
+    if (!s->mid || !s->mdf) {
+        nd_detail_set(s->detail, "%s: out of memory for %llu terms", path,
+                      (unsigned long long)n);
+        st = ND_E_NOMEM;
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -1234,6 +1390,7 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     s->mn = (size_t)n;
     s->mdocs = docs;
 out:
+fail:
     if (st != ND_OK) {
         nd_free(&s->alloc, s->mid);
         nd_free(&s->alloc, s->mdf);

@@ -1815,6 +1815,114 @@ done:
     return st;
 }
 
+/* Step 1 of nd_reuse_run: the seeds, a wave of chunks at a time, into the
+ * seed buckets. Every document's words are kept for the alignment: in
+ * memory (ph->out2, lent to r->wchunks), or under ND_P_MEMORY in a file read
+ * back per document. ph is the caller's, to free after the alignment (the
+ * words in memory live in it); it is set up here first thing. */
+static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, bstore *seeds)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ndocs = r->docs.len;
+    const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
+    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    nd_status st = phase_alloc(ph, r, nchunks, sizeof(rec16));
+    if (st != ND_OK)
+        return st;
+    ph->text = text;
+    ph->ctx = ctx;
+    ph->out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph->out2);
+    r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
+    if (!ph->out2 || !r->word_off)
+        return ND_E_NOMEM;
+    for (size_t c = 0; c < nchunks; c++)
+        nd_vec_init(&ph->out2[c], sizeof(ctok), SIZE_MAX / 16);
+    if (r->params.memory && (st = nd_spill_open(&r->word_file, r->tmpdir, r->detail)) != ND_OK)
+        return st;
+    for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
+        const size_t c1 = c0 + wave < nchunks ? c0 + wave : nchunks;
+        ph->base = c0;
+        nd_parallel(r->params.threads, c1 - c0, 1, seed_chunk, ph);
+        if ((st = phase_status(ph)) != ND_OK)
+            return st;
+        for (size_t c = c0; c < c1; c++) {
+            if ((st = bstore_add(r, seeds, ph->out[c].data, ph->out[c].len)) != ND_OK)
+                return st;
+            nd_vec_free(&ph->out[c], a);
+            if (!r->boiler_done)
+                r->stats.tokens += ph->cstats[c * 4];
+            if (r->word_file.fd >= 0) {
+                if ((st = nd_spill_append(&r->word_file, ph->out2[c].data,
+                                          ph->out2[c].len * sizeof(ctok), r->detail)) != ND_OK)
+                    return st;
+                r->stats.spilled_bytes += ph->out2[c].len * sizeof(ctok);
+                nd_vec_free(&ph->out2[c], a);
+            }
+        }
+    }
+    for (size_t d = 0; d < ndocs; d++)
+        r->word_off[d + 1] += r->word_off[d];
+    r->wchunks = ph->out2; /* in memory: left where the chunks made them */
+    r->stats.seeds = seeds->total;
+    return ND_OK;
+}
+
+/* Steps 2-3: per seed bucket, sorted; its rare n-grams give hits, into the
+ * pair buckets. */
+static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
+{
+    const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
+    phase ph;
+    nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16));
+    ph.store = seeds;
+    for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += wave) {
+        const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
+        ph.base = b0;
+        nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph);
+        st = phase_status(&ph);
+        for (size_t b = b0; st == ND_OK && b < b1; b++) {
+            if ((st = bstore_add(r, hits, ph.out[b].data, ph.out[b].len)) != ND_OK)
+                break;
+            nd_vec_free(&ph.out[b], &r->alloc);
+            r->stats.seed_groups += ph.cstats[b * 4];
+            r->stats.rare_groups += ph.cstats[b * 4 + 1];
+        }
+    }
+    phase_free(&ph);
+    return st;
+}
+
+/* Steps 4-5: per pair bucket (a range of first documents, in order), its
+ * hits sorted and aligned into r->passages. */
+static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore *hits)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_vec H, tmp;
+    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_status st = ND_OK;
+    for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
+        st = bstore_load(hits, b, &H, a);
+        if (st == ND_OK)
+            st = align_bucket(r, text, ctx, &H, &tmp);
+    }
+    nd_vec_free(&H, a);
+    nd_vec_free(&tmp, a);
+    return st;
+}
+
+/* The words kept for the alignment, let go (those in memory belong to the
+ * seed phase). */
+static void words_release(nd_reuse *r)
+{
+    r->wchunks = NULL;
+    nd_free(&r->alloc, r->word_off);
+    r->word_off = NULL;
+    if (r->word_file.fd >= 0)
+        nd_spill_close(&r->word_file);
+    r->word_file.fd = -1;
+}
+
 nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
 {
     ND_RETURN_IF(!r || !text, ND_E_PARAM);
@@ -1826,9 +1934,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     r->run_done = 1;
     const nd_alloc_ctx *a = &r->alloc;
     const size_t ndocs = r->docs.len;
-    const unsigned nt = nd_threads_resolve(r->params.threads);
     r->word_file.fd = -1;
-    const size_t wave = 4 * (size_t)nt;
     /* under ND_P_MEMORY, seeds and hits waiting in memory keep to a quarter of
      * it each before they spill */
     const size_t limit = r->params.memory ? (size_t)(r->params.memory / 4 / sizeof(rec16)) + 1
@@ -1837,104 +1943,25 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     bstore seeds, hits;
     bstore_init(&seeds, limit, 0, ndocs);
     bstore_init(&hits, limit, 1, ndocs);
-    nd_vec H, tmp;
-    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
-    phase ph, ph2;
-    memset(&ph2, 0, sizeof ph2);
-
-    /* 1. seeds, a wave of chunks at a time, into the seed buckets */
-    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
-    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(rec16));
-    if (st != ND_OK)
-        goto fail;
-    ph.text = text;
-    ph.ctx = ctx;
-    /* every document's words are kept for the alignment: in memory, or under
-     * ND_P_MEMORY in a file read back per document */
-    ph.out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph.out2);
-    r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
-    if (!ph.out2 || !r->word_off) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t c = 0; c < nchunks; c++)
-        nd_vec_init(&ph.out2[c], sizeof(ctok), SIZE_MAX / 16);
-    if (r->params.memory)
-        ND_TRY(nd_spill_open(&r->word_file, r->tmpdir, r->detail));
-    for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
-        const size_t c1 = c0 + wave < nchunks ? c0 + wave : nchunks;
-        ph.base = c0;
-        nd_parallel(r->params.threads, c1 - c0, 1, seed_chunk, &ph);
-        ND_TRY(phase_status(&ph));
-        for (size_t c = c0; c < c1; c++) {
-            ND_TRY(bstore_add(r, &seeds, ph.out[c].data, ph.out[c].len));
-            nd_vec_free(&ph.out[c], a);
-            if (!r->boiler_done)
-                r->stats.tokens += ph.cstats[c * 4];
-            if (r->word_file.fd >= 0) {
-                ND_TRY(nd_spill_append(&r->word_file, ph.out2[c].data,
-                                       ph.out2[c].len * sizeof(ctok), r->detail));
-                r->stats.spilled_bytes += ph.out2[c].len * sizeof(ctok);
-                nd_vec_free(&ph.out2[c], a);
-            }
-        }
-    }
-    for (size_t d = 0; d < ndocs; d++)
-        r->word_off[d + 1] += r->word_off[d];
-    r->wchunks = ph.out2; /* in memory: left where the chunks made them */
-    r->stats.seeds = seeds.total;
-
-    /* 2-3. per seed bucket: sort; rare n-grams -> hits, into the pair buckets */
-    ND_TRY(phase_alloc(&ph2, r, NBUCKETS, sizeof(rec16)));
-    ph2.store = &seeds;
-    for (size_t b0 = 0; b0 < NBUCKETS; b0 += wave) {
-        const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
-        ph2.base = b0;
-        nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph2);
-        ND_TRY(phase_status(&ph2));
-        for (size_t b = b0; b < b1; b++) {
-            ND_TRY(bstore_add(r, &hits, ph2.out[b].data, ph2.out[b].len));
-            nd_vec_free(&ph2.out[b], a);
-            r->stats.seed_groups += ph2.cstats[b * 4];
-            r->stats.rare_groups += ph2.cstats[b * 4 + 1];
-        }
-    }
-    phase_free(&ph2);
-    memset(&ph2, 0, sizeof ph2);
+    phase ph;
+    memset(&ph, 0, sizeof ph);
+    nd_status st;
+    ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
+    ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);
     r->stats.hits = hits.total;
-
-    /* 4-5. per pair bucket (a range of first documents, in order) */
-    for (size_t b = 0; b < NBUCKETS; b++) {
-        ND_TRY(bstore_load(&hits, b, &H, a));
-        ND_TRY(align_bucket(r, text, ctx, &H, &tmp));
-    }
+    ND_TRY(run_align(r, text, ctx, &hits));
     r->stats.passages = r->passages.len;
-    r->wchunks = NULL;
-    nd_free(a, r->word_off);
-    r->word_off = NULL;
-    if (r->word_file.fd >= 0)
-        nd_spill_close(&r->word_file);
-    r->word_file.fd = -1;
-
+    words_release(r);
     /* 6. clusters */
     ND_TRY(make_clusters(r));
     st = ND_OK;
 fail:
-    phase_free(&ph);
-    if (ph2.r)
-        phase_free(&ph2);
+    if (ph.r)
+        phase_free(&ph);
     bstore_free(&seeds, a);
     bstore_free(&hits, a);
-    nd_vec_free(&H, a);
-    nd_vec_free(&tmp, a);
-    r->wchunks = NULL;
-    nd_free(a, r->word_off);
-    r->word_off = NULL;
-    if (r->word_file.fd >= 0)
-        nd_spill_close(&r->word_file);
-    r->word_file.fd = -1;
+    words_release(r);
     if (st != ND_OK) {
         nd_vec_free(&r->passages, a);
         r->nclusters = 0;

@@ -61,6 +61,7 @@
  */
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "nd_internal.h"
 #include "../dedup/spill.h"
@@ -236,6 +237,7 @@ typedef struct phase {
     uint32_t *fail_doc;
     atomic_int stop;
     size_t base;     /* chunk numbers are base + the loop's index */
+    const char *what; /* what a chunk makes, for the error detail ("seeds") */
     const struct bstore *store; /* hits: where the seeds are */
     /* phase data */
     rec16 *recs;
@@ -243,10 +245,30 @@ typedef struct phase {
     uint64_t *cstats; /* per chunk counters, 4 each */
 } phase;
 
-static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item)
+/* A failed step's detail, "what: reason", unless the step set one (spill
+ * files name the system's reason); returns st. Every error that leaves
+ * nd_reuse_boilerplate or nd_reuse_run goes through here at least once, so
+ * nd_reuse_errdetail() is never empty after one. */
+static nd_status step_status(nd_reuse *r, nd_status st, const char *fmt, ...) ND_PRINTF(3, 4);
+static nd_status step_status(nd_reuse *r, nd_status st, const char *fmt, ...)
+{
+    if (st == ND_OK || r->detail[0])
+        return st;
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    nd_detail_set(r->detail, "%s: %s", what, nd_strerror(st));
+    return st;
+}
+
+static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item,
+                             const char *what)
 {
     memset(ph, 0, sizeof *ph);
     ph->r = r;
+    ph->what = what;
     ph->nchunks = nchunks;
     const unsigned nt = nd_threads_resolve(r->params.threads);
     ph->ts = nd_calloc(&r->alloc, nt, sizeof *ph->ts);
@@ -255,7 +277,8 @@ static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item
     ph->fail_doc = nd_calloc(&r->alloc, nchunks ? nchunks : 1, sizeof *ph->fail_doc);
     ph->cstats = nd_calloc(&r->alloc, (nchunks ? nchunks : 1) * 4, sizeof *ph->cstats);
     if (!ph->ts || !ph->out || !ph->st || !ph->fail_doc || !ph->cstats)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the scratch of %u threads and %zu chunks (%s)", nt,
+                           nchunks, what);
     for (unsigned i = 0; i < nt; i++)
         ts_init(&ph->ts[i]);
     for (size_t c = 0; c < nchunks; c++)
@@ -293,10 +316,10 @@ static nd_status phase_status(phase *ph)
     for (size_t c = 0; c < ph->nchunks; c++)
         if (ph->st[c] != ND_OK) {
             if (ph->fail_doc[c] != ND_NO_DOC)
-                nd_detail_set(ph->r->detail, "document %u: %s", ph->fail_doc[c],
-                              nd_strerror(ph->st[c]));
+                nd_detail_set(ph->r->detail, "%s of document %u: %s", ph->what,
+                              ph->fail_doc[c], nd_strerror(ph->st[c]));
             else
-                nd_detail_set(ph->r->detail, "%s", nd_strerror(ph->st[c]));
+                nd_detail_set(ph->r->detail, "%s: %s", ph->what, nd_strerror(ph->st[c]));
             return ph->st[c];
         }
     return ND_OK;
@@ -483,12 +506,16 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
         if (doc->source) {
             nd_status st = intern_source(r, doc->source, doc->source_len, &d.source);
             if (st != ND_OK)
-                return st;
+                return step_status(r, st, "the source of document %zu (%zu sources)",
+                                   r->docs.len, num_sources(r));
         }
     }
-    if (r->docs.len >= UINT32_MAX - 1)
+    if (r->docs.len >= UINT32_MAX - 1) {
+        nd_detail_set(r->detail, "more than %u documents", UINT32_MAX - 2);
         return ND_E_LIMIT;
-    return nd_vec_push(&r->docs, &r->alloc, &d);
+    }
+    return step_status(r, nd_vec_push(&r->docs, &r->alloc, &d), "the table of %zu documents",
+                       r->docs.len + 1);
 }
 
 /* ---- boilerplate ----------------------------------------------------------- */
@@ -595,7 +622,7 @@ static nd_status boiler_segments(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec
 {
     const size_t nchunks = (r->docs.len + CHUNK_DOCS - 1) / CHUNK_DOCS;
     phase ph;
-    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg));
+    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg), "the segments");
     if (st == ND_OK) {
         ph.text = text;
         ph.ctx = ctx;
@@ -605,7 +632,8 @@ static nd_status boiler_segments(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec
     if (st == ND_OK) {
         for (size_t c = 0; c < nchunks; c++)
             r->stats.tokens += ph.cstats[c * 4];
-        st = phase_concat(&ph, segs);
+        st = step_status(r, phase_concat(&ph, segs), "the segments of %zu documents",
+                         r->docs.len);
     }
     phase_free(&ph);
     return st;
@@ -735,7 +763,7 @@ static nd_status boiler_decide(nd_reuse *r, bwork *w)
     w->repeated = NULL;
     w->boiler = nd_calloc(&r->alloc, w->nhg ? w->nhg : 1, 1);
     if (!w->boiler)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the flags of %zu segment hashes", w->nhg);
     for (size_t g = 0; g < w->nhg; g++) {
         const hgroup *x = &w->hg[g];
         const unsigned edge_min = p->boiler_docs > 3 ? p->boiler_docs : 3;
@@ -764,7 +792,7 @@ static nd_status boiler_list(nd_reuse *r, bwork *w)
     sort16(k, w->tmp, nb, 1);
     nd_status st = nd_vec_reserve(&r->boilers, a, nb ? nb : 1);
     if (st != ND_OK)
-        return st;
+        return step_status(r, st, "the list of %zu boilerplate segments", nb);
     for (size_t i = 0; i < nb; i++) {
         const hgroup *x = &w->hg[k[i].k2];
         const seg *s = &sg[x->first];
@@ -780,7 +808,8 @@ static nd_status boiler_list(nd_reuse *r, bwork *w)
         bidx[k[i].k2] = (uint32_t)i;
     r->bocc_off = nd_calloc(a, nb + 1, sizeof *r->bocc_off);
     if (!r->bocc_off)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the occurrence offsets of %zu boilerplate segments",
+                           nb);
     size_t nocc = 0;
     for (size_t i = 0; i < ns; i++)
         if (is_boiler[w->seg_hg[i]]) {
@@ -790,7 +819,7 @@ static nd_status boiler_list(nd_reuse *r, bwork *w)
     for (size_t i = 0; i < nb; i++)
         r->bocc_off[i + 1] += r->bocc_off[i];
     if ((st = nd_vec_reserve(&r->bocc, a, nocc ? nocc : 1)) != ND_OK)
-        return st;
+        return step_status(r, st, "the %zu occurrences of boilerplate", nocc);
     size_t *fill = (size_t *)k; /* keys are free now: nb <= ns values fit */
     memcpy(fill, r->bocc_off, nb * sizeof *fill);
     nd_occurrence *o = r->bocc.data;
@@ -813,7 +842,7 @@ static nd_status boiler_doc_spans(nd_reuse *r, const bwork *w)
     nd_status st;
     r->bspan_off = nd_calloc(a, ndocs + 1, sizeof *r->bspan_off);
     if (!r->bspan_off)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the boilerplate offsets of %zu documents", ndocs);
     for (size_t i = 0; i < ns; i++) {
         if (!is_boiler[w->seg_hg[i]])
             continue;
@@ -829,7 +858,7 @@ static nd_status boiler_doc_spans(nd_reuse *r, const bwork *w)
         const nd_span bs = {s->start, s->end}, tk = {s->tb, s->te};
         if ((st = nd_vec_push(&r->bspan, a, &bs)) != ND_OK ||
             (st = nd_vec_push(&r->btok, a, &tk)) != ND_OK)
-            return st;
+            return step_status(r, st, "the boilerplate spans of document %u", s->doc);
         r->bspan_off[s->doc + 1]++;
     }
     for (size_t d = 0; d < ndocs; d++)
@@ -848,8 +877,12 @@ static nd_status boiler_doc_spans(nd_reuse *r, const bwork *w)
 
 nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
 {
-    ND_RETURN_IF(!r || !text, ND_E_PARAM);
+    ND_RETURN_IF(!r, ND_E_PARAM);
     r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
     if (r->boiler_done || r->run_done) {
         nd_detail_set(r->detail, "boilerplate is found once, before the passages");
         return ND_E_STATE;
@@ -863,13 +896,14 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     ND_TRY(boiler_segments(r, text, ctx, &w.segs));
     const size_t ns = w.segs.len;
     r->stats.segments = ns;
-    ND_TRY(nd_vec_reserve(&w.keys, a, ns ? ns : 1));
+    ND_TRY(step_status(r, nd_vec_reserve(&w.keys, a, ns ? ns : 1),
+                       "the sort keys of %zu segments", ns));
     w.tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *w.tmp);
     w.seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *w.seg_hg);
     w.repeated = nd_calloc(a, ns ? ns : 1, 1);
     w.hg = nd_calloc(a, ns ? ns : 1, sizeof *w.hg);
     if (!w.tmp || !w.seg_hg || !w.repeated || !w.hg) {
-        st = ND_E_NOMEM;
+        st = step_status(r, ND_E_NOMEM, "the tables of %zu segments", ns);
         goto fail;
     }
     boiler_group(r, &w);
@@ -883,6 +917,7 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     r->boiler_done = 1;
     st = ND_OK;
 fail:
+    st = step_status(r, st, "boilerplate");
     nd_vec_free(&w.segs, a);
     nd_vec_free(&w.keys, a);
     nd_free(a, w.tmp);
@@ -1066,7 +1101,11 @@ static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_al
 nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir)
 {
     ND_RETURN_IF(!r, ND_E_PARAM);
-    ND_RETURN_IF(r->run_done, ND_E_STATE);
+    r->detail[0] = 0;
+    if (r->run_done) {
+        nd_detail_set(r->detail, "the temporary directory is set before nd_reuse_run");
+        return ND_E_STATE;
+    }
     nd_free(&r->alloc, r->tmpdir);
     r->tmpdir = NULL;
     if (!dir)
@@ -1074,7 +1113,7 @@ nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir)
     const size_t n = strlen(dir);
     r->tmpdir = nd_malloc(&r->alloc, n + 1);
     if (!r->tmpdir)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the temporary directory's name");
     memcpy(r->tmpdir, dir, n + 1);
     return ND_OK;
 }
@@ -1668,7 +1707,7 @@ static nd_status make_clusters(nd_reuse *r)
     uint32_t *parent = nd_malloc(a, (no ? no : 1) * sizeof *parent);
     uint32_t *label = nd_malloc(a, (no ? no : 1) * sizeof *label);
     if (!k || !tmp || !run || !rg || !parent || !label) {
-        st = ND_E_NOMEM;
+        st = step_status(r, ND_E_NOMEM, "the clusters of %zu passages", np);
         goto done;
     }
     for (size_t i = 0; i < np; i++) {
@@ -1712,7 +1751,8 @@ static nd_status make_clusters(nd_reuse *r)
     r->cl_off = nd_calloc(a, ncl + 1, sizeof *r->cl_off);
     r->cl_origin = nd_malloc(a, (ncl ? ncl : 1) * sizeof *r->cl_origin);
     if (!r->cl_off || !r->cl_origin || (st = nd_vec_reserve(&r->occ, a, nr ? nr : 1)) != ND_OK) {
-        st = st != ND_OK ? st : ND_E_NOMEM;
+        st = step_status(r, st != ND_OK ? st : ND_E_NOMEM,
+                         "%zu passage clusters of %zu occurrences", ncl, nr);
         goto done;
     }
     for (size_t i = 0; i < nr; i++)
@@ -1784,7 +1824,7 @@ static nd_status align_bucket(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *H
     r->stats.pairs += npairs;
     const size_t nch = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
     phase ph;
-    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage))) != ND_OK)
+    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage), "the passages")) != ND_OK)
         goto done;
     nd_free(a, ph.cstats); /* per pair: its first and end hit */
     ph.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph.cstats);
@@ -1826,7 +1866,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
     const size_t ndocs = r->docs.len;
     const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
     const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
-    nd_status st = phase_alloc(ph, r, nchunks, sizeof(rec16));
+    nd_status st = phase_alloc(ph, r, nchunks, sizeof(rec16), "the seeds");
     if (st != ND_OK)
         return st;
     ph->text = text;
@@ -1834,7 +1874,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
     ph->out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph->out2);
     r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
     if (!ph->out2 || !r->word_off)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the word tables of %zu documents", ndocs);
     for (size_t c = 0; c < nchunks; c++)
         nd_vec_init(&ph->out2[c], sizeof(ctok), SIZE_MAX / 16);
     if (r->params.memory && (st = nd_spill_open(&r->word_file, r->tmpdir, r->detail)) != ND_OK)
@@ -1847,7 +1887,8 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
             return st;
         for (size_t c = c0; c < c1; c++) {
             if ((st = bstore_add(r, seeds, ph->out[c].data, ph->out[c].len)) != ND_OK)
-                return st;
+                return step_status(r, st, "the seed buckets (%llu seeds)",
+                                   (unsigned long long)seeds->total);
             nd_vec_free(&ph->out[c], a);
             if (!r->boiler_done)
                 r->stats.tokens += ph->cstats[c * 4];
@@ -1873,7 +1914,7 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
 {
     const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
     phase ph;
-    nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16));
+    nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16), "the hits of a seed bucket");
     ph.store = seeds;
     for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += wave) {
         const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
@@ -1881,8 +1922,11 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
         nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph);
         st = phase_status(&ph);
         for (size_t b = b0; st == ND_OK && b < b1; b++) {
-            if ((st = bstore_add(r, hits, ph.out[b].data, ph.out[b].len)) != ND_OK)
+            if ((st = bstore_add(r, hits, ph.out[b].data, ph.out[b].len)) != ND_OK) {
+                st = step_status(r, st, "the pair buckets (%llu hits)",
+                                 (unsigned long long)hits->total);
                 break;
+            }
             nd_vec_free(&ph.out[b], &r->alloc);
             r->stats.seed_groups += ph.cstats[b * 4];
             r->stats.rare_groups += ph.cstats[b * 4 + 1];
@@ -1902,9 +1946,10 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
     nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
     nd_status st = ND_OK;
     for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
-        st = bstore_load(hits, b, &H, a);
+        st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
         if (st == ND_OK)
-            st = align_bucket(r, text, ctx, &H, &tmp);
+            st = step_status(r, align_bucket(r, text, ctx, &H, &tmp),
+                             "aligning pair bucket %zu (%zu hits)", b, H.len);
     }
     nd_vec_free(&H, a);
     nd_vec_free(&tmp, a);
@@ -1925,8 +1970,12 @@ static void words_release(nd_reuse *r)
 
 nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
 {
-    ND_RETURN_IF(!r || !text, ND_E_PARAM);
+    ND_RETURN_IF(!r, ND_E_PARAM);
     r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
     if (r->run_done) {
         nd_detail_set(r->detail, "nd_reuse_run is called once");
         return ND_E_STATE;
@@ -1957,6 +2006,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     ND_TRY(make_clusters(r));
     st = ND_OK;
 fail:
+    st = step_status(r, st, "passages");
     if (ph.r)
         phase_free(&ph);
     bstore_free(&seeds, a);

@@ -114,6 +114,23 @@ struct nd_story {
     char detail[ND_DETAIL_MAX];
 };
 
+/* A failed step's detail, "what: reason", unless the step set one; returns
+ * st. Every error out of a call on a handle goes through here at least once,
+ * so nd_story_errdetail() is never empty after one. */
+static nd_status step_status(nd_story *s, nd_status st, const char *fmt, ...) ND_PRINTF(3, 4);
+static nd_status step_status(nd_story *s, nd_status st, const char *fmt, ...)
+{
+    if (st == ND_OK || s->detail[0])
+        return st;
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    nd_detail_set(s->detail, "%s: %s", what, nd_strerror(st));
+    return st;
+}
+
 /* ---- English function words (written for neardup) ---------------------- */
 
 static const char *const k_stop[] = { /* sorted: is_stop() searches it */
@@ -228,8 +245,15 @@ void nd_story_destroy(nd_story *s)
 nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
 {
     ND_RETURN_IF(!s, ND_E_PARAM);
-    ND_RETURN_IF(s->vec_done, ND_E_STATE);
-    ND_RETURN_IF(s->docs.len >= UINT32_MAX - 2, ND_E_LIMIT);
+    s->detail[0] = 0;
+    if (s->vec_done) {
+        nd_detail_set(s->detail, "documents are added before nd_story_vectors");
+        return ND_E_STATE;
+    }
+    if (s->docs.len >= UINT32_MAX - 2) {
+        nd_detail_set(s->detail, "more than %u documents", UINT32_MAX - 3);
+        return ND_E_LIMIT;
+    }
     sdoc d = {0, 0, 0, 0, 0};
     if (doc) {
         if (doc->has_date && isfinite(doc->date)) {
@@ -237,10 +261,14 @@ nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
             d.date = doc->date;
         }
         if (doc->title && doc->title_len) {
-            ND_RETURN_IF(s->titles.len + doc->title_len >= UINT32_MAX, ND_E_LIMIT);
+            if (s->titles.len + doc->title_len >= UINT32_MAX) {
+                nd_detail_set(s->detail, "the titles are over %u bytes", UINT32_MAX - 1);
+                return ND_E_LIMIT;
+            }
             nd_status st = nd_vec_reserve(&s->titles, &s->alloc, s->titles.len + doc->title_len);
             if (st != ND_OK)
-                return st;
+                return step_status(s, st, "the titles (%zu bytes)",
+                                   s->titles.len + doc->title_len);
             d.title_off = (uint32_t)s->titles.len;
             d.title_len = (uint32_t)doc->title_len;
             memcpy((char *)s->titles.data + s->titles.len, doc->title, doc->title_len);
@@ -248,18 +276,29 @@ nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
         }
         d.lang = lang_index(s, doc->lang, doc->lang_len);
     }
-    return nd_vec_push(&s->docs, &s->alloc, &d);
+    return step_status(s, nd_vec_push(&s->docs, &s->alloc, &d), "the table of %zu documents",
+                       s->docs.len + 1);
 }
 
 nd_status nd_story_link(nd_story *s, uint32_t a, uint32_t b)
 {
-    ND_RETURN_IF(!s || a >= s->docs.len || b >= s->docs.len, ND_E_PARAM);
-    ND_RETURN_IF(s->clu_done, ND_E_STATE);
+    ND_RETURN_IF(!s, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (a >= s->docs.len || b >= s->docs.len) {
+        nd_detail_set(s->detail, "link %u-%u: there are %zu documents", a, b, s->docs.len);
+        return ND_E_PARAM;
+    }
+    if (s->clu_done) {
+        nd_detail_set(s->detail, "links are added before nd_story_cluster");
+        return ND_E_STATE;
+    }
     if (a == b)
         return ND_OK;
     const uint64_t x = (uint64_t)a << 32 | b, y = (uint64_t)b << 32 | a;
     nd_status st = nd_vec_push(&s->links, &s->alloc, &x);
-    return st == ND_OK ? nd_vec_push(&s->links, &s->alloc, &y) : st;
+    if (st == ND_OK)
+        st = nd_vec_push(&s->links, &s->alloc, &y);
+    return step_status(s, st, "the table of %zu links", s->links.len / 2 + 1);
 }
 
 /* ---- vectors --------------------------------------------------------------- */
@@ -471,7 +510,7 @@ static nd_status vjob_init(nd_story *s, vjob *j, nd_text_fn text, void *ctx, uns
     j->th = nd_calloc(&s->alloc, nt, sizeof *j->th);
     j->ch = nd_calloc(&s->alloc, nch ? nch : 1, sizeof *j->ch);
     if (!j->th || !j->ch)
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the scratch of %u threads and %zu chunks", nt, nch);
     for (unsigned i = 0; i < nt; i++) {
         nd_text_buf_init(&j->th[i].tb);
         nd_vec_init(&j->th[i].acc, sizeof(term), UINT32_MAX);
@@ -510,7 +549,7 @@ static nd_status vectors_terms(nd_story *s, vjob *j, size_t nch)
     nd_parallel(s->params.threads, nch, 1, vec_chunk, j);
     for (size_t c = 0; c < nch; c++)
         if (j->ch[c].st != ND_OK) {
-            nd_detail_set(s->detail, "document %u: %s", j->ch[c].fail_doc,
+            nd_detail_set(s->detail, "the terms of document %u: %s", j->ch[c].fail_doc,
                           nd_strerror(j->ch[c].st));
             return j->ch[c].st;
         }
@@ -530,10 +569,11 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids
     s->voff = nd_calloc(a, s->docs.len + 1, sizeof *s->voff);
     *ids = nd_malloc(a, (n ? n : 1) * sizeof **ids);
     if (!s->voff || !*ids)
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the vectors of %zu documents (%zu terms)",
+                           s->docs.len, n);
     const nd_status st = nd_vec_reserve(&s->vec, a, n ? n : 1);
     if (st != ND_OK)
-        return st;
+        return step_status(s, st, "the vectors of %zu documents (%zu terms)", s->docs.len, n);
     term *v = s->vec.data;
     size_t k = 0, d = 0;
     for (size_t c = 0; c < nch; c++) {
@@ -564,7 +604,7 @@ static nd_status vectors_df(nd_story *s, uint32_t *ids, size_t total, uint32_t *
     *uid = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **uid);
     *udf = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **udf);
     if (!*uid || !*udf)
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the document frequencies of %zu terms", total);
     size_t n = 0;
     for (size_t i = 0; i < total;) {
         size_t e = i + 1;
@@ -588,7 +628,7 @@ static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf
     if (!mi || !md) {
         nd_free(a, mi);
         nd_free(a, md);
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the model (%zu + %zu terms)", s->mn, nu);
     }
     size_t i = 0, k = 0, m = 0;
     while (i < s->mn || k < nu) {
@@ -655,8 +695,12 @@ static void vectors_weigh(nd_story *s)
 
 nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
 {
-    ND_RETURN_IF(!s || !text, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(s->detail, "no text function");
+        return ND_E_PARAM;
+    }
     if (s->vec_done) {
         nd_detail_set(s->detail, "the vectors are built once");
         return ND_E_STATE;
@@ -677,6 +721,7 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
     vectors_weigh(s);
     st = ND_OK;
 fail:
+    st = step_status(s, st, "vectors");
     vjob_free(s, &j, nt, nch);
     nd_free(a, ids);
     nd_free(a, uid);
@@ -893,7 +938,8 @@ static nd_status cl_alloc(cl *c, nd_story *s)
     c->score = nd_malloc(a, (nd ? nd : 1) * sizeof *c->score);
     if (!c->order || !c->otmp || !c->of || !c->loff || !c->ltmp || !c->q || !c->st ||
         !c->stamp || !c->score)
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the clustering tables of %zu documents and %zu links",
+                           nd, s->links.len / 2);
     return ND_OK;
 }
 
@@ -1045,7 +1091,7 @@ static nd_status cl_results(cl *c)
     s->soff = nd_calloc(a, c->nst + 1, sizeof *s->soff);
     s->mem = nd_malloc(a, (nd ? nd : 1) * sizeof *s->mem);
     if (!s->soff || !s->mem)
-        return ND_E_NOMEM;
+        return step_status(s, ND_E_NOMEM, "the members of %zu stories", c->nst);
     for (size_t i = 0; i < nd; i++)
         s->soff[c->of[i] + 1]++;
     for (size_t k = 0; k < c->nst; k++)
@@ -1055,7 +1101,7 @@ static nd_status cl_results(cl *c)
     if (s->links.len < c->nst) {
         own = nd_malloc(a, (c->nst ? c->nst : 1) * sizeof *own);
         if (!own)
-            return ND_E_NOMEM;
+            return step_status(s, ND_E_NOMEM, "the offsets of %zu stories", c->nst);
         fill = own;
     }
     memcpy(fill, s->soff, c->nst * sizeof *fill);
@@ -1092,14 +1138,18 @@ nd_status nd_story_cluster(nd_story *s)
         const uint32_t d = c.order[oi];
         const term *v = V + s->voff[d];
         const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
-        ND_TRY(cl_candidates(&c, d, v, nv));
+        ND_TRY(step_status(s, cl_candidates(&c, d, v, nv),
+                           "the candidate stories of document %u (%zu stories)", d, c.nst));
         double bs;
         const uint32_t best = cl_best(&c, &ND_VEC_AT(&s->docs, sdoc, d), v, nv, &bs);
-        ND_TRY(cl_join(&c, d, oi, best, bs, v, nv));
+        ND_TRY(step_status(s, cl_join(&c, d, oi, best, bs, v, nv),
+                           "adding document %u to its story (%zu stories, %zu postings)", d,
+                           c.nst, c.post.len));
     }
     ND_TRY(cl_results(&c));
     st = ND_OK;
 fail:
+    st = step_status(s, st, "stories");
     cl_free(&c);
     return st;
 }
@@ -1360,8 +1410,12 @@ static nd_status write_file_atomic(const char *path, const unsigned char *b, siz
 
 nd_status nd_story_model_save(nd_story *s, const char *path)
 {
-    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!path) {
+        nd_detail_set(s->detail, "no model path");
+        return ND_E_PARAM;
+    }
     if (!s->vec_done) {
         nd_detail_set(s->detail, "the model is learnt by nd_story_vectors");
         return ND_E_STATE;
@@ -1435,8 +1489,12 @@ static nd_status model_read_body(nd_story *s, FILE *fp, const char *path,
 
 nd_status nd_story_model_load(nd_story *s, const char *path)
 {
-    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!path) {
+        nd_detail_set(s->detail, "no model path");
+        return ND_E_PARAM;
+    }
     if (s->vec_done || s->mn) {
         nd_detail_set(s->detail, "a model is loaded once, before nd_story_vectors");
         return ND_E_STATE;

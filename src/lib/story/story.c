@@ -1529,7 +1529,7 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     ND_TRY(model_read_body(s, fp, path, h, n, &b));
     const size_t len = MODEL_HEADER + (size_t)n * 8 + MODEL_TRAILER;
     if (get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
-        nd_detail_set(s->detail, "%s: corrupt (checksum)", path);
+        nd_detail_set(s->detail, "%s: truncated or corrupt (checksum)", path);
         st = ND_E_CORRUPT;
         goto out;
     }

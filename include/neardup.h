@@ -526,7 +526,12 @@ ND_API ND_NODISCARD nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32
 ND_API const char *nd_reuse_source(const nd_reuse *r, uint32_t i, size_t *len);
 /** Fills @p out with the counters so far. */
 ND_API void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out);
-/** @return the last error detail of @p r ("" when none). */
+/** @return the last error detail of @p r ("" when none): after an error from
+ *  nd_reuse_add, nd_reuse_set_tmpdir, nd_reuse_boilerplate or nd_reuse_run it
+ *  is never empty and says what failed ("the seed buckets (N seeds): out of
+ *  memory", "... writing a temporary file: No space left on device"). A full
+ *  disk under ND_P_MEMORY is ND_E_IO, never ND_E_NOMEM or ND_E_LIMIT. Borrowed,
+ *  valid until the next call on @p r. */
 ND_API const char *nd_reuse_errdetail(const nd_reuse *r);
 
 /* ---- Stories ------------------------------------------------------------ */
@@ -612,6 +617,9 @@ ND_API ND_NODISCARD nd_status nd_story_model_save(nd_story *s, const char *path)
  *  ND_E_NOMEM, ND_E_IO, ND_E_CORRUPT (bad magic, truncated, trailing bytes
  *  after the checksum, checksum, order), ND_E_VERSION, ND_E_STATE. */
 ND_API ND_NODISCARD nd_status nd_story_model_load(nd_story *s, const char *path);
+/** @return the last error detail of @p s ("" when none): never empty after an
+ *  error from a call that takes a non-const handle; it says what failed.
+ *  Borrowed, valid until the next call on @p s. */
 ND_API const char *nd_story_errdetail(const nd_story *s);
 
 #ifdef __cplusplus

@@ -604,8 +604,9 @@ ND_API size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx,
  *  The file appears whole or not at all: it is written to a new file beside
  *  @p path ("<path>.tmp.XXXXXX", created exclusively, mode 0666 less the
  *  umask), flushed to disk and renamed over @p path, so no temporary name is
- *  needed by the caller. A symlink has its target replaced; a path that is
- *  not a regular file (/dev/null) is written in place.
+ *  needed by the caller. A symlink at @p path is replaced, not followed; a
+ *  path that is neither a regular file nor a symlink (/dev/null) is written
+ *  in place.
  *  @return ND_OK, ND_E_NOMEM, ND_E_IO (nd_story_errdetail() names the path,
  *  the step and the system's reason, e.g. "No space left on device"),
  *  ND_E_STATE (before nd_story_vectors). */

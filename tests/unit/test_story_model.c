@@ -218,8 +218,8 @@ static void test_trailing_bytes(void)
 }
 
 /* Saving: the mode a plain new file gets (0666 less the umask), no file
- * left beside the model, an existing file replaced, and a failure that says
- * why. */
+ * left beside the model, an existing file replaced, a symlink replaced (not
+ * followed), and a failure that says why. */
 static void test_save(void)
 {
     nd_status ls;
@@ -253,6 +253,18 @@ static void test_save(void)
         ND_CHECK_MSG(strstr(nd_story_errdetail(a), strerror(ENOSPC)) != NULL, "%s",
                      nd_story_errdetail(a));
     }
+    /* a symlink at the path is replaced, its target left alone */
+    char victim[300], link[300];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(link, sizeof link, "%s/link.bin", dir);
+    write_bytes(victim, (const unsigned char *)"keep", 4);
+    ND_CHECK(symlink(victim, link) == 0);
+    ND_CHECK(nd_story_model_save(a, link) == ND_OK);
+    ND_CHECK(lstat(link, &sb) == 0 && S_ISREG(sb.st_mode));
+    unsigned char *v = NULL;
+    ND_CHECK(read_bytes(victim, &v) == 4 && memcmp(v, "keep", 4) == 0);
+    free(v);
+    ND_CHECK(remove(link) == 0 && remove(victim) == 0);
     ND_CHECK(remove(path) == 0);
     ND_CHECK_MSG(rmdir(dir) == 0, "a temporary file was left in %s", dir); /* empty */
     nd_story_destroy(a);

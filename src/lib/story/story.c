@@ -1355,20 +1355,19 @@ static int open_temp_beside(const char *path, char *tmp)
 }
 
 /* Writes b[0..n) to path whole or not at all: into a new temporary file
- * beside it, flushed to disk, then renamed over it. A path that is a symlink
- * has the file it points to replaced; one that is not a regular file (a
- * device such as /dev/null, a FIFO) is written in place. On failure sets
+ * beside it, flushed to disk, then renamed over it. A symlink at path is
+ * replaced, not followed (a link planted at a name the caller chose cannot
+ * redirect the write); a path that is neither a regular file nor a symlink
+ * (a device such as /dev/null, a FIFO) is written in place. On failure sets
  * detail (with the reason, e.g. "No space left on device") and returns
  * ND_E_IO; no temporary file is left. */
 static nd_status write_file_atomic(const char *path, const unsigned char *b, size_t n,
                                    char *detail)
 {
-    char resolved[PATH_MAX], tmp[PATH_MAX];
+    char tmp[PATH_MAX];
     struct stat sb;
-    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, resolved))
-        path = resolved;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        const int fd = S_ISDIR(sb.st_mode) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+        const int fd = S_ISDIR(sb.st_mode) ? -1 : open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0 || write_all(fd, b, n) != 0) {
             nd_detail_set(detail, "%s: cannot write the model: %s", path,
                           fd < 0 && S_ISDIR(sb.st_mode) ? strerror(EISDIR) : strerror(errno));

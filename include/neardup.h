@@ -526,7 +526,12 @@ ND_API ND_NODISCARD nd_status nd_reuse_doc_boilerplate(const nd_reuse *r, uint32
 ND_API const char *nd_reuse_source(const nd_reuse *r, uint32_t i, size_t *len);
 /** Fills @p out with the counters so far. */
 ND_API void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out);
-/** @return the last error detail of @p r ("" when none). */
+/** @return the last error detail of @p r ("" when none): after an error from
+ *  nd_reuse_add, nd_reuse_set_tmpdir, nd_reuse_boilerplate or nd_reuse_run it
+ *  is never empty and says what failed ("the seed buckets (N seeds): out of
+ *  memory", "... writing a temporary file: No space left on device"). A full
+ *  disk under ND_P_MEMORY is ND_E_IO, never ND_E_NOMEM or ND_E_LIMIT. Borrowed,
+ *  valid until the next call on @p r. */
 ND_API const char *nd_reuse_errdetail(const nd_reuse *r);
 
 /* ---- Stories ------------------------------------------------------------ */
@@ -596,12 +601,26 @@ ND_API size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx,
  *  model another collection can start from (a small one gains most). Format:
  *  "NDSTORYM", version (u32), documents (u64), terms (u64), (id u32, df u32)
  *  sorted by id, XXH3-64 of the preceding bytes (u64); little-endian.
- *  @return ND_OK, ND_E_NOMEM, ND_E_IO, ND_E_STATE (before nd_story_vectors). */
+ *  The file appears whole or not at all: it is written to a new file beside
+ *  @p path ("<path>.tmp.XXXXXX", created exclusively, mode 0666 less the
+ *  umask), flushed to disk and renamed over @p path, so no temporary name is
+ *  needed by the caller. A symlink at @p path is replaced, not followed; a
+ *  path that is neither a regular file nor a symlink (/dev/null) is written
+ *  in place.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_IO (nd_story_errdetail() names the path,
+ *  the step and the system's reason, e.g. "No space left on device"),
+ *  ND_E_STATE (before nd_story_vectors). */
 ND_API ND_NODISCARD nd_status nd_story_model_save(nd_story *s, const char *path);
 /** Loads a model before nd_story_vectors(): its frequencies and document
- *  count are added to those of the documents. @return ND_OK, ND_E_NOMEM,
- *  ND_E_IO, ND_E_CORRUPT (bad magic, checksum, order), ND_E_VERSION, ND_E_STATE. */
+ *  count are added to those of the documents. The file's length must be the
+ *  one its header declares (checked, with the checksum, before any table is
+ *  allocated: memory follows the bytes actually read). @return ND_OK,
+ *  ND_E_NOMEM, ND_E_IO, ND_E_CORRUPT (bad magic, truncated, trailing bytes
+ *  after the checksum, checksum, order), ND_E_VERSION, ND_E_STATE. */
 ND_API ND_NODISCARD nd_status nd_story_model_load(nd_story *s, const char *path);
+/** @return the last error detail of @p s ("" when none): never empty after an
+ *  error from a call that takes a non-const handle; it says what failed.
+ *  Borrowed, valid until the next call on @p s. */
 ND_API const char *nd_story_errdetail(const nd_story *s);
 
 #ifdef __cplusplus

@@ -1,14 +1,20 @@
 /*
  * test_reuse.c - nd_reuse: passages with exact byte ranges across edits,
  * clusters, direction, pair filters, boilerplate, degenerate documents,
- * determinism over thread counts, states and errors.
+ * determinism over thread counts, states and errors; out of memory at every
+ * allocation and a spill file that cannot grow (a full disk) give their
+ * status and a detail.
  * Randomised tests take --seed N (printed).
  */
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "neardup.h"
 #include "nd_test.h"
@@ -409,6 +415,137 @@ static void test_states_and_errors(void)
     nd_reuse_destroy(r);
 }
 
+/* An allocator that fails its g_fail_at-th allocation (counting from 1;
+ * 0 = never) and counts them all. */
+static size_t g_allocs, g_fail_at;
+
+static void *failing_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return ++g_allocs == g_fail_at ? NULL : malloc(size);
+}
+
+static void plain_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+/* 24 documents of three sources sharing passages and a footer. */
+static void small_corpus(corpus *c)
+{
+    unsigned long long st = g_seed + 7;
+    char shared[4][1024];
+    for (int k = 0; k < 4; k++) {
+        shared[k][0] = 0;
+        words(shared[k], 30, &st);
+    }
+    for (int i = 0; i < 24; i++) {
+        char buf[4096] = "";
+        words(buf, 25, &st);
+        strcat(buf, ". ");
+        strcat(buf, shared[i % 4]);
+        strcat(buf, ".\n");
+        words(buf, 15, &st);
+        strcat(buf, ".\nCopyright the river stone market window garden silver engine.");
+        add(c, buf);
+    }
+}
+
+/* The whole run with the g_fail_at-th allocation failing: *st_out gets the
+ * first error (ND_OK if none) and *detail_ok whether its detail is set. */
+static void reuse_once(corpus *c, const nd_params *p, nd_status *st_out, int *detail_ok)
+{
+    const nd_allocator al = {failing_alloc, plain_free, NULL};
+    nd_reuse *r = NULL;
+    static const char *k_src[] = {"alpha", "beta", "gamma"};
+    g_allocs = 0;
+    nd_status st = nd_reuse_create(&r, p, &al);
+    *detail_ok = 1; /* no handle, no detail to give */
+    for (size_t i = 0; st == ND_OK && i < c->n; i++) {
+        const nd_reuse_doc d = {k_src[i % 3], strlen(k_src[i % 3]), 0, 0, ND_NO_GROUP};
+        st = nd_reuse_add(r, &d);
+    }
+    if (st == ND_OK)
+        st = nd_reuse_boilerplate(r, get_text, c);
+    if (st == ND_OK)
+        st = nd_reuse_run(r, get_text, c);
+    if (st != ND_OK && r)
+        *detail_ok = nd_reuse_errdetail(r)[0] != 0;
+    *st_out = st;
+    nd_reuse_destroy(r);
+}
+
+/* Every allocation of a run failing in turn: ND_E_NOMEM (never a limit or an
+ * I/O error) with a non-empty detail, in memory and under a budget that
+ * spills. */
+static void test_out_of_memory(void)
+{
+    corpus c = {0};
+    small_corpus(&c);
+    for (int budget = 0; budget < 2; budget++) {
+        nd_params *p;
+        ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+        ND_CHECK(nd_params_set(p, ND_P_THREADS, 1) == ND_OK);
+        ND_CHECK(nd_params_set(p, ND_P_MEMORY, budget ? 4096 : 0) == ND_OK);
+        nd_status st;
+        int detail_ok;
+        g_fail_at = 0;
+        reuse_once(&c, p, &st, &detail_ok);
+        ND_CHECK(st == ND_OK);
+        const size_t total = g_allocs;
+        ND_CHECK_MSG(total > 50, "%zu allocations", total);
+        size_t bad = 0;
+        for (g_fail_at = 1; g_fail_at <= total; g_fail_at++) {
+            reuse_once(&c, p, &st, &detail_ok);
+            if ((st != ND_E_NOMEM || !detail_ok) && bad++ < 5)
+                ND_CHECK_MSG(0, "budget %d, allocation %zu of %zu failing: %s, detail %s",
+                             budget, g_fail_at, total, nd_strerror(st),
+                             detail_ok ? "set" : "empty");
+        }
+        g_fail_at = 0;
+        nd_params_destroy(p);
+    }
+    corpus_free(&c);
+}
+
+/* A spill file that cannot grow (the file size limit, as a full disk would)
+ * ends the run with ND_E_IO and the system's reason; run in a child, whose
+ * limit does not reach the other tests. */
+static void test_spill_full(void)
+{
+    corpus c = {0};
+    small_corpus(&c);
+    fflush(NULL);
+    const pid_t pid = fork();
+    ND_CHECK(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        const struct rlimit rl = {4096, 4096};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(3);
+        nd_params *p;
+        nd_reuse *r = NULL;
+        if (nd_params_create(&p, NULL) != ND_OK || nd_params_set(p, ND_P_MEMORY, 4096) != ND_OK ||
+            nd_reuse_create(&r, p, NULL) != ND_OK)
+            _exit(3);
+        for (size_t i = 0; i < c.n; i++)
+            if (nd_reuse_add(r, NULL) != ND_OK)
+                _exit(3);
+        const nd_status st = nd_reuse_run(r, get_text, &c);
+        const char *d = nd_reuse_errdetail(r);
+        if (st != ND_E_IO || !strstr(d, "writing a temporary file")) {
+            fprintf(stderr, "test_spill_full: %s: %s\n", nd_strerror(st), d);
+            _exit(1);
+        }
+        _exit(0);
+    }
+    int ws = 0;
+    ND_CHECK(waitpid(pid, &ws, 0) == pid);
+    ND_CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "child status %d", ws);
+    corpus_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -422,5 +559,7 @@ int main(int argc, char **argv)
     ND_RUN(test_degenerate);
     ND_RUN(test_threads);
     ND_RUN(test_states_and_errors);
+    ND_RUN(test_out_of_memory);
+    ND_RUN(test_spill_full);
     return nd_test_end("test_reuse");
 }

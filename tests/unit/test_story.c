@@ -1,7 +1,8 @@
 /*
  * test_story.c - nd_story: determinism over thread counts, similarity
  * (symmetric, in [0, 1], 1 for identical documents), states, the date window,
- * links, stemming, labels (surface words) and empty documents.
+ * links, stemming, labels (surface words) and empty documents; out of
+ * memory at every allocation gives ND_E_NOMEM and a detail.
  */
 #include <ctype.h>
 #include <math.h>
@@ -426,6 +427,73 @@ static void test_empty(void)
     nd_story_destroy(s);
 }
 
+/* An allocator that fails its g_fail_at-th allocation (counting from 1;
+ * 0 = never) and counts them all. */
+static size_t g_allocs, g_fail_at;
+
+static void *failing_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return ++g_allocs == g_fail_at ? NULL : malloc(size);
+}
+
+static void plain_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+/* create, add (with titles), link, vectors, cluster with the g_fail_at-th
+ * allocation failing: the first error, and whether its detail is set. */
+static nd_status story_once(corpus *c, const nd_story_doc *docs, int *detail_ok)
+{
+    const nd_allocator al = {failing_alloc, plain_free, NULL};
+    nd_params *p = params(1, -1, -1);
+    nd_story *s = NULL;
+    g_allocs = 0;
+    nd_status st = nd_story_create(&s, p, NULL, &al);
+    *detail_ok = 1; /* no handle, no detail to give */
+    for (size_t i = 0; st == ND_OK && i < c->n; i++)
+        st = nd_story_add(s, &docs[i]);
+    for (uint32_t i = 0; st == ND_OK && i + 5 < c->n; i += 5)
+        st = nd_story_link(s, i, i + 5);
+    if (st == ND_OK)
+        st = nd_story_vectors(s, get_text, c);
+    if (st == ND_OK)
+        st = nd_story_cluster(s);
+    if (st != ND_OK && s)
+        *detail_ok = nd_story_errdetail(s)[0] != 0;
+    nd_story_destroy(s);
+    nd_params_destroy(p);
+    return st;
+}
+
+static void test_out_of_memory(void)
+{
+    enum { N = 40 };
+    corpus c = {0};
+    nd_story_doc docs[N];
+    topical(&c, N, docs);
+    for (size_t i = 0; i < N; i++) {
+        docs[i].title = i % 2 ? "The Minister Said" : "Storm Closes Harbour";
+        docs[i].title_len = strlen(docs[i].title);
+    }
+    int detail_ok;
+    g_fail_at = 0;
+    ND_CHECK(story_once(&c, docs, &detail_ok) == ND_OK);
+    const size_t total = g_allocs;
+    ND_CHECK_MSG(total > 20, "%zu allocations", total);
+    size_t bad = 0;
+    for (g_fail_at = 1; g_fail_at <= total; g_fail_at++) {
+        const nd_status st = story_once(&c, docs, &detail_ok);
+        if ((st != ND_E_NOMEM || !detail_ok) && bad++ < 5)
+            ND_CHECK_MSG(0, "allocation %zu of %zu failing: %s, detail %s", g_fail_at, total,
+                         nd_strerror(st), detail_ok ? "set" : "empty");
+    }
+    g_fail_at = 0;
+    corpus_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -437,5 +505,6 @@ int main(int argc, char **argv)
     ND_RUN(test_stemming);
     ND_RUN(test_labels);
     ND_RUN(test_empty);
+    ND_RUN(test_out_of_memory);
     return nd_test_end("test_story");
 }

@@ -1,11 +1,14 @@
 /*
  * test_story_model.c - nd_story's saved model: round trip, what it changes,
- * and every check of the loader (magic, version, checksum, order, states).
+ * and every check of the loader (magic, version, checksum, order, states,
+ * a declared length the file does not have); saving through a temporary file.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "neardup.h"
@@ -130,6 +133,143 @@ static void test_loader_checks(void)
     free(b);
 }
 
+/* An allocator that refuses anything over g_alloc_limit bytes and records
+ * the largest request. */
+static size_t g_alloc_limit = SIZE_MAX, g_alloc_largest;
+
+static void *capped_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    if (size > g_alloc_largest)
+        g_alloc_largest = size;
+    return size > g_alloc_limit ? NULL : malloc(size);
+}
+
+static void capped_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A 36-byte model (header and checksum, no terms) declaring n terms: the
+ * loader used to allocate for n before looking at the length (8.6 GB for the
+ * largest n it accepted). Refused as corrupt, with no large allocation. */
+static void test_huge_count(void)
+{
+    const uint64_t counts[] = {UINT32_MAX / 8, 1000000, 1};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        unsigned char b[36];
+        memcpy(b, "NDSTORYM", 8);
+        put_le(b + 8, 1, 4);
+        put_le(b + 12, 10, 8);
+        put_le(b + 20, counts[c], 8);
+        memset(b + 28, 0, 8);
+        write_bytes(g_bad, b, sizeof b);
+        const nd_allocator al = {capped_alloc, capped_free, NULL};
+        g_alloc_limit = (size_t)1 << 20;
+        g_alloc_largest = 0;
+        nd_story *s = NULL;
+        ND_CHECK(nd_story_create(&s, NULL, NULL, &al) == ND_OK);
+        const nd_status st = nd_story_model_load(s, g_bad);
+        ND_CHECK_MSG(st == ND_E_CORRUPT, "%llu terms: %s (%s)", (unsigned long long)counts[c],
+                     nd_strerror(st), nd_story_errdetail(s));
+        ND_CHECK_MSG(strstr(nd_story_errdetail(s), "truncated") != NULL, "%s",
+                     nd_story_errdetail(s));
+        ND_CHECK_MSG(g_alloc_largest <= 65536, "largest allocation %zu", g_alloc_largest);
+        nd_story_destroy(s);
+        g_alloc_limit = SIZE_MAX;
+    }
+}
+
+/* A valid model with bytes after its checksum is refused (it was accepted). */
+static void test_trailing_bytes(void)
+{
+    unsigned char *b = NULL;
+    const size_t n = read_bytes(g_path, &b);
+    ND_CHECK(n > 44);
+    unsigned char *c = malloc(n + 5);
+    if (!c || n <= 44) {
+        free(b);
+        free(c);
+        return;
+    }
+    memcpy(c, b, n);
+    nd_status ls;
+    for (size_t extra = 1; extra <= 5; extra += 4) {
+        memset(c + n, 'x', extra);
+        write_bytes(g_bad, c, n + extra);
+        nd_story *s = make(1, g_bad, &ls);
+        ND_CHECK_MSG(ls == ND_E_CORRUPT && strstr(nd_story_errdetail(s), "trailing"),
+                     "%zu extra: %s (%s)", extra, nd_strerror(ls), nd_story_errdetail(s));
+        nd_story_destroy(s);
+    }
+    write_bytes(g_bad, c, n); /* the same bytes without them still load */
+    nd_story *s = make(1, g_bad, &ls);
+    ND_CHECK(ls == ND_OK);
+    nd_story_destroy(s);
+    free(b);
+    free(c);
+}
+
+/* Saving: the mode a plain new file gets (0666 less the umask), no file
+ * left beside the model, an existing file replaced, a symlink replaced (not
+ * followed), and a failure that says why. */
+static void test_save(void)
+{
+    nd_status ls;
+    nd_story *a = make(NDOCS, NULL, &ls);
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "/tmp/nd-story-save-%d", (int)getpid());
+    snprintf(path, sizeof path, "%s/m.bin", dir);
+    ND_CHECK(mkdir(dir, 0700) == 0);
+    const mode_t old = umask(022);
+    ND_CHECK(nd_story_model_save(a, path) == ND_OK);
+    struct stat sb;
+    ND_CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0644);
+    umask(077);
+    ND_CHECK(nd_story_model_save(a, path) == ND_OK); /* replaces it: a new file, new mode */
+    ND_CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    umask(old);
+    unsigned char *x = NULL, *y = NULL;
+    const size_t nx = read_bytes(path, &x), ny = read_bytes(g_path, &y);
+    ND_CHECK(nx == ny && nx > 44 && memcmp(x, y, nx) == 0);
+    free(x);
+    free(y);
+    /* a directory that cannot be written: ND_E_IO, the reason in the detail */
+    char ro[300];
+    snprintf(ro, sizeof ro, "%s/nodir/m.bin", dir);
+    ND_CHECK(nd_story_model_save(a, ro) == ND_E_IO);
+    ND_CHECK_MSG(strstr(nd_story_errdetail(a), strerror(ENOENT)) != NULL, "%s",
+                 nd_story_errdetail(a));
+    /* a full device is written in place and its error reported */
+    if (access("/dev/full", W_OK) == 0) {
+        ND_CHECK(nd_story_model_save(a, "/dev/full") == ND_E_IO);
+        ND_CHECK_MSG(strstr(nd_story_errdetail(a), strerror(ENOSPC)) != NULL, "%s",
+                     nd_story_errdetail(a));
+    }
+    /* a symlink at the path is replaced, its target left alone */
+    char victim[300], link[300];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(link, sizeof link, "%s/link.bin", dir);
+    write_bytes(victim, (const unsigned char *)"keep", 4);
+    ND_CHECK(symlink(victim, link) == 0);
+    ND_CHECK(nd_story_model_save(a, link) == ND_OK);
+    ND_CHECK(lstat(link, &sb) == 0 && S_ISREG(sb.st_mode));
+    unsigned char *v = NULL;
+    ND_CHECK(read_bytes(victim, &v) == 4 && memcmp(v, "keep", 4) == 0);
+    free(v);
+    ND_CHECK(remove(link) == 0 && remove(victim) == 0);
+    ND_CHECK(remove(path) == 0);
+    ND_CHECK_MSG(rmdir(dir) == 0, "a temporary file was left in %s", dir); /* empty */
+    nd_story_destroy(a);
+}
+
 static void test_states(void)
 {
     nd_story *s = NULL;
@@ -148,6 +288,9 @@ int main(int argc, char **argv)
     snprintf(g_bad, sizeof g_bad, "/tmp/nd-story-model-%d.bad", (int)getpid());
     ND_RUN(test_round_trip);
     ND_RUN(test_loader_checks);
+    ND_RUN(test_huge_count);
+    ND_RUN(test_trailing_bytes);
+    ND_RUN(test_save);
     ND_RUN(test_states);
     remove(g_path);
     remove(g_bad);

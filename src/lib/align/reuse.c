@@ -61,6 +61,7 @@
  */
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "nd_internal.h"
 #include "../dedup/spill.h"
@@ -236,6 +237,7 @@ typedef struct phase {
     uint32_t *fail_doc;
     atomic_int stop;
     size_t base;     /* chunk numbers are base + the loop's index */
+    const char *what; /* what a chunk makes, for the error detail ("seeds") */
     const struct bstore *store; /* hits: where the seeds are */
     /* phase data */
     rec16 *recs;
@@ -243,10 +245,30 @@ typedef struct phase {
     uint64_t *cstats; /* per chunk counters, 4 each */
 } phase;
 
-static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item)
+/* A failed step's detail, "what: reason", unless the step set one (spill
+ * files name the system's reason); returns st. Every error that leaves
+ * nd_reuse_boilerplate or nd_reuse_run goes through here at least once, so
+ * nd_reuse_errdetail() is never empty after one. */
+static nd_status step_status(nd_reuse *r, nd_status st, const char *fmt, ...) ND_PRINTF(3, 4);
+static nd_status step_status(nd_reuse *r, nd_status st, const char *fmt, ...)
+{
+    if (st == ND_OK || r->detail[0])
+        return st;
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    nd_detail_set(r->detail, "%s: %s", what, nd_strerror(st));
+    return st;
+}
+
+static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item,
+                             const char *what)
 {
     memset(ph, 0, sizeof *ph);
     ph->r = r;
+    ph->what = what;
     ph->nchunks = nchunks;
     const unsigned nt = nd_threads_resolve(r->params.threads);
     ph->ts = nd_calloc(&r->alloc, nt, sizeof *ph->ts);
@@ -255,7 +277,8 @@ static nd_status phase_alloc(phase *ph, nd_reuse *r, size_t nchunks, size_t item
     ph->fail_doc = nd_calloc(&r->alloc, nchunks ? nchunks : 1, sizeof *ph->fail_doc);
     ph->cstats = nd_calloc(&r->alloc, (nchunks ? nchunks : 1) * 4, sizeof *ph->cstats);
     if (!ph->ts || !ph->out || !ph->st || !ph->fail_doc || !ph->cstats)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the scratch of %u threads and %zu chunks (%s)", nt,
+                           nchunks, what);
     for (unsigned i = 0; i < nt; i++)
         ts_init(&ph->ts[i]);
     for (size_t c = 0; c < nchunks; c++)
@@ -293,10 +316,10 @@ static nd_status phase_status(phase *ph)
     for (size_t c = 0; c < ph->nchunks; c++)
         if (ph->st[c] != ND_OK) {
             if (ph->fail_doc[c] != ND_NO_DOC)
-                nd_detail_set(ph->r->detail, "document %u: %s", ph->fail_doc[c],
-                              nd_strerror(ph->st[c]));
+                nd_detail_set(ph->r->detail, "%s of document %u: %s", ph->what,
+                              ph->fail_doc[c], nd_strerror(ph->st[c]));
             else
-                nd_detail_set(ph->r->detail, "%s", nd_strerror(ph->st[c]));
+                nd_detail_set(ph->r->detail, "%s: %s", ph->what, nd_strerror(ph->st[c]));
             return ph->st[c];
         }
     return ND_OK;
@@ -483,12 +506,16 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
         if (doc->source) {
             nd_status st = intern_source(r, doc->source, doc->source_len, &d.source);
             if (st != ND_OK)
-                return st;
+                return step_status(r, st, "the source of document %zu (%zu sources)",
+                                   r->docs.len, num_sources(r));
         }
     }
-    if (r->docs.len >= UINT32_MAX - 1)
+    if (r->docs.len >= UINT32_MAX - 1) {
+        nd_detail_set(r->detail, "more than %u documents", UINT32_MAX - 2);
         return ND_E_LIMIT;
-    return nd_vec_push(&r->docs, &r->alloc, &d);
+    }
+    return step_status(r, nd_vec_push(&r->docs, &r->alloc, &d), "the table of %zu documents",
+                       r->docs.len + 1);
 }
 
 /* ---- boilerplate ----------------------------------------------------------- */
@@ -578,57 +605,55 @@ typedef struct hgroup {
     uint32_t top_source, top_source_docs, sources;
 } hgroup;
 
-nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
-{
-    ND_RETURN_IF(!r || !text, ND_E_PARAM);
-    r->detail[0] = 0;
-    if (r->boiler_done || r->run_done) {
-        nd_detail_set(r->detail, "boilerplate is found once, before the passages");
-        return ND_E_STATE;
-    }
-    const nd_alloc_ctx *a = &r->alloc;
-    const size_t ndocs = r->docs.len;
-    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
-    phase ph;
-    nd_vec segs, keys;
-    nd_vec_init(&segs, sizeof(seg), UINT32_MAX - 1);
-    nd_vec_init(&keys, sizeof(rec16), SIZE_MAX / 32);
-    rec16 *tmp = NULL;
-    uint32_t *seg_hg = NULL;
-    uint8_t *rep = NULL;
-    hgroup *hg = NULL;
-    size_t nhg = 0;
-    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg));
-    if (st != ND_OK)
-        goto fail;
-    ph.text = text;
-    ph.ctx = ctx;
-    nd_parallel(r->params.threads, nchunks, 1, segment_chunk, &ph);
-    ND_TRY(phase_status(&ph));
-    for (size_t c = 0; c < nchunks; c++)
-        r->stats.tokens += ph.cstats[c * 4];
-    ND_TRY(phase_concat(&ph, &segs));
-    const size_t ns = segs.len;
-    r->stats.segments = ns;
-    const seg *sg = segs.data;
+/* What the steps of nd_reuse_boilerplate share. */
+typedef struct bwork {
+    nd_vec segs;       /* seg, in document order */
+    nd_vec keys;       /* rec16: sort keys; scratch between the steps */
+    rec16 *tmp;        /* sort scratch; also (hash group, duplicate group) pairs */
+    uint32_t *seg_hg;  /* segment -> hash group */
+    uint8_t *repeated; /* per segment: in two or more duplicate groups */
+    uint8_t *boiler;   /* per hash group: boilerplate (made once repeated is freed) */
+    hgroup *hg;
+    size_t nhg;
+} bwork;
 
-    /* group the segments by hash (stable: document order within a hash) */
-    ND_TRY(nd_vec_reserve(&keys, a, ns ? ns : 1));
-    tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *tmp);
-    seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *seg_hg);
-    rep = nd_calloc(a, ns ? ns : 1, 1);
-    hg = nd_calloc(a, ns ? ns : 1, sizeof *hg);
-    if (!tmp || !seg_hg || !rep || !hg) {
-        st = ND_E_NOMEM;
-        goto fail;
+/* Step 1: every document cut into segments, in document order. */
+static nd_status boiler_segments(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *segs)
+{
+    const size_t nchunks = (r->docs.len + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    phase ph;
+    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg), "the segments");
+    if (st == ND_OK) {
+        ph.text = text;
+        ph.ctx = ctx;
+        nd_parallel(r->params.threads, nchunks, 1, segment_chunk, &ph);
+        st = phase_status(&ph);
     }
-    rec16 *k = keys.data;
+    if (st == ND_OK) {
+        for (size_t c = 0; c < nchunks; c++)
+            r->stats.tokens += ph.cstats[c * 4];
+        st = step_status(r, phase_concat(&ph, segs), "the segments of %zu documents",
+                         r->docs.len);
+    }
+    phase_free(&ph);
+    return st;
+}
+
+/* Step 2: the segments grouped by hash (stable: document order within a
+ * hash) into w->hg, each counting its distinct duplicate groups; a segment
+ * is repeated when its hash is in two or more. */
+static void boiler_group(const nd_reuse *r, bwork *w)
+{
+    const seg *sg = w->segs.data;
+    const size_t ns = w->segs.len;
+    rec16 *k = w->keys.data;
+    hgroup *hg = w->hg;
     for (size_t i = 0; i < ns; i++)
         k[i] = (rec16){sg[i].hash, i};
-    sort16(k, tmp, ns, 1);
+    sort16(k, w->tmp, ns, 1);
     /* distinct groups per hash: (hash group index, duplicate group) pairs */
-    uint64_t *pairs = (uint64_t *)tmp; /* tmp holds 2 u64 a record: room for ns pairs */
-    size_t np = 0;
+    uint64_t *pairs = (uint64_t *)w->tmp; /* tmp holds 2 u64 a record: room for ns pairs */
+    size_t np = 0, nhg = 0;
     for (size_t i = 0; i < ns;) {
         size_t j = i + 1;
         while (j < ns && k[j].k1 == k[i].k1)
@@ -639,167 +664,201 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
         g->words = sg[k[i].k2].te - sg[k[i].k2].tb;
         g->top_source = ND_NO_DOC;
         for (size_t x = i; x < j; x++) {
-            seg_hg[k[x].k2] = (uint32_t)nhg;
+            w->seg_hg[k[x].k2] = (uint32_t)nhg;
             pairs[np++] = (uint64_t)nhg << 32 | doc_group(r, sg[k[x].k2].doc);
         }
         nhg++;
         i = j;
     }
-    {
-        uint64_t *t2 = (uint64_t *)keys.data; /* keys no longer needed */
-        np = nd_sort_unique_u64(pairs, t2, np);
-        for (size_t i = 0; i < np; i++)
-            hg[pairs[i] >> 32].docs++;
-    }
+    w->nhg = nhg;
+    np = nd_sort_unique_u64(pairs, (uint64_t *)w->keys.data /* keys no longer needed */, np);
+    for (size_t i = 0; i < np; i++)
+        hg[pairs[i] >> 32].docs++;
     for (size_t i = 0; i < ns; i++)
-        rep[i] = hg[seg_hg[i]].docs >= 2;
+        w->repeated[i] = hg[w->seg_hg[i]].docs >= 2;
+}
 
-    /* head and tail runs of repeated segments, per document: counted twice,
-     * every run (edge), then only runs of at most SHORT_EDGE_WORDS words
-     * (edge_short) */
-    for (int pass = 0; pass < 2; pass++) {
-        np = 0;
-        for (size_t i = 0; i < ns;) {
-            size_t j = i + 1;
-            while (j < ns && sg[j].doc == sg[i].doc)
-                j++;
-            size_t h = i, t = j;
-            while (h < j && rep[h])
-                h++;
-            if (h < j) { /* not all repeated */
-                while (t > i && rep[t - 1])
-                    t--;
-                if (h - i > EDGE_SEGMENTS)
-                    h = i + EDGE_SEGMENTS;
-                if (j - t > EDGE_SEGMENTS)
-                    t = j - EDGE_SEGMENTS;
-                size_t hw = 0, tw = 0;
-                for (size_t x = i; x < h; x++)
-                    hw += sg[x].te - sg[x].tb;
-                for (size_t x = t; x < j; x++)
-                    tw += sg[x].te - sg[x].tb;
-                for (size_t x = i; x < h && (pass == 0 || hw <= SHORT_EDGE_WORDS); x++)
-                    pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
-                for (size_t x = t; x < j && (pass == 0 || tw <= SHORT_EDGE_WORDS); x++)
-                    pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
-            }
-            i = j;
+/* Step 3: head and tail runs of repeated segments, per document, counted
+ * per hash group in distinct duplicate groups: every run (edge) when
+ * short_only is 0, else only runs of at most SHORT_EDGE_WORDS words
+ * (edge_short). */
+static void boiler_count_edges(const nd_reuse *r, bwork *w, int short_only)
+{
+    const seg *sg = w->segs.data;
+    const size_t ns = w->segs.len;
+    const uint8_t *rep = w->repeated;
+    const uint32_t *seg_hg = w->seg_hg;
+    uint64_t *pairs = (uint64_t *)w->tmp;
+    size_t np = 0;
+    for (size_t i = 0; i < ns;) {
+        size_t j = i + 1;
+        while (j < ns && sg[j].doc == sg[i].doc)
+            j++;
+        size_t h = i, t = j;
+        while (h < j && rep[h])
+            h++;
+        if (h < j) { /* not all repeated */
+            while (t > i && rep[t - 1])
+                t--;
+            if (h - i > EDGE_SEGMENTS)
+                h = i + EDGE_SEGMENTS;
+            if (j - t > EDGE_SEGMENTS)
+                t = j - EDGE_SEGMENTS;
+            size_t hw = 0, tw = 0;
+            for (size_t x = i; x < h; x++)
+                hw += sg[x].te - sg[x].tb;
+            for (size_t x = t; x < j; x++)
+                tw += sg[x].te - sg[x].tb;
+            for (size_t x = i; x < h && (!short_only || hw <= SHORT_EDGE_WORDS); x++)
+                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+            for (size_t x = t; x < j && (!short_only || tw <= SHORT_EDGE_WORDS); x++)
+                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
         }
-        np = nd_sort_unique_u64(pairs, (uint64_t *)keys.data, np);
-        for (size_t i = 0; i < np; i++) {
-            if (pass == 0)
-                hg[pairs[i] >> 32].edge++;
-            else
-                hg[pairs[i] >> 32].edge_short++;
-        }
+        i = j;
     }
+    np = nd_sort_unique_u64(pairs, (uint64_t *)w->keys.data, np);
+    for (size_t i = 0; i < np; i++) {
+        if (!short_only)
+            w->hg[pairs[i] >> 32].edge++;
+        else
+            w->hg[pairs[i] >> 32].edge_short++;
+    }
+}
 
-    /* per source: (hash group, source) -> distinct duplicate groups */
-    if (num_sources(r)) {
-        size_t nk = 0;
-        for (size_t i = 0; i < ns; i++) {
-            const uint32_t s = ND_VEC_AT(&r->docs, rdoc, sg[i].doc).source;
-            if (s == ND_NO_DOC || hg[seg_hg[i]].docs < 2)
-                continue;
-            k[nk++] = (rec16){(uint64_t)seg_hg[i] << 32 | s, doc_group(r, sg[i].doc)};
-        }
-        sort16(k, tmp, nk, 2);
-        sort16(k, tmp, nk, 1);
-        for (size_t i = 0; i < nk;) {
-            size_t j = i + 1, docs = 1;
-            for (; j < nk && k[j].k1 == k[i].k1; j++)
-                docs += k[j].k2 != k[j - 1].k2;
-            hgroup *g = &hg[k[i].k1 >> 32];
-            g->sources++;
-            if (docs > g->top_source_docs) {
-                g->top_source_docs = (uint32_t)docs;
-                g->top_source = (uint32_t)k[i].k1;
-            }
-            i = j;
-        }
-    }
-
-    /* decide, then list boilerplate in order of first occurrence and per document */
-    const nd_params *p = &r->params;
-    nd_free(a, rep);
-    rep = nd_calloc(a, nhg ? nhg : 1, 1);
-    if (!rep) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t g = 0; g < nhg; g++) {
-        const hgroup *x = &hg[g];
-        const unsigned edge_min = p->boiler_docs > 3 ? p->boiler_docs : 3;
-        rep[g] = x->docs >= 2 &&
-                 (x->edge >= edge_min || x->edge_short >= p->boiler_docs ||
-                  x->docs >= p->boiler_anywhere ||
-                  (p->boiler_source_docs && x->top_source_docs >= p->boiler_source_docs));
-    }
-    /* hash groups in order of first occurrence */
-    {
-        size_t nb = 0;
-        for (size_t g = 0; g < nhg; g++)
-            if (rep[g])
-                k[nb++] = (rec16){hg[g].first, g};
-        sort16(k, tmp, nb, 1);
-        ND_TRY(nd_vec_reserve(&r->boilers, a, nb ? nb : 1));
-        for (size_t i = 0; i < nb; i++) {
-            const hgroup *x = &hg[k[i].k2];
-            const seg *s = &sg[x->first];
-            nd_boiler b = {.doc = s->doc, .start = s->start, .end = s->end, .words = x->words,
-                           .docs = x->docs, .edge_docs = x->edge, .occurrences = x->occ,
-                           .top_source = x->top_source, .top_source_docs = x->top_source_docs,
-                           .sources = x->sources};
-            ((nd_boiler *)r->boilers.data)[r->boilers.len++] = b;
-        }
-        r->stats.boiler_segments = nb;
-        /* occurrences, grouped by boilerplate segment (document order within) */
-        uint32_t *bidx = (uint32_t *)tmp; /* hash group -> boiler index (tmp is free now) */
-        for (size_t i = 0; i < nb; i++)
-            bidx[k[i].k2] = (uint32_t)i;
-        r->bocc_off = nd_calloc(a, nb + 1, sizeof *r->bocc_off);
-        if (!r->bocc_off) {
-            st = ND_E_NOMEM;
-            goto fail;
-        }
-        size_t nocc = 0;
-        for (size_t i = 0; i < ns; i++)
-            if (rep[seg_hg[i]]) {
-                r->bocc_off[bidx[seg_hg[i]] + 1]++;
-                nocc++;
-            }
-        for (size_t i = 0; i < nb; i++)
-            r->bocc_off[i + 1] += r->bocc_off[i];
-        ND_TRY(nd_vec_reserve(&r->bocc, a, nocc ? nocc : 1));
-        size_t *fill = (size_t *)k; /* keys are free now: nb <= ns values fit */
-        memcpy(fill, r->bocc_off, nb * sizeof *fill);
-        nd_occurrence *o = r->bocc.data;
-        for (size_t i = 0; i < ns; i++)
-            if (rep[seg_hg[i]])
-                o[fill[bidx[seg_hg[i]]]++] =
-                    (nd_occurrence){sg[i].doc, sg[i].start, sg[i].end, sg[i].te - sg[i].tb};
-        r->bocc.len = nocc;
-    }
-    r->bspan_off = nd_calloc(a, ndocs + 1, sizeof *r->bspan_off);
-    if (!r->bspan_off) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
+/* Step 4: per repeated hash group, its sources and the one holding it in
+ * the most distinct duplicate groups. */
+static void boiler_count_sources(const nd_reuse *r, bwork *w)
+{
+    const seg *sg = w->segs.data;
+    const size_t ns = w->segs.len;
+    rec16 *k = w->keys.data;
+    size_t nk = 0;
     for (size_t i = 0; i < ns; i++) {
-        if (!rep[seg_hg[i]])
+        const uint32_t s = ND_VEC_AT(&r->docs, rdoc, sg[i].doc).source;
+        if (s == ND_NO_DOC || w->hg[w->seg_hg[i]].docs < 2)
+            continue;
+        k[nk++] = (rec16){(uint64_t)w->seg_hg[i] << 32 | s, doc_group(r, sg[i].doc)};
+    }
+    sort16(k, w->tmp, nk, 2);
+    sort16(k, w->tmp, nk, 1);
+    for (size_t i = 0; i < nk;) {
+        size_t j = i + 1, docs = 1;
+        for (; j < nk && k[j].k1 == k[i].k1; j++)
+            docs += k[j].k2 != k[j - 1].k2;
+        hgroup *g = &w->hg[k[i].k1 >> 32];
+        g->sources++;
+        if (docs > g->top_source_docs) {
+            g->top_source_docs = (uint32_t)docs;
+            g->top_source = (uint32_t)k[i].k1;
+        }
+        i = j;
+    }
+}
+
+/* Step 5: which hash groups are boilerplate (the rules of the DESIGN). */
+static nd_status boiler_decide(nd_reuse *r, bwork *w)
+{
+    const nd_params *p = &r->params;
+    nd_free(&r->alloc, w->repeated);
+    w->repeated = NULL;
+    w->boiler = nd_calloc(&r->alloc, w->nhg ? w->nhg : 1, 1);
+    if (!w->boiler)
+        return step_status(r, ND_E_NOMEM, "the flags of %zu segment hashes", w->nhg);
+    for (size_t g = 0; g < w->nhg; g++) {
+        const hgroup *x = &w->hg[g];
+        const unsigned edge_min = p->boiler_docs > 3 ? p->boiler_docs : 3;
+        w->boiler[g] = x->docs >= 2 &&
+                       (x->edge >= edge_min || x->edge_short >= p->boiler_docs ||
+                        x->docs >= p->boiler_anywhere ||
+                        (p->boiler_source_docs && x->top_source_docs >= p->boiler_source_docs));
+    }
+    return ND_OK;
+}
+
+/* Step 6: r->boilers in order of first occurrence, and their occurrences
+ * (r->bocc, r->bocc_off), grouped by boilerplate segment, document order
+ * within. */
+static nd_status boiler_list(nd_reuse *r, bwork *w)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const seg *sg = w->segs.data;
+    const size_t ns = w->segs.len;
+    const uint8_t *is_boiler = w->boiler;
+    rec16 *k = w->keys.data;
+    size_t nb = 0;
+    for (size_t g = 0; g < w->nhg; g++)
+        if (is_boiler[g])
+            k[nb++] = (rec16){w->hg[g].first, g};
+    sort16(k, w->tmp, nb, 1);
+    nd_status st = nd_vec_reserve(&r->boilers, a, nb ? nb : 1);
+    if (st != ND_OK)
+        return step_status(r, st, "the list of %zu boilerplate segments", nb);
+    for (size_t i = 0; i < nb; i++) {
+        const hgroup *x = &w->hg[k[i].k2];
+        const seg *s = &sg[x->first];
+        nd_boiler b = {.doc = s->doc, .start = s->start, .end = s->end, .words = x->words,
+                       .docs = x->docs, .edge_docs = x->edge, .occurrences = x->occ,
+                       .top_source = x->top_source, .top_source_docs = x->top_source_docs,
+                       .sources = x->sources};
+        ((nd_boiler *)r->boilers.data)[r->boilers.len++] = b;
+    }
+    r->stats.boiler_segments = nb;
+    uint32_t *bidx = (uint32_t *)w->tmp; /* hash group -> boiler index (tmp is free now) */
+    for (size_t i = 0; i < nb; i++)
+        bidx[k[i].k2] = (uint32_t)i;
+    r->bocc_off = nd_calloc(a, nb + 1, sizeof *r->bocc_off);
+    if (!r->bocc_off)
+        return step_status(r, ND_E_NOMEM, "the occurrence offsets of %zu boilerplate segments",
+                           nb);
+    size_t nocc = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (is_boiler[w->seg_hg[i]]) {
+            r->bocc_off[bidx[w->seg_hg[i]] + 1]++;
+            nocc++;
+        }
+    for (size_t i = 0; i < nb; i++)
+        r->bocc_off[i + 1] += r->bocc_off[i];
+    if ((st = nd_vec_reserve(&r->bocc, a, nocc ? nocc : 1)) != ND_OK)
+        return step_status(r, st, "the %zu occurrences of boilerplate", nocc);
+    size_t *fill = (size_t *)k; /* keys are free now: nb <= ns values fit */
+    memcpy(fill, r->bocc_off, nb * sizeof *fill);
+    nd_occurrence *o = r->bocc.data;
+    for (size_t i = 0; i < ns; i++)
+        if (is_boiler[w->seg_hg[i]])
+            o[fill[bidx[w->seg_hg[i]]]++] =
+                (nd_occurrence){sg[i].doc, sg[i].start, sg[i].end, sg[i].te - sg[i].tb};
+    r->bocc.len = nocc;
+    return ND_OK;
+}
+
+/* Step 7: per document, its boilerplate as byte ranges (r->bspan) and token
+ * ranges (r->btok), adjacent segments joined, indexed by r->bspan_off. */
+static nd_status boiler_doc_spans(nd_reuse *r, const bwork *w)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const seg *sg = w->segs.data;
+    const size_t ns = w->segs.len, ndocs = r->docs.len;
+    const uint8_t *is_boiler = w->boiler;
+    nd_status st;
+    r->bspan_off = nd_calloc(a, ndocs + 1, sizeof *r->bspan_off);
+    if (!r->bspan_off)
+        return step_status(r, ND_E_NOMEM, "the boilerplate offsets of %zu documents", ndocs);
+    for (size_t i = 0; i < ns; i++) {
+        if (!is_boiler[w->seg_hg[i]])
             continue;
         r->stats.boiler_occurrences++;
         const seg *s = &sg[i];
         nd_span *last = r->btok.len ? &ND_VEC_AT(&r->btok, nd_span, r->btok.len - 1) : NULL;
         if (last && r->bspan_off[s->doc + 1] > 0 && i > 0 && sg[i - 1].doc == s->doc &&
-            rep[seg_hg[i - 1]] && last->end == s->tb) {
+            is_boiler[w->seg_hg[i - 1]] && last->end == s->tb) {
             last->end = s->te;
             ND_VEC_AT(&r->bspan, nd_span, r->bspan.len - 1).end = s->end;
             continue;
         }
         const nd_span bs = {s->start, s->end}, tk = {s->tb, s->te};
-        ND_TRY(nd_vec_push(&r->bspan, a, &bs));
-        ND_TRY(nd_vec_push(&r->btok, a, &tk));
+        if ((st = nd_vec_push(&r->bspan, a, &bs)) != ND_OK ||
+            (st = nd_vec_push(&r->btok, a, &tk)) != ND_OK)
+            return step_status(r, st, "the boilerplate spans of document %u", s->doc);
         r->bspan_off[s->doc + 1]++;
     }
     for (size_t d = 0; d < ndocs; d++)
@@ -813,16 +872,59 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
         if (t->end - t->start < r->params.ngram)
             t->end = t->start;
     }
+    return ND_OK;
+}
+
+nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
+    if (r->boiler_done || r->run_done) {
+        nd_detail_set(r->detail, "boilerplate is found once, before the passages");
+        return ND_E_STATE;
+    }
+    const nd_alloc_ctx *a = &r->alloc;
+    bwork w;
+    memset(&w, 0, sizeof w);
+    nd_vec_init(&w.segs, sizeof(seg), UINT32_MAX - 1);
+    nd_vec_init(&w.keys, sizeof(rec16), SIZE_MAX / 32);
+    nd_status st;
+    ND_TRY(boiler_segments(r, text, ctx, &w.segs));
+    const size_t ns = w.segs.len;
+    r->stats.segments = ns;
+    ND_TRY(step_status(r, nd_vec_reserve(&w.keys, a, ns ? ns : 1),
+                       "the sort keys of %zu segments", ns));
+    w.tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *w.tmp);
+    w.seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *w.seg_hg);
+    w.repeated = nd_calloc(a, ns ? ns : 1, 1);
+    w.hg = nd_calloc(a, ns ? ns : 1, sizeof *w.hg);
+    if (!w.tmp || !w.seg_hg || !w.repeated || !w.hg) {
+        st = step_status(r, ND_E_NOMEM, "the tables of %zu segments", ns);
+        goto fail;
+    }
+    boiler_group(r, &w);
+    boiler_count_edges(r, &w, 0);
+    boiler_count_edges(r, &w, 1);
+    if (num_sources(r))
+        boiler_count_sources(r, &w);
+    ND_TRY(boiler_decide(r, &w));
+    ND_TRY(boiler_list(r, &w));
+    ND_TRY(boiler_doc_spans(r, &w));
     r->boiler_done = 1;
     st = ND_OK;
 fail:
-    phase_free(&ph);
-    nd_vec_free(&segs, a);
-    nd_vec_free(&keys, a);
-    nd_free(a, tmp);
-    nd_free(a, seg_hg);
-    nd_free(a, rep);
-    nd_free(a, hg);
+    st = step_status(r, st, "boilerplate");
+    nd_vec_free(&w.segs, a);
+    nd_vec_free(&w.keys, a);
+    nd_free(a, w.tmp);
+    nd_free(a, w.seg_hg);
+    nd_free(a, w.repeated);
+    nd_free(a, w.boiler);
+    nd_free(a, w.hg);
     if (st != ND_OK) {
         nd_vec_free(&r->boilers, a);
         nd_vec_free(&r->bocc, a);
@@ -999,7 +1101,11 @@ static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_al
 nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir)
 {
     ND_RETURN_IF(!r, ND_E_PARAM);
-    ND_RETURN_IF(r->run_done, ND_E_STATE);
+    r->detail[0] = 0;
+    if (r->run_done) {
+        nd_detail_set(r->detail, "the temporary directory is set before nd_reuse_run");
+        return ND_E_STATE;
+    }
     nd_free(&r->alloc, r->tmpdir);
     r->tmpdir = NULL;
     if (!dir)
@@ -1007,7 +1113,7 @@ nd_status nd_reuse_set_tmpdir(nd_reuse *r, const char *dir)
     const size_t n = strlen(dir);
     r->tmpdir = nd_malloc(&r->alloc, n + 1);
     if (!r->tmpdir)
-        return ND_E_NOMEM;
+        return step_status(r, ND_E_NOMEM, "the temporary directory's name");
     memcpy(r->tmpdir, dir, n + 1);
     return ND_OK;
 }
@@ -1214,22 +1320,29 @@ static uint32_t diagonal_matches(const ctok *A, size_t a0, size_t a1, const ctok
     return m;
 }
 
-static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ctok *A,
-                       int64_t NA, const ctok *B, int64_t NB, nd_vec *out, nd_status *stp)
-{
-    nd_reuse *r = ph->r;
-    const nd_params *p = &r->params;
-    const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
-    const int64_t n = p->ngram, gap = p->max_gap;
+/* The two documents of a pair as alignment sees them: their words and their
+ * boilerplate masks. */
+typedef struct pairdocs {
+    uint32_t da, db;
+    const ctok *A, *B;
+    int64_t NA, NB;
+    const nd_span *ma, *mb;
     size_t nma, nmb;
-    const nd_span *ma = doc_mask(r, da, &nma), *mb = doc_mask(r, db, &nmb);
+} pairdocs;
+
+/* Step 1: the seeds (hits, sorted by position in a, then in b) chained into
+ * t->chains: a seed joins the open chain it continues at least cost (the
+ * smallest diagonal change, then the smallest step), else starts one. */
+static nd_status chain_seeds(const nd_reuse *r, tstate *t, const rec16 *h, size_t nh,
+                             const pairdocs *pd)
+{
+    const int64_t n = r->params.ngram, gap = r->params.max_gap;
     nd_status st;
     t->chains.len = 0;
     t->open.len = 0;
-    /* 1. chain the seeds (hits are sorted by position in a, then in b) */
     for (size_t i = 0; i < nh; i++) {
         const int64_t pa = (int64_t)(h[i].k2 >> 32), pb = (int64_t)(h[i].k2 & 0xffffffffu);
-        if (pa + n > NA || pb + n > NB)
+        if (pa + n > pd->NA || pb + n > pd->NB)
             continue; /* the text changed between calls: ignore */
         chain *ch = t->chains.data;
         uint32_t *op = t->open.data;
@@ -1271,59 +1384,67 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
                          pb - pa, pb - pa, (uint32_t)pa, (uint32_t)pb};
         const uint32_t idx = (uint32_t)t->chains.len;
         if ((st = nd_vec_push(&t->chains, &r->alloc, &c)) != ND_OK ||
-            (st = nd_vec_push(&t->open, &r->alloc, &idx)) != ND_OK) {
-            *stp = st;
-            return;
+            (st = nd_vec_push(&t->open, &r->alloc, &idx)) != ND_OK)
+            return st;
+    }
+    return ND_OK;
+}
+
+/* Step 2: a chain extended both ways over equal words, then by an X-drop
+ * walk; never into boilerplate. */
+static void extend_chain(const pairdocs *pd, chain *c)
+{
+    const ctok *A = pd->A, *B = pd->B;
+    const int64_t NA = pd->NA, NB = pd->NB;
+    const nd_span *ma = pd->ma, *mb = pd->mb;
+    const size_t nma = pd->nma, nmb = pd->nmb;
+    while (c->a0 > 0 && c->b0 > 0 && !masked(ma, nma, c->a0 - 1) &&
+           !masked(mb, nmb, c->b0 - 1) && tok_eq(A, c->a0 - 1, B, c->b0 - 1)) {
+        c->a0--;
+        c->b0--;
+    }
+    while ((int64_t)c->a1 < NA && (int64_t)c->b1 < NB && !masked(ma, nma, c->a1) &&
+           !masked(mb, nmb, c->b1) && tok_eq(A, c->a1, B, c->b1)) {
+        c->a1++;
+        c->b1++;
+    }
+    int64_t s = 0, best = 0, bk = 0;
+    for (int64_t q = 1; (int64_t)c->a0 - q >= 0 && (int64_t)c->b0 - q >= 0; q++) {
+        const size_t i = c->a0 - (size_t)q, j = c->b0 - (size_t)q;
+        if (masked(ma, nma, i) || masked(mb, nmb, j))
+            break;
+        s += tok_eq(A, i, B, j) ? 1 : -2;
+        if (s > best) {
+            best = s;
+            bk = q;
+        } else if (s < best - XDROP) {
+            break;
         }
     }
-    chain *ch = t->chains.data;
-    const size_t nc = t->chains.len;
-    /* 2. extend each chain: equal words, then an X-drop walk */
-    for (size_t k = 0; k < nc; k++) {
-        chain *c = &ch[k];
-        while (c->a0 > 0 && c->b0 > 0 && !masked(ma, nma, c->a0 - 1) &&
-               !masked(mb, nmb, c->b0 - 1) && tok_eq(A, c->a0 - 1, B, c->b0 - 1)) {
-            c->a0--;
-            c->b0--;
+    c->a0 -= (uint32_t)bk;
+    c->b0 -= (uint32_t)bk;
+    s = best = bk = 0;
+    for (int64_t q = 0; (int64_t)c->a1 + q < NA && (int64_t)c->b1 + q < NB; q++) {
+        const size_t i = c->a1 + (size_t)q, j = c->b1 + (size_t)q;
+        if (masked(ma, nma, i) || masked(mb, nmb, j))
+            break;
+        s += tok_eq(A, i, B, j) ? 1 : -2;
+        if (s > best) {
+            best = s;
+            bk = q + 1;
+        } else if (s < best - XDROP) {
+            break;
         }
-        while ((int64_t)c->a1 < NA && (int64_t)c->b1 < NB && !masked(ma, nma, c->a1) &&
-               !masked(mb, nmb, c->b1) && tok_eq(A, c->a1, B, c->b1)) {
-            c->a1++;
-            c->b1++;
-        }
-        int64_t s = 0, best = 0, bk = 0;
-        for (int64_t q = 1; (int64_t)c->a0 - q >= 0 && (int64_t)c->b0 - q >= 0; q++) {
-            const size_t i = c->a0 - (size_t)q, j = c->b0 - (size_t)q;
-            if (masked(ma, nma, i) || masked(mb, nmb, j))
-                break;
-            s += tok_eq(A, i, B, j) ? 1 : -2;
-            if (s > best) {
-                best = s;
-                bk = q;
-            } else if (s < best - XDROP) {
-                break;
-            }
-        }
-        c->a0 -= (uint32_t)bk;
-        c->b0 -= (uint32_t)bk;
-        s = best = bk = 0;
-        for (int64_t q = 0; (int64_t)c->a1 + q < NA && (int64_t)c->b1 + q < NB; q++) {
-            const size_t i = c->a1 + (size_t)q, j = c->b1 + (size_t)q;
-            if (masked(ma, nma, i) || masked(mb, nmb, j))
-                break;
-            s += tok_eq(A, i, B, j) ? 1 : -2;
-            if (s > best) {
-                best = s;
-                bk = q + 1;
-            } else if (s < best - XDROP) {
-                break;
-            }
-        }
-        c->a1 += (uint32_t)bk;
-        c->b1 += (uint32_t)bk;
     }
-    /* 3. merge chains that overlap (or touch) in both documents, pass after
-     * pass until none does: a chain that grows can reach one kept before it */
+    c->a1 += (uint32_t)bk;
+    c->b1 += (uint32_t)bk;
+}
+
+/* Step 3: chains that overlap (or touch) in both documents merged, pass
+ * after pass until none does (a chain that grows can reach one kept before
+ * it); ch[0..m) is left sorted by (a0, b0). Returns m. */
+static size_t merge_chains(chain *ch, size_t nc)
+{
     size_t m = nc;
     for (int pass = 0, merged = 1; merged && pass < MERGE_PASSES; pass++) {
         merged = 0;
@@ -1363,68 +1484,118 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
         }
         m = k;
     }
-    /* a chain inside another in both documents (a repeated phrase matched off
-     * the other's diagonal) adds nothing: dropped (chains are sorted by a0) */
-    if (m > 1) {
-        t->open.len = 0;
-        if ((st = nd_vec_reserve(&t->open, &r->alloc, m)) != ND_OK) {
-            *stp = st;
-            return;
-        }
-        uint32_t *drop = t->open.data;
-        for (size_t i = 0; i < m; i++) {
-            drop[i] = 0;
-            for (size_t q = i > MERGE_LOOKBACK ? i - MERGE_LOOKBACK : 0;
-                 q < m && ch[q].a0 <= ch[i].a0 && !drop[i]; q++) {
-                const chain *x = &ch[q];
-                if (q == i || (q > i && x->a0 == ch[i].a0 && x->a1 == ch[i].a1 &&
-                               x->b0 == ch[i].b0 && x->b1 == ch[i].b1))
-                    continue; /* itself, or an equal chain after it (the first stays) */
-                drop[i] = x->a0 <= ch[i].a0 && ch[i].a1 <= x->a1 && x->b0 <= ch[i].b0 &&
-                          ch[i].b1 <= x->b1;
-            }
-        }
-        size_t k = 0;
-        for (size_t i = 0; i < m; i++)
-            if (!drop[i])
-                ch[k++] = ch[i];
-        m = k;
-    }
-    /* 4. align and keep */
+    return m;
+}
+
+/* Step 4: a chain inside another in both documents (a repeated phrase
+ * matched off the other's diagonal) adds nothing: dropped from ch[0..*m)
+ * (sorted by a0); t->open is the scratch. */
+static nd_status drop_contained(const nd_reuse *r, tstate *t, chain *ch, size_t *mp)
+{
+    const size_t m = *mp;
+    if (m <= 1)
+        return ND_OK;
+    t->open.len = 0;
+    const nd_status st = nd_vec_reserve(&t->open, &r->alloc, m);
+    if (st != ND_OK)
+        return st;
+    uint32_t *drop = t->open.data;
     for (size_t i = 0; i < m; i++) {
-        const chain *c = &ch[i];
-        const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
-        const int64_t off = (int64_t)c->b0 - (int64_t)c->a0;
-        int64_t lo = c->dmin - off - BAND_SLACK, hi = c->dmax - off + BAND_SLACK;
-        if (lo > 0) lo = 0;
-        if (lo > LB - LA) lo = LB - LA;
-        if (hi < 0) hi = 0;
-        if (hi < LB - LA) hi = LB - LA;
-        uint32_t matches;
-        const uint64_t W = (uint64_t)(hi - lo + 1);
-        if ((uint64_t)LA * W <= DP_MAX_CELLS) {
-            if ((st = nd_vec_reserve(&t->dp, &r->alloc, 2 * (W + 2))) != ND_OK) {
-                *stp = st;
-                return;
-            }
-            matches = band_lcs(A, c->a0, c->a1, B, c->b0, c->b1, lo, hi, t->dp.data);
-        } else { /* a chain that drifted too far to align: its middle diagonal */
-            matches = diagonal_matches(A, c->a0, c->a1, B, (size_t)NB, (c->dmin + c->dmax) / 2);
+        drop[i] = 0;
+        for (size_t q = i > MERGE_LOOKBACK ? i - MERGE_LOOKBACK : 0;
+             q < m && ch[q].a0 <= ch[i].a0 && !drop[i]; q++) {
+            const chain *x = &ch[q];
+            if (q == i || (q > i && x->a0 == ch[i].a0 && x->a1 == ch[i].a1 &&
+                           x->b0 == ch[i].b0 && x->b1 == ch[i].b1))
+                continue; /* itself, or an equal chain after it (the first stays) */
+            drop[i] = x->a0 <= ch[i].a0 && ch[i].a1 <= x->a1 && x->b0 <= ch[i].b0 &&
+                      ch[i].b1 <= x->b1;
         }
-        /* too few matches, or a loose string of seeds across reordered text
-         * (header lines, lists) rather than a passage: less than half the
-         * longer side matches */
-        if (matches < p->min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
-            continue;
-        const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, da), *DB = &ND_VEC_AT(&r->docs, rdoc, db);
-        nd_passage ps = {.a = da, .b = db, .a_start = A[c->a0].start, .a_end = A[c->a1 - 1].end,
-                         .b_start = B[c->b0].start, .b_end = B[c->b1 - 1].end,
-                         .a_words = (uint32_t)LA, .b_words = (uint32_t)LB, .matches = matches,
-                         .score = (int32_t)((int64_t)matches - (LA - matches) - (LB - matches)),
-                         .cluster = 0, .earlier = ND_NO_DOC};
-        if (DA->has_date && DB->has_date && DA->date != DB->date)
-            ps.earlier = DA->date < DB->date ? da : db;
-        if ((st = nd_vec_push(out, &r->alloc, &ps)) != ND_OK) {
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!drop[i])
+            ch[k++] = ch[i];
+    *mp = k;
+    return ND_OK;
+}
+
+/* Step 5: the words of a chain's span aligned (a banded LCS, or its middle
+ * diagonal when the band is too large); *matches gets the matched words. */
+static nd_status chain_matches(const nd_reuse *r, tstate *t, const pairdocs *pd,
+                               const chain *c, uint32_t *matches)
+{
+    const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
+    const int64_t off = (int64_t)c->b0 - (int64_t)c->a0;
+    int64_t lo = c->dmin - off - BAND_SLACK, hi = c->dmax - off + BAND_SLACK;
+    if (lo > 0) lo = 0;
+    if (lo > LB - LA) lo = LB - LA;
+    if (hi < 0) hi = 0;
+    if (hi < LB - LA) hi = LB - LA;
+    const uint64_t W = (uint64_t)(hi - lo + 1);
+    if ((uint64_t)LA * W <= DP_MAX_CELLS) {
+        const nd_status st = nd_vec_reserve(&t->dp, &r->alloc, 2 * (W + 2));
+        if (st != ND_OK)
+            return st;
+        *matches = band_lcs(pd->A, c->a0, c->a1, pd->B, c->b0, c->b1, lo, hi, t->dp.data);
+    } else { /* a chain that drifted too far to align: its middle diagonal */
+        *matches = diagonal_matches(pd->A, c->a0, c->a1, pd->B, (size_t)pd->NB,
+                                    (c->dmin + c->dmax) / 2);
+    }
+    return ND_OK;
+}
+
+/* Step 5, continued: a chain with its matches becomes a passage in out when
+ * it has enough of them. */
+static nd_status keep_passage(const nd_reuse *r, const pairdocs *pd, const chain *c,
+                              uint32_t matches, nd_vec *out)
+{
+    const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
+    /* too few matches, or a loose string of seeds across reordered text
+     * (header lines, lists) rather than a passage: less than half the
+     * longer side matches */
+    if (matches < r->params.min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
+        return ND_OK;
+    const uint32_t da = pd->da, db = pd->db;
+    const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, da), *DB = &ND_VEC_AT(&r->docs, rdoc, db);
+    nd_passage ps = {.a = da, .b = db, .a_start = pd->A[c->a0].start,
+                     .a_end = pd->A[c->a1 - 1].end, .b_start = pd->B[c->b0].start,
+                     .b_end = pd->B[c->b1 - 1].end, .a_words = (uint32_t)LA,
+                     .b_words = (uint32_t)LB, .matches = matches,
+                     .score = (int32_t)((int64_t)matches - (LA - matches) - (LB - matches)),
+                     .cluster = 0, .earlier = ND_NO_DOC};
+    if (DA->has_date && DB->has_date && DA->date != DB->date)
+        ps.earlier = DA->date < DB->date ? da : db;
+    return nd_vec_push(out, &r->alloc, &ps);
+}
+
+/* The passages of one pair (its nh hits h, both documents' words) into out. */
+static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ctok *A,
+                       int64_t NA, const ctok *B, int64_t NB, nd_vec *out, nd_status *stp)
+{
+    const nd_reuse *r = ph->r;
+    pairdocs pd = {.da = (uint32_t)(h[0].k1 >> 32), .db = (uint32_t)h[0].k1,
+                   .A = A, .B = B, .NA = NA, .NB = NB};
+    pd.ma = doc_mask(r, pd.da, &pd.nma);
+    pd.mb = doc_mask(r, pd.db, &pd.nmb);
+    nd_status st = chain_seeds(r, t, h, nh, &pd);
+    if (st != ND_OK) {
+        *stp = st;
+        return;
+    }
+    chain *ch = t->chains.data;
+    const size_t nc = t->chains.len;
+    for (size_t k = 0; k < nc; k++)
+        extend_chain(&pd, &ch[k]);
+    size_t m = merge_chains(ch, nc);
+    if ((st = drop_contained(r, t, ch, &m)) != ND_OK) {
+        *stp = st;
+        return;
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint32_t matches;
+        if ((st = chain_matches(r, t, &pd, &ch[i], &matches)) != ND_OK ||
+            (st = keep_passage(r, &pd, &ch[i], matches, out)) != ND_OK) {
             *stp = st;
             return;
         }
@@ -1536,7 +1707,7 @@ static nd_status make_clusters(nd_reuse *r)
     uint32_t *parent = nd_malloc(a, (no ? no : 1) * sizeof *parent);
     uint32_t *label = nd_malloc(a, (no ? no : 1) * sizeof *label);
     if (!k || !tmp || !run || !rg || !parent || !label) {
-        st = ND_E_NOMEM;
+        st = step_status(r, ND_E_NOMEM, "the clusters of %zu passages", np);
         goto done;
     }
     for (size_t i = 0; i < np; i++) {
@@ -1580,7 +1751,8 @@ static nd_status make_clusters(nd_reuse *r)
     r->cl_off = nd_calloc(a, ncl + 1, sizeof *r->cl_off);
     r->cl_origin = nd_malloc(a, (ncl ? ncl : 1) * sizeof *r->cl_origin);
     if (!r->cl_off || !r->cl_origin || (st = nd_vec_reserve(&r->occ, a, nr ? nr : 1)) != ND_OK) {
-        st = st != ND_OK ? st : ND_E_NOMEM;
+        st = step_status(r, st != ND_OK ? st : ND_E_NOMEM,
+                         "%zu passage clusters of %zu occurrences", ncl, nr);
         goto done;
     }
     for (size_t i = 0; i < nr; i++)
@@ -1652,7 +1824,7 @@ static nd_status align_bucket(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *H
     r->stats.pairs += npairs;
     const size_t nch = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
     phase ph;
-    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage))) != ND_OK)
+    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage), "the passages")) != ND_OK)
         goto done;
     nd_free(a, ph.cstats); /* per pair: its first and end hit */
     ph.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph.cstats);
@@ -1683,10 +1855,127 @@ done:
     return st;
 }
 
+/* Step 1 of nd_reuse_run: the seeds, a wave of chunks at a time, into the
+ * seed buckets. Every document's words are kept for the alignment: in
+ * memory (ph->out2, lent to r->wchunks), or under ND_P_MEMORY in a file read
+ * back per document. ph is the caller's, to free after the alignment (the
+ * words in memory live in it); it is set up here first thing. */
+static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, bstore *seeds)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ndocs = r->docs.len;
+    const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
+    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    nd_status st = phase_alloc(ph, r, nchunks, sizeof(rec16), "the seeds");
+    if (st != ND_OK)
+        return st;
+    ph->text = text;
+    ph->ctx = ctx;
+    ph->out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph->out2);
+    r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
+    if (!ph->out2 || !r->word_off)
+        return step_status(r, ND_E_NOMEM, "the word tables of %zu documents", ndocs);
+    for (size_t c = 0; c < nchunks; c++)
+        nd_vec_init(&ph->out2[c], sizeof(ctok), SIZE_MAX / 16);
+    if (r->params.memory && (st = nd_spill_open(&r->word_file, r->tmpdir, r->detail)) != ND_OK)
+        return st;
+    for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
+        const size_t c1 = c0 + wave < nchunks ? c0 + wave : nchunks;
+        ph->base = c0;
+        nd_parallel(r->params.threads, c1 - c0, 1, seed_chunk, ph);
+        if ((st = phase_status(ph)) != ND_OK)
+            return st;
+        for (size_t c = c0; c < c1; c++) {
+            if ((st = bstore_add(r, seeds, ph->out[c].data, ph->out[c].len)) != ND_OK)
+                return step_status(r, st, "the seed buckets (%llu seeds)",
+                                   (unsigned long long)seeds->total);
+            nd_vec_free(&ph->out[c], a);
+            if (!r->boiler_done)
+                r->stats.tokens += ph->cstats[c * 4];
+            if (r->word_file.fd >= 0) {
+                if ((st = nd_spill_append(&r->word_file, ph->out2[c].data,
+                                          ph->out2[c].len * sizeof(ctok), r->detail)) != ND_OK)
+                    return st;
+                r->stats.spilled_bytes += ph->out2[c].len * sizeof(ctok);
+                nd_vec_free(&ph->out2[c], a);
+            }
+        }
+    }
+    for (size_t d = 0; d < ndocs; d++)
+        r->word_off[d + 1] += r->word_off[d];
+    r->wchunks = ph->out2; /* in memory: left where the chunks made them */
+    r->stats.seeds = seeds->total;
+    return ND_OK;
+}
+
+/* Steps 2-3: per seed bucket, sorted; its rare n-grams give hits, into the
+ * pair buckets. */
+static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
+{
+    const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
+    phase ph;
+    nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16), "the hits of a seed bucket");
+    ph.store = seeds;
+    for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += wave) {
+        const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
+        ph.base = b0;
+        nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph);
+        st = phase_status(&ph);
+        for (size_t b = b0; st == ND_OK && b < b1; b++) {
+            if ((st = bstore_add(r, hits, ph.out[b].data, ph.out[b].len)) != ND_OK) {
+                st = step_status(r, st, "the pair buckets (%llu hits)",
+                                 (unsigned long long)hits->total);
+                break;
+            }
+            nd_vec_free(&ph.out[b], &r->alloc);
+            r->stats.seed_groups += ph.cstats[b * 4];
+            r->stats.rare_groups += ph.cstats[b * 4 + 1];
+        }
+    }
+    phase_free(&ph);
+    return st;
+}
+
+/* Steps 4-5: per pair bucket (a range of first documents, in order), its
+ * hits sorted and aligned into r->passages. */
+static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore *hits)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_vec H, tmp;
+    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_status st = ND_OK;
+    for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
+        st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
+        if (st == ND_OK)
+            st = step_status(r, align_bucket(r, text, ctx, &H, &tmp),
+                             "aligning pair bucket %zu (%zu hits)", b, H.len);
+    }
+    nd_vec_free(&H, a);
+    nd_vec_free(&tmp, a);
+    return st;
+}
+
+/* The words kept for the alignment, let go (those in memory belong to the
+ * seed phase). */
+static void words_release(nd_reuse *r)
+{
+    r->wchunks = NULL;
+    nd_free(&r->alloc, r->word_off);
+    r->word_off = NULL;
+    if (r->word_file.fd >= 0)
+        nd_spill_close(&r->word_file);
+    r->word_file.fd = -1;
+}
+
 nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
 {
-    ND_RETURN_IF(!r || !text, ND_E_PARAM);
+    ND_RETURN_IF(!r, ND_E_PARAM);
     r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
     if (r->run_done) {
         nd_detail_set(r->detail, "nd_reuse_run is called once");
         return ND_E_STATE;
@@ -1694,9 +1983,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     r->run_done = 1;
     const nd_alloc_ctx *a = &r->alloc;
     const size_t ndocs = r->docs.len;
-    const unsigned nt = nd_threads_resolve(r->params.threads);
     r->word_file.fd = -1;
-    const size_t wave = 4 * (size_t)nt;
     /* under ND_P_MEMORY, seeds and hits waiting in memory keep to a quarter of
      * it each before they spill */
     const size_t limit = r->params.memory ? (size_t)(r->params.memory / 4 / sizeof(rec16)) + 1
@@ -1705,104 +1992,26 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     bstore seeds, hits;
     bstore_init(&seeds, limit, 0, ndocs);
     bstore_init(&hits, limit, 1, ndocs);
-    nd_vec H, tmp;
-    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
-    phase ph, ph2;
-    memset(&ph2, 0, sizeof ph2);
-
-    /* 1. seeds, a wave of chunks at a time, into the seed buckets */
-    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
-    nd_status st = phase_alloc(&ph, r, nchunks, sizeof(rec16));
-    if (st != ND_OK)
-        goto fail;
-    ph.text = text;
-    ph.ctx = ctx;
-    /* every document's words are kept for the alignment: in memory, or under
-     * ND_P_MEMORY in a file read back per document */
-    ph.out2 = nd_calloc(a, nchunks ? nchunks : 1, sizeof *ph.out2);
-    r->word_off = nd_calloc(a, ndocs + 1, sizeof *r->word_off);
-    if (!ph.out2 || !r->word_off) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t c = 0; c < nchunks; c++)
-        nd_vec_init(&ph.out2[c], sizeof(ctok), SIZE_MAX / 16);
-    if (r->params.memory)
-        ND_TRY(nd_spill_open(&r->word_file, r->tmpdir, r->detail));
-    for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
-        const size_t c1 = c0 + wave < nchunks ? c0 + wave : nchunks;
-        ph.base = c0;
-        nd_parallel(r->params.threads, c1 - c0, 1, seed_chunk, &ph);
-        ND_TRY(phase_status(&ph));
-        for (size_t c = c0; c < c1; c++) {
-            ND_TRY(bstore_add(r, &seeds, ph.out[c].data, ph.out[c].len));
-            nd_vec_free(&ph.out[c], a);
-            if (!r->boiler_done)
-                r->stats.tokens += ph.cstats[c * 4];
-            if (r->word_file.fd >= 0) {
-                ND_TRY(nd_spill_append(&r->word_file, ph.out2[c].data,
-                                       ph.out2[c].len * sizeof(ctok), r->detail));
-                r->stats.spilled_bytes += ph.out2[c].len * sizeof(ctok);
-                nd_vec_free(&ph.out2[c], a);
-            }
-        }
-    }
-    for (size_t d = 0; d < ndocs; d++)
-        r->word_off[d + 1] += r->word_off[d];
-    r->wchunks = ph.out2; /* in memory: left where the chunks made them */
-    r->stats.seeds = seeds.total;
-
-    /* 2-3. per seed bucket: sort; rare n-grams -> hits, into the pair buckets */
-    ND_TRY(phase_alloc(&ph2, r, NBUCKETS, sizeof(rec16)));
-    ph2.store = &seeds;
-    for (size_t b0 = 0; b0 < NBUCKETS; b0 += wave) {
-        const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
-        ph2.base = b0;
-        nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph2);
-        ND_TRY(phase_status(&ph2));
-        for (size_t b = b0; b < b1; b++) {
-            ND_TRY(bstore_add(r, &hits, ph2.out[b].data, ph2.out[b].len));
-            nd_vec_free(&ph2.out[b], a);
-            r->stats.seed_groups += ph2.cstats[b * 4];
-            r->stats.rare_groups += ph2.cstats[b * 4 + 1];
-        }
-    }
-    phase_free(&ph2);
-    memset(&ph2, 0, sizeof ph2);
+    phase ph;
+    memset(&ph, 0, sizeof ph);
+    nd_status st;
+    ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
+    ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);
     r->stats.hits = hits.total;
-
-    /* 4-5. per pair bucket (a range of first documents, in order) */
-    for (size_t b = 0; b < NBUCKETS; b++) {
-        ND_TRY(bstore_load(&hits, b, &H, a));
-        ND_TRY(align_bucket(r, text, ctx, &H, &tmp));
-    }
+    ND_TRY(run_align(r, text, ctx, &hits));
     r->stats.passages = r->passages.len;
-    r->wchunks = NULL;
-    nd_free(a, r->word_off);
-    r->word_off = NULL;
-    if (r->word_file.fd >= 0)
-        nd_spill_close(&r->word_file);
-    r->word_file.fd = -1;
-
+    words_release(r);
     /* 6. clusters */
     ND_TRY(make_clusters(r));
     st = ND_OK;
 fail:
-    phase_free(&ph);
-    if (ph2.r)
-        phase_free(&ph2);
+    st = step_status(r, st, "passages");
+    if (ph.r)
+        phase_free(&ph);
     bstore_free(&seeds, a);
     bstore_free(&hits, a);
-    nd_vec_free(&H, a);
-    nd_vec_free(&tmp, a);
-    r->wchunks = NULL;
-    nd_free(a, r->word_off);
-    r->word_off = NULL;
-    if (r->word_file.fd >= 0)
-        nd_spill_close(&r->word_file);
-    r->word_file.fd = -1;
+    words_release(r);
     if (st != ND_OK) {
         nd_vec_free(&r->passages, a);
         r->nclusters = 0;

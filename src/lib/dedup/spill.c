@@ -19,6 +19,7 @@ nd_status nd_spill_open(nd_spill *s, const char *dir, char *detail)
     char path[4096];
     s->fd = -1;
     s->len = 0;
+    s->write_at = pwrite;
     if (!dir || !*dir)
         dir = "/tmp";
     if ((size_t)snprintf(path, sizeof path, "%s/neardup-spill-XXXXXX", dir) >= sizeof path) {
@@ -38,11 +39,12 @@ nd_status nd_spill_append(nd_spill *s, const void *p, size_t n, char *detail)
 {
     const char *c = p;
     while (n) {
-        const ssize_t w = pwrite(s->fd, c, n > (1u << 30) ? (1u << 30) : n, (off_t)s->len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            nd_detail_set(detail, "writing a temporary file: %s", strerror(errno));
+        const ssize_t w = s->write_at(s->fd, c, n > (1u << 30) ? (1u << 30) : n, (off_t)s->len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) { /* 0: nothing written, and nothing would be on a retry */
+            nd_detail_set(detail, "writing a temporary file: %s",
+                          strerror(w < 0 ? errno : ENOSPC));
             return ND_E_IO;
         }
         c += w;

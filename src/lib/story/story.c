@@ -25,11 +25,18 @@
  *   at or above ND_P_STORY_THRESHOLD, else starts a new story. Everything is
  *   sequential here, in a fixed order: the output depends only on the input.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libstemmer.h>
+#include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #define XXH_INLINE_ALL
@@ -106,6 +113,23 @@ struct nd_story {
     size_t label_cap;
     char detail[ND_DETAIL_MAX];
 };
+
+/* A failed step's detail, "what: reason", unless the step set one; returns
+ * st. Every error out of a call on a handle goes through here at least once,
+ * so nd_story_errdetail() is never empty after one. */
+static nd_status step_status(nd_story *s, nd_status st, const char *fmt, ...) ND_PRINTF(3, 4);
+static nd_status step_status(nd_story *s, nd_status st, const char *fmt, ...)
+{
+    if (st == ND_OK || s->detail[0])
+        return st;
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    nd_detail_set(s->detail, "%s: %s", what, nd_strerror(st));
+    return st;
+}
 
 /* ---- English function words (written for neardup) ---------------------- */
 
@@ -221,8 +245,15 @@ void nd_story_destroy(nd_story *s)
 nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
 {
     ND_RETURN_IF(!s, ND_E_PARAM);
-    ND_RETURN_IF(s->vec_done, ND_E_STATE);
-    ND_RETURN_IF(s->docs.len >= UINT32_MAX - 2, ND_E_LIMIT);
+    s->detail[0] = 0;
+    if (s->vec_done) {
+        nd_detail_set(s->detail, "documents are added before nd_story_vectors");
+        return ND_E_STATE;
+    }
+    if (s->docs.len >= UINT32_MAX - 2) {
+        nd_detail_set(s->detail, "more than %u documents", UINT32_MAX - 3);
+        return ND_E_LIMIT;
+    }
     sdoc d = {0, 0, 0, 0, 0};
     if (doc) {
         if (doc->has_date && isfinite(doc->date)) {
@@ -230,10 +261,14 @@ nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
             d.date = doc->date;
         }
         if (doc->title && doc->title_len) {
-            ND_RETURN_IF(s->titles.len + doc->title_len >= UINT32_MAX, ND_E_LIMIT);
+            if (s->titles.len + doc->title_len >= UINT32_MAX) {
+                nd_detail_set(s->detail, "the titles are over %u bytes", UINT32_MAX - 1);
+                return ND_E_LIMIT;
+            }
             nd_status st = nd_vec_reserve(&s->titles, &s->alloc, s->titles.len + doc->title_len);
             if (st != ND_OK)
-                return st;
+                return step_status(s, st, "the titles (%zu bytes)",
+                                   s->titles.len + doc->title_len);
             d.title_off = (uint32_t)s->titles.len;
             d.title_len = (uint32_t)doc->title_len;
             memcpy((char *)s->titles.data + s->titles.len, doc->title, doc->title_len);
@@ -241,18 +276,29 @@ nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
         }
         d.lang = lang_index(s, doc->lang, doc->lang_len);
     }
-    return nd_vec_push(&s->docs, &s->alloc, &d);
+    return step_status(s, nd_vec_push(&s->docs, &s->alloc, &d), "the table of %zu documents",
+                       s->docs.len + 1);
 }
 
 nd_status nd_story_link(nd_story *s, uint32_t a, uint32_t b)
 {
-    ND_RETURN_IF(!s || a >= s->docs.len || b >= s->docs.len, ND_E_PARAM);
-    ND_RETURN_IF(s->clu_done, ND_E_STATE);
+    ND_RETURN_IF(!s, ND_E_PARAM);
+    s->detail[0] = 0;
+    if (a >= s->docs.len || b >= s->docs.len) {
+        nd_detail_set(s->detail, "link %u-%u: there are %zu documents", a, b, s->docs.len);
+        return ND_E_PARAM;
+    }
+    if (s->clu_done) {
+        nd_detail_set(s->detail, "links are added before nd_story_cluster");
+        return ND_E_STATE;
+    }
     if (a == b)
         return ND_OK;
     const uint64_t x = (uint64_t)a << 32 | b, y = (uint64_t)b << 32 | a;
     nd_status st = nd_vec_push(&s->links, &s->alloc, &x);
-    return st == ND_OK ? nd_vec_push(&s->links, &s->alloc, &y) : st;
+    if (st == ND_OK)
+        st = nd_vec_push(&s->links, &s->alloc, &y);
+    return step_status(s, st, "the table of %zu links", s->links.len / 2 + 1);
 }
 
 /* ---- vectors --------------------------------------------------------------- */
@@ -452,185 +498,232 @@ static uint32_t df_of(const uint32_t *ids, const uint32_t *df, size_t n, uint32_
     return lo < n && ids[lo] == id ? df[lo] : 0;
 }
 
+/* Step 0 of nd_story_vectors: per-thread scratch and per-chunk outputs. */
+static nd_status vjob_init(nd_story *s, vjob *j, nd_text_fn text, void *ctx, unsigned nt,
+                           size_t nch)
+{
+    memset(j, 0, sizeof *j);
+    j->s = s;
+    j->text = text;
+    j->ctx = ctx;
+    atomic_init(&j->stop, 0);
+    j->th = nd_calloc(&s->alloc, nt, sizeof *j->th);
+    j->ch = nd_calloc(&s->alloc, nch ? nch : 1, sizeof *j->ch);
+    if (!j->th || !j->ch)
+        return step_status(s, ND_E_NOMEM, "the scratch of %u threads and %zu chunks", nt, nch);
+    for (unsigned i = 0; i < nt; i++) {
+        nd_text_buf_init(&j->th[i].tb);
+        nd_vec_init(&j->th[i].acc, sizeof(term), UINT32_MAX);
+    }
+    for (size_t c = 0; c < nch; c++) {
+        nd_vec_init(&j->ch[c].terms, sizeof(term), SIZE_MAX / 16);
+        nd_vec_init(&j->ch[c].counts, sizeof(uint32_t), UINT32_MAX);
+    }
+    return ND_OK;
+}
+
+static void vjob_free(nd_story *s, vjob *j, unsigned nt, size_t nch)
+{
+    const nd_alloc_ctx *a = &s->alloc;
+    if (j->th) {
+        for (unsigned i = 0; i < nt; i++) {
+            nd_text_buf_free(&j->th[i].tb, a);
+            nd_vec_free(&j->th[i].acc, a);
+            for (unsigned k = 0; k < MAX_LANGS; k++)
+                if (j->th[i].stem[k])
+                    sb_stemmer_delete(j->th[i].stem[k]);
+        }
+    }
+    if (j->ch)
+        for (size_t c = 0; c < nch; c++) {
+            nd_vec_free(&j->ch[c].terms, a);
+            nd_vec_free(&j->ch[c].counts, a);
+        }
+    nd_free(a, j->th);
+    nd_free(a, j->ch);
+}
+
+/* Step 1: every document's terms (vec_chunk), in parallel per chunk. */
+static nd_status vectors_terms(nd_story *s, vjob *j, size_t nch)
+{
+    nd_parallel(s->params.threads, nch, 1, vec_chunk, j);
+    for (size_t c = 0; c < nch; c++)
+        if (j->ch[c].st != ND_OK) {
+            nd_detail_set(s->detail, "the terms of document %u: %s", j->ch[c].fail_doc,
+                          nd_strerror(j->ch[c].st));
+            return j->ch[c].st;
+        }
+    return ND_OK;
+}
+
+/* Step 2: the chunks' terms, in document order, into s->vec and s->voff;
+ * *ids gets every term id (*total of them, one per document holding it). */
+static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids,
+                                size_t *total)
+{
+    const nd_alloc_ctx *a = &s->alloc;
+    size_t n = 0;
+    for (size_t c = 0; c < nch; c++)
+        n += j->ch[c].terms.len;
+    *total = n;
+    s->voff = nd_calloc(a, s->docs.len + 1, sizeof *s->voff);
+    *ids = nd_malloc(a, (n ? n : 1) * sizeof **ids);
+    if (!s->voff || !*ids)
+        return step_status(s, ND_E_NOMEM, "the vectors of %zu documents (%zu terms)",
+                           s->docs.len, n);
+    const nd_status st = nd_vec_reserve(&s->vec, a, n ? n : 1);
+    if (st != ND_OK)
+        return step_status(s, st, "the vectors of %zu documents (%zu terms)", s->docs.len, n);
+    term *v = s->vec.data;
+    size_t k = 0, d = 0;
+    for (size_t c = 0; c < nch; c++) {
+        const term *ct = j->ch[c].terms.data;
+        const uint32_t *cnt = j->ch[c].counts.data;
+        size_t at = 0;
+        for (size_t i = 0; i < j->ch[c].counts.len; i++, d++) {
+            if (cnt[i])
+                memcpy(v + k, ct + at, cnt[i] * sizeof *v);
+            at += cnt[i];
+            k += cnt[i];
+            s->voff[d + 1] = k;
+        }
+        nd_vec_free(&j->ch[c].terms, a);
+    }
+    s->vec.len = k;
+    for (size_t i = 0; i < k; i++)
+        (*ids)[i] = v[i].id;
+    return ND_OK;
+}
+
+/* Step 3: document frequencies: the distinct ids (*uid, sorted) and their
+ * run lengths in the sorted ids (*udf); *nu of them. Sorts ids. */
+static nd_status vectors_df(nd_story *s, uint32_t *ids, size_t total, uint32_t **uid,
+                            uint32_t **udf, size_t *nu)
+{
+    qsort(ids, total, sizeof *ids, cmp_u32);
+    *uid = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **uid);
+    *udf = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **udf);
+    if (!*uid || !*udf)
+        return step_status(s, ND_E_NOMEM, "the document frequencies of %zu terms", total);
+    size_t n = 0;
+    for (size_t i = 0; i < total;) {
+        size_t e = i + 1;
+        while (e < total && ids[e] == ids[i])
+            e++;
+        (*uid)[n] = ids[i];
+        (*udf)[n++] = (uint32_t)(e - i);
+        i = e;
+    }
+    *nu = n;
+    return ND_OK;
+}
+
+/* Step 4: the model becomes the loaded one plus these documents (frequencies
+ * of an id in both are added, saturating). */
+static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf, size_t nu)
+{
+    const nd_alloc_ctx *a = &s->alloc;
+    uint32_t *mi = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *mi);
+    uint32_t *md = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *md);
+    if (!mi || !md) {
+        nd_free(a, mi);
+        nd_free(a, md);
+        return step_status(s, ND_E_NOMEM, "the model (%zu + %zu terms)", s->mn, nu);
+    }
+    size_t i = 0, k = 0, m = 0;
+    while (i < s->mn || k < nu) {
+        if (k == nu || (i < s->mn && s->mid[i] < uid[k])) {
+            mi[m] = s->mid[i];
+            md[m++] = s->mdf[i++];
+        } else if (i == s->mn || uid[k] < s->mid[i]) {
+            mi[m] = uid[k];
+            md[m++] = udf[k++];
+        } else {
+            mi[m] = uid[k];
+            md[m++] = (uint32_t)((uint64_t)s->mdf[i++] + udf[k] > UINT32_MAX
+                                     ? UINT32_MAX : s->mdf[i - 1] + udf[k]);
+            k++;
+        }
+    }
+    nd_free(a, s->mid);
+    nd_free(a, s->mdf);
+    s->mid = mi;
+    s->mdf = md;
+    s->mn = m;
+    s->mdocs += s->docs.len;
+    return ND_OK;
+}
+
+/* Step 5: TF-IDF weights, the MAX_TERMS heaviest kept, L2 normalisation; in
+ * place, per document (s->voff is rewritten as vectors shrink). */
+static void vectors_weigh(nd_story *s)
+{
+    term *v = s->vec.data;
+    size_t w = 0;
+    const double N = (double)s->mdocs;
+    uint64_t prev = 0;
+    for (size_t d = 0; d < s->docs.len; d++) {
+        const size_t b = prev, e = s->voff[d + 1];
+        prev = e;
+        size_t m = 0;
+        term *o = v + w;
+        for (size_t i = b; i < e; i++) {
+            const uint32_t df = df_of(s->mid, s->mdf, s->mn, v[i].id);
+            if (s->mdocs >= 1000 && df * 2 > s->mdocs)
+                continue; /* a stop word of this collection */
+            const double idf = log((N + 1) / (df + 1.0)) + 1;
+            o[m].id = v[i].id;
+            o[m].w = (float)((1 + log(v[i].w < 1 ? 1 : v[i].w)) * idf);
+            m++;
+        }
+        if (m > MAX_TERMS) {
+            qsort(o, m, sizeof *o, cmp_term_w_desc);
+            m = MAX_TERMS;
+            qsort(o, m, sizeof *o, cmp_term_id);
+        }
+        double norm = 0;
+        for (size_t i = 0; i < m; i++)
+            norm += (double)o[i].w * o[i].w;
+        norm = sqrt(norm);
+        for (size_t i = 0; i < m; i++)
+            o[i].w = (float)(o[i].w / norm);
+        w += m;
+        s->voff[d + 1] = w;
+    }
+    s->vec.len = w;
+}
+
 nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
 {
-    ND_RETURN_IF(!s || !text, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(s->detail, "no text function");
+        return ND_E_PARAM;
+    }
     if (s->vec_done) {
         nd_detail_set(s->detail, "the vectors are built once");
         return ND_E_STATE;
     }
     s->vec_done = 1;
     const nd_alloc_ctx *a = &s->alloc;
-    const size_t nd = s->docs.len;
-    const size_t nch = (nd + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    const size_t nch = (s->docs.len + CHUNK_DOCS - 1) / CHUNK_DOCS;
     const unsigned nt = nd_threads_resolve(s->params.threads);
-    nd_status st = ND_OK;
+    uint32_t *ids = NULL, *uid = NULL, *udf = NULL;
+    size_t total = 0, nu = 0;
     vjob j;
-    memset(&j, 0, sizeof j);
-    j.s = s;
-    j.text = text;
-    j.ctx = ctx;
-    atomic_init(&j.stop, 0);
-    j.th = nd_calloc(a, nt, sizeof *j.th);
-    j.ch = nd_calloc(a, nch ? nch : 1, sizeof *j.ch);
-    uint32_t *ids = NULL, *tmp = NULL, *uid = NULL, *udf = NULL;
-    if (!j.th || !j.ch) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (unsigned i = 0; i < nt; i++) {
-        nd_text_buf_init(&j.th[i].tb);
-        nd_vec_init(&j.th[i].acc, sizeof(term), UINT32_MAX);
-    }
-    for (size_t c = 0; c < nch; c++) {
-        nd_vec_init(&j.ch[c].terms, sizeof(term), SIZE_MAX / 16);
-        nd_vec_init(&j.ch[c].counts, sizeof(uint32_t), UINT32_MAX);
-    }
-    nd_parallel(s->params.threads, nch, 1, vec_chunk, &j);
-    for (size_t c = 0; c < nch; c++)
-        if (j.ch[c].st != ND_OK) {
-            st = j.ch[c].st;
-            nd_detail_set(s->detail, "document %u: %s", j.ch[c].fail_doc, nd_strerror(st));
-            goto fail;
-        }
-    /* all documents' terms, in order */
-    size_t total = 0;
-    for (size_t c = 0; c < nch; c++)
-        total += j.ch[c].terms.len;
-    s->voff = nd_calloc(a, nd + 1, sizeof *s->voff);
-    ids = nd_malloc(a, (total ? total : 1) * sizeof *ids);
-    tmp = nd_malloc(a, (total ? total : 1) * sizeof *tmp);
-    if (!s->voff || !ids || !tmp) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    ND_TRY(nd_vec_reserve(&s->vec, a, total ? total : 1));
-    {
-        term *v = s->vec.data;
-        size_t k = 0, d = 0;
-        for (size_t c = 0; c < nch; c++) {
-            const term *ct = j.ch[c].terms.data;
-            const uint32_t *cnt = j.ch[c].counts.data;
-            size_t at = 0;
-            for (size_t i = 0; i < j.ch[c].counts.len; i++, d++) {
-                if (cnt[i])
-                    memcpy(v + k, ct + at, cnt[i] * sizeof *v);
-                at += cnt[i];
-                k += cnt[i];
-                s->voff[d + 1] = k;
-            }
-            nd_vec_free(&j.ch[c].terms, a);
-        }
-        s->vec.len = k;
-        for (size_t i = 0; i < k; i++)
-            ids[i] = v[i].id;
-    }
-    /* document frequencies: the sorted ids, run lengths */
-    qsort(ids, total, sizeof *ids, cmp_u32);
-    size_t nu = 0;
-    uid = nd_malloc(a, (total ? total : 1) * sizeof *uid);
-    udf = nd_malloc(a, (total ? total : 1) * sizeof *udf);
-    if (!uid || !udf) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < total;) {
-        size_t e = i + 1;
-        while (e < total && ids[e] == ids[i])
-            e++;
-        uid[nu] = ids[i];
-        udf[nu++] = (uint32_t)(e - i);
-        i = e;
-    }
-    /* the model: a loaded one plus these documents */
-    {
-        uint32_t *mi = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *mi);
-        uint32_t *md = nd_malloc(a, (s->mn + nu ? s->mn + nu : 1) * sizeof *md);
-        if (!mi || !md) {
-            nd_free(a, mi);
-            nd_free(a, md);
-            st = ND_E_NOMEM;
-            goto fail;
-        }
-        size_t i = 0, k = 0, m = 0;
-        while (i < s->mn || k < nu) {
-            if (k == nu || (i < s->mn && s->mid[i] < uid[k])) {
-                mi[m] = s->mid[i];
-                md[m++] = s->mdf[i++];
-            } else if (i == s->mn || uid[k] < s->mid[i]) {
-                mi[m] = uid[k];
-                md[m++] = udf[k++];
-            } else {
-                mi[m] = uid[k];
-                md[m++] = (uint32_t)((uint64_t)s->mdf[i++] + udf[k] > UINT32_MAX
-                                         ? UINT32_MAX : s->mdf[i - 1] + udf[k]);
-                k++;
-            }
-        }
-        nd_free(a, s->mid);
-        nd_free(a, s->mdf);
-        s->mid = mi;
-        s->mdf = md;
-        s->mn = m;
-        s->mdocs += nd;
-    }
-    /* weights, pruning, normalisation (in place, per document) */
-    {
-        term *v = s->vec.data;
-        size_t w = 0;
-        const double N = (double)s->mdocs;
-        uint64_t prev = 0;
-        for (size_t d = 0; d < nd; d++) {
-            const size_t b = prev, e = s->voff[d + 1];
-            prev = e;
-            size_t m = 0;
-            term *o = v + w;
-            for (size_t i = b; i < e; i++) {
-                const uint32_t df = df_of(s->mid, s->mdf, s->mn, v[i].id);
-                if (s->mdocs >= 1000 && df * 2 > s->mdocs)
-                    continue; /* a stop word of this collection */
-                const double idf = log((N + 1) / (df + 1.0)) + 1;
-                o[m].id = v[i].id;
-                o[m].w = (float)((1 + log(v[i].w < 1 ? 1 : v[i].w)) * idf);
-                m++;
-            }
-            if (m > MAX_TERMS) {
-                qsort(o, m, sizeof *o, cmp_term_w_desc);
-                m = MAX_TERMS;
-                qsort(o, m, sizeof *o, cmp_term_id);
-            }
-            double norm = 0;
-            for (size_t i = 0; i < m; i++)
-                norm += (double)o[i].w * o[i].w;
-            norm = sqrt(norm);
-            for (size_t i = 0; i < m; i++)
-                o[i].w = (float)(o[i].w / norm);
-            w += m;
-            s->voff[d + 1] = w;
-        }
-        s->vec.len = w;
-    }
+    nd_status st;
+    ND_TRY(vjob_init(s, &j, text, ctx, nt, nch));
+    ND_TRY(vectors_terms(s, &j, nch));
+    ND_TRY(vectors_concat(s, &j, nch, &ids, &total));
+    ND_TRY(vectors_df(s, ids, total, &uid, &udf, &nu));
+    ND_TRY(model_add(s, uid, udf, nu));
+    vectors_weigh(s);
     st = ND_OK;
 fail:
-    if (j.th) {
-        for (unsigned i = 0; i < nt; i++) {
-            nd_text_buf_free(&j.th[i].tb, a);
-            nd_vec_free(&j.th[i].acc, a);
-            for (unsigned k = 0; k < MAX_LANGS; k++)
-                if (j.th[i].stem[k])
-                    sb_stemmer_delete(j.th[i].stem[k]);
-        }
-    }
-    if (j.ch)
-        for (size_t c = 0; c < nch; c++) {
-            nd_vec_free(&j.ch[c].terms, a);
-            nd_vec_free(&j.ch[c].counts, a);
-        }
-    nd_free(a, j.th);
-    nd_free(a, j.ch);
+    st = step_status(s, st, "vectors");
+    vjob_free(s, &j, nt, nch);
     nd_free(a, ids);
-    nd_free(a, tmp);
     nd_free(a, uid);
     nd_free(a, udf);
     return st;
@@ -677,6 +770,12 @@ typedef struct cl {
     double *score;     /* per story: its candidate score for that document */
     nd_vec cand;       /* uint32 */
     nd_vec merge;      /* term scratch */
+    uint32_t *order;   /* the documents in clustering order */
+    uint32_t *otmp;    /* its sort scratch */
+    uint32_t *of;      /* document -> story */
+    uint64_t *loff;    /* links of each document: s->links[loff[d] .. loff[d + 1]) */
+    uint64_t *ltmp;    /* the links' sort scratch; then the results' fill pointers */
+    term *q;           /* a document's heaviest terms, to query the index */
 } cl;
 
 static nd_status index_add(cl *c, uint32_t id, uint32_t story_i)
@@ -818,6 +917,208 @@ static void order_docs(const nd_story *s, uint32_t *o, uint32_t *t, size_t n)
     }
 }
 
+/* Step 1 of nd_story_cluster: the clustering state for nd documents. */
+static nd_status cl_alloc(cl *c, nd_story *s)
+{
+    const nd_alloc_ctx *a = &s->alloc;
+    const size_t nd = s->docs.len;
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    nd_vec_init(&c->post, sizeof(posting), UINT32_MAX - 1);
+    nd_vec_init(&c->cand, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&c->merge, sizeof(term), UINT32_MAX);
+    c->order = nd_malloc(a, (nd ? nd : 1) * sizeof *c->order);
+    c->otmp = nd_malloc(a, (nd ? nd : 1) * sizeof *c->otmp);
+    c->of = nd_malloc(a, (nd ? nd : 1) * sizeof *c->of);
+    c->loff = nd_calloc(a, nd + 1, sizeof *c->loff);
+    c->ltmp = nd_malloc(a, (s->links.len ? s->links.len : 1) * sizeof *c->ltmp);
+    c->q = nd_malloc(a, MAX_TERMS * sizeof *c->q);
+    c->st = nd_calloc(a, nd ? nd : 1, sizeof *c->st);
+    c->stamp = nd_malloc(a, (nd ? nd : 1) * sizeof *c->stamp);
+    c->score = nd_malloc(a, (nd ? nd : 1) * sizeof *c->score);
+    if (!c->order || !c->otmp || !c->of || !c->loff || !c->ltmp || !c->q || !c->st ||
+        !c->stamp || !c->score)
+        return step_status(s, ND_E_NOMEM, "the clustering tables of %zu documents and %zu links",
+                           nd, s->links.len / 2);
+    return ND_OK;
+}
+
+static void cl_free(cl *c)
+{
+    const nd_alloc_ctx *a = &c->s->alloc;
+    if (c->st)
+        for (size_t i = 0; i < c->nst; i++)
+            nd_free(a, c->st[i].c);
+    nd_free(a, c->st);
+    nd_free(a, c->hid);
+    nd_free(a, c->hhead);
+    nd_vec_free(&c->post, a);
+    nd_vec_free(&c->cand, a);
+    nd_vec_free(&c->merge, a);
+    nd_free(a, c->stamp);
+    nd_free(a, c->score);
+    nd_free(a, c->order);
+    nd_free(a, c->otmp);
+    nd_free(a, c->of);
+    nd_free(a, c->loff);
+    nd_free(a, c->ltmp);
+    nd_free(a, c->q);
+}
+
+/* Step 2: the clustering order, and the links sorted with their offsets per
+ * document (c->loff). */
+static void cl_prepare(cl *c)
+{
+    const nd_story *s = c->s;
+    const size_t nd = s->docs.len;
+    for (size_t i = 0; i < nd; i++) {
+        c->order[i] = (uint32_t)i;
+        c->of[i] = NO_STORY;
+        c->stamp[i] = UINT32_MAX;
+    }
+    order_docs(s, c->order, c->otmp, nd);
+    uint64_t *L = s->links.data;
+    nd_sort_u64(L, c->ltmp, s->links.len);
+    for (size_t i = 0; i < s->links.len; i++)
+        c->loff[(L[i] >> 32) + 1]++;
+    for (size_t i = 0; i < nd; i++)
+        c->loff[i + 1] += c->loff[i];
+}
+
+/* Story k becomes a candidate for document d (once; its score starts at 0). */
+static nd_status cl_candidate(cl *c, uint32_t d, uint32_t k)
+{
+    if (c->stamp[k] == d)
+        return ND_OK;
+    c->stamp[k] = d;
+    c->score[k] = 0;
+    return nd_vec_push(&c->cand, &c->s->alloc, &k);
+}
+
+/* Step 3, per document d (vector v): the candidate stories (c->cand): the
+ * postings of its QUERY_TERMS heaviest terms, and the stories of documents
+ * linked to it, which get the link bonus. */
+static nd_status cl_candidates(cl *c, uint32_t d, const term *v, size_t nv)
+{
+    const nd_story *s = c->s;
+    nd_status st;
+    c->cand.len = 0;
+    size_t nq = nv;
+    if (nv)
+        memcpy(c->q, v, nv * sizeof *c->q);
+    if (nq > QUERY_TERMS) {
+        qsort(c->q, nq, sizeof *c->q, cmp_term_w_desc);
+        nq = QUERY_TERMS;
+    }
+    for (size_t t = 0; t < nq; t++) {
+        uint32_t pi = index_head(c, c->q[t].id);
+        for (size_t scanned = 0; pi != UINT32_MAX && scanned < POSTING_SCAN; scanned++) {
+            const posting *P = &ND_VEC_AT(&c->post, posting, pi);
+            if ((st = cl_candidate(c, d, P->story)) != ND_OK)
+                return st;
+            pi = P->next;
+        }
+    }
+    const uint64_t *L = s->links.data;
+    for (uint64_t li = c->loff[d]; li < c->loff[d + 1]; li++) {
+        const uint32_t o = (uint32_t)L[li];
+        if (c->of[o] == NO_STORY)
+            continue;
+        const uint32_t k = c->of[o];
+        if ((st = cl_candidate(c, d, k)) != ND_OK)
+            return st;
+        c->score[k] = s->params.link_bonus;
+    }
+    return ND_OK;
+}
+
+/* Step 4: the open candidate with the best score (cosine to its centroid
+ * plus its bonus; ties to the lower story), or NO_STORY; *best_score. */
+static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
+                        double *best_score)
+{
+    const nd_params *p = &c->s->params;
+    uint32_t best = NO_STORY;
+    double bs = -1;
+    const uint32_t *cd = c->cand.data;
+    for (size_t i = 0; i < c->cand.len; i++) {
+        const story *S = &c->st[cd[i]];
+        if (p->story_window > 0 && D->has_date && S->dated &&
+            D->date - S->last > p->story_window)
+            continue; /* closed */
+        const double sc = (S->norm > 0 ? dot(v, nv, S->c, S->nc) / S->norm : 0) +
+                          c->score[cd[i]];
+        if (sc > bs || (sc == bs && cd[i] < best)) {
+            bs = sc;
+            best = cd[i];
+        }
+    }
+    *best_score = bs;
+    return best;
+}
+
+/* Step 5: document d (the oi-th in clustering order) joins story best, or a
+ * new story when there is none at the threshold; the story's centroid and
+ * index take its vector. */
+static nd_status cl_join(cl *c, uint32_t d, size_t oi, uint32_t best, double bs,
+                         const term *v, size_t nv)
+{
+    const sdoc *D = &ND_VEC_AT(&c->s->docs, sdoc, d);
+    uint32_t k = best;
+    if (best == NO_STORY || bs < c->s->params.story_threshold) {
+        k = (uint32_t)c->nst++;
+        c->st[k].first = (uint32_t)oi;
+    }
+    story *S = &c->st[k];
+    S->size++;
+    if (D->has_date && (!S->dated || D->date > S->last)) {
+        S->last = D->date;
+        S->dated = 1;
+    }
+    c->of[d] = k;
+    return story_add(c, k, v, nv);
+}
+
+/* Step 6: the results: members by story, in clustering order, each with its
+ * cosine to the final centroid; the stories move to s. */
+static nd_status cl_results(cl *c)
+{
+    nd_story *s = c->s;
+    const nd_alloc_ctx *a = &s->alloc;
+    const size_t nd = s->docs.len;
+    const term *V = s->vec.data;
+    s->nstories = c->nst;
+    s->soff = nd_calloc(a, c->nst + 1, sizeof *s->soff);
+    s->mem = nd_malloc(a, (nd ? nd : 1) * sizeof *s->mem);
+    if (!s->soff || !s->mem)
+        return step_status(s, ND_E_NOMEM, "the members of %zu stories", c->nst);
+    for (size_t i = 0; i < nd; i++)
+        s->soff[c->of[i] + 1]++;
+    for (size_t k = 0; k < c->nst; k++)
+        s->soff[k + 1] += s->soff[k];
+    size_t *fill = (size_t *)(void *)c->ltmp; /* reuse when big enough */
+    size_t *own = NULL;
+    if (s->links.len < c->nst) {
+        own = nd_malloc(a, (c->nst ? c->nst : 1) * sizeof *own);
+        if (!own)
+            return step_status(s, ND_E_NOMEM, "the offsets of %zu stories", c->nst);
+        fill = own;
+    }
+    memcpy(fill, s->soff, c->nst * sizeof *fill);
+    for (size_t oi = 0; oi < nd; oi++) {
+        const uint32_t d = c->order[oi], k = c->of[d];
+        const story *S = &c->st[k];
+        const term *v = V + s->voff[d];
+        const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
+        s->mem[fill[k]++] = (nd_story_member){d, k, S->norm > 0 ? dot(v, nv, S->c, S->nc) /
+                                                                      S->norm : 0};
+    }
+    nd_free(a, own);
+    s->st = c->st;
+    c->st = NULL;
+    return ND_OK;
+}
+
 nd_status nd_story_cluster(nd_story *s)
 {
     ND_RETURN_IF(!s, ND_E_PARAM);
@@ -828,166 +1129,28 @@ nd_status nd_story_cluster(nd_story *s)
         return ND_E_STATE;
     }
     s->clu_done = 1;
-    const nd_alloc_ctx *a = &s->alloc;
-    const size_t nd = s->docs.len;
     const term *V = s->vec.data;
-    const nd_params *p = &s->params;
-    nd_status st = ND_OK;
     cl c;
-    memset(&c, 0, sizeof c);
-    c.s = s;
-    nd_vec_init(&c.post, sizeof(posting), UINT32_MAX - 1);
-    nd_vec_init(&c.cand, sizeof(uint32_t), UINT32_MAX);
-    nd_vec_init(&c.merge, sizeof(term), UINT32_MAX);
-    uint32_t *order = nd_malloc(a, (nd ? nd : 1) * sizeof *order);
-    uint32_t *otmp = nd_malloc(a, (nd ? nd : 1) * sizeof *otmp);
-    uint32_t *of = nd_malloc(a, (nd ? nd : 1) * sizeof *of);     /* doc -> story */
-    uint64_t *loff = nd_calloc(a, nd + 1, sizeof *loff);         /* links per doc */
-    uint64_t *ltmp = nd_malloc(a, (s->links.len ? s->links.len : 1) * sizeof *ltmp);
-    term *q = nd_malloc(a, MAX_TERMS * sizeof *q);
-    c.st = nd_calloc(a, nd ? nd : 1, sizeof *c.st);
-    c.stamp = nd_malloc(a, (nd ? nd : 1) * sizeof *c.stamp);
-    c.score = nd_malloc(a, (nd ? nd : 1) * sizeof *c.score);
-    if (!order || !otmp || !of || !loff || !ltmp || !q || !c.st || !c.stamp || !c.score) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < nd; i++) {
-        order[i] = (uint32_t)i;
-        of[i] = NO_STORY;
-        c.stamp[i] = UINT32_MAX;
-    }
-    order_docs(s, order, otmp, nd);
-    uint64_t *L = s->links.data;
-    nd_sort_u64(L, ltmp, s->links.len);
-    for (size_t i = 0; i < s->links.len; i++)
-        loff[(L[i] >> 32) + 1]++;
-    for (size_t i = 0; i < nd; i++)
-        loff[i + 1] += loff[i];
-
-    for (size_t oi = 0; oi < nd; oi++) {
-        const uint32_t d = order[oi];
-        const sdoc *D = &ND_VEC_AT(&s->docs, sdoc, d);
+    nd_status st;
+    ND_TRY(cl_alloc(&c, s));
+    cl_prepare(&c);
+    for (size_t oi = 0; oi < s->docs.len; oi++) {
+        const uint32_t d = c.order[oi];
         const term *v = V + s->voff[d];
         const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
-        c.cand.len = 0;
-        /* candidates: postings of the document's heaviest terms */
-        size_t nq = nv;
-        if (nv)
-            memcpy(q, v, nv * sizeof *q);
-        if (nq > QUERY_TERMS) {
-            qsort(q, nq, sizeof *q, cmp_term_w_desc);
-            nq = QUERY_TERMS;
-        }
-        for (size_t t = 0; t < nq; t++) {
-            uint32_t pi = index_head(&c, q[t].id);
-            for (size_t scanned = 0; pi != UINT32_MAX && scanned < POSTING_SCAN; scanned++) {
-                const posting *P = &ND_VEC_AT(&c.post, posting, pi);
-                if (c.stamp[P->story] != d) {
-                    c.stamp[P->story] = d;
-                    c.score[P->story] = 0;
-                    ND_TRY(nd_vec_push(&c.cand, a, &P->story));
-                }
-                pi = P->next;
-            }
-        }
-        /* and the stories of documents linked to it */
-        for (uint64_t li = loff[d]; li < loff[d + 1]; li++) {
-            const uint32_t o = (uint32_t)L[li];
-            if (of[o] == NO_STORY)
-                continue;
-            const uint32_t k = of[o];
-            if (c.stamp[k] != d) {
-                c.stamp[k] = d;
-                c.score[k] = 0;
-                ND_TRY(nd_vec_push(&c.cand, a, &k));
-            }
-            c.score[k] = p->link_bonus;
-        }
-        uint32_t best = NO_STORY;
-        double bs = -1;
-        const uint32_t *cd = c.cand.data;
-        for (size_t i = 0; i < c.cand.len; i++) {
-            const story *S = &c.st[cd[i]];
-            if (p->story_window > 0 && D->has_date && S->dated &&
-                D->date - S->last > p->story_window)
-                continue; /* closed */
-            const double sc = (S->norm > 0 ? dot(v, nv, S->c, S->nc) / S->norm : 0) +
-                              c.score[cd[i]];
-            if (sc > bs || (sc == bs && cd[i] < best)) {
-                bs = sc;
-                best = cd[i];
-            }
-        }
-        uint32_t k = best;
-        if (best == NO_STORY || bs < p->story_threshold) {
-            k = (uint32_t)c.nst++;
-            c.st[k].first = (uint32_t)oi;
-        }
-        story *S = &c.st[k];
-        S->size++;
-        if (D->has_date && (!S->dated || D->date > S->last)) {
-            S->last = D->date;
-            S->dated = 1;
-        }
-        of[d] = k;
-        ND_TRY(story_add(&c, k, v, nv));
+        ND_TRY(step_status(s, cl_candidates(&c, d, v, nv),
+                           "the candidate stories of document %u (%zu stories)", d, c.nst));
+        double bs;
+        const uint32_t best = cl_best(&c, &ND_VEC_AT(&s->docs, sdoc, d), v, nv, &bs);
+        ND_TRY(step_status(s, cl_join(&c, d, oi, best, bs, v, nv),
+                           "adding document %u to its story (%zu stories, %zu postings)", d,
+                           c.nst, c.post.len));
     }
-
-    /* results: members by story, in clustering order */
-    s->nstories = c.nst;
-    s->soff = nd_calloc(a, c.nst + 1, sizeof *s->soff);
-    s->mem = nd_malloc(a, (nd ? nd : 1) * sizeof *s->mem);
-    if (!s->soff || !s->mem) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < nd; i++)
-        s->soff[of[i] + 1]++;
-    for (size_t k = 0; k < c.nst; k++)
-        s->soff[k + 1] += s->soff[k];
-    {
-        size_t *fill = (size_t *)(void *)ltmp; /* reuse when big enough */
-        size_t *own = NULL;
-        if (s->links.len < c.nst) {
-            own = nd_malloc(a, (c.nst ? c.nst : 1) * sizeof *own);
-            if (!own) {
-                st = ND_E_NOMEM;
-                goto fail;
-            }
-            fill = own;
-        }
-        memcpy(fill, s->soff, c.nst * sizeof *fill);
-        for (size_t oi = 0; oi < nd; oi++) {
-            const uint32_t d = order[oi], k = of[d];
-            const story *S = &c.st[k];
-            const term *v = V + s->voff[d];
-            const size_t nv = (size_t)(s->voff[d + 1] - s->voff[d]);
-            s->mem[fill[k]++] = (nd_story_member){d, k, S->norm > 0 ? dot(v, nv, S->c, S->nc) /
-                                                                          S->norm : 0};
-        }
-        nd_free(a, own);
-    }
-    s->st = c.st;
-    c.st = NULL;
+    ND_TRY(cl_results(&c));
+    st = ND_OK;
 fail:
-    if (c.st)
-        for (size_t i = 0; i < c.nst; i++)
-            nd_free(a, c.st[i].c);
-    nd_free(a, c.st);
-    nd_free(a, c.hid);
-    nd_free(a, c.hhead);
-    nd_vec_free(&c.post, a);
-    nd_vec_free(&c.cand, a);
-    nd_vec_free(&c.merge, a);
-    nd_free(a, c.stamp);
-    nd_free(a, c.score);
-    nd_free(a, order);
-    nd_free(a, otmp);
-    nd_free(a, of);
-    nd_free(a, loff);
-    nd_free(a, ltmp);
-    nd_free(a, q);
+    st = step_status(s, st, "stories");
+    cl_free(&c);
     return st;
 }
 
@@ -1124,6 +1287,9 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
 
 #define MODEL_MAGIC "NDSTORYM"
 #define MODEL_VERSION 1u
+#define MODEL_HEADER 28        /* magic, version, documents, terms */
+#define MODEL_TRAILER 8        /* the checksum */
+#define MODEL_READ_CHUNK 65536 /* the first read; the buffer doubles from there */
 
 static void put_le(unsigned char *p, uint64_t v, int n)
 {
@@ -1139,18 +1305,126 @@ static uint64_t get_le(const unsigned char *p, int n)
     return v;
 }
 
+/* Writes all n bytes to fd; 0, or -1 with errno set (a write that makes no
+ * progress is a full disk: ENOSPC). */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        const ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Creates tmp (PATH_MAX bytes) = "<path>.tmp.XXXXXX" with a random suffix,
+ * O_EXCL and mode 0666 less the umask, like a file fopen() makes; the open
+ * descriptor, or -1 with errno set. */
+static int open_temp_beside(const char *path, char *tmp)
+{
+    static const char k_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec ^
+                    (uint64_t)(uintptr_t)tmp;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t r;
+        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+            r = nd_splitmix64(&seed);
+        char sfx[7];
+        for (int i = 0; i < 6; i++, r /= 62)
+            sfx[i] = k_chars[r % 62];
+        sfx[6] = '\0';
+        if ((size_t)snprintf(tmp, PATH_MAX, "%s.tmp.%s", path, sfx) >= PATH_MAX) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        const int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Writes b[0..n) to path whole or not at all: into a new temporary file
+ * beside it, flushed to disk, then renamed over it. A symlink at path is
+ * replaced, not followed (a link planted at a name the caller chose cannot
+ * redirect the write); a path that is neither a regular file nor a symlink
+ * (a device such as /dev/null, a FIFO) is written in place. On failure sets
+ * detail (with the reason, e.g. "No space left on device") and returns
+ * ND_E_IO; no temporary file is left. */
+static nd_status write_file_atomic(const char *path, const unsigned char *b, size_t n,
+                                   char *detail)
+{
+    char tmp[PATH_MAX];
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+        const int fd = S_ISDIR(sb.st_mode) ? -1 : open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, b, n) != 0) {
+            nd_detail_set(detail, "%s: cannot write the model: %s", path,
+                          fd < 0 && S_ISDIR(sb.st_mode) ? strerror(EISDIR) : strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return ND_E_IO;
+        }
+        if (close(fd) != 0) {
+            nd_detail_set(detail, "%s: cannot write the model: %s", path, strerror(errno));
+            return ND_E_IO;
+        }
+        return ND_OK;
+    }
+    const int fd = open_temp_beside(path, tmp);
+    if (fd < 0) {
+        nd_detail_set(detail, "%s: cannot create a temporary file beside it: %s", path,
+                      strerror(errno));
+        return ND_E_IO;
+    }
+    const char *step = "cannot write the model";
+    int err = 0;
+    if (write_all(fd, b, n) != 0 || (step = "cannot flush the model", fsync(fd) != 0))
+        err = errno;
+    if (close(fd) != 0 && !err) {
+        err = errno;
+        step = "cannot write the model";
+    }
+    if (!err && rename(tmp, path) != 0) {
+        err = errno;
+        step = "cannot rename the model into place";
+    }
+    if (err) {
+        unlink(tmp);
+        nd_detail_set(detail, "%s: %s: %s", path, step, strerror(err));
+        return ND_E_IO;
+    }
+    return ND_OK;
+}
+
 nd_status nd_story_model_save(nd_story *s, const char *path)
 {
-    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!path) {
+        nd_detail_set(s->detail, "no model path");
+        return ND_E_PARAM;
+    }
     if (!s->vec_done) {
         nd_detail_set(s->detail, "the model is learnt by nd_story_vectors");
         return ND_E_STATE;
     }
-    const size_t len = 28 + s->mn * 8 + 8;
+    const size_t len = MODEL_HEADER + s->mn * 8 + MODEL_TRAILER;
     unsigned char *b = nd_malloc(&s->alloc, len);
-    if (!b)
+    if (!b) {
+        nd_detail_set(s->detail, "%s: out of memory for the model (%zu bytes)", path, len);
         return ND_E_NOMEM;
+    }
     memcpy(b, MODEL_MAGIC, 8);
     put_le(b + 8, MODEL_VERSION, 4);
     put_le(b + 12, s->mdocs, 8);
@@ -1160,35 +1434,79 @@ nd_status nd_story_model_save(nd_story *s, const char *path)
         put_le(b + 32 + 8 * i, s->mdf[i], 4);
     }
     put_le(b + len - 8, nd_model_hash(b, len - 8), 8);
-    FILE *fp = fopen(path, "wb");
-    nd_status st = ND_OK;
-    if (!fp || fwrite(b, 1, len, fp) != len)
-        st = ND_E_IO;
-    if (fp && fclose(fp) != 0)
-        st = ND_E_IO;
-    if (st != ND_OK)
-        nd_detail_set(s->detail, "%s: cannot write", path);
+    const nd_status st = write_file_atomic(path, b, len, s->detail);
     nd_free(&s->alloc, b);
     return st;
 }
 
+/* Reads the rest of a model whose header h declares n terms into a buffer
+ * of exactly the declared length (*out, with the header copied in). The
+ * buffer grows with the bytes that actually arrive, so a header that
+ * declares more terms than the file holds costs no more memory than the file.
+ * ND_E_CORRUPT when the file is shorter or longer than declared. */
+static nd_status model_read_body(nd_story *s, FILE *fp, const char *path,
+                                 const unsigned char *h, uint64_t n, unsigned char **out)
+{
+    const size_t want = MODEL_HEADER + (size_t)n * 8 + MODEL_TRAILER;
+    size_t cap = want + 1 < MODEL_READ_CHUNK ? want + 1 : MODEL_READ_CHUNK, got = MODEL_HEADER;
+    unsigned char *b = nd_malloc(&s->alloc, cap);
+    if (!b) {
+        nd_detail_set(s->detail, "%s: out of memory reading the model", path);
+        return ND_E_NOMEM;
+    }
+    memcpy(b, h, MODEL_HEADER);
+    for (;;) { /* up to one byte past the declared end: trailing bytes show */
+        got += fread(b + got, 1, cap - got, fp);
+        if (got < cap || cap == want + 1)
+            break;
+        const size_t ncap = cap > (want + 1) / 2 ? want + 1 : cap * 2;
+        unsigned char *nb = nd_malloc(&s->alloc, ncap);
+        if (!nb) {
+            nd_free(&s->alloc, b);
+            nd_detail_set(s->detail, "%s: out of memory reading the model", path);
+            return ND_E_NOMEM;
+        }
+        memcpy(nb, b, got);
+        nd_free(&s->alloc, b);
+        b = nb;
+        cap = ncap;
+    }
+    if (ferror(fp) || got != want) {
+        if (ferror(fp))
+            nd_detail_set(s->detail, "%s: cannot read: %s", path, strerror(errno));
+        else if (got < want)
+            nd_detail_set(s->detail, "%s: truncated: %zu bytes, %llu terms need %zu", path,
+                          got, (unsigned long long)n, want);
+        else
+            nd_detail_set(s->detail, "%s: trailing bytes after the checksum", path);
+        nd_free(&s->alloc, b);
+        return ferror(fp) ? ND_E_IO : ND_E_CORRUPT;
+    }
+    *out = b;
+    return ND_OK;
+}
+
 nd_status nd_story_model_load(nd_story *s, const char *path)
 {
-    ND_RETURN_IF(!s || !path, ND_E_PARAM);
+    ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
+    if (!path) {
+        nd_detail_set(s->detail, "no model path");
+        return ND_E_PARAM;
+    }
     if (s->vec_done || s->mn) {
         nd_detail_set(s->detail, "a model is loaded once, before nd_story_vectors");
         return ND_E_STATE;
     }
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        nd_detail_set(s->detail, "%s: cannot open", path);
+        nd_detail_set(s->detail, "%s: cannot open: %s", path, strerror(errno));
         return ND_E_IO;
     }
-    unsigned char h[28];
+    unsigned char h[MODEL_HEADER];
     nd_status st = ND_OK;
     unsigned char *b = NULL;
-    if (fread(h, 1, 28, fp) != 28 || memcmp(h, MODEL_MAGIC, 8) != 0) {
+    if (fread(h, 1, MODEL_HEADER, fp) != MODEL_HEADER || memcmp(h, MODEL_MAGIC, 8) != 0) {
         nd_detail_set(s->detail, "%s: not a neardup story model", path);
         st = ND_E_CORRUPT;
         goto out;
@@ -1206,19 +1524,20 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
         st = ND_E_CORRUPT;
         goto out;
     }
-    const size_t len = 28 + (size_t)n * 8 + 8;
-    b = nd_malloc(&s->alloc, len);
-    s->mid = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mid);
-    s->mdf = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mdf);
-    if (!b || !s->mid || !s->mdf) {
-        st = ND_E_NOMEM;
-        goto out;
-    }
-    memcpy(b, h, 28);
-    if (fread(b + 28, 1, len - 28, fp) != len - 28 ||
-        get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
+    /* the length and the checksum are checked before the tables are made */
+    ND_TRY(model_read_body(s, fp, path, h, n, &b));
+    const size_t len = MODEL_HEADER + (size_t)n * 8 + MODEL_TRAILER;
+    if (get_le(b + len - 8, 8) != nd_model_hash(b, len - 8)) {
         nd_detail_set(s->detail, "%s: truncated or corrupt (checksum)", path);
         st = ND_E_CORRUPT;
+        goto out;
+    }
+    s->mid = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mid);
+    s->mdf = nd_malloc(&s->alloc, (n ? n : 1) * sizeof *s->mdf);
+    if (!s->mid || !s->mdf) {
+        nd_detail_set(s->detail, "%s: out of memory for %llu terms", path,
+                      (unsigned long long)n);
+        st = ND_E_NOMEM;
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -1234,6 +1553,7 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     s->mn = (size_t)n;
     s->mdocs = docs;
 out:
+fail:
     if (st != ND_OK) {
         nd_free(&s->alloc, s->mid);
         nd_free(&s->alloc, s->mdf);

@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "read/date.h"
 #include "read/inputs.h"
 #include "read/json.h"
 #include "read/pool.h"
@@ -259,14 +260,27 @@ static int add_record(void *ctx, const pool_item *it)
         doc.key_num = rec->key_num;
         doc.key_is_num = rec->key_is_num;
     }
+    if (rec->key && nd_params_get(r->params, ND_P_KEEP) == ND_KEEP_KEY_MIN) {
+        /* --keep earliest: dates compare as instants (time zones applied); an
+         * empty or unparseable date is no date: undated records come last */
+        double days;
+        if (cli_parse_date(rec->key, rec->key_len, &days) == 0) {
+            doc.key_num = days;
+            doc.key_is_num = 1;
+        } else {
+            doc.key = NULL;
+            doc.key_len = 0;
+            doc.key_is_num = 0;
+        }
+    }
     nd_status st = it->st;
     const char *detail = it->detail;
     char buf[512];
     if (st == ND_OK) {
         st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
-        detail = nd_dedup_errdetail(r->dd);
+        detail = cli_detail(nd_dedup_errdetail(r->dd), st);
     } else {
-        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, it->detail);
+        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, cli_detail(it->detail, st));
         detail = buf;
     }
     if (st == ND_E_LIMIT && it->st == ND_E_LIMIT) {
@@ -1107,8 +1121,18 @@ static int parse_options(run *r, int argc, char **argv)
         case O_NUMPERM:
             if (set_param(r->params, ND_P_NUM_PERM, optarg, "--num-perm")) return 1;
             break;
-        case O_BANDS: if (set_param(r->params, ND_P_BANDS, optarg, "--bands")) return 1; break;
-        case O_ROWS: if (set_param(r->params, ND_P_ROWS, optarg, "--rows")) return 1; break;
+        case O_BANDS:
+        case O_ROWS: {
+            /* 0 is the library's "choose from the threshold": that is leaving it out */
+            const char *name = c == O_BANDS ? "--bands" : "--rows";
+            double v;
+            if (cli_parse_double(optarg, 0, 1e9, &v) == 0 && v < 1)
+                return usage_error("%s: invalid value '%s' (at least 1; leave it out to have "
+                                   "the layout chosen from the threshold)", name, optarg);
+            if (set_param(r->params, c == O_BANDS ? ND_P_BANDS : ND_P_ROWS, optarg, name))
+                return 1;
+            break;
+        }
         case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
@@ -1254,7 +1278,7 @@ int cmd_dedup(int argc, char **argv)
     const int want_pairs = r.o.pairs != NULL;
     const nd_status rst = nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
-        cli_log(1, "%s", nd_dedup_errdetail(r.dd));
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r.dd), rst));
         rc = rst == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
     }

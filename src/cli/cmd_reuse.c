@@ -405,12 +405,12 @@ static int run_all(rrun *r)
         return rc;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
-            cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
+            cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
             return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         }
     }
     if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
-        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
         return st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
     }
     /* outputs: all to temporaries, renamed together */

@@ -158,7 +158,12 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
             if (cli_set_param(g_scmd, r->params, ND_P_LINK_BONUS, optarg, "--link-bonus"))
                 return EXIT_USAGE;
             break;
-        case S_LANG: so->lang = optarg; break;
+        case S_LANG:
+            if (!*optarg)
+                return cli_usage_error(g_scmd, "--lang: empty language name (english, french, "
+                                               "german, ..., or none)");
+            so->lang = optarg;
+            break;
         case S_NOREUSE: so->no_reuse = 1; break;
         case S_PAIRS: so->pairs = optarg; break;
         case S_MODEL: so->model = optarg; break;
@@ -528,11 +533,12 @@ static int stories_main(int argc, char **argv, int sim)
     if (!sim && !so.no_reuse) { /* shared passages, boilerplate ignored */
         if ((st = nd_reuse_boilerplate(r.ru, corpus_text, &r)) != ND_OK ||
             (st = nd_reuse_run(r.ru, corpus_text, &r)) != ND_OK) {
-            cli_log(1, "reuse: %s", nd_reuse_errdetail(r.ru));
+            cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r.ru), st));
             rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
             goto done;
         }
-        if (nd_reuse_passages(r.ru, &s.ps, &s.nps) != ND_OK) {
+        if ((st = nd_reuse_passages(r.ru, &s.ps, &s.nps)) != ND_OK) {
+            cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r.ru), st));
             rc = EXIT_INTERNAL;
             goto done;
         }
@@ -563,17 +569,19 @@ static int stories_main(int argc, char **argv, int sim)
         nd_member md;
         if (r.dd && nd_dedup_member(r.dd, d, &md) == ND_OK && md.rep != d &&
             (st = nd_story_link(s.sy, d, md.rep)) != ND_OK) {
+            cli_log(1, "%s", cli_detail(nd_story_errdetail(s.sy), st));
             rc = EXIT_INTERNAL;
             goto done;
         }
     }
     for (size_t i = 0; i < s.nps; i++)
         if ((st = nd_story_link(s.sy, s.ps[i].a, s.ps[i].b)) != ND_OK) {
+            cli_log(1, "%s", cli_detail(nd_story_errdetail(s.sy), st));
             rc = EXIT_INTERNAL;
             goto done;
         }
     if (so.model && (st = nd_story_model_load(s.sy, so.model)) != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        cli_log(1, "%s", cli_detail(nd_story_errdetail(s.sy), st));
         rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
         goto done;
     }
@@ -593,7 +601,7 @@ static int stories_main(int argc, char **argv, int sim)
     free(cc.buf);
     free(cc.cap);
     if (st != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        cli_log(1, "%s", cli_detail(nd_story_errdetail(s.sy), st));
         rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
     }
@@ -622,7 +630,7 @@ static int stories_main(int argc, char **argv, int sim)
         rc = write_pairs(&r, s.sy, so.pairs, out.fp);
     } else {
         if ((st = nd_story_cluster(s.sy)) != ND_OK) {
-            cli_log(1, "%s", nd_story_errdetail(s.sy));
+            cli_log(1, "%s", cli_detail(nd_story_errdetail(s.sy), st));
             rc = EXIT_INTERNAL;
         } else if (write_stories(&s, out.fp)) {
             cli_log(1, "out of memory");

@@ -181,7 +181,7 @@ static int add_record(void *ctx, const pool_item *it)
         doc.length = rec->text_len;
         const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
         if (st != ND_OK) {
-            cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
             return EXIT_INTERNAL;
         }
     }
@@ -306,7 +306,7 @@ int corpus_load(rrun *r)
     if (rc)
         return rc;
     if (r->dd && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
-        cli_log(1, "%s", nd_dedup_errdetail(r->dd));
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
         return EXIT_INTERNAL;
     }
     /* the index gets the budget; the texts are in their file already */
@@ -397,7 +397,7 @@ int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts 
         goto done;
     nd_status st = nd_reuse_boilerplate(r.ru, corpus_text, &r);
     if (st != ND_OK) {
-        cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r.ru));
+        cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r.ru), st));
         rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
     }

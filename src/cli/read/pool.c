@@ -231,7 +231,7 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         nd_sketch sk;
         it->st = nd_worker_sketch(w, b->arena + it->text_off, it->text_len, &sk);
         if (it->st != ND_OK) {
-            const char *det = nd_worker_errdetail(w);
+            const char *det = cli_detail(nd_worker_errdetail(w), it->st);
             it->detail_off = put(b, det, strlen(det));
             if (it->detail_off == SIZE_MAX)
                 b->nomem = 1;

@@ -619,6 +619,13 @@ static int corpus_is_files(const run *r)
 /* Opens the corpus output: a temporary file, or a temporary directory. */
 static int corpus_open(run *r, const char *path, int files)
 {
+    const int warc = 1 << RD_KIND_WARC;
+    if (!files && (r->kinds & warc) && (r->kinds & ~warc)) {
+        /* a WARC file with JSON lines in it is neither */
+        cli_log(1, "%s: inputs mix WARC records and JSON Lines or lines; cannot write one "
+                   "corpus", path);
+        return EXIT_USAGE;
+    }
     if (!files)
         return cli_out_open(&r->out_corpus, path) ? EXIT_INPUT : 0;
     if (r->kinds & ~(1 << RD_KIND_FILE)) {

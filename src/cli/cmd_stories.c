@@ -389,12 +389,20 @@ static uint32_t idmap_get(const idmap *m, const rrun *r, const char *id, size_t 
     return UINT32_MAX;
 }
 
+static void on_pairs_error(void *ctx, const char *msg)
+{
+    *(int *)ctx = 1;
+    cli_log(1, "%s", msg);
+}
+
 static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
 {
-    FILE *in = fopen(path, "r");
+    /* plain, .gz or .zst, as neardup writes them */
+    int reported = 0;
+    FILE *in = rd_fopen(path, on_pairs_error, &reported);
     if (!in) {
-        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
-        return EXIT_INPUT;
+        cli_log(1, "%s: out of memory", path);
+        return EXIT_INTERNAL;
     }
     idmap m;
     static const char *const names[] = {"a", "b"};
@@ -455,7 +463,8 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         fputs("}\n", out);
     }
     if (rc == 0 && ferror(in)) {
-        cli_log(1, "%s: read error: %s", path, strerror(errno));
+        if (!reported)
+            cli_log(1, "%s: read error: %s", path, strerror(errno));
         rc = EXIT_INPUT;
     }
 done:

@@ -1492,3 +1492,75 @@ void rd_close(rd_reader *r)
     free(r->inputs);
     free(r);
 }
+
+/* ------------------------------------------------------------------ */
+/* one input as a FILE of decoded bytes (rd_fopen) */
+
+typedef struct rd_cookie {
+    rd_reader *r;
+    int done;  /* the input ended, failed or was a directory: nothing more */
+} rd_cookie;
+
+/* fopencookie() read: the reader's source layer (layer 2) alone, so that the
+ * bytes are decompressed exactly as for records. Errors were reported. */
+static ssize_t cookie_read(void *c, char *buf, size_t n)
+{
+    rd_cookie *k = c;
+    rd_reader *r = k->r;
+    if (k->done)
+        return 0;
+    if (!r->open) {
+        /* only the argument itself: a directory is not one input */
+        const int rc = r->next_input < r->n_inputs ? arg_step(r) : RD_END;
+        if (rc != RD_OK) {
+            k->done = 1;
+            if (rc == 0 || rc == RD_END) {
+                report(r, "%s: is a directory, not a file", r->inputs[0]);
+                while (r->depth > 0)
+                    free_frame(&r->frames[--r->depth]);
+            }
+            errno = EIO;
+            return -1;
+        }
+        if (src_start(r) < 0) {
+            k->done = 1;
+            errno = EIO;
+            return -1;
+        }
+    }
+    size_t got;
+    if (src_read(r, buf, n, &got) < 0) {
+        k->done = 1;
+        errno = EIO;
+        return -1;
+    }
+    if (got == 0)
+        k->done = 1;
+    return (ssize_t)got;
+}
+
+static int cookie_close(void *c)
+{
+    rd_cookie *k = c;
+    rd_close(k->r);
+    free(k);
+    return 0;
+}
+
+FILE *rd_fopen(const char *path, void (*on_error)(void *ctx, const char *msg), void *ctx)
+{
+    rd_cookie *k = calloc(1, sizeof *k);
+    const char *const in[1] = {path};
+    if (!k)
+        return NULL;
+    k->r = rd_open(in, 1, &(rd_opts){.on_error = on_error, .ctx = ctx});
+    if (!k->r) {
+        free(k);
+        return NULL;
+    }
+    const cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
+    FILE *fp = fopencookie(k, "r", io);
+    if (!fp)
+        cookie_close(k);
+    return fp;
+}

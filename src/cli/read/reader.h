@@ -50,6 +50,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { RD_AUTO = 0, RD_JSONL, RD_TEXT, RD_LINES, RD_WARC } rd_format;
 
@@ -118,5 +119,14 @@ typedef struct rd_stats {
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);
+
+/* One input (a file, or "-" for standard input) as a stream of decoded bytes:
+ * gzip and zstd are decompressed as for records, anything else is read as it
+ * is. For the readers of neardup's own outputs (clusters, pairs, passages)
+ * that go line by line with getline(). A read error or damaged compressed
+ * data is reported through on_error (may be NULL), then the stream's error
+ * flag is set (ferror()). Returns NULL only when out of memory; a file that
+ * cannot be opened fails at the first read. Close with fclose(). */
+FILE *rd_fopen(const char *path, void (*on_error)(void *ctx, const char *msg), void *ctx);
 
 #endif

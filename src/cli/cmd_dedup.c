@@ -1001,9 +1001,11 @@ static void summary(const run *r)
         cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
                 cli_plural(r->rs.ignored, "record", "records"),
                 cli_plural(r->rs.ignored, "not a text document", "not text documents"));
-    if (r->rs.failed_inputs)
-        cli_log(2, "warning: %llu %s could not be read (reported above)",
-                ULL(r->rs.failed_inputs), cli_plural(r->rs.failed_inputs, "input", "inputs"));
+    const uint64_t unread = r->rs.failed_inputs - r->rs.damaged;
+    if (unread)
+        cli_log(2, "warning: %llu %s could not be read (reported above)", ULL(unread),
+                cli_plural(unread, "input", "inputs"));
+    cli_damage_summary(&r->rs);
     if (r->too_large)
         cli_log(2, "warning: %llu %s over the size limit %s kept without analysis",
                 ULL(r->too_large), cli_plural(r->too_large, "document", "documents"),

@@ -479,10 +479,11 @@ static void summary(const rrun *r)
             cli_log(3, "spilled %.1f MB of seeds and hits in %llu rounds",
                     (double)s.spilled_bytes / 1e6, (unsigned long long)s.spill_events);
     }
-    const uint64_t bad = r->rs.skipped + r->rs.failed_inputs + r->too_large;
+    const uint64_t bad = r->rs.skipped + r->rs.failed_inputs - r->rs.damaged + r->too_large;
     if (bad)
         cli_log(1, "warning: %llu bad %s skipped (reported above)", (unsigned long long)bad,
                 cli_plural(bad, "record or file was", "records or files were"));
+    cli_damage_summary(&r->rs);
 }
 
 static int reuse_main(int argc, char **argv, int boiler)

@@ -669,6 +669,8 @@ static int stories_main(int argc, char **argv, int sim)
         }
     }
     if (rc == 0)
+        cli_damage_summary(&r.rs);
+    if (rc == 0)
         cli_report_time(g_scmd, &t0);
 done:
     if (rc)

@@ -124,3 +124,16 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
     }
     return rc;
 }
+
+void cli_damage_summary(const rd_stats *rs)
+{
+    const unsigned long long n = rs->damaged_records;
+    if (rs->damaged == 1)
+        cli_log(2, "warning: %llu %s of %s used before the damage; the rest of it is missing "
+                   "(reported above)", n, cli_plural(n, "record", "records"), rs->damaged_path);
+    else if (rs->damaged > 1)
+        cli_log(2, "warning: %llu damaged inputs (the first %s): %llu %s of them used before "
+                   "the damage; the rest of each is missing (reported above)",
+                (unsigned long long)rs->damaged, rs->damaged_path, n,
+                cli_plural(n, "record", "records"));
+}

@@ -68,4 +68,9 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
                     const nd_params *params, const cli_cut *cut, pool_consume_fn fn, void *ctx,
                     rd_stats *rs, unsigned *threads_used);
 
+/* The summary's warning about damaged compressed inputs, if any: how many
+ * records of them were used before the damage (they stand; the rest of
+ * each is lost). Prints nothing when no input was damaged. */
+void cli_damage_summary(const rd_stats *rs);
+
 #endif

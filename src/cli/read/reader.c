@@ -91,6 +91,9 @@ struct rd_reader {
     int state;            /* ST_* */
     uint64_t lineno;      /* lines started so far */
     int skipping;         /* discarding the tail of an over-long line */
+    uint64_t file_records; /* records returned from this file */
+    uint64_t raw_read;    /* bytes read from its descriptor */
+    int damaged;          /* its compressed data was found corrupt or cut short */
 
     /* layer 2: the source */
     int fd, close_fd, comp;
@@ -158,6 +161,28 @@ static int nomem(rd_reader *r)
         report(r, "%s: out of memory", r->path ? r->path : "reader");
     }
     return RD_ERR_NOMEM;
+}
+
+/* Reports damaged compressed data (what: "truncated gzip data", ...) found
+ * `at` bytes into the compressed file: a whole-input error. Under
+ * on_error_skip the records already returned stand, and the message says how
+ * many there were; rd_next() counts the input as damaged. */
+static int damage(rd_reader *r, const char *what, uint64_t at)
+{
+    r->damaged = 1;
+    if (r->o.on_error_skip)
+        report(r, "%s: %s at compressed byte %" PRIu64 "; %" PRIu64 " %s of it used before "
+                  "the damage, the rest of it lost", r->path, what, at, r->file_records,
+               r->file_records == 1 ? "record" : "records");
+    else
+        report(r, "%s: %s at compressed byte %" PRIu64, r->path, what, at);
+    return RD_ERR_IO;
+}
+
+/* The compressed offset the decoder has reached: read, less what is pending. */
+static uint64_t raw_pos(const rd_reader *r)
+{
+    return r->raw_read - (r->iend - r->ibeg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -262,6 +287,7 @@ static int raw_more(rd_reader *r)
         const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
         if (got > 0) {
             r->iend += (size_t)got;
+            r->raw_read += (uint64_t)got;
             return 1;
         }
         if (got == 0) {
@@ -351,10 +377,8 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             const unsigned char *p = r->in + r->ibeg;
             const size_t left = r->iend - r->ibeg;
             if (left >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
-                if (inflateReset(&r->z) != Z_OK) {
-                    report(r, "%s: corrupt gzip data", r->path);
-                    return RD_ERR_IO;
-                }
+                if (inflateReset(&r->z) != Z_OK)
+                    return damage(r, "corrupt gzip data", raw_pos(r));
             } else {
                 if (left > 0)
                     report(r, "%s: warning: trailing data after gzip stream ignored", r->path);
@@ -363,12 +387,12 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         } else if (zr == Z_MEM_ERROR) {
             return nomem(r);
         } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            report(r, "%s: corrupt gzip data: %s", r->path, r->z.msg ? r->z.msg : "error");
-            return RD_ERR_IO;
+            char what[160];
+            snprintf(what, sizeof what, "corrupt gzip data (%s)", r->z.msg ? r->z.msg : "error");
+            return damage(r, what, raw_pos(r));
         } else if (*got == 0 && r->ibeg == r->iend && r->in_eof) {
             /* Z_OK/Z_BUF_ERROR with all input used: the member is cut short */
-            report(r, "%s: truncated gzip data (unexpected end of file)", r->path);
-            return RD_ERR_IO;
+            return damage(r, "truncated gzip data (unexpected end of file)", raw_pos(r));
         }
         if (*got > 0 || r->eof)
             return 0;
@@ -399,16 +423,17 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         if (ZSTD_isError(zr)) {
             if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
                 return nomem(r);
-            report(r, "%s: corrupt or unsupported zstd data: %s", r->path, ZSTD_getErrorName(zr));
-            return RD_ERR_IO;
+            char what[160];
+            snprintf(what, sizeof what, "corrupt or unsupported zstd data (%s)",
+                     ZSTD_getErrorName(zr));
+            return damage(r, what, raw_pos(r));
         }
         r->zhint = zr;
         if (*got > 0)
             return 0;
         if (r->ibeg == r->iend && r->in_eof && r->zhint != 0) {
             /* all input consumed, nothing left to flush, frame unfinished */
-            report(r, "%s: truncated zstd data (unexpected end of file)", r->path);
-            return RD_ERR_IO;
+            return damage(r, "truncated zstd data (unexpected end of file)", raw_pos(r));
         }
     }
 }
@@ -443,6 +468,7 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         const ssize_t n = read(r->fd, dst, cap);
         if (n > 0) {
             *got = (size_t)n;
+            r->raw_read += (uint64_t)n;
             return 0;
         }
         if (n == 0) {
@@ -1176,6 +1202,9 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->state = ST_START;
     r->lineno = 0;
     r->skipping = 0;
+    r->file_records = 0;
+    r->raw_read = 0;
+    r->damaged = 0;
     r->comp = CZ_PLAIN;
     r->ibeg = r->iend = 0;
     r->in_eof = r->eof = 0;
@@ -1442,6 +1471,7 @@ int rd_next(rd_reader *r, rd_record *rec)
             rec->rel = r->rel;
             rec->line = rec->kind == RD_KIND_FILE || rec->kind == RD_KIND_WARC ? 0 : r->lineno;
             r->st.records++;
+            r->file_records++;
             r->st.bytes += rec->text_len;
             return RD_OK;
         }
@@ -1455,6 +1485,11 @@ int rd_next(rd_reader *r, rd_record *rec)
         } else {
             memset(rec, 0, sizeof *rec);
             if (rc == RD_ERR_IO) {
+                if (r->damaged) {
+                    if (r->st.damaged++ == 0)
+                        snprintf(r->st.damaged_path, sizeof r->st.damaged_path, "%s", r->path);
+                    r->st.damaged_records += r->file_records;
+                }
                 close_file(r);
                 r->st.failed_inputs++;
             }

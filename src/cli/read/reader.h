@@ -23,7 +23,11 @@
  * skipped, otherwise rd_next() returns RD_ERR_RECORD. Errors about a whole
  * input (cannot open, read error, corrupt compressed stream) return RD_ERR_IO
  * under both policies after the callback; with on_error_skip the reader then
- * moves on to the next input when rd_next() is called again.
+ * moves on to the next input when rd_next() is called again. Damaged gzip or
+ * zstd data is reported with the compressed byte offset where the decoder
+ * found it and, under on_error_skip, the number of records of that input
+ * already returned ("N records of it used before the damage"): they stand
+ * (gzip's checksum comes at the end of a member, so they cannot be recalled).
  *
  * WARC (docs/input-formats.md): a stream whose decoded bytes start with
  * "WARC/1.0" or "WARC/1.1" is read as WARC whatever its name (or always with
@@ -116,6 +120,11 @@ int rd_next(rd_reader *r, rd_record *rec);
 typedef struct rd_stats {
     uint64_t records, skipped, failed_inputs, bytes;
     uint64_t ignored, truncated;
+    /* Inputs whose compressed data was corrupt or cut short (counted in
+     * failed_inputs too), the records returned from them before the damage
+     * was found, and the first one's path (cut at 255 bytes). */
+    uint64_t damaged, damaged_records;
+    char damaged_path[256];
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);

@@ -7,10 +7,13 @@
  *   and its document index. The library then finds and verifies candidates and
  *   builds clusters. Clusters, pairs and removed ids are written from memory.
  *   The deduplicated corpus (-o) needs the original records, so pass 2 reads
- *   the inputs again (standard input is first copied to an unlinked temporary
- *   file put in its place, or rewound when it is a regular file, so ids and
- *   messages still say "-") and copies every record that is not a removed
- *   duplicate, byte for byte.
+ *   the inputs again and copies every record that is not a removed duplicate,
+ *   byte for byte. An input that cannot be read twice (standard input, a
+ *   FIFO, <(...)) is first copied to an unlinked temporary file in --tmp
+ *   (cli_spool_inputs; a regular standard input is rewound), read from there
+ *   under its own name; every reading after the first checks each input's
+ *   bytes against the XXH3 digest of the first (rd_digests), so an input
+ *   edited between the passes stops the run instead of being copied unseen.
  *   Every output goes through cli_out (or, for whole-file documents, a
  *   temporary directory): a temporary beside the target. All outputs are
  *   written first and renamed into place only once every one of them is
@@ -83,8 +86,8 @@ typedef struct run {
     unsigned threads_used;
     rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
-    int stdin_again;      /* pass 2 reads standard input again, from stdin_off */
-    off_t stdin_off;
+    rd_spool *spool;      /* inputs read twice from a copy (or a rewound stdin), or NULL */
+    rd_digests *dig;      /* digests of the inputs, checked at every later reading */
     const char **inputs;
     size_t ninputs;
     /* outputs, written to temporaries, renamed into place together at the end */
@@ -740,14 +743,13 @@ static int write_corpus(run *r, const char *path)
     int rc = corpus_open(r, path, files);
     if (rc)
         return rc;
-    if (r->stdin_again && lseek(STDIN_FILENO, r->stdin_off, SEEK_SET) < 0) {
-        cli_log(1, "-: cannot read standard input again: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
+    /* the same inputs (copies of those that cannot be read twice), checked
+     * against the digests of pass 1 */
     rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
         .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
         .text_field = r->o.in.rd.text_field, .key_field = r->o.in.rd.key_field,
-        .on_error_skip = 1, .max_record = r->o.in.rd.max_record});
+        .on_error_skip = 1, .max_record = r->o.in.rd.max_record, .spool = r->spool,
+        .digests = r->dig});
     if (!rd) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
@@ -762,6 +764,11 @@ static int write_corpus(run *r, const char *path)
         if (x == RD_ERR_NOMEM) {
             cli_log(1, "out of memory while reading");
             rc = EXIT_INTERNAL;
+            break;
+        }
+        if (x == RD_ERR_CHANGED) {
+            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
+            rc = EXIT_INPUT;
             break;
         }
         if (x != RD_OK)
@@ -883,73 +890,6 @@ static int write_outputs(run *r)
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
         if (files[k]->fp && cli_out_commit(files[k]))
             return EXIT_INPUT;
-    return 0;
-}
-
-/* ---- standard input read twice ------------------------------------------ */
-
-/* -o with '-' among the inputs: pass 2 reads standard input again. A regular
- * file is rewound; anything else is first copied to a temporary file, unlinked
- * at once (nothing to clean up, even on a signal), that becomes descriptor 0.
- * The input keeps its name "-", so ids and messages are those of stdin. */
-static int prepare_stdin(run *r)
-{
-    struct stat st;
-    if (fstat(STDIN_FILENO, &st) != 0) {
-        cli_log(1, "-: cannot read standard input: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
-    if (S_ISREG(st.st_mode)) {
-        r->stdin_off = lseek(STDIN_FILENO, 0, SEEK_CUR);
-        if (r->stdin_off >= 0) {
-            r->stdin_again = 1;
-            return 0;
-        }
-    }
-    const char *tmpdir = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/neardup-stdin.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(errno));
-        return EXIT_INPUT;
-    }
-    unlink(tmpl);
-    static char buf[1 << 16];
-    int err = 0;
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_log(1, "-: read error: %s", strerror(errno));
-            close(fd);
-            return EXIT_INPUT;
-        }
-        if (n == 0)
-            break;
-        for (const char *p = buf; n > 0 && !err;) {
-            const ssize_t w = write(fd, p, (size_t)n);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                err = w < 0 ? errno : EIO;
-                break;
-            }
-            p += w;
-            n -= w;
-        }
-        if (err)
-            break;
-    }
-    if (err || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
-        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(err ? err : errno));
-        close(fd);
-        return EXIT_INPUT;
-    }
-    close(fd);
-    r->stdin_off = 0;
-    r->stdin_again = 1;
     return 0;
 }
 
@@ -1211,10 +1151,6 @@ static int parse_options(run *r, int argc, char **argv)
     if (o->strip_boiler && !o->output)
         return usage_error("%s", "--strip-boilerplate changes the corpus written by -o; "
                                  "give -o");
-    for (size_t i = 0; (o->ignore_boiler || o->strip_boiler) && i < r->ninputs; i++)
-        if (strcmp(r->inputs[i], "-") == 0)
-            return usage_error("%s", "boilerplate is found in a pass of its own: it needs "
-                                     "files, not '-' (stdin)");
     /* Pass 2 walks the input directories while the corpus is being written:
      * a corpus inside one of them would be read back as input. */
     for (size_t i = 0; o->output && strcmp(o->output, "-") != 0 && i < r->ninputs; i++)
@@ -1248,9 +1184,6 @@ int cmd_dedup(int argc, char **argv)
         rc = rc == -2 ? 0 : rc;
         goto done;
     }
-    for (size_t i = 0; i < r.ninputs; i++)
-        if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
-            goto done;
     if (nd_params_set(r.params, ND_P_THREADS, r.o.in.threads) != ND_OK ||
         nd_params_set(r.params, ND_P_MEMORY, (double)r.o.in.memory) != ND_OK) {
         cli_log(1, "internal: cannot set threads or memory");
@@ -1262,6 +1195,20 @@ int cmd_dedup(int argc, char **argv)
         tmpdir = "/tmp";
     if (r.o.in.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
+    if (r.o.output || r.o.ignore_boiler || r.o.strip_boiler) {
+        /* read more than once: inputs that cannot be (pipes, FIFOs, <(...)) are
+         * copied first; every reading after the first is checked against the
+         * digests of the first, so that an input edited meanwhile is caught */
+        if ((rc = cli_spool_inputs(r.inputs, r.ninputs, tmpdir, &r.spool)) != 0)
+            goto done;
+        if (!(r.dig = rd_digests_new())) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        r.o.in.rd.spool = r.spool;
+        r.o.in.rd.digests = r.dig;
+    }
     nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
     if (st == ND_OK)
         st = nd_dedup_set_tmpdir(r.dd, tmpdir);
@@ -1275,8 +1222,12 @@ int cmd_dedup(int argc, char **argv)
         (rc = corpus_boilerplate_spans(r.inputs, r.ninputs, &r.o.in.rd, r.params, r.o.in.threads,
                                     r.o.in.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
         goto done;
+    if (r.dig && (r.o.ignore_boiler || r.o.strip_boiler))
+        rd_digests_seal(r.dig);  /* pass 1 reads what the boilerplate pass read */
     if ((rc = pass1(&r)) != 0)
         goto done;
+    if (r.dig)
+        rd_digests_seal(r.dig);
     if ((r.o.ignore_boiler || r.o.strip_boiler) && r.nrecs != r.b_n) {
         cli_log(1, "the inputs changed between the boilerplate pass and the next; nothing "
                    "written");
@@ -1324,5 +1275,7 @@ done:
     free(r.inputs);
     free(r.b_off);
     free(r.b_spans);
+    cli_spool_free(r.spool, r.ninputs);
+    rd_digests_free(r.dig);
     return rc;
 }

@@ -37,6 +37,9 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "read/json.h"
 #include "read/reader.h"
 #include "read/warc.h"
@@ -64,6 +67,18 @@ typedef struct dir_frame {
     char **names;
     size_t n, i;
 } dir_frame;
+
+/* Digests of the inputs read (rd_opts.digests). */
+typedef struct dig_ent {
+    uint64_t h;
+    char *path;
+} dig_ent;
+struct rd_digests {
+    dig_ent *e;
+    size_t n, cap;
+    int sealed;
+    char why[1024];
+};
 
 /* A growable NUL-terminated scratch string (ids and keys of numbers). */
 typedef struct scratch {
@@ -94,6 +109,9 @@ struct rd_reader {
     uint64_t file_records; /* records returned from this file */
     uint64_t raw_read;    /* bytes read from its descriptor */
     int damaged;          /* its compressed data was found corrupt or cut short */
+    XXH3_state_t *xs;     /* digest of the bytes read from it (with o.digests) */
+    size_t dig_k;         /* files finished so far (the digest to check next) */
+    int changed;          /* sticky: an input differs from its digest */
 
     /* layer 2: the source */
     int fd, close_fd, comp;
@@ -286,6 +304,8 @@ static int raw_more(rd_reader *r)
     for (;;) {
         const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
         if (got > 0) {
+            if (r->xs)
+                XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
             r->iend += (size_t)got;
             r->raw_read += (uint64_t)got;
             return 1;
@@ -467,6 +487,8 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
     for (;;) {
         const ssize_t n = read(r->fd, dst, cap);
         if (n > 0) {
+            if (r->xs)
+                XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
             r->raw_read += (uint64_t)n;
             return 0;
@@ -1205,6 +1227,8 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->file_records = 0;
     r->raw_read = 0;
     r->damaged = 0;
+    if (r->xs)
+        XXH3_64bits_reset(r->xs);
     r->comp = CZ_PLAIN;
     r->ibeg = r->iend = 0;
     r->in_eof = r->eof = 0;
@@ -1357,6 +1381,17 @@ static int arg_step(rd_reader *r)
         free(rel);
         return nomem(r);
     }
+    const rd_spool *sp = r->o.spool ? &r->o.spool[r->next_input - 1] : NULL;
+    if (sp && sp->fd >= 0) { /* a copy made beforehand (or a regular stdin): rewound */
+        if (lseek(sp->fd, (off_t)sp->off, SEEK_SET) < 0) {
+            report(r, "%s: cannot read again: %s", arg, strerror(errno));
+            free(path);
+            free(rel);
+            return RD_ERR_IO;
+        }
+        open_file(r, sp->fd, 0, path, rel);
+        return RD_OK;
+    }
     if (strcmp(arg, "-") == 0) { /* standard input: read, never closed */
         open_file(r, STDIN_FILENO, 0, path, rel);
         return RD_OK;
@@ -1437,6 +1472,10 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
         r->o.date_field ? r->o.date_field : r->o.text_field,
         r->o.title_field ? r->o.title_field : r->o.text_field};
     r->js = js_new(fields, 6);
+    if (r->o.digests && !(r->xs = XXH3_createState())) {
+        rd_close(r);
+        return NULL;
+    }
     if (!r->inputs || !r->in || !r->buf || !r->js) {
         rd_close(r);
         return NULL;
@@ -1448,6 +1487,55 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     return r;
 }
 
+/* Records or checks the digest of the file just finished. Returns 0, or
+ * RD_ERR_CHANGED / RD_ERR_NOMEM. */
+static int dig_done(rd_reader *r)
+{
+    rd_digests *d = r->o.digests;
+    if (!d || !r->xs)
+        return 0;
+    const uint64_t h = XXH3_64bits_digest(r->xs);
+    if (!d->sealed) {
+        if (d->n == d->cap) {
+            const size_t nc = d->cap ? d->cap * 2 : 64;
+            dig_ent *e = realloc(d->e, nc * sizeof *e);
+            if (!e)
+                return nomem(r);
+            d->e = e;
+            d->cap = nc;
+        }
+        if (!(d->e[d->n].path = strdup(r->path)))
+            return nomem(r);
+        d->e[d->n++].h = h;
+        return 0;
+    }
+    const size_t k = r->dig_k++;
+    if (k < d->n && d->e[k].h == h && strcmp(d->e[k].path, r->path) == 0)
+        return 0;
+    if (k < d->n && strcmp(d->e[k].path, r->path) == 0)
+        snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs "
+                 "(its bytes differ)", r->path);
+    else
+        snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs "
+                 "(%s in its place before)", r->path, k < d->n ? d->e[k].path : "nothing");
+    report(r, "%s", d->why);
+    r->changed = 1;
+    return RD_ERR_CHANGED;
+}
+
+/* At the end of the inputs: a file read before that did not come back. */
+static int dig_end(rd_reader *r)
+{
+    rd_digests *d = r->o.digests;
+    if (!d || !d->sealed || r->dig_k >= d->n)
+        return RD_END;
+    snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs (gone)",
+             d->e[r->dig_k].path);
+    report(r, "%s", d->why);
+    r->changed = 1;
+    return RD_ERR_CHANGED;
+}
+
 /* The policy lives here: record errors are counted and skipped or returned;
  * input errors close the input, are counted and returned under both
  * policies, and the following call resumes with the next input. */
@@ -1457,11 +1545,15 @@ int rd_next(rd_reader *r, rd_record *rec)
     /* the previous record's borrowed pointers end here */
     if (r->nomem)
         return RD_ERR_NOMEM;
+    if (r->changed)
+        return RD_ERR_CHANGED;
     for (;;) {
         if (!r->open) {
             const int rc = advance(r);
             if (rc == RD_ERR_IO)
                 r->st.failed_inputs++;
+            if (rc == RD_END)
+                return dig_end(r);
             if (rc != RD_OK)
                 return rc;
         }
@@ -1476,7 +1568,10 @@ int rd_next(rd_reader *r, rd_record *rec)
             return RD_OK;
         }
         if (rc == 0) { /* end of this file */
+            const int drc = dig_done(r);
             close_file(r);
+            if (drc < 0)
+                return drc;
         } else if (rc == RD_ERR_RECORD) {
             memset(rec, 0, sizeof *rec);
             if (!r->o.on_error_skip)
@@ -1485,6 +1580,11 @@ int rd_next(rd_reader *r, rd_record *rec)
         } else {
             memset(rec, 0, sizeof *rec);
             if (rc == RD_ERR_IO) {
+                const int drc = dig_done(r);
+                if (drc < 0) {
+                    close_file(r);
+                    return drc;
+                }
                 if (r->damaged) {
                     if (r->st.damaged++ == 0)
                         snprintf(r->st.damaged_path, sizeof r->st.damaged_path, "%s", r->path);
@@ -1522,6 +1622,7 @@ void rd_close(rd_reader *r)
     free(r->fold);
     free(r->wbody);
     warc_html_free(r->html);
+    XXH3_freeState(r->xs);
     free(r->buf);
     free(r->in);
     free(r->inputs);
@@ -1598,4 +1699,32 @@ FILE *rd_fopen(const char *path, void (*on_error)(void *ctx, const char *msg), v
     if (!fp)
         cookie_close(k);
     return fp;
+}
+
+/* ------------------------------------------------------------------ */
+/* digests */
+
+rd_digests *rd_digests_new(void)
+{
+    return calloc(1, sizeof(rd_digests));
+}
+
+void rd_digests_seal(rd_digests *d)
+{
+    d->sealed = 1;
+}
+
+const char *rd_digests_why(const rd_digests *d)
+{
+    return d->why;
+}
+
+void rd_digests_free(rd_digests *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->e[i].path);
+    free(d->e);
+    free(d);
 }

@@ -67,6 +67,19 @@ typedef enum {
                           CRLF CRLF after its block (as found: see "WARC" above) */
 } rd_kind;
 
+/* An input read from a descriptor instead of its name (see cli_spool_inputs):
+ * fd >= 0 is read from offset off, never closed by the reader. fd -1: the
+ * name is opened as usual. */
+typedef struct rd_spool {
+    int fd;
+    int64_t off;
+} rd_spool;
+
+/* The XXH3 digests of the bytes read from each input file, in reading order,
+ * with its path: what a later reading of the same inputs is checked against
+ * (the CLI reads twice to write the deduplicated corpus). */
+typedef struct rd_digests rd_digests;
+
 typedef struct rd_opts {
     rd_format format;
     const char *id_field;    /* default "id" */
@@ -80,6 +93,11 @@ typedef struct rd_opts {
     /* Called for every error or warning; msg names file and line. May be NULL. */
     void (*on_error)(void *ctx, const char *msg);
     void *ctx;
+    const rd_spool *spool;   /* per input, or NULL: descriptors to read instead */
+    /* NULL, or digests: recorded while not sealed, else checked; a file whose
+     * bytes differ (or that is new, or gone) is reported ("FILE: changed
+     * ...") and rd_next() then returns RD_ERR_CHANGED for good. */
+    rd_digests *digests;
 } rd_opts;
 
 typedef struct rd_record {
@@ -106,7 +124,8 @@ typedef struct rd_record {
 
 typedef struct rd_reader rd_reader;
 
-enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM = -3 };
+enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM = -3,
+       RD_ERR_CHANGED = -4 };
 
 /* Opens a reader over inputs[0..n). The strings must outlive the reader. Returns NULL
  * only when out of memory. Nothing is opened until the first rd_next(). */
@@ -128,6 +147,14 @@ typedef struct rd_stats {
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);
+
+/* Digests (see rd_opts.digests). new: NULL when out of memory. seal: from now
+ * on readers check against what was recorded. why: the message of the last
+ * mismatch ("" when none), for a caller whose reader has no on_error. */
+rd_digests *rd_digests_new(void);
+void rd_digests_seal(rd_digests *d);
+const char *rd_digests_why(const rd_digests *d);
+void rd_digests_free(rd_digests *d);
 
 /* One input (a file, or "-" for standard input) as a stream of decoded bytes:
  * gzip and zstd are decompressed as for records, anything else is read as it

@@ -945,7 +945,7 @@ static void summary(const run *r)
     if (unread)
         cli_log(2, "warning: %llu %s could not be read (reported above)", ULL(unread),
                 cli_plural(unread, "input", "inputs"));
-    cli_damage_summary(&r->rs);
+    cli_reader_summary(&r->rs);
     if (r->too_large)
         cli_log(2, "warning: %llu %s over the size limit %s kept without analysis",
                 ULL(r->too_large), cli_plural(r->too_large, "document", "documents"),

@@ -483,7 +483,7 @@ static void summary(const rrun *r)
     if (bad)
         cli_log(1, "warning: %llu bad %s skipped (reported above)", (unsigned long long)bad,
                 cli_plural(bad, "record or file was", "records or files were"));
-    cli_damage_summary(&r->rs);
+    cli_reader_summary(&r->rs);
 }
 
 static int reuse_main(int argc, char **argv, int boiler)

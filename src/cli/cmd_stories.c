@@ -669,7 +669,7 @@ static int stories_main(int argc, char **argv, int sim)
         }
     }
     if (rc == 0)
-        cli_damage_summary(&r.rs);
+        cli_reader_summary(&r.rs);
     if (rc == 0)
         cli_report_time(g_scmd, &t0);
 done:

@@ -99,6 +99,7 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
         pool_cut_spans(pl, cut->off, cut->spans, cut->n);
     o->rd.on_error = pool_reader_error;
     o->rd.ctx = pl;
+    o->rd.verbose = g_display_level >= 3;
     rd_reader *rd = rd_open(inputs, ninputs, &o->rd);
     if (!rd) {
         pool_destroy(pl);
@@ -129,8 +130,11 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
     return rc;
 }
 
-void cli_damage_summary(const rd_stats *rs)
+void cli_reader_summary(const rd_stats *rs)
 {
+    if (rs->binary)
+        cli_log(2, "%llu binary %s in directories skipped (listed with -v)",
+                (unsigned long long)rs->binary, cli_plural(rs->binary, "file", "files"));
     const unsigned long long n = rs->damaged_records;
     if (rs->damaged == 1)
         cli_log(2, "warning: %llu %s of %s used before the damage; the rest of it is missing "

@@ -78,9 +78,10 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
 int cli_spool_inputs(const char *const *inputs, size_t n, const char *tmpdir, rd_spool **out);
 void cli_spool_free(rd_spool *s, size_t n);
 
-/* The summary's warning about damaged compressed inputs, if any: how many
- * records of them were used before the damage (they stand; the rest of
- * each is lost). Prints nothing when no input was damaged. */
-void cli_damage_summary(const rd_stats *rs);
+/* The summary's lines about what the reader left out: binary files skipped in
+ * directories (a count; -v lists them), damaged compressed inputs (how many
+ * records of them were used before the damage: they stand, the rest of each
+ * is lost). Prints nothing when there is nothing to say. */
+void cli_reader_summary(const rd_stats *rs);
 
 #endif

@@ -49,6 +49,12 @@
 #define SNIFF_LEN  ((size_t)8192)      /* NUL search window for binary files */
 #define DEFAULT_MAX ((uint64_t)1 << 30)
 #define MSG_LEN    8448
+/* Under --on-error skip, the reports shown per file: REPORT_CAP of one kind
+ * (the same message but for line and column), REPORT_FILE_CAP in all; the
+ * rest are counted and summed up in one line at the end of the file. */
+#define REPORT_CAP 3
+#define REPORT_FILE_CAP 10
+#define REPORT_KINDS 16
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define RD_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -112,6 +118,16 @@ struct rd_reader {
     XXH3_state_t *xs;     /* digest of the bytes read from it (with o.digests) */
     size_t dig_k;         /* files finished so far (the digest to check next) */
     int changed;          /* sticky: an input differs from its digest */
+    int from_dir;         /* found by walking a directory (not named as an argument) */
+    /* reports of this file, for the caps: kinds seen (hash of the message
+     * less line and column) and how often, reports shown, reports held back
+     * and what they were about (labels, "; "-separated) */
+    struct {
+        uint64_t key, n;
+    } kinds[REPORT_KINDS];
+    size_t nkinds;
+    uint64_t rshown, rheld;
+    char rlabels[160];
 
     /* layer 2: the source */
     int fd, close_fd, comp;
@@ -155,8 +171,52 @@ struct rd_reader {
 
 static void report(rd_reader *r, const char *fmt, ...) RD_PRINTF(2, 3);
 
+/* The kind of the report in r->msg: the message less its "FILE:" or
+ * "FILE:LINE:" prefix and a final " at column N". *what is where it starts. */
+static uint64_t report_kind(const rd_reader *r, const char **what)
+{
+    const char *m = r->msg;
+    const size_t lp = r->path ? strlen(r->path) : 0;
+    if (lp && strncmp(m, r->path, lp) == 0 && m[lp] == ':') {
+        m += lp + 1;
+        while (*m >= '0' && *m <= '9')
+            m++;
+        if (*m == ':')
+            m++;
+    }
+    while (*m == ' ')
+        m++;
+    *what = m;
+    size_t n = strlen(m);
+    const char *col = strstr(m, " at column ");
+    if (col && strspn(col + 11, "0123456789") == strlen(col + 11))
+        n = (size_t)(col - m);
+    return XXH3_64bits(m, n);
+}
+
+/* Adds the start of `what` (up to its first ':', WARC "record N (offset
+ * O): " skipped) to the labels of the reports held back, once. */
+static void held_label(rd_reader *r, const char *what)
+{
+    if (strncmp(what, "record ", 7) == 0 && strstr(what, "): "))
+        what = strstr(what, "): ") + 3;
+    char lab[64];
+    size_t n = strcspn(what, ":");
+    if (n >= sizeof lab)
+        n = sizeof lab - 1;
+    memcpy(lab, what, n);
+    lab[n] = '\0';
+    for (const char *p = r->rlabels; (p = strstr(p, lab)) != NULL; p += n)
+        if ((p == r->rlabels || p[-1] == ' ') && (p[n] == ';' || p[n] == '\0'))
+            return; /* already listed */
+    const size_t have = strlen(r->rlabels);
+    if (have + n + 3 < sizeof r->rlabels)
+        snprintf(r->rlabels + have, sizeof r->rlabels - have, "%s%s", have ? "; " : "", lab);
+}
+
 /* Formats a message and hands it to on_error. Control bytes (from file
- * names or from the input quoted in a message) are replaced with '?'. */
+ * names or from the input quoted in a message) are replaced with '?'. Under
+ * on_error_skip the caps above apply while a file is open. */
 static void report(rd_reader *r, const char *fmt, ...)
 {
     if (!r->o.on_error)
@@ -168,7 +228,42 @@ static void report(rd_reader *r, const char *fmt, ...)
     for (char *p = r->msg; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
+    if (r->open && r->o.on_error_skip) {
+        const char *what;
+        const uint64_t key = report_kind(r, &what);
+        size_t k = 0;
+        while (k < r->nkinds && r->kinds[k].key != key)
+            k++;
+        if (k == r->nkinds && k < REPORT_KINDS) {
+            r->kinds[k].key = key;
+            r->kinds[k].n = 0;
+            r->nkinds++;
+        }
+        const uint64_t n = k < r->nkinds ? ++r->kinds[k].n : 1;
+        if (n > REPORT_CAP || r->rshown >= REPORT_FILE_CAP) {
+            r->rheld++;
+            held_label(r, what);
+            return;
+        }
+        r->rshown++;
+    }
     r->o.on_error(r->o.ctx, r->msg);
+}
+
+/* At the end of a file: "FILE: ... and N more like these (what)". */
+static void flush_reports(rd_reader *r)
+{
+    if (r->rheld && r->o.on_error) {
+        snprintf(r->msg, sizeof r->msg, "%s: ... and %" PRIu64 " more like %s (%s)", r->path,
+                 r->rheld, r->rheld == 1 ? "it" : "these", r->rlabels);
+        for (char *p = r->msg; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = '?';
+        r->o.on_error(r->o.ctx, r->msg);
+    }
+    r->nkinds = 0;
+    r->rshown = r->rheld = 0;
+    r->rlabels[0] = '\0';
 }
 
 /* Enters the sticky out-of-memory state (reported once). */
@@ -1100,6 +1195,38 @@ static int warc_record(rd_reader *r, rd_record *rec)
     }
 }
 
+/* Is the first non-blank line of the current file (buffered, not consumed)
+ * a JSON object whose text field is a string? *yes says. Returns 0 or an
+ * error code. */
+static int first_record_ok(rd_reader *r, int *yes)
+{
+    *yes = 0;
+    size_t i = 0;
+    int rc;
+    if ((rc = buf_need(r, 3)) < 0)
+        return rc;
+    if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (;;) {
+        while (i < r->end && is_ws(r->buf[i]))
+            i++;
+        const char *nl = i < r->end ? memchr(r->buf + i, '\n', r->end - i) : NULL;
+        if (nl || r->eof || r->end > r->max) {
+            const size_t len = nl ? (size_t)(nl - (r->buf + i)) : r->end - i;
+            if (len == 0 || len > r->max)
+                return 0;
+            const int jrc = js_scan(r->js, r->buf + i, len);
+            if (jrc == JS_ERR_NOMEM)
+                return nomem(r);
+            *yes = jrc == JS_OK && js_top(r->js) == JS_OBJECT &&
+                   js_field(r->js, 0)->type == JS_STRING;
+            return 0;
+        }
+        if ((rc = buf_fill(r)) < 0)
+            return rc;
+    }
+}
+
 /* Chooses how to read the current file (called before its first record):
  * the format option, else the name, else the first non-blank byte. Text and
  * lines inputs are then checked for a NUL in their first SNIFF_LEN bytes.
@@ -1150,12 +1277,32 @@ static int decide(rd_reader *r)
                 return rc;
         }
     }
+    if (st == ST_JSONL && r->o.format == RD_AUTO && r->from_dir) {
+        /* a file met in a directory is JSON Lines only if its first record is
+         * one: a pretty-printed .json, a JSON array, a log that starts with
+         * '{' are whole documents, not thousands of invalid lines */
+        int yes = 0;
+        if ((rc = first_record_ok(r, &yes)) < 0)
+            return rc;
+        if (!yes)
+            st = ST_TEXT;
+    }
     if (st == ST_TEXT || st == ST_LINES) {
         /* a NUL among the first bytes marks a binary file */
         if ((rc = buf_need(r, SNIFF_LEN)) < 0)
             return rc;
         const size_t n = r->end < SNIFF_LEN ? r->end : SNIFF_LEN;
         const char *nul = memchr(r->buf, '\0', n);
+        if (nul && r->from_dir && r->o.format == RD_AUTO) {
+            /* one of many files of a tree (images, PDFs, archives): counted,
+             * listed only when asked for */
+            r->state = ST_DONE;
+            r->st.binary++;
+            if (r->o.verbose)
+                report(r, "%s: binary file (NUL byte at offset %zu), skipped", r->path,
+                       (size_t)(nul - r->buf));
+            return 0;
+        }
         if (nul) {
             r->state = ST_DONE;
             report(r, "%s: binary file (NUL byte at offset %zu), skipped", r->path,
@@ -1198,6 +1345,8 @@ static int file_record(rd_reader *r, rd_record *rec)
  * names. Safe to call when no file is open. */
 static void close_file(rd_reader *r)
 {
+    if (r->open)
+        flush_reports(r);
     if (r->fd >= 0 && r->close_fd)
         close(r->fd);
     r->fd = -1;
@@ -1227,6 +1376,10 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->file_records = 0;
     r->raw_read = 0;
     r->damaged = 0;
+    r->from_dir = 0;
+    r->nkinds = 0;
+    r->rshown = r->rheld = 0;
+    r->rlabels[0] = '\0';
     if (r->xs)
         XXH3_64bits_reset(r->xs);
     r->comp = CZ_PLAIN;
@@ -1363,6 +1516,7 @@ static int dir_step(rd_reader *r)
             return push_dir(r, fd, path, rel);
         } else {
             open_file(r, fd, 1, path, rel);
+            r->from_dir = 1;
             return RD_OK;
         }
     }

@@ -8,7 +8,11 @@
  *     is '{', else the whole file is one document (id = the path as given, or
  *     relative to the directory argument it was found under);
  *   - a directory: recursively, entries sorted bytewise by name, hidden entries
- *     (".name") skipped, symlinks to files followed, each file read as above;
+ *     (".name") skipped, symlinks to files followed, each file read as above,
+ *     except that under "auto" a file is JSON Lines only when its first
+ *     non-blank line is an object with a string text field (a pretty-printed
+ *     .json is one whole document), and a binary file is counted in
+ *     rd_stats.binary and reported only with opts.verbose;
  *   - "-": standard input (read by content, as a file named "-").
  * gzip and zstd are recognised by their magic bytes, whatever the name.
  * With RD_LINES, each line of a text input is one document, id "<path>:<line>".
@@ -19,8 +23,11 @@
  *
  * Errors about one record (invalid JSON, missing/non-string text field, a
  * binary file, a record over max_record bytes) are reported through the error
- * callback with the file and line; with on_error_skip the record is counted and
- * skipped, otherwise rd_next() returns RD_ERR_RECORD. Errors about a whole
+ * callback with the file and line (under on_error_skip, per file at most 3
+ * of one kind - the same message but for line and column - and 10 in all;
+ * then "FILE: ... and N more like these (what)" at its end); with
+ * on_error_skip the record is counted and skipped, otherwise rd_next()
+ * returns RD_ERR_RECORD. Errors about a whole
  * input (cannot open, read error, corrupt compressed stream) return RD_ERR_IO
  * under both policies after the callback; with on_error_skip the reader then
  * moves on to the next input when rd_next() is called again. Damaged gzip or
@@ -89,6 +96,7 @@ typedef struct rd_opts {
     const char *date_field;  /* JSON Lines field holding the date (a string), or NULL */
     const char *title_field; /* JSON Lines field holding the title (a string), or NULL */
     int on_error_skip;       /* 1: report, count and skip bad records; 0: stop */
+    int verbose;             /* also report binary files skipped in directories */
     uint64_t max_record;     /* largest record (line or file) in bytes; 0 = 1 GiB */
     /* Called for every error or warning; msg names file and line. May be NULL. */
     void (*on_error)(void *ctx, const char *msg);
@@ -144,6 +152,7 @@ typedef struct rd_stats {
      * was found, and the first one's path (cut at 255 bytes). */
     uint64_t damaged, damaged_records;
     char damaged_path[256];
+    uint64_t binary;  /* binary files met in directories, skipped (not in `skipped`) */
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);

@@ -369,10 +369,23 @@ static const char *id_of_doc(const run *r, uint32_t doc)
     return is->buf[k];
 }
 
+/* An id as a JSON string: its whole length, NUL bytes ("\u0000") included. */
 static void put_id(FILE *fp, const run *r, uint32_t doc)
 {
     const char *id = id_of_doc(r, doc);
-    cli_json_str(fp, id, strlen(id));
+    cli_json_str(fp, id, r->recs[r->doc_rec[doc]].id_len);
+}
+
+/* An id for the listing: as it is, a NUL byte shown as \0. */
+static void show_id(const run *r, uint32_t doc)
+{
+    const char *id = id_of_doc(r, doc);
+    const size_t n = r->recs[r->doc_rec[doc]].id_len;
+    for (size_t i = 0; i < n; i++)
+        if (id[i])
+            putchar(id[i]);
+        else
+            fputs("\\0", stdout);
 }
 
 /* Writes ,"relation":..,"resemblance":..,"<x>":..,"<y>":.. (clusters and pairs). */
@@ -459,10 +472,14 @@ static int show_clusters(const run *r)
         printf("cluster %zu: %zu documents\n", c + 1, off[c + 1] - off[c]);
         for (size_t j = off[c]; j < off[c + 1]; j++) {
             if (j == off[c]) {
-                printf("  keep  %s\n", id_of_doc(r, m[j].doc));
+                fputs("  keep  ", stdout);
+                show_id(r, m[j].doc);
+                putchar('\n');
                 continue;
             }
-            printf("  drop  %s  %s", id_of_doc(r, m[j].doc), nd_relation_name(m[j].rel));
+            fputs("  drop  ", stdout);
+            show_id(r, m[j].doc);
+            printf("  %s", nd_relation_name(m[j].rel));
             if (m[j].rel != ND_REL_EXACT)
                 printf(" (resemblance %.3f, %.0f%% of it in the kept one)", m[j].resemblance,
                        100 * m[j].doc_in_rep);

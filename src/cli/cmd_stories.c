@@ -367,9 +367,11 @@ static int idmap_build(idmap *m, const rrun *r)
         return -1;
     for (uint32_t d = 0; d < r->ndocs; d++) {
         const char *id = corpus_id(r, d);
-        size_t h = (size_t)XXH3_64bits(id, strlen(id)) & (m->cap - 1);
+        const size_t n = corpus_id_len(r, d);
+        size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
         int dup = 0;
-        while (m->slot[h] && !(dup = strcmp(corpus_id(r, m->slot[h] - 1), id) == 0))
+        while (m->slot[h] && !(dup = corpus_id_len(r, m->slot[h] - 1) == n &&
+                                     memcmp(corpus_id(r, m->slot[h] - 1), id, n) == 0))
             h = (h + 1) & (m->cap - 1);
         if (!dup)
             m->slot[h] = d + 1; /* the first document of an id counts */
@@ -382,7 +384,7 @@ static uint32_t idmap_get(const idmap *m, const rrun *r, const char *id, size_t 
     size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
     while (m->slot[h]) {
         const char *x = corpus_id(r, m->slot[h] - 1);
-        if (strlen(x) == n && memcmp(x, id, n) == 0)
+        if (corpus_id_len(r, m->slot[h] - 1) == n && memcmp(x, id, n) == 0)
             return m->slot[h] - 1;
         h = (h + 1) & (m->cap - 1);
     }

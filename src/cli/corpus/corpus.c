@@ -86,6 +86,12 @@ const char *corpus_id(const rrun *r, uint32_t d)
     return r->ids + r->id_off[d];
 }
 
+size_t corpus_id_len(const rrun *r, uint32_t d)
+{
+    const uint64_t end = d + 1 < r->ndocs ? r->id_off[d + 1] : r->ids_len;
+    return (size_t)(end - r->id_off[d] - 1); /* each id is followed by a NUL */
+}
+
 static int add_record(void *ctx, const pool_item *it)
 {
     rrun *r = ctx;
@@ -222,8 +228,7 @@ static int read_all(rrun *r)
 
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d)
 {
-    const char *id = corpus_id(r, d);
-    cli_json_str(fp, id, strlen(id));
+    cli_json_str(fp, corpus_id(r, d), corpus_id_len(r, d));
 }
 
 /* ---- loading ------------------------------------------------------------- */

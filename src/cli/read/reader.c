@@ -788,8 +788,15 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
                 return nomem(r);
             rec->id = r->idb.s;
             rec->id_len = id->n;
-        } else if (line_id(r, rec) < 0) { /* missing, null, boolean, ... */
-            return nomem(r);
+        } else {
+            /* missing or null: the file and line, silently; an array, object or
+             * boolean is no id either, but the data probably meant one */
+            if (id->type != JS_ABSENT && id->type != JS_NULL)
+                report(r, "%s:%" PRIu64 ": warning: id field \"%s\" is %s, not a string or a "
+                          "number; the record's id is its file and line", r->path, r->lineno,
+                       r->o.id_field, js_type_name(id->type));
+            if (line_id(r, rec) < 0)
+                return nomem(r);
         }
 
         /* key: a string or a number (as its JSON text); other types leave it NULL */

@@ -954,10 +954,10 @@ static int w_resync(rd_reader *r)
     }
 }
 
-/* Payload text of an HTML or plain-text body into rec->text. Returns RD_OK
- * or nomem(). */
-static int w_text(rd_reader *r, rd_record *rec, int mt, const char *p, size_t n,
-                  warc_span charset)
+/* Payload text of an HTML or plain-text body into rec->text (record no at
+ * offset off, for a warning). Returns RD_OK or nomem(). */
+static int w_text(rd_reader *r, rd_record *rec, uint64_t no, uint64_t off, int mt,
+                  const char *p, size_t n, warc_span charset)
 {
     if (mt == WARC_MT_TEXT) {
         rec->text = p;
@@ -966,8 +966,14 @@ static int w_text(rd_reader *r, rd_record *rec, int mt, const char *p, size_t n,
     }
     if (!r->html && !(r->html = warc_html_new()))
         return nomem(r);
-    return warc_html_text(r->html, p, n, charset, &rec->text, &rec->text_len) < 0 ? nomem(r)
-                                                                                 : RD_OK;
+    const int rc = warc_html_text(r->html, p, n, charset, &rec->text, &rec->text_len);
+    if (rc < 0)
+        return nomem(r);
+    if (rc == WARC_HTML_TOO_DEEP)
+        report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): warning: HTML nested deeper "
+                  "than libxml2 allows (%d elements); the text from there on is lost (%zu "
+                  "bytes of text kept)", r->path, no, off, WARC_HTML_MAX_DEPTH, rec->text_len);
+    return RD_OK;
 }
 
 /* Classifies a complete record (header parsed, block at blk[0..blen)) and
@@ -982,11 +988,13 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
     if (warc_span_ieq(h->type, "conversion")) {
         /* WET: the text itself; no Content-Type means text/plain there */
         if (h->content_type.n == 0)
-            return w_text(r, rec, WARC_MT_TEXT, blk, blen, cs);
-        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+            return w_text(r, rec, no, off, WARC_MT_TEXT, blk, blen, cs);
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML
+                   ? w_text(r, rec, no, off, mt, blk, blen, cs) : 0;
     }
     if (warc_span_ieq(h->type, "resource"))
-        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML
+                   ? w_text(r, rec, no, off, mt, blk, blen, cs) : 0;
     if (!warc_span_ieq(h->type, "response") || mt != WARC_MT_HTTP_RESPONSE)
         return 0; /* warcinfo, request, metadata, revisit, continuation, dns, ... */
     warc_http http;
@@ -1008,7 +1016,7 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
         if (!warc_span_ieq(http.transfer_encoding, "chunked"))
             return 0;
         if (plen == 0) /* nothing to decode (and no buffer to point at) */
-            return w_text(r, rec, pmt, pay, 0, cs);
+            return w_text(r, rec, no, off, pmt, pay, 0, cs);
         if (plen > r->wbody_cap) {
             char *q = realloc(r->wbody, plen);
             if (!q)
@@ -1025,7 +1033,7 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
         pay = r->wbody;
         plen = got;
     }
-    return w_text(r, rec, pmt, pay, plen, cs);
+    return w_text(r, rec, no, off, pmt, pay, plen, cs);
 }
 
 /* Id, date and key of a document record. Returns RD_OK or nomem(). */

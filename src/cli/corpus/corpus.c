@@ -419,7 +419,8 @@ int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts 
         size_t ns;
         if (nd_reuse_doc_boilerplate(r.ru, d, &sp, &ns) != ND_OK)
             goto done;
-        memcpy(*spans + k, sp, ns * sizeof *sp);
+        if (ns) /* a document without boilerplate may give no array at all */
+            memcpy(*spans + k, sp, ns * sizeof *sp);
         k += ns;
         (*off)[d + 1] = k;
     }

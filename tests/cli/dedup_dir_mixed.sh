@@ -2,7 +2,8 @@
 # is JSON Lines only when its first non-blank line is a record (an object with
 # the text field), so pretty-printed .json / .json.gz files and JSON arrays are
 # whole documents instead of thousands of "invalid JSON" lines; binary files
-# (PNG, PDF) are counted in the summary and listed only with -v; reports of
+# (PNG, PDF) and symbolic links to directories (not followed) are counted in
+# the summary and listed only with -v; reports of
 # one kind from one file stop after 3, then "... and N more like these".
 set -euo pipefail
 mkdir -p tree/sub
@@ -19,10 +20,12 @@ lines += ['{"id":"r2","text":"the second good record"}']
 open("tree/records.jsonl", "w").write("\n".join(lines) + "\n")
 PY
 gzip -n -c tree/pretty.json >tree/sub/pretty.json.gz
+ln -s sub tree/link
 echo "== default"
 "$ND" dedup --removed - tree 2>&1
 echo "== -v lists the binary files"
-"$ND" dedup -v --removed /dev/null tree 2>&1 | grep binary
+"$ND" dedup -v --removed /dev/null tree 2>&1 | grep -E 'binary|symbolic'
+
 echo "== a file named as an argument is read by its name, as before"
 rc=0; "$ND" dedup -q --removed /dev/null tree/pretty.json 2>&1 || rc=$?
 echo "rc=$rc"

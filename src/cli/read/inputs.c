@@ -135,6 +135,10 @@ void cli_reader_summary(const rd_stats *rs)
     if (rs->binary)
         cli_log(2, "%llu binary %s in directories skipped (listed with -v)",
                 (unsigned long long)rs->binary, cli_plural(rs->binary, "file", "files"));
+    if (rs->dir_links)
+        cli_log(2, "%llu symbolic %s not followed (listed with -v)",
+                (unsigned long long)rs->dir_links,
+                cli_plural(rs->dir_links, "link to a directory", "links to directories"));
     const unsigned long long n = rs->damaged_records;
     if (rs->damaged == 1)
         cli_log(2, "warning: %llu %s of %s used before the damage; the rest of it is missing "

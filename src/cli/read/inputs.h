@@ -79,7 +79,8 @@ int cli_spool_inputs(const char *const *inputs, size_t n, const char *tmpdir, rd
 void cli_spool_free(rd_spool *s, size_t n);
 
 /* The summary's lines about what the reader left out: binary files skipped in
- * directories (a count; -v lists them), damaged compressed inputs (how many
+ * directories and symbolic links to directories not followed (counts; -v
+ * lists them), damaged compressed inputs (how many
  * records of them were used before the damage: they stand, the rest of each
  * is lost). Prints nothing when there is nothing to say. */
 void cli_reader_summary(const rd_stats *rs);

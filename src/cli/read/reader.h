@@ -12,7 +12,8 @@
  *     except that under "auto" a file is JSON Lines only when its first
  *     non-blank line is an object with a string text field (a pretty-printed
  *     .json is one whole document), and a binary file is counted in
- *     rd_stats.binary and reported only with opts.verbose;
+ *     rd_stats.binary and reported only with opts.verbose, as are symbolic
+ *     links to directories (not followed; rd_stats.dir_links);
  *   - "-": standard input (read by content, as a file named "-").
  * gzip and zstd are recognised by their magic bytes, whatever the name.
  * With RD_LINES, each line of a text input is one document, id "<path>:<line>".
@@ -153,6 +154,7 @@ typedef struct rd_stats {
     uint64_t damaged, damaged_records;
     char damaged_path[256];
     uint64_t binary;  /* binary files met in directories, skipped (not in `skipped`) */
+    uint64_t dir_links; /* symbolic links to directories met in directories, not followed */
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);

@@ -67,6 +67,13 @@ const char *cli_plural(uint64_t n, const char *one, const char *many);
 struct timespec;
 void cli_report_time(const char *cmd, const struct timespec *t0);
 
+/* The message for a failed library call: the handle's errdetail, or, when the
+ * library left it empty, nd_strerror(st), so that no message is ever empty. */
+static inline const char *cli_detail(const char *detail, nd_status st)
+{
+    return detail && *detail ? detail : nd_strerror(st);
+}
+
 /* ---- UTF-8 ---- */
 /* Length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0 when it is
  * not well formed (overlong, surrogate, past U+10FFFF, truncated). Inline: the
@@ -96,7 +103,8 @@ static inline size_t cli_utf8_len(const unsigned char *s, size_t n)
 }
 /* ---- options and numbers (opt.c) ---- */
 /* Parses an unsigned size with optional K/M/G/T suffix (powers of 1024,
- * optional "i"/"iB"/"B"). Returns 0 or -1 on junk or overflow. */
+ * optional "i"/"iB"/"B") and an optional decimal fraction ("1.5M" = 1572864,
+ * rounded down to a byte). Returns 0 or -1 on junk or overflow. */
 int cli_parse_size(const char *s, uint64_t *out);
 /* Parses a double in [lo, hi]. Returns 0 or -1. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);

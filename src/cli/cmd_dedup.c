@@ -7,10 +7,13 @@
  *   and its document index. The library then finds and verifies candidates and
  *   builds clusters. Clusters, pairs and removed ids are written from memory.
  *   The deduplicated corpus (-o) needs the original records, so pass 2 reads
- *   the inputs again (standard input is first copied to an unlinked temporary
- *   file put in its place, or rewound when it is a regular file, so ids and
- *   messages still say "-") and copies every record that is not a removed
- *   duplicate, byte for byte.
+ *   the inputs again and copies every record that is not a removed duplicate,
+ *   byte for byte. An input that cannot be read twice (standard input, a
+ *   FIFO, <(...)) is first copied to an unlinked temporary file in --tmp
+ *   (cli_spool_inputs; a regular standard input is rewound), read from there
+ *   under its own name; every reading after the first checks each input's
+ *   bytes against the XXH3 digest of the first (rd_digests), so an input
+ *   edited between the passes stops the run instead of being copied unseen.
  *   Every output goes through cli_out (or, for whole-file documents, a
  *   temporary directory): a temporary beside the target. All outputs are
  *   written first and renamed into place only once every one of them is
@@ -29,6 +32,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "read/date.h"
 #include "read/inputs.h"
 #include "read/json.h"
 #include "read/pool.h"
@@ -81,8 +85,8 @@ typedef struct run {
     unsigned threads_used;
     rd_stats rs;          /* reader counters of pass 1 */
     int kinds;            /* bit 1 << rd_kind for each kind seen */
-    int stdin_again;      /* pass 2 reads standard input again, from stdin_off */
-    off_t stdin_off;
+    rd_spool *spool;      /* inputs read twice from a copy (or a rewound stdin), or NULL */
+    rd_digests *dig;      /* digests of the inputs, checked at every later reading */
     const char **inputs;
     size_t ninputs;
     /* outputs, written to temporaries, renamed into place together at the end */
@@ -259,14 +263,27 @@ static int add_record(void *ctx, const pool_item *it)
         doc.key_num = rec->key_num;
         doc.key_is_num = rec->key_is_num;
     }
+    if (rec->key && nd_params_get(r->params, ND_P_KEEP) == ND_KEEP_KEY_MIN) {
+        /* --keep earliest: dates compare as instants (time zones applied); an
+         * empty or unparseable date is no date: undated records come last */
+        double days;
+        if (cli_parse_date(rec->key, rec->key_len, &days) == 0) {
+            doc.key_num = days;
+            doc.key_is_num = 1;
+        } else {
+            doc.key = NULL;
+            doc.key_len = 0;
+            doc.key_is_num = 0;
+        }
+    }
     nd_status st = it->st;
     const char *detail = it->detail;
     char buf[512];
     if (st == ND_OK) {
         st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
-        detail = nd_dedup_errdetail(r->dd);
+        detail = cli_detail(nd_dedup_errdetail(r->dd), st);
     } else {
-        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, it->detail);
+        snprintf(buf, sizeof buf, "document %zu: %s", r->ndocs, cli_detail(it->detail, st));
         detail = buf;
     }
     if (st == ND_E_LIMIT && it->st == ND_E_LIMIT) {
@@ -352,10 +369,23 @@ static const char *id_of_doc(const run *r, uint32_t doc)
     return is->buf[k];
 }
 
+/* An id as a JSON string: its whole length, NUL bytes ("\u0000") included. */
 static void put_id(FILE *fp, const run *r, uint32_t doc)
 {
     const char *id = id_of_doc(r, doc);
-    cli_json_str(fp, id, strlen(id));
+    cli_json_str(fp, id, r->recs[r->doc_rec[doc]].id_len);
+}
+
+/* An id for the listing: as it is, a NUL byte shown as \0. */
+static void show_id(const run *r, uint32_t doc)
+{
+    const char *id = id_of_doc(r, doc);
+    const size_t n = r->recs[r->doc_rec[doc]].id_len;
+    for (size_t i = 0; i < n; i++)
+        if (id[i])
+            putchar(id[i]);
+        else
+            fputs("\\0", stdout);
 }
 
 /* Writes ,"relation":..,"resemblance":..,"<x>":..,"<y>":.. (clusters and pairs). */
@@ -442,10 +472,14 @@ static int show_clusters(const run *r)
         printf("cluster %zu: %zu documents\n", c + 1, off[c + 1] - off[c]);
         for (size_t j = off[c]; j < off[c + 1]; j++) {
             if (j == off[c]) {
-                printf("  keep  %s\n", id_of_doc(r, m[j].doc));
+                fputs("  keep  ", stdout);
+                show_id(r, m[j].doc);
+                putchar('\n');
                 continue;
             }
-            printf("  drop  %s  %s", id_of_doc(r, m[j].doc), nd_relation_name(m[j].rel));
+            fputs("  drop  ", stdout);
+            show_id(r, m[j].doc);
+            printf("  %s", nd_relation_name(m[j].rel));
             if (m[j].rel != ND_REL_EXACT)
                 printf(" (resemblance %.3f, %.0f%% of it in the kept one)", m[j].resemblance,
                        100 * m[j].doc_in_rep);
@@ -603,6 +637,13 @@ static int corpus_is_files(const run *r)
 /* Opens the corpus output: a temporary file, or a temporary directory. */
 static int corpus_open(run *r, const char *path, int files)
 {
+    const int warc = 1 << RD_KIND_WARC;
+    if (!files && (r->kinds & warc) && (r->kinds & ~warc)) {
+        /* a WARC file with JSON lines in it is neither */
+        cli_log(1, "%s: inputs mix WARC records and JSON Lines or lines; cannot write one "
+                   "corpus", path);
+        return EXIT_USAGE;
+    }
     if (!files)
         return cli_out_open(&r->out_corpus, path) ? EXIT_INPUT : 0;
     if (r->kinds & ~(1 << RD_KIND_FILE)) {
@@ -703,14 +744,13 @@ static int write_corpus(run *r, const char *path)
     int rc = corpus_open(r, path, files);
     if (rc)
         return rc;
-    if (r->stdin_again && lseek(STDIN_FILENO, r->stdin_off, SEEK_SET) < 0) {
-        cli_log(1, "-: cannot read standard input again: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
+    /* the same inputs (copies of those that cannot be read twice), checked
+     * against the digests of pass 1 */
     rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
         .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
         .text_field = r->o.in.rd.text_field, .key_field = r->o.in.rd.key_field,
-        .on_error_skip = 1, .max_record = r->o.in.rd.max_record});
+        .on_error_skip = 1, .max_record = r->o.in.rd.max_record, .spool = r->spool,
+        .digests = r->dig});
     if (!rd) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
@@ -725,6 +765,11 @@ static int write_corpus(run *r, const char *path)
         if (x == RD_ERR_NOMEM) {
             cli_log(1, "out of memory while reading");
             rc = EXIT_INTERNAL;
+            break;
+        }
+        if (x == RD_ERR_CHANGED) {
+            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
+            rc = EXIT_INPUT;
             break;
         }
         if (x != RD_OK)
@@ -815,73 +860,6 @@ static int write_outputs(run *r)
     return cli_out_commit_all() ? EXIT_INPUT : 0;
 }
 
-/* ---- standard input read twice ------------------------------------------ */
-
-/* -o with '-' among the inputs: pass 2 reads standard input again. A regular
- * file is rewound; anything else is first copied to a temporary file, unlinked
- * at once (nothing to clean up, even on a signal), that becomes descriptor 0.
- * The input keeps its name "-", so ids and messages are those of stdin. */
-static int prepare_stdin(run *r)
-{
-    struct stat st;
-    if (fstat(STDIN_FILENO, &st) != 0) {
-        cli_log(1, "-: cannot read standard input: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
-    if (S_ISREG(st.st_mode)) {
-        r->stdin_off = lseek(STDIN_FILENO, 0, SEEK_CUR);
-        if (r->stdin_off >= 0) {
-            r->stdin_again = 1;
-            return 0;
-        }
-    }
-    const char *tmpdir = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/neardup-stdin.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(errno));
-        return EXIT_INPUT;
-    }
-    unlink(tmpl);
-    static char buf[1 << 16];
-    int err = 0;
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_log(1, "-: read error: %s", strerror(errno));
-            close(fd);
-            return EXIT_INPUT;
-        }
-        if (n == 0)
-            break;
-        for (const char *p = buf; n > 0 && !err;) {
-            const ssize_t w = write(fd, p, (size_t)n);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                err = w < 0 ? errno : EIO;
-                break;
-            }
-            p += w;
-            n -= w;
-        }
-        if (err)
-            break;
-    }
-    if (err || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
-        cli_log(1, "-: cannot copy standard input to %s: %s", tmpl, strerror(err ? err : errno));
-        close(fd);
-        return EXIT_INPUT;
-    }
-    close(fd);
-    r->stdin_off = 0;
-    r->stdin_again = 1;
-    return 0;
-}
-
 /* ---- summary ------------------------------------------------------------ */
 
 static void human_bytes(char *buf, size_t n, double b)
@@ -930,9 +908,11 @@ static void summary(const run *r)
         cli_log(2, "%llu WARC %s ignored (%s)", ULL(r->rs.ignored),
                 cli_plural(r->rs.ignored, "record", "records"),
                 cli_plural(r->rs.ignored, "not a text document", "not text documents"));
-    if (r->rs.failed_inputs)
-        cli_log(2, "warning: %llu %s could not be read (reported above)",
-                ULL(r->rs.failed_inputs), cli_plural(r->rs.failed_inputs, "input", "inputs"));
+    const uint64_t unread = r->rs.failed_inputs - r->rs.damaged;
+    if (unread)
+        cli_log(2, "warning: %llu %s could not be read (reported above)", ULL(unread),
+                cli_plural(unread, "input", "inputs"));
+    cli_reader_summary(&r->rs);
     if (r->too_large)
         cli_log(2, "warning: %llu %s over the size limit %s kept without analysis",
                 ULL(r->too_large), cli_plural(r->too_large, "document", "documents"),
@@ -1057,8 +1037,18 @@ static int parse_options(run *r, int argc, char **argv)
         case O_NUMPERM:
             if (set_param(r->params, ND_P_NUM_PERM, optarg, "--num-perm")) return 1;
             break;
-        case O_BANDS: if (set_param(r->params, ND_P_BANDS, optarg, "--bands")) return 1; break;
-        case O_ROWS: if (set_param(r->params, ND_P_ROWS, optarg, "--rows")) return 1; break;
+        case O_BANDS:
+        case O_ROWS: {
+            /* 0 is the library's "choose from the threshold": that is leaving it out */
+            const char *name = c == O_BANDS ? "--bands" : "--rows";
+            double v;
+            if (cli_parse_double(optarg, 0, 1e9, &v) == 0 && v < 1)
+                return usage_error("%s: invalid value '%s' (at least 1; leave it out to have "
+                                   "the layout chosen from the threshold)", name, optarg);
+            if (set_param(r->params, c == O_BANDS ? ND_P_BANDS : ND_P_ROWS, optarg, name))
+                return 1;
+            break;
+        }
         case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
@@ -1128,10 +1118,6 @@ static int parse_options(run *r, int argc, char **argv)
     if (o->strip_boiler && !o->output)
         return usage_error("%s", "--strip-boilerplate changes the corpus written by -o; "
                                  "give -o");
-    for (size_t i = 0; (o->ignore_boiler || o->strip_boiler) && i < r->ninputs; i++)
-        if (strcmp(r->inputs[i], "-") == 0)
-            return usage_error("%s", "boilerplate is found in a pass of its own: it needs "
-                                     "files, not '-' (stdin)");
     /* Pass 2 walks the input directories while the corpus is being written:
      * a corpus inside one of them would be read back as input. */
     for (size_t i = 0; o->output && strcmp(o->output, "-") != 0 && i < r->ninputs; i++)
@@ -1165,9 +1151,6 @@ int cmd_dedup(int argc, char **argv)
         rc = rc == -2 ? 0 : rc;
         goto done;
     }
-    for (size_t i = 0; i < r.ninputs; i++)
-        if (strcmp(r.inputs[i], "-") == 0 && r.o.output && (rc = prepare_stdin(&r)) != 0)
-            goto done;
     if (nd_params_set(r.params, ND_P_THREADS, r.o.in.threads) != ND_OK ||
         nd_params_set(r.params, ND_P_MEMORY, (double)r.o.in.memory) != ND_OK) {
         cli_log(1, "internal: cannot set threads or memory");
@@ -1179,6 +1162,20 @@ int cmd_dedup(int argc, char **argv)
         tmpdir = "/tmp";
     if (r.o.in.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
+    if (r.o.output || r.o.ignore_boiler || r.o.strip_boiler) {
+        /* read more than once: inputs that cannot be (pipes, FIFOs, <(...)) are
+         * copied first; every reading after the first is checked against the
+         * digests of the first, so that an input edited meanwhile is caught */
+        if ((rc = cli_spool_inputs(r.inputs, r.ninputs, tmpdir, &r.spool)) != 0)
+            goto done;
+        if (!(r.dig = rd_digests_new())) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        r.o.in.rd.spool = r.spool;
+        r.o.in.rd.digests = r.dig;
+    }
     nd_status st = nd_dedup_create(&r.dd, r.params, NULL);
     if (st == ND_OK)
         st = nd_dedup_set_tmpdir(r.dd, tmpdir);
@@ -1192,8 +1189,12 @@ int cmd_dedup(int argc, char **argv)
         (rc = corpus_boilerplate_spans(r.inputs, r.ninputs, &r.o.in.rd, r.params, r.o.in.threads,
                                     r.o.in.memory, tmpdir, &r.b_off, &r.b_spans, &r.b_n)) != 0)
         goto done;
+    if (r.dig && (r.o.ignore_boiler || r.o.strip_boiler))
+        rd_digests_seal(r.dig);  /* pass 1 reads what the boilerplate pass read */
     if ((rc = pass1(&r)) != 0)
         goto done;
+    if (r.dig)
+        rd_digests_seal(r.dig);
     if ((r.o.ignore_boiler || r.o.strip_boiler) && r.nrecs != r.b_n) {
         cli_log(1, "the inputs changed between the boilerplate pass and the next; nothing "
                    "written");
@@ -1204,7 +1205,7 @@ int cmd_dedup(int argc, char **argv)
     const int want_pairs = r.o.pairs != NULL;
     const nd_status rst = nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
-        cli_log(1, "%s", nd_dedup_errdetail(r.dd));
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r.dd), rst));
         rc = cli_exit_status(rst);
         goto done;
     }
@@ -1238,5 +1239,7 @@ done:
     free(r.inputs);
     free(r.b_off);
     free(r.b_spans);
+    cli_spool_free(r.spool, r.ninputs);
+    rd_digests_free(r.dig);
     return rc;
 }

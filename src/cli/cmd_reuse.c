@@ -405,12 +405,12 @@ static int run_all(rrun *r)
         return rc;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
-            cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r->ru));
+            cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
             return cli_exit_status(st);
         }
     }
     if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
-        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
         return cli_exit_status(st);
     }
     /* outputs: all to temporaries, renamed together; o1..o3 live on this
@@ -474,10 +474,11 @@ static void summary(const rrun *r)
             cli_log(3, "spilled %.1f MB of seeds and hits in %llu rounds",
                     (double)s.spilled_bytes / 1e6, (unsigned long long)s.spill_events);
     }
-    const uint64_t bad = r->rs.skipped + r->rs.failed_inputs + r->too_large;
+    const uint64_t bad = r->rs.skipped + r->rs.failed_inputs - r->rs.damaged + r->too_large;
     if (bad)
         cli_log(1, "warning: %llu bad %s skipped (reported above)", (unsigned long long)bad,
                 cli_plural(bad, "record or file was", "records or files were"));
+    cli_reader_summary(&r->rs);
 }
 
 static int reuse_main(int argc, char **argv, int boiler)

@@ -158,7 +158,12 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
             if (cli_set_param(g_scmd, r->params, ND_P_LINK_BONUS, optarg, "--link-bonus"))
                 return EXIT_USAGE;
             break;
-        case S_LANG: so->lang = optarg; break;
+        case S_LANG:
+            if (!*optarg)
+                return cli_usage_error(g_scmd, "--lang: empty language name (english, french, "
+                                               "german, ..., or none)");
+            so->lang = optarg;
+            break;
         case S_NOREUSE: so->no_reuse = 1; break;
         case S_PAIRS: so->pairs = optarg; break;
         case S_MODEL: so->model = optarg; break;
@@ -368,9 +373,11 @@ static int idmap_build(idmap *m, const rrun *r)
         return -1;
     for (uint32_t d = 0; d < r->ndocs; d++) {
         const char *id = corpus_id(r, d);
-        size_t h = (size_t)XXH3_64bits(id, strlen(id)) & (m->cap - 1);
+        const size_t n = corpus_id_len(r, d);
+        size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
         int dup = 0;
-        while (m->slot[h] && !(dup = strcmp(corpus_id(r, m->slot[h] - 1), id) == 0))
+        while (m->slot[h] && !(dup = corpus_id_len(r, m->slot[h] - 1) == n &&
+                                     memcmp(corpus_id(r, m->slot[h] - 1), id, n) == 0))
             h = (h + 1) & (m->cap - 1);
         if (!dup)
             m->slot[h] = d + 1; /* the first document of an id counts */
@@ -383,19 +390,27 @@ static uint32_t idmap_get(const idmap *m, const rrun *r, const char *id, size_t 
     size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
     while (m->slot[h]) {
         const char *x = corpus_id(r, m->slot[h] - 1);
-        if (strlen(x) == n && memcmp(x, id, n) == 0)
+        if (corpus_id_len(r, m->slot[h] - 1) == n && memcmp(x, id, n) == 0)
             return m->slot[h] - 1;
         h = (h + 1) & (m->cap - 1);
     }
     return UINT32_MAX;
 }
 
+static void on_pairs_error(void *ctx, const char *msg)
+{
+    *(int *)ctx = 1;
+    cli_log(1, "%s", msg);
+}
+
 static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
 {
-    FILE *in = fopen(path, "r");
+    /* plain, .gz or .zst, as neardup writes them */
+    int reported = 0;
+    FILE *in = rd_fopen(path, on_pairs_error, &reported);
     if (!in) {
-        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
-        return EXIT_INPUT;
+        cli_log(1, "%s: out of memory", path);
+        return EXIT_INTERNAL;
     }
     idmap m;
     static const char *const names[] = {"a", "b"};
@@ -456,7 +471,8 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         fputs("}\n", out);
     }
     if (rc == 0 && ferror(in)) {
-        cli_log(1, "%s: read error: %s", path, strerror(errno));
+        if (!reported)
+            cli_log(1, "%s: read error: %s", path, strerror(errno));
         rc = EXIT_INPUT;
     }
 done:
@@ -508,11 +524,11 @@ static int find_passages(srun *s)
     nd_status st;
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK ||
         (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
-        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+        cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
         return cli_exit_status(st);
     }
-    if (nd_reuse_passages(r->ru, &s->ps, &s->nps) != ND_OK) {
-        cli_log(1, "reuse: %s", nd_reuse_errdetail(r->ru));
+    if ((st = nd_reuse_passages(r->ru, &s->ps, &s->nps)) != ND_OK) {
+        cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
         return EXIT_INTERNAL;
     }
     return 0;
@@ -566,7 +582,7 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     rrun *r = s->r;
     nd_status st;
     if (so->model && (st = nd_story_model_load(s->sy, so->model)) != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         return st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
     }
     /* the slots of corpus_text, each a buffer of its own */
@@ -583,7 +599,7 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     free(cc.buf);
     free(cc.cap);
     if (st != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         return cli_exit_status(st);
     }
     return 0;
@@ -622,7 +638,7 @@ static int write_output(srun *s, const sopts *so)
     if (so->sim) {
         rc = write_pairs(r, s->sy, so->pairs, out.fp);
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s->sy));
+        cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         rc = cli_exit_status(st);
     } else if (write_stories(s, out.fp)) {
         cli_log(1, "out of memory");
@@ -691,6 +707,8 @@ static int stories_main(int argc, char **argv, int sim)
         rc = write_output(&s, &so);
     if (rc == 0 && !sim)
         stories_summary(&s);
+    if (rc == 0)
+        cli_reader_summary(&r.rs);
     if (rc == 0)
         cli_report_time(g_scmd, &t0);
     if (rc && rc != -2)

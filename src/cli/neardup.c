@@ -71,6 +71,10 @@ int main(int argc, char **argv)
         return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_INPUT;
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "neardup %s: takes no arguments ('%s' given)\n", cmd, argv[2]);
+            return EXIT_USAGE;
+        }
         printf("neardup %s (sketch format %d)\n", nd_version_string(), ND_SKETCH_VERSION);
         return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_INPUT;
     }

@@ -27,11 +27,25 @@ int cli_parse_size(const char *s, uint64_t *out)
 {
     if (!s || *s < '0' || *s > '9')
         return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
+    /* digits, then an optional fraction: exact integer arithmetic, no strtod rounding */
+    const char *end = s;
+    unsigned long long v = 0;
+    for (; *end >= '0' && *end <= '9'; end++) {
+        if (v > (~0ULL - 9) / 10)
+            return -1;
+        v = v * 10 + (unsigned)(*end - '0');
+    }
+    unsigned long long frac = 0, scale = 1; /* fraction = frac / scale */
+    if (*end == '.') {
+        end++;
+        if (*end < '0' || *end > '9')
+            return -1;
+        for (; *end >= '0' && *end <= '9'; end++)
+            if (scale < 1000000000000ULL) { /* 12 digits are plenty; the rest ignored */
+                frac = frac * 10 + (unsigned)(*end - '0');
+                scale *= 10;
+            }
+    }
     unsigned shift = 0;
     switch (*end) {
     case 'k': case 'K': shift = 10; end++; break;
@@ -48,7 +62,13 @@ int cli_parse_size(const char *s, uint64_t *out)
         return -1;
     if (shift && v > (~0ULL >> shift))
         return -1;
-    *out = v << shift;
+    /* the fraction of the unit, rounded down to a byte: 1.5M = 1572864 */
+    const unsigned long long unit = 1ULL << shift;
+    const unsigned long long part = (unsigned long long)((double)frac / (double)scale *
+                                                         (double)unit);
+    if ((v << shift) > ~0ULL - part)
+        return -1;
+    *out = (v << shift) + part;
     return 0;
 }
 
@@ -90,8 +110,9 @@ int cli_set_param(const char *cmd, nd_params *p, nd_param id, const char *arg, c
     if (nd_params_bounds(id, &lo, &hi, NULL) != ND_OK)
         return EXIT_USAGE;
     if (cli_parse_double(arg, lo, hi, &v) || nd_params_set(p, id, v) != ND_OK)
-        return cli_usage_error(cmd, "%s: invalid value '%s' (range %g to %g%s)", opt, arg, lo,
-                               hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
+        /* %.15g: integers as integers (4294967295, not 4.29497e+09) */
+        return cli_usage_error(cmd, "%s: invalid value '%s' (range %.15g to %.15g%s)", opt, arg,
+                               lo, hi, id == ND_P_NUM_PERM ? ", a multiple of 8" : "");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 # dedup: a binary file (a NUL byte among its first bytes) inside a directory
-# input is skipped with a message naming it; the text files are deduplicated
-# as usual and the binary file is not copied to the -o directory (exit 0).
+# input is skipped and counted in the summary (named only with -v: a real tree
+# holds many); the text files are deduplicated as usual and the binary file is
+# not copied to the -o directory (exit 0).
 set -eu
 mkdir -p docs/img
 printf 'Notes from the meeting: the budget was approved and the next review is in May.\n' >docs/a.txt

@@ -275,9 +275,14 @@ static void test_directory_order(void)
         snprintf(want, sizeof want, "%s/%s", in[0], ids[i]);
         ND_CHECK_MSG(strcmp(x.r[i].path, want) == 0, "%s", x.r[i].path);
     }
-    /* the directory symlink is reported as a warning, not followed */
-    ND_CHECK(x.e.n == 1 && strstr(x.e.msg[0], "d-dirlink") != NULL);
+    /* the directory symlink is not followed: counted, named only when verbose */
+    ND_CHECK(x.e.n == 0 && x.st.dir_links == 1);
     ND_CHECK(x.st.records == 7 && x.st.failed_inputs == 0);
+    free_run(&x);
+    rd_opts vo = skip_opts();
+    vo.verbose = 1;
+    read_all(&x, in, 1, vo, 0);
+    ND_CHECK(x.n == 7 && x.e.n == 1 && strstr(x.e.msg[0], "d-dirlink") != NULL);
     free_run(&x);
 
     /* a trailing slash on the argument does not double the separator */
@@ -503,6 +508,79 @@ static void test_corrupt_compressed(void)
     read_all(&x, in2, 2, o, 0);
     ND_CHECK(x.n == 2 && x.r[0].rc == RD_ERR_IO && is_ok(&x, 1, in2[1], "fine"));
     free_run(&x);
+}
+
+/* Damaged compressed data: the compressed offset and, under skip, the
+ * records used before it are in the message; rd_stats counts the input. */
+static void test_damage_report(void)
+{
+    static char zs[4096];
+    size_t zl = 0, zl2 = 0;
+    zstd_frame(zs, sizeof zs, &zl,
+               "{\"id\":\"a\",\"text\":\"a\"}\n{\"id\":\"b\",\"text\":\"b\"}\n");
+    zstd_frame(zs + zl, sizeof zs - zl, &zl2, "{\"id\":\"c\",\"text\":\"c\"}\n");
+    wfile("two.zst", zs, zl + 4); /* the second frame cut after 4 bytes */
+    const char *in[] = { P("two.zst") };
+    run x;
+    read_all(&x, in, 1, skip_opts(), 0);
+    ND_CHECK_MSG(x.n == 3, "n = %d", x.n);
+    ND_CHECK(is_ok(&x, 0, "a", "a") && is_ok(&x, 1, "b", "b"));
+    ND_CHECK(x.n > 2 && x.r[2].rc == RD_ERR_IO);
+    char want[700];
+    snprintf(want, sizeof want, "%s: truncated zstd data (unexpected end of file) at compressed "
+             "byte %zu; 2 records of it used before the damage, the rest of it lost", in[0],
+             zl + 4);
+    ND_CHECK_MSG(has_msg(&x, 0, want), "got %s", x.e.msg[0]);
+    ND_CHECK(x.st.damaged == 1 && x.st.damaged_records == 2 && x.st.failed_inputs == 1);
+    ND_CHECK(strcmp(x.st.damaged_path, in[0]) == 0);
+    free_run(&x);
+}
+
+/* Digests: a second reading checks every input's bytes against the first;
+ * an edit in place of the same size, a file in another's place and a file
+ * gone are caught (RD_ERR_CHANGED, sticky), an unchanged input is not. */
+static void test_digests(void)
+{
+    wstr("d1.jsonl", "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"y\",\"text\":\"two\"}\n");
+    wstr("d2.txt", "a whole file");
+    const char *in[] = { P("d1.jsonl"), P("d2.txt") };
+    rd_digests *d = rd_digests_new();
+    ND_CHECK(d != NULL);
+    if (!d)
+        return;
+    rd_opts o = skip_opts();
+    o.digests = d;
+    run x;
+    read_all(&x, in, 2, o, 0);
+    ND_CHECK(x.n == 3 && x.e.n == 0);
+    free_run(&x);
+    rd_digests_seal(d);
+    read_all(&x, in, 2, o, 0); /* unchanged */
+    ND_CHECK(x.n == 3 && x.e.n == 0 && *rd_digests_why(d) == '\0');
+    free_run(&x);
+    /* the same size, one byte edited in place */
+    const int fd = open(P("d1.jsonl"), O_WRONLY);
+    ND_CHECK(fd >= 0 && pwrite(fd, "O", 1, 18) == 1);
+    if (fd >= 0)
+        close(fd);
+    read_all(&x, in, 2, o, 5);
+    ND_CHECK_MSG(x.n == 5 && x.r[0].rc == RD_OK && x.r[1].rc == RD_OK &&
+                 x.r[2].rc == RD_ERR_CHANGED && x.r[4].rc == RD_ERR_CHANGED, "n = %d", x.n);
+    char want[700];
+    snprintf(want, sizeof want, "%s: changed between two readings of the inputs (its bytes "
+             "differ)", in[0]);
+    ND_CHECK_MSG(x.e.n == 1 && has_msg(&x, 0, want), "got %s", x.e.msg[0]);
+    ND_CHECK(strcmp(rd_digests_why(d), want) == 0);
+    free_run(&x);
+    /* a file gone: the first reading had two */
+    const char *in1[] = { P("d2.txt") };
+    read_all(&x, in1, 1, o, 3);
+    ND_CHECK(x.n > 1 && x.r[0].rc == RD_OK && x.r[1].rc == RD_ERR_CHANGED);
+    snprintf(want, sizeof want, "%s: changed between two readings of the inputs (%s in its "
+             "place before)", in1[0], in[0]);
+    ND_CHECK_MSG(has_msg(&x, 0, want), "got %s", x.e.msg[0]);
+    free_run(&x);
+    rd_digests_free(d);
 }
 
 static void test_lines_mode(void)
@@ -967,6 +1045,8 @@ int main(int argc, char **argv)
     ND_RUN(test_gzip);
     ND_RUN(test_zstd);
     ND_RUN(test_corrupt_compressed);
+    ND_RUN(test_damage_report);
+    ND_RUN(test_digests);
     ND_RUN(test_lines_mode);
     ND_RUN(test_blank_lines);
     ND_RUN(test_invalid_json_skip);

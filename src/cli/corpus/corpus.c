@@ -86,6 +86,12 @@ const char *corpus_id(const rrun *r, uint32_t d)
     return r->ids + r->id_off[d];
 }
 
+size_t corpus_id_len(const rrun *r, uint32_t d)
+{
+    const uint64_t end = d + 1 < r->ndocs ? r->id_off[d + 1] : r->ids_len;
+    return (size_t)(end - r->id_off[d] - 1); /* each id is followed by a NUL */
+}
+
 static int add_record(void *ctx, const pool_item *it)
 {
     rrun *r = ctx;
@@ -173,7 +179,7 @@ static int add_record(void *ctx, const pool_item *it)
     if (r->dd && empty) { /* keep document numbers in step with the deduplicator's */
         const nd_status st = nd_dedup_add(r->dd, "", 0, NULL);
         if (st != ND_OK) {
-            cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
             return cli_exit_status(st);
         }
     } else if (r->dd) {
@@ -182,7 +188,7 @@ static int add_record(void *ctx, const pool_item *it)
         doc.length = rec->text_len;
         const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
         if (st != ND_OK) {
-            cli_log(1, "%s: %s", rec->path, nd_dedup_errdetail(r->dd));
+            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
             return cli_exit_status(st); /* a full disk under --tmp is ND_E_IO: 2 */
         }
     }
@@ -223,8 +229,7 @@ static int read_all(rrun *r)
 
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d)
 {
-    const char *id = corpus_id(r, d);
-    cli_json_str(fp, id, strlen(id));
+    cli_json_str(fp, corpus_id(r, d), corpus_id_len(r, d));
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -307,7 +312,7 @@ int corpus_load(rrun *r)
     if (rc)
         return rc;
     if (r->dd && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
-        cli_log(1, "%s", nd_dedup_errdetail(r->dd));
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
         return cli_exit_status(st);
     }
     /* the index gets the budget; the texts are in their file already */
@@ -398,7 +403,7 @@ int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts 
         goto done;
     nd_status st = nd_reuse_boilerplate(r.ru, corpus_text, &r);
     if (st != ND_OK) {
-        cli_log(1, "boilerplate: %s", nd_reuse_errdetail(r.ru));
+        cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r.ru), st));
         rc = cli_exit_status(st);
         goto done;
     }
@@ -415,7 +420,8 @@ int corpus_boilerplate_spans(const char *const *inputs, size_t n, const rd_opts 
         size_t ns;
         if (nd_reuse_doc_boilerplate(r.ru, d, &sp, &ns) != ND_OK)
             goto done;
-        memcpy(*spans + k, sp, ns * sizeof *sp);
+        if (ns) /* a document without boilerplate may give no array at all */
+            memcpy(*spans + k, sp, ns * sizeof *sp);
         k += ns;
         (*off)[d + 1] = k;
     }

@@ -65,6 +65,8 @@ nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text,
 void corpus_free(rrun *r);
 /* Document d's id (NUL-terminated), and written as a JSON string. */
 const char *corpus_id(const rrun *r, uint32_t d);
+/* Its length: an id may hold NUL bytes (a JSON "\u0000"), so never strlen(). */
+size_t corpus_id_len(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
 /* The directory for temporary files: --tmp, else $TMPDIR, else /tmp. */
 const char *corpus_tmp_dir(const rrun *r);

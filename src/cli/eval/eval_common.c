@@ -13,9 +13,11 @@
  *   (labels, flags) lives with the caller, in arrays indexed by it.
  *
  *   Lines. Files are read one line at a time with getline(), so a line may be
- *   any length; lines are validated and read by the strict scanner of json.c
- *   (RFC 8259, UTF-8 checked; the one dedup's reader uses), which builds no
- *   tree, so a 1M-member line costs no more than its bytes.
+ *   any length, from a stream of rd_fopen() (read/reader.h), so the gzip and
+ *   zstd files neardup writes read back; lines are validated and read by the
+ *   strict scanner of json.c (RFC 8259, UTF-8 checked; the one dedup's reader
+ *   uses), which builds no tree, so a 1M-member line costs no more than its
+ *   bytes.
  *
  *   Clusters lines. The line's scanner extracts "members", then each element
  *   of that array is given to a second scanner, which reads it as an id (a
@@ -41,6 +43,7 @@
 
 #include "cli.h"
 #include "eval/eval.h"
+#include "read/reader.h"
 
 /* ---------------------------------------------------------------- id table */
 
@@ -139,14 +142,24 @@ const char *ev_show_id(const char *s, size_t len, char *buf, size_t size)
 
 /* ------------------------------------------------------------- line loop */
 
+/* rd_fopen() callback: the reader's message, and a note that it was given. */
+static void on_read_error(void *ctx, const char *msg)
+{
+    *(int *)ctx = 1;
+    cli_log(1, "%s", msg);
+}
+
 int ev_read_lines(const char *path, const char **name, ev_line_fn fn, void *ctx)
 {
     const int is_stdin = strcmp(path, "-") == 0;
     *name = is_stdin ? "<stdin>" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "r");
+    /* through the document reader's decoding: every form neardup writes
+     * (plain, .gz, .zst) reads back, whatever the name */
+    int reported = 0;
+    FILE *fp = rd_fopen(path, on_read_error, &reported);
     if (!fp) {
-        cli_log(1, "%s: cannot open: %s", path, strerror(errno));
-        return EXIT_INPUT;
+        cli_log(1, "%s: out of memory", *name);
+        return EXIT_INTERNAL;
     }
     char *line = NULL;
     size_t lcap = 0;
@@ -172,15 +185,15 @@ int ev_read_lines(const char *path, const char **name, ev_line_fn fn, void *ctx)
             break;
     }
     if (!rc && ferror(fp)) {
-        cli_log(1, "%s: read error: %s", *name, strerror(errno));
+        if (!reported)
+            cli_log(1, "%s: read error: %s", *name, strerror(errno));
         rc = EXIT_INPUT;
     } else if (!rc && errno == ENOMEM) {
         cli_log(1, "%s:%llu: out of memory", *name, (unsigned long long)lineno + 1);
         rc = EXIT_INTERNAL;
     }
     free(line);
-    if (!is_stdin)
-        fclose(fp);
+    fclose(fp);
     return rc;
 }
 

@@ -68,4 +68,21 @@ int cli_read_inputs(const char *const *inputs, size_t ninputs, cli_inopts *o,
                     const nd_params *params, const cli_cut *cut, pool_consume_fn fn, void *ctx,
                     rd_stats *rs, unsigned *threads_used);
 
+/* Before a command reads its inputs twice (dedup -o, boilerplate passes):
+ * every input that cannot be read twice - standard input unless it is a
+ * regular file, a named pipe, a character device, a socket, a /dev/fd/N or
+ * <(...) of a pipe - is copied once to an unlinked temporary file in tmpdir
+ * and read from there both times (rd_opts.spool), under its own name. A
+ * regular standard input is rewound instead. Returns 0 with *out (n entries;
+ * free with cli_spool_free), or an exit code after a message. */
+int cli_spool_inputs(const char *const *inputs, size_t n, const char *tmpdir, rd_spool **out);
+void cli_spool_free(rd_spool *s, size_t n);
+
+/* The summary's lines about what the reader left out: binary files skipped in
+ * directories and symbolic links to directories not followed (counts; -v
+ * lists them), damaged compressed inputs (how many
+ * records of them were used before the damage: they stand, the rest of each
+ * is lost). Prints nothing when there is nothing to say. */
+void cli_reader_summary(const rd_stats *rs);
+
 #endif

@@ -231,7 +231,7 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         nd_sketch sk;
         it->st = nd_worker_sketch(w, b->arena + it->text_off, it->text_len, &sk);
         if (it->st != ND_OK) {
-            const char *det = nd_worker_errdetail(w);
+            const char *det = cli_detail(nd_worker_errdetail(w), it->st);
             it->detail_off = put(b, det, strlen(det));
             if (it->detail_off == SIZE_MAX)
                 b->nomem = 1;
@@ -439,7 +439,7 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
 
 pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn fn, void *ctx)
 {
-    pool_result res = {0, 0, 0};
+    pool_result res = {0, 0, 0, 0};
     int end = 0;
     while (!end || p->consumed < p->submitted) {
         /* Fill and submit the next batch while the ring has room. */
@@ -467,6 +467,11 @@ pool_result pool_run(pool *p, rd_reader *rd, int stop_on_error, pool_consume_fn 
                 }
                 if (x == RD_ERR_NOMEM) {
                     res.read_nomem = 1;
+                    end = 1;
+                    break;
+                }
+                if (x == RD_ERR_CHANGED) { /* sticky: nothing more comes */
+                    res.read_changed = 1;
                     end = 1;
                     break;
                 }

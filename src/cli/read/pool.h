@@ -30,6 +30,7 @@ typedef struct pool_result {
     int rc;            /* 0, the consumer's stop value, or -1 (out of memory) */
     int read_error;    /* the reader returned an error under --on-error stop */
     int read_nomem;
+    int read_changed;  /* the reader found an input changed (RD_ERR_CHANGED, reported) */
 } pool_result;
 
 /* Reads every record of rd, sketches it with params on `threads` threads

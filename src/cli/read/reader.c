@@ -37,6 +37,9 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "read/json.h"
 #include "read/reader.h"
 #include "read/warc.h"
@@ -46,6 +49,12 @@
 #define SNIFF_LEN  ((size_t)8192)      /* NUL search window for binary files */
 #define DEFAULT_MAX ((uint64_t)1 << 30)
 #define MSG_LEN    8448
+/* Under --on-error skip, the reports shown per file: REPORT_CAP of one kind
+ * (the same message but for line and column), REPORT_FILE_CAP in all; the
+ * rest are counted and summed up in one line at the end of the file. */
+#define REPORT_CAP 3
+#define REPORT_FILE_CAP 10
+#define REPORT_KINDS 16
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define RD_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -64,6 +73,18 @@ typedef struct dir_frame {
     char **names;
     size_t n, i;
 } dir_frame;
+
+/* Digests of the inputs read (rd_opts.digests). */
+typedef struct dig_ent {
+    uint64_t h;
+    char *path;
+} dig_ent;
+struct rd_digests {
+    dig_ent *e;
+    size_t n, cap;
+    int sealed;
+    char why[1024];
+};
 
 /* A growable NUL-terminated scratch string (ids and keys of numbers). */
 typedef struct scratch {
@@ -91,6 +112,22 @@ struct rd_reader {
     int state;            /* ST_* */
     uint64_t lineno;      /* lines started so far */
     int skipping;         /* discarding the tail of an over-long line */
+    uint64_t file_records; /* records returned from this file */
+    uint64_t raw_read;    /* bytes read from its descriptor */
+    int damaged;          /* its compressed data was found corrupt or cut short */
+    XXH3_state_t *xs;     /* digest of the bytes read from it (with o.digests) */
+    size_t dig_k;         /* files finished so far (the digest to check next) */
+    int changed;          /* sticky: an input differs from its digest */
+    int from_dir;         /* found by walking a directory (not named as an argument) */
+    /* reports of this file, for the caps: kinds seen (hash of the message
+     * less line and column) and how often, reports shown, reports held back
+     * and what they were about (labels, "; "-separated) */
+    struct {
+        uint64_t key, n;
+    } kinds[REPORT_KINDS];
+    size_t nkinds;
+    uint64_t rshown, rheld;
+    char rlabels[160];
 
     /* layer 2: the source */
     int fd, close_fd, comp;
@@ -134,8 +171,52 @@ struct rd_reader {
 
 static void report(rd_reader *r, const char *fmt, ...) RD_PRINTF(2, 3);
 
+/* The kind of the report in r->msg: the message less its "FILE:" or
+ * "FILE:LINE:" prefix and a final " at column N". *what is where it starts. */
+static uint64_t report_kind(const rd_reader *r, const char **what)
+{
+    const char *m = r->msg;
+    const size_t lp = r->path ? strlen(r->path) : 0;
+    if (lp && strncmp(m, r->path, lp) == 0 && m[lp] == ':') {
+        m += lp + 1;
+        while (*m >= '0' && *m <= '9')
+            m++;
+        if (*m == ':')
+            m++;
+    }
+    while (*m == ' ')
+        m++;
+    *what = m;
+    size_t n = strlen(m);
+    const char *col = strstr(m, " at column ");
+    if (col && strspn(col + 11, "0123456789") == strlen(col + 11))
+        n = (size_t)(col - m);
+    return XXH3_64bits(m, n);
+}
+
+/* Adds the start of `what` (up to its first ':', WARC "record N (offset
+ * O): " skipped) to the labels of the reports held back, once. */
+static void held_label(rd_reader *r, const char *what)
+{
+    if (strncmp(what, "record ", 7) == 0 && strstr(what, "): "))
+        what = strstr(what, "): ") + 3;
+    char lab[64];
+    size_t n = strcspn(what, ":");
+    if (n >= sizeof lab)
+        n = sizeof lab - 1;
+    memcpy(lab, what, n);
+    lab[n] = '\0';
+    for (const char *p = r->rlabels; (p = strstr(p, lab)) != NULL; p += n)
+        if ((p == r->rlabels || p[-1] == ' ') && (p[n] == ';' || p[n] == '\0'))
+            return; /* already listed */
+    const size_t have = strlen(r->rlabels);
+    if (have + n + 3 < sizeof r->rlabels)
+        snprintf(r->rlabels + have, sizeof r->rlabels - have, "%s%s", have ? "; " : "", lab);
+}
+
 /* Formats a message and hands it to on_error. Control bytes (from file
- * names or from the input quoted in a message) are replaced with '?'. */
+ * names or from the input quoted in a message) are replaced with '?'. Under
+ * on_error_skip the caps above apply while a file is open. */
 static void report(rd_reader *r, const char *fmt, ...)
 {
     if (!r->o.on_error)
@@ -147,7 +228,42 @@ static void report(rd_reader *r, const char *fmt, ...)
     for (char *p = r->msg; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
+    if (r->open && r->o.on_error_skip) {
+        const char *what;
+        const uint64_t key = report_kind(r, &what);
+        size_t k = 0;
+        while (k < r->nkinds && r->kinds[k].key != key)
+            k++;
+        if (k == r->nkinds && k < REPORT_KINDS) {
+            r->kinds[k].key = key;
+            r->kinds[k].n = 0;
+            r->nkinds++;
+        }
+        const uint64_t n = k < r->nkinds ? ++r->kinds[k].n : 1;
+        if (n > REPORT_CAP || r->rshown >= REPORT_FILE_CAP) {
+            r->rheld++;
+            held_label(r, what);
+            return;
+        }
+        r->rshown++;
+    }
     r->o.on_error(r->o.ctx, r->msg);
+}
+
+/* At the end of a file: "FILE: ... and N more like these (what)". */
+static void flush_reports(rd_reader *r)
+{
+    if (r->rheld && r->o.on_error) {
+        snprintf(r->msg, sizeof r->msg, "%s: ... and %" PRIu64 " more like %s (%s)", r->path,
+                 r->rheld, r->rheld == 1 ? "it" : "these", r->rlabels);
+        for (char *p = r->msg; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = '?';
+        r->o.on_error(r->o.ctx, r->msg);
+    }
+    r->nkinds = 0;
+    r->rshown = r->rheld = 0;
+    r->rlabels[0] = '\0';
 }
 
 /* Enters the sticky out-of-memory state (reported once). */
@@ -158,6 +274,28 @@ static int nomem(rd_reader *r)
         report(r, "%s: out of memory", r->path ? r->path : "reader");
     }
     return RD_ERR_NOMEM;
+}
+
+/* Reports damaged compressed data (what: "truncated gzip data", ...) found
+ * `at` bytes into the compressed file: a whole-input error. Under
+ * on_error_skip the records already returned stand, and the message says how
+ * many there were; rd_next() counts the input as damaged. */
+static int damage(rd_reader *r, const char *what, uint64_t at)
+{
+    r->damaged = 1;
+    if (r->o.on_error_skip)
+        report(r, "%s: %s at compressed byte %" PRIu64 "; %" PRIu64 " %s of it used before "
+                  "the damage, the rest of it lost", r->path, what, at, r->file_records,
+               r->file_records == 1 ? "record" : "records");
+    else
+        report(r, "%s: %s at compressed byte %" PRIu64, r->path, what, at);
+    return RD_ERR_IO;
+}
+
+/* The compressed offset the decoder has reached: read, less what is pending. */
+static uint64_t raw_pos(const rd_reader *r)
+{
+    return r->raw_read - (r->iend - r->ibeg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -261,7 +399,10 @@ static int raw_more(rd_reader *r)
     for (;;) {
         const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
         if (got > 0) {
+            if (r->xs)
+                XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
             r->iend += (size_t)got;
+            r->raw_read += (uint64_t)got;
             return 1;
         }
         if (got == 0) {
@@ -351,10 +492,8 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             const unsigned char *p = r->in + r->ibeg;
             const size_t left = r->iend - r->ibeg;
             if (left >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
-                if (inflateReset(&r->z) != Z_OK) {
-                    report(r, "%s: corrupt gzip data", r->path);
-                    return RD_ERR_IO;
-                }
+                if (inflateReset(&r->z) != Z_OK)
+                    return damage(r, "corrupt gzip data", raw_pos(r));
             } else {
                 if (left > 0)
                     report(r, "%s: warning: trailing data after gzip stream ignored", r->path);
@@ -363,12 +502,12 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         } else if (zr == Z_MEM_ERROR) {
             return nomem(r);
         } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            report(r, "%s: corrupt gzip data: %s", r->path, r->z.msg ? r->z.msg : "error");
-            return RD_ERR_IO;
+            char what[160];
+            snprintf(what, sizeof what, "corrupt gzip data (%s)", r->z.msg ? r->z.msg : "error");
+            return damage(r, what, raw_pos(r));
         } else if (*got == 0 && r->ibeg == r->iend && r->in_eof) {
             /* Z_OK/Z_BUF_ERROR with all input used: the member is cut short */
-            report(r, "%s: truncated gzip data (unexpected end of file)", r->path);
-            return RD_ERR_IO;
+            return damage(r, "truncated gzip data (unexpected end of file)", raw_pos(r));
         }
         if (*got > 0 || r->eof)
             return 0;
@@ -399,16 +538,17 @@ static int zstd_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         if (ZSTD_isError(zr)) {
             if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
                 return nomem(r);
-            report(r, "%s: corrupt or unsupported zstd data: %s", r->path, ZSTD_getErrorName(zr));
-            return RD_ERR_IO;
+            char what[160];
+            snprintf(what, sizeof what, "corrupt or unsupported zstd data (%s)",
+                     ZSTD_getErrorName(zr));
+            return damage(r, what, raw_pos(r));
         }
         r->zhint = zr;
         if (*got > 0)
             return 0;
         if (r->ibeg == r->iend && r->in_eof && r->zhint != 0) {
             /* all input consumed, nothing left to flush, frame unfinished */
-            report(r, "%s: truncated zstd data (unexpected end of file)", r->path);
-            return RD_ERR_IO;
+            return damage(r, "truncated zstd data (unexpected end of file)", raw_pos(r));
         }
     }
 }
@@ -442,7 +582,10 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
     for (;;) {
         const ssize_t n = read(r->fd, dst, cap);
         if (n > 0) {
+            if (r->xs)
+                XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
+            r->raw_read += (uint64_t)n;
             return 0;
         }
         if (n == 0) {
@@ -645,8 +788,15 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
                 return nomem(r);
             rec->id = r->idb.s;
             rec->id_len = id->n;
-        } else if (line_id(r, rec) < 0) { /* missing, null, boolean, ... */
-            return nomem(r);
+        } else {
+            /* missing or null: the file and line, silently; an array, object or
+             * boolean is no id either, but the data probably meant one */
+            if (id->type != JS_ABSENT && id->type != JS_NULL)
+                report(r, "%s:%" PRIu64 ": warning: id field \"%s\" is %s, not a string or a "
+                          "number; the record's id is its file and line", r->path, r->lineno,
+                       r->o.id_field, js_type_name(id->type));
+            if (line_id(r, rec) < 0)
+                return nomem(r);
         }
 
         /* key: a string or a number (as its JSON text); other types leave it NULL */
@@ -804,10 +954,10 @@ static int w_resync(rd_reader *r)
     }
 }
 
-/* Payload text of an HTML or plain-text body into rec->text. Returns RD_OK
- * or nomem(). */
-static int w_text(rd_reader *r, rd_record *rec, int mt, const char *p, size_t n,
-                  warc_span charset)
+/* Payload text of an HTML or plain-text body into rec->text (record no at
+ * offset off, for a warning). Returns RD_OK or nomem(). */
+static int w_text(rd_reader *r, rd_record *rec, uint64_t no, uint64_t off, int mt,
+                  const char *p, size_t n, warc_span charset)
 {
     if (mt == WARC_MT_TEXT) {
         rec->text = p;
@@ -816,8 +966,14 @@ static int w_text(rd_reader *r, rd_record *rec, int mt, const char *p, size_t n,
     }
     if (!r->html && !(r->html = warc_html_new()))
         return nomem(r);
-    return warc_html_text(r->html, p, n, charset, &rec->text, &rec->text_len) < 0 ? nomem(r)
-                                                                                 : RD_OK;
+    const int rc = warc_html_text(r->html, p, n, charset, &rec->text, &rec->text_len);
+    if (rc < 0)
+        return nomem(r);
+    if (rc == WARC_HTML_TOO_DEEP)
+        report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): warning: HTML nested deeper "
+                  "than libxml2 allows (%d elements); the text from there on is lost (%zu "
+                  "bytes of text kept)", r->path, no, off, WARC_HTML_MAX_DEPTH, rec->text_len);
+    return RD_OK;
 }
 
 /* Classifies a complete record (header parsed, block at blk[0..blen)) and
@@ -832,11 +988,13 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
     if (warc_span_ieq(h->type, "conversion")) {
         /* WET: the text itself; no Content-Type means text/plain there */
         if (h->content_type.n == 0)
-            return w_text(r, rec, WARC_MT_TEXT, blk, blen, cs);
-        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+            return w_text(r, rec, no, off, WARC_MT_TEXT, blk, blen, cs);
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML
+                   ? w_text(r, rec, no, off, mt, blk, blen, cs) : 0;
     }
     if (warc_span_ieq(h->type, "resource"))
-        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML ? w_text(r, rec, mt, blk, blen, cs) : 0;
+        return mt == WARC_MT_TEXT || mt == WARC_MT_HTML
+                   ? w_text(r, rec, no, off, mt, blk, blen, cs) : 0;
     if (!warc_span_ieq(h->type, "response") || mt != WARC_MT_HTTP_RESPONSE)
         return 0; /* warcinfo, request, metadata, revisit, continuation, dns, ... */
     warc_http http;
@@ -858,7 +1016,7 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
         if (!warc_span_ieq(http.transfer_encoding, "chunked"))
             return 0;
         if (plen == 0) /* nothing to decode (and no buffer to point at) */
-            return w_text(r, rec, pmt, pay, 0, cs);
+            return w_text(r, rec, no, off, pmt, pay, 0, cs);
         if (plen > r->wbody_cap) {
             char *q = realloc(r->wbody, plen);
             if (!q)
@@ -875,7 +1033,7 @@ static int w_document(rd_reader *r, rd_record *rec, const warc_head *h, const ch
         pay = r->wbody;
         plen = got;
     }
-    return w_text(r, rec, pmt, pay, plen, cs);
+    return w_text(r, rec, no, off, pmt, pay, plen, cs);
 }
 
 /* Id, date and key of a document record. Returns RD_OK or nomem(). */
@@ -1052,6 +1210,38 @@ static int warc_record(rd_reader *r, rd_record *rec)
     }
 }
 
+/* Is the first non-blank line of the current file (buffered, not consumed)
+ * a JSON object whose text field is a string? *yes says. Returns 0 or an
+ * error code. */
+static int first_record_ok(rd_reader *r, int *yes)
+{
+    *yes = 0;
+    size_t i = 0;
+    int rc;
+    if ((rc = buf_need(r, 3)) < 0)
+        return rc;
+    if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (;;) {
+        while (i < r->end && is_ws(r->buf[i]))
+            i++;
+        const char *nl = i < r->end ? memchr(r->buf + i, '\n', r->end - i) : NULL;
+        if (nl || r->eof || r->end > r->max) {
+            const size_t len = nl ? (size_t)(nl - (r->buf + i)) : r->end - i;
+            if (len == 0 || len > r->max)
+                return 0;
+            const int jrc = js_scan(r->js, r->buf + i, len);
+            if (jrc == JS_ERR_NOMEM)
+                return nomem(r);
+            *yes = jrc == JS_OK && js_top(r->js) == JS_OBJECT &&
+                   js_field(r->js, 0)->type == JS_STRING;
+            return 0;
+        }
+        if ((rc = buf_fill(r)) < 0)
+            return rc;
+    }
+}
+
 /* Chooses how to read the current file (called before its first record):
  * the format option, else the name, else the first non-blank byte. Text and
  * lines inputs are then checked for a NUL in their first SNIFF_LEN bytes.
@@ -1102,12 +1292,32 @@ static int decide(rd_reader *r)
                 return rc;
         }
     }
+    if (st == ST_JSONL && r->o.format == RD_AUTO && r->from_dir) {
+        /* a file met in a directory is JSON Lines only if its first record is
+         * one: a pretty-printed .json, a JSON array, a log that starts with
+         * '{' are whole documents, not thousands of invalid lines */
+        int yes = 0;
+        if ((rc = first_record_ok(r, &yes)) < 0)
+            return rc;
+        if (!yes)
+            st = ST_TEXT;
+    }
     if (st == ST_TEXT || st == ST_LINES) {
         /* a NUL among the first bytes marks a binary file */
         if ((rc = buf_need(r, SNIFF_LEN)) < 0)
             return rc;
         const size_t n = r->end < SNIFF_LEN ? r->end : SNIFF_LEN;
         const char *nul = memchr(r->buf, '\0', n);
+        if (nul && r->from_dir && r->o.format == RD_AUTO) {
+            /* one of many files of a tree (images, PDFs, archives): counted,
+             * listed only when asked for */
+            r->state = ST_DONE;
+            r->st.binary++;
+            if (r->o.verbose)
+                report(r, "%s: binary file (NUL byte at offset %zu), skipped", r->path,
+                       (size_t)(nul - r->buf));
+            return 0;
+        }
         if (nul) {
             r->state = ST_DONE;
             report(r, "%s: binary file (NUL byte at offset %zu), skipped", r->path,
@@ -1150,6 +1360,8 @@ static int file_record(rd_reader *r, rd_record *rec)
  * names. Safe to call when no file is open. */
 static void close_file(rd_reader *r)
 {
+    if (r->open)
+        flush_reports(r);
     if (r->fd >= 0 && r->close_fd)
         close(r->fd);
     r->fd = -1;
@@ -1176,6 +1388,15 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->state = ST_START;
     r->lineno = 0;
     r->skipping = 0;
+    r->file_records = 0;
+    r->raw_read = 0;
+    r->damaged = 0;
+    r->from_dir = 0;
+    r->nkinds = 0;
+    r->rshown = r->rheld = 0;
+    r->rlabels[0] = '\0';
+    if (r->xs)
+        XXH3_64bits_reset(r->xs);
     r->comp = CZ_PLAIN;
     r->ibeg = r->iend = 0;
     r->in_eof = r->eof = 0;
@@ -1297,7 +1518,10 @@ static int dir_step(rd_reader *r)
         report(r, "%s: cannot open: %s", path, strerror(errno));
         rc = RD_ERR_IO;
     } else if (S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
-        report(r, "%s: warning: symbolic link to a directory, not followed", path);
+        /* common in real trees (/usr/share/doc): counted, named when asked for */
+        r->st.dir_links++;
+        if (r->o.verbose)
+            report(r, "%s: warning: symbolic link to a directory, not followed", path);
     } else if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
         report(r, "%s: warning: not a regular file, skipped", path);
     } else {
@@ -1310,6 +1534,7 @@ static int dir_step(rd_reader *r)
             return push_dir(r, fd, path, rel);
         } else {
             open_file(r, fd, 1, path, rel);
+            r->from_dir = 1;
             return RD_OK;
         }
     }
@@ -1327,6 +1552,17 @@ static int arg_step(rd_reader *r)
         free(path);
         free(rel);
         return nomem(r);
+    }
+    const rd_spool *sp = r->o.spool ? &r->o.spool[r->next_input - 1] : NULL;
+    if (sp && sp->fd >= 0) { /* a copy made beforehand (or a regular stdin): rewound */
+        if (lseek(sp->fd, (off_t)sp->off, SEEK_SET) < 0) {
+            report(r, "%s: cannot read again: %s", arg, strerror(errno));
+            free(path);
+            free(rel);
+            return RD_ERR_IO;
+        }
+        open_file(r, sp->fd, 0, path, rel);
+        return RD_OK;
     }
     if (strcmp(arg, "-") == 0) { /* standard input: read, never closed */
         open_file(r, STDIN_FILENO, 0, path, rel);
@@ -1408,6 +1644,10 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
         r->o.date_field ? r->o.date_field : r->o.text_field,
         r->o.title_field ? r->o.title_field : r->o.text_field};
     r->js = js_new(fields, 6);
+    if (r->o.digests && !(r->xs = XXH3_createState())) {
+        rd_close(r);
+        return NULL;
+    }
     if (!r->inputs || !r->in || !r->buf || !r->js) {
         rd_close(r);
         return NULL;
@@ -1419,6 +1659,55 @@ rd_reader *rd_open(const char *const *inputs, size_t n, const rd_opts *opts)
     return r;
 }
 
+/* Records or checks the digest of the file just finished. Returns 0, or
+ * RD_ERR_CHANGED / RD_ERR_NOMEM. */
+static int dig_done(rd_reader *r)
+{
+    rd_digests *d = r->o.digests;
+    if (!d || !r->xs)
+        return 0;
+    const uint64_t h = XXH3_64bits_digest(r->xs);
+    if (!d->sealed) {
+        if (d->n == d->cap) {
+            const size_t nc = d->cap ? d->cap * 2 : 64;
+            dig_ent *e = realloc(d->e, nc * sizeof *e);
+            if (!e)
+                return nomem(r);
+            d->e = e;
+            d->cap = nc;
+        }
+        if (!(d->e[d->n].path = strdup(r->path)))
+            return nomem(r);
+        d->e[d->n++].h = h;
+        return 0;
+    }
+    const size_t k = r->dig_k++;
+    if (k < d->n && d->e[k].h == h && strcmp(d->e[k].path, r->path) == 0)
+        return 0;
+    if (k < d->n && strcmp(d->e[k].path, r->path) == 0)
+        snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs "
+                 "(its bytes differ)", r->path);
+    else
+        snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs "
+                 "(%s in its place before)", r->path, k < d->n ? d->e[k].path : "nothing");
+    report(r, "%s", d->why);
+    r->changed = 1;
+    return RD_ERR_CHANGED;
+}
+
+/* At the end of the inputs: a file read before that did not come back. */
+static int dig_end(rd_reader *r)
+{
+    rd_digests *d = r->o.digests;
+    if (!d || !d->sealed || r->dig_k >= d->n)
+        return RD_END;
+    snprintf(d->why, sizeof d->why, "%s: changed between two readings of the inputs (gone)",
+             d->e[r->dig_k].path);
+    report(r, "%s", d->why);
+    r->changed = 1;
+    return RD_ERR_CHANGED;
+}
+
 /* The policy lives here: record errors are counted and skipped or returned;
  * input errors close the input, are counted and returned under both
  * policies, and the following call resumes with the next input. */
@@ -1428,11 +1717,15 @@ int rd_next(rd_reader *r, rd_record *rec)
     /* the previous record's borrowed pointers end here */
     if (r->nomem)
         return RD_ERR_NOMEM;
+    if (r->changed)
+        return RD_ERR_CHANGED;
     for (;;) {
         if (!r->open) {
             const int rc = advance(r);
             if (rc == RD_ERR_IO)
                 r->st.failed_inputs++;
+            if (rc == RD_END)
+                return dig_end(r);
             if (rc != RD_OK)
                 return rc;
         }
@@ -1442,11 +1735,15 @@ int rd_next(rd_reader *r, rd_record *rec)
             rec->rel = r->rel;
             rec->line = rec->kind == RD_KIND_FILE || rec->kind == RD_KIND_WARC ? 0 : r->lineno;
             r->st.records++;
+            r->file_records++;
             r->st.bytes += rec->text_len;
             return RD_OK;
         }
         if (rc == 0) { /* end of this file */
+            const int drc = dig_done(r);
             close_file(r);
+            if (drc < 0)
+                return drc;
         } else if (rc == RD_ERR_RECORD) {
             memset(rec, 0, sizeof *rec);
             if (!r->o.on_error_skip)
@@ -1455,6 +1752,16 @@ int rd_next(rd_reader *r, rd_record *rec)
         } else {
             memset(rec, 0, sizeof *rec);
             if (rc == RD_ERR_IO) {
+                const int drc = dig_done(r);
+                if (drc < 0) {
+                    close_file(r);
+                    return drc;
+                }
+                if (r->damaged) {
+                    if (r->st.damaged++ == 0)
+                        snprintf(r->st.damaged_path, sizeof r->st.damaged_path, "%s", r->path);
+                    r->st.damaged_records += r->file_records;
+                }
                 close_file(r);
                 r->st.failed_inputs++;
             }
@@ -1487,8 +1794,109 @@ void rd_close(rd_reader *r)
     free(r->fold);
     free(r->wbody);
     warc_html_free(r->html);
+    XXH3_freeState(r->xs);
     free(r->buf);
     free(r->in);
     free(r->inputs);
     free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* one input as a FILE of decoded bytes (rd_fopen) */
+
+typedef struct rd_cookie {
+    rd_reader *r;
+    int done;  /* the input ended, failed or was a directory: nothing more */
+} rd_cookie;
+
+/* fopencookie() read: the reader's source layer (layer 2) alone, so that the
+ * bytes are decompressed exactly as for records. Errors were reported. */
+static ssize_t cookie_read(void *c, char *buf, size_t n)
+{
+    rd_cookie *k = c;
+    rd_reader *r = k->r;
+    if (k->done)
+        return 0;
+    if (!r->open) {
+        /* only the argument itself: a directory is not one input */
+        const int rc = r->next_input < r->n_inputs ? arg_step(r) : RD_END;
+        if (rc != RD_OK) {
+            k->done = 1;
+            if (rc == 0 || rc == RD_END) {
+                report(r, "%s: is a directory, not a file", r->inputs[0]);
+                while (r->depth > 0)
+                    free_frame(&r->frames[--r->depth]);
+            }
+            errno = EIO;
+            return -1;
+        }
+        if (src_start(r) < 0) {
+            k->done = 1;
+            errno = EIO;
+            return -1;
+        }
+    }
+    size_t got;
+    if (src_read(r, buf, n, &got) < 0) {
+        k->done = 1;
+        errno = EIO;
+        return -1;
+    }
+    if (got == 0)
+        k->done = 1;
+    return (ssize_t)got;
+}
+
+static int cookie_close(void *c)
+{
+    rd_cookie *k = c;
+    rd_close(k->r);
+    free(k);
+    return 0;
+}
+
+FILE *rd_fopen(const char *path, void (*on_error)(void *ctx, const char *msg), void *ctx)
+{
+    rd_cookie *k = calloc(1, sizeof *k);
+    const char *const in[1] = {path};
+    if (!k)
+        return NULL;
+    k->r = rd_open(in, 1, &(rd_opts){.on_error = on_error, .ctx = ctx});
+    if (!k->r) {
+        free(k);
+        return NULL;
+    }
+    const cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
+    FILE *fp = fopencookie(k, "r", io);
+    if (!fp)
+        cookie_close(k);
+    return fp;
+}
+
+/* ------------------------------------------------------------------ */
+/* digests */
+
+rd_digests *rd_digests_new(void)
+{
+    return calloc(1, sizeof(rd_digests));
+}
+
+void rd_digests_seal(rd_digests *d)
+{
+    d->sealed = 1;
+}
+
+const char *rd_digests_why(const rd_digests *d)
+{
+    return d->why;
+}
+
+void rd_digests_free(rd_digests *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->e[i].path);
+    free(d->e);
+    free(d);
 }

@@ -8,7 +8,12 @@
  *     is '{', else the whole file is one document (id = the path as given, or
  *     relative to the directory argument it was found under);
  *   - a directory: recursively, entries sorted bytewise by name, hidden entries
- *     (".name") skipped, symlinks to files followed, each file read as above;
+ *     (".name") skipped, symlinks to files followed, each file read as above,
+ *     except that under "auto" a file is JSON Lines only when its first
+ *     non-blank line is an object with a string text field (a pretty-printed
+ *     .json is one whole document), and a binary file is counted in
+ *     rd_stats.binary and reported only with opts.verbose, as are symbolic
+ *     links to directories (not followed; rd_stats.dir_links);
  *   - "-": standard input (read by content, as a file named "-").
  * gzip and zstd are recognised by their magic bytes, whatever the name.
  * With RD_LINES, each line of a text input is one document, id "<path>:<line>".
@@ -19,11 +24,18 @@
  *
  * Errors about one record (invalid JSON, missing/non-string text field, a
  * binary file, a record over max_record bytes) are reported through the error
- * callback with the file and line; with on_error_skip the record is counted and
- * skipped, otherwise rd_next() returns RD_ERR_RECORD. Errors about a whole
+ * callback with the file and line (under on_error_skip, per file at most 3
+ * of one kind - the same message but for line and column - and 10 in all;
+ * then "FILE: ... and N more like these (what)" at its end); with
+ * on_error_skip the record is counted and skipped, otherwise rd_next()
+ * returns RD_ERR_RECORD. Errors about a whole
  * input (cannot open, read error, corrupt compressed stream) return RD_ERR_IO
  * under both policies after the callback; with on_error_skip the reader then
- * moves on to the next input when rd_next() is called again.
+ * moves on to the next input when rd_next() is called again. Damaged gzip or
+ * zstd data is reported with the compressed byte offset where the decoder
+ * found it and, under on_error_skip, the number of records of that input
+ * already returned ("N records of it used before the damage"): they stand
+ * (gzip's checksum comes at the end of a member, so they cannot be recalled).
  *
  * WARC (docs/input-formats.md): a stream whose decoded bytes start with
  * "WARC/1.0" or "WARC/1.1" is read as WARC whatever its name (or always with
@@ -50,6 +62,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { RD_AUTO = 0, RD_JSONL, RD_TEXT, RD_LINES, RD_WARC } rd_format;
 
@@ -62,6 +75,19 @@ typedef enum {
                           CRLF CRLF after its block (as found: see "WARC" above) */
 } rd_kind;
 
+/* An input read from a descriptor instead of its name (see cli_spool_inputs):
+ * fd >= 0 is read from offset off, never closed by the reader. fd -1: the
+ * name is opened as usual. */
+typedef struct rd_spool {
+    int fd;
+    int64_t off;
+} rd_spool;
+
+/* The XXH3 digests of the bytes read from each input file, in reading order,
+ * with its path: what a later reading of the same inputs is checked against
+ * (the CLI reads twice to write the deduplicated corpus). */
+typedef struct rd_digests rd_digests;
+
 typedef struct rd_opts {
     rd_format format;
     const char *id_field;    /* default "id" */
@@ -71,10 +97,16 @@ typedef struct rd_opts {
     const char *date_field;  /* JSON Lines field holding the date (a string), or NULL */
     const char *title_field; /* JSON Lines field holding the title (a string), or NULL */
     int on_error_skip;       /* 1: report, count and skip bad records; 0: stop */
+    int verbose;             /* also report binary files skipped in directories */
     uint64_t max_record;     /* largest record (line or file) in bytes; 0 = 1 GiB */
     /* Called for every error or warning; msg names file and line. May be NULL. */
     void (*on_error)(void *ctx, const char *msg);
     void *ctx;
+    const rd_spool *spool;   /* per input, or NULL: descriptors to read instead */
+    /* NULL, or digests: recorded while not sealed, else checked; a file whose
+     * bytes differ (or that is new, or gone) is reported ("FILE: changed
+     * ...") and rd_next() then returns RD_ERR_CHANGED for good. */
+    rd_digests *digests;
 } rd_opts;
 
 typedef struct rd_record {
@@ -101,7 +133,8 @@ typedef struct rd_record {
 
 typedef struct rd_reader rd_reader;
 
-enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM = -3 };
+enum { RD_OK = 1, RD_END = 0, RD_ERR_RECORD = -1, RD_ERR_IO = -2, RD_ERR_NOMEM = -3,
+       RD_ERR_CHANGED = -4 };
 
 /* Opens a reader over inputs[0..n). The strings must outlive the reader. Returns NULL
  * only when out of memory. Nothing is opened until the first rd_next(). */
@@ -115,8 +148,32 @@ int rd_next(rd_reader *r, rd_record *rec);
 typedef struct rd_stats {
     uint64_t records, skipped, failed_inputs, bytes;
     uint64_t ignored, truncated;
+    /* Inputs whose compressed data was corrupt or cut short (counted in
+     * failed_inputs too), the records returned from them before the damage
+     * was found, and the first one's path (cut at 255 bytes). */
+    uint64_t damaged, damaged_records;
+    char damaged_path[256];
+    uint64_t binary;  /* binary files met in directories, skipped (not in `skipped`) */
+    uint64_t dir_links; /* symbolic links to directories met in directories, not followed */
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
 void rd_close(rd_reader *r);
+
+/* Digests (see rd_opts.digests). new: NULL when out of memory. seal: from now
+ * on readers check against what was recorded. why: the message of the last
+ * mismatch ("" when none), for a caller whose reader has no on_error. */
+rd_digests *rd_digests_new(void);
+void rd_digests_seal(rd_digests *d);
+const char *rd_digests_why(const rd_digests *d);
+void rd_digests_free(rd_digests *d);
+
+/* One input (a file, or "-" for standard input) as a stream of decoded bytes:
+ * gzip and zstd are decompressed as for records, anything else is read as it
+ * is. For the readers of neardup's own outputs (clusters, pairs, passages)
+ * that go line by line with getline(). A read error or damaged compressed
+ * data is reported through on_error (may be NULL), then the stream's error
+ * flag is set (ferror()). Returns NULL only when out of memory; a file that
+ * cannot be opened fails at the first read. Close with fclose(). */
+FILE *rd_fopen(const char *path, void (*on_error)(void *ctx, const char *msg), void *ctx);
 
 #endif

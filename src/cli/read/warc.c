@@ -607,9 +607,16 @@ int warc_html_text(warc_html *c, const char *html, size_t n, warc_span charset,
         encoding = enc;
     const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                      HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+    xmlCtxtResetLastError(c->ctxt); /* a reused context keeps the last one */
     xmlDocPtr doc = htmlCtxtReadMemory(c->ctxt, html, (int)n, NULL, encoding, opts);
+    /* libxml2 (2.9) halts at xmlParserMaxDepth (256) nested elements unless
+     * XML_PARSE_HUGE, which lifts the bound altogether: not for web input.
+     * The halt is an error of the context, not a return value. */
+    const xmlError *e = xmlCtxtGetLastError(c->ctxt);
+    const int deep = e && e->code == XML_ERR_INTERNAL_ERROR && e->message &&
+                     strstr(e->message, "Excessive depth") != NULL;
     if (!doc)
-        return 0; /* nothing the parser could make a tree of: no text */
+        return deep ? WARC_HTML_TOO_DEEP : 0; /* nothing to make a tree of: no text */
     for (xmlNodePtr k = doc->children; k; k = k->next)
         walk(c, k);
     xmlFreeDoc(doc);
@@ -617,5 +624,5 @@ int warc_html_text(warc_html *c, const char *html, size_t n, warc_span charset,
         return -1;
     *text = c->out ? c->out : "";
     *len = c->len;
-    return 0;
+    return deep ? WARC_HTML_TOO_DEEP : 0;
 }

@@ -116,7 +116,10 @@ void warc_html_free(warc_html *c);
  * named in a <meta> element of its first 2 KiB, else as UTF-8 (a byte that is
  * not UTF-8 then passes through unchanged). *text (UTF-8 unless such bytes,
  * not NUL-terminated) stays valid until the next call or warc_html_free().
- * Returns 0, or -1 when out of memory or n is over INT_MAX. */
+ * Returns 0, -1 when out of memory or n is over INT_MAX, or
+ * WARC_HTML_TOO_DEEP when the elements nest deeper than libxml2 allows
+ * (WARC_HTML_MAX_DEPTH): it stops there, and *text holds what came before. */
+enum { WARC_HTML_TOO_DEEP = 1, WARC_HTML_MAX_DEPTH = 256 };
 int warc_html_text(warc_html *c, const char *html, size_t n, warc_span charset,
                    const char **text, size_t *len);
 

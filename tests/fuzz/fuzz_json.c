@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c - libFuzzer target for the strict JSON scanner (src/cli/json.c).
+ * fuzz_json.c - libFuzzer target for the strict JSON scanner (src/cli/read/json.c).
  *
  * The input is one line (exactly its bytes, in a buffer of exactly its size).
  * It is scanned with the fields "text", "id" and "k", and the results are

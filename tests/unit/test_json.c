@@ -1,5 +1,5 @@
 /*
- * test_json.c - unit tests of the strict JSON Lines scanner (src/cli/json.c).
+ * test_json.c - unit tests of the strict JSON Lines scanner (src/cli/read/json.c).
  *
  *   test_json [NAME] [--seed N] [--iters N]   the tests (NAME: just that one)
  *   test_json --bench [FILE]                  throughput of js_scan, jansson and

@@ -1,5 +1,5 @@
 /*
- * test_reader.c - unit tests of the CLI's document reader (src/cli/reader.c).
+ * test_reader.c - unit tests of the CLI's document reader (src/cli/read/reader.c).
  *
  * Every test builds its inputs under a fresh mkdtemp() directory, reads them
  * back through rd_open/rd_next and compares ids, texts, raw bytes, lines,

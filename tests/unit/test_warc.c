@@ -1,6 +1,6 @@
 /*
- * test_warc.c - unit tests of WARC/WET reading: the parsers of src/cli/warc.c
- * and the WARC path of the reader (src/cli/reader.c).
+ * test_warc.c - unit tests of WARC/WET reading: the parsers of src/cli/read/warc.c
+ * and the WARC path of the reader (src/cli/read/reader.c).
  *
  * Inputs are built here, record by record, under a fresh mkdtemp() directory
  * (gzip members written with zlib), and read back through rd_open/rd_next:

@@ -187,6 +187,41 @@ static void test_huge_count(void)
     }
 }
 
+/* A model counting more than 2^48 documents is refused before its body is
+ * read: adding a collection to such counts wrapped, and the saved model did
+ * not load again (fuzz_story_model, corpus overflow_counts). */
+static void test_huge_docs(void)
+{
+    unsigned char b[36];
+    memcpy(b, "NDSTORYM", 8);
+    put_le(b + 8, 1, 4);
+    put_le(b + 12, UINT64_MAX - 3, 8);
+    put_le(b + 20, 0, 8);
+    memset(b + 28, 0, 8);
+    write_bytes(g_bad, b, sizeof b);
+    nd_status ls;
+    nd_story *s = make(1, g_bad, &ls);
+    ND_CHECK_MSG(ls == ND_E_CORRUPT && strstr(nd_story_errdetail(s), "over the limit"),
+                 "%s (%s)", nd_strerror(ls), nd_story_errdetail(s));
+    nd_story_destroy(s);
+}
+
+/* A model of no terms is loaded once too: a second load was accepted and
+ * leaked the first one's tables. */
+static void test_empty_model_twice(void)
+{
+    nd_story *s = NULL;
+    ND_CHECK(nd_story_create(&s, NULL, NULL, NULL) == ND_OK);
+    ND_CHECK(nd_story_vectors(s, text_fn, NULL) == ND_OK);
+    ND_CHECK(nd_story_model_save(s, g_bad) == ND_OK);
+    nd_story_destroy(s);
+    s = NULL;
+    ND_CHECK(nd_story_create(&s, NULL, NULL, NULL) == ND_OK);
+    ND_CHECK(nd_story_model_load(s, g_bad) == ND_OK);
+    ND_CHECK(nd_story_model_load(s, g_bad) == ND_E_STATE);
+    nd_story_destroy(s);
+}
+
 /* A valid model with bytes after its checksum is refused (it was accepted). */
 static void test_trailing_bytes(void)
 {
@@ -290,6 +325,8 @@ int main(int argc, char **argv)
     ND_RUN(test_loader_checks);
     ND_RUN(test_huge_count);
     ND_RUN(test_trailing_bytes);
+    ND_RUN(test_huge_docs);
+    ND_RUN(test_empty_model_twice);
     ND_RUN(test_save);
     ND_RUN(test_states);
     remove(g_path);

@@ -58,6 +58,10 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 #define MAX_LANGS 64
 #define NO_STORY UINT32_MAX
 
+/* A model counts at most this many documents (2^48): far above any
+ * collection, and low enough that adding one more never wraps. */
+#define MODEL_MAX_DOCS (UINT64_C(1) << 48)
+
 typedef struct term {
     uint32_t id;
     float w;
@@ -102,7 +106,8 @@ struct nd_story {
     /* the model: document frequencies, sorted by id (loaded, then learnt) */
     uint32_t *mid, *mdf;
     size_t mn;
-    uint64_t mdocs;  /* documents the frequencies count */
+    uint64_t mdocs;  /* documents the frequencies count, at most MODEL_MAX_DOCS */
+    int model_loaded;
     /* results */
     nd_story_member *mem;
     size_t *soff;
@@ -650,7 +655,9 @@ static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf
     s->mid = mi;
     s->mdf = md;
     s->mn = m;
-    s->mdocs += s->docs.len;
+    /* bounded, so that adding collections never wraps (a saved model loads) */
+    s->mdocs = s->mdocs + s->docs.len > MODEL_MAX_DOCS ? MODEL_MAX_DOCS
+                                                       : s->mdocs + s->docs.len;
     return ND_OK;
 }
 
@@ -1494,7 +1501,7 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
         nd_detail_set(s->detail, "no model path");
         return ND_E_PARAM;
     }
-    if (s->vec_done || s->mn) {
+    if (s->vec_done || s->model_loaded) {
         nd_detail_set(s->detail, "a model is loaded once, before nd_story_vectors");
         return ND_E_STATE;
     }
@@ -1521,6 +1528,12 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     if (n > (UINT32_MAX / 8)) {
         nd_detail_set(s->detail, "%s: %llu terms is over the limit", path,
                       (unsigned long long)n);
+        st = ND_E_CORRUPT;
+        goto out;
+    }
+    if (docs > MODEL_MAX_DOCS) {
+        nd_detail_set(s->detail, "%s: %llu documents is over the limit of 2^48", path,
+                      (unsigned long long)docs);
         st = ND_E_CORRUPT;
         goto out;
     }
@@ -1552,6 +1565,7 @@ nd_status nd_story_model_load(nd_story *s, const char *path)
     }
     s->mn = (size_t)n;
     s->mdocs = docs;
+    s->model_loaded = 1;
 out:
 fail:
     if (st != ND_OK) {

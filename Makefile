@@ -102,12 +102,13 @@ test: all units  ## everything: unit, golden, CLI, seeds, data quality, sanitize
 	@tests/run.sh --all $(BUILD)
 
 # libFuzzer targets (clang); the replay driver runs the corpus without libFuzzer.
-fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (needs clang)
+fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (clang); FUZZ_S=N: run each N s
 	@mkdir -p build/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/cli \
 	    $(DEP_CFLAGS) $(TEST_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) \
 	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread || exit 1; done
+	@if [ -n "$(FUZZ_S)" ]; then tests/fuzz/run.sh $(FUZZ_S); fi
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC)
 	@mkdir -p $(@D)

@@ -152,9 +152,12 @@ int cli_out_commit(cli_out *o)
         return 0;
     }
     int bad = fflush(o->fp) != 0 || ferror(o->fp);
-    const int err = errno;
-    if (fclose(o->fp) != 0)
+    int err = errno;
+    if (fclose(o->fp) != 0) {
+        if (!bad)
+            err = errno; /* the close failed (a compressed stream's end, a quota) */
         bad = 1;
+    }
     o->fp = NULL;
     if (bad) {
         cli_log(1, "%s: write error: %s", o->path, strerror(err));

@@ -778,7 +778,7 @@ int cmd_eval(int argc, char **argv)
      * renamed into place only when complete. */
     cli_out o;
     if (cli_out_open(&o, out_path)) {
-        rc = EXIT_INPUT;
+        rc = cli_out_status();
         goto done;
     }
     if (json)

@@ -20,6 +20,12 @@
 
 #define MAX_OPEN_OUTS 16
 static cli_out *g_open[MAX_OPEN_OUTS];
+static int g_nomem; /* the last cli_out_open() failure was out of memory */
+
+int cli_out_status(void)
+{
+    return g_nomem ? EXIT_INTERNAL : EXIT_INPUT;
+}
 
 static void reg_add(cli_out *o)
 {
@@ -50,6 +56,7 @@ static void on_signal(int sig)
 int cli_out_open(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    g_nomem = 0;
     if (strcmp(path, "-") == 0) {
         o->fp = stdout;
         return 0;
@@ -93,6 +100,7 @@ int cli_out_open(cli_out *o, const char *path)
     o->tmp = malloc(n + 16);
     if (!o->path || !o->tmp) {
         cli_log(1, "%s: out of memory", path);
+        g_nomem = 1;
         goto fail;
     }
     memcpy(o->path, path, n + 1);
@@ -124,6 +132,7 @@ int cli_out_open(cli_out *o, const char *path)
     o->fp = cli_zout_wrap(raw, o->path);
     if (!o->fp) {
         cli_log(1, "%s: out of memory", path);
+        g_nomem = 1;
         fclose(raw);
         goto fail;
     }
@@ -134,6 +143,9 @@ fail:
     cli_out_abort(o);
     return -1;
 }
+
+static int out_finish(cli_out *o);
+static int out_rename(cli_out *o);
 
 int cli_out_commit(cli_out *o)
 {
@@ -151,6 +163,18 @@ int cli_out_commit(cli_out *o)
         }
         return 0;
     }
+    if (out_finish(o) || out_rename(o))
+        return -1;
+    free(o->path);
+    o->path = NULL;
+    return 0;
+}
+
+/* Phase 1 of a commit: flushes and closes the temporary, checking for write
+ * errors. Returns 0 (o->fp is NULL, o->tmp complete), or -1 after a message
+ * (the output aborted). */
+static int out_finish(cli_out *o)
+{
     int bad = fflush(o->fp) != 0 || ferror(o->fp);
     int err = errno;
     if (fclose(o->fp) != 0) {
@@ -164,6 +188,13 @@ int cli_out_commit(cli_out *o)
         cli_out_abort(o);
         return -1;
     }
+    return 0;
+}
+
+/* Phase 2: renames the finished temporary over the target. 0 or -1 (message
+ * printed, temporary removed). */
+static int out_rename(cli_out *o)
+{
     if (rename(o->tmp, o->path) != 0) {
         cli_log(1, "%s: cannot rename %s into place: %s", o->path, o->tmp, strerror(errno));
         cli_out_abort(o);
@@ -171,8 +202,7 @@ int cli_out_commit(cli_out *o)
     }
     reg_del(o);
     free(o->tmp);
-    free(o->path);
-    o->tmp = o->path = NULL;
+    o->tmp = NULL; /* o->path stays: the caller frees it */
     return 0;
 }
 
@@ -188,6 +218,38 @@ void cli_out_abort(cli_out *o)
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
+}
+
+int cli_out_commit_all(cli_out *const *outs, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        cli_out *o = outs[i];
+        if (!o || !o->fp || bad)
+            continue;
+        bad = o->tmp ? out_finish(o) : cli_out_commit(o);
+    }
+    size_t done = 0;
+    for (; !bad && done < n; done++)
+        if (outs[done] && outs[done]->tmp && out_rename(outs[done]) != 0)
+            bad = 1;
+    if (!bad) {
+        for (size_t i = 0; i < n; i++)
+            if (outs[i]) {
+                free(outs[i]->path);
+                outs[i]->path = NULL;
+            }
+        return 0;
+    }
+    /* one failed: the others are removed, the renamed ones included */
+    for (size_t i = 0; i < n; i++) {
+        if (!outs[i])
+            continue;
+        if (i < done && outs[i]->path && !outs[i]->tmp)
+            unlink(outs[i]->path);
+        cli_out_abort(outs[i]);
+    }
+    return -1;
 }
 
 void cli_out_abort_all(void)

@@ -27,6 +27,14 @@ int cli_out_open(cli_out *o, const char *path);
  * temporary removed). */
 int cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+/* The exit status after a failed cli_out_open(): EXIT_INTERNAL when it ran out
+ * of memory, else EXIT_INPUT. */
+int cli_out_status(void);
+/* Commits outs[0..n) (NULL entries and outputs not open skipped) together:
+ * every one is flushed and closed first, so a full disk fails before any
+ * rename; then each is renamed. Returns 0, or -1 after a message with every
+ * one of them aborted, and those already renamed removed: no partial set. */
+int cli_out_commit_all(cli_out *const *outs, size_t n);
 /* Aborts every output still open (used on error paths and signals). */
 void cli_out_abort_all(void);
 

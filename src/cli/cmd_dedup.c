@@ -606,7 +606,7 @@ static int corpus_is_files(const run *r)
 static int corpus_open(run *r, const char *path, int files)
 {
     if (!files)
-        return cli_out_open(&r->out_corpus, path) ? EXIT_INPUT : 0;
+        return cli_out_open(&r->out_corpus, path) ? cli_out_status() : 0;
     if (r->kinds & ~(1 << RD_KIND_FILE)) {
         cli_log(1, "%s: inputs mix whole files and records; cannot write one corpus", path);
         return EXIT_USAGE;
@@ -831,7 +831,7 @@ static int write_outputs(run *r)
         if (!outs[k].path)
             continue;
         if (cli_out_open(outs[k].out, outs[k].path))
-            return EXIT_INPUT;
+            return cli_out_status();
         if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
             return rc;
     }
@@ -859,10 +859,7 @@ static int write_outputs(run *r)
         free(r->dir_tmp);
         r->dir_tmp = NULL;
     }
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
-        if (files[k]->fp && cli_out_commit(files[k]))
-            return EXIT_INPUT;
-    return 0;
+    return cli_out_commit_all(files, sizeof files / sizeof files[0]) ? EXIT_INPUT : 0;
 }
 
 /* ---- standard input read twice ------------------------------------------ */

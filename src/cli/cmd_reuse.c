@@ -280,7 +280,7 @@ typedef int (*writer_fn)(rrun *r, FILE *fp);
 static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 {
     if (cli_out_open(out, path))
-        return EXIT_INPUT;
+        return cli_out_status();
     r->text_err = 0;
     if (fn(r, out->fp) || r->text_err) {
         if (r->text_err) {
@@ -420,22 +420,23 @@ static int run_all(rrun *r)
     memset(&o3, 0, sizeof o3);
     const char *main_out = r->o.output ? r->o.output : "-";
     if (r->o.boilerplate_cmd) {
-        if ((rc = write_one(r, &o1, main_out, write_boilers)) != 0)
-            return rc;
-        if (r->o.strip_out && (rc = write_one(r, &o2, r->o.strip_out, write_stripped)) != 0)
-            return rc;
+        if ((rc = write_one(r, &o1, main_out, write_boilers)) != 0 ||
+            (r->o.strip_out && (rc = write_one(r, &o2, r->o.strip_out, write_stripped)) != 0))
+            goto fail;
     } else {
-        if ((rc = write_one(r, &o1, main_out, write_passages)) != 0)
-            return rc;
-        if (r->o.clusters && (rc = write_one(r, &o2, r->o.clusters, write_clusters)) != 0)
-            return rc;
-        if (r->o.boiler_out && (rc = write_one(r, &o3, r->o.boiler_out, write_boilers)) != 0)
-            return rc;
+        if ((rc = write_one(r, &o1, main_out, write_passages)) != 0 ||
+            (r->o.clusters && (rc = write_one(r, &o2, r->o.clusters, write_clusters)) != 0) ||
+            (r->o.boiler_out && (rc = write_one(r, &o3, r->o.boiler_out, write_boilers)) != 0))
+            goto fail;
     }
-    if (cli_out_commit(&o1) || (o2.path && cli_out_commit(&o2)) ||
-        (o3.path && cli_out_commit(&o3)))
-        return EXIT_INPUT;
-    return 0;
+    cli_out *const outs[] = {&o1, &o2, &o3};
+    return cli_out_commit_all(outs, 3) ? EXIT_INPUT : 0;
+fail:
+    /* o1..o3 live on this stack: abort them here, not in cli_out_abort_all() */
+    cli_out_abort(&o1);
+    cli_out_abort(&o2);
+    cli_out_abort(&o3);
+    return rc;
 }
 
 static void summary(const rrun *r)

@@ -495,6 +495,14 @@ static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **t
 
 /* ---- the commands ---------------------------------------------------------------- */
 
+/* The handle's detail, or the status's name when the library left none (out of
+ * memory): never an empty message. */
+static const char *sy_error(const nd_story *sy, nd_status st)
+{
+    const char *d = nd_story_errdetail(sy);
+    return d && *d ? d : nd_strerror(st);
+}
+
 static int stories_main(int argc, char **argv, int sim)
 {
     struct timespec t0;
@@ -513,6 +521,7 @@ static int stories_main(int argc, char **argv, int sim)
     memset(&s, 0, sizeof s);
     s.r = &r;
     int rc = EXIT_INTERNAL;
+    char *model_tmp = NULL; /* --save-model's temporary */
     if (nd_params_create(&r.params, NULL) != ND_OK) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
@@ -573,7 +582,7 @@ static int stories_main(int argc, char **argv, int sim)
             goto done;
         }
     if (so.model && (st = nd_story_model_load(s.sy, so.model)) != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        cli_log(1, "%s", sy_error(s.sy, st));
         rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
         goto done;
     }
@@ -593,36 +602,36 @@ static int stories_main(int argc, char **argv, int sim)
     free(cc.buf);
     free(cc.cap);
     if (st != ND_OK) {
-        cli_log(1, "%s", nd_story_errdetail(s.sy));
+        cli_log(1, "%s", sy_error(s.sy, st));
         rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
         goto done;
     }
-    if (so.save_model) { /* written whole or not at all, like every output */
-        char *tmp = malloc(strlen(so.save_model) + 16);
-        if (!tmp) {
+    /* The model is written whole or not at all, like every output: into a
+     * temporary, renamed into place once the stories are committed. */
+    if (so.save_model) {
+        model_tmp = malloc(strlen(so.save_model) + 16);
+        if (!model_tmp) {
+            cli_log(1, "%s: out of memory", so.save_model);
             rc = EXIT_INTERNAL;
             goto done;
         }
-        sprintf(tmp, "%s.tmp.%d", so.save_model, (int)getpid());
-        if ((st = nd_story_model_save(s.sy, tmp)) != ND_OK || rename(tmp, so.save_model) != 0) {
-            cli_log(1, "%s: cannot write the model", so.save_model);
-            remove(tmp);
-            free(tmp);
-            rc = EXIT_INPUT;
+        sprintf(model_tmp, "%s.tmp.%d", so.save_model, (int)getpid());
+        if ((st = nd_story_model_save(s.sy, model_tmp)) != ND_OK) {
+            cli_log(1, "%s: cannot write the model: %s", so.save_model, sy_error(s.sy, st));
+            rc = st == ND_E_NOMEM ? EXIT_INTERNAL : EXIT_INPUT;
             goto done;
         }
-        free(tmp);
     }
     cli_out out;
     if (cli_out_open(&out, r.o.output ? r.o.output : "-")) {
-        rc = EXIT_INPUT;
+        rc = cli_out_status();
         goto done;
     }
     if (sim) {
         rc = write_pairs(&r, s.sy, so.pairs, out.fp);
     } else {
         if ((st = nd_story_cluster(s.sy)) != ND_OK) {
-            cli_log(1, "%s", nd_story_errdetail(s.sy));
+            cli_log(1, "%s", sy_error(s.sy, st));
             rc = EXIT_INTERNAL;
         } else if (write_stories(&s, out.fp)) {
             cli_log(1, "out of memory");
@@ -633,6 +642,13 @@ static int stories_main(int argc, char **argv, int sim)
     }
     if (rc == 0 && cli_out_commit(&out))
         rc = EXIT_INPUT;
+    if (rc == 0 && model_tmp && rename(model_tmp, so.save_model) != 0) {
+        cli_log(1, "%s: cannot rename %s into place: %s", so.save_model, model_tmp,
+                strerror(errno));
+        if (r.o.output && strcmp(r.o.output, "-") != 0)
+            unlink(r.o.output); /* no partial set of outputs */
+        rc = EXIT_INPUT;
+    }
     if (rc == 0 && !sim) {
         const nd_story_member *m;
         const size_t *off;
@@ -656,6 +672,11 @@ static int stories_main(int argc, char **argv, int sim)
 done:
     if (rc)
         cli_out_abort_all();
+    if (model_tmp) {
+        if (rc)
+            remove(model_tmp);
+        free(model_tmp);
+    }
     nd_story_destroy(s.sy);
     corpus_free(&r);
     return rc;

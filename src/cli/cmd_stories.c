@@ -347,6 +347,14 @@ static int write_stories(srun *s, FILE *fp)
 
 /* ---- the pairs (similarity) ---------------------------------------------------- */
 
+/* The handle's detail, or the status's name when the library left none (out of
+ * memory): never an empty message. */
+static const char *sy_error(const nd_story *sy, nd_status st)
+{
+    const char *d = nd_story_errdetail(sy);
+    return d && *d ? d : nd_strerror(st);
+}
+
 typedef struct idmap {
     uint32_t *slot; /* doc + 1, 0 = empty */
     size_t cap;
@@ -391,7 +399,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         cli_log(1, "%s: cannot open: %s", path, strerror(errno));
         return EXIT_INPUT;
     }
-    idmap m;
+    idmap m = {NULL, 0}; /* freed at done even when js_new() fails first */
     static const char *const names[] = {"a", "b"};
     js_scanner *js = js_new(names, 2);
     char *line = NULL;
@@ -437,7 +445,9 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
             }
         }
         double sim = 0;
-        if (nd_story_similarity(sy, d[0], d[1], &sim) != ND_OK) {
+        const nd_status st = nd_story_similarity(sy, d[0], d[1], &sim);
+        if (st != ND_OK) {
+            cli_log(1, "%s", sy_error(sy, st));
             rc = EXIT_INTERNAL;
             break;
         }
@@ -494,14 +504,6 @@ static nd_status cut_text(void *ctx, uint32_t doc, unsigned slot, const char **t
 }
 
 /* ---- the commands ---------------------------------------------------------------- */
-
-/* The handle's detail, or the status's name when the library left none (out of
- * memory): never an empty message. */
-static const char *sy_error(const nd_story *sy, nd_status st)
-{
-    const char *d = nd_story_errdetail(sy);
-    return d && *d ? d : nd_strerror(st);
-}
 
 static int stories_main(int argc, char **argv, int sim)
 {

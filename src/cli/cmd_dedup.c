@@ -1157,8 +1157,10 @@ static int parse_options(run *r, int argc, char **argv)
         return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
     r->ninputs = (size_t)(argc - optind);
     r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs)
+    if (!r->inputs) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     int stdin_seen = 0;
     for (size_t i = 0; i < r->ninputs; i++) {
         r->inputs[i] = argv[optind + (int)i];

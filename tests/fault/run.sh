@@ -2,6 +2,7 @@
 # tests/fault/run.sh - fault injection over small runs of every command.
 #
 #   tests/fault/run.sh [--full] [--seed S] [--only NAME] [BIN]
+#   tests/fault/run.sh --list       the command names, one a line
 #                                  (make fault; make fault-full: --full)
 #
 # BIN (default build/fault/neardup-fault, built by `make fault`) is neardup
@@ -31,11 +32,13 @@ set -u
 full=0
 seed=${ND_FAULT_SEED:-1}
 only=""
+list=0
 while [ $# -gt 0 ]; do
     case $1 in
     --full) full=1 ;;
     --seed) seed=$2; shift ;;
     --only) only=$2; shift ;;
+    --list) list=1 ;;
     *) break ;;
     esac
     shift
@@ -43,7 +46,7 @@ done
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-$ROOT/build/fault/neardup-fault}
 case $bin in /*) ;; *) bin=$ROOT/$bin ;; esac
-[ -x "$bin" ] || { echo "tests/fault/run.sh: $bin not built (make fault)"; exit 2; }
+[ -x "$bin" ] || [ "$list" = 1 ] || { echo "tests/fault/run.sh: $bin not built (make fault)"; exit 2; }
 E=$ROOT/examples/corpus
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23
 export LSAN_OPTIONS=exitcode=23
@@ -66,6 +69,10 @@ cmds=(
   "eval|eval --gold $E/gold.jsonl -o out/eval.txt ../in/pred.jsonl"
 )
 
+if [ "$list" = 1 ]; then
+    for c in "${cmds[@]}"; do echo "${c%%|*}"; done
+    exit 0
+fi
 mkdir -p "$W/in"
 ids=$(sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' "$E/news.jsonl" | head -4)
 set -- $ids

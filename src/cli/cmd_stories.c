@@ -545,7 +545,8 @@ static int stories_main(int argc, char **argv, int sim)
             rc = st == ND_E_IO ? EXIT_INPUT : EXIT_INTERNAL;
             goto done;
         }
-        if (nd_reuse_passages(r.ru, &s.ps, &s.nps) != ND_OK) {
+        if ((st = nd_reuse_passages(r.ru, &s.ps, &s.nps)) != ND_OK) {
+            cli_log(1, "reuse: %s", nd_strerror(st));
             rc = EXIT_INTERNAL;
             goto done;
         }
@@ -576,18 +577,22 @@ static int stories_main(int argc, char **argv, int sim)
         nd_member md;
         if (r.dd && nd_dedup_member(r.dd, d, &md) == ND_OK && md.rep != d &&
             (st = nd_story_link(s.sy, d, md.rep)) != ND_OK) {
+            cli_log(1, "%s", sy_error(s.sy, st));
             rc = EXIT_INTERNAL;
             goto done;
         }
     }
     for (size_t i = 0; i < s.nps; i++)
         if ((st = nd_story_link(s.sy, s.ps[i].a, s.ps[i].b)) != ND_OK) {
+            cli_log(1, "%s", sy_error(s.sy, st));
             rc = EXIT_INTERNAL;
             goto done;
         }
     if (so.model && (st = nd_story_model_load(s.sy, so.model)) != ND_OK) {
         cli_log(1, "%s", sy_error(s.sy, st));
-        rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
+        rc = st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT
+             : st == ND_E_NOMEM                         ? EXIT_INTERNAL
+                                                        : EXIT_INPUT;
         goto done;
     }
     /* vectors without boilerplate: the slots of corpus_text, each a buffer of its own */
@@ -596,6 +601,7 @@ static int stories_main(int argc, char **argv, int sim)
     if (!cc.buf || !cc.cap) {
         free(cc.buf);
         free(cc.cap);
+        cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
     }

@@ -95,19 +95,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) $(wildcard tests/unit/*
 
 units: $(UNIT_BIN)  ## build the unit-test binaries
 
-check: all units  ## fast subset (< 1 minute): unit, golden and CLI tests
+check: all units  ## fast subset: unit, golden and CLI tests (about 1 CPU-minute)
 	@tests/run.sh --fast $(BUILD)
 
 test: all units  ## everything: unit, golden, CLI, seeds, data quality, sanitizers, fuzz replay
 	+@tests/run.sh --all $(BUILD)
 
 # libFuzzer targets (clang); the replay driver runs the corpus without libFuzzer.
-fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (needs clang)
+fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into build/fuzz (clang); FUZZ_S=N: run each N s
 	@mkdir -p build/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/cli \
 	    $(DEP_CFLAGS) $(TEST_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) \
 	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread || exit 1; done
+	@if [ -n "$(FUZZ_S)" ]; then tests/fuzz/run.sh $(FUZZ_S); fi
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(CLI_LIBOBJ) $(STATIC)
 	@mkdir -p $(@D)
@@ -169,3 +170,23 @@ $(WARC_READ_BIN): bench/warc_read.c $(CLI_LIBOBJ) $(STATIC)
 
 .PHONY: warc-read
 warc-read: $(WARC_READ_BIN)  ## build the reader throughput tool (build/rel/bench/warc_read)
+
+# ---- fault injection (tests/fault): the CLI with its Nth allocation, write or rename failing ----
+# build/fault: an ASan build (LeakSanitizer on) whose calls go through tests/fault/fault_shim.c.
+FAULT_WRAP := malloc calloc realloc strdup strndup realpath open_memstream write pwrite fwrite \
+              fputs fputc putc fprintf vfprintf printf fflush fclose rename
+FAULT_BIN  := build/fault/neardup-fault
+fault_comma := ,
+$(FAULT_BIN): tests/fault/fault_shim.c $(LIB_SRC) $(CLI_SRC) \
+              $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h src/cli/*/*.h)
+	@$(MAKE) --no-print-directory SANITIZE=address BUILD=build/fault build/fault/neardup
+	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=address -c -o build/fault/fault_shim.o $<
+	$(CC) -fsanitize=address $(addprefix -Wl$(fault_comma)--wrap=,$(FAULT_WRAP)) -o $@ \
+	    $(CLI_SRC:%.c=build/fault/%.o) build/fault/libneardup.a build/fault/fault_shim.o \
+	    $(DEP_LIBS) -lm -lpthread
+
+.PHONY: fault fault-full
+fault: $(FAULT_BIN)  ## fault injection, sampled N (tests/fault/run.sh; ~1 min)
+	tests/fault/run.sh $(FAULT_BIN)
+fault-full: $(FAULT_BIN)  ## fault injection at every N of every command (minutes)
+	tests/fault/run.sh --full $(FAULT_BIN)

@@ -645,7 +645,7 @@ static int corpus_open(run *r, const char *path, int files)
         return EXIT_USAGE;
     }
     if (!files)
-        return cli_out_open(&r->out_corpus, path) ? EXIT_INPUT : 0;
+        return cli_out_open(&r->out_corpus, path) ? cli_out_status() : 0;
     if (r->kinds & ~(1 << RD_KIND_FILE)) {
         cli_log(1, "%s: inputs mix whole files and records; cannot write one corpus", path);
         return EXIT_USAGE;
@@ -847,7 +847,7 @@ static int write_outputs(run *r)
         if (!outs[k].path)
             continue;
         if (cli_out_open(outs[k].out, outs[k].path))
-            return EXIT_INPUT;
+            return cli_out_status();
         if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
             return rc;
     }
@@ -1100,8 +1100,10 @@ static int parse_options(run *r, int argc, char **argv)
         return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
     r->ninputs = (size_t)(argc - optind);
     r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs)
+    if (!r->inputs) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     int stdin_seen = 0;
     for (size_t i = 0; i < r->ninputs; i++) {
         r->inputs[i] = argv[optind + (int)i];

@@ -777,7 +777,7 @@ static int eval_clusters(const eval_args *a, const char *pred)
         return rc;
     cli_out o;
     if (cli_out_open(&o, a->out_path))
-        return EXIT_INPUT;
+        return cli_out_status();
     if (a->json)
         write_json(o.fp, &s);
     else

@@ -280,7 +280,7 @@ typedef int (*writer_fn)(rrun *r, FILE *fp);
 static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 {
     if (cli_out_open(out, path))
-        return EXIT_INPUT;
+        return cli_out_status();
     r->text_err = 0;
     if (fn(r, out->fp) || r->text_err) {
         if (r->text_err) {
@@ -386,8 +386,10 @@ static int parse_options(rrun *r, int argc, char **argv)
         return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
     r->ninputs = (size_t)(argc - optind);
     r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs)
+    if (!r->inputs) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
     /* the main output defaults to stdout */

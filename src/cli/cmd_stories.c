@@ -192,8 +192,10 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
                                "no input given (a file, a directory, or '-' for stdin)");
     r->ninputs = (size_t)(argc - optind);
     r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs)
+    if (!r->inputs) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     for (size_t i = 0; i < r->ninputs; i++)
         r->inputs[i] = argv[optind + (int)i];
     /* the outputs must not overwrite a file read: an input, --model, --pairs */
@@ -412,7 +414,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         cli_log(1, "%s: out of memory", path);
         return EXIT_INTERNAL;
     }
-    idmap m;
+    idmap m = {NULL, 0}; /* freed at done even when js_new() fails first */
     static const char *const names[] = {"a", "b"};
     js_scanner *js = js_new(names, 2);
     char *line = NULL;
@@ -425,7 +427,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    while ((len = getline(&line, &cap, in)) >= 0) {
+    while ((errno = 0, len = getline(&line, &cap, in)) >= 0) {
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
@@ -458,7 +460,9 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
             }
         }
         double sim = 0;
-        if (nd_story_similarity(sy, d[0], d[1], &sim) != ND_OK) {
+        const nd_status st = nd_story_similarity(sy, d[0], d[1], &sim);
+        if (st != ND_OK) {
+            cli_log(1, "%s", cli_detail(nd_story_errdetail(sy), st));
             rc = EXIT_INTERNAL;
             break;
         }
@@ -473,7 +477,10 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
     if (rc == 0 && ferror(in)) {
         if (!reported)
             cli_log(1, "%s: read error: %s", path, strerror(errno));
-        rc = EXIT_INPUT;
+        rc = errno == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    } else if (rc == 0 && errno == ENOMEM) {
+        cli_log(1, "%s:%llu: out of memory", path, (unsigned long long)lineno + 1);
+        rc = EXIT_INTERNAL;
     }
 done:
     free(line);
@@ -583,7 +590,7 @@ static int make_vectors(srun *s, const sopts *so, int cut)
     nd_status st;
     if (so->model && (st = nd_story_model_load(s->sy, so->model)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
-        return st == ND_E_CORRUPT || st == ND_E_VERSION ? EXIT_CORRUPT : EXIT_INPUT;
+        return cli_exit_status(st); /* 3 corrupt or other version, 4 memory, 2 else */
     }
     /* the slots of corpus_text, each a buffer of its own */
     cut_ctx cc = {r, calloc(r->nslots, sizeof *cc.buf), calloc(r->nslots, sizeof *cc.cap),
@@ -610,7 +617,7 @@ static int make_vectors(srun *s, const sopts *so, int cut)
 static int save_model(srun *s, const char *path)
 {
     if (cli_out_open_named(&s->model_out, path))
-        return EXIT_INPUT;
+        return cli_out_status();
     errno = 0;
     const nd_status st = nd_story_model_save(s->sy, cli_out_name(&s->model_out));
     if (st != ND_OK) {
@@ -632,7 +639,7 @@ static int write_output(srun *s, const sopts *so)
     rrun *r = s->r;
     cli_out out;
     if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
-        return EXIT_INPUT;
+        return cli_out_status();
     int rc = 0;
     nd_status st;
     if (so->sim) {

@@ -12,7 +12,8 @@
 
 int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+')
+    /* a digit first: strtoull would skip spaces and take " -1" as 2^64 - 1 */
+    if (!s || *s < '0' || *s > '9')
         return -1;
     char *end;
     errno = 0;

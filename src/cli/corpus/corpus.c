@@ -238,8 +238,10 @@ static int open_text_file(rrun *r)
 {
     const char *dir = corpus_tmp_dir(r);
     char *path = malloc(strlen(dir) + 32);
-    if (!path)
+    if (!path) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     sprintf(path, "%s/neardup-text.XXXXXX", dir);
     r->text_fd = mkstemp(path);
     if (r->text_fd < 0) {
@@ -259,8 +261,10 @@ int corpus_load(rrun *r)
     r->nslots = 2 * (size_t)threads + 2;
     r->slot_buf = calloc(r->nslots, sizeof *r->slot_buf);
     r->slot_cap = calloc(r->nslots, sizeof *r->slot_cap);
-    if (!r->slot_buf || !r->slot_cap)
+    if (!r->slot_buf || !r->slot_cap) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     if (nd_params_set(r->params, ND_P_THREADS, threads) != ND_OK)
         return EXIT_INTERNAL;
     if (r->o.in.memory && (rc = open_text_file(r)) != 0)
@@ -272,8 +276,10 @@ int corpus_load(rrun *r)
     if (want_groups) {
         /* copies: the deduplicator's defaults (resemblance 0.8), no containment */
         nd_params *dp;
-        if (nd_params_create(&dp, NULL) != ND_OK)
+        if (nd_params_create(&dp, NULL) != ND_OK) {
+            cli_log(1, "out of memory");
             return EXIT_INTERNAL;
+        }
         st = nd_params_set(dp, ND_P_CONTAINMENT, 0);
         if (st == ND_OK)
             st = nd_params_set(dp, ND_P_THREADS, threads);
@@ -291,8 +297,10 @@ int corpus_load(rrun *r)
     }
     /* the pool sketches with the deduplicator's layout */
     nd_params *pp;
-    if (nd_params_create(&pp, NULL) != ND_OK)
+    if (nd_params_create(&pp, NULL) != ND_OK) {
+        cli_log(1, "out of memory");
         return EXIT_INTERNAL;
+    }
     if (r->dd) {
         nd_dedup_stats ds;
         nd_dedup_get_stats(r->dd, &ds);

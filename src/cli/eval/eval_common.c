@@ -187,7 +187,7 @@ int ev_read_lines(const char *path, const char **name, ev_line_fn fn, void *ctx)
     if (!rc && ferror(fp)) {
         if (!reported)
             cli_log(1, "%s: read error: %s", *name, strerror(errno));
-        rc = EXIT_INPUT;
+        rc = errno == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     } else if (!rc && errno == ENOMEM) {
         cli_log(1, "%s:%llu: out of memory", *name, (unsigned long long)lineno + 1);
         rc = EXIT_INTERNAL;

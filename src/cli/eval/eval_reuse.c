@@ -181,12 +181,13 @@ static int has_key(const uint64_t *k, size_t n, uint64_t key)
 /* Harmonic mean of precision and recall; 0 when both are 0. */
 static double f1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
-/* Opens the output, lets emit() fill it, commits. Returns 0 or EXIT_INPUT. */
+/* Opens the output, lets emit() fill it, commits. Returns 0, EXIT_INPUT or
+ * EXIT_INTERNAL (out of memory). */
 static int write_out(const char *path, void (*emit)(FILE *, const void *), const void *arg)
 {
     cli_out o;
     if (cli_out_open(&o, path))
-        return EXIT_INPUT;
+        return cli_out_status();
     emit(o.fp, arg);
     return cli_out_commit_all() ? EXIT_INPUT : 0;
 }

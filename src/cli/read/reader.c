@@ -1827,19 +1827,19 @@ static ssize_t cookie_read(void *c, char *buf, size_t n)
                 while (r->depth > 0)
                     free_frame(&r->frames[--r->depth]);
             }
-            errno = EIO;
+            errno = r->nomem ? ENOMEM : EIO;
             return -1;
         }
         if (src_start(r) < 0) {
             k->done = 1;
-            errno = EIO;
+            errno = r->nomem ? ENOMEM : EIO;
             return -1;
         }
     }
     size_t got;
     if (src_read(r, buf, n, &got) < 0) {
         k->done = 1;
-        errno = EIO;
+        errno = r->nomem ? ENOMEM : EIO; /* the caller tells exit 4 from exit 2 */
         return -1;
     }
     if (got == 0)

@@ -225,14 +225,24 @@ static const char *follow_link(const char *path, char **resolved)
     return path;
 }
 
+/* The last cli_out_open*() failure was out of memory (cli_out_status). */
+static int g_nomem;
+
+int cli_out_status(void)
+{
+    return g_nomem ? EXIT_INTERNAL : EXIT_INPUT;
+}
+
 /* Fills o->path and o->tmp ("<path>.tmp.XXXXXX", not yet created). 0 or -1. */
 static int set_names(cli_out *o, const char *path)
 {
     const size_t n = strlen(path);
     o->path = malloc(n + 1);
-    o->tmp = malloc(n + 16);
+    /* room after the name for the old target's link at commit ("<tmp>.old") */
+    o->tmp = malloc(2 * n + 48);
     if (!o->path || !o->tmp) {
         cli_log(1, "%s: out of memory", path);
+        g_nomem = 1;
         free(o->path);
         free(o->tmp);
         o->path = o->tmp = NULL;
@@ -289,6 +299,7 @@ static int in_place(const char *path)
 int cli_out_open(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    g_nomem = 0;
     install_handlers();
     if (strcmp(path, "-") == 0) {
         o->fp = stdout;
@@ -328,6 +339,7 @@ int cli_out_open(cli_out *o, const char *path)
     o->fp = cli_zout_wrap(raw, o->path);
     if (!o->fp) {
         cli_log(1, "%s: out of memory", o->path);
+        g_nomem = 1;
         fclose(raw);
         goto fail;
     }
@@ -341,6 +353,7 @@ fail:
 int cli_out_open_named(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    g_nomem = 0;
     o->kind = CLI_OUT_NAMED;
     install_handlers();
     char *resolved;
@@ -375,6 +388,7 @@ const char *cli_out_name(const cli_out *o)
 int cli_out_open_dir(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    g_nomem = 0;
     o->kind = CLI_OUT_DIR;
     install_handlers();
     if (set_names(o, path))
@@ -486,26 +500,59 @@ int cli_out_commit_all(void)
             return -1;
         }
     /* 2: the renames, as one step that SIGINT, SIGTERM and SIGHUP cannot
-     * split: blocked here, postponed by the handler in any other thread */
+     * split: blocked here, postponed by the handler in any other thread. The
+     * old targets stay reachable as hard links ("<tmp>.old") until the commit
+     * is whole, so that a rename that fails puts back those already replaced. */
     sigset_t old;
     block_signals(&old);
     g_committing = 1;
+    for (cli_out *o = g_head; o; o = o->next) {
+        o->has_bak = o->renamed = 0;
+        struct stat st;
+        if (o->tmp && o->kind != CLI_OUT_DIR && lstat(o->path, &st) == 0 &&
+            S_ISREG(st.st_mode)) {
+            const size_t t = strlen(o->tmp);
+            char *bak = o->tmp + t + 1;
+            memcpy(bak, o->tmp, t);
+            memcpy(bak + t, ".old", 5);
+            o->has_bak = link(o->path, bak) == 0;
+        }
+    }
     int bad = 0, done = 0;
+    for (cli_out *o = g_head; o && !bad; o = o->next) {
+        if (!o->tmp)
+            continue;
+        if (done)
+            pause_for(ms);
+        if (rename(o->tmp, o->path) != 0) {
+            cli_log(1, "%s: cannot rename %s into place: %s%s", o->path, o->tmp,
+                    strerror(errno),
+                    done ? " (the outputs already replaced were put back)" : "");
+            bad = 1;
+        } else {
+            o->renamed = 1;
+            done++;
+        }
+    }
     while (g_head) {
         cli_out *o = g_head;
-        if (o->tmp && !bad) {
-            if (done)
-                pause_for(ms);
-            if (rename(o->tmp, o->path) != 0) {
-                cli_log(1, "%s: cannot rename %s into place: %s%s", o->path, o->tmp,
-                        strerror(errno), done ? " (other outputs were already replaced)" : "");
-                bad = 1;
+        char *bak = o->tmp ? o->tmp + strlen(o->tmp) + 1 : NULL;
+        if (bad && o->renamed) {  /* put the old target back, or take the new one away */
+            if (o->has_bak && rename(bak, o->path) != 0) {
+                cli_log(1, "%s: the old file is kept as %s: %s", o->path, bak, strerror(errno));
+                o->has_bak = 0;  /* so that it stays */
+            } else if (o->has_bak) {
+                o->has_bak = 0;
+            } else if (o->kind == CLI_OUT_DIR) {
+                rm_tree_safe(o->path);
             } else {
-                done++;
+                unlink(o->path);
             }
-        }
-        if (bad)
+        } else if (bad) {
             remove_tmp(o);
+        }
+        if (o->has_bak)
+            unlink(bak);
         g_head = o->next;
         o->next = NULL;
         free(o->tmp);

@@ -30,10 +30,14 @@ typedef struct cli_out {
     int kind;       /* CLI_OUT_* */
     int direct;     /* a device or FIFO, written in place */
     int sync_fd, has_sync_fd;  /* the temporary, for fsync() */
+    int has_bak, renamed;      /* during the commit: old target linked, renamed */
     struct cli_out *next;      /* the registry of open outputs */
 } cli_out;
 /* Opens an output file. Returns 0, or -1 after printing a message naming the path. */
 int cli_out_open(cli_out *o, const char *path);
+/* The exit status after a failed cli_out_open*(): EXIT_INTERNAL when it ran
+ * out of memory, else EXIT_INPUT. */
+int cli_out_status(void);
 /* An output another writer fills by name (nd_story_model_save): creates the
  * temporary (mkstemp: a new file, never an existing one) and closes it; write
  * to cli_out_name(o). Returns 0 or -1 (message printed). */

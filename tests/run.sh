@@ -2,7 +2,8 @@
 # tests/run.sh - runs neardup's test groups and ends with "N passed, N failed, N skipped".
 #
 #   tests/run.sh --fast BUILD        unit, golden and CLI tests (make check)
-#   tests/run.sh --all  BUILD        also e2e, sanitizers, ThreadSanitizer, lint, fuzz replay
+#   tests/run.sh --all  BUILD        also e2e, sanitizers, ThreadSanitizer, fuzz replay,
+#                                    fault injection, lint
 #                                    (make test)
 #   tests/run.sh --one SCRIPT [BUILD]  one CLI or e2e script, as the groups run it
 #   tests/run.sh --scripts DIR [BUILD] every DIR/*.sh as one group (tests/cli/run_sh_skips.sh)
@@ -19,6 +20,8 @@
 #   lint     make lint
 #   fuzz     every tests/fuzz/fuzz_NAME.c built with the replay driver under ASan+UBSan
 #            (build/san/fuzz) and run over tests/fuzz/corpus/NAME
+#   fault    tests/fault/run.sh --only CMD for every command: allocations, writes and
+#            renames failing one at a time (build/fault, ASan + LeakSanitizer)
 #
 # Skips: a test that cannot run here exits 77 (as under automake) with its reason as
 # the last line of its stderr; it is counted as skipped, never as passed, and listed
@@ -233,6 +236,22 @@ if [ "$mode" = "--all" ]; then
         else
             tail -20 build/tsan.log; bad "tsan/build"
         fi
+    fi
+    # Fault injection: every command with its Nth allocation, write or rename failing
+    # (tests/fault/run.sh; N sampled, its seed printed): a named error, the documented
+    # exit status, no leak (LeakSanitizer), no output or temporary left behind.
+    echo "== fault injection"
+    if make -s build/fault/neardup-fault >build/fault.log 2>&1; then
+        for c in $(tests/fault/run.sh --list); do
+            if tests/fault/run.sh --only "$c" build/fault/neardup-fault >build/fault.run 2>&1
+            then
+                ok "fault/$c"
+            else
+                grep -E '^(FAIL|fault injection:|    stderr)' build/fault.run | head -20; bad "fault/$c"
+            fi
+        done
+    else
+        tail -20 build/fault.log; bad "fault/build"
     fi
     echo "== lint"
     if make -s lint >build/lint.log 2>&1; then ok "lint"; else tail -20 build/lint.log; bad "lint"; fi

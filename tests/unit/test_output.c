@@ -78,6 +78,59 @@ static void test_many_abort(void)
     ND_CHECK(count("abort", "") == 0);
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ND_CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static int file_is(const char *path, const char *text)
+{
+    char line[64] = "";
+    FILE *f = fopen(path, "r");
+    const int ok = f && fgets(line, sizeof line, f) && strcmp(line, text) == 0;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+/* A rename that fails in the middle of the commit puts back what it already
+ * replaced: old.txt had old content and is replaced first; new.txt did not
+ * exist and goes; the third target became a directory, so its rename fails.
+ * All three are then as before, and nothing else is left. */
+static void test_rename_fails_midway(void)
+{
+    char dir[256], p[3][300];
+    snprintf(dir, sizeof dir, "%s/midway", g_dir);
+    ND_CHECK(mkdir(dir, 0777) == 0);
+    snprintf(p[0], sizeof p[0], "%s/old.txt", dir);
+    snprintf(p[1], sizeof p[1], "%s/new.txt", dir);
+    snprintf(p[2], sizeof p[2], "%s/third.txt", dir);
+    write_file(p[0], "old\n");
+    static cli_out o[3];
+    /* opened last to first: the registry commits the newest first, so old.txt
+     * and new.txt are renamed before third.txt fails (the put-back path) */
+    for (int i = 2; i >= 0; i--) {
+        ND_CHECK(cli_out_open(&o[i], p[i]) == 0);
+        fputs("new\n", o[i].fp);
+    }
+    char inside[320];
+    snprintf(inside, sizeof inside, "%s/x", p[2]);
+    ND_CHECK(mkdir(p[2], 0777) == 0);  /* after the open: rename() fails (EISDIR) */
+    write_file(inside, "x\n");
+    ND_CHECK(cli_out_commit_all() == -1);
+    ND_CHECK_MSG(file_is(p[0], "old\n"), "%s not put back", p[0]);
+    ND_CHECK_MSG(access(p[1], F_OK) != 0, "%s left", p[1]);
+    ND_CHECK(file_is(inside, "x\n"));
+    ND_CHECK_MSG(count("midway", ".tmp.") == 0, "%d temporaries or links left",
+                 count("midway", ".tmp."));
+    ND_CHECK(count("midway", "") == 2);  /* old.txt and the directory */
+}
+
 /* A child opens NOUT files and a directory output holding a small tree, then
  * gets SIGTERM: nothing of it may be left. */
 static void test_many_signal(void)
@@ -121,6 +174,7 @@ int main(int argc, char **argv)
     ND_RUN(test_many_commit);
     ND_RUN(test_many_abort);
     ND_RUN(test_many_signal);
+    ND_RUN(test_rename_fails_midway);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
     if (system(cmd) != 0)

@@ -594,7 +594,8 @@ ND_API ND_NODISCARD nd_status nd_story_stories(const nd_story *s, const nd_story
  *  centroid terms, each as the word first seen for it in the story's first
  *  members (their titles and texts, read again through @p text, slot 0),
  *  heaviest first; NUL-terminated, borrowed until the next call.
- *  @return the number written to @p terms (0 on any error). */
+ *  @return the number written to @p terms: 0 for a story with no word found,
+ *  or on an error, after which (only) nd_story_errdetail() is not empty. */
 ND_API size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx,
                              const char **terms, size_t max);
 /** Writes the document frequencies learnt (plus any loaded) to @p path: a

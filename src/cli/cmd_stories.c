@@ -255,6 +255,8 @@ static int write_stories(srun *s, FILE *fp)
         fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
         const char *terms[6];
         const size_t nt = nd_story_label(s->sy, k, corpus_text, r, terms, 6);
+        if (nt == 0 && *nd_story_errdetail(s->sy))
+            return -2; /* the label failed: nd_story_errdetail says why */
         char lab[512];
         size_t ll = 0;
         for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)
@@ -647,7 +649,12 @@ static int write_output(srun *s, const sopts *so)
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         rc = cli_exit_status(st);
-    } else if (write_stories(s, out.fp)) {
+    } else if ((rc = write_stories(s, out.fp)) == -2) {
+        /* "the label of story K: <status name>": a text read back is I/O (2) */
+        const char *d = nd_story_errdetail(s->sy);
+        cli_log(1, "%s", d);
+        rc = strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
+    } else if (rc) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
     }

@@ -1211,8 +1211,13 @@ static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *ste
 size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const char **terms,
                       size_t max)
 {
-    if (!s || !s->st || !text || k >= s->nstories || max == 0)
+    if (!s)
         return 0;
+    s->detail[0] = 0;
+    if (!s->st || !text || k >= s->nstories || max == 0) {
+        nd_detail_set(s->detail, "no such story, or no text function");
+        return 0;
+    }
     if (max > 16)
         max = 16;
     const story *S = &s->st[k];
@@ -1269,6 +1274,8 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
             break;
     }
     size_t n = 0;
+    if (st != ND_OK)
+        nd_detail_set(s->detail, "the label of story %zu: %s", k, nd_strerror(st));
     if (st == ND_OK && bytes.len) {
         nd_free(&s->alloc, s->label_buf);
         s->label_buf = bytes.data; /* kept: the terms point into it */

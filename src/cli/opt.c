@@ -32,10 +32,12 @@ int cli_parse_size(const char *s, uint64_t *out)
     const char *end = s;
     unsigned long long v = 0;
     for (; *end >= '0' && *end <= '9'; end++) {
-        if (v > (~0ULL - 9) / 10)
+        const unsigned d = (unsigned)(*end - '0');
+        if (v > (~0ULL - d) / 10)
             return -1;
-        v = v * 10 + (unsigned)(*end - '0');
+        v = v * 10 + d;
     }
+    const int has_frac = *end == '.';
     unsigned long long frac = 0, scale = 1; /* fraction = frac / scale */
     if (*end == '.') {
         end++;
@@ -59,14 +61,14 @@ int cli_parse_size(const char *s, uint64_t *out)
         end++;
     if (*end == 'B')
         end++;
-    if (*end)
+    if (*end || (has_frac && !shift)) /* a fraction is of a unit: 1.5M, not 1.5 bytes */
         return -1;
     if (shift && v > (~0ULL >> shift))
         return -1;
-    /* the fraction of the unit, rounded down to a byte: 1.5M = 1572864 */
-    const unsigned long long unit = 1ULL << shift;
-    const unsigned long long part = (unsigned long long)((double)frac / (double)scale *
-                                                         (double)unit);
+    /* the fraction of the unit, rounded down to a byte (1.5M = 1572864), exactly:
+     * frac < 10^12 and the unit <= 2^40, so the product fits 128 bits */
+    const unsigned long long part =
+        (unsigned long long)(((unsigned __int128)frac << shift) / scale);
     if ((v << shift) > ~0ULL - part)
         return -1;
     *out = (v << shift) + part;

@@ -10,9 +10,11 @@
  * Differential checks, each against an independent reference written here:
  *   - cli_parse_uint accepts exactly the strings of decimal digits whose value
  *     fits in 64 bits and lies in [lo, hi], and gives that value;
- *   - cli_parse_size accepts exactly digits, then optionally one of KMGT (any
+ *   - cli_parse_size accepts exactly digits, then optionally a point and one
+ *     or more digits (only before a unit), then optionally one of KMGT (any
  *     case) with an optional "i", then an optional "B", when the value times
- *     its power of 1024 fits in 64 bits, and gives that product;
+ *     its power of 1024 fits in 64 bits, and gives that product rounded down
+ *     to a byte (fraction digits past the twelfth are ignored);
  *   - cli_parse_double agrees with strtod (whole string, no range error, not
  *     NaN, within [lo, hi]) and on a string of digits agrees with the value
  *     the uint reference gives, rounded as strtod rounds it.
@@ -57,6 +59,22 @@ static int ref_size(const char *s, uint64_t *out)
     if (ref_digits(s, k, &v))
         return -1;
     const char *t = s + k;
+    /* the fraction: its first 12 digits as a numerator over 10^digits */
+    uint64_t fnum = 0, fden = 1;
+    const int has_frac = *t == '.';
+    if (has_frac) {
+        t++;
+        size_t m = 0;
+        while (t[m] >= '0' && t[m] <= '9')
+            m++;
+        if (m == 0)
+            return -1;
+        for (size_t i = 0; i < m && i < 12; i++) {
+            fnum = fnum * 10 + (uint64_t)(t[i] - '0');
+            fden *= 10;
+        }
+        t += m;
+    }
     unsigned shift = 0;
     const char *const units = "kKmMgGtT";
     if (*t && strchr(units, *t)) {
@@ -67,11 +85,21 @@ static int ref_size(const char *s, uint64_t *out)
     }
     if (*t == 'B')
         t++;
-    if (*t)
+    if (*t || (has_frac && !shift))
         return -1;
     if (shift && v > (UINT64_MAX >> shift))
         return -1;
-    *out = v << shift;
+    /* floor(fnum * 2^shift / fden), by long division one bit at a time */
+    uint64_t part = 0, rem = fnum;
+    for (unsigned b = 0; b < shift; b++) {
+        rem *= 2;
+        part = part * 2 + (rem >= fden);
+        if (rem >= fden)
+            rem -= fden;
+    }
+    if ((v << shift) > UINT64_MAX - part)
+        return -1;
+    *out = (v << shift) + part;
     return 0;
 }
 

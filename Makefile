@@ -18,7 +18,7 @@ VERSION_MINOR := $(shell sed -n 's/^\#define ND_VERSION_MINOR *\([0-9]*\).*/\1/p
 VERSION_PATCH := $(shell sed -n 's/^\#define ND_VERSION_PATCH *\([0-9]*\).*/\1/p' include/neardup.h)
 VERSION   := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 
-DEPS      := libutf8proc libxxhash libzstd zlib libxml-2.0
+DEPS      := libutf8proc libxxhash libzstd zlib libxml-2.0 lmdb libmicrohttpd libcurl
 DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS) 2>/dev/null)
 # libstemmer (Snowball) ships no pkg-config file
 DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null) -lstemmer
@@ -27,7 +27,7 @@ DEP_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS) 2>/dev/null) -lstemmer
 TEST_CFLAGS := $(shell $(PKGCONFIG) --exists jansson 2>/dev/null && echo -DND_HAVE_JANSSON=1 \
                  $$($(PKGCONFIG) --cflags jansson))
 TEST_LIBS  := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null)
-LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash 2>/dev/null) -lstemmer -lm -lpthread
+LIB_LIBS   := $(shell $(PKGCONFIG) --libs libutf8proc libxxhash libzstd lmdb 2>/dev/null) -lstemmer -lm -lpthread
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wvla -Wformat=2 -Wundef -Wpointer-arith -Wcast-qual

@@ -158,9 +158,24 @@ typedef enum {
     ND_P_NAME_WEIGHT = 27,     /**< weight of names (capitalised words) and numbers [0, 100],
                                     default 2 */
     ND_P_TITLE_WEIGHT = 28,    /**< weight of the title's words [0, 100], default 2 */
-    ND_P_LINK_BONUS = 29       /**< added to the cosine of a story holding a copy of the document
+    ND_P_LINK_BONUS = 29,      /**< added to the cosine of a story holding a copy of the document
                                     or sharing a passage with it [0, 1], default 0.2 */
+    /* Sketch method, and what a persistent index (nd_index) keeps. */
+    ND_P_METHOD = 30,          /**< nd_method: how candidates are found, default ND_METHOD_MINHASH */
+    ND_P_SIMHASH_K = 31,       /**< SimHash: largest Hamming distance of two fingerprints that
+                                    makes them candidates [0, 8], default 3 */
+    ND_P_INDEX_PASSAGES = 32,  /**< nd_index: 1 keeps n-gram postings and texts to answer shared
+                                    passages (default); 0 does not */
+    ND_P_INDEX_STORIES = 33    /**< nd_index: 1 keeps term frequencies and story centroids to
+                                    answer the story a document joins (default); 0 does not */
 } nd_param;
+
+/** How candidate pairs are found. */
+typedef enum {
+    ND_METHOD_MINHASH = 0, /**< MinHash signatures, LSH bands (ND_P_BANDS x ND_P_ROWS) */
+    ND_METHOD_SIMHASH = 1  /**< 64-bit SimHash fingerprints, permuted tables: Hamming distance
+                                <= ND_P_SIMHASH_K (Manku, Jain, Das Sarma, WWW 2007) */
+} nd_method;
 
 /** How candidate pairs are verified. */
 typedef enum {
@@ -243,6 +258,7 @@ typedef struct nd_sketch {
     size_t num_bands;             /**< with band_rows: the layout the keys are for; a
                                        deduplicator of another layout recomputes them */
     size_t band_rows;
+    uint64_t simhash;             /**< 64-bit SimHash fingerprint (ND_METHOD_SIMHASH), else 0 */
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;
@@ -277,6 +293,16 @@ ND_API ND_NODISCARD nd_status nd_worker_sketch(nd_worker *w, const char *text, s
 /** @return the last error detail of @p w (static or worker-owned string,
  *  valid until the next call on @p w); "" when none. */
 ND_API const char *nd_worker_errdetail(const nd_worker *w);
+
+/* ---- SimHash ------------------------------------------------------------ */
+
+/** 64-bit SimHash of a shingle set (sorted unique hashes, as in nd_sketch):
+ *  bit i of the result is set when the shingles with bit i set outweigh those
+ *  without it; a shingle's weight is given by @p weights (NULL: 1 each).
+ *  @return the fingerprint; 0 for an empty set. */
+ND_API uint64_t nd_simhash(const uint64_t *shingles, const uint32_t *weights, size_t n);
+/** @return the Hamming distance of two fingerprints (0..64). */
+ND_API unsigned nd_hamming(uint64_t x, uint64_t y);
 
 /* ---- Deduplication ---------------------------------------------------- */
 
@@ -623,6 +649,197 @@ ND_API ND_NODISCARD nd_status nd_story_model_load(nd_story *s, const char *path)
  *  error from a call that takes a non-const handle; it says what failed.
  *  Borrowed, valid until the next call on @p s. */
 ND_API const char *nd_story_errdetail(const nd_story *s);
+
+/* ---- Persistent index (nd_index, on LMDB) --------------------------------- */
+
+/** A durable, incremental index in a directory: the answers of nd_dedup,
+ *  nd_reuse and nd_story for one new document at a time, kept across runs and
+ *  crashes. See docs/index-format.md for what is stored and how.
+ *
+ *  Thread contract: an nd_index may be shared by threads; each thread works
+ *  through its own nd_index_session. Writes (add, remove) are serialised by
+ *  the index (one LMDB write transaction at a time); queries run in read
+ *  transactions that never block the writer nor wait for it. A write is
+ *  durable when nd_index_add()/nd_index_remove() returns ND_OK (the LMDB
+ *  commit is synced to disk). One process at a time may open an index for
+ *  writing (others get ND_E_STATE). */
+typedef struct nd_index nd_index;
+typedef struct nd_index_session nd_index_session;
+
+/** nd_index_open() flags. */
+#define ND_INDEX_CREATE 1u    /**< create a new index in the directory (made if missing;
+                                   ND_E_STATE when it already holds one) */
+#define ND_INDEX_READONLY 2u  /**< open for queries only; add and remove give ND_E_STATE */
+#define ND_INDEX_NOSYNC 4u    /**< do not sync each commit (faster; a crash may lose the last
+                                   commits, never corrupt the index) */
+
+/** A document given to the index. Strings need not be NUL-terminated. */
+typedef struct nd_index_doc {
+    const char *id;      /**< its name, 1 to 500 bytes, unique in the index */
+    size_t id_len;
+    const char *text;
+    size_t text_len;
+    const char *title;   /**< or NULL (stories) */
+    size_t title_len;
+    const char *source;  /**< or NULL (reuse: --same-source, window) */
+    size_t source_len;
+    const char *date;    /**< the date as written in the input, or NULL; kept and given back */
+    size_t date_len;
+    double date_days;    /**< days since 1970-01-01 when has_date */
+    int has_date;
+    const char *lang;    /**< stemming language of the stories, or NULL (the index's) */
+    size_t lang_len;
+} nd_index_doc;
+
+/** A verified relation of the document to an indexed one (nd_pair's figures,
+ *  from the document's side). */
+typedef struct nd_index_match {
+    const char *id;       /**< the indexed document (borrowed) */
+    size_t id_len;
+    nd_relation rel;      /**< relation of the document to it */
+    double resemblance, doc_in_other, other_in_doc;
+} nd_index_match;
+
+/** A passage the document shares with an indexed one: [start, end) in the
+ *  document, [other_start, other_end) in the other (original bytes). */
+typedef struct nd_index_passage {
+    const char *other;    /**< the indexed document's id (borrowed) */
+    size_t other_len;
+    uint32_t start, end, other_start, other_end;
+    uint32_t words, other_words, matches;
+    int32_t score;
+    int earlier;          /**< -1: the document is dated earlier, 1: the other, 0: unknown */
+} nd_index_passage;
+
+/** Whether an add changed the index. */
+typedef enum {
+    ND_INDEX_QUERIED = 0,  /**< nd_index_query(): nothing written */
+    ND_INDEX_ADDED = 1,    /**< a new id */
+    ND_INDEX_REPLACED = 2, /**< the id was indexed with another text or facts: replaced */
+    ND_INDEX_UNCHANGED = 3 /**< the id was indexed with the same text and facts: no write */
+} nd_index_change;
+
+/** The answer for one document: the same facts as the batch outputs give it
+ *  (docs/output-format.md). Borrowed from the session, valid until its next call. */
+typedef struct nd_index_answer {
+    nd_index_change change;
+    const char *rep;          /**< id of its cluster's representative: itself when it is one
+                                   (or would be, for a query) */
+    size_t rep_len;
+    nd_relation rel;          /**< relation to rep (ND_REL_NONE when it is rep) */
+    double resemblance, doc_in_rep, rep_in_doc;
+    const nd_index_match *matches;  /**< every verified relation with an indexed document,
+                                         in index order (dedup --pairs) */
+    size_t num_matches;
+    const nd_index_passage *passages; /**< sorted by (other's index order, start) */
+    size_t num_passages;
+    int has_story;            /**< 0 when the index keeps no stories */
+    uint64_t story;           /**< the story it joins (or would start, for a query) */
+    int new_story;            /**< 1 when it starts the story */
+    double story_similarity;  /**< cosine to the story's centroid before it joined; 1 new */
+    uint64_t story_size;      /**< members, itself included */
+} nd_index_answer;
+
+/** What the index holds for an id (nd_index_get). Borrowed like an answer. */
+typedef struct nd_index_record {
+    const char *id;
+    size_t id_len;
+    uint64_t seq;             /**< its position in index order (add order; a replaced
+                                   document moves to the end) */
+    const char *rep;          /**< its representative's id (itself when it is one) */
+    size_t rep_len;
+    nd_relation rel;
+    const char *date, *source, *title;  /**< as given, or NULL */
+    size_t date_len, source_len, title_len;
+    uint64_t length;          /**< bytes of text */
+    int has_story;
+    uint64_t story;
+} nd_index_record;
+
+typedef struct nd_index_stats {
+    uint64_t docs;            /**< documents in the index */
+    uint64_t clusters;        /**< clusters of 2+ documents */
+    uint64_t removed_dups;    /**< documents that are not representatives */
+    uint64_t stories, postings, terms;
+    uint64_t adds, removes;   /**< successful calls over the index's life */
+    uint64_t file_bytes;      /**< size of the data file */
+    uint64_t used_bytes;      /**< pages in use */
+    uint64_t map_bytes;       /**< the map size (grows on demand) */
+    unsigned format_version;
+} nd_index_stats;
+
+/** Opens (or with ND_INDEX_CREATE creates) the index in directory @p dir.
+ *  @p params: with ND_INDEX_CREATE, the parameters stored in the new index
+ *  (NULL: defaults); when opening, NULL takes the stored ones, and non-NULL
+ *  ones must equal them in every parameter that changes what is stored or
+ *  answered (else ND_E_PARAM, the detail naming the first that differs).
+ *  @return ND_OK; ND_E_IO (no such directory, no permission); ND_E_STATE
+ *  (CREATE where an index is, open where none is, another writer);
+ *  ND_E_VERSION (an index of another format version or sketch version);
+ *  ND_E_CORRUPT (not an index, or its header fails its checksum); ND_E_PARAM;
+ *  ND_E_NOMEM. On error *out receives NULL or a handle to read the detail
+ *  from (nd_index_errdetail) that must be closed. */
+ND_API ND_NODISCARD nd_status nd_index_open(nd_index **out, const char *dir,
+                                            const nd_params *params, unsigned flags,
+                                            const nd_allocator *alloc);
+/** Closes @p ix (NULL is fine); every session must be destroyed first. */
+ND_API void nd_index_close(nd_index *ix);
+/** Copies the index's parameters into @p out. */
+ND_API void nd_index_params(const nd_index *ix, nd_params *out);
+/** @return the last error detail of the handle ("" when none); borrowed. */
+ND_API const char *nd_index_errdetail(const nd_index *ix);
+
+/** A per-thread session: a worker, scratch and the answers' memory.
+ *  @return ND_OK, ND_E_NOMEM. */
+ND_API ND_NODISCARD nd_status nd_index_session_create(nd_index *ix, nd_index_session **out);
+ND_API void nd_index_session_destroy(nd_index_session *s);
+/** @return the session's last error detail ("" when none); borrowed. */
+ND_API const char *nd_index_session_errdetail(const nd_index_session *s);
+
+/** Adds @p n documents in one transaction, in order (a document sees those
+ *  before it in the batch): all are added, or none (on any error). An id
+ *  already indexed is replaced when its text or facts differ, left alone when
+ *  they are the same (idempotent). @p answers (may be NULL) receives n answers,
+ *  borrowed until the session's next call.
+ *  @return ND_OK, ND_E_INPUT (a bad id: empty, too long, or twice in the
+ *  batch; the detail names the document's position), ND_E_LIMIT, ND_E_IO
+ *  (disk full), ND_E_STATE (read-only), ND_E_CORRUPT, ND_E_NOMEM. */
+ND_API ND_NODISCARD nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs,
+                                           size_t n, const nd_index_answer **answers);
+/** The answer @p doc would get if it were added now, computed in a read
+ *  transaction: nothing is written. A query whose id is indexed is answered
+ *  as if that document were not there (it is not its own duplicate). */
+ND_API ND_NODISCARD nd_status nd_index_query(nd_index_session *s, const nd_index_doc *doc,
+                                             const nd_index_answer **answer);
+/** Removes the documents with the @p n ids, in one transaction: their
+ *  records, hashes, band keys, postings and story membership. A cluster whose
+ *  representative goes is re-formed from its remaining members in index order
+ *  (see docs/index-format.md). @p removed receives how many were indexed.
+ *  @return ND_OK (ids not indexed are skipped), ND_E_STATE, ND_E_IO, ... */
+ND_API ND_NODISCARD nd_status nd_index_remove(nd_index_session *s, const char *const *ids,
+                                              const size_t *id_lens, size_t n, size_t *removed);
+/** What is stored for @p id. @return ND_OK, ND_E_PARAM (not indexed), ... */
+ND_API ND_NODISCARD nd_status nd_index_get(nd_index_session *s, const char *id, size_t id_len,
+                                           nd_index_record *out);
+/** The stored text of @p id, borrowed until the session's next call.
+ *  @return ND_OK, ND_E_PARAM (not indexed), ND_E_STATE (texts not kept). */
+ND_API ND_NODISCARD nd_status nd_index_text(nd_index_session *s, const char *id, size_t id_len,
+                                            const char **text, size_t *len);
+/** Visits every indexed id in index order; @p fn returns nonzero to stop. */
+ND_API ND_NODISCARD nd_status nd_index_each(nd_index_session *s,
+                                            int (*fn)(void *ctx, const nd_index_record *r),
+                                            void *ctx);
+/** Fills @p out. @return ND_OK or an LMDB failure (ND_E_IO, ND_E_CORRUPT). */
+ND_API ND_NODISCARD nd_status nd_index_stats_get(nd_index *ix, nd_index_stats *out);
+/** Checks every record's checksum and version, and that hashes, band keys,
+ *  postings, clusters and stories agree with the records, both ways.
+ *  @p problems receives how many disagreements were found (the detail names
+ *  the first). @return ND_OK when none; ND_E_CORRUPT otherwise. */
+ND_API ND_NODISCARD nd_status nd_index_verify(nd_index *ix, uint64_t *problems);
+/** Writes a compacted copy of the index (free pages dropped) to a new
+ *  directory @p dst, which must not exist yet or be empty.
+ *  @return ND_OK, ND_E_IO, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_index_compact(nd_index *ix, const char *dst);
 
 #ifdef __cplusplus
 }

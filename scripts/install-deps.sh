@@ -3,11 +3,12 @@
 # (bookworm) or a Debian-based system: the compilers (clang with its sanitizer runtimes,
 # libclang-rt-dev, which apt only recommends, for make test's ASan, UBSan and TSan
 # builds), pkg-config, the libraries the Makefile links (utf8proc, xxHash, zlib, zstd,
-# libxml2, libstemmer; jansson only into the tests, as the JSON oracle), everything the
+# libxml2, libstemmer, LMDB, libmicrohttpd, libcurl; jansson only into the tests, as the JSON oracle), everything the
 # tests call: zstd, gzip, python3 (standard library only), a word list in /usr/share/dict
 # (wamerican, for e2e/bench_gen), setpriv (util-linux: tests that need permissions to bite
 # drop root's), cmp and diff (diffutils), find (findutils) and awk (mawk); and valgrind
-# (make micro). pandoc is not needed: docs/neardup.1 is committed.
+# (make micro), lmdb-utils (mdb_stat, for the index tests) and curl (the service's tests
+# and docs/http-api.md's examples). pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
 #   scripts/install-deps.sh -v     the same, showing apt-get's output
@@ -20,8 +21,9 @@
 set -eu
 
 PACKAGES="build-essential clang libclang-rt-dev pkg-config libutf8proc-dev libxxhash-dev
-zlib1g-dev libzstd-dev libjansson-dev libxml2-dev libstemmer-dev zstd gzip python3 wamerican
-util-linux diffutils findutils mawk valgrind"
+zlib1g-dev libzstd-dev libjansson-dev libxml2-dev libstemmer-dev liblmdb-dev libmicrohttpd-dev
+libcurl4-openssl-dev zstd gzip python3 wamerican util-linux diffutils findutils mawk valgrind
+lmdb-utils curl"
 
 verbose=0
 check_only=0

@@ -82,6 +82,9 @@ struct nd_params {
     double window;
     /* stories (story/story.c) */
     double story_threshold, story_window, name_weight, title_weight, link_bonus;
+    /* sketch method (minhash/simhash.c) and persistent index (index/) */
+    nd_method method;
+    unsigned simhash_k, index_passages, index_stories;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);

@@ -48,6 +48,10 @@ static const param_info k_params[] = {
     {ND_P_NAME_WEIGHT, "name-weight", 0, 100, 2, 0},
     {ND_P_TITLE_WEIGHT, "title-weight", 0, 100, 2, 0},
     {ND_P_LINK_BONUS, "link-bonus", 0, 1, 0.2, 0},
+    {ND_P_METHOD, "method", 0, 1, ND_METHOD_MINHASH, 1},
+    {ND_P_SIMHASH_K, "simhash-k", 0, 8, 3, 1},
+    {ND_P_INDEX_PASSAGES, "index-passages", 0, 1, 1, 1},
+    {ND_P_INDEX_STORIES, "index-stories", 0, 1, 1, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -90,6 +94,10 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_NAME_WEIGHT: p->name_weight = v; break;
     case ND_P_TITLE_WEIGHT: p->title_weight = v; break;
     case ND_P_LINK_BONUS: p->link_bonus = v; break;
+    case ND_P_METHOD: p->method = (nd_method)v; break;
+    case ND_P_SIMHASH_K: p->simhash_k = (unsigned)v; break;
+    case ND_P_INDEX_PASSAGES: p->index_passages = (unsigned)v; break;
+    case ND_P_INDEX_STORIES: p->index_stories = (unsigned)v; break;
     }
 }
 
@@ -172,6 +180,10 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_NAME_WEIGHT: return p->name_weight;
     case ND_P_TITLE_WEIGHT: return p->title_weight;
     case ND_P_LINK_BONUS: return p->link_bonus;
+    case ND_P_METHOD: return p->method;
+    case ND_P_SIMHASH_K: return p->simhash_k;
+    case ND_P_INDEX_PASSAGES: return p->index_passages;
+    case ND_P_INDEX_STORIES: return p->index_stories;
     }
     return NAN;
 }

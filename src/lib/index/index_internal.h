@@ -1,0 +1,128 @@
+/*
+ * index_internal.h - what the index's parts share: the handles, the LMDB
+ * databases, and the calls between index.c (records, exact hashes, bands,
+ * clusters), ipassage.c (n-gram postings and passages) and istory.c (term
+ * frequencies, story centroids).
+ *
+ * Keys: a document is named inside the index by its seq, a u64 written
+ * big-endian (8 bytes) so that LMDB's byte order is index order. seq 0 is
+ * never used (it means "no document" / "a query not added").
+ */
+#ifndef ND_INDEX_INTERNAL_H
+#define ND_INDEX_INTERNAL_H
+
+#include <lmdb.h>
+#include <pthread.h>
+
+#include "nd_internal.h"
+
+#define NDI_FORMAT_VERSION 1u
+#define NDI_MAX_ID 500u
+
+/* The named databases (docs/index-format.md). */
+typedef struct ndi_dbs {
+    MDB_dbi meta;    /* "meta":   "header" -> header record; "counters" -> counters record */
+    MDB_dbi ids;     /* "ids":    id bytes -> seq (8 bytes BE) */
+    MDB_dbi docs;    /* "docs":   seq -> document record (checksummed) */
+    MDB_dbi sets;    /* "sets":   seq -> verification set (u32 shingles or signature), checksummed */
+    MDB_dbi texts;   /* "texts":  seq -> zstd text (checksummed); with passages or stories */
+    MDB_dbi exact;   /* "exact":  16-byte exact hash -> seq (dupsort, dupfixed) */
+    MDB_dbi bands;   /* "bands":  u64 band key (BE) -> seq (dupsort, dupfixed) */
+    MDB_dbi members; /* "members": rep seq -> member seq (dupsort, dupfixed) */
+    MDB_dbi grams;   /* "grams":  u64 n-gram hash (BE) -> seq (dupsort, dupfixed); ipassage.c */
+    MDB_dbi terms;   /* "terms":  term id u32 (BE) -> df u32; istory.c */
+    MDB_dbi stories; /* "stories": story u64 (BE) -> story record; istory.c */
+} ndi_dbs;
+
+struct nd_index {
+    nd_alloc_ctx alloc;
+    nd_params params;          /* the stored parameters */
+    MDB_env *env;
+    ndi_dbs db;
+    unsigned flags;
+    unsigned bands, rows;      /* LSH layout (MinHash) */
+    pthread_mutex_t write_lock;
+    char *dir;
+    char detail[ND_DETAIL_MAX];
+};
+
+/* The facts of one indexed document, decoded from its record. */
+typedef struct ndi_doc {
+    uint64_t seq, rep, story;
+    nd_relation rel;           /* relation to rep */
+    uint32_t count;            /* shared shingles (or equal signature values) with rep */
+    uint32_t num_shingles;     /* size of its verification set (the batch's count) */
+    uint64_t length;
+    int has_date, has_story;
+    double date_days;
+    const char *id, *date, *source, *title, *lang;  /* point into the record */
+    uint32_t id_len, date_len, source_len, title_len, lang_len;
+} ndi_doc;
+
+struct nd_index_session {
+    nd_index *ix;
+    nd_worker *worker;
+    struct ndi_block *blocks; /* the arena: strings of the answers (ids), freed per call */
+    nd_vec answers;    /* nd_index_answer */
+    nd_vec matches;    /* nd_index_match, all answers' */
+    nd_vec passages;   /* nd_index_passage, all answers' */
+    nd_vec text;       /* char: a decompressed text */
+    nd_vec scratch;    /* bytes: records being built */
+    char detail[ND_DETAIL_MAX];
+};
+
+/* ---- index.c: shared helpers -------------------------------------------- */
+
+/* 8-byte big-endian key of a u64. */
+void ndi_be64(uint64_t v, unsigned char out[8]);
+uint64_t ndi_get_be64(const void *p);
+/* Maps an LMDB return code to a status, and writes "what: LMDB's reason" to
+ * the detail. MDB_MAP_FULL never reaches here (the map grows). */
+nd_status ndi_mdb_status(char *detail, int rc, const char *what);
+/* Reads document seq's record. ND_E_PARAM when none, ND_E_CORRUPT when its
+ * checksum or version fails. Pointers in out stay valid while txn lives. */
+nd_status ndi_doc_read(nd_index_session *s, MDB_txn *txn, uint64_t seq, ndi_doc *out);
+/* Its stored text (decompressed into s->text), valid until the next call. */
+nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char **text,
+                       size_t *len);
+/* Copies n bytes (plus a NUL) into the session's arena and returns a pointer
+ * that stays valid until the session's next public call; NULL when out of
+ * memory. */
+const char *ndi_arena_dup(nd_index_session *s, const void *p, size_t n);
+
+/* ---- ipassage.c: n-gram postings and passages ----------------------------- */
+
+/* Puts (or deletes) the postings of document seq: one per distinct n-gram
+ * (ND_P_NGRAM token hashes, nd_shingle_hashes) of its tokens. */
+nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
+                        size_t nt);
+nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
+                        size_t nt);
+/* Passages between the document (text, facts; self = its seq or 0 for a
+ * query, excluded from the candidates; group = the rep seq of its cluster:
+ * documents of the same rep are copies and are not aligned unless
+ * ND_P_PAIR_COPIES) and the indexed documents sharing rare n-grams with it.
+ * Appends nd_index_passage to s->passages (`other` from ndi_arena_dup), in
+ * the answer's order: by the other's seq, then start. */
+nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_t group,
+                       const nd_index_doc *doc, const nd_token *tok, size_t nt);
+
+/* ---- istory.c: stories ------------------------------------------------------ */
+
+/* Places the document in a story: the open story (dated within
+ * ND_P_STORY_WINDOW of its last member) whose centroid is most similar,
+ * plus ND_P_LINK_BONUS when it holds one of linked[0..nlinked) (seqs of its
+ * copies and passage partners), when that reaches ND_P_STORY_THRESHOLD;
+ * else a new story. write = 1 (add): updates term frequencies, the story's
+ * centroid and members; write = 0 (query): reads only. Fills the story
+ * fields of ans. */
+nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
+                          const nd_index_doc *doc, const uint64_t *linked, size_t nlinked,
+                          int write, nd_index_answer *ans);
+/* Takes document seq (text, facts) out of its story and of the frequencies. */
+nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq,
+                            const ndi_doc *d, const char *text, size_t len);
+/* Checks the stories against the documents; counts disagreements. */
+nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems);
+
+#endif

@@ -177,4 +177,45 @@ struct nd_worker {
 nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc);
 void nd_worker_fini(nd_worker *w);
 
+/* ---- reuse: the alignment of one pair (align/reuse.c) --------------------- */
+/* What nd_reuse_run does with the seed hits of one pair of documents, for a
+ * caller that finds the hits itself (index/ipassage.c, one document at a
+ * time). Output is the batch's for the same hits, words and masks. */
+
+/* A word as alignment sees it: its byte range and the top 32 bits of its
+ * token hash (nd_token.hash >> 32). */
+typedef struct nd_word {
+    uint32_t start, end, hash;
+} nd_word;
+/* A record of two keys; a seed hit of a pair has k2 = its position (word
+ * index of the n-gram) in a << 32 | its position in b (k1 is not read). */
+typedef struct nd_rec16 {
+    uint64_t k1, k2;
+} nd_rec16;
+/* The scratch of nd_align_pair (one per thread; reused across calls). */
+typedef struct nd_align_scratch {
+    nd_vec chains, open, dp;
+} nd_align_scratch;
+void nd_align_scratch_init(nd_align_scratch *s);
+void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a);
+/* One document of a pair: its number (nd_passage.a or .b), its words, its
+ * boilerplate as sorted disjoint word ranges (may be NULL), its date. */
+typedef struct nd_align_doc {
+    uint32_t doc;
+    const nd_word *words;
+    size_t nwords;
+    const nd_span *mask;
+    size_t nmask;
+    double date;
+    int has_date;
+} nd_align_doc;
+/* The passages of A (as a) and B (as b) from their nh seed hits h, sorted by
+ * k2 (ND_P_NGRAM words each): chained, extended, merged, aligned and kept as
+ * nd_reuse_run does (its DESIGN, step 5); appended to out (nd_passage,
+ * cluster 0, earlier from the dates). Reads ND_P_NGRAM, ND_P_MAX_GAP,
+ * ND_P_MIN_WORDS. Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scratch *s,
+                        const nd_align_doc *A, const nd_align_doc *B, const nd_rec16 *h,
+                        size_t nh, nd_vec *out);
+
 #endif

@@ -218,4 +218,40 @@ nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scra
                         const nd_align_doc *A, const nd_align_doc *B, const nd_rec16 *h,
                         size_t nh, nd_vec *out);
 
+/* ---- stories: one document's vector (story/story.c) ----------------------- */
+/* What nd_story_vectors does for one document, for the batch and for the
+ * index's online stories (index/istory.c), so that both weigh alike. */
+
+#define ND_STORY_MAX_TERMS 100      /* terms kept in a document's vector */
+#define ND_STORY_CENTROID_TERMS 200 /* terms kept in a story's centroid */
+#define ND_STORY_INDEX_TERMS 12     /* a story is found under its heaviest terms... */
+#define ND_STORY_QUERY_TERMS 12     /* ... by a document's heaviest terms */
+#define ND_STORY_POSTING_SCAN 4000  /* stories looked at per query term */
+
+typedef struct nd_term {
+    uint32_t id;
+    float w;
+} nd_term;
+struct sb_stemmer;
+/* 1 when the Snowball name or code lang is English (its stop words apply). */
+int nd_story_english(const char *lang);
+/* The raw terms of one document into acc (nd_term, cleared first): the words
+ * of the title (weight ND_P_TITLE_WEIGHT, title may be NULL), then of the
+ * text (weight 1), each times ND_P_NAME_WEIGHT when a name or a number;
+ * English function words dropped when english; stemmed with stem (NULL: not
+ * stemmed); one term per id, sorted by id, weights summed. tb is scratch.
+ * Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
+                             const nd_params *p, struct sb_stemmer *stem, int english,
+                             const char *title, size_t title_len, const char *text,
+                             size_t len);
+/* The TF-IDF vector of raw terms in[0..n) (sorted by id) into out (which may
+ * be in, or before it in the same array): weight (1 + ln w) * (ln((N + 1) /
+ * (df + 1)) + 1) with N = ndocs and df = df_fn(ctx, i, in[i].id); with 1,000
+ * documents or more a term in more than half of them is dropped; the
+ * ND_STORY_MAX_TERMS heaviest kept (ties to the lower id), sorted by id,
+ * L2-normalised. Returns the number of terms written. */
+size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *out, uint64_t ndocs,
+                      uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx);
+
 #endif

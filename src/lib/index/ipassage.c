@@ -52,7 +52,7 @@ static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t
     const size_t ng = s->ix->params.ngram;
     *out = NULL;
     *n = 0;
-    if (nt < ng || nt == 0)
+    if (nt < ng || nt == 0 || !s->ix->params.index_passages)
         return ND_OK;
     const size_t nh = nt - ng + 1;
     uint64_t *h = nd_malloc(a, nh * sizeof *h), *tmp = nd_malloc(a, nh * sizeof *tmp);
@@ -477,7 +477,7 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
     const nd_params *p = &s->ix->params;
-    if (nt == 0 || nt < p->ngram)
+    if (nt == 0 || nt < p->ngram || !p->index_passages)
         return ND_OK;
     pwork w;
     memset(&w, 0, sizeof w);

@@ -569,7 +569,8 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
     }
     if (st != ND_OK)
         return st;
-    qsort(cs->c, cs->n, sizeof *cs->c, cmp_cand);
+    if (cs->n)
+        qsort(cs->c, cs->n, sizeof *cs->c, cmp_cand);
     size_t m = 0;
     for (size_t i = 0; i < cs->n; i++)
         if (!m || cs->c[m - 1].story != cs->c[i].story)

@@ -254,4 +254,11 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a
 size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *out, uint64_t ndocs,
                       uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx);
 
+/* ---- index: what its parts tell the tests (index/ipassage.c, istory.c) ----- */
+/* Most indexed documents that one document is aligned with (the best by
+ * shared rare n-grams): past it, the index may miss passages batch finds. */
+extern const unsigned nd_index_passage_candidates;
+/* Version of the records index/istory.c writes in "stories". */
+extern const unsigned nd_index_story_version;
+
 #endif

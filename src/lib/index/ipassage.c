@@ -43,6 +43,8 @@
  * n-grams, ties to the lower seq. */
 #define MAX_CANDIDATES 64
 
+const unsigned nd_index_passage_candidates = MAX_CANDIDATES;
+
 /* A document's n-gram hashes, sorted and unique, into *out (nd_malloc'd,
  * the caller frees); *n of them. */
 static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t nt,

@@ -80,6 +80,14 @@
 #define MAX_STORY ((uint64_t)1 << 56)
 #define DEFAULT_LANG "english"
 
+const unsigned nd_index_story_version = REC_VERSION;
+
+/* The counts nd_index_stats_get gives (index.c): stories, from the counters
+ * (the "stories" table also holds the story index, the vectors and the
+ * counters), and terms (the "terms" table holds nothing else). */
+nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
+                           uint64_t *terms);
+
 /* ---- encoding ---------------------------------------------------------------- */
 
 static void put32(unsigned char *p, uint32_t v)
@@ -832,8 +840,8 @@ fail:
 /* One disagreement: counted, the first named in the detail. */
 static void problem(nd_index_session *s, uint64_t *problems, const char *what, uint64_t which)
 {
-    if (!*problems)
-        nd_detail_set(s->detail, "stories: %s %llu", what, (unsigned long long)which);
+    if (!*problems) /* index.c puts "stories: " before it */
+        nd_detail_set(s->detail, "%s %llu", what, (unsigned long long)which);
     ++*problems;
 }
 
@@ -1081,4 +1089,23 @@ fail:
     nd_free(a, terms.v);
     nd_free(a, r);
     return st;
+}
+
+nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
+                           uint64_t *terms)
+{
+    smeta m;
+    *stories = *terms = 0;
+    if (!s->ix->params.index_stories)
+        return ND_OK;
+    const nd_status st = meta_read(s, txn, &m);
+    if (st != ND_OK)
+        return st;
+    MDB_stat ms;
+    const int rc = mdb_stat(txn, s->ix->db.terms, &ms);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "counting the terms");
+    *stories = m.stories;
+    *terms = ms.ms_entries;
+    return ND_OK;
 }

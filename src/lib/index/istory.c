@@ -570,7 +570,13 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
     mdb_cursor_close(cur);
     for (size_t i = 0; i < nlinked && st == ND_OK; i++) {
         ndi_doc d;
-        if ((st = ndi_doc_read(s, txn, linked[i], &d)) != ND_OK)
+        st = ndi_doc_read(s, txn, linked[i], &d);
+        if (st == ND_E_PARAM) { /* not indexed (itself, not stored yet): no story to pull */
+            s->detail[0] = 0;
+            st = ND_OK;
+            continue;
+        }
+        if (st != ND_OK)
             break;
         if (d.has_story)
             st = cand_push(s, cs, d.story, s->ix->params.link_bonus);

@@ -3,7 +3,8 @@
  * index/istory.c) through the public nd_index API, against the batch
  * nd_reuse and nd_story on the bundled example corpus
  * (examples/corpus/news.jsonl): the passages found online for each document
- * are the batch passages between it and the documents before it; the online
+ * are the batch passages between it and the documents before it (batch run
+ * on the documents up to it: rare n-grams are those rare so far); the online
  * stories group the documents as batch stories do; remove and verify keep
  * the stories consistent; a query writes nothing. Randomised orders take
  * --seed N (printed).
@@ -262,12 +263,13 @@ static int same_rows(const prow *a, const prow *b)
            a->matches == b->matches && a->score == b->score && a->earlier == b->earlier;
 }
 
-static void check_passages(const size_t *order, size_t n, const char *what)
+static void check_passages_with(const size_t *order, size_t n, const char *what,
+                                const nd_params *ip)
 {
     char dir[512];
     ND_CHECK(make_dir(dir, sizeof dir) != NULL);
     nd_index *ix = NULL;
-    const nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
+    const nd_status st = nd_index_open(&ix, dir, ip, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
     ND_CHECK_MSG(st == ND_OK, "open: %s (%s)", nd_strerror(st), ix ? nd_index_errdetail(ix) : "");
     if (st != ND_OK) {
         nd_index_close(ix);
@@ -280,8 +282,18 @@ static void check_passages(const size_t *order, size_t n, const char *what)
     nd_params *p = NULL;
     ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
     nd_index_params(ix, p);
+    /* batch on each prefix [0, k]: the passages of k with the documents
+     * before it, n-grams rare among those documents (as the index sees them) */
     size_t nb = 0;
-    prow *b = run_batch_reuse(p, order, n, &o, &nb);
+    prow *b = calloc(4096, sizeof *b);
+    for (size_t k = 0; b && k < n; k++) {
+        size_t np = 0;
+        prow *x = run_batch_reuse(p, order, k + 1, &o, &np);
+        for (size_t i = 0; x && i < np && nb < 4096; i++)
+            if (x[i].doc == k)
+                b[nb++] = x[i];
+        free(x);
+    }
     qsort(o.rows, o.nrows, sizeof *o.rows, cmp_prow);
     if (b)
         qsort(b, nb, sizeof *b, cmp_prow);
@@ -305,6 +317,11 @@ static void check_passages(const size_t *order, size_t n, const char *what)
     nd_params_destroy(p);
     nd_index_close(ix);
     rm_dir(dir);
+}
+
+static void check_passages(const size_t *order, size_t n, const char *what)
+{
+    check_passages_with(order, n, what, NULL);
 }
 
 static void test_passages_file_order(void)
@@ -332,6 +349,37 @@ static void test_passages_random_order(void)
         char what[64];
         snprintf(what, sizeof what, "random order %d (seed %llu)", round, g_seed);
         check_passages(order, g_n, what);
+    }
+}
+
+/* The pairing rules (same source, date window, copies) and other seed and
+ * passage lengths, as batch applies them. */
+static void test_passages_params(void)
+{
+    static const struct {
+        nd_param id;
+        double v;
+        int set; /* which parameter set */
+    } cfg[] = {
+        {ND_P_SAME_SOURCE, 0, 0}, {ND_P_WINDOW, 0.5, 0},
+        {ND_P_PAIR_COPIES, 1, 1}, {ND_P_NGRAM, 3, 1}, {ND_P_MIN_WORDS, 5, 1},
+        {ND_P_MAX_GAP, 2, 2}, {ND_P_DF_MAX, 3, 2},
+    };
+    size_t order[MAXDOCS];
+    for (size_t i = 0; i < g_n; i++)
+        order[i] = i;
+    for (int set = 0; set < 3; set++) {
+        nd_params *p = NULL;
+        ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+        if (!p)
+            return;
+        for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++)
+            if (cfg[i].set == set)
+                ND_CHECK(nd_params_set(p, cfg[i].id, cfg[i].v) == ND_OK);
+        char what[64];
+        snprintf(what, sizeof what, "parameter set %d", set);
+        check_passages_with(order, g_n, what, p);
+        nd_params_destroy(p);
     }
 }
 
@@ -533,6 +581,7 @@ int main(int argc, char **argv)
     }
     ND_RUN(test_passages_file_order);
     ND_RUN(test_passages_random_order);
+    ND_RUN(test_passages_params);
     ND_RUN(test_stories_match_batch);
     ND_RUN(test_query_remove_verify);
     free_corpus();

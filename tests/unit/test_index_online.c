@@ -6,8 +6,9 @@
  * are the batch passages between it and the documents before it (batch run
  * on the documents up to it: rare n-grams are those rare so far); the online
  * stories group the documents as batch stories do; remove and verify keep
- * the stories consistent; a query writes nothing. Randomised orders take
- * --seed N (printed).
+ * the stories consistent; a query writes nothing; running out of memory at
+ * any allocation of an add or a remove leaves the index as it was.
+ * Randomised orders take --seed N (printed).
  */
 #include <math.h>
 #include <stdint.h>
@@ -612,6 +613,116 @@ static void test_query_remove_verify(void)
     rm_dir(dir);
 }
 
+/* ---- out of memory -------------------------------------------------------------- */
+
+/* An allocator that fails once its budget of allocations is spent. */
+typedef struct budget {
+    long left; /* < 0: unlimited */
+    long fails;
+} budget;
+
+static void *b_alloc(void *opaque, size_t n)
+{
+    budget *b = opaque;
+    if (b->left == 0) {
+        b->fails++;
+        return NULL;
+    }
+    if (b->left > 0)
+        b->left--;
+    return malloc(n);
+}
+
+static void b_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+/* An add and a remove that run out of memory at every allocation in turn
+ * fail with ND_E_NOMEM and a detail, and leave the index as it was. */
+static void test_out_of_memory(void)
+{
+    size_t order[MAXDOCS];
+    date_order(order);
+    char dir[512];
+    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
+    budget bu = {-1, 0};
+    const nd_allocator al = {b_alloc, b_free, &bu};
+    nd_index *ix = NULL;
+    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, &al);
+    ND_CHECK(st == ND_OK);
+    nd_index_session *s = NULL;
+    if (st == ND_OK)
+        ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+    if (!s) {
+        nd_index_close(ix);
+        rm_dir(dir);
+        return;
+    }
+    for (size_t k = 0; k + 1 < g_n; k++) {
+        const nd_index_doc x = index_doc(&g_docs[order[k]]);
+        ND_CHECK(nd_index_add(s, &x, 1, NULL) == ND_OK);
+    }
+    /* the rail story's last member: passages with several documents */
+    size_t last = 0;
+    for (size_t k = 0; k < g_n; k++)
+        if (strcmp(g_docs[order[k]].id, "mpa-0412-0931") == 0)
+            last = k;
+    const nd_index_doc x = index_doc(&g_docs[order[last]]);
+    const char *id = x.id;
+    const size_t id_len = x.id_len;
+    size_t removed = 0;
+    ND_CHECK(nd_index_remove(s, &id, &id_len, 1, &removed) == ND_OK && removed == 1);
+    int done = 0;
+    for (long n = 0; n < 100000 && !done; n++) {
+        bu.left = n;
+        const nd_index_answer *ans = NULL;
+        st = nd_index_add(s, &x, 1, &ans);
+        bu.left = -1;
+        if (st == ND_OK) {
+            done = 1;
+            ND_CHECK(ans && ans->num_passages > 0 && ans->has_story);
+            ND_CHECK(n > 20); /* failures inside the passages and the story, too */
+            break;
+        }
+        /* the first allocation (index.c's answer arena) leaves no detail yet */
+        ND_CHECK_MSG(st == ND_E_NOMEM && (n == 0 || nd_index_session_errdetail(s)[0]),
+                     "add, allocation %ld: %s (%s)", n, nd_strerror(st),
+                     nd_index_session_errdetail(s));
+        nd_index_record rec;
+        ND_CHECK(nd_index_get(s, id, id_len, &rec) == ND_E_PARAM); /* nothing written */
+    }
+    ND_CHECK(done);
+    uint64_t problems = 99;
+    ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
+    done = 0;
+    for (long n = 0; n < 100000 && !done; n++) {
+        bu.left = n;
+        st = nd_index_remove(s, &id, &id_len, 1, &removed);
+        bu.left = -1;
+        if (st == ND_OK) {
+            done = 1;
+            ND_CHECK(removed == 1);
+            ND_CHECK(n > 5);
+            break;
+        }
+        /* the first allocation (index.c's answer arena) leaves no detail yet */
+        ND_CHECK_MSG(st == ND_E_NOMEM && (n == 0 || nd_index_session_errdetail(s)[0]),
+                     "remove, allocation %ld: %s (%s)", n, nd_strerror(st),
+                     nd_index_session_errdetail(s));
+        nd_index_record rec;
+        ND_CHECK(nd_index_get(s, id, id_len, &rec) == ND_OK); /* still there */
+    }
+    ND_CHECK(done);
+    problems = 99;
+    ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
+    ND_CHECK(bu.fails > 0);
+    nd_index_session_destroy(s);
+    nd_index_close(ix);
+    rm_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -629,6 +740,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stories_arrival_order);
     ND_RUN(test_stories_random_order);
     ND_RUN(test_query_remove_verify);
+    ND_RUN(test_out_of_memory);
     free_corpus();
     return nd_test_end("test_index_online");
 }

@@ -577,6 +577,31 @@ static void test_query_remove_verify(void)
              aa->num_passages == qpass);
     uint64_t problems = 99;
     ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
+    /* a replaced text leaves its story and takes the new one's place */
+    {
+        nd_index_doc y = last;
+        const char *more = " The railway reopened a week early, officials said.";
+        char *t = malloc(last.text_len + strlen(more) + 1);
+        ND_CHECK(t != NULL);
+        if (t) {
+            memcpy(t, last.text, last.text_len);
+            memcpy(t + last.text_len, more, strlen(more) + 1);
+            y.text = t;
+            y.text_len = last.text_len + strlen(more);
+            const nd_index_answer *ra = NULL;
+            ND_CHECK(nd_index_add(s, &y, 1, &ra) == ND_OK);
+            ND_CHECK(ra && ra->change == ND_INDEX_REPLACED && ra->has_story);
+            problems = 99;
+            ND_CHECK(nd_index_verify(ix, &problems) == ND_OK);
+            ND_CHECK_MSG(problems == 0, "after a replace: %llu (%s)",
+                         (unsigned long long)problems, nd_index_errdetail(ix));
+            ND_CHECK(nd_index_add(s, &last, 1, &ra) == ND_OK); /* and back */
+            ND_CHECK(ra && ra->change == ND_INDEX_REPLACED);
+            free(t);
+        }
+    }
+    problems = 99;
+    ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
     /* remove every other document, verify, then the rest */
     for (size_t k = 0; k < g_n; k += 2) {
         const char *id = g_docs[order[k]].id;

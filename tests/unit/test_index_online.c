@@ -638,6 +638,59 @@ static void test_query_remove_verify(void)
     rm_dir(dir);
 }
 
+/* One call adding every document (a batch, on 2 threads) answers as adds
+ * of one document each do: the same passages and stories. */
+static void test_batch_add_same(void)
+{
+    char d1[512], d2[512];
+    ND_CHECK(make_dir(d1, sizeof d1) != NULL && make_dir(d2, sizeof d2) != NULL);
+    nd_params *p = NULL;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    if (p)
+        ND_CHECK(nd_params_set(p, ND_P_THREADS, 2) == ND_OK);
+    nd_index *a = NULL, *b = NULL;
+    ND_CHECK(nd_index_open(&a, d1, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL) == ND_OK);
+    ND_CHECK(nd_index_open(&b, d2, p, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL) == ND_OK);
+    nd_index_session *sa = NULL, *sb = NULL;
+    if (a && b) {
+        ND_CHECK(nd_index_session_create(a, &sa) == ND_OK);
+        ND_CHECK(nd_index_session_create(b, &sb) == ND_OK);
+    }
+    nd_index_doc docs[MAXDOCS];
+    for (size_t k = 0; k < g_n; k++)
+        docs[k] = index_doc(&g_docs[k]);
+    const nd_index_answer *all = NULL;
+    if (sb)
+        ND_CHECK(nd_index_add(sb, docs, g_n, &all) == ND_OK);
+    for (size_t k = 0; sa && all && k < g_n; k++) {
+        const nd_index_answer *one = NULL;
+        ND_CHECK(nd_index_add(sa, &docs[k], 1, &one) == ND_OK);
+        if (!one)
+            continue;
+        const nd_index_answer *x = &all[k];
+        ND_CHECK_MSG(one->num_passages == x->num_passages, "%s: %zu passages one by one, %zu "
+                     "in a batch", docs[k].id, one->num_passages, x->num_passages);
+        for (size_t i = 0; i < one->num_passages && i < x->num_passages; i++) {
+            const nd_index_passage *u = &one->passages[i], *v = &x->passages[i];
+            ND_CHECK(u->other_len == v->other_len && !memcmp(u->other, v->other, u->other_len));
+            ND_CHECK(u->start == v->start && u->end == v->end &&
+                     u->other_start == v->other_start && u->other_end == v->other_end &&
+                     u->matches == v->matches && u->score == v->score &&
+                     u->earlier == v->earlier);
+        }
+        ND_CHECK(one->has_story && x->has_story && one->story == x->story &&
+                 one->new_story == x->new_story && one->story_size == x->story_size &&
+                 one->story_similarity == x->story_similarity);
+    }
+    nd_index_session_destroy(sa);
+    nd_index_session_destroy(sb);
+    nd_index_close(a);
+    nd_index_close(b);
+    nd_params_destroy(p);
+    rm_dir(d1);
+    rm_dir(d2);
+}
+
 /* ---- out of memory -------------------------------------------------------------- */
 
 /* An allocator that fails once its budget of allocations is spent. */
@@ -765,6 +818,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stories_arrival_order);
     ND_RUN(test_stories_random_order);
     ND_RUN(test_query_remove_verify);
+    ND_RUN(test_batch_add_same);
     ND_RUN(test_out_of_memory);
     free_corpus();
     return nd_test_end("test_index_online");

@@ -103,12 +103,20 @@ uint64_t nd_simhash(const uint64_t *shingles, const uint32_t *weights, size_t n)
     while (k < n) {
         /* at most 255 shingles a round: a byte lane cannot overflow */
         const size_t end = n - k > 255 ? k + 255 : n;
-        uint64_t acc[8] = {0};
+        /* eight named accumulators: the compiler keeps them in registers */
+        uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (; k < end; k++) {
             const uint64_t h = shingles[k];
-            for (unsigned j = 0; j < 8; j++)
-                acc[j] += (h >> j) & lanes;
+            a0 += h & lanes;
+            a1 += (h >> 1) & lanes;
+            a2 += (h >> 2) & lanes;
+            a3 += (h >> 3) & lanes;
+            a4 += (h >> 4) & lanes;
+            a5 += (h >> 5) & lanes;
+            a6 += (h >> 6) & lanes;
+            a7 += (h >> 7) & lanes;
         }
+        const uint64_t acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
         for (unsigned j = 0; j < 8; j++)
             for (unsigned lane = 0; lane < 8; lane++)
                 cnt[8 * lane + j] += (acc[j] >> (8 * lane)) & 0xFF;

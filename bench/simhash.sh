@@ -12,7 +12,10 @@
 # Every configuration runs with -T 1 on the same file (read once first, so it is in
 # the page cache) under GNU time, writing --pairs; the exact ground truth is computed
 # once per corpus by bench/simhash_eval.py (all pairs, no sampling) and cached beside
-# the corpus. The table is printed and written to bench/results/simhash-DATE-SIZE.json.
+# the corpus. Then build/rel/bench/simhash_sketch (bench/simhash_sketch.c) times each
+# sketch alone on the corpus's shingle sets (best of 5), and counts its instructions
+# under callgrind on the first 1,000 documents when valgrind is installed. The table
+# is printed and written to bench/results/simhash-DATE-SIZE.json.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -27,7 +30,7 @@ say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 [ -x /usr/bin/time ] || die "GNU time is missing (apt-get install time)"
 say "seed $SEED, size $SIZE (BENCH_SEED, BENCH_SIZE)"
-make -s -j2 neardup >&2
+make -s -j2 neardup build/rel/bench/simhash_sketch >&2
 CDIR=$(python3 bench/gen_corpus.py --size "$SIZE" --seed "$SEED" --print-dir)
 CORPUS=$CDIR/corpus.jsonl
 TRUTH=$CDIR/simhash-truth.json
@@ -82,6 +85,24 @@ for k in $KS; do
 done
 run simhash-k3-fast 8 --method simhash --simhash-k 3 --fast
 
+# each sketch alone: texts one a line (newlines are separators for the tokeniser)
+python3 -c 'import json, sys
+with open(sys.argv[2], "w") as o:
+    for line in open(sys.argv[1], encoding="utf-8"):
+        o.write(json.loads(line)["text"].replace("\n", " ").replace("\r", " ") + "\n")' \
+    "$CORPUS" "$WORK/texts.txt"
+build/rel/bench/simhash_sketch "$WORK/texts.txt" --time 5 >"$WORK/sketch.time"
+: >"$WORK/sketch.ir"
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+    head -1000 "$WORK/texts.txt" >"$WORK/texts1k.txt"
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect='micro_*' \
+        --callgrind-out-file="$WORK/cg.out" build/rel/bench/simhash_sketch \
+        "$WORK/texts1k.txt" >"$WORK/sketch1k.txt" 2>/dev/null
+    callgrind_annotate --inclusive=yes "$WORK/cg.out" 2>/dev/null |
+        sed -n 's/^ *\([0-9,]*\) .*:micro_\([a-z_]*\) .*/\2 \1/p' | tr -d , >"$WORK/sketch.ir"
+fi
+export SKETCH_TIME=$WORK/sketch.time SKETCH_IR=$WORK/sketch.ir SKETCH_1K=$WORK/sketch1k.txt
+
 OUT=$ROOT/bench/results/simhash-$(date -u +%Y%m%d-%H%M)-$SIZE.json
 python3 "$EVAL" score "$CORPUS" "$TRUTH" "$ROWS" "$OUT.tmp"
 python3 - "$OUT.tmp" "$OUT" "$SEED" <<'PY'
@@ -94,6 +115,9 @@ d["machine"] = {"cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpu
 d["neardup"] = subprocess.run(["./neardup", "--version"], capture_output=True,
                               text=True).stdout.strip()
 d["command"] = "bench/simhash.sh (BENCH_SIZE=%s)" % os.environ.get("BENCH_SIZE", "100M")
+git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
+d["commit"] = git("rev-parse", "--short", "HEAD") + (
+    "+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 json.dump(d, open(sys.argv[2], "w"), indent=1)
 open(sys.argv[2], "a").write("\n")
 os.remove(sys.argv[1])

@@ -100,6 +100,32 @@ def key(a, b):
     return (a, b) if a < b else (b, a)
 
 
+def sketch_alone():
+    """The figures of bench/simhash_sketch.c, from the files bench/simhash.sh names."""
+    tpath = os.environ.get("SKETCH_TIME")
+    if not tpath or not os.path.exists(tpath):
+        return None
+    lines = open(tpath).read().split("\n")
+    head = lines[0].split()
+    res = {"documents": int(head[0]), "bytes": int(head[2]), "shingles": int(head[4]),
+           "timing": "best of 5 wall times, -T 1", "stages": {}}
+    for ln in lines[1:]:
+        w = ln.split()
+        if len(w) >= 7:
+            res["stages"][w[0]] = {"ns_per_shingle": float(w[1]), "ns_per_byte": float(w[3]),
+                                   "MB_per_s": float(w[5])}
+    ir, k1 = os.environ.get("SKETCH_IR"), os.environ.get("SKETCH_1K")
+    if ir and os.path.exists(ir) and os.path.getsize(ir) and k1 and os.path.exists(k1):
+        n1k = int(open(k1).read().split("\n")[0].split()[4])
+        res["instructions"] = "callgrind, first 1,000 documents (%d shingles); valgrind runs " \
+                              "no AVX-512, so the MinHash kernel counted is AVX2" % n1k
+        for ln in open(ir):
+            name, count = ln.split()
+            if name in res["stages"]:
+                res["stages"][name]["instructions_per_shingle"] = round(int(count) / n1k, 1)
+    return res
+
+
 def score(corpus, truth_path, rows_path, out):
     with open(truth_path, encoding="utf-8") as f:
         t = json.load(f)
@@ -151,16 +177,22 @@ def score(corpus, truth_path, rows_path, out):
             "truth": {k: t[k] for k in ("rare_df_cap", "candidates_compared", "heavy_docs",
                                         "heavy_comparisons")},
             "rows": res}
+    meta["sketch_alone"] = sketch_alone()
     with open(out, "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1)
         f.write("\n")
+    if meta["sketch_alone"]:
+        print("each sketch alone (bench/simhash_sketch.c): " + ", ".join(
+            f"{k} {v['ns_per_shingle']} ns"
+            + (f" / {v['instructions_per_shingle']} instr." if "instructions_per_shingle" in v
+               else "") + " a shingle" for k, v in meta["sketch_alone"]["stages"].items()))
     bands = list(res[0]["recall_by_resemblance"])
     print(f"{len(gold)} pairs of resemblance >= 0.8 "
           f"({meta['gold_pairs_below_1']} below 1) in {t['docs']} documents, "
           f"{size / 1e6:.1f} MB")
     print("| run | recall | precision | recall " + " | ".join(bands) +
           " | candidates | MB/s | MB/cpu-s | cpu ratio | index B/doc | sketch B |")
-    print("|---" * (10 + len(bands)) + "|")
+    print("|---" * (9 + len(bands)) + "|")
     for x in res:
         rb = " | ".join("-" if x["recall_by_resemblance"][b]["recall"] is None
                         else f"{x['recall_by_resemblance'][b]['recall']:.3f}" for b in bands)

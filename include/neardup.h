@@ -263,7 +263,9 @@ typedef struct nd_sketch {
                                        distinct shingle of weight 1 (ND_METHOD_SIMHASH), else 0.
                                        Under ND_METHOD_SIMHASH no MinHash is computed: the
                                        signature holds ND_P_NUM_PERM zeros and there are no
-                                       band keys; such a sketch is for a SimHash deduplicator */
+                                       band keys; such a sketch is for a SimHash deduplicator,
+                                       which recomputes a fingerprint of 0 from the shingles
+                                       (so a caller that does not carry it loses nothing) */
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;

@@ -168,8 +168,9 @@ $(SIMHASH_SKETCH_BIN): bench/simhash_sketch.c $(STATIC) $(wildcard src/lib/*.h s
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
 
+# SimHash against MinHash on the bench corpus (docs/benchmarks.md)
 .PHONY: simhash-bench
-simhash-bench: $(SIMHASH_SKETCH_BIN)  ## SimHash against MinHash on the bench corpus (bench/simhash.sh)
+simhash-bench: $(SIMHASH_SKETCH_BIN)
 	bench/simhash.sh
 
 # ---- reader throughput (WARC/WET and the other formats; bench/warc_read.c) ----

@@ -351,6 +351,39 @@ static void test_dedup(void)
         free(t[i]);
 }
 
+/* nd_dedup_estimate_memory follows the SimHash layout (tables, fingerprint, no
+ * signature under --fast): within the growth slack of what a deduplicator holds
+ * once every document is added (the estimate adds the run's own arrays). */
+static void test_memory_estimate(void)
+{
+    enum { N = 2000 };
+    for (unsigned k = 0; k <= ND_SIMHASH_MAX_K; k += 4)
+        for (int verify = 0; verify < 2; verify++) {
+            nd_params *p;
+            nd_dedup *d;
+            ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+            ND_CHECK(nd_params_set(p, ND_P_METHOD, ND_METHOD_SIMHASH) == ND_OK &&
+                     nd_params_set(p, ND_P_SIMHASH_K, k) == ND_OK &&
+                     nd_params_set(p, ND_P_VERIFY, verify) == ND_OK);
+            ND_CHECK(nd_dedup_create(&d, p, NULL) == ND_OK);
+            for (int i = 0; d && i < N; i++) {
+                char *t = words(i * 100, i * 100 + 100);
+                ND_CHECK(nd_dedup_add(d, t, strlen(t), NULL) == ND_OK);
+                free(t);
+            }
+            if (d) {
+                const double held = (double)nd_dedup_memory(d);
+                const double est = (double)nd_dedup_estimate_memory(p, N, 96);
+                /* the run's arrays: 3 x 4 bytes and a 12-byte member a document */
+                const double at_add = est - (double)N * 24;
+                ND_CHECK_MSG(held >= 0.9 * at_add && held <= 1.6 * est,
+                             "k %u verify %d: held %.0f, estimated %.0f", k, verify, held, est);
+            }
+            nd_dedup_destroy(d);
+            nd_params_destroy(p);
+        }
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -363,5 +396,6 @@ int main(int argc, char **argv)
     ND_RUN(test_known_answers);
     ND_RUN(test_worker);
     ND_RUN(test_dedup);
+    ND_RUN(test_memory_estimate);
     return nd_test_end("test_simhash");
 }

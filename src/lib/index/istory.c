@@ -32,10 +32,12 @@
  *     collection stop words (a term in more than half of 1,000+ documents)
  *     apply only once the index holds 1,000 documents.
  *   - Arrival order, not date order. Batch clusters documents sorted by
- *     date (undated last); the index clusters them as they come. A story's
- *     window is measured from its latest member so far, so a late-arriving
- *     old document may join a story that batch would have closed to it, and
- *     an early story may miss a document batch would have given it.
+ *     date (undated last); the index clusters them as they come. A story is
+ *     open to a document dated within ND_P_STORY_WINDOW days after its
+ *     latest member or before its earliest one (in date order, as batch
+ *     goes, only the first can happen, and the rule is batch's); a story
+ *     may still take a document that batch, seeing it earlier, would have
+ *     placed before the story's later members came.
  *   - Stories never merge or split after the fact, and a document never
  *     moves: one placed badly early stays where it is (batch has the same
  *     property, in date order).
@@ -55,9 +57,10 @@
  *   - "stories", keyed by kind:
  *       8 bytes, a story number (BE, 1 up, below 2^56): version (u32),
  *         flags (u32: 1 dated), size (u64, members), first member's seq
- *         (u64), last date (f64 days), index terms n (u32), centroid terms
- *         m (u32), the n index term ids (u32), the m (id u32, weight f32)
- *         sorted by id, XXH3-64 of the preceding bytes (u64).
+ *         (u64), latest and earliest member dates (f64 days each), index
+ *         terms n (u32), centroid terms m (u32), the n index term ids
+ *         (u32), the m (id u32, weight f32) sorted by id, XXH3-64 of the
+ *         preceding bytes (u64).
  *       "M": the counters: version (u32), 0 (u32), documents counted in the
  *         frequencies (u64), next story number (u64), stories (u64), XXH3-64.
  *       "T" + term id (u32 BE) + story (u64 BE): the story is indexed under
@@ -217,7 +220,7 @@ static nd_status meta_write(nd_index_session *s, MDB_txn *txn, const smeta *m)
 
 typedef struct srec {
     uint64_t id, size, first;
-    double last;
+    double last, earliest; /* dates of its latest and earliest dated members */
     int dated;
     uint32_t nindexed, nc;
     uint32_t indexed[MAX_INDEXED];
@@ -246,11 +249,11 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
         return ndi_mdb_status(s->detail, rc, "reading a story");
     const unsigned char *p = v.mv_data;
     const size_t n = v.mv_size;
-    if (n < 48 || get32(p) != REC_VERSION)
+    if (n < 56 || get32(p) != REC_VERSION)
         return corrupt(s, "story", k);
-    const uint32_t ni = get32(p + 36), nc = get32(p + 40);
+    const uint32_t ni = get32(p + 40), nc = get32(p + 44);
     if (ni > MAX_INDEXED || nc > ND_STORY_CENTROID_TERMS ||
-        n != 44 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
+        n != 48 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
         get64(p + n - 8) != XXH3_64bits(p, n - 8))
         return corrupt(s, "story", k);
     r->id = k;
@@ -258,9 +261,10 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
     r->size = get64(p + 8);
     r->first = get64(p + 16);
     r->last = getf64(p + 24);
+    r->earliest = getf64(p + 32);
     r->nindexed = ni;
     r->nc = nc;
-    const unsigned char *q = p + 44;
+    const unsigned char *q = p + 48;
     for (uint32_t i = 0; i < ni; i++, q += 4)
         r->indexed[i] = get32(q);
     for (uint32_t i = 0; i < nc; i++, q += 8) {
@@ -273,16 +277,16 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
 
 static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
 {
-    unsigned char b[44 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
+    unsigned char b[48 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
     put32(b, REC_VERSION);
     put32(b + 4, r->dated ? 1u : 0u);
     put64(b + 8, r->size);
     put64(b + 16, r->first);
     putf64(b + 24, r->last);
-    put32(b + 32, 0);
-    put32(b + 36, r->nindexed);
-    put32(b + 40, r->nc);
-    unsigned char *q = b + 44;
+    putf64(b + 32, r->earliest);
+    put32(b + 40, r->nindexed);
+    put32(b + 44, r->nc);
+    unsigned char *q = b + 48;
     for (uint32_t i = 0; i < r->nindexed; i++, q += 4)
         put32(q, r->indexed[i]);
     for (uint32_t i = 0; i < r->nc; i++, q += 8) {
@@ -696,8 +700,9 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         if (st != ND_OK)
             goto fail;
         if (p->story_window > 0 && dated && r->dated &&
-            doc->date_days - r->last > p->story_window)
-            continue; /* closed */
+            (doc->date_days - r->last > p->story_window ||
+             r->earliest - doc->date_days > p->story_window))
+            continue; /* closed (after its last member, or before its first) */
         const double cosv = r->norm > 0 ? dot(w.vec, w.nv, r->c, r->nc) / r->norm : 0;
         const double sc = cosv + cs.c[i].bonus;
         if (!have || sc > bs) { /* candidates come by story: ties keep the lower */
@@ -726,6 +731,8 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         ans->story_similarity = bcos;
     }
     best->size++;
+    if (dated && (!best->dated || doc->date_days < best->earliest))
+        best->earliest = doc->date_days;
     if (dated && (!best->dated || doc->date_days > best->last)) {
         best->last = doc->date_days;
         best->dated = 1;

@@ -1373,11 +1373,13 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
 static void answers_fix(nd_index_session *s, const pending *pd, size_t n)
 {
     nd_index_answer *a = s->answers.data;
+    const nd_index_match *m = s->matches.data;
+    const nd_index_passage *p = s->passages.data;
     for (size_t i = 0; i < n; i++) {
-        a[i].matches = (const nd_index_match *)s->matches.data + pd[i].m0;
         a[i].num_matches = pd[i].m1 - pd[i].m0;
-        a[i].passages = (const nd_index_passage *)s->passages.data + pd[i].p0;
+        a[i].matches = a[i].num_matches ? m + pd[i].m0 : NULL;
         a[i].num_passages = pd[i].p1 - pd[i].p0;
+        a[i].passages = a[i].num_passages ? p + pd[i].p0 : NULL;
     }
 }
 

@@ -741,9 +741,8 @@ typedef struct nd_index_answer {
     size_t rep_len;
     nd_relation rel;          /**< relation to rep (ND_REL_NONE when it is rep) */
     double resemblance, doc_in_rep, rep_in_doc;
-    const nd_index_match *matches;  /**< every verified relation with an indexed document (NULL
-                                         when none),
-                                         in index order (dedup --pairs) */
+    const nd_index_match *matches;  /**< every verified relation with an indexed document,
+                                         in index order (dedup --pairs); NULL when none */
     size_t num_matches;
     const nd_index_passage *passages; /**< sorted by (other's index order, start); NULL
                                            when none */

@@ -711,6 +711,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         atomic_fetch_sub(&sv->conns, 1);
 }
 
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) ND_PRINTF(2, 0);
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -882,13 +883,15 @@ int cmd_serve(int argc, char **argv)
     }
     cli_log(2, "%s: stopping (requests in flight end first)",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    MHD_quiesce_daemon(d);  /* no new connections */
+    const MHD_socket lsock = MHD_quiesce_daemon(d);  /* no new connections */
     for (int i = 0; i < 1000 && atomic_load(&sv.inflight) > 0; i++) {
         const struct timespec ten_ms = {0, 10 * 1000 * 1000};
         nanosleep(&ten_ms, NULL);
     }
     MHD_stop_daemon(d);     /* joins the pool: a write in progress has ended */
     d = NULL;
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);       /* quiesced: ours to close */
 done:
     for (size_t i = 0; i < sv.nsessions; i++)
         nd_index_session_destroy(sv.sessions[i]);

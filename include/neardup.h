@@ -761,7 +761,8 @@ typedef struct nd_index_stats {
     uint64_t clusters;        /**< clusters of 2+ documents */
     uint64_t removed_dups;    /**< documents that are not representatives */
     uint64_t stories, postings, terms;
-    uint64_t adds, removes;   /**< successful calls over the index's life */
+    uint64_t adds, removes;   /**< documents added or replaced, and removed, over the
+                                   index's life */
     uint64_t file_bytes;      /**< size of the data file */
     uint64_t used_bytes;      /**< pages in use */
     uint64_t map_bytes;       /**< the map size (grows on demand) */

@@ -18,6 +18,8 @@
 
 #define NDI_FORMAT_VERSION 1u
 #define NDI_MAX_ID 500u
+/* Most band keys (or SimHash table keys) of one document. */
+#define ND_MAX_INDEX_KEYS 1024u
 
 /* The named databases (docs/index-format.md). */
 typedef struct ndi_dbs {
@@ -42,6 +44,7 @@ struct nd_index {
     unsigned flags;
     unsigned bands, rows;      /* LSH layout (MinHash) */
     pthread_mutex_t write_lock;
+    int lock_fd;               /* flock'd DIR/lock.writer, -1 read-only */
     char *dir;
     char detail[ND_DETAIL_MAX];
 };
@@ -68,6 +71,11 @@ struct nd_index_session {
     nd_vec passages;   /* nd_index_passage, all answers' */
     nd_vec text;       /* char: a decompressed text */
     nd_vec scratch;    /* bytes: records being built */
+    nd_vec set;        /* u32: the verification set of the document under work */
+    nd_vec cand;       /* u64: candidate seqs */
+    nd_vec linked;     /* u64: seqs of its copies and passage partners (stories) */
+    nd_vec keys;       /* u64: spare */
+    MDB_txn *rtxn;     /* the session's read transaction, reset between calls */
     char detail[ND_DETAIL_MAX];
 };
 

@@ -424,6 +424,13 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
     if (create) {
         if (params)
             nd_params_copy_values(&ix->params, params);
+        if (ix->params.keep != ND_KEEP_FIRST) {
+            nd_detail_set(ix->detail, "an index keeps the first document of a cluster: "
+                                      "other survivor policies would change answers already "
+                                      "given");
+            st = ND_E_PARAM;
+            goto fail;
+        }
         ix->params.threads = 1;
         ix->params.memory = 0;
         unsigned char h[HEADER_SIZE];

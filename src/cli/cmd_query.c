@@ -177,6 +177,98 @@ static int post_batch(client *cl, const char *body, size_t len, size_t ndocs)
     return rc;
 }
 
+/* ---- the batch being built ------------------------------------------------------- */
+
+/* The JSON of the request being built, and its ids (a hash set, to start a new
+ * batch at an id the batch holds already: the server refuses an id twice in a
+ * batch, and `neardup index add` does the same). */
+typedef struct qbatch {
+    cli_membuf b;
+    size_t n;
+    char **ids;             /* n ids, malloc'd */
+    size_t cap;
+    uint32_t *slots;        /* 1 + index into ids, 0 = empty; nslots a power of 2 */
+    size_t nslots;
+} qbatch;
+
+static uint64_t id_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* 1 when the batch holds the id, 0 when not, and then (add) it is added; -1 out of memory. */
+static int qbatch_id(qbatch *q, const char *id, size_t n, int add)
+{
+    if (add && 2 * (q->n + 1) > q->nslots) {
+        const size_t ns = q->nslots ? 2 * q->nslots : 64;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return -1;
+        for (size_t i = 0; i < q->n; i++) {
+            size_t k = id_hash(q->ids[i], strlen(q->ids[i])) & (ns - 1);
+            while (sl[k])
+                k = (k + 1) & (ns - 1);
+            sl[k] = (uint32_t)(i + 1);
+        }
+        free(q->slots);
+        q->slots = sl;
+        q->nslots = ns;
+    }
+    if (!q->nslots)
+        return 0;
+    size_t k = id_hash(id, n) & (q->nslots - 1);
+    while (q->slots[k]) {
+        const char *o = q->ids[q->slots[k] - 1];
+        if (strlen(o) == n && memcmp(o, id, n) == 0)
+            return 1;
+        k = (k + 1) & (q->nslots - 1);
+    }
+    if (!add)
+        return 0;
+    if (cli_grow((void **)&q->ids, &q->cap, q->n + 1, sizeof *q->ids))
+        return -1;
+    char *c = strndup(id, n);
+    if (!c)
+        return -1;
+    q->ids[q->n] = c;
+    q->slots[k] = (uint32_t)(q->n + 1);
+    q->n++;
+    return 0;
+}
+
+static void qbatch_clear(qbatch *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        free(q->ids[i]);
+    q->n = 0;
+    if (q->slots)
+        memset(q->slots, 0, q->nslots * sizeof *q->slots);
+}
+
+/* Sends the batch (when it holds documents) and empties it. 0 or an exit code. */
+static int qbatch_flush(qbatch *q, client *cl, uint64_t *sent)
+{
+    if (q->n == 0)
+        return 0;
+    fputs("]}", q->b.fp);
+    const size_t n = q->n;
+    qbatch_clear(q);
+    if (cli_membuf_close(&q->b)) {
+        q->b.fp = NULL;
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    q->b.fp = NULL;
+    const int rc = post_batch(cl, q->b.data, q->b.len, n);
+    free(q->b.data);
+    q->b.data = NULL;
+    *sent += n;
+    return rc;
+}
+
 /* ---- main -------------------------------------------------------------------------- */
 
 enum { Q_SERVER = 2000, Q_ADD, Q_BATCH, Q_TOKEN, Q_TIMEOUT, Q_TITLEF };
@@ -263,7 +355,8 @@ int cmd_query(int argc, char **argv)
     size_t token_len = 0;
     char err[512];
     rd_reader *rd = NULL;
-    cli_membuf b = {0};
+    qbatch q;
+    memset(&q, 0, sizeof q);
     if (token_file && net_read_token(token_file, &token, &token_len, err, sizeof err)) {
         cli_log(1, "%s", err);
         return EXIT_INPUT;
@@ -323,18 +416,16 @@ int cmd_query(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    size_t inbatch = 0;
-    uint64_t sent = 0, bad_dates = 0;
+    uint64_t sent = 0, bad = 0;
     rd_record r;
     int rr;
-    for (;;) {
-        rr = rd_next(rd, &r);
+    while ((rr = rd_next(rd, &r)) != RD_END) {
         if (rr == RD_ERR_NOMEM) {
             cli_log(1, "out of memory while reading");
             rc = EXIT_INTERNAL;
             goto done;
         }
-        if (rr == RD_ERR_RECORD || rr == RD_ERR_IO || rr == RD_ERR_CHANGED) {
+        if (rr != RD_OK) {
             if (!io.rd.on_error_skip || rr == RD_ERR_CHANGED) {
                 cli_log(1, "stopping at the first bad input (--on-error stop)");
                 rc = EXIT_INPUT;
@@ -342,68 +433,63 @@ int cmd_query(int argc, char **argv)
             }
             continue;
         }
-        if (rr == RD_OK) {
-            double days;
-            if (r.date && cli_parse_date(r.date, r.date_len, &days)) {
-                cli_log(1, "%s:%llu: '%s' is not an ISO 8601 date; record %s", r.path,
-                        (unsigned long long)r.line, r.date,
-                        io.rd.on_error_skip ? "skipped" : "refused");
-                if (!io.rd.on_error_skip) {
-                    rc = EXIT_INPUT;
-                    goto done;
-                }
-                bad_dates++;
-                continue;
+        double days;
+        const char *why = NULL;
+        if (r.id_len > 500)
+            why = "its id is longer than 500 bytes";
+        else if (r.date && cli_parse_date(r.date, r.date_len, &days))
+            why = "its date is not an ISO 8601 date";
+        if (why) {
+            cli_log(1, "%s:%llu: record %s: %s", r.path, (unsigned long long)r.line,
+                    io.rd.on_error_skip ? "skipped" : "refused", why);
+            if (!io.rd.on_error_skip) {
+                rc = EXIT_INPUT;
+                goto done;
             }
-            if (inbatch == 0) {
-                if (cli_membuf_open(&b)) {
-                    cli_log(1, "out of memory");
-                    rc = EXIT_INTERNAL;
-                    goto done;
-                }
-                fputs("{\"documents\":[", b.fp);
-            } else {
-                fputc(',', b.fp);
-            }
-            fputs("{\"id\":", b.fp);
-            cli_json_str(b.fp, r.id, r.id_len);
-            fputs(",\"text\":", b.fp);
-            cli_json_str(b.fp, r.text, r.text_len);
-            if (r.title) {
-                fputs(",\"title\":", b.fp);
-                cli_json_str(b.fp, r.title, r.title_len);
-            }
-            if (r.source) {
-                fputs(",\"source\":", b.fp);
-                cli_json_str(b.fp, r.source, r.source_len);
-            }
-            if (r.date) {
-                fputs(",\"date\":", b.fp);
-                cli_json_str(b.fp, r.date, r.date_len);
-            }
-            fputc('}', b.fp);
-            inbatch++;
+            bad++;
+            continue;
         }
-        if (inbatch > 0 && (inbatch == batch || rr == RD_END)) {
-            fputs("]}", b.fp);
-            if (cli_membuf_close(&b)) {
-                b.fp = NULL;
+        int seen = qbatch_id(&q, r.id, r.id_len, 0);
+        if (seen == 1 || q.n == batch) {
+            if ((rc = qbatch_flush(&q, &cl, &sent)) != 0)
+                goto done;
+        }
+        if (q.n == 0) {
+            if (cli_membuf_open(&q.b)) {
                 cli_log(1, "out of memory");
                 rc = EXIT_INTERNAL;
                 goto done;
             }
-            b.fp = NULL;
-            rc = post_batch(&cl, b.data, b.len, inbatch);
-            free(b.data);
-            b.data = NULL;
-            sent += inbatch;
-            inbatch = 0;
-            if (rc)
-                goto done;
+            fputs("{\"documents\":[", q.b.fp);
+        } else {
+            fputc(',', q.b.fp);
         }
-        if (rr == RD_END)
-            break;
+        if (qbatch_id(&q, r.id, r.id_len, 1) < 0) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        FILE *fp = q.b.fp;
+        fputs("{\"id\":", fp);
+        cli_json_str(fp, r.id, r.id_len);
+        fputs(",\"text\":", fp);
+        cli_json_str(fp, r.text, r.text_len);
+        if (r.title) {
+            fputs(",\"title\":", fp);
+            cli_json_str(fp, r.title, r.title_len);
+        }
+        if (r.source) {
+            fputs(",\"source\":", fp);
+            cli_json_str(fp, r.source, r.source_len);
+        }
+        if (r.date) {
+            fputs(",\"date\":", fp);
+            cli_json_str(fp, r.date, r.date_len);
+        }
+        fputc('}', fp);
     }
+    if ((rc = qbatch_flush(&q, &cl, &sent)) != 0)
+        goto done;
     rd_stats rs;
     rd_get_stats(rd, &rs);
     if (rs.failed_inputs > 0 && rs.records == 0) {
@@ -414,12 +500,15 @@ int cmd_query(int argc, char **argv)
     cli_log(3, "%llu %s %s in %llu %s", (unsigned long long)sent,
             cli_plural(sent, "document", "documents"), add ? "added" : "queried",
             (unsigned long long)cl.requests, cli_plural(cl.requests, "request", "requests"));
-    if (rs.skipped || bad_dates)
-        cli_log(2, "%llu bad %s skipped", (unsigned long long)(rs.skipped + bad_dates),
-                cli_plural(rs.skipped + bad_dates, "record", "records"));
+    if (rs.skipped || bad)
+        cli_log(2, "%llu bad %s skipped", (unsigned long long)(rs.skipped + bad),
+                cli_plural(rs.skipped + bad, "record", "records"));
 done:
-    if (b.fp && cli_membuf_close(&b) == 0)
-        free(b.data);
+    if (q.b.fp && cli_membuf_close(&q.b) == 0)
+        free(q.b.data);
+    qbatch_clear(&q);
+    free(q.ids);
+    free(q.slots);
     if (fflush(stdout) != 0 && rc == EXIT_OK_) {
         cli_log(1, "cannot write to standard output");
         rc = EXIT_INPUT;

@@ -18,6 +18,13 @@ echo "exit $rc"; sed "s/$PORT/PORT/g" err.txt
 echo "== a record with a date that is not ISO 8601 is skipped"
 printf '{"id":"d1","text":"one two three four five","date":"soon"}\n' >dates.jsonl
 "$ND" query --server "$URL" dates.jsonl 2>err.txt | wc -l; cat err.txt
+echo "== --add with an id twice: a new batch starts at the second (added, then replaced)"
+printf '{"id":"r1","text":"one two three four five six"}\n{"id":"r1","text":"seven eight nine ten"}\n' \
+    >rep.jsonl
+"$ND" query --server "$URL" --add rep.jsonl | grep -o '"id":"[^"]*","change":"[a-z]*"'
+echo "== an id over 500 bytes is skipped"
+python3 -c 'print("{\"id\":\"%s\",\"text\":\"a b c\"}" % ("x" * 501))' >long.jsonl
+"$ND" query --server "$URL" long.jsonl 2>err.txt | wc -l; cat err.txt
 serve_stop TERM
 echo "exit $SERVE_RC"
 echo "== no server listening: exit 2"

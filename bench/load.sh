@@ -3,7 +3,7 @@
 #
 # Builds an index of LOAD_DOCS documents of the bench corpus generator
 # (bench/gen_corpus.py, seeded; cached under bench/data/), serves it with -T LOAD_THREADS
-# on 127.0.0.1 (a free port), and runs bench/load_client.py against it: LOAD_CLIENTS
+# on 127.0.0.1 (a free port), and runs a load client (bench/load_client.c) against it: LOAD_CLIENTS
 # concurrent clients offering LOAD_QPS single-document queries and LOAD_ADD_QPS
 # single-document adds per second for LOAD_SECONDS, then stops the server (SIGTERM).
 # Reports queries/s, adds/s, p50/p99 latency of each, and the server's RSS over time;
@@ -16,7 +16,9 @@
 #   LOAD_QPS=1000         offered queries per second (all clients together)
 #   LOAD_ADD_QPS=20       offered adds per second
 #   LOAD_CLIENTS=8        client threads, one keep-alive connection each
-#   LOAD_THREADS=2        the server's threads (-T)
+#   LOAD_THREADS=8        the server's threads (-T; its default)
+#   LOAD_CLIENT=c         c: bench/load_client.c (built here), py: bench/load_client.py
+#                         (the same schedule and figures; more overhead per request)
 #   LOAD_SEED=20261123    seed of the corpus
 #   LOAD_SYNC=1           0 serves with --no-sync (adds without an fsync each)
 #   LOAD_INDEX_OPTS="--no-passages --no-stories"   options of `neardup index create`
@@ -32,9 +34,10 @@ SECONDS_=${LOAD_SECONDS:-300}
 QPS=${LOAD_QPS:-1000}
 ADD_QPS=${LOAD_ADD_QPS:-20}
 CLIENTS=${LOAD_CLIENTS:-8}
-THREADS=${LOAD_THREADS:-2}
+THREADS=${LOAD_THREADS:-8}
 SEED=${LOAD_SEED:-20261123}
 SYNC=${LOAD_SYNC:-1}
+CLIENT=${LOAD_CLIENT:-c}
 INDEX_OPTS=${LOAD_INDEX_OPTS---no-passages --no-stories}
 ND=$ROOT/neardup
 say() { echo "load: $*" >&2; }
@@ -97,7 +100,13 @@ done
 say "server pid $PID on 127.0.0.1:$PORT, -T $THREADS; $CLIENTS clients, $QPS queries/s and" \
     "$ADD_QPS adds/s offered for $SECONDS_ s"
 OUT=bench/results/load-$(date -u +%Y%m%d-%H%M)-$DOCS.json
-python3 bench/load_client.py --port "$PORT" --pid "$PID" --queries "$WORK/queries.jsonl" \
+CLIENT_CMD=(python3 bench/load_client.py)
+if [ "$CLIENT" = c ]; then
+    mkdir -p bench/data/bin
+    cc -O2 -Wall -Wextra -Werror -pthread -o bench/data/bin/load_client bench/load_client.c -lm
+    CLIENT_CMD=(bench/data/bin/load_client)
+fi
+"${CLIENT_CMD[@]}" --port "$PORT" --pid "$PID" --queries "$WORK/queries.jsonl" \
     --adds "$WORK/adds.jsonl" --qps "$QPS" --add-qps "$ADD_QPS" --clients "$CLIENTS" \
     --seconds "$SECONDS_" --out "$OUT.tmp"
 kill -TERM $PID

@@ -140,7 +140,7 @@ def main():
     st.join()
     half = [v for (t, v) in rss if t >= elapsed / 2]
     res = {
-        "seconds": round(elapsed, 1), "clients": a.clients,
+        "client": "py", "seconds": round(elapsed, 1), "clients": a.clients,
         "offered_qps": a.qps, "offered_add_qps": a.add_qps,
         "queries_per_s": round(len(lat["query"]) / elapsed, 1),
         "adds_per_s": round(len(lat["add"]) / elapsed, 1),

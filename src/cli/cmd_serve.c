@@ -72,7 +72,8 @@ static void usage(FILE *fp)
             "  --read-only         open the index for queries only (adds and deletes: 403)\n"
             "  --no-sync           do not sync each commit (faster; a crash may lose the\n"
             "                      last acknowledged writes, never corrupt the index)\n"
-            "  -T, --threads N     threads answering requests, 1 to 256 [2]\n"
+            "  -T, --threads N     threads answering requests, 1 to 256 [8]; a thread\n"
+            "                      waits out the disk sync of each add it makes\n"
             "  --max-body SIZE     largest request body (K/M/G) [16M]; larger: 413\n"
             "  --max-batch N       most documents in one request [1000]; more: 413\n"
             "  --max-connections N connections served at once [64]; more: 503\n"
@@ -750,7 +751,7 @@ int cmd_serve(int argc, char **argv)
     };
     const char *listen_at = "127.0.0.1:8080", *token_file = NULL;
     int create = 0, read_only = 0, nosync = 0;
-    uint64_t threads = 2, max_body = 16u << 20, max_batch = 1000, max_conn = 64, timeout = 30;
+    uint64_t threads = 8, max_body = 16u << 20, max_batch = 1000, max_conn = 64, timeout = 30;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "T:qvh", longopts, NULL)) != -1) {

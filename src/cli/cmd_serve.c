@@ -726,6 +726,37 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     cli_log(3, "libmicrohttpd: %s", msg);
 }
 
+/* Percent-decoding of the URL (libmicrohttpd's unescape callback), in place: as
+ * libmicrohttpd's own, except that %00 stays as it is written. The handler gets the
+ * path as a C string: a decoded NUL would cut an id short, and a DELETE could then
+ * remove another document than the one named. */
+static int hex_val(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        int hi, lo;
+        if (r[0] == '%' && (hi = hex_val(r[1])) >= 0 && (lo = hex_val(r[2])) >= 0 &&
+            (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 enum { O_LISTEN = 1, O_TOKEN, O_CREATE, O_RO, O_NOSYNC, O_MAXBODY, O_MAXBATCH, O_MAXCONN,
@@ -862,6 +893,7 @@ int cmd_serve(int argc, char **argv)
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
                          MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
+                         MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
                          MHD_OPTION_END);
     if (!d) {
         cli_log(1, "cannot listen on %s: %s", listen_at,

@@ -43,6 +43,7 @@ curl -s -i -X DELETE "$URL/v1/stats" | tr -d '\r' | grep -E '^(HTTP|Allow)'
 bad "wrong method on a document" POST /v1/documents/ledger-7781 --data '{}'
 bad "get an id not in the index" GET /v1/documents/nope
 bad "delete an id not in the index" DELETE /v1/documents/nope
+bad "delete with %00 in the id (not decoded: ledger-7781 stays)" DELETE /v1/documents/ledger-7781%00x
 http GET /v1/stats >after.txt
 echo "== statistics unchanged"
 cmp before.txt after.txt && echo same

@@ -15,7 +15,8 @@
 #   LOAD_SECONDS=300      duration of the load
 #   LOAD_QPS=1000         offered queries per second (all clients together)
 #   LOAD_ADD_QPS=20       offered adds per second
-#   LOAD_CLIENTS=8        client threads, one keep-alive connection each
+#   LOAD_CLIENTS=8        query client threads, one keep-alive connection each
+#   LOAD_ADD_CLIENTS=1    add client threads (a feeder), connections of their own
 #   LOAD_THREADS=8        the server's threads (-T; its default)
 #   LOAD_CLIENT=c         c: bench/load_client.c (built here), py: bench/load_client.py
 #                         (the same schedule and figures; more overhead per request)
@@ -34,6 +35,7 @@ SECONDS_=${LOAD_SECONDS:-300}
 QPS=${LOAD_QPS:-1000}
 ADD_QPS=${LOAD_ADD_QPS:-20}
 CLIENTS=${LOAD_CLIENTS:-8}
+ADD_CLIENTS=${LOAD_ADD_CLIENTS:-1}
 THREADS=${LOAD_THREADS:-8}
 SEED=${LOAD_SEED:-20261123}
 SYNC=${LOAD_SYNC:-1}
@@ -86,7 +88,7 @@ rm -rf "$WORK/ix-run"
 cp -r "$IX" "$WORK/ix-run"
 SYNC_FLAG=()
 [ "$SYNC" = 1 ] || SYNC_FLAG=(--no-sync)
-"$ND" serve --listen 127.0.0.1:0 -T "$THREADS" --max-connections $((CLIENTS + 8)) \
+"$ND" serve --listen 127.0.0.1:0 -T "$THREADS" --max-connections $((CLIENTS + ADD_CLIENTS + 8)) \
     "${SYNC_FLAG[@]}" "$WORK/ix-run" 2>"$WORK/serve.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
@@ -97,8 +99,8 @@ for _ in $(seq 1 200); do
     sleep 0.1
 done
 [ -n "$PORT" ] || { cat "$WORK/serve.log" >&2; exit 1; }
-say "server pid $PID on 127.0.0.1:$PORT, -T $THREADS; $CLIENTS clients, $QPS queries/s and" \
-    "$ADD_QPS adds/s offered for $SECONDS_ s"
+say "server pid $PID on 127.0.0.1:$PORT, -T $THREADS; $CLIENTS query clients offer $QPS" \
+    "queries/s, $ADD_CLIENTS add clients $ADD_QPS adds/s, for $SECONDS_ s"
 OUT=bench/results/load-$(date -u +%Y%m%d-%H%M)-$DOCS.json
 CLIENT_CMD=(python3 bench/load_client.py)
 if [ "$CLIENT" = c ]; then
@@ -107,7 +109,7 @@ if [ "$CLIENT" = c ]; then
     CLIENT_CMD=(bench/data/bin/load_client)
 fi
 "${CLIENT_CMD[@]}" --port "$PORT" --pid "$PID" --queries "$WORK/queries.jsonl" \
-    --adds "$WORK/adds.jsonl" --qps "$QPS" --add-qps "$ADD_QPS" --clients "$CLIENTS" \
+    --adds "$WORK/adds.jsonl" --qps "$QPS" --add-qps "$ADD_QPS" --clients "$CLIENTS" --add-clients "$ADD_CLIENTS" \
     --seconds "$SECONDS_" --out "$OUT.tmp"
 kill -TERM $PID
 rc=0

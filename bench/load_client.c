@@ -5,13 +5,16 @@
  *
  *   cc -O2 -pthread -o load_client bench/load_client.c
  *   load_client --port P --pid PID --queries Q.jsonl --adds A.jsonl [--qps 1000]
- *               [--add-qps 20] [--clients 8] [--seconds 300] [--out R.json]
+ *               [--add-qps 20] [--clients 8] [--add-clients 1] [--seconds 300]
+ *               [--out R.json]
  *
- * Open loop: request n of the common schedule is due at t0 + n / (qps + add_qps);
- * client k sends requests k, k + C, k + 2C, ... on its own keep-alive connection;
- * every round((qps + add_qps) / add_qps)-th request is an add of the next document
- * of A.jsonl (queries once they are used up). Latency runs from when the request
- * was due to the last byte of its answer (no coordinated omission).
+ * Open loop: query n is due at t0 + n / qps, and query client k (of --clients)
+ * sends queries k, k + C, k + 2C, ... on its own keep-alive connection; add n (the
+ * n-th document of A.jsonl) is due at t0 + n / add_qps, sent the same way by the
+ * --add-clients add clients, on connections of their own (a feeder and the
+ * readers are different clients: an add's wait for its sync does not hold back
+ * queries behind it on one connection). Latency runs from when the request was due
+ * to the last byte of its answer (no coordinated omission).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -35,10 +38,9 @@ typedef struct lines {
     size_t count;
 } lines;
 
-static int g_port, g_pid, g_clients = 8;
+static int g_port, g_pid, g_clients = 8, g_add_clients = 1;
 static double g_qps = 1000, g_add_qps = 20, g_seconds = 300, g_t0, g_end;
 static lines g_queries, g_adds;
-static atomic_size_t g_add_next;
 static atomic_int g_late;
 static atomic_int g_stop;
 
@@ -176,7 +178,7 @@ fail:
 }
 
 typedef struct worker {
-    int k;
+    int k, add;             /* client k of the query clients, or of the add clients */
     samples q, a;
     pthread_t t;
 } worker;
@@ -184,15 +186,15 @@ typedef struct worker {
 static void *client(void *arg)
 {
     worker *w = arg;
-    const double total = g_qps + g_add_qps;
-    const long every = g_add_qps > 0 ? lround(total / g_add_qps) : 0;
+    const double rate = w->add ? g_add_qps : g_qps;
+    const int nc = w->add ? g_add_clients : g_clients;
     int fd = -1;
     char *buf = NULL;
     size_t cap = 0;
-    for (long i = 0;; i++) {
-        const long n = w->k + i * g_clients;
-        const double due = g_t0 + (double)n / total;
-        if (due >= g_end)
+    for (long i = 0; rate > 0; i++) {
+        const long n = w->k + i * nc;
+        const double due = g_t0 + (double)n / rate;
+        if (due >= g_end || (w->add && (size_t)n >= g_adds.count))
             break;
         const double t = now();
         if (due > t) {
@@ -202,17 +204,11 @@ static void *client(void *arg)
         } else if (t - due > 0.05) {
             atomic_fetch_add(&g_late, 1);
         }
-        int add = every && n % every == every - 1;
-        size_t j = 0;
-        if (add) {
-            j = atomic_fetch_add(&g_add_next, 1);
-            if (j >= g_adds.count)
-                add = 0;
-        }
-        const char *body = add ? g_adds.s[j] : g_queries.s[(size_t)n % g_queries.count];
-        const size_t len = add ? g_adds.n[j] : g_queries.n[(size_t)n % g_queries.count];
-        const int st = request(&fd, add ? "/v1/documents" : "/v1/query", body, len, &buf, &cap);
-        samples *s = add ? &w->a : &w->q;
+        const lines *l = w->add ? &g_adds : &g_queries;
+        const size_t j = (size_t)n % l->count;
+        const int st = request(&fd, w->add ? "/v1/documents" : "/v1/query", l->s[j], l->n[j],
+                               &buf, &cap);
+        samples *s = w->add ? &w->a : &w->q;
         if (st == 200)
             push(s, (now() - due) * 1000.0);
         else
@@ -294,11 +290,12 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--qps")) g_qps = atof(v);
         else if (!strcmp(o, "--add-qps")) g_add_qps = atof(v);
         else if (!strcmp(o, "--clients")) g_clients = atoi(v);
+        else if (!strcmp(o, "--add-clients")) g_add_clients = atoi(v);
         else if (!strcmp(o, "--seconds")) g_seconds = atof(v);
         else if (!strcmp(o, "--out")) out = v;
         else die("unknown option (see the comment at the top of bench/load_client.c)");
     }
-    if (!g_port || !g_pid || !qf || !af || g_clients < 1 || g_qps + g_add_qps <= 0)
+    if (!g_port || !g_pid || !qf || !af || g_clients < 1 || g_add_clients < 1)
         die("--port, --pid, --queries and --adds are required");
     read_lines(qf, &g_queries);
     read_lines(af, &g_adds);
@@ -306,15 +303,17 @@ int main(int argc, char **argv)
         die("no queries");
     g_t0 = now() + 0.2;
     g_end = g_t0 + g_seconds;
-    worker *ws = calloc((size_t)g_clients, sizeof *ws);
+    const int nw = g_clients + g_add_clients;
+    worker *ws = calloc((size_t)nw, sizeof *ws);
     pthread_t st;
     pthread_create(&st, NULL, sampler, NULL);
-    for (int k = 0; k < g_clients; k++) {
-        ws[k].k = k;
+    for (int k = 0; k < nw; k++) {
+        ws[k].add = k >= g_clients;
+        ws[k].k = ws[k].add ? k - g_clients : k;
         pthread_create(&ws[k].t, NULL, client, &ws[k]);
     }
     samples q = {0}, a = {0};
-    for (int k = 0; k < g_clients; k++) {
+    for (int k = 0; k < nw; k++) {
         pthread_join(ws[k].t, NULL);
         for (size_t i = 0; i < ws[k].q.n; i++) push(&q, ws[k].q.v[i]);
         for (size_t i = 0; i < ws[k].a.n; i++) push(&a, ws[k].a.v[i]);
@@ -335,7 +334,7 @@ int main(int argc, char **argv)
     }
     char res[8192];
     int m = snprintf(res, sizeof res,
-        "{\n \"client\": \"c\",\n \"seconds\": %.1f,\n \"clients\": %d,\n"
+        "{\n \"client\": \"c\",\n \"seconds\": %.1f,\n \"clients\": %d,\n \"add_clients\": %d,\n"
         " \"offered_qps\": %g,\n \"offered_add_qps\": %g,\n"
         " \"queries_per_s\": %.1f,\n \"adds_per_s\": %.1f,\n"
         " \"query_p50_ms\": %.3f,\n \"query_p99_ms\": %.3f,\n \"query_max_ms\": %.3f,\n"
@@ -343,7 +342,7 @@ int main(int argc, char **argv)
         " \"errors\": {\"query\": %d, \"add\": %d},\n \"late_sends\": %d,\n"
         " \"rss_mb_first\": %.1f,\n \"rss_mb_last\": %.1f,\n \"rss_mb_max\": %.1f,\n"
         " \"rss_mb_second_half_growth\": %.1f,\n \"rss_samples\": [",
-        el, g_clients, g_qps, g_add_qps, (double)q.n / el, (double)a.n / el,
+        el, g_clients, g_add_clients, g_qps, g_add_qps, (double)q.n / el, (double)a.n / el,
         pct(&q, 50), pct(&q, 99), pct(&q, 100), pct(&a, 50), pct(&a, 99), q.errors, a.errors,
         atomic_load(&g_late), (double)first / 1024, (double)last / 1024, (double)max / 1024,
         h0 < 0 ? 0.0 : (double)(h1 - h0) / 1024);

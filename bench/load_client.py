@@ -2,13 +2,15 @@
 """load_client.py - the load client of bench/load.sh (standard library only).
 
   bench/load_client.py --port P --pid PID --queries Q.jsonl --adds A.jsonl
-        [--qps 1000] [--add-qps 20] [--clients 8] [--seconds 300] [--out R.json]
+        [--qps 1000] [--add-qps 20] [--clients 8] [--add-clients 1] [--seconds 300]
+        [--out R.json]
 
-Open-loop load against a neardup server on 127.0.0.1 (loopback only): --clients
-threads, each on its own keep-alive connection, send single-document requests on a
-fixed schedule so that together they offer --qps queries (POST /v1/query) and
---add-qps adds (POST /v1/documents) per second, drawn from the two JSON Lines files
-(adds each take a new document, and stop when the file is used up). A request's
+Open-loop load against a neardup server on 127.0.0.1 (loopback only), the schedule
+of bench/load_client.c: --clients query threads, each on its own keep-alive
+connection, offer --qps single-document queries (POST /v1/query) per second
+together, and --add-clients add threads, on connections of their own, --add-qps
+adds (POST /v1/documents) of the documents of --adds in order (they stop when the
+file is used up). A request's
 latency runs from the moment it was due to its answer's last byte, so a server that
 falls behind shows it (no coordinated omission). The server's RSS (VmRSS of --pid)
 is sampled every second. The run stops by itself after --seconds; prints one line
@@ -49,6 +51,7 @@ def main():
     ap.add_argument("--qps", type=float, default=1000)
     ap.add_argument("--add-qps", type=float, default=20)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--add-clients", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -58,22 +61,21 @@ def main():
     lat = {"query": [], "add": []}
     errors = {"query": 0, "add": 0}
     late = [0]
-    add_next = [0]
     t0 = time.monotonic() + 0.2
     t_end = t0 + a.seconds
-    total = a.qps + a.add_qps
-    step = a.clients / total if total > 0 else 1e9
 
-    def client(k):
+    def client(k, add):
         conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=30)
+        rate = a.add_qps if add else a.qps
+        nc = a.add_clients if add else a.clients
+        kind = "add" if add else "query"
+        path = "/v1/documents" if add else "/v1/query"
+        src = adds if add else queries
         i = 0
-        # requests k, k + C, k + 2C ... of the common schedule; every (total/add_qps)-th
-        # request of the schedule is an add
-        every = int(round(total / a.add_qps)) if a.add_qps > 0 else 0
-        while True:
-            n = k + i * a.clients
-            due = t0 + n / total
-            if due >= t_end:
+        while rate > 0:
+            n = k + i * nc
+            due = t0 + n / rate
+            if due >= t_end or (add and n >= len(adds)):
                 break
             now = time.monotonic()
             if due > now:
@@ -81,18 +83,7 @@ def main():
             elif now - due > 0.05:
                 with lock:
                     late[0] += 1
-            kind = "add" if every and n % every == every - 1 else "query"
-            if kind == "add":
-                with lock:
-                    j = add_next[0]
-                    add_next[0] += 1
-                if j >= len(adds):
-                    kind = "query"
-                else:
-                    body = adds[j]
-            if kind == "query":
-                body = queries[n % len(queries)]
-            path = "/v1/documents" if kind == "add" else "/v1/query"
+            body = src[n % len(src)]
             try:
                 conn.request("POST", path, body, {"Content-Type": "application/json"})
                 r = conn.getresponse()
@@ -130,7 +121,8 @@ def main():
 
     st = threading.Thread(target=sampler)
     st.start()
-    ts = [threading.Thread(target=client, args=(k,)) for k in range(a.clients)]
+    ts = [threading.Thread(target=client, args=(k, False)) for k in range(a.clients)]
+    ts += [threading.Thread(target=client, args=(k, True)) for k in range(a.add_clients)]
     for t in ts:
         t.start()
     for t in ts:
@@ -141,6 +133,7 @@ def main():
     half = [v for (t, v) in rss if t >= elapsed / 2]
     res = {
         "client": "py", "seconds": round(elapsed, 1), "clients": a.clients,
+        "add_clients": a.add_clients,
         "offered_qps": a.qps, "offered_add_qps": a.add_qps,
         "queries_per_s": round(len(lat["query"]) / elapsed, 1),
         "adds_per_s": round(len(lat["add"]) / elapsed, 1),

@@ -211,9 +211,9 @@ static void usage_sub(FILE *fp, int sub)
         break;
     case SUB_ADD:
     case SUB_QUERY:
-        fprintf(fp, "Each document's answer is one JSON line (docs/output-format.md, \"Index\n"
-                    "answers\"): its cluster among the indexed documents, every pair and\n"
-                    "passage it shares with one, and its story.\n"
+        fprintf(fp, "Each document's answer is one JSON line (neardup(1), INDEX): its cluster\n"
+                    "among the indexed documents, every pair and passage it shares with one\n"
+                    "(the indexed one is \"a\"), and its story.\n"
                     "Input (as for neardup stories):\n"
                     "  --format FMT, --lines, --id-field NAME, --text-field NAME,\n"
                     "  --on-error skip|stop, --max-record SIZE   as for dedup\n"
@@ -227,8 +227,8 @@ static void usage_sub(FILE *fp, int sub)
         if (sub == SUB_ADD)
             fprintf(fp, "  --batch N            documents per transaction [1000]; an answer is\n"
                         "                       written once its batch is committed\n"
-                        "  --no-sync            do not sync each commit (faster; a crash may\n"
-                        "                       lose the last batches, never the index)\n");
+                        "  --no-sync            do not sync each commit (faster; a system crash\n"
+                        "                       may lose the last batches, never the index)\n");
         fprintf(fp, "A parameter option (see 'neardup index create --help') is checked\n"
                     "against the index's.\n");
         break;

@@ -755,9 +755,14 @@ static int cmd_docs(ixopts *o)
         r.to_stdout = strcmp(path, "-") == 0;
     }
     rc = read_docs(&r, query);
-    if (rc == 0 && out_open && cli_out_commit_all() != 0)
-        rc = EXIT_INPUT;
-    out_open = 0;
+    if (out_open) {
+        /* the answers appear whole or not at all, as every output (-o FILE) */
+        if (rc)
+            cli_out_abort_all();
+        else if (cli_out_commit_all() != 0)
+            rc = EXIT_INPUT;
+        out_open = 0;
+    }
     if (rc == 0) {
         if (query)
             cli_log(2, "%llu %s queried: %llu duplicates of indexed ones, %llu with pairs, "

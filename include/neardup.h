@@ -670,8 +670,11 @@ typedef struct nd_index_session nd_index_session;
 #define ND_INDEX_CREATE 1u    /**< create a new index in the directory (made if missing;
                                    ND_E_STATE when it already holds one) */
 #define ND_INDEX_READONLY 2u  /**< open for queries only; add and remove give ND_E_STATE */
-#define ND_INDEX_NOSYNC 4u    /**< do not sync each commit (faster; a crash may lose the last
-                                   commits, never corrupt the index) */
+#define ND_INDEX_NOSYNC 4u    /**< do not sync each commit, only at nd_index_close() (bulk
+                                   loads: much faster on a slow disk). A process crash loses
+                                   nothing; a system crash may lose the last commits or, on a
+                                   file system that reorders writes, damage the index (verify
+                                   tells) */
 
 /** A document given to the index. Strings need not be NUL-terminated. */
 typedef struct nd_index_doc {
@@ -779,7 +782,10 @@ typedef struct nd_index_stats {
  *  ND_E_VERSION (an index of another format version or sketch version);
  *  ND_E_CORRUPT (not an index, or its header fails its checksum); ND_E_PARAM;
  *  ND_E_NOMEM. On error *out receives NULL or a handle to read the detail
- *  from (nd_index_errdetail) that must be closed. */
+ *  from (nd_index_errdetail) that must be closed. ND_P_THREADS of @p params
+ *  (not stored) is the number of threads that sketch the documents of a
+ *  batch in nd_index_add() (0: one per core; then a custom allocator must be
+ *  thread-safe); answers do not depend on it. */
 ND_API ND_NODISCARD nd_status nd_index_open(nd_index **out, const char *dir,
                                             const nd_params *params, unsigned flags,
                                             const nd_allocator *alloc);

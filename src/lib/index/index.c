@@ -408,7 +408,7 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
     if (ro)
         ef |= MDB_RDONLY;
     if (flags & ND_INDEX_NOSYNC)
-        ef |= MDB_NOMETASYNC;
+        ef |= MDB_NOSYNC;
     if ((rc = mdb_env_open(ix->env, dir, ef, 0666)) != 0) {
         char what[4200];
         snprintf(what, sizeof what, "%s: opening the index", dir);
@@ -421,6 +421,7 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
         return ndi_mdb_status(ix->detail, rc, "starting a transaction");
     ND_TRY(open_dbs(ix, txn, create));
     MDB_val k = {6, (void *)"header"}, v;
+    ix->threads = params ? params->threads : 1;
     if (create) {
         if (params)
             nd_params_copy_values(&ix->params, params);
@@ -499,6 +500,9 @@ void nd_index_close(nd_index *ix)
     if (!ix)
         return;
     const nd_alloc_ctx a = ix->alloc;
+    /* Without synced commits, what was written is made durable here. */
+    if (ix->env && (ix->flags & ND_INDEX_NOSYNC) && !(ix->flags & ND_INDEX_READONLY))
+        (void)mdb_env_sync(ix->env, 1);
     if (ix->env)
         mdb_env_close(ix->env);
     if (ix->lock_fd >= 0)
@@ -550,6 +554,9 @@ void nd_index_session_destroy(nd_index_session *s)
     arena_reset(s);
     if (s->rtxn)
         mdb_txn_abort(s->rtxn);
+    for (unsigned t = 1; t < s->num_workers; t++)
+        nd_worker_destroy(s->workers[t]);
+    nd_free(a, s->workers);
     nd_worker_destroy(s->worker);
     nd_vec_free(&s->answers, a);
     nd_vec_free(&s->matches, a);
@@ -993,65 +1000,132 @@ static uint32_t count_sets(const nd_index *ix, const uint32_t *a, uint32_t na, c
 
 /* ---- one document: sketch, candidates, placement -------------------------------------------- */
 
-/* What the sketch of the document under work gives. */
+/* What the sketch of a document gives, computed before its transaction
+ * (on ND_P_THREADS threads for a batch). set and keys are owned. */
 typedef struct work {
-    nd_sketch sk;
-    uint32_t *set;       /* its verification set (in s->set) */
+    uint64_t exact_lo, exact_hi, simhash;
+    uint32_t *set;       /* its verification set */
     uint32_t num_set;    /* values in it */
     uint32_t size;       /* batch's num_shingles: set size (exact) or shingle count */
-    uint64_t keys[ND_MAX_INDEX_KEYS];
+    uint64_t *keys;      /* band keys or SimHash table keys */
     uint32_t num_keys;
+    nd_status st;
+    char detail[ND_DETAIL_MAX];
 } work;
 
-static nd_status sketch_doc(nd_index_session *s, const nd_index_doc *doc, work *w)
+static void work_free(const nd_index *ix, work *w)
 {
-    nd_index *ix = s->ix;
-    nd_status st = nd_worker_sketch(s->worker, doc->text, doc->text_len, &w->sk);
+    nd_free(&ix->alloc, w->set);
+    nd_free(&ix->alloc, w->keys);
+    w->set = NULL;
+    w->keys = NULL;
+}
+
+/* Sketches doc with worker wk into w (thread-safe: touches only w and wk). */
+static nd_status sketch_doc(const nd_index *ix, nd_worker *wk, const nd_index_doc *doc, work *w)
+{
+    nd_sketch sk;
+    memset(w, 0, sizeof *w);
+    nd_status st = nd_worker_sketch(wk, doc->text, doc->text_len, &sk);
     if (st != ND_OK) {
-        nd_detail_set(s->detail, "%s", nd_worker_errdetail(s->worker));
-        return st;
+        nd_detail_set(w->detail, "%s", nd_worker_errdetail(wk));
+        return w->st = st;
     }
-    w->num_keys = 0;
-    w->num_set = 0;
-    w->size = (uint32_t)w->sk.num_shingles;
-    if (!w->sk.num_shingles)
+    w->exact_lo = sk.exact_lo;
+    w->exact_hi = sk.exact_hi;
+    w->simhash = sk.simhash;
+    w->size = (uint32_t)sk.num_shingles;
+    if (!sk.num_shingles)
         return ND_OK;
     if (exact_mode(ix)) {
-        ND_RETURN_IF(nd_vec_reserve(&s->set, &ix->alloc, w->sk.num_shingles) != ND_OK,
-                     ND_E_NOMEM);
-        uint32_t *out = s->set.data;
+        w->set = nd_malloc(&ix->alloc, sk.num_shingles * sizeof *w->set);
+        if (!w->set)
+            goto nomem;
         size_t m = 0;
-        for (size_t i = 0; i < w->sk.num_shingles; i++) {
-            const uint32_t v = (uint32_t)(w->sk.shingles[i] >> 32);
-            if (m == 0 || out[m - 1] != v)
-                out[m++] = v;
+        for (size_t i = 0; i < sk.num_shingles; i++) {
+            const uint32_t v = (uint32_t)(sk.shingles[i] >> 32);
+            if (m == 0 || w->set[m - 1] != v)
+                w->set[m++] = v;
         }
         w->num_set = (uint32_t)m;
         w->size = (uint32_t)m;
     } else {
-        ND_RETURN_IF(nd_vec_reserve(&s->set, &ix->alloc, ix->params.num_perm) != ND_OK,
-                     ND_E_NOMEM);
-        memcpy(s->set.data, w->sk.signature, ix->params.num_perm * sizeof(uint32_t));
+        w->set = nd_malloc(&ix->alloc, ix->params.num_perm * sizeof *w->set);
+        if (!w->set)
+            goto nomem;
+        memcpy(w->set, sk.signature, ix->params.num_perm * sizeof(uint32_t));
         w->num_set = ix->params.num_perm;
     }
-    w->set = s->set.data;
+    w->keys = nd_malloc(&ix->alloc, ND_MAX_INDEX_KEYS * sizeof *w->keys);
+    if (!w->keys)
+        goto nomem;
     if (ix->params.method == ND_METHOD_SIMHASH) {
 #if NDI_HAVE_SIMHASH
         uint64_t tk[ND_SIMHASH_MAX_TABLES];
-        const unsigned nt = nd_simhash_keys(w->sk.simhash, ix->params.simhash_k, tk);
+        const unsigned nt = nd_simhash_keys(sk.simhash, ix->params.simhash_k, tk);
         for (unsigned t = 0; t < nt && t < ND_MAX_INDEX_KEYS; t++)
             w->keys[w->num_keys++] = tk[t];
 #endif
     } else {
         for (unsigned b = 0; b < ix->bands && b < ND_MAX_INDEX_KEYS; b++) {
-            const uint64_t key = w->sk.band_keys && w->sk.num_bands == ix->bands &&
-                                         w->sk.band_rows == ix->rows
-                                     ? w->sk.band_keys[b]
-                                     : nd_band_key(w->sk.signature, b, ix->rows);
+            const uint64_t key = sk.band_keys && sk.num_bands == ix->bands && sk.band_rows == ix->rows
+                                     ? sk.band_keys[b]
+                                     : nd_band_key(sk.signature, b, ix->rows);
             const uint32_t folded = (uint32_t)(key ^ (key >> 32));
             w->keys[w->num_keys++] = ((uint64_t)b << 32) | folded;
         }
     }
+    return ND_OK;
+nomem:
+    nd_detail_set(w->detail, "sketching a document of %zu bytes: out of memory", doc->text_len);
+    work_free(ix, w);
+    return w->st = ND_E_NOMEM;
+}
+
+typedef struct sketch_task {
+    const nd_index *ix;
+    nd_worker **workers;
+    const nd_index_doc *docs;
+    work *works;
+} sketch_task;
+
+static void sketch_range(void *arg, size_t begin, size_t end, unsigned t)
+{
+    sketch_task *k = arg;
+    for (size_t i = begin; i < end; i++)
+        (void)sketch_doc(k->ix, k->workers[t], &k->docs[i], &k->works[i]);
+}
+
+/* Sketches docs[0..n) into works, on the index's threads. */
+static nd_status sketch_batch(nd_index_session *s, const nd_index_doc *docs, size_t n, work *works)
+{
+    nd_index *ix = s->ix;
+    unsigned threads = nd_threads_resolve(ix->threads);
+    if (threads > n)
+        threads = (unsigned)n;
+    if (threads > 1 && !s->workers) {
+        s->workers = nd_calloc(&ix->alloc, threads, sizeof *s->workers);
+        if (!s->workers)
+            return ND_E_NOMEM;
+        s->num_workers = threads;
+        s->workers[0] = s->worker;
+        const nd_allocator user = ix->alloc.a;
+        for (unsigned t = 1; t < threads; t++)
+            if (nd_worker_create(&s->workers[t], &ix->params, &user) != ND_OK)
+                return ND_E_NOMEM;
+    }
+    if (threads > 1 && s->num_workers >= threads) {
+        sketch_task k = {ix, s->workers, docs, works};
+        nd_parallel(threads, n, 16, sketch_range, &k);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            (void)sketch_doc(ix, s->worker, &docs[i], &works[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (works[i].st != ND_OK) {
+            nd_detail_set(s->detail, "document %zu: %s", i + 1, works[i].detail);
+            return works[i].st;
+        }
     return ND_OK;
 }
 
@@ -1062,7 +1136,7 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
     nd_status st;
     s->cand.len = 0;
     unsigned char ek[16];
-    exact_key(w->sk.exact_lo, w->sk.exact_hi, ek);
+    exact_key(w->exact_lo, w->exact_hi, ek);
     if ((st = bucket_collect(s, txn, ix->db.exact, ek, 16)) != ND_OK)
         return st;
     for (uint32_t i = 0; i < w->num_keys; i++) {
@@ -1111,13 +1185,13 @@ static nd_status place(nd_index_session *s, MDB_txn *txn, const work *w, placeme
         nd_relation rel;
         uint32_t count = 0;
         sim f;
-        if (b.exact_lo == w->sk.exact_lo && b.exact_hi == w->sk.exact_hi) {
+        if (b.exact_lo == w->exact_lo && b.exact_hi == w->exact_hi) {
             rel = ND_REL_EXACT;
             f.j = f.a_in_b = f.b_in_a = 1.0;
         } else {
 #if NDI_HAVE_SIMHASH
             if (ix->params.method == ND_METHOD_SIMHASH &&
-                nd_hamming(b.simhash, w->sk.simhash) > ix->params.simhash_k)
+                nd_hamming(b.simhash, w->simhash) > ix->params.simhash_k)
                 continue;
 #endif
             if (!w->num_set || !d.num_shingles)
@@ -1207,15 +1281,14 @@ static nd_status lookup_id(nd_index_session *s, MDB_txn *txn, const char *id, si
 /* Answers one document: sketch, candidates, matches, placement, passages,
  * story; with write, stores it as seq. */
 static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_doc *doc,
-                            uint64_t self, uint64_t seq, int write, nd_index_answer *ans,
-                            pending *pd)
+                            const work *wp, uint64_t self, uint64_t seq, int write,
+                            nd_index_answer *ans, pending *pd)
 {
     nd_index *ix = s->ix;
     nd_status st;
-    work w;
+    const work w = *wp;
     placement pl;
     memset(ans, 0, sizeof *ans);
-    ND_RETURN_IF((st = sketch_doc(s, doc, &w)) != ND_OK, st);
     ND_RETURN_IF((st = candidates(s, txn, &w, self)) != ND_OK, st);
     pd->m0 = s->matches.len;
     ND_RETURN_IF((st = place(s, txn, &w, &pl)) != ND_OK, st);
@@ -1287,9 +1360,9 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     b.d.title_len = doc->title ? (uint32_t)doc->title_len : 0;
     b.d.lang = doc->lang;
     b.d.lang_len = doc->lang ? (uint32_t)doc->lang_len : 0;
-    b.exact_lo = w.sk.exact_lo;
-    b.exact_hi = w.sk.exact_hi;
-    b.simhash = w.sk.simhash;
+    b.exact_lo = w.exact_lo;
+    b.exact_hi = w.exact_hi;
+    b.simhash = w.simhash;
     b.keys = w.keys;
     b.num_keys = w.num_keys;
     /* doc_put reads keys as native u64 (it writes them with put_u64). */
@@ -1303,7 +1376,7 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     int rc = mdb_put(txn, ix->db.ids, &k, &v, 0);
     ND_RETURN_IF(rc, ndi_mdb_status(s->detail, rc, "writing an id"));
     unsigned char ek[16];
-    exact_key(w.sk.exact_lo, w.sk.exact_hi, ek);
+    exact_key(w.exact_lo, w.exact_hi, ek);
     ND_RETURN_IF((st = dup_put(s, txn, ix->db.exact, ek, 16, seq, "writing an exact hash")) !=
                      ND_OK,
                  st);
@@ -1649,12 +1722,15 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     }
     ND_RETURN_IF(nd_vec_reserve(&s->answers, &ix->alloc, n ? n : 1) != ND_OK, ND_E_NOMEM);
     pending *pd = nd_calloc(&ix->alloc, n ? n : 1, sizeof *pd);
-    ND_RETURN_IF(!pd, ND_E_NOMEM);
-    MDB_txn *txn;
-    if ((st = write_begin(s, &txn)) != ND_OK) {
-        nd_free(&ix->alloc, pd);
-        return st;
+    work *works = nd_calloc(&ix->alloc, n ? n : 1, sizeof *works);
+    MDB_txn *txn = NULL;
+    if (!pd || !works) {
+        st = ND_E_NOMEM;
+        goto out;
     }
+    /* Sketches first, outside the write lock, on the index's threads. */
+    if ((st = sketch_batch(s, docs, n, works)) != ND_OK || (st = write_begin(s, &txn)) != ND_OK)
+        goto out;
     counters c;
     size_t changed = 0;
     ND_TRY(counters_get(ix, txn, &c, s->detail));
@@ -1675,7 +1751,7 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
             ND_TRY(doc_delete(s, txn, old, 1));
         }
         const uint64_t seq = c.next_seq++;
-        ND_TRY(answer_one(s, txn, &docs[i], 0, seq, 1, ans, &pd[i]));
+        ND_TRY(answer_one(s, txn, &docs[i], &works[i], 0, seq, 1, ans, &pd[i]));
         ans->change = old ? ND_INDEX_REPLACED : ND_INDEX_ADDED;
         changed++;
     }
@@ -1687,6 +1763,11 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
 fail:
     /* A batch of unchanged documents writes nothing at all. */
     st = write_end(s, txn, st, changed != 0);
+out:
+    if (works)
+        for (size_t i = 0; i < n; i++)
+            work_free(ix, &works[i]);
+    nd_free(&ix->alloc, works);
     nd_free(&ix->alloc, pd);
     if (st != ND_OK) {
         if (!s->detail[0])
@@ -1713,13 +1794,20 @@ nd_status nd_index_query(nd_index_session *s, const nd_index_doc *doc,
     pending pd;
     uint64_t self;
     nd_index_answer *ans = s->answers.data;
+    work w;
+    memset(&w, 0, sizeof w);
     ND_TRY(lookup_id(s, txn, doc->id, doc->id_len, &self));
-    ND_TRY(answer_one(s, txn, doc, self, 0, 0, ans, &pd));
+    if ((st = sketch_doc(ix, s->worker, doc, &w)) != ND_OK) {
+        nd_detail_set(s->detail, "%s", w.detail);
+        goto fail;
+    }
+    ND_TRY(answer_one(s, txn, doc, &w, self, 0, 0, ans, &pd));
     ans->change = ND_INDEX_QUERIED;
     s->answers.len = 1;
     answers_fix(s, &pd, 1);
     *answer = ans;
 fail:
+    work_free(ix, &w);
     read_end(s);
     if (st != ND_OK && !s->detail[0])
         nd_detail_set(s->detail, "query: %s", nd_strerror(st));

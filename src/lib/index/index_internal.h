@@ -45,6 +45,7 @@ struct nd_index {
     unsigned bands, rows;      /* LSH layout (MinHash) */
     pthread_mutex_t write_lock;
     int lock_fd;               /* flock'd DIR/lock.writer, -1 read-only */
+    unsigned threads;          /* ND_P_THREADS given at open: sketching a batch */
     char *dir;
     char detail[ND_DETAIL_MAX];
 };
@@ -65,6 +66,8 @@ typedef struct ndi_doc {
 struct nd_index_session {
     nd_index *ix;
     nd_worker *worker;
+    nd_worker **workers;       /* with threads > 1: one per thread, [0] = worker */
+    unsigned num_workers;
     struct ndi_block *blocks; /* the arena: strings of the answers (ids), freed per call */
     nd_vec answers;    /* nd_index_answer */
     nd_vec matches;    /* nd_index_match, all answers' */

@@ -785,21 +785,22 @@ static int cmd_docs(ixopts *o)
     }
     if (rc == 0) {
         if (query)
-            cli_log(2, "%llu %s queried: %llu duplicates of indexed ones, %llu with pairs, "
+            cli_log(2, "%llu %s queried: %llu %s of indexed documents, %llu with pairs, "
                        "%llu sharing passages",
                     (unsigned long long)r.docs, cli_plural(r.docs, "document", "documents"),
-                    (unsigned long long)r.dups, (unsigned long long)r.with_pairs,
-                    (unsigned long long)r.with_passages);
+                    (unsigned long long)r.dups, cli_plural(r.dups, "duplicate", "duplicates"),
+                    (unsigned long long)r.with_pairs, (unsigned long long)r.with_passages);
         else {
             nd_index_stats st;
             memset(&st, 0, sizeof st);
             if (nd_index_stats_get(r.ix, &st) != ND_OK)
                 st.docs = 0;
-            cli_log(2, "%llu %s: %llu added, %llu replaced, %llu unchanged; %llu duplicates "
-                       "of indexed ones, %llu sharing passages; the index holds %llu",
+            cli_log(2, "%llu %s: %llu added, %llu replaced, %llu unchanged; %llu %s of "
+                       "indexed documents, %llu sharing passages; the index holds %llu",
                     (unsigned long long)r.docs, cli_plural(r.docs, "document", "documents"),
                     (unsigned long long)r.added, (unsigned long long)r.replaced,
                     (unsigned long long)r.unchanged, (unsigned long long)r.dups,
+                    cli_plural(r.dups, "duplicate", "duplicates"),
                     (unsigned long long)r.with_passages, (unsigned long long)st.docs);
         }
     }

@@ -177,4 +177,88 @@ struct nd_worker {
 nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocator *alloc);
 void nd_worker_fini(nd_worker *w);
 
+/* ---- reuse: the alignment of one pair (align/reuse.c) --------------------- */
+/* What nd_reuse_run does with the seed hits of one pair of documents, for a
+ * caller that finds the hits itself (index/ipassage.c, one document at a
+ * time). Output is the batch's for the same hits, words and masks. */
+
+/* A word as alignment sees it: its byte range and the top 32 bits of its
+ * token hash (nd_token.hash >> 32). */
+typedef struct nd_word {
+    uint32_t start, end, hash;
+} nd_word;
+/* A record of two keys; a seed hit of a pair has k2 = its position (word
+ * index of the n-gram) in a << 32 | its position in b (k1 is not read). */
+typedef struct nd_rec16 {
+    uint64_t k1, k2;
+} nd_rec16;
+/* The scratch of nd_align_pair (one per thread; reused across calls). */
+typedef struct nd_align_scratch {
+    nd_vec chains, open, dp;
+} nd_align_scratch;
+void nd_align_scratch_init(nd_align_scratch *s);
+void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a);
+/* One document of a pair: its number (nd_passage.a or .b), its words, its
+ * boilerplate as sorted disjoint word ranges (may be NULL), its date. */
+typedef struct nd_align_doc {
+    uint32_t doc;
+    const nd_word *words;
+    size_t nwords;
+    const nd_span *mask;
+    size_t nmask;
+    double date;
+    int has_date;
+} nd_align_doc;
+/* The passages of A (as a) and B (as b) from their nh seed hits h, sorted by
+ * k2 (ND_P_NGRAM words each): chained, extended, merged, aligned and kept as
+ * nd_reuse_run does (its DESIGN, step 5); appended to out (nd_passage,
+ * cluster 0, earlier from the dates). Reads ND_P_NGRAM, ND_P_MAX_GAP,
+ * ND_P_MIN_WORDS. Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scratch *s,
+                        const nd_align_doc *A, const nd_align_doc *B, const nd_rec16 *h,
+                        size_t nh, nd_vec *out);
+
+/* ---- stories: one document's vector (story/story.c) ----------------------- */
+/* What nd_story_vectors does for one document, for the batch and for the
+ * index's online stories (index/istory.c), so that both weigh alike. */
+
+#define ND_STORY_MAX_TERMS 100      /* terms kept in a document's vector */
+#define ND_STORY_CENTROID_TERMS 200 /* terms kept in a story's centroid */
+#define ND_STORY_INDEX_TERMS 12     /* a story is found under its heaviest terms... */
+#define ND_STORY_QUERY_TERMS 12     /* ... by a document's heaviest terms */
+#define ND_STORY_POSTING_SCAN 4000  /* stories looked at per query term */
+
+typedef struct nd_term {
+    uint32_t id;
+    float w;
+} nd_term;
+struct sb_stemmer;
+/* 1 when the Snowball name or code lang is English (its stop words apply). */
+int nd_story_english(const char *lang);
+/* The raw terms of one document into acc (nd_term, cleared first): the words
+ * of the title (weight ND_P_TITLE_WEIGHT, title may be NULL), then of the
+ * text (weight 1), each times ND_P_NAME_WEIGHT when a name or a number;
+ * English function words dropped when english; stemmed with stem (NULL: not
+ * stemmed); one term per id, sorted by id, weights summed. tb is scratch.
+ * Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
+                             const nd_params *p, struct sb_stemmer *stem, int english,
+                             const char *title, size_t title_len, const char *text,
+                             size_t len);
+/* The TF-IDF vector of raw terms in[0..n) (sorted by id) into out (which may
+ * be in, or before it in the same array): weight (1 + ln w) * (ln((N + 1) /
+ * (df + 1)) + 1) with N = ndocs and df = df_fn(ctx, i, in[i].id); with 1,000
+ * documents or more a term in more than half of them is dropped; the
+ * ND_STORY_MAX_TERMS heaviest kept (ties to the lower id), sorted by id,
+ * L2-normalised. Returns the number of terms written. */
+size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *out, uint64_t ndocs,
+                      uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx);
+
+/* ---- index: what its parts tell the tests (index/ipassage.c, istory.c) ----- */
+/* Most indexed documents that one document is aligned with (the best by
+ * shared rare n-grams): past it, the index may miss passages batch finds. */
+extern const unsigned nd_index_passage_candidates;
+/* Version of the records index/istory.c writes in "stories". */
+extern const unsigned nd_index_story_version;
+
 #endif

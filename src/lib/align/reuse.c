@@ -78,9 +78,7 @@
 #define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */
 #define SHORT_EDGE_WORDS 30 /* a head or tail this short needs only ND_P_BOILER_DOCS */
 
-typedef struct rec16 {
-    uint64_t k1, k2;
-} rec16;
+typedef nd_rec16 rec16;
 
 typedef struct rdoc {
     uint32_t group, source;
@@ -89,9 +87,7 @@ typedef struct rdoc {
 } rdoc;
 
 /* A word as alignment sees it: its byte range and a 32-bit hash. */
-typedef struct ctok {
-    uint32_t start, end, hash;
-} ctok;
+typedef nd_word ctok;
 
 typedef struct seg {
     uint64_t hash;
@@ -103,9 +99,7 @@ typedef struct tstate {
     nd_text_buf ta, tb;
     uint32_t cached_a;
     nd_vec hashes;  /* uint64 */
-    nd_vec chains;  /* chain */
-    nd_vec open;    /* uint32 index into chains */
-    nd_vec dp;      /* uint32 */
+    nd_align_scratch al; /* chains, open chains, dp: one pair's alignment */
     nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
     nd_vec bk, btmp; /* rec16: a bucket of seeds and its sort scratch */
 } tstate;
@@ -198,9 +192,7 @@ static void ts_free(tstate *t, const nd_alloc_ctx *a)
     nd_text_buf_free(&t->ta, a);
     nd_text_buf_free(&t->tb, a);
     nd_vec_free(&t->hashes, a);
-    nd_vec_free(&t->chains, a);
-    nd_vec_free(&t->open, a);
-    nd_vec_free(&t->dp, a);
+    nd_align_scratch_free(&t->al, a);
     nd_vec_free(&t->ca, a);
     nd_vec_free(&t->cb, a);
     nd_vec_free(&t->bk, a);
@@ -214,9 +206,7 @@ static void ts_init(tstate *t)
     nd_text_buf_init(&t->tb);
     t->cached_a = ND_NO_DOC;
     nd_vec_init(&t->hashes, sizeof(uint64_t), UINT32_MAX);
-    nd_vec_init(&t->chains, sizeof(chain), UINT32_MAX);
-    nd_vec_init(&t->open, sizeof(uint32_t), UINT32_MAX);
-    nd_vec_init(&t->dp, sizeof(uint32_t), UINT32_MAX);
+    nd_align_scratch_init(&t->al);
     nd_vec_init(&t->ca, sizeof(ctok), UINT32_MAX);
     nd_vec_init(&t->cb, sizeof(ctok), UINT32_MAX);
     nd_vec_init(&t->bk, sizeof(rec16), SIZE_MAX / 32);
@@ -1328,15 +1318,17 @@ typedef struct pairdocs {
     int64_t NA, NB;
     const nd_span *ma, *mb;
     size_t nma, nmb;
+    double date_a, date_b;
+    int dated_a, dated_b;
 } pairdocs;
 
 /* Step 1: the seeds (hits, sorted by position in a, then in b) chained into
  * t->chains: a seed joins the open chain it continues at least cost (the
  * smallest diagonal change, then the smallest step), else starts one. */
-static nd_status chain_seeds(const nd_reuse *r, tstate *t, const rec16 *h, size_t nh,
-                             const pairdocs *pd)
+static nd_status chain_seeds(const nd_params *p, const nd_alloc_ctx *al, nd_align_scratch *t,
+                             const rec16 *h, size_t nh, const pairdocs *pd)
 {
-    const int64_t n = r->params.ngram, gap = r->params.max_gap;
+    const int64_t n = p->ngram, gap = p->max_gap;
     nd_status st;
     t->chains.len = 0;
     t->open.len = 0;
@@ -1383,8 +1375,8 @@ static nd_status chain_seeds(const nd_reuse *r, tstate *t, const rec16 *h, size_
         const chain c = {(uint32_t)pa, (uint32_t)pb, (uint32_t)(pa + n), (uint32_t)(pb + n),
                          pb - pa, pb - pa, (uint32_t)pa, (uint32_t)pb};
         const uint32_t idx = (uint32_t)t->chains.len;
-        if ((st = nd_vec_push(&t->chains, &r->alloc, &c)) != ND_OK ||
-            (st = nd_vec_push(&t->open, &r->alloc, &idx)) != ND_OK)
+        if ((st = nd_vec_push(&t->chains, al, &c)) != ND_OK ||
+            (st = nd_vec_push(&t->open, al, &idx)) != ND_OK)
             return st;
     }
     return ND_OK;
@@ -1490,13 +1482,14 @@ static size_t merge_chains(chain *ch, size_t nc)
 /* Step 4: a chain inside another in both documents (a repeated phrase
  * matched off the other's diagonal) adds nothing: dropped from ch[0..*m)
  * (sorted by a0); t->open is the scratch. */
-static nd_status drop_contained(const nd_reuse *r, tstate *t, chain *ch, size_t *mp)
+static nd_status drop_contained(const nd_alloc_ctx *al, nd_align_scratch *t, chain *ch,
+                                size_t *mp)
 {
     const size_t m = *mp;
     if (m <= 1)
         return ND_OK;
     t->open.len = 0;
-    const nd_status st = nd_vec_reserve(&t->open, &r->alloc, m);
+    const nd_status st = nd_vec_reserve(&t->open, al, m);
     if (st != ND_OK)
         return st;
     uint32_t *drop = t->open.data;
@@ -1522,7 +1515,7 @@ static nd_status drop_contained(const nd_reuse *r, tstate *t, chain *ch, size_t 
 
 /* Step 5: the words of a chain's span aligned (a banded LCS, or its middle
  * diagonal when the band is too large); *matches gets the matched words. */
-static nd_status chain_matches(const nd_reuse *r, tstate *t, const pairdocs *pd,
+static nd_status chain_matches(const nd_alloc_ctx *al, nd_align_scratch *t, const pairdocs *pd,
                                const chain *c, uint32_t *matches)
 {
     const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
@@ -1534,7 +1527,7 @@ static nd_status chain_matches(const nd_reuse *r, tstate *t, const pairdocs *pd,
     if (hi < LB - LA) hi = LB - LA;
     const uint64_t W = (uint64_t)(hi - lo + 1);
     if ((uint64_t)LA * W <= DP_MAX_CELLS) {
-        const nd_status st = nd_vec_reserve(&t->dp, &r->alloc, 2 * (W + 2));
+        const nd_status st = nd_vec_reserve(&t->dp, al, 2 * (W + 2));
         if (st != ND_OK)
             return st;
         *matches = band_lcs(pd->A, c->a0, c->a1, pd->B, c->b0, c->b1, lo, hi, t->dp.data);
@@ -1547,26 +1540,76 @@ static nd_status chain_matches(const nd_reuse *r, tstate *t, const pairdocs *pd,
 
 /* Step 5, continued: a chain with its matches becomes a passage in out when
  * it has enough of them. */
-static nd_status keep_passage(const nd_reuse *r, const pairdocs *pd, const chain *c,
-                              uint32_t matches, nd_vec *out)
+static nd_status keep_passage(const nd_params *p, const nd_alloc_ctx *al, const pairdocs *pd,
+                              const chain *c, uint32_t matches, nd_vec *out)
 {
     const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
     /* too few matches, or a loose string of seeds across reordered text
      * (header lines, lists) rather than a passage: less than half the
      * longer side matches */
-    if (matches < r->params.min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
+    if (matches < p->min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
         return ND_OK;
     const uint32_t da = pd->da, db = pd->db;
-    const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, da), *DB = &ND_VEC_AT(&r->docs, rdoc, db);
     nd_passage ps = {.a = da, .b = db, .a_start = pd->A[c->a0].start,
                      .a_end = pd->A[c->a1 - 1].end, .b_start = pd->B[c->b0].start,
                      .b_end = pd->B[c->b1 - 1].end, .a_words = (uint32_t)LA,
                      .b_words = (uint32_t)LB, .matches = matches,
                      .score = (int32_t)((int64_t)matches - (LA - matches) - (LB - matches)),
                      .cluster = 0, .earlier = ND_NO_DOC};
-    if (DA->has_date && DB->has_date && DA->date != DB->date)
-        ps.earlier = DA->date < DB->date ? da : db;
-    return nd_vec_push(out, &r->alloc, &ps);
+    if (pd->dated_a && pd->dated_b && pd->date_a != pd->date_b)
+        ps.earlier = pd->date_a < pd->date_b ? da : db;
+    return nd_vec_push(out, al, &ps);
+}
+
+/* The passages of one pair (pd, its nh hits h) into out: steps 1-5. */
+static nd_status pair_passages(const nd_params *p, const nd_alloc_ctx *al, nd_align_scratch *t,
+                               const pairdocs *pd, const rec16 *h, size_t nh, nd_vec *out)
+{
+    nd_status st = chain_seeds(p, al, t, h, nh, pd);
+    if (st != ND_OK)
+        return st;
+    chain *ch = t->chains.data;
+    const size_t nc = t->chains.len;
+    for (size_t k = 0; k < nc; k++)
+        extend_chain(pd, &ch[k]);
+    size_t m = merge_chains(ch, nc);
+    if ((st = drop_contained(al, t, ch, &m)) != ND_OK)
+        return st;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t matches;
+        if ((st = chain_matches(al, t, pd, &ch[i], &matches)) != ND_OK ||
+            (st = keep_passage(p, al, pd, &ch[i], matches, out)) != ND_OK)
+            return st;
+    }
+    return ND_OK;
+}
+
+void nd_align_scratch_init(nd_align_scratch *s)
+{
+    nd_vec_init(&s->chains, sizeof(chain), UINT32_MAX);
+    nd_vec_init(&s->open, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&s->dp, sizeof(uint32_t), UINT32_MAX);
+}
+
+void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a)
+{
+    nd_vec_free(&s->chains, a);
+    nd_vec_free(&s->open, a);
+    nd_vec_free(&s->dp, a);
+}
+
+nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scratch *s,
+                        const nd_align_doc *A, const nd_align_doc *B, const nd_rec16 *h,
+                        size_t nh, nd_vec *out)
+{
+    if (nh == 0)
+        return ND_OK;
+    const pairdocs pd = {.da = A->doc, .db = B->doc, .A = A->words, .B = B->words,
+                         .NA = (int64_t)A->nwords, .NB = (int64_t)B->nwords,
+                         .ma = A->mask, .mb = B->mask, .nma = A->nmask, .nmb = B->nmask,
+                         .date_a = A->date, .date_b = B->date,
+                         .dated_a = A->has_date, .dated_b = B->has_date};
+    return pair_passages(p, a, s, &pd, h, nh, out);
 }
 
 /* The passages of one pair (its nh hits h, both documents' words) into out. */
@@ -1578,28 +1621,14 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
                    .A = A, .B = B, .NA = NA, .NB = NB};
     pd.ma = doc_mask(r, pd.da, &pd.nma);
     pd.mb = doc_mask(r, pd.db, &pd.nmb);
-    nd_status st = chain_seeds(r, t, h, nh, &pd);
-    if (st != ND_OK) {
+    const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, pd.da), *DB = &ND_VEC_AT(&r->docs, rdoc, pd.db);
+    pd.date_a = DA->date;
+    pd.dated_a = DA->has_date;
+    pd.date_b = DB->date;
+    pd.dated_b = DB->has_date;
+    const nd_status st = pair_passages(&r->params, &r->alloc, &t->al, &pd, h, nh, out);
+    if (st != ND_OK)
         *stp = st;
-        return;
-    }
-    chain *ch = t->chains.data;
-    const size_t nc = t->chains.len;
-    for (size_t k = 0; k < nc; k++)
-        extend_chain(&pd, &ch[k]);
-    size_t m = merge_chains(ch, nc);
-    if ((st = drop_contained(r, t, ch, &m)) != ND_OK) {
-        *stp = st;
-        return;
-    }
-    for (size_t i = 0; i < m; i++) {
-        uint32_t matches;
-        if ((st = chain_matches(r, t, &pd, &ch[i], &matches)) != ND_OK ||
-            (st = keep_passage(r, &pd, &ch[i], matches, out)) != ND_OK) {
-            *stp = st;
-            return;
-        }
-    }
 }
 
 /* The words of document d: from the cache, or tokenised into tb and copied

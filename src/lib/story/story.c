@@ -50,11 +50,11 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 }
 
 #define CHUNK_DOCS 64
-#define MAX_TERMS 100
-#define CENTROID_TERMS 200
-#define INDEX_TERMS 12
-#define QUERY_TERMS 12
-#define POSTING_SCAN 4000
+#define MAX_TERMS ND_STORY_MAX_TERMS
+#define CENTROID_TERMS ND_STORY_CENTROID_TERMS
+#define INDEX_TERMS ND_STORY_INDEX_TERMS
+#define QUERY_TERMS ND_STORY_QUERY_TERMS
+#define POSTING_SCAN ND_STORY_POSTING_SCAN
 #define MAX_LANGS 64
 #define NO_STORY UINT32_MAX
 
@@ -62,10 +62,7 @@ static uint64_t nd_model_hash(const void *p, size_t n)
  * collection, and low enough that adding one more never wraps. */
 #define MODEL_MAX_DOCS (UINT64_C(1) << 48)
 
-typedef struct term {
-    uint32_t id;
-    float w;
-} term;
+typedef nd_term term;
 
 typedef struct sdoc {
     double date;
@@ -383,24 +380,17 @@ static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *d
     return (uint32_t)(nd_token_hash(sw, sn) >> 32);
 }
 
-/* Adds the words of t[0..len) to th->acc with weight factor f. */
-static nd_status add_words(vjob *j, vthread *th, uint32_t lang, const char *t, size_t len,
-                           double f)
+/* Adds the words of t[0..len) to acc with weight factor f. */
+static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
+                           const nd_params *p, struct sb_stemmer *stem, int english,
+                           const char *t, size_t len, double f)
 {
-    nd_story *s = j->s;
-    nd_status st = nd_text_tokenize(&th->tb, &s->alloc, t, len, 0);
+    nd_status st = nd_text_tokenize(tb, a, t, len, 0);
     if (st != ND_OK)
         return st;
-    if (!th->tried[lang]) {
-        th->tried[lang] = 1;
-        th->stem[lang] = sb_stemmer_new(s->langs[lang], "UTF_8");
-    }
-    struct sb_stemmer *stem = th->stem[lang];
-    const int english = strcmp(s->langs[lang], "english") == 0 ||
-                        strcmp(s->langs[lang], "en") == 0 || strcmp(s->langs[lang], "eng") == 0;
-    const nd_token *tok = th->tb.tokens.data;
-    const char *norm = th->tb.norm.data;
-    for (size_t i = 0; i < th->tb.tokens.len; i++) {
+    const nd_token *tok = tb->tokens.data;
+    const char *norm = tb->norm.data;
+    for (size_t i = 0; i < tb->tokens.len; i++) {
         const char *w = norm + tok[i].norm_off;
         size_t n = tok[i].norm_len;
         if (english && is_stop(w, n))
@@ -410,13 +400,46 @@ static nd_status add_words(vjob *j, vthread *th, uint32_t lang, const char *t, s
         const uint32_t id = term_of(stem, w, n, &digit);
         if (digit || (capitalised(t, len, tok[i].start) &&
                       !sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
-            wt *= s->params.name_weight;
+            wt *= p->name_weight;
         if (wt <= 0)
             continue;
         const term tm = {id, (float)wt};
-        if ((st = nd_vec_push(&th->acc, &s->alloc, &tm)) != ND_OK)
+        if ((st = nd_vec_push(acc, a, &tm)) != ND_OK)
             return st;
     }
+    return ND_OK;
+}
+
+int nd_story_english(const char *lang)
+{
+    return strcmp(lang, "english") == 0 || strcmp(lang, "en") == 0 || strcmp(lang, "eng") == 0;
+}
+
+nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
+                             const nd_params *p, struct sb_stemmer *stem, int english,
+                             const char *title, size_t title_len, const char *text, size_t len)
+{
+    acc->len = 0;
+    nd_status st = ND_OK;
+    if (title_len)
+        st = add_words(tb, acc, a, p, stem, english, title, title_len, p->title_weight);
+    if (st == ND_OK)
+        st = add_words(tb, acc, a, p, stem, english, text ? text : "", text ? len : 0, 1.0);
+    if (st != ND_OK)
+        return st;
+    /* merge a document's terms: sorted by id, weights summed */
+    term *v = acc->data;
+    size_t n = acc->len, m = 0;
+    if (n) {
+        qsort(v, n, sizeof *v, cmp_term_id);
+        for (size_t i = 0; i < n; i++) {
+            if (m && v[m - 1].id == v[i].id)
+                v[m - 1].w += v[i].w;
+            else
+                v[m++] = v[i];
+        }
+    }
+    acc->len = m;
     return ND_OK;
 }
 
@@ -440,24 +463,20 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             th->acc.len = 0;
             if (st == ND_OK && len > s->params.max_doc)
                 st = ND_E_LIMIT;
-            if (st == ND_OK && sd->title_len)
-                st = add_words(j, th, sd->lang, (const char *)s->titles.data + sd->title_off,
-                               sd->title_len, s->params.title_weight);
-            if (st == ND_OK)
-                st = add_words(j, th, sd->lang, t ? t : "", t ? len : 0, 1.0);
-            /* merge a document's terms: sorted by id, weights summed */
-            term *a = th->acc.data;
-            size_t n = th->acc.len, m = 0;
-            if (st == ND_OK && n) {
-                qsort(a, n, sizeof *a, cmp_term_id);
-                for (size_t i = 0; i < n; i++) {
-                    if (m && a[m - 1].id == a[i].id)
-                        a[m - 1].w += a[i].w;
-                    else
-                        a[m++] = a[i];
-                }
-                st = nd_vec_reserve(&c->terms, &s->alloc, c->terms.len + m);
+            if (st == ND_OK && !th->tried[sd->lang]) {
+                th->tried[sd->lang] = 1;
+                th->stem[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
             }
+            if (st == ND_OK)
+                st = nd_story_doc_terms(&th->tb, &th->acc, &s->alloc, &s->params,
+                                        th->stem[sd->lang], nd_story_english(s->langs[sd->lang]),
+                                        sd->title_len ? (const char *)s->titles.data +
+                                                            sd->title_off : NULL,
+                                        sd->title_len, t, len);
+            const term *a = th->acc.data;
+            const size_t m = st == ND_OK ? th->acc.len : 0;
+            if (st == ND_OK && m)
+                st = nd_vec_reserve(&c->terms, &s->alloc, c->terms.len + m);
             if (st == ND_OK) {
                 if (m)
                     memcpy((term *)c->terms.data + c->terms.len, a, m * sizeof *a);
@@ -663,38 +682,51 @@ static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf
 
 /* Step 5: TF-IDF weights, the MAX_TERMS heaviest kept, L2 normalisation; in
  * place, per document (s->voff is rewritten as vectors shrink). */
+size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
+                      uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx)
+{
+    const double N = (double)ndocs;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t df = df_fn(ctx, i, in[i].id);
+        if (ndocs >= 1000 && df * 2 > ndocs)
+            continue; /* a stop word of this collection */
+        const double idf = log((N + 1) / (df + 1.0)) + 1;
+        o[m].id = in[i].id;
+        o[m].w = (float)((1 + log(in[i].w < 1 ? 1 : in[i].w)) * idf);
+        m++;
+    }
+    if (m > MAX_TERMS) {
+        qsort(o, m, sizeof *o, cmp_term_w_desc);
+        m = MAX_TERMS;
+        qsort(o, m, sizeof *o, cmp_term_id);
+    }
+    double norm = 0;
+    for (size_t i = 0; i < m; i++)
+        norm += (double)o[i].w * o[i].w;
+    norm = sqrt(norm);
+    for (size_t i = 0; i < m; i++)
+        o[i].w = (float)(o[i].w / norm);
+    return m;
+}
+
+/* df of a term in the model (nd_story_weigh's df_fn). */
+static uint32_t model_df(void *ctx, size_t i, uint32_t id)
+{
+    const nd_story *s = ctx;
+    (void)i;
+    return df_of(s->mid, s->mdf, s->mn, id);
+}
+
 static void vectors_weigh(nd_story *s)
 {
     term *v = s->vec.data;
     size_t w = 0;
-    const double N = (double)s->mdocs;
     uint64_t prev = 0;
     for (size_t d = 0; d < s->docs.len; d++) {
         const size_t b = prev, e = s->voff[d + 1];
         prev = e;
-        size_t m = 0;
-        term *o = v + w;
-        for (size_t i = b; i < e; i++) {
-            const uint32_t df = df_of(s->mid, s->mdf, s->mn, v[i].id);
-            if (s->mdocs >= 1000 && df * 2 > s->mdocs)
-                continue; /* a stop word of this collection */
-            const double idf = log((N + 1) / (df + 1.0)) + 1;
-            o[m].id = v[i].id;
-            o[m].w = (float)((1 + log(v[i].w < 1 ? 1 : v[i].w)) * idf);
-            m++;
-        }
-        if (m > MAX_TERMS) {
-            qsort(o, m, sizeof *o, cmp_term_w_desc);
-            m = MAX_TERMS;
-            qsort(o, m, sizeof *o, cmp_term_id);
-        }
-        double norm = 0;
-        for (size_t i = 0; i < m; i++)
-            norm += (double)o[i].w * o[i].w;
-        norm = sqrt(norm);
-        for (size_t i = 0; i < m; i++)
-            o[i].w = (float)(o[i].w / norm);
-        w += m;
+        w += nd_story_weigh(v + b, e - b, v + w, s->mdocs, model_df, s);
         s->voff[d + 1] = w;
     }
     s->vec.len = w;

@@ -1,0 +1,510 @@
+/*
+ * ipassage.c - the index's n-gram postings and passages (nd_index, one
+ * document at a time).
+ *
+ * DESIGN
+ *   Postings. Database "grams": key the n-gram hash (nd_shingle_hashes over
+ *   ND_P_NGRAM token hashes, exactly the seeds of nd_reuse_run), 8 bytes
+ *   big-endian; value the seq (8 bytes big-endian) of a document holding it;
+ *   MDB_DUPSORT | MDB_DUPFIXED, one posting per distinct n-gram of a
+ *   document. A document of fewer than ND_P_NGRAM words has none (batch
+ *   makes no seed of it either).
+ *
+ *   Passages (ndi_passages), in three steps:
+ *   1. Rare n-grams. For each distinct n-gram of the document, its postings
+ *      are counted (mdb_cursor_count); it is rare, as nd_reuse_run calls
+ *      it, when the documents holding it (the others, plus this one) are at
+ *      least ND_P_DF_MIN and its occurrences are at most ND_P_DF_MAX. The
+ *      index counts documents, not occurrences, in the others: an n-gram
+ *      repeated inside an indexed document counts once there (the nearest a
+ *      document-at-a-time index comes to the batch's count). A common
+ *      n-gram is skipped without reading its postings, so the work per
+ *      n-gram is at most ND_P_DF_MAX postings.
+ *   2. Candidates. Each indexed document sharing rare n-grams is scored by
+ *      how many distinct ones it shares; those that batch reuse would not
+ *      pair are dropped (a copy: the same representative, unless
+ *      ND_P_PAIR_COPIES; the same source, unless ND_P_SAME_SOURCE; dates
+ *      further apart than ND_P_WINDOW days). The best MAX_CANDIDATES (ties
+ *      to the lower seq) are aligned.
+ *   3. Alignment. The candidate's stored text is tokenised again; every
+ *      occurrence pair of a shared rare n-gram is a seed hit, and
+ *      nd_align_pair (align/reuse.c) makes the passages exactly as
+ *      nd_reuse_run does for that pair, the candidate (earlier in index
+ *      order) as a, the document as b. Boilerplate is not masked: the index
+ *      finds none (batch reuse masks what nd_reuse_boilerplate found).
+ *   Passages go out sorted by the candidate's seq, then by start.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "index_internal.h"
+
+/* Most indexed documents aligned with one document: the best by shared rare
+ * n-grams, ties to the lower seq. */
+#define MAX_CANDIDATES 64
+
+const unsigned nd_index_passage_candidates = MAX_CANDIDATES;
+
+/* A document's n-gram hashes, sorted and unique, into *out (nd_malloc'd,
+ * the caller frees); *n of them. */
+static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t nt,
+                                uint64_t **out, size_t *n)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    const size_t ng = s->ix->params.ngram;
+    *out = NULL;
+    *n = 0;
+    if (nt < ng || nt == 0 || !s->ix->params.index_passages)
+        return ND_OK;
+    const size_t nh = nt - ng + 1;
+    uint64_t *h = nd_malloc(a, nh * sizeof *h), *tmp = nd_malloc(a, nh * sizeof *tmp);
+    if (!h || !tmp) {
+        nd_free(a, h);
+        nd_free(a, tmp);
+        nd_detail_set(s->detail, "the %zu n-grams of a document: out of memory", nh);
+        return ND_E_NOMEM;
+    }
+    const size_t got = nd_shingle_hashes(tok, nt, ng, h);
+    *n = nd_hashes_sort_unique(h, tmp, got);
+    nd_free(a, tmp);
+    *out = h;
+    return ND_OK;
+}
+
+/* Puts (put = 1) or deletes the postings of seq. */
+static nd_status grams_write(nd_index_session *s, MDB_txn *txn, uint64_t seq,
+                             const nd_token *tok, size_t nt, int put)
+{
+    uint64_t *h;
+    size_t n;
+    nd_status st = distinct_grams(s, tok, nt, &h, &n);
+    if (st != ND_OK)
+        return st;
+    unsigned char kb[8], vb[8];
+    ndi_be64(seq, vb);
+    MDB_val key = {8, kb}, val = {8, vb};
+    for (size_t i = 0; i < n && st == ND_OK; i++) {
+        ndi_be64(h[i], kb);
+        key.mv_size = 8;
+        key.mv_data = kb;
+        val.mv_size = 8;
+        val.mv_data = vb;
+        int rc = put ? mdb_put(txn, s->ix->db.grams, &key, &val, MDB_NODUPDATA)
+                     : mdb_del(txn, s->ix->db.grams, &key, &val);
+        if (rc == MDB_KEYEXIST || (!put && rc == MDB_NOTFOUND))
+            rc = 0; /* already there, or already gone */
+        if (rc)
+            st = ndi_mdb_status(s->detail, rc, put ? "putting an n-gram posting"
+                                                   : "deleting an n-gram posting");
+    }
+    nd_free(&s->ix->alloc, h);
+    return st;
+}
+
+nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
+                        size_t nt)
+{
+    return grams_write(s, txn, seq, tok, nt, 1);
+}
+
+nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
+                        size_t nt)
+{
+    return grams_write(s, txn, seq, tok, nt, 0);
+}
+
+/* ---- passages ------------------------------------------------------------------ */
+
+/* What ndi_passages holds while it works; freed by pw_free. */
+typedef struct pwork {
+    nd_rec16 *occ;     /* the document's n-grams: (hash, position), sorted */
+    size_t nocc;
+    nd_rec16 *shared;  /* (other seq, index of the hash in occ's distinct run start) */
+    size_t nshared, capshared;
+    nd_rec16 *cand;    /* (shared count, other seq): candidates */
+    size_t ncand;
+    uint64_t *chosen;  /* the candidates aligned, by seq */
+    size_t nchosen;
+    nd_word *wdoc, *wother;
+    uint64_t *hother;
+    nd_rec16 *hits;
+    size_t caphits;
+    nd_text_buf tb;
+    nd_align_scratch al;
+    nd_vec out;        /* nd_passage */
+} pwork;
+
+static void pw_free(pwork *w, const nd_alloc_ctx *a)
+{
+    nd_free(a, w->occ);
+    nd_free(a, w->shared);
+    nd_free(a, w->cand);
+    nd_free(a, w->chosen);
+    nd_free(a, w->wdoc);
+    nd_free(a, w->wother);
+    nd_free(a, w->hother);
+    nd_free(a, w->hits);
+    nd_text_buf_free(&w->tb, a);
+    nd_align_scratch_free(&w->al, a);
+    nd_vec_free(&w->out, a);
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+    const nd_rec16 *a = x, *b = y;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1 ? -1 : 1;
+    return a->k2 < b->k2 ? -1 : a->k2 > b->k2;
+}
+
+/* candidates: most shared first, then the lower seq */
+static int cmp_cand(const void *x, const void *y)
+{
+    const nd_rec16 *a = x, *b = y;
+    if (a->k1 != b->k1)
+        return a->k1 > b->k1 ? -1 : 1;
+    return a->k2 < b->k2 ? -1 : a->k2 > b->k2;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The passages go out by start, then the other's start, then the ends. */
+static int cmp_passage(const void *x, const void *y)
+{
+    const nd_passage *a = x, *b = y;
+    if (a->b_start != b->b_start)
+        return a->b_start < b->b_start ? -1 : 1;
+    if (a->a_start != b->a_start)
+        return a->a_start < b->a_start ? -1 : 1;
+    if (a->b_end != b->b_end)
+        return a->b_end < b->b_end ? -1 : 1;
+    return a->a_end < b->a_end ? -1 : a->a_end > b->a_end;
+}
+
+static nd_status nomem(nd_index_session *s, const char *what)
+{
+    nd_detail_set(s->detail, "passages: %s: out of memory", what);
+    return ND_E_NOMEM;
+}
+
+/* Step 1: the document's n-grams (w->occ), and per rare one the indexed
+ * documents holding it (w->shared: (seq, first occ index of the hash)). */
+static nd_status find_shared(nd_index_session *s, MDB_txn *txn, uint64_t self,
+                             const nd_token *tok, size_t nt, pwork *w)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    const nd_params *p = &s->ix->params;
+    const size_t ng = p->ngram, nh = nt - ng + 1;
+    uint64_t *h = nd_malloc(a, nh * sizeof *h);
+    w->occ = nd_malloc(a, nh * sizeof *w->occ);
+    if (!h || !w->occ) {
+        nd_free(a, h);
+        return nomem(s, "the n-grams of the document");
+    }
+    const size_t got = nd_shingle_hashes(tok, nt, ng, h);
+    for (size_t i = 0; i < got; i++)
+        w->occ[i] = (nd_rec16){h[i], i};
+    nd_free(a, h);
+    w->nocc = got;
+    qsort(w->occ, got, sizeof *w->occ, cmp_rec);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->ix->db.grams, &cur);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "opening the n-gram postings");
+    nd_status st = ND_OK;
+    unsigned char kb[8];
+    for (size_t i = 0; i < got && st == ND_OK;) {
+        size_t j = i + 1;
+        while (j < got && w->occ[j].k1 == w->occ[i].k1)
+            j++;
+        const size_t own = j - i; /* occurrences in the document */
+        ndi_be64(w->occ[i].k1, kb);
+        MDB_val key = {8, kb}, val;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_KEY);
+        if (rc == MDB_NOTFOUND) {
+            i = j;
+            continue;
+        }
+        size_t cnt = 0;
+        if (!rc)
+            rc = mdb_cursor_count(cur, &cnt);
+        if (rc) {
+            st = ndi_mdb_status(s->detail, rc, "reading the n-gram postings");
+            break;
+        }
+        /* cnt may hold the document itself (a query on an indexed id, or
+         * postings put before the passages): counted out below */
+        if (cnt > (size_t)p->df_max) {
+            i = j;
+            continue; /* common: more than DF_MAX occurrences whatever self is */
+        }
+        const size_t first = w->nshared;
+        size_t others = 0;
+        for (; !rc; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT_DUP)) {
+            if (val.mv_size != 8) {
+                nd_detail_set(s->detail, "an n-gram posting of %zu bytes", val.mv_size);
+                st = ND_E_CORRUPT;
+                break;
+            }
+            const uint64_t o = ndi_get_be64(val.mv_data);
+            if (o == self)
+                continue;
+            if (w->nshared == w->capshared) {
+                const size_t cap = w->capshared ? w->capshared * 2 : 256;
+                nd_rec16 *ns = nd_malloc(a, cap * sizeof *ns);
+                if (!ns) {
+                    st = nomem(s, "the shared n-grams");
+                    break;
+                }
+                if (w->nshared)
+                    memcpy(ns, w->shared, w->nshared * sizeof *ns);
+                nd_free(a, w->shared);
+                w->shared = ns;
+                w->capshared = cap;
+            }
+            w->shared[w->nshared++] = (nd_rec16){o, i};
+            others++;
+        }
+        if (st == ND_OK && rc != MDB_NOTFOUND)
+            st = ndi_mdb_status(s->detail, rc, "reading the n-gram postings");
+        if (st == ND_OK && (others + 1 < p->df_min || others + own > p->df_max || !others))
+            w->nshared = first; /* not rare: as nd_reuse_run's hits_chunk */
+        i = j;
+    }
+    mdb_cursor_close(cur);
+    return st;
+}
+
+/* Would batch reuse pair the document with indexed document o? */
+static int pairable(const nd_params *p, uint64_t self, uint64_t group, const nd_index_doc *doc,
+                    const ndi_doc *o)
+{
+    if (!p->pair_copies) {
+        if (group && (o->rep == group || o->seq == group))
+            return 0;
+        if (self && o->rep == self)
+            return 0;
+    }
+    if (!p->same_source && doc->source && o->source && doc->source_len == o->source_len &&
+        memcmp(doc->source, o->source, o->source_len) == 0)
+        return 0;
+    if (p->window > 0 && doc->has_date && isfinite(doc->date_days) && o->has_date &&
+        isfinite(o->date_days) && fabs(doc->date_days - o->date_days) > p->window)
+        return 0;
+    return 1;
+}
+
+/* Step 2: the candidates, best first, those batch would pair, at most
+ * MAX_CANDIDATES; w->chosen sorted by seq. */
+static nd_status choose(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_t group,
+                        const nd_index_doc *doc, pwork *w)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    if (!w->nshared)
+        return ND_OK;
+    qsort(w->shared, w->nshared, sizeof *w->shared, cmp_rec);
+    w->cand = nd_malloc(a, w->nshared * sizeof *w->cand);
+    w->chosen = nd_malloc(a, MAX_CANDIDATES * sizeof *w->chosen);
+    if (!w->cand || !w->chosen)
+        return nomem(s, "the candidates");
+    for (size_t i = 0; i < w->nshared;) {
+        size_t j = i + 1;
+        while (j < w->nshared && w->shared[j].k1 == w->shared[i].k1)
+            j++;
+        w->cand[w->ncand++] = (nd_rec16){j - i, w->shared[i].k1};
+        i = j;
+    }
+    qsort(w->cand, w->ncand, sizeof *w->cand, cmp_cand);
+    for (size_t i = 0; i < w->ncand && w->nchosen < MAX_CANDIDATES; i++) {
+        ndi_doc o;
+        const nd_status st = ndi_doc_read(s, txn, w->cand[i].k2, &o);
+        if (st != ND_OK)
+            return st;
+        if (pairable(&s->ix->params, self, group, doc, &o))
+            w->chosen[w->nchosen++] = w->cand[i].k2;
+    }
+    qsort(w->chosen, w->nchosen, sizeof *w->chosen, cmp_u64);
+    return ND_OK;
+}
+
+/* The occ index range [*b, *e) of hash x (w->occ sorted by hash). */
+static void occ_range(const pwork *w, uint64_t x, size_t *b, size_t *e)
+{
+    size_t lo = 0, hi = w->nocc;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (w->occ[mid].k1 < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < w->nocc && w->occ[end].k1 == x)
+        end++;
+    *b = lo;
+    *e = end;
+}
+
+/* 1 when hash x is among the n-grams that document o shares (its run in
+ * w->shared, [sb, se), sorted by occ index). */
+static int shares(const pwork *w, size_t sb, size_t se, uint64_t x)
+{
+    size_t b, e;
+    occ_range(w, x, &b, &e);
+    if (b == e)
+        return 0;
+    size_t lo = sb, hi = se;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (w->shared[mid].k2 < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < se && w->shared[lo].k2 == b;
+}
+
+/* Step 3 for candidate o: its words, the seed hits, the alignment; the
+ * passages into s->passages. */
+static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
+                           const nd_align_doc *B, pwork *w)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    const nd_params *p = &s->ix->params;
+    const size_t ng = p->ngram;
+    ndi_doc o;
+    nd_status st = ndi_doc_read(s, txn, oseq, &o);
+    if (st != ND_OK)
+        return st;
+    const char *ot;
+    size_t olen;
+    if ((st = ndi_doc_text(s, txn, oseq, &ot, &olen)) != ND_OK)
+        return st;
+    if ((st = nd_text_tokenize(&w->tb, a, ot ? ot : "", olen, 0)) != ND_OK) {
+        nd_detail_set(s->detail, "passages: tokenising indexed document %llu: %s",
+                      (unsigned long long)oseq, nd_strerror(st));
+        return st;
+    }
+    const nd_token *tk = w->tb.tokens.data;
+    const size_t nt = w->tb.tokens.len;
+    if (nt < ng)
+        return ND_OK;
+    nd_free(a, w->wother);
+    nd_free(a, w->hother);
+    w->wother = nd_malloc(a, nt * sizeof *w->wother);
+    w->hother = nd_malloc(a, (nt - ng + 1) * sizeof *w->hother);
+    if (!w->wother || !w->hother)
+        return nomem(s, "the words of an indexed document");
+    for (size_t i = 0; i < nt; i++)
+        w->wother[i] = (nd_word){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
+    const size_t nh = nd_shingle_hashes(tk, nt, ng, w->hother);
+    /* its run in w->shared (sorted by seq, then occ index) */
+    size_t sb = 0, se = w->nshared;
+    {
+        size_t lo = 0, hi = w->nshared;
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (w->shared[mid].k1 < oseq)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        sb = se = lo;
+        while (se < w->nshared && w->shared[se].k1 == oseq)
+            se++;
+    }
+    size_t nhits = 0;
+    for (size_t j = 0; j < nh; j++) {
+        if (!shares(w, sb, se, w->hother[j]))
+            continue;
+        size_t b, e;
+        occ_range(w, w->hother[j], &b, &e);
+        for (size_t q = b; q < e; q++) {
+            if (nhits == w->caphits) {
+                const size_t cap = w->caphits ? w->caphits * 2 : 256;
+                nd_rec16 *nhp = nd_malloc(a, cap * sizeof *nhp);
+                if (!nhp)
+                    return nomem(s, "the seed hits");
+                if (nhits)
+                    memcpy(nhp, w->hits, nhits * sizeof *nhp);
+                nd_free(a, w->hits);
+                w->hits = nhp;
+                w->caphits = cap;
+            }
+            w->hits[nhits++] = (nd_rec16){0, (uint64_t)j << 32 | w->occ[q].k2};
+        }
+    }
+    if (!nhits)
+        return ND_OK;
+    qsort(w->hits, nhits, sizeof *w->hits, cmp_rec); /* by k2: positions in a, then b */
+    const nd_align_doc A = {.doc = 0, .words = w->wother, .nwords = nt,
+                            .date = o.date_days,
+                            .has_date = o.has_date && isfinite(o.date_days)};
+    w->out.len = 0;
+    if ((st = nd_align_pair(p, a, &w->al, &A, B, w->hits, nhits, &w->out)) != ND_OK) {
+        nd_detail_set(s->detail, "passages: aligning with indexed document %llu: %s",
+                      (unsigned long long)oseq, nd_strerror(st));
+        return st;
+    }
+    if (!w->out.len)
+        return ND_OK;
+    nd_passage *ps = w->out.data;
+    qsort(ps, w->out.len, sizeof *ps, cmp_passage);
+    const char *oid = ndi_arena_dup(s, o.id, o.id_len);
+    if (!oid)
+        return nomem(s, "the id of a passage's document");
+    for (size_t i = 0; i < w->out.len; i++) {
+        const nd_index_passage ip = {
+            .other = oid, .other_len = o.id_len,
+            .start = ps[i].b_start, .end = ps[i].b_end,
+            .other_start = ps[i].a_start, .other_end = ps[i].a_end,
+            .words = ps[i].b_words, .other_words = ps[i].a_words,
+            .matches = ps[i].matches, .score = ps[i].score,
+            .earlier = ps[i].earlier == 1 ? -1 : ps[i].earlier == 0 ? 1 : 0};
+        if ((st = nd_vec_push(&s->passages, a, &ip)) != ND_OK) {
+            nd_detail_set(s->detail, "passages: %zu passages: %s", s->passages.len,
+                          nd_strerror(st));
+            return st;
+        }
+    }
+    return ND_OK;
+}
+
+nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_t group,
+                       const nd_index_doc *doc, const nd_token *tok, size_t nt)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    const nd_params *p = &s->ix->params;
+    if (nt == 0 || nt < p->ngram || !p->index_passages)
+        return ND_OK;
+    pwork w;
+    memset(&w, 0, sizeof w);
+    nd_text_buf_init(&w.tb);
+    nd_align_scratch_init(&w.al);
+    nd_vec_init(&w.out, sizeof(nd_passage), UINT32_MAX);
+    nd_status st;
+    ND_TRY(find_shared(s, txn, self, tok, nt, &w));
+    ND_TRY(choose(s, txn, self, group, doc, &w));
+    if (w.nchosen) {
+        w.wdoc = nd_malloc(a, nt * sizeof *w.wdoc);
+        if (!w.wdoc) {
+            st = nomem(s, "the words of the document");
+            goto fail;
+        }
+        for (size_t i = 0; i < nt; i++)
+            w.wdoc[i] = (nd_word){tok[i].start, tok[i].end, (uint32_t)(tok[i].hash >> 32)};
+        const nd_align_doc B = {.doc = 1, .words = w.wdoc, .nwords = nt,
+                                .date = doc->date_days,
+                                .has_date = doc->has_date && isfinite(doc->date_days)};
+        for (size_t i = 0; i < w.nchosen; i++)
+            ND_TRY(align_one(s, txn, w.chosen[i], &B, &w));
+    }
+    st = ND_OK;
+fail:
+    pw_free(&w, a);
+    return st;
+}

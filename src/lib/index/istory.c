@@ -1,0 +1,1117 @@
+/*
+ * istory.c - the index's stories: term frequencies and story centroids,
+ * one document at a time (nd_index).
+ *
+ * DESIGN
+ *   A document's vector is made as nd_story_vectors makes it, by the same
+ *   code (story/story.c: nd_story_doc_terms, nd_story_weigh): the shared
+ *   tokeniser, libstemmer in the document's language (nd_index_doc.lang, or
+ *   English), English function words dropped, names and numbers weighted
+ *   ND_P_NAME_WEIGHT, the title's words ND_P_TITLE_WEIGHT, sublinear term
+ *   frequency, idf from the document frequencies, the ND_STORY_MAX_TERMS
+ *   heaviest terms, L2-normalised. The clustering is nd_story_cluster's, one
+ *   document at a time: the candidate stories are those indexed under the
+ *   document's ND_STORY_QUERY_TERMS heaviest terms (at most
+ *   ND_STORY_POSTING_SCAN a term, newest story first) and the stories of
+ *   the linked documents (its copies and passage partners), which get
+ *   ND_P_LINK_BONUS; a story is open while the document's date is within
+ *   ND_P_STORY_WINDOW days of its last member; the document joins the best
+ *   (cosine to the centroid plus the bonus; ties to the lower story) when
+ *   that reaches ND_P_STORY_THRESHOLD, else it starts a story. The centroid
+ *   is the sum of its members' vectors pruned to its
+ *   ND_STORY_CENTROID_TERMS heaviest terms; a story is indexed under the
+ *   heaviest ND_STORY_INDEX_TERMS of its centroid not indexed yet, each time
+ *   it grows, at most 2 x ND_STORY_INDEX_TERMS terms in all.
+ *
+ *   Where online differs from batch (docs/index-format.md):
+ *   - The idf evolves. Batch learns the frequencies from every document
+ *     first, then weighs; the index weighs a document with the frequencies
+ *     of the documents indexed so far, itself included (N and df count it),
+ *     and a vector, once in a centroid, is never weighed again. Early
+ *     documents have flatter vectors than batch would give them; the
+ *     collection stop words (a term in more than half of 1,000+ documents)
+ *     apply only once the index holds 1,000 documents.
+ *   - Arrival order, not date order. Batch clusters documents sorted by
+ *     date (undated last); the index clusters them as they come. A story's
+ *     window is measured from its latest member so far, so a late-arriving
+ *     old document may join a story that batch would have closed to it, and
+ *     an early story may miss a document batch would have given it.
+ *   - Stories never merge or split after the fact, and a document never
+ *     moves: one placed badly early stays where it is (batch has the same
+ *     property, in date order).
+ *   - Links are those known at arrival: a later copy or passage partner
+ *     does not move the earlier document.
+ *   - Removal subtracts the document's stored vector from its story's
+ *     centroid (terms pruned while it was in the story are not restored) and
+ *     its terms from the frequencies; the story's last date is not moved
+ *     back, and its index terms stay. A story left empty is deleted.
+ *   - A query is answered as if the document were added (N and df count it
+ *     once more), also when its id is indexed.
+ *   - The language default is English (batch: the handle's language).
+ *
+ *   Records (all integers little-endian inside values, keys big-endian):
+ *   - "terms": term id (u32 BE) -> df (u32 BE): documents whose raw terms
+ *     (before weighing and pruning) hold it. Only 4-byte keys.
+ *   - "stories", keyed by kind:
+ *       8 bytes, a story number (BE, 1 up, below 2^56): version (u32),
+ *         flags (u32: 1 dated), size (u64, members), first member's seq
+ *         (u64), last date (f64 days), index terms n (u32), centroid terms
+ *         m (u32), the n index term ids (u32), the m (id u32, weight f32)
+ *         sorted by id, XXH3-64 of the preceding bytes (u64).
+ *       "M": the counters: version (u32), 0 (u32), documents counted in the
+ *         frequencies (u64), next story number (u64), stories (u64), XXH3-64.
+ *       "T" + term id (u32 BE) + story (u64 BE): the story is indexed under
+ *         the term (value: one byte 0).
+ *       "V" + seq (u64 BE): the document's vector as it joined: version
+ *         (u32), story (u64), terms n (u32), (id u32, weight f32) x n,
+ *         XXH3-64.
+ */
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "index_internal.h"
+
+#define REC_VERSION 1u
+#define MAX_INDEXED (2 * ND_STORY_INDEX_TERMS)
+#define MAX_STORY ((uint64_t)1 << 56)
+#define DEFAULT_LANG "english"
+
+const unsigned nd_index_story_version = REC_VERSION;
+
+/* The counts nd_index_stats_get gives (index.c): stories, from the counters
+ * (the "stories" table also holds the story index, the vectors and the
+ * counters), and terms (the "terms" table holds nothing else). */
+nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
+                           uint64_t *terms);
+
+/* ---- encoding ---------------------------------------------------------------- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void putf32(unsigned char *p, float f)
+{
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    put32(p, v);
+}
+
+static float getf32(const unsigned char *p)
+{
+    const uint32_t v = get32(p);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+
+static void putf64(unsigned char *p, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    put64(p, v);
+}
+
+static double getf64(const unsigned char *p)
+{
+    const uint64_t v = get64(p);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static void be32(uint32_t v, unsigned char *p)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static uint32_t get_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static nd_status corrupt(nd_index_session *s, const char *what, uint64_t which)
+{
+    nd_detail_set(s->detail, "stories: %s %llu fails its check", what,
+                  (unsigned long long)which);
+    return ND_E_CORRUPT;
+}
+
+/* ---- the counters ("M") -------------------------------------------------------- */
+
+typedef struct smeta {
+    uint64_t docs, next, stories;
+} smeta;
+
+#define META_BYTES 40
+
+static nd_status meta_read(nd_index_session *s, MDB_txn *txn, smeta *m)
+{
+    MDB_val k = {1, (void *)"M"}, v;
+    m->docs = 0;
+    m->next = 1;
+    m->stories = 0;
+    const int rc = mdb_get(txn, s->ix->db.stories, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return ND_OK;
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "reading the story counters");
+    const unsigned char *p = v.mv_data;
+    if (v.mv_size != META_BYTES || get32(p) != REC_VERSION ||
+        get64(p + 32) != XXH3_64bits(p, 32))
+        return corrupt(s, "the counters record", 0);
+    m->docs = get64(p + 8);
+    m->next = get64(p + 16);
+    m->stories = get64(p + 24);
+    if (m->next == 0 || m->next > MAX_STORY)
+        return corrupt(s, "the counters record", 1);
+    return ND_OK;
+}
+
+static nd_status meta_write(nd_index_session *s, MDB_txn *txn, const smeta *m)
+{
+    unsigned char b[META_BYTES];
+    put32(b, REC_VERSION);
+    put32(b + 4, 0);
+    put64(b + 8, m->docs);
+    put64(b + 16, m->next);
+    put64(b + 24, m->stories);
+    put64(b + 32, XXH3_64bits(b, 32));
+    MDB_val k = {1, (void *)"M"}, v = {META_BYTES, b};
+    const int rc = mdb_put(txn, s->ix->db.stories, &k, &v, 0);
+    return rc ? ndi_mdb_status(s->detail, rc, "writing the story counters") : ND_OK;
+}
+
+/* ---- story records --------------------------------------------------------------- */
+
+typedef struct srec {
+    uint64_t id, size, first;
+    double last;
+    int dated;
+    uint32_t nindexed, nc;
+    uint32_t indexed[MAX_INDEXED];
+    nd_term c[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* room to merge a vector */
+    double norm;
+} srec;
+
+static void srec_norm(srec *r)
+{
+    double norm = 0;
+    for (uint32_t q = 0; q < r->nc; q++)
+        norm += (double)r->c[q].w * r->c[q].w;
+    r->norm = sqrt(norm);
+}
+
+/* Story k's record into r; ND_E_PARAM (no detail) when there is none. */
+static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *r)
+{
+    unsigned char kb[8];
+    ndi_be64(k, kb);
+    MDB_val key = {8, kb}, v;
+    const int rc = mdb_get(txn, s->ix->db.stories, &key, &v);
+    if (rc == MDB_NOTFOUND)
+        return ND_E_PARAM;
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "reading a story");
+    const unsigned char *p = v.mv_data;
+    const size_t n = v.mv_size;
+    if (n < 48 || get32(p) != REC_VERSION)
+        return corrupt(s, "story", k);
+    const uint32_t ni = get32(p + 36), nc = get32(p + 40);
+    if (ni > MAX_INDEXED || nc > ND_STORY_CENTROID_TERMS ||
+        n != 44 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
+        get64(p + n - 8) != XXH3_64bits(p, n - 8))
+        return corrupt(s, "story", k);
+    r->id = k;
+    r->dated = get32(p + 4) & 1;
+    r->size = get64(p + 8);
+    r->first = get64(p + 16);
+    r->last = getf64(p + 24);
+    r->nindexed = ni;
+    r->nc = nc;
+    const unsigned char *q = p + 44;
+    for (uint32_t i = 0; i < ni; i++, q += 4)
+        r->indexed[i] = get32(q);
+    for (uint32_t i = 0; i < nc; i++, q += 8) {
+        r->c[i].id = get32(q);
+        r->c[i].w = getf32(q + 4);
+    }
+    srec_norm(r);
+    return ND_OK;
+}
+
+static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
+{
+    unsigned char b[44 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
+    put32(b, REC_VERSION);
+    put32(b + 4, r->dated ? 1u : 0u);
+    put64(b + 8, r->size);
+    put64(b + 16, r->first);
+    putf64(b + 24, r->last);
+    put32(b + 32, 0);
+    put32(b + 36, r->nindexed);
+    put32(b + 40, r->nc);
+    unsigned char *q = b + 44;
+    for (uint32_t i = 0; i < r->nindexed; i++, q += 4)
+        put32(q, r->indexed[i]);
+    for (uint32_t i = 0; i < r->nc; i++, q += 8) {
+        put32(q, r->c[i].id);
+        putf32(q + 4, r->c[i].w);
+    }
+    const size_t n = (size_t)(q - b);
+    put64(q, XXH3_64bits(b, n));
+    unsigned char kb[8];
+    ndi_be64(r->id, kb);
+    MDB_val key = {8, kb}, v = {n + 8, b};
+    const int rc = mdb_put(txn, s->ix->db.stories, &key, &v, 0);
+    return rc ? ndi_mdb_status(s->detail, rc, "writing a story") : ND_OK;
+}
+
+static void tkey(uint32_t term, uint64_t story, unsigned char k[13])
+{
+    k[0] = 'T';
+    be32(term, k + 1);
+    ndi_be64(story, k + 5);
+}
+
+static nd_status tkey_put(nd_index_session *s, MDB_txn *txn, uint32_t term, uint64_t story,
+                          int put)
+{
+    unsigned char kb[13], zero = 0;
+    tkey(term, story, kb);
+    MDB_val key = {13, kb}, v = {1, &zero};
+    int rc = put ? mdb_put(txn, s->ix->db.stories, &key, &v, 0)
+                 : mdb_del(txn, s->ix->db.stories, &key, NULL);
+    if (!put && rc == MDB_NOTFOUND)
+        rc = 0;
+    return rc ? ndi_mdb_status(s->detail, rc, "writing the story index") : ND_OK;
+}
+
+/* ---- document vectors ("V") -------------------------------------------------------- */
+
+static void vkey(uint64_t seq, unsigned char k[9])
+{
+    k[0] = 'V';
+    ndi_be64(seq, k + 1);
+}
+
+static nd_status vec_write(nd_index_session *s, MDB_txn *txn, uint64_t seq, uint64_t story,
+                           const nd_term *v, size_t n)
+{
+    unsigned char b[16 + 8 * ND_STORY_MAX_TERMS + 8];
+    put32(b, REC_VERSION);
+    put64(b + 4, story);
+    put32(b + 12, (uint32_t)n);
+    unsigned char *q = b + 16;
+    for (size_t i = 0; i < n; i++, q += 8) {
+        put32(q, v[i].id);
+        putf32(q + 4, v[i].w);
+    }
+    const size_t len = (size_t)(q - b);
+    put64(q, XXH3_64bits(b, len));
+    unsigned char kb[9];
+    vkey(seq, kb);
+    MDB_val key = {9, kb}, val = {len + 8, b};
+    const int rc = mdb_put(txn, s->ix->db.stories, &key, &val, 0);
+    return rc ? ndi_mdb_status(s->detail, rc, "writing a document's story vector") : ND_OK;
+}
+
+/* Document seq's stored vector into v (room for ND_STORY_MAX_TERMS);
+ * ND_E_PARAM (no detail) when there is none. */
+static nd_status vec_read(nd_index_session *s, MDB_txn *txn, uint64_t seq, uint64_t *story,
+                          nd_term *v, size_t *n)
+{
+    unsigned char kb[9];
+    vkey(seq, kb);
+    MDB_val key = {9, kb}, val;
+    const int rc = mdb_get(txn, s->ix->db.stories, &key, &val);
+    if (rc == MDB_NOTFOUND)
+        return ND_E_PARAM;
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "reading a document's story vector");
+    const unsigned char *p = val.mv_data;
+    if (val.mv_size < 24 || get32(p) != REC_VERSION)
+        return corrupt(s, "the story vector of document", seq);
+    const uint32_t m = get32(p + 12);
+    if (m > ND_STORY_MAX_TERMS || val.mv_size != 16 + 8 * (size_t)m + 8 ||
+        get64(p + val.mv_size - 8) != XXH3_64bits(p, val.mv_size - 8))
+        return corrupt(s, "the story vector of document", seq);
+    *story = get64(p + 4);
+    for (uint32_t i = 0; i < m; i++) {
+        v[i].id = get32(p + 16 + 8 * (size_t)i);
+        v[i].w = getf32(p + 20 + 8 * (size_t)i);
+    }
+    *n = m;
+    return ND_OK;
+}
+
+/* ---- term frequencies ("terms") ------------------------------------------------------ */
+
+static nd_status df_get(nd_index_session *s, MDB_txn *txn, uint32_t id, uint32_t *df)
+{
+    unsigned char kb[4];
+    be32(id, kb);
+    MDB_val key = {4, kb}, v;
+    const int rc = mdb_get(txn, s->ix->db.terms, &key, &v);
+    *df = 0;
+    if (rc == MDB_NOTFOUND)
+        return ND_OK;
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "reading a term frequency");
+    if (v.mv_size != 4)
+        return corrupt(s, "the frequency of term", id);
+    *df = get_be32(v.mv_data);
+    return ND_OK;
+}
+
+static nd_status df_set(nd_index_session *s, MDB_txn *txn, uint32_t id, uint32_t df)
+{
+    unsigned char kb[4], vb[4];
+    be32(id, kb);
+    be32(df, vb);
+    MDB_val key = {4, kb}, v = {4, vb};
+    int rc = df ? mdb_put(txn, s->ix->db.terms, &key, &v, 0)
+                : mdb_del(txn, s->ix->db.terms, &key, NULL);
+    if (!df && rc == MDB_NOTFOUND)
+        rc = 0;
+    return rc ? ndi_mdb_status(s->detail, rc, "writing a term frequency") : ND_OK;
+}
+
+/* ---- a document's terms ---------------------------------------------------------------- */
+
+typedef struct swork {
+    nd_text_buf tb;
+    nd_vec acc;       /* nd_term: raw terms */
+    uint32_t *df;     /* per raw term */
+    nd_term *vec;     /* the weighed vector */
+    size_t nv;
+} swork;
+
+static void sw_init(swork *w)
+{
+    memset(w, 0, sizeof *w);
+    nd_text_buf_init(&w->tb);
+    nd_vec_init(&w->acc, sizeof(nd_term), UINT32_MAX);
+}
+
+static void sw_free(swork *w, const nd_alloc_ctx *a)
+{
+    nd_text_buf_free(&w->tb, a);
+    nd_vec_free(&w->acc, a);
+    nd_free(a, w->df);
+    nd_free(a, w->vec);
+}
+
+/* The raw terms of a document into w->acc, as nd_story_vectors makes them. */
+static nd_status doc_terms(nd_index_session *s, swork *w, const char *lang, size_t lang_len,
+                           const char *title, size_t title_len, const char *text, size_t len)
+{
+    char name[32];
+    if (!lang || lang_len == 0 || lang_len >= sizeof name) {
+        lang = DEFAULT_LANG;
+        lang_len = strlen(DEFAULT_LANG);
+    }
+    memcpy(name, lang, lang_len);
+    name[lang_len] = '\0';
+    struct sb_stemmer *stem = sb_stemmer_new(name, "UTF_8"); /* NULL: not stemmed */
+    const nd_status st = nd_story_doc_terms(&w->tb, &w->acc, &s->ix->alloc, &s->ix->params, stem,
+                                            nd_story_english(name), title_len ? title : NULL,
+                                            title_len, text, len);
+    if (stem)
+        sb_stemmer_delete(stem);
+    if (st != ND_OK)
+        nd_detail_set(s->detail, "stories: the terms of a document: %s", nd_strerror(st));
+    return st;
+}
+
+static uint32_t df_at(void *ctx, size_t i, uint32_t id)
+{
+    (void)id;
+    return ((const uint32_t *)ctx)[i];
+}
+
+static int cmp_term_id(const void *x, const void *y)
+{
+    const nd_term *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int cmp_term_w_desc(const void *x, const void *y)
+{
+    const nd_term *a = x, *b = y;
+    if (a->w != b->w)
+        return a->w > b->w ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static double dot(const nd_term *x, size_t nx, const nd_term *y, size_t ny)
+{
+    double s = 0;
+    size_t i = 0, j = 0;
+    while (i < nx && j < ny) {
+        if (x[i].id < y[j].id)
+            i++;
+        else if (x[i].id > y[j].id)
+            j++;
+        else
+            s += (double)x[i++].w * y[j++].w;
+    }
+    return s;
+}
+
+/* ---- placing ----------------------------------------------------------------------------- */
+
+typedef struct cand {
+    uint64_t story;
+    double bonus;
+} cand;
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->story != b->story)
+        return a->story < b->story ? -1 : 1;
+    return a->bonus > b->bonus ? -1 : a->bonus < b->bonus; /* the bonus first */
+}
+
+typedef struct cands {
+    cand *c;
+    size_t n, cap;
+} cands;
+
+static nd_status cand_push(nd_index_session *s, cands *cs, uint64_t story, double bonus)
+{
+    if (cs->n == cs->cap) {
+        const size_t cap = cs->cap ? cs->cap * 2 : 64;
+        cand *nc = nd_malloc(&s->ix->alloc, cap * sizeof *nc);
+        if (!nc) {
+            nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", cap);
+            return ND_E_NOMEM;
+        }
+        if (cs->n)
+            memcpy(nc, cs->c, cs->n * sizeof *nc);
+        nd_free(&s->ix->alloc, cs->c);
+        cs->c = nc;
+        cs->cap = cap;
+    }
+    cs->c[cs->n++] = (cand){story, bonus};
+    return ND_OK;
+}
+
+/* The stories indexed under the document's heaviest terms, and those of
+ * its linked documents (with the bonus); sorted by story, one each. */
+static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v, size_t nv,
+                            const uint64_t *linked, size_t nlinked, cands *cs)
+{
+    nd_term q[ND_STORY_MAX_TERMS];
+    size_t nq = nv;
+    if (nv)
+        memcpy(q, v, nv * sizeof *q);
+    if (nq > ND_STORY_QUERY_TERMS) {
+        qsort(q, nq, sizeof *q, cmp_term_w_desc);
+        nq = ND_STORY_QUERY_TERMS;
+    }
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->ix->db.stories, &cur);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "opening the story index");
+    nd_status st = ND_OK;
+    for (size_t t = 0; t < nq && st == ND_OK; t++) {
+        unsigned char kb[13];
+        tkey(q[t].id, UINT64_MAX, kb); /* after every story of the term */
+        MDB_val key = {13, kb}, val;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        if (rc == MDB_NOTFOUND)
+            rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+        else if (!rc)
+            rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+        for (size_t scanned = 0; !rc && scanned < ND_STORY_POSTING_SCAN; scanned++) {
+            const unsigned char *k = key.mv_data;
+            if (key.mv_size != 13 || k[0] != 'T' || get_be32(k + 1) != q[t].id)
+                break;
+            if ((st = cand_push(s, cs, ndi_get_be64(k + 5), 0)) != ND_OK)
+                break;
+            rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+        }
+        if (st == ND_OK && rc && rc != MDB_NOTFOUND)
+            st = ndi_mdb_status(s->detail, rc, "reading the story index");
+    }
+    mdb_cursor_close(cur);
+    for (size_t i = 0; i < nlinked && st == ND_OK; i++) {
+        ndi_doc d;
+        st = ndi_doc_read(s, txn, linked[i], &d);
+        if (st == ND_E_PARAM) { /* not indexed (itself, not stored yet): no story to pull */
+            s->detail[0] = 0;
+            st = ND_OK;
+            continue;
+        }
+        if (st != ND_OK)
+            break;
+        if (d.has_story)
+            st = cand_push(s, cs, d.story, s->ix->params.link_bonus);
+    }
+    if (st != ND_OK)
+        return st;
+    if (cs->n)
+        qsort(cs->c, cs->n, sizeof *cs->c, cmp_cand);
+    size_t m = 0;
+    for (size_t i = 0; i < cs->n; i++)
+        if (!m || cs->c[m - 1].story != cs->c[i].story)
+            cs->c[m++] = cs->c[i];
+    cs->n = m;
+    return ND_OK;
+}
+
+/* Adds vector v to story r's centroid (pruned), as nd_story_cluster's
+ * story_add; writes the index terms it gains. */
+static nd_status story_grow(nd_index_session *s, MDB_txn *txn, srec *r, const nd_term *v,
+                            size_t nv, int write)
+{
+    nd_term m[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS];
+    size_t i = 0, j = 0, n = 0;
+    while (i < r->nc || j < nv) {
+        if (j == nv || (i < r->nc && r->c[i].id < v[j].id))
+            m[n++] = r->c[i++];
+        else if (i == r->nc || v[j].id < r->c[i].id)
+            m[n++] = v[j++];
+        else {
+            m[n] = r->c[i++];
+            m[n++].w += v[j++].w;
+        }
+    }
+    if (n > ND_STORY_CENTROID_TERMS) {
+        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        n = ND_STORY_CENTROID_TERMS;
+        qsort(m, n, sizeof *m, cmp_term_id);
+    }
+    if (n)
+        memcpy(r->c, m, n * sizeof *m);
+    r->nc = (uint32_t)n;
+    srec_norm(r);
+    if (r->nindexed < MAX_INDEXED && n) {
+        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        for (size_t q = 0; q < n && q < ND_STORY_INDEX_TERMS && r->nindexed < MAX_INDEXED; q++) {
+            int seen = 0;
+            for (uint32_t z = 0; z < r->nindexed && !seen; z++)
+                seen = r->indexed[z] == m[q].id;
+            if (seen)
+                continue;
+            r->indexed[r->nindexed++] = m[q].id;
+            if (write) {
+                const nd_status st = tkey_put(s, txn, m[q].id, r->id, 1);
+                if (st != ND_OK)
+                    return st;
+            }
+        }
+    }
+    return ND_OK;
+}
+
+nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
+                          const nd_index_doc *doc, const uint64_t *linked, size_t nlinked,
+                          int write, nd_index_answer *ans)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    const nd_params *p = &s->ix->params;
+    ans->has_story = 0;
+    ans->story = 0;
+    ans->new_story = 0;
+    ans->story_similarity = 0;
+    ans->story_size = 0;
+    if (!p->index_stories)
+        return ND_OK;
+    swork w;
+    sw_init(&w);
+    cands cs = {NULL, 0, 0};
+    srec *r = nd_malloc(a, sizeof *r), *best = nd_malloc(a, sizeof *best);
+    smeta m;
+    nd_status st;
+    if (!r || !best) {
+        nd_detail_set(s->detail, "stories: the story records: out of memory");
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(meta_read(s, txn, &m));
+    ND_TRY(doc_terms(s, &w, doc->lang, doc->lang_len, doc->title, doc->title_len, doc->text,
+                     doc->text_len));
+    const size_t nt = w.acc.len;
+    const nd_term *raw = w.acc.data;
+    w.df = nd_malloc(a, (nt ? nt : 1) * sizeof *w.df);
+    w.vec = nd_malloc(a, (nt ? nt : 1) * sizeof *w.vec);
+    if (!w.df || !w.vec) {
+        nd_detail_set(s->detail, "stories: the %zu terms of a document: out of memory", nt);
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    /* the document counts in N and in the df of its terms */
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t df;
+        ND_TRY(df_get(s, txn, raw[i].id, &df));
+        w.df[i] = df < UINT32_MAX ? df + 1 : df;
+        if (write)
+            ND_TRY(df_set(s, txn, raw[i].id, w.df[i]));
+    }
+    const uint64_t N = m.docs + 1;
+    w.nv = nd_story_weigh(raw, nt, w.vec, N, df_at, w.df);
+    ND_TRY(candidates(s, txn, w.vec, w.nv, linked, nlinked, &cs));
+    /* the open candidate with the best score; ties to the lower story */
+    const int dated = doc->has_date && isfinite(doc->date_days);
+    double bs = -1, bcos = 0;
+    int have = 0;
+    for (size_t i = 0; i < cs.n; i++) {
+        st = srec_read(s, txn, cs.c[i].story, r);
+        if (st == ND_E_PARAM)
+            continue; /* a linked document's story gone: not a candidate */
+        if (st != ND_OK)
+            goto fail;
+        if (p->story_window > 0 && dated && r->dated &&
+            doc->date_days - r->last > p->story_window)
+            continue; /* closed */
+        const double cosv = r->norm > 0 ? dot(w.vec, w.nv, r->c, r->nc) / r->norm : 0;
+        const double sc = cosv + cs.c[i].bonus;
+        if (!have || sc > bs) { /* candidates come by story: ties keep the lower */
+            bs = sc;
+            bcos = cosv;
+            have = 1;
+            memcpy(best, r, sizeof *r);
+        }
+    }
+    st = ND_OK;
+    if (!have || bs < p->story_threshold) {
+        memset(best, 0, sizeof *best);
+        best->id = m.next;
+        best->first = seq;
+        ans->new_story = 1;
+        ans->story_similarity = 1;
+        if (m.next >= MAX_STORY) {
+            nd_detail_set(s->detail, "stories: more than %llu stories",
+                          (unsigned long long)(MAX_STORY - 1));
+            st = ND_E_LIMIT;
+            goto fail;
+        }
+        m.next++;
+        m.stories++;
+    } else {
+        ans->story_similarity = bcos;
+    }
+    best->size++;
+    if (dated && (!best->dated || doc->date_days > best->last)) {
+        best->last = doc->date_days;
+        best->dated = 1;
+    }
+    ND_TRY(story_grow(s, txn, best, w.vec, w.nv, write));
+    if (write) {
+        m.docs = N;
+        ND_TRY(srec_write(s, txn, best));
+        ND_TRY(vec_write(s, txn, seq, best->id, w.vec, w.nv));
+        ND_TRY(meta_write(s, txn, &m));
+    }
+    ans->has_story = 1;
+    ans->story = best->id;
+    ans->story_size = best->size;
+    st = ND_OK;
+fail:
+    sw_free(&w, a);
+    nd_free(a, cs.c);
+    nd_free(a, r);
+    nd_free(a, best);
+    return st;
+}
+
+/* ---- removing ------------------------------------------------------------------------------ */
+
+nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq,
+                            const ndi_doc *d, const char *text, size_t len)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    if (!s->ix->params.index_stories)
+        return ND_OK;
+    swork w;
+    sw_init(&w);
+    srec *r = nd_malloc(a, sizeof *r);
+    nd_term v[ND_STORY_MAX_TERMS];
+    size_t nv = 0;
+    uint64_t story = 0;
+    smeta m;
+    nd_status st;
+    if (!r) {
+        nd_detail_set(s->detail, "stories: a story record: out of memory");
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(meta_read(s, txn, &m));
+    /* the frequencies: its raw terms, made again from its text */
+    ND_TRY(doc_terms(s, &w, d->lang, d->lang_len, d->title, d->title_len, text, len));
+    const nd_term *raw = w.acc.data;
+    for (size_t i = 0; i < w.acc.len; i++) {
+        uint32_t df;
+        ND_TRY(df_get(s, txn, raw[i].id, &df));
+        ND_TRY(df_set(s, txn, raw[i].id, df ? df - 1 : 0));
+    }
+    if (m.docs)
+        m.docs--;
+    /* its story: the vector it brought, taken out of the centroid */
+    st = vec_read(s, txn, seq, &story, v, &nv);
+    if (st == ND_E_PARAM) {
+        story = d->has_story ? d->story : 0;
+        nv = 0;
+    } else if (st != ND_OK) {
+        goto fail;
+    }
+    st = ND_OK;
+    if (story) {
+        st = srec_read(s, txn, story, r);
+        if (st == ND_E_PARAM) {
+            st = ND_OK; /* gone already */
+        } else if (st != ND_OK) {
+            goto fail;
+        } else if (r->size <= 1) {
+            unsigned char kb[8];
+            ndi_be64(story, kb);
+            MDB_val key = {8, kb};
+            const int rc = mdb_del(txn, s->ix->db.stories, &key, NULL);
+            if (rc && rc != MDB_NOTFOUND) {
+                st = ndi_mdb_status(s->detail, rc, "deleting a story");
+                goto fail;
+            }
+            for (uint32_t i = 0; i < r->nindexed; i++)
+                ND_TRY(tkey_put(s, txn, r->indexed[i], story, 0));
+            if (m.stories)
+                m.stories--;
+        } else {
+            r->size--;
+            size_t i = 0, j = 0, n = 0;
+            while (i < r->nc) { /* both sorted by id */
+                nd_term t = r->c[i++];
+                while (j < nv && v[j].id < t.id)
+                    j++;
+                if (j < nv && v[j].id == t.id)
+                    t.w -= v[j++].w;
+                if (t.w > 1e-6f)
+                    r->c[n++] = t;
+            }
+            r->nc = (uint32_t)n;
+            ND_TRY(srec_write(s, txn, r));
+        }
+    }
+    unsigned char vk[9];
+    vkey(seq, vk);
+    MDB_val key = {9, vk};
+    const int rc = mdb_del(txn, s->ix->db.stories, &key, NULL);
+    if (rc && rc != MDB_NOTFOUND) {
+        st = ndi_mdb_status(s->detail, rc, "deleting a document's story vector");
+        goto fail;
+    }
+    ND_TRY(meta_write(s, txn, &m));
+    st = ND_OK;
+fail:
+    sw_free(&w, a);
+    nd_free(a, r);
+    return st;
+}
+
+/* ---- verifying ------------------------------------------------------------------------------ */
+
+/* One disagreement: counted, the first named in the detail. */
+static void problem(nd_index_session *s, uint64_t *problems, const char *what, uint64_t which)
+{
+    if (!*problems) /* index.c puts "stories: " before it */
+        nd_detail_set(s->detail, "%s %llu", what, (unsigned long long)which);
+    ++*problems;
+}
+
+typedef struct u64vec {
+    uint64_t *v;
+    size_t n, cap;
+} u64vec;
+
+static nd_status u64_push(nd_index_session *s, u64vec *x, uint64_t v)
+{
+    if (x->n == x->cap) {
+        const size_t cap = x->cap ? x->cap * 2 : 1024;
+        uint64_t *nv = nd_malloc(&s->ix->alloc, cap * sizeof *nv);
+        if (!nv) {
+            nd_detail_set(s->detail, "stories: verifying: %zu values: out of memory", cap);
+            return ND_E_NOMEM;
+        }
+        if (x->n)
+            memcpy(nv, x->v, x->n * sizeof *nv);
+        nd_free(&s->ix->alloc, x->v);
+        x->v = nv;
+        x->cap = cap;
+    }
+    x->v[x->n++] = v;
+    return ND_OK;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* How many times v is in the sorted x. */
+static size_t u64_count(const u64vec *x, uint64_t v)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (x->v[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < x->n && x->v[e] == v)
+        e++;
+    return e - lo;
+}
+
+/* Pass 1: the documents: their stories (members: story ids, one per
+ * member), their vectors, and every raw term (terms: id per document). */
+static nd_status verify_docs(nd_index_session *s, MDB_txn *txn, swork *w, u64vec *members,
+                             u64vec *docs, u64vec *terms, uint64_t *problems)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->ix->db.docs, &cur);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "verifying the stories");
+    nd_status st = ND_OK;
+    MDB_val key, val;
+    nd_term v[ND_STORY_MAX_TERMS];
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); !rc && st == ND_OK;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        if (key.mv_size != 8)
+            continue;
+        const uint64_t seq = ndi_get_be64(key.mv_data);
+        ndi_doc d;
+        if ((st = ndi_doc_read(s, txn, seq, &d)) != ND_OK)
+            break;
+        if ((st = u64_push(s, docs, seq)) != ND_OK)
+            break;
+        uint64_t story = 0;
+        size_t nv;
+        st = vec_read(s, txn, seq, &story, v, &nv);
+        if (st == ND_E_PARAM) {
+            problem(s, problems, "no story vector for document", seq);
+            st = ND_OK;
+        } else if (st == ND_E_CORRUPT) {
+            problem(s, problems, "a damaged story vector for document", seq);
+            st = ND_OK;
+        } else if (st != ND_OK) {
+            break;
+        } else if (!d.has_story || d.story != story) {
+            problem(s, problems, "the story of the record and of the vector differ, document",
+                    seq);
+        }
+        if (d.has_story && (st = u64_push(s, members, d.story)) != ND_OK)
+            break;
+        const char *text;
+        size_t len;
+        if ((st = ndi_doc_text(s, txn, seq, &text, &len)) != ND_OK)
+            break;
+        if ((st = doc_terms(s, w, d.lang, d.lang_len, d.title, d.title_len, text, len)) !=
+            ND_OK)
+            break;
+        const nd_term *raw = w->acc.data;
+        for (size_t i = 0; i < w->acc.len && st == ND_OK; i++)
+            st = u64_push(s, terms, raw[i].id);
+    }
+    if (st == ND_OK && rc && rc != MDB_NOTFOUND)
+        st = ndi_mdb_status(s->detail, rc, "verifying the stories");
+    mdb_cursor_close(cur);
+    return st;
+}
+
+/* Pass 2: the frequencies against the documents' terms, both ways. */
+static nd_status verify_terms(nd_index_session *s, MDB_txn *txn, const u64vec *terms,
+                              uint64_t *problems)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->ix->db.terms, &cur);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "verifying the term frequencies");
+    MDB_val key, val;
+    size_t i = 0; /* terms->v sorted: its runs are the expected (id, df) */
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); !rc;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        if (key.mv_size != 4 || val.mv_size != 4) {
+            problem(s, problems, "a damaged term frequency record of size", key.mv_size);
+            continue;
+        }
+        const uint32_t id = get_be32(key.mv_data), df = get_be32(val.mv_data);
+        while (i < terms->n && terms->v[i] < id) {
+            problem(s, problems, "no frequency for term", terms->v[i]);
+            const uint64_t x = terms->v[i];
+            while (i < terms->n && terms->v[i] == x)
+                i++;
+        }
+        size_t e = i;
+        while (e < terms->n && terms->v[e] == id)
+            e++;
+        if (e - i != df)
+            problem(s, problems, "a wrong frequency for term", id);
+        i = e;
+    }
+    while (i < terms->n) {
+        problem(s, problems, "no frequency for term", terms->v[i]);
+        const uint64_t x = terms->v[i];
+        while (i < terms->n && terms->v[i] == x)
+            i++;
+    }
+    mdb_cursor_close(cur);
+    return rc && rc != MDB_NOTFOUND ? ndi_mdb_status(s->detail, rc, "verifying the terms")
+                                    : ND_OK;
+}
+
+/* Pass 3: the "stories" records against the documents. */
+static nd_status verify_stories(nd_index_session *s, MDB_txn *txn, const u64vec *members,
+                                const u64vec *docs, uint64_t ndocs_terms, srec *r,
+                                uint64_t *problems)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->ix->db.stories, &cur);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "verifying the stories");
+    nd_status st = ND_OK;
+    MDB_val key, val;
+    uint64_t nstories = 0, nvec = 0, maxstory = 0;
+    int have_meta = 0;
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); !rc && st == ND_OK;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const unsigned char *k = key.mv_data;
+        if (key.mv_size == 8) {
+            const uint64_t id = ndi_get_be64(k);
+            nstories++;
+            if (id > maxstory)
+                maxstory = id;
+            st = srec_read(s, txn, id, r);
+            if (st == ND_E_CORRUPT) {
+                problem(s, problems, "a damaged record of story", id);
+                st = ND_OK;
+            } else if (st == ND_OK && r->size != u64_count(members, id)) {
+                problem(s, problems, "a wrong member count in story", id);
+            }
+        } else if (key.mv_size == 13 && k[0] == 'T') {
+            const uint64_t id = ndi_get_be64(k + 5);
+            if (!u64_count(members, id))
+                problem(s, problems, "an index term of a story without members:", id);
+        } else if (key.mv_size == 9 && k[0] == 'V') {
+            const uint64_t seq = ndi_get_be64(k + 1);
+            nvec++;
+            if (!u64_count(docs, seq))
+                problem(s, problems, "a story vector of a document not indexed:", seq);
+        } else if (key.mv_size == 1 && k[0] == 'M') {
+            have_meta = 1;
+        } else {
+            problem(s, problems, "an unknown stories record of size", key.mv_size);
+        }
+    }
+    if (st == ND_OK && rc && rc != MDB_NOTFOUND)
+        st = ndi_mdb_status(s->detail, rc, "verifying the stories");
+    mdb_cursor_close(cur);
+    if (st != ND_OK)
+        return st;
+    smeta m;
+    st = meta_read(s, txn, &m);
+    if (st == ND_E_CORRUPT) {
+        problem(s, problems, "a damaged counters record", 0);
+        return ND_OK;
+    }
+    if (st != ND_OK)
+        return st;
+    if (have_meta && m.docs != ndocs_terms)
+        problem(s, problems, "the counters count documents:", m.docs);
+    if (have_meta && m.stories != nstories)
+        problem(s, problems, "the counters count stories:", m.stories);
+    if (nstories && m.next <= maxstory)
+        problem(s, problems, "the next story number is taken:", m.next);
+    if (nvec != docs->n)
+        problem(s, problems, "story vectors for documents:", nvec);
+    return ND_OK;
+}
+
+nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    *problems = 0;
+    if (!s->ix->params.index_stories)
+        return ND_OK;
+    swork w;
+    sw_init(&w);
+    u64vec members = {NULL, 0, 0}, docs = {NULL, 0, 0}, terms = {NULL, 0, 0};
+    srec *r = nd_malloc(a, sizeof *r);
+    nd_status st;
+    if (!r) {
+        nd_detail_set(s->detail, "stories: verifying: out of memory");
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(verify_docs(s, txn, &w, &members, &docs, &terms, problems));
+    if (members.n)
+        qsort(members.v, members.n, sizeof *members.v, cmp_u64);
+    if (docs.n)
+        qsort(docs.v, docs.n, sizeof *docs.v, cmp_u64);
+    if (terms.n)
+        qsort(terms.v, terms.n, sizeof *terms.v, cmp_u64);
+    ND_TRY(verify_terms(s, txn, &terms, problems));
+    ND_TRY(verify_stories(s, txn, &members, &docs, docs.n, r, problems));
+    st = ND_OK;
+fail:
+    sw_free(&w, a);
+    nd_free(a, members.v);
+    nd_free(a, docs.v);
+    nd_free(a, terms.v);
+    nd_free(a, r);
+    return st;
+}
+
+nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
+                           uint64_t *terms)
+{
+    smeta m;
+    *stories = *terms = 0;
+    if (!s->ix->params.index_stories)
+        return ND_OK;
+    const nd_status st = meta_read(s, txn, &m);
+    if (st != ND_OK)
+        return st;
+    MDB_stat ms;
+    const int rc = mdb_stat(txn, s->ix->db.terms, &ms);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "counting the terms");
+    *stories = m.stories;
+    *terms = ms.ms_entries;
+    return ND_OK;
+}

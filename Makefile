@@ -162,6 +162,17 @@ $(MICRO_BIN): bench/micro/kernels.c $(STATIC) $(wildcard src/lib/*.h src/lib/*/*
 micro: $(MICRO_BIN)  ## callgrind instructions per input byte of each kernel (needs valgrind)
 	bench/micro/run.sh $(MICRO_BIN)
 
+# ---- the cost of each sketch alone (bench/simhash_sketch.c; bench/simhash.sh runs it) ----
+SIMHASH_SKETCH_BIN := $(BUILD)/bench/simhash_sketch
+$(SIMHASH_SKETCH_BIN): bench/simhash_sketch.c $(STATIC) $(wildcard src/lib/*.h src/lib/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
+
+# SimHash against MinHash on the bench corpus (docs/benchmarks.md)
+.PHONY: simhash-bench
+simhash-bench: $(SIMHASH_SKETCH_BIN)
+	bench/simhash.sh
+
 # ---- reader throughput (WARC/WET and the other formats; bench/warc_read.c) ----
 WARC_READ_BIN := $(BUILD)/bench/warc_read
 $(WARC_READ_BIN): bench/warc_read.c $(CLI_LIBOBJ) $(STATIC)

@@ -161,7 +161,8 @@ typedef enum {
     ND_P_LINK_BONUS = 29,      /**< added to the cosine of a story holding a copy of the document
                                     or sharing a passage with it [0, 1], default 0.2 */
     /* Sketch method, and what a persistent index (nd_index) keeps. */
-    ND_P_METHOD = 30,          /**< nd_method: how candidates are found, default ND_METHOD_MINHASH */
+    ND_P_METHOD = 30,          /**< nd_method: how candidates are found,
+                                    default ND_METHOD_MINHASH */
     ND_P_SIMHASH_K = 31,       /**< SimHash: largest Hamming distance of two fingerprints that
                                     makes them candidates [0, 8], default 3 */
     ND_P_INDEX_PASSAGES = 32,  /**< nd_index: 1 keeps n-gram postings and texts to answer shared
@@ -258,7 +259,13 @@ typedef struct nd_sketch {
     size_t num_bands;             /**< with band_rows: the layout the keys are for; a
                                        deduplicator of another layout recomputes them */
     size_t band_rows;
-    uint64_t simhash;             /**< 64-bit SimHash fingerprint (ND_METHOD_SIMHASH), else 0 */
+    uint64_t simhash;             /**< 64-bit SimHash fingerprint of the shingle set, every
+                                       distinct shingle of weight 1 (ND_METHOD_SIMHASH), else 0.
+                                       Under ND_METHOD_SIMHASH no MinHash is computed: the
+                                       signature holds ND_P_NUM_PERM zeros and there are no
+                                       band keys; such a sketch is for a SimHash deduplicator,
+                                       which recomputes a fingerprint of 0 from the shingles
+                                       (so a caller that does not carry it loses nothing) */
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;
@@ -298,7 +305,10 @@ ND_API const char *nd_worker_errdetail(const nd_worker *w);
 
 /** 64-bit SimHash of a shingle set (sorted unique hashes, as in nd_sketch):
  *  bit i of the result is set when the shingles with bit i set outweigh those
- *  without it; a shingle's weight is given by @p weights (NULL: 1 each).
+ *  without it (strictly: a tie gives 0); a shingle's weight is given by
+ *  @p weights (NULL: 1 each, as nd_worker_sketch does). The Hamming distance h
+ *  of two fingerprints estimates the cosine of the weighted sets as
+ *  cos(pi h / 64) (Charikar, STOC 2002).
  *  @return the fingerprint; 0 for an empty set. */
 ND_API uint64_t nd_simhash(const uint64_t *shingles, const uint32_t *weights, size_t n);
 /** @return the Hamming distance of two fingerprints (0..64). */

@@ -146,6 +146,13 @@ static void usage(FILE *fp)
                 "  --scheme S          MinHash scheme: kperm|oph [kperm]\n");
     def = cli_param_default(ND_P_SEED);
     fprintf(fp, "  --seed N            seed of the MinHash permutations [%g]\n", def);
+    fprintf(fp, "  --method M          candidates from minhash (LSH bands) or simhash (64-bit\n"
+                "                      fingerprints, permuted tables) [%s]\n",
+            cli_param_default(ND_P_METHOD) == ND_METHOD_SIMHASH ? "simhash" : "minhash");
+    def = cli_param_default(ND_P_SIMHASH_K);
+    fprintf(fp, "  --simhash-k K       simhash: fingerprints at most K bits apart (0-8) are\n"
+                "                      candidates; with --fast, figures estimated from them [%g]\n",
+            def);
     fprintf(fp,
             "  --preset NAME       default|web|strict|loose|fast, applied before other options\n"
             "  --ignore-boilerplate  find boilerplate first (as neardup boilerplate does)\n"
@@ -323,8 +330,9 @@ static int pass1(run *r)
      * their own (it costs some 20 ms a worker). */
     nd_dedup_stats ds;
     nd_dedup_get_stats(r->dd, &ds);
-    if (nd_params_set(r->params, ND_P_BANDS, ds.bands) != ND_OK ||
-        nd_params_set(r->params, ND_P_ROWS, ds.rows) != ND_OK) {
+    const int minhash = nd_params_get(r->params, ND_P_METHOD) == ND_METHOD_MINHASH;
+    if (minhash && (nd_params_set(r->params, ND_P_BANDS, ds.bands) != ND_OK ||
+                    nd_params_set(r->params, ND_P_ROWS, ds.rows) != ND_OK)) {
         cli_log(1, "internal: cannot set the LSH layout");
         return EXIT_INTERNAL;
     }
@@ -936,6 +944,14 @@ static void verbose_layout(const run *r)
     nd_dedup_stats s;
     nd_dedup_get_stats(r->dd, &s);
     const double t = nd_params_get(r->params, ND_P_THRESHOLD);
+    if (nd_params_get(r->params, ND_P_METHOD) == ND_METHOD_SIMHASH) {
+        const double k = nd_params_get(r->params, ND_P_SIMHASH_K);
+        cli_log(3, "SimHash: 64-bit fingerprints, %u permuted %s; candidates at most %g %s "
+                   "apart; threshold %g",
+                s.bands, cli_plural(s.bands, "table", "tables"), k,
+                cli_plural((uint64_t)k, "bit", "bits"), t);
+        return;
+    }
     cli_log(3, "LSH: %u bands x %u rows of %g MinHash values; threshold %g: "
                "false-positive area %.4f, false-negative area %.4f",
             s.bands, s.rows, nd_params_get(r->params, ND_P_NUM_PERM), t, s.fp_area,
@@ -953,7 +969,7 @@ static void verbose_layout(const run *r)
 
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
-    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB
+    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K
 };
 
 static const struct option k_longopts[] = {
@@ -968,6 +984,8 @@ static const struct option k_longopts[] = {
     {"fast", no_argument, NULL, O_FAST},
     {"scheme", required_argument, NULL, O_SCHEME},
     {"seed", required_argument, NULL, O_SEED},
+    {"method", required_argument, NULL, O_METHOD},
+    {"simhash-k", required_argument, NULL, O_SIMHASH_K},
     {"preset", required_argument, NULL, O_PRESET},
     {"keep", required_argument, NULL, O_KEEP},
     {"clusters", required_argument, NULL, O_CLUSTERS},
@@ -1060,6 +1078,16 @@ static int parse_options(run *r, int argc, char **argv)
             else return usage_error("--scheme: '%s' is not kperm or oph", optarg);
             break;
         case O_SEED: if (set_param(r->params, ND_P_SEED, optarg, "--seed")) return 1; break;
+        case O_METHOD:
+            if (strcmp(optarg, "minhash") == 0)
+                set_known(r->params, ND_P_METHOD, ND_METHOD_MINHASH);
+            else if (strcmp(optarg, "simhash") == 0)
+                set_known(r->params, ND_P_METHOD, ND_METHOD_SIMHASH);
+            else return usage_error("--method: '%s' is not minhash or simhash", optarg);
+            break;
+        case O_SIMHASH_K:
+            if (set_param(r->params, ND_P_SIMHASH_K, optarg, "--simhash-k")) return 1;
+            break;
         case O_PRESET: break;  /* applied above */
         case O_KEEP:
             if (strcmp(optarg, "first") == 0) {

@@ -161,6 +161,26 @@ static inline uint64_t nd_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+/* ---- SimHash (minhash/simhash.c) ---- */
+
+/* The plain per-bit loop behind nd_simhash (same arguments, same result): the
+ * reference the tests hold the bit-sliced form to, and the weighted path. */
+uint64_t nd_simhash_ref(const uint64_t *shingles, const uint32_t *weights, size_t n);
+
+/* Largest Hamming distance nd_simhash_keys has tables for (ND_P_SIMHASH_K's bound). */
+#define ND_SIMHASH_MAX_K 8
+/* Most keys nd_simhash_keys gives for one fingerprint. */
+#define ND_SIMHASH_MAX_TABLES 64
+/* Fills keys[] (room for ND_SIMHASH_MAX_TABLES) with one key per permuted table
+ * for Hamming distance k, and returns the number of tables (0 when k is over
+ * ND_SIMHASH_MAX_K; 1, 4, 10, 20, 35, 56, 28, 36, 45 for k = 0..8). Any two
+ * fingerprints within distance k have equal keys in at least one table t
+ * (keys[t] of both); keys of different tables never collide, so a single key
+ * space can hold all tables. Equal keys do not imply distance <= k: check
+ * nd_hamming. The layout (simhash.c DESIGN) is part of the sketch format: an
+ * index that stores keys depends on it. */
+unsigned nd_simhash_keys(uint64_t fp, unsigned k, uint64_t *keys);
+
 /* ---- worker (dedup/worker.c) ---------------------------------------------- */
 
 struct nd_worker {

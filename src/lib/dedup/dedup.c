@@ -50,6 +50,24 @@
  *   representative with many unplaced neighbours verifies them in parallel.
  *   The greedy placement itself is sequential.
  *
+ *   SimHash (ND_P_METHOD = ND_METHOD_SIMHASH). Each document also keeps its
+ *   64-bit fingerprint (8 bytes, in memory like the fixed record), and the
+ *   "bands" are the permuted tables of nd_simhash_keys for ND_P_SIMHASH_K:
+ *   one entry per table, folded and spilled exactly as band entries are. A
+ *   pair of units sharing a bucket becomes a candidate only when the Hamming
+ *   distance of their leaders' fingerprints is at most k, so the candidates
+ *   are exactly the pairs within distance k (tables guarantee that no such
+ *   pair is missed; a bucket over CAND_WINDOW units is cut as above).
+ *   Verification then goes as for MinHash: under ND_VERIFY_EXACT the exact
+ *   figures of the shingle sets decide. Under ND_VERIFY_SIGNATURE no set is
+ *   stored at all (8 bytes a document instead of 4 x num_perm): the set
+ *   cosine is estimated from the Hamming distance h as cos(pi h / 64)
+ *   (Charikar), the intersection as that cosine times sqrt(|A| |B|), and the
+ *   resemblance and containments follow from it and the set sizes. The same
+ *   thresholds then decide, so a near-duplicate under --fast SimHash is a
+ *   pair within distance k whose estimated resemblance passes: for sets of
+ *   similar size every pair within k <= 8 does (h = 8 estimates 0.86).
+ *
  *   Determinism. Every step is a function of the input order alone: sorts are
  *   total orders with the document index as last key, each parallel item
  *   writes only its own result, and nothing depends on addresses, timing, the
@@ -104,8 +122,11 @@ struct nd_dedup {
     nd_alloc_ctx alloc;
     nd_params params;
     nd_worker worker;
-    unsigned bands, rows;
+    unsigned bands, rows;   /* SimHash: bands = tables, rows = 0 */
     double fp_area, fn_area;
+    int simhash;            /* ND_METHOD_SIMHASH */
+    unsigned simhash_k;
+    nd_vec fps;             /* SimHash: uint64 fingerprint per document */
     nd_vec docs;      /* doc_rec */
     nd_vec exact;     /* uint64 lo, hi per document */
     nd_vec keyrecs;   /* key_rec per document, once a key was given */
@@ -134,6 +155,12 @@ static int exact_mode(const nd_dedup *d)
     return d->params.verify == ND_VERIFY_EXACT;
 }
 
+/* SimHash with signature verification: figures from the fingerprints, no sets. */
+static int fp_mode(const nd_dedup *d)
+{
+    return d->simhash && !exact_mode(d);
+}
+
 nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allocator *alloc)
 {
     nd_alloc_ctx a;
@@ -146,7 +173,17 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     nd_params_defaults(&d->params);
     if (params)
         nd_params_copy_values(&d->params, params);
-    nd_status st = nd_params_lsh(&d->params, &d->bands, &d->rows, &d->fp_area, &d->fn_area);
+    nd_status st = ND_OK;
+    d->simhash = d->params.method == ND_METHOD_SIMHASH;
+    if (d->simhash) {
+        uint64_t keys[ND_SIMHASH_MAX_TABLES];
+        d->simhash_k = d->params.simhash_k;
+        d->bands = nd_simhash_keys(0, d->simhash_k, keys);
+        d->rows = 0;
+        st = d->bands ? ND_OK : ND_E_PARAM;
+    } else {
+        st = nd_params_lsh(&d->params, &d->bands, &d->rows, &d->fp_area, &d->fn_area);
+    }
     if (st != ND_OK) {
         nd_free(&a, d);
         return st;
@@ -170,6 +207,7 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     nd_vec_init(&d->exact, 2 * sizeof(uint64_t), UINT32_MAX - 1);
     nd_vec_init(&d->keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
+    nd_vec_init(&d->fps, sizeof(uint64_t), UINT32_MAX - 1);
     for (unsigned b = 0; b < d->bands; b++)
         nd_vec_init(&d->bk[b], sizeof(uint64_t), UINT32_MAX - 1);
     nd_vec_init(&d->sets.mem, sizeof(uint32_t), SIZE_MAX / 8);
@@ -212,6 +250,7 @@ void nd_dedup_destroy(nd_dedup *d)
     nd_vec_free(&d->exact, &a);
     nd_vec_free(&d->keyrecs, &a);
     nd_vec_free(&d->keys, &a);
+    nd_vec_free(&d->fps, &a);
     free_bands(d);
     nd_free(&a, d->bk);
     nd_vec_free(&d->sets.mem, &a);
@@ -322,6 +361,11 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     }
     if (sk->num_shingles > UINT32_MAX)
         return ND_E_LIMIT;
+    if (sk->num_shingles && !d->simhash && !sk->signature) {
+        nd_detail_set(d->detail, "document %zu: a sketch without a MinHash signature",
+                      d->docs.len);
+        return ND_E_PARAM;
+    }
     const size_t id = d->docs.len;
     const size_t keys_len = d->keys.len, sets_len = d->sets.mem.len;
     doc_rec r;
@@ -334,6 +378,16 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
         ND_TRY(nd_vec_reserve(&d->bk[b], &d->alloc, d->bk[b].len + 1));
     ND_TRY(nd_vec_reserve(&d->exact, &d->alloc, id + 1));
     ND_TRY(nd_vec_reserve(&d->docs, &d->alloc, id + 1));
+    uint64_t fp = 0;
+    if (d->simhash) {
+        ND_TRY(nd_vec_reserve(&d->fps, &d->alloc, id + 1));
+        /* A fingerprint of 0 is recomputed from the shingles: a sketch that went
+         * through a caller that did not carry the field gives the same value
+         * (and a true 0 recomputes to 0). */
+        fp = sk->simhash;
+        if (!fp && sk->num_shingles)
+            fp = nd_simhash(sk->shingles, NULL, sk->num_shingles);
+    }
     if ((doc && doc->key) || d->keyrecs.len) {
         if (doc && doc->key_len > UINT32_MAX)
             return ND_E_LIMIT;
@@ -373,14 +427,18 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
             }
             d->sets.mem.len += m;
             r.num_shingles = (uint32_t)m;
-        } else {
+        } else if (!d->simhash) {
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + k));
             memcpy((uint32_t *)d->sets.mem.data + d->sets.mem.len, sk->signature,
                    k * sizeof(uint32_t));
             d->sets.mem.len += k;
         }
+        uint64_t fkeys[ND_SIMHASH_MAX_TABLES];
+        if (d->simhash)
+            (void)nd_simhash_keys(fp, d->simhash_k, fkeys);
         for (unsigned b = 0; b < d->bands; b++) {
-            const uint64_t key = sk->band_keys && sk->num_bands == d->bands &&
+            const uint64_t key = d->simhash ? fkeys[b]
+                               : sk->band_keys && sk->num_bands == d->bands &&
                                          sk->band_rows == d->rows
                                    ? sk->band_keys[b]
                                    : nd_band_key(sk->signature, b, d->rows);
@@ -391,6 +449,10 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     ex[0] = sk->exact_lo;
     ex[1] = sk->exact_hi;
     d->exact.len = id + 1;
+    if (d->simhash) {
+        ND_VEC_AT(&d->fps, uint64_t, id) = fp;
+        d->fps.len = id + 1;
+    }
     ND_VEC_AT(&d->docs, doc_rec, id) = r;
     d->docs.len = id + 1;
     d->invalid_bytes += sk->invalid_bytes;
@@ -462,7 +524,8 @@ static const doc_rec *rec_of(const nd_dedup *d, uint32_t doc)
     return &ND_VEC_AT(&d->docs, doc_rec, doc);
 }
 
-/* count for documents a and b: shared shingles, or equal signature positions.
+/* count for documents a and b: shared shingles, or equal signature positions
+ * (SimHash: equal fingerprint bits).
  * A set already at hand for a may be passed as a_set (NULL: read it). */
 static nd_status count_of(const nd_dedup *d, uint32_t a, const void *a_set, uint32_t b,
                           scratch *sc, uint32_t *out)
@@ -472,6 +535,11 @@ static nd_status count_of(const nd_dedup *d, uint32_t a, const void *a_set, uint
     const int ex = exact_mode(d);
     const void *pa = a_set, *pb;
     nd_status st;
+    if (fp_mode(d)) {
+        const uint64_t *fp = d->fps.data;
+        *out = 64 - nd_hamming(fp[a], fp[b]);
+        return ND_OK;
+    }
     if (!pa && (st = store_get(d, &d->sets, ra->sh_off, ex ? ra->num_shingles : k, &sc->a,
                                &pa)) != ND_OK)
         return st;
@@ -498,6 +566,11 @@ static sim sim_of(const nd_dedup *d, uint32_t a, uint32_t b, uint32_t count)
     double inter;
     if (exact_mode(d)) {
         inter = (double)count;
+        s.j = inter / (na + nb - inter);
+    } else if (d->simhash) {
+        /* cos(pi h / 64) estimates the set cosine |A & B| / sqrt(|A| |B|) */
+        const double c = cos(M_PI * (double)(64 - count) / 64.0);
+        inter = c > 0 ? c * sqrt(na * nb) : 0.0;
         s.j = inter / (na + nb - inter);
     } else {
         s.j = (double)count / d->params.num_perm;
@@ -724,13 +797,22 @@ static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_v
     const uint32_t *g = grp->data;
     const size_t e = grp->len;
     nd_status st = ND_OK;
+    const uint64_t *fp = d->fps.data;
     for (size_t x = 0; x < e; x++) {
         const size_t end = x < CAND_WINDOW || e - x - 1 <= CAND_WINDOW ? e : x + 1 + CAND_WINDOW;
         ND_TRY(nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - x)));
         uint64_t *p = (uint64_t *)pairs->data + pairs->len;
-        for (size_t y = x + 1; y < end; y++)
-            *p++ = ((uint64_t)g[x] << 32) | g[y];
-        pairs->len += end > x + 1 ? end - x - 1 : 0;
+        if (d->simhash) {
+            /* SimHash: a shared table key is a candidate only within distance k */
+            const uint64_t fx = fp[leader_of(rs, g[x])];
+            for (size_t y = x + 1; y < end; y++)
+                if (nd_hamming(fx, fp[leader_of(rs, g[y])]) <= d->simhash_k)
+                    *p++ = ((uint64_t)g[x] << 32) | g[y];
+        } else {
+            for (size_t y = x + 1; y < end; y++)
+                *p++ = ((uint64_t)g[x] << 32) | g[y];
+        }
+        pairs->len = (size_t)(p - (uint64_t *)pairs->data);
     }
     grp->len = 0;
     /* Keep the pair list compact as we go: de-duplicate it each time it has
@@ -1107,9 +1189,10 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
         } else {
             /* The representative's set, read once. */
             const doc_rec *rr = rec_of(d, rep);
-            const void *rset;
-            ND_TRY(store_get(d, &d->sets, rr->sh_off,
-                             ex ? rr->num_shingles : d->params.num_perm, &rep_set, &rset));
+            const void *rset = NULL;
+            if (!fp_mode(d))
+                ND_TRY(store_get(d, &d->sets, rr->sh_off,
+                                 ex ? rr->num_shingles : d->params.num_perm, &rep_set, &rset));
             if (m >= PAR_NEIGHBOURS && rs->threads > 1) {
                 verify_ctx c = {.a_doc = rep, .b_docs = nb_docs, .out = nb_count,
                                 .a_set = rset};
@@ -1343,7 +1426,7 @@ size_t nd_dedup_memory(const nd_dedup *d)
 {
     size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +
                d->keyrecs.cap * d->keyrecs.item + d->keys.cap +
-               d->sets.mem.cap * d->sets.mem.item;
+               d->sets.mem.cap * d->sets.mem.item + d->fps.cap * d->fps.item;
     for (unsigned b = 0; b < d->bands; b++)
         n += d->bk[b].cap * sizeof(uint64_t);
     return n;
@@ -1357,11 +1440,18 @@ size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_
         p = &def;
     }
     unsigned bands = 0;
-    if (nd_params_lsh(p, &bands, NULL, NULL, NULL) != ND_OK)
+    const int simhash = p->method == ND_METHOD_SIMHASH;
+    if (simhash) {
+        uint64_t keys[ND_SIMHASH_MAX_TABLES];
+        bands = nd_simhash_keys(0, p->simhash_k, keys);
+    } else if (nd_params_lsh(p, &bands, NULL, NULL, NULL) != ND_OK) {
         bands = p->num_perm;
+    }
     const int exact = p->verify == ND_VERIFY_EXACT;
+    const size_t sig = simhash ? 8 /* fingerprint */ : p->num_perm * 4;
     const size_t per_doc = sizeof(doc_rec) + 16 /* exact hash */ + bands * 8 /* band entries */
-                         + (exact ? avg_shingles * 4 /* 32-bit sets */ : p->num_perm * 4)
+                         + (exact ? avg_shingles * 4 /* 32-bit sets */ : sig)
+                         + (exact && simhash ? 8 : 0)
                          + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
 }

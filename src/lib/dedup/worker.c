@@ -1,9 +1,16 @@
 /*
- * worker.c - per-thread sketching: tokens -> shingles -> exact hash + MinHash.
+ * worker.c - per-thread sketching: tokens -> shingles -> exact hash + MinHash
+ * (or SimHash).
  *
  * DESIGN: a worker owns every buffer a sketch needs and reuses them from one
  * document to the next, so steady-state sketching allocates nothing. Results
  * are borrowed from the worker until its next call (see neardup.h).
+ *
+ * Under ND_METHOD_SIMHASH the worker computes the 64-bit fingerprint of the
+ * shingle set (weight 1 a distinct shingle: simhash.c DESIGN) and no MinHash:
+ * no permutations are made, the signature is num_perm zeros (so that callers
+ * copying num_perm values keep working) and there are no band keys. Under
+ * ND_METHOD_MINHASH, SimHash costs nothing and the fingerprint is 0.
  */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -20,14 +27,18 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
     nd_text_buf_init(&w->text);
     nd_vec_init(&w->shingles, sizeof(uint64_t), UINT32_MAX);
     nd_vec_init(&w->sig, sizeof(uint32_t), 1024);
-    nd_status st = nd_perms_init(&w->perms, &w->alloc, w->params.num_perm, w->params.scheme,
-                                 w->params.seed);
+    nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
+    const int simhash = w->params.method == ND_METHOD_SIMHASH;
+    nd_status st = simhash ? ND_OK
+                           : nd_perms_init(&w->perms, &w->alloc, w->params.num_perm,
+                                           w->params.scheme, w->params.seed);
     if (st == ND_OK)
         st = nd_vec_reserve(&w->sig, &w->alloc, w->params.num_perm);
+    if (st == ND_OK && simhash)
+        memset(w->sig.data, 0, w->params.num_perm * sizeof(uint32_t));
     /* An inconsistent layout is reported by nd_dedup_create; a worker made
      * alone with one simply gives no band keys. */
-    nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
-    if (st == ND_OK &&
+    if (st == ND_OK && !simhash &&
         nd_params_lsh(&w->params, &w->bands, &w->rows, NULL, NULL) == ND_OK && w->bands)
         st = nd_vec_reserve(&w->band_keys, &w->alloc, w->bands);
     else
@@ -124,8 +135,14 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     const size_t nu = nd_hashes_sort_unique(sh, sh + ns, ns);
     w->shingles.len = nu;
     uint32_t *sig = w->sig.data;
-    nd_minhash(&w->perms, sh, nu, sig);
     out->signature = sig;
+    out->shingles = sh;
+    out->num_shingles = nu;
+    if (w->params.method == ND_METHOD_SIMHASH) {
+        out->simhash = nd_simhash(sh, NULL, nu);
+        return ND_OK;
+    }
+    nd_minhash(&w->perms, sh, nu, sig);
     if (w->bands) {
         uint64_t *bk = w->band_keys.data;
         for (unsigned b = 0; b < w->bands; b++)
@@ -134,8 +151,6 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
         out->num_bands = w->bands;
         out->band_rows = w->rows;
     }
-    out->shingles = sh;
-    out->num_shingles = nu;
     return ND_OK;
 fail:
     if (!w->detail[0])

@@ -161,6 +161,21 @@ static inline uint64_t nd_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+/* ---- relations (dedup/relate.c): nd_dedup's and nd_index's figures ---- */
+
+/* Resemblance and both containments of a against b. */
+typedef struct nd_sim {
+    double j, a_in_b, b_in_a;
+} nd_sim;
+/* Equal values of two sorted u32 sets. */
+size_t nd_intersect_u32(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+/* The figures from the count: shared set values (exact verification), equal
+ * signature values (MinHash signature), or 64 - Hamming distance (SimHash
+ * signature); na and nb are the documents' set sizes (shingle counts). */
+nd_sim nd_sim_figures(const nd_params *p, double na, double nb, uint32_t count);
+/* The strongest relation of a to b the figures give under p's thresholds. */
+nd_relation nd_relate(const nd_params *p, const nd_sim *s);
+
 /* ---- SimHash (minhash/simhash.c) ---- */
 
 /* The plain per-bit loop behind nd_simhash (same arguments, same result): the

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "neardup.h"
 #include "nd_test.h"
+#include "neardup.h"
 
 static unsigned long long g_seed;
 static char g_dir[256];
@@ -34,12 +34,12 @@ typedef struct tcorpus {
 
 static char *random_text(uint64_t *s, size_t words)
 {
-    static const char *vocab[] = {"river", "bridge", "council", "railway", "flood", "closed",
-                                  "weeks", "village", "press", "agency", "minister", "report",
-                                  "storm", "harbour", "school", "market", "price", "train",
-                                  "station", "road", "police", "court", "judge", "election",
-                                  "vote", "party", "mayor", "city", "north", "south", "east",
-                                  "west", "winter", "summer", "water", "power", "fire", "crew"};
+    static const char *vocab[] = {
+        "river",  "bridge", "council",  "railway", "flood",  "closed",  "weeks",  "village",
+        "press",  "agency", "minister", "report",  "storm",  "harbour", "school", "market",
+        "price",  "train",  "station",  "road",    "police", "court",   "judge",  "election",
+        "vote",   "party",  "mayor",    "city",    "north",  "south",   "east",   "west",
+        "winter", "summer", "water",    "power",   "fire",   "crew"};
     const size_t nv = sizeof vocab / sizeof vocab[0];
     char *t = malloc(words * 12 + 1);
     size_t o = 0;
@@ -149,13 +149,14 @@ static int near_eq(double a, double b) { return fabs(a - b) < 1e-12; }
 
 /* Adding a corpus in batches of `batch` gives each document the batch
  * dedup's representative, relation and figures. */
-static void check_equivalence(int verify, size_t n, size_t batch, unsigned threads)
+static void check_equivalence(int verify, size_t n, size_t batch, unsigned threads, int method)
 {
     tcorpus c;
     corpus_make(&c, g_seed + (uint64_t)verify * 7 + batch, n);
     nd_params *p = dedup_params(verify);
     ND_CHECK(p != NULL);
     ND_CHECK(nd_params_set(p, ND_P_THREADS, threads) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_METHOD, method) == ND_OK);
     nd_dedup *d;
     ND_CHECK(nd_dedup_create(&d, p, NULL) == ND_OK);
     for (size_t i = 0; i < n; i++)
@@ -218,10 +219,25 @@ static void check_equivalence(int verify, size_t n, size_t batch, unsigned threa
     corpus_free(&c);
 }
 
-static void test_equivalence_exact(void) { check_equivalence(ND_VERIFY_EXACT, 400, 1, 1); }
+static void test_equivalence_exact(void)
+{
+    check_equivalence(ND_VERIFY_EXACT, 400, 1, 1, ND_METHOD_MINHASH);
+}
 /* Batches sketched on 2 threads: the same answers. */
-static void test_equivalence_batches(void) { check_equivalence(ND_VERIFY_EXACT, 400, 37, 2); }
-static void test_equivalence_signature(void) { check_equivalence(ND_VERIFY_SIGNATURE, 300, 10, 3); }
+static void test_equivalence_batches(void)
+{
+    check_equivalence(ND_VERIFY_EXACT, 400, 37, 2, ND_METHOD_MINHASH);
+}
+static void test_equivalence_signature(void)
+{
+    check_equivalence(ND_VERIFY_SIGNATURE, 300, 10, 3, ND_METHOD_MINHASH);
+}
+/* SimHash candidates (permuted tables, Hamming <= k), exact and estimated. */
+static void test_equivalence_simhash(void)
+{
+    check_equivalence(ND_VERIFY_EXACT, 400, 20, 2, ND_METHOD_SIMHASH);
+    check_equivalence(ND_VERIFY_SIGNATURE, 300, 1, 1, ND_METHOD_SIMHASH);
+}
 
 static nd_index *fresh(nd_index_session **s)
 {
@@ -431,6 +447,7 @@ int main(int argc, char **argv)
     ND_RUN(test_equivalence_exact);
     ND_RUN(test_equivalence_batches);
     ND_RUN(test_equivalence_signature);
+    ND_RUN(test_equivalence_simhash);
     ND_RUN(test_idempotent_replace_query);
     ND_RUN(test_remove_reforms);
     ND_RUN(test_reopen_params_damage);

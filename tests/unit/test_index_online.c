@@ -6,7 +6,8 @@
  * are the batch passages between it and the documents before it (batch run
  * on the documents up to it: rare n-grams are those rare so far); the online
  * stories group the documents as batch stories do; remove and verify keep
- * the stories consistent; a query writes nothing; running out of memory at
+ * the stories consistent, and verify finds a damaged story record, vector or
+ * counters; a query writes nothing; running out of memory at
  * any allocation of an add or a remove leaves the index as it was.
  * Randomised orders take --seed N (printed).
  */
@@ -21,6 +22,8 @@
 #include "nd_test.h"
 #include "read/date.h"
 #include "read/json.h"
+
+#include <lmdb.h>
 
 #define CORPUS "examples/corpus/news.jsonl"
 #define MAXDOCS 64
@@ -691,6 +694,80 @@ static void test_batch_add_same(void)
     rm_dir(d2);
 }
 
+/* Flips a byte in the value of the first record of table "stories" whose
+ * key has klen bytes (first byte kind, or any when kind is 0); 1 when done. */
+static int damage(const char *dir, size_t klen, unsigned char kind)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    MDB_cursor *c = NULL;
+    int done = 0;
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 32) ||
+        mdb_env_set_mapsize(env, (size_t)1 << 30) || mdb_env_open(env, dir, 0, 0644) ||
+        mdb_txn_begin(env, NULL, 0, &txn) || mdb_dbi_open(txn, "stories", 0, &dbi) ||
+        mdb_cursor_open(txn, dbi, &c)) {
+        if (txn)
+            mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return 0;
+    }
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !done;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != klen || (kind && ((unsigned char *)k.mv_data)[0] != kind))
+            continue;
+        unsigned char buf[4096];
+        if (v.mv_size > sizeof buf || v.mv_size < 12)
+            continue;
+        memcpy(buf, v.mv_data, v.mv_size);
+        buf[v.mv_size / 2] ^= 0x40;
+        MDB_val nv = {v.mv_size, buf};
+        done = mdb_cursor_put(c, &k, &nv, MDB_CURRENT) == 0;
+    }
+    mdb_cursor_close(c);
+    if (done)
+        done = mdb_txn_commit(txn) == 0;
+    else
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return done;
+}
+
+/* nd_index_verify finds a damaged story record, document vector and
+ * counters record. */
+static void test_verify_finds_damage(void)
+{
+    static const struct {
+        size_t klen;
+        unsigned char kind;
+    } what[] = {{8, 0}, {9, 'V'}, {1, 'M'}};
+    for (size_t w = 0; w < sizeof what / sizeof what[0]; w++) {
+        char dir[512];
+        ND_CHECK(make_dir(dir, sizeof dir) != NULL);
+        nd_index *ix = NULL;
+        ND_CHECK(nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE, NULL) == ND_OK);
+        nd_index_session *s = NULL;
+        if (ix)
+            ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+        for (size_t k = 0; s && k < g_n; k++) {
+            const nd_index_doc x = index_doc(&g_docs[k]);
+            ND_CHECK(nd_index_add(s, &x, 1, NULL) == ND_OK);
+        }
+        nd_index_session_destroy(s);
+        nd_index_close(ix);
+        ND_CHECK_MSG(damage(dir, what[w].klen, what[w].kind), "damaging record kind %zu", w);
+        ix = NULL;
+        ND_CHECK(nd_index_open(&ix, dir, NULL, 0, NULL) == ND_OK);
+        uint64_t problems = 0;
+        if (ix)
+            ND_CHECK(nd_index_verify(ix, &problems) == ND_E_CORRUPT);
+        ND_CHECK_MSG(problems > 0, "damaged record kind %zu not found", w);
+        nd_index_close(ix);
+        rm_dir(dir);
+    }
+}
+
 /* ---- out of memory -------------------------------------------------------------- */
 
 /* An allocator that fails once its budget of allocations is spent. */
@@ -819,6 +896,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stories_random_order);
     ND_RUN(test_query_remove_verify);
     ND_RUN(test_batch_add_same);
+    ND_RUN(test_verify_finds_damage);
     ND_RUN(test_out_of_memory);
     free_corpus();
     return nd_test_end("test_index_online");

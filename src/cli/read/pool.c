@@ -36,7 +36,7 @@ typedef struct bitem {
     /* results */
     nd_status st;
     size_t detail_off;
-    uint64_t exact_lo, exact_hi;
+    uint64_t exact_lo, exact_hi, simhash;
     size_t num_tokens, invalid, nsh, sig_off, sh_off, bk_off, nbands, brows;
 } bitem;
 
@@ -239,6 +239,7 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         }
         it->exact_lo = sk.exact_lo;
         it->exact_hi = sk.exact_hi;
+        it->simhash = sk.simhash;
         it->num_tokens = sk.num_tokens;
         it->invalid = sk.invalid_bytes;
         it->nsh = sk.num_shingles;
@@ -419,6 +420,7 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
         } else {
             sk.exact_lo = it->exact_lo;
             sk.exact_hi = it->exact_hi;
+            sk.simhash = it->simhash;
             sk.num_tokens = it->num_tokens;
             sk.invalid_bytes = it->invalid;
             sk.num_shingles = it->nsh;

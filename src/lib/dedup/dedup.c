@@ -498,26 +498,13 @@ nd_status nd_dedup_add(nd_dedup *d, const char *text, size_t len, const nd_doc *
 
 /* ---- verification -------------------------------------------------------- */
 
-typedef struct sim {
-    double j, a_in_b, b_in_a;
-} sim;
+typedef nd_sim sim;
 
 /* Per-thread buffers for sets read back from spill files. */
 typedef struct scratch {
     nd_vec a, b;
 } scratch;
 
-static size_t intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-    size_t i = 0, j = 0, c = 0;
-    while (i < na && j < nb) {
-        const uint32_t x = a[i], y = b[j];
-        c += x == y;
-        i += x <= y;
-        j += y <= x;
-    }
-    return c;
-}
 
 static const doc_rec *rec_of(const nd_dedup *d, uint32_t doc)
 {
@@ -547,7 +534,7 @@ static nd_status count_of(const nd_dedup *d, uint32_t a, const void *a_set, uint
         ND_OK)
         return st;
     if (ex) {
-        *out = (uint32_t)intersect(pa, ra->num_shingles, pb, rb->num_shingles);
+        *out = (uint32_t)nd_intersect_u32(pa, ra->num_shingles, pb, rb->num_shingles);
     } else {
         const uint32_t *x = pa, *y = pb;
         uint32_t eq = 0;
@@ -558,43 +545,14 @@ static nd_status count_of(const nd_dedup *d, uint32_t a, const void *a_set, uint
     return ND_OK;
 }
 
-/* The figures of a against b from their count. */
+/* The figures of a against b from their count (relate.c). */
 static sim sim_of(const nd_dedup *d, uint32_t a, uint32_t b, uint32_t count)
 {
-    const double na = rec_of(d, a)->num_shingles, nb = rec_of(d, b)->num_shingles;
-    sim s;
-    double inter;
-    if (exact_mode(d)) {
-        inter = (double)count;
-        s.j = inter / (na + nb - inter);
-    } else if (d->simhash) {
-        /* cos(pi h / 64) estimates the set cosine |A & B| / sqrt(|A| |B|) */
-        const double c = cos(M_PI * (double)(64 - count) / 64.0);
-        inter = c > 0 ? c * sqrt(na * nb) : 0.0;
-        s.j = inter / (na + nb - inter);
-    } else {
-        s.j = (double)count / d->params.num_perm;
-        inter = s.j * (na + nb) / (1.0 + s.j);
-    }
-    s.a_in_b = fmin(1.0, inter / na);
-    s.b_in_a = fmin(1.0, inter / nb);
-    return s;
+    return nd_sim_figures(&d->params, rec_of(d, a)->num_shingles, rec_of(d, b)->num_shingles,
+                          count);
 }
 
-/* Relation of a to b (different units) given their figures. */
-static nd_relation relate(const nd_dedup *d, const sim *s)
-{
-    if (s->j >= d->params.threshold)
-        return ND_REL_NEAR;
-    const double c = d->params.containment;
-    if (c > 0) {
-        if (s->a_in_b >= c && s->a_in_b >= s->b_in_a)
-            return ND_REL_CONTAINED_IN;
-        if (s->b_in_a >= c)
-            return ND_REL_CONTAINS;
-    }
-    return ND_REL_NONE;
-}
+static nd_relation relate(const nd_dedup *d, const sim *s) { return nd_relate(&d->params, s); }
 
 /* ---- survivor order ---------------------------------------------------- */
 

@@ -44,10 +44,6 @@
 
 #include "index_internal.h"
 
-#ifndef NDI_HAVE_SIMHASH
-#define NDI_HAVE_SIMHASH 0
-#endif
-
 #define NDI_MAGIC "NDINDEX\0"
 #define NDI_MAP_SIZE ((size_t)1 << 38) /* 256 GiB of address space; the file grows as used */
 #define NDI_DOC_VERSION 1u
@@ -107,9 +103,7 @@ nd_status ndi_mdb_status(char *detail, int rc, const char *what)
     case MDB_INVALID:
     case MDB_BAD_TXN:
     case MDB_BAD_VALSIZE:
-    case MDB_BAD_DBI:
-        st = ND_E_CORRUPT;
-        break;
+    case MDB_BAD_DBI: st = ND_E_CORRUPT; break;
     case MDB_VERSION_MISMATCH: st = ND_E_VERSION; break;
     case MDB_MAP_FULL:
     case MDB_DBS_FULL:
@@ -128,7 +122,8 @@ nd_status ndi_mdb_status(char *detail, int rc, const char *what)
 /* A checksum over a record's bytes. */
 static uint64_t sum64(const void *p, size_t n) { return XXH3_64bits(p, n); }
 
-/* ---- the arena ------------------------------------------------------------ */
+/* ---- the arena ------------------------------------------------------------
+ */
 
 typedef struct ndi_block {
     struct ndi_block *next;
@@ -168,16 +163,18 @@ const char *ndi_arena_dup(nd_index_session *s, const void *p, size_t n)
     return out;
 }
 
-/* ---- parameters in the header --------------------------------------------- */
+/* ---- parameters in the header ---------------------------------------------
+ */
 
 /* The parameters that change what is stored or answered, in header order. */
 static const nd_param k_stored[] = {
-    ND_P_NGRAM, ND_P_NUM_PERM, ND_P_THRESHOLD, ND_P_CONTAINMENT, ND_P_BANDS, ND_P_ROWS,
-    ND_P_FN_WEIGHT, ND_P_VERIFY, ND_P_KEEP, ND_P_SEED, ND_P_SCHEME, ND_P_MAX_DOC,
-    ND_P_MIN_WORDS, ND_P_DF_MIN, ND_P_DF_MAX, ND_P_MAX_GAP, ND_P_SAME_SOURCE, ND_P_WINDOW,
-    ND_P_PAIR_COPIES, ND_P_STORY_THRESHOLD, ND_P_STORY_WINDOW, ND_P_NAME_WEIGHT,
-    ND_P_TITLE_WEIGHT, ND_P_LINK_BONUS, ND_P_METHOD, ND_P_SIMHASH_K, ND_P_INDEX_PASSAGES,
-    ND_P_INDEX_STORIES};
+    ND_P_NGRAM,        ND_P_NUM_PERM,    ND_P_THRESHOLD,      ND_P_CONTAINMENT,
+    ND_P_BANDS,        ND_P_ROWS,        ND_P_FN_WEIGHT,      ND_P_VERIFY,
+    ND_P_KEEP,         ND_P_SEED,        ND_P_SCHEME,         ND_P_MAX_DOC,
+    ND_P_MIN_WORDS,    ND_P_DF_MIN,      ND_P_DF_MAX,         ND_P_MAX_GAP,
+    ND_P_SAME_SOURCE,  ND_P_WINDOW,      ND_P_PAIR_COPIES,    ND_P_STORY_THRESHOLD,
+    ND_P_STORY_WINDOW, ND_P_NAME_WEIGHT, ND_P_TITLE_WEIGHT,   ND_P_LINK_BONUS,
+    ND_P_METHOD,       ND_P_SIMHASH_K,   ND_P_INDEX_PASSAGES, ND_P_INDEX_STORIES};
 #define NUM_STORED (sizeof k_stored / sizeof k_stored[0])
 /* magic, format, sketch version, count, (id u32, value f64) each, checksum */
 #define HEADER_SIZE (8 + 4 + 4 + 4 + NUM_STORED * 12 + 8)
@@ -237,7 +234,8 @@ static nd_status header_decode(const unsigned char *h, size_t n, nd_params *p, c
     return ND_OK;
 }
 
-/* ---- counters ---------------------------------------------------------------- */
+/* ---- counters
+ * ---------------------------------------------------------------- */
 
 typedef struct counters {
     uint64_t next_seq, adds, removes;
@@ -276,7 +274,8 @@ static nd_status counters_put(nd_index *ix, MDB_txn *txn, const counters *c, cha
     return ndi_mdb_status(detail, mdb_put(txn, ix->db.meta, &k, &v, 0), "writing the counters");
 }
 
-/* ---- open / close ------------------------------------------------------------- */
+/* ---- open / close
+ * ------------------------------------------------------------- */
 
 static nd_status open_dbs(nd_index *ix, MDB_txn *txn, unsigned create)
 {
@@ -371,7 +370,7 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         nd_detail_set(ix->detail, "%s: %s", dir,
                       errno == ENOENT || !S_ISDIR(sb.st_mode) ? "no such index directory"
-                                                               : strerror(errno));
+                                                              : strerror(errno));
         return ND_E_IO;
     }
     char path[4096];
@@ -459,22 +458,14 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
         if (params) {
             const nd_param p = params_differ(params, &ix->params);
             if (p) {
-                nd_detail_set(ix->detail,
-                              "%s: the index was made with %s %g, this run asks for %g", dir,
-                              nd_params_name(p), nd_params_get(&ix->params, p),
+                nd_detail_set(ix->detail, "%s: the index was made with %s %g, this run asks for %g",
+                              dir, nd_params_name(p), nd_params_get(&ix->params, p),
                               nd_params_get(params, p));
                 st = ND_E_PARAM;
                 goto fail;
             }
         }
     }
-#if !NDI_HAVE_SIMHASH
-    if (ix->params.method == ND_METHOD_SIMHASH) {
-        nd_detail_set(ix->detail, "this build has no SimHash index");
-        st = ND_E_PARAM;
-        goto fail;
-    }
-#endif
     if (ix->params.method == ND_METHOD_MINHASH) {
         double fp, fn;
         if (nd_params_lsh(&ix->params, &ix->bands, &ix->rows, &fp, &fn) != ND_OK) {
@@ -519,7 +510,8 @@ void nd_index_params(const nd_index *ix, nd_params *out)
 
 const char *nd_index_errdetail(const nd_index *ix) { return ix ? ix->detail : ""; }
 
-/* ---- sessions -------------------------------------------------------------------- */
+/* ---- sessions
+ * -------------------------------------------------------------------- */
 
 nd_status nd_index_session_create(nd_index *ix, nd_index_session **out)
 {
@@ -600,7 +592,8 @@ static nd_status read_begin(nd_index_session *s, MDB_txn **txn)
 
 static void read_end(nd_index_session *s) { mdb_txn_reset(s->rtxn); }
 
-/* ---- document records --------------------------------------------------------------- */
+/* ---- document records
+ * --------------------------------------------------------------- */
 
 /* Fixed part: version u16, flags u16, rel u32, rep u64, story u64, length u64,
  * count u32, num_shingles u32, date f64, exact lo/hi u64, simhash u64, lens
@@ -648,11 +641,11 @@ static nd_status doc_put(nd_index_session *s, MDB_txn *txn, const doc_build *b)
     put_u32(p + 92, b->num_keys);
     put_u64(p + 96, 0);
     unsigned char *q = p + DOC_FIXED;
-#define PUTS(ptr, len)                                                                         \
-    do {                                                                                       \
-        if (len)                                                                               \
-            memcpy(q, ptr, len);                                                               \
-        q += len;                                                                              \
+#define PUTS(ptr, len)                                                                             \
+    do {                                                                                           \
+        if (len)                                                                                   \
+            memcpy(q, ptr, len);                                                                   \
+        q += len;                                                                                  \
     } while (0)
     PUTS(d->id, d->id_len);
     PUTS(d->date, d->date_len);
@@ -733,8 +726,7 @@ corrupt:
     return ND_E_CORRUPT;
 }
 
-static nd_status doc_get(nd_index_session *s, MDB_txn *txn, uint64_t seq, ndi_doc *d,
-                         doc_build *b)
+static nd_status doc_get(nd_index_session *s, MDB_txn *txn, uint64_t seq, ndi_doc *d, doc_build *b)
 {
     unsigned char key[8];
     ndi_be64(seq, key);
@@ -754,7 +746,8 @@ nd_status ndi_doc_read(nd_index_session *s, MDB_txn *txn, uint64_t seq, ndi_doc 
     return doc_get(s, txn, seq, out, NULL);
 }
 
-/* ---- sets and texts ------------------------------------------------------------------ */
+/* ---- sets and texts
+ * ------------------------------------------------------------------ */
 
 /* A set record: version u32, count u32, values u32 x count, checksum u64. */
 static nd_status set_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const uint32_t *vals,
@@ -777,9 +770,9 @@ static nd_status set_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const 
                           "writing a verification set");
 }
 
-/* The set of seq: a pointer into the map (aligned to 4 bytes by LMDB? no: copied). */
-static nd_status set_get(nd_index_session *s, MDB_txn *txn, uint64_t seq, nd_vec *out,
-                         uint32_t *n)
+/* The set of seq: a pointer into the map (aligned to 4 bytes by LMDB? no:
+ * copied). */
+static nd_status set_get(nd_index_session *s, MDB_txn *txn, uint64_t seq, nd_vec *out, uint32_t *n)
 {
     unsigned char key[8];
     ndi_be64(seq, key);
@@ -874,7 +867,9 @@ nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ch
     return ND_OK;
 }
 
-/* ---- lookups ----------------------------------------------------------------------------- */
+/* ---- lookups
+ * -----------------------------------------------------------------------------
+ */
 
 /* Appends every seq under key in a dupsort table to s->cand. */
 static nd_status bucket_collect(nd_index_session *s, MDB_txn *txn, MDB_dbi dbi, const void *key,
@@ -936,78 +931,50 @@ static void exact_key(uint64_t lo, uint64_t hi, unsigned char out[16])
     ndi_be64(lo, out + 8);
 }
 
-/* ---- relations (the batch's figures) ------------------------------------------------------ */
+/* ---- relations (the batch's figures)
+ * ------------------------------------------------------ */
 
-static size_t intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-    size_t i = 0, j = 0, c = 0;
-    while (i < na && j < nb) {
-        const uint32_t x = a[i], y = b[j];
-        c += x == y;
-        i += x <= y;
-        j += y <= x;
-    }
-    return c;
-}
-
-typedef struct sim {
-    double j, a_in_b, b_in_a;
-} sim;
+typedef nd_sim sim;
 
 static int exact_mode(const nd_index *ix) { return ix->params.verify == ND_VERIFY_EXACT; }
 
+/* SimHash with signature verification: counts from the fingerprints. */
+static int fp_mode(const nd_index *ix)
+{
+    return ix->params.method == ND_METHOD_SIMHASH && !exact_mode(ix);
+}
+
 static sim sim_of(const nd_index *ix, double na, double nb, uint32_t count)
 {
-    sim s;
-    double inter;
-    if (exact_mode(ix)) {
-        inter = (double)count;
-        s.j = inter / (na + nb - inter);
-    } else {
-        s.j = (double)count / ix->params.num_perm;
-        inter = s.j * (na + nb) / (1.0 + s.j);
-    }
-    s.a_in_b = fmin(1.0, inter / na);
-    s.b_in_a = fmin(1.0, inter / nb);
-    return s;
+    return nd_sim_figures(&ix->params, na, nb, count);
 }
 
-static nd_relation relate(const nd_index *ix, const sim *s)
-{
-    if (s->j >= ix->params.threshold)
-        return ND_REL_NEAR;
-    const double c = ix->params.containment;
-    if (c > 0) {
-        if (s->a_in_b >= c && s->a_in_b >= s->b_in_a)
-            return ND_REL_CONTAINED_IN;
-        if (s->b_in_a >= c)
-            return ND_REL_CONTAINS;
-    }
-    return ND_REL_NONE;
-}
+static nd_relation relate(const nd_index *ix, const sim *s) { return nd_relate(&ix->params, s); }
 
-/* Count for a set against another: shared shingles or equal signature values. */
+/* Count for a set against another: shared shingles or equal signature values.
+ */
 static uint32_t count_sets(const nd_index *ix, const uint32_t *a, uint32_t na, const uint32_t *b,
                            uint32_t nb)
 {
     if (exact_mode(ix))
-        return (uint32_t)intersect(a, na, b, nb);
+        return (uint32_t)nd_intersect_u32(a, na, b, nb);
     uint32_t eq = 0;
     for (unsigned i = 0; i < ix->params.num_perm && i < na && i < nb; i++)
         eq += a[i] == b[i];
     return eq;
 }
 
-/* ---- one document: sketch, candidates, placement -------------------------------------------- */
+/* ---- one document: sketch, candidates, placement
+ * -------------------------------------------- */
 
 /* What the sketch of a document gives, computed before its transaction
  * (on ND_P_THREADS threads for a batch). set and keys are owned. */
 typedef struct work {
     uint64_t exact_lo, exact_hi, simhash;
-    uint32_t *set;       /* its verification set */
-    uint32_t num_set;    /* values in it */
-    uint32_t size;       /* batch's num_shingles: set size (exact) or shingle count */
-    uint64_t *keys;      /* band keys or SimHash table keys */
+    uint32_t *set;    /* its verification set */
+    uint32_t num_set; /* values in it */
+    uint32_t size;    /* batch's num_shingles: set size (exact) or shingle count */
+    uint64_t *keys;   /* band keys or SimHash table keys */
     uint32_t num_keys;
     nd_status st;
     char detail[ND_DETAIL_MAX];
@@ -1049,6 +1016,8 @@ static nd_status sketch_doc(const nd_index *ix, nd_worker *wk, const nd_index_do
         }
         w->num_set = (uint32_t)m;
         w->size = (uint32_t)m;
+    } else if (fp_mode(ix)) {
+        /* SimHash signature verification: the fingerprint is all there is. */
     } else {
         w->set = nd_malloc(&ix->alloc, ix->params.num_perm * sizeof *w->set);
         if (!w->set)
@@ -1060,17 +1029,16 @@ static nd_status sketch_doc(const nd_index *ix, nd_worker *wk, const nd_index_do
     if (!w->keys)
         goto nomem;
     if (ix->params.method == ND_METHOD_SIMHASH) {
-#if NDI_HAVE_SIMHASH
         uint64_t tk[ND_SIMHASH_MAX_TABLES];
         const unsigned nt = nd_simhash_keys(sk.simhash, ix->params.simhash_k, tk);
         for (unsigned t = 0; t < nt && t < ND_MAX_INDEX_KEYS; t++)
             w->keys[w->num_keys++] = tk[t];
-#endif
     } else {
         for (unsigned b = 0; b < ix->bands && b < ND_MAX_INDEX_KEYS; b++) {
-            const uint64_t key = sk.band_keys && sk.num_bands == ix->bands && sk.band_rows == ix->rows
-                                     ? sk.band_keys[b]
-                                     : nd_band_key(sk.signature, b, ix->rows);
+            const uint64_t key =
+                sk.band_keys && sk.num_bands == ix->bands && sk.band_rows == ix->rows
+                    ? sk.band_keys[b]
+                    : nd_band_key(sk.signature, b, ix->rows);
             const uint32_t folded = (uint32_t)(key ^ (key >> 32));
             w->keys[w->num_keys++] = ((uint64_t)b << 32) | folded;
         }
@@ -1159,7 +1127,7 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
 /* The placement of the document among the candidates, and its matches
  * (appended to s->matches from *first_match). */
 typedef struct placement {
-    uint64_t rep;          /* 0: it is a representative */
+    uint64_t rep; /* 0: it is a representative */
     nd_relation rel;
     uint32_t count;
     sim fig;
@@ -1189,17 +1157,19 @@ static nd_status place(nd_index_session *s, MDB_txn *txn, const work *w, placeme
             rel = ND_REL_EXACT;
             f.j = f.a_in_b = f.b_in_a = 1.0;
         } else {
-#if NDI_HAVE_SIMHASH
             if (ix->params.method == ND_METHOD_SIMHASH &&
                 nd_hamming(b.simhash, w->simhash) > ix->params.simhash_k)
                 continue;
-#endif
-            if (!w->num_set || !d.num_shingles)
+            if (!w->size || !d.num_shingles)
                 continue;
-            uint32_t on;
-            if ((st = set_get(s, txn, c, &other, &on)) != ND_OK)
-                goto fail;
-            count = count_sets(ix, w->set, w->num_set, other.data, on);
+            if (fp_mode(ix)) {
+                count = 64 - nd_hamming(b.simhash, w->simhash);
+            } else {
+                uint32_t on;
+                if ((st = set_get(s, txn, c, &other, &on)) != ND_OK)
+                    goto fail;
+                count = count_sets(ix, w->set, w->num_set, other.data, on);
+            }
             f = sim_of(ix, w->size, d.num_shingles, count);
             rel = relate(ix, &f);
         }
@@ -1236,10 +1206,12 @@ fail:
     return st;
 }
 
-/* ---- answers --------------------------------------------------------------------------------- */
+/* ---- answers
+ * ---------------------------------------------------------------------------------
+ */
 
 typedef struct pending {
-    size_t m0, m1, p0, p1;  /* ranges in s->matches and s->passages */
+    size_t m0, m1, p0, p1; /* ranges in s->matches and s->passages */
 } pending;
 
 static nd_status id_check(nd_index_session *s, const nd_index_doc *doc, size_t i)
@@ -1377,29 +1349,27 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     ND_RETURN_IF(rc, ndi_mdb_status(s->detail, rc, "writing an id"));
     unsigned char ek[16];
     exact_key(w.exact_lo, w.exact_hi, ek);
-    ND_RETURN_IF((st = dup_put(s, txn, ix->db.exact, ek, 16, seq, "writing an exact hash")) !=
-                     ND_OK,
-                 st);
+    ND_RETURN_IF(
+        (st = dup_put(s, txn, ix->db.exact, ek, 16, seq, "writing an exact hash")) != ND_OK, st);
     for (uint32_t i = 0; i < w.num_keys; i++) {
         unsigned char bk[8];
         ndi_be64(w.keys[i], bk);
-        ND_RETURN_IF((st = dup_put(s, txn, ix->db.bands, bk, 8, seq, "writing a band key")) !=
-                         ND_OK,
-                     st);
+        ND_RETURN_IF(
+            (st = dup_put(s, txn, ix->db.bands, bk, 8, seq, "writing a band key")) != ND_OK, st);
     }
     if (pl.rep) {
         unsigned char rk[8];
         ndi_be64(pl.rep, rk);
-        ND_RETURN_IF((st = dup_put(s, txn, ix->db.members, rk, 8, seq, "writing a member")) !=
-                         ND_OK,
-                     st);
+        ND_RETURN_IF(
+            (st = dup_put(s, txn, ix->db.members, rk, 8, seq, "writing a member")) != ND_OK, st);
     }
     if (ix->params.index_passages)
         ND_RETURN_IF((st = ndi_grams_put(s, txn, seq, tok, nt)) != ND_OK, st);
     return ND_OK;
 }
 
-/* Points each answer at its ranges, now that the vectors have stopped moving. */
+/* Points each answer at its ranges, now that the vectors have stopped moving.
+ */
 static void answers_fix(nd_index_session *s, const pending *pd, size_t n)
 {
     nd_index_answer *a = s->answers.data;
@@ -1411,7 +1381,9 @@ static void answers_fix(nd_index_session *s, const pending *pd, size_t n)
     }
 }
 
-/* ---- removal --------------------------------------------------------------------------------- */
+/* ---- removal
+ * ---------------------------------------------------------------------------------
+ */
 
 static nd_status doc_delete(nd_index_session *s, MDB_txn *txn, uint64_t seq, int reform);
 
@@ -1461,12 +1433,20 @@ static nd_status reform(nd_index_session *s, MDB_txn *txn, uint64_t old_rep)
                 rel = ND_REL_EXACT;
                 break;
             }
-            uint32_t nb;
-            if ((st = set_get(s, txn, reps[j], &b, &nb)) != ND_OK)
-                goto fail;
-            if (!na || !nb)
+            if (!dm.num_shingles || !dr.num_shingles)
                 continue;
-            const uint32_t c = count_sets(ix, a.data, na, b.data, nb);
+            if (ix->params.method == ND_METHOD_SIMHASH &&
+                nd_hamming(bm.simhash, br.simhash) > ix->params.simhash_k)
+                continue;
+            uint32_t c;
+            if (fp_mode(ix)) {
+                c = 64 - nd_hamming(bm.simhash, br.simhash);
+            } else {
+                uint32_t nb;
+                if ((st = set_get(s, txn, reps[j], &b, &nb)) != ND_OK)
+                    goto fail;
+                c = count_sets(ix, a.data, na, b.data, nb);
+            }
             const sim f = sim_of(ix, dm.num_shingles, dr.num_shingles, c);
             const nd_relation r = relate(ix, &f);
             if (r == ND_REL_NEAR || r == ND_REL_CONTAINED_IN) {
@@ -1508,8 +1488,7 @@ static nd_status reform(nd_index_session *s, MDB_txn *txn, uint64_t old_rep)
         if (rep) {
             unsigned char k2[8];
             ndi_be64(rep, k2);
-            if ((st = dup_put(s, txn, ix->db.members, k2, 8, mem[i], "writing a member")) !=
-                ND_OK)
+            if ((st = dup_put(s, txn, ix->db.members, k2, 8, mem[i], "writing a member")) != ND_OK)
                 goto fail;
         } else {
             reps[nr++] = mem[i];
@@ -1553,8 +1532,7 @@ static nd_status doc_delete(nd_index_session *s, MDB_txn *txn, uint64_t seq, int
             const nd_token *tok;
             size_t nt;
             const char *norm;
-            ND_RETURN_IF((st = nd_worker_tokenize(s->worker, text, len, &tok, &nt, &norm)) !=
-                             ND_OK,
+            ND_RETURN_IF((st = nd_worker_tokenize(s->worker, text, len, &tok, &nt, &norm)) != ND_OK,
                          st);
             ND_RETURN_IF((st = ndi_grams_del(s, txn, seq, tok, nt)) != ND_OK, st);
             /* ndi_grams_del may not touch s->text; the text stays valid. */
@@ -1578,29 +1556,27 @@ static nd_status doc_delete(nd_index_session *s, MDB_txn *txn, uint64_t seq, int
         return ndi_mdb_status(s->detail, rc, "removing an id");
     unsigned char ek[16];
     exact_key(exact_lo, exact_hi, ek);
-    ND_RETURN_IF((st = dup_del(s, txn, ix->db.exact, ek, 16, seq, "removing an exact hash")) !=
-                     ND_OK,
-                 st);
+    ND_RETURN_IF(
+        (st = dup_del(s, txn, ix->db.exact, ek, 16, seq, "removing an exact hash")) != ND_OK, st);
     for (uint32_t q = 0; q < nk; q++) {
         unsigned char bk[8];
         ndi_be64(keys[q], bk);
-        ND_RETURN_IF((st = dup_del(s, txn, ix->db.bands, bk, 8, seq, "removing a band key")) !=
-                         ND_OK,
-                     st);
+        ND_RETURN_IF(
+            (st = dup_del(s, txn, ix->db.bands, bk, 8, seq, "removing a band key")) != ND_OK, st);
     }
     if (rep != seq) {
         unsigned char rk[8];
         ndi_be64(rep, rk);
-        ND_RETURN_IF((st = dup_del(s, txn, ix->db.members, rk, 8, seq, "removing a member")) !=
-                         ND_OK,
-                     st);
+        ND_RETURN_IF(
+            (st = dup_del(s, txn, ix->db.members, rk, 8, seq, "removing a member")) != ND_OK, st);
     } else if (do_reform) {
         ND_RETURN_IF((st = reform(s, txn, seq)) != ND_OK, st);
     }
     return ND_OK;
 }
 
-/* ---- the public calls ------------------------------------------------------------------------- */
+/* ---- the public calls
+ * ------------------------------------------------------------------------- */
 
 static nd_status write_begin(nd_index_session *s, MDB_txn **txn)
 {
@@ -1635,8 +1611,8 @@ static nd_status write_end(nd_index_session *s, MDB_txn *txn, nd_status st, int 
 }
 
 /* Same text and facts as the stored record? */
-static nd_status same_doc(nd_index_session *s, MDB_txn *txn, uint64_t seq,
-                          const nd_index_doc *doc, int *same, ndi_doc *d)
+static nd_status same_doc(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_index_doc *doc,
+                          int *same, ndi_doc *d)
 {
     nd_status st;
     *same = 0;
@@ -1713,10 +1689,11 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     for (size_t i = 0; i < n; i++) {
         ND_RETURN_IF((st = id_check(s, &docs[i], i)) != ND_OK, st);
         for (size_t j = 0; j < i; j++)
-            if (docs[j].id_len == docs[i].id_len && !memcmp(docs[j].id, docs[i].id, docs[i].id_len)) {
-                nd_detail_set(s->detail, "document %zu: id '%.*s' is also document %zu of the batch",
-                              i + 1, (int)(docs[i].id_len > 80 ? 80 : docs[i].id_len), docs[i].id,
-                              j + 1);
+            if (docs[j].id_len == docs[i].id_len &&
+                !memcmp(docs[j].id, docs[i].id, docs[i].id_len)) {
+                nd_detail_set(s->detail,
+                              "document %zu: id '%.*s' is also document %zu of the batch", i + 1,
+                              (int)(docs[i].id_len > 80 ? 80 : docs[i].id_len), docs[i].id, j + 1);
                 return ND_E_INPUT;
             }
     }
@@ -2020,7 +1997,9 @@ nd_status nd_index_stats_get(nd_index *ix, nd_index_stats *out)
     return st;
 }
 
-/* ---- verify ------------------------------------------------------------------------------------ */
+/* ---- verify
+ * ------------------------------------------------------------------------------------
+ */
 
 static void problem(nd_index *ix, uint64_t *problems, const char *fmt, ...) ND_PRINTF(3, 4);
 static void problem(nd_index *ix, uint64_t *problems, const char *fmt, ...)
@@ -2087,14 +2066,17 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
         doc_build b;
         n_docs++;
         if (doc_decode(s, seq, &v, &d, &b) != ND_OK) {
-            problem(ix, problems, "document %llu: its record fails its checksum", (unsigned long long)seq);
+            problem(ix, problems, "document %llu: its record fails its checksum",
+                    (unsigned long long)seq);
             continue;
         }
         if (seq >= cn.next_seq)
-            problem(ix, problems, "document %llu: past the counters' next seq", (unsigned long long)seq);
+            problem(ix, problems, "document %llu: past the counters' next seq",
+                    (unsigned long long)seq);
         uint64_t got;
         if (lookup_id(s, txn, d.id, d.id_len, &got) != ND_OK || got != seq)
-            problem(ix, problems, "document %llu: its id does not lead to it", (unsigned long long)seq);
+            problem(ix, problems, "document %llu: its id does not lead to it",
+                    (unsigned long long)seq);
         uint32_t ns;
         if (set_get(s, txn, seq, &set, &ns) != ND_OK)
             problem(ix, problems, "document %llu: its verification set is missing or damaged",
@@ -2103,19 +2085,22 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
             const char *t;
             size_t len;
             if (ndi_doc_text(s, txn, seq, &t, &len) != ND_OK || len != d.length)
-                problem(ix, problems, "document %llu: its text is missing or damaged", (unsigned long long)seq);
+                problem(ix, problems, "document %llu: its text is missing or damaged",
+                        (unsigned long long)seq);
             else
                 n_texts++;
         }
         unsigned char ek[16];
         exact_key(b.exact_lo, b.exact_hi, ek);
         if (!has_dup(txn, ix->db.exact, ek, 16, seq))
-            problem(ix, problems, "document %llu: its exact hash is not indexed", (unsigned long long)seq);
+            problem(ix, problems, "document %llu: its exact hash is not indexed",
+                    (unsigned long long)seq);
         for (uint32_t q = 0; q < b.num_keys; q++) {
             unsigned char bk[8];
             ndi_be64(get_u64((const unsigned char *)b.keys + (size_t)q * 8), bk);
             if (!has_dup(txn, ix->db.bands, bk, 8, seq))
-                problem(ix, problems, "document %llu: a band key is not indexed", (unsigned long long)seq);
+                problem(ix, problems, "document %llu: a band key is not indexed",
+                        (unsigned long long)seq);
         }
         n_keys += b.num_keys;
         if (d.rep != seq) {
@@ -2129,7 +2114,8 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
             const uint64_t rep = d.rep;
             if (doc_get(s, txn, rep, &r, NULL) != ND_OK || r.rep != r.seq)
                 problem(ix, problems,
-                        "document %llu: its representative is missing or not a representative",
+                        "document %llu: its representative is missing or not a "
+                        "representative",
                         (unsigned long long)seq);
         }
     }

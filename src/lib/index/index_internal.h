@@ -23,29 +23,33 @@
 
 /* The named databases (docs/index-format.md). */
 typedef struct ndi_dbs {
-    MDB_dbi meta;    /* "meta":   "header" -> header record; "counters" -> counters record */
+    MDB_dbi meta;    /* "meta":   "header" -> header record; "counters" -> counters
+                        record */
     MDB_dbi ids;     /* "ids":    id bytes -> seq (8 bytes BE) */
     MDB_dbi docs;    /* "docs":   seq -> document record (checksummed) */
-    MDB_dbi sets;    /* "sets":   seq -> verification set (u32 shingles or signature), checksummed */
-    MDB_dbi texts;   /* "texts":  seq -> zstd text (checksummed); with passages or stories */
+    MDB_dbi sets;    /* "sets":   seq -> verification set (u32 shingles or
+                        signature), checksummed */
+    MDB_dbi texts;   /* "texts":  seq -> zstd text (checksummed); with passages or
+                        stories */
     MDB_dbi exact;   /* "exact":  16-byte exact hash -> seq (dupsort, dupfixed) */
     MDB_dbi bands;   /* "bands":  u64 band key (BE) -> seq (dupsort, dupfixed) */
     MDB_dbi members; /* "members": rep seq -> member seq (dupsort, dupfixed) */
-    MDB_dbi grams;   /* "grams":  u64 n-gram hash (BE) -> seq (dupsort, dupfixed); ipassage.c */
+    MDB_dbi grams;   /* "grams":  u64 n-gram hash (BE) -> seq (dupsort, dupfixed);
+                        ipassage.c */
     MDB_dbi terms;   /* "terms":  term id u32 (BE) -> df u32; istory.c */
     MDB_dbi stories; /* "stories": story u64 (BE) -> story record; istory.c */
 } ndi_dbs;
 
 struct nd_index {
     nd_alloc_ctx alloc;
-    nd_params params;          /* the stored parameters */
+    nd_params params; /* the stored parameters */
     MDB_env *env;
     ndi_dbs db;
     unsigned flags;
-    unsigned bands, rows;      /* LSH layout (MinHash) */
+    unsigned bands, rows; /* LSH layout (MinHash) */
     pthread_mutex_t write_lock;
-    int lock_fd;               /* flock'd DIR/lock.writer, -1 read-only */
-    unsigned threads;          /* ND_P_THREADS given at open: sketching a batch */
+    int lock_fd;      /* flock'd DIR/lock.writer, -1 read-only */
+    unsigned threads; /* ND_P_THREADS given at open: sketching a batch */
     char *dir;
     char detail[ND_DETAIL_MAX];
 };
@@ -53,32 +57,32 @@ struct nd_index {
 /* The facts of one indexed document, decoded from its record. */
 typedef struct ndi_doc {
     uint64_t seq, rep, story;
-    nd_relation rel;           /* relation to rep */
-    uint32_t count;            /* shared shingles (or equal signature values) with rep */
-    uint32_t num_shingles;     /* size of its verification set (the batch's count) */
+    nd_relation rel;       /* relation to rep */
+    uint32_t count;        /* shared shingles (or equal signature values) with rep */
+    uint32_t num_shingles; /* size of its verification set (the batch's count) */
     uint64_t length;
     int has_date, has_story;
     double date_days;
-    const char *id, *date, *source, *title, *lang;  /* point into the record */
+    const char *id, *date, *source, *title, *lang; /* point into the record */
     uint32_t id_len, date_len, source_len, title_len, lang_len;
 } ndi_doc;
 
 struct nd_index_session {
     nd_index *ix;
     nd_worker *worker;
-    nd_worker **workers;       /* with threads > 1: one per thread, [0] = worker */
+    nd_worker **workers; /* with threads > 1: one per thread, [0] = worker */
     unsigned num_workers;
     struct ndi_block *blocks; /* the arena: strings of the answers (ids), freed per call */
-    nd_vec answers;    /* nd_index_answer */
-    nd_vec matches;    /* nd_index_match, all answers' */
-    nd_vec passages;   /* nd_index_passage, all answers' */
-    nd_vec text;       /* char: a decompressed text */
-    nd_vec scratch;    /* bytes: records being built */
-    nd_vec set;        /* u32: the verification set of the document under work */
-    nd_vec cand;       /* u64: candidate seqs */
-    nd_vec linked;     /* u64: seqs of its copies and passage partners (stories) */
-    nd_vec keys;       /* u64: spare */
-    MDB_txn *rtxn;     /* the session's read transaction, reset between calls */
+    nd_vec answers;           /* nd_index_answer */
+    nd_vec matches;           /* nd_index_match, all answers' */
+    nd_vec passages;          /* nd_index_passage, all answers' */
+    nd_vec text;              /* char: a decompressed text */
+    nd_vec scratch;           /* bytes: records being built */
+    nd_vec set;               /* u32: the verification set of the document under work */
+    nd_vec cand;              /* u64: candidate seqs */
+    nd_vec linked;            /* u64: seqs of its copies and passage partners (stories) */
+    nd_vec keys;              /* u64: spare */
+    MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
     char detail[ND_DETAIL_MAX];
 };
 
@@ -101,7 +105,8 @@ nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ch
  * memory. */
 const char *ndi_arena_dup(nd_index_session *s, const void *p, size_t n);
 
-/* ---- ipassage.c: n-gram postings and passages ----------------------------- */
+/* ---- ipassage.c: n-gram postings and passages -----------------------------
+ */
 
 /* Puts (or deletes) the postings of document seq: one per distinct n-gram
  * (ND_P_NGRAM token hashes, nd_shingle_hashes) of its tokens. */
@@ -118,7 +123,8 @@ nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const n
 nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_t group,
                        const nd_index_doc *doc, const nd_token *tok, size_t nt);
 
-/* ---- istory.c: stories ------------------------------------------------------ */
+/* ---- istory.c: stories ------------------------------------------------------
+ */
 
 /* Places the document in a story: the open story (dated within
  * ND_P_STORY_WINDOW of its last member) whose centroid is most similar,
@@ -127,12 +133,11 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
  * else a new story. write = 1 (add): updates term frequencies, the story's
  * centroid and members; write = 0 (query): reads only. Fills the story
  * fields of ans. */
-nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
-                          const nd_index_doc *doc, const uint64_t *linked, size_t nlinked,
-                          int write, nd_index_answer *ans);
+nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_index_doc *doc,
+                          const uint64_t *linked, size_t nlinked, int write, nd_index_answer *ans);
 /* Takes document seq (text, facts) out of its story and of the frequencies. */
-nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq,
-                            const ndi_doc *d, const char *text, size_t len);
+nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ndi_doc *d,
+                            const char *text, size_t len);
 /* Checks the stories against the documents; counts disagreements. */
 nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems);
 

@@ -15,27 +15,37 @@
  *   ND_STORY_POSTING_SCAN a term, newest story first) and the stories of
  *   the linked documents (its copies and passage partners), which get
  *   ND_P_LINK_BONUS; a story is open while the document's date is within
- *   ND_P_STORY_WINDOW days of its last member; the document joins the best
- *   (cosine to the centroid plus the bonus; ties to the lower story) when
- *   that reaches ND_P_STORY_THRESHOLD, else it starts a story. The centroid
- *   is the sum of its members' vectors pruned to its
+ *   ND_P_STORY_WINDOW days of its members' (below); the document joins the
+ *   best (cosine to the centroid plus the bonus; ties to the lower story)
+ *   when that reaches ND_P_STORY_THRESHOLD, else it starts a story. The
+ *   centroid is the sum of its members' vectors pruned to its
  *   ND_STORY_CENTROID_TERMS heaviest terms; a story is indexed under the
  *   heaviest ND_STORY_INDEX_TERMS of its centroid not indexed yet, each time
  *   it grows, at most 2 x ND_STORY_INDEX_TERMS terms in all.
  *
+ *   The centroid is kept in term frequency space: each member's vector
+ *   divided, term by term, by the idf it was weighed with, summed; it is
+ *   weighed with the idf as the index stands (N and df now, the document
+ *   counted in) whenever it is scored or pruned. Once the frequencies stop
+ *   moving this is batch's centroid; while they move, earlier members count
+ *   with today's idf rather than with the idf of their arrival.
+ *
  *   Where online differs from batch (docs/index-format.md):
  *   - The idf evolves. Batch learns the frequencies from every document
  *     first, then weighs; the index weighs a document with the frequencies
- *     of the documents indexed so far, itself included (N and df count it),
- *     and a vector, once in a centroid, is never weighed again. Early
- *     documents have flatter vectors than batch would give them; the
+ *     of the documents indexed so far, itself included (N and df count it).
+ *     Early documents have flatter vectors than batch would give them (and
+ *     their share of a centroid, its norm, stays what it was); the
  *     collection stop words (a term in more than half of 1,000+ documents)
- *     apply only once the index holds 1,000 documents.
+ *     apply only once the index holds 1,000 documents. Centroids are
+ *     re-weighed with the idf of the day (above).
  *   - Arrival order, not date order. Batch clusters documents sorted by
- *     date (undated last); the index clusters them as they come. A story's
- *     window is measured from its latest member so far, so a late-arriving
- *     old document may join a story that batch would have closed to it, and
- *     an early story may miss a document batch would have given it.
+ *     date (undated last); the index clusters them as they come. A story is
+ *     open to a document dated within ND_P_STORY_WINDOW days after its
+ *     latest member or before its earliest one (in date order, as batch
+ *     goes, only the first can happen, and the rule is batch's); a story
+ *     may still take a document that batch, seeing it earlier, would have
+ *     placed before the story's later members came.
  *   - Stories never merge or split after the fact, and a document never
  *     moves: one placed badly early stays where it is (batch has the same
  *     property, in date order).
@@ -55,14 +65,16 @@
  *   - "stories", keyed by kind:
  *       8 bytes, a story number (BE, 1 up, below 2^56): version (u32),
  *         flags (u32: 1 dated), size (u64, members), first member's seq
- *         (u64), last date (f64 days), index terms n (u32), centroid terms
- *         m (u32), the n index term ids (u32), the m (id u32, weight f32)
+ *         (u64), latest and earliest member dates (f64 days each), index
+ *         terms n (u32), centroid terms m (u32), the n index term ids
+ *         (u32), the m (id u32, weight f32, in term frequency space)
  *         sorted by id, XXH3-64 of the preceding bytes (u64).
  *       "M": the counters: version (u32), 0 (u32), documents counted in the
  *         frequencies (u64), next story number (u64), stories (u64), XXH3-64.
  *       "T" + term id (u32 BE) + story (u64 BE): the story is indexed under
  *         the term (value: one byte 0).
- *       "V" + seq (u64 BE): the document's vector as it joined: version
+ *       "V" + seq (u64 BE): the document's vector as it joined its story,
+ *         in term frequency space (what it added to the centroid): version
  *         (u32), story (u64), terms n (u32), (id u32, weight f32) x n,
  *         XXH3-64.
  */
@@ -217,21 +229,12 @@ static nd_status meta_write(nd_index_session *s, MDB_txn *txn, const smeta *m)
 
 typedef struct srec {
     uint64_t id, size, first;
-    double last;
+    double last, earliest; /* dates of its latest and earliest dated members */
     int dated;
     uint32_t nindexed, nc;
     uint32_t indexed[MAX_INDEXED];
     nd_term c[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* room to merge a vector */
-    double norm;
 } srec;
-
-static void srec_norm(srec *r)
-{
-    double norm = 0;
-    for (uint32_t q = 0; q < r->nc; q++)
-        norm += (double)r->c[q].w * r->c[q].w;
-    r->norm = sqrt(norm);
-}
 
 /* Story k's record into r; ND_E_PARAM (no detail) when there is none. */
 static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *r)
@@ -246,11 +249,11 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
         return ndi_mdb_status(s->detail, rc, "reading a story");
     const unsigned char *p = v.mv_data;
     const size_t n = v.mv_size;
-    if (n < 48 || get32(p) != REC_VERSION)
+    if (n < 56 || get32(p) != REC_VERSION)
         return corrupt(s, "story", k);
-    const uint32_t ni = get32(p + 36), nc = get32(p + 40);
+    const uint32_t ni = get32(p + 40), nc = get32(p + 44);
     if (ni > MAX_INDEXED || nc > ND_STORY_CENTROID_TERMS ||
-        n != 44 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
+        n != 48 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
         get64(p + n - 8) != XXH3_64bits(p, n - 8))
         return corrupt(s, "story", k);
     r->id = k;
@@ -258,31 +261,31 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
     r->size = get64(p + 8);
     r->first = get64(p + 16);
     r->last = getf64(p + 24);
+    r->earliest = getf64(p + 32);
     r->nindexed = ni;
     r->nc = nc;
-    const unsigned char *q = p + 44;
+    const unsigned char *q = p + 48;
     for (uint32_t i = 0; i < ni; i++, q += 4)
         r->indexed[i] = get32(q);
     for (uint32_t i = 0; i < nc; i++, q += 8) {
         r->c[i].id = get32(q);
         r->c[i].w = getf32(q + 4);
     }
-    srec_norm(r);
     return ND_OK;
 }
 
 static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
 {
-    unsigned char b[44 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
+    unsigned char b[48 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
     put32(b, REC_VERSION);
     put32(b + 4, r->dated ? 1u : 0u);
     put64(b + 8, r->size);
     put64(b + 16, r->first);
     putf64(b + 24, r->last);
-    put32(b + 32, 0);
-    put32(b + 36, r->nindexed);
-    put32(b + 40, r->nc);
-    unsigned char *q = b + 44;
+    putf64(b + 32, r->earliest);
+    put32(b + 40, r->nindexed);
+    put32(b + 44, r->nc);
+    unsigned char *q = b + 48;
     for (uint32_t i = 0; i < r->nindexed; i++, q += 4)
         put32(q, r->indexed[i]);
     for (uint32_t i = 0; i < r->nc; i++, q += 8) {
@@ -415,6 +418,7 @@ typedef struct swork {
     nd_vec acc;       /* nd_term: raw terms */
     uint32_t *df;     /* per raw term */
     nd_term *vec;     /* the weighed vector */
+    nd_term *u;       /* ... in term frequency space */
     size_t nv;
 } swork;
 
@@ -431,6 +435,7 @@ static void sw_free(swork *w, const nd_alloc_ctx *a)
     nd_vec_free(&w->acc, a);
     nd_free(a, w->df);
     nd_free(a, w->vec);
+    nd_free(a, w->u);
 }
 
 /* The raw terms of a document into w->acc, as nd_story_vectors makes them. */
@@ -475,19 +480,121 @@ static int cmp_term_w_desc(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static double dot(const nd_term *x, size_t nx, const nd_term *y, size_t ny)
+/* ---- idf now ---------------------------------------------------------------------------- */
+
+/* The idf of terms as the index stands (N documents, the document being
+ * placed counted in), cached for one call: centroids are kept in term
+ * frequency space and weighed with it when scored (see the DESIGN). */
+typedef struct idfc {
+    uint32_t *id;
+    double *v;
+    size_t cap, n;
+    uint64_t N;
+    const nd_term *raw; /* the document's raw terms (sorted by id) */
+    size_t nraw;
+    int add_self;       /* a query: the document is not in the frequencies yet */
+} idfc;
+
+static void idfc_free(idfc *c, const nd_alloc_ctx *a)
 {
-    double s = 0;
-    size_t i = 0, j = 0;
-    while (i < nx && j < ny) {
-        if (x[i].id < y[j].id)
-            i++;
-        else if (x[i].id > y[j].id)
-            j++;
+    nd_free(a, c->id);
+    nd_free(a, c->v);
+}
+
+static int in_raw(const idfc *c, uint32_t id)
+{
+    size_t lo = 0, hi = c->nraw;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (c->raw[mid].id < id)
+            lo = mid + 1;
         else
-            s += (double)x[i++].w * y[j++].w;
+            hi = mid;
     }
-    return s;
+    return lo < c->nraw && c->raw[lo].id == id;
+}
+
+/* idf as nd_story_weigh computes it; 0 for a stop word of the collection. */
+static double idf_value(uint64_t N, uint32_t df)
+{
+    if (N >= 1000 && df * 2 > N)
+        return 0;
+    const double v = log(((double)N + 1) / (df + 1.0)) + 1;
+    return v > 0 ? v : 0;
+}
+
+static nd_status idf_of(nd_index_session *s, MDB_txn *txn, idfc *c, uint32_t id, double *out)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    if ((c->n + 1) * 2 > c->cap) {
+        const size_t cap = c->cap ? c->cap * 2 : 1024;
+        uint32_t *nid = nd_malloc(a, cap * sizeof *nid);
+        double *nv = nd_malloc(a, cap * sizeof *nv);
+        if (!nid || !nv) {
+            nd_free(a, nid);
+            nd_free(a, nv);
+            nd_detail_set(s->detail, "stories: the frequencies of %zu terms: out of memory",
+                          c->n);
+            return ND_E_NOMEM;
+        }
+        for (size_t i = 0; i < cap; i++)
+            nv[i] = -1;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->v[i] >= 0) {
+                size_t h = (c->id[i] * 2654435761u) & (cap - 1);
+                while (nv[h] >= 0)
+                    h = (h + 1) & (cap - 1);
+                nid[h] = c->id[i];
+                nv[h] = c->v[i];
+            }
+        nd_free(a, c->id);
+        nd_free(a, c->v);
+        c->id = nid;
+        c->v = nv;
+        c->cap = cap;
+    }
+    size_t h = (id * 2654435761u) & (c->cap - 1);
+    while (c->v[h] >= 0) {
+        if (c->id[h] == id) {
+            *out = c->v[h];
+            return ND_OK;
+        }
+        h = (h + 1) & (c->cap - 1);
+    }
+    uint32_t df;
+    const nd_status st = df_get(s, txn, id, &df);
+    if (st != ND_OK)
+        return st;
+    if (c->add_self && df < UINT32_MAX && in_raw(c, id))
+        df++;
+    c->id[h] = id;
+    c->v[h] = idf_value(c->N, df);
+    c->n++;
+    *out = c->v[h];
+    return ND_OK;
+}
+
+/* Cosine of the document's vector v with story r's centroid weighed by the
+ * idf now. */
+static nd_status score_story(nd_index_session *s, MDB_txn *txn, idfc *c, const srec *r,
+                             const nd_term *v, size_t nv, double *cosv)
+{
+    double norm = 0, d = 0;
+    size_t j = 0;
+    for (uint32_t i = 0; i < r->nc; i++) {
+        double idf;
+        const nd_status st = idf_of(s, txn, c, r->c[i].id, &idf);
+        if (st != ND_OK)
+            return st;
+        const double w = (double)r->c[i].w * idf;
+        norm += w * w;
+        while (j < nv && v[j].id < r->c[i].id)
+            j++;
+        if (j < nv && v[j].id == r->c[i].id)
+            d += (double)v[j].w * w;
+    }
+    *cosv = norm > 0 ? d / sqrt(norm) : 0;
+    return ND_OK;
 }
 
 /* ---- placing ----------------------------------------------------------------------------- */
@@ -593,12 +700,15 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
     return ND_OK;
 }
 
-/* Adds vector v to story r's centroid (pruned), as nd_story_cluster's
- * story_add; writes the index terms it gains. */
-static nd_status story_grow(nd_index_session *s, MDB_txn *txn, srec *r, const nd_term *v,
-                            size_t nv, int write)
+/* Adds u (a vector in term frequency space) to story r's centroid, pruned to
+ * its heaviest terms by the idf now, as nd_story_cluster's story_add;
+ * writes the index terms it gains. */
+static nd_status story_grow(nd_index_session *s, MDB_txn *txn, idfc *c, srec *r,
+                            const nd_term *v, size_t nv, int write)
 {
     nd_term m[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS];
+    nd_term x[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* weighed by the idf now */
+    nd_status st;
     size_t i = 0, j = 0, n = 0;
     while (i < r->nc || j < nv) {
         if (j == nv || (i < r->nc && r->c[i].id < v[j].id))
@@ -610,29 +720,45 @@ static nd_status story_grow(nd_index_session *s, MDB_txn *txn, srec *r, const nd
             m[n++].w += v[j++].w;
         }
     }
+    /* x: the weights now, w the position in m (as a float: n < 2^24) */
+    for (size_t q = 0; q < n; q++) {
+        double idf;
+        if ((st = idf_of(s, txn, c, m[q].id, &idf)) != ND_OK)
+            return st;
+        x[q].id = m[q].id;
+        x[q].w = (float)((double)m[q].w * idf);
+    }
     if (n > ND_STORY_CENTROID_TERMS) {
-        qsort(m, n, sizeof *m, cmp_term_w_desc);
-        n = ND_STORY_CENTROID_TERMS;
-        qsort(m, n, sizeof *m, cmp_term_id);
+        nd_term y[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS];
+        memcpy(y, x, n * sizeof *x);
+        qsort(y, n, sizeof *y, cmp_term_w_desc);
+        /* keep m's terms among the heaviest: y's first ids, found in m (sorted) */
+        nd_term k[ND_STORY_CENTROID_TERMS];
+        for (size_t q = 0; q < ND_STORY_CENTROID_TERMS; q++)
+            k[q] = y[q];
+        qsort(k, ND_STORY_CENTROID_TERMS, sizeof *k, cmp_term_id);
+        size_t o = 0, z = 0;
+        for (size_t q = 0; q < n && z < ND_STORY_CENTROID_TERMS; q++)
+            if (m[q].id == k[z].id) {
+                x[o] = k[z++];
+                m[o++] = m[q];
+            }
+        n = o;
     }
     if (n)
         memcpy(r->c, m, n * sizeof *m);
     r->nc = (uint32_t)n;
-    srec_norm(r);
     if (r->nindexed < MAX_INDEXED && n) {
-        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        qsort(x, n, sizeof *x, cmp_term_w_desc);
         for (size_t q = 0; q < n && q < ND_STORY_INDEX_TERMS && r->nindexed < MAX_INDEXED; q++) {
             int seen = 0;
             for (uint32_t z = 0; z < r->nindexed && !seen; z++)
-                seen = r->indexed[z] == m[q].id;
+                seen = r->indexed[z] == x[q].id;
             if (seen)
                 continue;
-            r->indexed[r->nindexed++] = m[q].id;
-            if (write) {
-                const nd_status st = tkey_put(s, txn, m[q].id, r->id, 1);
-                if (st != ND_OK)
-                    return st;
-            }
+            r->indexed[r->nindexed++] = x[q].id;
+            if (write && (st = tkey_put(s, txn, x[q].id, r->id, 1)) != ND_OK)
+                return st;
         }
     }
     return ND_OK;
@@ -654,6 +780,8 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     swork w;
     sw_init(&w);
     cands cs = {NULL, 0, 0};
+    idfc ic;
+    memset(&ic, 0, sizeof ic);
     srec *r = nd_malloc(a, sizeof *r), *best = nd_malloc(a, sizeof *best);
     smeta m;
     nd_status st;
@@ -684,6 +812,24 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     }
     const uint64_t N = m.docs + 1;
     w.nv = nd_story_weigh(raw, nt, w.vec, N, df_at, w.df);
+    ic.N = N;
+    ic.raw = raw;
+    ic.nraw = nt;
+    ic.add_self = !write;
+    /* u: the vector in term frequency space (its weights over their idf) */
+    w.u = nd_malloc(a, (w.nv ? w.nv : 1) * sizeof *w.u);
+    if (!w.u) {
+        nd_detail_set(s->detail, "stories: a document's vector: out of memory");
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0, j = 0; i < w.nv; i++) {
+        while (j < nt && raw[j].id < w.vec[i].id)
+            j++;
+        const double idf = j < nt ? idf_value(N, w.df[j]) : 1;
+        w.u[i].id = w.vec[i].id;
+        w.u[i].w = (float)(idf > 0 ? w.vec[i].w / idf : 0);
+    }
     ND_TRY(candidates(s, txn, w.vec, w.nv, linked, nlinked, &cs));
     /* the open candidate with the best score; ties to the lower story */
     const int dated = doc->has_date && isfinite(doc->date_days);
@@ -696,9 +842,11 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         if (st != ND_OK)
             goto fail;
         if (p->story_window > 0 && dated && r->dated &&
-            doc->date_days - r->last > p->story_window)
-            continue; /* closed */
-        const double cosv = r->norm > 0 ? dot(w.vec, w.nv, r->c, r->nc) / r->norm : 0;
+            (doc->date_days - r->last > p->story_window ||
+             r->earliest - doc->date_days > p->story_window))
+            continue; /* closed (after its last member, or before its first) */
+        double cosv;
+        ND_TRY(score_story(s, txn, &ic, r, w.vec, w.nv, &cosv));
         const double sc = cosv + cs.c[i].bonus;
         if (!have || sc > bs) { /* candidates come by story: ties keep the lower */
             bs = sc;
@@ -726,15 +874,17 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         ans->story_similarity = bcos;
     }
     best->size++;
+    if (dated && (!best->dated || doc->date_days < best->earliest))
+        best->earliest = doc->date_days;
     if (dated && (!best->dated || doc->date_days > best->last)) {
         best->last = doc->date_days;
         best->dated = 1;
     }
-    ND_TRY(story_grow(s, txn, best, w.vec, w.nv, write));
+    ND_TRY(story_grow(s, txn, &ic, best, w.u, w.nv, write));
     if (write) {
         m.docs = N;
         ND_TRY(srec_write(s, txn, best));
-        ND_TRY(vec_write(s, txn, seq, best->id, w.vec, w.nv));
+        ND_TRY(vec_write(s, txn, seq, best->id, w.u, w.nv));
         ND_TRY(meta_write(s, txn, &m));
     }
     ans->has_story = 1;
@@ -743,6 +893,7 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     st = ND_OK;
 fail:
     sw_free(&w, a);
+    idfc_free(&ic, a);
     nd_free(a, cs.c);
     nd_free(a, r);
     nd_free(a, best);

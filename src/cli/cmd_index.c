@@ -211,9 +211,9 @@ static void usage_sub(FILE *fp, int sub)
         break;
     case SUB_ADD:
     case SUB_QUERY:
-        fprintf(fp, "Each document's answer is one JSON line (docs/output-format.md, \"Index\n"
-                    "answers\"): its cluster among the indexed documents, every pair and\n"
-                    "passage it shares with one, and its story.\n"
+        fprintf(fp, "Each document's answer is one JSON line (neardup(1), INDEX): its cluster\n"
+                    "among the indexed documents, every pair and passage it shares with one\n"
+                    "(the indexed one is \"a\"), and its story.\n"
                     "Input (as for neardup stories):\n"
                     "  --format FMT, --lines, --id-field NAME, --text-field NAME,\n"
                     "  --on-error skip|stop, --max-record SIZE   as for dedup\n"
@@ -227,8 +227,10 @@ static void usage_sub(FILE *fp, int sub)
         if (sub == SUB_ADD)
             fprintf(fp, "  --batch N            documents per transaction [1000]; an answer is\n"
                         "                       written once its batch is committed\n"
-                        "  --no-sync            do not sync each commit (faster; a crash may\n"
-                        "                       lose the last batches, never the index)\n");
+                        "  --no-sync            sync once at the end, not at each commit (bulk\n"
+                        "                       loads); a system crash may lose or damage what\n"
+                        "                       was added (verify tells), a process crash not\n"
+                        "  -T, --threads N      threads sketching a batch, 0 = one per core [0]\n");
         fprintf(fp, "A parameter option (see 'neardup index create --help') is checked\n"
                     "against the index's.\n");
         break;
@@ -272,7 +274,9 @@ static int allowed(int sub, int c)
         return sub == SUB_ADD || sub == SUB_REMOVE;
     case O_IDSFILE:
         return sub == SUB_REMOVE;
-    case 'T': case IN_MEMORY: case IN_TMP: case IN_BDOCS: case IN_BANY: case IN_BSRC:
+    case 'T':
+        return sub == SUB_ADD;
+    case IN_MEMORY: case IN_TMP: case IN_BDOCS: case IN_BANY: case IN_BSRC:
         return 0;
     default:  /* parameters */
         return sub == SUB_CREATE || docs;
@@ -447,45 +451,61 @@ static void log_ix(const char *dir, const char *detail, nd_status st)
         cli_log(1, "%s: %s", dir, d);
 }
 
+/* Opens the index in o->dir. add and query take the stored parameters: a
+ * parameter option given to them must agree with them (else exit 3); add
+ * reopens with them and -T (ND_P_THREADS, not stored: the threads that sketch
+ * a batch). */
 static int open_index(const ixopts *o, unsigned flags, nd_index **out)
 {
     nd_index *ix = NULL;
     const nd_params *p = flags & ND_INDEX_CREATE ? o->params : NULL;
-    const nd_status st = nd_index_open(&ix, o->dir, p, flags, NULL);
+    nd_status st = nd_index_open(&ix, o->dir, p, flags, NULL);
     if (st != ND_OK) {
         log_ix(o->dir, ix ? nd_index_errdetail(ix) : NULL, st);
         nd_index_close(ix);
         return open_status(st);
     }
-    if (o->ngiven && !(flags & ND_INDEX_CREATE)) {
-        /* The options given, applied to the stored parameters, must change nothing. */
-        nd_params *stored = NULL, *want = NULL;
-        if (nd_params_create(&stored, NULL) != ND_OK || nd_params_create(&want, NULL) != ND_OK) {
-            nd_params_destroy(stored);
-            nd_index_close(ix);
-            cli_log(1, "out of memory");
-            return EXIT_INTERNAL;
-        }
-        nd_index_params(ix, stored);
-        nd_index_params(ix, want);
-        int rc = 0;
-        for (size_t i = 0; i < o->ngiven && !rc; i++) {
-            const popt *po = &k_popts[o->given[i].k];
-            if (set_popt(o->cmd, want, o->given[i].k, o->given[i].arg))
-                rc = EXIT_USAGE;
-            else if (nd_params_get(want, po->id) != nd_params_get(stored, po->id)) {
-                cli_log(1, "%s: the index was created with --%s %.15g, not %.15g; its "
-                           "parameters cannot change (make a new index)", o->dir, po->name,
-                        nd_params_get(stored, po->id), nd_params_get(want, po->id));
-                rc = EXIT_CORRUPT;
-            }
-        }
+    if (flags & ND_INDEX_CREATE || (!o->ngiven && o->sub != SUB_ADD)) {
+        *out = ix;
+        return 0;
+    }
+    nd_params *stored = NULL, *want = NULL;
+    if (nd_params_create(&stored, NULL) != ND_OK || nd_params_create(&want, NULL) != ND_OK) {
         nd_params_destroy(stored);
-        nd_params_destroy(want);
-        if (rc) {
-            nd_index_close(ix);
-            return rc;
+        nd_index_close(ix);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    nd_index_params(ix, stored);
+    nd_index_params(ix, want);
+    int rc = 0;
+    /* The options given, applied to the stored parameters, must change nothing. */
+    for (size_t i = 0; i < o->ngiven && !rc; i++) {
+        const popt *po = &k_popts[o->given[i].k];
+        if (set_popt(o->cmd, want, o->given[i].k, o->given[i].arg))
+            rc = EXIT_USAGE;
+        else if (nd_params_get(want, po->id) != nd_params_get(stored, po->id)) {
+            cli_log(1, "%s: the index was created with --%s %.15g, not %.15g; its "
+                       "parameters cannot change (make a new index)", o->dir, po->name,
+                    nd_params_get(stored, po->id), nd_params_get(want, po->id));
+            rc = EXIT_CORRUPT;
         }
+    }
+    if (!rc && o->sub == SUB_ADD) {
+        nd_index_close(ix);
+        ix = NULL;
+        if (nd_params_set(want, ND_P_THREADS, o->in.threads) != ND_OK) {
+            rc = EXIT_INTERNAL;
+        } else if ((st = nd_index_open(&ix, o->dir, want, flags, NULL)) != ND_OK) {
+            log_ix(o->dir, ix ? nd_index_errdetail(ix) : NULL, st);
+            rc = st == ND_E_PARAM ? EXIT_CORRUPT : open_status(st);
+        }
+    }
+    nd_params_destroy(stored);
+    nd_params_destroy(want);
+    if (rc) {
+        nd_index_close(ix);
+        return rc;
     }
     *out = ix;
     return 0;
@@ -755,26 +775,32 @@ static int cmd_docs(ixopts *o)
         r.to_stdout = strcmp(path, "-") == 0;
     }
     rc = read_docs(&r, query);
-    if (rc == 0 && out_open && cli_out_commit_all() != 0)
-        rc = EXIT_INPUT;
-    out_open = 0;
+    if (out_open) {
+        /* the answers appear whole or not at all, as every output (-o FILE) */
+        if (rc)
+            cli_out_abort_all();
+        else if (cli_out_commit_all() != 0)
+            rc = EXIT_INPUT;
+        out_open = 0;
+    }
     if (rc == 0) {
         if (query)
-            cli_log(2, "%llu %s queried: %llu duplicates of indexed ones, %llu with pairs, "
+            cli_log(2, "%llu %s queried: %llu %s of indexed documents, %llu with pairs, "
                        "%llu sharing passages",
                     (unsigned long long)r.docs, cli_plural(r.docs, "document", "documents"),
-                    (unsigned long long)r.dups, (unsigned long long)r.with_pairs,
-                    (unsigned long long)r.with_passages);
+                    (unsigned long long)r.dups, cli_plural(r.dups, "duplicate", "duplicates"),
+                    (unsigned long long)r.with_pairs, (unsigned long long)r.with_passages);
         else {
             nd_index_stats st;
             memset(&st, 0, sizeof st);
             if (nd_index_stats_get(r.ix, &st) != ND_OK)
                 st.docs = 0;
-            cli_log(2, "%llu %s: %llu added, %llu replaced, %llu unchanged; %llu duplicates "
-                       "of indexed ones, %llu sharing passages; the index holds %llu",
+            cli_log(2, "%llu %s: %llu added, %llu replaced, %llu unchanged; %llu %s of "
+                       "indexed documents, %llu sharing passages; the index holds %llu",
                     (unsigned long long)r.docs, cli_plural(r.docs, "document", "documents"),
                     (unsigned long long)r.added, (unsigned long long)r.replaced,
                     (unsigned long long)r.unchanged, (unsigned long long)r.dups,
+                    cli_plural(r.dups, "duplicate", "duplicates"),
                     (unsigned long long)r.with_passages, (unsigned long long)st.docs);
         }
     }

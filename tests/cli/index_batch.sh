@@ -3,7 +3,8 @@
 # second is a replacement, or unchanged when the same. A record whose id the
 # index cannot take (empty, over 500 bytes) is a bad record: skipped under
 # --on-error skip, and under stop the documents before it are added and the
-# status is 2. -o writes the answers to a file; '-' reads stdin.
+# status is 2. -o writes the answers to a file; '-' reads stdin. The answers
+# do not depend on -T either.
 set -u
 exec 2>&1
 long=$(printf 'x%.0s' $(seq 501))
@@ -30,3 +31,9 @@ echo "== stop"
 "$ND" index add -q --on-error stop ixs - < c.jsonl >s.jsonl; echo "exit $?"
 cut -c1-40 s.jsonl
 "$ND" index stats ixs | cut -c1-10
+echo "== threads"
+for t in 1 3 0; do
+    "$ND" index create -q --no-passages --no-stories ixt$t
+    "$ND" index add -q -T $t ixt$t "$ROOT/examples/corpus/news.jsonl" >t$t.jsonl
+done
+cmp t1.jsonl t3.jsonl && cmp t1.jsonl t0.jsonl && echo "same answers on 1, 3 and all threads"

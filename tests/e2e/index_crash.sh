@@ -10,8 +10,17 @@
 set -eu -o pipefail
 seed=${INDEX_CRASH_SEED:-20261205}
 rounds=20
-# passages and stories: not yet in the library (ipassage.c, istory.c)
-create=${INDEX_CRASH_CREATE:---no-passages --no-stories}
+# the default index (passages and stories) when this neardup has them, else
+# one without (INDEX_CRASH_CREATE: the create options)
+"$ND" index create -q probe
+printf '{"id":"p","text":"one two three four five six"}\n' >probe.jsonl
+"$ND" index add -q probe probe.jsonl >/dev/null 2>probe.err || true
+if grep -q 'not built yet' probe.err; then
+    create=${INDEX_CRASH_CREATE---no-passages --no-stories}
+else
+    create=${INDEX_CRASH_CREATE-}
+fi
+echo "index_crash: index create $create"
 echo "index_crash: seed $seed"
 RANDOM=$seed
 "$ND" index create -q $create ix

@@ -4,7 +4,7 @@
 set -eu -o pipefail
 . "$ROOT/tests/cli/serve_common.bash"
 news=$ROOT/examples/corpus/news.jsonl
-"$ND" index create --no-passages --no-stories ix
+"$ND" index create ix
 serve_start ix --max-body 64K --max-batch 3
 { printf '{"documents":['; sed -n '1,3p' "$news" | paste -sd, -; printf ']}'; } >batch.json
 http POST /v1/documents --data-binary @batch.json | cut -c1-3

@@ -3,7 +3,7 @@
 # --read-only: adds and deletes get 403, queries are answered.
 set -eu -o pipefail
 . "$ROOT/tests/cli/serve_common.bash"
-"$ND" index create --no-passages --no-stories ix
+"$ND" index create ix
 serve_start ix --max-connections 2
 exec 3<>/dev/tcp/127.0.0.1/"$PORT"
 exec 4<>/dev/tcp/127.0.0.1/"$PORT"

@@ -17,7 +17,7 @@ ND, ROOT = sys.argv[1], sys.argv[2]
 write = "--write" in sys.argv
 page = os.path.join(ROOT, "docs/http-api.md")
 work = os.getcwd()
-subprocess.run([ND, "index", "create", "--no-passages", "--no-stories", os.path.join(work, "ix")],
+subprocess.run([ND, "index", "create", os.path.join(work, "ix")],
                check=True)
 with open(os.path.join(work, "token.txt"), "w") as f:
     f.write("doc-example-token\n")

@@ -4,7 +4,7 @@
 set -eu -o pipefail
 . "$ROOT/tests/cli/serve_common.bash"
 news=$ROOT/examples/corpus/news.jsonl
-"$ND" index create --no-passages --no-stories ix
+"$ND" index create ix
 serve_start ix --max-batch 5
 echo "== --add, batches of 3"
 "$ND" query --server "$URL" --add --batch 3 "$news" | grep -o '"id":"[^"]*","change":"[a-z]*"'

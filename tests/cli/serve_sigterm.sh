@@ -10,7 +10,7 @@ words = ["w%d" % i for i in range(3000)]
 for i in range(400):
     print('{"id":"d%d","text":"%s"}' % (i, " ".join(r.choice(words) for _ in range(60))))
 P
-"$ND" index create --no-passages --no-stories ix
+"$ND" index create ix
 for sig in TERM INT; do
     serve_start ix
     : >acked.txt

@@ -5,7 +5,7 @@
 set -eu -o pipefail
 . "$ROOT/tests/cli/serve_common.bash"
 news=$ROOT/examples/corpus/news.jsonl
-"$ND" index create --no-passages --no-stories ix
+"$ND" index create ix
 echo "== --listen 0.0.0.0:8080 without --token-file"
 rc=0; "$ND" serve --listen 0.0.0.0:8080 ix 2>err.txt || rc=$?
 echo "exit $rc"; cat err.txt

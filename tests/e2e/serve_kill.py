@@ -73,7 +73,7 @@ def check_get(ids):
             sys.exit(1)
 
 
-p = run("index", "create", "--no-passages", "--no-stories", "ix")
+p = run("index", "create", "ix")
 if p.returncode:
     print(p.stderr)
     sys.exit(1)

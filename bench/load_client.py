@@ -18,6 +18,7 @@ per 10 s and a summary, and writes the figures as JSON to --out."""
 import argparse
 import http.client
 import json
+import math
 import sys
 import threading
 import time
@@ -61,6 +62,7 @@ def main():
     lat = {"query": [], "add": []}
     errors = {"query": 0, "add": 0}
     late = [0]
+    unsent = {"query": 0, "add": 0}
     t0 = time.monotonic() + 0.2
     t_end = t0 + a.seconds
 
@@ -78,6 +80,13 @@ def main():
             if due >= t_end or (add and n >= len(adds)):
                 break
             now = time.monotonic()
+            if now >= t_end:  # behind schedule at the end: the rest is not sent
+                slots = int(math.ceil(a.seconds * rate))
+                if add:
+                    slots = min(slots, len(adds))
+                with lock:
+                    unsent[kind] += (slots - n + nc - 1) // nc if slots > n else 0
+                break
             if due > now:
                 time.sleep(due - now)
             elif now - due > 0.05:
@@ -141,7 +150,7 @@ def main():
         "query_p99_ms": round(pct(lat["query"], 99), 3),
         "add_p50_ms": round(pct(lat["add"], 50), 3),
         "add_p99_ms": round(pct(lat["add"], 99), 3),
-        "errors": errors, "late_sends": late[0],
+        "errors": errors, "late_sends": late[0], "unsent_at_end": unsent,
         "rss_mb_first": round(rss[0][1] / 1024.0, 1) if rss else None,
         "rss_mb_last": round(rss[-1][1] / 1024.0, 1) if rss else None,
         "rss_mb_max": round(max(v for _, v in rss) / 1024.0, 1) if rss else None,

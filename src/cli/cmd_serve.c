@@ -859,18 +859,31 @@ int cmd_serve(int argc, char **argv)
     int rc = EXIT_OK_;
     struct MHD_Daemon *d = NULL;
     const unsigned flags = (read_only ? ND_INDEX_READONLY : 0u) | (nosync ? ND_INDEX_NOSYNC : 0u);
-    nd_status st = nd_index_open(&sv.ix, dir, NULL, flags, NULL);
-    if (st == ND_E_STATE && create) {
-        /* No index there yet (or another writer: then creating fails too, and says so). */
-        nd_index_close(sv.ix);
-        sv.ix = NULL;
-        st = nd_index_open(&sv.ix, dir, NULL, flags | ND_INDEX_CREATE, NULL);
+    /* --create: a new index where the directory is missing or holds none (no data.mdb). */
+    unsigned oflags = flags;
+    if (create) {
+        char *data = NULL;
+        if (asprintf(&data, "%s/data.mdb", dir) < 0) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        if (access(data, F_OK) != 0)
+            oflags |= ND_INDEX_CREATE;
+        free(data);
     }
+    const nd_status st = nd_index_open(&sv.ix, dir, NULL, oflags, NULL);
     if (st != ND_OK) {
-        cli_log(1, "%s: %s", dir, cli_detail(sv.ix ? nd_index_errdetail(sv.ix) : "", st));
+        const char *detail = sv.ix ? nd_index_errdetail(sv.ix) : "";
+        if (detail && *detail)
+            cli_log(1, "%s", detail);  /* names the directory */
+        else
+            cli_log(1, "%s: %s", dir, nd_strerror(st));
         rc = st == ND_E_STATE ? EXIT_INPUT : cli_exit_status(st);
         goto done;
     }
+    if (oflags & ND_INDEX_CREATE)
+        cli_log(2, "%s: index created (default parameters)", dir);
 
     /* Signals: blocked here, so in every thread made from now on; taken by sigwait. */
     sigset_t sigs;

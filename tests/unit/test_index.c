@@ -423,6 +423,35 @@ static void test_reopen_params_damage(void)
     nd_index_close(ix);
 }
 
+/* stats count stories (not the story table's other records) and terms. */
+static void test_stats_stories(void)
+{
+    rm_rf(g_dir);
+    nd_index *ix;
+    nd_index_session *s;
+    ND_CHECK(nd_index_open(&ix, g_dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL) == ND_OK);
+    ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+    nd_index_doc d[3] = {mk("a", T1), mk("b", T2), mk("x", T3)};
+    const nd_index_answer *a;
+    ND_CHECK(nd_index_add(s, d, 3, &a) == ND_OK);
+    uint64_t distinct = 0;
+    for (int i = 0; i < 3; i++) {
+        ND_CHECK(a[i].has_story);
+        int seen = 0;
+        for (int j = 0; j < i; j++)
+            seen |= a[j].story == a[i].story;
+        distinct += !seen;
+    }
+    ND_CHECK(a[1].story == a[0].story && a[2].story != a[0].story);
+    nd_index_stats st;
+    ND_CHECK(nd_index_stats_get(ix, &st) == ND_OK);
+    ND_CHECK_MSG(st.stories == distinct, "stats: %llu stories, answers: %llu",
+                 (unsigned long long)st.stories, (unsigned long long)distinct);
+    ND_CHECK(st.terms > 10 && st.postings > 0 && st.docs == 3);
+    nd_index_session_destroy(s);
+    nd_index_close(ix);
+}
+
 static void test_second_writer_refused(void)
 {
     nd_index_session *s;
@@ -451,6 +480,7 @@ int main(int argc, char **argv)
     ND_RUN(test_idempotent_replace_query);
     ND_RUN(test_remove_reforms);
     ND_RUN(test_reopen_params_damage);
+    ND_RUN(test_stats_stories);
     ND_RUN(test_second_writer_refused);
     rm_rf(g_dir);
     return nd_test_end("test_index");

@@ -1697,7 +1697,10 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
                 return ND_E_INPUT;
             }
     }
-    ND_RETURN_IF(nd_vec_reserve(&s->answers, &ix->alloc, n ? n : 1) != ND_OK, ND_E_NOMEM);
+    if (nd_vec_reserve(&s->answers, &ix->alloc, n ? n : 1) != ND_OK) {
+        nd_detail_set(s->detail, "adding %zu documents: out of memory", n);
+        return ND_E_NOMEM;
+    }
     pending *pd = nd_calloc(&ix->alloc, n ? n : 1, sizeof *pd);
     work *works = nd_calloc(&ix->alloc, n ? n : 1, sizeof *works);
     MDB_txn *txn = NULL;
@@ -1765,7 +1768,10 @@ nd_status nd_index_query(nd_index_session *s, const nd_index_doc *doc,
     call_start(s);
     *answer = NULL;
     ND_RETURN_IF((st = id_check(s, doc, 0)) != ND_OK, st);
-    ND_RETURN_IF(nd_vec_reserve(&s->answers, &ix->alloc, 1) != ND_OK, ND_E_NOMEM);
+    if (nd_vec_reserve(&s->answers, &ix->alloc, 1) != ND_OK) {
+        nd_detail_set(s->detail, "query: out of memory");
+        return ND_E_NOMEM;
+    }
     MDB_txn *txn;
     ND_RETURN_IF((st = read_begin(s, &txn)) != ND_OK, st);
     pending pd;
@@ -1820,6 +1826,8 @@ fail:
     st = write_end(s, txn, st, got != 0);
     if (st == ND_OK)
         *removed = got;
+    else if (!s->detail[0])
+        nd_detail_set(s->detail, "removing %zu documents: %s", n, nd_strerror(st));
     return st;
 }
 
@@ -1965,20 +1973,28 @@ static nd_status count_keys(MDB_txn *txn, MDB_dbi dbi, uint64_t *n, char *detail
 nd_status nd_index_stats_get(nd_index *ix, nd_index_stats *out)
 {
     memset(out, 0, sizeof *out);
+    nd_index_session *s;
+    nd_status st = nd_index_session_create(ix, &s);
+    if (st != ND_OK) {
+        nd_detail_set(ix->detail, "stats: out of memory");
+        return st;
+    }
     MDB_txn *txn;
-    int rc = mdb_txn_begin(ix->env, NULL, MDB_RDONLY, &txn);
-    if (rc)
-        return ndi_mdb_status(ix->detail, rc, "starting a read transaction");
+    if ((st = read_begin(s, &txn)) != ND_OK) {
+        nd_detail_set(ix->detail, "%s", s->detail);
+        nd_index_session_destroy(s);
+        return st;
+    }
     counters c;
-    nd_status st = counters_get(ix, txn, &c, ix->detail);
+    st = counters_get(ix, txn, &c, ix->detail);
     if (st == ND_OK)
         st = count_keys(txn, ix->db.members, &out->clusters, ix->detail);
     if (st == ND_OK) {
         out->docs = db_entries(txn, ix->db.docs);
         out->removed_dups = db_entries(txn, ix->db.members);
-        out->stories = db_entries(txn, ix->db.stories);
         out->postings = db_entries(txn, ix->db.grams);
-        out->terms = db_entries(txn, ix->db.terms);
+        if ((st = ndi_story_counts(s, txn, &out->stories, &out->terms)) != ND_OK)
+            nd_detail_set(ix->detail, "%s", s->detail);
         out->adds = c.adds;
         out->removes = c.removes;
         out->format_version = NDI_FORMAT_VERSION;
@@ -1993,7 +2009,8 @@ nd_status nd_index_stats_get(nd_index *ix, nd_index_stats *out)
         snprintf(path, sizeof path, "%s/data.mdb", ix->dir);
         out->file_bytes = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     }
-    mdb_txn_abort(txn);
+    read_end(s);
+    nd_index_session_destroy(s);
     return st;
 }
 

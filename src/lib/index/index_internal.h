@@ -138,6 +138,11 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq, const
 /* Takes document seq (text, facts) out of its story and of the frequencies. */
 nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ndi_doc *d,
                             const char *text, size_t len);
+/* The counts nd_index_stats_get gives: stories, from istory's counters (the
+ * "stories" table also holds the story index, the vectors and the counters),
+ * and terms (the "terms" table holds nothing else). 0 without stories. */
+nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
+                           uint64_t *terms);
 /* Checks the stories against the documents; counts disagreements. */
 nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems);
 

@@ -94,11 +94,6 @@
 
 const unsigned nd_index_story_version = REC_VERSION;
 
-/* The counts nd_index_stats_get gives (index.c): stories, from the counters
- * (the "stories" table also holds the story index, the vectors and the
- * counters), and terms (the "terms" table holds nothing else). */
-nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
-                           uint64_t *terms);
 
 /* ---- encoding ---------------------------------------------------------------- */
 

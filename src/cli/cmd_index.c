@@ -485,9 +485,19 @@ static int open_index(const ixopts *o, unsigned flags, nd_index **out)
         if (set_popt(o->cmd, want, o->given[i].k, o->given[i].arg))
             rc = EXIT_USAGE;
         else if (nd_params_get(want, po->id) != nd_params_get(stored, po->id)) {
-            cli_log(1, "%s: the index was created with --%s %.15g, not %.15g; its "
-                       "parameters cannot change (make a new index)", o->dir, po->name,
-                    nd_params_get(stored, po->id), nd_params_get(want, po->id));
+            const double was = nd_params_get(stored, po->id);
+            const double now = nd_params_get(want, po->id);
+            if (po->fixed)
+                cli_log(1, "%s: the index was created without --%s; its parameters cannot "
+                           "change (make a new index)", o->dir, po->name);
+            else if (po->names && was >= 0 && was < 2 && now >= 0 && now < 2)
+                cli_log(1, "%s: the index was created with --%s %s, not %s; its parameters "
+                           "cannot change (make a new index)", o->dir, po->name,
+                        po->names[(int)was], po->names[(int)now]);
+            else
+                cli_log(1, "%s: the index was created with --%s %.15g, not %.15g; its "
+                           "parameters cannot change (make a new index)", o->dir, po->name,
+                        was, now);
             rc = EXIT_CORRUPT;
         }
     }

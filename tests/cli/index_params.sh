@@ -1,7 +1,8 @@
 # neardup index: the parameters are fixed at create. add and query take the
 # stored ones; a parameter option that differs from them is refused with exit 3
 # (an index made otherwise), one that agrees is accepted. create where an index
-# is, and add or stats where none is, are input errors (exit 2).
+# is, and add or stats where none is, are input errors (exit 2). Named values
+# and flags are named in the message.
 set -u
 exec 2>&1
 printf '{"id":"a","text":"one two three four five six seven"}\n{"id":"b","text":"one two three four five six seven"}\n' >c.jsonl
@@ -15,3 +16,5 @@ t index create -q ix
 mkdir empty
 t index add -q empty c.jsonl
 t index stats nowhere
+t index query -q --method simhash ix c.jsonl
+t index query -q --fast ix c.jsonl

@@ -8,5 +8,5 @@ show 'head -5 examples/corpus/news.jsonl | ./neardup index add -q --no-answers n
 show "tail -5 examples/corpus/news.jsonl | ./neardup index add news.idx - | grep -o '^{\"id\":[^,]*,\"change\":\"[a-z]*\",\"cluster\":{[^}]*}'"
 show "sed -n 1p examples/corpus/news.jsonl | sed 's/\"vdp-2024-0412-rail\"/\"vdp-late-edition\"/; s/three weeks/four weeks/g' > late.jsonl"
 show "./neardup index query news.idx late.jsonl | grep -o '{\"a\":[^}]*}'"
-show "./neardup index stats news.idx | cut -d, -f1-3"
+show "./neardup index stats news.idx | cut -d, -f1-4"
 show './neardup index verify news.idx'

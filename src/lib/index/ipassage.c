@@ -148,6 +148,8 @@ typedef struct pwork {
     nd_rec16 *hits;
     size_t caphits;
     nd_text_buf tb;
+    nd_vec segdoc, segother; /* nd_segment: the document's, the candidate's */
+    nd_vec mdoc, mother;     /* nd_span: their boilerplate for the pair */
     nd_align_scratch al;
     nd_vec out;        /* nd_passage */
 } pwork;
@@ -163,6 +165,10 @@ static void pw_free(pwork *w, const nd_alloc_ctx *a)
     nd_free(a, w->hother);
     nd_free(a, w->hits);
     nd_text_buf_free(&w->tb, a);
+    nd_vec_free(&w->segdoc, a);
+    nd_vec_free(&w->segother, a);
+    nd_vec_free(&w->mdoc, a);
+    nd_vec_free(&w->mother, a);
     nd_align_scratch_free(&w->al, a);
     nd_vec_free(&w->out, a);
 }
@@ -297,18 +303,26 @@ static nd_status find_shared(nd_index_session *s, MDB_txn *txn, uint64_t self,
     return st;
 }
 
+/* 1 when indexed document o is a copy of the document (one duplicate group). */
+static int same_group(uint64_t self, uint64_t group, const ndi_doc *o)
+{
+    return (group && (o->rep == group || o->seq == group)) || (self && o->rep == self);
+}
+
+/* 1 when indexed document o has the document's source. */
+static int same_source(const nd_index_doc *doc, const ndi_doc *o)
+{
+    return doc->source && o->source && doc->source_len == o->source_len &&
+           memcmp(doc->source, o->source, o->source_len) == 0;
+}
+
 /* Would batch reuse pair the document with indexed document o? */
 static int pairable(const nd_params *p, uint64_t self, uint64_t group, const nd_index_doc *doc,
                     const ndi_doc *o)
 {
-    if (!p->pair_copies) {
-        if (group && (o->rep == group || o->seq == group))
-            return 0;
-        if (self && o->rep == self)
-            return 0;
-    }
-    if (!p->same_source && doc->source && o->source && doc->source_len == o->source_len &&
-        memcmp(doc->source, o->source, o->source_len) == 0)
+    if (!p->pair_copies && same_group(self, group, o))
+        return 0;
+    if (!p->same_source && same_source(doc, o))
         return 0;
     if (p->window > 0 && doc->has_date && isfinite(doc->date_days) && o->has_date &&
         isfinite(o->date_days) && fabs(doc->date_days - o->date_days) > p->window)
@@ -386,10 +400,26 @@ static int shares(const pwork *w, size_t sb, size_t se, uint64_t x)
     return lo < se && w->shared[lo].k2 == b;
 }
 
-/* Step 3 for candidate o: its words, the seed hits, the alignment; the
- * passages into s->passages. */
-static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
-                           const nd_align_doc *B, pwork *w)
+/* 1 when the n words from i overlap a range of m (sorted, disjoint). */
+static int overlaps(const nd_vec *m, size_t i, size_t n)
+{
+    const nd_span *r = m->data;
+    size_t lo = 0, hi = m->len; /* the first range ending after i */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].end <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->len && r[lo].start < i + n;
+}
+
+/* Step 3 for candidate o: its words, the boilerplate of the pair, the seed
+ * hits off it, the alignment; the passages into s->passages. */
+static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uint64_t self,
+                           uint64_t group, const nd_index_doc *doc, const nd_align_doc *B0,
+                           pwork *w)
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
     const nd_params *p = &s->ix->params;
@@ -420,6 +450,17 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
     for (size_t i = 0; i < nt; i++)
         w->wother[i] = (nd_word){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
     const size_t nh = nd_shingle_hashes(tk, nt, ng, w->hother);
+    if ((st = nd_segments(ot ? ot : "", tk, nt, a, &w->segother)) != ND_OK ||
+        (st = nd_boiler_pair(p, a, w->segother.data, w->segother.len, w->segdoc.data,
+                             w->segdoc.len, same_source(doc, &o), same_group(self, group, &o),
+                             &w->mother, &w->mdoc)) != ND_OK) {
+        nd_detail_set(s->detail, "passages: the boilerplate of indexed document %llu: %s",
+                      (unsigned long long)oseq, nd_strerror(st));
+        return st;
+    }
+    nd_align_doc B = *B0;
+    B.mask = w->mdoc.len ? w->mdoc.data : NULL;
+    B.nmask = w->mdoc.len;
     /* its run in w->shared (sorted by seq, then occ index) */
     size_t sb = 0, se = w->nshared;
     {
@@ -437,11 +478,13 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
     }
     size_t nhits = 0;
     for (size_t j = 0; j < nh; j++) {
-        if (!shares(w, sb, se, w->hother[j]))
-            continue;
+        if (!shares(w, sb, se, w->hother[j]) || overlaps(&w->mother, j, ng))
+            continue; /* not a rare shared n-gram, or on boilerplate */
         size_t b, e;
         occ_range(w, w->hother[j], &b, &e);
         for (size_t q = b; q < e; q++) {
+            if (overlaps(&w->mdoc, w->occ[q].k2, ng))
+                continue;
             if (nhits == w->caphits) {
                 const size_t cap = w->caphits ? w->caphits * 2 : 256;
                 nd_rec16 *nhp = nd_malloc(a, cap * sizeof *nhp);
@@ -460,10 +503,11 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
         return ND_OK;
     qsort(w->hits, nhits, sizeof *w->hits, cmp_rec); /* by k2: positions in a, then b */
     const nd_align_doc A = {.doc = 0, .words = w->wother, .nwords = nt,
-                            .date = o.date_days,
+                            .mask = w->mother.len ? w->mother.data : NULL,
+                            .nmask = w->mother.len, .date = o.date_days,
                             .has_date = o.has_date && isfinite(o.date_days)};
     w->out.len = 0;
-    if ((st = nd_align_pair(p, a, &w->al, &A, B, w->hits, nhits, &w->out)) != ND_OK) {
+    if ((st = nd_align_pair(p, a, &w->al, &A, &B, w->hits, nhits, &w->out)) != ND_OK) {
         nd_detail_set(s->detail, "passages: aligning with indexed document %llu: %s",
                       (unsigned long long)oseq, nd_strerror(st));
         return st;
@@ -502,6 +546,10 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
     pwork w;
     memset(&w, 0, sizeof w);
     nd_text_buf_init(&w.tb);
+    nd_vec_init(&w.segdoc, sizeof(nd_segment), UINT32_MAX);
+    nd_vec_init(&w.segother, sizeof(nd_segment), UINT32_MAX);
+    nd_vec_init(&w.mdoc, sizeof(nd_span), UINT32_MAX);
+    nd_vec_init(&w.mother, sizeof(nd_span), UINT32_MAX);
     nd_align_scratch_init(&w.al);
     nd_vec_init(&w.out, sizeof(nd_passage), UINT32_MAX);
     nd_status st;
@@ -515,11 +563,16 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
         }
         for (size_t i = 0; i < nt; i++)
             w.wdoc[i] = (nd_word){tok[i].start, tok[i].end, (uint32_t)(tok[i].hash >> 32)};
+        if ((st = nd_segments(doc->text ? doc->text : "", tok, nt, a, &w.segdoc)) != ND_OK) {
+            nd_detail_set(s->detail, "passages: the segments of the document: %s",
+                          nd_strerror(st));
+            goto fail;
+        }
         const nd_align_doc B = {.doc = 1, .words = w.wdoc, .nwords = nt,
                                 .date = doc->date_days,
                                 .has_date = doc->has_date && isfinite(doc->date_days)};
         for (size_t i = 0; i < w.nchosen; i++)
-            ND_TRY(align_one(s, txn, w.chosen[i], &B, &w));
+            ND_TRY(align_one(s, txn, w.chosen[i], self, group, doc, &B, &w));
     }
     st = ND_OK;
 fail:

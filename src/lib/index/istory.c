@@ -695,11 +695,35 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
     return ND_OK;
 }
 
+/* Indexes story r under the first terms of t (heaviest first) not indexed
+ * yet, at most `most` of them, while it has room. */
+static nd_status index_terms(nd_index_session *s, MDB_txn *txn, srec *r, const nd_term *t,
+                             size_t n, size_t most, int write)
+{
+    for (size_t q = 0; q < n && q < most && r->nindexed < MAX_INDEXED; q++) {
+        int seen = 0;
+        for (uint32_t z = 0; z < r->nindexed && !seen; z++)
+            seen = r->indexed[z] == t[q].id;
+        if (seen)
+            continue;
+        r->indexed[r->nindexed++] = t[q].id;
+        if (write) {
+            const nd_status st = tkey_put(s, txn, t[q].id, r->id, 1);
+            if (st != ND_OK)
+                return st;
+        }
+    }
+    return ND_OK;
+}
+
 /* Adds u (a vector in term frequency space) to story r's centroid, pruned to
  * its heaviest terms by the idf now, as nd_story_cluster's story_add;
+ * indexes the story under the document's query terms (qt, nq: its vector
+ * weighed now, heaviest first), then under its centroid's heaviest terms;
  * writes the index terms it gains. */
 static nd_status story_grow(nd_index_session *s, MDB_txn *txn, idfc *c, srec *r,
-                            const nd_term *v, size_t nv, int write)
+                            const nd_term *v, size_t nv, const nd_term *qt, size_t nq,
+                            int write)
 {
     nd_term m[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS];
     nd_term x[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* weighed by the idf now */
@@ -743,18 +767,11 @@ static nd_status story_grow(nd_index_session *s, MDB_txn *txn, idfc *c, srec *r,
     if (n)
         memcpy(r->c, m, n * sizeof *m);
     r->nc = (uint32_t)n;
+    if ((st = index_terms(s, txn, r, qt, nq, ND_STORY_QUERY_TERMS, write)) != ND_OK)
+        return st;
     if (r->nindexed < MAX_INDEXED && n) {
         qsort(x, n, sizeof *x, cmp_term_w_desc);
-        for (size_t q = 0; q < n && q < ND_STORY_INDEX_TERMS && r->nindexed < MAX_INDEXED; q++) {
-            int seen = 0;
-            for (uint32_t z = 0; z < r->nindexed && !seen; z++)
-                seen = r->indexed[z] == x[q].id;
-            if (seen)
-                continue;
-            r->indexed[r->nindexed++] = x[q].id;
-            if (write && (st = tkey_put(s, txn, x[q].id, r->id, 1)) != ND_OK)
-                return st;
-        }
+        return index_terms(s, txn, r, x, n, ND_STORY_INDEX_TERMS, write);
     }
     return ND_OK;
 }
@@ -875,7 +892,12 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         best->last = doc->date_days;
         best->dated = 1;
     }
-    ND_TRY(story_grow(s, txn, &ic, best, w.u, w.nv, write));
+    /* the document's query terms: its vector, heaviest first */
+    nd_term qt[ND_STORY_MAX_TERMS]; /* nd_story_weigh keeps at most this many */
+    if (w.nv)
+        memcpy(qt, w.vec, w.nv * sizeof *qt);
+    qsort(qt, w.nv, sizeof *qt, cmp_term_w_desc);
+    ND_TRY(story_grow(s, txn, &ic, best, w.u, w.nv, qt, w.nv, write));
     if (write) {
         m.docs = N;
         ND_TRY(srec_write(s, txn, best));

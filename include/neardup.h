@@ -742,9 +742,10 @@ typedef struct nd_index_answer {
     nd_relation rel;          /**< relation to rep (ND_REL_NONE when it is rep) */
     double resemblance, doc_in_rep, rep_in_doc;
     const nd_index_match *matches;  /**< every verified relation with an indexed document,
-                                         in index order (dedup --pairs) */
+                                         in index order (dedup --pairs); NULL when none */
     size_t num_matches;
-    const nd_index_passage *passages; /**< sorted by (other's index order, start) */
+    const nd_index_passage *passages; /**< sorted by (other's index order, start); NULL
+                                           when none */
     size_t num_passages;
     int has_story;            /**< 0 when the index keeps no stories */
     uint64_t story;           /**< the story it joins (or would start, for a query) */

@@ -50,6 +50,9 @@ int cmd_reuse(int argc, char **argv);
 int cmd_boilerplate(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_similarity(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 /* ---- display (display.c) ---- */
 /* 0 = silent (-qq), 1 = errors, 2 = normal (summary), 3 = verbose (-v), 4 = debug */

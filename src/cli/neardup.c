@@ -26,6 +26,11 @@ static const command k_commands[] = {
     {"stories", cmd_stories, "group documents by the event they report (TF-IDF, online "
                              "clustering in date order)"},
     {"similarity", cmd_similarity, "story similarity of listed document pairs"},
+    {"index", cmd_index, "a persistent index (LMDB): add documents over time, each answered "
+                         "against all before it"},
+    {"serve", cmd_serve, "serve a persistent index over an HTTP JSON API"},
+    {"query", cmd_query, "send documents to a neardup server (query or --add); one answer "
+                         "line each"},
     {"eval", cmd_eval, "score clusters or passages against gold files (B-cubed, ARI, plagdet, "
                        "recall)"},
 };

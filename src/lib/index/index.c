@@ -1025,7 +1025,9 @@ static nd_status sketch_doc(const nd_index *ix, nd_worker *wk, const nd_index_do
         memcpy(w->set, sk.signature, ix->params.num_perm * sizeof(uint32_t));
         w->num_set = ix->params.num_perm;
     }
-    w->keys = nd_malloc(&ix->alloc, ND_MAX_INDEX_KEYS * sizeof *w->keys);
+    const unsigned nkeys = ix->params.method == ND_METHOD_SIMHASH ? ND_SIMHASH_MAX_TABLES
+                                                                   : ix->bands;
+    w->keys = nd_malloc(&ix->alloc, (nkeys ? nkeys : 1) * sizeof *w->keys);
     if (!w->keys)
         goto nomem;
     if (ix->params.method == ND_METHOD_SIMHASH) {
@@ -1373,11 +1375,13 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
 static void answers_fix(nd_index_session *s, const pending *pd, size_t n)
 {
     nd_index_answer *a = s->answers.data;
+    const nd_index_match *m = s->matches.data;
+    const nd_index_passage *p = s->passages.data;
     for (size_t i = 0; i < n; i++) {
-        a[i].matches = (const nd_index_match *)s->matches.data + pd[i].m0;
         a[i].num_matches = pd[i].m1 - pd[i].m0;
-        a[i].passages = (const nd_index_passage *)s->passages.data + pd[i].p0;
+        a[i].matches = a[i].num_matches ? m + pd[i].m0 : NULL;
         a[i].num_passages = pd[i].p1 - pd[i].p0;
+        a[i].passages = a[i].num_passages ? p + pd[i].p0 : NULL;
     }
 }
 
@@ -1674,6 +1678,57 @@ static nd_status stored_answer(nd_index_session *s, MDB_txn *txn, const ndi_doc 
     return ND_OK;
 }
 
+/* An id given twice in one batch is refused (it names the second). Sorts
+ * positions by id: n log n. */
+typedef struct id_ref {
+    const nd_index_doc *docs;
+    size_t i;
+} id_ref;
+
+static int cmp_id_ref(const void *pa, const void *pb)
+{
+    const id_ref *a = pa, *b = pb;
+    const nd_index_doc *x = &a->docs[a->i], *y = &b->docs[b->i];
+    const size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+    const int c = memcmp(x->id, y->id, n);
+    if (c)
+        return c;
+    if (x->id_len != y->id_len)
+        return x->id_len < y->id_len ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static nd_status batch_ids_unique(nd_index_session *s, const nd_index_doc *docs, size_t n)
+{
+    if (n < 2)
+        return ND_OK;
+    id_ref *r = nd_malloc(&s->ix->alloc, n * sizeof *r);
+    if (!r) {
+        nd_detail_set(s->detail, "adding %zu documents: out of memory", n);
+        return ND_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r[i].docs = docs;
+        r[i].i = i;
+    }
+    qsort(r, n, sizeof *r, cmp_id_ref);
+    size_t first = SIZE_MAX, second = SIZE_MAX;
+    for (size_t k = 1; k < n; k++) {
+        const nd_index_doc *x = &docs[r[k - 1].i], *y = &docs[r[k].i];
+        if (x->id_len == y->id_len && !memcmp(x->id, y->id, x->id_len) && r[k].i < second) {
+            first = r[k - 1].i;
+            second = r[k].i;
+        }
+    }
+    nd_free(&s->ix->alloc, r);
+    if (second == SIZE_MAX)
+        return ND_OK;
+    const nd_index_doc *d = &docs[second];
+    nd_detail_set(s->detail, "document %zu: id '%.*s' is also document %zu of the batch",
+                  second + 1, (int)(d->id_len > 80 ? 80 : d->id_len), d->id, first + 1);
+    return ND_E_INPUT;
+}
+
 nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
                        const nd_index_answer **answers)
 {
@@ -1686,17 +1741,10 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
         nd_detail_set(s->detail, "a batch of %zu documents (at most %u)", n, NDI_MAX_BATCH);
         return ND_E_LIMIT;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         ND_RETURN_IF((st = id_check(s, &docs[i], i)) != ND_OK, st);
-        for (size_t j = 0; j < i; j++)
-            if (docs[j].id_len == docs[i].id_len &&
-                !memcmp(docs[j].id, docs[i].id, docs[i].id_len)) {
-                nd_detail_set(s->detail,
-                              "document %zu: id '%.*s' is also document %zu of the batch", i + 1,
-                              (int)(docs[i].id_len > 80 ? 80 : docs[i].id_len), docs[i].id, j + 1);
-                return ND_E_INPUT;
-            }
-    }
+    if ((st = batch_ids_unique(s, docs, n)) != ND_OK)
+        return st;
     if (nd_vec_reserve(&s->answers, &ix->alloc, n ? n : 1) != ND_OK) {
         nd_detail_set(s->detail, "adding %zu documents: out of memory", n);
         return ND_E_NOMEM;

@@ -8,7 +8,11 @@
  * stories group the documents as batch stories do; remove and verify keep
  * the stories consistent, and verify finds a damaged story record, vector or
  * counters; a query writes nothing; running out of memory at
- * any allocation of an add or a remove leaves the index as it was.
+ * any allocation of an add or a remove leaves the index as it was. On the
+ * five seed articles (../shared/seeds, SHARED's seeds from the repository
+ * root), added one by one, 3 then 2, all at once or in reverse, the online
+ * passages are batch reuse's on the five, boilerplate ignored (no licence
+ * line passage between 000 and 004), and the five are one story.
  * Randomised orders take --seed N (printed).
  */
 #include <math.h>

@@ -10,7 +10,7 @@
  *   document. A document of fewer than ND_P_NGRAM words has none (batch
  *   makes no seed of it either).
  *
- *   Passages (ndi_passages), in three steps:
+ *   Passages (ndi_passages), in four steps:
  *   1. Rare n-grams. For each distinct n-gram of the document, its postings
  *      are counted (mdb_cursor_count); it is rare, as nd_reuse_run calls
  *      it, when the documents holding it (the others, plus this one) are at
@@ -26,12 +26,23 @@
  *      ND_P_PAIR_COPIES; the same source, unless ND_P_SAME_SOURCE; dates
  *      further apart than ND_P_WINDOW days). The best MAX_CANDIDATES (ties
  *      to the lower seq) are aligned.
- *   3. Alignment. The candidate's stored text is tokenised again; every
- *      occurrence pair of a shared rare n-gram is a seed hit, and
- *      nd_align_pair (align/reuse.c) makes the passages exactly as
+ *   3. Boilerplate of the pair. The document and the candidate are cut into
+ *      segments (lines, sentences within lines) by reuse.c's own code
+ *      (nd_segments), and nd_boiler_pair applies batch's rule to the two
+ *      of them: a segment both hold is repeated; one lying in a head or
+ *      tail run (at most 5 segments, at most 30 words) of both is
+ *      boilerplate for this pair, which is nd_reuse_boilerplate's
+ *      ND_P_BOILER_DOCS rule at its default of 2 when these two are the
+ *      documents that carry it (a licence line ending two articles); with
+ *      ND_P_BOILER_ANYWHERE (or, same source, ND_P_BOILER_SOURCE_DOCS) at
+ *      2, any segment both hold is. Copies have none (batch counts a
+ *      duplicate group once). The masks (runs of at least ND_P_NGRAM words)
+ *      drop the seed hits on them and stop extension, as in batch.
+ *   4. Alignment. The candidate's stored text is tokenised again; every
+ *      occurrence pair of a shared rare n-gram off the masks is a seed hit,
+ *      and nd_align_pair (align/reuse.c) makes the passages exactly as
  *      nd_reuse_run does for that pair, the candidate (earlier in index
- *      order) as a, the document as b. Boilerplate is not masked: the index
- *      finds none (batch reuse masks what nd_reuse_boilerplate found).
+ *      order) as a, the document as b, with the pair's masks.
  *   Passages go out sorted by the candidate's seq, then by start.
  *
  *   Where online differs from batch (docs/index-format.md):
@@ -41,8 +52,18 @@
  *     not on the whole one: an n-gram later documents make common still
  *     seeds. On collections with repeated header or template lines this
  *     gives early documents passages batch would not report (and, through
- *     ND_P_LINK_BONUS, pulls their stories together); batch also masks
- *     boilerplate first, which the index does not find.
+ *     ND_P_LINK_BONUS, pulls their stories together).
+ *   - Boilerplate is judged per pair (step 3), not on the collection: a
+ *     segment is repeated when the two documents share it, so a head or
+ *     tail run is cut where the other document stops sharing it (batch: any
+ *     document); the rules that need 3 or more documents (an edge of any
+ *     length in max(3, ND_P_BOILER_DOCS) documents, ND_P_BOILER_ANYWHERE's
+ *     default 20, a source's documents) never apply, so a template repeated
+ *     in the middle of many documents still seeds passages online; a
+ *     segment repeated in the documents' edges with a third document only
+ *     is not boilerplate for the pair; and rare n-grams are counted with
+ *     the occurrences on boilerplate in (batch leaves masked n-grams out of
+ *     its counts).
  *   - Occurrences: an indexed document counts once per n-gram, however
  *     often it repeats it.
  *   - At most MAX_CANDIDATES documents are aligned. On 1,000 20 Newsgroups

@@ -19,9 +19,30 @@
  *   best (cosine to the centroid plus the bonus; ties to the lower story)
  *   when that reaches ND_P_STORY_THRESHOLD, else it starts a story. The
  *   centroid is the sum of its members' vectors pruned to its
- *   ND_STORY_CENTROID_TERMS heaviest terms; a story is indexed under the
- *   heaviest ND_STORY_INDEX_TERMS of its centroid not indexed yet, each time
- *   it grows, at most 2 x ND_STORY_INDEX_TERMS terms in all.
+ *   ND_STORY_CENTROID_TERMS heaviest terms. Each time a story grows it is
+ *   indexed under the joining document's query terms (its
+ *   ND_STORY_QUERY_TERMS heaviest) not indexed yet, then under the heaviest
+ *   ND_STORY_INDEX_TERMS of its centroid not indexed yet (batch: only
+ *   these), at most 2 x ND_STORY_INDEX_TERMS terms in all.
+ *
+ *   Why the members' query terms. A document finds a story only through a
+ *   term that both its query and the story's index hold; batch picks both
+ *   with one idf, the collection's. Online, a story's index terms are picked
+ *   with the idf of the day it grew, and that idf knows little while the
+ *   index is small: with one document every term has the same idf, so the
+ *   first story is indexed under its most frequent words, which later
+ *   documents show to be the collection's common words, while a new
+ *   document queries with its heaviest terms under today's idf, its rarer
+ *   ones. On the seed articles (one event, four outlets), 003 arrives with
+ *   a cosine of 0.23 to the story of 000-002 (threshold 0.2) but shares
+ *   none of its 14 index terms, so it never sees the story and starts its
+ *   own (004 then follows it). Indexing a story under the terms its members
+ *   queried with keeps the two sides picked under the same idf, as in
+ *   batch: a member's query terms are the terms a document like it asks
+ *   with (003 finds the story through a term it shares with 002). It only
+ *   adds candidates; the cosine to the centroid still decides, so the
+ *   scores and the threshold are batch's. The idf itself was not the
+ *   cause: given the story as a candidate, 003 scores above the threshold.
  *
  *   The centroid is kept in term frequency space: each member's vector
  *   divided, term by term, by the idf it was weighed with, summed; it is
@@ -51,6 +72,9 @@
  *     property, in date order).
  *   - Links are those known at arrival: a later copy or passage partner
  *     does not move the earlier document.
+ *   - A story is also indexed under its members' query terms (above), so a
+ *     document may see stories batch's index would not show it (and join
+ *     one when its cosine reaches the threshold).
  *   - Removal subtracts the document's stored vector from its story's
  *     centroid (terms pruned while it was in the story are not restored) and
  *     its terms from the frequencies; the story's last date is not moved

@@ -273,7 +273,7 @@ nd_status nd_segments(const char *text, const nd_token *tok, size_t nt, const nd
 /* The boilerplate of the pair A, B (their segments) as batch's rules decide
  * it with only these two documents in view: a segment is repeated when both
  * hold it; it is boilerplate when it lies in a head or tail run of both (at
- * most 5 segments and SHORT_EDGE_WORDS words; ND_P_BOILER_DOCS <= 2), or
+ * most 5 segments and 30 words, as batch; ND_P_BOILER_DOCS <= 2), or
  * anywhere in both when ND_P_BOILER_ANYWHERE <= 2, or, same_source, when
  * ND_P_BOILER_SOURCE_DOCS is 1 or 2. Copies (same_group) have none. The
  * masks (nd_span word ranges, sorted, disjoint, adjacent segments joined,

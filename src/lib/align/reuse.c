@@ -73,6 +73,7 @@
 #define BAND_SLACK 4
 #define DP_MAX_CELLS ((uint64_t)1 << 26)
 #define EDGE_SEGMENTS 5 /* the head and tail are at most this many segments */
+/* (EDGE_SEGMENTS and SHORT_EDGE_WORDS are also nd_boiler_pair's: nd_internal.h) */
 #define MERGE_PASSES 16   /* chain merging repeats until stable, at most this often */
 #define MERGE_LOOKBACK 256 /* ... comparing a chain with this many kept before it */
 #define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */

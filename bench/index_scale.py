@@ -28,7 +28,11 @@ def run(cmd, env=None):
     while p.poll() is None:
         try:
             with open(f"/proc/{p.pid}/status") as f:
-                st = {ln.split(":")[0]: ln.split()[1] for ln in f if ":" in ln}
+                st = {}
+                for ln in f:
+                    parts = ln.split()
+                    if len(parts) >= 2 and parts[0].endswith(":"):
+                        st[parts[0][:-1]] = parts[1]
             rss, anon = int(st.get("VmRSS", 0)), int(st.get("RssAnon", 0))
             peak_rss, peak_anon = max(peak_rss, rss), max(peak_anon, anon)
             samples.append((round(time.monotonic() - t0, 1), anon))

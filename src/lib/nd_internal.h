@@ -253,6 +253,37 @@ nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scra
                         const nd_align_doc *A, const nd_align_doc *B, const nd_rec16 *h,
                         size_t nh, nd_vec *out);
 
+/* ---- reuse: boilerplate of one pair (align/reuse.c) ------------------------ */
+/* nd_reuse_boilerplate's segments and its edge rule, for a caller that sees
+ * two documents at a time (index/ipassage.c). */
+
+/* A segment (a line, or a sentence of a line) of a tokenised text: the hash
+ * of its token hashes and its word range [tb, te). */
+typedef struct nd_segment {
+    uint64_t hash;
+    uint32_t tb, te;
+} nd_segment;
+/* The end (exclusive word index) of the segment that starts at word s0 < nt
+ * of text, cut as nd_reuse_boilerplate cuts (its DESIGN). */
+size_t nd_segment_end(const char *text, const nd_token *tok, size_t nt, size_t s0);
+/* The segments of a tokenised text, in order, into out (nd_segment, cleared
+ * first). Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_segments(const char *text, const nd_token *tok, size_t nt, const nd_alloc_ctx *a,
+                      nd_vec *out);
+/* The boilerplate of the pair A, B (their segments) as batch's rules decide
+ * it with only these two documents in view: a segment is repeated when both
+ * hold it; it is boilerplate when it lies in a head or tail run of both (at
+ * most 5 segments and 30 words, as batch; ND_P_BOILER_DOCS <= 2), or
+ * anywhere in both when ND_P_BOILER_ANYWHERE <= 2, or, same_source, when
+ * ND_P_BOILER_SOURCE_DOCS is 1 or 2. Copies (same_group) have none. The
+ * masks (nd_span word ranges, sorted, disjoint, adjacent segments joined,
+ * those shorter than ND_P_NGRAM dropped, as batch's passages ignore) go
+ * into mask_a and mask_b (cleared first). Returns ND_OK, ND_E_NOMEM,
+ * ND_E_LIMIT. */
+nd_status nd_boiler_pair(const nd_params *p, const nd_alloc_ctx *a, const nd_segment *sa,
+                         size_t na, const nd_segment *sb, size_t nb, int same_source,
+                         int same_group, nd_vec *mask_a, nd_vec *mask_b);
+
 /* ---- stories: one document's vector (story/story.c) ----------------------- */
 /* What nd_story_vectors does for one document, for the batch and for the
  * index's online stories (index/istory.c), so that both weigh alike. */

@@ -8,7 +8,11 @@
  * stories group the documents as batch stories do; remove and verify keep
  * the stories consistent, and verify finds a damaged story record, vector or
  * counters; a query writes nothing; running out of memory at
- * any allocation of an add or a remove leaves the index as it was.
+ * any allocation of an add or a remove leaves the index as it was. On the
+ * five seed articles (../shared/seeds, SHARED's seeds from the repository
+ * root), added one by one, 3 then 2, all at once or in reverse, the online
+ * passages are batch reuse's on the five, boilerplate ignored (no licence
+ * line passage between 000 and 004), and the five are one story.
  * Randomised orders take --seed N (printed).
  */
 #include <math.h>
@@ -230,7 +234,8 @@ static void run_online(nd_index *ix, const size_t *order, size_t n, online *o)
 }
 
 /* The batch passages of the documents in that order (groups from the
- * index's representatives) as rows from the later document's side. */
+ * index's representatives; boilerplate found and ignored first, as neardup
+ * reuse does) as rows from the later document's side. */
 static prow *run_batch_reuse(const nd_params *p, const size_t *order, size_t n,
                              const online *o, size_t *nrows)
 {
@@ -245,6 +250,7 @@ static prow *run_batch_reuse(const nd_params *p, const size_t *order, size_t n,
         ND_CHECK(nd_reuse_add(r, &rd) == ND_OK);
     }
     tctx c = {order};
+    ND_CHECK(nd_reuse_boilerplate(r, text_of, &c) == ND_OK);
     ND_CHECK(nd_reuse_run(r, text_of, &c) == ND_OK);
     const nd_passage *ps = NULL;
     size_t np = 0;
@@ -538,6 +544,159 @@ static int stories_vs_batch(const size_t *order, int must_match)
     nd_index_close(ix);
     rm_dir(dir);
     return same;
+}
+
+/* ---- the seed articles (../shared/seeds, docs/DESIGN's example) ---------------- */
+
+#define SEEDS "../shared/seeds"
+#define NSEEDS 5
+
+static const char *const seed_names[NSEEDS] = {
+    "000_55cc57f3fd3decfc.txt", "001_b1c4dd3a512a432f.txt", "002_aa95dd8840878a4b.txt",
+    "003_f2c265952360f7f5.txt", "004_9bf8c0abad721332.txt"};
+
+/* Puts the seeds in g_docs (the corpus saved into keep); 0 when missing. */
+static int load_seeds(ndoc *keep, size_t *nkeep)
+{
+    memcpy(keep, g_docs, sizeof g_docs);
+    *nkeep = g_n;
+    memset(g_docs, 0, sizeof g_docs);
+    g_n = 0;
+    for (size_t i = 0; i < NSEEDS; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", SEEDS, seed_names[i]);
+        FILE *f = fopen(path, "rb");
+        ND_CHECK_MSG(f != NULL, "cannot open %s", path);
+        if (!f)
+            return 0;
+        char *buf = malloc(1 << 20);
+        const size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+        fclose(f);
+        ndoc *d = &g_docs[g_n++];
+        d->text = buf;
+        d->text_len = n;
+        d->id = dup_n(path, d->id_len = strlen(path));
+    }
+    return 1;
+}
+
+static void unload_seeds(const ndoc *keep, size_t nkeep)
+{
+    free_corpus();
+    memcpy(g_docs, keep, sizeof g_docs);
+    g_n = nkeep;
+}
+
+/* The seeds added in the given order, in adds of `per` documents: their
+ * passages are batch reuse's on the five (boilerplate found and ignored:
+ * the licence line ending 000 and 004 is no passage), and all five are one
+ * story, as batch stories put them. */
+static void check_seeds(const size_t *order, size_t per, const char *what)
+{
+    char dir[512];
+    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
+    nd_index *ix = NULL;
+    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
+    ND_CHECK(st == ND_OK);
+    nd_index_session *s = NULL;
+    if (st == ND_OK)
+        ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+    prow rows[64];
+    size_t nrows = 0, rep[NSEEDS];
+    uint64_t story[NSEEDS];
+    for (size_t k = 0; s && k < NSEEDS; k += per) {
+        const size_t m = k + per <= NSEEDS ? per : NSEEDS - k;
+        nd_index_doc x[NSEEDS];
+        for (size_t i = 0; i < m; i++)
+            x[i] = index_doc(&g_docs[order[k + i]]);
+        const nd_index_answer *ans = NULL;
+        st = nd_index_add(s, x, m, &ans);
+        ND_CHECK_MSG(st == ND_OK, "%s: add: %s (%s)", what, nd_strerror(st),
+                     nd_index_session_errdetail(s));
+        for (size_t i = 0; st == ND_OK && ans && i < m; i++) {
+            const nd_index_answer *an = &ans[i];
+            rep[k + i] = an->rep ? index_of(an->rep, an->rep_len, order, k + i + 1) : k + i;
+            ND_CHECK(rep[k + i] != SIZE_MAX && an->has_story);
+            story[k + i] = an->story;
+            for (size_t j = 0; j < an->num_passages && nrows < 64; j++) {
+                const nd_index_passage *p = &an->passages[j];
+                const size_t other = index_of(p->other, p->other_len, order, k + i);
+                ND_CHECK(other != SIZE_MAX);
+                rows[nrows++] = (prow){(uint32_t)(k + i), (uint32_t)other, p->start, p->end,
+                                       p->other_start, p->other_end, p->words,
+                                       p->other_words, p->matches, p->score, p->earlier};
+            }
+        }
+    }
+    /* batch: boilerplate, then passages, on the five */
+    nd_reuse *r = NULL;
+    ND_CHECK(nd_reuse_create(&r, NULL, NULL) == ND_OK);
+    for (size_t k = 0; r && k < NSEEDS; k++) {
+        const nd_reuse_doc rd = {NULL, 0, 0, 0, (uint32_t)rep[k]};
+        ND_CHECK(nd_reuse_add(r, &rd) == ND_OK);
+    }
+    tctx c = {order};
+    const nd_passage *ps = NULL;
+    size_t np = 0;
+    if (r) {
+        ND_CHECK(nd_reuse_boilerplate(r, text_of, &c) == ND_OK);
+        ND_CHECK(nd_reuse_run(r, text_of, &c) == ND_OK);
+        ND_CHECK(nd_reuse_passages(r, &ps, &np) == ND_OK);
+    }
+    prow b[64];
+    size_t nb = 0;
+    for (size_t i = 0; i < np && nb < 64; i++) {
+        const nd_passage *x = &ps[i];
+        const int later_b = x->b > x->a;
+        b[nb++] = later_b ? (prow){x->b, x->a, x->b_start, x->b_end, x->a_start, x->a_end,
+                                   x->b_words, x->a_words, x->matches, x->score,
+                                   x->earlier == x->b ? -1 : x->earlier == x->a ? 1 : 0}
+                          : (prow){x->a, x->b, x->a_start, x->a_end, x->b_start, x->b_end,
+                                   x->a_words, x->b_words, x->matches, x->score,
+                                   x->earlier == x->a ? -1 : x->earlier == x->b ? 1 : 0};
+    }
+    qsort(rows, nrows, sizeof *rows, cmp_prow);
+    qsort(b, nb, sizeof *b, cmp_prow);
+    ND_CHECK_MSG(nb == 4, "%s: batch finds %zu passages on the seeds (4)", what, nb);
+    ND_CHECK_MSG(nrows == nb, "%s: %zu passages online, %zu batch", what, nrows, nb);
+    for (size_t i = 0; i < nrows && i < nb; i++)
+        ND_CHECK_MSG(same_rows(&rows[i], &b[i]), "%s: passage %zu: online %zu [%u,%u) ~ %zu "
+                     "[%u,%u); batch %zu [%u,%u) ~ %zu [%u,%u)", what, i, order[rows[i].doc],
+                     rows[i].start, rows[i].end, order[rows[i].other], rows[i].other_start,
+                     rows[i].other_end, order[b[i].doc], b[i].start, b[i].end,
+                     order[b[i].other], b[i].other_start, b[i].other_end);
+    for (size_t k = 1; s && k < NSEEDS; k++)
+        ND_CHECK_MSG(story[k] == story[0], "%s: seed %zu in story %llu, seed %zu in %llu", what,
+                     order[k], (unsigned long long)story[k], order[0],
+                     (unsigned long long)story[0]);
+    uint64_t problems = 99;
+    if (ix) {
+        ND_CHECK(nd_index_verify(ix, &problems) == ND_OK);
+        ND_CHECK_MSG(problems == 0, "%s: verify: %llu problems", what,
+                     (unsigned long long)problems);
+    }
+    nd_reuse_destroy(r);
+    nd_index_session_destroy(s);
+    nd_index_close(ix);
+    rm_dir(dir);
+}
+
+static void test_seeds(void)
+{
+    static ndoc keep[MAXDOCS];
+    size_t nkeep;
+    if (load_seeds(keep, &nkeep)) {
+        size_t order[NSEEDS], rev[NSEEDS];
+        for (size_t i = 0; i < NSEEDS; i++) {
+            order[i] = i;
+            rev[i] = NSEEDS - 1 - i;
+        }
+        check_seeds(order, 1, "seeds one by one");
+        check_seeds(order, 3, "seeds 3 then 2");
+        check_seeds(order, NSEEDS, "seeds in one add");
+        check_seeds(rev, 1, "seeds in reverse");
+    }
+    unload_seeds(keep, nkeep);
 }
 
 /* A query answers as an add would and writes nothing; removing documents
@@ -894,6 +1053,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stories_match_batch);
     ND_RUN(test_stories_arrival_order);
     ND_RUN(test_stories_random_order);
+    ND_RUN(test_seeds);
     ND_RUN(test_query_remove_verify);
     ND_RUN(test_batch_add_same);
     ND_RUN(test_verify_finds_damage);

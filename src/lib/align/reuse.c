@@ -73,6 +73,7 @@
 #define BAND_SLACK 4
 #define DP_MAX_CELLS ((uint64_t)1 << 26)
 #define EDGE_SEGMENTS 5 /* the head and tail are at most this many segments */
+/* (EDGE_SEGMENTS and SHORT_EDGE_WORDS are also nd_boiler_pair's: nd_internal.h) */
 #define MERGE_PASSES 16   /* chain merging repeats until stable, at most this often */
 #define MERGE_LOOKBACK 256 /* ... comparing a chain with this many kept before it */
 #define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */
@@ -532,6 +533,20 @@ static int gap_break(const char *g, size_t n)
     return end == 2 ? 2 : 0;
 }
 
+size_t nd_segment_end(const char *text, const nd_token *tok, size_t nt, size_t s0)
+{
+    size_t i = s0 + 1;
+    for (; i < nt; i++) {
+        /* a line or sentence goes on when the next word starts in lower case
+         * (wrapped prose); a blank line always ends it */
+        const char c1 = text[tok[i].start];
+        const int g = gap_break(text + tok[i - 1].end, tok[i].start - tok[i - 1].end);
+        if (!(g == 0 || (g == 2 && c1 >= 'a' && c1 <= 'z')))
+            break;
+    }
+    return i;
+}
+
 static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 {
     phase *ph = arg;
@@ -562,17 +577,8 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             for (size_t i = 0; i < nt; i++)
                 h[i] = tok[i].hash;
             ph->cstats[c * 4] += nt;
-            size_t s0 = 0;
-            for (size_t i = 1; i <= nt; i++) {
-                const char c1 = i < nt ? text[tok[i].start] : 0;
-                if (i < nt) {
-                    /* a line or sentence goes on when the next word starts in
-                     * lower case (wrapped prose); a blank line always ends it */
-                    const int g = gap_break(text + tok[i - 1].end,
-                                            tok[i].start - tok[i - 1].end);
-                    if (g == 0 || (g == 2 && c1 >= 'a' && c1 <= 'z'))
-                        continue;
-                }
+            for (size_t s0 = 0, i; s0 < nt; s0 = i) {
+                i = nd_segment_end(text, tok, nt, s0);
                 seg s = {.hash = nd_shingle_hash(h + s0, i - s0), .doc = d,
                          .tb = (uint32_t)s0, .te = (uint32_t)i,
                          .start = tok[s0].start, .end = tok[i - 1].end};
@@ -582,10 +588,138 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                     atomic_store(&ph->stop, 1);
                     return;
                 }
-                s0 = i;
             }
         }
     }
+}
+
+nd_status nd_segments(const char *text, const nd_token *tok, size_t nt, const nd_alloc_ctx *a,
+                      nd_vec *out)
+{
+    out->len = 0;
+    if (!nt)
+        return ND_OK;
+    uint64_t *h = nd_malloc(a, nt * sizeof *h);
+    if (!h)
+        return ND_E_NOMEM;
+    for (size_t i = 0; i < nt; i++)
+        h[i] = tok[i].hash;
+    nd_status st = ND_OK;
+    for (size_t s0 = 0, i; s0 < nt && st == ND_OK; s0 = i) {
+        i = nd_segment_end(text, tok, nt, s0);
+        const nd_segment sg = {nd_shingle_hash(h + s0, i - s0), (uint32_t)s0, (uint32_t)i};
+        st = nd_vec_push(out, a, &sg);
+    }
+    nd_free(a, h);
+    return st;
+}
+
+/* 1 when x is in the sorted array v[0..n). */
+static int has_u64(const uint64_t *v, size_t n, uint64_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == x;
+}
+
+/* The hashes of s's short head and tail runs (as boiler_count_edges with
+ * short_only: repeated = in other, sorted) into e, sorted; their number. */
+static size_t short_edges(const nd_segment *s, size_t n, const uint64_t *other, size_t no,
+                          uint64_t *e, uint64_t *tmp)
+{
+    size_t h = 0, t = n, ne = 0;
+    while (h < n && has_u64(other, no, s[h].hash))
+        h++;
+    if (h == n)
+        return 0; /* all repeated: a copy or an excerpt, no edges */
+    while (t > 0 && has_u64(other, no, s[t - 1].hash))
+        t--;
+    if (h > EDGE_SEGMENTS)
+        h = EDGE_SEGMENTS;
+    if (n - t > EDGE_SEGMENTS)
+        t = n - EDGE_SEGMENTS;
+    size_t hw = 0, tw = 0;
+    for (size_t x = 0; x < h; x++)
+        hw += s[x].te - s[x].tb;
+    for (size_t x = t; x < n; x++)
+        tw += s[x].te - s[x].tb;
+    for (size_t x = 0; x < h && hw <= SHORT_EDGE_WORDS; x++)
+        e[ne++] = s[x].hash;
+    for (size_t x = t; x < n && tw <= SHORT_EDGE_WORDS; x++)
+        e[ne++] = s[x].hash;
+    return nd_sort_unique_u64(e, tmp, ne);
+}
+
+/* The mask of s: the word ranges of its segments whose hash is in bad
+ * (sorted), adjacent ones joined, those shorter than ngram dropped. */
+static nd_status pair_mask(const nd_segment *s, size_t n, const uint64_t *bad, size_t nbad,
+                           size_t ngram, const nd_alloc_ctx *a, nd_vec *mask)
+{
+    mask->len = 0;
+    nd_status st = ND_OK;
+    for (size_t i = 0; i < n && st == ND_OK;) {
+        if (!has_u64(bad, nbad, s[i].hash)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && has_u64(bad, nbad, s[j].hash) && s[j].tb == s[j - 1].te)
+            j++;
+        const nd_span r = {s[i].tb, s[j - 1].te};
+        if (r.end - r.start >= ngram)
+            st = nd_vec_push(mask, a, &r);
+        i = j;
+    }
+    return st;
+}
+
+nd_status nd_boiler_pair(const nd_params *p, const nd_alloc_ctx *a, const nd_segment *sa,
+                         size_t na, const nd_segment *sb, size_t nb, int same_source,
+                         int same_group, nd_vec *mask_a, nd_vec *mask_b)
+{
+    mask_a->len = 0;
+    mask_b->len = 0;
+    if (!na || !nb || same_group)
+        return ND_OK; /* copies count once: nothing is repeated */
+    const size_t n = na + nb;
+    uint64_t *buf = nd_malloc(a, 3 * n * sizeof *buf);
+    if (!buf)
+        return ND_E_NOMEM;
+    uint64_t *ha = buf, *hb = buf + na, *tmp = buf + n, *ea = buf + 2 * n, *eb = ea + na;
+    for (size_t i = 0; i < na; i++)
+        ha[i] = sa[i].hash;
+    for (size_t i = 0; i < nb; i++)
+        hb[i] = sb[i].hash;
+    const size_t ua = nd_sort_unique_u64(ha, tmp, na), ub = nd_sort_unique_u64(hb, tmp, nb);
+    /* bad: the boilerplate hashes, into ea (sorted) */
+    size_t nbad = 0;
+    const int anywhere = p->boiler_anywhere <= 2 ||
+                         (same_source && p->boiler_source_docs && p->boiler_source_docs <= 2);
+    if (anywhere) {
+        for (size_t i = 0; i < ua; i++)
+            if (has_u64(hb, ub, ha[i]))
+                ea[nbad++] = ha[i];
+    } else if (p->boiler_docs <= 2) {
+        const size_t nea = short_edges(sa, na, hb, ub, ea, tmp);
+        const size_t neb = short_edges(sb, nb, ha, ua, eb, tmp);
+        for (size_t i = 0; i < nea; i++)
+            if (has_u64(eb, neb, ea[i]))
+                ea[nbad++] = ea[i];
+    }
+    nd_status st = ND_OK;
+    if (nbad) {
+        st = pair_mask(sa, na, ea, nbad, p->ngram, a, mask_a);
+        if (st == ND_OK)
+            st = pair_mask(sb, nb, ea, nbad, p->ngram, a, mask_b);
+    }
+    nd_free(a, buf);
+    return st;
 }
 
 /* Per distinct segment hash. */

@@ -10,7 +10,7 @@
  *   document. A document of fewer than ND_P_NGRAM words has none (batch
  *   makes no seed of it either).
  *
- *   Passages (ndi_passages), in three steps:
+ *   Passages (ndi_passages), in four steps:
  *   1. Rare n-grams. For each distinct n-gram of the document, its postings
  *      are counted (mdb_cursor_count); it is rare, as nd_reuse_run calls
  *      it, when the documents holding it (the others, plus this one) are at
@@ -26,12 +26,23 @@
  *      ND_P_PAIR_COPIES; the same source, unless ND_P_SAME_SOURCE; dates
  *      further apart than ND_P_WINDOW days). The best MAX_CANDIDATES (ties
  *      to the lower seq) are aligned.
- *   3. Alignment. The candidate's stored text is tokenised again; every
- *      occurrence pair of a shared rare n-gram is a seed hit, and
- *      nd_align_pair (align/reuse.c) makes the passages exactly as
+ *   3. Boilerplate of the pair. The document and the candidate are cut into
+ *      segments (lines, sentences within lines) by reuse.c's own code
+ *      (nd_segments), and nd_boiler_pair applies batch's rule to the two
+ *      of them: a segment both hold is repeated; one lying in a head or
+ *      tail run (at most 5 segments, at most 30 words) of both is
+ *      boilerplate for this pair, which is nd_reuse_boilerplate's
+ *      ND_P_BOILER_DOCS rule at its default of 2 when these two are the
+ *      documents that carry it (a licence line ending two articles); with
+ *      ND_P_BOILER_ANYWHERE (or, same source, ND_P_BOILER_SOURCE_DOCS) at
+ *      2, any segment both hold is. Copies have none (batch counts a
+ *      duplicate group once). The masks (runs of at least ND_P_NGRAM words)
+ *      drop the seed hits on them and stop extension, as in batch.
+ *   4. Alignment. The candidate's stored text is tokenised again; every
+ *      occurrence pair of a shared rare n-gram off the masks is a seed hit,
+ *      and nd_align_pair (align/reuse.c) makes the passages exactly as
  *      nd_reuse_run does for that pair, the candidate (earlier in index
- *      order) as a, the document as b. Boilerplate is not masked: the index
- *      finds none (batch reuse masks what nd_reuse_boilerplate found).
+ *      order) as a, the document as b, with the pair's masks.
  *   Passages go out sorted by the candidate's seq, then by start.
  *
  *   Where online differs from batch (docs/index-format.md):
@@ -41,8 +52,18 @@
  *     not on the whole one: an n-gram later documents make common still
  *     seeds. On collections with repeated header or template lines this
  *     gives early documents passages batch would not report (and, through
- *     ND_P_LINK_BONUS, pulls their stories together); batch also masks
- *     boilerplate first, which the index does not find.
+ *     ND_P_LINK_BONUS, pulls their stories together).
+ *   - Boilerplate is judged per pair (step 3), not on the collection: a
+ *     segment is repeated when the two documents share it, so a head or
+ *     tail run is cut where the other document stops sharing it (batch: any
+ *     document); the rules that need 3 or more documents (an edge of any
+ *     length in max(3, ND_P_BOILER_DOCS) documents, ND_P_BOILER_ANYWHERE's
+ *     default 20, a source's documents) never apply, so a template repeated
+ *     in the middle of many documents still seeds passages online; a
+ *     segment repeated in the documents' edges with a third document only
+ *     is not boilerplate for the pair; and rare n-grams are counted with
+ *     the occurrences on boilerplate in (batch leaves masked n-grams out of
+ *     its counts).
  *   - Occurrences: an indexed document counts once per n-gram, however
  *     often it repeats it.
  *   - At most MAX_CANDIDATES documents are aligned. On 1,000 20 Newsgroups
@@ -148,6 +169,8 @@ typedef struct pwork {
     nd_rec16 *hits;
     size_t caphits;
     nd_text_buf tb;
+    nd_vec segdoc, segother; /* nd_segment: the document's, the candidate's */
+    nd_vec mdoc, mother;     /* nd_span: their boilerplate for the pair */
     nd_align_scratch al;
     nd_vec out;        /* nd_passage */
 } pwork;
@@ -163,6 +186,10 @@ static void pw_free(pwork *w, const nd_alloc_ctx *a)
     nd_free(a, w->hother);
     nd_free(a, w->hits);
     nd_text_buf_free(&w->tb, a);
+    nd_vec_free(&w->segdoc, a);
+    nd_vec_free(&w->segother, a);
+    nd_vec_free(&w->mdoc, a);
+    nd_vec_free(&w->mother, a);
     nd_align_scratch_free(&w->al, a);
     nd_vec_free(&w->out, a);
 }
@@ -297,18 +324,26 @@ static nd_status find_shared(nd_index_session *s, MDB_txn *txn, uint64_t self,
     return st;
 }
 
+/* 1 when indexed document o is a copy of the document (one duplicate group). */
+static int same_group(uint64_t self, uint64_t group, const ndi_doc *o)
+{
+    return (group && (o->rep == group || o->seq == group)) || (self && o->rep == self);
+}
+
+/* 1 when indexed document o has the document's source. */
+static int same_source(const nd_index_doc *doc, const ndi_doc *o)
+{
+    return doc->source && o->source && doc->source_len == o->source_len &&
+           memcmp(doc->source, o->source, o->source_len) == 0;
+}
+
 /* Would batch reuse pair the document with indexed document o? */
 static int pairable(const nd_params *p, uint64_t self, uint64_t group, const nd_index_doc *doc,
                     const ndi_doc *o)
 {
-    if (!p->pair_copies) {
-        if (group && (o->rep == group || o->seq == group))
-            return 0;
-        if (self && o->rep == self)
-            return 0;
-    }
-    if (!p->same_source && doc->source && o->source && doc->source_len == o->source_len &&
-        memcmp(doc->source, o->source, o->source_len) == 0)
+    if (!p->pair_copies && same_group(self, group, o))
+        return 0;
+    if (!p->same_source && same_source(doc, o))
         return 0;
     if (p->window > 0 && doc->has_date && isfinite(doc->date_days) && o->has_date &&
         isfinite(o->date_days) && fabs(doc->date_days - o->date_days) > p->window)
@@ -386,10 +421,26 @@ static int shares(const pwork *w, size_t sb, size_t se, uint64_t x)
     return lo < se && w->shared[lo].k2 == b;
 }
 
-/* Step 3 for candidate o: its words, the seed hits, the alignment; the
- * passages into s->passages. */
-static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
-                           const nd_align_doc *B, pwork *w)
+/* 1 when the n words from i overlap a range of m (sorted, disjoint). */
+static int overlaps(const nd_vec *m, size_t i, size_t n)
+{
+    const nd_span *r = m->data;
+    size_t lo = 0, hi = m->len; /* the first range ending after i */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].end <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->len && r[lo].start < i + n;
+}
+
+/* Step 3 for candidate o: its words, the boilerplate of the pair, the seed
+ * hits off it, the alignment; the passages into s->passages. */
+static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uint64_t self,
+                           uint64_t group, const nd_index_doc *doc, const nd_align_doc *B0,
+                           pwork *w)
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
     const nd_params *p = &s->ix->params;
@@ -420,6 +471,17 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
     for (size_t i = 0; i < nt; i++)
         w->wother[i] = (nd_word){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
     const size_t nh = nd_shingle_hashes(tk, nt, ng, w->hother);
+    if ((st = nd_segments(ot ? ot : "", tk, nt, a, &w->segother)) != ND_OK ||
+        (st = nd_boiler_pair(p, a, w->segother.data, w->segother.len, w->segdoc.data,
+                             w->segdoc.len, same_source(doc, &o), same_group(self, group, &o),
+                             &w->mother, &w->mdoc)) != ND_OK) {
+        nd_detail_set(s->detail, "passages: the boilerplate of indexed document %llu: %s",
+                      (unsigned long long)oseq, nd_strerror(st));
+        return st;
+    }
+    nd_align_doc B = *B0;
+    B.mask = w->mdoc.len ? w->mdoc.data : NULL;
+    B.nmask = w->mdoc.len;
     /* its run in w->shared (sorted by seq, then occ index) */
     size_t sb = 0, se = w->nshared;
     {
@@ -437,11 +499,13 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
     }
     size_t nhits = 0;
     for (size_t j = 0; j < nh; j++) {
-        if (!shares(w, sb, se, w->hother[j]))
-            continue;
+        if (!shares(w, sb, se, w->hother[j]) || overlaps(&w->mother, j, ng))
+            continue; /* not a rare shared n-gram, or on boilerplate */
         size_t b, e;
         occ_range(w, w->hother[j], &b, &e);
         for (size_t q = b; q < e; q++) {
+            if (overlaps(&w->mdoc, w->occ[q].k2, ng))
+                continue;
             if (nhits == w->caphits) {
                 const size_t cap = w->caphits ? w->caphits * 2 : 256;
                 nd_rec16 *nhp = nd_malloc(a, cap * sizeof *nhp);
@@ -460,10 +524,11 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq,
         return ND_OK;
     qsort(w->hits, nhits, sizeof *w->hits, cmp_rec); /* by k2: positions in a, then b */
     const nd_align_doc A = {.doc = 0, .words = w->wother, .nwords = nt,
-                            .date = o.date_days,
+                            .mask = w->mother.len ? w->mother.data : NULL,
+                            .nmask = w->mother.len, .date = o.date_days,
                             .has_date = o.has_date && isfinite(o.date_days)};
     w->out.len = 0;
-    if ((st = nd_align_pair(p, a, &w->al, &A, B, w->hits, nhits, &w->out)) != ND_OK) {
+    if ((st = nd_align_pair(p, a, &w->al, &A, &B, w->hits, nhits, &w->out)) != ND_OK) {
         nd_detail_set(s->detail, "passages: aligning with indexed document %llu: %s",
                       (unsigned long long)oseq, nd_strerror(st));
         return st;
@@ -502,6 +567,10 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
     pwork w;
     memset(&w, 0, sizeof w);
     nd_text_buf_init(&w.tb);
+    nd_vec_init(&w.segdoc, sizeof(nd_segment), UINT32_MAX);
+    nd_vec_init(&w.segother, sizeof(nd_segment), UINT32_MAX);
+    nd_vec_init(&w.mdoc, sizeof(nd_span), UINT32_MAX);
+    nd_vec_init(&w.mother, sizeof(nd_span), UINT32_MAX);
     nd_align_scratch_init(&w.al);
     nd_vec_init(&w.out, sizeof(nd_passage), UINT32_MAX);
     nd_status st;
@@ -515,11 +584,16 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
         }
         for (size_t i = 0; i < nt; i++)
             w.wdoc[i] = (nd_word){tok[i].start, tok[i].end, (uint32_t)(tok[i].hash >> 32)};
+        if ((st = nd_segments(doc->text ? doc->text : "", tok, nt, a, &w.segdoc)) != ND_OK) {
+            nd_detail_set(s->detail, "passages: the segments of the document: %s",
+                          nd_strerror(st));
+            goto fail;
+        }
         const nd_align_doc B = {.doc = 1, .words = w.wdoc, .nwords = nt,
                                 .date = doc->date_days,
                                 .has_date = doc->has_date && isfinite(doc->date_days)};
         for (size_t i = 0; i < w.nchosen; i++)
-            ND_TRY(align_one(s, txn, w.chosen[i], &B, &w));
+            ND_TRY(align_one(s, txn, w.chosen[i], self, group, doc, &B, &w));
     }
     st = ND_OK;
 fail:

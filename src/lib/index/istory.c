@@ -19,9 +19,30 @@
  *   best (cosine to the centroid plus the bonus; ties to the lower story)
  *   when that reaches ND_P_STORY_THRESHOLD, else it starts a story. The
  *   centroid is the sum of its members' vectors pruned to its
- *   ND_STORY_CENTROID_TERMS heaviest terms; a story is indexed under the
- *   heaviest ND_STORY_INDEX_TERMS of its centroid not indexed yet, each time
- *   it grows, at most 2 x ND_STORY_INDEX_TERMS terms in all.
+ *   ND_STORY_CENTROID_TERMS heaviest terms. Each time a story grows it is
+ *   indexed under the joining document's query terms (its
+ *   ND_STORY_QUERY_TERMS heaviest) not indexed yet, then under the heaviest
+ *   ND_STORY_INDEX_TERMS of its centroid not indexed yet (batch: only
+ *   these), at most 2 x ND_STORY_INDEX_TERMS terms in all.
+ *
+ *   Why the members' query terms. A document finds a story only through a
+ *   term that both its query and the story's index hold; batch picks both
+ *   with one idf, the collection's. Online, a story's index terms are picked
+ *   with the idf of the day it grew, and that idf knows little while the
+ *   index is small: with one document every term has the same idf, so the
+ *   first story is indexed under its most frequent words, which later
+ *   documents show to be the collection's common words, while a new
+ *   document queries with its heaviest terms under today's idf, its rarer
+ *   ones. On the seed articles (one event, four outlets), 003 arrives with
+ *   a cosine of 0.23 to the story of 000-002 (threshold 0.2) but shares
+ *   none of its 14 index terms, so it never sees the story and starts its
+ *   own (004 then follows it). Indexing a story under the terms its members
+ *   queried with keeps the two sides picked under the same idf, as in
+ *   batch: a member's query terms are the terms a document like it asks
+ *   with (003 finds the story through a term it shares with 002). It only
+ *   adds candidates; the cosine to the centroid still decides, so the
+ *   scores and the threshold are batch's. The idf itself was not the
+ *   cause: given the story as a candidate, 003 scores above the threshold.
  *
  *   The centroid is kept in term frequency space: each member's vector
  *   divided, term by term, by the idf it was weighed with, summed; it is
@@ -51,6 +72,9 @@
  *     property, in date order).
  *   - Links are those known at arrival: a later copy or passage partner
  *     does not move the earlier document.
+ *   - A story is also indexed under its members' query terms (above), so a
+ *     document may see stories batch's index would not show it (and join
+ *     one when its cosine reaches the threshold).
  *   - Removal subtracts the document's stored vector from its story's
  *     centroid (terms pruned while it was in the story are not restored) and
  *     its terms from the frequencies; the story's last date is not moved
@@ -695,11 +719,35 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
     return ND_OK;
 }
 
+/* Indexes story r under the first terms of t (heaviest first) not indexed
+ * yet, at most `most` of them, while it has room. */
+static nd_status index_terms(nd_index_session *s, MDB_txn *txn, srec *r, const nd_term *t,
+                             size_t n, size_t most, int write)
+{
+    for (size_t q = 0; q < n && q < most && r->nindexed < MAX_INDEXED; q++) {
+        int seen = 0;
+        for (uint32_t z = 0; z < r->nindexed && !seen; z++)
+            seen = r->indexed[z] == t[q].id;
+        if (seen)
+            continue;
+        r->indexed[r->nindexed++] = t[q].id;
+        if (write) {
+            const nd_status st = tkey_put(s, txn, t[q].id, r->id, 1);
+            if (st != ND_OK)
+                return st;
+        }
+    }
+    return ND_OK;
+}
+
 /* Adds u (a vector in term frequency space) to story r's centroid, pruned to
  * its heaviest terms by the idf now, as nd_story_cluster's story_add;
+ * indexes the story under the document's query terms (qt, nq: its vector
+ * weighed now, heaviest first), then under its centroid's heaviest terms;
  * writes the index terms it gains. */
 static nd_status story_grow(nd_index_session *s, MDB_txn *txn, idfc *c, srec *r,
-                            const nd_term *v, size_t nv, int write)
+                            const nd_term *v, size_t nv, const nd_term *qt, size_t nq,
+                            int write)
 {
     nd_term m[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS];
     nd_term x[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* weighed by the idf now */
@@ -743,18 +791,11 @@ static nd_status story_grow(nd_index_session *s, MDB_txn *txn, idfc *c, srec *r,
     if (n)
         memcpy(r->c, m, n * sizeof *m);
     r->nc = (uint32_t)n;
+    if ((st = index_terms(s, txn, r, qt, nq, ND_STORY_QUERY_TERMS, write)) != ND_OK)
+        return st;
     if (r->nindexed < MAX_INDEXED && n) {
         qsort(x, n, sizeof *x, cmp_term_w_desc);
-        for (size_t q = 0; q < n && q < ND_STORY_INDEX_TERMS && r->nindexed < MAX_INDEXED; q++) {
-            int seen = 0;
-            for (uint32_t z = 0; z < r->nindexed && !seen; z++)
-                seen = r->indexed[z] == x[q].id;
-            if (seen)
-                continue;
-            r->indexed[r->nindexed++] = x[q].id;
-            if (write && (st = tkey_put(s, txn, x[q].id, r->id, 1)) != ND_OK)
-                return st;
-        }
+        return index_terms(s, txn, r, x, n, ND_STORY_INDEX_TERMS, write);
     }
     return ND_OK;
 }
@@ -875,7 +916,12 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         best->last = doc->date_days;
         best->dated = 1;
     }
-    ND_TRY(story_grow(s, txn, &ic, best, w.u, w.nv, write));
+    /* the document's query terms: its vector, heaviest first */
+    nd_term qt[ND_STORY_MAX_TERMS]; /* nd_story_weigh keeps at most this many */
+    if (w.nv)
+        memcpy(qt, w.vec, w.nv * sizeof *qt);
+    qsort(qt, w.nv, sizeof *qt, cmp_term_w_desc);
+    ND_TRY(story_grow(s, txn, &ic, best, w.u, w.nv, qt, w.nv, write));
     if (write) {
         m.docs = N;
         ND_TRY(srec_write(s, txn, best));

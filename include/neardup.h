@@ -793,7 +793,8 @@ typedef struct nd_index_stats {
  *  ND_E_VERSION (an index of another format version or sketch version);
  *  ND_E_CORRUPT (not an index, or its header fails its checksum); ND_E_PARAM;
  *  ND_E_NOMEM. On error *out receives NULL or a handle to read the detail
- *  from (nd_index_errdetail) that must be closed. ND_P_THREADS of @p params
+ *  from (nd_index_errdetail) that must be closed; a create that fails
+ *  removes what it made (the files, and the directory if it made it). ND_P_THREADS of @p params
  *  (not stored) is the number of threads that sketch the documents of a
  *  batch in nd_index_add() (0: one per core; then a custom allocator must be
  *  thread-safe); answers do not depend on it. */
@@ -852,7 +853,8 @@ ND_API ND_NODISCARD nd_status nd_index_stats_get(nd_index *ix, nd_index_stats *o
 /** Checks every record's checksum and version, and that hashes, band keys,
  *  postings, clusters and stories agree with the records, both ways.
  *  @p problems receives how many disagreements were found (the detail names
- *  the first). @return ND_OK when none; ND_E_CORRUPT otherwise. */
+ *  the first). @return ND_OK when none; ND_E_CORRUPT otherwise; ND_E_NOMEM or
+ *  ND_E_IO when the check itself could not run (nothing said of the index). */
 ND_API ND_NODISCARD nd_status nd_index_verify(nd_index *ix, uint64_t *problems);
 /** Writes a compacted copy of the index (free pages dropped) to a new
  *  directory @p dst, which must not exist yet or be empty.

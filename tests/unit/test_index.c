@@ -452,6 +452,74 @@ static void test_stats_stories(void)
     nd_index_close(ix);
 }
 
+/* A create that fails leaves nothing behind: the directory it made, or the
+ * files it made in an existing one. */
+static void test_failed_create_cleans_up(void)
+{
+    rm_rf(g_dir);
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_KEEP, ND_KEEP_LONGEST) == ND_OK);
+    nd_index *ix;
+    ND_CHECK(nd_index_open(&ix, g_dir, p, ND_INDEX_CREATE, NULL) == ND_E_PARAM);
+    nd_index_close(ix);
+    struct stat sb;
+    ND_CHECK(stat(g_dir, &sb) != 0);
+    ND_CHECK(mkdir(g_dir, 0777) == 0);
+    ND_CHECK(nd_index_open(&ix, g_dir, p, ND_INDEX_CREATE, NULL) == ND_E_PARAM);
+    nd_index_close(ix);
+    char path[300];
+    snprintf(path, sizeof path, "%s/data.mdb", g_dir);
+    ND_CHECK(stat(g_dir, &sb) == 0 && stat(path, &sb) != 0);
+    /* and a create now works there */
+    ND_CHECK(nd_index_open(&ix, g_dir, NULL, ND_INDEX_CREATE, NULL) == ND_OK);
+    nd_index_close(ix);
+    nd_params_destroy(p);
+}
+
+/* An allocator that fails from the Nth allocation on. */
+static long g_alloc_left;
+static void *fail_alloc(void *o, size_t n)
+{
+    (void)o;
+    if (g_alloc_left-- <= 0)
+        return NULL;
+    return malloc(n);
+}
+static void fail_free(void *o, void *p)
+{
+    (void)o;
+    free(p);
+}
+
+/* verify short of memory says so (ND_E_NOMEM), never that the index is damaged. */
+static void test_verify_out_of_memory(void)
+{
+    nd_index_session *s;
+    nd_index *ix = fresh(&s);
+    nd_index_doc d[3] = {mk("a", T1), mk("b", T2), mk("x", T3)};
+    const nd_index_answer *a;
+    ND_CHECK(nd_index_add(s, d, 3, &a) == ND_OK);
+    nd_index_session_destroy(s);
+    nd_index_close(ix);
+    const nd_allocator fa = {fail_alloc, fail_free, NULL};
+    int ok = 0, nomem = 0, other = 0;
+    for (long limit = 0; limit < 400 && !ok; limit++) {
+        g_alloc_left = 1 << 30;
+        ND_CHECK(nd_index_open(&ix, g_dir, NULL, ND_INDEX_READONLY, &fa) == ND_OK);
+        g_alloc_left = limit;
+        uint64_t problems = 0;
+        const nd_status st = nd_index_verify(ix, &problems);
+        ok += st == ND_OK && problems == 0;
+        nomem += st == ND_E_NOMEM;
+        other += st != ND_OK && st != ND_E_NOMEM;
+        g_alloc_left = 1 << 30;
+        nd_index_close(ix);
+    }
+    ND_CHECK_MSG(ok == 1 && nomem > 0 && other == 0, "ok %d, nomem %d, other %d", ok, nomem,
+                 other);
+}
+
 static void test_second_writer_refused(void)
 {
     nd_index_session *s;
@@ -481,6 +549,8 @@ int main(int argc, char **argv)
     ND_RUN(test_remove_reforms);
     ND_RUN(test_reopen_params_damage);
     ND_RUN(test_stats_stories);
+    ND_RUN(test_failed_create_cleans_up);
+    ND_RUN(test_verify_out_of_memory);
     ND_RUN(test_second_writer_refused);
     rm_rf(g_dir);
     return nd_test_end("test_index");

@@ -331,8 +331,8 @@ static char *dup_str(const nd_alloc_ctx *a, const char *s)
     return d;
 }
 
-nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params, unsigned flags,
-                        const nd_allocator *alloc)
+static nd_status open_impl(nd_index **out, const char *dir, const nd_params *params,
+                           unsigned flags, const nd_allocator *alloc)
 {
     nd_alloc_ctx a;
     nd_alloc_init(&a, alloc);
@@ -362,9 +362,14 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
     ix->dir = dup_str(&a, dir);
     if (!ix->dir)
         return ND_E_NOMEM;
-    if (create && mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        nd_detail_set(ix->detail, "%s: cannot create the directory: %s", dir, strerror(errno));
-        return ND_E_IO;
+    if (create) {
+        if (mkdir(dir, 0777) == 0) {
+            ix->made_dir = 1;
+        } else if (errno != EEXIST) {
+            nd_detail_set(ix->detail, "%s: cannot create the directory: %s", dir,
+                          strerror(errno));
+            return ND_E_IO;
+        }
     }
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -380,6 +385,7 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
         nd_detail_set(ix->detail, "%s: already holds an index", dir);
         return ND_E_STATE;
     }
+    ix->made_files = create; /* from here on, a failed create removes what it made */
     if (!create && !exists) {
         nd_detail_set(ix->detail, "%s: no index here (create one with 'neardup index create')",
                       dir);
@@ -483,6 +489,29 @@ nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params
 fail:
     if (txn)
         mdb_txn_abort(txn);
+    return st;
+}
+
+nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params, unsigned flags,
+                        const nd_allocator *alloc)
+{
+    const nd_status st = open_impl(out, dir, params, flags, alloc);
+    nd_index *ix = *out;
+    if (st == ND_OK || !ix || !ix->made_files)
+        return st;
+    /* A create that failed leaves no half-made index behind. */
+    if (ix->env) {
+        mdb_env_close(ix->env);
+        ix->env = NULL;
+    }
+    static const char *const made[] = {"data.mdb", "lock.mdb", "lock.writer"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, made[i]);
+        (void)unlink(path);
+    }
+    if (ix->made_dir)
+        (void)rmdir(dir);
     return st;
 }
 
@@ -2092,6 +2121,10 @@ static int has_dup(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen, uint
     return rc == 0;
 }
 
+/* A check's own failure (out of memory, a read error, a limit) stops verify
+ * with that status: it says nothing about the index. */
+#define VERIFY_FATAL(x) ((x) == ND_E_NOMEM || (x) == ND_E_IO || (x) == ND_E_LIMIT)
+
 nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
 {
     nd_index_session *s;
@@ -2111,7 +2144,8 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
     nd_vec_init(&set, 4, (size_t)UINT32_MAX);
     counters cn;
     if ((st = counters_get(ix, txn, &cn, ix->detail)) != ND_OK) {
-        (*problems)++;
+        if (!VERIFY_FATAL(st))
+            (*problems)++;
         goto done;
     }
     int rc = mdb_cursor_open(txn, ix->db.docs, &c);
@@ -2130,7 +2164,12 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
         ndi_doc d;
         doc_build b;
         n_docs++;
-        if (doc_decode(s, seq, &v, &d, &b) != ND_OK) {
+        nd_status cs = doc_decode(s, seq, &v, &d, &b);
+        if (VERIFY_FATAL(cs)) {
+            st = cs;
+            goto fatal;
+        }
+        if (cs != ND_OK) {
             problem(ix, problems, "document %llu: its record fails its checksum",
                     (unsigned long long)seq);
             continue;
@@ -2139,17 +2178,29 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
             problem(ix, problems, "document %llu: past the counters' next seq",
                     (unsigned long long)seq);
         uint64_t got;
-        if (lookup_id(s, txn, d.id, d.id_len, &got) != ND_OK || got != seq)
+        if (VERIFY_FATAL(cs = lookup_id(s, txn, d.id, d.id_len, &got))) {
+            st = cs;
+            goto fatal;
+        }
+        if (cs != ND_OK || got != seq)
             problem(ix, problems, "document %llu: its id does not lead to it",
                     (unsigned long long)seq);
         uint32_t ns;
-        if (set_get(s, txn, seq, &set, &ns) != ND_OK)
+        if (VERIFY_FATAL(cs = set_get(s, txn, seq, &set, &ns))) {
+            st = cs;
+            goto fatal;
+        }
+        if (cs != ND_OK)
             problem(ix, problems, "document %llu: its verification set is missing or damaged",
                     (unsigned long long)seq);
         if (keep_texts(ix)) {
             const char *t;
             size_t len;
-            if (ndi_doc_text(s, txn, seq, &t, &len) != ND_OK || len != d.length)
+            if (VERIFY_FATAL(cs = ndi_doc_text(s, txn, seq, &t, &len))) {
+                st = cs;
+                goto fatal;
+            }
+            if (cs != ND_OK || len != d.length)
                 problem(ix, problems, "document %llu: its text is missing or damaged",
                         (unsigned long long)seq);
             else
@@ -2177,7 +2228,11 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
                 problem(ix, problems, "document %llu: not listed under its representative",
                         (unsigned long long)seq);
             const uint64_t rep = d.rep;
-            if (doc_get(s, txn, rep, &r, NULL) != ND_OK || r.rep != r.seq)
+            if (VERIFY_FATAL(cs = doc_get(s, txn, rep, &r, NULL))) {
+                st = cs;
+                goto fatal;
+            }
+            if (cs != ND_OK || r.rep != r.seq)
                 problem(ix, problems,
                         "document %llu: its representative is missing or not a "
                         "representative",
@@ -2205,13 +2260,22 @@ nd_status nd_index_verify(nd_index *ix, uint64_t *problems)
                 (unsigned long long)n_texts);
     if (ix->params.index_stories) {
         uint64_t sp = 0;
-        if (ndi_story_verify(s, txn, &sp) != ND_OK || sp) {
+        const nd_status ss = ndi_story_verify(s, txn, &sp);
+        if (VERIFY_FATAL(ss)) {
+            st = ss;
+            nd_detail_set(ix->detail, "verifying the stories: %s", s->detail);
+            goto done;
+        }
+        if (ss != ND_OK || sp) {
             if (!*problems)
                 nd_detail_set(ix->detail, "stories: %s", s->detail);
             *problems += sp ? sp : 1;
         }
     }
     st = ND_OK;
+    goto done;
+fatal:
+    nd_detail_set(ix->detail, "verifying: %s", s->detail[0] ? s->detail : nd_strerror(st));
 done:
     if (c)
         mdb_cursor_close(c);

@@ -49,7 +49,8 @@ struct nd_index {
     unsigned bands, rows; /* LSH layout (MinHash) */
     pthread_mutex_t write_lock;
     int lock_fd;      /* flock'd DIR/lock.writer, -1 read-only */
-    unsigned threads; /* ND_P_THREADS given at open: sketching a batch */
+    unsigned threads;           /* ND_P_THREADS given at open: sketching a batch */
+    int made_dir, made_files;   /* what a create made (removed when it fails) */
     char *dir;
     char detail[ND_DETAIL_MAX];
 };

@@ -3,13 +3,17 @@
 # - seeds (3 files, then 2) and 20 Newsgroups split in two (10,000 + 9,997 posts):
 #   every document's representative, relation and figures, and every pair, are
 #   the batch's (dedup --clusters, --pairs): no difference allowed.
-# - passages and stories, on the seeds and on the first 1,500 + 1,500 posts of
-#   20 Newsgroups (the online passages cost milliseconds a document): the online
-#   answers differ from batch where docs/index-format.md says (rare n-grams
-#   judged on the documents so far, at most 64 candidates, no boilerplate
-#   masking; stories in arrival order with an evolving idf). The figures when
-#   this test was written are pinned just under, as regression floors:
-#   seeds: passages identical, one story in both; 20ng 3,000: see the asserts.
+# - passages and stories on the seeds: identical to batch (the licence line is
+#   boilerplate online too; the five articles are one story).
+# - passages and stories on the first 1,500 + 1,500 posts of 20 Newsgroups (the
+#   online passages cost milliseconds a document): the online answers differ
+#   from batch where docs/index-format.md says (rare n-grams judged on the
+#   documents so far, so the shared header lines of early posts seed passages;
+#   boilerplate judged pair by pair, without the "anywhere in 20 documents"
+#   rule; at most 64 candidates; stories in arrival order with an evolving
+#   idf). When this test was written: 77,687 batch passages, 51,913 of them
+#   also online (0.668), 89,195 online only; story pairs agreeing F1 0.589
+#   (precision 0.4937, recall 0.7297). Floors just under pin the difference.
 set -eu
 eq="$ROOT/tests/e2e/index_equiv.py"
 
@@ -63,6 +67,9 @@ python3 "$eq" ans3.jsonl bc3.jsonl bp3.jsonl br3.jsonl bs3.jsonl | tee 3k.txt
 python3 - 3k.txt <<'PY'
 import json, sys
 s = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-print(json.dumps(s))
 assert s["docs"] == 3000 and s["cluster_diff"] == 0 and s["pair_diff"] == 0, s
+both = s["passages_batch"] - s["passage_only_batch"]
+assert both >= 0.66 * s["passages_batch"], s
+assert s["passage_only_index"] <= 1.2 * s["passages_batch"], s
+assert s["story_pair_f1"] >= 0.58, s
 PY

@@ -78,20 +78,10 @@ static MDB_val mval(const void *p, size_t n)
     return v;
 }
 
-static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
+#define put_u32 ndi_put_le32
+#define put_u64 ndi_put_le64
+#define get_u32 ndi_get_le32
+#define get_u64 ndi_get_le64
 
 nd_status ndi_mdb_status(char *detail, int rc, const char *what)
 {
@@ -189,7 +179,7 @@ static void header_encode(const nd_params *p, unsigned char *h)
     for (size_t i = 0; i < NUM_STORED; i++, q += 12) {
         const double v = nd_params_get(p, k_stored[i]);
         put_u32(q, (uint32_t)k_stored[i]);
-        memcpy(q + 4, &v, 8);
+        ndi_put_f64(q + 4, v);
     }
     put_u64(q, sum64(h, (size_t)(q - h)));
 }
@@ -223,8 +213,7 @@ static nd_status header_decode(const unsigned char *h, size_t n, nd_params *p, c
     nd_params_defaults(p);
     for (uint32_t i = 0; i < cnt; i++) {
         const unsigned char *q = h + 20 + (size_t)i * 12;
-        double v;
-        memcpy(&v, q + 4, 8);
+        const double v = ndi_get_f64(q + 4);
         if (nd_params_set(p, (nd_param)get_u32(q), v) != ND_OK) {
             nd_detail_set(detail, "the index header holds a bad parameter (%u = %g)",
                           (unsigned)get_u32(q), v);
@@ -650,15 +639,17 @@ static nd_status doc_put(nd_index_session *s, MDB_txn *txn, const doc_build *b)
     unsigned char *p = s->scratch.data;
     const uint16_t ver = NDI_DOC_VERSION,
                    fl = (uint16_t)((d->has_date ? DOCF_DATE : 0) | (d->has_story ? DOCF_STORY : 0));
-    memcpy(p, &ver, 2);
-    memcpy(p + 2, &fl, 2);
+    p[0] = (unsigned char)ver;
+    p[1] = (unsigned char)(ver >> 8);
+    p[2] = (unsigned char)fl;
+    p[3] = (unsigned char)(fl >> 8);
     put_u32(p + 4, (uint32_t)d->rel);
     put_u64(p + 8, d->rep);
     put_u64(p + 16, d->story);
     put_u64(p + 24, d->length);
     put_u32(p + 32, d->count);
     put_u32(p + 36, d->num_shingles);
-    memcpy(p + 40, &d->date_days, 8);
+    ndi_put_f64(p + 40, d->date_days);
     put_u64(p + 48, b->exact_lo);
     put_u64(p + 56, b->exact_hi);
     put_u64(p + 64, b->simhash);
@@ -701,8 +692,8 @@ static nd_status doc_decode(nd_index_session *s, uint64_t seq, const MDB_val *v,
     uint16_t ver, fl;
     if (n < DOC_FIXED + 8 || get_u64(p + n - 8) != sum64(p, n - 8))
         goto corrupt;
-    memcpy(&ver, p, 2);
-    memcpy(&fl, p + 2, 2);
+    ver = (uint16_t)(p[0] | p[1] << 8);
+    fl = (uint16_t)(p[2] | p[3] << 8);
     if (ver != NDI_DOC_VERSION) {
         nd_detail_set(s->detail, "document %llu: record version %u, this library reads %u",
                       (unsigned long long)seq, ver, NDI_DOC_VERSION);
@@ -716,7 +707,7 @@ static nd_status doc_decode(nd_index_session *s, uint64_t seq, const MDB_val *v,
     d->length = get_u64(p + 24);
     d->count = get_u32(p + 32);
     d->num_shingles = get_u32(p + 36);
-    memcpy(&d->date_days, p + 40, 8);
+    d->date_days = ndi_get_f64(p + 40);
     d->has_date = (fl & DOCF_DATE) != 0;
     d->has_story = (fl & DOCF_STORY) != 0;
     d->id_len = get_u32(p + 72);

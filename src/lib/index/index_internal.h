@@ -87,6 +87,46 @@ struct nd_index_session {
     char detail[ND_DETAIL_MAX];
 };
 
+/* ---- encoding: values are little-endian, keys big-endian (one home) ------- */
+
+static inline void ndi_put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void ndi_put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t ndi_get_le32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+static inline uint64_t ndi_get_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+static inline void ndi_put_f64(unsigned char *p, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    ndi_put_le64(p, v);
+}
+static inline double ndi_get_f64(const unsigned char *p)
+{
+    const uint64_t v = ndi_get_le64(p);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
 /* ---- index.c: shared helpers -------------------------------------------- */
 
 /* 8-byte big-endian key of a u64. */

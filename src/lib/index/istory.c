@@ -121,33 +121,10 @@ const unsigned nd_index_story_version = REC_VERSION;
 
 /* ---- encoding ---------------------------------------------------------------- */
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
+#define put32 ndi_put_le32
+#define put64 ndi_put_le64
+#define get32 ndi_get_le32
+#define get64 ndi_get_le64
 
 static void putf32(unsigned char *p, float f)
 {
@@ -164,20 +141,8 @@ static float getf32(const unsigned char *p)
     return f;
 }
 
-static void putf64(unsigned char *p, double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, 8);
-    put64(p, v);
-}
-
-static double getf64(const unsigned char *p)
-{
-    const uint64_t v = get64(p);
-    double d;
-    memcpy(&d, &v, 8);
-    return d;
-}
+#define putf64 ndi_put_f64
+#define getf64 ndi_get_f64
 
 static void be32(uint32_t v, unsigned char *p)
 {

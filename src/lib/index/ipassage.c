@@ -173,6 +173,9 @@ typedef struct pwork {
     nd_vec mdoc, mother;     /* nd_span: their boilerplate for the pair */
     nd_align_scratch al;
     nd_vec out;        /* nd_passage */
+    uint64_t *ht;      /* the n-grams shared with the candidate under work: a set */
+    uint8_t *ht_used;  /* (open addressing; ht_cap slots, a power of 2) */
+    size_t ht_cap;
 } pwork;
 
 static void pw_free(pwork *w, const nd_alloc_ctx *a)
@@ -192,6 +195,8 @@ static void pw_free(pwork *w, const nd_alloc_ctx *a)
     nd_vec_free(&w->mother, a);
     nd_align_scratch_free(&w->al, a);
     nd_vec_free(&w->out, a);
+    nd_free(a, w->ht);
+    nd_free(a, w->ht_used);
 }
 
 static int cmp_rec(const void *x, const void *y)
@@ -402,23 +407,49 @@ static void occ_range(const pwork *w, uint64_t x, size_t *b, size_t *e)
     *e = end;
 }
 
-/* 1 when hash x is among the n-grams that document o shares (its run in
- * w->shared, [sb, se), sorted by occ index). */
-static int shares(const pwork *w, size_t sb, size_t se, uint64_t x)
+static size_t ht_slot(uint64_t x, size_t mask)
 {
-    size_t b, e;
-    occ_range(w, x, &b, &e);
-    if (b == e)
-        return 0;
-    size_t lo = sb, hi = se;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (w->shared[mid].k2 < b)
-            lo = mid + 1;
-        else
-            hi = mid;
+    return (size_t)((x * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+}
+
+/* Fills the set with the hashes of the n-grams the candidate shares (its run
+ * [sb, se) of w->shared): a candidate's n-grams are looked up there in O(1)
+ * before any binary search. */
+static nd_status ht_fill(nd_index_session *s, pwork *w, size_t sb, size_t se)
+{
+    const nd_alloc_ctx *a = &s->ix->alloc;
+    size_t cap = 16;
+    while (cap < 2 * (se - sb))
+        cap <<= 1;
+    if (cap > w->ht_cap) {
+        nd_free(a, w->ht);
+        nd_free(a, w->ht_used);
+        w->ht = nd_malloc(a, cap * sizeof *w->ht);
+        w->ht_used = nd_malloc(a, cap);
+        w->ht_cap = w->ht && w->ht_used ? cap : 0;
+        if (!w->ht_cap)
+            return nomem(s, "the shared n-grams of a candidate");
     }
-    return lo < se && w->shared[lo].k2 == b;
+    cap = w->ht_cap;
+    memset(w->ht_used, 0, cap);
+    for (size_t k = sb; k < se; k++) {
+        const uint64_t x = w->occ[w->shared[k].k2].k1;
+        size_t h = ht_slot(x, cap - 1);
+        while (w->ht_used[h] && w->ht[h] != x)
+            h = (h + 1) & (cap - 1);
+        w->ht[h] = x;
+        w->ht_used[h] = 1;
+    }
+    return ND_OK;
+}
+
+static int ht_has(const pwork *w, uint64_t x)
+{
+    const size_t mask = w->ht_cap - 1;
+    for (size_t h = ht_slot(x, mask); w->ht_used[h]; h = (h + 1) & mask)
+        if (w->ht[h] == x)
+            return 1;
+    return 0;
 }
 
 /* 1 when the n words from i overlap a range of m (sorted, disjoint). */
@@ -497,9 +528,11 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
         while (se < w->nshared && w->shared[se].k1 == oseq)
             se++;
     }
+    if ((st = ht_fill(s, w, sb, se)) != ND_OK)
+        return st;
     size_t nhits = 0;
     for (size_t j = 0; j < nh; j++) {
-        if (!shares(w, sb, se, w->hother[j]) || overlaps(&w->mother, j, ng))
+        if (!ht_has(w, w->hother[j]) || overlaps(&w->mother, j, ng))
             continue; /* not a rare shared n-gram, or on boilerplate */
         size_t b, e;
         occ_range(w, w->hother[j], &b, &e);

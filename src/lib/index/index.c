@@ -790,8 +790,8 @@ static nd_status set_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const 
                           "writing a verification set");
 }
 
-/* The set of seq: a pointer into the map (aligned to 4 bytes by LMDB? no:
- * copied). */
+/* The verification set of seq, copied into out (a value in the map need not
+ * be aligned for u32 reads); *n receives its length. */
 static nd_status set_get(nd_index_session *s, MDB_txn *txn, uint64_t seq, nd_vec *out, uint32_t *n)
 {
     unsigned char key[8];

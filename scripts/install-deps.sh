@@ -7,7 +7,7 @@
 # tests call: zstd, gzip, python3 (standard library only), a word list in /usr/share/dict
 # (wamerican, for e2e/bench_gen), setpriv (util-linux: tests that need permissions to bite
 # drop root's), cmp and diff (diffutils), find (findutils) and awk (mawk); and valgrind
-# (make micro), lmdb-utils (mdb_stat, for the index tests) and curl (the service's tests
+# (make micro), lmdb-utils (mdb_stat, mdb_dump: to look into an index by hand) and curl (the service's tests
 # and docs/http-api.md's examples). pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run

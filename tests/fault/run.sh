@@ -61,7 +61,11 @@ cmds=(
   "stories|stories -q -T 1 --tmp tmp -o out/stories.jsonl --save-model out/model $E/news.jsonl"
   "similarity|similarity -q -T 1 --tmp tmp --pairs ../in/pairs.jsonl -o out/sim.jsonl $E/news.jsonl"
   "eval|eval --gold $E/gold.jsonl -o out/eval.txt ../in/pred.jsonl"
+  "index-add|index add -q -T 1 --batch 3 -o out/answers.jsonl ix $E/news.jsonl"
 )
+# The index commands run on a fresh index in run/ix (made without faults); the
+# index is meant to stay, so it is not an output: after a failure it must
+# still pass `index verify`, and it holds only whole batches.
 
 if [ "$list" = 1 ]; then
     for c in "${cmds[@]}"; do echo "${c%%|*}"; done
@@ -77,6 +81,7 @@ printf '{"cluster": 0, "members": ["%s", "%s"]}\n' "$1" "$2" >"$W/in/pred.jsonl"
 run() {
     rm -rf "$W/run"
     mkdir -p "$W/run/out" "$W/run/tmp"
+    case $1 in index-*) (cd "$W/run" && "$bin" index create -q ix) || return 99 ;; esac
     (cd "$W/run" && ND_FAULT_KIND=$2 ND_FAULT_N=$3 ND_FAULT_COUNT="$W/count" \
         "$bin" $4 >"$W/run/stdout" 2>"$W/run/stderr")
 }
@@ -135,6 +140,10 @@ for c in "${cmds[@]}"; do
                 why="no message"
             elif [ -n "$left" ]; then
                 why="left behind: $left"
+            fi
+            if [ -z "$why" ] && [ -d "$W/run/ix" ] &&
+                ! (cd "$W/run" && "$bin" index verify -q ix >/dev/null 2>&1); then
+                why="the index fails verify after the fault"
             fi
             if [ -z "$why" ]; then
                 pass=$((pass + 1))

@@ -546,7 +546,6 @@ nd_status nd_index_session_create(nd_index *ix, nd_index_session **out)
     nd_vec_init(&s->set, sizeof(uint32_t), (size_t)UINT32_MAX);
     nd_vec_init(&s->cand, sizeof(uint64_t), SIZE_MAX / 8);
     nd_vec_init(&s->linked, sizeof(uint64_t), SIZE_MAX / 8);
-    nd_vec_init(&s->keys, sizeof(uint64_t), 1u << 16);
     const nd_allocator user = ix->alloc.a;
     const nd_status st = nd_worker_create(&s->worker, &ix->params, &user);
     if (st != ND_OK) {
@@ -576,7 +575,6 @@ void nd_index_session_destroy(nd_index_session *s)
     nd_vec_free(&s->set, a);
     nd_vec_free(&s->cand, a);
     nd_vec_free(&s->linked, a);
-    nd_vec_free(&s->keys, a);
     nd_free(a, s);
 }
 

@@ -82,7 +82,6 @@ struct nd_index_session {
     nd_vec set;               /* u32: the verification set of the document under work */
     nd_vec cand;              /* u64: candidate seqs */
     nd_vec linked;            /* u64: seqs of its copies and passage partners (stories) */
-    nd_vec keys;              /* u64: spare */
     MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
     char detail[ND_DETAIL_MAX];
 };

@@ -239,6 +239,120 @@ static void test_equivalence_simhash(void)
     check_equivalence(ND_VERIFY_SIGNATURE, 300, 1, 1, ND_METHOD_SIMHASH);
 }
 
+/* One answer as text: place, figures and matches (compared between runs). */
+static char *answer_text(const nd_index_answer *a)
+{
+    size_t cap = 256 + a->num_matches * 96, o = 0;
+    char *t = malloc(cap);
+    o += (size_t)snprintf(t + o, cap - o, "change %d rep %.*s rel %d %.12f %.12f %.12f |",
+                          (int)a->change, (int)a->rep_len, a->rep, (int)a->rel, a->resemblance,
+                          a->doc_in_rep, a->rep_in_doc);
+    for (size_t i = 0; i < a->num_matches; i++)
+        o += (size_t)snprintf(t + o, cap - o, " %.*s/%d/%.12f", (int)a->matches[i].id_len,
+                              a->matches[i].id, (int)a->matches[i].rel,
+                              a->matches[i].resemblance);
+    return t;
+}
+
+typedef struct recs {
+    char buf[64 * 1024];
+    size_t o;
+} recs;
+
+static int rec_line(void *ctx, const nd_index_record *r)
+{
+    recs *x = ctx;
+    x->o += (size_t)snprintf(x->buf + x->o, sizeof x->buf - x->o, "%.*s %llu %.*s %d\n",
+                             (int)r->id_len, r->id, (unsigned long long)r->seq, (int)r->rep_len,
+                             r->rep, (int)r->rel);
+    return x->o < sizeof x->buf - 256 ? 0 : 1;
+}
+
+/* A batch is answered and stored as its documents one at a time: new
+ * documents, copies of each other inside the batch, unchanged ones, and
+ * replaced ones (representatives among them: their clusters re-form), in
+ * a shuffled order. */
+static void test_batch_as_one_at_a_time(void)
+{
+    tcorpus c;
+    const size_t n = 320, first = 150;
+    corpus_make(&c, g_seed + 99, n);
+    uint64_t rs = g_seed * 31 + 7;
+    char dir2[300];
+    snprintf(dir2, sizeof dir2, "%s.b", g_dir);
+    nd_params *p = dedup_params(ND_VERIFY_EXACT);
+    ND_CHECK(nd_params_set(p, ND_P_THREADS, 2) == ND_OK);
+    nd_index *ix[2];
+    nd_index_session *s[2];
+    const char *dirs[2] = {g_dir, dir2};
+    for (int k = 0; k < 2; k++) {
+        rm_rf(dirs[k]);
+        ND_CHECK(nd_index_open(&ix[k], dirs[k], p, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL) ==
+                 ND_OK);
+        ND_CHECK(nd_index_session_create(ix[k], &s[k]) == ND_OK);
+        for (size_t i = 0; i < first; i++) {
+            nd_index_doc d = idoc(&c, i);
+            const nd_index_answer *a;
+            ND_CHECK(nd_index_add(s[k], &d, 1, &a) == ND_OK);
+        }
+    }
+    /* the batch: 100 new, 15 unchanged, 25 replaced (texts of the corpus's
+     * last documents, ids of earlier ones), shuffled */
+    enum { NB = 140 };
+    nd_index_doc b[NB];
+    for (size_t i = 0; i < 100; i++)
+        b[i] = idoc(&c, first + i);
+    for (size_t i = 0; i < 15; i++)
+        b[100 + i] = idoc(&c, i * 9);
+    for (size_t i = 0; i < 25; i++) {
+        b[115 + i] = idoc(&c, n - 1 - i);
+        b[115 + i].id = c.id[i * 6 + 1];
+        b[115 + i].id_len = strlen(c.id[i * 6 + 1]);
+    }
+    for (size_t i = NB - 1; i > 0; i--) {
+        const size_t j = rnd(&rs) % (i + 1);
+        const nd_index_doc t = b[i];
+        b[i] = b[j];
+        b[j] = t;
+    }
+    char *want[NB];
+    size_t replaced = 0, unchanged = 0, linked = 0;
+    for (size_t i = 0; i < NB; i++) {
+        const nd_index_answer *a;
+        ND_CHECK(nd_index_add(s[1], &b[i], 1, &a) == ND_OK);
+        want[i] = answer_text(a);
+        replaced += a->change == ND_INDEX_REPLACED;
+        unchanged += a->change == ND_INDEX_UNCHANGED;
+        linked += a->num_matches > 0;
+    }
+    ND_CHECK(replaced == 25 && unchanged == 15 && linked > 20);
+    const nd_index_answer *a;
+    ND_CHECK_MSG(nd_index_add(s[0], b, NB, &a) == ND_OK, "%s", nd_index_session_errdetail(s[0]));
+    size_t diff = 0;
+    for (size_t i = 0; i < NB; i++) {
+        char *got = answer_text(&a[i]);
+        if (strcmp(got, want[i]) != 0 && diff++ < 3)
+            fprintf(stderr, "batch document %zu:\n  batch: %s\n  one by one: %s\n", i, got,
+                    want[i]);
+        free(got);
+        free(want[i]);
+    }
+    ND_CHECK_MSG(diff == 0, "%zu of %d answers differ (seed %llu)", diff, NB, g_seed);
+    static recs r[2];
+    for (int k = 0; k < 2; k++) {
+        r[k].o = 0;
+        ND_CHECK(nd_index_each(s[k], rec_line, &r[k]) == ND_OK);
+        uint64_t problems = 1;
+        ND_CHECK(nd_index_verify(ix[k], &problems) == ND_OK && problems == 0);
+        nd_index_session_destroy(s[k]);
+        nd_index_close(ix[k]);
+    }
+    ND_CHECK(r[0].o > 0 && r[0].o == r[1].o && memcmp(r[0].buf, r[1].buf, r[0].o) == 0);
+    rm_rf(dir2);
+    nd_params_destroy(p);
+    corpus_free(&c);
+}
+
 static nd_index *fresh(nd_index_session **s)
 {
     rm_rf(g_dir);
@@ -545,6 +659,7 @@ int main(int argc, char **argv)
     ND_RUN(test_equivalence_batches);
     ND_RUN(test_equivalence_signature);
     ND_RUN(test_equivalence_simhash);
+    ND_RUN(test_batch_as_one_at_a_time);
     ND_RUN(test_idempotent_replace_query);
     ND_RUN(test_remove_reforms);
     ND_RUN(test_reopen_params_damage);

@@ -1144,6 +1144,244 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
     return ND_OK;
 }
 
+/* ---- a batch's keys, in key order
+ * ----------------------------------------------------------
+ *
+ * An add batch reads and writes its exact hashes and band keys in one walk
+ * of each table in key order, with one cursor, instead of a lookup and a
+ * put per key in document order. In a write transaction every page LMDB
+ * reaches costs a search of the dirty page list besides the descent; in key
+ * order consecutive keys mostly share a leaf, which the cursor searches
+ * without descending, and each key is looked up and written in one visit.
+ * (Measured on 300,000 documents in batches of 10,000: the band puts were
+ * four fifths of the add's time.)
+ *
+ * What each document sees is unchanged: the walk collects the seqs indexed
+ * before the batch under each key (the pool), then writes the batch's; a
+ * document's candidates are the pool of its keys plus the batch's documents
+ * before it (smaller seqs) under the same keys, as if each had been written
+ * in turn. A seq removed earlier in the batch (a replaced document) has no
+ * record any more and place() passes over it. */
+
+typedef struct kent {
+    uint64_t hi, lo; /* the key: exact hash hi/lo, or band key and 0 */
+    uint32_t tab;    /* 0 exact, 1 bands */
+    uint32_t doc;    /* position in the batch */
+} kent;
+
+typedef struct kgroup {
+    size_t ps, pe; /* seqs indexed before the batch: pool[ps..pe) */
+    size_t es, ee; /* the batch's entries under the key: e[es..ee) */
+} kgroup;
+
+typedef struct bwalk {
+    kent *e;
+    size_t ne;
+    uint32_t *grp; /* the group of each entry */
+    kgroup *g;
+    size_t ng;
+    nd_vec pool;   /* u64 */
+    size_t *off;   /* entries of document i: idx[off[i]..off[i + 1]) */
+    size_t *idx;
+    uint64_t *seq; /* seq of document i; 0 for an unchanged one */
+} bwalk;
+
+/* Sorts e[0..n) by hi (lo: by lo), stably (LSD radix, a byte a pass; a pass
+ * whose byte is the same in every entry is skipped); tmp holds n entries. */
+static void kent_sort(kent *e, kent *tmp, size_t n, int lo)
+{
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t v = lo ? e[i].lo : e[i].hi;
+        for (unsigned b = 0; b < 8; b++)
+            count[b][(v >> (8 * b)) & 255]++;
+    }
+    kent *src = e, *dst = tmp;
+    for (unsigned b = 0; b < 8; b++) {
+        size_t *c = count[b], sum = 0;
+        int skip = 0;
+        for (unsigned d = 0; d < 256 && !skip; d++)
+            skip = c[d] == n;
+        if (skip)
+            continue;
+        for (unsigned d = 0; d < 256; d++) {
+            const size_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t v = lo ? src[i].lo : src[i].hi;
+            dst[c[(v >> (8 * b)) & 255]++] = src[i];
+        }
+        kent *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != e)
+        memcpy(e, src, n * sizeof *e);
+}
+
+static void bwalk_free(const nd_index *ix, bwalk *w)
+{
+    nd_free(&ix->alloc, w->e);
+    nd_free(&ix->alloc, w->grp);
+    nd_free(&ix->alloc, w->g);
+    nd_free(&ix->alloc, w->off);
+    nd_free(&ix->alloc, w->idx);
+    nd_free(&ix->alloc, w->seq);
+    nd_vec_free(&w->pool, &ix->alloc);
+}
+
+static size_t kent_key(const kent *e, unsigned char k[16])
+{
+    if (e->tab == 0) {
+        exact_key(e->lo, e->hi, k);
+        return 16;
+    }
+    ndi_be64(e->hi, k);
+    return 8;
+}
+
+/* Walks one table over the entries e[x0..x1) (one tab, sorted). */
+static nd_status bwalk_table(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t x0, size_t x1,
+                             MDB_dbi dbi, const char *what)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, dbi, &c);
+    if (rc)
+        return ndi_mdb_status(s->detail, rc, "opening a cursor");
+    nd_status st = ND_OK;
+    for (size_t x = x0; x < x1 && st == ND_OK;) {
+        size_t y = x + 1;
+        while (y < x1 && w->e[y].hi == w->e[x].hi && w->e[y].lo == w->e[x].lo)
+            y++;
+        kgroup *g = &w->g[w->ng];
+        g->ps = w->pool.len;
+        g->es = x;
+        g->ee = y;
+        unsigned char kb[16];
+        const size_t klen = kent_key(&w->e[x], kb);
+        MDB_val k = mval(kb, klen), v;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+        while (rc == 0) {
+            if (v.mv_size != 8) {
+                nd_detail_set(s->detail, "a bucket entry has the wrong size (damaged index)");
+                st = ND_E_CORRUPT;
+                break;
+            }
+            const uint64_t seq = ndi_get_be64(v.mv_data);
+            if ((st = nd_vec_push(&w->pool, &s->ix->alloc, &seq)) != ND_OK)
+                break;
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+        }
+        if (st == ND_OK && rc && rc != MDB_NOTFOUND)
+            st = ndi_mdb_status(s->detail, rc, "reading a bucket");
+        g->pe = w->pool.len;
+        for (size_t z = x; z < y && st == ND_OK; z++) {
+            unsigned char vb[8];
+            ndi_be64(w->seq[w->e[z].doc], vb);
+            k = mval(kb, klen);
+            v = mval(vb, 8);
+            rc = mdb_cursor_put(c, &k, &v, MDB_NODUPDATA);
+            if (rc && rc != MDB_KEYEXIST)
+                st = ndi_mdb_status(s->detail, rc, what);
+            w->grp[z] = (uint32_t)w->ng;
+        }
+        w->ng++;
+        x = y;
+    }
+    mdb_cursor_close(c);
+    return st;
+}
+
+/* Sorts the keys of the batch's changed documents (seq[i] != 0) and walks
+ * the exact and band tables with them. */
+static nd_status bwalk_run(nd_index_session *s, MDB_txn *txn, bwalk *w, const work *works,
+                           size_t n)
+{
+    nd_index *ix = s->ix;
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w->seq[i])
+            ne += 1 + works[i].num_keys;
+    w->e = nd_malloc(&ix->alloc, (ne ? ne : 1) * sizeof *w->e);
+    w->grp = nd_malloc(&ix->alloc, (ne ? ne : 1) * sizeof *w->grp);
+    w->g = nd_malloc(&ix->alloc, (ne ? ne : 1) * sizeof *w->g);
+    w->idx = nd_malloc(&ix->alloc, (ne ? ne : 1) * sizeof *w->idx);
+    w->off = nd_calloc(&ix->alloc, n + 1, sizeof *w->off);
+    if (!w->e || !w->grp || !w->g || !w->idx || !w->off) {
+        nd_detail_set(s->detail, "adding %zu documents: their %zu keys: out of memory", n, ne);
+        return ND_E_NOMEM;
+    }
+    /* the exact hashes first, then the band keys; each in document order */
+    size_t split = 0;
+    for (size_t i = 0; i < n; i++) {
+        w->off[i + 1] = w->off[i];
+        if (!w->seq[i])
+            continue;
+        w->e[split++] = (kent){works[i].exact_hi, works[i].exact_lo, 0, (uint32_t)i};
+        w->off[i + 1] += 1 + works[i].num_keys;
+    }
+    w->ne = split;
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t q = 0; w->seq[i] && q < works[i].num_keys; q++)
+            w->e[w->ne++] = (kent){works[i].keys[q], 0, 1, (uint32_t)i};
+    /* sorted by key, then document (the sorts are stable) */
+    kent *tmp = nd_malloc(&ix->alloc, (ne ? ne : 1) * sizeof *tmp);
+    if (!tmp) {
+        nd_detail_set(s->detail, "adding %zu documents: their %zu keys: out of memory", n, ne);
+        return ND_E_NOMEM;
+    }
+    kent_sort(w->e, tmp, split, 1);
+    kent_sort(w->e, tmp, split, 0);
+    kent_sort(w->e + split, tmp, w->ne - split, 0);
+    nd_free(&ix->alloc, tmp);
+    nd_status st;
+    if ((st = bwalk_table(s, txn, w, 0, split, ix->db.exact, "writing an exact hash")) != ND_OK ||
+        (st = bwalk_table(s, txn, w, split, w->ne, ix->db.bands, "writing a band key")) != ND_OK)
+        return st;
+    /* idx: each document's entries, through a running fill of off */
+    size_t *fill = nd_malloc(&ix->alloc, (n ? n : 1) * sizeof *fill);
+    if (!fill)
+        return ND_E_NOMEM;
+    memcpy(fill, w->off, n * sizeof *fill);
+    for (size_t x = 0; x < w->ne; x++)
+        w->idx[fill[w->e[x].doc]++] = x;
+    nd_free(&ix->alloc, fill);
+    return ND_OK;
+}
+
+/* Candidates of batch document i (as candidates() would find them had the
+ * batch been written one document at a time) into s->cand. */
+static nd_status bwalk_candidates(nd_index_session *s, const bwalk *w, size_t i)
+{
+    const uint64_t self = w->seq[i];
+    const uint64_t *pool = w->pool.data;
+    nd_status st;
+    s->cand.len = 0;
+    for (size_t q = w->off[i]; q < w->off[i + 1]; q++) {
+        const kgroup *g = &w->g[w->grp[w->idx[q]]];
+        for (size_t p = g->ps; p < g->pe; p++)
+            if ((st = nd_vec_push(&s->cand, &s->ix->alloc, &pool[p])) != ND_OK)
+                return st;
+        for (size_t z = g->es; z < g->ee; z++) {
+            const uint64_t sq = w->seq[w->e[z].doc];
+            if (sq < self && (st = nd_vec_push(&s->cand, &s->ix->alloc, &sq)) != ND_OK)
+                return st;
+        }
+    }
+    uint64_t *c = s->cand.data;
+    size_t n = s->cand.len, m = 0;
+    if (n)
+        qsort(c, n, sizeof *c, cmp_u64);
+    for (size_t k = 0; k < n; k++)
+        if (c[k] != self && (m == 0 || c[m - 1] != c[k]))
+            c[m++] = c[k];
+    s->cand.len = m;
+    return ND_OK;
+}
+
 /* The placement of the document among the candidates, and its matches
  * (appended to s->matches from *first_match). */
 typedef struct placement {
@@ -1155,7 +1393,8 @@ typedef struct placement {
     size_t rep_len;
 } placement;
 
-static nd_status place(nd_index_session *s, MDB_txn *txn, const work *w, placement *pl)
+static nd_status place(nd_index_session *s, MDB_txn *txn, const work *w, int in_batch,
+                       placement *pl)
 {
     nd_index *ix = s->ix;
     nd_status st;
@@ -1168,7 +1407,12 @@ static nd_status place(nd_index_session *s, MDB_txn *txn, const work *w, placeme
         const uint64_t c = cand[i];
         doc_build b;
         ndi_doc d;
-        if ((st = doc_get(s, txn, c, &d, &b)) != ND_OK)
+        if ((st = doc_get(s, txn, c, &d, &b)) == ND_E_PARAM && in_batch) {
+            /* Removed earlier in the batch (a replaced document): gone. */
+            s->detail[0] = 0;
+            continue;
+        }
+        if (st != ND_OK)
             goto fail;
         nd_relation rel;
         uint32_t count = 0;
@@ -1274,16 +1518,19 @@ static nd_status lookup_id(nd_index_session *s, MDB_txn *txn, const char *id, si
  * story; with write, stores it as seq. */
 static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_doc *doc,
                             const work *wp, uint64_t self, uint64_t seq, int write,
-                            nd_index_answer *ans, pending *pd)
+                            const bwalk *bw, size_t bi, nd_index_answer *ans, pending *pd)
 {
     nd_index *ix = s->ix;
     nd_status st;
     const work w = *wp;
     placement pl;
     memset(ans, 0, sizeof *ans);
-    ND_RETURN_IF((st = candidates(s, txn, &w, self)) != ND_OK, st);
+    if (bw)
+        ND_RETURN_IF((st = bwalk_candidates(s, bw, bi)) != ND_OK, st);
+    else
+        ND_RETURN_IF((st = candidates(s, txn, &w, self)) != ND_OK, st);
     pd->m0 = s->matches.len;
-    ND_RETURN_IF((st = place(s, txn, &w, &pl)) != ND_OK, st);
+    ND_RETURN_IF((st = place(s, txn, &w, bw != NULL, &pl)) != ND_OK, st);
     pd->m1 = s->matches.len;
     const uint64_t group = pl.rep ? pl.rep : (write ? seq : 0);
     if (pl.rep) {
@@ -1367,15 +1614,19 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     MDB_val k = mval(doc->id, doc->id_len), v = {8, key};
     int rc = mdb_put(txn, ix->db.ids, &k, &v, 0);
     ND_RETURN_IF(rc, ndi_mdb_status(s->detail, rc, "writing an id"));
-    unsigned char ek[16];
-    exact_key(w.exact_lo, w.exact_hi, ek);
-    ND_RETURN_IF(
-        (st = dup_put(s, txn, ix->db.exact, ek, 16, seq, "writing an exact hash")) != ND_OK, st);
-    for (uint32_t i = 0; i < w.num_keys; i++) {
-        unsigned char bk[8];
-        ndi_be64(w.keys[i], bk);
+    if (!bw) { /* a batch's keys are written by its walk */
+        unsigned char ek[16];
+        exact_key(w.exact_lo, w.exact_hi, ek);
         ND_RETURN_IF(
-            (st = dup_put(s, txn, ix->db.bands, bk, 8, seq, "writing a band key")) != ND_OK, st);
+            (st = dup_put(s, txn, ix->db.exact, ek, 16, seq, "writing an exact hash")) != ND_OK,
+            st);
+        for (uint32_t i = 0; i < w.num_keys; i++) {
+            unsigned char bk[8];
+            ndi_be64(w.keys[i], bk);
+            ND_RETURN_IF(
+                (st = dup_put(s, txn, ix->db.bands, bk, 8, seq, "writing a band key")) != ND_OK,
+                st);
+        }
     }
     if (pl.rep) {
         unsigned char rk[8];
@@ -1769,6 +2020,10 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     }
     pending *pd = nd_calloc(&ix->alloc, n ? n : 1, sizeof *pd);
     work *works = nd_calloc(&ix->alloc, n ? n : 1, sizeof *works);
+    uint64_t *olds = NULL;
+    bwalk bw;
+    memset(&bw, 0, sizeof bw);
+    nd_vec_init(&bw.pool, sizeof(uint64_t), SIZE_MAX);
     MDB_txn *txn = NULL;
     if (!pd || !works) {
         st = ND_E_NOMEM;
@@ -1780,24 +2035,39 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     counters c;
     size_t changed = 0;
     ND_TRY(counters_get(ix, txn, &c, s->detail));
+    /* Which documents change, and their seqs: an unchanged one is its stored
+     * record's text and facts, which no earlier document of the batch moves
+     * (ids are unique in a batch; removal and re-forming rewrite places). */
+    olds = nd_calloc(&ix->alloc, n ? n : 1, sizeof *olds);
+    bw.seq = nd_calloc(&ix->alloc, n ? n : 1, sizeof *bw.seq);
+    if (!olds || !bw.seq) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ND_TRY(lookup_id(s, txn, docs[i].id, docs[i].id_len, &olds[i]));
+        int same = 0;
+        ndi_doc d;
+        if (olds[i])
+            ND_TRY(same_doc(s, txn, olds[i], &docs[i], &same, &d));
+        if (!same)
+            bw.seq[i] = c.next_seq++;
+    }
+    ND_TRY(bwalk_run(s, txn, &bw, works, n));
     for (size_t i = 0; i < n; i++) {
         nd_index_answer *ans = (nd_index_answer *)s->answers.data + i;
-        uint64_t old;
-        ND_TRY(lookup_id(s, txn, docs[i].id, docs[i].id_len, &old));
-        if (old) {
-            int same;
+        const uint64_t old = olds[i];
+        if (!bw.seq[i]) {
             ndi_doc d;
-            ND_TRY(same_doc(s, txn, old, &docs[i], &same, &d));
-            if (same) {
-                ND_TRY(stored_answer(s, txn, &d, ans));
-                pd[i].m0 = pd[i].m1 = s->matches.len;
-                pd[i].p0 = pd[i].p1 = s->passages.len;
-                continue;
-            }
-            ND_TRY(doc_delete(s, txn, old, 1));
+            ND_TRY(doc_get(s, txn, old, &d, NULL));
+            ND_TRY(stored_answer(s, txn, &d, ans));
+            pd[i].m0 = pd[i].m1 = s->matches.len;
+            pd[i].p0 = pd[i].p1 = s->passages.len;
+            continue;
         }
-        const uint64_t seq = c.next_seq++;
-        ND_TRY(answer_one(s, txn, &docs[i], &works[i], 0, seq, 1, ans, &pd[i]));
+        if (old)
+            ND_TRY(doc_delete(s, txn, old, 1));
+        ND_TRY(answer_one(s, txn, &docs[i], &works[i], 0, bw.seq[i], 1, &bw, i, ans, &pd[i]));
         ans->change = old ? ND_INDEX_REPLACED : ND_INDEX_ADDED;
         changed++;
     }
@@ -1815,6 +2085,8 @@ out:
             work_free(ix, &works[i]);
     nd_free(&ix->alloc, works);
     nd_free(&ix->alloc, pd);
+    nd_free(&ix->alloc, olds);
+    bwalk_free(ix, &bw);
     if (st != ND_OK) {
         if (!s->detail[0])
             nd_detail_set(s->detail, "adding %zu documents: %s", n, nd_strerror(st));
@@ -1850,7 +2122,7 @@ nd_status nd_index_query(nd_index_session *s, const nd_index_doc *doc,
         nd_detail_set(s->detail, "%s", w.detail);
         goto fail;
     }
-    ND_TRY(answer_one(s, txn, doc, &w, self, 0, 0, ans, &pd));
+    ND_TRY(answer_one(s, txn, doc, &w, self, 0, 0, NULL, 0, ans, &pd));
     ans->change = ND_INDEX_QUERIED;
     s->answers.len = 1;
     answers_fix(s, &pd, 1);

@@ -4,7 +4,8 @@
 # memory of each (anonymous memory apart from LMDB's file pages) and the index's size.
 #
 # Environment: INDEX_DOCS=1000000 documents, INDEX_WORDS=60 mean words a document,
-# INDEX_SEED=20261205, INDEX_THREADS=1, INDEX_BATCH=1000, INDEX_FULL_DOCS=100000
+# INDEX_SEED=20261205, INDEX_THREADS=1, INDEX_BATCH=auto (add's own: a quarter of the index, 1000 to
+# 100000; or a number), INDEX_FULL_DOCS=100000
 # (the prefix indexed with passages and stories kept).
 # Writes bench/results/index-DATE-DOCS.json; work files in bench/data/index-DOCS/.
 set -euo pipefail
@@ -21,6 +22,6 @@ if [ -n "${die:-}" ]; then echo "index.sh: no corpus in $corpus_dir" >&2; exit 1
 mkdir -p bench/results
 out=bench/results/index-$(date -u +%Y%m%d-%H%M)-$DOCS.json
 python3 bench/index_scale.py "$ROOT/neardup" "$corpus_dir/corpus.jsonl" "bench/data/index-$DOCS" \
-    "$out" --threads "${INDEX_THREADS:-1}" --batch "${INDEX_BATCH:-1000}" \
+    "$out" --threads "${INDEX_THREADS:-1}" --batch "${INDEX_BATCH:-auto}" \
     --full-docs "${INDEX_FULL_DOCS:-100000}"
 echo "index.sh: results in $out (seed $SEED)" >&2

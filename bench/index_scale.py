@@ -8,7 +8,8 @@ file pages, which the kernel can drop at will).
 
 Runs, each as a child sampled every 0.2 s:
   dedup      neardup dedup -T N -q --clusters ...            (the baseline)
-  index      neardup index add -T N --batch B --no-answers   (--no-passages --no-stories)
+  index      neardup index add -T N [--batch B] --no-answers (--no-passages --no-stories;
+             no --batch: the automatic size, a quarter of the index up to 100000)
   index-nosync  the same with --no-sync (one sync at the end)
   index-full the first FULL docs with passages and stories kept (default 100000)
 and writes the figures (seconds, MB/s, docs/s, peak RSS, peak anonymous RSS,
@@ -49,7 +50,8 @@ def main():
     nd, corpus, work, out = sys.argv[1:5]
     opts = sys.argv[5:]
     threads = opts[opts.index("--threads") + 1] if "--threads" in opts else "1"
-    batch = opts[opts.index("--batch") + 1] if "--batch" in opts else "1000"
+    batch = opts[opts.index("--batch") + 1] if "--batch" in opts else "auto"
+    batch_opts = [] if batch == "auto" else ["--batch", batch]
     full = int(opts[opts.index("--full-docs") + 1]) if "--full-docs" in opts else 100000
     os.makedirs(work, exist_ok=True)
     size = os.path.getsize(corpus)
@@ -73,8 +75,8 @@ def main():
         subprocess.run(["rm", "-rf", d], check=True)
         subprocess.run([nd, "index", "create", "-q", "--no-passages", "--no-stories", d],
                        check=True)
-        s, rss, anon, samples = run([nd, "index", "add", "-q", "--no-answers", "-T", threads,
-                                     "--batch", batch] + extra_opts + [d, corpus])
+        s, rss, anon, samples = run([nd, "index", "add", "-q", "--no-answers", "-T", threads]
+                                    + batch_opts + extra_opts + [d, corpus])
         st = json.loads(subprocess.run([nd, "index", "stats", d], check=True,
                                        capture_output=True, text=True).stdout)
         # anonymous memory over the run: first and last quarter's peaks (flat = bounded)
@@ -99,15 +101,15 @@ def main():
     d = os.path.join(work, "index-full")
     subprocess.run(["rm", "-rf", d], check=True)
     subprocess.run([nd, "index", "create", "-q", d], check=True)
-    s, rss, anon, _ = run([nd, "index", "add", "-q", "--no-answers", "-T", threads,
-                           "--batch", batch, d, sub])
+    s, rss, anon, _ = run([nd, "index", "add", "-q", "--no-answers", "-T", threads]
+                          + batch_opts + [d, sub])
     st = json.loads(subprocess.run([nd, "index", "stats", d], check=True,
                                    capture_output=True, text=True).stdout)
     row("index-full", s, rss, anon, nbytes, nfull,
         {"file_mb": round(st.get("file_bytes", 0) / 1e6, 1), "dedup_seconds_same_docs": round(s0, 2),
          "ratio_to_dedup": round(s / s0, 2)})
     result = {"corpus": corpus, "docs": docs, "bytes": size, "threads": int(threads),
-              "batch": int(batch), "rows": rows,
+              "batch": batch, "rows": rows,
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     with open(out, "w") as f:
         json.dump(result, f, indent=1)

@@ -14,7 +14,13 @@
  *   is in the index, whatever happens next (tests/e2e/index_crash.sh kills
  *   the command at random moments to check it). A batch never holds one id
  *   twice (the library refuses that): a repeated id closes the batch first,
- *   so that any --batch gives the answers of adding one at a time. Records
+ *   so that any --batch gives the answers of adding one at a time. Without
+ *   --batch a batch is a quarter of the documents indexed, from AUTO_MIN to
+ *   AUTO_MAX: every commit rewrites about every leaf of the band key table
+ *   that it touches (random keys), so batches that grow with the index keep
+ *   the bytes written per document bounded (docs/benchmarks.md, "The index
+ *   at scale": 1,000,000 documents 3.4x faster than in batches of 10,000),
+ *   and AUTO_MAX bounds the memory. Records
  *   whose id the index cannot take (empty, over 500 bytes) are bad records
  *   (--on-error). query answers each document in a read transaction of an
  *   index opened read-only; nothing is written. The answers' JSON is
@@ -225,8 +231,9 @@ static void usage_sub(FILE *fp, int sub)
                     "  -o, --output FILE    the answers [stdout]\n"
                     "  --no-answers         write no answers\n");
         if (sub == SUB_ADD)
-            fprintf(fp, "  --batch N            documents per transaction [1000]; an answer is\n"
-                        "                       written once its batch is committed\n"
+            fprintf(fp, "  --batch N            documents per transaction; an answer is written\n"
+                        "                       once its batch is committed [a quarter of the\n"
+                        "                       documents indexed, from 1000 to 100000]\n"
                         "  --no-sync            sync once at the end, not at each commit (bulk\n"
                         "                       loads); a system crash may lose or damage what\n"
                         "                       was added (verify tells), a process crash not\n"
@@ -336,7 +343,7 @@ static int parse(ixopts *o, int argc, char **argv)
     o->in.rd.source_field = "source";
     o->in.rd.date_field = "date";
     o->in.rd.title_field = "title";
-    o->batch = 1000;
+    o->batch = 0; /* automatic */
     build_opts();
     const char *cmd = o->cmd;
     optind = 1;
@@ -580,7 +587,20 @@ typedef struct drun {
     idset ids;
     uint64_t docs, bytes, added, replaced, unchanged, dups, with_pairs, with_passages;
     uint64_t bad_ids;
+    uint64_t indexed; /* documents in the index (for the automatic batch) */
 } drun;
+
+#define AUTO_MIN 1000u
+#define AUTO_MAX 100000u
+
+/* Documents in the next batch: --batch, or a quarter of the index. */
+static uint64_t batch_size(const drun *r)
+{
+    if (r->o->batch)
+        return r->o->batch;
+    const uint64_t b = r->indexed / 4;
+    return b < AUTO_MIN ? AUTO_MIN : b > AUTO_MAX ? AUTO_MAX : b;
+}
 
 static void count(drun *r, const nd_index_answer *a)
 {
@@ -618,6 +638,7 @@ static int flush_batch(drun *r)
         if (put_answer(r, r->b.docs[i].id, r->b.docs[i].id_len, &ans[i]))
             break;
         count(r, &ans[i]);
+        r->indexed += ans[i].change == ND_INDEX_ADDED;
     }
     if (r->fp && (r->to_stdout ? fflush(r->fp) != 0 : ferror(r->fp) != 0)) {
         cli_log(1, "%s: cannot write the answers: %s", r->o->output ? r->o->output : "stdout",
@@ -727,7 +748,7 @@ static int read_docs(drun *r, int query)
                 break;
             }
             idset_put(&r->ids, rec.id, rec.id_len);
-            if (r->b.n >= o->batch && (rc = flush_batch(r)) != 0)
+            if (r->b.n >= batch_size(r) && (rc = flush_batch(r)) != 0)
                 break;
         }
         cli_progress(what, r->docs + r->b.n, r->bytes);
@@ -769,10 +790,15 @@ static int cmd_docs(ixopts *o)
     int out_open = 0;
     if ((rc = session_of(o, r.ix, &r.s)) != 0)
         goto done;
-    if (!query && idset_init(&r.ids, o->batch) != 0) {
+    if (!query && idset_init(&r.ids, o->batch ? o->batch : AUTO_MAX) != 0) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
+    }
+    if (!query && !o->batch) {
+        nd_index_stats st;
+        if (nd_index_stats_get(r.ix, &st) == ND_OK)
+            r.indexed = st.docs;
     }
     if (!o->no_answers) {
         const char *path = o->output ? o->output : "-";

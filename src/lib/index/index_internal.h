@@ -16,7 +16,7 @@
 
 #include "nd_internal.h"
 
-#define NDI_FORMAT_VERSION 1u
+#define NDI_FORMAT_VERSION 2u /* 2: band keys packed in buckets (ibands.c) */
 #define NDI_MAX_ID 500u
 /* Most band keys (or SimHash table keys) of one document. */
 #define ND_MAX_INDEX_KEYS 1024u
@@ -32,7 +32,7 @@ typedef struct ndi_dbs {
     MDB_dbi texts;   /* "texts":  seq -> zstd text (checksummed); with passages or
                         stories */
     MDB_dbi exact;   /* "exact":  16-byte exact hash -> seq (dupsort, dupfixed) */
-    MDB_dbi bands;   /* "bands":  u64 band key (BE) -> seq (dupsort, dupfixed) */
+    MDB_dbi bands;   /* "bands":  (band key, seq) pairs packed in buckets; ibands.c */
     MDB_dbi members; /* "members": rep seq -> member seq (dupsort, dupfixed) */
     MDB_dbi grams;   /* "grams":  u64 n-gram hash (BE) -> seq (dupsort, dupfixed);
                         ipassage.c */
@@ -83,6 +83,7 @@ struct nd_index_session {
     nd_vec cand;              /* u64: candidate seqs */
     nd_vec linked;            /* u64: seqs of its copies and passage partners (stories) */
     MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
+    struct bwalk *walk;       /* an add batch's keys (index.c), kept from batch to batch */
     char detail[ND_DETAIL_MAX];
 };
 
@@ -128,6 +129,9 @@ static inline double ndi_get_f64(const unsigned char *p)
 
 /* ---- index.c: shared helpers -------------------------------------------- */
 
+struct bwalk;
+void ndi_walk_free(const nd_index *ix, struct bwalk *w);
+
 /* 8-byte big-endian key of a u64. */
 void ndi_be64(uint64_t v, unsigned char out[8]);
 uint64_t ndi_get_be64(const void *p);
@@ -144,6 +148,31 @@ nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ch
  * that stays valid until the session's next public call; NULL when out of
  * memory. */
 const char *ndi_arena_dup(nd_index_session *s, const void *p, size_t n);
+
+/* ---- ibands.c: band keys (or SimHash table keys) ----------------------------
+ */
+
+/* Appends to out (u64) the seqs of the documents holding key. */
+nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, uint64_t key, nd_vec *out);
+/* *found = whether document seq holds key. */
+nd_status ndi_bands_has(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq,
+                        int *found);
+/* Removes the pair (key, seq) (nothing when absent). */
+nd_status ndi_bands_del(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq);
+/* Reads every bucket: *pairs held by the sound ones, *bad buckets damaged or
+ * out of order. */
+nd_status ndi_bands_check(nd_index_session *s, MDB_txn *txn, uint64_t *pairs, uint64_t *bad);
+/* A batch's pairs merged in, one key at a time in increasing key order, each
+ * key's seqs increasing and above every indexed seq: ndi_bands_next appends
+ * the seqs that held the key before the batch to pool, then adds (key,
+ * seqs[i]); ndi_bands_end writes what is pending; ndi_bands_free (also after
+ * a failure) releases. */
+typedef struct ndi_bmerge ndi_bmerge;
+nd_status ndi_bands_begin(nd_index_session *s, MDB_txn *txn, ndi_bmerge **m);
+nd_status ndi_bands_next(ndi_bmerge *m, uint64_t key, const uint64_t *seqs, size_t n,
+                         nd_vec *pool);
+nd_status ndi_bands_end(ndi_bmerge *m);
+void ndi_bands_free(ndi_bmerge *m);
 
 /* ---- ipassage.c: n-gram postings and passages -----------------------------
  */

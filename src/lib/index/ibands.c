@@ -131,8 +131,11 @@ static nd_status decode(nd_index_session *s, const MDB_val *k, const MDB_val *v,
     return ND_OK;
 }
 
-/* Writes p[0..n) (1 <= n <= NDI_BUCKET_MAX) as the bucket keyed by p[0]. */
-static nd_status put_bucket(nd_index_session *s, MDB_txn *txn, const pair *p, size_t n)
+/* Writes p[0..n) (1 <= n <= NDI_BUCKET_MAX) as the bucket keyed by p[0],
+ * through cursor c when given (a cursor near the place saves LMDB the
+ * descent from the root), else mdb_put. */
+static nd_status put_bucket(nd_index_session *s, MDB_txn *txn, MDB_cursor *c, const pair *p,
+                            size_t n)
 {
     unsigned char buf[16 + NDI_BUCKET_MAX * 16];
     ndi_put_le32(buf, NDI_BUCKET_VERSION);
@@ -146,7 +149,7 @@ static nd_status put_bucket(nd_index_session *s, MDB_txn *txn, const pair *p, si
     unsigned char kb[16];
     pair_key(p[0], kb);
     MDB_val k = {16, kb}, v = {len + 8, buf};
-    const int rc = mdb_put(txn, s->ix->db.bands, &k, &v, 0);
+    const int rc = c ? mdb_cursor_put(c, &k, &v, 0) : mdb_put(txn, s->ix->db.bands, &k, &v, 0);
     return rc ? ndi_mdb_status(s->detail, rc, "writing band keys") : ND_OK;
 }
 
@@ -161,8 +164,8 @@ static nd_status del_bucket(nd_index_session *s, MDB_txn *txn, pair first)
 
 /* Writes p[0..n) in place of bucket b (whose first pair p[0] keeps, when
  * b is real): one bucket, or several of NDI_BUCKET_FILL or fewer. */
-static nd_status write_run(nd_index_session *s, MDB_txn *txn, const bucket *b, const pair *p,
-                           size_t n)
+static nd_status write_run(nd_index_session *s, MDB_txn *txn, MDB_cursor *c, const bucket *b,
+                           const pair *p, size_t n)
 {
     nd_status st;
     if (b->real && (!n || p[0].key != b->first.key || p[0].seq != b->first.seq))
@@ -171,11 +174,11 @@ static nd_status write_run(nd_index_session *s, MDB_txn *txn, const bucket *b, c
     if (!n)
         return ND_OK;
     if (n <= NDI_BUCKET_MAX)
-        return put_bucket(s, txn, p, n);
+        return put_bucket(s, txn, c, p, n);
     const size_t parts = (n + NDI_BUCKET_FILL - 1) / NDI_BUCKET_FILL;
     for (size_t i = 0, at = 0; i < parts; i++) {
         const size_t len = (n - at) / (parts - i);
-        if ((st = put_bucket(s, txn, p + at, len)) != ND_OK)
+        if ((st = put_bucket(s, txn, c, p + at, len)) != ND_OK)
             return st;
         at += len;
     }
@@ -318,7 +321,7 @@ nd_status ndi_bands_del(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_
         c = NULL;
         if (i < b.n && b.p[i].key == key && b.p[i].seq == seq) {
             memmove(b.p + i, b.p + i + 1, (b.n - i - 1) * sizeof *b.p);
-            st = write_run(s, txn, &b, b.p, b.n - 1);
+            st = write_run(s, txn, NULL, &b, b.p, b.n - 1);
         }
     }
     bucket_free(s, &b);
@@ -408,7 +411,7 @@ static nd_status flush(ndi_bmerge *m)
         while (i < b->n || j < m->nadd)
             m->out[o++] = j == m->nadd || (i < b->n && pair_lt(b->p[i], m->add[j])) ? b->p[i++]
                                                                                      : m->add[j++];
-        st = write_run(s, m->txn, b, m->out, o);
+        st = write_run(s, m->txn, m->c, b, m->out, o);
     }
     m->nadd = 0;
     m->have = 0;

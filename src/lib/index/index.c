@@ -1178,6 +1178,8 @@ typedef struct kgroup {
 typedef struct bwalk {
     kent *e, *tmp;
     size_t ne, cap_e, cap_n;
+    void *per_doc; /* nd_index_add's arrays of a document each */
+    size_t cap_per_doc;
     uint32_t *grp; /* the group of each entry */
     kgroup *g;
     size_t ng;
@@ -1234,16 +1236,15 @@ void ndi_walk_free(const nd_index *ix, bwalk *w)
     nd_free(&ix->alloc, w->off);
     nd_free(&ix->alloc, w->idx);
     nd_free(&ix->alloc, w->seq);
+    nd_free(&ix->alloc, w->per_doc);
     nd_vec_free(&w->pool, &ix->alloc);
     nd_free(&ix->alloc, w);
 }
 
-/* Grows *p (of *cap items of `size` bytes) to hold n; the contents are not
- * kept. */
-static int walk_reserve(const nd_index *ix, void **p, size_t n, size_t size, size_t cap)
+/* Replaces *p by room for n items of `size` bytes (the contents are not
+ * kept). */
+static int walk_alloc(const nd_index *ix, void **p, size_t n, size_t size)
 {
-    if (n <= cap)
-        return 0;
     nd_free(&ix->alloc, *p);
     *p = nd_malloc(&ix->alloc, n * size);
     return *p ? 0 : -1;
@@ -1251,32 +1252,57 @@ static int walk_reserve(const nd_index *ix, void **p, size_t n, size_t size, siz
 
 /* The session's walk, emptied, with room for n documents (seq zeroed) and
  * ne keys. */
+static bwalk *walk_get(nd_index_session *s)
+{
+    if (!s->walk && (s->walk = nd_calloc(&s->ix->alloc, 1, sizeof *s->walk)) != NULL)
+        nd_vec_init(&s->walk->pool, sizeof(uint64_t), SIZE_MAX);
+    return s->walk;
+}
+
+/* bytes of room (not zeroed) for nd_index_add's arrays of a document each. */
+static void *walk_per_doc(nd_index_session *s, size_t bytes)
+{
+    bwalk *w = walk_get(s);
+    if (!w)
+        return NULL;
+    if (bytes > w->cap_per_doc) {
+        const size_t c = bytes < w->cap_per_doc * 2 ? w->cap_per_doc * 2 : bytes;
+        w->cap_per_doc = 0;
+        if (walk_alloc(s->ix, &w->per_doc, c, 1))
+            return NULL;
+        w->cap_per_doc = c;
+    }
+    return w->per_doc;
+}
+
 static nd_status walk_prepare(nd_index_session *s, size_t n, size_t ne)
 {
     const nd_index *ix = s->ix;
-    bwalk *w = s->walk;
-    if (!w) {
-        if (!(w = s->walk = nd_calloc(&ix->alloc, 1, sizeof *w)))
-            return ND_E_NOMEM;
-        nd_vec_init(&w->pool, sizeof(uint64_t), SIZE_MAX);
-    }
+    bwalk *w = walk_get(s);
+    if (!w)
+        return ND_E_NOMEM;
     w->ne = w->ng = 0;
     w->pool.len = 0;
+    /* batches grow (add's automatic size): room doubles, not each batch */
     if (++n > w->cap_n) {
-        if (walk_reserve(ix, (void **)&w->off, n, sizeof *w->off, 0) ||
-            walk_reserve(ix, (void **)&w->seq, n, sizeof *w->seq, 0))
+        const size_t c = n < w->cap_n * 2 ? w->cap_n * 2 : n;
+        w->cap_n = 0;
+        if (walk_alloc(ix, (void **)&w->off, c, sizeof *w->off) ||
+            walk_alloc(ix, (void **)&w->seq, c, sizeof *w->seq))
             return ND_E_NOMEM;
-        w->cap_n = n;
+        w->cap_n = c;
     }
     memset(w->seq, 0, n * sizeof *w->seq);
     if (ne > w->cap_e) {
-        if (walk_reserve(ix, (void **)&w->e, ne, sizeof *w->e, 0) ||
-            walk_reserve(ix, (void **)&w->tmp, ne, sizeof *w->tmp, 0) ||
-            walk_reserve(ix, (void **)&w->grp, ne, sizeof *w->grp, 0) ||
-            walk_reserve(ix, (void **)&w->g, ne, sizeof *w->g, 0) ||
-            walk_reserve(ix, (void **)&w->idx, ne, sizeof *w->idx, 0))
+        const size_t c = ne < w->cap_e * 2 ? w->cap_e * 2 : ne;
+        w->cap_e = 0;
+        if (walk_alloc(ix, (void **)&w->e, c, sizeof *w->e) ||
+            walk_alloc(ix, (void **)&w->tmp, c, sizeof *w->tmp) ||
+            walk_alloc(ix, (void **)&w->grp, c, sizeof *w->grp) ||
+            walk_alloc(ix, (void **)&w->g, c, sizeof *w->g) ||
+            walk_alloc(ix, (void **)&w->idx, c, sizeof *w->idx))
             return ND_E_NOMEM;
-        w->cap_e = ne;
+        w->cap_e = c;
     }
     return ND_OK;
 }
@@ -2063,14 +2089,19 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
         nd_detail_set(s->detail, "adding %zu documents: out of memory", n);
         return ND_E_NOMEM;
     }
-    pending *pd = nd_calloc(&ix->alloc, n ? n : 1, sizeof *pd);
-    work *works = nd_calloc(&ix->alloc, n ? n : 1, sizeof *works);
-    uint64_t *olds = NULL;
+    /* works, pd and olds: in the session's room, kept from batch to batch */
+    work *works = walk_per_doc(s, (n ? n : 1) * (sizeof(work) + sizeof(pending) + 8));
+    pending *pd = works ? (pending *)(void *)(works + n) : NULL;
+    uint64_t *olds = pd ? (uint64_t *)(void *)(pd + n) : NULL;
     bwalk *bw = NULL;
     MDB_txn *txn = NULL;
-    if (!pd || !works) {
+    if (!works) {
         st = ND_E_NOMEM;
         goto out;
+    }
+    for (size_t i = 0; i < n; i++) { /* what work_free reads, whatever fails */
+        works[i].set = NULL;
+        works[i].keys = NULL;
     }
     /* Sketches first, outside the write lock, on the index's threads. */
     if ((st = sketch_batch(s, docs, n, works)) != ND_OK || (st = write_begin(s, &txn)) != ND_OK)
@@ -2081,11 +2112,10 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     /* Which documents change, and their seqs: an unchanged one is its stored
      * record's text and facts, which no earlier document of the batch moves
      * (ids are unique in a batch; removal and re-forming rewrite places). */
-    olds = nd_calloc(&ix->alloc, n ? n : 1, sizeof *olds);
     size_t nkeys = 0;
     for (size_t i = 0; i < n; i++)
         nkeys += 1 + works[i].num_keys;
-    if (!olds || walk_prepare(s, n, nkeys) != ND_OK) {
+    if (walk_prepare(s, n, nkeys) != ND_OK) {
         nd_detail_set(s->detail, "adding %zu documents: their %zu keys: out of memory", n,
                       nkeys);
         st = ND_E_NOMEM;
@@ -2131,9 +2161,6 @@ out:
     if (works)
         for (size_t i = 0; i < n; i++)
             work_free(ix, &works[i]);
-    nd_free(&ix->alloc, works);
-    nd_free(&ix->alloc, pd);
-    nd_free(&ix->alloc, olds);
     if (st != ND_OK) {
         if (!s->detail[0])
             nd_detail_set(s->detail, "adding %zu documents: %s", n, nd_strerror(st));

@@ -265,7 +265,8 @@ static nd_status cursor(nd_index_session *s, MDB_txn *txn, MDB_cursor **c)
     return rc ? ndi_mdb_status(s->detail, rc, "opening the band keys") : ND_OK;
 }
 
-nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, uint64_t key, nd_vec *out)
+nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, const uint64_t *keys, size_t n,
+                            nd_vec *out)
 {
     MDB_cursor *c;
     nd_status st = cursor(s, txn, &c);
@@ -274,11 +275,14 @@ nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, uint64_t key, nd_
     bucket b = {0};
     pair next;
     int has_next;
-    st = locate(s, c, (pair){key, 0}, &b, &next, &has_next);
-    while (st == ND_OK) {
-        if ((st = collect(s, &b, key, out)) != ND_OK || !has_next || next.key != key)
-            break;
-        st = locate(s, c, next, &b, &next, &has_next);
+    for (size_t i = 0; i < n && st == ND_OK; i++) {
+        const uint64_t key = keys[i];
+        st = locate(s, c, (pair){key, 0}, &b, &next, &has_next);
+        while (st == ND_OK) {
+            if ((st = collect(s, &b, key, out)) != ND_OK || !has_next || next.key != key)
+                break;
+            st = locate(s, c, next, &b, &next, &has_next);
+        }
     }
     bucket_free(s, &b);
     mdb_cursor_close(c);

@@ -1128,9 +1128,8 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
     exact_key(w->exact_lo, w->exact_hi, ek);
     if ((st = bucket_collect(s, txn, ix->db.exact, ek, 16)) != ND_OK)
         return st;
-    for (uint32_t i = 0; i < w->num_keys; i++)
-        if ((st = ndi_bands_collect(s, txn, w->keys[i], &s->cand)) != ND_OK)
-            return st;
+    if ((st = ndi_bands_collect(s, txn, w->keys, w->num_keys, &s->cand)) != ND_OK)
+        return st;
     uint64_t *c = s->cand.data;
     size_t n = s->cand.len, m = 0;
     if (n)

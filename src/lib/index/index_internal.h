@@ -152,8 +152,9 @@ const char *ndi_arena_dup(nd_index_session *s, const void *p, size_t n);
 /* ---- ibands.c: band keys (or SimHash table keys) ----------------------------
  */
 
-/* Appends to out (u64) the seqs of the documents holding key. */
-nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, uint64_t key, nd_vec *out);
+/* Appends to out (u64) the seqs of the documents holding each of keys[0..n). */
+nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, const uint64_t *keys, size_t n,
+                            nd_vec *out);
 /* *found = whether document seq holds key. */
 nd_status ndi_bands_has(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq,
                         int *found);

@@ -382,6 +382,92 @@ static const char *T2 = "the council closed the old footbridge over the river sa
 static const char *T3 = "a completely different story about barley soup with mushrooms and "
                         "thyme that simmers for forty minutes in butter";
 
+/* A key held by more documents than a bucket holds (a family of 300 copies
+ * and near-copies, one word changed each): its pairs span buckets. Added in
+ * batches, each document gets batch dedup's pairs; after half of them are
+ * removed a query finds the rest, and verify passes. */
+static void test_family_spans_buckets(void)
+{
+    nd_index_session *s;
+    nd_index *ix = fresh(&s);
+    enum { N = 300 };
+    char *ids[N], *texts[N];
+    uint64_t rs = g_seed * 7 + 3;
+    char *base = random_text(&rs, 120);
+    nd_params *p = dedup_params(ND_VERIFY_EXACT);
+    nd_dedup *d;
+    ND_CHECK(nd_dedup_create(&d, p, NULL) == ND_OK);
+    for (size_t i = 0; i < N; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "copy-%03zu", i);
+        ids[i] = strdup(id);
+        texts[i] = strdup(base);
+        if (i % 3) { /* one word replaced */
+            char *w = texts[i];
+            for (size_t k = (i * 7) % 119; k > 0; k--)
+                w = strchr(w, ' ') + 1;
+            w[0] = 'q';
+        }
+        ND_CHECK(nd_dedup_add(d, texts[i], strlen(texts[i]), NULL) == ND_OK);
+    }
+    ND_CHECK(nd_dedup_run(d, 1) == ND_OK);
+    size_t want[N] = {0};
+    const nd_pair *pairs;
+    size_t np;
+    ND_CHECK(nd_dedup_pairs(d, &pairs, &np) == ND_OK);
+    size_t with0 = 1; /* the probe (the base text) matches copy-000 and its pairs */
+    for (size_t k = 0; k < np; k++) {
+        want[pairs[k].a > pairs[k].b ? pairs[k].a : pairs[k].b]++;
+        with0 += pairs[k].a == 0 || pairs[k].b == 0;
+    }
+    ND_CHECK(np > 20000); /* most of the 44,850 pairs: the keys are shared widely */
+    const nd_index_answer *a;
+    size_t diff = 0;
+    for (size_t i = 0; i < N; i += 50) {
+        nd_index_doc dd[50];
+        for (size_t j = 0; j < 50; j++)
+            dd[j] = mk(ids[i + j], texts[i + j]);
+        ND_CHECK(nd_index_add(s, dd, 50, &a) == ND_OK);
+        for (size_t j = 0; j < 50; j++)
+            diff += a[j].num_matches != want[i + j];
+    }
+    ND_CHECK_MSG(diff == 0, "%zu documents have other pairs than batch's", diff);
+    uint64_t problems = 1;
+    ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
+    nd_index_doc q = mk("probe", base);
+    ND_CHECK(nd_index_query(s, &q, &a) == ND_OK);
+    ND_CHECK_MSG(a->num_matches == with0, "the probe: %zu matches, batch %zu", a->num_matches,
+                 with0);
+    char seen[N] = {0};
+    size_t before = a->num_matches;
+    for (size_t i = 0; i < a->num_matches; i++)
+        seen[atoi(a->matches[i].id + 5)] = 1;
+    const char *gone[N / 2];
+    size_t lens[N / 2], removed = 0, kept = 0;
+    for (size_t i = 0; i < N / 2; i++) {
+        gone[i] = ids[i * 2 + 1];
+        lens[i] = strlen(gone[i]);
+    }
+    ND_CHECK(nd_index_remove(s, gone, lens, N / 2, &removed) == ND_OK && removed == N / 2);
+    ND_CHECK(nd_index_verify(ix, &problems) == ND_OK && problems == 0);
+    ND_CHECK(nd_index_query(s, &q, &a) == ND_OK);
+    for (size_t i = 0; i < N; i += 2)
+        kept += seen[i];
+    ND_CHECK_MSG(before > N / 2 && a->num_matches == kept, "%zu matches, %zu kept of %zu",
+                 a->num_matches, kept, before);
+    for (size_t i = 0; i < a->num_matches; i++)
+        ND_CHECK(atoi(a->matches[i].id + 5) % 2 == 0);
+    nd_index_session_destroy(s);
+    nd_index_close(ix);
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    for (size_t i = 0; i < N; i++) {
+        free(ids[i]);
+        free(texts[i]);
+    }
+    free(base);
+}
+
 static void test_idempotent_replace_query(void)
 {
     nd_index_session *s;
@@ -660,6 +746,7 @@ int main(int argc, char **argv)
     ND_RUN(test_equivalence_signature);
     ND_RUN(test_equivalence_simhash);
     ND_RUN(test_batch_as_one_at_a_time);
+    ND_RUN(test_family_spans_buckets);
     ND_RUN(test_idempotent_replace_query);
     ND_RUN(test_remove_reforms);
     ND_RUN(test_reopen_params_damage);

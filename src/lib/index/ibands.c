@@ -289,48 +289,46 @@ nd_status ndi_bands_collect(nd_index_session *s, MDB_txn *txn, const uint64_t *k
     return st;
 }
 
-nd_status ndi_bands_has(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq, int *found)
+/* Loads into b the bucket that holds (or would hold) the pair (key, seq);
+ * *pos its place there, *found whether it is there. */
+static nd_status find_pair(nd_index_session *s, MDB_txn *txn, pair at, bucket *b, size_t *pos,
+                           int *found)
 {
     MDB_cursor *c;
     *found = 0;
     nd_status st = cursor(s, txn, &c);
     if (st != ND_OK)
         return st;
-    bucket b = {0};
     pair next;
     int has_next;
-    const pair at = {key, seq};
-    if ((st = locate(s, c, at, &b, &next, &has_next)) == ND_OK) {
-        const size_t i = lower_bound(&b, at);
-        *found = i < b.n && b.p[i].key == key && b.p[i].seq == seq;
+    if ((st = locate(s, c, at, b, &next, &has_next)) == ND_OK) {
+        *pos = lower_bound(b, at);
+        *found = *pos < b->n && b->p[*pos].key == at.key && b->p[*pos].seq == at.seq;
     }
-    bucket_free(s, &b);
     mdb_cursor_close(c);
+    return st;
+}
+
+nd_status ndi_bands_has(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq, int *found)
+{
+    bucket b = {0};
+    size_t pos;
+    const nd_status st = find_pair(s, txn, (pair){key, seq}, &b, &pos, found);
+    bucket_free(s, &b);
     return st;
 }
 
 nd_status ndi_bands_del(nd_index_session *s, MDB_txn *txn, uint64_t key, uint64_t seq)
 {
-    MDB_cursor *c;
-    nd_status st = cursor(s, txn, &c);
-    if (st != ND_OK)
-        return st;
     bucket b = {0};
-    pair next;
-    int has_next;
-    const pair at = {key, seq};
-    if ((st = locate(s, c, at, &b, &next, &has_next)) == ND_OK) {
-        const size_t i = lower_bound(&b, at);
-        mdb_cursor_close(c); /* before the table changes */
-        c = NULL;
-        if (i < b.n && b.p[i].key == key && b.p[i].seq == seq) {
-            memmove(b.p + i, b.p + i + 1, (b.n - i - 1) * sizeof *b.p);
-            st = write_run(s, txn, NULL, &b, b.p, b.n - 1);
-        }
+    size_t pos;
+    int found;
+    nd_status st = find_pair(s, txn, (pair){key, seq}, &b, &pos, &found);
+    if (st == ND_OK && found) {
+        memmove(b.p + pos, b.p + pos + 1, (b.n - pos - 1) * sizeof *b.p);
+        st = write_run(s, txn, NULL, &b, b.p, b.n - 1);
     }
     bucket_free(s, &b);
-    if (c)
-        mdb_cursor_close(c);
     return st;
 }
 

@@ -890,30 +890,36 @@ nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ch
  * -----------------------------------------------------------------------------
  */
 
+/* Appends to out every seq under key in a dupsort table, through cursor c
+ * (left on the key's last duplicate, or where the key would be). */
+static nd_status dups_read(nd_index_session *s, MDB_cursor *c, const void *key, size_t klen,
+                          nd_vec *out)
+{
+    MDB_val k = mval(key, klen), v;
+    nd_status st = ND_OK;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    while (rc == 0) {
+        if (v.mv_size != 8) {
+            nd_detail_set(s->detail, "a bucket entry has the wrong size (damaged index)");
+            return ND_E_CORRUPT;
+        }
+        const uint64_t seq = ndi_get_be64(v.mv_data);
+        if ((st = nd_vec_push(out, &s->ix->alloc, &seq)) != ND_OK)
+            return st;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+    }
+    return rc == MDB_NOTFOUND ? ND_OK : ndi_mdb_status(s->detail, rc, "reading a bucket");
+}
+
 /* Appends every seq under key in a dupsort table to s->cand. */
 static nd_status bucket_collect(nd_index_session *s, MDB_txn *txn, MDB_dbi dbi, const void *key,
                                 size_t klen)
 {
     MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, dbi, &c);
+    const int rc = mdb_cursor_open(txn, dbi, &c);
     if (rc)
         return ndi_mdb_status(s->detail, rc, "opening a cursor");
-    MDB_val k = mval(key, klen), v;
-    nd_status st = ND_OK;
-    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-    while (rc == 0) {
-        if (v.mv_size != 8) {
-            nd_detail_set(s->detail, "a bucket entry has the wrong size (damaged index)");
-            st = ND_E_CORRUPT;
-            break;
-        }
-        const uint64_t seq = ndi_get_be64(v.mv_data);
-        if ((st = nd_vec_push(&s->cand, &s->ix->alloc, &seq)) != ND_OK)
-            break;
-        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
-    }
-    if (st == ND_OK && rc && rc != MDB_NOTFOUND)
-        st = ndi_mdb_status(s->detail, rc, "reading a bucket");
+    const nd_status st = dups_read(s, c, key, klen, &s->cand);
     mdb_cursor_close(c);
     return st;
 }
@@ -1118,6 +1124,19 @@ static nd_status sketch_batch(nd_index_session *s, const nd_index_doc *docs, siz
     return ND_OK;
 }
 
+/* s->cand sorted, each seq once, self left out. */
+static void cand_finish(nd_index_session *s, uint64_t self)
+{
+    uint64_t *c = s->cand.data;
+    size_t n = s->cand.len, m = 0;
+    if (n)
+        qsort(c, n, sizeof *c, cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        if (c[i] != self && (m == 0 || c[m - 1] != c[i]))
+            c[m++] = c[i];
+    s->cand.len = m;
+}
+
 /* Candidates of the document (sorted, unique, without self) into s->cand. */
 static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, uint64_t self)
 {
@@ -1130,14 +1149,7 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
         return st;
     if ((st = ndi_bands_collect(s, txn, w->keys, w->num_keys, &s->cand)) != ND_OK)
         return st;
-    uint64_t *c = s->cand.data;
-    size_t n = s->cand.len, m = 0;
-    if (n)
-        qsort(c, n, sizeof *c, cmp_u64);
-    for (size_t i = 0; i < n; i++)
-        if (c[i] != self && (m == 0 || c[m - 1] != c[i]))
-            c[m++] = c[i];
-    s->cand.len = m;
+    cand_finish(s, self);
     return ND_OK;
 }
 
@@ -1335,21 +1347,8 @@ static nd_status bwalk_table(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t
         g->ee = y;
         unsigned char kb[16];
         const size_t klen = kent_key(&w->e[x], kb);
-        MDB_val k = mval(kb, klen), v;
-        rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-        while (rc == 0) {
-            if (v.mv_size != 8) {
-                nd_detail_set(s->detail, "a bucket entry has the wrong size (damaged index)");
-                st = ND_E_CORRUPT;
-                break;
-            }
-            const uint64_t seq = ndi_get_be64(v.mv_data);
-            if ((st = nd_vec_push(&w->pool, &s->ix->alloc, &seq)) != ND_OK)
-                break;
-            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
-        }
-        if (st == ND_OK && rc && rc != MDB_NOTFOUND)
-            st = ndi_mdb_status(s->detail, rc, "reading a bucket");
+        MDB_val k, v;
+        st = dups_read(s, c, kb, klen, &w->pool);
         g->pe = w->pool.len;
         for (size_t z = x; z < y && st == ND_OK; z++) {
             unsigned char vb[8];
@@ -1458,14 +1457,7 @@ static nd_status bwalk_candidates(nd_index_session *s, const bwalk *w, size_t i)
                 return st;
         }
     }
-    uint64_t *c = s->cand.data;
-    size_t n = s->cand.len, m = 0;
-    if (n)
-        qsort(c, n, sizeof *c, cmp_u64);
-    for (size_t k = 0; k < n; k++)
-        if (c[k] != self && (m == 0 || c[m - 1] != c[k]))
-            c[m++] = c[k];
-    s->cand.len = m;
+    cand_finish(s, self);
     return ND_OK;
 }
 

@@ -220,8 +220,10 @@ typedef struct srec {
     nd_term c[ND_STORY_CENTROID_TERMS + ND_STORY_MAX_TERMS]; /* room to merge a vector */
 } srec;
 
-/* Story k's record into r; ND_E_PARAM (no detail) when there is none. */
-static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *r)
+/* Story k's record, checked: *p and *n its bytes (valid while txn lives);
+ * ND_E_PARAM (no detail) when there is none. */
+static nd_status srec_get(nd_index_session *s, MDB_txn *txn, uint64_t k,
+                          const unsigned char **p, size_t *n)
 {
     unsigned char kb[8];
     ndi_be64(k, kb);
@@ -231,30 +233,54 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
         return ND_E_PARAM;
     if (rc)
         return ndi_mdb_status(s->detail, rc, "reading a story");
-    const unsigned char *p = v.mv_data;
-    const size_t n = v.mv_size;
-    if (n < 56 || get32(p) != REC_VERSION)
+    *p = v.mv_data;
+    *n = v.mv_size;
+    if (*n < 56 || get32(*p) != REC_VERSION)
         return corrupt(s, "story", k);
-    const uint32_t ni = get32(p + 40), nc = get32(p + 44);
+    const uint32_t ni = get32(*p + 40), nc = get32(*p + 44);
     if (ni > MAX_INDEXED || nc > ND_STORY_CENTROID_TERMS ||
-        n != 48 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
-        get64(p + n - 8) != XXH3_64bits(p, n - 8))
+        *n != 48 + 4 * (size_t)ni + 8 * (size_t)nc + 8 ||
+        get64(*p + *n - 8) != XXH3_64bits(*p, *n - 8))
         return corrupt(s, "story", k);
+    return ND_OK;
+}
+
+/* The fixed part of story k's checked record p into r. */
+static void srec_head(const unsigned char *p, uint64_t k, srec *r)
+{
     r->id = k;
     r->dated = get32(p + 4) & 1;
     r->size = get64(p + 8);
     r->first = get64(p + 16);
     r->last = getf64(p + 24);
     r->earliest = getf64(p + 32);
-    r->nindexed = ni;
-    r->nc = nc;
+    r->nindexed = get32(p + 40);
+    r->nc = get32(p + 44);
+}
+
+/* The index terms and the centroid of the checked record p into r (after
+ * srec_head). */
+static void srec_body(const unsigned char *p, srec *r)
+{
     const unsigned char *q = p + 48;
-    for (uint32_t i = 0; i < ni; i++, q += 4)
+    for (uint32_t i = 0; i < r->nindexed; i++, q += 4)
         r->indexed[i] = get32(q);
-    for (uint32_t i = 0; i < nc; i++, q += 8) {
+    for (uint32_t i = 0; i < r->nc; i++, q += 8) {
         r->c[i].id = get32(q);
         r->c[i].w = getf32(q + 4);
     }
+}
+
+/* Story k's record into r; ND_E_PARAM (no detail) when there is none. */
+static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *r)
+{
+    const unsigned char *p;
+    size_t n;
+    const nd_status st = srec_get(s, txn, k, &p, &n);
+    if (st != ND_OK)
+        return st;
+    srec_head(p, k, r);
+    srec_body(p, r);
     return ND_OK;
 }
 
@@ -581,6 +607,29 @@ static nd_status score_story(nd_index_session *s, MDB_txn *txn, idfc *c, const s
     return ND_OK;
 }
 
+/* An upper bound of score_story's cosine for the checked story record p,
+ * without the idf: the norm of the document's vector v (sorted by id) over
+ * the terms the centroid holds. With S those terms and c the centroid
+ * weighed by any idf, cos = sum_S v_i c_i / |c| <= |v_S| |c_S| / |c| <= |v_S|
+ * (Cauchy-Schwarz, then |c_S| <= |c|), whatever the weights' signs. */
+static double score_bound(const unsigned char *p, const nd_term *v, size_t nv)
+{
+    const uint32_t ni = get32(p + 40), nc = get32(p + 44);
+    const unsigned char *q = p + 48 + 4 * (size_t)ni;
+    double ss = 0;
+    size_t j = 0;
+    for (uint32_t i = 0; i < nc && j < nv; i++, q += 8) {
+        const uint32_t id = get32(q);
+        while (j < nv && v[j].id < id)
+            j++;
+        if (j < nv && v[j].id == id) {
+            ss += (double)v[j].w * v[j].w;
+            j++;
+        }
+    }
+    return sqrt(ss);
+}
+
 /* ---- placing ----------------------------------------------------------------------------- */
 
 typedef struct cand {
@@ -837,15 +886,25 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     double bs = -1, bcos = 0;
     int have = 0;
     for (size_t i = 0; i < cs.n; i++) {
-        st = srec_read(s, txn, cs.c[i].story, r);
+        const unsigned char *rec;
+        size_t len;
+        st = srec_get(s, txn, cs.c[i].story, &rec, &len);
         if (st == ND_E_PARAM)
             continue; /* a linked document's story gone: not a candidate */
         if (st != ND_OK)
             goto fail;
+        srec_head(rec, cs.c[i].story, r);
         if (p->story_window > 0 && dated && r->dated &&
             (doc->date_days - r->last > p->story_window ||
              r->earliest - doc->date_days > p->story_window))
             continue; /* closed (after its last member, or before its first) */
+        /* A story that cannot reach the threshold nor beat the best so far
+         * cannot be the answer: skipped unscored (see score_bound; the slack
+         * covers the rounding of both sums, under 1e-12 for 200 terms). */
+        const double need = have && bs > p->story_threshold ? bs : p->story_threshold;
+        if (score_bound(rec, w.vec, w.nv) + 1e-9 + cs.c[i].bonus < need)
+            continue;
+        srec_body(rec, r);
         double cosv;
         ND_TRY(score_story(s, txn, &ic, r, w.vec, w.nv, &cosv));
         const double sc = cosv + cs.c[i].bonus;
@@ -853,7 +912,9 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
             bs = sc;
             bcos = cosv;
             have = 1;
-            memcpy(best, r, sizeof *r);
+            srec *t = best; /* r becomes the best; the old best its room */
+            best = r;
+            r = t;
         }
     }
     st = ND_OK;

@@ -800,6 +800,70 @@ static void test_query_remove_verify(void)
     rm_dir(dir);
 }
 
+/* A session keeps stories' dates from query to query (istory.c) while the
+ * index stays as it was: a reader session's queries, each asked twice,
+ * answer as the writer session's query and add of the same document do,
+ * the writer adding between them (each add a new snapshot). */
+static void test_query_cache_follows_adds(void)
+{
+    size_t order[MAXDOCS];
+    date_order(order);
+    char dir[512];
+    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
+    nd_index *ix = NULL;
+    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
+    ND_CHECK(st == ND_OK);
+    nd_index_session *w = NULL, *r = NULL;
+    if (st == ND_OK) {
+        ND_CHECK(nd_index_session_create(ix, &w) == ND_OK);
+        ND_CHECK(nd_index_session_create(ix, &r) == ND_OK);
+    }
+    for (size_t k = 0; w && r && k < g_n; k++) {
+        const nd_index_doc x = index_doc(&g_docs[order[k]]);
+        nd_index_answer q[3];
+        const nd_index_answer *a = NULL;
+        for (int i = 0; i < 3; i++) {
+            ND_CHECK(nd_index_query(i ? r : w, &x, &a) == ND_OK && a);
+            if (a)
+                q[i] = *a;
+        }
+        ND_CHECK(nd_index_add(w, &x, 1, &a) == ND_OK && a);
+        for (int i = 0; a && i < 3; i++)
+            ND_CHECK_MSG(q[i].story == a->story && q[i].new_story == a->new_story &&
+                             q[i].story_size == a->story_size &&
+                             q[i].story_similarity == a->story_similarity,
+                         "document %zu, query %d: story %llu, the add's %llu", k, i,
+                         (unsigned long long)q[i].story, (unsigned long long)a->story);
+    }
+    /* a story closed to a query (kept so by r) that an add then opens: one
+     * text, dated 0 (added), 4.5 (queried: 4.5 days after, the window is 3),
+     * 3 (added: the story's last date is now 1.5 days before the query's) */
+    nd_index_doc d[3];
+    const double days[3] = {10000, 10004.5, 10003};
+    const char *ids[3] = {"win-a", "win-q", "win-b"};
+    for (int i = 0; i < 3; i++) {
+        d[i] = index_doc(&g_docs[0]);
+        d[i].id = ids[i];
+        d[i].id_len = strlen(ids[i]);
+        d[i].date = NULL;
+        d[i].date_len = 0;
+        d[i].has_date = 1;
+        d[i].date_days = days[i];
+    }
+    const nd_index_answer *a = NULL;
+    uint64_t sa = 0;
+    ND_CHECK(w && r && nd_index_add(w, &d[0], 1, &a) == ND_OK && a);
+    sa = a ? a->story : 0;
+    ND_CHECK(r && nd_index_query(r, &d[1], &a) == ND_OK && a && a->new_story);
+    ND_CHECK(w && nd_index_add(w, &d[2], 1, &a) == ND_OK && a && a->story == sa);
+    ND_CHECK(r && nd_index_query(r, &d[1], &a) == ND_OK && a && !a->new_story &&
+             a->story == sa);
+    nd_index_session_destroy(r);
+    nd_index_session_destroy(w);
+    nd_index_close(ix);
+    rm_dir(dir);
+}
+
 /* One call adding every document (a batch, on 2 threads) answers as adds
  * of one document each do: the same passages and stories. */
 static void test_batch_add_same(void)
@@ -1055,6 +1119,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stories_random_order);
     ND_RUN(test_seeds);
     ND_RUN(test_query_remove_verify);
+    ND_RUN(test_query_cache_follows_adds);
     ND_RUN(test_batch_add_same);
     ND_RUN(test_verify_finds_damage);
     ND_RUN(test_out_of_memory);

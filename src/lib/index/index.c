@@ -576,6 +576,7 @@ void nd_index_session_destroy(nd_index_session *s)
     nd_vec_free(&s->cand, a);
     nd_vec_free(&s->linked, a);
     ndi_walk_free(s->ix, s->walk);
+    ndi_story_session_free(s);
     nd_free(a, s);
 }
 

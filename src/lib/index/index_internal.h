@@ -84,6 +84,7 @@ struct nd_index_session {
     nd_vec linked;            /* u64: seqs of its copies and passage partners (stories) */
     MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
     struct bwalk *walk;       /* an add batch's keys (index.c), kept from batch to batch */
+    struct ndi_story_cache *story_cache; /* stories' dates (istory.c), kept while unchanged */
     char detail[ND_DETAIL_MAX];
 };
 
@@ -213,6 +214,8 @@ nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq, con
  * and terms (the "terms" table holds nothing else). 0 without stories. */
 nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
                            uint64_t *terms);
+/* Frees the session's story cache (s->story_cache). */
+void ndi_story_session_free(nd_index_session *s);
 /* Checks the stories against the documents; counts disagreements. */
 nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems);
 

@@ -630,6 +630,124 @@ static double score_bound(const unsigned char *p, const nd_term *v, size_t nv)
     return sqrt(ss);
 }
 
+/* ---- the session's cache of story dates ------------------------------------------------ */
+
+/* Nearly every candidate story of a query is closed (dated outside the
+ * window): on 1,001 queries of a 100,000-document index, 3,167,169 of
+ * 3,169,844 candidates. Its record is read (an LMDB lookup and the checksum
+ * of about 1.7 KB) only to learn its dates. A session keeps the dates of
+ * the stories it read, 32 bytes each, for as long as its read transaction
+ * sees the same snapshot (mdb_txn_id): the same snapshot holds the same
+ * records, so a date from the cache is the date the record gives. Only
+ * queries use it (an add changes stories as it goes). An open story is
+ * still read from its record; a story not cached is read and cached. */
+typedef struct swdate {
+    uint64_t story; /* 0: an empty slot (stories are numbered from 1) */
+    double last, earliest;
+    int dated;
+} swdate;
+
+struct ndi_story_cache {
+    size_t txnid;
+    size_t cap, n; /* slots (a power of 2), stories */
+    swdate *e;
+};
+
+#define SWC_MIN ((size_t)1 << 12)
+#define SWC_MAX ((size_t)1 << 18) /* 8 MiB: up to 196,608 stories (3/4 full) */
+
+void ndi_story_session_free(nd_index_session *s)
+{
+    if (!s->story_cache)
+        return;
+    nd_free(&s->ix->alloc, s->story_cache->e);
+    nd_free(&s->ix->alloc, s->story_cache);
+    s->story_cache = NULL;
+}
+
+static size_t swc_slot(const struct ndi_story_cache *c, uint64_t story)
+{
+    return (size_t)((story * 0x9E3779B97F4A7C15u) >> 32) & (c->cap - 1);
+}
+
+/* The session's cache for a query in txn, emptied when txn sees another
+ * snapshot than its entries; NULL when out of memory (then nothing is
+ * cached: the records answer). */
+static struct ndi_story_cache *swc_get(nd_index_session *s, MDB_txn *txn)
+{
+    struct ndi_story_cache *c = s->story_cache;
+    if (!c) {
+        c = nd_calloc(&s->ix->alloc, 1, sizeof *c);
+        swdate *e = nd_calloc(&s->ix->alloc, SWC_MIN, sizeof *e);
+        if (!c || !e) {
+            nd_free(&s->ix->alloc, c);
+            nd_free(&s->ix->alloc, e);
+            return NULL;
+        }
+        c->e = e;
+        c->cap = SWC_MIN;
+        c->txnid = mdb_txn_id(txn);
+        s->story_cache = c;
+    }
+    if (c->txnid != mdb_txn_id(txn)) {
+        memset(c->e, 0, c->cap * sizeof *c->e);
+        c->n = 0;
+        c->txnid = mdb_txn_id(txn);
+    }
+    return c;
+}
+
+static const swdate *swc_find(const struct ndi_story_cache *c, uint64_t story)
+{
+    for (size_t h = swc_slot(c, story);; h = (h + 1) & (c->cap - 1)) {
+        if (c->e[h].story == story)
+            return &c->e[h];
+        if (!c->e[h].story)
+            return NULL;
+    }
+}
+
+/* Caches story r's dates (r not cached); grows the table up to SWC_MAX
+ * slots, then caches no more. */
+static void swc_put(nd_index_session *s, struct ndi_story_cache *c, const srec *r)
+{
+    if ((c->n + 1) * 4 > c->cap * 3) {
+        if (c->cap >= SWC_MAX)
+            return;
+        const size_t cap = c->cap * 2;
+        swdate *e = nd_calloc(&s->ix->alloc, cap, sizeof *e);
+        if (!e)
+            return;
+        swdate *old = c->e;
+        const size_t ocap = c->cap;
+        c->e = e;
+        c->cap = cap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].story) {
+                size_t h = swc_slot(c, old[i].story);
+                while (e[h].story)
+                    h = (h + 1) & (cap - 1);
+                e[h] = old[i];
+            }
+        nd_free(&s->ix->alloc, old);
+    }
+    size_t h = swc_slot(c, r->id);
+    while (c->e[h].story)
+        h = (h + 1) & (c->cap - 1);
+    c->e[h] = (swdate){r->id, r->last, r->earliest, r->dated};
+    c->n++;
+}
+
+/* Whether a story with these dates is closed to the document (dated: the
+ * document has a finite date): after its last member, or before its first. */
+static int story_closed(const nd_params *p, const nd_index_doc *doc, int dated, int sdated,
+                        double last, double earliest)
+{
+    return p->story_window > 0 && dated && sdated &&
+           (doc->date_days - last > p->story_window ||
+            earliest - doc->date_days > p->story_window);
+}
+
 /* ---- placing ----------------------------------------------------------------------------- */
 
 typedef struct cand {
@@ -885,18 +1003,22 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     const int dated = doc->has_date && isfinite(doc->date_days);
     double bs = -1, bcos = 0;
     int have = 0;
+    struct ndi_story_cache *wc = write ? NULL : swc_get(s, txn);
     for (size_t i = 0; i < cs.n; i++) {
         const unsigned char *rec;
         size_t len;
+        const swdate *sd = wc ? swc_find(wc, cs.c[i].story) : NULL;
+        if (sd && story_closed(p, doc, dated, sd->dated, sd->last, sd->earliest))
+            continue; /* closed, as its record (read in this snapshot) says */
         st = srec_get(s, txn, cs.c[i].story, &rec, &len);
         if (st == ND_E_PARAM)
             continue; /* a linked document's story gone: not a candidate */
         if (st != ND_OK)
             goto fail;
         srec_head(rec, cs.c[i].story, r);
-        if (p->story_window > 0 && dated && r->dated &&
-            (doc->date_days - r->last > p->story_window ||
-             r->earliest - doc->date_days > p->story_window))
+        if (wc && !sd)
+            swc_put(s, wc, r);
+        if (story_closed(p, doc, dated, r->dated, r->last, r->earliest))
             continue; /* closed (after its last member, or before its first) */
         /* A story that cannot reach the threshold nor beat the best so far
          * cannot be the answer: skipped unscored (see score_bound; the slack

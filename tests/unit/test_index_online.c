@@ -141,6 +141,25 @@ static void rm_dir(const char *dir)
     ND_CHECK(system(cmd) == 0);
 }
 
+/* A new index (parameters ip, NULL: the defaults) in a new directory dir
+ * (n bytes); NULL, the directory gone, when it cannot be made. */
+static nd_index *open_fresh(char *dir, size_t n, const nd_params *ip)
+{
+    nd_index *ix = NULL;
+    if (!make_dir(dir, n)) {
+        ND_CHECK_MSG(0, "cannot make a directory for an index");
+        return NULL;
+    }
+    const nd_status st = nd_index_open(&ix, dir, ip, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
+    ND_CHECK_MSG(st == ND_OK, "open: %s (%s)", nd_strerror(st), ix ? nd_index_errdetail(ix) : "");
+    if (st != ND_OK) {
+        nd_index_close(ix);
+        rm_dir(dir);
+        return NULL;
+    }
+    return ix;
+}
+
 /* A passage in comparable form: the document's index, the other's, and the
  * figures. */
 typedef struct prow {
@@ -277,15 +296,9 @@ static void check_passages_with(const size_t *order, size_t n, const char *what,
                                 const nd_params *ip)
 {
     char dir[512];
-    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
-    nd_index *ix = NULL;
-    const nd_status st = nd_index_open(&ix, dir, ip, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
-    ND_CHECK_MSG(st == ND_OK, "open: %s (%s)", nd_strerror(st), ix ? nd_index_errdetail(ix) : "");
-    if (st != ND_OK) {
-        nd_index_close(ix);
-        rm_dir(dir);
+    nd_index *ix = open_fresh(dir, sizeof dir, ip);
+    if (!ix)
         return;
-    }
     online o;
     memset(&o, 0, sizeof o);
     run_online(ix, order, n, &o);
@@ -472,15 +485,9 @@ static void test_stories_random_order(void)
 static int stories_vs_batch(const size_t *order, int must_match)
 {
     char dir[512];
-    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
-    nd_index *ix = NULL;
-    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
-    ND_CHECK(st == ND_OK);
-    if (st != ND_OK) {
-        nd_index_close(ix);
-        rm_dir(dir);
+    nd_index *ix = open_fresh(dir, sizeof dir, NULL);
+    if (!ix)
         return 0;
-    }
     online o;
     memset(&o, 0, sizeof o);
     run_online(ix, order, g_n, &o);
@@ -594,13 +601,12 @@ static void unload_seeds(const ndoc *keep, size_t nkeep)
 static void check_seeds(const size_t *order, size_t per, const char *what)
 {
     char dir[512];
-    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
-    nd_index *ix = NULL;
-    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
-    ND_CHECK(st == ND_OK);
+    nd_index *ix = open_fresh(dir, sizeof dir, NULL);
+    if (!ix)
+        return;
+    nd_status st;
     nd_index_session *s = NULL;
-    if (st == ND_OK)
-        ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+    ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
     prow rows[64];
     size_t nrows = 0, rep[NSEEDS];
     uint64_t story[NSEEDS];
@@ -706,13 +712,11 @@ static void test_query_remove_verify(void)
     size_t order[MAXDOCS];
     date_order(order);
     char dir[512];
-    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
-    nd_index *ix = NULL;
-    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
-    ND_CHECK(st == ND_OK);
+    nd_index *ix = open_fresh(dir, sizeof dir, NULL);
+    if (!ix)
+        return;
     nd_index_session *s = NULL;
-    if (st == ND_OK)
-        ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
+    ND_CHECK(nd_index_session_create(ix, &s) == ND_OK);
     if (!s) {
         nd_index_close(ix);
         rm_dir(dir);
@@ -809,15 +813,12 @@ static void test_query_cache_follows_adds(void)
     size_t order[MAXDOCS];
     date_order(order);
     char dir[512];
-    ND_CHECK(make_dir(dir, sizeof dir) != NULL);
-    nd_index *ix = NULL;
-    nd_status st = nd_index_open(&ix, dir, NULL, ND_INDEX_CREATE | ND_INDEX_NOSYNC, NULL);
-    ND_CHECK(st == ND_OK);
+    nd_index *ix = open_fresh(dir, sizeof dir, NULL);
+    if (!ix)
+        return;
     nd_index_session *w = NULL, *r = NULL;
-    if (st == ND_OK) {
-        ND_CHECK(nd_index_session_create(ix, &w) == ND_OK);
-        ND_CHECK(nd_index_session_create(ix, &r) == ND_OK);
-    }
+    ND_CHECK(nd_index_session_create(ix, &w) == ND_OK);
+    ND_CHECK(nd_index_session_create(ix, &r) == ND_OK);
     for (size_t k = 0; w && r && k < g_n; k++) {
         const nd_index_doc x = index_doc(&g_docs[order[k]]);
         nd_index_answer q[3];

@@ -54,6 +54,8 @@ typedef struct pair {
 
 static int pair_lt(pair a, pair b) { return a.key < b.key || (a.key == b.key && a.seq < b.seq); }
 
+static int pair_eq(pair a, pair b) { return a.key == b.key && a.seq == b.seq; }
+
 static void pair_key(pair p, unsigned char out[16])
 {
     ndi_be64(p.key, out);
@@ -124,7 +126,7 @@ static nd_status decode(nd_index_session *s, const MDB_val *k, const MDB_val *v,
         b->p[i].key = ndi_get_le64(q + 8 + (size_t)i * 16);
         b->p[i].seq = ndi_get_le64(q + 16 + (size_t)i * 16);
         if (i ? !pair_lt(b->p[i - 1], b->p[i])
-              : b->p[0].key != b->first.key || b->p[0].seq != b->first.seq)
+              : !pair_eq(b->p[0], b->first))
             return damaged(s, "is out of order");
     }
     b->n = n;
@@ -168,7 +170,7 @@ static nd_status write_run(nd_index_session *s, MDB_txn *txn, MDB_cursor *c, con
                            const pair *p, size_t n)
 {
     nd_status st;
-    if (b->real && (!n || p[0].key != b->first.key || p[0].seq != b->first.seq))
+    if (b->real && (!n || !pair_eq(p[0], b->first)))
         if ((st = del_bucket(s, txn, b->first)) != ND_OK)
             return st;
     if (!n)
@@ -203,7 +205,7 @@ static nd_status locate(nd_index_session *s, MDB_cursor *c, pair at, bucket *b, 
     if (rc == 0) {
         if (key_pair(&k, &got) != 0)
             return damaged(s, "has a key of the wrong size");
-        if (got.key == at.key && got.seq == at.seq) {
+        if (pair_eq(got, at)) {
             if ((st = decode(s, &k, &v, b)) != ND_OK)
                 return st;
             rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
@@ -303,7 +305,7 @@ static nd_status find_pair(nd_index_session *s, MDB_txn *txn, pair at, bucket *b
     int has_next;
     if ((st = locate(s, c, at, b, &next, &has_next)) == ND_OK) {
         *pos = lower_bound(b, at);
-        *found = *pos < b->n && b->p[*pos].key == at.key && b->p[*pos].seq == at.seq;
+        *found = *pos < b->n && pair_eq(b->p[*pos], at);
     }
     mdb_cursor_close(c);
     return st;

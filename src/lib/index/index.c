@@ -1164,7 +1164,8 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
  * order consecutive keys mostly share a leaf, which the cursor searches
  * without descending, and each key is looked up and written in one visit.
  * (Measured on 300,000 documents in batches of 10,000: the band puts were
- * four fifths of the add's time.)
+ * four fifths of the add's time.) The exact hashes are a dupsort table
+ * walked here; the band keys are merged into their buckets by ibands.c.
  *
  * What each document sees is unchanged: the walk collects the seqs indexed
  * before the batch under each key (the pool), then writes the batch's; a
@@ -1175,7 +1176,6 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const work *w, ui
 
 typedef struct kent {
     uint64_t hi, lo; /* the key: exact hash hi/lo, or band key and 0 */
-    uint32_t tab;    /* 0 exact, 1 bands */
     uint32_t doc;    /* position in the batch */
 } kent;
 
@@ -1262,8 +1262,7 @@ static int walk_alloc(const nd_index *ix, void **p, size_t n, size_t size)
     return *p ? 0 : -1;
 }
 
-/* The session's walk, emptied, with room for n documents (seq zeroed) and
- * ne keys. */
+/* The session's walk (made on first use). */
 static bwalk *walk_get(nd_index_session *s)
 {
     if (!s->walk && (s->walk = nd_calloc(&s->ix->alloc, 1, sizeof *s->walk)) != NULL)
@@ -1287,6 +1286,8 @@ static void *walk_per_doc(nd_index_session *s, size_t bytes)
     return w->per_doc;
 }
 
+/* The session's walk, emptied, with room for n documents (seq zeroed) and
+ * ne keys. */
 static nd_status walk_prepare(nd_index_session *s, size_t n, size_t ne)
 {
     const nd_index *ix = s->ix;
@@ -1319,22 +1320,11 @@ static nd_status walk_prepare(nd_index_session *s, size_t n, size_t ne)
     return ND_OK;
 }
 
-static size_t kent_key(const kent *e, unsigned char k[16])
-{
-    if (e->tab == 0) {
-        exact_key(e->lo, e->hi, k);
-        return 16;
-    }
-    ndi_be64(e->hi, k);
-    return 8;
-}
-
-/* Walks one table over the entries e[x0..x1) (one tab, sorted). */
-static nd_status bwalk_table(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t x0, size_t x1,
-                             MDB_dbi dbi, const char *what)
+/* Walks the exact-hash table over the entries e[x0..x1) (sorted). */
+static nd_status bwalk_exact(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t x0, size_t x1)
 {
     MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, dbi, &c);
+    int rc = mdb_cursor_open(txn, s->ix->db.exact, &c);
     if (rc)
         return ndi_mdb_status(s->detail, rc, "opening a cursor");
     nd_status st = ND_OK;
@@ -1347,18 +1337,18 @@ static nd_status bwalk_table(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t
         g->es = x;
         g->ee = y;
         unsigned char kb[16];
-        const size_t klen = kent_key(&w->e[x], kb);
+        exact_key(w->e[x].lo, w->e[x].hi, kb);
         MDB_val k, v;
-        st = dups_read(s, c, kb, klen, &w->pool);
+        st = dups_read(s, c, kb, 16, &w->pool);
         g->pe = w->pool.len;
         for (size_t z = x; z < y && st == ND_OK; z++) {
             unsigned char vb[8];
             ndi_be64(w->seq[w->e[z].doc], vb);
-            k = mval(kb, klen);
+            k = mval(kb, 16);
             v = mval(vb, 8);
             rc = mdb_cursor_put(c, &k, &v, MDB_NODUPDATA);
             if (rc && rc != MDB_KEYEXIST)
-                st = ndi_mdb_status(s->detail, rc, what);
+                st = ndi_mdb_status(s->detail, rc, "writing an exact hash");
             w->grp[z] = (uint32_t)w->ng;
         }
         w->ng++;
@@ -1406,7 +1396,6 @@ static nd_status bwalk_bands(nd_index_session *s, MDB_txn *txn, bwalk *w, size_t
 static nd_status bwalk_run(nd_index_session *s, MDB_txn *txn, bwalk *w, const work *works,
                            size_t n)
 {
-    nd_index *ix = s->ix;
     /* (walk_prepare made room for every key of the batch) */
     w->off[0] = 0;
     /* the exact hashes first, then the band keys; each in document order */
@@ -1415,23 +1404,23 @@ static nd_status bwalk_run(nd_index_session *s, MDB_txn *txn, bwalk *w, const wo
         w->off[i + 1] = w->off[i];
         if (!w->seq[i])
             continue;
-        w->e[split++] = (kent){works[i].exact_hi, works[i].exact_lo, 0, (uint32_t)i};
+        w->e[split++] = (kent){works[i].exact_hi, works[i].exact_lo, (uint32_t)i};
         w->off[i + 1] += 1 + works[i].num_keys;
     }
     w->ne = split;
     for (size_t i = 0; i < n; i++)
         for (uint32_t q = 0; w->seq[i] && q < works[i].num_keys; q++)
-            w->e[w->ne++] = (kent){works[i].keys[q], 0, 1, (uint32_t)i};
+            w->e[w->ne++] = (kent){works[i].keys[q], 0, (uint32_t)i};
     /* sorted by key, then document (the sorts are stable) */
     kent_sort(w->e, w->tmp, split, 1);
     kent_sort(w->e, w->tmp, split, 0);
     kent_sort(w->e + split, w->tmp, w->ne - split, 0);
     nd_status st;
-    if ((st = bwalk_table(s, txn, w, 0, split, ix->db.exact, "writing an exact hash")) != ND_OK ||
+    if ((st = bwalk_exact(s, txn, w, 0, split)) != ND_OK ||
         (st = bwalk_bands(s, txn, w, split, w->ne)) != ND_OK)
         return st;
-    /* idx: each document's entries, through a running fill of off */
-    /* tmp is free once sorted: its room (ne >= n entries) serves as the fill */
+    /* idx: each document's entries, through a running fill of off (in tmp,
+     * free once sorted: its room, ne >= n entries, holds the n counters) */
     size_t *fill = (size_t *)(void *)w->tmp;
     memcpy(fill, w->off, n * sizeof *fill);
     for (size_t x = 0; x < w->ne; x++)
@@ -1595,14 +1584,16 @@ static nd_status lookup_id(nd_index_session *s, MDB_txn *txn, const char *id, si
 }
 
 /* Answers one document: sketch, candidates, matches, placement, passages,
- * story; with write, stores it as seq. */
+ * story; an add (bw: batch document bi) stores it as its seq. */
 static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_doc *doc,
-                            const work *wp, uint64_t self, uint64_t seq, int write,
-                            const bwalk *bw, size_t bi, nd_index_answer *ans, pending *pd)
+                            const work *wp, uint64_t self, const bwalk *bw, size_t bi,
+                            nd_index_answer *ans, pending *pd)
 {
     nd_index *ix = s->ix;
     nd_status st;
     const work w = *wp;
+    const int write = bw != NULL; /* an add: batch document bi, stored as its seq */
+    const uint64_t seq = write ? bw->seq[bi] : 0;
     placement pl;
     memset(ans, 0, sizeof *ans);
     if (bw)
@@ -1610,7 +1601,7 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     else
         ND_RETURN_IF((st = candidates(s, txn, &w, self)) != ND_OK, st);
     pd->m0 = s->matches.len;
-    ND_RETURN_IF((st = place(s, txn, &w, bw != NULL, &pl)) != ND_OK, st);
+    ND_RETURN_IF((st = place(s, txn, &w, write, &pl)) != ND_OK, st);
     pd->m1 = s->matches.len;
     const uint64_t group = pl.rep ? pl.rep : (write ? seq : 0);
     if (pl.rep) {
@@ -1948,18 +1939,20 @@ static nd_status write_end(nd_index_session *s, MDB_txn *txn, nd_status st, int 
 
 /* Same text and facts as the stored record? */
 static nd_status same_doc(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_index_doc *doc,
-                          int *same, ndi_doc *d)
+                          const work *w, int *same)
 {
     nd_status st;
+    ndi_doc d;
+    doc_build b;
     *same = 0;
-    ND_RETURN_IF((st = doc_get(s, txn, seq, d, NULL)) != ND_OK, st);
+    ND_RETURN_IF((st = doc_get(s, txn, seq, &d, &b)) != ND_OK, st);
 #define SAME_STR(p, n, q, m) ((m) == ((p) ? (n) : 0) && (!(m) || memcmp(p, q, m) == 0))
-    if (d->length != doc->text_len || d->has_date != (doc->has_date != 0) ||
-        (d->has_date && d->date_days != doc->date_days) ||
-        !SAME_STR(doc->date, doc->date_len, d->date, d->date_len) ||
-        !SAME_STR(doc->source, doc->source_len, d->source, d->source_len) ||
-        !SAME_STR(doc->title, doc->title_len, d->title, d->title_len) ||
-        !SAME_STR(doc->lang, doc->lang_len, d->lang, d->lang_len))
+    if (d.length != doc->text_len || d.has_date != (doc->has_date != 0) ||
+        (d.has_date && d.date_days != doc->date_days) ||
+        !SAME_STR(doc->date, doc->date_len, d.date, d.date_len) ||
+        !SAME_STR(doc->source, doc->source_len, d.source, d.source_len) ||
+        !SAME_STR(doc->title, doc->title_len, d.title, d.title_len) ||
+        !SAME_STR(doc->lang, doc->lang_len, d.lang, d.lang_len))
         return ND_OK;
 #undef SAME_STR
     if (keep_texts(s->ix)) {
@@ -1968,15 +1961,9 @@ static nd_status same_doc(nd_index_session *s, MDB_txn *txn, uint64_t seq, const
         ND_RETURN_IF((st = ndi_doc_text(s, txn, seq, &t, &n)) != ND_OK, st);
         *same = n == doc->text_len && (!n || memcmp(t, doc->text, n) == 0);
     } else {
-        nd_sketch sk;
-        ND_RETURN_IF((st = nd_worker_sketch(s->worker, doc->text, doc->text_len, &sk)) != ND_OK,
-                     st);
-        doc_build b;
-        ndi_doc d2;
-        ND_RETURN_IF((st = doc_get(s, txn, seq, &d2, &b)) != ND_OK, st);
-        *same = b.exact_lo == sk.exact_lo && b.exact_hi == sk.exact_hi;
+        /* no text kept: the exact hash of the batch's sketch */
+        *same = b.exact_lo == w->exact_lo && b.exact_hi == w->exact_hi;
     }
-    /* doc_get again: d's strings must stay valid (they are, in this txn). */
     return ND_OK;
 }
 
@@ -2117,9 +2104,8 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
     for (size_t i = 0; i < n; i++) {
         ND_TRY(lookup_id(s, txn, docs[i].id, docs[i].id_len, &olds[i]));
         int same = 0;
-        ndi_doc d;
         if (olds[i])
-            ND_TRY(same_doc(s, txn, olds[i], &docs[i], &same, &d));
+            ND_TRY(same_doc(s, txn, olds[i], &docs[i], &works[i], &same));
         if (!same)
             bw->seq[i] = c.next_seq++;
     }
@@ -2137,7 +2123,7 @@ nd_status nd_index_add(nd_index_session *s, const nd_index_doc *docs, size_t n,
         }
         if (old)
             ND_TRY(doc_delete(s, txn, old, 1));
-        ND_TRY(answer_one(s, txn, &docs[i], &works[i], 0, bw->seq[i], 1, bw, i, ans, &pd[i]));
+        ND_TRY(answer_one(s, txn, &docs[i], &works[i], 0, bw, i, ans, &pd[i]));
         ans->change = old ? ND_INDEX_REPLACED : ND_INDEX_ADDED;
         changed++;
     }
@@ -2188,7 +2174,7 @@ nd_status nd_index_query(nd_index_session *s, const nd_index_doc *doc,
         nd_detail_set(s->detail, "%s", w.detail);
         goto fail;
     }
-    ND_TRY(answer_one(s, txn, doc, &w, self, 0, 0, NULL, 0, ans, &pd));
+    ND_TRY(answer_one(s, txn, doc, &w, self, NULL, 0, ans, &pd));
     ans->change = ND_INDEX_QUERIED;
     s->answers.len = 1;
     answers_fix(s, &pd, 1);

@@ -24,6 +24,8 @@
 #   LOAD_SYNC=1           0 serves with --no-sync (adds without an fsync each)
 #   LOAD_INDEX_OPTS=      options of `neardup index create` (none: passages and
 #                         stories kept; "--no-passages --no-stories" for duplicates only)
+#   LOAD_ANSWERS=all      the parts each query asks for ("answers", docs/http-api.md):
+#                         "duplicates" is the crawler's "seen it?", "all" the news desk's
 # Targets on a 2-core machine: query p99 < 10 ms at 1,000 queries/s; RSS flat.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +42,7 @@ SEED=${LOAD_SEED:-20261123}
 SYNC=${LOAD_SYNC:-1}
 CLIENT=${LOAD_CLIENT:-c}
 INDEX_OPTS=${LOAD_INDEX_OPTS-}
+ANSWERS=${LOAD_ANSWERS:-all}
 ND=$ROOT/neardup
 say() { echo "load: $*" >&2; }
 
@@ -82,6 +85,9 @@ if [ ! -f "$WORK/ix.done" ] || [ "$(cat "$WORK/ix.done")" != "$INDEX_OPTS" ]; th
     say "indexed in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
     echo "$INDEX_OPTS" >"$WORK/ix.done"
 fi
+# the queries asking for ANSWERS (the "answers" member first in each body)
+QUERIES=$WORK/queries-$ANSWERS.jsonl
+sed "s/^{/{\"answers\": \"$ANSWERS\", /" "$WORK/queries.jsonl" >"$QUERIES"
 # a copy, so that each run starts from the same index
 rm -rf "$WORK/ix-run"
 cp -r "$IX" "$WORK/ix-run"
@@ -107,19 +113,21 @@ if [ "$CLIENT" = c ]; then
     cc -O2 -Wall -Wextra -Werror -pthread -o bench/data/bin/load_client bench/load_client.c -lm
     CLIENT_CMD=(bench/data/bin/load_client)
 fi
-"${CLIENT_CMD[@]}" --port "$PORT" --pid "$PID" --queries "$WORK/queries.jsonl" \
+"${CLIENT_CMD[@]}" --port "$PORT" --pid "$PID" --queries "$QUERIES" \
     --adds "$WORK/adds.jsonl" --qps "$QPS" --add-qps "$ADD_QPS" --clients "$CLIENTS" --add-clients "$ADD_CLIENTS" \
     --seconds "$SECONDS_" --out "$OUT.tmp"
 kill -TERM $PID
 rc=0
 wait $PID || rc=$?
 trap - EXIT
-python3 - "$OUT.tmp" "$OUT" "$DOCS" "$WORDS" "$THREADS" "$SYNC" "$rc" "$INDEX_OPTS" <<'P'
+python3 - "$OUT.tmp" "$OUT" "$DOCS" "$WORDS" "$THREADS" "$SYNC" "$rc" "$INDEX_OPTS" \
+    "$ANSWERS" <<'P'
 import json, os, platform, sys
 r = json.load(open(sys.argv[1]))
 r.update({"index_docs": int(sys.argv[3]), "doc_words": int(sys.argv[4]),
           "server_threads": int(sys.argv[5]), "sync": sys.argv[6] == "1",
           "server_exit": int(sys.argv[7]), "index_options": sys.argv[8],
+          "answers": sys.argv[9],
           "cpus": os.cpu_count(),
           "machine": platform.processor() or platform.machine()})
 json.dump(r, open(sys.argv[2], "w"), indent=1)

@@ -724,6 +724,12 @@ typedef struct nd_index_passage {
     int earlier;          /**< -1: the document is dated earlier, 1: the other, 0: unknown */
 } nd_index_passage;
 
+/** The parts of an answer beyond the cluster and pairs, which are always
+ *  computed (nd_index_session_set_answers, nd_index_answer.parts). */
+#define ND_INDEX_ANSWER_PASSAGES 1u /**< the shared passages */
+#define ND_INDEX_ANSWER_STORY 2u    /**< the story it joins */
+#define ND_INDEX_ANSWER_ALL 3u
+
 /** Whether an add changed the index. */
 typedef enum {
     ND_INDEX_QUERIED = 0,  /**< nd_index_query(): nothing written */
@@ -752,6 +758,9 @@ typedef struct nd_index_answer {
     int new_story;            /**< 1 when it starts the story */
     double story_similarity;  /**< cosine to the story's centroid before it joined; 1 new */
     uint64_t story_size;      /**< members, itself included */
+    unsigned parts;           /**< the parts asked (ND_INDEX_ANSWER_*): all of them for an
+                                   add, a query's from nd_index_session_set_answers. A part
+                                   not asked is not computed: no passages, has_story 0 */
 } nd_index_answer;
 
 /** What the index holds for an id (nd_index_get). Borrowed like an answer. */
@@ -814,6 +823,15 @@ ND_API ND_NODISCARD nd_status nd_index_session_create(nd_index *ix, nd_index_ses
 ND_API void nd_index_session_destroy(nd_index_session *s);
 /** @return the session's last error detail ("" when none); borrowed. */
 ND_API const char *nd_index_session_errdetail(const nd_index_session *s);
+/** Which parts the session's next nd_index_query() calls compute: an OR of
+ *  ND_INDEX_ANSWER_*; ND_INDEX_ANSWER_ALL when the session is made (a part
+ *  the index does not keep is never found). The cluster and the pairs
+ *  are always computed. A "seen it?" query asks for 0: on an index that keeps
+ *  passages and stories, they are most of a query's work. The story needs the
+ *  passages (a passage partner's story gets the link bonus): asked alone, the
+ *  passages are found and not given, and the story is the one a full query
+ *  gives. Adds always compute every part (they store them). */
+ND_API void nd_index_session_set_answers(nd_index_session *s, unsigned parts);
 
 /** Adds @p n documents in one transaction, in order (a document sees those
  *  before it in the batch): all are added, or none (on any error). An id

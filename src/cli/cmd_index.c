@@ -61,7 +61,7 @@ static const struct {
 
 /* Options of the index itself (above the shared ones of inputs.h). */
 enum {
-    O_BATCH = 400, O_NOANS, O_IDSFILE, O_LANG, O_NOSYNC, O_TITLEF, P_BASE = 500
+    O_BATCH = 400, O_NOANS, O_ANSWERS, O_IDSFILE, O_LANG, O_NOSYNC, O_TITLEF, P_BASE = 500
 };
 
 /* Parameter options: what create stores, and what add and query check. */
@@ -111,6 +111,7 @@ static const struct option k_own_opts[] = {
     {"title-field", required_argument, NULL, O_TITLEF},
     {"batch", required_argument, NULL, O_BATCH},
     {"no-answers", no_argument, NULL, O_NOANS},
+    {"answers", required_argument, NULL, O_ANSWERS},
     {"ids-file", required_argument, NULL, O_IDSFILE},
     {"lang", required_argument, NULL, O_LANG},
     {"no-sync", no_argument, NULL, O_NOSYNC},
@@ -141,6 +142,7 @@ typedef struct ixopts {
     const char *output, *ids_file, *lang;
     uint64_t batch;
     int no_answers, no_sync;
+    unsigned parts;             /* --answers (query): ND_INDEX_ANSWER_* */
 } ixopts;
 
 static struct option g_opts[NOPTS];
@@ -231,6 +233,11 @@ static void usage_sub(FILE *fp, int sub)
                     "Output:\n"
                     "  -o, --output FILE    the answers [stdout]\n"
                     "  --no-answers         write no answers\n");
+        if (sub == SUB_QUERY)
+            fprintf(fp, "  --answers LIST       the parts to find: %s\n"
+                        "                       (the cluster and pairs always; duplicates\n"
+                        "                       alone is a fast \"seen it?\") [all]\n",
+                    CLI_ANSWER_PARTS);
         if (sub == SUB_ADD)
             fprintf(fp, "  --batch N            documents per transaction; an answer is written\n"
                         "                       once its batch is committed [a quarter of the\n"
@@ -278,6 +285,8 @@ static int allowed(int sub, int c)
         return docs;
     case O_BATCH:
         return sub == SUB_ADD;
+    case O_ANSWERS:
+        return sub == SUB_QUERY;
     case O_NOSYNC:
         return sub == SUB_ADD || sub == SUB_REMOVE;
     case O_IDSFILE:
@@ -345,6 +354,7 @@ static int parse(ixopts *o, int argc, char **argv)
     o->in.rd.date_field = "date";
     o->in.rd.title_field = "title";
     o->batch = 0; /* automatic */
+    o->parts = ND_INDEX_ANSWER_ALL;
     build_opts();
     const char *cmd = o->cmd;
     optind = 1;
@@ -376,6 +386,14 @@ static int parse(ixopts *o, int argc, char **argv)
             break;
         case 'o': o->output = optarg; break;
         case O_NOANS: o->no_answers = 1; break;
+        case O_ANSWERS: {
+            const char *bad;
+            size_t bad_len;
+            if (cli_parse_answers(optarg, &o->parts, &bad, &bad_len))
+                return cli_usage_error(cmd, "--answers: '%.*s' is not one of %s",
+                                       (int)bad_len, bad, CLI_ANSWER_PARTS);
+            break;
+        }
         case O_BATCH:
             if (cli_parse_uint(optarg, 1, 1000000, &o->batch))
                 return cli_usage_error(cmd, "--batch: '%s' is not a number from 1 to 1000000",
@@ -536,6 +554,7 @@ static int session_of(const ixopts *o, nd_index *ix, nd_index_session **s)
         log_ix(o->dir, nd_index_errdetail(ix), st);
         return cli_exit_status(st);
     }
+    nd_index_session_set_answers(*s, o->parts);
     return 0;
 }
 

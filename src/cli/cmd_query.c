@@ -49,6 +49,8 @@ static void usage(FILE *fp)
             "  --server URL        the server, e.g. http://127.0.0.1:8080 (required)\n"
             "  --add               add the documents (POST /v1/documents) instead of\n"
             "                      querying them (POST /v1/query)\n"
+            "  --answers LIST      the parts a query finds, from duplicates, passages,\n"
+            "                      story, all (the cluster and pairs always) [all]\n"
             "  --batch N           documents per request, 1 to 100000 [100]; with --add,\n"
             "                      each request is one transaction\n"
             "  --token-file FILE   send 'Authorization: Bearer TOKEN', TOKEN the file's\n"
@@ -271,7 +273,7 @@ static int qbatch_flush(qbatch *q, client *cl, uint64_t *sent)
 
 /* ---- main -------------------------------------------------------------------------- */
 
-enum { Q_SERVER = 2000, Q_ADD, Q_BATCH, Q_TOKEN, Q_TIMEOUT, Q_TITLEF };
+enum { Q_SERVER = 2000, Q_ADD, Q_BATCH, Q_TOKEN, Q_TIMEOUT, Q_TITLEF, Q_ANSWERS };
 
 static void on_reader_error(void *ctx, const char *msg)
 {
@@ -284,6 +286,7 @@ int cmd_query(int argc, char **argv)
     static const struct option longopts[] = {
         {"server", required_argument, NULL, Q_SERVER},
         {"add", no_argument, NULL, Q_ADD},
+        {"answers", required_argument, NULL, Q_ANSWERS},
         {"batch", required_argument, NULL, Q_BATCH},
         {"token-file", required_argument, NULL, Q_TOKEN},
         {"timeout", required_argument, NULL, Q_TIMEOUT},
@@ -307,7 +310,7 @@ int cmd_query(int argc, char **argv)
     io.rd.date_field = "date";
     io.rd.title_field = "title";
     nd_params *params = NULL;
-    const char *server = NULL, *token_file = NULL;
+    const char *server = NULL, *token_file = NULL, *answers = NULL;
     int add = 0;
     uint64_t batch = 100, timeout = 60;
     int c;
@@ -316,6 +319,16 @@ int cmd_query(int argc, char **argv)
         switch (c) {
         case Q_SERVER: server = optarg; break;
         case Q_ADD: add = 1; break;
+        case Q_ANSWERS: {
+            unsigned parts;
+            const char *bad;
+            size_t bad_len;
+            if (cli_parse_answers(optarg, &parts, &bad, &bad_len))
+                return usage_error("--answers: '%.*s' is not one of %s", (int)bad_len, bad,
+                                   CLI_ANSWER_PARTS);
+            answers = optarg;
+            break;
+        }
         case Q_TOKEN: token_file = optarg; break;
         case Q_TITLEF: io.rd.title_field = optarg; break;
         case Q_BATCH:
@@ -342,6 +355,8 @@ int cmd_query(int argc, char **argv)
     }
     if (!server)
         return usage_error("--server URL is required");
+    if (add && answers)
+        return usage_error("--answers is for queries: an add finds every part");
     if (strncmp(server, "http://", 7) != 0 && strncmp(server, "https://", 8) != 0)
         return usage_error("--server '%s': expected http://HOST:PORT", server);
     if (optind >= argc)
@@ -460,7 +475,9 @@ int cmd_query(int argc, char **argv)
                 rc = EXIT_INTERNAL;
                 goto done;
             }
-            fputs("{\"documents\":[", q.b.fp);
+            if (answers) /* names checked by cli_parse_answers: nothing to escape */
+                fprintf(q.b.fp, "{\"answers\":\"%s\",", answers);
+            fputs(answers ? "\"documents\":[" : "{\"documents\":[", q.b.fp);
         } else {
             fputc(',', q.b.fp);
         }

@@ -250,8 +250,9 @@ static unsigned lib_status(nd_status st)
 
 /* ---- request documents -------------------------------------------------------- */
 
-enum { F_ID, F_TEXT, F_TITLE, F_SOURCE, F_DATE, F_DOCUMENTS, F_N };
-static const char *const k_fields[F_N] = {"id", "text", "title", "source", "date", "documents"};
+enum { F_ID, F_TEXT, F_TITLE, F_SOURCE, F_DATE, F_DOCUMENTS, F_ANSWERS, F_N };
+static const char *const k_fields[F_N] = {"id", "text", "title", "source", "date", "documents",
+                                          "answers"};
 
 /* The documents of a request, their strings copied out of the scanner. */
 typedef struct docset {
@@ -259,6 +260,7 @@ typedef struct docset {
     char **own;             /* strings to free */
     size_t n, nown;
     int batch;              /* {"documents":[...]} */
+    unsigned parts;         /* "answers": ND_INDEX_ANSWER_* */
 } docset;
 
 static void docset_free(docset *d)
@@ -283,13 +285,60 @@ static int own_str(docset *d, const js_value *v, const char **s, size_t *n)
     return 0;
 }
 
+/* The "answers" member of a request (absent or null: all; an array of names,
+ * or a string of comma-separated names, of cli_answer_part); 0, or 400 with a
+ * message in err. */
+static unsigned read_answers(const js_value *v, unsigned *parts, char *err, size_t errlen)
+{
+    *parts = ND_INDEX_ANSWER_ALL;
+    if (v->type == JS_ABSENT || v->type == JS_NULL)
+        return 0;
+    unsigned got = 0;
+    if (v->type == JS_STRING) {
+        char list[64];
+        const char *bad = v->s;
+        size_t bad_len = v->n;
+        if (v->n < sizeof list && !memchr(v->s, 0, v->n)) {
+            memcpy(list, v->s, v->n);
+            list[v->n] = '\0';
+            if (cli_parse_answers(list, &got, &bad, &bad_len) == 0) {
+                *parts = got;
+                return 0;
+            }
+        }
+        snprintf(err, errlen, "field 'answers': '%.*s' is not one of %s",
+                 (int)(bad_len > 64 ? 64 : bad_len), bad, CLI_ANSWER_PARTS);
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (v->type != JS_ARRAY) {
+        snprintf(err, errlen, "field 'answers' must be an array of names, not %s",
+                 js_type_name(v->type));
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    size_t pos = 0, en;
+    const char *es;
+    while (js_array_next(v, &pos, &es, &en)) {
+        /* a name is plain ASCII: its JSON string is the name between quotes */
+        const int bit = en >= 2 && es[0] == '"' && es[en - 1] == '"'
+                            ? cli_answer_part(es + 1, en - 2) : -1;
+        if (bit < 0) {
+            snprintf(err, errlen, "field 'answers': %.*s is not one of %s",
+                     (int)(en > 64 ? 64 : en), es, CLI_ANSWER_PARTS);
+            return MHD_HTTP_BAD_REQUEST;
+        }
+        got |= (unsigned)bit;
+    }
+    *parts = got;
+    return 0;
+}
+
 /* Fills doc from the fields of an object scanned by sc; 0, or a 4xx/5xx with a
  * message in err. where: "" or "documents[i]: ". */
 static unsigned read_doc(docset *d, js_scanner *sc, nd_index_doc *doc, const char *where,
                          char *err, size_t errlen)
 {
     memset(doc, 0, sizeof *doc);
-    static const int required[F_N] = {1, 1, 0, 0, 0, 0};
+    static const int required[F_N] = {1, 1, 0, 0, 0, 0, 0};
     for (int f = F_ID; f <= F_DATE; f++) {
         const js_value *v = js_field(sc, (size_t)f);
         if (v->type == JS_ABSENT || (v->type == JS_NULL && !required[f])) {
@@ -366,6 +415,8 @@ static unsigned parse_docs(const server *sv, const char *body, size_t len, docse
         st = MHD_HTTP_BAD_REQUEST;
         goto fail;
     }
+    if ((st = read_answers(js_field(top, F_ANSWERS), &d->parts, err, errlen)) != 0)
+        goto fail;
     const js_value *arr = js_field(top, F_DOCUMENTS);
     size_t n = 1;
     if (arr->type != JS_ABSENT) {
@@ -465,6 +516,12 @@ static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request
         docset_free(&d);
         return send_error(c, rq, MHD_HTTP_FORBIDDEN, NULL, "the index is open read-only");
     }
+    if (add && d.parts != ND_INDEX_ANSWER_ALL) {
+        docset_free(&d);
+        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL,
+                          "field 'answers' is for POST /v1/query (an add finds every part)");
+    }
+    nd_index_session_set_answers(s, d.parts);
     cli_membuf b;
     if (cli_membuf_open(&b)) {
         docset_free(&d);

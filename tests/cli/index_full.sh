@@ -22,6 +22,12 @@ cat err.txt answers.jsonl
 echo "== query"
 sed -n 1p "$news" | sed 's/"vdp-2024-0412-rail"/"vdp-late-edition"/; s/three weeks/four weeks/g' >late.jsonl
 "$ND" index query ix late.jsonl
+echo "== query --answers duplicates: the cluster and pairs only"
+"$ND" index query --answers duplicates ix late.jsonl
+echo "== query --answers story: the full query's story, no passages"
+"$ND" index query --answers story ix late.jsonl
+echo "== query --answers passages,duplicates: no story"
+"$ND" index query --answers passages,duplicates ix late.jsonl
 echo "== get"
 "$ND" index get ix ledger-7781 kitchen-notes-212
 echo "== replace, remove"

@@ -26,6 +26,9 @@ bad "a bad document in a batch: none is added" POST /v1/documents \
 bad "a batch element not an object" POST /v1/documents --data '{"documents":[{"id":"y","text":"a"},3]}'
 bad "the same id twice in a batch" POST /v1/documents \
     --data '{"documents":[{"id":"y","text":"a b c"},{"id":"y","text":"d e f"}]}'
+bad "answers: an unknown part" POST /v1/query --data '{"id":"x","text":"a b c","answers":["dups"]}'
+bad "answers: not an array" POST /v1/query --data '{"id":"x","text":"a b c","answers":3}'
+bad "answers: on an add" POST /v1/documents --data '{"id":"x","text":"a b c","answers":"story"}'
 printf '{"id":"x","text":"caf\xe9"}' >latin1.json
 bad "text not UTF-8 (Latin-1 byte)" POST /v1/documents --data-binary @latin1.json
 bad "lone surrogate escape" POST /v1/documents --data '{"id":"x","text":"\ud800"}'

@@ -20,6 +20,12 @@ http POST /v1/query --data-binary @probe.json
 echo "== POST /v1/query: a batch of one"
 { printf '{"documents":['; cat probe.json; printf ']}'; } >probe-batch.json
 http POST /v1/query --data-binary @probe-batch.json
+echo "== POST /v1/query: \"answers\" asks for the duplicates only (\"seen it?\")"
+sed 's/^{/{"answers": ["duplicates"], /' probe.json >probe-dups.json
+http POST /v1/query --data-binary @probe-dups.json
+echo "== POST /v1/query: a batch asking for the story, as a string"
+{ printf '{"answers":"story","documents":['; cat probe.json; printf ']}'; } >probe-story.json
+http POST /v1/query --data-binary @probe-story.json
 echo "== GET /v1/documents/ID"
 http GET /v1/documents/railfan-hub-5531
 echo "== GET /v1/documents/ID, the id percent-encoded"
@@ -32,6 +38,8 @@ echo "== GET /v1/stats (sizes left out)"
 http GET /v1/stats | sed 's/,"file_bytes".*,"format_version"/,"format_version"/'
 echo "== neardup query: the corpus against the index"
 "$ND" query --server "$URL" --batch 4 "$news"
+echo "== neardup query --answers duplicates"
+"$ND" query --server "$URL" --answers duplicates "$news" | head -2
 echo "== neardup query --add: the recipe back (others unchanged)"
 "$ND" query --server "$URL" --add "$news" | grep -o '"id":"[^"]*","change":"[a-z]*"'
 echo "== SIGTERM"

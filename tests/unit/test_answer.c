@@ -26,6 +26,7 @@ static void test_answer_full(void)
     nd_index_answer a;
     memset(&a, 0, sizeof a);
     a.change = ND_INDEX_ADDED;
+    a.parts = ND_INDEX_ANSWER_ALL;
     a.rep = "old";
     a.rep_len = 3;
     a.rel = ND_REL_CONTAINED_IN;
@@ -69,7 +70,15 @@ static void test_answer_alone(void)
     a.change = ND_INDEX_QUERIED;
     a.rep = "me";
     a.rep_len = 2;
+    /* a query asking for the duplicates only: no "passages" member */
     char *s = cli_answer_string("me", 2, &a, NULL);
+    ND_CHECK_MSG(s && strcmp(s, "{\"id\":\"me\",\"change\":\"query\",\"cluster\":{"
+                                "\"representative\":\"me\",\"relation\":\"representative\"},"
+                                "\"pairs\":[]}") == 0,
+                 "got %s", s ? s : "(null)");
+    free(s);
+    a.parts = ND_INDEX_ANSWER_ALL;
+    s = cli_answer_string("me", 2, &a, NULL);
     ND_CHECK_MSG(s && strcmp(s, "{\"id\":\"me\",\"change\":\"query\",\"cluster\":{"
                                 "\"representative\":\"me\",\"relation\":\"representative\"},"
                                 "\"pairs\":[],\"passages\":[]}") == 0,

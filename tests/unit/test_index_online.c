@@ -705,6 +705,40 @@ static void test_seeds(void)
     unload_seeds(keep, nkeep);
 }
 
+/* Queries doc with each set of parts (nd_index_session_set_answers): the
+ * parts not asked are not found, those asked are what a full query finds.
+ * Leaves the session asking for all; returns whether doc shares passages. */
+static int check_parts(nd_index_session *s, const ndoc *nd)
+{
+    const nd_index_doc doc = index_doc(nd);
+    const nd_index_answer *qa = NULL;
+    nd_index_session_set_answers(s, ND_INDEX_ANSWER_ALL);
+    ND_CHECK(nd_index_query(s, &doc, &qa) == ND_OK && qa);
+    if (!qa)
+        return 0;
+    ND_CHECK(qa->parts == ND_INDEX_ANSWER_ALL && qa->has_story);
+    const uint64_t story = qa->story, size = qa->story_size;
+    const size_t npass = qa->num_passages, nmatch = qa->num_matches;
+    const double sim = qa->story_similarity;
+    for (unsigned parts = 0; parts < ND_INDEX_ANSWER_ALL; parts++) {
+        nd_index_session_set_answers(s, parts);
+        const nd_index_answer *pa = NULL;
+        ND_CHECK(nd_index_query(s, &doc, &pa) == ND_OK && pa);
+        if (!pa)
+            continue;
+        ND_CHECK_MSG(pa->parts == parts && pa->num_matches == nmatch &&
+                         pa->num_passages == (parts & ND_INDEX_ANSWER_PASSAGES ? npass : 0) &&
+                         pa->has_story == !!(parts & ND_INDEX_ANSWER_STORY),
+                     "answers %u: %zu passages, story %d", parts, pa->num_passages,
+                     pa->has_story);
+        if (parts & ND_INDEX_ANSWER_STORY)
+            ND_CHECK(pa->story == story && pa->story_size == size &&
+                     pa->story_similarity == sim);
+    }
+    nd_index_session_set_answers(s, ND_INDEX_ANSWER_ALL);
+    return npass > 0;
+}
+
 /* A query answers as an add would and writes nothing; removing documents
  * keeps the stories consistent (verify), and a story left empty goes. */
 static void test_query_remove_verify(void)
@@ -734,6 +768,13 @@ static void test_query_remove_verify(void)
     ND_CHECK(nd_index_query(s, &last, &qa) == ND_OK);
     uint64_t qstory = qa ? qa->story : 0, qsize = qa ? qa->story_size : 0;
     const size_t qpass = qa ? qa->num_passages : 0;
+    /* the parts a query asks for, on every document (indexed ones answered as
+     * if they were not there): some share passages, all have a story */
+    size_t with_passages = 0;
+    for (size_t k = 0; k < g_n; k++)
+        with_passages += check_parts(s, &g_docs[k]);
+    ND_CHECK_MSG(with_passages > 0, "no document shares a passage: the parts are not tested");
+    nd_index_session_set_answers(s, ND_INDEX_ANSWER_ALL);
     ND_CHECK(nd_index_stats_get(ix, &after) == ND_OK);
     ND_CHECK(after.terms == before.terms && after.stories == before.stories &&
              after.postings == before.postings && after.docs == before.docs);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "write/answer.h"
 #include "write/output.h"
@@ -50,6 +51,43 @@ static void put_str_or_null(FILE *fp, const char *s, size_t n)
         fputs("null", fp);
 }
 
+int cli_answer_part(const char *name, size_t len)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } k[] = {{"duplicates", 0},
+             {"passages", ND_INDEX_ANSWER_PASSAGES},
+             {"story", ND_INDEX_ANSWER_STORY},
+             {"all", ND_INDEX_ANSWER_ALL}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strlen(k[i].name) == len && memcmp(k[i].name, name, len) == 0)
+            return (int)k[i].bit;
+    return -1;
+}
+
+int cli_parse_answers(const char *list, unsigned *parts, const char **bad, size_t *bad_len)
+{
+    unsigned got = 0;
+    const char *p = list;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        const size_t len = e ? (size_t)(e - p) : strlen(p);
+        const int bit = cli_answer_part(p, len);
+        if (bit < 0) {
+            *bad = p;
+            *bad_len = len;
+            return -1;
+        }
+        got |= (unsigned)bit;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *parts = got;
+    return 0;
+}
+
 void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_answer *a)
 {
     fputs("{\"id\":", fp);
@@ -81,8 +119,10 @@ void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_ans
         put_fig(fp, "b_in_a", m->doc_in_other);
         fputc('}', fp);
     }
-    fputs("],\"passages\":[", fp);
-    for (size_t i = 0; i < a->num_passages; i++) {
+    fputc(']', fp);
+    if (a->parts & ND_INDEX_ANSWER_PASSAGES)
+        fputs(",\"passages\":[", fp);
+    for (size_t i = 0; i < a->num_passages && (a->parts & ND_INDEX_ANSWER_PASSAGES); i++) {
         const nd_index_passage *p = &a->passages[i];
         fputs(i ? ",{\"a\":" : "{\"a\":", fp);
         cli_json_str(fp, p->other, p->other_len);
@@ -103,7 +143,8 @@ void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_ans
             fputs("null", fp);
         fputc('}', fp);
     }
-    fputc(']', fp);
+    if (a->parts & ND_INDEX_ANSWER_PASSAGES)
+        fputc(']', fp);
     if (a->has_story) {
         fprintf(fp, ",\"story\":{\"story\":%llu,\"new\":%s", (unsigned long long)a->story,
                 a->new_story ? "true" : "false");

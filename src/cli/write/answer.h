@@ -25,14 +25,26 @@
  *               [,"resemblance":N,"member_in_rep":N,"rep_in_member":N]},
  *    "pairs":[{"a":OTHER,"b":ID,"relation":R,"resemblance":N,"a_in_b":N,
  *              "b_in_a":N},...],
- *    "passages":[{"a":OTHER,"b":ID,"a_start":N,"a_end":N,"b_start":N,"b_end":N,
+ *    [,"passages":[{"a":OTHER,"b":ID,"a_start":N,"a_end":N,"b_start":N,"b_end":N,
  *                 "a_words":N,"b_words":N,"words":N,"score":N,"identity":N,
- *                 "likely_source":ID|OTHER|null},...]
+ *                 "likely_source":ID|OTHER|null},...]]
  *    [,"story":{"story":N,"new":true|false,"similarity":N,"size":N}]}
  * A pair's relation is OTHER's relation to ID (contains and contained-in are
- * swapped from nd_index_match.rel); "story" is absent when the index keeps
- * no stories. */
+ * swapped from nd_index_match.rel); "passages" is absent when the query did
+ * not ask for them (nd_index_answer.parts), "story" when it did not or the
+ * index keeps no stories. */
 void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_answer *a);
+
+/* The parts of an answer a query asks for (nd_index_session_set_answers), by
+ * name: "duplicates" (the cluster and pairs, always given: 0), "passages"
+ * (ND_INDEX_ANSWER_PASSAGES), "story" (ND_INDEX_ANSWER_STORY), "all". The
+ * bit of name[0..len), or -1 for another name. */
+int cli_answer_part(const char *name, size_t len);
+/* A comma-separated list of those names (--answers): 0 and *parts set, or -1
+ * (an empty list or an unknown name: *bad, *bad_len name it). */
+int cli_parse_answers(const char *list, unsigned *parts, const char **bad, size_t *bad_len);
+/* The names, for messages and help. */
+#define CLI_ANSWER_PARTS "duplicates, passages, story, all"
 
 /* A stored document (nd_index_get, nd_index_each):
  *   {"id":ID,"seq":N,"representative":REP,"relation":"representative"|R,

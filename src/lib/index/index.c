@@ -538,6 +538,7 @@ nd_status nd_index_session_create(nd_index *ix, nd_index_session **out)
     if (!s)
         return ND_E_NOMEM;
     s->ix = ix;
+    s->parts = ND_INDEX_ANSWER_ALL;
     nd_vec_init(&s->answers, sizeof(nd_index_answer), NDI_MAX_BATCH);
     nd_vec_init(&s->matches, sizeof(nd_index_match), SIZE_MAX / sizeof(nd_index_match));
     nd_vec_init(&s->passages, sizeof(nd_index_passage), SIZE_MAX / sizeof(nd_index_passage));
@@ -581,6 +582,11 @@ void nd_index_session_destroy(nd_index_session *s)
 }
 
 const char *nd_index_session_errdetail(const nd_index_session *s) { return s ? s->detail : ""; }
+
+void nd_index_session_set_answers(nd_index_session *s, unsigned parts)
+{
+    s->parts = parts & ND_INDEX_ANSWER_ALL;
+}
 
 static void call_start(nd_index_session *s)
 {
@@ -1594,8 +1600,14 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     const work w = *wp;
     const int write = bw != NULL; /* an add: batch document bi, stored as its seq */
     const uint64_t seq = write ? bw->seq[bi] : 0;
+    /* a query computes the parts asked; the story needs the passages' partners */
+    const unsigned parts = write ? ND_INDEX_ANSWER_ALL : s->parts;
+    const int passages = ix->params.index_passages &&
+                         (parts & (ND_INDEX_ANSWER_PASSAGES | ND_INDEX_ANSWER_STORY));
+    const int stories = ix->params.index_stories && (parts & ND_INDEX_ANSWER_STORY);
     placement pl;
     memset(ans, 0, sizeof *ans);
+    ans->parts = parts;
     if (bw)
         ND_RETURN_IF((st = bwalk_candidates(s, bw, bi)) != ND_OK, st);
     else
@@ -1622,7 +1634,7 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
     const nd_token *tok = NULL;
     size_t nt = 0;
     pd->p0 = s->passages.len;
-    if (ix->params.index_passages) {
+    if (passages) {
         const char *norm;
         if ((st = nd_worker_tokenize(s->worker, doc->text, doc->text_len, &tok, &nt, &norm)) !=
             ND_OK)
@@ -1639,8 +1651,10 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
                 ND_RETURN_IF((st = nd_vec_push(&s->linked, &ix->alloc, &ps_seq)) != ND_OK, st);
         }
     }
+    if (!(parts & ND_INDEX_ANSWER_PASSAGES))
+        s->passages.len = pd->p0; /* found for the story only */
     pd->p1 = s->passages.len;
-    if (ix->params.index_stories) {
+    if (stories) {
         ND_RETURN_IF((st = ndi_story_place(s, txn, write ? seq : 0, doc, s->linked.data,
                                            s->linked.len, write, ans)) != ND_OK,
                      st);
@@ -1974,6 +1988,7 @@ static nd_status stored_answer(nd_index_session *s, MDB_txn *txn, const ndi_doc 
     nd_status st;
     memset(ans, 0, sizeof *ans);
     ans->change = ND_INDEX_UNCHANGED;
+    ans->parts = ND_INDEX_ANSWER_ALL; /* the stored ones: no passages are kept */
     ans->rel = d->rel;
     ans->resemblance = ans->doc_in_rep = ans->rep_in_doc = 1.0;
     if (d->rep == d->seq) {

@@ -85,6 +85,7 @@ struct nd_index_session {
     MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
     struct bwalk *walk;       /* an add batch's keys (index.c), kept from batch to batch */
     struct ndi_story_cache *story_cache; /* stories' dates (istory.c), kept while unchanged */
+    unsigned parts;           /* ND_INDEX_ANSWER_*: what a query computes */
     char detail[ND_DETAIL_MAX];
 };
 

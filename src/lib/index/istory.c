@@ -753,7 +753,18 @@ static int story_closed(const nd_params *p, const nd_index_doc *doc, int dated, 
 typedef struct cand {
     uint64_t story;
     double bonus;
+    double bound;             /* score_bound + bonus (placing) */
+    const unsigned char *rec; /* its checked record, valid in the transaction */
 } cand;
+
+/* By bound, highest first; ties by story, lowest first. */
+static int cmp_cand_bound(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->bound != b->bound)
+        return a->bound > b->bound ? -1 : 1;
+    return a->story < b->story ? -1 : a->story > b->story;
+}
 
 static int cmp_cand(const void *x, const void *y)
 {
@@ -783,7 +794,7 @@ static nd_status cand_push(nd_index_session *s, cands *cs, uint64_t story, doubl
         cs->c = nc;
         cs->cap = cap;
     }
-    cs->c[cs->n++] = (cand){story, bonus};
+    cs->c[cs->n++] = (cand){story, bonus, 0, NULL};
     return ND_OK;
 }
 
@@ -999,11 +1010,16 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         w.u[i].w = (float)(idf > 0 ? w.vec[i].w / idf : 0);
     }
     ND_TRY(candidates(s, txn, w.vec, w.nv, linked, nlinked, &cs));
-    /* the open candidate with the best score; ties to the lower story */
+    /* The open candidate with the best score; ties to the lower story. First
+     * each open candidate's bound (score_bound, its record read once: the
+     * pointer stays valid, nothing is written before the scores), then the
+     * candidates by bound, highest first, scored until the next bound cannot
+     * reach the best score (nor the threshold): most are never scored. */
     const int dated = doc->has_date && isfinite(doc->date_days);
     double bs = -1, bcos = 0;
     int have = 0;
     struct ndi_story_cache *wc = write ? NULL : swc_get(s, txn);
+    size_t nopen = 0;
     for (size_t i = 0; i < cs.n; i++) {
         const unsigned char *rec;
         size_t len;
@@ -1020,17 +1036,26 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
             swc_put(s, wc, r);
         if (story_closed(p, doc, dated, r->dated, r->last, r->earliest))
             continue; /* closed (after its last member, or before its first) */
-        /* A story that cannot reach the threshold nor beat the best so far
-         * cannot be the answer: skipped unscored (see score_bound; the slack
-         * covers the rounding of both sums, under 1e-12 for 200 terms). */
-        const double need = have && bs > p->story_threshold ? bs : p->story_threshold;
-        if (score_bound(rec, w.vec, w.nv) + 1e-9 + cs.c[i].bonus < need)
-            continue;
-        srec_body(rec, r);
+        /* the slack covers the rounding of both sums, under 1e-12 for 200 terms */
+        const double bound = score_bound(rec, w.vec, w.nv) + 1e-9 + cs.c[i].bonus;
+        if (bound < p->story_threshold)
+            continue; /* cannot reach the threshold */
+        cand c = cs.c[i];
+        c.bound = bound;
+        c.rec = rec;
+        cs.c[nopen++] = c;
+    }
+    if (nopen > 1)
+        qsort(cs.c, nopen, sizeof *cs.c, cmp_cand_bound);
+    for (size_t i = 0; i < nopen; i++) {
+        if (have && cs.c[i].bound < bs)
+            break; /* nor can any after it beat the best */
+        srec_head(cs.c[i].rec, cs.c[i].story, r);
+        srec_body(cs.c[i].rec, r);
         double cosv;
         ND_TRY(score_story(s, txn, &ic, r, w.vec, w.nv, &cosv));
         const double sc = cosv + cs.c[i].bonus;
-        if (!have || sc > bs) { /* candidates come by story: ties keep the lower */
+        if (!have || sc > bs || (sc == bs && cs.c[i].story < best->id)) {
             bs = sc;
             bcos = cosv;
             have = 1;

@@ -578,6 +578,8 @@ void nd_index_session_destroy(nd_index_session *s)
     nd_vec_free(&s->linked, a);
     ndi_walk_free(s->ix, s->walk);
     ndi_story_session_free(s);
+    ZSTD_freeCCtx(s->zc);
+    ZSTD_freeDCtx(s->zd);
     nd_free(a, s);
 }
 
@@ -841,7 +843,11 @@ static nd_status text_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const
     if (st != ND_OK)
         return st;
     unsigned char *p = s->scratch.data;
-    const size_t z = ZSTD_compress(p + 12, bound, text, len, 1);
+    if (!s->zc && !(s->zc = ZSTD_createCCtx())) {
+        nd_detail_set(s->detail, "compressing a text: out of memory");
+        return ND_E_NOMEM;
+    }
+    const size_t z = ZSTD_compressCCtx(s->zc, p + 12, bound, text, len, 1);
     if (ZSTD_isError(z)) {
         nd_detail_set(s->detail, "compressing a text: %s", ZSTD_getErrorName(z));
         return ND_E_NOMEM;
@@ -881,7 +887,13 @@ nd_status ndi_doc_text(nd_index_session *s, MDB_txn *txn, uint64_t seq, const ch
     nd_status st = nd_vec_reserve(&s->text, &s->ix->alloc, raw + 1);
     if (st != ND_OK)
         return st;
-    const size_t got = ZSTD_decompress(s->text.data, raw + 1, p + 12, v.mv_size - 20);
+    if (!s->zd && !(s->zd = ZSTD_createDCtx())) {
+        nd_detail_set(s->detail, "document %llu: decompressing its text: out of memory",
+                      (unsigned long long)seq);
+        return ND_E_NOMEM;
+    }
+    const size_t got =
+        ZSTD_decompressDCtx(s->zd, s->text.data, raw + 1, p + 12, v.mv_size - 20);
     if (ZSTD_isError(got) || got != raw) {
         nd_detail_set(s->detail, "document %llu: its text does not decompress",
                       (unsigned long long)seq);

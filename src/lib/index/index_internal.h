@@ -86,6 +86,8 @@ struct nd_index_session {
     struct bwalk *walk;       /* an add batch's keys (index.c), kept from batch to batch */
     struct ndi_story_cache *story_cache; /* stories' dates (istory.c), kept while unchanged */
     unsigned parts;           /* ND_INDEX_ANSWER_*: what a query computes */
+    struct ZSTD_CCtx_s *zc;   /* texts: made on first use, kept (ZSTD_compress and */
+    struct ZSTD_DCtx_s *zd;   /* ZSTD_decompress would make one a call) */
     char detail[ND_DETAIL_MAX];
 };
 

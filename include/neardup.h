@@ -672,7 +672,13 @@ ND_API const char *nd_story_errdetail(const nd_story *s);
  *  transactions that never block the writer nor wait for it. A write is
  *  durable when nd_index_add()/nd_index_remove() returns ND_OK (the LMDB
  *  commit is synced to disk). One process at a time may open an index for
- *  writing (others get ND_E_STATE). */
+ *  writing (others get ND_E_STATE).
+ *
+ *  Memory: besides the pages LMDB maps, an open index that keeps stories
+ *  memoises, for its sessions, the dates and centroid terms of the stories
+ *  it has read (about 1 KB a story, at most 256 MiB of terms); the answers
+ *  are those the records give (a process that writes sees its writes; a
+ *  read-only one trusts the memo only within one snapshot). */
 typedef struct nd_index nd_index;
 typedef struct nd_index_session nd_index_session;
 

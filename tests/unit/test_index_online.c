@@ -849,7 +849,9 @@ static void test_query_remove_verify(void)
  * index stays as it was: a reader session's queries, each asked twice,
  * answer as the writer session's query and add of the same document do,
  * the writer adding between them (each add a new snapshot). */
-static void test_query_cache_follows_adds(void)
+/* readonly: the reader is a session of a second, read-only handle of the
+ * index (its memo of stories sees no writes, only its snapshots). */
+static void query_follows_adds(int readonly)
 {
     size_t order[MAXDOCS];
     date_order(order);
@@ -857,9 +859,12 @@ static void test_query_cache_follows_adds(void)
     nd_index *ix = open_fresh(dir, sizeof dir, NULL);
     if (!ix)
         return;
+    nd_index *rx = ix;
+    if (readonly)
+        ND_CHECK(nd_index_open(&rx, dir, NULL, ND_INDEX_READONLY, NULL) == ND_OK);
     nd_index_session *w = NULL, *r = NULL;
     ND_CHECK(nd_index_session_create(ix, &w) == ND_OK);
-    ND_CHECK(nd_index_session_create(ix, &r) == ND_OK);
+    ND_CHECK(rx && nd_index_session_create(rx, &r) == ND_OK);
     for (size_t k = 0; w && r && k < g_n; k++) {
         const nd_index_doc x = index_doc(&g_docs[order[k]]);
         nd_index_answer q[3];
@@ -900,10 +905,44 @@ static void test_query_cache_follows_adds(void)
     ND_CHECK(w && nd_index_add(w, &d[2], 1, &a) == ND_OK && a && a->story == sa);
     ND_CHECK(r && nd_index_query(r, &d[1], &a) == ND_OK && a && !a->new_story &&
              a->story == sa);
+    /* every document queried through r (its memo filled at every step) and
+     * through a new handle (nothing memoised): the same stories */
+    nd_index *fx = NULL;
+    nd_index_session *f = NULL;
+    ND_CHECK(nd_index_open(&fx, dir, NULL, ND_INDEX_READONLY, NULL) == ND_OK &&
+             nd_index_session_create(fx, &f) == ND_OK);
+    for (size_t k = 0; f && r && k < g_n; k++) {
+        const nd_index_doc x = index_doc(&g_docs[k]);
+        nd_index_answer q;
+        ND_CHECK(nd_index_query(r, &x, &a) == ND_OK && a);
+        if (!a)
+            continue;
+        q = *a;
+        ND_CHECK(nd_index_query(f, &x, &a) == ND_OK && a);
+        ND_CHECK_MSG(a && q.story == a->story && q.new_story == a->new_story &&
+                         q.story_size == a->story_size &&
+                         q.story_similarity == a->story_similarity,
+                     "document %zu: story %llu, a new handle's %llu", k,
+                     (unsigned long long)q.story, a ? (unsigned long long)a->story : 0ull);
+    }
+    nd_index_session_destroy(f);
+    nd_index_close(fx);
     nd_index_session_destroy(r);
     nd_index_session_destroy(w);
+    if (rx != ix)
+        nd_index_close(rx);
     nd_index_close(ix);
     rm_dir(dir);
+}
+
+static void test_query_cache_follows_adds(void)
+{
+    query_follows_adds(0);
+}
+
+static void test_readonly_query_follows_adds(void)
+{
+    query_follows_adds(1);
 }
 
 /* One call adding every document (a batch, on 2 threads) answers as adds
@@ -1162,6 +1201,7 @@ int main(int argc, char **argv)
     ND_RUN(test_seeds);
     ND_RUN(test_query_remove_verify);
     ND_RUN(test_query_cache_follows_adds);
+    ND_RUN(test_readonly_query_follows_adds);
     ND_RUN(test_batch_add_same);
     ND_RUN(test_verify_finds_damage);
     ND_RUN(test_out_of_memory);

@@ -474,6 +474,10 @@ static nd_status open_impl(nd_index **out, const char *dir, const nd_params *par
         st = ndi_mdb_status(ix->detail, rc, "committing the index header");
         goto fail;
     }
+    if ((st = ndi_story_memo_open(ix)) != ND_OK) {
+        nd_detail_set(ix->detail, "%s: the memo of stories: out of memory", dir);
+        return st;
+    }
     return ND_OK;
 fail:
     if (txn)
@@ -516,6 +520,7 @@ void nd_index_close(nd_index *ix)
         mdb_env_close(ix->env);
     if (ix->lock_fd >= 0)
         close(ix->lock_fd);
+    ndi_story_memo_close(ix);
     pthread_mutex_destroy(&ix->write_lock);
     nd_free(&a, ix->dir);
     nd_free(&a, ix);
@@ -577,7 +582,6 @@ void nd_index_session_destroy(nd_index_session *s)
     nd_vec_free(&s->cand, a);
     nd_vec_free(&s->linked, a);
     ndi_walk_free(s->ix, s->walk);
-    ndi_story_session_free(s);
     ZSTD_freeCCtx(s->zc);
     ZSTD_freeDCtx(s->zd);
     nd_free(a, s);

@@ -49,6 +49,7 @@ struct nd_index {
     unsigned bands, rows; /* LSH layout (MinHash) */
     pthread_mutex_t write_lock;
     int lock_fd;      /* flock'd DIR/lock.writer, -1 read-only */
+    struct ndi_story_memo *story_memo; /* what placing read of the stories (istory.c) */
     unsigned threads;           /* ND_P_THREADS given at open: sketching a batch */
     int made_dir, made_files;   /* what a create made (removed when it fails) */
     char *dir;
@@ -84,7 +85,6 @@ struct nd_index_session {
     nd_vec linked;            /* u64: seqs of its copies and passage partners (stories) */
     MDB_txn *rtxn;            /* the session's read transaction, reset between calls */
     struct bwalk *walk;       /* an add batch's keys (index.c), kept from batch to batch */
-    struct ndi_story_cache *story_cache; /* stories' dates (istory.c), kept while unchanged */
     unsigned parts;           /* ND_INDEX_ANSWER_*: what a query computes */
     struct ZSTD_CCtx_s *zc;   /* texts: made on first use, kept (ZSTD_compress and */
     struct ZSTD_DCtx_s *zd;   /* ZSTD_decompress would make one a call) */
@@ -217,8 +217,10 @@ nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq, con
  * and terms (the "terms" table holds nothing else). 0 without stories. */
 nd_status ndi_story_counts(nd_index_session *s, MDB_txn *txn, uint64_t *stories,
                            uint64_t *terms);
-/* Frees the session's story cache (s->story_cache). */
-void ndi_story_session_free(nd_index_session *s);
+/* The index's memo of stories (ix->story_memo, istory.c): made when the
+ * index is open (nothing without stories), freed when it closes. */
+nd_status ndi_story_memo_open(nd_index *ix);
+void ndi_story_memo_close(nd_index *ix);
 /* Checks the stories against the documents; counts disagreements. */
 nd_status ndi_story_verify(nd_index_session *s, MDB_txn *txn, uint64_t *problems);
 

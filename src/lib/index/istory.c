@@ -284,6 +284,8 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
     return ND_OK;
 }
 
+static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story);
+
 static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
 {
     unsigned char b[48 + 4 * MAX_INDEXED + 8 * ND_STORY_CENTROID_TERMS + 8];
@@ -307,6 +309,9 @@ static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
     unsigned char kb[8];
     ndi_be64(r->id, kb);
     MDB_val key = {8, kb}, v = {n + 8, b};
+    const nd_status st = sm_mark(s, txn, r->id); /* before the reader can see it */
+    if (st != ND_OK)
+        return st;
     const int rc = mdb_put(txn, s->ix->db.stories, &key, &v, 0);
     return rc ? ndi_mdb_status(s->detail, rc, "writing a story") : ND_OK;
 }
@@ -607,135 +612,279 @@ static nd_status score_story(nd_index_session *s, MDB_txn *txn, idfc *c, const s
     return ND_OK;
 }
 
-/* An upper bound of score_story's cosine for the checked story record p,
- * without the idf: the norm of the document's vector v (sorted by id) over
- * the terms the centroid holds. With S those terms and c the centroid
- * weighed by any idf, cos = sum_S v_i c_i / |c| <= |v_S| |c_S| / |c| <= |v_S|
- * (Cauchy-Schwarz, then |c_S| <= |c|), whatever the weights' signs. */
-static double score_bound(const unsigned char *p, const nd_term *v, size_t nv)
+/* The centroid's term ids of the checked record p (after srec_head) into ids. */
+static void srec_ids(const unsigned char *p, const srec *r, uint32_t *ids)
 {
-    const uint32_t ni = get32(p + 40), nc = get32(p + 44);
-    const unsigned char *q = p + 48 + 4 * (size_t)ni;
+    const unsigned char *q = p + 48 + 4 * (size_t)r->nindexed;
+    for (uint32_t i = 0; i < r->nc; i++, q += 8)
+        ids[i] = get32(q);
+}
+
+/* The document's vector v (sorted by id) for score_bound: a 4,096-bit
+ * filter of its term ids, so that a centroid term it lacks (nearly all) is
+ * passed over with one test. */
+typedef struct vfilter {
+    uint64_t bit[64];
+    const nd_term *v;
+    size_t nv;
+} vfilter;
+
+static void vfilter_make(vfilter *f, const nd_term *v, size_t nv)
+{
+    memset(f->bit, 0, sizeof f->bit);
+    for (size_t i = 0; i < nv; i++)
+        f->bit[(v[i].id >> 6) & 63] |= (uint64_t)1 << (v[i].id & 63);
+    f->v = v;
+    f->nv = nv;
+}
+
+/* An upper bound of score_story's cosine for a story whose centroid holds
+ * the term ids ids[0..nc) (sorted), without the idf: the norm of the
+ * document's vector v over those terms. With S those terms and c the
+ * centroid weighed by any idf, cos = sum_S v_i c_i / |c| <= |v_S| |c_S| / |c|
+ * <= |v_S| (Cauchy-Schwarz, then |c_S| <= |c|), whatever the weights' signs.
+ * The squares are summed in the order of the ids, whichever way the terms
+ * are found, so a bound is the same bits from a record or from the memo. */
+static double score_bound(const vfilter *f, const uint32_t *ids, size_t nc)
+{
     double ss = 0;
-    size_t j = 0;
-    for (uint32_t i = 0; i < nc && j < nv; i++, q += 8) {
-        const uint32_t id = get32(q);
-        while (j < nv && v[j].id < id)
-            j++;
-        if (j < nv && v[j].id == id) {
-            ss += (double)v[j].w * v[j].w;
-            j++;
+    for (size_t i = 0; i < nc; i++) {
+        const uint32_t id = ids[i];
+        if (!(f->bit[(id >> 6) & 63] >> (id & 63) & 1))
+            continue;
+        size_t lo = 0, hi = f->nv;
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (f->v[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
+        if (lo < f->nv && f->v[lo].id == id)
+            ss += (double)f->v[lo].w * f->v[lo].w;
     }
     return sqrt(ss);
 }
 
-/* ---- the session's cache of story dates ------------------------------------------------ */
+/* ---- the index's memo of stories -------------------------------------------------------- */
 
-/* Nearly every candidate story of a query is closed (dated outside the
- * window): on 1,001 queries of a 100,000-document index, 3,167,169 of
- * 3,169,844 candidates. Its record is read (an LMDB lookup and the checksum
- * of about 1.7 KB) only to learn its dates. A session keeps the dates of
- * the stories it read, 32 bytes each, for as long as its read transaction
- * sees the same snapshot (mdb_txn_id): the same snapshot holds the same
- * records, so a date from the cache is the date the record gives. Only
- * queries use it (an add changes stories as it goes). An open story is
- * still read from its record; a story not cached is read and cached. */
-typedef struct swdate {
-    uint64_t story; /* 0: an empty slot (stories are numbered from 1) */
-    double last, earliest;
+/* Placing a document reads every candidate story's record (an LMDB lookup
+ * and the checksum of up to 1.7 KB) to learn its dates and its centroid's
+ * terms, which bound its score: on 1,000 queries of a 200,000-document
+ * index, 2,436 candidates a query, 720 of them scored before the bound
+ * ordered them. The index keeps, for the process, a memo of what it read:
+ * each story's dates and its centroid's term ids (4 bytes a term), shared by
+ * the sessions (NDI_MEMO_STRIPES stripes, each a hash table under its own
+ * mutex), up to NDI_MEMO_MAX bytes of term ids (then it memoises no more).
+ *
+ * When the memo may answer. An entry holds what the record said in snapshot
+ * read_at (an LMDB transaction id), and mod_at, the last write transaction
+ * of this process that changed or deleted the record (0: none seen). A
+ * write marks the story before its transaction commits (ndi_story_place,
+ * ndi_story_unplace), so a reader whose snapshot S holds that write sees the
+ * mark. The entry answers a reader at S when mod_at <= read_at <= S: no write
+ * since read_at, so the record at S is the one read. A process that opened
+ * the index for writing holds the only writer's lock, so it sees every
+ * write; a read-only process may have a writer beside it and answers only
+ * for S == read_at. A write transaction W uses the memo as of the snapshot
+ * before it, W - 1: a record it has not changed is the one of W - 1 (also
+ * when W is rolled back), and one it changed is marked W, so the memo neither
+ * answers for it nor takes what W reads of it. A mark on a story not
+ * memoised is kept (an entry with no data), so that a reader that read it
+ * before the write cannot memoise the old record after it. */
+#define NDI_MEMO_STRIPES 64
+#define NDI_MEMO_MAX ((size_t)256 << 20)
+
+typedef struct smentry {
+    uint64_t story;  /* 0: an empty slot (stories are numbered from 1) */
+    size_t read_at;  /* the snapshot ids were read in (when ids) */
+    size_t mod_at;   /* the last write of it seen, 0 none */
+    uint32_t *ids;   /* its centroid's term ids (sorted), cap of them room */
+    uint32_t nc, cap;
+    int has;         /* the fields below and ids hold the record at read_at */
     int dated;
-} swdate;
+    double last, earliest;
+} smentry;
 
-struct ndi_story_cache {
-    size_t txnid;
-    size_t cap, n; /* slots (a power of 2), stories */
-    swdate *e;
+typedef struct smstripe {
+    pthread_mutex_t mu;
+    smentry *e;
+    size_t cap, n; /* slots (a power of 2, or 0), entries */
+} smstripe;
+
+struct ndi_story_memo {
+    smstripe st[NDI_MEMO_STRIPES];
+    size_t bytes;  /* term ids held, under the stripes' locks (atomic) */
+    int writer;    /* this process writes: every write is marked here */
 };
 
-#define SWC_MIN ((size_t)1 << 12)
-#define SWC_MAX ((size_t)1 << 18) /* 8 MiB: up to 196,608 stories (3/4 full) */
-
-void ndi_story_session_free(nd_index_session *s)
+nd_status ndi_story_memo_open(nd_index *ix)
 {
-    if (!s->story_cache)
+    ix->story_memo = NULL;
+    if (!ix->params.index_stories)
+        return ND_OK;
+    struct ndi_story_memo *m = nd_calloc(&ix->alloc, 1, sizeof *m);
+    if (!m)
+        return ND_E_NOMEM;
+    for (size_t i = 0; i < NDI_MEMO_STRIPES; i++)
+        pthread_mutex_init(&m->st[i].mu, NULL);
+    m->writer = ix->lock_fd >= 0;
+    ix->story_memo = m;
+    return ND_OK;
+}
+
+void ndi_story_memo_close(nd_index *ix)
+{
+    struct ndi_story_memo *m = ix->story_memo;
+    if (!m)
         return;
-    nd_free(&s->ix->alloc, s->story_cache->e);
-    nd_free(&s->ix->alloc, s->story_cache);
-    s->story_cache = NULL;
-}
-
-static size_t swc_slot(const struct ndi_story_cache *c, uint64_t story)
-{
-    return (size_t)((story * 0x9E3779B97F4A7C15u) >> 32) & (c->cap - 1);
-}
-
-/* The session's cache for a query in txn, emptied when txn sees another
- * snapshot than its entries; NULL when out of memory (then nothing is
- * cached: the records answer). */
-static struct ndi_story_cache *swc_get(nd_index_session *s, MDB_txn *txn)
-{
-    struct ndi_story_cache *c = s->story_cache;
-    if (!c) {
-        c = nd_calloc(&s->ix->alloc, 1, sizeof *c);
-        swdate *e = nd_calloc(&s->ix->alloc, SWC_MIN, sizeof *e);
-        if (!c || !e) {
-            nd_free(&s->ix->alloc, c);
-            nd_free(&s->ix->alloc, e);
-            return NULL;
-        }
-        c->e = e;
-        c->cap = SWC_MIN;
-        c->txnid = mdb_txn_id(txn);
-        s->story_cache = c;
+    for (size_t i = 0; i < NDI_MEMO_STRIPES; i++) {
+        smstripe *t = &m->st[i];
+        for (size_t k = 0; k < t->cap; k++)
+            nd_free(&ix->alloc, t->e[k].ids);
+        nd_free(&ix->alloc, t->e);
+        pthread_mutex_destroy(&t->mu);
     }
-    if (c->txnid != mdb_txn_id(txn)) {
-        memset(c->e, 0, c->cap * sizeof *c->e);
-        c->n = 0;
-        c->txnid = mdb_txn_id(txn);
-    }
-    return c;
+    nd_free(&ix->alloc, m);
+    ix->story_memo = NULL;
 }
 
-static const swdate *swc_find(const struct ndi_story_cache *c, uint64_t story)
+static uint64_t sm_mix(uint64_t story)
 {
-    for (size_t h = swc_slot(c, story);; h = (h + 1) & (c->cap - 1)) {
-        if (c->e[h].story == story)
-            return &c->e[h];
-        if (!c->e[h].story)
-            return NULL;
-    }
+    return story * 0x9E3779B97F4A7C15u;
 }
 
-/* Caches story r's dates (r not cached); grows the table up to SWC_MAX
- * slots, then caches no more. */
-static void swc_put(nd_index_session *s, struct ndi_story_cache *c, const srec *r)
+static smstripe *sm_stripe(struct ndi_story_memo *m, uint64_t story)
 {
-    if ((c->n + 1) * 4 > c->cap * 3) {
-        if (c->cap >= SWC_MAX)
-            return;
-        const size_t cap = c->cap * 2;
-        swdate *e = nd_calloc(&s->ix->alloc, cap, sizeof *e);
+    return &m->st[sm_mix(story) >> 58]; /* 64 stripes: the top 6 bits */
+}
+
+/* The slot of story in stripe t (locked): its entry, or the empty slot
+ * where it goes; NULL when the table has no room and cannot grow. */
+static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story, int make)
+{
+    if (make && (t->n + 1) * 4 > t->cap * 3) {
+        const size_t cap = t->cap ? t->cap * 2 : 64;
+        smentry *e = nd_calloc(a, cap, sizeof *e);
         if (!e)
-            return;
-        swdate *old = c->e;
-        const size_t ocap = c->cap;
-        c->e = e;
-        c->cap = cap;
-        for (size_t i = 0; i < ocap; i++)
-            if (old[i].story) {
-                size_t h = swc_slot(c, old[i].story);
+            return NULL;
+        for (size_t k = 0; k < t->cap; k++)
+            if (t->e[k].story) {
+                size_t h = (size_t)sm_mix(t->e[k].story) & (cap - 1);
                 while (e[h].story)
                     h = (h + 1) & (cap - 1);
-                e[h] = old[i];
+                e[h] = t->e[k];
             }
-        nd_free(&s->ix->alloc, old);
+        nd_free(a, t->e);
+        t->e = e;
+        t->cap = cap;
     }
-    size_t h = swc_slot(c, r->id);
-    while (c->e[h].story)
-        h = (h + 1) & (c->cap - 1);
-    c->e[h] = (swdate){r->id, r->last, r->earliest, r->dated};
-    c->n++;
+    if (!t->cap)
+        return NULL;
+    for (size_t h = (size_t)sm_mix(story) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
+        if (t->e[h].story == story)
+            return &t->e[h];
+        if (!t->e[h].story)
+            return make ? &t->e[h] : NULL;
+    }
+}
+
+/* What the memo knows of story for a reader at snapshot snap: 1, r's dates
+ * and *bound, score_bound of the document f over its centroid's terms; 0
+ * when it does not. */
+static int sm_get(nd_index *ix, uint64_t story, size_t snap, srec *r, const vfilter *f,
+                  double *bound)
+{
+    struct ndi_story_memo *m = ix->story_memo;
+    if (!m)
+        return 0;
+    smstripe *t = sm_stripe(m, story);
+    int got = 0;
+    pthread_mutex_lock(&t->mu);
+    const smentry *e = sm_slot(&ix->alloc, t, story, 0);
+    if (e && e->has && e->mod_at <= e->read_at && e->read_at <= snap &&
+        (m->writer || e->read_at == snap)) {
+        r->id = story;
+        r->dated = e->dated;
+        r->last = e->last;
+        r->earliest = e->earliest;
+        r->nc = e->nc;
+        *bound = score_bound(f, e->ids, e->nc);
+        got = 1;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return got;
+}
+
+/* Memoises what story r's checked record (in a read transaction at
+ * snapshot snap) holds: its dates (r, srec_head) and its centroid's term
+ * ids (ids[0..r->nc)). Nothing when a write of it since snap was seen, or
+ * the memo is full. */
+static void sm_put(nd_index *ix, size_t snap, const srec *r, const uint32_t *ids)
+{
+    struct ndi_story_memo *m = ix->story_memo;
+    if (!m)
+        return;
+    smstripe *t = sm_stripe(m, r->id);
+    pthread_mutex_lock(&t->mu);
+    smentry *e = sm_slot(&ix->alloc, t, r->id, 1);
+    if (e && e->mod_at <= snap) {
+        if (!e->story) {
+            e->story = r->id;
+            t->n++;
+        }
+        if (e->cap < r->nc) {
+            const size_t more = (size_t)(r->nc - e->cap) * sizeof *ids;
+            uint32_t *n = NULL;
+            if (__atomic_add_fetch(&m->bytes, more, __ATOMIC_RELAXED) <= NDI_MEMO_MAX)
+                n = nd_malloc(&ix->alloc, r->nc * sizeof *ids);
+            if (n) {
+                nd_free(&ix->alloc, e->ids);
+                e->ids = n;
+                e->cap = r->nc;
+            } else {
+                __atomic_sub_fetch(&m->bytes, more, __ATOMIC_RELAXED);
+            }
+        }
+        if (e->cap >= r->nc) {
+            if (r->nc)
+                memcpy(e->ids, ids, r->nc * sizeof *ids);
+            e->nc = r->nc;
+            e->read_at = snap;
+            e->dated = r->dated;
+            e->last = r->last;
+            e->earliest = r->earliest;
+            e->has = 1;
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Marks story as written (changed or deleted) by write transaction txn. */
+static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story)
+{
+    struct ndi_story_memo *m = s->ix->story_memo;
+    if (!m)
+        return ND_OK;
+    const size_t w = mdb_txn_id(txn);
+    smstripe *t = sm_stripe(m, story);
+    pthread_mutex_lock(&t->mu);
+    smentry *e = sm_slot(&s->ix->alloc, t, story, 1);
+    if (e) {
+        if (!e->story) {
+            e->story = story;
+            t->n++;
+        }
+        if (e->mod_at < w)
+            e->mod_at = w;
+    }
+    pthread_mutex_unlock(&t->mu);
+    if (!e) { /* unmarked, a reader could memoise the old record: refuse */
+        nd_detail_set(s->detail, "stories: the memo of story %llu: out of memory",
+                      (unsigned long long)story);
+        return ND_E_NOMEM;
+    }
+    return ND_OK;
 }
 
 /* Whether a story with these dates is closed to the document (dated: the
@@ -1018,26 +1167,32 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     const int dated = doc->has_date && isfinite(doc->date_days);
     double bs = -1, bcos = 0;
     int have = 0;
-    struct ndi_story_cache *wc = write ? NULL : swc_get(s, txn);
+    /* the memo as of the snapshot this transaction reads (a write: the one
+     * before it; its own writes are marked) */
+    const size_t snap = mdb_txn_id(txn) - (write ? 1 : 0);
+    vfilter vf;
+    vfilter_make(&vf, w.vec, w.nv);
+    uint32_t ids[ND_STORY_CENTROID_TERMS];
     size_t nopen = 0;
     for (size_t i = 0; i < cs.n; i++) {
-        const unsigned char *rec;
-        size_t len;
-        const swdate *sd = wc ? swc_find(wc, cs.c[i].story) : NULL;
-        if (sd && story_closed(p, doc, dated, sd->dated, sd->last, sd->earliest))
-            continue; /* closed, as its record (read in this snapshot) says */
-        st = srec_get(s, txn, cs.c[i].story, &rec, &len);
-        if (st == ND_E_PARAM)
-            continue; /* a linked document's story gone: not a candidate */
-        if (st != ND_OK)
-            goto fail;
-        srec_head(rec, cs.c[i].story, r);
-        if (wc && !sd)
-            swc_put(s, wc, r);
+        const unsigned char *rec = NULL;
+        double sb;
+        if (!sm_get(s->ix, cs.c[i].story, snap, r, &vf, &sb)) {
+            size_t len;
+            st = srec_get(s, txn, cs.c[i].story, &rec, &len);
+            if (st == ND_E_PARAM)
+                continue; /* a linked document's story gone: not a candidate */
+            if (st != ND_OK)
+                goto fail;
+            srec_head(rec, cs.c[i].story, r);
+            srec_ids(rec, r, ids);
+            sm_put(s->ix, snap, r, ids);
+            sb = score_bound(&vf, ids, r->nc);
+        }
         if (story_closed(p, doc, dated, r->dated, r->last, r->earliest))
             continue; /* closed (after its last member, or before its first) */
         /* the slack covers the rounding of both sums, under 1e-12 for 200 terms */
-        const double bound = score_bound(rec, w.vec, w.nv) + 1e-9 + cs.c[i].bonus;
+        const double bound = sb + 1e-9 + cs.c[i].bonus;
         if (bound < p->story_threshold)
             continue; /* cannot reach the threshold */
         cand c = cs.c[i];
@@ -1050,8 +1205,13 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     for (size_t i = 0; i < nopen; i++) {
         if (have && cs.c[i].bound < bs)
             break; /* nor can any after it beat the best */
-        srec_head(cs.c[i].rec, cs.c[i].story, r);
-        srec_body(cs.c[i].rec, r);
+        const unsigned char *rec = cs.c[i].rec;
+        if (!rec) { /* known from the memo: its record now */
+            size_t len;
+            ND_TRY(srec_get(s, txn, cs.c[i].story, &rec, &len));
+        }
+        srec_head(rec, cs.c[i].story, r);
+        srec_body(rec, r);
         double cosv;
         ND_TRY(score_story(s, txn, &ic, r, w.vec, w.nv, &cosv));
         const double sc = cosv + cs.c[i].bonus;
@@ -1165,6 +1325,7 @@ nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq,
             unsigned char kb[8];
             ndi_be64(story, kb);
             MDB_val key = {8, kb};
+            ND_TRY(sm_mark(s, txn, story));
             const int rc = mdb_del(txn, s->ix->db.stories, &key, NULL);
             if (rc && rc != MDB_NOTFOUND) {
                 st = ndi_mdb_status(s->detail, rc, "deleting a story");

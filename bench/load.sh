@@ -24,6 +24,7 @@
 #   LOAD_SYNC=1           0 serves with --no-sync (adds without an fsync each)
 #   LOAD_INDEX_OPTS=      options of `neardup index create` (none: passages and
 #                         stories kept; "--no-passages --no-stories" for duplicates only)
+#   LOAD_WRITE_NICE=10    the server's --write-nice (the writer thread's nice value)
 #   LOAD_ANSWERS=all      the parts each query asks for ("answers", docs/http-api.md):
 #                         "duplicates" is the crawler's "seen it?", "all" the news desk's
 # Targets on a 2-core machine: query p99 < 10 ms at 1,000 queries/s; RSS flat.
@@ -43,6 +44,7 @@ SYNC=${LOAD_SYNC:-1}
 CLIENT=${LOAD_CLIENT:-c}
 INDEX_OPTS=${LOAD_INDEX_OPTS-}
 ANSWERS=${LOAD_ANSWERS:-all}
+WRITE_NICE=${LOAD_WRITE_NICE:-10}
 ND=$ROOT/neardup
 say() { echo "load: $*" >&2; }
 
@@ -94,6 +96,7 @@ cp -r "$IX" "$WORK/ix-run"
 SYNC_FLAG=()
 [ "$SYNC" = 1 ] || SYNC_FLAG=(--no-sync)
 "$ND" serve --listen 127.0.0.1:0 -T "$THREADS" --max-connections $((CLIENTS + ADD_CLIENTS + 8)) \
+    --write-nice "$WRITE_NICE" \
     "${SYNC_FLAG[@]}" "$WORK/ix-run" 2>"$WORK/serve.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
@@ -121,13 +124,13 @@ rc=0
 wait $PID || rc=$?
 trap - EXIT
 python3 - "$OUT.tmp" "$OUT" "$DOCS" "$WORDS" "$THREADS" "$SYNC" "$rc" "$INDEX_OPTS" \
-    "$ANSWERS" <<'P'
+    "$ANSWERS" "$WRITE_NICE" <<'P'
 import json, os, platform, sys
 r = json.load(open(sys.argv[1]))
 r.update({"index_docs": int(sys.argv[3]), "doc_words": int(sys.argv[4]),
           "server_threads": int(sys.argv[5]), "sync": sys.argv[6] == "1",
           "server_exit": int(sys.argv[7]), "index_options": sys.argv[8],
-          "answers": sys.argv[9],
+          "answers": sys.argv[9], "write_nice": int(sys.argv[10]),
           "cpus": os.cpu_count(),
           "machine": platform.processor() or platform.machine()})
 json.dump(r, open(sys.argv[2], "w"), indent=1)

@@ -8,8 +8,16 @@
  *   end, by the pool thread that owns its connection, so each pool thread
  *   keeps one nd_index_session (made on its first request, thread-local, and
  *   listed so that the main thread destroys them all after the pool stopped).
- *   Writes are serialised by the index (one LMDB write transaction at a
- *   time); queries run in read transactions beside them.
+ *   Writes (adds and deletes) are made by one writer thread, in the order
+ *   they come: a pool thread hands its request over (a job on a queue) and
+ *   waits for it to be done, then answers. The writer thread runs at a lower
+ *   priority (--write-nice, a Linux thread's nice value): on a full index an
+ *   add costs tens of milliseconds of CPU (its passages and story), and at
+ *   the same priority a query arriving meanwhile waits for the scheduler to
+ *   take the core back from it; niced, the add yields to queries at once.
+ *   Writes are durable before their answer as before (one transaction a
+ *   request); queries run in read transactions beside them and never wait
+ *   for the writer.
  *
  *   A request's body is gathered in memory up to --max-body; past it the
  *   rest is read and dropped and the answer is 413 (libmicrohttpd cannot
@@ -39,6 +47,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -73,7 +82,9 @@ static void usage(FILE *fp)
             "  --no-sync           do not sync each commit (faster; a crash may lose the\n"
             "                      last acknowledged writes, never corrupt the index)\n"
             "  -T, --threads N     threads answering requests, 1 to 256 [8]; a thread\n"
-            "                      waits out the disk sync of each add it makes\n"
+            "                      waits out the disk sync of each add it hands over\n"
+            "  --write-nice N      nice value of the thread making the writes, 0 to 19\n"
+            "                      [10]: adds yield the cores to queries\n"
             "  --max-body SIZE     largest request body (K/M/G) [16M]; larger: 413\n"
             "  --max-batch N       most documents in one request [1000]; more: 413\n"
             "  --max-connections N connections served at once [64]; more: 503\n"
@@ -102,7 +113,36 @@ typedef struct server {
     nd_index_session **sessions;
     size_t nsessions, cap;
     int session_failed;
+    /* the writer thread (not when read-only) */
+    int write_nice;
+    int writer_up;
+    pthread_t writer;
+    nd_index_session *wsession;
+    pthread_mutex_t wmu;    /* guards the queue, wstop and each job's done */
+    pthread_cond_t wwork;
+    struct wjob *whead, *wtail;
+    int wstop;
 } server;
+
+/* A write handed to the writer thread: an add of docs[0..n) (its answers
+ * written into out as the response body, batch: {"answers":[...]}), or the
+ * removal of id. */
+typedef struct wjob {
+    struct MHD_Connection *conn; /* suspended until the job is done */
+    struct docset *ds;          /* an add: its documents (owned) */
+    const nd_index_doc *docs;
+    size_t n;
+    int batch;
+    char *id;                   /* a removal when not NULL (owned) */
+    size_t id_len;
+    nd_status st;               /* the results */
+    size_t removed;
+    cli_membuf out;             /* add: the body (data NULL when out of memory) */
+    char detail[1024];          /* the session's error detail */
+    int done;
+    int refused;                /* the server is stopping: not done */
+    struct wjob *next;
+} wjob;
 
 static _Thread_local nd_index_session *t_session;
 
@@ -177,6 +217,7 @@ typedef struct request {
     unsigned status;
     char method[8];
     struct timespec t0;
+    struct wjob *job;       /* a write handed to the writer (the connection suspended) */
 } request;
 
 static double elapsed_ms(const struct timespec *t0)
@@ -246,6 +287,84 @@ static unsigned lib_status(nd_status st)
     case ND_E_IO: return MHD_HTTP_INSUFFICIENT_STORAGE;
     default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
     }
+}
+
+/* ---- the writer thread --------------------------------------------------------- */
+
+static void write_run(server *sv, wjob *j)
+{
+    nd_index_session *s = sv->wsession;
+    j->out.data = NULL;
+    if (j->id) {
+        const char *id = j->id;
+        j->st = nd_index_remove(s, &id, &j->id_len, 1, &j->removed);
+    } else {
+        const nd_index_answer *ans = NULL;
+        j->st = j->n ? nd_index_add(s, j->docs, j->n, &ans) : ND_OK;
+        if (j->st == ND_OK && cli_membuf_open(&j->out) == 0) {
+            if (j->batch)
+                fputs("{\"answers\":[", j->out.fp);
+            for (size_t i = 0; i < j->n; i++) {
+                if (i)
+                    fputc(',', j->out.fp);
+                cli_answer_json(j->out.fp, j->docs[i].id, j->docs[i].id_len, &ans[i]);
+            }
+            if (j->batch)
+                fputs("]}", j->out.fp);
+            fputc('\n', j->out.fp);
+            if (cli_membuf_close(&j->out))
+                j->out.data = NULL;
+        }
+    }
+    if (j->st != ND_OK)
+        snprintf(j->detail, sizeof j->detail, "%s", nd_index_session_errdetail(s));
+}
+
+static void *writer_main(void *arg)
+{
+    server *sv = arg;
+    /* a nice value of this thread only (Linux); a failure leaves it at 0 */
+    if (sv->write_nice && setpriority(PRIO_PROCESS, (id_t)gettid(), sv->write_nice) != 0)
+        cli_log(2, "--write-nice %d: %s (writes run at the queries' priority)",
+                sv->write_nice, strerror(errno));
+    pthread_mutex_lock(&sv->wmu);
+    for (;;) {
+        while (!sv->whead && !sv->wstop)
+            pthread_cond_wait(&sv->wwork, &sv->wmu);
+        wjob *j = sv->whead;
+        if (!j)
+            break; /* stopping, nothing left */
+        sv->whead = j->next;
+        if (!sv->whead)
+            sv->wtail = NULL;
+        pthread_mutex_unlock(&sv->wmu);
+        write_run(sv, j);
+        pthread_mutex_lock(&sv->wmu);
+        j->done = 1;
+        MHD_resume_connection(j->conn); /* its handler runs again and answers */
+    }
+    pthread_mutex_unlock(&sv->wmu);
+    return NULL;
+}
+
+/* Hands j to the writer thread: 0, or -1 when the server is stopping (the
+ * writer takes no more). The caller then suspends j->conn. */
+static int write_submit(server *sv, wjob *j)
+{
+    j->done = 0;
+    j->next = NULL;
+    pthread_mutex_lock(&sv->wmu);
+    const int stopping = sv->wstop;
+    if (!stopping) {
+        if (sv->wtail)
+            sv->wtail->next = j;
+        else
+            sv->whead = j;
+        sv->wtail = j;
+        pthread_cond_signal(&sv->wwork);
+    }
+    pthread_mutex_unlock(&sv->wmu);
+    return stopping ? -1 : 0;
 }
 
 /* ---- request documents -------------------------------------------------------- */
@@ -497,6 +616,69 @@ static enum MHD_Result send_membuf(struct MHD_Connection *c, request *rq, unsign
     return send_buf(c, rq, status, b->data, b->len, NULL, 0);
 }
 
+static void wjob_free(wjob *j)
+{
+    if (!j)
+        return;
+    if (j->ds) {
+        docset_free(j->ds);
+        free(j->ds);
+    }
+    free(j->id);
+    free(j->out.data);
+    free(j);
+}
+
+/* Hands write j (owned) to the writer thread and suspends the connection:
+ * the pool thread goes on with its other connections meanwhile. */
+static enum MHD_Result write_start(server *sv, struct MHD_Connection *c, request *rq, wjob *j)
+{
+    /* suspended first, so that the writer's resume always comes after */
+    rq->job = j;
+    MHD_suspend_connection(c);
+    if (write_submit(sv, j) != 0) {
+        j->refused = 1;
+        MHD_resume_connection(c);
+    }
+    return MHD_YES;
+}
+
+/* The answer of a write the writer thread has done (the connection resumed). */
+static enum MHD_Result write_finish(struct MHD_Connection *c, request *rq)
+{
+    wjob *j = rq->job;
+    rq->job = NULL;
+    enum MHD_Result r;
+    if (j->refused) {
+        r = send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL,
+                       "the server is stopping; retry later");
+    } else if (j->st != ND_OK) {
+        r = send_error(c, rq, lib_status(j->st), NULL, "%s", cli_detail(j->detail, j->st));
+    } else if (j->id) {
+        if (!j->removed) {
+            r = send_error(c, rq, MHD_HTTP_NOT_FOUND, NULL, "no document '%s' in the index",
+                           j->id);
+        } else {
+            cli_membuf b;
+            if (cli_membuf_open(&b)) {
+                r = send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
+            } else {
+                fputs("{\"id\":", b.fp);
+                cli_json_str(b.fp, j->id, j->id_len);
+                fputs(",\"removed\":true}", b.fp);
+                r = send_membuf(c, rq, MHD_HTTP_OK, &b);
+            }
+        }
+    } else if (!j->out.data) {
+        r = send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
+    } else {
+        r = send_buf(c, rq, MHD_HTTP_OK, j->out.data, j->out.len, NULL, 0);
+        j->out.data = NULL; /* taken over */
+    }
+    wjob_free(j);
+    return r;
+}
+
 /* POST /v1/documents (add) and POST /v1/query. */
 static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request *rq, int add)
 {
@@ -522,6 +704,22 @@ static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request
                           "field 'answers' is for POST /v1/query (an add finds every part)");
     }
     nd_index_session_set_answers(s, d.parts);
+    if (add) {
+        wjob *j = calloc(1, sizeof *j);
+        docset *ds = j ? malloc(sizeof *ds) : NULL;
+        if (!ds) {
+            free(j);
+            docset_free(&d);
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
+        }
+        *ds = d;
+        j->conn = c;
+        j->ds = ds;
+        j->docs = ds->docs;
+        j->n = ds->n;
+        j->batch = ds->batch;
+        return write_start(sv, c, rq, j);
+    }
     cli_membuf b;
     if (cli_membuf_open(&b)) {
         docset_free(&d);
@@ -530,16 +728,7 @@ static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request
     if (d.batch)
         fputs("{\"answers\":[", b.fp);
     nd_status st = ND_OK;
-    if (add) {
-        const nd_index_answer *ans = NULL;
-        if (d.n)
-            st = nd_index_add(s, d.docs, d.n, &ans);
-        for (size_t i = 0; st == ND_OK && i < d.n; i++) {
-            if (i)
-                fputc(',', b.fp);
-            cli_answer_json(b.fp, d.docs[i].id, d.docs[i].id_len, &ans[i]);
-        }
-    } else {
+    {
         for (size_t i = 0; st == ND_OK && i < d.n; i++) {
             const nd_index_answer *ans = NULL;
             st = nd_index_query(s, &d.docs[i], &ans);
@@ -573,21 +762,15 @@ static enum MHD_Result handle_doc(server *sv, struct MHD_Connection *c, request 
     if (strcmp(rq->method, "DELETE") == 0) {
         if (sv->read_only)
             return send_error(c, rq, MHD_HTTP_FORBIDDEN, NULL, "the index is open read-only");
-        size_t removed = 0;
-        const nd_status st = nd_index_remove(s, &id, &id_len, 1, &removed);
-        if (st != ND_OK)
-            return send_error(c, rq, lib_status(st), NULL, "%s",
-                              cli_detail(nd_index_session_errdetail(s), st));
-        if (!removed)
-            return send_error(c, rq, MHD_HTTP_NOT_FOUND, NULL, "no document '%s' in the index",
-                              id);
-        cli_membuf b;
-        if (cli_membuf_open(&b))
+        wjob *j = calloc(1, sizeof *j);
+        if (!j || !(j->id = malloc(id_len + 1))) {
+            free(j);
             return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
-        fputs("{\"id\":", b.fp);
-        cli_json_str(b.fp, id, id_len);
-        fputs(",\"removed\":true}", b.fp);
-        return send_membuf(c, rq, MHD_HTTP_OK, &b);
+        }
+        memcpy(j->id, id, id_len + 1);
+        j->id_len = id_len;
+        j->conn = c;
+        return write_start(sv, c, rq, j);
     }
     nd_index_record r;
     const nd_status st = nd_index_get(s, id, id_len, &r);
@@ -686,6 +869,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->job) /* resumed: the writer thread has done it */
+        return write_finish(c, rq);
     if (*upload_data_size) {
         const size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -817,7 +1002,7 @@ static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
 /* ---- main ------------------------------------------------------------------------ */
 
 enum { O_LISTEN = 1, O_TOKEN, O_CREATE, O_RO, O_NOSYNC, O_MAXBODY, O_MAXBATCH, O_MAXCONN,
-       O_TIMEOUT };
+       O_TIMEOUT, O_WNICE };
 
 int cmd_serve(int argc, char **argv)
 {
@@ -832,6 +1017,7 @@ int cmd_serve(int argc, char **argv)
         {"max-batch", required_argument, NULL, O_MAXBATCH},
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"write-nice", required_argument, NULL, O_WNICE},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -840,6 +1026,7 @@ int cmd_serve(int argc, char **argv)
     const char *listen_at = "127.0.0.1:8080", *token_file = NULL;
     int create = 0, read_only = 0, nosync = 0;
     uint64_t threads = 8, max_body = 16u << 20, max_batch = 1000, max_conn = 64, timeout = 30;
+    uint64_t write_nice = 10;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "T:qvh", longopts, NULL)) != -1) {
@@ -873,6 +1060,10 @@ int cmd_serve(int argc, char **argv)
                 return usage_error("--timeout: '%s' is not a number of seconds from 1 to "
                                    "86400", optarg);
             break;
+        case O_WNICE:
+            if (cli_parse_uint(optarg, 0, 19, &write_nice))
+                return usage_error("--write-nice: '%s' is not a number from 0 to 19", optarg);
+            break;
         case 'q': g_display_level--; break;
         case 'v': g_display_level++; break;
         case 'h':
@@ -900,21 +1091,25 @@ int cmd_serve(int argc, char **argv)
                            "required (every client must then send 'Authorization: Bearer "
                            "TOKEN')", listen_at);
 
+    int rc = EXIT_OK_;
+    struct MHD_Daemon *d = NULL;
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.max_body = max_body;
     sv.max_batch = max_batch;
     sv.max_conn = (unsigned)max_conn;
     sv.read_only = read_only;
+    sv.write_nice = (int)write_nice;
     pthread_mutex_init(&sv.lock, NULL);
+    pthread_mutex_init(&sv.wmu, NULL);
+    pthread_cond_init(&sv.wwork, NULL);
     if (token_file && net_read_token(token_file, &sv.token, &sv.token_len, err, sizeof err)) {
         cli_log(1, "%s", err);
-        pthread_mutex_destroy(&sv.lock);
-        return EXIT_INPUT;
+        rc = EXIT_INPUT;
+        goto done;
     }
 
-    int rc = EXIT_OK_;
-    struct MHD_Daemon *d = NULL;
+
     const unsigned flags = (read_only ? ND_INDEX_READONLY : 0u) | (nosync ? ND_INDEX_NOSYNC : 0u);
     /* --create: a new index where the directory is missing or holds none (no data.mdb). */
     unsigned oflags = flags;
@@ -950,8 +1145,20 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* the writer thread and its session */
+    if (!read_only) {
+        const nd_status wst = nd_index_session_create(sv.ix, &sv.wsession);
+        if (wst != ND_OK || pthread_create(&sv.writer, NULL, writer_main, &sv) != 0) {
+            cli_log(1, "cannot start the writer thread: %s",
+                    wst != ND_OK ? nd_strerror(wst) : "pthread_create failed");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        sv.writer_up = 1;
+    }
+
     unsigned mflags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-                      MHD_USE_ERROR_LOG;
+                      MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         mflags |= MHD_USE_IPv6;
     const unsigned hard_limit = sv.max_conn + sv.max_conn / 2 + 16;
@@ -991,11 +1198,27 @@ int cmd_serve(int argc, char **argv)
         const struct timespec ten_ms = {0, 10 * 1000 * 1000};
         nanosleep(&ten_ms, NULL);
     }
-    MHD_stop_daemon(d);     /* joins the pool: a write in progress has ended */
+    if (sv.writer_up) { /* the writes handed over are done (their connections resumed) */
+        pthread_mutex_lock(&sv.wmu);
+        sv.wstop = 1;
+        pthread_cond_signal(&sv.wwork);
+        pthread_mutex_unlock(&sv.wmu);
+        pthread_join(sv.writer, NULL);
+        sv.writer_up = 0;
+    }
+    MHD_stop_daemon(d);     /* joins the pool */
     d = NULL;
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);       /* quiesced: ours to close */
 done:
+    if (sv.writer_up) { /* a failed start: no job came */
+        pthread_mutex_lock(&sv.wmu);
+        sv.wstop = 1;
+        pthread_cond_signal(&sv.wwork);
+        pthread_mutex_unlock(&sv.wmu);
+        pthread_join(sv.writer, NULL);
+    }
+    nd_index_session_destroy(sv.wsession);
     for (size_t i = 0; i < sv.nsessions; i++)
         nd_index_session_destroy(sv.sessions[i]);
     free(sv.sessions);
@@ -1006,5 +1229,7 @@ done:
     }
     free(sv.token);
     pthread_mutex_destroy(&sv.lock);
+    pthread_mutex_destroy(&sv.wmu);
+    pthread_cond_destroy(&sv.wwork);
     return rc;
 }

@@ -67,10 +67,11 @@ all: neardup libneardup.a libneardup.so  ## build the library (static and shared
 help:  ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
+# copied under a temporary name, then renamed: a running neardup (a server) keeps its file
 neardup: $(BUILD)/neardup
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 libneardup.a: $(STATIC)
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 libneardup.so: $(SHARED_LIB)
 	cp $< $@
 

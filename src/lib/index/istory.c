@@ -915,35 +915,35 @@ static int cmp_cand_bound(const void *x, const void *y)
     return a->story < b->story ? -1 : a->story > b->story;
 }
 
-static int cmp_cand(const void *x, const void *y)
-{
-    const cand *a = x, *b = y;
-    if (a->story != b->story)
-        return a->story < b->story ? -1 : 1;
-    return a->bonus > b->bonus ? -1 : a->bonus < b->bonus; /* the bonus first */
-}
-
 typedef struct cands {
     cand *c;
     size_t n, cap;
 } cands;
 
-static nd_status cand_push(nd_index_session *s, cands *cs, uint64_t story, double bonus)
+/* A candidate story as a sort key: story << 1, the low bit 0 for a linked
+ * document's story (sorted first, so that it keeps the bonus), 1 for one
+ * found under a term. */
+typedef struct ckeys {
+    uint64_t *k;
+    size_t n, cap;
+} ckeys;
+
+static nd_status ckey_push(nd_index_session *s, ckeys *ks, uint64_t story, int linked)
 {
-    if (cs->n == cs->cap) {
-        const size_t cap = cs->cap ? cs->cap * 2 : 64;
-        cand *nc = nd_malloc(&s->ix->alloc, cap * sizeof *nc);
-        if (!nc) {
+    if (ks->n == ks->cap) {
+        const size_t cap = ks->cap ? ks->cap * 2 : 1024;
+        uint64_t *nk = nd_malloc(&s->ix->alloc, cap * sizeof *nk);
+        if (!nk) {
             nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", cap);
             return ND_E_NOMEM;
         }
-        if (cs->n)
-            memcpy(nc, cs->c, cs->n * sizeof *nc);
-        nd_free(&s->ix->alloc, cs->c);
-        cs->c = nc;
-        cs->cap = cap;
+        if (ks->n)
+            memcpy(nk, ks->k, ks->n * sizeof *nk);
+        nd_free(&s->ix->alloc, ks->k);
+        ks->k = nk;
+        ks->cap = cap;
     }
-    cs->c[cs->n++] = (cand){story, bonus, 0, NULL};
+    ks->k[ks->n++] = story << 1 | (linked ? 0u : 1u);
     return ND_OK;
 }
 
@@ -952,6 +952,7 @@ static nd_status cand_push(nd_index_session *s, cands *cs, uint64_t story, doubl
 static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v, size_t nv,
                             const uint64_t *linked, size_t nlinked, cands *cs)
 {
+    const nd_alloc_ctx *a = &s->ix->alloc;
     nd_term q[ND_STORY_MAX_TERMS];
     size_t nq = nv;
     if (nv)
@@ -960,6 +961,7 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
         qsort(q, nq, sizeof *q, cmp_term_w_desc);
         nq = ND_STORY_QUERY_TERMS;
     }
+    ckeys ks = {NULL, 0, 0};
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->ix->db.stories, &cur);
     if (rc)
@@ -978,7 +980,7 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
             const unsigned char *k = key.mv_data;
             if (key.mv_size != 13 || k[0] != 'T' || get_be32(k + 1) != q[t].id)
                 break;
-            if ((st = cand_push(s, cs, ndi_get_be64(k + 5), 0)) != ND_OK)
+            if ((st = ckey_push(s, &ks, ndi_get_be64(k + 5), 0)) != ND_OK)
                 break;
             rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
         }
@@ -997,18 +999,32 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
         if (st != ND_OK)
             break;
         if (d.has_story)
-            st = cand_push(s, cs, d.story, s->ix->params.link_bonus);
+            st = ckey_push(s, &ks, d.story, 1);
     }
-    if (st != ND_OK)
-        return st;
-    if (cs->n)
-        qsort(cs->c, cs->n, sizeof *cs->c, cmp_cand);
-    size_t m = 0;
-    for (size_t i = 0; i < cs->n; i++)
-        if (!m || cs->c[m - 1].story != cs->c[i].story)
-            cs->c[m++] = cs->c[i];
-    cs->n = m;
-    return ND_OK;
+    uint64_t *tmp = st == ND_OK && ks.n ? nd_malloc(a, ks.n * sizeof *tmp) : NULL;
+    if (st == ND_OK && ks.n && !tmp) {
+        nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", ks.n);
+        st = ND_E_NOMEM;
+    }
+    if (st == ND_OK && ks.n) {
+        const size_t n = nd_sort_unique_u64(ks.k, tmp, ks.n);
+        cs->c = nd_malloc(a, n * sizeof *cs->c);
+        if (!cs->c) {
+            nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", n);
+            st = ND_E_NOMEM;
+        }
+        for (size_t i = 0; st == ND_OK && i < n; i++) {
+            const uint64_t story = ks.k[i] >> 1;
+            if (cs->n && cs->c[cs->n - 1].story == story)
+                continue; /* found under a term too: the linked one (first) counts */
+            cs->c[cs->n++] =
+                (cand){story, ks.k[i] & 1 ? 0 : s->ix->params.link_bonus, 0, NULL};
+        }
+        cs->cap = n;
+    }
+    nd_free(a, tmp);
+    nd_free(a, ks.k);
+    return st;
 }
 
 /* Indexes story r under the first terms of t (heaviest first) not indexed

@@ -233,6 +233,16 @@ if [ "$mode" = "--all" ]; then
                 tail -20 build/tsan.run; bad "tsan/dedup-20ng-T3-memory"
             fi
             rm -rf "$tdir"
+            # the server: queries on four connections while adds and deletes go on
+            if [ ! -f "$SHARED/data/20ng/docs.jsonl.gz" ]; then
+                echo "--- tsan/serve: $SHARED/data/20ng/docs.jsonl.gz not found"
+                bad "tsan/serve"
+            elif tests/tsan_serve.sh build/tsan/neardup "$SHARED/data/20ng/docs.jsonl.gz" \
+                >build/tsan.run 2>&1; then
+                ok "tsan/serve"
+            else
+                tail -40 build/tsan.run; bad "tsan/serve"
+            fi
         else
             tail -20 build/tsan.log; bad "tsan/build"
         fi

@@ -516,17 +516,24 @@ static void idfc_free(idfc *c, const nd_alloc_ctx *a)
     nd_free(a, c->v);
 }
 
-static int in_raw(const idfc *c, uint32_t id)
+/* The first of t[0..n) (sorted by id) whose id is not below id. */
+static size_t term_lower(const nd_term *t, size_t n, uint32_t id)
 {
-    size_t lo = 0, hi = c->nraw;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         const size_t mid = lo + (hi - lo) / 2;
-        if (c->raw[mid].id < id)
+        if (t[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < c->nraw && c->raw[lo].id == id;
+    return lo;
+}
+
+static int in_raw(const idfc *c, uint32_t id)
+{
+    const size_t i = term_lower(c->raw, c->nraw, id);
+    return i < c->nraw && c->raw[i].id == id;
 }
 
 /* idf as nd_story_weigh computes it; 0 for a stop word of the collection. */
@@ -652,16 +659,9 @@ static double score_bound(const vfilter *f, const uint32_t *ids, size_t nc)
         const uint32_t id = ids[i];
         if (!(f->bit[(id >> 6) & 63] >> (id & 63) & 1))
             continue;
-        size_t lo = 0, hi = f->nv;
-        while (lo < hi) {
-            const size_t mid = lo + (hi - lo) / 2;
-            if (f->v[mid].id < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < f->nv && f->v[lo].id == id)
-            ss += (double)f->v[lo].w * f->v[lo].w;
+        const size_t j = term_lower(f->v, f->nv, id);
+        if (j < f->nv && f->v[j].id == id)
+            ss += (double)f->v[j].w * f->v[j].w;
     }
     return sqrt(ss);
 }

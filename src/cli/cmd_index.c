@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -61,7 +62,7 @@ static const struct {
 
 /* Options of the index itself (above the shared ones of inputs.h). */
 enum {
-    O_BATCH = 400, O_NOANS, O_ANSWERS, O_IDSFILE, O_LANG, O_NOSYNC, O_TITLEF, P_BASE = 500
+    O_BATCH = 400, O_NOANS, O_ANSWERS, O_CREATE, O_IDSFILE, O_LANG, O_NOSYNC, O_TITLEF, P_BASE = 500
 };
 
 /* Parameter options: what create stores, and what add and query check. */
@@ -112,6 +113,7 @@ static const struct option k_own_opts[] = {
     {"batch", required_argument, NULL, O_BATCH},
     {"no-answers", no_argument, NULL, O_NOANS},
     {"answers", required_argument, NULL, O_ANSWERS},
+    {"create", no_argument, NULL, O_CREATE},
     {"ids-file", required_argument, NULL, O_IDSFILE},
     {"lang", required_argument, NULL, O_LANG},
     {"no-sync", no_argument, NULL, O_NOSYNC},
@@ -142,6 +144,7 @@ typedef struct ixopts {
     const char *output, *ids_file, *lang;
     uint64_t batch;
     int no_answers, no_sync;
+    int create;                 /* add --create: make the index when DIR holds none */
     unsigned parts;             /* --answers (query): ND_INDEX_ANSWER_* */
 } ixopts;
 
@@ -242,6 +245,8 @@ static void usage_sub(FILE *fp, int sub)
             fprintf(fp, "  --batch N            documents per transaction; an answer is written\n"
                         "                       once its batch is committed [a quarter of the\n"
                         "                       documents indexed, from 1000 to 100000]\n"
+                        "  --create             make the index first when DIR holds none, with\n"
+                        "                       the parameter options given (as create does)\n"
                         "  --no-sync            sync once at the end, not at each commit (bulk\n"
                         "                       loads); a system crash may lose or damage what\n"
                         "                       was added (verify tells), a process crash not\n"
@@ -287,6 +292,8 @@ static int allowed(int sub, int c)
         return sub == SUB_ADD;
     case O_ANSWERS:
         return sub == SUB_QUERY;
+    case O_CREATE:
+        return sub == SUB_ADD;
     case O_NOSYNC:
         return sub == SUB_ADD || sub == SUB_REMOVE;
     case O_IDSFILE:
@@ -400,6 +407,7 @@ static int parse(ixopts *o, int argc, char **argv)
                                        optarg);
             break;
         case O_NOSYNC: o->no_sync = 1; break;
+        case O_CREATE: o->create = 1; break;
         case O_IDSFILE: o->ids_file = optarg; break;
         case 'h':
             usage_sub(stdout, o->sub);
@@ -803,9 +811,22 @@ static int cmd_docs(ixopts *o)
     unsigned flags = query ? ND_INDEX_READONLY : 0;
     if (o->no_sync)
         flags |= ND_INDEX_NOSYNC;
+    if (o->create) { /* a new index where DIR is missing or holds none (no data.mdb) */
+        char data[4200];
+        snprintf(data, sizeof data, "%s/data.mdb", o->dir);
+        if (access(data, F_OK) != 0) {
+            flags |= ND_INDEX_CREATE;
+            if (nd_params_set(o->params, ND_P_THREADS, o->in.threads) != ND_OK) {
+                cli_log(1, "out of memory");
+                return EXIT_INTERNAL;
+            }
+        }
+    }
     int rc = open_index(o, flags, &r.ix);
     if (rc)
         return rc;
+    if (flags & ND_INDEX_CREATE)
+        cli_log(2, "%s: index created", o->dir);
     cli_out out;
     int out_open = 0;
     if ((rc = session_of(o, r.ix, &r.s)) != 0)

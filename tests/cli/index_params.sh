@@ -18,3 +18,9 @@ t index add -q empty c.jsonl
 t index stats nowhere
 t index query -q --method simhash ix c.jsonl
 t index query -q --fast ix c.jsonl
+t index add -q --create --ngram 3 --no-passages --no-stories new c.jsonl
+echo "== index stats new (sizes left out)"
+"$ND" index stats new | sed -E 's/"(file|used|map)_bytes":[0-9]+/"\1_bytes":N/g'
+t index add -q --create --ngram 4 new c.jsonl
+t index add -q --create --ngram 3 --no-passages --no-stories new c.jsonl
+t index query -q --create new c.jsonl

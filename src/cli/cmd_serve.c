@@ -139,7 +139,6 @@ typedef struct wjob {
     size_t removed;
     cli_membuf out;             /* add: the body (data NULL when out of memory) */
     char detail[1024];          /* the session's error detail */
-    int done;
     int refused;                /* the server is stopping: not done */
     struct wjob *next;
 } wjob;
@@ -294,14 +293,25 @@ static unsigned lib_status(nd_status st)
 static void write_run(server *sv, wjob *j)
 {
     nd_index_session *s = sv->wsession;
-    j->out.data = NULL;
-    if (j->id) {
+    if (j->id) { /* its answer (j->out) was built by the handler */
         const char *id = j->id;
         j->st = nd_index_remove(s, &id, &j->id_len, 1, &j->removed);
     } else {
+        /* the body opened first: no out of memory answered for a committed add
+         * (unless it cannot grow) */
+        if (cli_membuf_open(&j->out) != 0) {
+            j->out.data = NULL;
+            j->st = ND_E_NOMEM;
+            snprintf(j->detail, sizeof j->detail, "out of memory");
+            return;
+        }
         const nd_index_answer *ans = NULL;
         j->st = j->n ? nd_index_add(s, j->docs, j->n, &ans) : ND_OK;
-        if (j->st == ND_OK && cli_membuf_open(&j->out) == 0) {
+        if (j->st != ND_OK) {
+            if (cli_membuf_close(&j->out) == 0)
+                free(j->out.data);
+            j->out.data = NULL;
+        } else {
             if (j->batch)
                 fputs("{\"answers\":[", j->out.fp);
             for (size_t i = 0; i < j->n; i++) {
@@ -340,7 +350,6 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&sv->wmu);
         write_run(sv, j);
         pthread_mutex_lock(&sv->wmu);
-        j->done = 1;
         MHD_resume_connection(j->conn); /* its handler runs again and answers */
     }
     pthread_mutex_unlock(&sv->wmu);
@@ -351,7 +360,6 @@ static void *writer_main(void *arg)
  * writer takes no more). The caller then suspends j->conn. */
 static int write_submit(server *sv, wjob *j)
 {
-    j->done = 0;
     j->next = NULL;
     pthread_mutex_lock(&sv->wmu);
     const int stopping = sv->wstop;
@@ -659,15 +667,8 @@ static enum MHD_Result write_finish(struct MHD_Connection *c, request *rq)
             r = send_error(c, rq, MHD_HTTP_NOT_FOUND, NULL, "no document '%s' in the index",
                            j->id);
         } else {
-            cli_membuf b;
-            if (cli_membuf_open(&b)) {
-                r = send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
-            } else {
-                fputs("{\"id\":", b.fp);
-                cli_json_str(b.fp, j->id, j->id_len);
-                fputs(",\"removed\":true}", b.fp);
-                r = send_membuf(c, rq, MHD_HTTP_OK, &b);
-            }
+            r = send_buf(c, rq, MHD_HTTP_OK, j->out.data, j->out.len, NULL, 0);
+            j->out.data = NULL; /* taken over */
         }
     } else if (!j->out.data) {
         r = send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
@@ -770,6 +771,20 @@ static enum MHD_Result handle_doc(server *sv, struct MHD_Connection *c, request 
         memcpy(j->id, id, id_len + 1);
         j->id_len = id_len;
         j->conn = c;
+        /* the answer built first: no out of memory answered for a committed delete */
+        if (cli_membuf_open(&j->out) == 0) {
+            fputs("{\"id\":", j->out.fp);
+            cli_json_str(j->out.fp, id, id_len);
+            fputs(",\"removed\":true}\n", j->out.fp);
+            if (cli_membuf_close(&j->out))
+                j->out.data = NULL;
+        } else {
+            j->out.data = NULL;
+        }
+        if (!j->out.data) {
+            wjob_free(j);
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
+        }
         return write_start(sv, c, rq, j);
     }
     nd_index_record r;
@@ -936,6 +951,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                 rq->status, elapsed_ms(&rq->t0),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed)");
     }
+    /* a write done but not answered (the daemon stopped before its handler ran
+     * again; never one still with the writer: it is joined first) */
+    wjob_free(rq->job);
     free(rq->body);
     free(rq);
     *con_cls = NULL;
@@ -1205,6 +1223,11 @@ int cmd_serve(int argc, char **argv)
         pthread_mutex_unlock(&sv.wmu);
         pthread_join(sv.writer, NULL);
         sv.writer_up = 0;
+        /* the writes just done: their answers go out (at most 10 s more) */
+        for (int i = 0; i < 1000 && atomic_load(&sv.inflight) > 0; i++) {
+            const struct timespec ten_ms = {0, 10 * 1000 * 1000};
+            nanosleep(&ten_ms, NULL);
+        }
     }
     MHD_stop_daemon(d);     /* joins the pool */
     d = NULL;

@@ -284,7 +284,7 @@ static nd_status srec_read(nd_index_session *s, MDB_txn *txn, uint64_t k, srec *
     return ND_OK;
 }
 
-static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story);
+static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story, int gone);
 
 static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
 {
@@ -309,7 +309,7 @@ static nd_status srec_write(nd_index_session *s, MDB_txn *txn, const srec *r)
     unsigned char kb[8];
     ndi_be64(r->id, kb);
     MDB_val key = {8, kb}, v = {n + 8, b};
-    const nd_status st = sm_mark(s, txn, r->id); /* before the reader can see it */
+    const nd_status st = sm_mark(s, txn, r->id, 0); /* before the reader can see it */
     if (st != ND_OK)
         return st;
     const int rc = mdb_put(txn, s->ix->db.stories, &key, &v, 0);
@@ -761,32 +761,43 @@ static smstripe *sm_stripe(struct ndi_story_memo *m, uint64_t story)
 
 /* The slot of story in stripe t (locked): its entry, or the empty slot
  * where it goes; NULL when the table has no room and cannot grow. */
-static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story, int make)
+static smentry *sm_find(const smstripe *t, uint64_t story, int empty_ok)
 {
-    if (make && (t->n + 1) * 4 > t->cap * 3) {
-        const size_t cap = t->cap ? t->cap * 2 : 64;
-        smentry *e = nd_calloc(a, cap, sizeof *e);
-        if (!e)
-            return NULL;
-        for (size_t k = 0; k < t->cap; k++)
-            if (t->e[k].story) {
-                size_t h = (size_t)sm_mix(t->e[k].story) & (cap - 1);
-                while (e[h].story)
-                    h = (h + 1) & (cap - 1);
-                e[h] = t->e[k];
-            }
-        nd_free(a, t->e);
-        t->e = e;
-        t->cap = cap;
-    }
     if (!t->cap)
         return NULL;
     for (size_t h = (size_t)sm_mix(story) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
         if (t->e[h].story == story)
             return &t->e[h];
         if (!t->e[h].story)
-            return make ? &t->e[h] : NULL;
+            return empty_ok ? &t->e[h] : NULL;
     }
+}
+
+/* The entry of story in stripe t (locked); with make, a new one (story 0,
+ * the caller fills it) when there is none, NULL when the table has no room
+ * and cannot grow. The table grows only to take a new story. */
+static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story, int make)
+{
+    smentry *e = sm_find(t, story, 0);
+    if (e || !make)
+        return e;
+    if ((t->n + 1) * 4 > t->cap * 3) {
+        const size_t cap = t->cap ? t->cap * 2 : 64;
+        smentry *ne = nd_calloc(a, cap, sizeof *ne);
+        if (!ne)
+            return NULL;
+        for (size_t k = 0; k < t->cap; k++)
+            if (t->e[k].story) {
+                size_t h = (size_t)sm_mix(t->e[k].story) & (cap - 1);
+                while (ne[h].story)
+                    h = (h + 1) & (cap - 1);
+                ne[h] = t->e[k];
+            }
+        nd_free(a, t->e);
+        t->e = ne;
+        t->cap = cap;
+    }
+    return sm_find(t, story, 1);
 }
 
 /* What the memo knows of story for a reader at snapshot snap: 1, r's dates
@@ -860,8 +871,9 @@ static void sm_put(nd_index *ix, size_t snap, const srec *r, const uint32_t *ids
     pthread_mutex_unlock(&t->mu);
 }
 
-/* Marks story as written (changed or deleted) by write transaction txn. */
-static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story)
+/* Marks story as written (changed or, gone, deleted) by write transaction
+ * txn. A deleted story's terms are freed (its mark stays). */
+static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story, int gone)
 {
     struct ndi_story_memo *m = s->ix->story_memo;
     if (!m)
@@ -877,6 +889,13 @@ static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story)
         }
         if (e->mod_at < w)
             e->mod_at = w;
+        if (gone && e->ids) {
+            __atomic_sub_fetch(&m->bytes, (size_t)e->cap * sizeof *e->ids, __ATOMIC_RELAXED);
+            nd_free(&s->ix->alloc, e->ids);
+            e->ids = NULL;
+            e->cap = e->nc = 0;
+            e->has = 0;
+        }
     }
     pthread_mutex_unlock(&t->mu);
     if (!e) { /* unmarked, a reader could memoise the old record: refuse */
@@ -1341,7 +1360,7 @@ nd_status ndi_story_unplace(nd_index_session *s, MDB_txn *txn, uint64_t seq,
             unsigned char kb[8];
             ndi_be64(story, kb);
             MDB_val key = {8, kb};
-            ND_TRY(sm_mark(s, txn, story));
+            ND_TRY(sm_mark(s, txn, story, 1));
             const int rc = mdb_del(txn, s->ix->db.stories, &key, NULL);
             if (rc && rc != MDB_NOTFOUND) {
                 st = ndi_mdb_status(s->detail, rc, "deleting a story");

@@ -676,7 +676,8 @@ ND_API const char *nd_story_errdetail(const nd_story *s);
  *
  *  Memory: besides the pages LMDB maps, an open index that keeps stories
  *  memoises, for its sessions, the dates and centroid terms of the stories
- *  it has read (about 1 KB a story, at most 256 MiB of terms); the answers
+ *  it has read (about 1 KB a story, at most 256 MiB of terms, and 64 bytes
+ *  for every story it has seen, kept until the index is closed); the answers
  *  are those the records give (a process that writes sees its writes; a
  *  read-only one trusts the memo only within one snapshot). */
 typedef struct nd_index nd_index;

@@ -904,10 +904,17 @@ static int cmd_create(ixopts *o)
     return 0;
 }
 
+/* 0, or EXIT_INPUT after a message when a write to stdout failed (now, or an
+ * earlier one: its error flag stays set, while the flush of what is left may
+ * succeed). */
 static int flush_stdout(void)
 {
     if (fflush(stdout) != 0) {
         cli_log(1, "stdout: %s", strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (ferror(stdout)) {
+        cli_log(1, "stdout: a write failed");
         return EXIT_INPUT;
     }
     return 0;

@@ -62,8 +62,12 @@ cmds=(
   "similarity|similarity -q -T 1 --tmp tmp --pairs ../in/pairs.jsonl -o out/sim.jsonl $E/news.jsonl"
   "eval|eval --gold $E/gold.jsonl -o out/eval.txt ../in/pred.jsonl"
   "index-add|index add -q -T 1 --batch 3 -o out/answers.jsonl ix $E/news.jsonl"
+  "index-query|index query -q -o out/answers.jsonl ix $E/news.jsonl"
+  "index-remove|index remove -q ix vdp-2024-0412-rail ledger-7781 not-indexed"
+  "index-compact|index compact -q ix out/small"
 )
-# The index commands run on a fresh index in run/ix (made without faults); the
+# The index commands run on a fresh index in run/ix (made without faults; for
+# all but index-add, the example corpus is added to it, also without faults); the
 # index is meant to stay, so it is not an output: after a failure it must
 # still pass `index verify`, and it holds only whole batches.
 
@@ -82,6 +86,9 @@ run() {
     rm -rf "$W/run"
     mkdir -p "$W/run/out" "$W/run/tmp"
     case $1 in index-*) (cd "$W/run" && "$bin" index create -q ix) || return 99 ;; esac
+    case $1 in index-add) ;; index-*)
+        (cd "$W/run" && "$bin" index add -q --no-answers ix "$E/news.jsonl") || return 99 ;;
+    esac
     (cd "$W/run" && ND_FAULT_KIND=$2 ND_FAULT_N=$3 ND_FAULT_COUNT="$W/count" \
         "$bin" $4 >"$W/run/stdout" 2>"$W/run/stderr")
 }

@@ -497,11 +497,7 @@ static int show_clusters(const run *r)
     if (nc == 0)
         printf("no duplicates found among %zu %s\n", r->ndocs,
                cli_plural(r->ndocs, "document", "documents"));
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_log(1, "stdout: write error: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
-    return 0;
+    return cli_flush_stdout();
 }
 
 /* ---- the deduplicated corpus (pass 2) ---------------------------------- */

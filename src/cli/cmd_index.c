@@ -904,22 +904,6 @@ static int cmd_create(ixopts *o)
     return 0;
 }
 
-/* 0, or EXIT_INPUT after a message when a write to stdout failed (now, or an
- * earlier one: its error flag stays set, while the flush of what is left may
- * succeed). */
-static int flush_stdout(void)
-{
-    if (fflush(stdout) != 0) {
-        cli_log(1, "stdout: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
-    if (ferror(stdout)) {
-        cli_log(1, "stdout: a write failed");
-        return EXIT_INPUT;
-    }
-    return 0;
-}
-
 static int cmd_get(ixopts *o)
 {
     nd_index *ix = NULL;
@@ -943,7 +927,7 @@ static int cmd_get(ixopts *o)
         cli_record_json(stdout, &rec);
         putchar('\n');
     }
-    if (flush_stdout() && !rc)
+    if (cli_flush_stdout() && !rc)
         rc = EXIT_INPUT;
 done:
     nd_index_session_destroy(s);
@@ -1027,7 +1011,7 @@ static int cmd_remove(ixopts *o)
         goto done;
     }
     printf("{\"requested\":%zu,\"removed\":%zu}\n", n, removed);
-    rc = flush_stdout();
+    rc = cli_flush_stdout();
     cli_log(2, "%zu of %zu %s removed", removed, n, cli_plural(n, "document", "documents"));
 done:
     for (size_t i = 0; i < n; i++)
@@ -1054,7 +1038,7 @@ static int cmd_stats(ixopts *o)
     } else {
         cli_stats_json(stdout, &st);
         putchar('\n');
-        rc = flush_stdout();
+        rc = cli_flush_stdout();
     }
     nd_index_close(ix);
     return rc;
@@ -1075,7 +1059,7 @@ static int cmd_verify(ixopts *o)
         if (st == ND_E_CORRUPT && problems == 0)
             problems = 1;
         printf("{\"problems\":%llu}\n", (unsigned long long)problems);
-        rc = flush_stdout();
+        rc = cli_flush_stdout();
         if (problems) {
             cli_log(1, "%s: %llu %s, the first: %s", o->dir, (unsigned long long)problems,
                     cli_plural(problems, "problem", "problems"),

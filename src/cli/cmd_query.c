@@ -526,10 +526,8 @@ done:
     qbatch_clear(&q);
     free(q.ids);
     free(q.slots);
-    if (fflush(stdout) != 0 && rc == EXIT_OK_) {
-        cli_log(1, "cannot write to standard output");
+    if (cli_flush_stdout() != 0 && rc == EXIT_OK_)
         rc = EXIT_INPUT;
-    }
     rd_close(rd);
     free(cl.resp);
     free(cl.url);

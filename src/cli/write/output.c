@@ -772,3 +772,16 @@ int cli_pwrite_all(int fd, const char *p, size_t n, uint64_t off)
     }
     return 0;
 }
+
+int cli_flush_stdout(void)
+{
+    if (fflush(stdout) != 0) {
+        cli_log(1, "stdout: write error: %s", strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (ferror(stdout)) {
+        cli_log(1, "stdout: write error: a write failed");
+        return EXIT_INPUT;
+    }
+    return 0;
+}

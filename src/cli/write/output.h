@@ -76,6 +76,10 @@ int cli_check_outputs(const char *cmd, const char *const *outs, size_t nouts,
 /* Writes p[0..n) at offset off of fd, whole: 0, or -1 with errno set (a write
  * of 0 bytes is an error, ENOSPC). */
 int cli_pwrite_all(int fd, const char *p, size_t n, uint64_t off);
+/* Flushes stdout: 0, or EXIT_INPUT after a message ("stdout: write error:
+ * ...") when a write to it failed, now or earlier (the stream's error flag
+ * stays set while a later flush of what is left may succeed). */
+int cli_flush_stdout(void);
 
 
 /* ---- JSON writing (output.c) ---- */

@@ -759,8 +759,8 @@ static smstripe *sm_stripe(struct ndi_story_memo *m, uint64_t story)
     return &m->st[sm_mix(story) >> 58]; /* 64 stripes: the top 6 bits */
 }
 
-/* The slot of story in stripe t (locked): its entry, or the empty slot
- * where it goes; NULL when the table has no room and cannot grow. */
+/* The entry of story in stripe t (locked), or NULL; with empty_ok, the empty
+ * slot where it goes instead of NULL (the table must have room). */
 static smentry *sm_find(const smstripe *t, uint64_t story, int empty_ok)
 {
     if (!t->cap)
@@ -773,13 +773,13 @@ static smentry *sm_find(const smstripe *t, uint64_t story, int empty_ok)
     }
 }
 
-/* The entry of story in stripe t (locked); with make, a new one (story 0,
- * the caller fills it) when there is none, NULL when the table has no room
- * and cannot grow. The table grows only to take a new story. */
-static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story, int make)
+/* The entry of story in stripe t (locked), made (no data, no mark) when
+ * there is none; NULL when the table has no room and cannot grow. The table
+ * grows only to take a new story. */
+static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story)
 {
     smentry *e = sm_find(t, story, 0);
-    if (e || !make)
+    if (e)
         return e;
     if ((t->n + 1) * 4 > t->cap * 3) {
         const size_t cap = t->cap ? t->cap * 2 : 64;
@@ -797,7 +797,10 @@ static smentry *sm_slot(const nd_alloc_ctx *a, smstripe *t, uint64_t story, int 
         t->e = ne;
         t->cap = cap;
     }
-    return sm_find(t, story, 1);
+    e = sm_find(t, story, 1);
+    e->story = story;
+    t->n++;
+    return e;
 }
 
 /* What the memo knows of story for a reader at snapshot snap: 1, r's dates
@@ -812,7 +815,7 @@ static int sm_get(nd_index *ix, uint64_t story, size_t snap, srec *r, const vfil
     smstripe *t = sm_stripe(m, story);
     int got = 0;
     pthread_mutex_lock(&t->mu);
-    const smentry *e = sm_slot(&ix->alloc, t, story, 0);
+    const smentry *e = sm_find(t, story, 0);
     if (e && e->has && e->mod_at <= e->read_at && e->read_at <= snap &&
         (m->writer || e->read_at == snap)) {
         r->id = story;
@@ -838,12 +841,8 @@ static void sm_put(nd_index *ix, size_t snap, const srec *r, const uint32_t *ids
         return;
     smstripe *t = sm_stripe(m, r->id);
     pthread_mutex_lock(&t->mu);
-    smentry *e = sm_slot(&ix->alloc, t, r->id, 1);
+    smentry *e = sm_slot(&ix->alloc, t, r->id);
     if (e && e->mod_at <= snap) {
-        if (!e->story) {
-            e->story = r->id;
-            t->n++;
-        }
         if (e->cap < r->nc) {
             const size_t more = (size_t)(r->nc - e->cap) * sizeof *ids;
             uint32_t *n = NULL;
@@ -881,12 +880,8 @@ static nd_status sm_mark(nd_index_session *s, MDB_txn *txn, uint64_t story, int 
     const size_t w = mdb_txn_id(txn);
     smstripe *t = sm_stripe(m, story);
     pthread_mutex_lock(&t->mu);
-    smentry *e = sm_slot(&s->ix->alloc, t, story, 1);
+    smentry *e = sm_slot(&s->ix->alloc, t, story);
     if (e) {
-        if (!e->story) {
-            e->story = story;
-            t->n++;
-        }
         if (e->mod_at < w)
             e->mod_at = w;
         if (gone && e->ids) {
@@ -936,34 +931,20 @@ static int cmp_cand_bound(const void *x, const void *y)
 
 typedef struct cands {
     cand *c;
-    size_t n, cap;
+    size_t n;
 } cands;
 
-/* A candidate story as a sort key: story << 1, the low bit 0 for a linked
- * document's story (sorted first, so that it keeps the bonus), 1 for one
- * found under a term. */
-typedef struct ckeys {
-    uint64_t *k;
-    size_t n, cap;
-} ckeys;
-
-static nd_status ckey_push(nd_index_session *s, ckeys *ks, uint64_t story, int linked)
+/* A candidate story as a sort key in ks (u64): story << 1, the low bit 0
+ * for a linked document's story (sorted first, so that it keeps the bonus),
+ * 1 for one found under a term. */
+static nd_status ckey_push(nd_index_session *s, nd_vec *ks, uint64_t story, int linked)
 {
-    if (ks->n == ks->cap) {
-        const size_t cap = ks->cap ? ks->cap * 2 : 1024;
-        uint64_t *nk = nd_malloc(&s->ix->alloc, cap * sizeof *nk);
-        if (!nk) {
-            nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", cap);
-            return ND_E_NOMEM;
-        }
-        if (ks->n)
-            memcpy(nk, ks->k, ks->n * sizeof *nk);
-        nd_free(&s->ix->alloc, ks->k);
-        ks->k = nk;
-        ks->cap = cap;
-    }
-    ks->k[ks->n++] = story << 1 | (linked ? 0u : 1u);
-    return ND_OK;
+    const uint64_t k = story << 1 | (linked ? 0u : 1u);
+    const nd_status st = nd_vec_push(ks, &s->ix->alloc, &k);
+    if (st != ND_OK)
+        nd_detail_set(s->detail, "stories: %zu candidate stories: %s", ks->len,
+                      nd_strerror(st));
+    return st;
 }
 
 /* The stories indexed under the document's heaviest terms, and those of
@@ -980,7 +961,8 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
         qsort(q, nq, sizeof *q, cmp_term_w_desc);
         nq = ND_STORY_QUERY_TERMS;
     }
-    ckeys ks = {NULL, 0, 0};
+    nd_vec ks;
+    nd_vec_init(&ks, sizeof(uint64_t), SIZE_MAX / sizeof(uint64_t));
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->ix->db.stories, &cur);
     if (rc)
@@ -1020,29 +1002,29 @@ static nd_status candidates(nd_index_session *s, MDB_txn *txn, const nd_term *v,
         if (d.has_story)
             st = ckey_push(s, &ks, d.story, 1);
     }
-    uint64_t *tmp = st == ND_OK && ks.n ? nd_malloc(a, ks.n * sizeof *tmp) : NULL;
-    if (st == ND_OK && ks.n && !tmp) {
-        nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", ks.n);
+    uint64_t *keys = ks.data;
+    uint64_t *tmp = st == ND_OK && ks.len ? nd_malloc(a, ks.len * sizeof *tmp) : NULL;
+    if (st == ND_OK && ks.len && !tmp) {
+        nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", ks.len);
         st = ND_E_NOMEM;
     }
-    if (st == ND_OK && ks.n) {
-        const size_t n = nd_sort_unique_u64(ks.k, tmp, ks.n);
+    if (st == ND_OK && ks.len) {
+        const size_t n = nd_sort_unique_u64(keys, tmp, ks.len);
         cs->c = nd_malloc(a, n * sizeof *cs->c);
         if (!cs->c) {
             nd_detail_set(s->detail, "stories: %zu candidate stories: out of memory", n);
             st = ND_E_NOMEM;
         }
         for (size_t i = 0; st == ND_OK && i < n; i++) {
-            const uint64_t story = ks.k[i] >> 1;
+            const uint64_t story = keys[i] >> 1;
             if (cs->n && cs->c[cs->n - 1].story == story)
                 continue; /* found under a term too: the linked one (first) counts */
             cs->c[cs->n++] =
-                (cand){story, ks.k[i] & 1 ? 0 : s->ix->params.link_bonus, 0, NULL};
+                (cand){story, keys[i] & 1 ? 0 : s->ix->params.link_bonus, 0, NULL};
         }
-        cs->cap = n;
     }
     nd_free(a, tmp);
-    nd_free(a, ks.k);
+    nd_vec_free(&ks, a);
     return st;
 }
 
@@ -1142,7 +1124,7 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
         return ND_OK;
     swork w;
     sw_init(&w);
-    cands cs = {NULL, 0, 0};
+    cands cs = {NULL, 0};
     idfc ic;
     memset(&ic, 0, sizeof ic);
     srec *r = nd_malloc(a, sizeof *r), *best = nd_malloc(a, sizeof *best);

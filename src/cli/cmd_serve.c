@@ -10,7 +10,9 @@
  *   listed so that the main thread destroys them all after the pool stopped).
  *   Writes (adds and deletes) are made by one writer thread, in the order
  *   they come: a pool thread hands its request over (a job on a queue) and
- *   waits for it to be done, then answers. The writer thread runs at a lower
+ *   suspends the connection (MHD_suspend_connection), going on with its
+ *   other connections; the writer resumes it when the write is done, and the
+ *   pool thread answers. The writer thread runs at a lower
  *   priority (--write-nice, a Linux thread's nice value): on a full index an
  *   add costs tens of milliseconds of CPU (its passages and story), and at
  *   the same priority a query arriving meanwhile waits for the scheduler to
@@ -118,21 +120,35 @@ typedef struct server {
     int writer_up;
     pthread_t writer;
     nd_index_session *wsession;
-    pthread_mutex_t wmu;    /* guards the queue, wstop and each job's done */
+    pthread_mutex_t wmu;    /* guards the queue and wstop */
     pthread_cond_t wwork;
     struct wjob *whead, *wtail;
     int wstop;
 } server;
 
-/* A write handed to the writer thread: an add of docs[0..n) (its answers
- * written into out as the response body, batch: {"answers":[...]}), or the
- * removal of id. */
+/* The documents of a request, their strings copied out of the scanner. */
+typedef struct docset {
+    nd_index_doc *docs;
+    char **own;             /* strings to free */
+    size_t n, nown;
+    int batch;              /* {"documents":[...]} */
+    unsigned parts;         /* "answers": ND_INDEX_ANSWER_* */
+} docset;
+
+static void docset_free(docset *d)
+{
+    for (size_t i = 0; i < d->nown; i++)
+        free(d->own[i]);
+    free(d->own);
+    free(d->docs);
+}
+
+/* A write handed to the writer thread: an add of the documents of ds (its
+ * answers written into out as the response body, a batch's as
+ * {"answers":[...]}), or the removal of id (its answer built in out first). */
 typedef struct wjob {
     struct MHD_Connection *conn; /* suspended until the job is done */
-    struct docset *ds;          /* an add: its documents (owned) */
-    const nd_index_doc *docs;
-    size_t n;
-    int batch;
+    docset ds;                  /* an add: its documents (owned; empty for a removal) */
     char *id;                   /* a removal when not NULL (owned) */
     size_t id_len;
     nd_status st;               /* the results */
@@ -305,21 +321,22 @@ static void write_run(server *sv, wjob *j)
             snprintf(j->detail, sizeof j->detail, "out of memory");
             return;
         }
+        const docset *d = &j->ds;
         const nd_index_answer *ans = NULL;
-        j->st = j->n ? nd_index_add(s, j->docs, j->n, &ans) : ND_OK;
+        j->st = d->n ? nd_index_add(s, d->docs, d->n, &ans) : ND_OK;
         if (j->st != ND_OK) {
             if (cli_membuf_close(&j->out) == 0)
                 free(j->out.data);
             j->out.data = NULL;
         } else {
-            if (j->batch)
+            if (d->batch)
                 fputs("{\"answers\":[", j->out.fp);
-            for (size_t i = 0; i < j->n; i++) {
+            for (size_t i = 0; i < d->n; i++) {
                 if (i)
                     fputc(',', j->out.fp);
-                cli_answer_json(j->out.fp, j->docs[i].id, j->docs[i].id_len, &ans[i]);
+                cli_answer_json(j->out.fp, d->docs[i].id, d->docs[i].id_len, &ans[i]);
             }
-            if (j->batch)
+            if (d->batch)
                 fputs("]}", j->out.fp);
             fputc('\n', j->out.fp);
             if (cli_membuf_close(&j->out))
@@ -380,23 +397,6 @@ static int write_submit(server *sv, wjob *j)
 enum { F_ID, F_TEXT, F_TITLE, F_SOURCE, F_DATE, F_DOCUMENTS, F_ANSWERS, F_N };
 static const char *const k_fields[F_N] = {"id", "text", "title", "source", "date", "documents",
                                           "answers"};
-
-/* The documents of a request, their strings copied out of the scanner. */
-typedef struct docset {
-    nd_index_doc *docs;
-    char **own;             /* strings to free */
-    size_t n, nown;
-    int batch;              /* {"documents":[...]} */
-    unsigned parts;         /* "answers": ND_INDEX_ANSWER_* */
-} docset;
-
-static void docset_free(docset *d)
-{
-    for (size_t i = 0; i < d->nown; i++)
-        free(d->own[i]);
-    free(d->own);
-    free(d->docs);
-}
 
 /* Copies a string value (it may live in the scanner's buffer). */
 static int own_str(docset *d, const js_value *v, const char **s, size_t *n)
@@ -628,10 +628,7 @@ static void wjob_free(wjob *j)
 {
     if (!j)
         return;
-    if (j->ds) {
-        docset_free(j->ds);
-        free(j->ds);
-    }
+    docset_free(&j->ds);
     free(j->id);
     free(j->out.data);
     free(j);
@@ -690,37 +687,32 @@ static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request
         docset_free(&d);
         return send_error(c, rq, pst, NULL, "%s", err);
     }
+    if (add) { /* handed to the writer thread (which has its own session) */
+        if (sv->read_only) {
+            docset_free(&d);
+            return send_error(c, rq, MHD_HTTP_FORBIDDEN, NULL, "the index is open read-only");
+        }
+        if (d.parts != ND_INDEX_ANSWER_ALL) {
+            docset_free(&d);
+            return send_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL,
+                              "field 'answers' is for POST /v1/query (an add finds every "
+                              "part)");
+        }
+        wjob *j = calloc(1, sizeof *j);
+        if (!j) {
+            docset_free(&d);
+            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
+        }
+        j->conn = c;
+        j->ds = d;
+        return write_start(sv, c, rq, j);
+    }
     nd_index_session *s = thread_session(sv);
     if (!s) {
         docset_free(&d);
         return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
     }
-    if (add && sv->read_only) {
-        docset_free(&d);
-        return send_error(c, rq, MHD_HTTP_FORBIDDEN, NULL, "the index is open read-only");
-    }
-    if (add && d.parts != ND_INDEX_ANSWER_ALL) {
-        docset_free(&d);
-        return send_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL,
-                          "field 'answers' is for POST /v1/query (an add finds every part)");
-    }
     nd_index_session_set_answers(s, d.parts);
-    if (add) {
-        wjob *j = calloc(1, sizeof *j);
-        docset *ds = j ? malloc(sizeof *ds) : NULL;
-        if (!ds) {
-            free(j);
-            docset_free(&d);
-            return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
-        }
-        *ds = d;
-        j->conn = c;
-        j->ds = ds;
-        j->docs = ds->docs;
-        j->n = ds->n;
-        j->batch = ds->batch;
-        return write_start(sv, c, rq, j);
-    }
     cli_membuf b;
     if (cli_membuf_open(&b)) {
         docset_free(&d);
@@ -729,15 +721,13 @@ static enum MHD_Result handle_docs(server *sv, struct MHD_Connection *c, request
     if (d.batch)
         fputs("{\"answers\":[", b.fp);
     nd_status st = ND_OK;
-    {
-        for (size_t i = 0; st == ND_OK && i < d.n; i++) {
-            const nd_index_answer *ans = NULL;
-            st = nd_index_query(s, &d.docs[i], &ans);
-            if (st == ND_OK) {
-                if (i)
-                    fputc(',', b.fp);
-                cli_answer_json(b.fp, d.docs[i].id, d.docs[i].id_len, ans);
-            }
+    for (size_t i = 0; st == ND_OK && i < d.n; i++) {
+        const nd_index_answer *ans = NULL;
+        st = nd_index_query(s, &d.docs[i], &ans);
+        if (st == ND_OK) {
+            if (i)
+                fputc(',', b.fp);
+            cli_answer_json(b.fp, d.docs[i].id, d.docs[i].id_len, ans);
         }
     }
     docset_free(&d);
@@ -757,10 +747,7 @@ static enum MHD_Result handle_doc(server *sv, struct MHD_Connection *c, request 
                                   const char *id)
 {
     const size_t id_len = strlen(id);
-    nd_index_session *s = thread_session(sv);
-    if (!s)
-        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
-    if (strcmp(rq->method, "DELETE") == 0) {
+    if (strcmp(rq->method, "DELETE") == 0) { /* handed to the writer thread */
         if (sv->read_only)
             return send_error(c, rq, MHD_HTTP_FORBIDDEN, NULL, "the index is open read-only");
         wjob *j = calloc(1, sizeof *j);
@@ -787,6 +774,9 @@ static enum MHD_Result handle_doc(server *sv, struct MHD_Connection *c, request 
         }
         return write_start(sv, c, rq, j);
     }
+    nd_index_session *s = thread_session(sv);
+    if (!s)
+        return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "out of memory");
     nd_index_record r;
     const nd_status st = nd_index_get(s, id, id_len, &r);
     if (st == ND_E_PARAM)

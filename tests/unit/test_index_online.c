@@ -845,12 +845,12 @@ static void test_query_remove_verify(void)
     rm_dir(dir);
 }
 
-/* A session keeps stories' dates from query to query (istory.c) while the
- * index stays as it was: a reader session's queries, each asked twice,
- * answer as the writer session's query and add of the same document do,
- * the writer adding between them (each add a new snapshot). */
-/* readonly: the reader is a session of a second, read-only handle of the
- * index (its memo of stories sees no writes, only its snapshots). */
+/* The index's memo of stories (istory.c) follows the writes: a reader
+ * session's queries, each asked twice, answer as the writer session's query
+ * and add of the same document do, the writer adding between them (each add
+ * a new snapshot); at the end a warm memo answers every document as a new
+ * handle does. readonly: the reader is a session of a second, read-only
+ * handle of the index (its memo sees no writes, only its snapshots). */
 static void query_follows_adds(int readonly)
 {
     size_t order[MAXDOCS];

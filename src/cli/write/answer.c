@@ -88,6 +88,29 @@ int cli_parse_answers(const char *list, unsigned *parts, const char **bad, size_
     return 0;
 }
 
+/* One passage of the answer for id: {"a":OTHER,"b":ID,...} (see answer.h). */
+static void put_passage(FILE *fp, const char *id, size_t id_len, const nd_index_passage *p)
+{
+    fputs("{\"a\":", fp);
+    cli_json_str(fp, p->other, p->other_len);
+    fputs(",\"b\":", fp);
+    cli_json_str(fp, id, id_len);
+    fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u",
+            p->other_start, p->other_end, p->start, p->end);
+    fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d",
+            p->other_words, p->words, p->matches, p->score);
+    const uint32_t mx = p->words > p->other_words ? p->words : p->other_words;
+    put_fig(fp, "identity", mx ? (double)p->matches / mx : 0);
+    fputs(",\"likely_source\":", fp);
+    if (p->earlier < 0)
+        cli_json_str(fp, id, id_len);
+    else if (p->earlier > 0)
+        cli_json_str(fp, p->other, p->other_len);
+    else
+        fputs("null", fp);
+    fputc('}', fp);
+}
+
 void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_answer *a)
 {
     fputs("{\"id\":", fp);
@@ -120,31 +143,15 @@ void cli_answer_json(FILE *fp, const char *id, size_t id_len, const nd_index_ans
         fputc('}', fp);
     }
     fputc(']', fp);
-    if (a->parts & ND_INDEX_ANSWER_PASSAGES)
+    if (a->parts & ND_INDEX_ANSWER_PASSAGES) {
         fputs(",\"passages\":[", fp);
-    for (size_t i = 0; i < a->num_passages && (a->parts & ND_INDEX_ANSWER_PASSAGES); i++) {
-        const nd_index_passage *p = &a->passages[i];
-        fputs(i ? ",{\"a\":" : "{\"a\":", fp);
-        cli_json_str(fp, p->other, p->other_len);
-        fputs(",\"b\":", fp);
-        cli_json_str(fp, id, id_len);
-        fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u",
-                p->other_start, p->other_end, p->start, p->end);
-        fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d",
-                p->other_words, p->words, p->matches, p->score);
-        const uint32_t mx = p->words > p->other_words ? p->words : p->other_words;
-        put_fig(fp, "identity", mx ? (double)p->matches / mx : 0);
-        fputs(",\"likely_source\":", fp);
-        if (p->earlier < 0)
-            cli_json_str(fp, id, id_len);
-        else if (p->earlier > 0)
-            cli_json_str(fp, p->other, p->other_len);
-        else
-            fputs("null", fp);
-        fputc('}', fp);
-    }
-    if (a->parts & ND_INDEX_ANSWER_PASSAGES)
+        for (size_t i = 0; i < a->num_passages; i++) {
+            if (i)
+                fputc(',', fp);
+            put_passage(fp, id, id_len, &a->passages[i]);
+        }
         fputc(']', fp);
+    }
     if (a->has_story) {
         fprintf(fp, ",\"story\":{\"story\":%llu,\"new\":%s", (unsigned long long)a->story,
                 a->new_story ? "true" : "false");

@@ -819,6 +819,10 @@ ND_API ND_NODISCARD nd_status nd_index_open(nd_index **out, const char *dir,
                                             const nd_allocator *alloc);
 /** Closes @p ix (NULL is fine); every session must be destroyed first. */
 ND_API void nd_index_close(nd_index *ix);
+/** Whether @p dir holds an index (its data file): 1 or 0, whatever its state;
+ *  for "create it unless it is there" (nd_index_open with ND_INDEX_CREATE when
+ *  0). */
+ND_API int nd_index_exists(const char *dir);
 /** Copies the index's parameters into @p out. */
 ND_API void nd_index_params(const nd_index *ix, nd_params *out);
 /** @return the last error detail of the handle ("" when none); borrowed. */

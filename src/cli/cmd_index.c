@@ -811,15 +811,11 @@ static int cmd_docs(ixopts *o)
     unsigned flags = query ? ND_INDEX_READONLY : 0;
     if (o->no_sync)
         flags |= ND_INDEX_NOSYNC;
-    if (o->create) { /* a new index where DIR is missing or holds none (no data.mdb) */
-        char data[4200];
-        snprintf(data, sizeof data, "%s/data.mdb", o->dir);
-        if (access(data, F_OK) != 0) {
-            flags |= ND_INDEX_CREATE;
-            if (nd_params_set(o->params, ND_P_THREADS, o->in.threads) != ND_OK) {
-                cli_log(1, "out of memory");
-                return EXIT_INTERNAL;
-            }
+    if (o->create && !nd_index_exists(o->dir)) { /* a new index: DIR holds none */
+        flags |= ND_INDEX_CREATE;
+        if (nd_params_set(o->params, ND_P_THREADS, o->in.threads) != ND_OK) {
+            cli_log(1, "out of memory");
+            return EXIT_INTERNAL;
         }
     }
     int rc = open_index(o, flags, &r.ix);

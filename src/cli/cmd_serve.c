@@ -1121,17 +1121,8 @@ int cmd_serve(int argc, char **argv)
     const unsigned flags = (read_only ? ND_INDEX_READONLY : 0u) | (nosync ? ND_INDEX_NOSYNC : 0u);
     /* --create: a new index where the directory is missing or holds none (no data.mdb). */
     unsigned oflags = flags;
-    if (create) {
-        char *data = NULL;
-        if (asprintf(&data, "%s/data.mdb", dir) < 0) {
-            cli_log(1, "out of memory");
-            rc = EXIT_INTERNAL;
-            goto done;
-        }
-        if (access(data, F_OK) != 0)
-            oflags |= ND_INDEX_CREATE;
-        free(data);
-    }
+    if (create && !nd_index_exists(dir))
+        oflags |= ND_INDEX_CREATE;
     const nd_status st = nd_index_open(&sv.ix, dir, NULL, oflags, NULL);
     if (st != ND_OK) {
         const char *detail = sv.ix ? nd_index_errdetail(sv.ix) : "";

@@ -553,7 +553,9 @@ static void test_reopen_params_damage(void)
     ND_CHECK(nd_index_add(s, d, 2, &a) == ND_OK);
     nd_index_session_destroy(s);
     nd_index_close(ix);
-    /* Creating again where an index is: refused. */
+    /* Creating again where an index is: refused (nd_index_exists says so first). */
+    ND_CHECK(nd_index_exists(g_dir) == 1);
+    ND_CHECK(nd_index_exists("/nonexistent-neardup-dir") == 0);
     ND_CHECK(nd_index_open(&ix, g_dir, NULL, ND_INDEX_CREATE, NULL) == ND_E_STATE);
     ND_CHECK(strstr(nd_index_errdetail(ix), "already holds an index") != NULL);
     nd_index_close(ix);

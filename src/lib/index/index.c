@@ -368,8 +368,7 @@ static nd_status open_impl(nd_index **out, const char *dir, const nd_params *par
         return ND_E_IO;
     }
     char path[4096];
-    snprintf(path, sizeof path, "%s/data.mdb", dir);
-    const int exists = access(path, F_OK) == 0;
+    const int exists = nd_index_exists(dir);
     if (create && exists) {
         nd_detail_set(ix->detail, "%s: already holds an index", dir);
         return ND_E_STATE;
@@ -483,6 +482,13 @@ fail:
     if (txn)
         mdb_txn_abort(txn);
     return st;
+}
+
+int nd_index_exists(const char *dir)
+{
+    char path[4096];
+    const int n = snprintf(path, sizeof path, "%s/data.mdb", dir);
+    return n > 0 && (size_t)n < sizeof path && access(path, F_OK) == 0;
 }
 
 nd_status nd_index_open(nd_index **out, const char *dir, const nd_params *params, unsigned flags,

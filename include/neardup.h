@@ -405,6 +405,41 @@ ND_API ND_NODISCARD nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *
  *  @return ND_OK, ND_E_NOMEM, ND_E_STATE (run twice). */
 ND_API ND_NODISCARD nd_status nd_dedup_run(nd_dedup *d, int want_pairs);
 
+/** A transport between the processes of one distributed run, for
+ *  nd_dedup_run_dist(). The library never calls MPI (or any network) itself:
+ *  neardup-mpi fills this with MPI_Alltoall and MPI_Alltoallv on a
+ *  communicator, a test with threads and shared memory. */
+typedef struct nd_comm {
+    unsigned rank, size;  /**< this process and the number of processes */
+    /** All-to-all exchange, called by every process in the same order, twice
+     *  per step: first with @p recv NULL, to learn recv_len[r] (the bytes rank r
+     *  sends here) from every rank's send_len; then with @p recv (room for
+     *  their sum) to move the bytes. @p send holds the blocks for ranks 0, 1, ..
+     *  back to back, send_len[r] bytes each; @p recv receives them laid out the
+     *  same way. @p stage names the step ("exact", "bands", ...) for messages
+     *  and byte counts. Returns ND_OK, or ND_E_IO when a peer is lost. */
+    nd_status (*exchange)(void *ctx, const char *stage, const void *send,
+                          const uint64_t *send_len, void *recv, uint64_t *recv_len);
+    void *ctx;
+} nd_comm;
+
+/** nd_dedup_run() over documents spread across the processes of @p comm, each
+ *  of which added its share to its own @p d (same parameters everywhere).
+ *  Collective: every process calls it. @p global_ids[i] is the position of
+ *  local document i in the whole collection (strictly increasing; together
+ *  the processes hold every position from 0 once). Exact hashes and LSH band
+ *  keys are sent to the process that owns their bucket, candidate pairs are
+ *  verified on the process holding the first document, the second's set
+ *  fetched from its owner in bounded rounds, and process 0 places the
+ *  clusters. On return, process 0's @p d answers every query exactly as a
+ *  single nd_dedup given all documents in order would (num_docs, member,
+ *  clusters, pairs, stats); on the other processes only the stats of the
+ *  local documents are meaningful.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_IO (a transport error: the run is lost on
+ *  every process), ND_E_PARAM (global_ids inconsistent), ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_dedup_run_dist(nd_dedup *d, const nd_comm *comm,
+                                                const uint32_t *global_ids, int want_pairs);
+
 /** @return the number of documents added. */
 ND_API size_t nd_dedup_num_docs(const nd_dedup *d);
 /** Where document @p i landed.

@@ -635,6 +635,9 @@ typedef struct run_state {
     uint32_t *adj;
     unsigned threads;
     scratch *sc;            /* per thread */
+    int count_placement;    /* cand_count given without want_pairs (a distributed
+                               run): count the pairs placement looks at as verified,
+                               as a run verifying them then would */
 } run_state;
 
 static void run_state_free(run_state *rs, const nd_alloc_ctx *a)
@@ -658,6 +661,8 @@ static uint32_t leader_of(const run_state *rs, uint32_t u)
 {
     return rs->unit_docs[rs->unit_start[u]];
 }
+
+static void units_from_leaders(run_state *rs, const uint32_t *leader, size_t n);
 
 static nd_status build_units(nd_dedup *d, run_state *rs)
 {
@@ -692,12 +697,20 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     nd_free(a, ek);
     /* The exact hashes are not needed any more. */
     nd_vec_free(&d->exact, a);
-    /* Units numbered in order of their leader. */
+    units_from_leaders(rs, leader, n);
+    nd_free(a, leader);
+    return ND_OK;
+}
+
+/* Units from leader[doc] (the first document of its exact group, <= doc),
+ * numbered in order of their leader; rs->unit_of, unit_start and unit_docs
+ * are allocated. */
+static void units_from_leaders(run_state *rs, const uint32_t *leader, size_t n)
+{
     uint32_t u = 0;
     for (size_t i = 0; i < n; i++)
         rs->unit_of[i] = leader[i] == i ? u++ : rs->unit_of[leader[i]];
     rs->num_units = u;
-    nd_free(a, leader);
     for (size_t i = 0; i < n; i++)
         rs->unit_start[rs->unit_of[i] + 1]++;
     for (uint32_t k = 0; k < u; k++)
@@ -708,7 +721,6 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     for (uint32_t k = u; k > 0; k--)
         rs->unit_start[k] = rs->unit_start[k - 1];
     rs->unit_start[0] = 0;
-    return ND_OK;
 }
 
 /* ---- candidates ----------------------------------------------------------- */
@@ -895,6 +907,8 @@ static void band_task(void *arg, size_t begin, size_t end, unsigned t)
                             &c->compact_at[t]);
 }
 
+static nd_status build_adjacency(nd_dedup *d, run_state *rs);
+
 static nd_status build_candidates(nd_dedup *d, run_state *rs)
 {
     const nd_alloc_ctx *a = &d->alloc;
@@ -950,36 +964,7 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
     rs->num_cand = nd_sort_unique_u64(all, pt, total);
     rs->cand = all;
     nd_free(a, pt);
-    /* Adjacency (both directions), neighbours ascending. */
-    rs->adj_start = nd_calloc(a, (size_t)U + 2, sizeof *rs->adj_start);
-    rs->adj = nd_malloc(a, (2 * rs->num_cand + 1) * sizeof *rs->adj);
-    if (!rs->adj_start || !rs->adj) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < rs->num_cand; i++) {
-        rs->adj_start[(rs->cand[i] >> 32) + 1]++;
-        rs->adj_start[(uint32_t)rs->cand[i] + 1]++;
-    }
-    for (uint32_t u = 0; u < U; u++)
-        rs->adj_start[u + 1] += rs->adj_start[u];
-    size_t *cur = nd_malloc(a, ((size_t)U + 1) * sizeof *cur);
-    if (!cur) {
-        st = ND_E_NOMEM;
-        goto fail;
-    }
-    memcpy(cur, rs->adj_start, ((size_t)U + 1) * sizeof *cur);
-    /* Pairs are sorted by (u, v): filling u's list with v, then v's with u in
-     * this order leaves every list ascending. */
-    for (size_t i = 0; i < rs->num_cand; i++) {
-        const uint32_t v = (uint32_t)rs->cand[i];
-        rs->adj[cur[v]++] = (uint32_t)(rs->cand[i] >> 32);
-    }
-    for (size_t i = 0; i < rs->num_cand; i++) {
-        const uint32_t u = (uint32_t)(rs->cand[i] >> 32), v = (uint32_t)rs->cand[i];
-        rs->adj[cur[u]++] = v;
-    }
-    nd_free(a, cur);
+    st = build_adjacency(d, rs);
 fail:
     for (unsigned t = 0; t < T; t++) {
         if (c.pairs)
@@ -995,6 +980,41 @@ fail:
     nd_free(a, c.st);
     nd_free(a, c.compact_at);
     return st;
+}
+
+/* The adjacency lists of the sorted unique candidates rs->cand (both
+ * directions, neighbours ascending). */
+static nd_status build_adjacency(nd_dedup *d, run_state *rs)
+{
+    const nd_alloc_ctx *a = &d->alloc;
+    const uint32_t U = rs->num_units;
+    /* Adjacency (both directions), neighbours ascending. */
+    rs->adj_start = nd_calloc(a, (size_t)U + 2, sizeof *rs->adj_start);
+    rs->adj = nd_malloc(a, (2 * rs->num_cand + 1) * sizeof *rs->adj);
+    if (!rs->adj_start || !rs->adj)
+        return ND_E_NOMEM;
+    for (size_t i = 0; i < rs->num_cand; i++) {
+        rs->adj_start[(rs->cand[i] >> 32) + 1]++;
+        rs->adj_start[(uint32_t)rs->cand[i] + 1]++;
+    }
+    for (uint32_t u = 0; u < U; u++)
+        rs->adj_start[u + 1] += rs->adj_start[u];
+    size_t *cur = nd_malloc(a, ((size_t)U + 1) * sizeof *cur);
+    if (!cur)
+        return ND_E_NOMEM;
+    memcpy(cur, rs->adj_start, ((size_t)U + 1) * sizeof *cur);
+    /* Pairs are sorted by (u, v): filling u's list with v, then v's with u in
+     * this order leaves every list ascending. */
+    for (size_t i = 0; i < rs->num_cand; i++) {
+        const uint32_t v = (uint32_t)rs->cand[i];
+        rs->adj[cur[v]++] = (uint32_t)(rs->cand[i] >> 32);
+    }
+    for (size_t i = 0; i < rs->num_cand; i++) {
+        const uint32_t u = (uint32_t)(rs->cand[i] >> 32), v = (uint32_t)rs->cand[i];
+        rs->adj[cur[u]++] = v;
+    }
+    nd_free(a, cur);
+    return ND_OK;
 }
 
 /* ---- verification in parallel ------------------------------------------- */
@@ -1144,6 +1164,8 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
         if (rs->cand_count) {
             for (size_t i = 0; i < m; i++)
                 nb_count[i] = cand_count(rs, u, nb[i]);
+            if (rs->count_placement)
+                d->stats.verified += m;
         } else {
             /* The representative's set, read once. */
             const doc_rec *rr = rec_of(d, rep);
@@ -1412,4 +1434,819 @@ size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_
                          + (exact && simhash ? 8 : 0)
                          + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
+}
+
+/* ---- the distributed run ------------------------------------------------ */
+/*
+ * nd_dedup_run_dist: every process holds its share of the documents in its
+ * own nd_dedup, numbered locally; global_ids maps them into the collection.
+ *   1. exact:   each exact hash goes to the process hash % P, which groups
+ *               them and sends every document that is not first of its group
+ *               the global id of the first (its unit's leader).
+ *   2. records: process 0 receives every document's fixed record, leader and
+ *               survivor key: what placement needs (16 bytes a document and
+ *               the key, as a single run holds).
+ *   3. bands:   band by band, each leading document's entry goes to the
+ *               process owning its bucket (a hash of band and key), which
+ *               sorts the band and pairs the bucket's leaders with the same
+ *               window rule as one process (emit_bucket).
+ *   4. pairs:   each candidate pair goes to the process holding its first
+ *               document, where the pairs are de-duplicated.
+ *   5. verify:  the second document's set is fetched from its owner in rounds
+ *               of about FETCH_BYTES (sized by the local mean set), and each
+ *               pair counted.
+ *   6. place:   process 0 receives every pair with its count, numbers units
+ *               as one process does, and runs the same placement (and pairs).
+ * Every step gives the values a single run computes, so process 0's output is
+ * the same byte for byte, for any number of processes and threads.
+ */
+
+#define FETCH_BYTES ((uint64_t)256 << 20) /* sets fetched per process and round,
+                                              about; an eighth of ND_P_MEMORY */
+
+typedef struct grun {       /* a run of consecutive global ids on one process */
+    uint32_t gstart, len, rank, lstart;
+} grun;
+
+typedef struct dist {
+    nd_dedup *d;
+    const nd_comm *c;
+    const uint32_t *gid;    /* local -> global */
+    uint32_t *leader;       /* local -> global id of its unit's leader */
+    grun *runs;             /* every process's runs, by gstart */
+    size_t nruns;
+    uint64_t total;         /* documents in the collection */
+    uint64_t *slen, *rlen;  /* per process */
+} dist;
+
+/* One exchange (both calls) of per-process vectors; *out is allocated, its
+ * blocks laid out by d->rlen. */
+static nd_status dx(dist *x, const char *stage, nd_vec *to, void **out, uint64_t *total)
+{
+    const nd_alloc_ctx *a = &x->d->alloc;
+    const unsigned P = x->c->size;
+    uint64_t n = 0;
+    for (unsigned r = 0; r < P; r++) {
+        x->slen[r] = (uint64_t)to[r].len * to[r].item;
+        n += x->slen[r];
+    }
+    char *send = nd_malloc(a, n ? n : 1);
+    if (!send)
+        return ND_E_NOMEM;
+    n = 0;
+    for (unsigned r = 0; r < P; r++) {
+        if (x->slen[r])
+            memcpy(send + n, to[r].data, x->slen[r]);
+        n += x->slen[r];
+        to[r].len = 0;
+    }
+    nd_status st = x->c->exchange(x->c->ctx, stage, send, x->slen, NULL, x->rlen);
+    uint64_t m = 0;
+    for (unsigned r = 0; r < P && st == ND_OK; r++)
+        m += x->rlen[r];
+    char *recv = st == ND_OK ? nd_malloc(a, m ? m : 1) : NULL;
+    if (st == ND_OK && !recv)
+        st = ND_E_NOMEM;
+    if (st == ND_OK)
+        st = x->c->exchange(x->c->ctx, stage, send, x->slen, recv, x->rlen);
+    nd_free(a, send);
+    if (st != ND_OK) {
+        nd_free(a, recv);
+        return st;
+    }
+    *out = recv;
+    *total = m;
+    return ND_OK;
+}
+
+static nd_status vec_add(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes)
+{
+    const size_t items = bytes / v->item;
+    const nd_status st = nd_vec_reserve(v, a, v->len + items);
+    if (st != ND_OK)
+        return st;
+    memcpy((char *)v->data + v->len * v->item, p, bytes);
+    v->len += items;
+    return ND_OK;
+}
+
+/* The run holding global id g, or NULL. */
+static const grun *owner_of(const dist *x, uint32_t g)
+{
+    size_t lo = 0, hi = x->nruns;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (x->runs[mid].gstart + (uint64_t)x->runs[mid].len <= g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->nruns && x->runs[lo].gstart <= g ? &x->runs[lo] : NULL;
+}
+
+static int cmp_grun(const void *pa, const void *pb)
+{
+    const grun *p = pa, *q = pb;
+    return (p->gstart > q->gstart) - (p->gstart < q->gstart);
+}
+
+/* Step 0: every process learns every process's runs of global ids. */
+static nd_status dist_runs(dist *x, nd_vec *to)
+{
+    const nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = x->c->size;
+    nd_status st = ND_OK;
+    nd_vec mine;
+    nd_vec_init(&mine, sizeof(grun), SIZE_MAX / sizeof(grun));
+    for (size_t i = 0; i < d->docs.len; i++) {
+        if (i && x->gid[i] <= x->gid[i - 1]) {
+            nd_detail_set(x->d->detail, "global ids not increasing at local document %zu", i);
+            st = ND_E_PARAM;
+            goto fail;
+        }
+        grun *last = mine.len ? &ND_VEC_AT(&mine, grun, mine.len - 1) : NULL;
+        if (last && last->gstart + last->len == x->gid[i]) {
+            last->len++;
+        } else {
+            const grun g = {x->gid[i], 1, x->c->rank, (uint32_t)i};
+            ND_TRY(nd_vec_push(&mine, a, &g));
+        }
+    }
+    for (unsigned r = 0; r < P; r++)
+        ND_TRY(vec_add(&to[r], a, mine.data, mine.len * sizeof(grun)));
+    void *got;
+    uint64_t bytes;
+    ND_TRY(dx(x, "ids", to, &got, &bytes));
+    x->runs = got;
+    x->nruns = (size_t)(bytes / sizeof(grun));
+    qsort(x->runs, x->nruns, sizeof(grun), cmp_grun);
+    x->total = 0;
+    for (size_t i = 0; i < x->nruns; i++) {
+        if (x->runs[i].gstart != x->total) {
+            nd_detail_set(x->d->detail, "global ids: %llu is missing or held twice",
+                          (unsigned long long)x->total);
+            st = ND_E_PARAM;
+            goto fail;
+        }
+        x->total += x->runs[i].len;
+    }
+    if (x->total > UINT32_MAX - 1) {
+        st = ND_E_LIMIT;
+        goto fail;
+    }
+fail:
+    nd_vec_free(&mine, a);
+    return st;
+}
+
+typedef struct ex_msg {
+    uint64_t lo, hi, g;
+} ex_msg;
+
+static int cmp_ex_msg(const void *pa, const void *pb)
+{
+    const ex_msg *p = pa, *q = pb;
+    if (p->lo != q->lo)
+        return p->lo < q->lo ? -1 : 1;
+    if (p->hi != q->hi)
+        return p->hi < q->hi ? -1 : 1;
+    return (p->g > q->g) - (p->g < q->g);
+}
+
+/* Step 1: leaders of the exact groups. */
+static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = x->c->size;
+    nd_status st = ND_OK;
+    void *got = NULL, *back = NULL;
+    uint64_t bytes;
+    const uint64_t *ex = d->exact.data;
+    for (size_t i = 0; i < d->docs.len; i++) {
+        x->leader[i] = x->gid[i];
+        if (!rec_of(d, (uint32_t)i)->num_shingles)
+            continue;
+        const ex_msg m = {ex[2 * i], ex[2 * i + 1], x->gid[i]};
+        ND_TRY(vec_add(&to[m.lo % P], a, &m, sizeof m));
+    }
+    ND_TRY(dx(x, "exact", to, &got, &bytes));
+    ex_msg *m = got;
+    const size_t n = (size_t)(bytes / sizeof *m);
+    qsort(m, n, sizeof *m, cmp_ex_msg);
+    /* (global id, leader) for every document that does not lead its group */
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (m[i].lo != m[first].lo || m[i].hi != m[first].hi) {
+            first = i;
+            continue;
+        }
+        const uint32_t pair[2] = {(uint32_t)m[i].g, (uint32_t)m[first].g};
+        ND_TRY(vec_add(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair));
+    }
+    ND_TRY(dx(x, "exact", to2, &back, &bytes));
+    const uint32_t *p = back;
+    for (size_t i = 0; i + 1 < bytes / sizeof *p; i += 2) {
+        const grun *g = owner_of(x, p[i]);
+        x->leader[g->lstart + (p[i] - g->gstart)] = p[i + 1];
+    }
+    nd_vec_free(&d->exact, a);
+fail:
+    nd_free(a, got);
+    nd_free(a, back);
+    return st;
+}
+
+typedef struct rec_msg {
+    uint32_t g, leader, length, num_shingles;
+    double key_num;
+    uint32_t key_len;
+    uint8_t has_key, key_is_num, pad[2];
+} rec_msg;
+
+/* Step 2: process 0 gets every fixed record, leader and key, and replaces its
+ * own records with them (its sets and band entries stay local). The totals
+ * that nd_dedup_get_stats reports are summed on the way. */
+static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    nd_status st = ND_OK;
+    void *got = NULL;
+    uint64_t bytes;
+    const uint64_t sums[5] = {d->invalid_bytes, d->empty_docs, d->bytes, d->spilled_bytes,
+                              d->spill_events};
+    ND_TRY(vec_add(&to[0], a, sums, sizeof sums));
+    for (size_t i = 0; i < d->docs.len; i++) {
+        const doc_rec *r = rec_of(d, (uint32_t)i);
+        rec_msg m;
+        memset(&m, 0, sizeof m);
+        m.g = x->gid[i];
+        m.leader = x->leader[i];
+        m.length = r->length;
+        m.num_shingles = r->num_shingles;
+        const key_rec *k = i < d->keyrecs.len ? &ND_VEC_AT(&d->keyrecs, key_rec, i) : NULL;
+        if (k && k->has) {
+            m.has_key = 1;
+            m.key_is_num = k->is_num;
+            m.key_num = k->num;
+            m.key_len = k->len;
+        }
+        ND_TRY(vec_add(&to[0], a, &m, sizeof m));
+        if (m.has_key && m.key_len)
+            ND_TRY(vec_add(&to[0], a, (const char *)d->keys.data + k->off, m.key_len));
+    }
+    ND_TRY(dx(x, "records", to, &got, &bytes));
+    if (x->c->rank != 0)
+        goto fail;
+    const size_t N = (size_t)x->total;
+    nd_vec docs, keyrecs, keys;
+    nd_vec_init(&docs, sizeof(doc_rec), UINT32_MAX - 1);
+    nd_vec_init(&keyrecs, sizeof(key_rec), UINT32_MAX - 1);
+    nd_vec_init(&keys, 1, SIZE_MAX / 2);
+    uint32_t *leader = nd_malloc(a, (N ? N : 1) * sizeof *leader);
+    if (!leader || nd_vec_reserve(&docs, a, N) != ND_OK) {
+        nd_free(a, leader);
+        nd_vec_free(&docs, a);
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    memset(docs.data, 0, N * sizeof(doc_rec));
+    docs.len = N;
+    uint64_t tot[5] = {0, 0, 0, 0, 0};
+    const char *p = got, *end = p + bytes;
+    for (unsigned r = 0; r < x->c->size; r++) {
+        const char *bend = p + x->rlen[r];
+        uint64_t s[5];
+        memcpy(s, p, sizeof s);
+        p += sizeof s;
+        for (int k = 0; k < 5; k++)
+            tot[k] += s[k];
+        while (p < bend && st == ND_OK) {
+            rec_msg m;
+            memcpy(&m, p, sizeof m);
+            p += sizeof m;
+            doc_rec *dr = &ND_VEC_AT(&docs, doc_rec, m.g);
+            dr->length = m.length;
+            dr->num_shingles = m.num_shingles;
+            leader[m.g] = m.leader;
+            if (!m.has_key)
+                continue;
+            if ((st = nd_vec_reserve(&keyrecs, a, N)) != ND_OK ||
+                (st = nd_vec_reserve(&keys, a, keys.len + m.key_len)) != ND_OK)
+                break;
+            if (!keyrecs.len) {
+                memset(keyrecs.data, 0, N * sizeof(key_rec));
+                keyrecs.len = N;
+            }
+            key_rec *kr = &ND_VEC_AT(&keyrecs, key_rec, m.g);
+            kr->has = 1;
+            kr->is_num = m.key_is_num;
+            kr->num = m.key_num;
+            kr->len = m.key_len;
+            kr->off = keys.len;
+            memcpy((char *)keys.data + keys.len, p, m.key_len);
+            keys.len += m.key_len;
+            p += m.key_len;
+        }
+    }
+    if (st == ND_OK && p != end)
+        st = ND_E_CORRUPT;
+    if (st != ND_OK) {
+        nd_vec_free(&docs, a);
+        nd_vec_free(&keyrecs, a);
+        nd_vec_free(&keys, a);
+        nd_free(a, leader);
+        goto fail;
+    }
+    nd_vec_free(&d->docs, a);
+    nd_vec_free(&d->keyrecs, a);
+    nd_vec_free(&d->keys, a);
+    d->docs = docs;
+    d->keyrecs = keyrecs;
+    d->keys = keys;
+    d->invalid_bytes = tot[0];
+    d->empty_docs = tot[1];
+    d->bytes = tot[2];
+    d->spilled_bytes = tot[3];
+    d->spill_events = tot[4];
+    *leaders_out = leader;
+fail:
+    nd_free(a, got);
+    return st;
+}
+
+/* The process owning bucket `key` of band b. */
+static unsigned bucket_owner(uint32_t key, unsigned band, unsigned P)
+{
+    uint64_t h = ((uint64_t)key << 8 | band) * 0x9E3779B97F4A7C15ull;
+    return (unsigned)((h >> 32) % P);
+}
+
+/* The pairs of one bucket (leading global ids ascending, fps with them under
+ * SimHash), by the window rule of emit_bucket. */
+static nd_status dist_bucket(const nd_dedup *d, const uint64_t *g, size_t e, size_t stride,
+                             nd_vec *pairs)
+{
+    for (size_t i = 0; i < e; i++) {
+        const size_t end = i < CAND_WINDOW || e - i - 1 <= CAND_WINDOW ? e : i + 1 + CAND_WINDOW;
+        const nd_status st = nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - i));
+        if (st != ND_OK)
+            return st;
+        uint64_t *p = (uint64_t *)pairs->data + pairs->len;
+        const uint32_t gi = (uint32_t)g[i * stride];
+        for (size_t y = i + 1; y < end; y++)
+            if (stride == 1 || nd_hamming(g[i * stride + 1], g[y * stride + 1]) <= d->simhash_k)
+                *p++ = ((uint64_t)gi << 32) | (uint32_t)g[y * stride];
+        pairs->len = (size_t)(p - (uint64_t *)pairs->data);
+    }
+    return ND_OK;
+}
+
+static int cmp_u64x2(const void *pa, const void *pb)
+{
+    const uint64_t *p = pa, *q = pb;
+    return (p[0] > q[0]) - (p[0] < q[0]);
+}
+
+/* Step 3: band entries to their bucket's owner, candidate pairs out. */
+static nd_status dist_bands(dist *x, nd_vec *to, nd_vec *pairs)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = x->c->size;
+    const size_t stride = d->simhash ? 2 : 1;
+    nd_status st = ND_OK;
+    void *got = NULL;
+    uint64_t *buf = NULL, *tmp = NULL;
+    size_t tmp_cap = 0;
+    size_t compact_at = 4 * (size_t)(x->total / P) + 1024;
+    if (d->runs.len && !(buf = nd_malloc(a, MERGE_BUF * sizeof *buf)))
+        return ND_E_NOMEM;
+    for (unsigned b = 0; b < d->bands; b++) {
+        /* this band's spilled runs, then its buffer */
+        for (size_t ri = 0; ri <= d->runs.len; ri++) {
+            const uint64_t *v;
+            uint64_t left, pos = 0;
+            if (ri < d->runs.len) {
+                const band_run *br = &ND_VEC_AT(&d->runs, band_run, ri);
+                if (br->band != b)
+                    continue;
+                left = br->count;
+                pos = br->off;
+                v = buf;
+            } else {
+                left = d->bk[b].len;
+                v = d->bk[b].data;
+            }
+            while (left) {
+                size_t n = (size_t)left;
+                if (ri < d->runs.len) {
+                    n = left < MERGE_BUF ? (size_t)left : MERGE_BUF;
+                    if (nd_spill_read(&d->band_file, pos * sizeof(uint64_t), buf,
+                                      n * sizeof(uint64_t)) != ND_OK) {
+                        st = ND_E_IO;
+                        goto fail;
+                    }
+                    pos += n;
+                }
+                for (size_t i = 0; i < n; i++) {
+                    const uint32_t lid = (uint32_t)v[i], key = (uint32_t)(v[i] >> 32);
+                    if (x->leader[lid] != x->gid[lid])
+                        continue;
+                    const uint64_t e[2] = {((uint64_t)key << 32) | x->gid[lid],
+                                           d->simhash ? ND_VEC_AT(&d->fps, uint64_t, lid) : 0};
+                    ND_TRY(vec_add(&to[bucket_owner(key, b, P)], a, e,
+                                   stride * sizeof(uint64_t)));
+                }
+                left -= n;
+            }
+        }
+        uint64_t bytes;
+        ND_TRY(dx(x, "bands", to, &got, &bytes));
+        uint64_t *e = got;
+        const size_t n = (size_t)(bytes / (stride * sizeof(uint64_t)));
+        if (stride == 1) {
+            if (n > tmp_cap) {
+                nd_free(a, tmp);
+                tmp_cap = n;
+                if (!(tmp = nd_malloc(a, tmp_cap * sizeof *tmp))) {
+                    st = ND_E_NOMEM;
+                    goto fail;
+                }
+            }
+            nd_sort_u64(e, tmp, n);
+        } else {
+            qsort(e, n, 2 * sizeof(uint64_t), cmp_u64x2);
+        }
+        for (size_t i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && e[j * stride] >> 32 == e[i * stride] >> 32; j++)
+                ;
+            if (j - i > 1)
+                ND_TRY(dist_bucket(d, e + i * stride, j - i, stride, pairs));
+        }
+        nd_free(a, got);
+        got = NULL;
+        if (pairs->len > compact_at) {
+            uint64_t *pt = nd_malloc(a, pairs->len * sizeof *pt);
+            if (!pt) {
+                st = ND_E_NOMEM;
+                goto fail;
+            }
+            pairs->len = nd_sort_unique_u64(pairs->data, pt, pairs->len);
+            nd_free(a, pt);
+            compact_at = 2 * pairs->len > compact_at ? 2 * pairs->len : compact_at;
+        }
+    }
+fail:
+    free_bands(d);
+    nd_free(a, got);
+    nd_free(a, buf);
+    nd_free(a, tmp);
+    return st;
+}
+
+/* Step 4: each pair to the process holding its first document; returns the
+ * sorted unique pairs there. */
+static nd_status dist_route(dist *x, nd_vec *to, nd_vec *pairs, uint64_t **out, size_t *n_out)
+{
+    const nd_alloc_ctx *a = &x->d->alloc;
+    nd_status st = ND_OK;
+    void *got = NULL;
+    uint64_t bytes;
+    const uint64_t *p = pairs->data;
+    for (size_t i = 0; i < pairs->len; i++)
+        ND_TRY(vec_add(&to[owner_of(x, (uint32_t)(p[i] >> 32))->rank], a, &p[i], 8));
+    nd_vec_free(pairs, a);
+    ND_TRY(dx(x, "pairs", to, &got, &bytes));
+    const size_t n = (size_t)(bytes / 8);
+    uint64_t *tmp = nd_malloc(a, (n ? n : 1) * 8);
+    if (!tmp) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    *n_out = nd_sort_unique_u64(got, tmp, n);
+    nd_free(a, tmp);
+    *out = got;
+    got = NULL;
+fail:
+    nd_free(a, got);
+    return st;
+}
+
+/* How many uint32 values document lid's set has here (a fingerprint: 2). */
+static size_t set_items(const nd_dedup *d, uint32_t lid)
+{
+    if (fp_mode(d))
+        return 2;
+    return exact_mode(d) ? rec_of(d, lid)->num_shingles : d->params.num_perm;
+}
+
+/* Local document lid's set (a fingerprint as two uint32). */
+static nd_status local_set(const nd_dedup *d, uint32_t lid, nd_vec *buf,
+                           const uint32_t **out)
+{
+    if (fp_mode(d)) {
+        *out = (const uint32_t *)&ND_VEC_AT(&d->fps, uint64_t, lid);
+        return ND_OK;
+    }
+    const void *p = NULL;
+    const nd_status st = store_get(d, &d->sets, rec_of(d, lid)->sh_off, set_items(d, lid),
+                                   buf, &p);
+    *out = p;
+    return st;
+}
+
+/* count of two sets of na and nb uint32 values, as count_of computes it. */
+static uint32_t count_sets(const nd_dedup *d, const uint32_t *pa, size_t na, const uint32_t *pb,
+                           size_t nb)
+{
+    if (fp_mode(d)) {
+        uint64_t fa, fb;
+        memcpy(&fa, pa, 8);
+        memcpy(&fb, pb, 8);
+        return 64 - nd_hamming(fa, fb);
+    }
+    if (exact_mode(d))
+        return (uint32_t)nd_intersect_u32(pa, na, pb, nb);
+    uint32_t eq = 0;
+    for (size_t i = 0; i < na; i++)
+        eq += pa[i] == pb[i];
+    return eq;
+}
+
+/* Step 5: counts of this process's pairs; the second set fetched in rounds. */
+static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t np,
+                             uint32_t *count)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = x->c->size;
+    nd_status st = ND_OK;
+    void *req = NULL, *resp = NULL;
+    uint64_t *remote = NULL, *tmp = NULL, bytes;
+    uint64_t *off = NULL;   /* per fetched document: offset of its values in resp */
+    nd_vec sa, sb;
+    nd_vec_init(&sa, 1, SIZE_MAX / 2);
+    nd_vec_init(&sb, 1, SIZE_MAX / 2);
+    /* documents a round fetches: its bytes over the mean set here, 16 or more */
+    const uint64_t budget = d->params.memory ? d->params.memory / 8 : FETCH_BYTES;
+    uint64_t all_items = 0;
+    for (size_t i = 0; i < d->docs.len; i++)
+        all_items += set_items(d, (uint32_t)i);
+    const uint64_t mean = d->docs.len && all_items ? 4 + 4 * all_items / d->docs.len : 64;
+    const size_t round_docs = budget / mean > 16 ? (size_t)(budget / mean) : 16;
+    /* the distinct remote second documents, ascending */
+    size_t nr = 0;
+    remote = nd_malloc(a, (np ? np : 1) * 8);
+    tmp = nd_malloc(a, (np ? np : 1) * 8);
+    off = nd_malloc(a, (round_docs + 1) * sizeof *off);
+    if (!remote || !tmp || !off) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < np; i++)
+        if (owner_of(x, (uint32_t)pairs[i])->rank != x->c->rank)
+            remote[nr++] = (uint32_t)pairs[i];
+    nr = nd_sort_unique_u64(remote, tmp, nr);
+    /* every process takes part in as many rounds as the busiest needs */
+    uint64_t rounds = (nr + round_docs - 1) / round_docs;
+    for (unsigned r = 0; r < P; r++)
+        ND_TRY(vec_add(&to[r], a, &rounds, 8));
+    void *all;
+    ND_TRY(dx(x, "verify", to, &all, &bytes));
+    for (size_t i = 0; i < bytes / 8; i++)
+        rounds = ((uint64_t *)all)[i] > rounds ? ((uint64_t *)all)[i] : rounds;
+    nd_free(a, all);
+    for (uint64_t k = 0; k <= rounds; k++) {
+        /* round k fetches remote[k * round_docs ..), then counts the pairs
+         * whose second document came in it; round `rounds` counts none
+         * fetched, only local pairs */
+        const size_t lo = k * round_docs < nr ? (size_t)k * round_docs : nr;
+        const size_t hi = lo + round_docs < nr ? lo + round_docs : nr;
+        if (k < rounds) {
+            for (size_t i = lo; i < hi; i++) {
+                const uint32_t g = (uint32_t)remote[i];
+                ND_TRY(vec_add(&to[owner_of(x, g)->rank], a, &g, 4));
+            }
+            ND_TRY(dx(x, "verify", to, &req, &bytes));
+            /* answer: for each requested id, its value count, then the values */
+            const uint32_t *q = req;
+            for (unsigned r = 0, at = 0; r < P; r++) {
+                for (uint64_t i = 0; i < x->rlen[r] / 4; i++, at++) {
+                    const grun *g = owner_of(x, q[at]);
+                    const uint32_t lid = g->lstart + (q[at] - g->gstart);
+                    const uint32_t *set;
+                    ND_TRY(local_set(d, lid, &sa, &set));
+                    const uint32_t items = (uint32_t)set_items(d, lid);
+                    ND_TRY(vec_add(&to[r], a, &items, 4));
+                    ND_TRY(vec_add(&to[r], a, set, (size_t)items * 4));
+                }
+            }
+            nd_free(a, req);
+            req = NULL;
+            ND_TRY(dx(x, "verify", to, &resp, &bytes));
+            /* the answers come grouped by owner, each group in request order */
+            size_t *cursor = nd_calloc(a, P + 1, sizeof *cursor);
+            if (!cursor) {
+                st = ND_E_NOMEM;
+                goto fail;
+            }
+            {
+                uint64_t at = 0;
+                for (unsigned r = 0; r < P; r++) {
+                    cursor[r] = (size_t)at;
+                    at += x->rlen[r];
+                }
+            }
+            for (size_t i = lo; i < hi; i++) {
+                const unsigned r = owner_of(x, (uint32_t)remote[i])->rank;
+                off[i - lo] = cursor[r];
+                uint32_t items;
+                memcpy(&items, (const char *)resp + cursor[r], 4);
+                cursor[r] += 4 + (size_t)items * 4;
+            }
+            nd_free(a, cursor);
+        }
+        for (size_t i = 0; i < np; i++) {
+            const uint32_t ga = (uint32_t)(pairs[i] >> 32), gb = (uint32_t)pairs[i];
+            const grun *oa = owner_of(x, ga), *ob = owner_of(x, gb);
+            const uint32_t la = oa->lstart + (ga - oa->gstart);
+            const uint32_t *pa, *pb;
+            size_t nb;
+            if (ob->rank == x->c->rank) {
+                if (k != rounds)
+                    continue;
+                const uint32_t lb = ob->lstart + (gb - ob->gstart);
+                ND_TRY(local_set(d, lb, &sb, &pb));
+                nb = set_items(d, lb);
+            } else {
+                size_t lo2 = lo, hi2 = hi;
+                while (lo2 < hi2) {
+                    const size_t mid = lo2 + (hi2 - lo2) / 2;
+                    if (remote[mid] < gb)
+                        lo2 = mid + 1;
+                    else
+                        hi2 = mid;
+                }
+                if (k == rounds || lo2 == hi || remote[lo2] != gb)
+                    continue;
+                uint32_t items;
+                memcpy(&items, (const char *)resp + off[lo2 - lo], 4);
+                pb = (const uint32_t *)((const char *)resp + off[lo2 - lo] + 4);
+                nb = items;
+            }
+            ND_TRY(local_set(d, la, &sa, &pa));
+            count[i] = count_sets(d, pa, set_items(d, la), pb, nb);
+        }
+        nd_free(a, resp);
+        resp = NULL;
+    }
+fail:
+    nd_free(a, req);
+    nd_free(a, resp);
+    nd_free(a, remote);
+    nd_free(a, tmp);
+    nd_free(a, off);
+    nd_vec_free(&sa, a);
+    nd_vec_free(&sb, a);
+    return st;
+}
+
+typedef struct cand_msg {
+    uint64_t key;     /* global ids, first << 32 | second; then units */
+    uint32_t count;
+    uint32_t pad;
+} cand_msg;
+
+static int cmp_cand_msg(const void *pa, const void *pb)
+{
+    const cand_msg *p = pa, *q = pb;
+    return (p->key > q->key) - (p->key < q->key);
+}
+
+/* Step 6 on process 0: units, candidates with their counts, placement. */
+static nd_status dist_place(dist *x, const uint32_t *leader, cand_msg *cm, size_t nc,
+                            int want_pairs)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const size_t N = d->docs.len;
+    nd_status st = ND_OK;
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.threads = nd_threads_resolve(d->params.threads);
+    rs.sc = nd_calloc(a, rs.threads, sizeof *rs.sc);
+    rs.unit_of = nd_malloc(a, (N ? N : 1) * sizeof *rs.unit_of);
+    rs.unit_start = nd_calloc(a, N + 2, sizeof *rs.unit_start);
+    rs.unit_docs = nd_malloc(a, (N ? N : 1) * sizeof *rs.unit_docs);
+    rs.cand = nd_malloc(a, (nc ? nc : 1) * sizeof *rs.cand);
+    rs.cand_count = nd_malloc(a, (nc + 1) * sizeof *rs.cand_count);
+    if (!rs.sc || !rs.unit_of || !rs.unit_start || !rs.unit_docs || !rs.cand ||
+        !rs.cand_count) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < N; i++)
+        if (leader[i] > i) {
+            st = ND_E_CORRUPT;
+            goto fail;
+        }
+    units_from_leaders(&rs, leader, N);
+    /* units are numbered in order of their leader: the order of the pairs stays */
+    for (size_t i = 0; i < nc; i++)
+        cm[i].key = (uint64_t)rs.unit_of[cm[i].key >> 32] << 32 | rs.unit_of[(uint32_t)cm[i].key];
+    qsort(cm, nc, sizeof *cm, cmp_cand_msg);
+    for (size_t i = 0; i < nc; i++) {
+        rs.cand[i] = cm[i].key;
+        rs.cand_count[i] = cm[i].count;
+    }
+    rs.num_cand = nc;
+    d->stats.candidates = nc;
+    rs.count_placement = !want_pairs;
+    if (want_pairs)
+        d->stats.verified += nc;
+    ND_TRY(build_adjacency(d, &rs));
+    ND_TRY(build_clusters(d, &rs));
+    if (want_pairs)
+        ND_TRY(build_pairs(d, &rs));
+fail:
+    run_state_free(&rs, a);
+    return st;
+}
+
+nd_status nd_dedup_run_dist(nd_dedup *d, const nd_comm *comm, const uint32_t *global_ids,
+                            int want_pairs)
+{
+    if (!d || !comm || comm->size == 0 || comm->rank >= comm->size || !comm->exchange)
+        return ND_E_PARAM;
+    if (d->ran)
+        return ND_E_STATE;
+    d->detail[0] = '\0';
+    d->ran = 1;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = comm->size;
+    nd_status st = ND_OK;
+    dist x;
+    memset(&x, 0, sizeof x);
+    x.d = d;
+    x.c = comm;
+    x.gid = global_ids;
+    uint32_t *leaders = NULL, *count = NULL;
+    uint64_t *pairs = NULL;
+    size_t np = 0;
+    void *got = NULL;
+    nd_vec cand;
+    nd_vec_init(&cand, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec *to = nd_calloc(a, 2 * (size_t)P, sizeof *to);
+    x.slen = nd_calloc(a, P, sizeof *x.slen);
+    x.rlen = nd_calloc(a, P, sizeof *x.rlen);
+    x.leader = nd_malloc(a, (d->docs.len ? d->docs.len : 1) * sizeof *x.leader);
+    if (!to || !x.slen || !x.rlen || !x.leader) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (unsigned r = 0; r < 2 * P; r++)
+        nd_vec_init(&to[r], 1, SIZE_MAX / 2);
+    if (d->spill_events) {
+        ND_TRY(spill_all(d));
+        nd_vec_free(&d->sets.mem, a);
+    }
+    ND_TRY(dist_runs(&x, to));
+    ND_TRY(dist_exact(&x, to, to + P));
+    ND_TRY(dist_bands(&x, to, &cand));
+    ND_TRY(dist_route(&x, to, &cand, &pairs, &np));
+    count = nd_malloc(a, (np ? np : 1) * sizeof *count);
+    if (!count) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(dist_verify(&x, to, pairs, np, count));
+    ND_TRY(dist_records(&x, to, &leaders));
+    for (size_t i = 0; i < np; i++) {
+        const cand_msg m = {pairs[i], count[i], 0};
+        ND_TRY(vec_add(&to[0], a, &m, sizeof m));
+    }
+    uint64_t bytes;
+    ND_TRY(dx(&x, "place", to, &got, &bytes));
+    if (comm->rank == 0)
+        ND_TRY(dist_place(&x, leaders, got, (size_t)(bytes / sizeof(cand_msg)), want_pairs));
+fail:
+    if (to)
+        for (unsigned r = 0; r < 2 * P; r++)
+            nd_vec_free(&to[r], a);
+    nd_free(a, to);
+    nd_free(a, x.slen);
+    nd_free(a, x.rlen);
+    nd_free(a, x.leader);
+    nd_free(a, x.runs);
+    nd_free(a, leaders);
+    nd_free(a, count);
+    nd_free(a, pairs);
+    nd_free(a, got);
+    nd_vec_free(&cand, a);
+    if (st != ND_OK && !d->detail[0])
+        nd_detail_set(d->detail, "distributed run, process %u of %u: %s", comm->rank, P,
+                      nd_strerror(st));
+    return st;
 }

@@ -37,6 +37,11 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden
              -Iinclude -Isrc/lib $(DEP_CFLAGS)
 LDFLAGS   ?=
 
+# neardup-mpi: the same CLI compiled with mpicc and ND_MPI (src/cli/dist/dist.c)
+ifdef MPI_BUILD
+  ALL_CFLAGS += -DND_MPI=1
+endif
+
 ifdef SANITIZE
   BUILD   ?= build/san
   ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -60,9 +65,19 @@ STATIC    := $(BUILD)/libneardup.a
 SHARED_LIB := $(BUILD)/libneardup.so.$(VERSION)
 SONAME    := libneardup.so.$(VERSION_MAJOR)
 
-.PHONY: all help test check unit cli-tests fuzz-replay install uninstall clean man lint bench golden-update
+.PHONY: all neardup-mpi help test check unit cli-tests fuzz-replay install uninstall clean man lint bench golden-update
 
 all: neardup libneardup.a libneardup.so  ## build the library (static and shared) and the neardup CLI
+ifdef MPI
+all: neardup-mpi
+endif
+
+# make MPI=1 (or make neardup-mpi): neardup on OpenMPI, built in build/mpi
+neardup-mpi:  ## neardup-mpi, the distributed CLI (needs libopenmpi-dev; docs/distributed.md)
+	@command -v mpicc >/dev/null || { echo "mpicc not found: install libopenmpi-dev" \
+	    "(scripts/install-deps.sh)"; exit 1; }
+	+@$(MAKE) --no-print-directory BUILD=build/mpi CC=mpicc MPI_BUILD=1 build/mpi/neardup
+	cp build/mpi/neardup $@.tmp && mv -f $@.tmp $@
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -151,7 +166,7 @@ bench:  ## generate a seeded corpus, run neardup and peers, write bench/results/
 	bench/run.sh
 
 clean:  ## remove build outputs
-	rm -rf build neardup libneardup.a libneardup.so neardup.pc
+	rm -rf build neardup neardup-mpi libneardup.a libneardup.so neardup.pc
 
 # ---- micro-benchmark of the sketching kernels (bench/micro; simd branch) ----
 MICRO_BIN := $(BUILD)/bench/micro/kernels

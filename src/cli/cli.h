@@ -59,6 +59,8 @@ int cmd_query(int argc, char **argv);
 extern int g_display_level;
 /* Prints "neardup: " + message + "\n" to stderr when level <= g_display_level. */
 void cli_log(int level, const char *fmt, ...) ND_PRINTF(2, 3);
+/* What messages start with instead of "neardup" (neardup-mpi names its rank). */
+void cli_set_log_prefix(const char *prefix);
 /* Progress line on stderr, only when enabled (TTY or --progress); throttled to ~6 Hz. */
 extern int g_progress;
 void cli_progress(const char *what, uint64_t done, uint64_t bytes);

@@ -32,6 +32,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "dist/dist.h"
 #include "read/date.h"
 #include "read/inputs.h"
 #include "read/json.h"
@@ -46,6 +47,7 @@ typedef struct dedup_opts {
     int quiet_errors;
     int ignore_boiler;    /* --ignore-boilerplate: sketch without it */
     int strip_boiler;     /* --strip-boilerplate: -o without it */
+    uint64_t part_bytes;  /* --part-size: several processes cut large files so */
 } dedup_opts;
 
 /* What pass 1 keeps per record returned by the reader. */
@@ -67,6 +69,7 @@ typedef struct id_spill {
 } id_spill;
 #define ID_SPILL_CHUNK (1u << 20)
 #define NO_DOC UINT32_MAX
+#define ULL(x) ((unsigned long long)(x))
 
 typedef struct run {
     dedup_opts o;
@@ -94,6 +97,7 @@ typedef struct run {
     cli_out out_dir;      /* -o for whole-file documents: a directory (out_dir.tmp) */
     char *dir_path;       /* the directory to create */
     const char *dir_tmp;  /* out_dir.tmp while it is being filled, else NULL */
+    cli_docfiles files;   /* several processes: the file of each document added */
     /* boilerplate of record i: b_spans[b_off[i] .. b_off[i+1]), i < b_n */
     uint64_t *b_off;
     nd_span *b_spans;
@@ -179,6 +183,9 @@ static void usage(FILE *fp)
             "  --memory SIZE       memory budget (K/M/G), 0 = unbounded [0]; past it,\n"
             "                      band keys and shingle sets spill to --tmp; same output\n"
             "  --tmp DIR           directory for spill files [$TMPDIR or /tmp]\n"
+            "  --part-size SIZE    neardup-mpi: cut plain JSON Lines and lines files into\n"
+            "                      parts of SIZE, read by the processes in turn [up to\n"
+            "                      4 a process, 1M to 1G each]; same output\n"
             "Messages:\n"
             "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
             "  -v, --verbose       LSH layout, expected error rates, timing\n"
@@ -317,6 +324,10 @@ static int add_record(void *ctx, const pool_item *it)
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
+    if (cli_dist_size() > 1 && cli_docfiles_add(&r->files, rec->file_no)) {
+        cli_log(1, "out of memory after %zu records", r->nrecs);
+        return EXIT_INTERNAL;
+    }
     ri->doc = (uint32_t)r->ndocs;
     r->doc_rec[r->ndocs++] = (uint32_t)r->nrecs;
     r->nrecs++;
@@ -337,9 +348,187 @@ static int pass1(run *r)
         return EXIT_INTERNAL;
     }
     const cli_cut cut = {r->b_off, r->b_spans, r->b_n};
+    if (cli_dist_size() > 1)  /* this process's share of the files */
+        r->o.in.rd.want_file = cli_dist_want_file;
     return cli_read_inputs(r->inputs, r->ninputs, &r->o.in, r->params,
                            r->o.ignore_boiler ? &cut : NULL, add_record, r, &r->rs,
                            &r->threads_used);
+}
+
+/* ---- several processes --------------------------------------------------- */
+
+/* What a distributed run cannot do yet; refused before any reading. */
+static int dist_refuse(const run *r)
+{
+    const char *what = r->o.output ? "-o/--output"
+                     : r->o.ignore_boiler ? "--ignore-boilerplate"
+                     : r->o.strip_boiler ? "--strip-boilerplate" : NULL;
+    for (size_t i = 0; !what && i < r->ninputs; i++)
+        if (strcmp(r->inputs[i], "-") == 0)
+            what = "standard input ('-')";
+    if (!what)
+        return 0;
+    if (cli_dist_rank() == 0)
+        cli_log(1, "%s is not available on several processes yet (docs/distributed.md); "
+                   "run with one process for it", what);
+    return EXIT_USAGE;
+}
+
+/* After a distributed run: process 0 receives every document's id, in the
+ * collection's order, and every process's reader counters, so that what it
+ * writes is what one process would have written. */
+static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
+{
+    cli_dist_stage("gather ids");
+    size_t len = 0;
+    for (size_t i = 0; i < r->ndocs; i++)
+        len += 8 + r->recs[r->doc_rec[i]].id_len;
+    char *buf = malloc(len ? len : 1), *p = buf;
+    if (!buf) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < r->ndocs; i++) {
+        const rec_info *ri = &r->recs[r->doc_rec[i]];
+        const uint32_t h[2] = {gid[i], ri->id_len};
+        memcpy(p, h, 8);
+        memcpy(p + 8, r->ids + ri->id_off, ri->id_len);
+        p += 8 + ri->id_len;
+    }
+    char *all = NULL;
+    uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
+    uint64_t sums[13] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
+                         r->rs.ignored, r->rs.truncated, r->rs.damaged, r->rs.damaged_records,
+                         r->rs.binary, r->rs.dir_links, r->too_large, r->bytes_read,
+                         r->nrecs};
+    if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 13)) {
+        free(buf);
+        free(lens);
+        cli_log(1, "gathering the ids failed");
+        return EXIT_INTERNAL;
+    }
+    free(buf);
+    uint64_t mem = r->index_memory;
+    if (cli_dist_max(&mem, 1) == 0)
+        r->index_memory = (size_t)mem;
+    if (cli_dist_rank() != 0) {
+        free(lens);
+        return 0;
+    }
+    r->rs.records = sums[0];
+    r->rs.skipped = sums[1];
+    r->rs.failed_inputs = sums[2];
+    r->rs.bytes = sums[3];
+    r->rs.ignored = sums[4];
+    r->rs.truncated = sums[5];
+    r->rs.damaged = sums[6];
+    r->rs.damaged_records = sums[7];
+    r->rs.binary = sums[8];
+    r->rs.dir_links = sums[9];
+    r->too_large = sums[10];
+    r->bytes_read = sums[11];
+    /* the ids, indexed by global document number */
+    uint64_t m = 0;
+    for (unsigned k = 0; k < cli_dist_size(); k++)
+        m += lens[k];
+    free(lens);
+    rec_info *recs = malloc((total ? total : 1) * sizeof *recs);
+    uint32_t *doc_rec = malloc((total ? total : 1) * sizeof *doc_rec);
+    char *ids = malloc(m ? m : 1);
+    if (!recs || !doc_rec || !ids) {
+        free(recs);
+        free(doc_rec);
+        free(ids);
+        free(all);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    size_t at = 0;
+    for (const char *q = all; q < all + m;) {
+        uint32_t h[2];
+        memcpy(h, q, 8);
+        recs[h[0]].id_off = at;
+        recs[h[0]].id_len = h[1];
+        recs[h[0]].doc = h[0];
+        doc_rec[h[0]] = h[0];
+        memcpy(ids + at, q + 8, h[1]);
+        ids[at + h[1]] = '\0';
+        at += (size_t)h[1] + 1;
+        q += 8 + h[1];
+    }
+    free(all);
+    free(r->recs);
+    free(r->doc_rec);
+    free(r->ids);
+    r->recs = recs;
+    r->doc_rec = doc_rec;
+    r->ids = ids;
+    r->nrecs = (size_t)total;
+    r->ndocs = (size_t)total;
+    return 0;
+}
+
+/* nd_dedup_run over every process's documents; then process 0 holds it all.
+ * Returns an exit code; a failure stops every process. */
+static int dist_run(run *r, int want_pairs)
+{
+    uint32_t *gid = NULL;
+    size_t n = 0;
+    uint64_t total = 0;
+    cli_dist_stage("ids");
+    if (cli_dist_global_ids(&r->files, &gid, &n, &total) || n != r->ndocs) {
+        cli_log(1, "numbering the documents across processes failed");
+        free(gid);
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
+    }
+    cli_dist_stage("dedup");
+    const nd_status st = nd_dedup_run_dist(r->dd, cli_dist_comm(), gid, want_pairs);
+    if (st != ND_OK) {
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
+        free(gid);
+        cli_dist_abort(cli_exit_status(st));
+        return cli_exit_status(st);
+    }
+    const int rc = dist_gather(r, gid, total);
+    free(gid);
+    if (rc)
+        cli_dist_abort(rc);
+    return rc;
+}
+
+/* -v on process 0: the bytes each stage sent, summed over the processes, and
+ * every process's peak memory. */
+static void dist_report(const run *r)
+{
+    const char *const *names;
+    const uint64_t *bytes;
+    const size_t ns = cli_dist_sent(&names, &bytes);
+    uint64_t v[16 + 1];
+    memset(v, 0, sizeof v);
+    for (size_t i = 0; i < ns && i < 16; i++)
+        v[i] = bytes[i];
+    (void)cli_dist_sum(v, 16);
+    const unsigned P = cli_dist_size();
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const uint64_t rss = (uint64_t)ru.ru_maxrss;
+    char *all = NULL;
+    uint64_t *lens = calloc(P, sizeof *lens);
+    const int ok = lens && cli_dist_gather(&rss, sizeof rss, &all, lens) == 0;
+    if (cli_dist_rank() == 0 && ok) {
+        const double docs = r->ndocs ? (double)r->ndocs : 1.0;
+        for (size_t i = 0; i < ns && i < 16; i++)
+            cli_log(3, "%u processes: stage '%s' sent %llu bytes (%.1f a document)", P,
+                    names[i], ULL(v[i]), (double)v[i] / docs);
+        for (unsigned k = 0; k < P; k++) {
+            uint64_t x;
+            memcpy(&x, all + 8 * k, 8);
+            cli_log(3, "process %u: peak RSS %.1f MB", k, (double)x / 1024.0);
+        }
+    }
+    free(all);
+    free(lens);
 }
 
 /* ---- outputs ------------------------------------------------------------ */
@@ -878,7 +1067,6 @@ static void human_bytes(char *buf, size_t n, double b)
     snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
 }
 
-#define ULL(x) ((unsigned long long)(x))
 
 static void summary(const run *r)
 {
@@ -965,7 +1153,7 @@ static void verbose_layout(const run *r)
 
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
-    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K
+    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART
 };
 
 static const struct option k_longopts[] = {
@@ -990,6 +1178,7 @@ static const struct option k_longopts[] = {
     {"removed", required_argument, NULL, O_REMOVED},
     {"ignore-boilerplate", no_argument, NULL, O_IGNB},
     {"strip-boilerplate", no_argument, NULL, O_STRIPB},
+    {"part-size", required_argument, NULL, O_PART},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1107,6 +1296,11 @@ static int parse_options(run *r, int argc, char **argv)
         case O_REMOVED: o->removed = optarg; break;
         case O_IGNB: o->ignore_boiler = 1; break;
         case O_STRIPB: o->strip_boiler = 1; break;
+        case O_PART:
+            if (cli_parse_size(optarg, &o->part_bytes) || o->part_bytes == 0)
+                return usage_error("--part-size: expected a size such as 64M, got '%s'",
+                                   optarg);
+            break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -1186,7 +1380,10 @@ int cmd_dedup(int argc, char **argv)
     const char *tmpdir = r.o.in.tmpdir ? r.o.in.tmpdir : getenv("TMPDIR");
     if (!tmpdir || !*tmpdir)
         tmpdir = "/tmp";
-    if (r.o.in.memory && (rc = id_spill_open(&r, tmpdir)) != 0)
+    const int dist = cli_dist_size() > 1;
+    if (dist && (rc = dist_refuse(&r)) != 0)
+        goto done;
+    if (r.o.in.memory && !dist && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
     if (r.o.output || r.o.ignore_boiler || r.o.strip_boiler) {
         /* read more than once: inputs that cannot be (pipes, FIFOs, <(...)) are
@@ -1217,7 +1414,30 @@ int cmd_dedup(int argc, char **argv)
         goto done;
     if (r.dig && (r.o.ignore_boiler || r.o.strip_boiler))
         rd_digests_seal(r.dig);  /* pass 1 reads what the boilerplate pass read */
-    if ((rc = pass1(&r)) != 0)
+    rd_range *ranges = NULL;
+    if (dist) {  /* large line files in parts, read by the processes in turn */
+        const char **parts = NULL;
+        size_t nparts = 0;
+        cli_dist_stage("split");
+        rc = cli_dist_split(r.inputs, r.ninputs, r.o.in.rd.format, r.o.part_bytes, &parts,
+                            &ranges, &nparts);
+        if ((rc = cli_dist_agree(rc)) != 0) {
+            free(parts);
+            free(ranges);
+            goto done;
+        }
+        free(r.inputs);
+        r.inputs = parts;
+        r.ninputs = nparts;
+        r.o.in.rd.ranges = ranges;
+    }
+    cli_dist_stage("read");
+    rc = pass1(&r);
+    free(ranges);
+    r.o.in.rd.ranges = NULL;
+    if (dist)  /* a process that failed said why; all stop */
+        rc = cli_dist_agree(rc);
+    if (rc)
         goto done;
     if (r.dig)
         rd_digests_seal(r.dig);
@@ -1229,7 +1449,15 @@ int cmd_dedup(int argc, char **argv)
     }
     r.index_memory = nd_dedup_memory(r.dd);
     const int want_pairs = r.o.pairs != NULL;
-    const nd_status rst = nd_dedup_run(r.dd, want_pairs);
+    if (dist) {
+        if ((rc = dist_run(&r, want_pairs)) != 0)
+            goto done;
+        dist_report(&r);
+        if (cli_dist_rank() != 0)
+            goto done;  /* process 0 writes everything */
+        cli_dist_stage("write");
+    }
+    const nd_status rst = dist ? ND_OK : nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r.dd), rst));
         rc = cli_exit_status(rst);
@@ -1265,6 +1493,7 @@ done:
     free(r.inputs);
     free(r.b_off);
     free(r.b_spans);
+    cli_docfiles_free(&r.files);
     cli_spool_free(r.spool, r.ninputs);
     rd_digests_free(r.dig);
     return rc;

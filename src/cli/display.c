@@ -12,6 +12,13 @@ int g_progress = 0;
 static double g_last_progress;
 static int g_progress_shown;
 
+static const char *g_log_prefix = "neardup";
+
+void cli_set_log_prefix(const char *prefix)
+{
+    g_log_prefix = prefix;
+}
+
 void cli_log(int level, const char *fmt, ...)
 {
     if (level > g_display_level)
@@ -20,7 +27,8 @@ void cli_log(int level, const char *fmt, ...)
         cli_progress_end();
     va_list ap;
     va_start(ap, fmt);
-    fputs("neardup: ", stderr);
+    fputs(g_log_prefix, stderr);
+    fputs(": ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);

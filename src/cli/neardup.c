@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dist/dist.h"
 
 typedef struct command {
     const char *name;
@@ -58,7 +59,19 @@ static void usage(FILE *fp)
             "4 out of memory or a size limit.\n");
 }
 
+static int run_command(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = cli_dist_init(&argc, &argv);
+    if (rc)
+        return rc;
+    rc = run_command(argc, argv);
+    cli_dist_finish(rc);
+    return rc;
+}
+
+static int run_command(int argc, char **argv)
 {
     /* Refuse a shared library of another version than the one compiled against. */
     if (nd_version_number() != ND_VERSION_NUMBER) {
@@ -84,8 +97,16 @@ int main(int argc, char **argv)
         return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_INPUT;
     }
     for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
-        if (strcmp(cmd, k_commands[i].name) == 0)
+        if (strcmp(cmd, k_commands[i].name) == 0) {
+            /* under mpirun with several processes, dedup alone is distributed */
+            if (cli_dist_size() > 1 && k_commands[i].fn != cmd_dedup) {
+                if (cli_dist_rank() == 0)
+                    fprintf(stderr, "neardup-mpi: '%s' does not run on several processes "
+                                    "yet (dedup does); run it with one\n", cmd);
+                return EXIT_USAGE;
+            }
             return k_commands[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "neardup: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -32,7 +32,7 @@ typedef struct bitem {
     size_t id_off, id_len, text_off, text_len, key_off, key_len, path_off, rel_off;
     size_t src_off, src_len, date_off, date_len, title_off, title_len;
     double key_num;
-    uint64_t line, raw_len, record, offset;
+    uint64_t line, raw_len, record, offset, file_no;
     /* results */
     nd_status st;
     size_t detail_off;
@@ -163,6 +163,7 @@ static int fill_record(pool *p, batch *b, const rd_record *rec)
     it->type = IT_REC;
     it->kind = rec->kind;
     it->line = rec->line;
+    it->file_no = rec->file_no;
     it->raw_len = rec->raw_len;
     it->record = rec->record;
     it->offset = rec->offset;
@@ -392,6 +393,7 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
         rec.path = b->arena + it->path_off;
         rec.rel = it->has_rel ? b->arena + it->rel_off : NULL;
         rec.line = it->line;
+        rec.file_no = it->file_no;
         rec.record = it->record;
         rec.offset = it->offset;
         if (it->has_key) {

@@ -106,6 +106,11 @@ struct rd_reader {
     dir_frame *frames;
     size_t depth, frames_cap;
 
+    /* files the walk met, and the current one's ordinal (rd_opts.want_file) */
+    uint64_t files_met, file_no;
+    int ranged;           /* the current file is a part (rd_opts.ranges) */
+    uint64_t range_left;  /* its bytes not read yet */
+
     /* current file */
     int open;             /* a file is current */
     char *path, *rel;     /* owned copies */
@@ -363,7 +368,7 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Name-based JSON Lines detection: .jsonl/.ndjson/.json, before .gz/.zst. */
-static int name_is_jsonl(const char *path)
+int rd_name_is_jsonl(const char *path)
 {
     size_t n = strlen(path);
     if (n >= 3 && strcasecmp(path + n - 3, ".gz") == 0)
@@ -397,7 +402,12 @@ static int raw_more(rd_reader *r)
     if (r->in_eof || r->iend == RAW_CHUNK) /* nothing to read, or no room */
         return r->in_eof ? 0 : 1;
     for (;;) {
-        const ssize_t got = read(r->fd, r->in + r->iend, RAW_CHUNK - r->iend);
+        size_t want = RAW_CHUNK - r->iend;
+        if (r->ranged && want > r->range_left)  /* a part ends where the next begins */
+            want = (size_t)r->range_left;
+        const ssize_t got = want ? read(r->fd, r->in + r->iend, want) : 0;
+        if (got > 0 && r->ranged)
+            r->range_left -= (uint64_t)got;
         if (got > 0) {
             if (r->xs)
                 XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
@@ -580,8 +590,12 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
         return 0;
     }
     for (;;) {
-        const ssize_t n = read(r->fd, dst, cap);
+        if (r->ranged && cap > r->range_left)  /* a part ends where the next begins */
+            cap = (size_t)r->range_left;
+        const ssize_t n = cap ? read(r->fd, dst, cap) : 0;
         if (n > 0) {
+            if (r->ranged)
+                r->range_left -= (uint64_t)n;
             if (r->xs)
                 XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
@@ -1269,7 +1283,7 @@ static int decide(rd_reader *r)
         st = ST_JSONL;
     } else if (r->o.format == RD_LINES) {
         st = ST_LINES;
-    } else if (r->o.format == RD_AUTO && name_is_jsonl(r->path)) {
+    } else if (r->o.format == RD_AUTO && rd_name_is_jsonl(r->path)) {
         st = ST_JSONL;
     } else if (r->o.format == RD_AUTO) {
         /* look for the first non-blank byte (past a byte order mark) */
@@ -1387,6 +1401,7 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->rel = rel;
     r->state = ST_START;
     r->lineno = 0;
+    r->ranged = 0;
     r->skipping = 0;
     r->file_records = 0;
     r->raw_read = 0;
@@ -1492,6 +1507,13 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
 
 /* Visits the next entry of the innermost directory: opens a file (returns
  * RD_OK), descends or skips (returns 0), or fails (error code). */
+/* Counts the next file of the walk; is it this process's to read? */
+static int wanted(rd_reader *r)
+{
+    r->file_no = r->files_met++;
+    return !r->o.want_file || r->o.want_file(r->o.want_ctx, r->file_no);
+}
+
 static int dir_step(rd_reader *r)
 {
     dir_frame *f = &r->frames[r->depth - 1];
@@ -1515,13 +1537,17 @@ static int dir_step(rd_reader *r)
     struct stat sb, lsb;
     int rc = 0;
     if (stat(path, &sb) < 0) {
-        report(r, "%s: cannot open: %s", path, strerror(errno));
-        rc = RD_ERR_IO;
+        if (wanted(r)) {
+            report(r, "%s: cannot open: %s", path, strerror(errno));
+            rc = RD_ERR_IO;
+        }
     } else if (S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
         /* common in real trees (/usr/share/doc): counted, named when asked for */
         r->st.dir_links++;
         if (r->o.verbose)
             report(r, "%s: warning: symbolic link to a directory, not followed", path);
+    } else if (!S_ISDIR(sb.st_mode) && !wanted(r)) {
+        /* another process's share */
     } else if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
         report(r, "%s: warning: not a regular file, skipped", path);
     } else {
@@ -1554,6 +1580,11 @@ static int arg_step(rd_reader *r)
         return nomem(r);
     }
     const rd_spool *sp = r->o.spool ? &r->o.spool[r->next_input - 1] : NULL;
+    if (((sp && sp->fd >= 0) || strcmp(arg, "-") == 0) && !wanted(r)) {
+        free(path);
+        free(rel);
+        return 0;
+    }
     if (sp && sp->fd >= 0) { /* a copy made beforehand (or a regular stdin): rewound */
         if (lseek(sp->fd, (off_t)sp->off, SEEK_SET) < 0) {
             report(r, "%s: cannot read again: %s", arg, strerror(errno));
@@ -1573,6 +1604,13 @@ static int arg_step(rd_reader *r)
     struct stat sb;
     const int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0 || fstat(fd, &sb) < 0) {
+        if (!wanted(r)) {
+            if (fd >= 0)
+                close(fd);
+            free(path);
+            free(rel);
+            return 0;
+        }
         report(r, "%s: cannot open: %s", arg, strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -1589,6 +1627,28 @@ static int arg_step(rd_reader *r)
             return nomem(r);
         }
         return push_dir(r, fd, path, empty);
+    }
+    if (!wanted(r)) {
+        close(fd);
+        free(path);
+        free(rel);
+        return 0;
+    }
+    const rd_range *rg = r->o.ranges ? &r->o.ranges[r->next_input - 1] : NULL;
+    if (rg && rg->end) {
+        if (rg->end < rg->start || lseek(fd, (off_t)rg->start, SEEK_SET) < 0) {
+            report(r, "%s: cannot read bytes %" PRIu64 "-%" PRIu64 ": %s", arg, rg->start,
+                   rg->end, strerror(errno));
+            close(fd);
+            free(path);
+            free(rel);
+            return RD_ERR_IO;
+        }
+        open_file(r, fd, 1, path, rel);
+        r->ranged = 1;
+        r->range_left = rg->end - rg->start;
+        r->lineno = rg->line0;
+        return RD_OK;
     }
     open_file(r, fd, 1, path, rel);
     return RD_OK;
@@ -1733,6 +1793,7 @@ int rd_next(rd_reader *r, rd_record *rec)
         if (rc == RD_OK) {
             rec->path = r->path;
             rec->rel = r->rel;
+            rec->file_no = r->file_no;
             rec->line = rec->kind == RD_KIND_FILE || rec->kind == RD_KIND_WARC ? 0 : r->lineno;
             r->st.records++;
             r->file_records++;

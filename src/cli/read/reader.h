@@ -83,6 +83,14 @@ typedef struct rd_spool {
     int64_t off;
 } rd_spool;
 
+/* A part of an input (one process of several reads a byte range of a large
+ * JSON Lines or lines file): bytes [start, end) of the file, which start and
+ * end at line boundaries, the first being line line0 + 1 of the file. end 0:
+ * the whole input. */
+typedef struct rd_range {
+    uint64_t start, end, line0;
+} rd_range;
+
 /* The XXH3 digests of the bytes read from each input file, in reading order,
  * with its path: what a later reading of the same inputs is checked against
  * (the CLI reads twice to write the deduplicated corpus). */
@@ -107,6 +115,14 @@ typedef struct rd_opts {
      * bytes differ (or that is new, or gone) is reported ("FILE: changed
      * ...") and rd_next() then returns RD_ERR_CHANGED for good. */
     rd_digests *digests;
+    /* NULL, or a share of the inputs (one process of several): called with the
+     * ordinal of every file the walk meets (0, 1, ... in reading order, the
+     * same on every process: directories are walked, not counted) before it
+     * is opened; a file it answers 0 for is passed over unread and unreported. */
+    int (*want_file)(void *ctx, uint64_t file_no);
+    void *want_ctx;
+    const rd_range *ranges;  /* per input, or NULL: the part of it to read (a plain
+                                regular file; the same path may be given once per part) */
 } rd_opts;
 
 typedef struct rd_record {
@@ -126,6 +142,7 @@ typedef struct rd_record {
     const char *source; size_t source_len; /* source_field value (a string or a number as
                                             its JSON text; NUL-terminated), or NULL */
     const char *title; size_t title_len; /* title_field string (NUL-terminated), or NULL */
+    uint64_t file_no;                    /* ordinal of its file in reading order (from 0) */
     const char *key;  size_t key_len;    /* key_field value as text, NULL when absent */
     double key_num;   int key_is_num;    /* numeric value when the JSON value is a number */
 } rd_record;
@@ -157,6 +174,9 @@ typedef struct rd_stats {
     uint64_t dir_links; /* symbolic links to directories met in directories, not followed */
 } rd_stats;
 void rd_get_stats(const rd_reader *r, rd_stats *st);
+/* Is path named as JSON Lines (.jsonl, .ndjson, .json, under .gz or .zst too)?
+ * The auto format reads such a file as JSON Lines. */
+int rd_name_is_jsonl(const char *path);
 void rd_close(rd_reader *r);
 
 /* Digests (see rd_opts.digests). new: NULL when out of memory. seal: from now

@@ -1,0 +1,627 @@
+/*
+ * dist.c - the processes of a distributed run (dist.h): MPI under ND_MPI
+ * (neardup-mpi), one process otherwise.
+ *
+ * DESIGN
+ *   The library's nd_comm has one primitive, an all-to-all exchange; here it
+ *   is MPI_Alltoall of the byte counts, then MPI_Alltoallv of the bytes, cut
+ *   into rounds of at most 1 GiB a peer (MPI counts are int). MPI calls return
+ *   errors (MPI_ERRORS_RETURN) instead of aborting, so a process that sees
+ *   one names its stage before the job ends. Only the main thread calls MPI
+ *   (MPI_THREAD_FUNNELED); the sketching and verification threads never do.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dist/dist.h"
+
+#ifdef ND_MPI
+#include <mpi.h>
+#endif
+
+#define PART_MIN ((uint64_t)1 << 20)
+#define PART_MAX ((uint64_t)1 << 30)
+
+static unsigned g_rank, g_size = 1;
+static const char *volatile g_stage = "start";
+static char g_prefix[64] = "neardup";
+
+#define MAX_STAGES 16
+static const char *g_stage_names[MAX_STAGES];
+static uint64_t g_stage_bytes[MAX_STAGES];
+static size_t g_nstages;
+
+unsigned cli_dist_rank(void) { return g_rank; }
+unsigned cli_dist_size(void) { return g_size; }
+const char *cli_dist_prog(void) { return g_prefix; }
+void cli_dist_stage(const char *stage) { g_stage = stage; }
+
+int cli_dist_want_file(void *ctx, uint64_t file_no)
+{
+    (void)ctx;
+    return file_no % g_size == g_rank;
+}
+
+static void count_sent(const char *stage, const uint64_t *len)
+{
+    size_t i = 0;
+    while (i < g_nstages && strcmp(g_stage_names[i], stage) != 0)
+        i++;
+    if (i == g_nstages) {
+        if (g_nstages == MAX_STAGES)
+            return;
+        g_stage_names[g_nstages++] = stage;
+    }
+    for (unsigned r = 0; r < g_size; r++)
+        if (r != g_rank)
+            g_stage_bytes[i] += len[r];
+}
+
+size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes)
+{
+    *stages = g_stage_names;
+    *bytes = g_stage_bytes;
+    return g_nstages;
+}
+
+int cli_docfiles_add(cli_docfiles *f, uint64_t file_no)
+{
+    if (f->n && f->file_no[f->n - 1] == file_no) {
+        f->count[f->n - 1]++;
+        return 0;
+    }
+    if (f->n == f->cap) {
+        const size_t cap = f->cap ? 2 * f->cap : 64;
+        uint64_t *a = realloc(f->file_no, cap * sizeof *a);
+        if (!a)
+            return -1;
+        f->file_no = a;
+        uint64_t *b = realloc(f->count, cap * sizeof *b);
+        if (!b)
+            return -1;
+        f->count = b;
+        f->cap = cap;
+    }
+    f->file_no[f->n] = file_no;
+    f->count[f->n++] = 1;
+    return 0;
+}
+
+void cli_docfiles_free(cli_docfiles *f)
+{
+    free(f->file_no);
+    free(f->count);
+    memset(f, 0, sizeof *f);
+}
+
+static int cmp_run(const void *pa, const void *pb)
+{
+    const uint64_t *p = pa, *q = pb;
+    return (p[0] > q[0]) - (p[0] < q[0]);
+}
+
+int cli_dist_global_ids(const cli_docfiles *f, uint32_t **gid, size_t *n, uint64_t *total)
+{
+    /* every process gets every (file, count) run; files are in one process's
+     * hands each, so sorting them by file gives the collection's order */
+    uint64_t *mine = malloc((f->n ? f->n : 1) * 2 * sizeof *mine);
+    if (!mine)
+        return -1;
+    size_t local = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        mine[2 * i] = f->file_no[i];
+        mine[2 * i + 1] = f->count[i];
+        local += (size_t)f->count[i];
+    }
+    const nd_comm *c = cli_dist_comm();
+    uint64_t *slen = calloc(g_size, sizeof *slen), *rlen = calloc(g_size, sizeof *rlen);
+    char *send = malloc((f->n ? f->n : 1) * 16 * (size_t)g_size);
+    if (!slen || !rlen || !send) {
+        free(mine);
+        free(slen);
+        free(rlen);
+        free(send);
+        return -1;
+    }
+    for (unsigned r = 0; r < g_size; r++) {
+        slen[r] = (uint64_t)f->n * 16;
+        if (f->n)
+            memcpy(send + (size_t)r * f->n * 16, mine, f->n * 16);
+    }
+    free(mine);
+    int rc = -1;
+    uint64_t *all = NULL;
+    uint32_t *g = NULL;
+    if (c->exchange(c->ctx, "ids", send, slen, NULL, rlen) != ND_OK)
+        goto done;
+    uint64_t m = 0;
+    for (unsigned r = 0; r < g_size; r++)
+        m += rlen[r];
+    all = malloc(m ? m : 1);
+    if (!all || c->exchange(c->ctx, "ids", send, slen, all, rlen) != ND_OK)
+        goto done;
+    const size_t nr = (size_t)(m / 16);
+    qsort(all, nr, 16, cmp_run);
+    g = malloc((local ? local : 1) * sizeof *g);
+    if (!g)
+        goto done;
+    uint64_t base = 0;
+    size_t k = 0, j = 0;
+    for (size_t i = 0; i < nr; i++) {
+        /* runs of this process come in its order: file ordinals ascending */
+        if (j < f->n && all[2 * i] == f->file_no[j]) {
+            for (uint64_t d = 0; d < f->count[j]; d++)
+                g[k++] = (uint32_t)(base + d);
+            j++;
+        }
+        base += all[2 * i + 1];
+    }
+    if (base > UINT32_MAX - 1 || k != local)
+        goto done;
+    *gid = g;
+    g = NULL;
+    *n = local;
+    *total = base;
+    rc = 0;
+done:
+    free(g);
+    free(all);
+    free(send);
+    free(slen);
+    free(rlen);
+    return rc;
+}
+
+/* The first line start at or after byte c (c itself when byte c - 1 is a
+ * newline), or size; -1 after a message. */
+static int64_t line_start(int fd, const char *path, uint64_t c, uint64_t size)
+{
+    char buf[65536];
+    uint64_t at = c - 1;
+    while (at < size) {
+        const ssize_t got = pread(fd, buf, sizeof buf, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            cli_log(1, "%s: cannot read: %s", path, got < 0 ? strerror(errno) : "file shrank");
+            return -1;
+        }
+        const char *nl = memchr(buf, '\n', (size_t)got);
+        if (nl)
+            return (int64_t)(at + (uint64_t)(nl - buf) + 1);
+        at += (uint64_t)got;
+    }
+    return (int64_t)size;
+}
+
+/* Newlines in bytes [a, b) of fd; -1 after a message. */
+static int64_t count_lines(int fd, const char *path, uint64_t a, uint64_t b)
+{
+    static char buf[1 << 20];
+    int64_t n = 0;
+    while (a < b) {
+        const size_t want = b - a < sizeof buf ? (size_t)(b - a) : sizeof buf;
+        const ssize_t got = pread(fd, buf, want, (off_t)a);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            cli_log(1, "%s: cannot read: %s", path, got < 0 ? strerror(errno) : "file shrank");
+            return -1;
+        }
+        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p)));
+             p++)
+            n++;
+        a += (uint64_t)got;
+    }
+    return n;
+}
+
+int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+                   const char ***out, rd_range **ranges, size_t *n_out)
+{
+    /* cut points of every input: parts[k] .. parts[k + 1] */
+    size_t cap = n + 1, np = 0;
+    uint64_t *cut = malloc(cap * sizeof *cut);
+    size_t *first = malloc((n + 1) * sizeof *first);   /* input i: parts first[i].. */
+    int rc = EXIT_INTERNAL;
+    uint64_t *lines = NULL;
+    const char **o = NULL;
+    rd_range *rg = NULL;
+    if (!cut || !first)
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        first[i] = np;
+        struct stat sb;
+        unsigned char magic[4] = {0, 0, 0, 0};
+        const int fd = strcmp(in[i], "-") == 0 ? -1 : open(in[i], O_RDONLY | O_CLOEXEC);
+        const int lineish = format == RD_JSONL || format == RD_LINES ||
+                            (format == RD_AUTO && rd_name_is_jsonl(in[i]));
+        uint64_t k = 1;
+        if (fd >= 0 && lineish && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            pread(fd, magic, 4, 0) == 4 && !(magic[0] == 0x1f && magic[1] == 0x8b) &&
+            !(magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) &&
+            !((magic[0] & 0xf0) == 0x50 && magic[1] == 0x2a && magic[2] == 0x4d &&
+              magic[3] == 0x18) &&
+            !(memcmp(magic, "WARC", 4) == 0)) {
+            const uint64_t size = (uint64_t)sb.st_size;
+            if (part_bytes) {
+                k = (size + part_bytes - 1) / part_bytes;
+            } else {
+                k = 4 * (uint64_t)g_size;
+                if (k > size / PART_MIN)
+                    k = size / PART_MIN;
+                if (k < (size + PART_MAX - 1) / PART_MAX)
+                    k = (size + PART_MAX - 1) / PART_MAX;
+            }
+            if (k < 2)
+                k = 1;
+            if (np + k + 1 > cap) {
+                cap = 2 * (np + k + 1);
+                uint64_t *c2 = realloc(cut, cap * sizeof *cut);
+                if (!c2) {
+                    close(fd);
+                    goto nomem;
+                }
+                cut = c2;
+            }
+            for (uint64_t j = 0; j < k; j++) {
+                int64_t c = 0;
+                if (j && (c = line_start(fd, in[i], j * (size / k), size)) < 0) {
+                    close(fd);
+                    rc = EXIT_INPUT;
+                    goto done;
+                }
+                /* a line longer than a part: the parts it swallows are empty */
+                if (j && (uint64_t)c < cut[np - 1])
+                    c = (int64_t)cut[np - 1];
+                cut[np++] = (uint64_t)c;
+            }
+            cut[np] = size;  /* the end, overwritten by the next input's first cut */
+        } else {
+            k = 1;
+            if (np + 2 > cap) {
+                cap = 2 * (np + 2);
+                uint64_t *c2 = realloc(cut, cap * sizeof *cut);
+                if (!c2) {
+                    if (fd >= 0)
+                        close(fd);
+                    goto nomem;
+                }
+                cut = c2;
+            }
+            cut[np++] = UINT64_MAX;  /* whole */
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    first[n] = np;
+    /* the line count of each part, by one process each, summed everywhere */
+    lines = calloc(np + 1, sizeof *lines);
+    o = malloc((np ? np : 1) * sizeof *o);
+    rg = calloc(np ? np : 1, sizeof *rg);
+    if (!lines || !o || !rg)
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        const size_t a = first[i], b = first[i + 1];
+        if (cut[a] == UINT64_MAX || b - a < 2)
+            continue;
+        struct stat sb;
+        const int fd = open(in[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &sb) < 0) {
+            cli_log(1, "%s: cannot open: %s", in[i], strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        for (size_t j = a; j < b; j++) {
+            const uint64_t end = j + 1 < b ? cut[j + 1] : (uint64_t)sb.st_size;
+            if (j % g_size != g_rank || j + 1 == b)
+                continue;  /* the last part's count is never needed */
+            const int64_t c = count_lines(fd, in[i], cut[j], end);
+            if (c < 0) {
+                close(fd);
+                rc = EXIT_INPUT;
+                goto done;
+            }
+            lines[j] = (uint64_t)c;
+        }
+        close(fd);
+    }
+    cli_dist_stage("split");
+    if (cli_dist_sum(lines, np)) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const size_t a = first[i], b = first[i + 1];
+        uint64_t line0 = 0, size = 0;
+        if (cut[a] != UINT64_MAX && b - a >= 2) {
+            struct stat sb;
+            if (stat(in[i], &sb) == 0)
+                size = (uint64_t)sb.st_size;
+        }
+        for (size_t j = a; j < b; j++) {
+            o[j] = in[i];
+            if (cut[a] == UINT64_MAX || b - a < 2)
+                continue;
+            rg[j].start = cut[j];
+            rg[j].end = j + 1 < b ? cut[j + 1] : size;
+            rg[j].line0 = line0;
+            line0 += lines[j];
+        }
+    }
+    *out = o;
+    *ranges = rg;
+    *n_out = np;
+    o = NULL;
+    rg = NULL;
+    rc = 0;
+    goto done;
+nomem:
+    cli_log(1, "out of memory");
+    rc = EXIT_INTERNAL;
+done:
+    free(cut);
+    free(first);
+    free(lines);
+    free(o);
+    free(rg);
+    return rc;
+}
+
+#ifdef ND_MPI
+
+static void lost(const char *stage, int err)
+{
+    char msg[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    if (MPI_Error_string(err, msg, &len) != MPI_SUCCESS)
+        snprintf(msg, sizeof msg, "MPI error %d", err);
+    fprintf(stderr, "%s: stage '%s': lost contact with another process (%s); the job stops, "
+                    "no output written\n", g_prefix, stage, msg);
+}
+
+/* Byte counts are moved in rounds of at most this many bytes a peer. */
+#define ROUND ((uint64_t)1 << 30)
+
+static nd_status mpi_exchange(void *ctx, const char *stage, const void *send,
+                              const uint64_t *send_len, void *recv, uint64_t *recv_len)
+{
+    (void)ctx;
+    const char *const prev = g_stage;
+    g_stage = stage;
+    nd_status st = ND_OK;
+    int err;
+    if (!recv) {
+        err = MPI_Alltoall(send_len, 1, MPI_UINT64_T, recv_len, 1, MPI_UINT64_T,
+                           MPI_COMM_WORLD);
+        if (err != MPI_SUCCESS) {
+            lost(stage, err);
+            st = ND_E_IO;
+        }
+        g_stage = prev;
+        return st;
+    }
+    count_sent(stage, send_len);
+    const unsigned P = g_size;
+    int *sc = calloc(P, sizeof *sc), *sd = calloc(P, sizeof *sd);
+    int *rc = calloc(P, sizeof *rc), *rd = calloc(P, sizeof *rd);
+    uint64_t *soff = calloc(P, sizeof *soff), *roff = calloc(P, sizeof *roff);
+    char *sbuf = NULL, *rbuf = NULL;
+    if (!sc || !sd || !rc || !rd || !soff || !roff) {
+        st = ND_E_NOMEM;
+        goto done;
+    }
+    uint64_t most = 0, at_s = 0, at_r = 0;
+    for (unsigned r = 0; r < P; r++) {
+        soff[r] = at_s;
+        roff[r] = at_r;
+        at_s += send_len[r];
+        at_r += recv_len[r];
+        most = send_len[r] > most ? send_len[r] : most;
+        most = recv_len[r] > most ? recv_len[r] : most;
+    }
+    err = MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (err != MPI_SUCCESS) {
+        lost(stage, err);
+        st = ND_E_IO;
+        goto done;
+    }
+    const uint64_t rounds = most <= ROUND ? 1 : (most + ROUND - 1) / ROUND;
+    if (rounds > 1) {
+        sbuf = malloc(ROUND * P);
+        rbuf = malloc(ROUND * P);
+        if (!sbuf || !rbuf) {
+            st = ND_E_NOMEM;
+            goto done;
+        }
+    }
+    for (uint64_t k = 0; k < rounds && st == ND_OK; k++) {
+        int ts = 0, tr = 0;
+        for (unsigned r = 0; r < P; r++) {
+            const uint64_t from = k * ROUND;
+            const uint64_t s = send_len[r] > from ? send_len[r] - from : 0;
+            const uint64_t t = recv_len[r] > from ? recv_len[r] - from : 0;
+            sc[r] = (int)(s < ROUND ? s : ROUND);
+            rc[r] = (int)(t < ROUND ? t : ROUND);
+            if (rounds == 1) {
+                sd[r] = (int)soff[r];
+                rd[r] = (int)roff[r];
+            } else {
+                sd[r] = ts;
+                rd[r] = tr;
+                if (sc[r])
+                    memcpy(sbuf + ts, (const char *)send + soff[r] + from, (size_t)sc[r]);
+            }
+            ts += sc[r];
+            tr += rc[r];
+        }
+        err = MPI_Alltoallv(rounds == 1 ? send : sbuf, sc, sd, MPI_BYTE,
+                            rounds == 1 ? recv : rbuf, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
+        if (err != MPI_SUCCESS) {
+            lost(stage, err);
+            st = ND_E_IO;
+            break;
+        }
+        if (rounds > 1)
+            for (unsigned r = 0; r < P; r++)
+                if (rc[r])
+                    memcpy((char *)recv + roff[r] + k * ROUND, rbuf + rd[r], (size_t)rc[r]);
+    }
+done:
+    free(sc);
+    free(sd);
+    free(rc);
+    free(rd);
+    free(soff);
+    free(roff);
+    free(sbuf);
+    free(rbuf);
+    g_stage = prev;
+    return st;
+}
+
+static nd_comm g_comm = {0, 1, mpi_exchange, NULL};
+
+/* A process told to stop (mpirun does so when another one died) says where
+ * it was; its outputs are temporaries that the next run never mistakes for
+ * finished ones (they are only renamed when whole). */
+static void on_term(int sig)
+{
+    char msg[256];
+    const int n = snprintf(msg, sizeof msg, "%s: stopped by signal %d in stage '%s' (another "
+                                            "process failed or the job was cancelled)\n",
+                           g_prefix, sig, g_stage);
+    if (n > 0)
+        (void)!write(STDERR_FILENO, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int cli_dist_init(int *argc, char ***argv)
+{
+    int provided = 0, r = 0, s = 1;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        fprintf(stderr, "neardup-mpi: cannot start MPI\n");
+        return EXIT_INTERNAL;
+    }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    MPI_Comm_size(MPI_COMM_WORLD, &s);
+    g_rank = (unsigned)r;
+    g_size = (unsigned)s;
+    g_comm.rank = g_rank;
+    g_comm.size = g_size;
+    if (g_size > 1)
+        snprintf(g_prefix, sizeof g_prefix, "neardup-mpi: rank %u", g_rank);
+    else
+        snprintf(g_prefix, sizeof g_prefix, "neardup-mpi");
+    cli_set_log_prefix(g_prefix);
+    signal(SIGTERM, on_term);
+    signal(SIGINT, on_term);
+    return 0;
+}
+
+void cli_dist_finish(int rc)
+{
+    (void)rc;
+    MPI_Finalize();
+}
+
+const nd_comm *cli_dist_comm(void) { return &g_comm; }
+
+static int reduce(uint64_t *v, size_t n, MPI_Op op)
+{
+    const int err = MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT64_T, op, MPI_COMM_WORLD);
+    if (err != MPI_SUCCESS) {
+        lost(g_stage, err);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_dist_sum(uint64_t *v, size_t n) { return reduce(v, n, MPI_SUM); }
+int cli_dist_max(uint64_t *v, size_t n) { return reduce(v, n, MPI_MAX); }
+
+int cli_dist_agree(int rc)
+{
+    uint64_t v = (uint64_t)rc;
+    if (reduce(&v, 1, MPI_MAX))
+        return EXIT_INPUT;
+    return (int)v;
+}
+
+void cli_dist_abort(int rc)
+{
+    if (g_size > 1)
+        MPI_Abort(MPI_COMM_WORLD, rc ? rc : EXIT_INTERNAL);
+}
+
+#else /* one process */
+
+static nd_status one_exchange(void *ctx, const char *stage, const void *send,
+                              const uint64_t *send_len, void *recv, uint64_t *recv_len)
+{
+    (void)ctx;
+    if (recv)
+        count_sent(stage, send_len);
+    recv_len[0] = send_len[0];
+    if (recv && send_len[0])
+        memcpy(recv, send, (size_t)send_len[0]);
+    return ND_OK;
+}
+
+static const nd_comm g_comm = {0, 1, one_exchange, NULL};
+
+int cli_dist_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
+void cli_dist_finish(int rc) { (void)rc; }
+const nd_comm *cli_dist_comm(void) { return &g_comm; }
+int cli_dist_sum(uint64_t *v, size_t n) { (void)v; (void)n; return 0; }
+int cli_dist_max(uint64_t *v, size_t n) { (void)v; (void)n; return 0; }
+int cli_dist_agree(int rc) { return rc; }
+void cli_dist_abort(int rc) { (void)rc; }
+
+#endif
+
+int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens)
+{
+    const nd_comm *c = cli_dist_comm();
+    uint64_t *slen = calloc(g_size, sizeof *slen);
+    if (!slen)
+        return -1;
+    slen[0] = n;
+    int rc = -1;
+    char *buf = NULL;
+    if (c->exchange(c->ctx, g_stage, p, slen, NULL, lens) != ND_OK)
+        goto done;
+    uint64_t m = 0;
+    for (unsigned r = 0; r < g_size; r++)
+        m += lens[r];
+    buf = malloc(m ? m : 1);
+    if (!buf || c->exchange(c->ctx, g_stage, p, slen, buf, lens) != ND_OK)
+        goto done;
+    *out = g_rank == 0 ? buf : NULL;
+    if (g_rank != 0)
+        free(buf);
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    free(slen);
+    return rc;
+}

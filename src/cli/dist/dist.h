@@ -1,0 +1,77 @@
+/*
+ * dist.h - the processes of a distributed run (never installed): neardup-mpi
+ * (built with make MPI=1, ND_MPI defined) runs on an MPI communicator;
+ * neardup is the one-process case of the same functions, so that a command
+ * calls them without knowing which it is.
+ *
+ * Each process reads a share of the inputs (every size-th file of the walk,
+ * rd_opts.want_file), numbers its documents, and the library's
+ * nd_dedup_run_dist does the rest over cli_dist_comm(). Every function marked
+ * "collective" is called by every process in the same order. A process that
+ * fails (a message printed) while the others go on calls cli_dist_abort(),
+ * which stops them all; a process that dies is reported by every survivor
+ * with the stage it was in (see docs/distributed.md).
+ */
+#ifndef ND_CLI_DIST_H
+#define ND_CLI_DIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neardup.h"
+#include "read/reader.h"
+
+/* Starts MPI when built for it (before anything else in main). Returns 0, or
+ * an exit code after a message. */
+int cli_dist_init(int *argc, char ***argv);
+/* Ends MPI (after the command returned rc). */
+void cli_dist_finish(int rc);
+unsigned cli_dist_rank(void);
+unsigned cli_dist_size(void);
+/* The name that messages start with: "neardup" or "neardup-mpi". */
+const char *cli_dist_prog(void);
+/* Names the stage this process is in, for the message when a peer is lost. */
+void cli_dist_stage(const char *stage);
+/* The transport for nd_dedup_run_dist(). */
+const nd_comm *cli_dist_comm(void);
+/* rd_opts.want_file: file f is this process's when f % size == rank. */
+int cli_dist_want_file(void *ctx, uint64_t file_no);
+/* Collective: the largest of every process's rc (0 when all are 0). */
+int cli_dist_agree(int rc);
+/* Collective: sums v[0..n) over the processes, in place, on every process. */
+int cli_dist_sum(uint64_t *v, size_t n);
+/* Collective: the largest of v over the processes, on every process. */
+int cli_dist_max(uint64_t *v, size_t n);
+/* Collective: process 0 receives every process's n bytes at p, back to back in
+ * rank order, in *out (malloc'd; NULL elsewhere), lens[r] bytes from rank r
+ * (lens: size entries, filled on process 0). */
+int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens);
+/* Stops every process with exit status rc, after this one printed why. */
+void cli_dist_abort(int rc);
+/* Bytes this process sent to others in each library stage, for -v: the
+ * stage names and counts (n entries). */
+size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes);
+
+/* Collective: the inputs as this run reads them. A plain (uncompressed)
+ * regular file read as JSON Lines or lines (format, or a .jsonl/.ndjson/.json
+ * name under auto) of at least two parts is cut into parts at line
+ * boundaries: part_bytes each (0: as many as 4 per process, 1 MiB or more,
+ * 1 GiB or less), each part a separate input with its range, its first line
+ * numbered as in the whole file (every process counts the lines of some
+ * parts). Other inputs are kept whole (range end 0). Returns 0 with *out and
+ * *ranges (n_out entries; free both), or an exit code after a message. */
+int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+                   const char ***out, rd_range **ranges, size_t *n_out);
+
+/* Document numbering: the documents a process added, in order, each with its
+ * file's ordinal; cli_dist_global_ids (collective) gives each its position in
+ * the whole collection (files in walk order, documents in file order). */
+typedef struct cli_docfiles {
+    uint64_t *file_no, *count;   /* runs: count documents from file file_no */
+    size_t n, cap;
+} cli_docfiles;
+int cli_docfiles_add(cli_docfiles *f, uint64_t file_no);
+int cli_dist_global_ids(const cli_docfiles *f, uint32_t **gid, size_t *n, uint64_t *total);
+void cli_docfiles_free(cli_docfiles *f);
+
+#endif

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -39,10 +40,34 @@ static const char *g_stage_names[MAX_STAGES];
 static uint64_t g_stage_bytes[MAX_STAGES];
 static size_t g_nstages;
 
+/* The test hook ND_TEST_PAUSE_STAGE=STAGE:MS (docs/distributed.md): a process
+ * entering STAGE says so with its pid on stderr and sleeps MS milliseconds,
+ * once, so that a test can kill it there. */
+static void pause_at(const char *stage)
+{
+    static int done;
+    const char *e = getenv("ND_TEST_PAUSE_STAGE");
+    const char *colon = e ? strrchr(e, ':') : NULL;
+    if (done || !colon || strlen(stage) != (size_t)(colon - e) ||
+        strncmp(e, stage, (size_t)(colon - e)) != 0)
+        return;
+    done = 1;
+    const long ms = strtol(colon + 1, NULL, 10);
+    fprintf(stderr, "%s: pid %ld: pausing %ld ms in stage '%s'\n", g_prefix, (long)getpid(),
+            ms, stage);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0)
+        ;
+}
+
 unsigned cli_dist_rank(void) { return g_rank; }
 unsigned cli_dist_size(void) { return g_size; }
 const char *cli_dist_prog(void) { return g_prefix; }
-void cli_dist_stage(const char *stage) { g_stage = stage; }
+void cli_dist_stage(const char *stage)
+{
+    g_stage = stage;
+    pause_at(stage);
+}
 
 int cli_dist_want_file(void *ctx, uint64_t file_no)
 {
@@ -402,6 +427,7 @@ static nd_status mpi_exchange(void *ctx, const char *stage, const void *send,
     nd_status st = ND_OK;
     int err;
     if (!recv) {
+        pause_at(stage);
         err = MPI_Alltoall(send_len, 1, MPI_UINT64_T, recv_len, 1, MPI_UINT64_T,
                            MPI_COMM_WORLD);
         if (err != MPI_SUCCESS) {

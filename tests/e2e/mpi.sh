@@ -1,0 +1,104 @@
+# neardup-mpi (make MPI=1): dedup on 1 to 4 OpenMPI processes on loopback writes
+# clusters, pairs and removed ids byte for byte those of neardup dedup, on
+# ../shared/seeds (a directory: whole files dealt to the processes), 20
+# Newsgroups (gzip: one process reads it; plain: cut into parts at line
+# boundaries, default and 1 MB parts; lines format; JSON Lines without ids,
+# whose ids are line numbers) and a generated 100 MB corpus, under several
+# option sets (SimHash, --fast, --keep longest, --memory). Then: a process
+# killed mid-run (SIGKILL, in the 'bands' stage) fails the job with mpirun
+# naming the rank, the others naming the stage, a non-zero exit and no output
+# file left; a bad record under --on-error stop on one process stops all with
+# status 2 and the file and line named; what cannot run distributed yet (-o)
+# is refused with status 1. Skipped (77) where OpenMPI is not installed.
+set -eu
+if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
+    echo "skipped: OpenMPI is not installed (scripts/install-deps.sh installs it)" >&2
+    exit 77
+fi
+make -C "$ROOT" --no-print-directory -s MPI=1 neardup-mpi >make.log 2>&1 || { cat make.log; exit 1; }
+MPI="$ROOT/neardup-mpi"
+# as root in containers; one slot a process whatever the cores
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1
+mpi() { np=$1; shift; mpirun -np "$np" --oversubscribe "$MPI" "$@"; }
+
+seed=${ND_SEED:-20261206}
+echo "seed $seed (set ND_SEED to change)"
+zcat "$SHARED/data/20ng/docs.jsonl.gz" >20ng.jsonl
+python3 - <<'PY'
+import json
+with open("20ng.jsonl") as f, open("20ng.lines", "w") as lines, open("noid.jsonl", "w") as noid:
+    for i, l in enumerate(f):
+        d = json.loads(l)
+        lines.write(d["text"].replace("\n", " ").replace("\r", " ") + "\n")
+        if i % 50 == 0:
+            noid.write("\n")  # blank lines count in the line numbers
+        noid.write(json.dumps({"text": d["text"]}) + "\n")
+PY
+python3 "$ROOT/bench/gen_corpus.py" --size 100M --seed "$seed" \
+    --text-from /usr/share/common-licenses --out gen >gen.log 2>&1 || { cat gen.log; exit 1; }
+
+cases=0
+same() {  # same NAME NPS -- OPTIONS... INPUT...: every np against neardup
+    name=$1; nps=$2; shift 3
+    "$ND" dedup -q --clusters "$name.c" --pairs "$name.p" --removed "$name.r" "$@"
+    for np in $nps; do
+        mpi "$np" dedup -q --clusters "$name.$np.c" --pairs "$name.$np.p" \
+            --removed "$name.$np.r" "$@"
+        for k in c p r; do
+            cmp "$name.$k" "$name.$np.$k" || { echo "$name, $np processes: $k differs"; exit 1; }
+        done
+        cases=$((cases + 1))
+    done
+    echo "$name: $(wc -l <"$name.c") clusters, $(wc -l <"$name.p") pairs; same for $nps processes"
+}
+same seeds "1 2 3 4" -- "$SHARED/seeds"
+same 20ng-gz "2 3" -- "$SHARED/data/20ng/docs.jsonl.gz"
+same 20ng "1 2 3 4" -- 20ng.jsonl
+same 20ng-parts "2 4" -- --part-size 1M 20ng.jsonl
+same 20ng-simhash "3" -- --method simhash --part-size 2M 20ng.jsonl
+same 20ng-fast "2" -- --fast --keep longest --part-size 3M 20ng.jsonl
+same 20ng-lines "3" -- --format lines --part-size 1M 20ng.lines
+same noid "2 4" -- --part-size 1M noid.jsonl
+same mixed "3" -- --memory 8M --part-size 4M "$SHARED/seeds" 20ng.jsonl "$SHARED/data/20ng/docs.jsonl.gz"
+same gen "1 2 3 4" -- gen/corpus.jsonl
+echo "$cases distributed runs identical to one process"
+
+# a process killed in the middle
+mkdir kill && cd kill
+ND_TEST_PAUSE_STAGE=bands:4000 mpirun -np 3 --oversubscribe "$MPI" dedup \
+    --clusters out.jsonl ../20ng.jsonl >log 2>&1 &
+job=$!
+pid=""
+for _ in $(seq 200); do
+    pid=$(sed -n 's/.*rank 1: pid \([0-9]*\): pausing.*/\1/p' log)
+    [ -n "$pid" ] && break
+    sleep 0.1
+done
+[ -n "$pid" ] || { cat log; echo "rank 1 never reached the pause"; exit 1; }
+kill -9 "$pid"
+rc=0
+wait "$job" || rc=$?
+cat log
+[ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
+grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
+grep -q "stopped by signal 15 in stage 'bands'" log || { echo "no stage named"; exit 1; }
+[ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
+cd ..
+
+# a bad record on one process stops them all, status 2, file and line named
+mkdir bad
+printf '{"id":"a","text":"one two three four five six"}\n' >bad/a.jsonl
+printf '{"id":"b","text":"seven eight nine ten"}\nnot json\n' >bad/b.jsonl
+rc=0
+mpi 2 dedup --on-error stop --clusters bad.c bad >bad.log 2>&1 || rc=$?
+cat bad.log
+[ "$rc" = 2 ] && grep -q "b.jsonl:2" bad.log && [ ! -e bad.c ] ||
+    { echo "expected status 2 and b.jsonl:2 named, got $rc"; exit 1; }
+# not yet distributed: refused before reading
+rc=0
+mpi 2 dedup -o out.jsonl 20ng.jsonl >o.log 2>&1 || rc=$?
+cat o.log
+[ "$rc" = 1 ] && grep -q "not available on several processes" o.log && [ ! -e out.jsonl ] ||
+    { echo "expected -o refused with status 1"; exit 1; }
+echo "mpi: ok"

@@ -4,7 +4,8 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main scaling memory reuse stories"   which rows to run
+#   BENCH_ROWS="main scaling memory reuse stories mpi"   which rows to run
+#   BENCH_MPI_SIZE=$BENCH_SIZE  mpi row: size of its corpus (the main corpus by default)
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
@@ -26,7 +27,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main scaling memory reuse stories}
+ROWS=${BENCH_ROWS:-main scaling memory reuse stories mpi}
+MPI_SIZE=${BENCH_MPI_SIZE:-$SIZE}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
 SCALE_WORDS=${BENCH_SCALE_WORDS:-150}
@@ -309,14 +311,71 @@ stories_rows() {
     done
 }
 
+# mpi: neardup-mpi on 2 processes of 1 thread against neardup on 1 process of 2
+# threads, same corpus, same output (cmp); bytes sent per document per stage and
+# each process's peak RSS, from neardup-mpi -v.
+mpi_rows() {
+    if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
+        R_BYTES=0 R_DOCS=0 R_ROW=mpi R_TOOL="neardup-mpi" R_INPUT="corpus $MPI_SIZE" \
+            R_NOTE="skipped: OpenMPI not installed" python3 "$LIB" row "$RESULTS"
+        say "OpenMPI not installed: mpi row skipped"
+        return
+    fi
+    make -s -j2 MPI=1 neardup-mpi >&2
+    local dir bytes docs c
+    dir=$(corpus --size "$MPI_SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    cat "$c" >/dev/null
+    say "neardup -T 2 (1 process, 2 threads) on $c"
+    timed mpi1x2 "$ND" dedup -q -T 2 --clusters "$WORK/mpi1x2.clusters" \
+        --pairs "$WORK/mpi1x2.pairs" "$c"
+    say "neardup-mpi -T 1 on 2 processes on $c"
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        timed mpi2x1 mpirun -np 2 --bind-to core "$ROOT/neardup-mpi" dedup -v -T 1 \
+        --clusters "$WORK/mpi2x1.clusters" --pairs "$WORK/mpi2x1.pairs" "$c"
+    local same=false
+    cmp -s "$WORK/mpi1x2.clusters" "$WORK/mpi2x1.clusters" &&
+        cmp -s "$WORK/mpi1x2.pairs" "$WORK/mpi2x1.pairs" && same=true
+    score mpi1x2 "$WORK/mpi1x2.clusters" "$dir" "$c"
+    score mpi2x1 "$WORK/mpi2x1.clusters" "$dir" "$c"
+    add mpi "neardup -T 2 (1 process)" "corpus $MPI_SIZE" "$bytes" "$docs" mpi1x2 \
+        "1 process x 2 threads: the baseline of the neardup-mpi row"
+    local extra
+    extra=$(python3 - "$WORK/mpi2x1.err" "$WORK/mpi1x2.time" "$WORK/mpi2x1.time" "$docs" \
+        "$same" <<'PY'
+import json, re, sys
+err, t1, t2, docs, same = sys.argv[1:]
+stages, rss = {}, []
+for line in open(err):
+    m = re.search(r"stage '([^']+)' sent (\d+) bytes", line)
+    if m:
+        stages[m.group(1)] = round(int(m.group(2)) / int(docs), 1)
+    m = re.search(r"process (\d+): peak RSS ([0-9.]+) MB", line)
+    if m:
+        rss.append(float(m.group(2)))
+w1 = float(open(t1).read().split()[-4])
+w2 = float(open(t2).read().split()[-4])
+print(json.dumps({"bytes_per_doc_by_stage": stages, "peak_rss_mb_by_process": rss,
+                  "same_output": same == "true", "wall_ratio_vs_1x2": round(w2 / w1, 2)}))
+PY
+)
+    local note
+    note=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print('2 processes x 1 thread: wall x%.2f of 1 process x 2 threads; sent %.0f bytes a document in all (%s); peak RSS %s MB; output %s' % (e['wall_ratio_vs_1x2'], sum(e['bytes_per_doc_by_stage'].values()), ', '.join('%s %.1f' % kv for kv in e['bytes_per_doc_by_stage'].items()), '/'.join('%.0f' % x for x in e['peak_rss_mb_by_process']), 'identical' if e['same_output'] else 'DIFFERENT'))" "$extra")
+    R_EXTRA=$extra add mpi "neardup-mpi -np 2 -T 1" "corpus $MPI_SIZE" "$bytes" "$docs" mpi2x1 \
+        "$note"
+    [ "$same" = true ] || die "neardup-mpi's output differs from neardup's"
+}
+
 for r in $ROWS; do
     case $r in
+        mpi) mpi_rows ;;
         main) main_rows ;;
         scaling) scaling_rows ;;
         memory) memory_rows ;;
         reuse) reuse_rows ;;
         stories) stories_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse, stories)" ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse, stories, mpi)" ;;
     esac
 done
 

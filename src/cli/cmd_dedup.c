@@ -97,7 +97,9 @@ typedef struct run {
     cli_out out_dir;      /* -o for whole-file documents: a directory (out_dir.tmp) */
     char *dir_path;       /* the directory to create */
     const char *dir_tmp;  /* out_dir.tmp while it is being filled, else NULL */
-    cli_docfiles files;   /* several processes: the file of each document added */
+    cli_docfiles files;   /* several processes: the file of each record read */
+    const char **inputs1; /* several processes: the inputs as given (r.inputs: parts) */
+    size_t ninputs1;
     /* boilerplate of record i: b_spans[b_off[i] .. b_off[i+1]), i < b_n */
     uint64_t *b_off;
     nd_span *b_spans;
@@ -313,6 +315,10 @@ static int add_record(void *ctx, const pool_item *it)
             cli_log(1, "%s: %s: not analysed, kept", rec->path, detail);
         if (!r->o.in.rd.on_error_skip)
             return EXIT_INTERNAL;
+        if (cli_dist_size() > 1 && cli_docfiles_add(&r->files, rec->file_no, 0)) {
+            cli_log(1, "out of memory after %zu records", r->nrecs);
+            return EXIT_INTERNAL;
+        }
         r->nrecs++;
         return 0;
     }
@@ -324,7 +330,7 @@ static int add_record(void *ctx, const pool_item *it)
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
-    if (cli_dist_size() > 1 && cli_docfiles_add(&r->files, rec->file_no)) {
+    if (cli_dist_size() > 1 && cli_docfiles_add(&r->files, rec->file_no, 1)) {
         cli_log(1, "out of memory after %zu records", r->nrecs);
         return EXIT_INTERNAL;
     }
@@ -360,8 +366,7 @@ static int pass1(run *r)
 /* What a distributed run cannot do yet; refused before any reading. */
 static int dist_refuse(const run *r)
 {
-    const char *what = r->o.output ? "-o/--output"
-                     : r->o.ignore_boiler ? "--ignore-boilerplate"
+    const char *what = r->o.ignore_boiler ? "--ignore-boilerplate"
                      : r->o.strip_boiler ? "--strip-boilerplate" : NULL;
     for (size_t i = 0; !what && i < r->ninputs; i++)
         if (strcmp(r->inputs[i], "-") == 0)
@@ -374,34 +379,39 @@ static int dist_refuse(const run *r)
     return EXIT_USAGE;
 }
 
-/* After a distributed run: process 0 receives every document's id, in the
- * collection's order, and every process's reader counters, so that what it
- * writes is what one process would have written. */
-static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
+/* After a distributed run: process 0 receives every record's id and document
+ * number, in the collection's order, and every process's reader counters, so
+ * that what it writes is what one process would have written. grec/gdoc: the
+ * global numbers of this process's records and documents. */
+static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint64_t total_recs,
+                       uint64_t total_docs)
 {
     cli_dist_stage("gather ids");
     size_t len = 0;
-    for (size_t i = 0; i < r->ndocs; i++)
-        len += 8 + r->recs[r->doc_rec[i]].id_len;
+    for (size_t i = 0; i < r->nrecs; i++)
+        len += 16 + r->recs[i].id_len;
     char *buf = malloc(len ? len : 1), *p = buf;
     if (!buf) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }
-    for (size_t i = 0; i < r->ndocs; i++) {
-        const rec_info *ri = &r->recs[r->doc_rec[i]];
-        const uint32_t h[2] = {gid[i], ri->id_len};
-        memcpy(p, h, 8);
-        memcpy(p + 8, r->ids + ri->id_off, ri->id_len);
-        p += 8 + ri->id_len;
+    for (size_t i = 0; i < r->nrecs; i++) {
+        const rec_info *ri = &r->recs[i];
+        const uint32_t h[2] = {ri->doc == NO_DOC ? NO_DOC : gdoc[ri->doc], ri->id_len};
+        memcpy(p, &grec[i], 8);
+        memcpy(p + 8, h, 8);
+        memcpy(p + 16, r->ids + ri->id_off, ri->id_len);
+        p += 16 + ri->id_len;
     }
     char *all = NULL;
     uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
-    uint64_t sums[13] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
-                         r->rs.ignored, r->rs.truncated, r->rs.damaged, r->rs.damaged_records,
-                         r->rs.binary, r->rs.dir_links, r->too_large, r->bytes_read,
-                         r->nrecs};
-    if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 13)) {
+    uint64_t sums[13 + 4] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
+                             r->rs.ignored, r->rs.truncated, r->rs.damaged,
+                             r->rs.damaged_records, r->rs.binary, r->rs.dir_links,
+                             r->too_large, r->bytes_read, r->nrecs};
+    for (int k = 0; k < 4; k++)  /* the kinds of records seen, any process */
+        sums[13 + k] = (r->kinds >> k) & 1;
+    if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 17)) {
         free(buf);
         free(lens);
         cli_log(1, "gathering the ids failed");
@@ -427,13 +437,16 @@ static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
     r->rs.dir_links = sums[9];
     r->too_large = sums[10];
     r->bytes_read = sums[11];
-    /* the ids, indexed by global document number */
+    for (int k = 0; k < 4; k++)
+        if (sums[13 + k])
+            r->kinds |= 1 << k;
+    /* the ids, indexed by global record number */
     uint64_t m = 0;
     for (unsigned k = 0; k < cli_dist_size(); k++)
         m += lens[k];
     free(lens);
-    rec_info *recs = malloc((total ? total : 1) * sizeof *recs);
-    uint32_t *doc_rec = malloc((total ? total : 1) * sizeof *doc_rec);
+    rec_info *recs = malloc((total_recs ? total_recs : 1) * sizeof *recs);
+    uint32_t *doc_rec = malloc((total_docs ? total_docs : 1) * sizeof *doc_rec);
     char *ids = malloc(m ? m : 1);
     if (!recs || !doc_rec || !ids) {
         free(recs);
@@ -445,16 +458,19 @@ static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
     }
     size_t at = 0;
     for (const char *q = all; q < all + m;) {
+        uint64_t g;
         uint32_t h[2];
-        memcpy(h, q, 8);
-        recs[h[0]].id_off = at;
-        recs[h[0]].id_len = h[1];
-        recs[h[0]].doc = h[0];
-        doc_rec[h[0]] = h[0];
-        memcpy(ids + at, q + 8, h[1]);
+        memcpy(&g, q, 8);
+        memcpy(h, q + 8, 8);
+        recs[g].id_off = at;
+        recs[g].id_len = h[1];
+        recs[g].doc = h[0];
+        if (h[0] != NO_DOC)
+            doc_rec[h[0]] = (uint32_t)g;
+        memcpy(ids + at, q + 16, h[1]);
         ids[at + h[1]] = '\0';
         at += (size_t)h[1] + 1;
-        q += 8 + h[1];
+        q += 16 + h[1];
     }
     free(all);
     free(r->recs);
@@ -463,8 +479,8 @@ static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
     r->recs = recs;
     r->doc_rec = doc_rec;
     r->ids = ids;
-    r->nrecs = (size_t)total;
-    r->ndocs = (size_t)total;
+    r->nrecs = (size_t)total_recs;
+    r->ndocs = (size_t)total_docs;
     return 0;
 }
 
@@ -472,26 +488,45 @@ static int dist_gather(run *r, const uint32_t *gid, uint64_t total)
  * Returns an exit code; a failure stops every process. */
 static int dist_run(run *r, int want_pairs)
 {
-    uint32_t *gid = NULL;
-    size_t n = 0;
-    uint64_t total = 0;
+    uint64_t total_recs = 0, total_docs = 0;
+    uint64_t *grec = malloc((r->nrecs ? r->nrecs : 1) * sizeof *grec);
+    uint32_t *gdoc = malloc((r->ndocs ? r->ndocs : 1) * sizeof *gdoc);
     cli_dist_stage("ids");
-    if (cli_dist_global_ids(&r->files, &gid, &n, &total) || n != r->ndocs) {
+    if (!grec || !gdoc || cli_dist_number(&r->files, &total_recs, &total_docs)) {
         cli_log(1, "numbering the documents across processes failed");
-        free(gid);
+        free(grec);
+        free(gdoc);
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
+    }
+    /* records come in the order of the runs, nrec of each */
+    size_t i = 0, d = 0;
+    for (size_t k = 0; k < r->files.n; k++)
+        for (uint64_t j = 0, jd = 0; j < r->files.nrec[k]; j++, i++) {
+            grec[i] = r->files.rec0[k] + j;
+            if (r->recs[i].doc != NO_DOC)
+                gdoc[d++] = (uint32_t)(r->files.doc0[k] + jd++);
+        }
+    if (i != r->nrecs || d != r->ndocs) {
+        cli_log(1, "internal: %zu records and %zu documents numbered, %zu and %zu read", i, d,
+                r->nrecs, r->ndocs);
+        free(grec);
+        free(gdoc);
         cli_dist_abort(EXIT_INTERNAL);
         return EXIT_INTERNAL;
     }
     cli_dist_stage("dedup");
-    const nd_status st = nd_dedup_run_dist(r->dd, cli_dist_comm(), gid, want_pairs);
+    const nd_status st = nd_dedup_run_dist(r->dd, cli_dist_comm(), gdoc, want_pairs);
     if (st != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
-        free(gid);
+        free(grec);
+        free(gdoc);
         cli_dist_abort(cli_exit_status(st));
         return cli_exit_status(st);
     }
-    const int rc = dist_gather(r, gid, total);
-    free(gid);
+    const int rc = dist_gather(r, grec, gdoc, total_recs, total_docs);
+    free(grec);
+    free(gdoc);
     if (rc)
         cli_dist_abort(rc);
     return rc;
@@ -1385,7 +1420,7 @@ int cmd_dedup(int argc, char **argv)
         goto done;
     if (r.o.in.memory && !dist && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
-    if (r.o.output || r.o.ignore_boiler || r.o.strip_boiler) {
+    if (!dist && (r.o.output || r.o.ignore_boiler || r.o.strip_boiler)) {
         /* read more than once: inputs that cannot be (pipes, FIFOs, <(...)) are
          * copied first; every reading after the first is checked against the
          * digests of the first, so that an input edited meanwhile is caught */
@@ -1426,7 +1461,8 @@ int cmd_dedup(int argc, char **argv)
             free(ranges);
             goto done;
         }
-        free(r.inputs);
+        r.inputs1 = r.inputs;  /* process 0 reads them again for -o */
+        r.ninputs1 = r.ninputs;
         r.inputs = parts;
         r.ninputs = nparts;
         r.o.in.rd.ranges = ranges;
@@ -1435,6 +1471,13 @@ int cmd_dedup(int argc, char **argv)
     rc = pass1(&r);
     free(ranges);
     r.o.in.rd.ranges = NULL;
+    r.o.in.rd.want_file = NULL;
+    if (r.inputs1) {  /* the inputs whole again, every one of them (-o) */
+        free(r.inputs);
+        r.inputs = r.inputs1;
+        r.ninputs = r.ninputs1;
+        r.inputs1 = NULL;
+    }
     if (dist)  /* a process that failed said why; all stop */
         rc = cli_dist_agree(rc);
     if (rc)
@@ -1494,6 +1537,7 @@ done:
     free(r.b_off);
     free(r.b_spans);
     cli_docfiles_free(&r.files);
+    free(r.inputs1);
     cli_spool_free(r.spool, r.ninputs);
     rd_digests_free(r.dig);
     return rc;

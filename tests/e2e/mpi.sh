@@ -8,8 +8,10 @@
 # killed mid-run (SIGKILL, in the 'bands' stage) fails the job with mpirun
 # naming the rank, the others naming the stage, a non-zero exit and no output
 # file left; a bad record under --on-error stop on one process stops all with
-# status 2 and the file and line named; what cannot run distributed yet (-o)
-# is refused with status 1. Skipped (77) where OpenMPI is not installed.
+# status 2 and the file and line named; -o writes the same corpus (a file, and
+# a directory of whole files); what cannot run distributed yet
+# (--ignore-boilerplate) is refused with status 1. Skipped (77) where OpenMPI
+# is not installed.
 set -eu
 if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
     echo "skipped: OpenMPI is not installed (scripts/install-deps.sh installs it)" >&2
@@ -95,10 +97,21 @@ mpi 2 dedup --on-error stop --clusters bad.c bad >bad.log 2>&1 || rc=$?
 cat bad.log
 [ "$rc" = 2 ] && grep -q "b.jsonl:2" bad.log && [ ! -e bad.c ] ||
     { echo "expected status 2 and b.jsonl:2 named, got $rc"; exit 1; }
+# -o: the deduplicated corpus, whole files to a directory too (process 0 reads
+# the inputs again)
+"$ND" dedup -q -o corpus.1 20ng.jsonl
+"$ND" dedup -q -o seeds.1 "$SHARED/seeds"
+for np in 2 3; do
+    mpi "$np" dedup -q --part-size 1M -o "corpus.$np" 20ng.jsonl
+    cmp corpus.1 "corpus.$np"
+    mpi "$np" dedup -q -o "seeds.$np" "$SHARED/seeds"
+    diff -r seeds.1 "seeds.$np"
+done
+echo "-o: the same corpus on 2 and 3 processes"
 # not yet distributed: refused before reading
 rc=0
-mpi 2 dedup -o out.jsonl 20ng.jsonl >o.log 2>&1 || rc=$?
+mpi 2 dedup --ignore-boilerplate --clusters ib.c 20ng.jsonl >o.log 2>&1 || rc=$?
 cat o.log
-[ "$rc" = 1 ] && grep -q "not available on several processes" o.log && [ ! -e out.jsonl ] ||
-    { echo "expected -o refused with status 1"; exit 1; }
+[ "$rc" = 1 ] && grep -q "not available on several processes" o.log && [ ! -e ib.c ] ||
+    { echo "expected --ignore-boilerplate refused with status 1"; exit 1; }
 echo "mpi: ok"

@@ -97,33 +97,36 @@ size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes)
     return g_nstages;
 }
 
-int cli_docfiles_add(cli_docfiles *f, uint64_t file_no)
+int cli_docfiles_add(cli_docfiles *f, uint64_t file_no, int is_doc)
 {
-    if (f->n && f->file_no[f->n - 1] == file_no) {
-        f->count[f->n - 1]++;
-        return 0;
+    if (!f->n || f->file_no[f->n - 1] != file_no) {
+        if (f->n == f->cap) {
+            const size_t cap = f->cap ? 2 * f->cap : 64;
+            uint64_t **arrays[] = {&f->file_no, &f->nrec, &f->ndoc, &f->rec0, &f->doc0};
+            for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
+                uint64_t *a = realloc(*arrays[k], cap * sizeof *a);
+                if (!a)
+                    return -1;
+                *arrays[k] = a;
+            }
+            f->cap = cap;
+        }
+        f->file_no[f->n] = file_no;
+        f->nrec[f->n] = f->ndoc[f->n] = 0;
+        f->n++;
     }
-    if (f->n == f->cap) {
-        const size_t cap = f->cap ? 2 * f->cap : 64;
-        uint64_t *a = realloc(f->file_no, cap * sizeof *a);
-        if (!a)
-            return -1;
-        f->file_no = a;
-        uint64_t *b = realloc(f->count, cap * sizeof *b);
-        if (!b)
-            return -1;
-        f->count = b;
-        f->cap = cap;
-    }
-    f->file_no[f->n] = file_no;
-    f->count[f->n++] = 1;
+    f->nrec[f->n - 1]++;
+    f->ndoc[f->n - 1] += is_doc != 0;
     return 0;
 }
 
 void cli_docfiles_free(cli_docfiles *f)
 {
     free(f->file_no);
-    free(f->count);
+    free(f->nrec);
+    free(f->ndoc);
+    free(f->rec0);
+    free(f->doc0);
     memset(f, 0, sizeof *f);
 }
 
@@ -133,38 +136,25 @@ static int cmp_run(const void *pa, const void *pb)
     return (p[0] > q[0]) - (p[0] < q[0]);
 }
 
-int cli_dist_global_ids(const cli_docfiles *f, uint32_t **gid, size_t *n, uint64_t *total)
+int cli_dist_number(cli_docfiles *f, uint64_t *total_recs, uint64_t *total_docs)
 {
-    /* every process gets every (file, count) run; files are in one process's
-     * hands each, so sorting them by file gives the collection's order */
-    uint64_t *mine = malloc((f->n ? f->n : 1) * 2 * sizeof *mine);
-    if (!mine)
-        return -1;
-    size_t local = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        mine[2 * i] = f->file_no[i];
-        mine[2 * i + 1] = f->count[i];
-        local += (size_t)f->count[i];
-    }
+    /* every process gets every (file, records, documents) run; a file is in
+     * one process's hands, so sorting the runs by file gives the order */
+    const size_t one = f->n * 24;
     const nd_comm *c = cli_dist_comm();
     uint64_t *slen = calloc(g_size, sizeof *slen), *rlen = calloc(g_size, sizeof *rlen);
-    char *send = malloc((f->n ? f->n : 1) * 16 * (size_t)g_size);
-    if (!slen || !rlen || !send) {
-        free(mine);
-        free(slen);
-        free(rlen);
-        free(send);
-        return -1;
-    }
-    for (unsigned r = 0; r < g_size; r++) {
-        slen[r] = (uint64_t)f->n * 16;
-        if (f->n)
-            memcpy(send + (size_t)r * f->n * 16, mine, f->n * 16);
-    }
-    free(mine);
-    int rc = -1;
+    char *send = malloc((one ? one : 1) * (size_t)g_size);
     uint64_t *all = NULL;
-    uint32_t *g = NULL;
+    int rc = -1;
+    if (!slen || !rlen || !send)
+        goto done;
+    for (unsigned r = 0; r < g_size; r++) {
+        slen[r] = one;
+        for (size_t i = 0; i < f->n; i++) {
+            const uint64_t run[3] = {f->file_no[i], f->nrec[i], f->ndoc[i]};
+            memcpy(send + (size_t)r * one + 24 * i, run, 24);
+        }
+    }
     if (c->exchange(c->ctx, "ids", send, slen, NULL, rlen) != ND_OK)
         goto done;
     uint64_t m = 0;
@@ -173,31 +163,26 @@ int cli_dist_global_ids(const cli_docfiles *f, uint32_t **gid, size_t *n, uint64
     all = malloc(m ? m : 1);
     if (!all || c->exchange(c->ctx, "ids", send, slen, all, rlen) != ND_OK)
         goto done;
-    const size_t nr = (size_t)(m / 16);
-    qsort(all, nr, 16, cmp_run);
-    g = malloc((local ? local : 1) * sizeof *g);
-    if (!g)
-        goto done;
-    uint64_t base = 0;
-    size_t k = 0, j = 0;
+    const size_t nr = (size_t)(m / 24);
+    qsort(all, nr, 24, cmp_run);
+    uint64_t recs = 0, docs = 0;
+    size_t j = 0;
     for (size_t i = 0; i < nr; i++) {
-        /* runs of this process come in its order: file ordinals ascending */
-        if (j < f->n && all[2 * i] == f->file_no[j]) {
-            for (uint64_t d = 0; d < f->count[j]; d++)
-                g[k++] = (uint32_t)(base + d);
+        /* this process's runs come in its own order: file ordinals ascending */
+        if (j < f->n && all[3 * i] == f->file_no[j]) {
+            f->rec0[j] = recs;
+            f->doc0[j] = docs;
             j++;
         }
-        base += all[2 * i + 1];
+        recs += all[3 * i + 1];
+        docs += all[3 * i + 2];
     }
-    if (base > UINT32_MAX - 1 || k != local)
+    if (j != f->n || docs > UINT32_MAX - 1)
         goto done;
-    *gid = g;
-    g = NULL;
-    *n = local;
-    *total = base;
+    *total_recs = recs;
+    *total_docs = docs;
     rc = 0;
 done:
-    free(g);
     free(all);
     free(send);
     free(slen);

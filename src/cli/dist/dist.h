@@ -63,15 +63,20 @@ size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes);
 int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
                    const char ***out, rd_range **ranges, size_t *n_out);
 
-/* Document numbering: the documents a process added, in order, each with its
- * file's ordinal; cli_dist_global_ids (collective) gives each its position in
- * the whole collection (files in walk order, documents in file order). */
+/* Numbering: the records a process read, in order, each with its file's
+ * ordinal and whether it became a document (records too large to analyse do
+ * not); cli_dist_number (collective) gives, for each run of records of one
+ * file, the position of its first record and of its first document in the
+ * whole collection (files in walk order, records in file order). */
 typedef struct cli_docfiles {
-    uint64_t *file_no, *count;   /* runs: count documents from file file_no */
+    uint64_t *file_no, *nrec, *ndoc;  /* runs: nrec records (ndoc documents) of file_no */
+    uint64_t *rec0, *doc0;            /* after cli_dist_number: their first positions */
     size_t n, cap;
 } cli_docfiles;
-int cli_docfiles_add(cli_docfiles *f, uint64_t file_no);
-int cli_dist_global_ids(const cli_docfiles *f, uint32_t **gid, size_t *n, uint64_t *total);
+int cli_docfiles_add(cli_docfiles *f, uint64_t file_no, int is_doc);
+/* Fills rec0 and doc0; *total_recs and *total_docs: the collection's. Returns
+ * 0, or -1 (out of memory, a transport error, over 2^32 - 2 documents). */
+int cli_dist_number(cli_docfiles *f, uint64_t *total_recs, uint64_t *total_docs);
 void cli_docfiles_free(cli_docfiles *f);
 
 #endif

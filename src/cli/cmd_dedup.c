@@ -561,6 +561,11 @@ static void dist_report(const run *r)
             memcpy(&x, all + 8 * k, 8);
             cli_log(3, "process %u: peak RSS %.1f MB", k, (double)x / 1024.0);
         }
+        const char *const *tn;
+        const double *ts;
+        const size_t nt = cli_dist_times(&tn, &ts);
+        for (size_t i = 0; i < nt; i++)
+            cli_log(3, "process 0: stage '%s' took %.3f s", tn[i], ts[i]);
     }
     free(all);
     free(lens);

@@ -63,10 +63,42 @@ static void pause_at(const char *stage)
 unsigned cli_dist_rank(void) { return g_rank; }
 unsigned cli_dist_size(void) { return g_size; }
 const char *cli_dist_prog(void) { return g_prefix; }
+/* Wall time spent in each stage named by cli_dist_stage (the command's own). */
+static const char *g_time_names[MAX_STAGES];
+static double g_time_s[MAX_STAGES];
+static size_t g_ntimes;
+static double g_since = -1;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 void cli_dist_stage(const char *stage)
 {
+    const double t = now_s();
+    if (g_since >= 0) {
+        size_t i = 0;
+        while (i < g_ntimes && strcmp(g_time_names[i], g_stage) != 0)
+            i++;
+        if (i == g_ntimes && g_ntimes < MAX_STAGES)
+            g_time_names[g_ntimes++] = g_stage;
+        if (i < g_ntimes)
+            g_time_s[i] += t - g_since;
+    }
+    g_since = t;
     g_stage = stage;
     pause_at(stage);
+}
+
+size_t cli_dist_times(const char *const **stages, const double **seconds)
+{
+    cli_dist_stage(g_stage);  /* closes the current stage */
+    *stages = g_time_names;
+    *seconds = g_time_s;
+    return g_ntimes;
 }
 
 int cli_dist_want_file(void *ctx, uint64_t file_no)

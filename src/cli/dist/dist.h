@@ -63,6 +63,10 @@ size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes);
 int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
                    const char ***out, rd_range **ranges, size_t *n_out);
 
+/* Wall seconds this process spent in each stage it named (read, ids, dedup,
+ * ...), the current one included, for -v. */
+size_t cli_dist_times(const char *const **stages, const double **seconds);
+
 /* Numbering: the records a process read, in order, each with its file's
  * ordinal and whether it became a document (records too large to analyse do
  * not); cli_dist_number (collective) gives, for each run of records of one

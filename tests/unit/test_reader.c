@@ -46,7 +46,7 @@ typedef struct res {
     int has_key, key_is_num;
     double key_num;
     rd_kind kind;
-    uint64_t line;
+    uint64_t line, file_no;
 } res;
 
 typedef struct run {
@@ -129,6 +129,7 @@ static void read_all(run *out, const char *const *in, size_t n, rd_opts o, int s
         x->raw_len = rec.raw_len;
         x->kind = rec.kind;
         x->line = rec.line;
+        x->file_no = rec.file_no;
         x->has_key = rec.key != NULL;
         if (rec.key) {
             snprintf(x->key, sizeof x->key, "%.*s", (int)rec.key_len, rec.key);
@@ -959,6 +960,106 @@ static void test_stdin(void)
     close(saved);
 }
 
+/* rd_opts.want_file: processes that each take every third file of the walk
+ * read, between them, every record once, numbered by file as one reader
+ * numbers them; an unreadable file is reported by its reader only. */
+typedef struct share {
+    unsigned k, n;
+} share;
+
+static int want_share(void *ctx, uint64_t file_no)
+{
+    const share *s = ctx;
+    return file_no % s->n == s->k;
+}
+
+static void test_want_file(void)
+{
+    mkd("wf");
+    mkd("wf/sub");
+    wstr("wf/a.txt", "alpha");
+    wstr("wf/b.jsonl", "{\"id\":\"b1\",\"text\":\"one\"}\n{\"id\":\"b2\",\"text\":\"two\"}\n");
+    wstr("wf/sub/c.txt", "gamma");
+    wstr("wf/sub/d.txt", "delta");
+    wstr("wf/e.txt", "epsilon");
+    wstr("wf2.txt", "after");
+    const char *in[] = {P("wf"), P("wf2.txt"), P("wf-missing.txt")};
+    run all;
+    read_all(&all, in, 3, skip_opts(), 0);
+    ND_CHECK_MSG(all.n == 8 && all.e.n == 1, "n = %d, errors %d", all.n, all.e.n);
+    int got = 0, errors = 0;
+    for (unsigned k = 0; k < 3; k++) {
+        share sh = {k, 3};
+        rd_opts o = skip_opts();
+        o.want_file = want_share;
+        o.want_ctx = &sh;
+        run x;
+        read_all(&x, in, 3, o, 0);
+        errors += x.e.n;
+        for (int i = 0; i < x.n; i++) {
+            if (x.r[i].rc != RD_OK)
+                continue;
+            ND_CHECK(x.r[i].file_no % 3 == k);
+            /* the same record, under the same number, as the whole reading */
+            int found = 0;
+            for (int j = 0; j < all.n; j++)
+                found |= all.r[j].rc == RD_OK && strcmp(all.r[j].id, x.r[i].id) == 0 &&
+                         all.r[j].file_no == x.r[i].file_no &&
+                         all.r[j].text_len == x.r[i].text_len;
+            ND_CHECK_MSG(found, "%s", x.r[i].id);
+            got++;
+        }
+        free_run(&x);
+    }
+    ND_CHECK_MSG(got == 7 && errors == 1, "got %d, errors %d", got, errors);
+    free_run(&all);
+}
+
+/* rd_opts.ranges: a file read as parts cut at line boundaries, each with the
+ * count of the lines before it, gives the records, ids and line numbers of
+ * the whole reading; an empty part gives nothing. */
+static void test_ranges(void)
+{
+    const char *text = "{\"text\":\"l1\"}\n\n{\"text\":\"l3\"}\nnot json\n"
+                       "{\"text\":\"l5\"}\n{\"id\":\"x\",\"text\":\"l6\"}\n{\"text\":\"l7\"}";
+    wstr("parts.jsonl", text);
+    const char *one[] = {P("parts.jsonl")};
+    run all;
+    read_all(&all, one, 1, skip_opts(), 0);
+    /* cuts after lines 2, 2 (an empty part), 4 and 5 */
+    const char *c1 = strstr(text, "{\"text\":\"l3");
+    const char *c2 = strstr(text, "{\"text\":\"l5");
+    const char *c3 = strstr(text, "{\"id\"");
+    const uint64_t len = strlen(text);
+    const rd_range rg[] = {{0, (uint64_t)(c1 - text), 0},
+                           {(uint64_t)(c1 - text), (uint64_t)(c1 - text), 2},
+                           {(uint64_t)(c1 - text), (uint64_t)(c2 - text), 2},
+                           {(uint64_t)(c2 - text), (uint64_t)(c3 - text), 4},
+                           {(uint64_t)(c3 - text), len, 5}};
+    const char *in[] = {one[0], one[0], one[0], one[0], one[0]};
+    rd_opts o = skip_opts();
+    o.ranges = rg;
+    run x;
+    read_all(&x, in, 5, o, 0);
+    ND_CHECK_MSG(x.n == all.n && x.n == 5, "parts %d, whole %d", x.n, all.n);
+    for (int i = 0; i < x.n && i < all.n; i++) {
+        ND_CHECK(x.r[i].rc == all.r[i].rc);
+        if (x.r[i].rc != RD_OK)
+            continue;
+        ND_CHECK_MSG(strcmp(x.r[i].id, all.r[i].id) == 0 && x.r[i].line == all.r[i].line,
+                     "%s line %llu, whole: %s line %llu", x.r[i].id,
+                     (unsigned long long)x.r[i].line, all.r[i].id,
+                     (unsigned long long)all.r[i].line);
+        ND_CHECK(x.r[i].raw_len == all.r[i].raw_len &&
+                 memcmp(x.r[i].raw, all.r[i].raw, x.r[i].raw_len) == 0);
+    }
+    /* the bad line is named with its line in the file */
+    ND_CHECK(x.e.n == 1 && strstr(x.e.msg[0], "parts.jsonl:4") != NULL);
+    ND_CHECK(x.st.records == 5 && x.st.skipped == 1);
+    free_run(&x);
+    free_run(&all);
+}
+
 static void test_deterministic(void)
 {
     mkd("det");
@@ -1060,6 +1161,8 @@ int main(int argc, char **argv)
     ND_RUN(test_special_files);
     ND_RUN(test_empty_file);
     ND_RUN(test_stdin);
+    ND_RUN(test_want_file);
+    ND_RUN(test_ranges);
     ND_RUN(test_deterministic);
     ND_RUN(test_close_midstream);
     nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

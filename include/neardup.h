@@ -435,8 +435,12 @@ typedef struct nd_comm {
  *  single nd_dedup given all documents in order would (num_docs, member,
  *  clusters, pairs, stats); on the other processes only the stats of the
  *  local documents are meaningful.
- *  @return ND_OK, ND_E_NOMEM, ND_E_IO (a transport error: the run is lost on
- *  every process), ND_E_PARAM (global_ids inconsistent), ND_E_STATE. */
+ *  @return ND_OK, ND_E_NOMEM, ND_E_IO (a transport error, or a spill file that
+ *  cannot be read back), ND_E_PARAM (global_ids inconsistent), ND_E_STATE. Any
+ *  error leaves the run lost on every process; an error met by one process
+ *  alone (out of memory, a bad global_ids) leaves the others waiting in their
+ *  next exchange, so the caller must then stop them all (neardup-mpi calls
+ *  MPI_Abort). */
 ND_API ND_NODISCARD nd_status nd_dedup_run_dist(nd_dedup *d, const nd_comm *comm,
                                                 const uint32_t *global_ids, int want_pairs);
 

@@ -48,6 +48,7 @@ typedef struct dedup_opts {
     int ignore_boiler;    /* --ignore-boilerplate: sketch without it */
     int strip_boiler;     /* --strip-boilerplate: -o without it */
     uint64_t part_bytes;  /* --part-size: several processes cut large files so */
+    int merge;            /* --merge: several processes, -o written whole by process 0 */
 } dedup_opts;
 
 /* What pass 1 keeps per record returned by the reader. */
@@ -94,12 +95,19 @@ typedef struct run {
     size_t ninputs;
     /* outputs, written to temporaries, renamed into place together at the end */
     cli_out out_clusters, out_pairs, out_removed, out_corpus;
+    cli_out out_manifest; /* sharded -o: the list of the shards, written last */
+    size_t nlocal;        /* several processes: the records this one read */
     cli_out out_dir;      /* -o for whole-file documents: a directory (out_dir.tmp) */
     char *dir_path;       /* the directory to create */
     const char *dir_tmp;  /* out_dir.tmp while it is being filled, else NULL */
     cli_docfiles files;   /* several processes: the file of each record read */
     const char **inputs1; /* several processes: the inputs as given (r.inputs: parts) */
     size_t ninputs1;
+    const char **parts;   /* several processes: the inputs as parts, and their ranges */
+    size_t nparts;
+    rd_range *ranges;
+    uint8_t *keep;        /* sharded -o: per record read here, 1 when it is kept */
+    int sharded;          /* -o written as one shard a process plus a manifest */
     /* boilerplate of record i: b_spans[b_off[i] .. b_off[i+1]), i < b_n */
     uint64_t *b_off;
     nd_span *b_spans;
@@ -186,8 +194,10 @@ static void usage(FILE *fp)
             "                      band keys and shingle sets spill to --tmp; same output\n"
             "  --tmp DIR           directory for spill files [$TMPDIR or /tmp]\n"
             "  --part-size SIZE    neardup-mpi: cut plain JSON Lines and lines files into\n"
-            "                      parts of SIZE, read by the processes in turn [up to\n"
+            "                      parts of SIZE, shared out to the processes [up to\n"
             "                      4 a process, 1M to 1G each]; same output\n"
+            "  --merge             neardup-mpi: -o written whole by process 0, not as one\n"
+            "                      shard a process and a manifest (docs/distributed.md)\n"
             "Messages:\n"
             "  -q, --quiet         only errors on stderr (-qq: nothing)\n"
             "  -v, --verbose       LSH layout, expected error rates, timing\n"
@@ -354,8 +364,10 @@ static int pass1(run *r)
         return EXIT_INTERNAL;
     }
     const cli_cut cut = {r->b_off, r->b_spans, r->b_n};
-    if (cli_dist_size() > 1)  /* this process's share of the files */
+    if (cli_dist_size() > 1) {  /* this process's share of the files */
         r->o.in.rd.want_file = cli_dist_want_file;
+        r->o.in.rd.quiet_dirs = cli_dist_rank() != 0;  /* directories: process 0 says */
+    }
     return cli_read_inputs(r->inputs, r->ninputs, &r->o.in, r->params,
                            r->o.ignore_boiler ? &cut : NULL, add_record, r, &r->rs,
                            &r->threads_used);
@@ -368,9 +380,12 @@ static int dist_refuse(const run *r)
 {
     const char *what = r->o.ignore_boiler ? "--ignore-boilerplate"
                      : r->o.strip_boiler ? "--strip-boilerplate" : NULL;
+    struct stat sb;
     for (size_t i = 0; !what && i < r->ninputs; i++)
         if (strcmp(r->inputs[i], "-") == 0)
             what = "standard input ('-')";
+        else if (stat(r->inputs[i], &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+            what = "an input that is not a regular file or a directory (a pipe, a device)";
     if (!what)
         return 0;
     if (cli_dist_rank() == 0)
@@ -421,6 +436,9 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     uint64_t mem = r->index_memory;
     if (cli_dist_max(&mem, 1) == 0)
         r->index_memory = (size_t)mem;
+    for (int k = 0; k < 4; k++)  /* every process learns the kinds (-o shards or not) */
+        if (sums[13 + k])
+            r->kinds |= 1 << k;
     if (cli_dist_rank() != 0) {
         free(lens);
         return 0;
@@ -437,9 +455,6 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     r->rs.dir_links = sums[9];
     r->too_large = sums[10];
     r->bytes_read = sums[11];
-    for (int k = 0; k < 4; k++)
-        if (sums[13 + k])
-            r->kinds |= 1 << k;
     /* the ids, indexed by global record number */
     uint64_t m = 0;
     for (unsigned k = 0; k < cli_dist_size(); k++)
@@ -484,6 +499,54 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     return 0;
 }
 
+/* Sharded -o: process 0 sends every process the removed documents (a bit a
+ * document of the collection); each marks the records it read that it keeps. */
+static int dist_keep(run *r, const uint32_t *gdoc, uint64_t total_docs)
+{
+    cli_dist_stage("removed");
+    const size_t nb = (size_t)((total_docs + 7) / 8);
+    const unsigned P = cli_dist_size();
+    uint8_t *bits = calloc(nb ? nb : 1, 1);
+    uint64_t *slen = calloc(P, sizeof *slen), *rlen = calloc(P, sizeof *rlen);
+    char *send = NULL, *got = NULL;
+    r->keep = malloc(r->nrecs ? r->nrecs : 1);
+    int rc = EXIT_INTERNAL;
+    if (!bits || !slen || !rlen || !r->keep)
+        goto done;
+    if (cli_dist_rank() == 0) {
+        for (uint64_t g = 0; g < total_docs; g++) {
+            nd_member m;
+            if (nd_dedup_member(r->dd, (size_t)g, &m) == ND_OK && m.rep != m.doc)
+                bits[g / 8] |= (uint8_t)(1u << (g % 8));
+        }
+        if (!(send = malloc((nb ? nb : 1) * (size_t)P)))
+            goto done;
+        for (unsigned k = 0; k < P; k++) {
+            slen[k] = nb;
+            memcpy(send + (size_t)k * nb, bits, nb);
+        }
+    }
+    const nd_comm *c = cli_dist_comm();
+    if (c->exchange(c->ctx, "removed", send, slen, NULL, rlen) != ND_OK ||
+        rlen[0] != nb || !(got = malloc(nb ? nb : 1)) ||
+        c->exchange(c->ctx, "removed", send, slen, got, rlen) != ND_OK)
+        goto done;
+    for (size_t i = 0; i < r->nrecs; i++) {
+        const uint32_t d = r->recs[i].doc;
+        r->keep[i] = d == NO_DOC || !((uint8_t)got[gdoc[d] / 8] >> (gdoc[d] % 8) & 1);
+    }
+    rc = 0;
+done:
+    if (rc)
+        cli_log(1, "sending the removed documents to every process failed");
+    free(bits);
+    free(slen);
+    free(rlen);
+    free(send);
+    free(got);
+    return rc;
+}
+
 /* nd_dedup_run over every process's documents; then process 0 holds it all.
  * Returns an exit code; a failure stops every process. */
 static int dist_run(run *r, int want_pairs)
@@ -524,7 +587,10 @@ static int dist_run(run *r, int want_pairs)
         cli_dist_abort(cli_exit_status(st));
         return cli_exit_status(st);
     }
-    const int rc = dist_gather(r, grec, gdoc, total_recs, total_docs);
+    r->nlocal = r->nrecs;
+    int rc = r->sharded ? dist_keep(r, gdoc, total_docs) : 0;
+    if (rc == 0)
+        rc = dist_gather(r, grec, gdoc, total_recs, total_docs);
     free(grec);
     free(gdoc);
     if (rc)
@@ -551,6 +617,10 @@ static void dist_report(const run *r)
     char *all = NULL;
     uint64_t *lens = calloc(P, sizeof *lens);
     const int ok = lens && cli_dist_gather(&rss, sizeof rss, &all, lens) == 0;
+    if (!ok) {  /* a process that cannot take part would leave the others waiting */
+        cli_log(1, "out of memory");
+        cli_dist_abort(EXIT_INTERNAL);
+    }
     if (cli_dist_rank() == 0 && ok) {
         const double docs = r->ndocs ? (double)r->ndocs : 1.0;
         for (size_t i = 0; i < ns && i < 16; i++)
@@ -1057,6 +1127,134 @@ static int write_corpus(run *r, const char *path)
     return rc;
 }
 
+/* ---- -o on several processes: a shard each and a manifest -------------- */
+
+/* DIR/STEM-RRRRR-of-PPPPP.EXT for PATH = DIR/STEM.EXT (EXT from the first dot
+ * of the name: "kept.jsonl.gz" gives kept-00001-of-00004.jsonl.gz). */
+static char *shard_name(const char *path, unsigned k, unsigned n)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strchr(base, '.');
+    const size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+    const char *ext = dot ? dot : "";
+    char *s = malloc(stem + strlen(ext) + 32);
+    if (s)
+        sprintf(s, "%.*s-%05u-of-%05u%s", (int)stem, path, k, n, ext);
+    return s;
+}
+
+/* This process's shard of the deduplicated corpus: the records it read that
+ * are kept, in reading order, from a second reading of its share. */
+static int write_shard(run *r, uint64_t *records, uint64_t *bytes)
+{
+    char *name = shard_name(r->o.output, cli_dist_rank(), cli_dist_size());
+    if (!name) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    const int bad = cli_out_open(&r->out_corpus, name);
+    free(name);
+    if (bad)
+        return cli_out_status();
+    rd_reader *rd = rd_open(r->parts, r->nparts, &(rd_opts){
+        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
+        .text_field = r->o.in.rd.text_field, .key_field = r->o.in.rd.key_field,
+        .on_error_skip = 1, .max_record = r->o.in.rd.max_record,
+        .want_file = cli_dist_want_file, .ranges = r->ranges});
+    if (!rd) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    FILE *fp = r->out_corpus.fp;
+    size_t seq = 0;
+    int rc = 0, x;
+    rd_record rec;
+    while ((x = rd_next(rd, &rec)) != RD_END) {
+        if (x == RD_ERR_NOMEM) {
+            cli_log(1, "out of memory while reading");
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        if (x != RD_OK)
+            continue;  /* reported in pass 1 */
+        if (seq >= r->nlocal) {
+            rc = -1;
+            break;
+        }
+        if (!r->keep[seq++])
+            continue;
+        fwrite(rec.raw, 1, rec.raw_len, fp);
+        *bytes += rec.raw_len;
+        if (rec.kind != RD_KIND_WARC) {
+            fputc('\n', fp);
+            ++*bytes;
+        }
+        ++*records;
+    }
+    rd_close(rd);
+    if (rc == -1 || (rc == 0 && seq != r->nlocal)) {
+        cli_log(1, "the inputs changed between the two readings; nothing written");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
+
+/* Every process writes its shard; process 0 the manifest, one JSON line a
+ * shard in order: concatenated, the shards are the corpus one process
+ * writes. Shards are renamed into place first, the manifest last, so that a
+ * manifest is there only when every shard is. */
+static int write_shards(run *r)
+{
+    cli_dist_stage("write");
+    uint64_t info[2] = {0, 0};
+    int rc = write_shard(r, &info[0], &info[1]);
+    char *all = NULL;
+    const unsigned P = cli_dist_size();
+    uint64_t *lens = calloc(P, sizeof *lens);
+    if (!lens || cli_dist_gather(info, sizeof info, &all, lens)) {
+        free(lens);
+        cli_log(1, "gathering the shards' sizes failed");
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
+    }
+    if (cli_dist_rank() == 0 && rc == 0) {
+        char *mpath = malloc(strlen(r->o.output) + 16);
+        if (!mpath)
+            rc = EXIT_INTERNAL;
+        else
+            sprintf(mpath, "%s.manifest", r->o.output);
+        if (rc == 0 && cli_out_open(&r->out_manifest, mpath))
+            rc = cli_out_status();
+        free(mpath);
+        for (unsigned k = 0; rc == 0 && k < P; k++) {
+            uint64_t v[2];
+            memcpy(v, all + 16 * k, 16);
+            char *name = shard_name(r->o.output, k, P);
+            if (!name) {
+                rc = EXIT_INTERNAL;
+                break;
+            }
+            const char *base = strrchr(name, '/');
+            base = base ? base + 1 : name;
+            fputs("{\"shard\":", r->out_manifest.fp);
+            cli_json_str(r->out_manifest.fp, base, strlen(base));
+            fprintf(r->out_manifest.fp, ",\"process\":%u,\"records\":%llu,\"bytes\":%llu}\n", k,
+                    ULL(v[0]), ULL(v[1]));
+            free(name);
+        }
+    }
+    free(all);
+    free(lens);
+    if ((rc = cli_dist_agree(rc)) != 0)
+        return rc;
+    /* the shards of processes 1.. first; process 0 renames its own, the
+     * manifest and the other outputs together, last */
+    if (cli_dist_rank() != 0)
+        rc = cli_out_commit_all() ? EXIT_INPUT : 0;
+    return cli_dist_agree(rc);
+}
+
 /* ---- writing and committing every output ------------------------------- */
 
 /* Writes every requested output to its temporary (the corpus first: pass 2
@@ -1065,7 +1263,7 @@ static int write_corpus(run *r, const char *path)
 static int write_outputs(run *r)
 {
     int rc;
-    if (r->o.output && (rc = write_corpus(r, r->o.output)) != 0)
+    if (r->o.output && !r->sharded && (rc = write_corpus(r, r->o.output)) != 0)
         return rc;
     struct {
         const char *path;
@@ -1193,7 +1391,7 @@ static void verbose_layout(const run *r)
 
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
-    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART
+    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART, O_MERGE
 };
 
 static const struct option k_longopts[] = {
@@ -1219,6 +1417,7 @@ static const struct option k_longopts[] = {
     {"ignore-boilerplate", no_argument, NULL, O_IGNB},
     {"strip-boilerplate", no_argument, NULL, O_STRIPB},
     {"part-size", required_argument, NULL, O_PART},
+    {"merge", no_argument, NULL, O_MERGE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1336,10 +1535,11 @@ static int parse_options(run *r, int argc, char **argv)
         case O_REMOVED: o->removed = optarg; break;
         case O_IGNB: o->ignore_boiler = 1; break;
         case O_STRIPB: o->strip_boiler = 1; break;
+        case O_MERGE: o->merge = 1; break;
         case O_PART:
-            if (cli_parse_size(optarg, &o->part_bytes) || o->part_bytes == 0)
-                return usage_error("--part-size: expected a size such as 64M, got '%s'",
-                                   optarg);
+            if (cli_parse_size(optarg, &o->part_bytes) || o->part_bytes < (1u << 20))
+                return usage_error("--part-size: expected a size of 1M or more, such as "
+                                   "64M, got '%s'", optarg);
             break;
         case 'h':
             usage(stdout);
@@ -1466,19 +1666,19 @@ int cmd_dedup(int argc, char **argv)
             free(ranges);
             goto done;
         }
-        r.inputs1 = r.inputs;  /* process 0 reads them again for -o */
+        r.inputs1 = r.inputs;  /* process 0 reads them again for -o --merge */
         r.ninputs1 = r.ninputs;
-        r.inputs = parts;
-        r.ninputs = nparts;
-        r.o.in.rd.ranges = ranges;
+        r.inputs = r.parts = parts;
+        r.ninputs = r.nparts = nparts;
+        r.o.in.rd.ranges = r.ranges = ranges;
+        if ((rc = cli_dist_agree(cli_dist_plan(r.inputs, r.ninputs, ranges))) != 0)
+            goto done;
     }
     cli_dist_stage("read");
     rc = pass1(&r);
-    free(ranges);
     r.o.in.rd.ranges = NULL;
     r.o.in.rd.want_file = NULL;
-    if (r.inputs1) {  /* the inputs whole again, every one of them (-o) */
-        free(r.inputs);
+    if (r.inputs1) {  /* the inputs whole again, every one of them (-o --merge) */
         r.inputs = r.inputs1;
         r.ninputs = r.ninputs1;
         r.inputs1 = NULL;
@@ -1487,6 +1687,29 @@ int cmd_dedup(int argc, char **argv)
         rc = cli_dist_agree(rc);
     if (rc)
         goto done;
+    if (dist && r.o.output) {
+        /* -o: a shard a process, unless asked to merge, or written to stdout,
+         * or whole files (a directory, which process 0 fills) */
+        uint64_t kinds[4];
+        for (int k = 0; k < 4; k++)
+            kinds[k] = (r.kinds >> k) & 1;
+        if (cli_dist_sum(kinds, 4)) {
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        for (int k = 0; k < 4; k++)
+            if (kinds[k])
+                r.kinds |= 1 << k;
+        r.sharded = !r.o.merge && strcmp(r.o.output, "-") != 0 && !corpus_is_files(&r);
+        const int warc = 1 << RD_KIND_WARC;
+        if (r.sharded && (r.kinds & warc) && (r.kinds & ~warc)) {
+            if (cli_dist_rank() == 0)
+                cli_log(1, "%s: inputs mix WARC records and JSON Lines or lines; cannot write "
+                           "one corpus", r.o.output);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
     if (r.dig)
         rd_digests_seal(r.dig);
     if ((r.o.ignore_boiler || r.o.strip_boiler) && r.nrecs != r.b_n) {
@@ -1501,8 +1724,10 @@ int cmd_dedup(int argc, char **argv)
         if ((rc = dist_run(&r, want_pairs)) != 0)
             goto done;
         dist_report(&r);
+        if (r.sharded && (rc = write_shards(&r)) != 0)
+            goto done;
         if (cli_dist_rank() != 0)
-            goto done;  /* process 0 writes everything */
+            goto done;  /* process 0 writes everything else */
         cli_dist_stage("write");
     }
     const nd_status rst = dist ? ND_OK : nd_dedup_run(r.dd, want_pairs);
@@ -1542,7 +1767,11 @@ done:
     free(r.b_off);
     free(r.b_spans);
     cli_docfiles_free(&r.files);
-    free(r.inputs1);
+    if (r.parts && r.inputs != r.parts)
+        free(r.parts);
+    free(r.inputs1);  /* still set only when the run stopped before pass 1 ended */
+    free(r.ranges);
+    free(r.keep);
     cli_spool_free(r.spool, r.ninputs);
     rd_digests_free(r.dig);
     return rc;

@@ -8,8 +8,9 @@
 # killed mid-run (SIGKILL, in the 'bands' stage) fails the job with mpirun
 # naming the rank, the others naming the stage, a non-zero exit and no output
 # file left; a bad record under --on-error stop on one process stops all with
-# status 2 and the file and line named; -o writes the same corpus (a file, and
-# a directory of whole files); what cannot run distributed yet
+# status 2 and the file and line named; -o --merge writes the same corpus (a
+# file, and a directory of whole files), -o alone a shard a process and a
+# manifest that join into it; what cannot run distributed yet
 # (--ignore-boilerplate) is refused with status 1. Skipped (77) where OpenMPI
 # is not installed.
 set -eu
@@ -64,6 +65,9 @@ same 20ng-lines "3" -- --format lines --part-size 1M 20ng.lines
 same noid "2 4" -- --part-size 1M noid.jsonl
 same mixed "3" -- --memory 8M --part-size 4M "$SHARED/seeds" 20ng.jsonl "$SHARED/data/20ng/docs.jsonl.gz"
 same gen "1 2 3 4" -- gen/corpus.jsonl
+# every exchange cut into rounds of 64 KB a peer (a test hook): the rounds
+# that blocks over 1 GiB (or 2 GiB / P) take
+ND_TEST_MPI_ROUND=65536 same rounds "3" -- --part-size 1M 20ng.jsonl
 echo "$cases distributed runs identical to one process"
 
 # a process killed in the middle
@@ -102,12 +106,32 @@ cat bad.log
 "$ND" dedup -q -o corpus.1 20ng.jsonl
 "$ND" dedup -q -o seeds.1 "$SHARED/seeds"
 for np in 2 3; do
-    mpi "$np" dedup -q --part-size 1M -o "corpus.$np" 20ng.jsonl
+    mpi "$np" dedup -q --merge --part-size 1M -o "corpus.$np" 20ng.jsonl
     cmp corpus.1 "corpus.$np"
     mpi "$np" dedup -q -o "seeds.$np" "$SHARED/seeds"
     diff -r seeds.1 "seeds.$np"
 done
-echo "-o: the same corpus on 2 and 3 processes"
+echo "-o --merge: the same corpus on 2 and 3 processes"
+# -o without --merge: a shard a process and a manifest; the shards, joined in
+# the manifest's order, are the corpus of one process (compressed too)
+"$ND" dedup -q -o one.jsonl.gz 20ng.jsonl
+for np in 2 3; do
+    mkdir "sh$np"
+    mpi "$np" dedup -q --part-size 1M -o "sh$np/kept.jsonl" --clusters "sh$np/c" 20ng.jsonl
+    cmp 20ng.c "sh$np/c"
+    [ "$(wc -l <"sh$np/kept.jsonl.manifest")" = "$np" ] || { cat "sh$np/kept.jsonl.manifest"; exit 1; }
+    python3 - "sh$np" <<'PY'
+import json, sys
+d = sys.argv[1]
+out = b"".join(open(d + "/" + json.loads(l)["shard"], "rb").read()
+               for l in open(d + "/kept.jsonl.manifest"))
+assert out == open("corpus.1", "rb").read(), "shards differ from the single corpus"
+PY
+    mpi "$np" dedup -q -o "sh$np/z.jsonl.gz" 20ng.jsonl
+    ls "sh$np"/z-*-of-*.jsonl.gz >/dev/null
+    cmp <(zcat one.jsonl.gz) <(cat "sh$np"/z-*-of-*.jsonl.gz | zcat)
+done
+echo "-o: shards and manifest on 2 and 3 processes, joined they are the corpus"
 # not yet distributed: refused before reading
 rc=0
 mpi 2 dedup --ignore-boilerplate --clusters ib.c 20ng.jsonl >o.log 2>&1 || rc=$?

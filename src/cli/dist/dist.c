@@ -101,10 +101,82 @@ size_t cli_dist_times(const char *const **stages, const double **seconds)
     return g_ntimes;
 }
 
-int cli_dist_want_file(void *ctx, uint64_t file_no)
+/* This process's files: [g_lo, g_hi) of the walk. */
+static uint64_t g_lo, g_hi = UINT64_MAX;
+
+int cli_dist_want_file(void *ctx, uint64_t file_no, uint64_t size)
 {
     (void)ctx;
-    return file_no % g_size == g_rank;
+    (void)size;
+    return file_no >= g_lo && file_no < g_hi;
+}
+
+typedef struct sizes {
+    uint64_t *v;
+    size_t n, cap;
+    int nomem;
+} sizes;
+
+static int list_file(void *ctx, uint64_t file_no, uint64_t size)
+{
+    sizes *z = ctx;
+    if (z->n == z->cap) {
+        const size_t cap = z->cap ? 2 * z->cap : 256;
+        uint64_t *v = realloc(z->v, cap * sizeof *v);
+        if (!v) {
+            z->nomem = 1;
+            return 0;
+        }
+        z->v = v;
+        z->cap = cap;
+    }
+    if (file_no == z->n)
+        z->v[z->n++] = size;
+    return 0;  /* listed, never read */
+}
+
+int cli_dist_plan(const char *const *inputs, size_t n, const rd_range *ranges)
+{
+    sizes z = {NULL, 0, 0, 0};
+    rd_reader *rd = rd_open(inputs, n, &(rd_opts){.on_error_skip = 1, .ranges = ranges,
+                                                  .want_file = list_file, .want_ctx = &z});
+    if (!rd) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rd_record rec;
+    int x;
+    while ((x = rd_next(rd, &rec)) != RD_END && x != RD_ERR_NOMEM)
+        ;
+    rd_close(rd);
+    if (x == RD_ERR_NOMEM || z.nomem) {
+        free(z.v);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    /* process r takes the files from the first whose bytes before it reach
+     * r / P of the total (by count when nothing has a size) */
+    uint64_t total = 0;
+    for (size_t i = 0; i < z.n; i++)
+        total += z.v[i];
+    uint64_t before = 0, lo = z.n, hi = z.n;
+    for (size_t i = 0, r = 0; i <= z.n && r <= g_size; i++) {
+        while (r <= g_size &&
+               (total ? (double)before * g_size >= (double)r * (double)total
+                      : (uint64_t)i * g_size >= (uint64_t)r * z.n)) {
+            if (r == g_rank)
+                lo = i;
+            if (r == g_rank + 1)
+                hi = i;
+            r++;
+        }
+        if (i < z.n)
+            before += z.v[i];
+    }
+    g_lo = lo;
+    g_hi = g_rank + 1 == g_size ? UINT64_MAX : hi;
+    free(z.v);
+    return 0;
 }
 
 static void count_sent(const char *stage, const uint64_t *len)
@@ -266,137 +338,156 @@ static int64_t count_lines(int fd, const char *path, uint64_t a, uint64_t b)
     return n;
 }
 
+/* May a file of this format, with these first bytes, be cut into parts that
+ * read as it reads whole? Plain (uncompressed, not WARC) JSON Lines or lines,
+ * and for lines no NUL in the first bytes (the whole file would be binary). */
+static int cuttable(int fd, rd_format format, const char *path, uint64_t *size)
+{
+    struct stat sb;
+    unsigned char head[8192];
+    const int lineish = format == RD_JSONL || format == RD_LINES ||
+                        (format == RD_AUTO && rd_name_is_jsonl(path));
+    if (fd < 0 || !lineish || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    const ssize_t got = pread(fd, head, sizeof head, 0);
+    if (got < 4)
+        return 0;
+    if ((head[0] == 0x1f && head[1] == 0x8b) ||
+        (head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) ||
+        ((head[0] & 0xf0) == 0x50 && head[1] == 0x2a && head[2] == 0x4d && head[3] == 0x18) ||
+        memcmp(head, "WARC", 4) == 0)
+        return 0;
+    if (format == RD_LINES && memchr(head, '\0', (size_t)got))
+        return 0;
+    *size = (uint64_t)sb.st_size;
+    return 1;
+}
+
 int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
                    const char ***out, rd_range **ranges, size_t *n_out)
 {
-    /* cut points of every input: parts[k] .. parts[k + 1] */
+    /* cut points of every input: parts cut[first[i]] .. of input i; UINT64_MAX: whole */
     size_t cap = n + 1, np = 0;
     uint64_t *cut = malloc(cap * sizeof *cut);
-    size_t *first = malloc((n + 1) * sizeof *first);   /* input i: parts first[i].. */
-    int rc = EXIT_INTERNAL;
+    uint64_t *size = calloc(n + 1, sizeof *size);
+    size_t *first = calloc(n + 1, sizeof *first);
     uint64_t *lines = NULL;
     const char **o = NULL;
     rd_range *rg = NULL;
-    if (!cut || !first)
-        goto nomem;
+    int err = 0;  /* this process failed (said why); the others are told at the next sum */
+    if (!cut || !size || !first) {
+        err = EXIT_INTERNAL;
+        goto cuts_done;
+    }
     for (size_t i = 0; i < n; i++) {
         first[i] = np;
-        struct stat sb;
-        unsigned char magic[4] = {0, 0, 0, 0};
         const int fd = strcmp(in[i], "-") == 0 ? -1 : open(in[i], O_RDONLY | O_CLOEXEC);
-        const int lineish = format == RD_JSONL || format == RD_LINES ||
-                            (format == RD_AUTO && rd_name_is_jsonl(in[i]));
         uint64_t k = 1;
-        if (fd >= 0 && lineish && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-            pread(fd, magic, 4, 0) == 4 && !(magic[0] == 0x1f && magic[1] == 0x8b) &&
-            !(magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) &&
-            !((magic[0] & 0xf0) == 0x50 && magic[1] == 0x2a && magic[2] == 0x4d &&
-              magic[3] == 0x18) &&
-            !(memcmp(magic, "WARC", 4) == 0)) {
-            const uint64_t size = (uint64_t)sb.st_size;
+        if (cuttable(fd, format, in[i], &size[i])) {
             if (part_bytes) {
-                k = (size + part_bytes - 1) / part_bytes;
+                k = (size[i] + part_bytes - 1) / part_bytes;
             } else {
                 k = 4 * (uint64_t)g_size;
-                if (k > size / PART_MIN)
-                    k = size / PART_MIN;
-                if (k < (size + PART_MAX - 1) / PART_MAX)
-                    k = (size + PART_MAX - 1) / PART_MAX;
+                if (k > size[i] / PART_MIN)
+                    k = size[i] / PART_MIN;
+                if (k < (size[i] + PART_MAX - 1) / PART_MAX)
+                    k = (size[i] + PART_MAX - 1) / PART_MAX;
             }
-            if (k < 2)
-                k = 1;
-            if (np + k + 1 > cap) {
-                cap = 2 * (np + k + 1);
-                uint64_t *c2 = realloc(cut, cap * sizeof *cut);
-                if (!c2) {
+        }
+        if (k < 2)
+            k = 1;
+        if (np + k + 1 > cap) {
+            cap = 2 * (np + k + 1);
+            uint64_t *c2 = realloc(cut, cap * sizeof *cut);
+            if (!c2) {
+                if (fd >= 0)
                     close(fd);
-                    goto nomem;
-                }
-                cut = c2;
+                err = EXIT_INTERNAL;
+                goto cuts_done;
             }
+            cut = c2;
+        }
+        if (k == 1) {
+            cut[np++] = UINT64_MAX;
+        } else {
             for (uint64_t j = 0; j < k; j++) {
                 int64_t c = 0;
-                if (j && (c = line_start(fd, in[i], j * (size / k), size)) < 0) {
+                if (j && (c = line_start(fd, in[i], j * (size[i] / k), size[i])) < 0) {
                     close(fd);
-                    rc = EXIT_INPUT;
-                    goto done;
+                    err = EXIT_INPUT;
+                    goto cuts_done;
                 }
                 /* a line longer than a part: the parts it swallows are empty */
                 if (j && (uint64_t)c < cut[np - 1])
                     c = (int64_t)cut[np - 1];
                 cut[np++] = (uint64_t)c;
             }
-            cut[np] = size;  /* the end, overwritten by the next input's first cut */
-        } else {
-            k = 1;
-            if (np + 2 > cap) {
-                cap = 2 * (np + 2);
-                uint64_t *c2 = realloc(cut, cap * sizeof *cut);
-                if (!c2) {
-                    if (fd >= 0)
-                        close(fd);
-                    goto nomem;
-                }
-                cut = c2;
-            }
-            cut[np++] = UINT64_MAX;  /* whole */
         }
         if (fd >= 0)
             close(fd);
     }
-    first[n] = np;
-    /* the line count of each part, by one process each, summed everywhere */
-    lines = calloc(np + 1, sizeof *lines);
-    o = malloc((np ? np : 1) * sizeof *o);
-    rg = calloc(np ? np : 1, sizeof *rg);
-    if (!lines || !o || !rg)
-        goto nomem;
-    for (size_t i = 0; i < n; i++) {
+cuts_done:
+    for (size_t i = 0; first && i <= n; i++)
+        if (i == n || (i > 0 && first[i] < first[i - 1]))
+            first[i] = np;
+    if (!err) {
+        lines = calloc(np + 1, sizeof *lines);
+        o = malloc((np ? np : 1) * sizeof *o);
+        rg = calloc(np ? np : 1, sizeof *rg);
+        if (!lines || !o || !rg)
+            err = EXIT_INTERNAL;
+    }
+    if (err == EXIT_INTERNAL)
+        cli_log(1, "out of memory");
+    /* every process must have cut the same parts */
+    uint64_t v[3] = {(uint64_t)err, np, UINT64_MAX - np};
+    cli_dist_stage("split");
+    int rc = cli_dist_max(v, 3) ? EXIT_INPUT : (int)v[0];
+    if (!rc && (v[1] != np || v[2] != UINT64_MAX - np)) {
+        if (g_rank == 0)
+            cli_log(1, "the processes see different inputs (files of other sizes on other "
+                       "nodes?); every process must see the same files");
+        rc = EXIT_INPUT;
+    }
+    if (rc)
+        goto done;
+    /* the line count of each part, by one process each, summed everywhere;
+     * lines[np] carries any process's failure */
+    for (size_t i = 0; i < n && !err; i++) {
         const size_t a = first[i], b = first[i + 1];
-        if (cut[a] == UINT64_MAX || b - a < 2)
+        if (b - a < 2)
             continue;
-        struct stat sb;
         const int fd = open(in[i], O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &sb) < 0) {
+        if (fd < 0) {
             cli_log(1, "%s: cannot open: %s", in[i], strerror(errno));
-            if (fd >= 0)
-                close(fd);
-            rc = EXIT_INPUT;
-            goto done;
+            err = EXIT_INPUT;
+            break;
         }
-        for (size_t j = a; j < b; j++) {
-            const uint64_t end = j + 1 < b ? cut[j + 1] : (uint64_t)sb.st_size;
-            if (j % g_size != g_rank || j + 1 == b)
-                continue;  /* the last part's count is never needed */
-            const int64_t c = count_lines(fd, in[i], cut[j], end);
-            if (c < 0) {
-                close(fd);
-                rc = EXIT_INPUT;
-                goto done;
-            }
-            lines[j] = (uint64_t)c;
+        for (size_t j = a; j + 1 < b && !err; j++) {  /* the last count is never needed */
+            if (j % g_size != g_rank)
+                continue;
+            const int64_t c = count_lines(fd, in[i], cut[j], cut[j + 1]);
+            if (c < 0)
+                err = EXIT_INPUT;
+            else
+                lines[j] = (uint64_t)c;
         }
         close(fd);
     }
-    cli_dist_stage("split");
-    if (cli_dist_sum(lines, np)) {
+    lines[np] = (uint64_t)err;
+    if (cli_dist_sum(lines, np + 1) || lines[np]) {
         rc = EXIT_INPUT;
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         const size_t a = first[i], b = first[i + 1];
-        uint64_t line0 = 0, size = 0;
-        if (cut[a] != UINT64_MAX && b - a >= 2) {
-            struct stat sb;
-            if (stat(in[i], &sb) == 0)
-                size = (uint64_t)sb.st_size;
-        }
+        uint64_t line0 = 0;
         for (size_t j = a; j < b; j++) {
             o[j] = in[i];
-            if (cut[a] == UINT64_MAX || b - a < 2)
-                continue;
+            if (b - a < 2)
+                continue;  /* whole: range end 0 */
             rg[j].start = cut[j];
-            rg[j].end = j + 1 < b ? cut[j + 1] : size;
+            rg[j].end = j + 1 < b ? cut[j + 1] : size[i];
             rg[j].line0 = line0;
             line0 += lines[j];
         }
@@ -406,13 +497,9 @@ int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t p
     *n_out = np;
     o = NULL;
     rg = NULL;
-    rc = 0;
-    goto done;
-nomem:
-    cli_log(1, "out of memory");
-    rc = EXIT_INTERNAL;
 done:
     free(cut);
+    free(size);
     free(first);
     free(lines);
     free(o);
@@ -479,34 +566,44 @@ static nd_status mpi_exchange(void *ctx, const char *stage, const void *send,
         st = ND_E_IO;
         goto done;
     }
-    const uint64_t rounds = most <= ROUND ? 1 : (most + ROUND - 1) / ROUND;
-    if (rounds > 1) {
-        sbuf = malloc(ROUND * P);
-        rbuf = malloc(ROUND * P);
-        if (!sbuf || !rbuf) {
-            st = ND_E_NOMEM;
-            goto done;
-        }
-    }
+    /* a round moves at most `cap` bytes a peer, so that its counts and
+     * displacements, sums over P peers, fit an int */
+    uint64_t cap = ROUND < (uint64_t)INT_MAX / P ? ROUND : (uint64_t)INT_MAX / P;
+    const char *test_round = getenv("ND_TEST_MPI_ROUND");  /* a test hook: tiny rounds */
+    if (test_round && strtoull(test_round, NULL, 10) > 0 &&
+        strtoull(test_round, NULL, 10) < cap)
+        cap = strtoull(test_round, NULL, 10);
+    const uint64_t rounds = most <= cap ? 1 : (most + cap - 1) / cap;
     for (uint64_t k = 0; k < rounds && st == ND_OK; k++) {
         int ts = 0, tr = 0;
+        const uint64_t from = k * cap;
         for (unsigned r = 0; r < P; r++) {
-            const uint64_t from = k * ROUND;
             const uint64_t s = send_len[r] > from ? send_len[r] - from : 0;
             const uint64_t t = recv_len[r] > from ? recv_len[r] - from : 0;
-            sc[r] = (int)(s < ROUND ? s : ROUND);
-            rc[r] = (int)(t < ROUND ? t : ROUND);
-            if (rounds == 1) {
-                sd[r] = (int)soff[r];
-                rd[r] = (int)roff[r];
-            } else {
-                sd[r] = ts;
-                rd[r] = tr;
-                if (sc[r])
-                    memcpy(sbuf + ts, (const char *)send + soff[r] + from, (size_t)sc[r]);
-            }
+            sc[r] = (int)(s < cap ? s : cap);
+            rc[r] = (int)(t < cap ? t : cap);
+            sd[r] = ts;
+            rd[r] = tr;
             ts += sc[r];
             tr += rc[r];
+        }
+        if (rounds > 1) {  /* staged: this round's slice of every block */
+            free(sbuf);
+            free(rbuf);
+            sbuf = malloc(ts ? (size_t)ts : 1);
+            rbuf = malloc(tr ? (size_t)tr : 1);
+            if (!sbuf || !rbuf) {
+                st = ND_E_NOMEM;
+                break;
+            }
+            for (unsigned r = 0; r < P; r++)
+                if (sc[r])
+                    memcpy(sbuf + sd[r], (const char *)send + soff[r] + from, (size_t)sc[r]);
+        } else {
+            for (unsigned r = 0; r < P; r++) {
+                sd[r] = (int)soff[r];
+                rd[r] = (int)roff[r];
+            }
         }
         err = MPI_Alltoallv(rounds == 1 ? send : sbuf, sc, sd, MPI_BYTE,
                             rounds == 1 ? recv : rbuf, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
@@ -518,7 +615,7 @@ static nd_status mpi_exchange(void *ctx, const char *stage, const void *send,
         if (rounds > 1)
             for (unsigned r = 0; r < P; r++)
                 if (rc[r])
-                    memcpy((char *)recv + roff[r] + k * ROUND, rbuf + rd[r], (size_t)rc[r]);
+                    memcpy((char *)recv + roff[r] + from, rbuf + rd[r], (size_t)rc[r]);
     }
 done:
     free(sc);

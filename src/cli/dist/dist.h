@@ -4,8 +4,8 @@
  * neardup is the one-process case of the same functions, so that a command
  * calls them without knowing which it is.
  *
- * Each process reads a share of the inputs (every size-th file of the walk,
- * rd_opts.want_file), numbers its documents, and the library's
+ * Each process reads a share of the inputs (a contiguous run of the files of
+ * the walk, balanced by bytes: cli_dist_plan), numbers its documents, and the library's
  * nd_dedup_run_dist does the rest over cli_dist_comm(). Every function marked
  * "collective" is called by every process in the same order. A process that
  * fails (a message printed) while the others go on calls cli_dist_abort(),
@@ -34,8 +34,14 @@ const char *cli_dist_prog(void);
 void cli_dist_stage(const char *stage);
 /* The transport for nd_dedup_run_dist(). */
 const nd_comm *cli_dist_comm(void);
-/* rd_opts.want_file: file f is this process's when f % size == rank. */
-int cli_dist_want_file(void *ctx, uint64_t file_no);
+/* Every process walks the inputs (the parts of cli_dist_split, ranges may be
+ * NULL) without reading them and takes a contiguous run of the files met,
+ * balanced by bytes: process r starts at the first file before which r / P
+ * of the bytes lie. So the processes' shares, in rank order, are the
+ * collection in order. Returns 0, or an exit code after a message. */
+int cli_dist_plan(const char *const *inputs, size_t n, const rd_range *ranges);
+/* rd_opts.want_file: is file f in this process's run (cli_dist_plan)? */
+int cli_dist_want_file(void *ctx, uint64_t file_no, uint64_t size);
 /* Collective: the largest of every process's rc (0 when all are 0). */
 int cli_dist_agree(int rc);
 /* Collective: sums v[0..n) over the processes, in place, on every process. */

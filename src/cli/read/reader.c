@@ -109,7 +109,7 @@ struct rd_reader {
     /* files the walk met, and the current one's ordinal (rd_opts.want_file) */
     uint64_t files_met, file_no;
     int ranged;           /* the current file is a part (rd_opts.ranges) */
-    uint64_t range_left;  /* its bytes not read yet */
+    uint64_t range_start, range_left;  /* where it starts, its bytes not read yet */
 
     /* current file */
     int open;             /* a file is current */
@@ -1262,6 +1262,13 @@ static int first_record_ok(rd_reader *r, int *yes)
  * Everything looked at stays in buf for the record readers. */
 static int decide(rd_reader *r)
 {
+    if (r->ranged && r->range_start > 0) {
+        /* a part inside a file cut for several processes: the file was
+         * sniffed whole (plain JSON Lines or lines) before it was cut */
+        r->comp = CZ_PLAIN;
+        r->state = r->o.format == RD_LINES ? ST_LINES : ST_JSONL;
+        return 0;
+    }
     int rc = src_start(r);
     if (rc < 0)
         return rc;
@@ -1460,10 +1467,11 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
     dir_frame f = { path, rel, NULL, 0, 0 };
     DIR *d = fdopendir(fd);
     if (!d) {
-        report(r, "%s: cannot read directory: %s", path, strerror(errno));
+        if (!r->o.quiet_dirs)
+            report(r, "%s: cannot read directory: %s", path, strerror(errno));
         close(fd);
         free_frame(&f);
-        return RD_ERR_IO;
+        return r->o.quiet_dirs ? 0 : RD_ERR_IO;
     }
     size_t cap = 0;
     int rc = 0;
@@ -1472,7 +1480,8 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
         const struct dirent *e = readdir(d);
         if (!e) {
             if (errno) {
-                report(r, "%s: cannot read directory: %s", path, strerror(errno));
+                if (!r->o.quiet_dirs)
+                    report(r, "%s: cannot read directory: %s", path, strerror(errno));
                 rc = RD_ERR_IO;
             }
             break;
@@ -1497,7 +1506,7 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
     closedir(d);
     if (rc < 0) {
         free_frame(&f);
-        return rc;
+        return rc == RD_ERR_IO && r->o.quiet_dirs ? 0 : rc;
     }
     if (f.n > 1)
         qsort(f.names, f.n, sizeof *f.names, cmp_names);
@@ -1508,10 +1517,10 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
 /* Visits the next entry of the innermost directory: opens a file (returns
  * RD_OK), descends or skips (returns 0), or fails (error code). */
 /* Counts the next file of the walk; is it this process's to read? */
-static int wanted(rd_reader *r)
+static int wanted(rd_reader *r, uint64_t size)
 {
     r->file_no = r->files_met++;
-    return !r->o.want_file || r->o.want_file(r->o.want_ctx, r->file_no);
+    return !r->o.want_file || r->o.want_file(r->o.want_ctx, r->file_no, size);
 }
 
 static int dir_step(rd_reader *r)
@@ -1537,23 +1546,25 @@ static int dir_step(rd_reader *r)
     struct stat sb, lsb;
     int rc = 0;
     if (stat(path, &sb) < 0) {
-        if (wanted(r)) {
+        if (wanted(r, 0)) {
             report(r, "%s: cannot open: %s", path, strerror(errno));
             rc = RD_ERR_IO;
         }
     } else if (S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
         /* common in real trees (/usr/share/doc): counted, named when asked for */
-        r->st.dir_links++;
-        if (r->o.verbose)
+        r->st.dir_links += !r->o.quiet_dirs;
+        if (r->o.verbose && !r->o.quiet_dirs)
             report(r, "%s: warning: symbolic link to a directory, not followed", path);
-    } else if (!S_ISDIR(sb.st_mode) && !wanted(r)) {
+    } else if (!S_ISDIR(sb.st_mode) && !wanted(r, (uint64_t)sb.st_size)) {
         /* another process's share */
     } else if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
         report(r, "%s: warning: not a regular file, skipped", path);
     } else {
         const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
                                       (S_ISDIR(sb.st_mode) ? O_DIRECTORY : 0));
-        if (fd < 0) {
+        if (fd < 0 && S_ISDIR(sb.st_mode) && r->o.quiet_dirs) {
+            rc = 0;  /* another process reports it */
+        } else if (fd < 0) {
             report(r, "%s: cannot open: %s", path, strerror(errno));
             rc = RD_ERR_IO;
         } else if (S_ISDIR(sb.st_mode)) {
@@ -1580,7 +1591,7 @@ static int arg_step(rd_reader *r)
         return nomem(r);
     }
     const rd_spool *sp = r->o.spool ? &r->o.spool[r->next_input - 1] : NULL;
-    if (((sp && sp->fd >= 0) || strcmp(arg, "-") == 0) && !wanted(r)) {
+    if (((sp && sp->fd >= 0) || strcmp(arg, "-") == 0) && !wanted(r, 0)) {
         free(path);
         free(rel);
         return 0;
@@ -1604,7 +1615,7 @@ static int arg_step(rd_reader *r)
     struct stat sb;
     const int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0 || fstat(fd, &sb) < 0) {
-        if (!wanted(r)) {
+        if (!wanted(r, 0)) {
             if (fd >= 0)
                 close(fd);
             free(path);
@@ -1628,13 +1639,13 @@ static int arg_step(rd_reader *r)
         }
         return push_dir(r, fd, path, empty);
     }
-    if (!wanted(r)) {
+    const rd_range *rg = r->o.ranges ? &r->o.ranges[r->next_input - 1] : NULL;
+    if (!wanted(r, rg && rg->end ? rg->end - rg->start : (uint64_t)sb.st_size)) {
         close(fd);
         free(path);
         free(rel);
         return 0;
     }
-    const rd_range *rg = r->o.ranges ? &r->o.ranges[r->next_input - 1] : NULL;
     if (rg && rg->end) {
         if (rg->end < rg->start || lseek(fd, (off_t)rg->start, SEEK_SET) < 0) {
             report(r, "%s: cannot read bytes %" PRIu64 "-%" PRIu64 ": %s", arg, rg->start,
@@ -1646,6 +1657,7 @@ static int arg_step(rd_reader *r)
         }
         open_file(r, fd, 1, path, rel);
         r->ranged = 1;
+        r->range_start = rg->start;
         r->range_left = rg->end - rg->start;
         r->lineno = rg->line0;
         return RD_OK;

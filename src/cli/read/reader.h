@@ -117,12 +117,20 @@ typedef struct rd_opts {
     rd_digests *digests;
     /* NULL, or a share of the inputs (one process of several): called with the
      * ordinal of every file the walk meets (0, 1, ... in reading order, the
-     * same on every process: directories are walked, not counted) before it
-     * is opened; a file it answers 0 for is passed over unread and unreported. */
-    int (*want_file)(void *ctx, uint64_t file_no);
+     * same on every process: directories are walked, not counted) and its
+     * size in bytes (its range's, for a part; 0 when unknown: standard input,
+     * a file that cannot be opened) before it is opened; a file it answers 0
+     * for is passed over unread and unreported. */
+    int (*want_file)(void *ctx, uint64_t file_no, uint64_t size);
     void *want_ctx;
     const rd_range *ranges;  /* per input, or NULL: the part of it to read (a plain
-                                regular file; the same path may be given once per part) */
+                                regular file; the same path may be given once per part).
+                                A part that does not start the file is read as JSON
+                                Lines (or lines, under RD_LINES), uncompressed, with no
+                                sniffing of its first bytes */
+    int quiet_dirs;          /* what concerns directories (symbolic links to them not
+                                followed, directories that cannot be read) is neither
+                                reported nor counted: another process does it */
 } rd_opts;
 
 typedef struct rd_record {

@@ -1990,7 +1990,8 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
     nd_vec_init(&sa, 1, SIZE_MAX / 2);
     nd_vec_init(&sb, 1, SIZE_MAX / 2);
     /* documents a round fetches: its bytes over the mean set here, 16 or more */
-    const uint64_t budget = d->params.memory ? d->params.memory / 8 : FETCH_BYTES;
+    /* each process answers every other one: a P-th of the budget a requester */
+    const uint64_t budget = (d->params.memory ? d->params.memory / 8 : FETCH_BYTES) / P;
     uint64_t all_items = 0;
     for (size_t i = 0; i < d->docs.len; i++)
         all_items += set_items(d, (uint32_t)i);
@@ -2000,8 +2001,7 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
     size_t nr = 0;
     remote = nd_malloc(a, (np ? np : 1) * 8);
     tmp = nd_malloc(a, (np ? np : 1) * 8);
-    off = nd_malloc(a, (round_docs + 1) * sizeof *off);
-    if (!remote || !tmp || !off) {
+    if (!remote || !tmp) {
         st = ND_E_NOMEM;
         goto fail;
     }
@@ -2009,6 +2009,12 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
         if (owner_of(x, (uint32_t)pairs[i])->rank != x->c->rank)
             remote[nr++] = (uint32_t)pairs[i];
     nr = nd_sort_unique_u64(remote, tmp, nr);
+    nd_free(a, off);
+    off = nd_malloc(a, ((nr < round_docs ? nr : round_docs) + 1) * sizeof *off);
+    if (!off) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
     /* every process takes part in as many rounds as the busiest needs */
     uint64_t rounds = (nr + round_docs - 1) / round_docs;
     for (unsigned r = 0; r < P; r++)
@@ -2032,7 +2038,8 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
             ND_TRY(dx(x, "verify", to, &req, &bytes));
             /* answer: for each requested id, its value count, then the values */
             const uint32_t *q = req;
-            for (unsigned r = 0, at = 0; r < P; r++) {
+            size_t at = 0;
+            for (unsigned r = 0; r < P; r++) {
                 for (uint64_t i = 0; i < x->rlen[r] / 4; i++, at++) {
                     const grun *g = owner_of(x, q[at]);
                     const uint32_t lid = g->lstart + (q[at] - g->gstart);
@@ -2052,12 +2059,10 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
                 st = ND_E_NOMEM;
                 goto fail;
             }
-            {
-                uint64_t at = 0;
-                for (unsigned r = 0; r < P; r++) {
-                    cursor[r] = (size_t)at;
-                    at += x->rlen[r];
-                }
+            size_t pos = 0;
+            for (unsigned r = 0; r < P; r++) {
+                cursor[r] = pos;
+                pos += (size_t)x->rlen[r];
             }
             for (size_t i = lo; i < hi; i++) {
                 const unsigned r = owner_of(x, (uint32_t)remote[i])->rank;

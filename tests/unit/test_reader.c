@@ -1014,6 +1014,17 @@ static void test_want_file(void)
     }
     ND_CHECK_MSG(got == 7 && errors == 1, "got %d, errors %d", got, errors);
     free_run(&all);
+    /* quiet_dirs: a link to a directory is another process's to count */
+    ND_CHECK(symlink(P("wf/sub"), P("wf/zlink")) == 0);
+    const char *in2[] = {P("wf")};
+    rd_opts q = skip_opts();
+    read_all(&all, in2, 1, q, 0);
+    ND_CHECK(all.n == 6 && all.st.dir_links == 1);
+    free_run(&all);
+    q.quiet_dirs = 1;
+    read_all(&all, in2, 1, q, 0);
+    ND_CHECK(all.n == 6 && all.st.dir_links == 0);
+    free_run(&all);
 }
 
 /* rd_opts.ranges: a file read as parts cut at line boundaries, each with the
@@ -1021,27 +1032,30 @@ static void test_want_file(void)
  * the whole reading; an empty part gives nothing. */
 static void test_ranges(void)
 {
-    const char *text = "{\"text\":\"l1\"}\n\n{\"text\":\"l3\"}\nnot json\n"
+    const char *text = "{\"text\":\"l1\"}\n\n{\"text\":\"l3\"}\nWARC/1.0 not json\n"
                        "{\"text\":\"l5\"}\n{\"id\":\"x\",\"text\":\"l6\"}\n{\"text\":\"l7\"}";
     wstr("parts.jsonl", text);
     const char *one[] = {P("parts.jsonl")};
     run all;
     read_all(&all, one, 1, skip_opts(), 0);
-    /* cuts after lines 2, 2 (an empty part), 4 and 5 */
+    /* cuts after lines 2, 2 (an empty part), 3, 4 and 5; the part that starts
+     * with "WARC/1.0" is JSON Lines like the rest of the file, not WARC */
     const char *c1 = strstr(text, "{\"text\":\"l3");
+    const char *cw = strstr(text, "WARC/1.0");
     const char *c2 = strstr(text, "{\"text\":\"l5");
     const char *c3 = strstr(text, "{\"id\"");
     const uint64_t len = strlen(text);
     const rd_range rg[] = {{0, (uint64_t)(c1 - text), 0},
                            {(uint64_t)(c1 - text), (uint64_t)(c1 - text), 2},
-                           {(uint64_t)(c1 - text), (uint64_t)(c2 - text), 2},
+                           {(uint64_t)(c1 - text), (uint64_t)(cw - text), 2},
+                           {(uint64_t)(cw - text), (uint64_t)(c2 - text), 3},
                            {(uint64_t)(c2 - text), (uint64_t)(c3 - text), 4},
                            {(uint64_t)(c3 - text), len, 5}};
-    const char *in[] = {one[0], one[0], one[0], one[0], one[0]};
+    const char *in[] = {one[0], one[0], one[0], one[0], one[0], one[0]};
     rd_opts o = skip_opts();
     o.ranges = rg;
     run x;
-    read_all(&x, in, 5, o, 0);
+    read_all(&x, in, 6, o, 0);
     ND_CHECK_MSG(x.n == all.n && x.n == 5, "parts %d, whole %d", x.n, all.n);
     for (int i = 0; i < x.n && i < all.n; i++) {
         ND_CHECK(x.r[i].rc == all.r[i].rc);
@@ -1054,8 +1068,10 @@ static void test_ranges(void)
         ND_CHECK(x.r[i].raw_len == all.r[i].raw_len &&
                  memcmp(x.r[i].raw, all.r[i].raw, x.r[i].raw_len) == 0);
     }
-    /* the bad line is named with its line in the file */
-    ND_CHECK(x.e.n == 1 && strstr(x.e.msg[0], "parts.jsonl:4") != NULL);
+    /* the bad line is named with its line in the file (a JSON error: not
+     * taken for a WARC record) */
+    ND_CHECK(x.e.n == 1 && strstr(x.e.msg[0], "parts.jsonl:4") != NULL &&
+             strstr(x.e.msg[0], "JSON") != NULL);
     ND_CHECK(x.st.records == 5 && x.st.skipped == 1);
     free_run(&x);
     free_run(&all);

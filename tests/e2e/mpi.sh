@@ -56,13 +56,13 @@ same() {  # same NAME NPS -- OPTIONS... INPUT...: every np against neardup
     echo "$name: $(wc -l <"$name.c") clusters, $(wc -l <"$name.p") pairs; same for $nps processes"
 }
 same seeds "1 2 3 4" -- "$SHARED/seeds"
-same 20ng-gz "2 3" -- "$SHARED/data/20ng/docs.jsonl.gz"
+same 20ng-gz "2" -- "$SHARED/data/20ng/docs.jsonl.gz"
 same 20ng "1 2 3 4" -- 20ng.jsonl
-same 20ng-parts "2 4" -- --part-size 1M 20ng.jsonl
+same 20ng-parts "4" -- --part-size 1M 20ng.jsonl
 same 20ng-simhash "3" -- --method simhash --part-size 2M 20ng.jsonl
 same 20ng-fast "2" -- --fast --keep longest --part-size 3M 20ng.jsonl
 same 20ng-lines "3" -- --format lines --part-size 1M 20ng.lines
-same noid "2 4" -- --part-size 1M noid.jsonl
+same noid "3" -- --part-size 1M noid.jsonl
 same mixed "3" -- --memory 8M --part-size 4M "$SHARED/seeds" 20ng.jsonl "$SHARED/data/20ng/docs.jsonl.gz"
 same gen "1 2 3 4" -- gen/corpus.jsonl
 # every exchange cut into rounds of 64 KB a peer (a test hook): the rounds

@@ -7,17 +7,8 @@
 
 #include "nd_internal.h"
 #include "nd_test.h"
+#include "nd_test_dedup.h"
 
-/* "w<from> w<from+1> ... w<to-1>" */
-static char *words(int from, int to)
-{
-    char *s = malloc((size_t)(to - from) * 8 + 1);
-    size_t k = 0;
-    for (int i = from; i < to; i++)
-        k += (size_t)sprintf(s + k, "%sw%d", i > from ? " " : "", i);
-    s[k] = '\0';
-    return s;
-}
 
 static nd_dedup *make(nd_params *p, char **texts, size_t n, const nd_doc *docs)
 {
@@ -32,14 +23,6 @@ static nd_dedup *make(nd_params *p, char **texts, size_t n, const nd_doc *docs)
     return d;
 }
 
-static nd_member member(const nd_dedup *d, size_t i)
-{
-    nd_member m;
-    memset(&m, 0xFF, sizeof m);
-    if (nd_dedup_member(d, i, &m) != ND_OK)
-        m.rep = UINT32_MAX;
-    return m;
-}
 
 /* J(A,B) = 0.90, J(B,C) = 0.86, J(A,C) = 0.78: C must not join A's cluster
  * through B. */
@@ -281,35 +264,6 @@ static void test_deterministic(void)
         free(t[i]);
 }
 
-/* Same members, clusters and pairs as the reference run, field by field. */
-static int same_result(const nd_dedup *x, const nd_dedup *y, size_t n)
-{
-    int ok = 1;
-    for (size_t i = 0; i < n; i++) {
-        const nd_member a = member(x, i), b = member(y, i);
-        ok &= a.rep == b.rep && a.rel == b.rel && a.resemblance == b.resemblance &&
-              a.doc_in_rep == b.doc_in_rep && a.rep_in_doc == b.rep_in_doc;
-    }
-    const nd_pair *pa, *pb;
-    size_t na, nb;
-    if (nd_dedup_pairs(x, &pa, &na) != ND_OK || nd_dedup_pairs(y, &pb, &nb) != ND_OK || na != nb)
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        ok &= pa[i].a == pb[i].a && pa[i].b == pb[i].b && pa[i].rel == pb[i].rel &&
-              pa[i].resemblance == pb[i].resemblance && pa[i].a_in_b == pb[i].a_in_b &&
-              pa[i].b_in_a == pb[i].b_in_a;
-    const nd_member *ma, *mb;
-    const size_t *oa, *ob;
-    size_t ca, cb;
-    if (nd_dedup_clusters(x, &ma, &oa, &ca) != ND_OK ||
-        nd_dedup_clusters(y, &mb, &ob, &cb) != ND_OK || ca != cb)
-        return 0;
-    for (size_t c = 0; c <= ca; c++)
-        ok &= oa[c] == ob[c];
-    for (size_t i = 0; ok && i < oa[ca]; i++)
-        ok &= ma[i].doc == mb[i].doc && ma[i].rep == mb[i].rep && ma[i].rel == mb[i].rel;
-    return ok;
-}
 
 /* Threads and a memory budget small enough to spill every few documents
  * change nothing in the result (seeded corpus of families of near-copies,
@@ -356,10 +310,10 @@ static void test_threads_and_spill(void)
                     }
                     nd_dedup_get_stats(d, &st);
                     ND_CHECK(memory[mi] == 0 ? st.spill_events == 0 : st.spill_events > 0);
-                    if (!same_result(ref, d, N))
+                    if (!same_result(ref, d, N, 1))
                         fprintf(stderr, "differs: verify %d keep %d threads %u memory %g\n",
                                 verify, keep, threads[ti], memory[mi]);
-                    ND_CHECK(same_result(ref, d, N));
+                    ND_CHECK(same_result(ref, d, N, 1));
                     nd_dedup_destroy(d);
                 }
             nd_dedup_destroy(ref);

@@ -10,6 +10,7 @@
 
 #include "nd_internal.h"
 #include "nd_test.h"
+#include "nd_test_dedup.h"
 
 static unsigned long long g_seed;
 
@@ -63,15 +64,6 @@ static nd_status t_exchange(void *ctx, const char *stage, const void *send,
 
 /* ---- the corpus and its deal ------------------------------------------- */
 
-static char *words(int from, int to)
-{
-    char *s = malloc((size_t)(to - from) * 8 + 1);
-    size_t k = 0;
-    for (int i = from; i < to; i++)
-        k += (size_t)sprintf(s + k, "%sw%d", i > from ? " " : "", i);
-    s[k] = '\0';
-    return s;
-}
 
 enum { N = 500 };
 static char *g_text[N];
@@ -137,50 +129,11 @@ static nd_dedup *run_dist(const nd_params *p, unsigned P, const unsigned *owner,
     return pr[0].d;
 }
 
-static nd_member member(const nd_dedup *d, size_t i)
-{
-    nd_member m;
-    memset(&m, 0xFF, sizeof m);
-    if (nd_dedup_member(d, i, &m) != ND_OK)
-        m.rep = UINT32_MAX;
-    return m;
-}
-
-static int same_member(const nd_member *a, const nd_member *b)
-{
-    return a->doc == b->doc && a->rep == b->rep && a->rel == b->rel &&
-           a->resemblance == b->resemblance && a->doc_in_rep == b->doc_in_rep &&
-           a->rep_in_doc == b->rep_in_doc;
-}
-
 /* Same members, clusters, pairs (when wanted) and counters. */
-static int same_result(const nd_dedup *x, const nd_dedup *y, int want_pairs)
+static int same_all(const nd_dedup *x, const nd_dedup *y, int want_pairs)
 {
-    int ok = nd_dedup_num_docs(x) == N && nd_dedup_num_docs(y) == N;
-    for (size_t i = 0; i < N; i++) {
-        const nd_member a = member(x, i), b = member(y, i);
-        ok &= same_member(&a, &b);
-    }
-    if (want_pairs) {
-        const nd_pair *pa, *pb;
-        size_t na, nb;
-        if (nd_dedup_pairs(x, &pa, &na) != ND_OK || nd_dedup_pairs(y, &pb, &nb) != ND_OK ||
-            na != nb)
-            return 0;
-        for (size_t i = 0; i < na; i++)
-            ok &= pa[i].a == pb[i].a && pa[i].b == pb[i].b && pa[i].rel == pb[i].rel &&
-                  pa[i].resemblance == pb[i].resemblance && pa[i].a_in_b == pb[i].a_in_b &&
-                  pa[i].b_in_a == pb[i].b_in_a;
-    }
-    const nd_member *ma, *mb;
-    const size_t *oa, *ob;
-    size_t ca, cb;
-    if (nd_dedup_clusters(x, &ma, &oa, &ca) != ND_OK ||
-        nd_dedup_clusters(y, &mb, &ob, &cb) != ND_OK || ca != cb)
-        return 0;
-    ok &= memcmp(oa, ob, (ca + 1) * sizeof *oa) == 0;
-    for (size_t i = 0; ok && i < oa[ca]; i++)
-        ok &= same_member(&ma[i], &mb[i]);
+    int ok = nd_dedup_num_docs(x) == N && nd_dedup_num_docs(y) == N &&
+             same_result(x, y, N, want_pairs);
     nd_dedup_stats s, t;
     nd_dedup_get_stats(x, &s);
     nd_dedup_get_stats(y, &t);
@@ -261,7 +214,7 @@ static void test_same_as_one_process(void)
             for (unsigned r = 0; r < P; r++)
                 ND_CHECK_MSG(st[r] == ND_OK, "config %zu, %u processes: process %u: %s", c, P,
                              r, nd_strerror(st[r]));
-            const int same = d && same_result(ref, d, cfg[c].pairs);
+            const int same = d && same_all(ref, d, cfg[c].pairs);
             ND_CHECK_MSG(same, "config %zu, %u processes", c, P);
             nd_dedup_destroy(d);
         }

@@ -9,6 +9,7 @@
 
 #include "nd_internal.h"
 #include "nd_test.h"
+#include "nd_test_dedup.h"
 
 static uint64_t g_seed = 7;
 
@@ -174,16 +175,6 @@ static void test_known_answers(void)
              k[0] == 0x270906f2405e76cfULL && k[44] == 0xfb81208c91426fa6ULL);
 }
 
-/* "w<from> w<from+1> ... w<to-1>" */
-static char *words(int from, int to)
-{
-    char *t = malloc((size_t)(to - from) * 8 + 1);
-    size_t k = 0;
-    for (int i = from; i < to; i++)
-        k += (size_t)sprintf(t + k, "%sw%d", i > from ? " " : "", i);
-    t[k] = '\0';
-    return t;
-}
 
 static uint64_t fingerprint(nd_worker *w, const char *text)
 {
@@ -239,28 +230,6 @@ static nd_dedup *make(const nd_params *p, char **texts, size_t n)
     return d;
 }
 
-static int same_pairs(const nd_dedup *x, const nd_dedup *y, size_t n)
-{
-    const nd_pair *pa, *pb;
-    size_t na, nb;
-    if (nd_dedup_pairs(x, &pa, &na) != ND_OK || nd_dedup_pairs(y, &pb, &nb) != ND_OK || na != nb)
-        return 0;
-    /* field by field: the structures have padding */
-    int ok = 1;
-    for (size_t i = 0; i < na; i++)
-        ok &= pa[i].a == pb[i].a && pa[i].b == pb[i].b && pa[i].rel == pb[i].rel &&
-              pa[i].resemblance == pb[i].resemblance && pa[i].a_in_b == pb[i].a_in_b &&
-              pa[i].b_in_a == pb[i].b_in_a;
-    for (size_t i = 0; i < n; i++) {
-        nd_member a, b;
-        if (nd_dedup_member(x, i, &a) != ND_OK || nd_dedup_member(y, i, &b) != ND_OK)
-            return 0;
-        ok &= a.doc == b.doc && a.rep == b.rep && a.rel == b.rel &&
-              a.resemblance == b.resemblance && a.doc_in_rep == b.doc_in_rep &&
-              a.rep_in_doc == b.rep_in_doc;
-    }
-    return ok;
-}
 
 /* Deduplication with SimHash: candidates are the pairs within distance k and
  * every reported pair is one; exact figures under exact verification,
@@ -329,7 +298,7 @@ static void test_dedup(void)
                         continue;
                     nd_dedup_get_stats(d, &st);
                     ND_CHECK(mem ? st.spill_events > 0 : st.spill_events == 0);
-                    ND_CHECK_MSG(same_pairs(ref, d, N), "k %u verify %d threads %u memory %d",
+                    ND_CHECK_MSG(same_result(ref, d, N, 1), "k %u verify %d threads %u memory %d",
                                  k, verify, th, mem);
                     nd_dedup_destroy(d);
                 }

@@ -351,7 +351,7 @@ for line in open(err):
     m = re.search(r"stage '([^']+)' sent (\d+) bytes", line)
     if m:
         stages[m.group(1)] = round(int(m.group(2)) / int(docs), 1)
-    m = re.search(r"process (\d+): peak RSS ([0-9.]+) MB", line)
+    m = re.search(r"process (\d+): .*peak RSS ([0-9.]+) MB", line)
     if m:
         rss.append(float(m.group(2)))
 w1 = float(open(t1).read().split()[-4])

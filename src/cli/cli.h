@@ -61,6 +61,11 @@ extern int g_display_level;
 void cli_log(int level, const char *fmt, ...) ND_PRINTF(2, 3);
 /* What messages start with instead of "neardup" (neardup-mpi names its rank). */
 void cli_set_log_prefix(const char *prefix);
+/* The program's name in usage messages: "neardup" or "neardup-mpi". */
+extern const char *g_prog;
+/* 1 in the processes of neardup-mpi other than process 0: usage errors and
+ * help, the same everywhere, are left to process 0. */
+extern int g_secondary;
 /* Progress line on stderr, only when enabled (TTY or --progress); throttled to ~6 Hz. */
 extern int g_progress;
 void cli_progress(const char *what, uint64_t done, uint64_t bytes);

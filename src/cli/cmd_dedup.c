@@ -394,6 +394,32 @@ static int dist_refuse(const run *r)
     return EXIT_USAGE;
 }
 
+/* Before any reading: can the outputs be written where they go? A job of
+ * hours should not learn at its end that a directory is missing. Process 0
+ * checks its outputs; every process the directory of its -o shard. */
+static int dist_check_outputs(const run *r)
+{
+    const char *paths[] = {r->o.clusters, r->o.pairs, r->o.removed, r->o.output};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const char *p = paths[i];
+        if (!p || strcmp(p, "-") == 0 || (i < 3 && cli_dist_rank() != 0))
+            continue;
+        const char *slash = strrchr(p, '/');
+        char dir[4096];
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash == p ? 1 : slash - p), p);
+        if (access(dir, W_OK | X_OK) != 0) {
+            cli_log(1, "%s: cannot write there (%s: %s); checked before reading anything", p,
+                    dir, strerror(errno));
+            rc = EXIT_INPUT;
+        }
+    }
+    return rc;
+}
+
 /* After a distributed run: process 0 receives every record's id and document
  * number, in the collection's order, and every process's reader counters, so
  * that what it writes is what one process would have written. grec/gdoc: the
@@ -613,10 +639,10 @@ static void dist_report(const run *r)
     const unsigned P = cli_dist_size();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    const uint64_t rss = (uint64_t)ru.ru_maxrss;
+    const uint64_t mine[2] = {(uint64_t)ru.ru_maxrss, r->nlocal};
     char *all = NULL;
     uint64_t *lens = calloc(P, sizeof *lens);
-    const int ok = lens && cli_dist_gather(&rss, sizeof rss, &all, lens) == 0;
+    const int ok = lens && cli_dist_gather(mine, sizeof mine, &all, lens) == 0;
     if (!ok) {  /* a process that cannot take part would leave the others waiting */
         cli_log(1, "out of memory");
         cli_dist_abort(EXIT_INTERNAL);
@@ -627,9 +653,12 @@ static void dist_report(const run *r)
             cli_log(3, "%u processes: stage '%s' sent %llu bytes (%.1f a document)", P,
                     names[i], ULL(v[i]), (double)v[i] / docs);
         for (unsigned k = 0; k < P; k++) {
-            uint64_t x;
-            memcpy(&x, all + 8 * k, 8);
-            cli_log(3, "process %u: peak RSS %.1f MB", k, (double)x / 1024.0);
+            uint64_t x[2];
+            memcpy(x, all + 16 * k, 16);
+            cli_log(3, "process %u: %llu %s read, peak RSS %.1f MB%s", k, ULL(x[1]),
+                    cli_plural(x[1], "record", "records"), (double)x[0] / 1024.0,
+                    x[1] ? "" : " (nothing to read: a compressed or WARC file is read whole "
+                                "by one process; give more files, or plain JSON Lines)");
         }
         const char *const *tn;
         const double *ts;
@@ -1363,6 +1392,8 @@ static void summary(const run *r)
 
 static void verbose_layout(const run *r)
 {
+    if (cli_dist_rank() != 0)  /* the same on every process */
+        return;
     nd_dedup_stats s;
     nd_dedup_get_stats(r->dd, &s);
     const double t = nd_params_get(r->params, ND_P_THRESHOLD);
@@ -1623,6 +1654,8 @@ int cmd_dedup(int argc, char **argv)
     const int dist = cli_dist_size() > 1;
     if (dist && (rc = dist_refuse(&r)) != 0)
         goto done;
+    if (dist && (rc = cli_dist_agree(dist_check_outputs(&r))) != 0)
+        goto done;
     if (r.o.in.memory && !dist && (rc = id_spill_open(&r, tmpdir)) != 0)
         goto done;
     if (!dist && (r.o.output || r.o.ignore_boiler || r.o.strip_boiler)) {
@@ -1746,7 +1779,7 @@ int cmd_dedup(int argc, char **argv)
     if (g_display_level >= 3) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        fprintf(stderr, "neardup %s |", nd_version_string());
+        fprintf(stderr, "%s %s |", g_prog, nd_version_string());
         for (int i = 0; i < argc; i++)
             fprintf(stderr, " %s", argv[i]);
         fprintf(stderr, " | wall %.3f s, cpu %.3f s, peak RSS %.1f MB\n",

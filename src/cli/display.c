@@ -13,6 +13,8 @@ static double g_last_progress;
 static int g_progress_shown;
 
 static const char *g_log_prefix = "neardup";
+const char *g_prog = "neardup";
+int g_secondary;
 
 void cli_set_log_prefix(const char *prefix)
 {
@@ -25,13 +27,19 @@ void cli_log(int level, const char *fmt, ...)
         return;
     if (g_progress_shown)
         cli_progress_end();
+    /* one write a line: the processes of neardup-mpi share one stderr */
+    char line[2048];
+    int n = snprintf(line, sizeof line, "%s: ", g_log_prefix);
     va_list ap;
     va_start(ap, fmt);
-    fputs(g_log_prefix, stderr);
-    fputs(": ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (n >= 0 && (size_t)n < sizeof line)
+        n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
+    line[len++] = '\n';
+    fwrite(line, 1, len, stderr);
 }
 
 static double now_s(void)

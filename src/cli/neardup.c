@@ -38,6 +38,8 @@ static const command k_commands[] = {
 
 static void usage(FILE *fp)
 {
+    if (g_secondary)  /* neardup-mpi: process 0 prints it */
+        return;
     fprintf(fp,
             "neardup %s - find duplicate, near-duplicate and contained documents, reused\n"
             "passages and boilerplate\n"
@@ -107,7 +109,8 @@ static int run_command(int argc, char **argv)
             }
             return k_commands[i].fn(argc - 1, argv + 1);
         }
-    fprintf(stderr, "neardup: unknown command '%s'\n", cmd);
+    if (!g_secondary)
+        fprintf(stderr, "%s: unknown command '%s'\n", g_prog, cmd);
     usage(stderr);
     return EXIT_USAGE;
 }

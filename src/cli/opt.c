@@ -98,12 +98,14 @@ double cli_param_default(nd_param id)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    if (g_secondary)
+        return EXIT_USAGE;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "neardup %s: ", cmd);
+    fprintf(stderr, "%s %s: ", g_prog, cmd);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'neardup %s --help'\n", cmd);
+    fprintf(stderr, "\ntry '%s %s --help'\n", g_prog, cmd);
     return EXIT_USAGE;
 }
 

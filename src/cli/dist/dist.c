@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -666,6 +667,11 @@ int cli_dist_init(int *argc, char ***argv)
     else
         snprintf(g_prefix, sizeof g_prefix, "neardup-mpi");
     cli_set_log_prefix(g_prefix);
+    g_prog = "neardup-mpi";
+    if (g_rank != 0) {  /* usage errors and help: process 0 says them */
+        g_secondary = 1;
+        opterr = 0;
+    }
     signal(SIGTERM, on_term);
     signal(SIGINT, on_term);
     return 0;

@@ -1380,9 +1380,13 @@ static void summary(const run *r)
             cli_plural(s.candidates, "pair", "pairs"), ULL(s.verified));
     char mem[32], spilled[32];
     human_bytes(mem, sizeof mem, (double)r->index_memory);
-    cli_log(3, "%u %s; index memory %s (%.0f bytes a document)", r->threads_used,
-            cli_plural(r->threads_used, "thread", "threads"), mem,
-            s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
+    if (cli_dist_size() > 1)  /* index_memory: the largest process's */
+        cli_log(3, "%u %s a process; index memory %s in the largest process",
+                r->threads_used, cli_plural(r->threads_used, "thread", "threads"), mem);
+    else
+        cli_log(3, "%u %s; index memory %s (%.0f bytes a document)", r->threads_used,
+                cli_plural(r->threads_used, "thread", "threads"), mem,
+                s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
     if (s.spill_events) {
         human_bytes(spilled, sizeof spilled, (double)s.spilled_bytes);
         cli_log(3, "memory budget: spilled %s to temporary files in %llu %s", spilled,

@@ -59,6 +59,11 @@ static void usage(FILE *fp)
             "\n"
             "Exit status: 0 ok, 1 usage error, 2 input/output error, 3 corrupt index,\n"
             "4 out of memory or a size limit.\n");
+    if (strcmp(g_prog, "neardup") != 0)
+        fprintf(fp, "\n%s: started by mpirun or srun, dedup runs on every process (its\n"
+                    "outputs as neardup's; -o as a shard a process plus a manifest, or whole\n"
+                    "with --merge); the other commands on one process. docs/distributed.md\n",
+                g_prog);
 }
 
 static int run_command(int argc, char **argv);

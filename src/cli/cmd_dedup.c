@@ -1692,7 +1692,7 @@ int cmd_dedup(int argc, char **argv)
     if (r.dig && (r.o.ignore_boiler || r.o.strip_boiler))
         rd_digests_seal(r.dig);  /* pass 1 reads what the boilerplate pass read */
     rd_range *ranges = NULL;
-    if (dist) {  /* large line files in parts, read by the processes in turn */
+    if (dist) {  /* large line files in parts; every process a contiguous share */
         const char **parts = NULL;
         size_t nparts = 0;
         cli_dist_stage("split");

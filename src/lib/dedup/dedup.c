@@ -1975,6 +1975,63 @@ static uint32_t count_sets(const nd_dedup *d, const uint32_t *pa, size_t na, con
     return eq;
 }
 
+/* One round of step 5 on the threads: the count of every pair whose second
+ * set is here (local_round: held here; else fetched in this round). */
+typedef struct vround {
+    const dist *x;
+    const uint64_t *pairs;
+    uint32_t *count;
+    const uint64_t *remote;  /* fetched this round: remote[lo .. hi) */
+    size_t lo, hi;
+    const uint64_t *off;     /* their places in resp */
+    const void *resp;
+    int local_round;
+    scratch *sc;             /* per thread */
+    nd_status *st;           /* per thread */
+} vround;
+
+static void vround_task(void *arg, size_t begin, size_t end, unsigned t)
+{
+    const vround *v = arg;
+    const dist *x = v->x;
+    const nd_dedup *d = x->d;
+    for (size_t i = begin; i < end && v->st[t] == ND_OK; i++) {
+        const uint32_t ga = (uint32_t)(v->pairs[i] >> 32), gb = (uint32_t)v->pairs[i];
+        const grun *oa = owner_of(x, ga), *ob = owner_of(x, gb);
+        const uint32_t la = oa->lstart + (ga - oa->gstart);
+        const uint32_t *pa, *pb;
+        size_t nb;
+        if (ob->rank == x->c->rank) {
+            if (!v->local_round)
+                continue;
+            const uint32_t lb = ob->lstart + (gb - ob->gstart);
+            if ((v->st[t] = local_set(d, lb, &v->sc[t].b, &pb)) != ND_OK)
+                return;
+            nb = set_items(d, lb);
+        } else {
+            if (v->local_round)
+                continue;
+            size_t lo = v->lo, hi = v->hi;
+            while (lo < hi) {
+                const size_t mid = lo + (hi - lo) / 2;
+                if (v->remote[mid] < gb)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == v->hi || v->remote[lo] != gb)
+                continue;
+            uint32_t items;
+            memcpy(&items, (const char *)v->resp + v->off[lo - v->lo], 4);
+            pb = (const uint32_t *)((const char *)v->resp + v->off[lo - v->lo] + 4);
+            nb = items;
+        }
+        if ((v->st[t] = local_set(d, la, &v->sc[t].a, &pa)) != ND_OK)
+            return;
+        v->count[i] = count_sets(d, pa, set_items(d, la), pb, nb);
+    }
+}
+
 /* Step 5: counts of this process's pairs; the second set fetched in rounds. */
 static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t np,
                              uint32_t *count)
@@ -1989,6 +2046,16 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
     nd_vec sa, sb;
     nd_vec_init(&sa, 1, SIZE_MAX / 2);
     nd_vec_init(&sb, 1, SIZE_MAX / 2);
+    /* the pairs of a round are counted on the threads, each with its scratch */
+    const unsigned T = nd_threads_resolve(d->params.threads);
+    nd_status tst[256];
+    scratch *sc = nd_calloc(a, T, sizeof *sc);
+    if (!sc)
+        return ND_E_NOMEM;
+    for (unsigned t = 0; t < T; t++) {
+        nd_vec_init(&sc[t].a, 1, SIZE_MAX / 2);
+        nd_vec_init(&sc[t].b, 1, SIZE_MAX / 2);
+    }
     /* documents a round fetches: its bytes over the mean set here, 16 or more */
     /* each process answers every other one: a P-th of the budget a requester */
     const uint64_t budget = (d->params.memory ? d->params.memory / 8 : FETCH_BYTES) / P;
@@ -2073,37 +2140,12 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
             }
             nd_free(a, cursor);
         }
-        for (size_t i = 0; i < np; i++) {
-            const uint32_t ga = (uint32_t)(pairs[i] >> 32), gb = (uint32_t)pairs[i];
-            const grun *oa = owner_of(x, ga), *ob = owner_of(x, gb);
-            const uint32_t la = oa->lstart + (ga - oa->gstart);
-            const uint32_t *pa, *pb;
-            size_t nb;
-            if (ob->rank == x->c->rank) {
-                if (k != rounds)
-                    continue;
-                const uint32_t lb = ob->lstart + (gb - ob->gstart);
-                ND_TRY(local_set(d, lb, &sb, &pb));
-                nb = set_items(d, lb);
-            } else {
-                size_t lo2 = lo, hi2 = hi;
-                while (lo2 < hi2) {
-                    const size_t mid = lo2 + (hi2 - lo2) / 2;
-                    if (remote[mid] < gb)
-                        lo2 = mid + 1;
-                    else
-                        hi2 = mid;
-                }
-                if (k == rounds || lo2 == hi || remote[lo2] != gb)
-                    continue;
-                uint32_t items;
-                memcpy(&items, (const char *)resp + off[lo2 - lo], 4);
-                pb = (const uint32_t *)((const char *)resp + off[lo2 - lo] + 4);
-                nb = items;
-            }
-            ND_TRY(local_set(d, la, &sa, &pa));
-            count[i] = count_sets(d, pa, set_items(d, la), pb, nb);
-        }
+        vround v = {x, pairs, count, remote, lo, hi, off, resp, k == rounds, sc, tst};
+        for (unsigned t = 0; t < T; t++)
+            tst[t] = ND_OK;
+        nd_parallel(T, np, 32, vround_task, &v);
+        for (unsigned t = 0; t < T; t++)
+            ND_TRY(tst[t]);
         nd_free(a, resp);
         resp = NULL;
     }
@@ -2115,6 +2157,11 @@ fail:
     nd_free(a, off);
     nd_vec_free(&sa, a);
     nd_vec_free(&sb, a);
+    for (unsigned t = 0; t < T; t++) {
+        nd_vec_free(&sc[t].a, a);
+        nd_vec_free(&sc[t].b, a);
+    }
+    nd_free(a, sc);
     return st;
 }
 

@@ -41,6 +41,9 @@ void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
 void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* Sorts and removes duplicates; returns the new length. */
 size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
+/* The first position in the ascending a[0..n) whose value is not below x (n
+ * when there is none). */
+size_t nd_lower_bound_u64(const uint64_t *a, size_t n, uint64_t x);
 
 /* ---- threads (common/thread.c) ----------------------------------------- */
 

@@ -168,6 +168,14 @@ static void test_sort(void)
         const size_t u = nd_sort_unique_u64(a, t, n);
         for (size_t i = 1; i < u; i++)
             ND_CHECK(a[i - 1] < a[i]);
+        /* the lower bound: every value found where it is, one past it just after */
+        for (size_t i = 0; i < u; i++) {
+            ND_CHECK(nd_lower_bound_u64(a, u, a[i]) == i);
+            if (a[i] != UINT64_MAX)
+                ND_CHECK(nd_lower_bound_u64(a, u, a[i] + 1) == i + 1);
+        }
+        ND_CHECK(nd_lower_bound_u64(a, u, 0) == 0);
+        ND_CHECK(u == 0 || a[u - 1] == UINT64_MAX || nd_lower_bound_u64(a, u, UINT64_MAX) == u);
         free(a);
         free(t);
     }

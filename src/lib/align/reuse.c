@@ -617,14 +617,7 @@ nd_status nd_segments(const char *text, const nd_token *tok, size_t nt, const nd
 /* 1 when x is in the sorted array v[0..n). */
 static int has_u64(const uint64_t *v, size_t n, uint64_t x)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    const size_t lo = nd_lower_bound_u64(v, n, x);
     return lo < n && v[lo] == x;
 }
 

@@ -1,8 +1,9 @@
 /*
  * sort.c - radix sort of 64-bit values, used for shingle sets, band keys and
- * candidate pairs. LSD radix with 11-bit digits: 6 passes at most, each pass
- * skipped when every value has the same digit (small sets and keys with zero
- * high bits sort in fewer passes). Below 64 values an insertion sort is faster.
+ * candidate pairs, and the lower bound in a sorted array of them. LSD radix
+ * with 11-bit digits: 6 passes at most, each pass skipped when every value
+ * has the same digit (small sets and keys with zero high bits sort in fewer
+ * passes). Below 64 values an insertion sort is faster.
  */
 #include "nd_internal.h"
 
@@ -58,4 +59,17 @@ size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n)
         if (k == 0 || a[i] != a[k - 1])
             a[k++] = a[i];
     return k;
+}
+
+size_t nd_lower_bound_u64(const uint64_t *a, size_t n, uint64_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }

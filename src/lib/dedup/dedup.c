@@ -1066,15 +1066,7 @@ static nd_status run_verify(const nd_dedup *d, run_state *rs, verify_ctx *c, siz
 static uint32_t cand_count(const run_state *rs, uint32_t u, uint32_t v)
 {
     const uint64_t key = u < v ? ((uint64_t)u << 32) | v : ((uint64_t)v << 32) | u;
-    size_t lo = 0, hi = rs->num_cand;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (rs->cand[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return rs->cand_count[lo];
+    return rs->cand_count[nd_lower_bound_u64(rs->cand, rs->num_cand, key)];
 }
 
 /* ---- clusters ------------------------------------------------------------ */
@@ -2011,14 +2003,7 @@ static void vround_task(void *arg, size_t begin, size_t end, unsigned t)
         } else {
             if (v->local_round)
                 continue;
-            size_t lo = v->lo, hi = v->hi;
-            while (lo < hi) {
-                const size_t mid = lo + (hi - lo) / 2;
-                if (v->remote[mid] < gb)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
+            const size_t lo = v->lo + nd_lower_bound_u64(v->remote + v->lo, v->hi - v->lo, gb);
             if (lo == v->hi || v->remote[lo] != gb)
                 continue;
             uint32_t items;

@@ -1427,14 +1427,7 @@ static int cmp_u64(const void *x, const void *y)
 /* How many times v is in the sorted x. */
 static size_t u64_count(const u64vec *x, uint64_t v)
 {
-    size_t lo = 0, hi = x->n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (x->v[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    const size_t lo = nd_lower_bound_u64(x->v, x->n, v);
     size_t e = lo;
     while (e < x->n && x->v[e] == v)
         e++;

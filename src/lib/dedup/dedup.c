@@ -759,8 +759,17 @@ static nd_status msrc_fill(const nd_dedup *d, msrc *s)
     return ND_OK;
 }
 
-/* Pairs of a bucket's units (ascending): each with the next CAND_WINDOW, and
- * the first CAND_WINDOW with all the others. */
+/* The window rule of a bucket of e units (ascending): unit x pairs with the
+ * units after it up to the one before window_end(x, e), that is the next
+ * CAND_WINDOW, or all the others for the first CAND_WINDOW (and where fewer
+ * than CAND_WINDOW are left). emit_bucket and the distributed run's
+ * dist_bucket share it: their pairs must be the same. */
+static size_t window_end(size_t x, size_t e)
+{
+    return x < CAND_WINDOW || e - x - 1 <= CAND_WINDOW ? e : x + 1 + CAND_WINDOW;
+}
+
+/* Pairs of a bucket's units (ascending), by the window rule. */
 static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_vec *pairs,
                              size_t *compact_at)
 {
@@ -769,7 +778,7 @@ static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_v
     nd_status st = ND_OK;
     const uint64_t *fp = d->fps.data;
     for (size_t x = 0; x < e; x++) {
-        const size_t end = x < CAND_WINDOW || e - x - 1 <= CAND_WINDOW ? e : x + 1 + CAND_WINDOW;
+        const size_t end = window_end(x, e);
         ND_TRY(nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - x)));
         uint64_t *p = (uint64_t *)pairs->data + pairs->len;
         if (d->simhash) {
@@ -1776,12 +1785,12 @@ static unsigned bucket_owner(uint32_t key, unsigned band, unsigned P)
 }
 
 /* The pairs of one bucket (leading global ids ascending, fps with them under
- * SimHash), by the window rule of emit_bucket. */
+ * SimHash), by the window rule (window_end). */
 static nd_status dist_bucket(const nd_dedup *d, const uint64_t *g, size_t e, size_t stride,
                              nd_vec *pairs)
 {
     for (size_t i = 0; i < e; i++) {
-        const size_t end = i < CAND_WINDOW || e - i - 1 <= CAND_WINDOW ? e : i + 1 + CAND_WINDOW;
+        const size_t end = window_end(i, e);
         const nd_status st = nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - i));
         if (st != ND_OK)
             return st;
@@ -2028,9 +2037,8 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
     void *req = NULL, *resp = NULL;
     uint64_t *remote = NULL, *tmp = NULL, bytes;
     uint64_t *off = NULL;   /* per fetched document: offset of its values in resp */
-    nd_vec sa, sb;
+    nd_vec sa;  /* a set asked for by another process */
     nd_vec_init(&sa, 1, SIZE_MAX / 2);
-    nd_vec_init(&sb, 1, SIZE_MAX / 2);
     /* the pairs of a round are counted on the threads, each with its scratch */
     const unsigned T = nd_threads_resolve(d->params.threads);
     nd_status tst[256];
@@ -2141,7 +2149,6 @@ fail:
     nd_free(a, tmp);
     nd_free(a, off);
     nd_vec_free(&sa, a);
-    nd_vec_free(&sb, a);
     for (unsigned t = 0; t < T; t++) {
         nd_vec_free(&sc[t].a, a);
         nd_vec_free(&sc[t].b, a);

@@ -531,31 +531,20 @@ static int dist_keep(run *r, const uint32_t *gdoc, uint64_t total_docs)
 {
     cli_dist_stage("removed");
     const size_t nb = (size_t)((total_docs + 7) / 8);
-    const unsigned P = cli_dist_size();
     uint8_t *bits = calloc(nb ? nb : 1, 1);
-    uint64_t *slen = calloc(P, sizeof *slen), *rlen = calloc(P, sizeof *rlen);
-    char *send = NULL, *got = NULL;
+    char *got = NULL;
+    size_t ngot = 0;
     r->keep = malloc(r->nrecs ? r->nrecs : 1);
     int rc = EXIT_INTERNAL;
-    if (!bits || !slen || !rlen || !r->keep)
+    if (!bits || !r->keep)
         goto done;
-    if (cli_dist_rank() == 0) {
+    if (cli_dist_rank() == 0)
         for (uint64_t g = 0; g < total_docs; g++) {
             nd_member m;
             if (nd_dedup_member(r->dd, (size_t)g, &m) == ND_OK && m.rep != m.doc)
                 bits[g / 8] |= (uint8_t)(1u << (g % 8));
         }
-        if (!(send = malloc((nb ? nb : 1) * (size_t)P)))
-            goto done;
-        for (unsigned k = 0; k < P; k++) {
-            slen[k] = nb;
-            memcpy(send + (size_t)k * nb, bits, nb);
-        }
-    }
-    const nd_comm *c = cli_dist_comm();
-    if (c->exchange(c->ctx, "removed", send, slen, NULL, rlen) != ND_OK ||
-        rlen[0] != nb || !(got = malloc(nb ? nb : 1)) ||
-        c->exchange(c->ctx, "removed", send, slen, got, rlen) != ND_OK)
+    if (cli_dist_bcast(bits, nb, &got, &ngot) || ngot != nb)
         goto done;
     for (size_t i = 0; i < r->nrecs; i++) {
         const uint32_t d = r->recs[i].doc;
@@ -566,9 +555,6 @@ done:
     if (rc)
         cli_log(1, "sending the removed documents to every process failed");
     free(bits);
-    free(slen);
-    free(rlen);
-    free(send);
     free(got);
     return rc;
 }

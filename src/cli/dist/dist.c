@@ -41,6 +41,17 @@ static const char *g_stage_names[MAX_STAGES];
 static uint64_t g_stage_bytes[MAX_STAGES];
 static size_t g_nstages;
 
+/* The slot of stage in names[0..*n), added when new; MAX_STAGES when full. */
+static size_t stage_slot(const char **names, size_t *n, const char *stage)
+{
+    size_t i = 0;
+    while (i < *n && strcmp(names[i], stage) != 0)
+        i++;
+    if (i == *n && *n < MAX_STAGES)
+        names[(*n)++] = stage;
+    return i;
+}
+
 /* The test hook ND_TEST_PAUSE_STAGE=STAGE:MS (docs/distributed.md): a process
  * entering STAGE says so with its pid on stderr and sleeps MS milliseconds,
  * once, so that a test can kill it there. */
@@ -63,7 +74,6 @@ static void pause_at(const char *stage)
 
 unsigned cli_dist_rank(void) { return g_rank; }
 unsigned cli_dist_size(void) { return g_size; }
-const char *cli_dist_prog(void) { return g_prefix; }
 /* Wall time spent in each stage named by cli_dist_stage (the command's own). */
 static const char *g_time_names[MAX_STAGES];
 static double g_time_s[MAX_STAGES];
@@ -81,12 +91,8 @@ void cli_dist_stage(const char *stage)
 {
     const double t = now_s();
     if (g_since >= 0) {
-        size_t i = 0;
-        while (i < g_ntimes && strcmp(g_time_names[i], g_stage) != 0)
-            i++;
-        if (i == g_ntimes && g_ntimes < MAX_STAGES)
-            g_time_names[g_ntimes++] = g_stage;
-        if (i < g_ntimes)
+        const size_t i = stage_slot(g_time_names, &g_ntimes, g_stage);
+        if (i < MAX_STAGES)
             g_time_s[i] += t - g_since;
     }
     g_since = t;
@@ -182,14 +188,9 @@ int cli_dist_plan(const char *const *inputs, size_t n, const rd_range *ranges)
 
 static void count_sent(const char *stage, const uint64_t *len)
 {
-    size_t i = 0;
-    while (i < g_nstages && strcmp(g_stage_names[i], stage) != 0)
-        i++;
-    if (i == g_nstages) {
-        if (g_nstages == MAX_STAGES)
-            return;
-        g_stage_names[g_nstages++] = stage;
-    }
+    const size_t i = stage_slot(g_stage_names, &g_nstages, stage);
+    if (i == MAX_STAGES)
+        return;
     for (unsigned r = 0; r < g_size; r++)
         if (r != g_rank)
             g_stage_bytes[i] += len[r];
@@ -235,6 +236,9 @@ void cli_docfiles_free(cli_docfiles *f)
     memset(f, 0, sizeof *f);
 }
 
+static int send_same(const char *stage, const void *p, size_t n, int to_all, char **out,
+                     uint64_t *lens);
+
 static int cmp_run(const void *pa, const void *pb)
 {
     const uint64_t *p = pa, *q = pb;
@@ -245,29 +249,21 @@ int cli_dist_number(cli_docfiles *f, uint64_t *total_recs, uint64_t *total_docs)
 {
     /* every process gets every (file, records, documents) run; a file is in
      * one process's hands, so sorting the runs by file gives the order */
-    const size_t one = f->n * 24;
-    const nd_comm *c = cli_dist_comm();
-    uint64_t *slen = calloc(g_size, sizeof *slen), *rlen = calloc(g_size, sizeof *rlen);
-    char *send = malloc((one ? one : 1) * (size_t)g_size);
-    uint64_t *all = NULL;
+    uint64_t *mine = malloc((f->n ? f->n : 1) * 24), *all = NULL;
+    uint64_t *lens = calloc(g_size, sizeof *lens);
     int rc = -1;
-    if (!slen || !rlen || !send)
+    if (!mine || !lens)
         goto done;
-    for (unsigned r = 0; r < g_size; r++) {
-        slen[r] = one;
-        for (size_t i = 0; i < f->n; i++) {
-            const uint64_t run[3] = {f->file_no[i], f->nrec[i], f->ndoc[i]};
-            memcpy(send + (size_t)r * one + 24 * i, run, 24);
-        }
+    for (size_t i = 0; i < f->n; i++) {
+        mine[3 * i] = f->file_no[i];
+        mine[3 * i + 1] = f->nrec[i];
+        mine[3 * i + 2] = f->ndoc[i];
     }
-    if (c->exchange(c->ctx, "ids", send, slen, NULL, rlen) != ND_OK)
+    if (send_same("ids", mine, f->n * 24, 1, (char **)&all, lens))
         goto done;
     uint64_t m = 0;
     for (unsigned r = 0; r < g_size; r++)
-        m += rlen[r];
-    all = malloc(m ? m : 1);
-    if (!all || c->exchange(c->ctx, "ids", send, slen, all, rlen) != ND_OK)
-        goto done;
+        m += lens[r];
     const size_t nr = (size_t)(m / 24);
     qsort(all, nr, 24, cmp_run);
     uint64_t recs = 0, docs = 0;
@@ -289,9 +285,8 @@ int cli_dist_number(cli_docfiles *f, uint64_t *total_recs, uint64_t *total_docs)
     rc = 0;
 done:
     free(all);
-    free(send);
-    free(slen);
-    free(rlen);
+    free(mine);
+    free(lens);
     return rc;
 }
 
@@ -744,30 +739,62 @@ void cli_dist_abort(int rc) { (void)rc; }
 
 #endif
 
-int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens)
+/* Collective: this process sends the n bytes at p to every process (to_all)
+ * or to process 0 alone; *out (malloc'd) receives what came, lens[r] bytes
+ * from rank r, back to back in rank order. Returns 0 or -1. */
+static int send_same(const char *stage, const void *p, size_t n, int to_all, char **out,
+                     uint64_t *lens)
 {
     const nd_comm *c = cli_dist_comm();
+    const unsigned copies = to_all ? g_size : 1;
     uint64_t *slen = calloc(g_size, sizeof *slen);
-    if (!slen)
-        return -1;
-    slen[0] = n;
+    char *send = malloc(n ? n * copies : 1), *buf = NULL;
     int rc = -1;
-    char *buf = NULL;
-    if (c->exchange(c->ctx, g_stage, p, slen, NULL, lens) != ND_OK)
+    if (!slen || !send)
+        goto done;
+    for (unsigned r = 0; r < copies; r++) {
+        slen[r] = n;
+        if (n)
+            memcpy(send + (size_t)r * n, p, n);
+    }
+    if (c->exchange(c->ctx, stage, send, slen, NULL, lens) != ND_OK)
         goto done;
     uint64_t m = 0;
     for (unsigned r = 0; r < g_size; r++)
         m += lens[r];
     buf = malloc(m ? m : 1);
-    if (!buf || c->exchange(c->ctx, g_stage, p, slen, buf, lens) != ND_OK)
+    if (!buf || c->exchange(c->ctx, stage, send, slen, buf, lens) != ND_OK)
         goto done;
-    *out = g_rank == 0 ? buf : NULL;
-    if (g_rank != 0)
-        free(buf);
+    *out = buf;
     buf = NULL;
     rc = 0;
 done:
     free(buf);
+    free(send);
     free(slen);
+    return rc;
+}
+
+int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens)
+{
+    char *buf = NULL;
+    if (send_same(g_stage, p, n, 0, &buf, lens))
+        return -1;
+    *out = g_rank == 0 ? buf : NULL;
+    if (g_rank != 0)
+        free(buf);
+    return 0;
+}
+
+int cli_dist_bcast(const void *p, size_t n, char **out, size_t *n_out)
+{
+    uint64_t *lens = calloc(g_size, sizeof *lens);
+    char *buf = NULL;
+    const int rc = !lens || send_same(g_stage, p, g_rank == 0 ? n : 0, 1, &buf, lens) ? -1 : 0;
+    if (rc == 0) {
+        *out = buf;
+        *n_out = (size_t)lens[0];
+    }
+    free(lens);
     return rc;
 }

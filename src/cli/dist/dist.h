@@ -28,8 +28,6 @@ int cli_dist_init(int *argc, char ***argv);
 void cli_dist_finish(int rc);
 unsigned cli_dist_rank(void);
 unsigned cli_dist_size(void);
-/* The name that messages start with: "neardup" or "neardup-mpi". */
-const char *cli_dist_prog(void);
 /* Names the stage this process is in, for the message when a peer is lost. */
 void cli_dist_stage(const char *stage);
 /* The transport for nd_dedup_run_dist(). */
@@ -52,6 +50,9 @@ int cli_dist_max(uint64_t *v, size_t n);
  * rank order, in *out (malloc'd; NULL elsewhere), lens[r] bytes from rank r
  * (lens: size entries, filled on process 0). */
 int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens);
+/* Collective: every process receives process 0's n bytes at p (the others'
+ * p and n are not read) in *out (malloc'd), *n_out bytes. Returns 0 or -1. */
+int cli_dist_bcast(const void *p, size_t n, char **out, size_t *n_out);
 /* Stops every process with exit status rc, after this one printed why. */
 void cli_dist_abort(int rc);
 /* Bytes this process sent to others in each library stage, for -v: the

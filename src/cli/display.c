@@ -27,19 +27,25 @@ void cli_log(int level, const char *fmt, ...)
         return;
     if (g_progress_shown)
         cli_progress_end();
-    /* one write a line: the processes of neardup-mpi share one stderr */
+    /* one write a line: the processes of neardup-mpi share one stderr (a
+     * line too long for the buffer goes out in pieces, whole) */
     char line[2048];
-    int n = snprintf(line, sizeof line, "%s: ", g_log_prefix);
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < sizeof line)
-        n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    va_copy(aq, ap);
+    const int p = snprintf(line, sizeof line, "%s: ", g_log_prefix);
+    const int m = p >= 0 && (size_t)p < sizeof line
+                      ? vsnprintf(line + p, sizeof line - (size_t)p, fmt, ap) : -1;
+    if (m >= 0 && (size_t)p + (size_t)m + 1 < sizeof line) {
+        line[p + m] = '\n';
+        fwrite(line, 1, (size_t)p + (size_t)m + 1, stderr);
+    } else {
+        fprintf(stderr, "%s: ", g_log_prefix);
+        vfprintf(stderr, fmt, aq);
+        fputc('\n', stderr);
+    }
+    va_end(aq);
     va_end(ap);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
-    line[len++] = '\n';
-    fwrite(line, 1, len, stderr);
 }
 
 static double now_s(void)

@@ -33,6 +33,8 @@ typedef struct nd_vec {
 void nd_vec_init(nd_vec *v, size_t item, size_t max_items);
 nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n);
 nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item);
+/* Appends bytes / v->item items from p. */
+nd_status nd_vec_append(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes);
 void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
 #define ND_VEC_AT(v, T, i) (((T *)(v)->data)[i])
 
@@ -44,6 +46,15 @@ size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* The first position in the ascending a[0..n) whose value is not below x (n
  * when there is none). */
 size_t nd_lower_bound_u64(const uint64_t *a, size_t n, uint64_t x);
+
+/* ---- distributed runs (common/comm.c) ----------------------------------- */
+
+/* One exchange (both calls of c->exchange) of per-process vectors: to[r]
+ * goes to process r and is emptied; *out (allocated, *total bytes) receives
+ * every process's block in rank order, rlen[r] bytes from process r. slen and
+ * rlen hold c->size values. */
+nd_status nd_comm_xchg(const nd_comm *c, const nd_alloc_ctx *a, const char *stage, nd_vec *to,
+                       uint64_t *slen, uint64_t *rlen, void **out, uint64_t *total);
 
 /* ---- threads (common/thread.c) ----------------------------------------- */
 

@@ -98,7 +98,11 @@ typedef struct seg {
 /* Per-thread scratch. */
 typedef struct tstate {
     nd_text_buf ta, tb;
-    uint32_t cached_a;
+    uint32_t cached_a;  /* the first document of the last pair aligned: */
+    const ctok *wa;     /* ... its words */
+    int64_t nwa;
+    const nd_span *ma;  /* ... and mask */
+    size_t nma;
     nd_vec hashes;  /* uint64 */
     nd_align_scratch al; /* chains, open chains, dp: one pair's alignment */
     nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
@@ -137,6 +141,8 @@ struct nd_reuse {
     uint32_t *cl_origin;
     size_t nclusters;
     nd_reuse_stats stats;
+    uint32_t lo, hi;  /* the documents whose texts this process holds (nd_reuse_set_share);
+                         hi 0: all of them */
     char *tmpdir;
     char detail[ND_DETAIL_MAX];
 };
@@ -188,6 +194,22 @@ static uint32_t doc_group(const nd_reuse *r, uint32_t d)
     return g == ND_NO_GROUP ? d : g;
 }
 
+/* The documents whose texts are here: [share_lo, share_hi). */
+static uint32_t share_lo(const nd_reuse *r)
+{
+    return r->hi ? r->lo : 0;
+}
+
+static uint32_t share_hi(const nd_reuse *r)
+{
+    return r->hi ? r->hi : (uint32_t)r->docs.len;
+}
+
+static size_t share_chunks(const nd_reuse *r)
+{
+    return (share_hi(r) - share_lo(r) + (size_t)CHUNK_DOCS - 1) / CHUNK_DOCS;
+}
+
 static void ts_free(tstate *t, const nd_alloc_ctx *a)
 {
     nd_text_buf_free(&t->ta, a);
@@ -230,8 +252,10 @@ typedef struct phase {
     size_t base;     /* chunk numbers are base + the loop's index */
     const char *what; /* what a chunk makes, for the error detail ("seeds") */
     const struct bstore *store; /* hits: where the seeds are */
+    const struct rtable *remote; /* the alignment: other processes' documents */
+    const uint64_t *pr;          /* ... per pair its first and end hit in recs */
     /* phase data */
-    rec16 *recs;
+    const rec16 *recs;
     size_t *bounds; /* nchunks + 1 */
     uint64_t *cstats; /* per chunk counters, 4 each */
 } phase;
@@ -555,9 +579,8 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
     for (size_t c = begin; c < end; c++) {
         if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
             return;
-        const uint32_t d0 = (uint32_t)(c * CHUNK_DOCS);
-        const uint32_t d1 = (uint32_t)(d0 + CHUNK_DOCS < r->docs.len ? d0 + CHUNK_DOCS
-                                                                     : r->docs.len);
+        const uint32_t d0 = share_lo(r) + (uint32_t)(c * CHUNK_DOCS), hi = share_hi(r);
+        const uint32_t d1 = d0 + CHUNK_DOCS < hi ? d0 + CHUNK_DOCS : hi;
         for (uint32_t d = d0; d < d1; d++) {
             const char *text;
             size_t len;
@@ -737,7 +760,7 @@ typedef struct bwork {
 /* Step 1: every document cut into segments, in document order. */
 static nd_status boiler_segments(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *segs)
 {
-    const size_t nchunks = (r->docs.len + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    const size_t nchunks = share_chunks(r);
     phase ph;
     nd_status st = phase_alloc(&ph, r, nchunks, sizeof(seg), "the segments");
     if (st == ND_OK) {
@@ -1246,9 +1269,8 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
     for (size_t c = ph->base + begin; c < ph->base + end; c++) {
         if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
             return;
-        const uint32_t d0 = (uint32_t)(c * CHUNK_DOCS);
-        const uint32_t d1 = (uint32_t)(d0 + CHUNK_DOCS < r->docs.len ? d0 + CHUNK_DOCS
-                                                                     : r->docs.len);
+        const uint32_t d0 = share_lo(r) + (uint32_t)(c * CHUNK_DOCS), hi = share_hi(r);
+        const uint32_t d1 = d0 + CHUNK_DOCS < hi ? d0 + CHUNK_DOCS : hi;
         for (uint32_t d = d0; d < d1; d++) {
             nd_status st = load_doc(ph, thread * 2, d, &t->ta, NULL, NULL);
             const size_t nt = t->ta.tokens.len;
@@ -1276,7 +1298,7 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 for (size_t i = 0; i < nt; i++)
                     w[i] = (ctok){tk[i].start, tk[i].end, (uint32_t)(tk[i].hash >> 32)};
                 ph->out2[c].len += nt;
-                r->word_off[d + 1] = nt;
+                r->word_off[d - share_lo(r) + 1] = nt;
             }
             if (nt < n)
                 continue;
@@ -1739,15 +1761,14 @@ nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scra
     return pair_passages(p, a, s, &pd, h, nh, out);
 }
 
-/* The passages of one pair (its nh hits h, both documents' words) into out. */
-static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ctok *A,
-                       int64_t NA, const ctok *B, int64_t NB, nd_vec *out, nd_status *stp)
+/* The passages of one pair (its nh hits h; pd with both documents' words
+ * and masks) into out. */
+static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, pairdocs pd,
+                       nd_vec *out, nd_status *stp)
 {
     const nd_reuse *r = ph->r;
-    pairdocs pd = {.da = (uint32_t)(h[0].k1 >> 32), .db = (uint32_t)h[0].k1,
-                   .A = A, .B = B, .NA = NA, .NB = NB};
-    pd.ma = doc_mask(r, pd.da, &pd.nma);
-    pd.mb = doc_mask(r, pd.db, &pd.nmb);
+    pd.da = (uint32_t)(h[0].k1 >> 32);
+    pd.db = (uint32_t)h[0].k1;
     const rdoc *DA = &ND_VEC_AT(&r->docs, rdoc, pd.da), *DB = &ND_VEC_AT(&r->docs, rdoc, pd.db);
     pd.date_a = DA->date;
     pd.dated_a = DA->has_date;
@@ -1758,23 +1779,57 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, const ct
         *stp = st;
 }
 
+/* The words and masks of other processes' documents, fetched for a round of
+ * the distributed alignment (nd_reuse_run_dist), by ascending document. */
+typedef struct rtable {
+    uint32_t *doc;
+    const ctok **w;
+    const nd_span **m;
+    uint32_t *nw, *nm;
+    size_t n;
+} rtable;
+
+static nd_status remote_words(const rtable *t, uint32_t d, const ctok **w, int64_t *nw,
+                              const nd_span **m, size_t *nm)
+{
+    size_t lo = 0, hi = t ? t->n : 0;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (t->doc[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!t || lo == t->n || t->doc[lo] != d)
+        return ND_E_STATE; /* not fetched: a bug, never a wrong answer */
+    *w = t->w[lo];
+    *nw = t->nw[lo];
+    *m = t->nm[lo] ? t->m[lo] : NULL;
+    *nm = t->nm[lo];
+    return ND_OK;
+}
+
 /* The words of document d: from the cache, or tokenised into tb and copied
- * into cv. */
+ * into cv; *m its boilerplate mask. */
 static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb, nd_vec *cv,
-                           const ctok **w, int64_t *nw)
+                           const ctok **w, int64_t *nw, const nd_span **m, size_t *nm)
 {
     nd_reuse *r = ph->r;
+    *m = doc_mask(r, d, nm);
+    if (d < share_lo(r) || d >= share_hi(r)) /* another process's: fetched for this round */
+        return remote_words(ph->remote, d, w, nw, m, nm);
+    const size_t l = d - share_lo(r); /* the words are kept by position in the share */
     if (r->word_off && r->word_file.fd < 0) {
-        const size_t c = d / CHUNK_DOCS;
-        *w = (const ctok *)r->wchunks[c].data + (r->word_off[d] - r->word_off[c * CHUNK_DOCS]);
-        *nw = (int64_t)(r->word_off[d + 1] - r->word_off[d]);
+        const size_t c = l / CHUNK_DOCS;
+        *w = (const ctok *)r->wchunks[c].data + (r->word_off[l] - r->word_off[c * CHUNK_DOCS]);
+        *nw = (int64_t)(r->word_off[l + 1] - r->word_off[l]);
         return ND_OK;
     }
     if (r->word_off) { /* spilled: read them back */
-        const size_t nt = (size_t)(r->word_off[d + 1] - r->word_off[d]);
+        const size_t nt = (size_t)(r->word_off[l + 1] - r->word_off[l]);
         nd_status st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
         if (st == ND_OK && nt)
-            st = nd_spill_read(&r->word_file, r->word_off[d] * sizeof(ctok), cv->data,
+            st = nd_spill_read(&r->word_file, r->word_off[l] * sizeof(ctok), cv->data,
                                nt * sizeof(ctok));
         if (st != ND_OK)
             return st;
@@ -1807,27 +1862,33 @@ static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
         if (atomic_load_explicit(&ph->stop, memory_order_relaxed))
             return;
         for (size_t q = ph->bounds[c]; q < ph->bounds[c + 1]; q++) {
-            /* pair q: its hits are recs[cstats[4q] .. cstats[4q + 1]) */
-            const size_t h0 = (size_t)ph->cstats[q * 4], h1 = (size_t)ph->cstats[q * 4 + 1];
+            /* pair q: its hits are recs[pr[2q] .. pr[2q + 1]) */
+            const size_t h0 = (size_t)ph->pr[2 * q], h1 = (size_t)ph->pr[2 * q + 1];
             const rec16 *h = ph->recs + h0;
             const uint32_t da = (uint32_t)(h[0].k1 >> 32), db = (uint32_t)h[0].k1;
             nd_status st = ND_OK;
             uint32_t bad = da;
-            const ctok *A = t->ca.data, *B;
-            int64_t NA = (int64_t)t->ca.len, NB;
+            pairdocs pd;
+            memset(&pd, 0, sizeof pd);
             if (t->cached_a != da || (ph->r->word_off && ph->r->word_file.fd < 0)) {
                 t->cached_a = ND_NO_DOC;
-                st = doc_words(ph, thread * 2, da, &t->ta, &t->ca, &A, &NA);
+                st = doc_words(ph, thread * 2, da, &t->ta, &t->ca, &t->wa, &t->nwa, &t->ma,
+                               &t->nma);
                 if (st == ND_OK)
                     t->cached_a = da;
             }
+            pd.A = t->wa;
+            pd.NA = t->nwa;
+            pd.ma = t->ma;
+            pd.nma = t->nma;
             if (st == ND_OK) {
                 bad = db;
-                st = doc_words(ph, thread * 2 + 1, db, &t->tb, &t->cb, &B, &NB);
+                st = doc_words(ph, thread * 2 + 1, db, &t->tb, &t->cb, &pd.B, &pd.NB, &pd.mb,
+                               &pd.nmb);
             }
             if (st == ND_OK) {
                 bad = ND_NO_DOC;
-                align_pair(ph, t, h, h1 - h0, A, NA, B, NB, &ph->out[c], &st);
+                align_pair(ph, t, h, h1 - h0, pd, &ph->out[c], &st);
             }
             if (st != ND_OK) {
                 ph->st[c] = st;
@@ -1961,11 +2022,13 @@ done:
 
 /* ---- the run ------------------------------------------------------------------- */
 
-/* Step 5 for the hits of one pair bucket: sort, find the pairs, align. */
-static nd_status align_bucket(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *H, nd_vec *tmp)
+/* Step 4 for the hits of one pair bucket (H): sorted by pair, then by
+ * positions; pr gets each pair's first and end hit. */
+static nd_status bucket_pairs(nd_reuse *r, nd_vec *H, nd_vec *tmp, nd_vec *pr)
 {
     const nd_alloc_ctx *a = &r->alloc;
     const size_t nhits = H->len;
+    pr->len = 0;
     if (nhits == 0)
         return ND_OK;
     nd_status st = nd_vec_reserve(tmp, a, nhits);
@@ -1974,39 +2037,42 @@ static nd_status align_bucket(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec *H
     rec16 *h = H->data;
     sort16(h, tmp->data, nhits, 2);
     sort16(h, tmp->data, nhits, 1);
-    size_t npairs = 0;
-    for (size_t i = 0; i < nhits; i++)
-        npairs += i == 0 || h[i].k1 != h[i - 1].k1;
-    r->stats.pairs += npairs;
-    const size_t nch = (npairs + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
-    phase ph;
-    if ((st = phase_alloc(&ph, r, nch, sizeof(nd_passage), "the passages")) != ND_OK)
-        goto done;
-    nd_free(a, ph.cstats); /* per pair: its first and end hit */
-    ph.cstats = nd_calloc(a, (npairs ? npairs : 1) * 4, sizeof *ph.cstats);
-    ph.bounds = nd_calloc(a, nch + 1, sizeof *ph.bounds);
-    if (!ph.cstats || !ph.bounds) {
-        st = ND_E_NOMEM;
-        goto done;
-    }
-    size_t q = 0;
     for (size_t i = 0; i < nhits; i++)
         if (i == 0 || h[i].k1 != h[i - 1].k1) {
-            if (q)
-                ph.cstats[(q - 1) * 4 + 1] = i;
-            ph.cstats[q * 4] = i;
-            q++;
+            const uint64_t span[2] = {i, nhits};
+            if (pr->len)
+                ((uint64_t *)pr->data)[pr->len - 1] = i;
+            if ((st = nd_vec_append(pr, a, span, sizeof span)) != ND_OK)
+                return st;
         }
-    ph.cstats[(q - 1) * 4 + 1] = nhits;
-    for (size_t c = 0; c <= nch; c++)
-        ph.bounds[c] = c * CHUNK_PAIRS < npairs ? c * CHUNK_PAIRS : npairs;
-    ph.recs = h;
-    ph.text = text;
-    ph.ctx = ctx;
-    nd_parallel(r->params.threads, nch, 1, align_chunk, &ph);
-    if ((st = phase_status(&ph)) == ND_OK)
-        st = phase_concat(&ph, &r->passages);
-done:
+    r->stats.pairs += pr->len / 2;
+    return ND_OK;
+}
+
+/* Step 5: pairs [q0, q1) of a bucket (hits h, pairs pr) aligned on the
+ * threads, their passages appended to r->passages in pair order. */
+static nd_status align_pairs(nd_reuse *r, nd_text_fn text, void *ctx, const rec16 *h,
+                             const uint64_t *pr, size_t q0, size_t q1, const struct rtable *rt)
+{
+    const size_t np = q1 - q0, nch = (np + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
+    if (np == 0)
+        return ND_OK;
+    phase ph;
+    nd_status st = phase_alloc(&ph, r, nch, sizeof(nd_passage), "the passages");
+    if (st == ND_OK && !(ph.bounds = nd_calloc(&r->alloc, nch + 1, sizeof *ph.bounds)))
+        st = ND_E_NOMEM;
+    if (st == ND_OK) {
+        for (size_t c = 0; c <= nch; c++)
+            ph.bounds[c] = q0 + (c * CHUNK_PAIRS < np ? c * CHUNK_PAIRS : np);
+        ph.recs = h;
+        ph.pr = pr;
+        ph.remote = rt;
+        ph.text = text;
+        ph.ctx = ctx;
+        nd_parallel(r->params.threads, nch, 1, align_chunk, &ph);
+        if ((st = phase_status(&ph)) == ND_OK)
+            st = phase_concat(&ph, &r->passages);
+    }
     phase_free(&ph);
     return st;
 }
@@ -2019,9 +2085,9 @@ done:
 static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, bstore *seeds)
 {
     const nd_alloc_ctx *a = &r->alloc;
-    const size_t ndocs = r->docs.len;
+    const size_t ndocs = share_hi(r) - share_lo(r); /* here */
     const size_t wave = 4 * (size_t)nd_threads_resolve(r->params.threads);
-    const size_t nchunks = (ndocs + CHUNK_DOCS - 1) / CHUNK_DOCS;
+    const size_t nchunks = share_chunks(r);
     nd_status st = phase_alloc(ph, r, nchunks, sizeof(rec16), "the seeds");
     if (st != ND_OK)
         return st;
@@ -2097,18 +2163,22 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
 static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore *hits)
 {
     const nd_alloc_ctx *a = &r->alloc;
-    nd_vec H, tmp;
+    nd_vec H, tmp, pr;
     nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&pr, sizeof(uint64_t), SIZE_MAX / 8);
     nd_status st = ND_OK;
     for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
         st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
         if (st == ND_OK)
-            st = step_status(r, align_bucket(r, text, ctx, &H, &tmp),
-                             "aligning pair bucket %zu (%zu hits)", b, H.len);
+            st = bucket_pairs(r, &H, &tmp, &pr);
+        if (st == ND_OK)
+            st = align_pairs(r, text, ctx, H.data, pr.data, 0, pr.len / 2, NULL);
+        st = step_status(r, st, "aligning pair bucket %zu (%zu hits)", b, H.len);
     }
     nd_vec_free(&H, a);
     nd_vec_free(&tmp, a);
+    nd_vec_free(&pr, a);
     return st;
 }
 

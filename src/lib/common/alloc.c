@@ -108,6 +108,18 @@ nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item)
     return ND_OK;
 }
 
+nd_status nd_vec_append(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes)
+{
+    const size_t items = bytes / v->item;
+    const nd_status st = nd_vec_reserve(v, a, v->len + items);
+    if (st != ND_OK)
+        return st;
+    if (bytes)
+        memcpy((char *)v->data + v->len * v->item, p, bytes);
+    v->len += items;
+    return ND_OK;
+}
+
 void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a)
 {
     nd_free(a, v->data);

@@ -1480,55 +1480,10 @@ typedef struct dist {
     uint64_t *slen, *rlen;  /* per process */
 } dist;
 
-/* One exchange (both calls) of per-process vectors; *out is allocated, its
- * blocks laid out by d->rlen. */
+/* One exchange of per-process vectors (nd_comm_xchg). */
 static nd_status dx(dist *x, const char *stage, nd_vec *to, void **out, uint64_t *total)
 {
-    const nd_alloc_ctx *a = &x->d->alloc;
-    const unsigned P = x->c->size;
-    uint64_t n = 0;
-    for (unsigned r = 0; r < P; r++) {
-        x->slen[r] = (uint64_t)to[r].len * to[r].item;
-        n += x->slen[r];
-    }
-    char *send = nd_malloc(a, n ? n : 1);
-    if (!send)
-        return ND_E_NOMEM;
-    n = 0;
-    for (unsigned r = 0; r < P; r++) {
-        if (x->slen[r])
-            memcpy(send + n, to[r].data, x->slen[r]);
-        n += x->slen[r];
-        to[r].len = 0;
-    }
-    nd_status st = x->c->exchange(x->c->ctx, stage, send, x->slen, NULL, x->rlen);
-    uint64_t m = 0;
-    for (unsigned r = 0; r < P && st == ND_OK; r++)
-        m += x->rlen[r];
-    char *recv = st == ND_OK ? nd_malloc(a, m ? m : 1) : NULL;
-    if (st == ND_OK && !recv)
-        st = ND_E_NOMEM;
-    if (st == ND_OK)
-        st = x->c->exchange(x->c->ctx, stage, send, x->slen, recv, x->rlen);
-    nd_free(a, send);
-    if (st != ND_OK) {
-        nd_free(a, recv);
-        return st;
-    }
-    *out = recv;
-    *total = m;
-    return ND_OK;
-}
-
-static nd_status vec_add(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes)
-{
-    const size_t items = bytes / v->item;
-    const nd_status st = nd_vec_reserve(v, a, v->len + items);
-    if (st != ND_OK)
-        return st;
-    memcpy((char *)v->data + v->len * v->item, p, bytes);
-    v->len += items;
-    return ND_OK;
+    return nd_comm_xchg(x->c, &x->d->alloc, stage, to, x->slen, x->rlen, out, total);
 }
 
 /* The run holding global id g, or NULL. */
@@ -1575,7 +1530,7 @@ static nd_status dist_runs(dist *x, nd_vec *to)
         }
     }
     for (unsigned r = 0; r < P; r++)
-        ND_TRY(vec_add(&to[r], a, mine.data, mine.len * sizeof(grun)));
+        ND_TRY(nd_vec_append(&to[r], a, mine.data, mine.len * sizeof(grun)));
     void *got;
     uint64_t bytes;
     ND_TRY(dx(x, "ids", to, &got, &bytes));
@@ -1630,7 +1585,7 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
         if (!rec_of(d, (uint32_t)i)->num_shingles)
             continue;
         const ex_msg m = {ex[2 * i], ex[2 * i + 1], x->gid[i]};
-        ND_TRY(vec_add(&to[m.lo % P], a, &m, sizeof m));
+        ND_TRY(nd_vec_append(&to[m.lo % P], a, &m, sizeof m));
     }
     ND_TRY(dx(x, "exact", to, &got, &bytes));
     ex_msg *m = got;
@@ -1643,7 +1598,7 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
             continue;
         }
         const uint32_t pair[2] = {(uint32_t)m[i].g, (uint32_t)m[first].g};
-        ND_TRY(vec_add(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair));
+        ND_TRY(nd_vec_append(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair));
     }
     ND_TRY(dx(x, "exact", to2, &back, &bytes));
     const uint32_t *p = back;
@@ -1677,7 +1632,7 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
     uint64_t bytes;
     const uint64_t sums[5] = {d->invalid_bytes, d->empty_docs, d->bytes, d->spilled_bytes,
                               d->spill_events};
-    ND_TRY(vec_add(&to[0], a, sums, sizeof sums));
+    ND_TRY(nd_vec_append(&to[0], a, sums, sizeof sums));
     for (size_t i = 0; i < d->docs.len; i++) {
         const doc_rec *r = rec_of(d, (uint32_t)i);
         rec_msg m;
@@ -1693,9 +1648,9 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
             m.key_num = k->num;
             m.key_len = k->len;
         }
-        ND_TRY(vec_add(&to[0], a, &m, sizeof m));
+        ND_TRY(nd_vec_append(&to[0], a, &m, sizeof m));
         if (m.has_key && m.key_len)
-            ND_TRY(vec_add(&to[0], a, (const char *)d->keys.data + k->off, m.key_len));
+            ND_TRY(nd_vec_append(&to[0], a, (const char *)d->keys.data + k->off, m.key_len));
     }
     ND_TRY(dx(x, "records", to, &got, &bytes));
     if (x->c->rank != 0)
@@ -1857,7 +1812,7 @@ static nd_status dist_bands(dist *x, nd_vec *to, nd_vec *pairs)
                         continue;
                     const uint64_t e[2] = {((uint64_t)key << 32) | x->gid[lid],
                                            d->simhash ? ND_VEC_AT(&d->fps, uint64_t, lid) : 0};
-                    ND_TRY(vec_add(&to[bucket_owner(key, b, P)], a, e,
+                    ND_TRY(nd_vec_append(&to[bucket_owner(key, b, P)], a, e,
                                    stride * sizeof(uint64_t)));
                 }
                 left -= n;
@@ -1917,7 +1872,7 @@ static nd_status dist_route(dist *x, nd_vec *to, nd_vec *pairs, uint64_t **out, 
     uint64_t bytes;
     const uint64_t *p = pairs->data;
     for (size_t i = 0; i < pairs->len; i++)
-        ND_TRY(vec_add(&to[owner_of(x, (uint32_t)(p[i] >> 32))->rank], a, &p[i], 8));
+        ND_TRY(nd_vec_append(&to[owner_of(x, (uint32_t)(p[i] >> 32))->rank], a, &p[i], 8));
     nd_vec_free(pairs, a);
     ND_TRY(dx(x, "pairs", to, &got, &bytes));
     const size_t n = (size_t)(bytes / 8);
@@ -2078,7 +2033,7 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
     /* every process takes part in as many rounds as the busiest needs */
     uint64_t rounds = (nr + round_docs - 1) / round_docs;
     for (unsigned r = 0; r < P; r++)
-        ND_TRY(vec_add(&to[r], a, &rounds, 8));
+        ND_TRY(nd_vec_append(&to[r], a, &rounds, 8));
     void *all;
     ND_TRY(dx(x, "verify", to, &all, &bytes));
     for (size_t i = 0; i < bytes / 8; i++)
@@ -2093,7 +2048,7 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
         if (k < rounds) {
             for (size_t i = lo; i < hi; i++) {
                 const uint32_t g = (uint32_t)remote[i];
-                ND_TRY(vec_add(&to[owner_of(x, g)->rank], a, &g, 4));
+                ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, &g, 4));
             }
             ND_TRY(dx(x, "verify", to, &req, &bytes));
             /* answer: for each requested id, its value count, then the values */
@@ -2106,8 +2061,8 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
                     const uint32_t *set;
                     ND_TRY(local_set(d, lid, &sa, &set));
                     const uint32_t items = (uint32_t)set_items(d, lid);
-                    ND_TRY(vec_add(&to[r], a, &items, 4));
-                    ND_TRY(vec_add(&to[r], a, set, (size_t)items * 4));
+                    ND_TRY(nd_vec_append(&to[r], a, &items, 4));
+                    ND_TRY(nd_vec_append(&to[r], a, set, (size_t)items * 4));
                 }
             }
             nd_free(a, req);
@@ -2269,7 +2224,7 @@ nd_status nd_dedup_run_dist(nd_dedup *d, const nd_comm *comm, const uint32_t *gl
     ND_TRY(dist_records(&x, to, &leaders));
     for (size_t i = 0; i < np; i++) {
         const cand_msg m = {pairs[i], count[i], 0};
-        ND_TRY(vec_add(&to[0], a, &m, sizeof m));
+        ND_TRY(nd_vec_append(&to[0], a, &m, sizeof m));
     }
     uint64_t bytes;
     ND_TRY(dx(&x, "place", to, &got, &bytes));

@@ -609,6 +609,37 @@ ND_API void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out);
  *  valid until the next call on @p r. */
 ND_API const char *nd_reuse_errdetail(const nd_reuse *r);
 
+/* ---- Reuse and boilerplate across processes ---------------------------- */
+
+/** Says that this process holds the texts of documents [@p lo, @p hi) only,
+ *  for the distributed runs below (every process still adds every document,
+ *  in the same order: its group, source and date). Set after the last
+ *  nd_reuse_add. The text function is then only asked for these documents.
+ *  @return ND_OK, ND_E_PARAM (lo > hi, hi past the documents), ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_reuse_set_share(nd_reuse *r, uint32_t lo, uint32_t hi);
+/** nd_reuse_boilerplate() over the processes of @p comm, each holding the
+ *  share it set (the shares in rank order tile the documents). Collective.
+ *  Segment hashes go to the process owning their top byte, which counts and
+ *  decides them; each process masks its own documents. On return process 0
+ *  answers nd_reuse_boilers, nd_reuse_boiler_occurrences and
+ *  nd_reuse_doc_boilerplate for every document exactly as one nd_reuse given
+ *  every text would, and its stats are the collection's; another process
+ *  knows the masks of its share only. Errors as nd_dedup_run_dist's: one met
+ *  by a process alone leaves the others waiting, to be stopped by the caller. */
+ND_API ND_NODISCARD nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_comm *comm,
+                                                       nd_text_fn text, void *ctx);
+/** nd_reuse_run() over the processes of @p comm (after
+ *  nd_reuse_boilerplate_dist, or without boilerplate). Collective. Seeds go
+ *  to the process owning their bucket, hits to the process holding the
+ *  pair's first document, which aligns the pair, fetching the second
+ *  document's words from its holder in bounded rounds (about 256 MiB, or an
+ *  eighth of ND_P_MEMORY, a round), and passages to process 0. On return
+ *  process 0's passages, clusters and stats are those of one nd_reuse given
+ *  every text, byte for byte, for any number of processes and threads; the
+ *  other processes hold none. Errors as nd_reuse_boilerplate_dist's. */
+ND_API ND_NODISCARD nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *comm,
+                                               nd_text_fn text, void *ctx);
+
 /* ---- Stories ------------------------------------------------------------ */
 
 /** Per-document facts given to nd_story_add(). */

@@ -6,61 +6,12 @@
  * survivor policies, spilling, and documents dealt to processes in runs of
  * any length; a transport error fails the run on every process.
  */
-#include <pthread.h>
-
 #include "nd_internal.h"
 #include "nd_test.h"
+#include "nd_test_comm.h"
 #include "nd_test_dedup.h"
 
 static unsigned long long g_seed;
-
-/* ---- a transport of threads -------------------------------------------- */
-
-typedef struct hub {
-    unsigned size;
-    pthread_barrier_t bar;
-    const char **send;      /* [from] */
-    const uint64_t **slen;  /* [from] */
-    int calls, fail_at;     /* the exchange number (counted on process 0) that fails */
-    uint64_t bytes;
-} hub;
-
-typedef struct end {
-    hub *h;
-    unsigned rank;
-    int calls;
-} end;
-
-static nd_status t_exchange(void *ctx, const char *stage, const void *send,
-                            const uint64_t *send_len, void *recv, uint64_t *recv_len)
-{
-    end *e = ctx;
-    hub *h = e->h;
-    (void)stage;
-    const int call = e->calls++;
-    if (h->fail_at >= 0 && call / 2 == h->fail_at)
-        return ND_E_IO;
-    h->send[e->rank] = send;
-    h->slen[e->rank] = send_len;
-    pthread_barrier_wait(&h->bar);
-    if (!recv) {
-        for (unsigned r = 0; r < h->size; r++)
-            recv_len[r] = h->slen[r][e->rank];
-    } else {
-        char *out = recv;
-        for (unsigned r = 0; r < h->size; r++) {
-            uint64_t off = 0;
-            for (unsigned k = 0; k < e->rank; k++)
-                off += h->slen[r][k];
-            memcpy(out, h->send[r] + off, h->slen[r][e->rank]);
-            out += h->slen[r][e->rank];
-            if (e->rank == 0)
-                __atomic_add_fetch(&h->bytes, h->slen[r][0], __ATOMIC_RELAXED);
-        }
-    }
-    pthread_barrier_wait(&h->bar);
-    return ND_OK;
-}
 
 /* ---- the corpus and its deal ------------------------------------------- */
 

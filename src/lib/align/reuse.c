@@ -822,39 +822,57 @@ static void boiler_group(const nd_reuse *r, bwork *w)
  * per hash group in distinct duplicate groups: every run (edge) when
  * short_only is 0, else only runs of at most SHORT_EDGE_WORDS words
  * (edge_short). */
+/* The head [i, *h) and tail [*t, j) of one document's segments sg[i, j):
+ * its runs of repeated segments (rep) from either end, at most EDGE_SEGMENTS
+ * each, both empty when every segment is repeated; *hs and *ts say whether
+ * each is short (at most SHORT_EDGE_WORDS words). Returns j. */
+static size_t doc_edges(const seg *sg, size_t i, size_t ns, const uint8_t *rep, size_t *hp,
+                        size_t *tp, int *hs, int *ts)
+{
+    size_t j = i + 1;
+    while (j < ns && sg[j].doc == sg[i].doc)
+        j++;
+    size_t h = i, t = j;
+    while (h < j && rep[h])
+        h++;
+    if (h == j) { /* all repeated: a copy or an excerpt, no edges */
+        *hp = i;
+        *tp = j;
+        *hs = *ts = 0;
+        return j;
+    }
+    while (t > i && rep[t - 1])
+        t--;
+    if (h - i > EDGE_SEGMENTS)
+        h = i + EDGE_SEGMENTS;
+    if (j - t > EDGE_SEGMENTS)
+        t = j - EDGE_SEGMENTS;
+    size_t hw = 0, tw = 0;
+    for (size_t x = i; x < h; x++)
+        hw += sg[x].te - sg[x].tb;
+    for (size_t x = t; x < j; x++)
+        tw += sg[x].te - sg[x].tb;
+    *hp = h;
+    *tp = t;
+    *hs = hw <= SHORT_EDGE_WORDS;
+    *ts = tw <= SHORT_EDGE_WORDS;
+    return j;
+}
+
 static void boiler_count_edges(const nd_reuse *r, bwork *w, int short_only)
 {
     const seg *sg = w->segs.data;
     const size_t ns = w->segs.len;
-    const uint8_t *rep = w->repeated;
     const uint32_t *seg_hg = w->seg_hg;
     uint64_t *pairs = (uint64_t *)w->tmp;
     size_t np = 0;
-    for (size_t i = 0; i < ns;) {
-        size_t j = i + 1;
-        while (j < ns && sg[j].doc == sg[i].doc)
-            j++;
-        size_t h = i, t = j;
-        while (h < j && rep[h])
-            h++;
-        if (h < j) { /* not all repeated */
-            while (t > i && rep[t - 1])
-                t--;
-            if (h - i > EDGE_SEGMENTS)
-                h = i + EDGE_SEGMENTS;
-            if (j - t > EDGE_SEGMENTS)
-                t = j - EDGE_SEGMENTS;
-            size_t hw = 0, tw = 0;
-            for (size_t x = i; x < h; x++)
-                hw += sg[x].te - sg[x].tb;
-            for (size_t x = t; x < j; x++)
-                tw += sg[x].te - sg[x].tb;
-            for (size_t x = i; x < h && (!short_only || hw <= SHORT_EDGE_WORDS); x++)
-                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
-            for (size_t x = t; x < j && (!short_only || tw <= SHORT_EDGE_WORDS); x++)
-                pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
-        }
-        i = j;
+    for (size_t i = 0, j, h, t; i < ns; i = j) {
+        int hs, ts;
+        j = doc_edges(sg, i, ns, w->repeated, &h, &t, &hs, &ts);
+        for (size_t x = i; x < h && (!short_only || hs); x++)
+            pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
+        for (size_t x = t; x < j && (!short_only || ts); x++)
+            pairs[np++] = (uint64_t)seg_hg[x] << 32 | doc_group(r, sg[x].doc);
     }
     np = nd_sort_unique_u64(pairs, (uint64_t *)w->keys.data, np);
     for (size_t i = 0; i < np; i++) {
@@ -1150,7 +1168,8 @@ typedef struct bstore {
     size_t pending, limit;   /* records in mem; 0 = never spill */
     uint64_t total;
     int by_pair;             /* bucket of a hit: its first document's range */
-    size_t ndocs;
+    size_t ndocs;            /* ... of documents lo, lo + 1, ... lo + ndocs - 1 */
+    uint32_t lo;
 } bstore;
 
 static void bstore_init(bstore *s, size_t limit, int by_pair, size_t ndocs)
@@ -1203,7 +1222,7 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
 {
     nd_status st;
     for (size_t i = 0; i < n; i++) {
-        const size_t b = s->by_pair ? (size_t)((x[i].k1 >> 32) * NBUCKETS / s->ndocs)
+        const size_t b = s->by_pair ? (size_t)(((x[i].k1 >> 32) - s->lo) * NBUCKETS / s->ndocs)
                                     : (size_t)(x[i].k1 >> 56);
         if ((st = nd_vec_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
             return st;
@@ -1213,6 +1232,16 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
     if (s->limit && s->pending > s->limit)
         return bstore_flush(r, s);
     return ND_OK;
+}
+
+/* The records of bucket b. */
+static uint64_t bstore_count(const bstore *s, size_t b)
+{
+    uint64_t n = s->mem[b].len;
+    const piece *pc = s->pieces[b].data;
+    for (size_t i = 0; i < s->pieces[b].len; i++)
+        n += pc[i].n;
+    return n;
 }
 
 /* Bucket b into out (cleared). Safe from several threads at once. */
@@ -1782,7 +1811,7 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, pairdocs
 /* The words and masks of other processes' documents, fetched for a round of
  * the distributed alignment (nd_reuse_run_dist), by ascending document. */
 typedef struct rtable {
-    uint32_t *doc;
+    const uint32_t *doc;
     const ctok **w;
     const nd_span **m;
     uint32_t *nw, *nm;
@@ -1809,6 +1838,32 @@ static nd_status remote_words(const rtable *t, uint32_t d, const ctok **w, int64
     return ND_OK;
 }
 
+/* The words of document d of the share, from the word cache (in memory, or
+ * read back into cv). */
+static nd_status cached_words(const nd_reuse *r, uint32_t d, nd_vec *cv, const ctok **w,
+                              int64_t *nw)
+{
+    const size_t l = d - share_lo(r); /* the words are kept by position in the share */
+    if (r->word_file.fd < 0) {
+        const size_t c = l / CHUNK_DOCS;
+        *w = (const ctok *)r->wchunks[c].data + (r->word_off[l] - r->word_off[c * CHUNK_DOCS]);
+        *nw = (int64_t)(r->word_off[l + 1] - r->word_off[l]);
+        return ND_OK;
+    }
+    /* spilled: read them back */
+    const size_t nt = (size_t)(r->word_off[l + 1] - r->word_off[l]);
+    nd_status st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
+    if (st == ND_OK && nt)
+        st = nd_spill_read(&r->word_file, r->word_off[l] * sizeof(ctok), cv->data,
+                           nt * sizeof(ctok));
+    if (st != ND_OK)
+        return st;
+    cv->len = nt;
+    *w = cv->data;
+    *nw = (int64_t)nt;
+    return ND_OK;
+}
+
 /* The words of document d: from the cache, or tokenised into tb and copied
  * into cv; *m its boilerplate mask. */
 static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb, nd_vec *cv,
@@ -1818,26 +1873,8 @@ static nd_status doc_words(phase *ph, unsigned slot, uint32_t d, nd_text_buf *tb
     *m = doc_mask(r, d, nm);
     if (d < share_lo(r) || d >= share_hi(r)) /* another process's: fetched for this round */
         return remote_words(ph->remote, d, w, nw, m, nm);
-    const size_t l = d - share_lo(r); /* the words are kept by position in the share */
-    if (r->word_off && r->word_file.fd < 0) {
-        const size_t c = l / CHUNK_DOCS;
-        *w = (const ctok *)r->wchunks[c].data + (r->word_off[l] - r->word_off[c * CHUNK_DOCS]);
-        *nw = (int64_t)(r->word_off[l + 1] - r->word_off[l]);
-        return ND_OK;
-    }
-    if (r->word_off) { /* spilled: read them back */
-        const size_t nt = (size_t)(r->word_off[l + 1] - r->word_off[l]);
-        nd_status st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
-        if (st == ND_OK && nt)
-            st = nd_spill_read(&r->word_file, r->word_off[l] * sizeof(ctok), cv->data,
-                               nt * sizeof(ctok));
-        if (st != ND_OK)
-            return st;
-        cv->len = nt;
-        *w = cv->data;
-        *nw = (int64_t)nt;
-        return ND_OK;
-    }
+    if (r->word_off)
+        return cached_words(r, d, cv, w, nw);
     nd_status st = load_doc(ph, slot, d, tb, NULL, NULL);
     const size_t nt = tb->tokens.len;
     if (st == ND_OK)
@@ -2281,4 +2318,896 @@ void nd_reuse_get_stats(const nd_reuse *r, nd_reuse_stats *out)
 const char *nd_reuse_errdetail(const nd_reuse *r)
 {
     return r ? r->detail : "";
+}
+
+/* ---- distributed runs ------------------------------------------------------- */
+/*
+ * nd_reuse_boilerplate_dist and nd_reuse_run_dist: every process was given
+ * the facts of every document (nd_reuse_add: groups, sources, dates) and
+ * holds the texts of its share, a run of consecutive documents
+ * (nd_reuse_set_share); the shares in rank order are the collection. A hash
+ * belongs to the process its top byte falls to, as the 256 seed buckets.
+ * Boilerplate:
+ *   1. each process cuts its documents into segments and sends each to the
+ *      owner of its hash, which groups them (boiler_group) and answers every
+ *      segment "repeated" or not;
+ *   2. each process finds its documents' heads and tails and sends their
+ *      segments' (hash, copy group) to the owners, which count them, count
+ *      sources (every document's source and group are known everywhere),
+ *      decide (boiler_decide) and answer every segment "boilerplate" or not;
+ *   3. each process masks its documents; the owners' lists and the masks go
+ *      to process 0, which merges the lists by first occurrence.
+ * Passages:
+ *   1. the seeds of each share go to the owners of their buckets, 16 buckets
+ *      a round, arriving in rank order, which is document order;
+ *   2. each owner finds rare n-grams and their hits (hits_chunk), each sent
+ *      to the process holding the pair's first document;
+ *   3. that process sorts its pairs as one process does and aligns them in
+ *      rounds, fetching the words and masks of second documents held
+ *      elsewhere (about FETCH_BYTES a round, shared by the requesters); every
+ *      process takes part in rounds until none has pairs left;
+ *   4. passages go to process 0 in rank order, the order of their first
+ *      document, and it makes the clusters.
+ * Each step computes what one process computes, so process 0's results are
+ * the same, for any number of processes and threads.
+ */
+
+#define FETCH_BYTES ((uint64_t)256 << 20)
+#define XCHG_BUCKETS 16 /* seed buckets moved per exchange */
+
+typedef struct rdist {
+    nd_reuse *r;
+    const nd_comm *c;
+    uint32_t *lo;          /* P + 1: process p holds documents [lo[p], lo[p + 1]) */
+    uint64_t *slen, *rlen; /* per process */
+    nd_vec *to;            /* bytes for each process */
+} rdist;
+
+static void rd_close(rdist *x)
+{
+    const nd_alloc_ctx *a = &x->r->alloc;
+    if (x->to)
+        for (unsigned p = 0; p < x->c->size; p++)
+            nd_vec_free(&x->to[p], a);
+    nd_free(a, x->to);
+    nd_free(a, x->lo);
+    nd_free(a, x->slen);
+    nd_free(a, x->rlen);
+}
+
+static nd_status rd_xchg(rdist *x, const char *stage, void **out, uint64_t *total)
+{
+    return nd_comm_xchg(x->c, &x->r->alloc, stage, x->to, x->slen, x->rlen, out, total);
+}
+
+/* The process holding document d. */
+static unsigned rd_holder(const rdist *x, uint32_t d)
+{
+    unsigned lo = 0, hi = x->c->size;
+    while (hi - lo > 1) {
+        const unsigned mid = (lo + hi) / 2;
+        if (x->lo[mid] <= d)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The process owning a segment or seed hash (its top byte, as the buckets). */
+static unsigned rd_owner(const rdist *x, uint64_t hash)
+{
+    return (unsigned)((hash >> 56) * x->c->size / NBUCKETS);
+}
+
+/* Sets x up; every process learns every share and checks they tile the
+ * collection in rank order. */
+static nd_status rd_open(rdist *x, nd_reuse *r, const nd_comm *c)
+{
+    memset(x, 0, sizeof *x);
+    x->r = r;
+    x->c = c;
+    const nd_alloc_ctx *a = &r->alloc;
+    const unsigned P = c->size;
+    if (P == 0 || c->rank >= P || !c->exchange) {
+        nd_detail_set(r->detail, "a communicator of rank %u of %u", c->rank, P);
+        return ND_E_PARAM;
+    }
+    x->lo = nd_calloc(a, P + 1, sizeof *x->lo);
+    x->slen = nd_calloc(a, P, sizeof *x->slen);
+    x->rlen = nd_calloc(a, P, sizeof *x->rlen);
+    x->to = nd_calloc(a, P, sizeof *x->to);
+    if (!x->lo || !x->slen || !x->rlen || !x->to)
+        return step_status(r, ND_E_NOMEM, "the tables of %u processes", P);
+    for (unsigned p = 0; p < P; p++)
+        nd_vec_init(&x->to[p], 1, SIZE_MAX / 2);
+    const uint32_t mine[3] = {share_lo(r), share_hi(r), (uint32_t)r->docs.len};
+    nd_status st = ND_OK;
+    for (unsigned p = 0; p < P && st == ND_OK; p++)
+        st = nd_vec_append(&x->to[p], a, mine, sizeof mine);
+    uint32_t *got = NULL;
+    uint64_t n = 0;
+    if (st == ND_OK)
+        st = rd_xchg(x, "shares", (void **)&got, &n);
+    if (st != ND_OK)
+        return step_status(r, st, "the exchange of shares");
+    int ok = n == (uint64_t)P * sizeof mine;
+    for (unsigned p = 0; ok && p < P; p++) {
+        ok = got[3 * p + 2] == r->docs.len && got[3 * p] == (p ? got[3 * p - 2] : 0) &&
+             got[3 * p] <= got[3 * p + 1];
+        x->lo[p] = got[3 * p];
+    }
+    ok = ok && got[3 * P - 2] == r->docs.len;
+    x->lo[P] = (uint32_t)r->docs.len;
+    nd_free(a, got);
+    if (!ok) {
+        nd_detail_set(r->detail, "the shares of the %u processes do not tile the %zu documents "
+                                 "in rank order (nd_reuse_set_share)", P, r->docs.len);
+        return ND_E_PARAM;
+    }
+    return ND_OK;
+}
+
+/* Process 0's v[0..n) becomes the sum over the processes. */
+static nd_status rd_sum(rdist *x, uint64_t *v, size_t n)
+{
+    nd_status st = nd_vec_append(&x->to[0], &x->r->alloc, v, n * sizeof *v);
+    uint64_t *got = NULL, bytes = 0;
+    if (st == ND_OK)
+        st = rd_xchg(x, "counts", (void **)&got, &bytes);
+    if (st == ND_OK && x->c->rank == 0)
+        for (size_t i = 0; i < n; i++) {
+            v[i] = 0;
+            for (unsigned p = 0; p < x->c->size; p++)
+                v[i] += got[p * n + i];
+        }
+    nd_free(&x->r->alloc, got);
+    return st;
+}
+
+nd_status nd_reuse_set_share(nd_reuse *r, uint32_t lo, uint32_t hi)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (lo > hi || hi > r->docs.len) {
+        nd_detail_set(r->detail, "share [%u, %u) of %zu documents", lo, hi, r->docs.len);
+        return ND_E_PARAM;
+    }
+    if (r->boiler_done || r->run_done) {
+        nd_detail_set(r->detail, "the share is set before the first run");
+        return ND_E_STATE;
+    }
+    r->lo = lo;
+    r->hi = hi;
+    if (hi == 0) /* an empty share at 0 */
+        r->lo = 0;
+    return ND_OK;
+}
+
+/* ---- distributed boilerplate ---- */
+
+typedef struct edge_msg {
+    uint64_t hash;
+    uint32_t group, is_short; /* a head or tail segment; is_short: of a short one */
+} edge_msg;
+
+/* Answers each received segment (in w, blocks of cnt[p] from process p)
+ * with one byte, and maps the answers back onto the local segments ls[0..n)
+ * in out. */
+static nd_status rd_answer(rdist *x, const char *stage, const uint8_t *ans, const uint64_t *cnt,
+                           const seg *ls, size_t n, uint8_t *out)
+{
+    const nd_alloc_ctx *a = &x->r->alloc;
+    const unsigned P = x->c->size;
+    nd_status st = ND_OK;
+    for (size_t p = 0, k = 0; p < P && st == ND_OK; k += (size_t)cnt[p], p++)
+        st = nd_vec_append(&x->to[p], a, ans + k, cnt[p]);
+    uint8_t *got = NULL;
+    uint64_t bytes = 0, at[256 + 1];
+    if (st == ND_OK)
+        st = rd_xchg(x, stage, (void **)&got, &bytes);
+    if (st != ND_OK)
+        return st;
+    uint64_t *cur = P <= 256 ? at : nd_calloc(a, P + 1, sizeof *cur);
+    if (!cur) {
+        nd_free(a, got);
+        return ND_E_NOMEM;
+    }
+    cur[0] = 0;
+    for (unsigned p = 0; p < P; p++)
+        cur[p + 1] = cur[p] + x->rlen[p];
+    for (size_t i = 0; i < n; i++)
+        out[i] = got[cur[rd_owner(x, ls[i].hash)]++];
+    if (cur != at)
+        nd_free(a, cur);
+    nd_free(a, got);
+    return ND_OK;
+}
+
+/* The owner's edge counts from the edge messages e[0..n) (w grouped). */
+static nd_status rd_count_edges(nd_reuse *r, bwork *w, const edge_msg *e, size_t n)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const seg *sg = w->segs.data;
+    uint64_t *hh = nd_malloc(a, (w->nhg ? w->nhg : 1) * sizeof *hh);
+    uint64_t *pr = nd_malloc(a, (n ? n : 1) * 2 * sizeof *pr);
+    if (!hh || !pr) {
+        nd_free(a, hh);
+        nd_free(a, pr);
+        return ND_E_NOMEM;
+    }
+    for (size_t g = 0; g < w->nhg; g++) /* hash groups are in hash order */
+        hh[g] = sg[w->hg[g].first].hash;
+    for (int is_short = 0; is_short <= 1; is_short++) {
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!is_short || e[i].is_short) {
+                const size_t g = nd_lower_bound_u64(hh, w->nhg, e[i].hash);
+                if (g < w->nhg && hh[g] == e[i].hash) /* always: the segment was sent here */
+                    pr[np++] = (uint64_t)g << 32 | e[i].group;
+            }
+        np = nd_sort_unique_u64(pr, pr + n, np);
+        for (size_t i = 0; i < np; i++) {
+            if (is_short)
+                w->hg[pr[i] >> 32].edge_short++;
+            else
+                w->hg[pr[i] >> 32].edge++;
+        }
+    }
+    nd_free(a, hh);
+    nd_free(a, pr);
+    return ND_OK;
+}
+
+/* Owner's tables for its received segments (as nd_reuse_boilerplate's). */
+static nd_status bwork_alloc(nd_reuse *r, bwork *w)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ns = w->segs.len;
+    nd_status st = nd_vec_reserve(&w->keys, a, ns ? ns : 1);
+    w->tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *w->tmp);
+    w->seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *w->seg_hg);
+    w->repeated = nd_calloc(a, ns ? ns : 1, 1);
+    w->hg = nd_calloc(a, ns ? ns : 1, sizeof *w->hg);
+    if (st != ND_OK || !w->tmp || !w->seg_hg || !w->repeated || !w->hg)
+        return step_status(r, ND_E_NOMEM, "the tables of %zu segments", ns);
+    return ND_OK;
+}
+
+static void bwork_free(const nd_alloc_ctx *a, bwork *w)
+{
+    nd_vec_free(&w->segs, a);
+    nd_vec_free(&w->keys, a);
+    nd_free(a, w->tmp);
+    nd_free(a, w->seg_hg);
+    nd_free(a, w->repeated);
+    nd_free(a, w->boiler);
+    nd_free(a, w->hg);
+}
+
+/* Step 3 on process 0: the owners' lists (with their occurrences) and every
+ * process's masks, from the blocks of got. */
+static nd_status rd_merge_boilers(rdist *x, const char *got)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    const unsigned P = x->c->size;
+    const size_t N = r->docs.len;
+    /* the lists: per process nb, nocc, boilers, counts, occurrences */
+    size_t nb = 0, nocc = 0, nspan = 0;
+    const char *blk = got;
+    for (unsigned p = 0; p < P; blk += x->rlen[p], p++) {
+        uint64_t h[3];
+        memcpy(h, blk, sizeof h);
+        nb += h[0];
+        nocc += h[1];
+        nspan += h[2];
+    }
+    nd_vec_free(&r->boilers, a);
+    nd_vec_free(&r->bocc, a);
+    nd_vec_free(&r->bspan, a);
+    nd_vec_free(&r->btok, a);
+    nd_free(a, r->bocc_off);
+    nd_free(a, r->bspan_off);
+    r->bocc_off = nd_calloc(a, nb + 1, sizeof *r->bocc_off);
+    r->bspan_off = nd_calloc(a, N + 1, sizeof *r->bspan_off);
+    rec16 *k = nd_malloc(a, (nb ? nb : 1) * 2 * sizeof *k);
+    const nd_occurrence **src = nd_malloc(a, (nb ? nb : 1) * sizeof *src);
+    nd_status st = nd_vec_reserve(&r->boilers, a, nb ? nb : 1);
+    if (st == ND_OK)
+        st = nd_vec_reserve(&r->bocc, a, nocc ? nocc : 1);
+    if (st == ND_OK)
+        st = nd_vec_reserve(&r->bspan, a, nspan ? nspan : 1);
+    if (st == ND_OK)
+        st = nd_vec_reserve(&r->btok, a, nspan ? nspan : 1);
+    if (st != ND_OK || !r->bocc_off || !r->bspan_off || !k || !src) {
+        nd_free(a, k);
+        nd_free(a, src);
+        return step_status(r, ND_E_NOMEM, "the %zu boilerplate segments of %u processes", nb,
+                           P);
+    }
+    /* every boiler keyed by its first occurrence (document, start) */
+    const nd_boiler *all = NULL;
+    nd_boiler *bl = r->boilers.data;
+    size_t i = 0;
+    blk = got;
+    for (unsigned p = 0; p < P; blk += x->rlen[p], p++) {
+        uint64_t h[3];
+        memcpy(h, blk, sizeof h);
+        all = (const nd_boiler *)(blk + sizeof h);
+        const uint64_t *cnt = (const uint64_t *)(all + h[0]);
+        const nd_occurrence *o = (const nd_occurrence *)(cnt + h[0]);
+        for (uint64_t j = 0; j < h[0]; j++, i++) {
+            bl[i] = all[j];
+            k[i] = (rec16){(uint64_t)all[j].doc << 32 | all[j].start, i};
+            src[i] = o;
+            r->bocc_off[i + 1] = cnt[j]; /* for now: the count */
+            o += cnt[j];
+        }
+        /* masks: per document of the share its count, then byte and token spans */
+        const uint32_t *dc = (const uint32_t *)o;
+        const uint32_t n = x->lo[p + 1] - x->lo[p];
+        const nd_span *bs = (const nd_span *)(dc + n), *bt = bs + h[2];
+        for (uint32_t d = 0; d < n; d++)
+            r->bspan_off[x->lo[p] + d + 1] = dc[d];
+        memcpy((nd_span *)r->bspan.data + r->bspan.len, bs, h[2] * sizeof *bs);
+        memcpy((nd_span *)r->btok.data + r->btok.len, bt, h[2] * sizeof *bt);
+        r->bspan.len += h[2];
+        r->btok.len += h[2];
+    }
+    r->boilers.len = nb;
+    for (size_t d = 0; d < N; d++)
+        r->bspan_off[d + 1] += r->bspan_off[d];
+    /* in order of first occurrence, each with its occurrences */
+    sort16(k, k + nb, nb, 1);
+    nd_boiler *sorted = (nd_boiler *)nd_malloc(a, (nb ? nb : 1) * sizeof *sorted);
+    size_t *cnts = nd_malloc(a, (nb ? nb : 1) * sizeof *cnts);
+    if (!sorted || !cnts) {
+        nd_free(a, sorted);
+        nd_free(a, cnts);
+        nd_free(a, k);
+        nd_free(a, src);
+        return step_status(r, ND_E_NOMEM, "ordering %zu boilerplate segments", nb);
+    }
+    for (size_t j = 0; j < nb; j++)
+        cnts[j] = r->bocc_off[j + 1];
+    nd_occurrence *oo = r->bocc.data;
+    r->bocc_off[0] = 0;
+    for (size_t j = 0; j < nb; j++) {
+        const size_t from = (size_t)k[j].k2;
+        sorted[j] = bl[from];
+        memcpy(oo + r->bocc_off[j], src[from], cnts[from] * sizeof *oo);
+        r->bocc_off[j + 1] = r->bocc_off[j] + cnts[from];
+    }
+    memcpy(bl, sorted, nb * sizeof *bl);
+    r->bocc.len = nocc;
+    r->stats.boiler_segments = nb;
+    nd_free(a, sorted);
+    nd_free(a, cnts);
+    nd_free(a, k);
+    nd_free(a, src);
+    return ND_OK;
+}
+
+nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r || !c, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
+    if (r->boiler_done || r->run_done) {
+        nd_detail_set(r->detail, "boilerplate is found once, before the passages");
+        return ND_E_STATE;
+    }
+    const nd_alloc_ctx *a = &r->alloc;
+    const unsigned P = c->size;
+    rdist x;
+    bwork L, W; /* this process's segments; the segments whose hash it owns */
+    memset(&L, 0, sizeof L);
+    memset(&W, 0, sizeof W);
+    nd_vec_init(&L.segs, sizeof(seg), UINT32_MAX - 1);
+    nd_vec_init(&L.keys, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&W.segs, sizeof(seg), UINT32_MAX - 1);
+    nd_vec_init(&W.keys, sizeof(rec16), SIZE_MAX / 32);
+    uint64_t *cnt = NULL;
+    void *got = NULL;
+    uint64_t bytes;
+    nd_status st = rd_open(&x, r, c);
+    if (st != ND_OK)
+        goto fail;
+    ND_TRY(boiler_segments(r, text, ctx, &L.segs));
+    const seg *ls = L.segs.data;
+    const size_t nl = L.segs.len;
+    /* 1. segments to their owners, answered "repeated" */
+    for (size_t i = 0; i < nl; i++)
+        ND_TRY(nd_vec_append(&x.to[rd_owner(&x, ls[i].hash)], a, &ls[i], sizeof *ls));
+    ND_TRY(rd_xchg(&x, "boiler-segments", &got, &bytes));
+    W.segs.data = got;
+    W.segs.len = W.segs.cap = (size_t)(bytes / sizeof(seg));
+    got = NULL;
+    if (!(cnt = nd_calloc(a, P, sizeof *cnt))) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (unsigned p = 0; p < P; p++)
+        cnt[p] = x.rlen[p] / sizeof(seg);
+    ND_TRY(bwork_alloc(r, &W));
+    boiler_group(r, &W);
+    L.repeated = nd_calloc(a, nl ? nl : 1, 1);
+    L.seg_hg = nd_malloc(a, (nl ? nl : 1) * sizeof *L.seg_hg);
+    L.boiler = nd_calloc(a, nl ? nl : 1, 1);
+    if (!L.repeated || !L.seg_hg || !L.boiler) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    ND_TRY(rd_answer(&x, "boiler-repeated", W.repeated, cnt, ls, nl, L.repeated));
+    /* 2. heads and tails to the owners: counted, sources counted, decided */
+    for (size_t i = 0, j, h, t; i < nl; i = j) {
+        int hs, ts;
+        j = doc_edges(ls, i, nl, L.repeated, &h, &t, &hs, &ts);
+        for (size_t q = i; q < j; q++) {
+            if (q >= h && q < t)
+                continue;
+            const edge_msg e = {ls[q].hash, doc_group(r, ls[q].doc),
+                                (uint32_t)((q < h && hs) || (q >= t && ts))};
+            ND_TRY(nd_vec_append(&x.to[rd_owner(&x, ls[q].hash)], a, &e, sizeof e));
+        }
+    }
+    ND_TRY(rd_xchg(&x, "boiler-edges", &got, &bytes));
+    ND_TRY(rd_count_edges(r, &W, got, (size_t)(bytes / sizeof(edge_msg))));
+    nd_free(a, got);
+    got = NULL;
+    if (num_sources(r))
+        boiler_count_sources(r, &W);
+    ND_TRY(boiler_decide(r, &W));
+    {
+        uint8_t *flag = nd_malloc(a, W.segs.len ? W.segs.len : 1);
+        if (!flag) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < W.segs.len; i++)
+            flag[i] = W.boiler[W.seg_hg[i]];
+        st = rd_answer(&x, "boiler-flags", flag, cnt, ls, nl, L.boiler);
+        nd_free(a, flag);
+        if (st != ND_OK)
+            goto fail;
+    }
+    /* 3. this process's masks; the owner's list; both to process 0 */
+    for (size_t i = 0; i < nl; i++)
+        L.seg_hg[i] = (uint32_t)i;
+    ND_TRY(boiler_doc_spans(r, &L));
+    ND_TRY(boiler_list(r, &W));
+    uint64_t sums[3] = {r->stats.tokens, nl, r->stats.boiler_occurrences};
+    ND_TRY(rd_sum(&x, sums, 3)); /* before the lists: x.rlen is then theirs */
+    {
+        nd_vec *to = &x.to[0];
+        const uint64_t nb = r->boilers.len, h[3] = {nb, r->bocc.len, r->bspan.len};
+        ND_TRY(nd_vec_append(to, a, h, sizeof h));
+        ND_TRY(nd_vec_append(to, a, r->boilers.data, nb * sizeof(nd_boiler)));
+        for (uint64_t i = 0; i < nb; i++) {
+            const uint64_t n = r->bocc_off[i + 1] - r->bocc_off[i];
+            ND_TRY(nd_vec_append(to, a, &n, sizeof n));
+        }
+        ND_TRY(nd_vec_append(to, a, r->bocc.data, r->bocc.len * sizeof(nd_occurrence)));
+        for (uint32_t d = share_lo(r); d < share_hi(r); d++) {
+            const uint32_t n = (uint32_t)(r->bspan_off[d + 1] - r->bspan_off[d]);
+            ND_TRY(nd_vec_append(to, a, &n, sizeof n));
+        }
+        ND_TRY(nd_vec_append(to, a, r->bspan.data, r->bspan.len * sizeof(nd_span)));
+        ND_TRY(nd_vec_append(to, a, r->btok.data, r->btok.len * sizeof(nd_span)));
+        const uint64_t zero = 0; /* blocks of 8-byte multiples: the next one is aligned */
+        ND_TRY(nd_vec_append(to, a, &zero, (8 - to->len % 8) % 8));
+    }
+    ND_TRY(rd_xchg(&x, "boiler-lists", &got, &bytes));
+    if (c->rank == 0) {
+        ND_TRY(rd_merge_boilers(&x, got));
+        r->stats.tokens = sums[0];
+        r->stats.segments = sums[1];
+        r->stats.boiler_occurrences = sums[2];
+    } else { /* the lists are process 0's */
+        r->boilers.len = 0;
+        r->bocc.len = 0;
+        r->stats.segments = nl;
+        r->stats.boiler_segments = 0;
+    }
+    r->boiler_done = 1;
+    st = ND_OK;
+fail:
+    st = step_status(r, st, "boilerplate");
+    nd_free(a, got);
+    nd_free(a, cnt);
+    bwork_free(a, &L);
+    bwork_free(a, &W);
+    rd_close(&x);
+    if (st != ND_OK) {
+        nd_vec_free(&r->boilers, a);
+        nd_vec_free(&r->bocc, a);
+        nd_free(a, r->bocc_off);
+        r->bocc_off = NULL;
+        nd_vec_free(&r->bspan, a);
+        nd_vec_free(&r->btok, a);
+        nd_free(a, r->bspan_off);
+        r->bspan_off = NULL;
+    }
+    return st;
+}
+
+/* ---- distributed passages ---- */
+
+/* Step 1: this process's seeds (mine) to the owners of their buckets, into
+ * seeds, XCHG_BUCKETS buckets an exchange. */
+static nd_status rd_seeds(rdist *x, bstore *mine, bstore *seeds)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_vec B;
+    nd_vec_init(&B, sizeof(rec16), SIZE_MAX / 32);
+    nd_status st = ND_OK;
+    for (size_t b0 = 0; b0 < NBUCKETS && st == ND_OK; b0 += XCHG_BUCKETS) {
+        for (size_t b = b0; b < b0 + XCHG_BUCKETS && st == ND_OK; b++) {
+            st = bstore_load(mine, b, &B, a);
+            if (st == ND_OK)
+                st = nd_vec_append(&x->to[rd_owner(x, (uint64_t)b << 56)], a, B.data,
+                                   B.len * sizeof(rec16));
+        }
+        rec16 *got = NULL;
+        uint64_t bytes = 0;
+        if (st == ND_OK)
+            st = rd_xchg(x, "seeds", (void **)&got, &bytes);
+        if (st == ND_OK)
+            st = bstore_add(r, seeds, got, (size_t)(bytes / sizeof *got));
+        nd_free(a, got);
+    }
+    nd_vec_free(&B, a);
+    return step_status(r, st, "the seed buckets (%llu seeds)", (unsigned long long)seeds->total);
+}
+
+/* Step 2: the hits of the owned seed buckets, each to the process holding
+ * the pair's first document, into hits. */
+static nd_status rd_hits(rdist *x, const bstore *seeds, bstore *hits)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    phase ph;
+    nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16), "the hits of a seed bucket");
+    ph.store = seeds;
+    for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += XCHG_BUCKETS) {
+        ph.base = b0;
+        nd_parallel(r->params.threads, XCHG_BUCKETS, 1, hits_chunk, &ph);
+        st = phase_status(&ph);
+        for (size_t b = b0; st == ND_OK && b < b0 + XCHG_BUCKETS; b++) {
+            const rec16 *h = ph.out[b].data;
+            for (size_t i = 0; i < ph.out[b].len && st == ND_OK; i++)
+                st = nd_vec_append(&x->to[rd_holder(x, (uint32_t)(h[i].k1 >> 32))], a, &h[i],
+                                   sizeof *h);
+            nd_vec_free(&ph.out[b], a);
+            r->stats.seed_groups += ph.cstats[b * 4];
+            r->stats.rare_groups += ph.cstats[b * 4 + 1];
+        }
+        rec16 *got = NULL;
+        uint64_t bytes = 0;
+        if (st == ND_OK)
+            st = rd_xchg(x, "hits", (void **)&got, &bytes);
+        if (st == ND_OK)
+            st = step_status(r, bstore_add(r, hits, got, (size_t)(bytes / sizeof *got)),
+                             "the pair buckets (%llu hits)", (unsigned long long)hits->total);
+        nd_free(a, got);
+    }
+    phase_free(&ph);
+    return st;
+}
+
+/* The words of every document of this process's share, counted, known to
+ * every process (for sizing the rounds of step 3): nw[0..N). */
+static nd_status rd_word_counts(rdist *x, uint32_t **nw)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t n = share_hi(r) - share_lo(r);
+    nd_status st = ND_OK;
+    for (unsigned p = 0; p < x->c->size && st == ND_OK; p++)
+        for (size_t l = 0; l < n && st == ND_OK; l++) {
+            const uint32_t w = (uint32_t)(r->word_off[l + 1] - r->word_off[l]);
+            st = nd_vec_append(&x->to[p], a, &w, sizeof w);
+        }
+    uint64_t bytes = 0;
+    if (st == ND_OK)
+        st = rd_xchg(x, "word-counts", (void **)nw, &bytes);
+    if (st == ND_OK && bytes != r->docs.len * sizeof(uint32_t))
+        st = ND_E_STATE;
+    return st;
+}
+
+/* Step 3, one round's second half: the answers (words and masks) read into
+ * t, for the documents asked ids[0..n) (ascending: in rank order). */
+static nd_status rd_table(rdist *x, const char *got, const uint32_t *ids, size_t n, rtable *t)
+{
+    const nd_alloc_ctx *a = &x->r->alloc;
+    t->n = n;
+    t->doc = ids;
+    t->w = nd_malloc(a, (n ? n : 1) * sizeof *t->w);
+    t->m = nd_malloc(a, (n ? n : 1) * sizeof *t->m);
+    t->nw = nd_malloc(a, (n ? n : 1) * sizeof *t->nw);
+    t->nm = nd_malloc(a, (n ? n : 1) * sizeof *t->nm);
+    if (!t->w || !t->m || !t->nw || !t->nm)
+        return ND_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h[2];
+        memcpy(h, got, sizeof h);
+        t->nw[i] = h[0];
+        t->nm[i] = h[1];
+        t->w[i] = (const ctok *)(got + sizeof h);
+        t->m[i] = (const nd_span *)(got + sizeof h + h[0] * sizeof(ctok));
+        got += sizeof h + h[0] * sizeof(ctok) + h[1] * sizeof(nd_span);
+    }
+    return ND_OK;
+}
+
+static void rtable_free(const nd_alloc_ctx *a, rtable *t)
+{
+    nd_free(a, (void *)t->w);
+    nd_free(a, (void *)t->m);
+    nd_free(a, t->nw);
+    nd_free(a, t->nm);
+    memset(t, 0, sizeof *t);
+}
+
+/* Step 3, serving: the words and masks of the documents other processes ask
+ * for (blocks of got: a "more" flag, then ids), into their answers; *more
+ * becomes 1 when any process said it has pairs after this round. */
+static nd_status rd_serve(rdist *x, const char *got, nd_vec *cv, int *more)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_status st = ND_OK;
+    for (unsigned p = 0; p < x->c->size && st == ND_OK; got += x->rlen[p], p++) {
+        uint32_t flag;
+        memcpy(&flag, got, sizeof flag);
+        *more |= flag != 0;
+        const uint32_t *ids = (const uint32_t *)(got + sizeof flag);
+        const size_t n = (size_t)(x->rlen[p] / sizeof flag - 1);
+        for (size_t i = 0; i < n && st == ND_OK; i++) {
+            const ctok *w = NULL;
+            int64_t nw = 0;
+            size_t nm;
+            const nd_span *m = doc_mask(r, ids[i], &nm);
+            if (ids[i] < share_lo(r) || ids[i] >= share_hi(r)) {
+                st = ND_E_STATE;
+                break;
+            }
+            st = cached_words(r, ids[i], cv, &w, &nw);
+            const uint32_t h[2] = {(uint32_t)nw, (uint32_t)nm};
+            if (st == ND_OK)
+                st = nd_vec_append(&x->to[p], a, h, sizeof h);
+            if (st == ND_OK)
+                st = nd_vec_append(&x->to[p], a, w, (size_t)nw * sizeof *w);
+            if (st == ND_OK)
+                st = nd_vec_append(&x->to[p], a, m, nm * sizeof *m);
+        }
+    }
+    return st;
+}
+
+/* A set of documents for one round (open addressing; slot 0 = empty). */
+typedef struct dset {
+    uint32_t *slot;
+    size_t cap;
+} dset;
+
+/* Adds d; 1 when it was new. */
+static int dset_add(dset *s, uint32_t d)
+{
+    size_t h = (size_t)((d + 1) * 0x9E3779B1u) & (s->cap - 1);
+    while (s->slot[h]) {
+        if (s->slot[h] == d + 1)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->slot[h] = d + 1;
+    return 1;
+}
+
+/* Step 3: this process's pairs aligned in rounds, every process taking part
+ * in each round until none has pairs left. */
+static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hits,
+                          const uint32_t *nw)
+{
+    nd_reuse *r = x->r;
+    const nd_alloc_ctx *a = &r->alloc;
+    const unsigned P = x->c->size;
+    const uint64_t budget0 = r->params.memory ? r->params.memory / 8 : FETCH_BYTES;
+    const uint64_t budget = budget0 / P > ((uint64_t)1 << 20) ? budget0 / P : (uint64_t)1 << 20;
+    nd_vec H, tmp, pr, ask, cv;
+    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&pr, sizeof(uint64_t), SIZE_MAX / 8);
+    nd_vec_init(&ask, sizeof(uint64_t), SIZE_MAX / 8);
+    nd_vec_init(&cv, sizeof(ctok), SIZE_MAX / 16);
+    dset set = {NULL, 0};
+    uint32_t *ids = NULL;
+    char *got = NULL, *ans = NULL;
+    rtable rt;
+    memset(&rt, 0, sizeof rt);
+    size_t b = 0, q = 0, np = 0;
+    nd_status st = ND_OK;
+    for (;;) {
+        while (q == np && b < NBUCKETS && st == ND_OK) { /* the next bucket with pairs */
+            st = bstore_load(hits, b, &H, a);
+            if (st == ND_OK)
+                st = bucket_pairs(r, &H, &tmp, &pr);
+            st = step_status(r, st, "pair bucket %zu (%zu hits)", b, H.len);
+            np = pr.len / 2;
+            q = 0;
+            b++;
+            if (st == ND_OK && np * 4 > set.cap) { /* room for the documents of a round */
+                nd_free(a, set.slot);
+                set.cap = 64;
+                while (set.cap < np * 4)
+                    set.cap *= 2;
+                if (!(set.slot = nd_calloc(a, set.cap, sizeof *set.slot)))
+                    st = ND_E_NOMEM;
+            }
+        }
+        if (st != ND_OK)
+            break;
+        /* this round's pairs [q, q2): their second documents held elsewhere,
+         * within the budget (one pair at least) */
+        const rec16 *h = H.data;
+        const uint64_t *pq = pr.data;
+        size_t q2 = q;
+        uint64_t cost = 0;
+        ask.len = 0;
+        if (set.slot)
+            memset(set.slot, 0, set.cap * sizeof *set.slot);
+        for (; q2 < np && st == ND_OK; q2++) {
+            const uint32_t db = (uint32_t)h[pq[2 * q2]].k1;
+            if (db >= share_lo(r) && db < share_hi(r))
+                continue;
+            const uint64_t need = (uint64_t)nw[db] * sizeof(ctok) + 64;
+            if (q2 > q && cost + need > budget)
+                break;
+            if (dset_add(&set, db)) {
+                cost += need;
+                const uint64_t v = db;
+                st = nd_vec_push(&ask, a, &v);
+            }
+        }
+        if (st != ND_OK)
+            break;
+        uint32_t more = q2 < np;
+        for (size_t bb = b; !more && bb < NBUCKETS; bb++)
+            more = bstore_count(hits, bb) > 0;
+        /* ask: a "more" flag to every process, then the documents it holds */
+        uint64_t *av = ask.data;
+        const size_t na = nd_sort_unique_u64(av, (uint64_t *)tmp.data, ask.len);
+        ids = nd_malloc(a, (na ? na : 1) * sizeof *ids);
+        if (!ids) {
+            st = ND_E_NOMEM;
+            break;
+        }
+        for (unsigned p = 0; p < P && st == ND_OK; p++)
+            st = nd_vec_append(&x->to[p], a, &more, sizeof more);
+        for (size_t i = 0; i < na && st == ND_OK; i++) {
+            ids[i] = (uint32_t)av[i];
+            st = nd_vec_append(&x->to[rd_holder(x, ids[i])], a, &ids[i], sizeof *ids);
+        }
+        uint64_t bytes = 0;
+        if (st == ND_OK)
+            st = rd_xchg(x, "align-ask", (void **)&got, &bytes);
+        int any = more != 0;
+        if (st == ND_OK)
+            st = rd_serve(x, got, &cv, &any);
+        if (st == ND_OK)
+            st = rd_xchg(x, "align-words", (void **)&ans, &bytes);
+        if (st == ND_OK)
+            st = rd_table(x, ans, ids, na, &rt);
+        if (st == ND_OK)
+            st = align_pairs(r, text, ctx, h, pq, q, q2, &rt);
+        rtable_free(a, &rt);
+        nd_free(a, ids);
+        nd_free(a, got);
+        nd_free(a, ans);
+        ids = NULL;
+        got = ans = NULL;
+        q = q2;
+        if (st != ND_OK || !any)
+            break;
+    }
+    nd_vec_free(&H, a);
+    nd_vec_free(&tmp, a);
+    nd_vec_free(&pr, a);
+    nd_vec_free(&ask, a);
+    nd_vec_free(&cv, a);
+    nd_free(a, set.slot);
+    return st;
+}
+
+nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r || !c, ND_E_PARAM);
+    r->detail[0] = 0;
+    if (!text) {
+        nd_detail_set(r->detail, "no text function");
+        return ND_E_PARAM;
+    }
+    if (r->run_done) {
+        nd_detail_set(r->detail, "nd_reuse_run is called once");
+        return ND_E_STATE;
+    }
+    r->run_done = 1;
+    const nd_alloc_ctx *a = &r->alloc;
+    r->word_file.fd = -1;
+    const size_t limit = r->params.memory ? (size_t)(r->params.memory / 4 / sizeof(rec16)) + 1
+                                          : 0;
+    const uint32_t lo = share_lo(r), n = share_hi(r) - lo;
+    bstore mine, seeds, hits;
+    bstore_init(&mine, limit, 0, n);
+    bstore_init(&seeds, limit, 0, n);
+    bstore_init(&hits, limit, 1, n);
+    hits.lo = lo;
+    phase ph;
+    memset(&ph, 0, sizeof ph);
+    uint32_t *nw = NULL;
+    nd_passage *got = NULL;
+    rdist x;
+    nd_status st = rd_open(&x, r, c);
+    if (st != ND_OK)
+        goto fail;
+    ND_TRY(run_seeds(r, text, ctx, &ph, &mine));
+    ND_TRY(rd_seeds(&x, &mine, &seeds));
+    const uint64_t nseeds = mine.total;
+    bstore_free(&mine, a);
+    ND_TRY(rd_hits(&x, &seeds, &hits));
+    bstore_free(&seeds, a);
+    ND_TRY(step_status(r, rd_word_counts(&x, &nw), "the word counts"));
+    ND_TRY(rd_align(&x, text, ctx, &hits, nw));
+    words_release(r);
+    /* 4. the passages to process 0, in rank order: the order of their first document */
+    ND_TRY(nd_vec_append(&x.to[0], a, r->passages.data, r->passages.len * sizeof(nd_passage)));
+    uint64_t bytes = 0;
+    ND_TRY(rd_xchg(&x, "passages", (void **)&got, &bytes));
+    uint64_t sums[8] = {r->boiler_done ? 0 : r->stats.tokens, nseeds, r->stats.seed_groups,
+                        r->stats.rare_groups, hits.total, r->stats.pairs,
+                        r->stats.spilled_bytes, r->stats.spill_events};
+    ND_TRY(rd_sum(&x, sums, 8));
+    r->passages.len = 0;
+    if (c->rank == 0) {
+        ND_TRY(step_status(r, nd_vec_append(&r->passages, a, got, (size_t)bytes),
+                           "%llu passages", (unsigned long long)(bytes / sizeof *got)));
+        if (!r->boiler_done)
+            r->stats.tokens = sums[0];
+        r->stats.seeds = sums[1];
+        r->stats.seed_groups = sums[2];
+        r->stats.rare_groups = sums[3];
+        r->stats.hits = sums[4];
+        r->stats.pairs = sums[5];
+        r->stats.spilled_bytes = sums[6];
+        r->stats.spill_events = sums[7];
+        r->stats.passages = r->passages.len;
+        ND_TRY(make_clusters(r));
+    } else {
+        r->stats.seeds = nseeds;
+        r->stats.hits = hits.total;
+    }
+    r->stats.docs = r->docs.len;
+    st = ND_OK;
+fail:
+    st = step_status(r, st, "passages");
+    if (ph.r)
+        phase_free(&ph);
+    bstore_free(&mine, a);
+    bstore_free(&seeds, a);
+    bstore_free(&hits, a);
+    words_release(r);
+    nd_free(a, nw);
+    nd_free(a, got);
+    rd_close(&x);
+    if (st != ND_OK) {
+        nd_vec_free(&r->passages, a);
+        r->nclusters = 0;
+    }
+    return st;
 }

@@ -379,13 +379,8 @@ static int pass1(run *r)
 static int dist_refuse(const run *r)
 {
     const char *what = r->o.ignore_boiler ? "--ignore-boilerplate"
-                     : r->o.strip_boiler ? "--strip-boilerplate" : NULL;
-    struct stat sb;
-    for (size_t i = 0; !what && i < r->ninputs; i++)
-        if (strcmp(r->inputs[i], "-") == 0)
-            what = "standard input ('-')";
-        else if (stat(r->inputs[i], &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
-            what = "an input that is not a regular file or a directory (a pipe, a device)";
+                     : r->o.strip_boiler ? "--strip-boilerplate"
+                     : cli_dist_unshareable(r->inputs, r->ninputs);
     if (!what)
         return 0;
     if (cli_dist_rank() == 0)
@@ -610,51 +605,6 @@ static int dist_run(run *r, int want_pairs)
     return rc;
 }
 
-/* -v on process 0: the bytes each stage sent, summed over the processes, and
- * every process's peak memory. */
-static void dist_report(const run *r)
-{
-    const char *const *names;
-    const uint64_t *bytes;
-    const size_t ns = cli_dist_sent(&names, &bytes);
-    uint64_t v[16 + 1];
-    memset(v, 0, sizeof v);
-    for (size_t i = 0; i < ns && i < 16; i++)
-        v[i] = bytes[i];
-    (void)cli_dist_sum(v, 16);
-    const unsigned P = cli_dist_size();
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    const uint64_t mine[2] = {(uint64_t)ru.ru_maxrss, r->nlocal};
-    char *all = NULL;
-    uint64_t *lens = calloc(P, sizeof *lens);
-    const int ok = lens && cli_dist_gather(mine, sizeof mine, &all, lens) == 0;
-    if (!ok) {  /* a process that cannot take part would leave the others waiting */
-        cli_log(1, "out of memory");
-        cli_dist_abort(EXIT_INTERNAL);
-    }
-    if (cli_dist_rank() == 0 && ok) {
-        const double docs = r->ndocs ? (double)r->ndocs : 1.0;
-        for (size_t i = 0; i < ns && i < 16; i++)
-            cli_log(3, "%u processes: stage '%s' sent %llu bytes (%.1f a document)", P,
-                    names[i], ULL(v[i]), (double)v[i] / docs);
-        for (unsigned k = 0; k < P; k++) {
-            uint64_t x[2];
-            memcpy(x, all + 16 * k, 16);
-            cli_log(3, "process %u: %llu %s read, peak RSS %.1f MB%s", k, ULL(x[1]),
-                    cli_plural(x[1], "record", "records"), (double)x[0] / 1024.0,
-                    x[1] ? "" : " (nothing to read: a compressed or WARC file is read whole "
-                                "by one process; give more files, or plain JSON Lines)");
-        }
-        const char *const *tn;
-        const double *ts;
-        const size_t nt = cli_dist_times(&tn, &ts);
-        for (size_t i = 0; i < nt; i++)
-            cli_log(3, "process 0: stage '%s' took %.3f s", tn[i], ts[i]);
-    }
-    free(all);
-    free(lens);
-}
 
 /* ---- outputs ------------------------------------------------------------ */
 
@@ -1681,21 +1631,14 @@ int cmd_dedup(int argc, char **argv)
     if (dist) {  /* large line files in parts; every process a contiguous share */
         const char **parts = NULL;
         size_t nparts = 0;
-        cli_dist_stage("split");
-        rc = cli_dist_split(r.inputs, r.ninputs, r.o.in.rd.format, r.o.part_bytes, &parts,
-                            &ranges, &nparts);
-        if ((rc = cli_dist_agree(rc)) != 0) {
-            free(parts);
-            free(ranges);
+        if ((rc = cli_dist_deal(r.inputs, r.ninputs, r.o.in.rd.format, r.o.part_bytes, &parts,
+                                &ranges, &nparts)) != 0)
             goto done;
-        }
         r.inputs1 = r.inputs;  /* process 0 reads them again for -o --merge */
         r.ninputs1 = r.ninputs;
         r.inputs = r.parts = parts;
         r.ninputs = r.nparts = nparts;
         r.o.in.rd.ranges = r.ranges = ranges;
-        if ((rc = cli_dist_agree(cli_dist_plan(r.inputs, r.ninputs, ranges))) != 0)
-            goto done;
     }
     cli_dist_stage("read");
     rc = pass1(&r);
@@ -1746,7 +1689,7 @@ int cmd_dedup(int argc, char **argv)
     if (dist) {
         if ((rc = dist_run(&r, want_pairs)) != 0)
             goto done;
-        dist_report(&r);
+        cli_dist_report(r.nlocal, r.ndocs);
         if (r.sharded && (rc = write_shards(&r)) != 0)
             goto done;
         if (cli_dist_rank() != 0)

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "dist/dist.h"
 #include "read/inputs.h"
 #include "read/pool.h"
 #include "read/reader.h"
@@ -122,12 +123,56 @@ static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t e
 {
     const char *t;
     size_t len;
-    if (corpus_text(r, doc, 0, &t, &len) != ND_OK || end > len || start > end) {
+    if (corpus_range(r, doc, start, end, 0, &t, &len) != ND_OK) {
         r->text_err = 1; /* write_one reports it */
         fputs("null", fp);
         return;
     }
-    cli_json_str(fp, t + start, end - start);
+    cli_json_str(fp, t, len);
+}
+
+/* ---- writing in batches ---------------------------------------------------- */
+
+/* On several processes the texts an output quotes live with the processes
+ * that read them: the items are written in batches, the texts of a batch
+ * fetched first (corpus_fetch), about BATCH_BYTES of them. */
+#define BATCH_BYTES ((uint64_t)64 << 20)
+#define BATCH_ASKS 65536
+
+/* The texts item i quotes: at most 2, into a; returns how many. */
+typedef size_t (*asks_fn)(rrun *r, size_t i, corpus_ask *a);
+/* Writes item i. */
+typedef int (*item_fn)(rrun *r, FILE *fp, size_t i);
+
+static int write_items(rrun *r, FILE *fp, size_t n, asks_fn asks, item_fn item)
+{
+    corpus_ask *a = NULL;
+    if (r->dist && !(a = malloc((BATCH_ASKS + 2) * sizeof *a)))
+        return -1;
+    for (size_t i = 0; i < n;) {
+        size_t j = n;
+        if (a) { /* the batch [i, j) and its texts */
+            size_t na = 0;
+            uint64_t bytes = 0;
+            for (j = i; j < n && na < BATCH_ASKS && bytes < BATCH_BYTES; j++) {
+                const size_t k = asks(r, j, a + na);
+                for (size_t q = na; q < na + k; q++)
+                    bytes += a[q].end - a[q].start;
+                na += k;
+            }
+            if (corpus_fetch(r, a, na) != 0) {
+                free(a);
+                return -1;
+            }
+        }
+        for (; i < j; i++)
+            if (item(r, fp, i)) {
+                free(a);
+                return -1;
+            }
+    }
+    free(a);
+    return 0;
 }
 
 static void put_date_or_null(FILE *fp, const rrun *r, uint32_t d)
@@ -138,43 +183,103 @@ static void put_date_or_null(FILE *fp, const rrun *r, uint32_t d)
         corpus_put_id(fp, r, d);
 }
 
+static size_t passage_asks(rrun *r, size_t i, corpus_ask *a)
+{
+    const nd_passage *p;
+    size_t n;
+    if (r->o.no_text || nd_reuse_passages(r->ru, &p, &n) != ND_OK || i >= n)
+        return 0;
+    a[0] = (corpus_ask){p[i].a, p[i].a_start, p[i].a_end};
+    a[1] = (corpus_ask){p[i].b, p[i].b_start, p[i].b_end};
+    return 2;
+}
+
+static int passage_item(rrun *r, FILE *fp, size_t i)
+{
+    const nd_passage *p;
+    size_t n;
+    if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
+        return -1;
+    const nd_passage *x = &p[i];
+    fputs("{\"a\":", fp);
+    corpus_put_id(fp, r, x->a);
+    fputs(",\"b\":", fp);
+    corpus_put_id(fp, r, x->b);
+    fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u", x->a_start,
+            x->a_end, x->b_start, x->b_end);
+    fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d,\"identity\":",
+            x->a_words, x->b_words, x->matches, x->score);
+    const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
+    cli_json_num(fp, mx ? (double)x->matches / mx : 0);
+    fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
+    put_date_or_null(fp, r, x->earlier);
+    if (!r->o.no_text) {
+        const char *ta, *tb;
+        size_t la, lb;
+        fputs(",\"text\":", fp);
+        if (corpus_range(r, x->a, x->a_start, x->a_end, 0, &ta, &la) != ND_OK ||
+            corpus_range(r, x->b, x->b_start, x->b_end, 1, &tb, &lb) != ND_OK) {
+            r->text_err = 1; /* write_one reports it */
+            fputs("null", fp);
+        } else {
+            cli_json_str(fp, ta, la);
+            if (la != lb || memcmp(ta, tb, la) != 0) {
+                fputs(",\"b_text\":", fp);
+                cli_json_str(fp, tb, lb);
+            }
+        }
+    }
+    fputs("}\n", fp);
+    return 0;
+}
+
 static int write_passages(rrun *r, FILE *fp)
 {
     const nd_passage *p;
     size_t n;
     if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        const nd_passage *x = &p[i];
-        fputs("{\"a\":", fp);
-        corpus_put_id(fp, r, x->a);
-        fputs(",\"b\":", fp);
-        corpus_put_id(fp, r, x->b);
-        fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u", x->a_start,
-                x->a_end, x->b_start, x->b_end);
-        fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d,\"identity\":",
-                x->a_words, x->b_words, x->matches, x->score);
-        const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
-        cli_json_num(fp, mx ? (double)x->matches / mx : 0);
-        fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
-        put_date_or_null(fp, r, x->earlier);
-        if (!r->o.no_text) {
-            fputs(",\"text\":", fp);
-            put_text(fp, r, x->a, x->a_start, x->a_end);
-            const char *ta, *tb;
-            size_t la, lb;
-            if (corpus_text(r, x->a, 0, &ta, &la) != ND_OK ||
-                corpus_text(r, x->b, 1, &tb, &lb) != ND_OK)
-                r->text_err = 1;
-            else if (x->a_end <= la && x->b_end <= lb &&
-                (x->a_end - x->a_start != x->b_end - x->b_start ||
-                 memcmp(ta + x->a_start, tb + x->b_start, x->a_end - x->a_start) != 0)) {
-                fputs(",\"b_text\":", fp);
-                cli_json_str(fp, tb + x->b_start, x->b_end - x->b_start);
-            }
-        }
-        fputs("}\n", fp);
+    return write_items(r, fp, n, passage_asks, passage_item);
+}
+
+static size_t cluster_asks(rrun *r, size_t c, corpus_ask *a)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (r->o.no_text || nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK || c >= nc)
+        return 0;
+    a[0] = (corpus_ask){o[off[c]].doc, o[off[c]].start, o[off[c]].end};
+    return 1;
+}
+
+static int cluster_item(rrun *r, FILE *fp, size_t c)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK)
+        return -1;
+    size_t docs = 0;
+    for (size_t i = off[c]; i < off[c + 1]; i++)
+        docs += i == off[c] || o[i].doc != o[i - 1].doc;
+    fprintf(fp, "{\"cluster\":%zu,\"docs\":%zu,\"likely_source\":", c, docs);
+    put_date_or_null(fp, r, origin[c]);
+    fputs(",\"occurrences\":[", fp);
+    for (size_t i = off[c]; i < off[c + 1]; i++) {
+        fputs(i > off[c] ? ",{\"id\":" : "{\"id\":", fp);
+        corpus_put_id(fp, r, o[i].doc);
+        fprintf(fp, ",\"start\":%u,\"end\":%u,\"words\":%u}", o[i].start, o[i].end,
+                o[i].words);
     }
+    fputs("]", fp);
+    if (!r->o.no_text) {
+        fputs(",\"text\":", fp);
+        put_text(fp, r, o[off[c]].doc, o[off[c]].start, o[off[c]].end);
+    }
+    fputs("}\n", fp);
     return 0;
 }
 
@@ -186,26 +291,49 @@ static int write_clusters(rrun *r, FILE *fp)
     size_t nc;
     if (nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK)
         return -1;
-    for (size_t c = 0; c < nc; c++) {
-        size_t docs = 0;
-        for (size_t i = off[c]; i < off[c + 1]; i++)
-            docs += i == off[c] || o[i].doc != o[i - 1].doc;
-        fprintf(fp, "{\"cluster\":%zu,\"docs\":%zu,\"likely_source\":", c, docs);
-        put_date_or_null(fp, r, origin[c]);
-        fputs(",\"occurrences\":[", fp);
-        for (size_t i = off[c]; i < off[c + 1]; i++) {
-            fputs(i > off[c] ? ",{\"id\":" : "{\"id\":", fp);
-            corpus_put_id(fp, r, o[i].doc);
-            fprintf(fp, ",\"start\":%u,\"end\":%u,\"words\":%u}", o[i].start, o[i].end,
-                    o[i].words);
-        }
-        fputs("]", fp);
-        if (!r->o.no_text) {
-            fputs(",\"text\":", fp);
-            put_text(fp, r, o[off[c]].doc, o[off[c]].start, o[off[c]].end);
-        }
-        fputs("}\n", fp);
+    return write_items(r, fp, nc, cluster_asks, cluster_item);
+}
+
+static size_t boiler_asks(rrun *r, size_t i, corpus_ask *a)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK || i >= n)
+        return 0;
+    a[0] = (corpus_ask){b[i].doc, b[i].start, b[i].end};
+    return 1;
+}
+
+static int boiler_item(rrun *r, FILE *fp, size_t i)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        return -1;
+    fputs("{\"text\":", fp);
+    put_text(fp, r, b[i].doc, b[i].start, b[i].end);
+    fprintf(fp, ",\"words\":%u,\"docs\":%u,\"edge_docs\":%u,\"occurrences\":%u,"
+                "\"sources\":%u,\"top_source\":",
+            b[i].words, b[i].docs, b[i].edge_docs, b[i].occurrences, b[i].sources);
+    size_t sl;
+    const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
+    if (s)
+        cli_json_str(fp, s, sl);
+    else
+        fputs("null", fp);
+    fprintf(fp, ",\"top_source_docs\":%u,\"ids\":[", b[i].top_source_docs);
+    const nd_occurrence *o;
+    size_t no;
+    if (nd_reuse_boiler_occurrences(r->ru, i, &o, &no) != ND_OK)
+        return -1;
+    for (size_t k = 0; k < no; k++) {
+        if (k && o[k].doc == o[k - 1].doc)
+            continue;
+        if (k)
+            fputc(',', fp);
+        corpus_put_id(fp, r, o[k].doc);
     }
+    fputs("]}\n", fp);
     return 0;
 }
 
@@ -215,64 +343,51 @@ static int write_boilers(rrun *r, FILE *fp)
     size_t n;
     if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        fputs("{\"text\":", fp);
-        put_text(fp, r, b[i].doc, b[i].start, b[i].end);
-        fprintf(fp, ",\"words\":%u,\"docs\":%u,\"edge_docs\":%u,\"occurrences\":%u,"
-                    "\"sources\":%u,\"top_source\":",
-                b[i].words, b[i].docs, b[i].edge_docs, b[i].occurrences, b[i].sources);
-        size_t sl;
-        const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
-        if (s)
-            cli_json_str(fp, s, sl);
-        else
-            fputs("null", fp);
-        fprintf(fp, ",\"top_source_docs\":%u,\"ids\":[", b[i].top_source_docs);
-        const nd_occurrence *o;
-        size_t no;
-        if (nd_reuse_boiler_occurrences(r->ru, i, &o, &no) != ND_OK)
-            return -1;
-        for (size_t k = 0; k < no; k++) {
-            if (k && o[k].doc == o[k - 1].doc)
-                continue;
-            if (k)
-                fputc(',', fp);
-            corpus_put_id(fp, r, o[k].doc);
-        }
-        fputs("]}\n", fp);
+    return write_items(r, fp, n, boiler_asks, boiler_item);
+}
+
+static size_t stripped_asks(rrun *r, size_t d, corpus_ask *a)
+{
+    a[0] = (corpus_ask){(uint32_t)d, 0, (uint32_t)corpus_text_len(r, (uint32_t)d)};
+    return 1;
+}
+
+static int stripped_item(rrun *r, FILE *fp, size_t d)
+{
+    const nd_span *sp;
+    size_t ns;
+    const char *t;
+    size_t len;
+    if (nd_reuse_doc_boilerplate(r->ru, (uint32_t)d, &sp, &ns) != ND_OK)
+        return -1;
+    if (corpus_range(r, (uint32_t)d, 0, (uint32_t)corpus_text_len(r, (uint32_t)d), 0, &t,
+                     &len) != ND_OK) {
+        r->text_err = 1;
+        return -1;
     }
+    fputs("{\"id\":", fp);
+    corpus_put_id(fp, r, (uint32_t)d);
+    fputs(",\"text\":", fp);
+    if (ns == 0) {
+        cli_json_str(fp, t, len);
+    } else {
+        char *buf = malloc(len + 1);
+        if (!buf)
+            return -1;
+        cli_json_str(fp, buf, corpus_cut_spans(t, len, sp, ns, buf));
+        free(buf);
+    }
+    if (r->src_off[d] != UINT64_MAX) {
+        fputs(",\"source\":", fp);
+        cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+    }
+    fputs("}\n", fp);
     return 0;
 }
 
 static int write_stripped(rrun *r, FILE *fp)
 {
-    for (uint32_t d = 0; d < r->ndocs; d++) {
-        const nd_span *sp;
-        size_t ns;
-        const char *t;
-        size_t len;
-        if (nd_reuse_doc_boilerplate(r->ru, d, &sp, &ns) != ND_OK ||
-            corpus_text(r, d, 0, &t, &len) != ND_OK)
-            return -1;
-        fputs("{\"id\":", fp);
-        corpus_put_id(fp, r, d);
-        fputs(",\"text\":", fp);
-        if (ns == 0) {
-            cli_json_str(fp, t, len);
-        } else {
-            char *buf = malloc(len + 1);
-            if (!buf)
-                return -1;
-            cli_json_str(fp, buf, corpus_cut_spans(t, len, sp, ns, buf));
-            free(buf);
-        }
-        if (r->src_off[d] != UINT64_MAX) {
-            fputs(",\"source\":", fp);
-            cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
-        }
-        fputs("}\n", fp);
-    }
-    return 0;
+    return write_items(r, fp, r->ndocs, stripped_asks, stripped_item);
 }
 
 typedef int (*writer_fn)(rrun *r, FILE *fp);
@@ -399,22 +514,51 @@ static int parse_options(rrun *r, int argc, char **argv)
 
 /* ---- the command ------------------------------------------------------------ */
 
+static int write_all(rrun *r);
+
 static int run_all(rrun *r)
 {
     int rc;
     nd_status st;
     if ((rc = corpus_load(r)) != 0)
         return rc;
+    const nd_comm *comm = r->dist ? cli_dist_comm() : NULL;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
-        if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
+        cli_dist_stage("boilerplate");
+        if ((st = comm ? nd_reuse_boilerplate_dist(r->ru, comm, corpus_text, r)
+                       : nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
+            if (comm) /* the others wait in an exchange: stop them */
+                cli_dist_abort(cli_exit_status(st));
             return cli_exit_status(st);
         }
     }
-    if (!r->o.boilerplate_cmd && (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
-        cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
-        return cli_exit_status(st);
+    if (!r->o.boilerplate_cmd) {
+        cli_dist_stage("reuse");
+        if ((st = comm ? nd_reuse_run_dist(r->ru, comm, corpus_text, r)
+                       : nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
+            cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
+            if (comm)
+                cli_dist_abort(cli_exit_status(st));
+            return cli_exit_status(st);
+        }
     }
+    if (comm)
+        cli_dist_report(r->nlocal, r->ndocs);
+    if (comm && cli_dist_rank() != 0) /* process 0 writes; the others give it texts */
+        return cli_dist_agree(corpus_serve(r));
+    if (comm) {
+        rc = write_all(r);
+        const int end = corpus_fetch_end(r);
+        return cli_dist_agree(rc ? rc : end);
+    }
+    return write_all(r);
+}
+
+/* The outputs (process 0 on several processes). */
+static int write_all(rrun *r)
+{
+    int rc;
     /* outputs: all to temporaries, renamed together; o1..o3 live on this
      * stack, so they are committed or aborted before it returns */
     cli_out o1, o2, o3;
@@ -502,7 +646,7 @@ static int reuse_main(int argc, char **argv, int boiler)
         rc = rc == -2 ? 0 : rc;
         goto done;
     }
-    if ((rc = run_all(&r)) != 0)
+    if ((rc = run_all(&r)) != 0 || (r.dist && cli_dist_rank() != 0))
         goto done;
     summary(&r);
     cli_report_time(g_cmd, &t0);

@@ -60,9 +60,10 @@ static void usage(FILE *fp)
             "Exit status: 0 ok, 1 usage error, 2 input/output error, 3 corrupt index,\n"
             "4 out of memory or a size limit.\n");
     if (strcmp(g_prog, "neardup") != 0)
-        fprintf(fp, "\n%s: started by mpirun or srun, dedup runs on every process (its\n"
-                    "outputs as neardup's; -o as a shard a process plus a manifest, or whole\n"
-                    "with --merge); the other commands on one process. docs/distributed.md\n",
+        fprintf(fp, "\n%s: started by mpirun or srun, dedup, reuse and boilerplate run on\n"
+                    "every process, their outputs as neardup's (dedup -o: a shard a process\n"
+                    "plus a manifest, or whole with --merge); the other commands on one\n"
+                    "process. docs/distributed.md\n",
                 g_prog);
 }
 
@@ -105,11 +106,13 @@ static int run_command(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
         if (strcmp(cmd, k_commands[i].name) == 0) {
-            /* under mpirun with several processes, dedup alone is distributed */
-            if (cli_dist_size() > 1 && k_commands[i].fn != cmd_dedup) {
+            /* under mpirun with several processes: dedup, reuse, boilerplate */
+            if (cli_dist_size() > 1 && k_commands[i].fn != cmd_dedup &&
+                k_commands[i].fn != cmd_reuse && k_commands[i].fn != cmd_boilerplate) {
                 if (cli_dist_rank() == 0)
                     fprintf(stderr, "neardup-mpi: '%s' does not run on several processes "
-                                    "yet (dedup does); run it with one\n", cmd);
+                                    "yet (dedup, reuse and boilerplate do); run it with "
+                                    "one\n", cmd);
                 return EXIT_USAGE;
             }
             return k_commands[i].fn(argc - 1, argv + 1);

@@ -283,7 +283,7 @@ static void test_same_as_one_process(void)
         {1, 0, 1, 0, 0},        /* the defaults: boilerplate, copies not paired */
         {0, 1, 1, 0, 0},        /* no boilerplate, copies paired */
         {1, 0, 0, 10, 0},       /* no pairs within a source, a 10-day window */
-        {1, 0, 1, 0, 40000},    /* a budget: seeds and hits spill, rounds of 1 MiB */
+        {1, 0, 1, 0, 40000},    /* a budget: seeds and hits spill, rounds of 64 KiB */
     };
     for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++) {
         nd_params *p = make_params(&cfgs[c], 2);

@@ -21,8 +21,17 @@
 #include <unistd.h>
 
 #include "corpus/corpus.h"
+#include "dist/dist.h"
 #include "read/date.h"
 #include "write/output.h"
+
+/* The texts process 0 asked for last (corpus_fetch), by ask. */
+typedef struct corpus_fetched {
+    corpus_ask *a;
+    uint64_t *off; /* n + 1: ask i's bytes are buf[off[i], off[i + 1]) */
+    char *buf;
+    size_t n;
+} corpus_fetched;
 
 const char *corpus_tmp_dir(const rrun *r)
 {
@@ -35,6 +44,11 @@ const char *corpus_tmp_dir(const rrun *r)
 nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len)
 {
     rrun *r = ctx;
+    if (r->dist) { /* the texts here are those of the share */
+        if (doc < r->base || doc - r->base >= r->nlocal)
+            return ND_E_PARAM;
+        doc -= r->base;
+    }
     if (doc >= r->ndocs || slot >= r->nslots)
         return ND_E_PARAM;
     const uint64_t b = r->text_off[doc], e = r->text_off[doc + 1];
@@ -219,10 +233,24 @@ void corpus_free(rrun *r)
     free(r->text_off);
     free(r->texts);
     free(r->inputs);
+    free(r->reps);
+    free(r->tlen);
+    free(r->ranges);
+    if (r->fetched) {
+        free(r->fetched->a);
+        free(r->fetched->off);
+        free(r->fetched->buf);
+        free(r->fetched);
+    }
 }
 
 static int read_all(rrun *r)
 {
+    if (r->dist) { /* this process's share of the files */
+        r->o.in.rd.want_file = cli_dist_want_file;
+        r->o.in.rd.quiet_dirs = cli_dist_rank() != 0; /* directories: process 0 says */
+        r->o.in.rd.ranges = r->ranges;
+    }
     return cli_read_inputs(r->inputs, r->ninputs, &r->o.in, r->params, NULL, add_record, r,
                            &r->rs, NULL);
 }
@@ -230,6 +258,433 @@ static int read_all(rrun *r)
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d)
 {
     cli_json_str(fp, corpus_id(r, d), corpus_id_len(r, d));
+}
+
+/* ---- several processes ---------------------------------------------------- */
+
+/* Before reading: the inputs dealt to the processes (cli_dist_deal). */
+static int dist_deal(rrun *r)
+{
+    const char *what = cli_dist_unshareable(r->inputs, r->ninputs);
+    if (what) {
+        if (cli_dist_rank() == 0)
+            cli_log(1, "%s is not available on several processes (docs/distributed.md); run "
+                       "with one process for it", what);
+        return EXIT_USAGE;
+    }
+    const char **parts = NULL;
+    size_t n = 0;
+    const int rc = cli_dist_deal(r->inputs, r->ninputs, r->o.in.rd.format, 0, &parts,
+                                 &r->ranges, &n);
+    if (rc)
+        return rc;
+    free(r->inputs);
+    r->inputs = parts;
+    r->ninputs = n;
+    return 0;
+}
+
+/* Writes v at *p and moves past it. */
+static void put_u64(char **p, uint64_t v)
+{
+    memcpy(*p, &v, 8);
+    *p += 8;
+}
+
+/* After reading: every process learns where its share lies and the sources,
+ * dates and text lengths of every document; process 0 gets every id and the
+ * readers' counts. Returns 0 or an exit code (every process stopped). */
+static int dist_share(rrun *r)
+{
+    const unsigned P = cli_dist_size(), me = cli_dist_rank();
+    cli_dist_stage("ids");
+    r->nlocal = r->ndocs;
+    uint64_t *cnt = calloc(P, sizeof *cnt), *lens = calloc(P, sizeof *lens);
+    char *mine = NULL, *all = NULL;
+    int rc = EXIT_INTERNAL;
+    if (!cnt || !lens)
+        goto done;
+    cnt[me] = r->nlocal;
+    if (cli_dist_sum(cnt, P))
+        goto done;
+    uint64_t total = 0;
+    for (unsigned p = 0; p < P; p++) {
+        if (p == me)
+            r->base = (uint32_t)total;
+        total += cnt[p];
+    }
+    if (total > UINT32_MAX - 3) {
+        if (me == 0)
+            cli_log(1, "more than %u documents", UINT32_MAX - 3);
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    /* sources, dates and lengths, to every process: per document its text
+     * length, date (NAN: none), source length (UINT32_MAX: none), source */
+    size_t len = 0;
+    for (size_t d = 0; d < r->nlocal; d++)
+        len += 20 + (r->src_off[d] == UINT64_MAX ? 0 : strlen(r->src + r->src_off[d]));
+    char *p = mine = malloc(len ? len : 1);
+    if (!mine)
+        goto done;
+    for (size_t d = 0; d < r->nlocal; d++) {
+        const char *src = r->src_off[d] == UINT64_MAX ? NULL : r->src + r->src_off[d];
+        const uint32_t sl = src ? (uint32_t)strlen(src) : UINT32_MAX;
+        put_u64(&p, r->text_off[d + 1] - r->text_off[d]);
+        memcpy(p, &r->date[d], 8);
+        memcpy(p + 8, &sl, 4);
+        p += 12;
+        if (src) {
+            memcpy(p, src, sl);
+            p += sl;
+        }
+    }
+    if (cli_dist_allgather(mine, len, &all, lens))
+        goto done;
+    free(mine);
+    mine = NULL;
+    free(r->src_off);
+    free(r->date);
+    r->src_off = malloc((total ? total : 1) * sizeof *r->src_off);
+    r->date = malloc((total ? total : 1) * sizeof *r->date);
+    r->tlen = malloc((total ? total : 1) * sizeof *r->tlen);
+    r->src_len = 0;
+    r->src_cap2 = r->date_cap = (size_t)total;
+    if (!r->src_off || !r->date || !r->tlen)
+        goto done;
+    p = all;
+    for (uint64_t d = 0; d < total; d++) {
+        uint32_t sl;
+        memcpy(&r->tlen[d], p, 8);
+        memcpy(&r->date[d], p + 8, 8);
+        memcpy(&sl, p + 16, 4);
+        p += 20;
+        r->src_off[d] = UINT64_MAX;
+        if (sl == UINT32_MAX)
+            continue;
+        if (cli_grow((void **)&r->src, &r->src_cap, r->src_len + sl + 1, 1))
+            goto done;
+        r->src_off[d] = r->src_len;
+        memcpy(r->src + r->src_len, p, sl);
+        r->src[r->src_len + sl] = '\0';
+        r->src_len += sl + 1;
+        p += sl;
+    }
+    free(all);
+    all = NULL;
+    /* the ids, to process 0: each as read (it may hold NUL bytes), then a NUL */
+    len = 0;
+    for (size_t d = 0; d < r->nlocal; d++)
+        len += 8 + corpus_id_len(r, (uint32_t)d) + 1;
+    if (!(p = mine = malloc(len ? len : 1)))
+        goto done;
+    for (size_t d = 0; d < r->nlocal; d++) {
+        const size_t il = corpus_id_len(r, (uint32_t)d);
+        put_u64(&p, il);
+        memcpy(p, corpus_id(r, (uint32_t)d), il + 1);
+        p += il + 1;
+    }
+    if (cli_dist_gather(mine, len, &all, lens))
+        goto done;
+    uint64_t sums[13] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
+                         r->rs.ignored, r->rs.truncated, r->rs.damaged, r->rs.damaged_records,
+                         r->rs.binary, r->rs.dir_links, r->too_large, r->bad_dates,
+                         r->n_src + (r->n_date << 32)};
+    if (cli_dist_sum(sums, 13))
+        goto done;
+    r->ndocs = (size_t)total;
+    rc = 0;
+    if (me != 0)
+        goto done;
+    r->rs.records = sums[0];
+    r->rs.skipped = sums[1];
+    r->rs.failed_inputs = sums[2];
+    r->rs.bytes = sums[3];
+    r->rs.ignored = sums[4];
+    r->rs.truncated = sums[5];
+    r->rs.damaged = sums[6];
+    r->rs.damaged_records = sums[7];
+    r->rs.binary = sums[8];
+    r->rs.dir_links = sums[9];
+    r->too_large = sums[10];
+    r->bad_dates = sums[11];
+    r->n_src = sums[12] & 0xffffffffu;
+    r->n_date = sums[12] >> 32;
+    uint64_t m = 0;
+    for (unsigned q = 0; q < P; q++)
+        m += lens[q];
+    free(r->ids);
+    free(r->id_off);
+    r->ids = malloc(m ? m : 1);
+    r->id_off = malloc((total ? total : 1) * sizeof *r->id_off);
+    if (!r->ids || !r->id_off) {
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    r->ids_cap = (size_t)m;
+    r->id_cap = (size_t)total;
+    r->ids_len = 0;
+    p = all;
+    for (uint64_t d = 0; d < total; d++) {
+        uint64_t il;
+        memcpy(&il, p, 8);
+        r->id_off[d] = r->ids_len;
+        memcpy(r->ids + r->ids_len, p + 8, il + 1);
+        r->ids_len += il + 1;
+        p += 8 + il + 1;
+    }
+done:
+    if (rc == EXIT_INTERNAL)
+        cli_log(1, "sharing the documents' facts across processes failed (out of memory?)");
+    free(cnt);
+    free(lens);
+    free(mine);
+    free(all);
+    if (rc)
+        cli_dist_abort(rc);
+    return rc;
+}
+
+/* The copy groups over every process's sketches: every process learns every
+ * document's group (r->reps). */
+static int dist_groups(rrun *r)
+{
+    cli_dist_stage("copies");
+    uint32_t *gid = malloc((r->nlocal ? r->nlocal : 1) * sizeof *gid);
+    if (!gid) {
+        cli_log(1, "out of memory");
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < r->nlocal; i++)
+        gid[i] = r->base + (uint32_t)i;
+    const nd_status st = nd_dedup_run_dist(r->dd, cli_dist_comm(), gid, 0);
+    free(gid);
+    if (st != ND_OK) {
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
+        cli_dist_abort(cli_exit_status(st));
+        return cli_exit_status(st);
+    }
+    uint32_t *reps = NULL;
+    if (cli_dist_rank() == 0) {
+        reps = malloc((r->ndocs ? r->ndocs : 1) * sizeof *reps);
+        for (size_t d = 0; reps && d < r->ndocs; d++) {
+            nd_member m;
+            reps[d] = nd_dedup_member(r->dd, d, &m) == ND_OK ? m.rep : ND_NO_GROUP;
+        }
+    }
+    char *got = NULL;
+    size_t n = 0;
+    const int bad = cli_dist_rank() == 0 && !reps;
+    if (bad || cli_dist_bcast(reps, r->ndocs * sizeof *reps, &got, &n) ||
+        n != r->ndocs * sizeof *reps) {
+        free(reps);
+        free(got);
+        cli_log(1, "sharing the copy groups failed");
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
+    }
+    free(reps);
+    r->reps = (uint32_t *)got;
+    return 0;
+}
+
+static int cmp_ask(const void *pa, const void *pb)
+{
+    const corpus_ask *x = pa, *y = pb;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+uint64_t corpus_text_len(const rrun *r, uint32_t d)
+{
+    return r->dist ? r->tlen[d] : r->text_off[d + 1] - r->text_off[d];
+}
+
+nd_status corpus_range(rrun *r, uint32_t d, uint32_t start, uint32_t end, unsigned slot,
+                       const char **text, size_t *len)
+{
+    if (!r->dist) {
+        const char *t;
+        size_t n;
+        const nd_status st = corpus_text(r, d, slot, &t, &n);
+        if (st != ND_OK)
+            return st;
+        if (start > end || end > n)
+            return ND_E_PARAM;
+        *text = t + start;
+        *len = end - start;
+        return ND_OK;
+    }
+    const corpus_fetched *f = r->fetched;
+    const corpus_ask key = {d, start, end};
+    const corpus_ask *hit = f ? bsearch(&key, f->a, f->n, sizeof key, cmp_ask) : NULL;
+    if (!hit)
+        return ND_E_STATE; /* not asked for: a bug */
+    const size_t i = (size_t)(hit - f->a);
+    *text = f->buf + f->off[i];
+    *len = (size_t)(f->off[i + 1] - f->off[i]);
+    return *len == end - start ? ND_OK : ND_E_IO;
+}
+
+/* The answers of this process to asks[0..n): per ask of a document it holds,
+ * the length (u32) and the bytes. */
+static int answer_asks(rrun *r, const corpus_ask *a, size_t n, char **out, size_t *len)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].doc < r->base || a[i].doc - r->base >= r->nlocal)
+            continue;
+        const char *t;
+        size_t tn;
+        if (corpus_text(r, a[i].doc, 0, &t, &tn) != ND_OK) {
+            cli_log(1, "a text could not be read back from the temporary file");
+            return EXIT_INPUT;
+        }
+        const uint32_t e = a[i].end < tn ? a[i].end : (uint32_t)tn;
+        const uint32_t s = a[i].start < e ? a[i].start : e, k = e - s;
+        if (cli_grow((void **)out, &cap, *len + 4 + k, 1))
+            return EXIT_INTERNAL;
+        memcpy(*out + *len, &k, 4);
+        memcpy(*out + *len + 4, t + s, k);
+        *len += 4 + k;
+    }
+    return 0;
+}
+
+int corpus_fetch(rrun *r, corpus_ask *asks, size_t n)
+{
+    if (!r->dist)
+        return 0;
+    cli_dist_stage("write");
+    if (n)
+        qsort(asks, n, sizeof *asks, cmp_ask);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || cmp_ask(&asks[k - 1], &asks[i]) != 0)
+            asks[k++] = asks[i];
+    n = k;
+    /* every process learns the asks (a count first: 0 ends corpus_serve) */
+    char *msg = malloc(8 + n * sizeof *asks), *got = NULL, *mine = NULL, *all = NULL;
+    uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
+    size_t ng = 0, nm = 0;
+    int rc = EXIT_INTERNAL;
+    if (!msg || !lens)
+        goto done;
+    const uint64_t cnt = n ? n : 1; /* an empty fetch is not the end */
+    memcpy(msg, &cnt, 8);
+    if (n)
+        memcpy(msg + 8, asks, n * sizeof *asks);
+    else
+        memset(msg + 8, 0xff, sizeof *asks); /* one ask of no document */
+    if (cli_dist_bcast(msg, 8 + (n ? n : 1) * sizeof *asks, &got, &ng))
+        goto done;
+    if ((rc = answer_asks(r, asks, n, &mine, &nm)) != 0)
+        goto done;
+    rc = EXIT_INTERNAL;
+    if (cli_dist_gather(mine, nm, &all, lens))
+        goto done;
+    corpus_fetched *f = r->fetched;
+    if (!f && !(f = r->fetched = calloc(1, sizeof *f)))
+        goto done;
+    free(f->a);
+    free(f->off);
+    free(f->buf);
+    f->a = malloc((n ? n : 1) * sizeof *f->a);
+    f->off = malloc((n + 1) * sizeof *f->off);
+    f->buf = NULL;
+    f->n = 0;
+    uint64_t m = 0;
+    for (unsigned q = 0; q < cli_dist_size(); q++)
+        m += lens[q];
+    f->buf = malloc(m ? m : 1);
+    if (!f->a || !f->off || !f->buf)
+        goto done;
+    /* the answers come in rank order, each process's in ask order: ask order */
+    const char *p = all, *end = all + m;
+    uint64_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len;
+        if (end - p < 4)
+            goto done;
+        memcpy(&len, p, 4);
+        if ((uint64_t)(end - p) < 4 + (uint64_t)len)
+            goto done;
+        memcpy(f->buf + at, p + 4, len);
+        f->off[i] = at;
+        at += len;
+        p += 4 + len;
+    }
+    f->off[n] = at;
+    memcpy(f->a, asks, n * sizeof *asks);
+    f->n = n;
+    rc = 0;
+done:
+    if (rc)
+        cli_log(1, "fetching texts from the other processes failed");
+    free(msg);
+    free(got);
+    free(mine);
+    free(all);
+    free(lens);
+    if (rc)
+        cli_dist_abort(rc);
+    return rc;
+}
+
+int corpus_fetch_end(rrun *r)
+{
+    if (!r->dist || cli_dist_rank() != 0)
+        return 0;
+    const uint64_t zero = 0;
+    char *got = NULL;
+    size_t n;
+    const int rc = cli_dist_bcast(&zero, sizeof zero, &got, &n);
+    free(got);
+    return rc ? EXIT_INTERNAL : 0;
+}
+
+int corpus_serve(rrun *r)
+{
+    cli_dist_stage("write");
+    for (;;) {
+        char *got = NULL, *mine = NULL, *all = NULL;
+        size_t n = 0, nm = 0;
+        uint64_t cnt = 0;
+        if (cli_dist_bcast(NULL, 0, &got, &n) || n < 8) {
+            free(got);
+            cli_dist_abort(EXIT_INTERNAL);
+            return EXIT_INTERNAL;
+        }
+        memcpy(&cnt, got, 8);
+        if (cnt == 0) {
+            free(got);
+            return 0;
+        }
+        corpus_ask *a = malloc(cnt * sizeof *a);
+        int rc = a ? 0 : EXIT_INTERNAL;
+        if (a)
+            memcpy(a, got + 8, cnt * sizeof *a);
+        free(got);
+        if (rc == 0)
+            rc = answer_asks(r, a, (size_t)cnt, &mine, &nm);
+        free(a);
+        uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
+        if (rc == 0 && (!lens || cli_dist_gather(mine, nm, &all, lens)))
+            rc = EXIT_INTERNAL;
+        free(lens);
+        free(mine);
+        free(all);
+        if (rc) {
+            cli_dist_abort(rc);
+            return rc;
+        }
+    }
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -267,6 +722,9 @@ int corpus_load(rrun *r)
     }
     if (nd_params_set(r->params, ND_P_THREADS, threads) != ND_OK)
         return EXIT_INTERNAL;
+    r->dist = cli_dist_size() > 1;
+    if (r->dist && (rc = dist_deal(r)) != 0)
+        return rc;
     if (r->o.in.memory && (rc = open_text_file(r)) != 0)
         return rc;
     const int want_groups = !r->o.no_groups &&
@@ -314,12 +772,17 @@ int corpus_load(rrun *r)
     }
     nd_params *keep = r->params;
     r->params = pp;
+    cli_dist_stage("read");
     rc = read_all(r);
     r->params = keep;
     nd_params_destroy(pp);
+    if (r->dist) /* a process that failed said why; all stop */
+        rc = cli_dist_agree(rc);
     if (rc)
         return rc;
-    if (r->dd && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
+    if (r->dist && ((rc = dist_share(r)) != 0 || (r->dd && (rc = dist_groups(r)) != 0)))
+        return rc;
+    if (r->dd && !r->dist && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
         return cli_exit_status(st);
     }
@@ -335,7 +798,9 @@ int corpus_load(rrun *r)
         nd_reuse_doc rd;
         memset(&rd, 0, sizeof rd);
         rd.group = ND_NO_GROUP;
-        if (r->dd) {
+        if (r->reps) {
+            rd.group = r->reps[d];
+        } else if (r->dd) {
             nd_member m;
             if (nd_dedup_member(r->dd, d, &m) == ND_OK)
                 rd.group = m.rep;
@@ -350,8 +815,15 @@ int corpus_load(rrun *r)
         }
         if ((st = nd_reuse_add(r->ru, &rd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));
+            if (r->dist)
+                cli_dist_abort(cli_exit_status(st));
             return cli_exit_status(st);
         }
+    }
+    if (r->dist && nd_reuse_set_share(r->ru, r->base, r->base + (uint32_t)r->nlocal) != ND_OK) {
+        cli_log(1, "internal: %s", nd_reuse_errdetail(r->ru));
+        cli_dist_abort(EXIT_INTERNAL);
+        return EXIT_INTERNAL;
     }
     return 0;
 }

@@ -53,7 +53,22 @@ typedef struct rrun {
     const char **inputs;
     size_t ninputs;
     rd_stats rs;
+    /* several processes (neardup-mpi): ndocs, ids (process 0), sources and
+     * dates count every document; this process holds the texts of documents
+     * [base, base + nlocal) */
+    int dist;
+    uint32_t base;
+    size_t nlocal;
+    uint32_t *reps;                        /* dist: every document's copy group */
+    uint64_t *tlen;                        /* dist: every document's text length */
+    rd_range *ranges;                      /* dist: the parts of the inputs read */
+    struct corpus_fetched *fetched;        /* dist, process 0: the texts asked last */
 } rrun;
+
+/* A byte range of a document's text that an output needs. */
+typedef struct corpus_ask {
+    uint32_t doc, start, end;
+} corpus_ask;
 
 
 /* Reads every input, groups copies (r->dd), creates r->ru with the documents.
@@ -61,6 +76,21 @@ typedef struct rrun {
 int corpus_load(rrun *r);
 /* The nd_text_fn over the texts (ctx = the rrun). */
 nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len);
+/* The text of document d's bytes [start, end) (slot as corpus_text's): on
+ * several processes, process 0 finds it among the last corpus_fetch. */
+nd_status corpus_range(rrun *r, uint32_t d, uint32_t start, uint32_t end, unsigned slot,
+                       const char **text, size_t *len);
+/* Document d's text length. */
+uint64_t corpus_text_len(const rrun *r, uint32_t d);
+/* Collective on several processes (nothing on one): process 0 has the ranges
+ * asks[0..n) (sorted and de-duplicated in place) sent by the processes
+ * holding them, for corpus_range, while the others answer in corpus_serve.
+ * Returns 0, or an exit code (a message printed; every process is stopped). */
+int corpus_fetch(rrun *r, corpus_ask *asks, size_t n);
+/* Process 0: no more asks (the others leave corpus_serve). */
+int corpus_fetch_end(rrun *r);
+/* The processes but 0: answer process 0's asks until corpus_fetch_end. */
+int corpus_serve(rrun *r);
 /* Frees everything r holds. */
 void corpus_free(rrun *r);
 /* Document d's id (NUL-terminated), and written as a JSON string. */

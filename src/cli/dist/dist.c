@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +37,7 @@ static unsigned g_rank, g_size = 1;
 static const char *volatile g_stage = "start";
 static char g_prefix[64] = "neardup";
 
-#define MAX_STAGES 16
+#define MAX_STAGES 32
 static const char *g_stage_names[MAX_STAGES];
 static uint64_t g_stage_bytes[MAX_STAGES];
 static size_t g_nstages;
@@ -784,6 +785,86 @@ int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens)
     if (g_rank != 0)
         free(buf);
     return 0;
+}
+
+void cli_dist_report(uint64_t nlocal, uint64_t ndocs)
+{
+    const char *const *names;
+    const uint64_t *bytes;
+    const size_t ns = cli_dist_sent(&names, &bytes);
+    uint64_t v[32];
+    memset(v, 0, sizeof v);
+    for (size_t i = 0; i < ns && i < 32; i++)
+        v[i] = bytes[i];
+    (void)cli_dist_sum(v, 32);
+    const unsigned P = g_size;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const uint64_t mine[2] = {(uint64_t)ru.ru_maxrss, nlocal};
+    char *all = NULL;
+    uint64_t *lens = calloc(P, sizeof *lens);
+    const int ok = lens && cli_dist_gather(mine, sizeof mine, &all, lens) == 0;
+    if (!ok) { /* a process that cannot take part would leave the others waiting */
+        cli_log(1, "out of memory");
+        cli_dist_abort(EXIT_INTERNAL);
+    }
+    if (g_rank == 0 && ok) {
+        const double docs = ndocs ? (double)ndocs : 1.0;
+        for (size_t i = 0; i < ns && i < 32; i++)
+            cli_log(3, "%u processes: stage '%s' sent %llu bytes (%.1f a document)", P,
+                    names[i], (unsigned long long)v[i], (double)v[i] / docs);
+        for (unsigned k = 0; k < P; k++) {
+            uint64_t x[2];
+            memcpy(x, all + 16 * k, 16);
+            cli_log(3, "process %u: %llu %s read, peak RSS %.1f MB%s", k,
+                    (unsigned long long)x[1], cli_plural(x[1], "record", "records"),
+                    (double)x[0] / 1024.0,
+                    x[1] ? "" : " (nothing to read: a compressed or WARC file is read whole "
+                                "by one process; give more files, or plain JSON Lines)");
+        }
+        const char *const *tn;
+        const double *ts;
+        const size_t nt = cli_dist_times(&tn, &ts);
+        for (size_t i = 0; i < nt; i++)
+            cli_log(3, "process 0: stage '%s' took %.3f s", tn[i], ts[i]);
+    }
+    free(all);
+    free(lens);
+}
+
+int cli_dist_allgather(const void *p, size_t n, char **out, uint64_t *lens)
+{
+    return send_same(g_stage, p, n, 1, out, lens);
+}
+
+const char *cli_dist_unshareable(const char *const *inputs, size_t n)
+{
+    struct stat sb;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(inputs[i], "-") == 0)
+            return "standard input ('-')";
+        else if (stat(inputs[i], &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+            return "an input that is not a regular file or a directory (a pipe, a device)";
+    return NULL;
+}
+
+int cli_dist_deal(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+                  const char ***parts, rd_range **ranges, size_t *nparts)
+{
+    cli_dist_stage("split");
+    *parts = NULL;
+    *ranges = NULL;
+    *nparts = 0;
+    int rc = cli_dist_agree(cli_dist_split(in, n, format, part_bytes, parts, ranges, nparts));
+    if (rc == 0)
+        rc = cli_dist_agree(cli_dist_plan(*parts, *nparts, *ranges));
+    if (rc) {
+        free((void *)*parts);
+        free(*ranges);
+        *parts = NULL;
+        *ranges = NULL;
+    }
+    return rc;
 }
 
 int cli_dist_bcast(const void *p, size_t n, char **out, size_t *n_out)

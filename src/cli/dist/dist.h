@@ -53,6 +53,21 @@ int cli_dist_gather(const void *p, size_t n, char **out, uint64_t *lens);
 /* Collective: every process receives process 0's n bytes at p (the others'
  * p and n are not read) in *out (malloc'd), *n_out bytes. Returns 0 or -1. */
 int cli_dist_bcast(const void *p, size_t n, char **out, size_t *n_out);
+/* Collective: every process receives every process's n bytes at p, back to
+ * back in rank order, in *out (malloc'd), lens[r] bytes from rank r. */
+int cli_dist_allgather(const void *p, size_t n, char **out, uint64_t *lens);
+/* What among the inputs several processes cannot share out (standard input,
+ * a pipe or a device: read once, by one), as a phrase; NULL when none. */
+const char *cli_dist_unshareable(const char *const *inputs, size_t n);
+/* Collective: cli_dist_split (part_bytes as there), then cli_dist_plan over
+ * the parts; every process agrees on the outcome. Returns 0 with *parts and
+ * *ranges (*nparts entries; free both), or an exit code (a message printed). */
+int cli_dist_deal(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+                  const char ***parts, rd_range **ranges, size_t *nparts);
+/* Collective, for -v: process 0 says the bytes each library stage sent
+ * (summed over the processes, and per document of ndocs), every process's
+ * records read (nlocal here) and peak memory, and its own stage times. */
+void cli_dist_report(uint64_t nlocal, uint64_t ndocs);
 /* Stops every process with exit status rc, after this one printed why. */
 void cli_dist_abort(int rc);
 /* Bytes this process sent to others in each library stage, for -v: the

@@ -3019,7 +3019,7 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hi
     const nd_alloc_ctx *a = &r->alloc;
     const unsigned P = x->c->size;
     const uint64_t budget0 = r->params.memory ? r->params.memory / 8 : FETCH_BYTES;
-    const uint64_t budget = budget0 / P > ((uint64_t)1 << 20) ? budget0 / P : (uint64_t)1 << 20;
+    const uint64_t budget = budget0 / P > ((uint64_t)1 << 16) ? budget0 / P : (uint64_t)1 << 16;
     nd_vec H, tmp, pr, ask, cv;
     nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
@@ -3031,52 +3031,81 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hi
     char *got = NULL, *ans = NULL;
     rtable rt;
     memset(&rt, 0, sizeof rt);
+    nd_vec B, pb; /* a bucket's hits and pairs, before they join H and pr */
+    nd_vec_init(&B, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&pb, sizeof(uint64_t), SIZE_MAX / 8);
     size_t b = 0, q = 0, np = 0;
     nd_status st = ND_OK;
     for (;;) {
-        while (q == np && b < NBUCKETS && st == ND_OK) { /* the next bucket with pairs */
-            st = bstore_load(hits, b, &H, a);
-            if (st == ND_OK)
-                st = bucket_pairs(r, &H, &tmp, &pr);
-            st = step_status(r, st, "pair bucket %zu (%zu hits)", b, H.len);
-            np = pr.len / 2;
-            q = 0;
-            b++;
-            if (st == ND_OK && np * 4 > set.cap) { /* room for the documents of a round */
-                nd_free(a, set.slot);
-                set.cap = 64;
-                while (set.cap < np * 4)
-                    set.cap *= 2;
-                if (!(set.slot = nd_calloc(a, set.cap, sizeof *set.slot)))
-                    st = ND_E_NOMEM;
-            }
-        }
-        if (st != ND_OK)
-            break;
-        /* this round's pairs [q, q2): their second documents held elsewhere,
-         * within the budget (one pair at least) */
-        const rec16 *h = H.data;
-        const uint64_t *pq = pr.data;
+        /* this round's pairs [q, q2): as many as the budget of second documents
+         * held elsewhere allows (one at least), across buckets while the hits
+         * held stay within it too */
         size_t q2 = q;
         uint64_t cost = 0;
+        int full = 0;
         ask.len = 0;
         if (set.slot)
             memset(set.slot, 0, set.cap * sizeof *set.slot);
-        for (; q2 < np && st == ND_OK; q2++) {
-            const uint32_t db = (uint32_t)h[pq[2 * q2]].k1;
-            if (db >= share_lo(r) && db < share_hi(r))
-                continue;
-            const uint64_t need = (uint64_t)nw[db] * sizeof(ctok) + 64;
-            if (q2 > q && cost + need > budget)
+        while (!full && st == ND_OK) {
+            for (; q2 < np && st == ND_OK; q2++) {
+                const rec16 *h = H.data;
+                const uint64_t *pq = pr.data;
+                const uint32_t db = (uint32_t)h[pq[2 * q2]].k1;
+                if (db >= share_lo(r) && db < share_hi(r))
+                    continue;
+                const uint64_t need = (uint64_t)nw[db] * sizeof(ctok) + 64;
+                if (q2 > q && cost + need > budget) {
+                    full = 1;
+                    break;
+                }
+                if (dset_add(&set, db)) {
+                    cost += need;
+                    const uint64_t v = db;
+                    st = nd_vec_push(&ask, a, &v);
+                }
+            }
+            if (full || st != ND_OK || b == NBUCKETS ||
+                (H.len > 0 && (uint64_t)H.len * sizeof(rec16) >= budget))
                 break;
-            if (dset_add(&set, db)) {
-                cost += need;
-                const uint64_t v = db;
-                st = nd_vec_push(&ask, a, &v);
+            /* the next bucket joins the round */
+            st = bstore_load(hits, b, &B, a);
+            if (st == ND_OK)
+                st = bucket_pairs(r, &B, &tmp, &pb);
+            st = step_status(r, st, "pair bucket %zu (%zu hits)", b, B.len);
+            b++;
+            uint64_t *po = pb.data;
+            for (size_t k = 0; k < pb.len; k++)
+                po[k] += H.len;
+            if (st == ND_OK)
+                st = nd_vec_append(&H, a, B.data, B.len * sizeof(rec16));
+            if (st == ND_OK)
+                st = nd_vec_append(&pr, a, pb.data, pb.len * sizeof(uint64_t));
+            np = pr.len / 2;
+            if (st == ND_OK && np * 2 > set.cap) { /* room for the documents of a round */
+                size_t cap = 64;
+                while (cap < np * 2)
+                    cap *= 2;
+                uint32_t *slot = nd_calloc(a, cap, sizeof *slot);
+                if (!slot) {
+                    st = ND_E_NOMEM;
+                    break;
+                }
+                for (size_t k = 0; k < set.cap; k++) /* the round's documents so far */
+                    if (set.slot[k]) {
+                        size_t hh = (size_t)(set.slot[k] * 0x9E3779B1u) & (cap - 1);
+                        while (slot[hh])
+                            hh = (hh + 1) & (cap - 1);
+                        slot[hh] = set.slot[k];
+                    }
+                nd_free(a, set.slot);
+                set.slot = slot;
+                set.cap = cap;
             }
         }
         if (st != ND_OK)
             break;
+        const rec16 *h = H.data;
+        const uint64_t *pq = pr.data;
         uint32_t more = q2 < np;
         for (size_t bb = b; !more && bb < NBUCKETS; bb++)
             more = bstore_count(hits, bb) > 0;
@@ -3113,9 +3142,15 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hi
         ids = NULL;
         got = ans = NULL;
         q = q2;
+        if (q == np) { /* every pair held is aligned: let the hits go */
+            H.len = pr.len = 0;
+            q = np = 0;
+        }
         if (st != ND_OK || !any)
             break;
     }
+    nd_vec_free(&B, a);
+    nd_vec_free(&pb, a);
     nd_vec_free(&H, a);
     nd_vec_free(&tmp, a);
     nd_vec_free(&pr, a);

@@ -11,8 +11,12 @@
 # status 2 and the file and line named; -o --merge writes the same corpus (a
 # file, and a directory of whole files), -o alone a shard a process and a
 # manifest that join into it; what cannot run distributed yet
-# (--ignore-boilerplate) is refused with status 1. Skipped (77) where OpenMPI
-# is not installed.
+# (--ignore-boilerplate, standard input, stories) is refused with status 1.
+# reuse on 1 to 4 processes writes passages, clusters and boilerplate byte for
+# byte those of neardup reuse on the seeds, 20 Newsgroups and the 100 MB corpus,
+# and under --memory with a date window and --no-same-source; boilerplate
+# --strip the same stripped documents; a process killed in the 'reuse' stage
+# fails the job as in dedup. Skipped (77) where OpenMPI is not installed.
 set -eu
 if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
     echo "skipped: OpenMPI is not installed (scripts/install-deps.sh installs it)" >&2
@@ -22,7 +26,8 @@ make -C "$ROOT" --no-print-directory -s MPI=1 neardup-mpi >make.log 2>&1 || { ca
 MPI="$ROOT/neardup-mpi"
 # as root in containers; one slot a process whatever the cores
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1
+# waiting processes yield the cores (more processes than cores here)
+export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1
 mpi() { np=$1; shift; mpirun -np "$np" --oversubscribe "$MPI" "$@"; }
 
 seed=${ND_SEED:-20261206}
@@ -70,6 +75,33 @@ same gen "1 2 3 4" -- gen/corpus.jsonl
 ND_TEST_MPI_ROUND=65536 same rounds "3" -- --part-size 1M 20ng.jsonl
 echo "$cases distributed runs identical to one process"
 
+# reuse: passages, clusters and boilerplate as neardup reuse writes them, and
+# boilerplate with the stripped documents
+rcases=0
+same_reuse() {  # same_reuse NAME NPS -- OPTIONS... INPUT...
+    name=$1; nps=$2; shift 3
+    "$ND" reuse -q --clusters "$name.rc" --boilerplate "$name.rb" -o "$name.rp" "$@"
+    for np in $nps; do
+        mpi "$np" reuse -q -T 1 --clusters "$name.$np.rc" --boilerplate "$name.$np.rb" \
+            -o "$name.$np.rp" "$@"
+        for k in rp rc rb; do
+            cmp "$name.$k" "$name.$np.$k" || { echo "reuse $name, $np processes: $k differs"; exit 1; }
+        done
+        rcases=$((rcases + 1))
+    done
+    echo "reuse $name: $(wc -l <"$name.rp") passages, $(wc -l <"$name.rc") clusters," \
+         "$(wc -l <"$name.rb") boilerplate segments; same for $nps processes"
+}
+same_reuse seeds "1 2 3 4" -- "$SHARED/seeds"
+same_reuse 20ng "1 2 3 4" -- 20ng.jsonl
+same_reuse gen "1 2 3 4" -- gen/corpus.jsonl
+# a budget: seeds and hits spill, texts in a file, words fetched in small rounds
+same_reuse 20ng-memory "2" -- --memory 16M --window 30 --no-same-source 20ng.jsonl
+"$ND" boilerplate -q --strip strip.1 -o boiler.1 20ng.jsonl
+mpi 3 boilerplate -q --strip strip.3 -o boiler.3 20ng.jsonl
+cmp strip.1 strip.3 && cmp boiler.1 boiler.3 || { echo "boilerplate --strip differs"; exit 1; }
+echo "$rcases distributed reuse runs and boilerplate --strip identical to one process"
+
 # a process killed in the middle
 mkdir kill && cd kill
 ND_TEST_PAUSE_STAGE=bands:4000 mpirun -np 3 --oversubscribe "$MPI" dedup \
@@ -89,6 +121,28 @@ cat log
 [ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
 grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
 grep -q "stopped by signal 15 in stage 'bands'" log || { echo "no stage named"; exit 1; }
+[ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
+cd ..
+
+# ... and in reuse, once the seeds are being sent
+mkdir kill2 && cd kill2
+ND_TEST_PAUSE_STAGE=reuse:4000 mpirun -np 3 --oversubscribe "$MPI" reuse \
+    --clusters c.jsonl -o out.jsonl ../20ng.jsonl >log 2>&1 &
+job=$!
+pid=""
+for _ in $(seq 200); do
+    pid=$(sed -n 's/.*rank 1: pid \([0-9]*\): pausing.*/\1/p' log)
+    [ -n "$pid" ] && break
+    sleep 0.1
+done
+[ -n "$pid" ] || { cat log; echo "rank 1 never reached the pause"; exit 1; }
+kill -9 "$pid"
+rc=0
+wait "$job" || rc=$?
+cat log
+[ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
+grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
+grep -q "stopped by signal 15 in stage 'reuse'" log || { echo "no stage named"; exit 1; }
 [ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
 cd ..
 
@@ -138,4 +192,13 @@ mpi 2 dedup --ignore-boilerplate --clusters ib.c 20ng.jsonl >o.log 2>&1 || rc=$?
 cat o.log
 [ "$rc" = 1 ] && grep -q "not available on several processes" o.log && [ ! -e ib.c ] ||
     { echo "expected --ignore-boilerplate refused with status 1"; exit 1; }
+rc=0
+mpi 2 reuse -o si.jsonl - <20ng.jsonl >o.log 2>&1 || rc=$?
+cat o.log
+[ "$rc" = 1 ] && grep -q "standard input ('-') is not available" o.log && [ ! -e si.jsonl ] ||
+    { echo "expected reuse of standard input refused with status 1"; exit 1; }
+rc=0
+mpi 2 stories 20ng.jsonl >o.log 2>&1 || rc=$?
+[ "$rc" = 1 ] && grep -q "'stories' does not run on several processes" o.log ||
+    { cat o.log; echo "expected stories refused with status 1"; exit 1; }
 echo "mpi: ok"

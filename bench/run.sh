@@ -312,8 +312,9 @@ stories_rows() {
 }
 
 # mpi: neardup-mpi on 2 processes of 1 thread against neardup on 1 process of 2
-# threads, same corpus, same output (cmp); bytes sent per document per stage and
-# each process's peak RSS, from neardup-mpi -v.
+# threads, same corpus, same output (cmp), for dedup (corpus $MPI_SIZE) and
+# reuse (corpus $REUSE_SIZE); bytes sent per document per stage and each
+# process's peak RSS, from neardup-mpi -v.
 mpi_rows() {
     if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
         R_BYTES=0 R_DOCS=0 R_ROW=mpi R_TOOL="neardup-mpi" R_INPUT="corpus $MPI_SIZE" \
@@ -322,28 +323,44 @@ mpi_rows() {
         return
     fi
     make -s -j2 MPI=1 neardup-mpi >&2
-    local dir bytes docs c
-    dir=$(corpus --size "$MPI_SIZE")
+    mpi_compare dedup "$MPI_SIZE"
+    mpi_compare reuse "$REUSE_SIZE"
+}
+
+# mpi_compare CMD SIZE: one process x 2 threads, then 2 processes x 1 thread
+mpi_compare() {
+    local cmd=$1 size=$2 dir bytes docs c out
+    dir=$(corpus --size "$size")
     read -r bytes docs < <(meta "$dir")
     c=$dir/corpus.jsonl
     cat "$c" >/dev/null
-    say "neardup -T 2 (1 process, 2 threads) on $c"
-    timed mpi1x2 "$ND" dedup -q -T 2 --clusters "$WORK/mpi1x2.clusters" \
-        --pairs "$WORK/mpi1x2.pairs" "$c"
-    say "neardup-mpi -T 1 on 2 processes on $c"
+    out() {  # the outputs of run $1
+        if [ "$cmd" = dedup ]; then
+            echo --clusters "$WORK/$1.clusters" --pairs "$WORK/$1.pairs"
+        else
+            echo --clusters "$WORK/$1.clusters" -o "$WORK/$1.pairs"
+        fi
+    }
+    say "neardup $cmd -T 2 (1 process, 2 threads) on $c"
+    # shellcheck disable=SC2046
+    timed "mpi-$cmd-1x2" "$ND" "$cmd" -q -T 2 $(out "mpi-$cmd-1x2") "$c"
+    say "neardup-mpi $cmd -T 1 on 2 processes on $c"
+    # shellcheck disable=SC2046
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-        timed mpi2x1 mpirun -np 2 --bind-to core "$ROOT/neardup-mpi" dedup -v -T 1 \
-        --clusters "$WORK/mpi2x1.clusters" --pairs "$WORK/mpi2x1.pairs" "$c"
+        timed "mpi-$cmd-2x1" mpirun -np 2 --bind-to core "$ROOT/neardup-mpi" "$cmd" -v -T 1 \
+        $(out "mpi-$cmd-2x1") "$c"
     local same=false
-    cmp -s "$WORK/mpi1x2.clusters" "$WORK/mpi2x1.clusters" &&
-        cmp -s "$WORK/mpi1x2.pairs" "$WORK/mpi2x1.pairs" && same=true
-    score mpi1x2 "$WORK/mpi1x2.clusters" "$dir" "$c"
-    score mpi2x1 "$WORK/mpi2x1.clusters" "$dir" "$c"
-    add mpi "neardup -T 2 (1 process)" "corpus $MPI_SIZE" "$bytes" "$docs" mpi1x2 \
-        "1 process x 2 threads: the baseline of the neardup-mpi row"
+    cmp -s "$WORK/mpi-$cmd-1x2.clusters" "$WORK/mpi-$cmd-2x1.clusters" &&
+        cmp -s "$WORK/mpi-$cmd-1x2.pairs" "$WORK/mpi-$cmd-2x1.pairs" && same=true
+    if [ "$cmd" = dedup ]; then
+        score "mpi-$cmd-1x2" "$WORK/mpi-$cmd-1x2.clusters" "$dir" "$c"
+        score "mpi-$cmd-2x1" "$WORK/mpi-$cmd-2x1.clusters" "$dir" "$c"
+    fi
+    add mpi "neardup $cmd -T 2 (1 process)" "corpus $size" "$bytes" "$docs" "mpi-$cmd-1x2" \
+        "1 process x 2 threads: the baseline of the neardup-mpi $cmd row"
     local extra
-    extra=$(python3 - "$WORK/mpi2x1.err" "$WORK/mpi1x2.time" "$WORK/mpi2x1.time" "$docs" \
-        "$same" <<'PY'
+    extra=$(python3 - "$WORK/mpi-$cmd-2x1.err" "$WORK/mpi-$cmd-1x2.time" \
+        "$WORK/mpi-$cmd-2x1.time" "$docs" "$same" <<'PY'
 import json, re, sys
 err, t1, t2, docs, same = sys.argv[1:]
 stages, rss = {}, []
@@ -362,9 +379,9 @@ PY
 )
     local note
     note=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print('2 processes x 1 thread: wall x%.2f of 1 process x 2 threads; sent %.0f bytes a document in all (%s); peak RSS %s MB; output %s' % (e['wall_ratio_vs_1x2'], sum(e['bytes_per_doc_by_stage'].values()), ', '.join('%s %.1f' % kv for kv in e['bytes_per_doc_by_stage'].items()), '/'.join('%.0f' % x for x in e['peak_rss_mb_by_process']), 'identical' if e['same_output'] else 'DIFFERENT'))" "$extra")
-    R_EXTRA=$extra add mpi "neardup-mpi -np 2 -T 1" "corpus $MPI_SIZE" "$bytes" "$docs" mpi2x1 \
-        "$note"
-    [ "$same" = true ] || die "neardup-mpi's output differs from neardup's"
+    R_EXTRA=$extra add mpi "neardup-mpi $cmd -np 2 -T 1" "corpus $size" "$bytes" "$docs" \
+        "mpi-$cmd-2x1" "$note"
+    [ "$same" = true ] || die "neardup-mpi $cmd's output differs from neardup's"
 }
 
 for r in $ROWS; do

@@ -1234,16 +1234,6 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
     return ND_OK;
 }
 
-/* The records of bucket b. */
-static uint64_t bstore_count(const bstore *s, size_t b)
-{
-    uint64_t n = s->mem[b].len;
-    const piece *pc = s->pieces[b].data;
-    for (size_t i = 0; i < s->pieces[b].len; i++)
-        n += pc[i].n;
-    return n;
-}
-
 /* Bucket b into out (cleared). Safe from several threads at once. */
 static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_alloc_ctx *a)
 {
@@ -2991,28 +2981,77 @@ static nd_status rd_serve(rdist *x, const char *got, nd_vec *cv, int *more)
     return st;
 }
 
-/* A set of documents for one round (open addressing; slot 0 = empty). */
-typedef struct dset {
-    uint32_t *slot;
-    size_t cap;
-} dset;
+/* The pairs of the pair buckets, sorted once (bucket_pairs) for the rounds of
+ * step 3: per bucket its hits (in memory, or appended to a spill file under
+ * ND_P_MEMORY) and its pairs. */
+typedef struct sorted_hits {
+    nd_vec h[NBUCKETS];   /* rec16, in memory */
+    nd_vec pr[NBUCKETS];  /* per pair its first and end hit */
+    uint64_t off[NBUCKETS], n[NBUCKETS]; /* spilled: where each bucket's hits are */
+    nd_spill file;
+} sorted_hits;
 
-/* Adds d; 1 when it was new. */
-static int dset_add(dset *s, uint32_t d)
+static void sorted_free(sorted_hits *S, const nd_alloc_ctx *a)
 {
-    size_t h = (size_t)((d + 1) * 0x9E3779B1u) & (s->cap - 1);
-    while (s->slot[h]) {
-        if (s->slot[h] == d + 1)
-            return 0;
-        h = (h + 1) & (s->cap - 1);
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_vec_free(&S->h[b], a);
+        nd_vec_free(&S->pr[b], a);
     }
-    s->slot[h] = d + 1;
-    return 1;
+    if (S->file.fd >= 0)
+        nd_spill_close(&S->file);
+    S->file.fd = -1;
 }
 
-/* Step 3: this process's pairs aligned in rounds, every process taking part
- * in each round until none has pairs left. */
-static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hits,
+/* Step 3, first: every pair bucket sorted (its memory in the store let go),
+ * and the second documents held elsewhere, ascending, into remote. */
+static nd_status rd_sort_pairs(nd_reuse *r, bstore *hits, sorted_hits *S, nd_vec *remote)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    nd_vec tmp, B;
+    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&B, sizeof(rec16), SIZE_MAX / 32);
+    nd_status st = ND_OK;
+    for (size_t b = 0; b < NBUCKETS && st == ND_OK; b++) {
+        nd_vec *H = r->params.memory ? &B : &S->h[b];
+        st = bstore_load(hits, b, H, a);
+        nd_vec_free(&hits->mem[b], a);
+        if (st == ND_OK)
+            st = bucket_pairs(r, H, &tmp, &S->pr[b]);
+        const rec16 *h = H->data;
+        const uint64_t *pq = S->pr[b].data;
+        for (size_t q = 0; q < S->pr[b].len / 2 && st == ND_OK; q++) {
+            const uint64_t db = (uint32_t)h[pq[2 * q]].k1;
+            if (db < share_lo(r) || db >= share_hi(r))
+                st = nd_vec_push(remote, a, &db);
+        }
+        if (st == ND_OK && remote->len) { /* kept distinct as it grows */
+            st = nd_vec_reserve(&tmp, a, remote->len);
+            if (st == ND_OK)
+                remote->len = nd_sort_unique_u64(remote->data, tmp.data, remote->len);
+        }
+        if (st == ND_OK && r->params.memory && H->len) {
+            if (S->file.fd < 0)
+                st = nd_spill_open(&S->file, r->tmpdir, r->detail);
+            S->off[b] = S->file.len;
+            S->n[b] = H->len;
+            if (st == ND_OK)
+                st = nd_spill_append(&S->file, H->data, H->len * sizeof(rec16), r->detail);
+            r->stats.spilled_bytes += H->len * sizeof(rec16);
+        }
+        st = step_status(r, st, "pair bucket %zu (%zu hits)", b, H->len);
+    }
+    nd_vec_free(&tmp, a);
+    nd_vec_free(&B, a);
+    return st;
+}
+
+/* Step 3: this process's pairs aligned in rounds over its second documents
+ * held elsewhere, each fetched once: round k fetches the next of them within
+ * the budget and aligns the pairs whose second document it fetched (round 0
+ * also those whose second document is here). Every process takes part in
+ * rounds until none has documents left to fetch. The passages, made round by
+ * round, are then put back in pair order (a stable sort by pair). */
+static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, bstore *hits,
                           const uint32_t *nw)
 {
     nd_reuse *r = x->r;
@@ -3020,108 +3059,47 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hi
     const unsigned P = x->c->size;
     const uint64_t budget0 = r->params.memory ? r->params.memory / 8 : FETCH_BYTES;
     const uint64_t budget = budget0 / P > ((uint64_t)1 << 16) ? budget0 / P : (uint64_t)1 << 16;
-    nd_vec H, tmp, pr, ask, cv;
-    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&pr, sizeof(uint64_t), SIZE_MAX / 8);
-    nd_vec_init(&ask, sizeof(uint64_t), SIZE_MAX / 8);
+    sorted_hits *S = nd_calloc(a, 1, sizeof *S);
+    nd_vec remote, sel, B, cv;
+    nd_vec_init(&remote, sizeof(uint64_t), SIZE_MAX / 8);
+    nd_vec_init(&sel, sizeof(uint64_t), SIZE_MAX / 8);
+    nd_vec_init(&B, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&cv, sizeof(ctok), SIZE_MAX / 16);
-    dset set = {NULL, 0};
     uint32_t *ids = NULL;
     char *got = NULL, *ans = NULL;
     rtable rt;
     memset(&rt, 0, sizeof rt);
-    nd_vec B, pb; /* a bucket's hits and pairs, before they join H and pr */
-    nd_vec_init(&B, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&pb, sizeof(uint64_t), SIZE_MAX / 8);
-    size_t b = 0, q = 0, np = 0;
-    nd_status st = ND_OK;
-    for (;;) {
-        /* this round's pairs [q, q2): as many as the budget of second documents
-         * held elsewhere allows (one at least), across buckets while the hits
-         * held stay within it too */
-        size_t q2 = q;
+    if (!S)
+        return ND_E_NOMEM;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_vec_init(&S->h[b], sizeof(rec16), SIZE_MAX / 32);
+        nd_vec_init(&S->pr[b], sizeof(uint64_t), SIZE_MAX / 8);
+    }
+    S->file.fd = -1;
+    nd_status st = rd_sort_pairs(r, hits, S, &remote);
+    const uint64_t *rem = remote.data;
+    const size_t nrem = remote.len;
+    for (size_t k = 0, round = 0; st == ND_OK; round++) {
+        /* this round's documents: remote[k, k2) */
+        size_t k2 = k;
         uint64_t cost = 0;
-        int full = 0;
-        ask.len = 0;
-        if (set.slot)
-            memset(set.slot, 0, set.cap * sizeof *set.slot);
-        while (!full && st == ND_OK) {
-            for (; q2 < np && st == ND_OK; q2++) {
-                const rec16 *h = H.data;
-                const uint64_t *pq = pr.data;
-                const uint32_t db = (uint32_t)h[pq[2 * q2]].k1;
-                if (db >= share_lo(r) && db < share_hi(r))
-                    continue;
-                const uint64_t need = (uint64_t)nw[db] * sizeof(ctok) + 64;
-                if (q2 > q && cost + need > budget) {
-                    full = 1;
-                    break;
-                }
-                if (dset_add(&set, db)) {
-                    cost += need;
-                    const uint64_t v = db;
-                    st = nd_vec_push(&ask, a, &v);
-                }
-            }
-            if (full || st != ND_OK || b == NBUCKETS ||
-                (H.len > 0 && (uint64_t)H.len * sizeof(rec16) >= budget))
+        for (; k2 < nrem; k2++) {
+            const uint64_t need = (uint64_t)nw[rem[k2]] * sizeof(ctok) + 64;
+            if (k2 > k && cost + need > budget)
                 break;
-            /* the next bucket joins the round */
-            st = bstore_load(hits, b, &B, a);
-            if (st == ND_OK)
-                st = bucket_pairs(r, &B, &tmp, &pb);
-            st = step_status(r, st, "pair bucket %zu (%zu hits)", b, B.len);
-            b++;
-            uint64_t *po = pb.data;
-            for (size_t k = 0; k < pb.len; k++)
-                po[k] += H.len;
-            if (st == ND_OK)
-                st = nd_vec_append(&H, a, B.data, B.len * sizeof(rec16));
-            if (st == ND_OK)
-                st = nd_vec_append(&pr, a, pb.data, pb.len * sizeof(uint64_t));
-            np = pr.len / 2;
-            if (st == ND_OK && np * 2 > set.cap) { /* room for the documents of a round */
-                size_t cap = 64;
-                while (cap < np * 2)
-                    cap *= 2;
-                uint32_t *slot = nd_calloc(a, cap, sizeof *slot);
-                if (!slot) {
-                    st = ND_E_NOMEM;
-                    break;
-                }
-                for (size_t k = 0; k < set.cap; k++) /* the round's documents so far */
-                    if (set.slot[k]) {
-                        size_t hh = (size_t)(set.slot[k] * 0x9E3779B1u) & (cap - 1);
-                        while (slot[hh])
-                            hh = (hh + 1) & (cap - 1);
-                        slot[hh] = set.slot[k];
-                    }
-                nd_free(a, set.slot);
-                set.slot = slot;
-                set.cap = cap;
-            }
+            cost += need;
         }
-        if (st != ND_OK)
-            break;
-        const rec16 *h = H.data;
-        const uint64_t *pq = pr.data;
-        uint32_t more = q2 < np;
-        for (size_t bb = b; !more && bb < NBUCKETS; bb++)
-            more = bstore_count(hits, bb) > 0;
-        /* ask: a "more" flag to every process, then the documents it holds */
-        uint64_t *av = ask.data;
-        const size_t na = nd_sort_unique_u64(av, (uint64_t *)tmp.data, ask.len);
-        ids = nd_malloc(a, (na ? na : 1) * sizeof *ids);
+        uint32_t more = k2 < nrem;
+        ids = nd_malloc(a, (k2 > k ? k2 - k : 1) * sizeof *ids);
         if (!ids) {
             st = ND_E_NOMEM;
             break;
         }
         for (unsigned p = 0; p < P && st == ND_OK; p++)
             st = nd_vec_append(&x->to[p], a, &more, sizeof more);
-        for (size_t i = 0; i < na && st == ND_OK; i++) {
-            ids[i] = (uint32_t)av[i];
-            st = nd_vec_append(&x->to[rd_holder(x, ids[i])], a, &ids[i], sizeof *ids);
+        for (size_t i = k; i < k2 && st == ND_OK; i++) {
+            ids[i - k] = (uint32_t)rem[i];
+            st = nd_vec_append(&x->to[rd_holder(x, ids[i - k])], a, &ids[i - k], sizeof *ids);
         }
         uint64_t bytes = 0;
         if (st == ND_OK)
@@ -3132,31 +3110,67 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, const bstore *hi
         if (st == ND_OK)
             st = rd_xchg(x, "align-words", (void **)&ans, &bytes);
         if (st == ND_OK)
-            st = rd_table(x, ans, ids, na, &rt);
-        if (st == ND_OK)
-            st = align_pairs(r, text, ctx, h, pq, q, q2, &rt);
+            st = rd_table(x, ans, ids, k2 - k, &rt);
+        /* the pairs of every bucket whose second document is in this round */
+        const uint64_t lo = k2 > k ? rem[k] : UINT64_MAX, hi = k2 > k ? rem[k2 - 1] : 0;
+        for (size_t b = 0; b < NBUCKETS && st == ND_OK; b++) {
+            const size_t np = S->pr[b].len / 2;
+            if (np == 0)
+                continue;
+            const nd_vec *H = &S->h[b];
+            if (r->params.memory) { /* read back */
+                B.len = 0;
+                st = nd_vec_reserve(&B, a, (size_t)S->n[b]);
+                if (st == ND_OK)
+                    st = nd_spill_read(&S->file, S->off[b], B.data, S->n[b] * sizeof(rec16));
+                B.len = (size_t)S->n[b];
+                H = &B;
+            }
+            const rec16 *h = H->data;
+            const uint64_t *pq = S->pr[b].data;
+            sel.len = 0;
+            for (size_t q = 0; q < np && st == ND_OK; q++) {
+                const uint32_t db = (uint32_t)h[pq[2 * q]].k1;
+                const int here = db >= share_lo(r) && db < share_hi(r);
+                if (here ? round == 0 : db >= lo && db <= hi)
+                    st = nd_vec_append(&sel, a, &pq[2 * q], 2 * sizeof *pq);
+            }
+            if (st == ND_OK)
+                st = align_pairs(r, text, ctx, h, sel.data, 0, sel.len / 2, &rt);
+        }
         rtable_free(a, &rt);
         nd_free(a, ids);
         nd_free(a, got);
         nd_free(a, ans);
         ids = NULL;
         got = ans = NULL;
-        q = q2;
-        if (q == np) { /* every pair held is aligned: let the hits go */
-            H.len = pr.len = 0;
-            q = np = 0;
-        }
+        k = k2;
         if (st != ND_OK || !any)
             break;
     }
+    /* pair order: a stable sort of the passages by (a, b) */
+    const size_t n = r->passages.len;
+    rec16 *key = st == ND_OK ? nd_malloc(a, (n ? n : 1) * 2 * sizeof *key) : NULL;
+    nd_passage *sorted = st == ND_OK ? nd_malloc(a, (n ? n : 1) * sizeof *sorted) : NULL;
+    if (st == ND_OK && (!key || !sorted))
+        st = step_status(r, ND_E_NOMEM, "ordering %zu passages", n);
+    if (st == ND_OK) {
+        nd_passage *ps = r->passages.data;
+        for (size_t i = 0; i < n; i++)
+            key[i] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].b, i};
+        sort16(key, key + n, n, 1);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = ps[key[i].k2];
+        memcpy(ps, sorted, n * sizeof *ps);
+    }
+    nd_free(a, key);
+    nd_free(a, sorted);
+    sorted_free(S, a);
+    nd_free(a, S);
+    nd_vec_free(&remote, a);
+    nd_vec_free(&sel, a);
     nd_vec_free(&B, a);
-    nd_vec_free(&pb, a);
-    nd_vec_free(&H, a);
-    nd_vec_free(&tmp, a);
-    nd_vec_free(&pr, a);
-    nd_vec_free(&ask, a);
     nd_vec_free(&cv, a);
-    nd_free(a, set.slot);
     return st;
 }
 

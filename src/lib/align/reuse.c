@@ -1222,8 +1222,14 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
 {
     nd_status st;
     for (size_t i = 0; i < n; i++) {
-        const size_t b = s->by_pair ? (size_t)(((x[i].k1 >> 32) - s->lo) * NBUCKETS / s->ndocs)
-                                    : (size_t)(x[i].k1 >> 56);
+        size_t b = (size_t)(x[i].k1 >> 56);
+        if (s->by_pair) { /* the range of its first document, or its second's when the
+                             first is not among lo.. (a distributed run) */
+            uint64_t d = x[i].k1 >> 32;
+            if (d < s->lo || d - s->lo >= s->ndocs)
+                d = (uint32_t)x[i].k1;
+            b = (size_t)((d - s->lo) * NBUCKETS / s->ndocs);
+        }
         if ((st = nd_vec_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
             return st;
     }
@@ -2855,8 +2861,27 @@ static nd_status rd_seeds(rdist *x, bstore *mine, bstore *seeds)
     return step_status(r, st, "the seed buckets (%llu seeds)", (unsigned long long)seeds->total);
 }
 
-/* Step 2: the hits of the owned seed buckets, each to the process holding
- * the pair's first document, into hits. */
+/* The document whose holder aligns pair k1 (a << 32 | b): one or the other
+ * by the parity of a + b, so that the pairs across two shares are split
+ * between their holders (the first document's holder alone would get three
+ * quarters of the pairs on 2 processes). */
+static uint32_t pair_home(uint64_t k1)
+{
+    const uint32_t da = (uint32_t)(k1 >> 32), db = (uint32_t)k1;
+    return (da + db) & 1 ? db : da;
+}
+
+/* The document of pair k1 that is not here, or ND_NO_DOC when both are. */
+static uint32_t pair_other(const nd_reuse *r, uint64_t k1)
+{
+    const uint32_t da = (uint32_t)(k1 >> 32), db = (uint32_t)k1;
+    if (da < share_lo(r) || da >= share_hi(r))
+        return da;
+    return db < share_lo(r) || db >= share_hi(r) ? db : ND_NO_DOC;
+}
+
+/* Step 2: the hits of the owned seed buckets, each to the process that aligns
+ * the pair (pair_home), into hits. */
 static nd_status rd_hits(rdist *x, const bstore *seeds, bstore *hits)
 {
     nd_reuse *r = x->r;
@@ -2871,7 +2896,7 @@ static nd_status rd_hits(rdist *x, const bstore *seeds, bstore *hits)
         for (size_t b = b0; st == ND_OK && b < b0 + XCHG_BUCKETS; b++) {
             const rec16 *h = ph.out[b].data;
             for (size_t i = 0; i < ph.out[b].len && st == ND_OK; i++)
-                st = nd_vec_append(&x->to[rd_holder(x, (uint32_t)(h[i].k1 >> 32))], a, &h[i],
+                st = nd_vec_append(&x->to[rd_holder(x, pair_home(h[i].k1))], a, &h[i],
                                    sizeof *h);
             nd_vec_free(&ph.out[b], a);
             r->stats.seed_groups += ph.cstats[b * 4];
@@ -3020,9 +3045,9 @@ static nd_status rd_sort_pairs(nd_reuse *r, bstore *hits, sorted_hits *S, nd_vec
         const rec16 *h = H->data;
         const uint64_t *pq = S->pr[b].data;
         for (size_t q = 0; q < S->pr[b].len / 2 && st == ND_OK; q++) {
-            const uint64_t db = (uint32_t)h[pq[2 * q]].k1;
-            if (db < share_lo(r) || db >= share_hi(r))
-                st = nd_vec_push(remote, a, &db);
+            const uint64_t d = pair_other(r, h[pq[2 * q]].k1);
+            if (d != ND_NO_DOC)
+                st = nd_vec_push(remote, a, &d);
         }
         if (st == ND_OK && remote->len) { /* kept distinct as it grows */
             st = nd_vec_reserve(&tmp, a, remote->len);
@@ -3045,12 +3070,13 @@ static nd_status rd_sort_pairs(nd_reuse *r, bstore *hits, sorted_hits *S, nd_vec
     return st;
 }
 
-/* Step 3: this process's pairs aligned in rounds over its second documents
- * held elsewhere, each fetched once: round k fetches the next of them within
- * the budget and aligns the pairs whose second document it fetched (round 0
- * also those whose second document is here). Every process takes part in
- * rounds until none has documents left to fetch. The passages, made round by
- * round, are then put back in pair order (a stable sort by pair). */
+/* Step 3: this process's pairs aligned in rounds over the documents held
+ * elsewhere that they need (pair_other), each fetched once: a round fetches
+ * the next of them within the budget and aligns the pairs whose other
+ * document it fetched (round 0 also those whose documents are both here).
+ * Every process takes part in rounds until none has documents left to
+ * fetch. The passages come out round by round; process 0 puts them in pair
+ * order (pair_order). */
 static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, bstore *hits,
                           const uint32_t *nw)
 {
@@ -3130,9 +3156,8 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, bstore *hits,
             const uint64_t *pq = S->pr[b].data;
             sel.len = 0;
             for (size_t q = 0; q < np && st == ND_OK; q++) {
-                const uint32_t db = (uint32_t)h[pq[2 * q]].k1;
-                const int here = db >= share_lo(r) && db < share_hi(r);
-                if (here ? round == 0 : db >= lo && db <= hi)
+                const uint32_t d = pair_other(r, h[pq[2 * q]].k1);
+                if (d == ND_NO_DOC ? round == 0 : d >= lo && d <= hi)
                     st = nd_vec_append(&sel, a, &pq[2 * q], 2 * sizeof *pq);
             }
             if (st == ND_OK)
@@ -3148,23 +3173,6 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, bstore *hits,
         if (st != ND_OK || !any)
             break;
     }
-    /* pair order: a stable sort of the passages by (a, b) */
-    const size_t n = r->passages.len;
-    rec16 *key = st == ND_OK ? nd_malloc(a, (n ? n : 1) * 2 * sizeof *key) : NULL;
-    nd_passage *sorted = st == ND_OK ? nd_malloc(a, (n ? n : 1) * sizeof *sorted) : NULL;
-    if (st == ND_OK && (!key || !sorted))
-        st = step_status(r, ND_E_NOMEM, "ordering %zu passages", n);
-    if (st == ND_OK) {
-        nd_passage *ps = r->passages.data;
-        for (size_t i = 0; i < n; i++)
-            key[i] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].b, i};
-        sort16(key, key + n, n, 1);
-        for (size_t i = 0; i < n; i++)
-            sorted[i] = ps[key[i].k2];
-        memcpy(ps, sorted, n * sizeof *ps);
-    }
-    nd_free(a, key);
-    nd_free(a, sorted);
     sorted_free(S, a);
     nd_free(a, S);
     nd_vec_free(&remote, a);
@@ -3172,6 +3180,32 @@ static nd_status rd_align(rdist *x, nd_text_fn text, void *ctx, bstore *hits,
     nd_vec_free(&B, a);
     nd_vec_free(&cv, a);
     return st;
+}
+
+/* Process 0: the passages of every process in pair order, a stable sort by
+ * (a, b) (a pair's passages are made together, in order). */
+static nd_status pair_order(nd_reuse *r)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t n = r->passages.len;
+    rec16 *key = nd_malloc(a, (n ? n : 1) * 2 * sizeof *key);
+    nd_passage *sorted = nd_malloc(a, (n ? n : 1) * sizeof *sorted);
+    if (!key || !sorted) {
+        nd_free(a, key);
+        nd_free(a, sorted);
+        return step_status(r, ND_E_NOMEM, "ordering %zu passages", n);
+    }
+    nd_passage *ps = r->passages.data;
+    for (size_t i = 0; i < n; i++)
+        key[i] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].b, i};
+    sort16(key, key + n, n, 1);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = ps[key[i].k2];
+    if (n)
+        memcpy(ps, sorted, n * sizeof *ps);
+    nd_free(a, key);
+    nd_free(a, sorted);
+    return ND_OK;
 }
 
 nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void *ctx)
@@ -3214,7 +3248,7 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
     ND_TRY(step_status(r, rd_word_counts(&x, &nw), "the word counts"));
     ND_TRY(rd_align(&x, text, ctx, &hits, nw));
     words_release(r);
-    /* 4. the passages to process 0, in rank order: the order of their first document */
+    /* 4. the passages to process 0, which puts them in pair order */
     ND_TRY(nd_vec_append(&x.to[0], a, r->passages.data, r->passages.len * sizeof(nd_passage)));
     uint64_t bytes = 0;
     ND_TRY(rd_xchg(&x, "passages", (void **)&got, &bytes));
@@ -3236,6 +3270,7 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
         r->stats.spilled_bytes = sums[6];
         r->stats.spill_events = sums[7];
         r->stats.passages = r->passages.len;
+        ND_TRY(pair_order(r));
         ND_TRY(make_clusters(r));
     } else {
         r->stats.seeds = nseeds;

@@ -630,10 +630,11 @@ ND_API ND_NODISCARD nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_co
                                                        nd_text_fn text, void *ctx);
 /** nd_reuse_run() over the processes of @p comm (after
  *  nd_reuse_boilerplate_dist, or without boilerplate). Collective. Seeds go
- *  to the process owning their bucket, hits to the process holding the
- *  pair's first document, which aligns the pair, fetching the second
- *  document's words from its holder in bounded rounds (about 256 MiB, or an
- *  eighth of ND_P_MEMORY, a round), and passages to process 0. On return
+ *  to the process owning their bucket, hits to the process holding one of the
+ *  pair's documents (either, by the parity of a + b), which aligns the pair,
+ *  fetching the other's words from its holder in bounded rounds, each
+ *  document once (about 256 MiB, or an eighth of ND_P_MEMORY, a round), and
+ *  passages to process 0, which puts them in pair order. On return
  *  process 0's passages, clusters and stats are those of one nd_reuse given
  *  every text, byte for byte, for any number of processes and threads; the
  *  other processes hold none. Errors as nd_reuse_boilerplate_dist's. */

@@ -2337,13 +2337,15 @@ const char *nd_reuse_errdetail(const nd_reuse *r)
  *   1. the seeds of each share go to the owners of their buckets, 16 buckets
  *      a round, arriving in rank order, which is document order;
  *   2. each owner finds rare n-grams and their hits (hits_chunk), each sent
- *      to the process holding the pair's first document;
+ *      to the process holding one of the pair's documents (pair_home: either,
+ *      so that pairs across two shares are split between their holders);
  *   3. that process sorts its pairs as one process does and aligns them in
- *      rounds, fetching the words and masks of second documents held
- *      elsewhere (about FETCH_BYTES a round, shared by the requesters); every
- *      process takes part in rounds until none has pairs left;
- *   4. passages go to process 0 in rank order, the order of their first
- *      document, and it makes the clusters.
+ *      rounds over the documents held elsewhere that they need, each
+ *      fetched once with its mask (about FETCH_BYTES a round, shared by the
+ *      requesters); every process takes part in rounds until none has
+ *      documents left to fetch;
+ *   4. passages go to process 0, which puts them in pair order (a stable
+ *      sort: a pair's passages are made together) and makes the clusters.
  * Each step computes what one process computes, so process 0's results are
  * the same, for any number of processes and threads.
  */

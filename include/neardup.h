@@ -633,7 +633,8 @@ ND_API ND_NODISCARD nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_co
  *  to the process owning their bucket, hits to the process holding one of the
  *  pair's documents (either, by the parity of a + b), which aligns the pair,
  *  fetching the other's words from its holder in bounded rounds, each
- *  document once (about 256 MiB, or an eighth of ND_P_MEMORY, a round), and
+ *  document once (a round's words: 256 MiB, or an eighth of ND_P_MEMORY,
+ *  divided by the number of processes, 64 KiB at least), and
  *  passages to process 0, which puts them in pair order. On return
  *  process 0's passages, clusters and stats are those of one nd_reuse given
  *  every text, byte for byte, for any number of processes and threads; the

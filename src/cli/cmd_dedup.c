@@ -441,10 +441,11 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     }
     char *all = NULL;
     uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
-    uint64_t sums[13 + 4] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
-                             r->rs.ignored, r->rs.truncated, r->rs.damaged,
-                             r->rs.damaged_records, r->rs.binary, r->rs.dir_links,
-                             r->too_large, r->bytes_read, r->nrecs};
+    uint64_t sums[13 + 4];
+    cli_dist_reader_pack(&r->rs, sums);
+    sums[10] = r->too_large;
+    sums[11] = r->bytes_read;
+    sums[12] = r->nrecs;
     for (int k = 0; k < 4; k++)  /* the kinds of records seen, any process */
         sums[13 + k] = (r->kinds >> k) & 1;
     if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 17)) {
@@ -464,16 +465,7 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
         free(lens);
         return 0;
     }
-    r->rs.records = sums[0];
-    r->rs.skipped = sums[1];
-    r->rs.failed_inputs = sums[2];
-    r->rs.bytes = sums[3];
-    r->rs.ignored = sums[4];
-    r->rs.truncated = sums[5];
-    r->rs.damaged = sums[6];
-    r->rs.damaged_records = sums[7];
-    r->rs.binary = sums[8];
-    r->rs.dir_links = sums[9];
+    cli_dist_reader_unpack(&r->rs, sums);
     r->too_large = sums[10];
     r->bytes_read = sums[11];
     /* the ids, indexed by global record number */

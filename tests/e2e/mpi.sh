@@ -102,49 +102,32 @@ mpi 3 boilerplate -q --strip strip.3 -o boiler.3 20ng.jsonl
 cmp strip.1 strip.3 && cmp boiler.1 boiler.3 || { echo "boilerplate --strip differs"; exit 1; }
 echo "$rcases distributed reuse runs and boilerplate --strip identical to one process"
 
-# a process killed in the middle
-mkdir kill && cd kill
-ND_TEST_PAUSE_STAGE=bands:4000 mpirun -np 3 --oversubscribe "$MPI" dedup \
-    --clusters out.jsonl ../20ng.jsonl >log 2>&1 &
-job=$!
-pid=""
-for _ in $(seq 200); do
-    pid=$(sed -n 's/.*rank 1: pid \([0-9]*\): pausing.*/\1/p' log)
-    [ -n "$pid" ] && break
-    sleep 0.1
-done
-[ -n "$pid" ] || { cat log; echo "rank 1 never reached the pause"; exit 1; }
-kill -9 "$pid"
-rc=0
-wait "$job" || rc=$?
-cat log
-[ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
-grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
-grep -q "stopped by signal 15 in stage 'bands'" log || { echo "no stage named"; exit 1; }
-[ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
-cd ..
-
-# ... and in reuse, once the seeds are being sent
-mkdir kill2 && cd kill2
-ND_TEST_PAUSE_STAGE=reuse:4000 mpirun -np 3 --oversubscribe "$MPI" reuse \
-    --clusters c.jsonl -o out.jsonl ../20ng.jsonl >log 2>&1 &
-job=$!
-pid=""
-for _ in $(seq 200); do
-    pid=$(sed -n 's/.*rank 1: pid \([0-9]*\): pausing.*/\1/p' log)
-    [ -n "$pid" ] && break
-    sleep 0.1
-done
-[ -n "$pid" ] || { cat log; echo "rank 1 never reached the pause"; exit 1; }
-kill -9 "$pid"
-rc=0
-wait "$job" || rc=$?
-cat log
-[ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
-grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
-grep -q "stopped by signal 15 in stage 'reuse'" log || { echo "no stage named"; exit 1; }
-[ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
-cd ..
+# a process killed in the middle: KILLDIR STAGE COMMAND OPTIONS... (run in KILLDIR)
+killed() {
+    mkdir "$1" && cd "$1"
+    stage=$2
+    shift 2
+    ND_TEST_PAUSE_STAGE=$stage:4000 mpirun -np 3 --oversubscribe "$MPI" "$@" >log 2>&1 &
+    job=$!
+    pid=""
+    for _ in $(seq 200); do
+        pid=$(sed -n 's/.*rank 1: pid \([0-9]*\): pausing.*/\1/p' log)
+        [ -n "$pid" ] && break
+        sleep 0.1
+    done
+    [ -n "$pid" ] || { cat log; echo "rank 1 never reached the pause"; exit 1; }
+    kill -9 "$pid"
+    rc=0
+    wait "$job" || rc=$?
+    cat log
+    [ "$rc" -ne 0 ] || { echo "a killed rank must fail the job"; exit 1; }
+    grep -q "process rank 1 .* exited on signal 9" log || { echo "mpirun did not name rank 1"; exit 1; }
+    grep -q "stopped by signal 15 in stage '$stage'" log || { echo "no stage named"; exit 1; }
+    [ "$(ls)" = "log" ] || { ls -la; echo "something was left behind"; exit 1; }
+    cd ..
+}
+killed kill bands dedup --clusters out.jsonl ../20ng.jsonl
+killed kill2 reuse reuse --clusters c.jsonl -o out.jsonl ../20ng.jsonl
 
 # a bad record on one process stops them all, status 2, file and line named
 mkdir bad

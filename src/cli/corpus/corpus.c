@@ -386,26 +386,18 @@ static int dist_share(rrun *r)
     }
     if (cli_dist_gather(mine, len, &all, lens))
         goto done;
-    uint64_t sums[13] = {r->rs.records, r->rs.skipped, r->rs.failed_inputs, r->rs.bytes,
-                         r->rs.ignored, r->rs.truncated, r->rs.damaged, r->rs.damaged_records,
-                         r->rs.binary, r->rs.dir_links, r->too_large, r->bad_dates,
-                         r->n_src + (r->n_date << 32)};
+    uint64_t sums[CLI_DIST_READER_N + 3];
+    cli_dist_reader_pack(&r->rs, sums);
+    sums[10] = r->too_large;
+    sums[11] = r->bad_dates;
+    sums[12] = r->n_src + (r->n_date << 32);
     if (cli_dist_sum(sums, 13))
         goto done;
     r->ndocs = (size_t)total;
     rc = 0;
     if (me != 0)
         goto done;
-    r->rs.records = sums[0];
-    r->rs.skipped = sums[1];
-    r->rs.failed_inputs = sums[2];
-    r->rs.bytes = sums[3];
-    r->rs.ignored = sums[4];
-    r->rs.truncated = sums[5];
-    r->rs.damaged = sums[6];
-    r->rs.damaged_records = sums[7];
-    r->rs.binary = sums[8];
-    r->rs.dir_links = sums[9];
+    cli_dist_reader_unpack(&r->rs, sums);
     r->too_large = sums[10];
     r->bad_dates = sums[11];
     r->n_src = sums[12] & 0xffffffffu;
@@ -646,6 +638,10 @@ int corpus_fetch_end(rrun *r)
     size_t n;
     const int rc = cli_dist_bcast(&zero, sizeof zero, &got, &n);
     free(got);
+    if (rc) { /* the others would wait in corpus_serve */
+        cli_log(1, "ending the fetching of texts failed");
+        cli_dist_abort(EXIT_INTERNAL);
+    }
     return rc ? EXIT_INTERNAL : 0;
 }
 
@@ -709,10 +705,12 @@ static int open_text_file(rrun *r)
     return 0;
 }
 
-int corpus_load(rrun *r)
+/* What reading needs: the text slots and file, the deduplicator of copies,
+ * and the sketching parameters (*pp). Returns 0 or an exit code (a message
+ * printed). */
+static int prepare(rrun *r, unsigned threads, nd_params **ppp)
 {
     int rc;
-    const unsigned threads = r->o.in.threads ? r->o.in.threads : nd_threads_available();
     r->nslots = 2 * (size_t)threads + 2;
     r->slot_buf = calloc(r->nslots, sizeof *r->slot_buf);
     r->slot_cap = calloc(r->nslots, sizeof *r->slot_cap);
@@ -722,9 +720,6 @@ int corpus_load(rrun *r)
     }
     if (nd_params_set(r->params, ND_P_THREADS, threads) != ND_OK)
         return EXIT_INTERNAL;
-    r->dist = cli_dist_size() > 1;
-    if (r->dist && (rc = dist_deal(r)) != 0)
-        return rc;
     if (r->o.in.memory && (rc = open_text_file(r)) != 0)
         return rc;
     const int want_groups = !r->o.no_groups &&
@@ -770,6 +765,26 @@ int corpus_load(rrun *r)
             return EXIT_INTERNAL;
         }
     }
+    *ppp = pp;
+    return 0;
+}
+
+int corpus_load(rrun *r)
+{
+    int rc;
+    const unsigned threads = r->o.in.threads ? r->o.in.threads : nd_threads_available();
+    r->dist = cli_dist_size() > 1;
+    if (r->dist && (rc = dist_deal(r)) != 0)
+        return rc;
+    nd_params *pp = NULL;
+    nd_status st;
+    rc = prepare(r, threads, &pp);
+    if (r->dist) /* a process that failed said why; all stop */
+        rc = cli_dist_agree(rc);
+    if (rc) {
+        nd_params_destroy(pp);
+        return rc;
+    }
     nd_params *keep = r->params;
     r->params = pp;
     cli_dist_stage("read");
@@ -787,12 +802,17 @@ int corpus_load(rrun *r)
         return cli_exit_status(st);
     }
     /* the index gets the budget; the texts are in their file already */
-    if (nd_params_set(r->params, ND_P_MEMORY, (double)r->o.in.memory) != ND_OK)
-        return EXIT_INTERNAL;
-    if ((st = nd_reuse_create(&r->ru, r->params, NULL)) != ND_OK ||
-        (st = nd_reuse_set_tmpdir(r->ru, corpus_tmp_dir(r))) != ND_OK) {
+    st = nd_params_set(r->params, ND_P_MEMORY, (double)r->o.in.memory);
+    if (st == ND_OK)
+        st = nd_reuse_create(&r->ru, r->params, NULL);
+    if (st == ND_OK)
+        st = nd_reuse_set_tmpdir(r->ru, corpus_tmp_dir(r));
+    if (st != ND_OK) {
         cli_log(1, "cannot start: %s", nd_strerror(st));
-        return st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
+        rc = st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
+        if (r->dist) /* the others would wait in the next exchange */
+            cli_dist_abort(rc);
+        return rc;
     }
     for (uint32_t d = 0; d < r->ndocs; d++) {
         nd_reuse_doc rd;

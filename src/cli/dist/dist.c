@@ -832,6 +832,28 @@ void cli_dist_report(uint64_t nlocal, uint64_t ndocs)
     free(lens);
 }
 
+void cli_dist_reader_pack(const rd_stats *s, uint64_t *v)
+{
+    const uint64_t x[CLI_DIST_READER_N] = {s->records, s->skipped, s->failed_inputs, s->bytes,
+                                           s->ignored, s->truncated, s->damaged,
+                                           s->damaged_records, s->binary, s->dir_links};
+    memcpy(v, x, sizeof x);
+}
+
+void cli_dist_reader_unpack(rd_stats *s, const uint64_t *v)
+{
+    s->records = v[0];
+    s->skipped = v[1];
+    s->failed_inputs = v[2];
+    s->bytes = v[3];
+    s->ignored = v[4];
+    s->truncated = v[5];
+    s->damaged = v[6];
+    s->damaged_records = v[7];
+    s->binary = v[8];
+    s->dir_links = v[9];
+}
+
 int cli_dist_allgather(const void *p, size_t n, char **out, uint64_t *lens)
 {
     return send_same(g_stage, p, n, 1, out, lens);

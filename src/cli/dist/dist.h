@@ -68,6 +68,11 @@ int cli_dist_deal(const char *const *in, size_t n, rd_format format, uint64_t pa
  * (summed over the processes, and per document of ndocs), every process's
  * records read (nlocal here) and peak memory, and its own stage times. */
 void cli_dist_report(uint64_t nlocal, uint64_t ndocs);
+/* The readers' counters (rd_stats but the damaged path) as CLI_DIST_READER_N
+ * values, to sum over the processes (cli_dist_sum), and back. */
+#define CLI_DIST_READER_N 10
+void cli_dist_reader_pack(const rd_stats *s, uint64_t *v);
+void cli_dist_reader_unpack(rd_stats *s, const uint64_t *v);
 /* Stops every process with exit status rc, after this one printed why. */
 void cli_dist_abort(int rc);
 /* Bytes this process sent to others in each library stage, for -v: the

@@ -141,8 +141,8 @@ struct nd_reuse {
     uint32_t *cl_origin;
     size_t nclusters;
     nd_reuse_stats stats;
-    uint32_t lo, hi;  /* the documents whose texts this process holds (nd_reuse_set_share);
-                         hi 0: all of them */
+    uint32_t lo, hi;  /* the documents whose texts this process holds (nd_reuse_set_share) */
+    int shared;       /* 0: all of them (no share set) */
     char *tmpdir;
     char detail[ND_DETAIL_MAX];
 };
@@ -197,12 +197,12 @@ static uint32_t doc_group(const nd_reuse *r, uint32_t d)
 /* The documents whose texts are here: [share_lo, share_hi). */
 static uint32_t share_lo(const nd_reuse *r)
 {
-    return r->hi ? r->lo : 0;
+    return r->shared ? r->lo : 0;
 }
 
 static uint32_t share_hi(const nd_reuse *r)
 {
-    return r->hi ? r->hi : (uint32_t)r->docs.len;
+    return r->shared ? r->hi : (uint32_t)r->docs.len;
 }
 
 static size_t share_chunks(const nd_reuse *r)
@@ -1033,9 +1033,9 @@ static nd_status boiler_doc_spans(nd_reuse *r, const bwork *w)
     return ND_OK;
 }
 
-nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
+/* The checks on entering nd_reuse_boilerplate(_dist). */
+static nd_status boiler_start(nd_reuse *r, nd_text_fn text)
 {
-    ND_RETURN_IF(!r, ND_E_PARAM);
     r->detail[0] = 0;
     if (!text) {
         nd_detail_set(r->detail, "no text function");
@@ -1045,12 +1045,20 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
         nd_detail_set(r->detail, "boilerplate is found once, before the passages");
         return ND_E_STATE;
     }
+    return ND_OK;
+}
+
+nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    nd_status st = boiler_start(r, text);
+    if (st != ND_OK)
+        return st;
     const nd_alloc_ctx *a = &r->alloc;
     bwork w;
     memset(&w, 0, sizeof w);
     nd_vec_init(&w.segs, sizeof(seg), UINT32_MAX - 1);
     nd_vec_init(&w.keys, sizeof(rec16), SIZE_MAX / 32);
-    nd_status st;
     ND_TRY(boiler_segments(r, text, ctx, &w.segs));
     const size_t ns = w.segs.len;
     r->stats.segments = ns;
@@ -2227,9 +2235,9 @@ static void words_release(nd_reuse *r)
     r->word_file.fd = -1;
 }
 
-nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
+/* The checks on entering nd_reuse_run(_dist); marks the run done. */
+static nd_status run_start(nd_reuse *r, nd_text_fn text)
 {
-    ND_RETURN_IF(!r, ND_E_PARAM);
     r->detail[0] = 0;
     if (!text) {
         nd_detail_set(r->detail, "no text function");
@@ -2240,6 +2248,15 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
         return ND_E_STATE;
     }
     r->run_done = 1;
+    return ND_OK;
+}
+
+nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
+{
+    ND_RETURN_IF(!r, ND_E_PARAM);
+    nd_status st = run_start(r, text);
+    if (st != ND_OK)
+        return st;
     const nd_alloc_ctx *a = &r->alloc;
     const size_t ndocs = r->docs.len;
     r->word_file.fd = -1;
@@ -2253,7 +2270,6 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     bstore_init(&hits, limit, 1, ndocs);
     phase ph;
     memset(&ph, 0, sizeof ph);
-    nd_status st;
     ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
     ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);
@@ -2477,8 +2493,7 @@ nd_status nd_reuse_set_share(nd_reuse *r, uint32_t lo, uint32_t hi)
     }
     r->lo = lo;
     r->hi = hi;
-    if (hi == 0) /* an empty share at 0 */
-        r->lo = 0;
+    r->shared = 1;
     return ND_OK;
 }
 
@@ -2690,15 +2705,9 @@ static nd_status rd_merge_boilers(rdist *x, const char *got)
 nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void *ctx)
 {
     ND_RETURN_IF(!r || !c, ND_E_PARAM);
-    r->detail[0] = 0;
-    if (!text) {
-        nd_detail_set(r->detail, "no text function");
-        return ND_E_PARAM;
-    }
-    if (r->boiler_done || r->run_done) {
-        nd_detail_set(r->detail, "boilerplate is found once, before the passages");
-        return ND_E_STATE;
-    }
+    nd_status st = boiler_start(r, text);
+    if (st != ND_OK)
+        return st;
     const nd_alloc_ctx *a = &r->alloc;
     const unsigned P = c->size;
     rdist x;
@@ -2712,7 +2721,7 @@ nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_comm *c, nd_text_fn te
     uint64_t *cnt = NULL;
     void *got = NULL;
     uint64_t bytes;
-    nd_status st = rd_open(&x, r, c);
+    st = rd_open(&x, r, c);
     if (st != ND_OK)
         goto fail;
     ND_TRY(boiler_segments(r, text, ctx, &L.segs));
@@ -3213,16 +3222,9 @@ static nd_status pair_order(nd_reuse *r)
 nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void *ctx)
 {
     ND_RETURN_IF(!r || !c, ND_E_PARAM);
-    r->detail[0] = 0;
-    if (!text) {
-        nd_detail_set(r->detail, "no text function");
-        return ND_E_PARAM;
-    }
-    if (r->run_done) {
-        nd_detail_set(r->detail, "nd_reuse_run is called once");
-        return ND_E_STATE;
-    }
-    r->run_done = 1;
+    nd_status st = run_start(r, text);
+    if (st != ND_OK)
+        return st;
     const nd_alloc_ctx *a = &r->alloc;
     r->word_file.fd = -1;
     const size_t limit = r->params.memory ? (size_t)(r->params.memory / 4 / sizeof(rec16)) + 1
@@ -3238,7 +3240,7 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
     uint32_t *nw = NULL;
     nd_passage *got = NULL;
     rdist x;
-    nd_status st = rd_open(&x, r, c);
+    st = rd_open(&x, r, c);
     if (st != ND_OK)
         goto fail;
     ND_TRY(run_seeds(r, text, ctx, &ph, &mine));

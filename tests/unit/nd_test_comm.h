@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "neardup.h"
@@ -59,6 +60,31 @@ static inline nd_status t_exchange(void *ctx, const char *stage, const void *sen
     }
     pthread_barrier_wait(&h->bar);
     return ND_OK;
+}
+
+
+/* A hub for P processes; 0, or -1 when out of memory. */
+static inline int hub_open(hub *h, unsigned P, int fail_at)
+{
+    memset(h, 0, sizeof *h);
+    h->size = P;
+    h->fail_at = fail_at;
+    h->send = calloc(P, sizeof *h->send);
+    h->slen = calloc(P, sizeof *h->slen);
+    if (!h->send || !h->slen) {
+        free(h->send);
+        free(h->slen);
+        return -1;
+    }
+    pthread_barrier_init(&h->bar, NULL, P);
+    return 0;
+}
+
+static inline void hub_close(hub *h)
+{
+    pthread_barrier_destroy(&h->bar);
+    free(h->send);
+    free(h->slen);
 }
 
 #endif

@@ -56,12 +56,10 @@ static nd_dedup *run_dist(const nd_params *p, unsigned P, const unsigned *owner,
                           int fail_at, nd_status *st)
 {
     hub h;
-    memset(&h, 0, sizeof h);
-    h.size = P;
-    h.fail_at = fail_at;
-    h.send = calloc(P, sizeof *h.send);
-    h.slen = calloc(P, sizeof *h.slen);
-    pthread_barrier_init(&h.bar, NULL, P);
+    if (hub_open(&h, P, fail_at) != 0) {
+        ND_CHECK(!"out of memory");
+        return NULL;
+    }
     proc pr[4];
     pthread_t th[4];
     for (unsigned r = 0; r < P; r++) {
@@ -74,9 +72,7 @@ static nd_dedup *run_dist(const nd_params *p, unsigned P, const unsigned *owner,
         nd_dedup_destroy(pr[r].d);
     for (unsigned r = 0; r < P; r++)
         st[r] = pr[r].st;
-    pthread_barrier_destroy(&h.bar);
-    free(h.send);
-    free(h.slen);
+    hub_close(&h);
     return pr[0].d;
 }
 
@@ -201,21 +197,17 @@ static void test_bad_ids(void)
     ND_CHECK(nd_dedup_add(d, "a b c d e f", 11, NULL) == ND_OK);
     ND_CHECK(nd_dedup_add(d, "g h i j k l", 11, NULL) == ND_OK);
     hub h;
-    memset(&h, 0, sizeof h);
-    h.size = 1;
-    h.fail_at = -1;
-    const char *send[1];
-    const uint64_t *slen[1];
-    h.send = send;
-    h.slen = slen;
-    pthread_barrier_init(&h.bar, NULL, 1);
+    if (hub_open(&h, 1, -1) != 0) {
+        ND_CHECK(!"out of memory");
+        return;
+    }
     end e = {&h, 0, 0};
     const nd_comm c = {0, 1, t_exchange, &e};
     const uint32_t gid[2] = {0, 2};
     ND_CHECK(nd_dedup_run_dist(d, &c, gid, 0) == ND_E_PARAM);
     ND_CHECK(strstr(nd_dedup_errdetail(d), "missing") != NULL);
     ND_CHECK(nd_dedup_run_dist(d, &c, gid, 0) == ND_E_STATE);
-    pthread_barrier_destroy(&h.bar);
+    hub_close(&h);
     nd_dedup_destroy(d);
 }
 

@@ -161,12 +161,10 @@ static nd_reuse *run_dist(const cfg *c, unsigned P, const uint32_t *cut, int fai
                           nd_status *st)
 {
     hub h;
-    memset(&h, 0, sizeof h);
-    h.size = P;
-    h.fail_at = fail_at;
-    h.send = calloc(P, sizeof *h.send);
-    h.slen = calloc(P, sizeof *h.slen);
-    pthread_barrier_init(&h.bar, NULL, P);
+    if (hub_open(&h, P, fail_at) != 0) {
+        ND_CHECK(!"out of memory");
+        return NULL;
+    }
     proc pr[4];
     pthread_t th[4];
     for (unsigned r = 0; r < P; r++) {
@@ -179,9 +177,7 @@ static nd_reuse *run_dist(const cfg *c, unsigned P, const uint32_t *cut, int fai
         nd_reuse_destroy(pr[r].r);
     for (unsigned r = 0; r < P; r++)
         st[r] = pr[r].st;
-    pthread_barrier_destroy(&h.bar);
-    free(h.send);
-    free(h.slen);
+    hub_close(&h);
     return pr[0].r;
 }
 
@@ -346,12 +342,10 @@ static void test_bad_shares(void)
     const uint32_t bad[][3] = {{0, 100, 100}, {0, 200, 100}};
     for (size_t k = 0; k < 2; k++) {
         hub h;
-        memset(&h, 0, sizeof h);
-        h.size = 2;
-        h.fail_at = -1;
-        h.send = calloc(2, sizeof *h.send);
-        h.slen = calloc(2, sizeof *h.slen);
-        pthread_barrier_init(&h.bar, NULL, 2);
+        if (hub_open(&h, 2, -1) != 0) {
+            ND_CHECK(!"out of memory");
+            return;
+        }
         proc pr[2];
         pthread_t th[2];
         /* process 0 holds [0, bad[k][1]), process 1 [bad[k][2], N) */
@@ -366,9 +360,7 @@ static void test_bad_shares(void)
             ND_CHECK(pr[r].r && strstr(nd_reuse_errdetail(pr[r].r), "tile") != NULL);
             nd_reuse_destroy(pr[r].r);
         }
-        pthread_barrier_destroy(&h.bar);
-        free(h.send);
-        free(h.slen);
+        hub_close(&h);
     }
     nd_reuse *r;
     ND_CHECK(nd_reuse_create(&r, NULL, NULL) == ND_OK);

@@ -561,6 +561,11 @@ int corpus_fetch(rrun *r, corpus_ask *asks, size_t n)
         if (k == 0 || cmp_ask(&asks[k - 1], &asks[i]) != 0)
             asks[k++] = asks[i];
     n = k;
+    if (n == 0) { /* nothing to fetch: no round (process 0 alone starts them) */
+        if (r->fetched)
+            r->fetched->n = 0;
+        return 0;
+    }
     /* every process learns the asks (a count first: 0 ends corpus_serve) */
     char *msg = malloc(8 + n * sizeof *asks), *got = NULL, *mine = NULL, *all = NULL;
     uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
@@ -568,13 +573,10 @@ int corpus_fetch(rrun *r, corpus_ask *asks, size_t n)
     int rc = EXIT_INTERNAL;
     if (!msg || !lens)
         goto done;
-    const uint64_t cnt = n ? n : 1; /* an empty fetch is not the end */
+    const uint64_t cnt = n;
     memcpy(msg, &cnt, 8);
-    if (n)
-        memcpy(msg + 8, asks, n * sizeof *asks);
-    else
-        memset(msg + 8, 0xff, sizeof *asks); /* one ask of no document */
-    if (cli_dist_bcast(msg, 8 + (n ? n : 1) * sizeof *asks, &got, &ng))
+    memcpy(msg + 8, asks, n * sizeof *asks);
+    if (cli_dist_bcast(msg, 8 + n * sizeof *asks, &got, &ng))
         goto done;
     if ((rc = answer_asks(r, asks, n, &mine, &nm)) != 0)
         goto done;
@@ -587,7 +589,7 @@ int corpus_fetch(rrun *r, corpus_ask *asks, size_t n)
     free(f->a);
     free(f->off);
     free(f->buf);
-    f->a = malloc((n ? n : 1) * sizeof *f->a);
+    f->a = malloc(n * sizeof *f->a);
     f->off = malloc((n + 1) * sizeof *f->off);
     f->buf = NULL;
     f->n = 0;

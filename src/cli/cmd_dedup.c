@@ -1623,7 +1623,7 @@ int cmd_dedup(int argc, char **argv)
     if (dist) {  /* large line files in parts; every process a contiguous share */
         const char **parts = NULL;
         size_t nparts = 0;
-        if ((rc = cli_dist_deal(r.inputs, r.ninputs, r.o.in.rd.format, r.o.part_bytes, &parts,
+        if ((rc = cli_dist_deal(r.inputs, r.ninputs, &r.o.in.rd, r.o.part_bytes, &parts,
                                 &ranges, &nparts)) != 0)
             goto done;
         r.inputs1 = r.inputs;  /* process 0 reads them again for -o --merge */

@@ -1045,12 +1045,12 @@ static void test_ranges(void)
     const char *c2 = strstr(text, "{\"text\":\"l5");
     const char *c3 = strstr(text, "{\"id\"");
     const uint64_t len = strlen(text);
-    const rd_range rg[] = {{0, (uint64_t)(c1 - text), 0},
-                           {(uint64_t)(c1 - text), (uint64_t)(c1 - text), 2},
-                           {(uint64_t)(c1 - text), (uint64_t)(cw - text), 2},
-                           {(uint64_t)(cw - text), (uint64_t)(c2 - text), 3},
-                           {(uint64_t)(c2 - text), (uint64_t)(c3 - text), 4},
-                           {(uint64_t)(c3 - text), len, 5}};
+    const rd_range rg[] = {{0, (uint64_t)(c1 - text), 0, 0, 0, 0},
+                           {(uint64_t)(c1 - text), (uint64_t)(c1 - text), 2, 0, 0, 0},
+                           {(uint64_t)(c1 - text), (uint64_t)(cw - text), 2, 0, 0, 0},
+                           {(uint64_t)(cw - text), (uint64_t)(c2 - text), 3, 0, 0, 0},
+                           {(uint64_t)(c2 - text), (uint64_t)(c3 - text), 4, 0, 0, 0},
+                           {(uint64_t)(c3 - text), len, 5, 0, 0, 0}};
     const char *in[] = {one[0], one[0], one[0], one[0], one[0], one[0]};
     rd_opts o = skip_opts();
     o.ranges = rg;
@@ -1075,6 +1075,113 @@ static void test_ranges(void)
     ND_CHECK(x.st.records == 5 && x.st.skipped == 1);
     free_run(&x);
     free_run(&all);
+}
+
+/* One WARC conversion record: with a target URI unless uri is NULL (then
+ * neither it nor a record id: the id is FILE#N), header lines ending in sep. */
+static size_t warc_rec(char *out, size_t cap, const char *uri, const char *body,
+                       const char *sep)
+{
+    char u[128] = "";
+    if (uri)
+        snprintf(u, sizeof u, "WARC-Target-URI: %s%s", uri, sep);
+    const int n = snprintf(out, cap, "WARC/1.0%sWARC-Type: conversion%s%sContent-Type: "
+                           "text/plain%sContent-Length: %zu%s%s%s\r\n\r\n", sep, sep, u, sep,
+                           strlen(body), sep, sep, body);
+    ND_CHECK(n > 0 && (size_t)n < cap);
+    return (size_t)n;
+}
+
+/* Parts of a WARC file (rd_range.warc), plain and gzip, read as the whole
+ * file reads: the same records and ids (FILE#N numbered across the parts)
+ * and the same messages (a once-a-file warning given once); rd_warc_skim
+ * says where a part may end: after whole records, not inside a block that
+ * holds a "WARC/1.0" line nor inside a gzip member, and a corrupt member is
+ * damage. */
+static void test_warc_ranges(void)
+{
+    static const char *const uri[] = {"http://a/1", NULL, "http://a/3", NULL, "http://a/5"};
+    static const char *const body[] = {
+        "alpha one", "beta two",
+        "gamma\nWARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 5\r\n\r\nhello\r\n\r\nthree",
+        "delta four", "epsilon five"};
+    char recs[5][512], all_text[2600] = "";
+    size_t len[5], at[6] = {0};
+    for (int i = 0; i < 5; i++) {
+        len[i] = warc_rec(recs[i], sizeof recs[i], uri[i], body[i],
+                          i == 1 || i == 3 ? "\n" : "\r\n");
+        at[i + 1] = at[i] + len[i];
+        strcat(all_text, recs[i]);
+    }
+    const uint64_t fake = at[2] + (uint64_t)(strstr(recs[2], "\nWARC/1.0") + 1 - recs[2]);
+    wstr("w.warc", all_text);
+    write_gz("w.warc.gz", "wb", recs[0]);
+    uint64_t m[6] = {0};
+    struct stat sb;
+    for (int i = 1; i <= 5; i++) {
+        ND_CHECK(stat(P("w.warc.gz"), &sb) == 0);
+        m[i] = (uint64_t)sb.st_size;
+        if (i < 5)
+            write_gz("w.warc.gz", "ab", recs[i]);
+    }
+    for (int gz = 0; gz < 2; gz++) {
+        const char *path = P(gz ? "w.warc.gz" : "w.warc");
+        const uint64_t *cut = gz ? m : at;
+        const char *one[] = {path};
+        run whole;
+        read_all(&whole, one, 1, skip_opts(), 0);
+        ND_CHECK(whole.n == 5 && whole.e.n == 1 && strstr(whole.e.msg[0], "record 2 ") &&
+                 strstr(whole.e.msg[0], "LF"));
+        const size_t il = strlen(whole.r[1].id);
+        ND_CHECK(il > 2 && strcmp(whole.r[1].id + il - 2, "#2") == 0 &&
+                 strcmp(whole.r[3].id + strlen(whole.r[3].id) - 2, "#4") == 0);
+        /* where a part may end */
+        rd_skim sk;
+        rd_range p = {.start = 0, .end = cut[2], .warc = 1};
+        ND_CHECK(rd_warc_skim(path, &p, NULL, &sk) == 0);
+        ND_CHECK_MSG(sk.clean && !sk.damaged && sk.records == 2 && sk.bytes == at[2] &&
+                     sk.warned != 0, "clean %d damaged %d records %llu", sk.clean, sk.damaged,
+                     (unsigned long long)sk.records);
+        const unsigned warned = sk.warned;
+        p = (rd_range){.start = cut[2], .end = cut[3], .warc = 1};
+        ND_CHECK(rd_warc_skim(path, &p, NULL, &sk) == 0);
+        ND_CHECK(sk.clean && sk.records == 1 && sk.bytes == len[2] && sk.warned == 0);
+        /* inside a block (at its WARC/1.0 line), inside a gzip member */
+        p = (rd_range){.start = cut[2], .end = gz ? cut[3] - 5 : fake, .warc = 1};
+        ND_CHECK(rd_warc_skim(path, &p, NULL, &sk) == 0);
+        ND_CHECK_MSG(!sk.clean && !sk.damaged, "clean %d damaged %d", sk.clean, sk.damaged);
+        /* the parts read as the whole */
+        const rd_range rg[] = {{.start = 0, .end = cut[2], .warc = 1},
+                               {cut[2], cut[3], 2, at[2], warned, 1},
+                               {cut[3], cut[3], 3, at[3], warned, 1},  /* empty */
+                               {cut[3], cut[5], 3, at[3], warned, 1}};
+        const char *in[] = {path, path, path, path};
+        rd_opts o = skip_opts();
+        o.ranges = rg;
+        run x;
+        read_all(&x, in, 4, o, 0);
+        ND_CHECK_MSG(x.n == whole.n, "parts %d, whole %d", x.n, whole.n);
+        for (int i = 0; i < x.n && i < whole.n; i++)
+            ND_CHECK_MSG(x.r[i].rc == RD_OK && strcmp(x.r[i].id, whole.r[i].id) == 0 &&
+                             x.r[i].raw_len == whole.r[i].raw_len &&
+                             memcmp(x.r[i].raw, whole.r[i].raw, x.r[i].raw_len) == 0,
+                         "record %d: %s, whole: %s", i, x.r[i].id, whole.r[i].id);
+        ND_CHECK(x.e.n == 1 && strcmp(x.e.msg[0], whole.e.msg[0]) == 0);
+        free_run(&x);
+        free_run(&whole);
+    }
+    /* a corrupt member: damage, the reading of the file stops there */
+    FILE *f = fopen(P("w.warc.gz"), "r+b");
+    ND_CHECK(f != NULL);
+    if (f) {
+        ND_CHECK(fseek(f, (long)(m[1] + 12), SEEK_SET) == 0);
+        ND_CHECK(fwrite("\xff\xff\xff\xff\xff\xff", 1, 6, f) == 6);
+        ND_CHECK(fclose(f) == 0);
+    }
+    rd_skim sk;
+    const rd_range p = {.start = 0, .end = m[3], .warc = 1};
+    ND_CHECK(rd_warc_skim(P("w.warc.gz"), &p, NULL, &sk) == 0);
+    ND_CHECK_MSG(!sk.clean && sk.damaged, "clean %d damaged %d", sk.clean, sk.damaged);
 }
 
 static void test_deterministic(void)
@@ -1180,6 +1287,7 @@ int main(int argc, char **argv)
     ND_RUN(test_stdin);
     ND_RUN(test_want_file);
     ND_RUN(test_ranges);
+    ND_RUN(test_warc_ranges);
     ND_RUN(test_deterministic);
     ND_RUN(test_close_midstream);
     nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

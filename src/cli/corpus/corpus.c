@@ -274,7 +274,7 @@ static int dist_deal(rrun *r)
     }
     const char **parts = NULL;
     size_t n = 0;
-    const int rc = cli_dist_deal(r->inputs, r->ninputs, r->o.in.rd.format, 0, &parts,
+    const int rc = cli_dist_deal(r->inputs, r->ninputs, &r->o.in.rd, 0, &parts,
                                  &r->ranges, &n);
     if (rc)
         return rc;

@@ -30,9 +30,6 @@
 #include <mpi.h>
 #endif
 
-#define PART_MIN ((uint64_t)1 << 20)
-#define PART_MAX ((uint64_t)1 << 30)
-
 static unsigned g_rank, g_size = 1;
 static const char *volatile g_stage = "start";
 static char g_prefix[64] = "neardup";
@@ -288,219 +285,6 @@ done:
     free(all);
     free(mine);
     free(lens);
-    return rc;
-}
-
-/* The first line start at or after byte c (c itself when byte c - 1 is a
- * newline), or size; -1 after a message. */
-static int64_t line_start(int fd, const char *path, uint64_t c, uint64_t size)
-{
-    char buf[65536];
-    uint64_t at = c - 1;
-    while (at < size) {
-        const ssize_t got = pread(fd, buf, sizeof buf, (off_t)at);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            cli_log(1, "%s: cannot read: %s", path, got < 0 ? strerror(errno) : "file shrank");
-            return -1;
-        }
-        const char *nl = memchr(buf, '\n', (size_t)got);
-        if (nl)
-            return (int64_t)(at + (uint64_t)(nl - buf) + 1);
-        at += (uint64_t)got;
-    }
-    return (int64_t)size;
-}
-
-/* Newlines in bytes [a, b) of fd; -1 after a message. */
-static int64_t count_lines(int fd, const char *path, uint64_t a, uint64_t b)
-{
-    static char buf[1 << 20];
-    int64_t n = 0;
-    while (a < b) {
-        const size_t want = b - a < sizeof buf ? (size_t)(b - a) : sizeof buf;
-        const ssize_t got = pread(fd, buf, want, (off_t)a);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            cli_log(1, "%s: cannot read: %s", path, got < 0 ? strerror(errno) : "file shrank");
-            return -1;
-        }
-        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p)));
-             p++)
-            n++;
-        a += (uint64_t)got;
-    }
-    return n;
-}
-
-/* May a file of this format, with these first bytes, be cut into parts that
- * read as it reads whole? Plain (uncompressed, not WARC) JSON Lines or lines,
- * and for lines no NUL in the first bytes (the whole file would be binary). */
-static int cuttable(int fd, rd_format format, const char *path, uint64_t *size)
-{
-    struct stat sb;
-    unsigned char head[8192];
-    const int lineish = format == RD_JSONL || format == RD_LINES ||
-                        (format == RD_AUTO && rd_name_is_jsonl(path));
-    if (fd < 0 || !lineish || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
-        return 0;
-    const ssize_t got = pread(fd, head, sizeof head, 0);
-    if (got < 4)
-        return 0;
-    if ((head[0] == 0x1f && head[1] == 0x8b) ||
-        (head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) ||
-        ((head[0] & 0xf0) == 0x50 && head[1] == 0x2a && head[2] == 0x4d && head[3] == 0x18) ||
-        memcmp(head, "WARC", 4) == 0)
-        return 0;
-    if (format == RD_LINES && memchr(head, '\0', (size_t)got))
-        return 0;
-    *size = (uint64_t)sb.st_size;
-    return 1;
-}
-
-int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
-                   const char ***out, rd_range **ranges, size_t *n_out)
-{
-    /* cut points of every input: parts cut[first[i]] .. of input i; UINT64_MAX: whole */
-    size_t cap = n + 1, np = 0;
-    uint64_t *cut = malloc(cap * sizeof *cut);
-    uint64_t *size = calloc(n + 1, sizeof *size);
-    size_t *first = calloc(n + 1, sizeof *first);
-    uint64_t *lines = NULL;
-    const char **o = NULL;
-    rd_range *rg = NULL;
-    int err = 0;  /* this process failed (said why); the others are told at the next sum */
-    if (!cut || !size || !first) {
-        err = EXIT_INTERNAL;
-        goto cuts_done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        first[i] = np;
-        const int fd = strcmp(in[i], "-") == 0 ? -1 : open(in[i], O_RDONLY | O_CLOEXEC);
-        uint64_t k = 1;
-        if (cuttable(fd, format, in[i], &size[i])) {
-            if (part_bytes) {
-                k = (size[i] + part_bytes - 1) / part_bytes;
-            } else {
-                k = 4 * (uint64_t)g_size;
-                if (k > size[i] / PART_MIN)
-                    k = size[i] / PART_MIN;
-                if (k < (size[i] + PART_MAX - 1) / PART_MAX)
-                    k = (size[i] + PART_MAX - 1) / PART_MAX;
-            }
-        }
-        if (k < 2)
-            k = 1;
-        if (np + k + 1 > cap) {
-            cap = 2 * (np + k + 1);
-            uint64_t *c2 = realloc(cut, cap * sizeof *cut);
-            if (!c2) {
-                if (fd >= 0)
-                    close(fd);
-                err = EXIT_INTERNAL;
-                goto cuts_done;
-            }
-            cut = c2;
-        }
-        if (k == 1) {
-            cut[np++] = UINT64_MAX;
-        } else {
-            for (uint64_t j = 0; j < k; j++) {
-                int64_t c = 0;
-                if (j && (c = line_start(fd, in[i], j * (size[i] / k), size[i])) < 0) {
-                    close(fd);
-                    err = EXIT_INPUT;
-                    goto cuts_done;
-                }
-                /* a line longer than a part: the parts it swallows are empty */
-                if (j && (uint64_t)c < cut[np - 1])
-                    c = (int64_t)cut[np - 1];
-                cut[np++] = (uint64_t)c;
-            }
-        }
-        if (fd >= 0)
-            close(fd);
-    }
-cuts_done:
-    for (size_t i = 0; first && i <= n; i++)
-        if (i == n || (i > 0 && first[i] < first[i - 1]))
-            first[i] = np;
-    if (!err) {
-        lines = calloc(np + 1, sizeof *lines);
-        o = malloc((np ? np : 1) * sizeof *o);
-        rg = calloc(np ? np : 1, sizeof *rg);
-        if (!lines || !o || !rg)
-            err = EXIT_INTERNAL;
-    }
-    if (err == EXIT_INTERNAL)
-        cli_log(1, "out of memory");
-    /* every process must have cut the same parts */
-    uint64_t v[3] = {(uint64_t)err, np, UINT64_MAX - np};
-    cli_dist_stage("split");
-    int rc = cli_dist_max(v, 3) ? EXIT_INPUT : (int)v[0];
-    if (!rc && (v[1] != np || v[2] != UINT64_MAX - np)) {
-        if (g_rank == 0)
-            cli_log(1, "the processes see different inputs (files of other sizes on other "
-                       "nodes?); every process must see the same files");
-        rc = EXIT_INPUT;
-    }
-    if (rc)
-        goto done;
-    /* the line count of each part, by one process each, summed everywhere;
-     * lines[np] carries any process's failure */
-    for (size_t i = 0; i < n && !err; i++) {
-        const size_t a = first[i], b = first[i + 1];
-        if (b - a < 2)
-            continue;
-        const int fd = open(in[i], O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            cli_log(1, "%s: cannot open: %s", in[i], strerror(errno));
-            err = EXIT_INPUT;
-            break;
-        }
-        for (size_t j = a; j + 1 < b && !err; j++) {  /* the last count is never needed */
-            if (j % g_size != g_rank)
-                continue;
-            const int64_t c = count_lines(fd, in[i], cut[j], cut[j + 1]);
-            if (c < 0)
-                err = EXIT_INPUT;
-            else
-                lines[j] = (uint64_t)c;
-        }
-        close(fd);
-    }
-    lines[np] = (uint64_t)err;
-    if (cli_dist_sum(lines, np + 1) || lines[np]) {
-        rc = EXIT_INPUT;
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const size_t a = first[i], b = first[i + 1];
-        uint64_t line0 = 0;
-        for (size_t j = a; j < b; j++) {
-            o[j] = in[i];
-            if (b - a < 2)
-                continue;  /* whole: range end 0 */
-            rg[j].start = cut[j];
-            rg[j].end = j + 1 < b ? cut[j + 1] : size[i];
-            rg[j].line0 = line0;
-            line0 += lines[j];
-        }
-    }
-    *out = o;
-    *ranges = rg;
-    *n_out = np;
-    o = NULL;
-    rg = NULL;
-done:
-    free(cut);
-    free(size);
-    free(first);
-    free(lines);
-    free(o);
-    free(rg);
     return rc;
 }
 
@@ -870,14 +654,14 @@ const char *cli_dist_unshareable(const char *const *inputs, size_t n)
     return NULL;
 }
 
-int cli_dist_deal(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+int cli_dist_deal(const char *const *in, size_t n, const rd_opts *rd, uint64_t part_bytes,
                   const char ***parts, rd_range **ranges, size_t *nparts)
 {
     cli_dist_stage("split");
     *parts = NULL;
     *ranges = NULL;
     *nparts = 0;
-    int rc = cli_dist_agree(cli_dist_split(in, n, format, part_bytes, parts, ranges, nparts));
+    int rc = cli_dist_agree(cli_dist_split(in, n, rd, part_bytes, parts, ranges, nparts));
     if (rc == 0)
         rc = cli_dist_agree(cli_dist_plan(*parts, *nparts, *ranges));
     if (rc) {

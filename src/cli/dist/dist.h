@@ -62,7 +62,7 @@ const char *cli_dist_unshareable(const char *const *inputs, size_t n);
 /* Collective: cli_dist_split (part_bytes as there), then cli_dist_plan over
  * the parts; every process agrees on the outcome. Returns 0 with *parts and
  * *ranges (*nparts entries; free both), or an exit code (a message printed). */
-int cli_dist_deal(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+int cli_dist_deal(const char *const *in, size_t n, const rd_opts *rd, uint64_t part_bytes,
                   const char ***parts, rd_range **ranges, size_t *nparts);
 /* Collective, for -v: process 0 says the bytes each library stage sent
  * (summed over the processes, and per document of ndocs), every process's
@@ -79,15 +79,19 @@ void cli_dist_abort(int rc);
  * stage names and counts (n entries). */
 size_t cli_dist_sent(const char *const **stages, const uint64_t **bytes);
 
-/* Collective: the inputs as this run reads them. A plain (uncompressed)
- * regular file read as JSON Lines or lines (format, or a .jsonl/.ndjson/.json
- * name under auto) of at least two parts is cut into parts at line
- * boundaries: part_bytes each (0: as many as 4 per process, 1 MiB or more,
- * 1 GiB or less), each part a separate input with its range, its first line
- * numbered as in the whole file (every process counts the lines of some
- * parts). Other inputs are kept whole (range end 0). Returns 0 with *out and
- * *ranges (n_out entries; free both), or an exit code after a message. */
-int cli_dist_split(const char *const *in, size_t n, rd_format format, uint64_t part_bytes,
+/* Collective (split.c): the inputs as this run reads them (rd: the reading
+ * options, format and max_record). A regular file of at least two parts is
+ * cut where its reading whole is between two records, if it is plain JSON
+ * Lines or lines (format, or a .jsonl/.ndjson/.json name under auto: at line
+ * boundaries) or WARC under auto or warc (plain: at records; gzip: at
+ * members, one a record): part_bytes each (0: as many as 4 per process,
+ * 1 MiB or more, 1 GiB or less), each part a separate input with its range,
+ * its first line or record numbered as in the whole file (every process
+ * counts the lines, or reads the WARC records, of some parts; a WARC cut
+ * that does not fall between records is dropped). Other inputs are kept
+ * whole (range end 0). Returns 0 with *out and *ranges (n_out entries; free
+ * both), or an exit code after a message. */
+int cli_dist_split(const char *const *in, size_t n, const rd_opts *rd, uint64_t part_bytes,
                    const char ***out, rd_range **ranges, size_t *n_out);
 
 /* Wall seconds this process spent in each stage it named (read, ids, dedup,

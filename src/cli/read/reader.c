@@ -109,7 +109,9 @@ struct rd_reader {
     /* files the walk met, and the current one's ordinal (rd_opts.want_file) */
     uint64_t files_met, file_no;
     int ranged;           /* the current file is a part (rd_opts.ranges) */
+    int range_warc;       /* ... of a WARC file */
     uint64_t range_start, range_left;  /* where it starts, its bytes not read yet */
+    int skim;             /* rd_warc_skim(): records read and dropped, not made documents */
 
     /* current file */
     int open;             /* a file is current */
@@ -120,6 +122,7 @@ struct rd_reader {
     uint64_t file_records; /* records returned from this file */
     uint64_t raw_read;    /* bytes read from its descriptor */
     int damaged;          /* its compressed data was found corrupt or cut short */
+    int cut_short;        /* ... cut short: it ends inside a gzip member */
     XXH3_state_t *xs;     /* digest of the bytes read from it (with o.digests) */
     size_t dig_k;         /* files finished so far (the digest to check next) */
     int changed;          /* sticky: an input differs from its digest */
@@ -155,6 +158,7 @@ struct rd_reader {
     /* WARC (see warc_record()); woff is the decoded offset of buf[beg] */
     uint64_t wrec, woff;  /* records started in this file */
     int wresync;          /* after a bad header: looking for the next "WARC/1." line */
+    int wdirty;           /* the last record was bad and not read whole (rd_skim.clean) */
     unsigned wwarned;     /* W_* warnings already given for this file */
     char *fold;           /* WARC_MAX_HEAD bytes: folded header values */
     char *wbody;          /* de-chunked HTTP payloads */
@@ -288,7 +292,10 @@ static int nomem(rd_reader *r)
 static int damage(rd_reader *r, const char *what, uint64_t at)
 {
     r->damaged = 1;
-    if (r->o.on_error_skip)
+    if (r->o.on_error_skip && r->ranged && r->range_start > 0)  /* the count before is not known */
+        report(r, "%s: %s at compressed byte %" PRIu64 "; its records before the damage "
+                  "used, the rest of it lost", r->path, what, at);
+    else if (r->o.on_error_skip)
         report(r, "%s: %s at compressed byte %" PRIu64 "; %" PRIu64 " %s of it used before "
                   "the damage, the rest of it lost", r->path, what, at, r->file_records,
                r->file_records == 1 ? "record" : "records");
@@ -297,10 +304,11 @@ static int damage(rd_reader *r, const char *what, uint64_t at)
     return RD_ERR_IO;
 }
 
-/* The compressed offset the decoder has reached: read, less what is pending. */
+/* The compressed offset the decoder has reached: read, less what is
+ * pending (in the whole file, for a part). */
 static uint64_t raw_pos(const rd_reader *r)
 {
-    return r->raw_read - (r->iend - r->ibeg);
+    return (r->ranged ? r->range_start : 0) + r->raw_read - (r->iend - r->ibeg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -517,6 +525,7 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             return damage(r, what, raw_pos(r));
         } else if (*got == 0 && r->ibeg == r->iend && r->in_eof) {
             /* Z_OK/Z_BUF_ERROR with all input used: the member is cut short */
+            r->cut_short = 1;
             return damage(r, "truncated gzip data (unexpected end of file)", raw_pos(r));
         }
         if (*got > 0 || r->eof)
@@ -1138,6 +1147,7 @@ static int warc_record(rd_reader *r, rd_record *rec)
                 report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->path, no, off,
                        h.err);
             r->wresync = 1;
+            r->wdirty = 1;
             return RD_ERR_RECORD;
         }
         if (h.lf_only && !(r->wwarned & W_LF)) {
@@ -1151,6 +1161,7 @@ static int warc_record(rd_reader *r, rd_record *rec)
             report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): Content-Length %" PRIu64
                       " over max_record (%zu bytes), skipped", r->path, no, off, clen, r->max);
             rc = w_skip(r, (uint64_t)h.len + clen);
+            r->wdirty = rc == 0;
             if (rc == 0)
                 report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): truncated record: the "
                           "input ends inside its block", r->path, no, off);
@@ -1177,6 +1188,7 @@ static int warc_record(rd_reader *r, rd_record *rec)
                       "Content-Length %" PRIu64 " but the input ends after %zu bytes of the "
                       "block", r->path, no, off, clen, avail - h.len);
             w_consume(r, avail);
+            r->wdirty = 1;
             return RD_ERR_RECORD;
         }
         /* the CRLF CRLF after the block; other line breaks are tolerated */
@@ -1198,6 +1210,9 @@ static int warc_record(rd_reader *r, rd_record *rec)
         rec->raw = r->buf + r->beg;
         rec->raw_len = need + t;
         w_consume(r, need + t);
+        r->wdirty = 0;
+        if (r->skim)
+            continue;
         if (h.type.n == 0) {
             report(r, "%s: record %" PRIu64 " (offset %" PRIu64 "): no WARC-Type field",
                    r->path, no, off);
@@ -1262,7 +1277,7 @@ static int first_record_ok(rd_reader *r, int *yes)
  * Everything looked at stays in buf for the record readers. */
 static int decide(rd_reader *r)
 {
-    if (r->ranged && r->range_start > 0) {
+    if (r->ranged && r->range_start > 0 && !r->range_warc) {
         /* a part inside a file cut for several processes: the file was
          * sniffed whole (plain JSON Lines or lines) before it was cut */
         r->comp = CZ_PLAIN;
@@ -1282,7 +1297,7 @@ static int decide(rd_reader *r)
              memcmp(r->buf + r->beg, "WARC/1.1", 8) == 0))
             st = ST_WARC;
     }
-    if (st == ST_WARC || r->o.format == RD_WARC) {
+    if (st == ST_WARC || r->o.format == RD_WARC || r->range_warc) {
         st = ST_WARC;
         if (!r->fold && !(r->fold = malloc(WARC_MAX_HEAD)))
             return nomem(r);
@@ -1409,10 +1424,12 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->state = ST_START;
     r->lineno = 0;
     r->ranged = 0;
+    r->range_warc = 0;
     r->skipping = 0;
     r->file_records = 0;
     r->raw_read = 0;
     r->damaged = 0;
+    r->cut_short = 0;
     r->from_dir = 0;
     r->nkinds = 0;
     r->rshown = r->rheld = 0;
@@ -1425,6 +1442,7 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->beg = r->end = r->scan = 0;
     r->wrec = r->woff = 0;
     r->wresync = 0;
+    r->wdirty = 0;
     r->wwarned = 0;
     if (r->cap > 16 * BUF_CHUNK) {
         /* give back the room a huge record of the previous file needed */
@@ -1657,9 +1675,16 @@ static int arg_step(rd_reader *r)
         }
         open_file(r, fd, 1, path, rel);
         r->ranged = 1;
+        r->range_warc = rg->warc;
         r->range_start = rg->start;
         r->range_left = rg->end - rg->start;
-        r->lineno = rg->line0;
+        if (rg->warc) {  /* numbered and warned as in the whole file */
+            r->wrec = rg->line0;
+            r->woff = rg->off0;
+            r->wwarned = rg->warned;
+        } else {
+            r->lineno = rg->line0;
+        }
         return RD_OK;
     }
     open_file(r, fd, 1, path, rel);
@@ -1841,6 +1866,40 @@ int rd_next(rd_reader *r, rd_record *rec)
             return rc;
         }
     }
+}
+
+int rd_warc_skim(const char *path, const rd_range *rg, const rd_opts *opts, rd_skim *out)
+{
+    memset(out, 0, sizeof *out);
+    rd_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = RD_WARC;
+    o.max_record = opts ? opts->max_record : 0;
+    o.on_error_skip = 1;
+    o.ranges = rg;
+    rd_reader *r = rd_open(&path, 1, &o);
+    if (!r)
+        return RD_ERR_NOMEM;
+    r->skim = 1;
+    int rc = advance(r);
+    if (rc == RD_OK) {
+        rd_record rec;
+        while ((rc = file_record(r, &rec)) == RD_ERR_RECORD)
+            ;
+    }
+    if (rc == RD_ERR_NOMEM || r->nomem) {
+        rd_close(r);
+        return RD_ERR_NOMEM;
+    }
+    out->records = r->wrec - rg->line0;
+    out->bytes = r->woff - rg->off0;
+    out->warned = r->wwarned;
+    /* a part that ends inside a gzip member was cut at a false boundary, not
+     * damaged: it ends before the file does */
+    out->damaged = (rc != 0 || r->damaged) && !r->cut_short;
+    out->clean = rc == 0 && !r->damaged && !r->wdirty;
+    rd_close(r);
+    return 0;
 }
 
 /* records, skipped, failed_inputs, bytes (of text returned) */

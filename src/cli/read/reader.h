@@ -84,12 +84,33 @@ typedef struct rd_spool {
 } rd_spool;
 
 /* A part of an input (one process of several reads a byte range of a large
- * JSON Lines or lines file): bytes [start, end) of the file, which start and
- * end at line boundaries, the first being line line0 + 1 of the file. end 0:
- * the whole input. */
+ * file): bytes [start, end) of the file. end 0: the whole input.
+ * - JSON Lines or lines (warc 0): the part starts and ends at line
+ *   boundaries, its first line being line line0 + 1 of the file.
+ * - WARC (warc 1), plain or gzip: the part starts at a record (plain) or at a
+ *   gzip member (one member a record) and ends where the reading of the file
+ *   from its start would be between two records (rd_warc_skim() checks it).
+ *   line0 records and off0 decoded bytes come before it in the file, and the
+ *   warnings given once a file (a bit each) were given before it in warned. */
 typedef struct rd_range {
     uint64_t start, end, line0;
+    uint64_t off0;
+    unsigned warned;
+    int warc;
 } rd_range;
+
+/* What the reading of one part of a WARC file found, without making
+ * documents (rd_warc_skim). */
+typedef struct rd_skim {
+    uint64_t records;  /* records started in the part (bad ones included) */
+    uint64_t bytes;    /* decoded bytes of the part */
+    unsigned warned;   /* the once-a-file warnings the part gave (rd_range.warned) */
+    int clean;         /* it ended between two records, after a whole record or
+                          none: the next part may start there */
+    int damaged;       /* its compressed data is corrupt or ends inside a gzip
+                          member, or it could not be read: the reading of the
+                          file stops there, so nothing after it may be a part */
+} rd_skim;
 
 /* The XXH3 digests of the bytes read from each input file, in reading order,
  * with its path: what a later reading of the same inputs is checked against
@@ -125,9 +146,10 @@ typedef struct rd_opts {
     void *want_ctx;
     const rd_range *ranges;  /* per input, or NULL: the part of it to read (a plain
                                 regular file; the same path may be given once per part).
-                                A part that does not start the file is read as JSON
-                                Lines (or lines, under RD_LINES), uncompressed, with no
-                                sniffing of its first bytes */
+                                A part that does not start the file is read as WARC
+                                (its warc flag: plain or gzip, by its first bytes), else
+                                as JSON Lines (or lines, under RD_LINES), uncompressed,
+                                with no sniffing of its first bytes */
     int quiet_dirs;          /* what concerns directories (symbolic links to them not
                                 followed, directories that cannot be read) is neither
                                 reported nor counted: another process does it */
@@ -185,6 +207,11 @@ void rd_get_stats(const rd_reader *r, rd_stats *st);
 /* Is path named as JSON Lines (.jsonl, .ndjson, .json, under .gz or .zst too)?
  * The auto format reads such a file as JSON Lines. */
 int rd_name_is_jsonl(const char *path);
+/* Reads part *rg of the WARC file path (plain or gzip) as rd_next() would,
+ * records counted and checked but no document made and nothing reported,
+ * with the options' max_record; says what it found in *out. Returns 0, or
+ * RD_ERR_NOMEM (a part that cannot be opened or read is damaged). */
+int rd_warc_skim(const char *path, const rd_range *rg, const rd_opts *opts, rd_skim *out);
 void rd_close(rd_reader *r);
 
 /* Digests (see rd_opts.digests). new: NULL when out of memory. seal: from now

@@ -3,8 +3,10 @@
 # ../shared/seeds (a directory: whole files dealt to the processes), 20
 # Newsgroups (gzip: one process reads it; plain: cut into parts at line
 # boundaries, default and 1 MB parts; lines format; JSON Lines without ids,
-# whose ids are line numbers) and a generated 100 MB corpus, under several
-# option sets (SimHash, --fast, --keep longest, --memory). Then: a process
+# whose ids are line numbers), a generated 100 MB corpus, and WARC files cut
+# between records (plain, gzip, a damaged gzip; false cuts dropped, messages
+# those of one process) under several option sets (SimHash, --fast, --keep
+# longest, --memory). Then: a process
 # killed mid-run (SIGKILL, in the 'bands' stage) fails the job with mpirun
 # naming the rank, the others naming the stage, a non-zero exit and no output
 # file left; a bad record under --on-error stop on one process stops all with
@@ -12,8 +14,9 @@
 # file, and a directory of whole files), -o alone a shard a process and a
 # manifest that join into it; what cannot run distributed yet
 # (--ignore-boilerplate, standard input, stories) is refused with status 1.
-# reuse on 1 to 4 processes writes passages, clusters and boilerplate byte for
-# byte those of neardup reuse on the seeds, 20 Newsgroups and the 100 MB corpus,
+# reuse on 2 to 4 processes writes passages, clusters and boilerplate byte for
+# byte those of neardup reuse on the seeds, 20 Newsgroups, the 100 MB corpus
+# and a gzip WARC,
 # and under --memory with a date window and --no-same-source; boilerplate
 # --strip the same stripped documents; a process killed in the 'reuse' stage
 # fails the job as in dedup. Skipped (77) where OpenMPI is not installed.

@@ -419,9 +419,10 @@ static int dist_check_outputs(const run *r)
 /* After a distributed run: process 0 receives every record's id and document
  * number, in the collection's order, and every process's reader counters, so
  * that what it writes is what one process would have written. grec/gdoc: the
- * global numbers of this process's records and documents. */
+ * global numbers of this process's records and documents. *together: the
+ * failure returned is every process's (no input could be read). */
 static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint64_t total_recs,
-                       uint64_t total_docs)
+                       uint64_t total_docs, int *together)
 {
     cli_dist_stage("gather ids");
     size_t len = 0;
@@ -456,6 +457,13 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
         return EXIT_INTERNAL;
     }
     free(buf);
+    const int rrc = cli_dist_reader_end(&r->rs, sums);
+    if (rrc) {
+        *together = rrc == EXIT_INPUT;
+        free(all);
+        free(lens);
+        return rrc;
+    }
     uint64_t mem = r->index_memory;
     if (cli_dist_max(&mem, 1) == 0)
         r->index_memory = (size_t)mem;
@@ -588,12 +596,12 @@ static int dist_run(run *r, int want_pairs)
         return cli_exit_status(st);
     }
     r->nlocal = r->nrecs;
-    int rc = r->sharded ? dist_keep(r, gdoc, total_docs) : 0;
+    int rc = r->sharded ? dist_keep(r, gdoc, total_docs) : 0, together = 0;
     if (rc == 0)
-        rc = dist_gather(r, grec, gdoc, total_recs, total_docs);
+        rc = dist_gather(r, grec, gdoc, total_recs, total_docs, &together);
     free(grec);
     free(gdoc);
-    if (rc)
+    if (rc && !together)
         cli_dist_abort(rc);
     return rc;
 }

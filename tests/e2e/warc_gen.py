@@ -8,7 +8,10 @@ header lines ending in LF and blocks not followed by CRLF CRLF (warned once a
 file); garbage between records (the reader looks for the next record); in
 the gzip file, members holding gzip WARC records stored uncompressed
 (member starts that are not ones) and a record written as two members. Also
-OUT-damaged.warc.gz: the gzip file with bytes overwritten two thirds in.
+OUT-damaged.warc.gz: the gzip file with bytes overwritten two thirds in;
+OUT-damaged2.warc.gz: bytes overwritten in the member that starts the third
+part under --part-size 1M, the record before it short of its CRLF CRLF; OUT-junk.warc.gz: bytes that are not gzip after
+the member half way.
 
 usage: warc_gen.py DOCS.jsonl N OUT"""
 import gzip
@@ -77,3 +80,25 @@ at = 2 * len(bad) // 3
 bad[at:at + 64] = b"\xff" * 64
 with open(out + "-damaged.warc.gz", "wb") as f:
     f.write(bad)
+# damage in the member that starts the third part under --part-size 1M, the
+# record before it without its CRLF CRLF (the reading of the whole file loses
+# that record too: it looks for the CRLF CRLF in the damaged member)
+def starts(ms):
+    out, pos = [], 0
+    for m in ms:
+        out.append(pos)
+        pos += len(m)
+    return out
+k = -(-len(gz) // (1 << 20))
+target = 2 * (len(gz) // k)
+i = min(j for j, x in enumerate(starts(members)) if x >= target)
+ms = list(members)
+ms[i - 1] = gzip.compress(plain[i - 1].rstrip(b"\r\n") + b"\r\n", mtime=0)
+at = starts(ms)[i] + len(ms[i]) // 2  # past the bytes that show a WARC header
+bad = bytearray(b"".join(ms))
+bad[at:at + 16] = b"\xff" * 16
+with open(out + "-damaged2.warc.gz", "wb") as f:
+    f.write(bad)
+# data that is not gzip after a member, half way: the reading of the file ends there
+with open(out + "-junk.warc.gz", "wb") as f:
+    f.write(b"".join(members[:n // 2]) + b"\0\0GARBAGE" + b"".join(members[n // 2:]))

@@ -1182,6 +1182,20 @@ static void test_warc_ranges(void)
     const rd_range p = {.start = 0, .end = m[3], .warc = 1};
     ND_CHECK(rd_warc_skim(P("w.warc.gz"), &p, NULL, &sk) == 0);
     ND_CHECK_MSG(!sk.clean && sk.damaged, "clean %d damaged %d", sk.clean, sk.damaged);
+    /* bytes that are not gzip after a member end the reading of the file */
+    write_gz("j.warc.gz", "wb", recs[0]);
+    FILE *j = fopen(P("j.warc.gz"), "ab");
+    ND_CHECK(j != NULL);
+    if (j) {
+        ND_CHECK(fwrite("\0\0junk", 1, 6, j) == 6);
+        ND_CHECK(fclose(j) == 0);
+    }
+    write_gz("j.warc.gz", "ab", recs[1]);
+    ND_CHECK(stat(P("j.warc.gz"), &sb) == 0);
+    const rd_range pj = {.start = 0, .end = (uint64_t)sb.st_size, .warc = 1};
+    ND_CHECK(rd_warc_skim(P("j.warc.gz"), &pj, NULL, &sk) == 0);
+    ND_CHECK_MSG(!sk.clean && sk.damaged && sk.records == 1, "clean %d damaged %d", sk.clean,
+                 sk.damaged);
 }
 
 static void test_deterministic(void)

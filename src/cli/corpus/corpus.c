@@ -301,7 +301,7 @@ static int dist_share(rrun *r)
     r->nlocal = r->ndocs;
     uint64_t *cnt = calloc(P, sizeof *cnt), *lens = calloc(P, sizeof *lens);
     char *mine = NULL, *all = NULL;
-    int rc = EXIT_INTERNAL;
+    int rc = EXIT_INTERNAL, together = 0;
     if (!cnt || !lens)
         goto done;
     cnt[me] = r->nlocal;
@@ -393,6 +393,10 @@ static int dist_share(rrun *r)
     sums[12] = r->n_src + (r->n_date << 32);
     if (cli_dist_sum(sums, 13))
         goto done;
+    if ((rc = cli_dist_reader_end(&r->rs, sums)) == EXIT_INPUT)
+        together = 1;  /* every process stops with it: no abort */
+    if (rc)
+        goto done;
     r->ndocs = (size_t)total;
     rc = 0;
     if (me != 0)
@@ -432,7 +436,7 @@ done:
     free(lens);
     free(mine);
     free(all);
-    if (rc)
+    if (rc && !together)
         cli_dist_abort(rc);
     return rc;
 }

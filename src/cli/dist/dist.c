@@ -624,6 +624,34 @@ void cli_dist_reader_pack(const rd_stats *s, uint64_t *v)
     memcpy(v, x, sizeof x);
 }
 
+int cli_dist_reader_end(rd_stats *s, const uint64_t *v)
+{
+    const size_t n = s->damaged ? strnlen(s->damaged_path, sizeof s->damaged_path - 1) + 1 : 0;
+    char *all = NULL;
+    uint64_t *lens = calloc(g_size, sizeof *lens);
+    if (!lens || cli_dist_gather(s->damaged_path, n, &all, lens)) {
+        free(lens);
+        cli_log(1, "gathering the readers' counts failed");
+        return EXIT_INTERNAL;
+    }
+    if (g_rank == 0) {  /* the first damaged input in reading order: the lowest rank's */
+        const char *p = all;
+        for (unsigned k = 0; k < g_size; p += lens[k++])
+            if (lens[k]) {
+                snprintf(s->damaged_path, sizeof s->damaged_path, "%s", p);
+                break;
+            }
+    }
+    free(all);
+    free(lens);
+    if (v[0] == 0 && v[2] > 0) {
+        if (g_rank == 0)
+            cli_log(1, "no input could be read");
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
 void cli_dist_reader_unpack(rd_stats *s, const uint64_t *v)
 {
     s->records = v[0];

@@ -73,6 +73,12 @@ void cli_dist_report(uint64_t nlocal, uint64_t ndocs);
 #define CLI_DIST_READER_N 10
 void cli_dist_reader_pack(const rd_stats *s, uint64_t *v);
 void cli_dist_reader_unpack(rd_stats *s, const uint64_t *v);
+/* Collective, once the counters v (packed as above) are summed: process 0
+ * learns in *s the first damaged input's path (the lowest rank's); every
+ * process returns EXIT_INPUT, process 0 having said so, when no input could
+ * be read by any (the check cli_read_inputs leaves to this on several
+ * processes), else 0 (or EXIT_INTERNAL after a message). */
+int cli_dist_reader_end(rd_stats *s, const uint64_t *v);
 /* Stops every process with exit status rc, after this one printed why. */
 void cli_dist_abort(int rc);
 /* Bytes this process sent to others in each library stage, for -v: the

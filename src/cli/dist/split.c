@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zlib.h>
 
 #include "cli.h"
@@ -248,10 +249,8 @@ int cli_dist_split(const char *const *in, size_t n, const rd_opts *rd, uint64_t 
                     k = (size[i] + PART_MAX - 1) / PART_MAX;
             }
         }
-        if (k < 2) {
-            k = 1;
+        if (k < 2)
             kind[i] = CUT_NONE;
-        }
         if (np + k + 1 > cap) {
             cap = 2 * (np + k + 1);
             uint64_t *c2 = realloc(cut, cap * sizeof *cut);
@@ -263,22 +262,31 @@ int cli_dist_split(const char *const *in, size_t n, const rd_opts *rd, uint64_t 
             }
             cut = c2;
         }
-        if (k == 1) {
-            cut[np++] = UINT64_MAX;
-        } else {
-            for (uint64_t j = 0; j < k; j++) {
-                int64_t c = 0;
-                if (j && (c = cut_at(fd, in[i], kind[i], j * (size[i] / k), size[i])) < 0) {
+        if (k > 1) {
+            const size_t np0 = np;
+            cut[np++] = 0;
+            for (uint64_t j = 1; j < k; j++) {
+                const uint64_t target = j * (size[i] / k);
+                if (target <= cut[np - 1])  /* a record longer than a part swallows it */
+                    continue;
+                const int64_t c = cut_at(fd, in[i], kind[i], target, size[i]);
+                if (c < 0) {
                     close(fd);
                     err = EXIT_INPUT;
                     goto cuts_done;
                 }
-                /* a record longer than a part: the parts it swallows are empty */
-                if (j && (uint64_t)c < cut[np - 1])
-                    c = (int64_t)cut[np - 1];
-                cut[np++] = (uint64_t)c;
+                if ((uint64_t)c >= size[i])
+                    break;
+                if ((uint64_t)c > cut[np - 1])
+                    cut[np++] = (uint64_t)c;
+            }
+            if (np - np0 < 2) {  /* nowhere to cut: whole */
+                np = np0;
+                kind[i] = CUT_NONE;
             }
         }
+        if (kind[i] == CUT_NONE)
+            cut[np++] = UINT64_MAX;
         if (fd >= 0)
             close(fd);
     }
@@ -299,10 +307,11 @@ cuts_done:
     if (err == EXIT_INTERNAL)
         cli_log(1, "out of memory");
     /* every process must have cut the same parts */
-    uint64_t v[3] = {(uint64_t)err, np, UINT64_MAX - np};
+    const uint64_t h = err || !cut ? 0 : XXH3_64bits(cut, np * sizeof *cut);
+    uint64_t v[5] = {(uint64_t)err, np, UINT64_MAX - np, h, UINT64_MAX - h};
     cli_dist_stage("split");
-    int rc = cli_dist_max(v, 3) ? EXIT_INPUT : (int)v[0];
-    if (!rc && (v[1] != np || v[2] != UINT64_MAX - np)) {
+    int rc = cli_dist_max(v, 5) ? EXIT_INPUT : (int)v[0];
+    if (!rc && (v[1] != np || v[2] != UINT64_MAX - np || v[3] != h || v[4] != UINT64_MAX - h)) {
         if (rank == 0)
             cli_log(1, "the processes see different inputs (files of other sizes on other "
                        "nodes?); every process must see the same files");
@@ -359,15 +368,15 @@ cuts_done:
             if (fd >= 0)
                 close(fd);
         }
-        got[INFO_N * np] = (uint64_t)err;
-        if (cli_dist_sum(got, INFO_N * np + 1) || got[INFO_N * np]) {
-            rc = got[INFO_N * np] == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        uint64_t worst = (uint64_t)err;
+        if (cli_dist_max(&worst, 1) || cli_dist_sum(got, INFO_N * np) || worst) {
+            rc = worst == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
             goto done;
         }
         for (size_t j = 0; j < np; j++)
             if (todo[j])
                 memcpy(&info[INFO_N * j], &got[INFO_N * j], INFO_N * sizeof *info);
-        memset(got, 0, (INFO_N * np + 1) * sizeof *got);
+        memset(got, 0, INFO_N * np * sizeof *got);
         /* the same decisions on every process, from the same sums */
         int again = 0;
         for (size_t i = 0; i < n; i++) {
@@ -384,9 +393,11 @@ cuts_done:
                 size_t e = j + 1;
                 while (e < b && dead[e])
                     e++;
-                if (f[I_DAMAGED]) {  /* the rest of the file is read with this part */
-                    for (; e < b; e++)
-                        dead[e] = 1;
+                if (f[I_DAMAGED]) {
+                    /* read whole, as one process reads it: the records before
+                     * the damage, the record the damage cuts, the messages */
+                    for (size_t x = a + 1; x < b; x++)
+                        dead[x] = 1;
                     continue;
                 }
                 if (e < b)
@@ -404,10 +415,15 @@ cuts_done:
     }
     size_t m = 0, ncut = 0, nwarc = 0, ndropped = 0;
     for (size_t i = 0; i < n; i++) {
-        if (kind[i] != CUT_NONE)
-            ncut++;
-        for (size_t j = first[i]; j < first[i + 1]; j++)
+        size_t live = 0;
+        for (size_t j = first[i]; j < first[i + 1]; j++) {
             ndropped += dead[j];
+            live += !dead[j];
+        }
+        if (kind[i] != CUT_NONE && live > 1)
+            ncut++;
+        if ((kind[i] == CUT_WARC || kind[i] == CUT_WARC_GZ) && live > 1)
+            nwarc++;
         const size_t a = first[i], b = first[i + 1];
         uint64_t count0 = 0, off0 = 0;
         unsigned warned = 0;
@@ -431,12 +447,11 @@ cuts_done:
             }
             m++;
         }
-        if (kind[i] == CUT_WARC || kind[i] == CUT_WARC_GZ)
-            nwarc++;
     }
     if (rank == 0 && ncut)
         cli_log(3, "split: %zu of %zu inputs cut into parts (%zu WARC), %zu parts in all; "
-                   "%zu WARC cuts dropped (not between two records)", ncut, n, nwarc, m, ndropped);
+                   "%zu WARC cuts dropped (not between two records, or in a damaged file)",
+                ncut, n, nwarc, m, ndropped);
     *out = o;
     *ranges = rg;
     *n_out = m;

@@ -122,7 +122,8 @@ struct rd_reader {
     uint64_t file_records; /* records returned from this file */
     uint64_t raw_read;    /* bytes read from its descriptor */
     int damaged;          /* its compressed data was found corrupt or cut short */
-    int cut_short;        /* ... cut short: it ends inside a gzip member */
+    int cut_short;        /* 1: ... cut short: it ends inside a gzip member;
+                             2: data that is not gzip follows a member */
     XXH3_state_t *xs;     /* digest of the bytes read from it (with o.digests) */
     size_t dig_k;         /* files finished so far (the digest to check next) */
     int changed;          /* sticky: an input differs from its digest */
@@ -513,8 +514,10 @@ static int gz_read(rd_reader *r, char *dst, size_t cap, size_t *got)
                 if (inflateReset(&r->z) != Z_OK)
                     return damage(r, "corrupt gzip data", raw_pos(r));
             } else {
-                if (left > 0)
+                if (left > 0) {
                     report(r, "%s: warning: trailing data after gzip stream ignored", r->path);
+                    r->cut_short = 2;  /* the reading of the file ends here */
+                }
                 r->eof = 1;
             }
         } else if (zr == Z_MEM_ERROR) {
@@ -1895,9 +1898,10 @@ int rd_warc_skim(const char *path, const rd_range *rg, const rd_opts *opts, rd_s
     out->bytes = r->woff - rg->off0;
     out->warned = r->wwarned;
     /* a part that ends inside a gzip member was cut at a false boundary, not
-     * damaged: it ends before the file does */
-    out->damaged = (rc != 0 || r->damaged) && !r->cut_short;
-    out->clean = rc == 0 && !r->damaged && !r->wdirty;
+     * damaged: it ends before the file does; one in which data that is not
+     * gzip follows a member ends the reading of the file there */
+    out->damaged = ((rc != 0 || r->damaged) && r->cut_short != 1) || r->cut_short == 2;
+    out->clean = rc == 0 && !r->damaged && !r->wdirty && !out->damaged;
     rd_close(r);
     return 0;
 }

@@ -107,9 +107,9 @@ typedef struct rd_skim {
     unsigned warned;   /* the once-a-file warnings the part gave (rd_range.warned) */
     int clean;         /* it ended between two records, after a whole record or
                           none: the next part may start there */
-    int damaged;       /* its compressed data is corrupt or ends inside a gzip
-                          member, or it could not be read: the reading of the
-                          file stops there, so nothing after it may be a part */
+    int damaged;       /* its compressed data is corrupt, data that is not gzip
+                          follows a member, or it could not be read: the
+                          reading of the file stops there */
 } rd_skim;
 
 /* The XXH3 digests of the bytes read from each input file, in reading order,

@@ -111,10 +111,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIBOBJ) $(STATIC) $(wildcard tests/unit/*
 
 units: $(UNIT_BIN)  ## build the unit-test binaries
 
-check: all units  ## fast subset: unit, golden and CLI tests (about 1 CPU-minute)
+# The test targets build on every core (JOBS) unless make was given -j, whose
+# job slots they share then; tests/run.sh does the same for its own builds.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PAR = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
+
+check:  ## fast subset: unit, golden and CLI tests (about 1 CPU-minute)
+	+@$(MAKE) --no-print-directory $(PAR) all units
 	@tests/run.sh --fast $(BUILD)
 
-test: all units  ## everything: unit, golden, CLI, seeds, data quality, sanitizers, fuzz replay
+test:  ## everything: unit, golden, CLI, seeds, data quality, sanitizers, fuzz replay
+	+@$(MAKE) --no-print-directory $(PAR) all units
 	+@tests/run.sh --all $(BUILD)
 
 # libFuzzer targets (clang); the replay driver runs the corpus without libFuzzer.

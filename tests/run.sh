@@ -161,6 +161,9 @@ esac
 
 build=${2:-build/rel}
 nd=$(nd_of "$build")
+# the builds below use every core, unless a make above shares its job slots
+jobs=-j$(nproc 2>/dev/null || echo 2)
+case " ${MAKEFLAGS:-} " in *jobserver*) jobs= ;; esac
 echo "== unit"; run_unit "$build"
 echo "== cli";  run_dir cli tests/cli "$nd"
 if [ "$mode" = "--all" ]; then
@@ -178,7 +181,7 @@ if [ "$mode" = "--all" ]; then
         bad "san/no-clang"; bad "tsan/no-clang"; bad "fuzz/no-clang"
     else
         echo "== sanitizers (ASan+UBSan, clang): build"
-        if make -s CC="$clang" SANITIZE=address,undefined BUILD=build/san build/san/neardup units \
+        if make -s $jobs CC="$clang" SANITIZE=address,undefined BUILD=build/san build/san/neardup units \
             >build/san.log 2>&1; then
             ok "san/build"
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
@@ -191,7 +194,7 @@ if [ "$mode" = "--all" ]; then
         # ASan+UBSan (each input in a buffer of exactly its size: reads past the end are
         # caught). A target without a binary or a corpus fails.
         echo "== fuzz replay (ASan+UBSan)"
-        if make -s CC="$clang" SANITIZE=address,undefined BUILD=build/san fuzz-replay \
+        if make -s $jobs CC="$clang" SANITIZE=address,undefined BUILD=build/san fuzz-replay \
             >build/fuzz.log 2>&1; then
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
             found=0
@@ -217,7 +220,7 @@ if [ "$mode" = "--all" ]; then
         # Threads: ThreadSanitizer over the threaded parts (pool, parallel bands and
         # verification, spilling), where a race would not show as a wrong answer.
         echo "== thread sanitizer"
-        if make -s CC="$clang" SANITIZE=thread BUILD=build/tsan build/tsan/neardup \
+        if make -s $jobs CC="$clang" SANITIZE=thread BUILD=build/tsan build/tsan/neardup \
             build/tsan/tests/test_dedup build/tsan/tests/test_dedup_dist \
             build/tsan/tests/test_reuse_dist >build/tsan.log 2>&1; then
             export TSAN_OPTIONS=halt_on_error=1:exitcode=66
@@ -260,7 +263,7 @@ if [ "$mode" = "--all" ]; then
     # (tests/fault/run.sh; N sampled, its seed printed): a named error, the documented
     # exit status, no leak (LeakSanitizer), no output or temporary left behind.
     echo "== fault injection"
-    if make -s build/fault/neardup-fault >build/fault.log 2>&1; then
+    if make -s $jobs build/fault/neardup-fault >build/fault.log 2>&1; then
         for c in $(tests/fault/run.sh --list); do
             if tests/fault/run.sh --only "$c" build/fault/neardup-fault >build/fault.run 2>&1
             then

@@ -25,7 +25,7 @@ if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
     echo "skipped: OpenMPI is not installed (scripts/install-deps.sh installs it)" >&2
     exit 77
 fi
-make -C "$ROOT" --no-print-directory -s MPI=1 neardup-mpi >make.log 2>&1 || { cat make.log; exit 1; }
+make -C "$ROOT" --no-print-directory -s -j"$(nproc)" MPI=1 neardup-mpi >make.log 2>&1 || { cat make.log; exit 1; }
 MPI="$ROOT/neardup-mpi"
 # as root in containers; one slot a process whatever the cores
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

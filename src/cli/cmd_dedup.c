@@ -1350,13 +1350,15 @@ static void verbose_layout(const run *r)
                "false-positive area %.4f, false-negative area %.4f",
             s.bands, s.rows, nd_params_get(r->params, ND_P_NUM_PERM), t, s.fp_area,
             s.fn_area);
+    /* the curve at four similarities around the threshold, within [0, 1] */
+    double at[4] = {t - 0.1, t, t + 0.05, t + 0.1};
+    for (int i = 0; i < 4; i++)
+        at[i] = at[i] < 0 ? 0 : at[i] > 1 ? 1 : at[i];
     cli_log(3, "LSH: P(candidate) = %.3f at %.2f, %.3f at %.2f, %.3f at %.2f, %.3f at %.2f",
-            nd_lsh_probability(t - 0.1, s.bands, s.rows), t - 0.1,
-            nd_lsh_probability(t, s.bands, s.rows), t,
-            nd_lsh_probability(t + 0.05 > 1 ? 1 : t + 0.05, s.bands, s.rows),
-            t + 0.05 > 1 ? 1 : t + 0.05, nd_lsh_probability(t + 0.1 > 1 ? 1 : t + 0.1,
-                                                           s.bands, s.rows),
-            t + 0.1 > 1 ? 1 : t + 0.1);
+            nd_lsh_probability(at[0], s.bands, s.rows), at[0],
+            nd_lsh_probability(at[1], s.bands, s.rows), at[1],
+            nd_lsh_probability(at[2], s.bands, s.rows), at[2],
+            nd_lsh_probability(at[3], s.bands, s.rows), at[3]);
 }
 
 /* ---- options ------------------------------------------------------------ */

@@ -230,7 +230,7 @@ static void usage_sub(FILE *fp, int sub)
                     "  --format FMT, --lines, --id-field NAME, --text-field NAME,\n"
                     "  --on-error skip|stop, --max-record SIZE   as for dedup\n"
                     "  --source-field NAME  JSON field naming the source [source]\n"
-                    "  --date-field NAME    JSON field holding an ISO 8601 date [date]\n"
+                    "  --date-field NAME    JSON field holding the date (see the man page) [date]\n"
                     "  --title-field NAME   JSON field holding the title [title]\n"
                     "  --lang NAME          stemming language of the stories [the index's]\n"
                     "Output:\n"

@@ -62,7 +62,7 @@ static void usage(FILE *fp)
             "  --id-field NAME     JSON field holding the id [id]\n"
             "  --text-field NAME   JSON field holding the text [text]\n"
             "  --source-field NAME JSON field naming the source [source]\n"
-            "  --date-field NAME   JSON field holding an ISO 8601 date [date]\n"
+            "  --date-field NAME   JSON field holding the date (see the man page) [date]\n"
             "  --title-field NAME  JSON field holding the title [title]\n"
             "  --on-error POLICY   skip|stop on a bad record [skip]\n"
             "  --max-record SIZE   largest record (K/M/G suffixes) [1G]\n"
@@ -453,7 +453,7 @@ int cmd_query(int argc, char **argv)
         if (r.id_len > 500)
             why = "its id is longer than 500 bytes";
         else if (r.date && cli_parse_date(r.date, r.date_len, &days))
-            why = "its date is not an ISO 8601 date";
+            why = "its date is not in a form neardup reads (see --date-field in the man page)";
         if (why) {
             cli_log(1, "%s:%llu: record %s: %s", r.path, (unsigned long long)r.line,
                     io.rd.on_error_skip ? "skipped" : "refused", why);

@@ -57,8 +57,9 @@ static void usage(FILE *fp, int boiler)
                 "  --id-field NAME     JSON field holding the id [id]\n"
                 "  --text-field NAME   JSON field holding the text [text]\n"
                 "  --source-field NAME JSON field naming the source (site, outlet) [source]\n"
-                "  --date-field NAME   JSON field holding an ISO 8601 date [date]; WARC-Date\n"
-                "                      for WARC records\n"
+                "  --date-field NAME   JSON field holding the date [date]: ISO 8601, RFC 2822,\n"
+                "                      26-FEB-2019 15:01:01, Feb 26, 2019 or Unix seconds;\n"
+                "                      WARC-Date for WARC records\n"
                 "  --on-error POLICY   skip|stop on a bad record [skip]\n"
                 "  --max-record SIZE   largest record (K/M/G suffixes) [1G]\n");
     if (!boiler) {
@@ -584,19 +585,7 @@ static void summary(const rrun *r)
     nd_reuse_stats s;
     nd_reuse_get_stats(r->ru, &s);
     const unsigned long long nd = r->ndocs, nb = s.boiler_segments;
-    /* a field named on the command line that no record has is most likely a typo */
-    if (r->ndocs && !r->n_src && strcmp(r->o.in.rd.source_field, "source") != 0)
-        cli_log(1, "warning: no record has a \"%s\" field (--source-field)",
-                r->o.in.rd.source_field);
-    if (r->ndocs && !r->n_date && strcmp(r->o.in.rd.date_field, "date") != 0)
-        cli_log(1, "warning: no record has a \"%s\" field (--date-field)",
-                r->o.in.rd.date_field);
-    cli_log(3, "%llu documents with a source field, %llu with a date field",
-            (unsigned long long)r->n_src, (unsigned long long)r->n_date);
-    if (r->bad_dates)
-        cli_log(2, "%llu %s not ISO 8601 (treated as undated; -v lists them)",
-                (unsigned long long)r->bad_dates,
-                cli_plural(r->bad_dates, "date was", "dates were"));
+    corpus_fields_summary(r);
     if (r->o.boilerplate_cmd) {
         cli_log(2, "%llu %s, %llu %s: %llu boilerplate %s, %llu %s", nd,
                 cli_plural(nd, "document", "documents"), (unsigned long long)s.segments,

@@ -500,7 +500,7 @@ static unsigned read_doc(docset *d, js_scanner *sc, nd_index_doc *doc, const cha
         case F_SOURCE: doc->source = s; doc->source_len = n; break;
         case F_DATE:
             if (cli_parse_date(s, n, &doc->date_days)) {
-                snprintf(err, errlen, "%sfield 'date' is not an ISO 8601 date (YYYY-MM-DD...)",
+                snprintf(err, errlen, "%sfield 'date' is not a date (ISO 8601, RFC 2822, ...)",
                          where);
                 return MHD_HTTP_BAD_REQUEST;
             }

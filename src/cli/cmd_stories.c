@@ -84,7 +84,7 @@ static void usage(FILE *fp, int sim)
                 "  --format FMT, --lines, --id-field NAME, --text-field NAME, --on-error,\n"
                 "  --max-record SIZE   as for dedup\n"
                 "  --title-field NAME  JSON field holding the title [title]\n"
-                "  --date-field NAME   JSON field holding an ISO 8601 date [date]\n"
+                "  --date-field NAME   JSON field holding the date [date] (forms as for reuse)\n"
                 "  --source-field NAME JSON field naming the source [source]\n"
                 "Vectors:\n");
     fprintf(fp, "  --lang NAME         stemming language (Snowball name or ISO code) [english]\n");
@@ -721,6 +721,8 @@ static int stories_main(int argc, char **argv, int sim)
         rc = write_output(&s, &so);
     if (rc == 0 && !sim)
         stories_summary(&s);
+    if (rc == 0)
+        corpus_fields_summary(&r);
     if (rc == 0)
         cli_reader_summary(&r.rs);
     if (rc == 0)

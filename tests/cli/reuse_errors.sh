@@ -1,6 +1,6 @@
 # reuse and boilerplate: usage errors exit 1 with a message naming the option;
 # an invalid JSON line is reported with file and line and skipped; a date
-# that is not ISO 8601 is counted (listed at -v); a missing input exits 2
+# in no form neardup reads is counted (listed at -v); a missing input exits 2
 # and writes no output file.
 set -eu -o pipefail
 printf '%s\n' '{"id":"x","text":"one two three four five six seven eight nine ten eleven"}' \

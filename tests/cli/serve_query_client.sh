@@ -15,7 +15,7 @@ cmp b1.jsonl b5.jsonl && wc -l <b1.jsonl
 echo "== a batch over the server's --max-batch: the server's message, exit 4"
 rc=0; "$ND" query --server "$URL" --batch 6 "$news" >/dev/null 2>err.txt || rc=$?
 echo "exit $rc"; sed "s/$PORT/PORT/g" err.txt
-echo "== a record with a date that is not ISO 8601 is skipped"
+echo "== a record with a date in no form neardup reads is skipped"
 printf '{"id":"d1","text":"one two three four five","date":"soon"}\n' >dates.jsonl
 "$ND" query --server "$URL" dates.jsonl 2>err.txt | wc -l; cat err.txt
 echo "== --add with an id twice: a new batch starts at the second (added, then replaced)"

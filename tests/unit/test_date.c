@@ -1,8 +1,10 @@
 /*
  * test_date.c - cli_parse_date (src/cli/read/date.c): ISO 8601 dates and
- * date-times to days since 1970-01-01 UTC, exact values, calendar rules,
- * rejected forms, and a round trip against the C library's timegm() over
- * random dates, times and zone offsets. Randomised tests take --seed N (printed).
+ * date-times, RFC 2822, news-wire (26-FEB-2019 15:01:01.79), US (Feb 26,
+ * 2019) and Unix-time forms to days since 1970-01-01 UTC, exact values,
+ * calendar rules, rejected forms, and a round trip against the C library's
+ * timegm() and strftime() over random dates, times and zone offsets.
+ * Randomised tests take --seed N (printed).
  */
 #include <math.h>
 #include <stdint.h>
@@ -130,6 +132,46 @@ static void test_lenient(void)
     expect("2023-06-20T12:00+02", 19528 + 10.0 / 24);
 }
 
+/* The forms other than ISO 8601: all 2019-02-26T15:01:01Z (17953 days
+ * and 15:01:01) when they say so. */
+static void test_other_forms(void)
+{
+    const double t = 17953 + (15 * 3600 + 60 + 1) / 86400.0;
+    expect("Tue, 26 Feb 2019 15:01:01 GMT", t);
+    expect("Tue, 26 Feb 2019 15:01:01 +0000", t);
+    expect("26 Feb 2019 15:01:01 UT", t);
+    expect("Tue, 26 Feb 2019 10:01:01 -0500", t);
+    expect("Tue, 26 Feb 2019 10:01:01 EST", t);
+    expect("Tue, 26 Feb 2019 08:01:01 PDT", t);
+    expect("Tue, 26 Feb 2019 20:31:01 +0530", t);
+    expect("Tue, 26 Feb 2019 10:01:01 -0500 (EST)", t);
+    expect("tuesday, 26 FEBRUARY 2019 15:01:01 z", t);
+    expect("Tue 26 Feb 2019 15:01:01", t);
+    expect("26 Feb 19 15:01:01 GMT", t);  /* obsolete two-digit years */
+    expect("Mon, 5 Apr 93 18:48:25 GMT", 8495 + (18 * 3600 + 48 * 60 + 25) / 86400.0);
+    expect("26 Feb 2019 15:01", t - 1 / 86400.0);
+    expect("26 Feb 2019", 17953);
+    expect("26-FEB-2019 15:01:01.79", t + 0.79 / 86400);
+    expect("26-feb-2019 15:01:01", t);
+    expect("26-Feb-2019", 17953);
+    expect("Feb 26, 2019", 17953);
+    expect("February 26, 2019 15:01:01", t);
+    expect("Sept 26, 2019", 18165);
+    expect("1551193261", t);
+    expect("1551193261.5", t + 0.5 / 86400);
+    expect("000000000", 0);
+    const char *bad[] = {"Tue, 31 Feb 2019", "Feb 30, 2019", "29-FEB-2019", "Tue, 26 Foo 2019",
+                         "Tux, 26 Feb 2019", "26 Feb 2019 15:01:01 XYZ", "26 Feb 2019 25:00",
+                         "26 Feb 2019 15:61", "26 Feb 2019 15:01:01 +05", "26 Feb 2019 ",
+                         " 26 Feb 2019", "26 Feb 201", "26 Feb 20190", "26-FEB 2019",
+                         "26 FEB-2019", "Feb 26 2019", "Feb 26, 19", "26/02/2019",
+                         "26 Feb 2019 15:01:01 GMT(x)", "26 Feb 2019 15:01:01 GMT (x",
+                         "2019", "20190226", "1551193261.", "1551193261 ", "-1551193261",
+                         "1234567890123", "Tue,", "Feb", "26"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        reject(bad[i]);
+}
+
 static uint64_t rng(unsigned long long *st)
 {
     *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -147,7 +189,7 @@ static void test_timegm(void)
         const int d = 1 + (int)(rng(&st) % 31);
         const int hh = (int)(rng(&st) % 24), mi = (int)(rng(&st) % 60);
         const int ss = (int)(rng(&st) % 60), ms = (int)(rng(&st) % 1000);
-        const int form = (int)(rng(&st) % 5);
+        const int form = (int)(rng(&st) % 8);
         const int tzh = (int)(rng(&st) % 24), tzm = (int)(rng(&st) % 60);
         const int tzsign = rng(&st) & 1 ? 1 : -1;
         char s[64];
@@ -167,11 +209,34 @@ static void test_timegm(void)
                      mi, ss, ms, tzsign > 0 ? '+' : '-', tzh, tzm);
             tz = tzsign * (tzh * 60 + tzm);
             break;
-        default:
+        case 4:
             snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d%c%02d%02d", y, mo, d, hh, mi,
                      ss, tzsign > 0 ? '+' : '-', tzh, tzm);
             tz = tzsign * (tzh * 60 + tzm);
             break;
+        default: {  /* day and month names as strftime() writes them (C locale) */
+            static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+            if (form == 5) {  /* RFC 2822, the day's name from timegm() below */
+                struct tm w = {0};
+                w.tm_year = y - 1900;
+                w.tm_mon = mo - 1;
+                w.tm_mday = d;
+                (void)timegm(&w);
+                char day[8];
+                strftime(day, sizeof day, "%a", &w);
+                snprintf(s, sizeof s, "%s, %d %s %04d %02d:%02d:%02d %c%02d%02d", day, d,
+                         mon[mo - 1], y, hh, mi, ss, tzsign > 0 ? '+' : '-', tzh, tzm);
+                tz = tzsign * (tzh * 60 + tzm);
+            } else if (form == 6) {
+                snprintf(s, sizeof s, "%02d-%s-%04d %02d:%02d:%02d", d, mon[mo - 1], y, hh, mi,
+                         ss);
+            } else {
+                snprintf(s, sizeof s, "%s %d, %04d %02d:%02d:%02d", mon[mo - 1], d, y, hh, mi,
+                         ss);
+            }
+            break;
+        }
         }
         struct tm tm = {0};
         tm.tm_year = y - 1900;
@@ -183,6 +248,11 @@ static void test_timegm(void)
         }
         if (form > 1)
             tm.tm_sec = ss;
+        if (form > 4) {
+            tm.tm_hour = hh;
+            tm.tm_min = mi;
+            tm.tm_sec = ss;
+        }
         const time_t t = timegm(&tm);
         const int valid = tm.tm_mday == d && tm.tm_mon == mo - 1;
         double got;
@@ -213,6 +283,7 @@ int main(int argc, char **argv)
     ND_RUN(test_fraction);
     ND_RUN(test_rejected);
     ND_RUN(test_lenient);
+    ND_RUN(test_other_forms);
     ND_RUN(test_timegm);
     return nd_test_end("test_date");
 }

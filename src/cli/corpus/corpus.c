@@ -149,13 +149,16 @@ static int add_record(void *ctx, const pool_item *it)
     }
     r->date[d] = NAN;
     if (rec->date && cli_parse_date(rec->date, rec->date_len, &r->date[d]) != 0) {
-        r->date[d] = NAN;
-        r->bad_dates++;
+        char where[300];
         if (rec->line)
-            cli_log(3, "%s:%llu: date '%s' is not ISO 8601: undated", rec->path,
-                    (unsigned long long)rec->line, rec->date);
+            snprintf(where, sizeof where, "%s:%llu", rec->path, (unsigned long long)rec->line);
         else
-            cli_log(3, "%s: date '%s' is not ISO 8601: undated", rec->id, rec->date);
+            snprintf(where, sizeof where, "%s", rec->id);
+        r->date[d] = NAN;
+        if (r->bad_dates++ == 0)
+            snprintf(r->bad_date_first, sizeof r->bad_date_first, "%s: '%.*s'", where,
+                     (int)(rec->date_len < 64 ? rec->date_len : 64), rec->date);
+        cli_log(3, "%s: date '%s' not read: undated", where, rec->date);
     }
     if (r->o.stories_cmd) { /* the title and the date as read, for the stories */
         const size_t need = r->meta_len + (rec->title ? rec->title_len + 1 : 0) +
@@ -392,6 +395,8 @@ static int dist_share(rrun *r)
     sums[11] = r->bad_dates;
     sums[12] = r->n_src + (r->n_date << 32);
     if (cli_dist_sum(sums, 13))
+        goto done;
+    if (cli_dist_first_string(r->bad_date_first, sizeof r->bad_date_first))
         goto done;
     if ((rc = cli_dist_reader_end(&r->rs, sums)) == EXIT_INPUT)
         together = 1;  /* every process stops with it: no abort */
@@ -944,4 +949,26 @@ done:
     }
     corpus_free(&r);
     return rc;
+}
+
+void corpus_fields_summary(const rrun *r)
+{
+    /* a field named on the command line that no record has is most likely a typo */
+    if (r->ndocs && !r->n_src && r->o.in.rd.source_field &&
+        strcmp(r->o.in.rd.source_field, "source") != 0)
+        cli_log(1, "warning: no record has a \"%s\" field (--source-field)",
+                r->o.in.rd.source_field);
+    if (r->ndocs && !r->n_date && r->o.in.rd.date_field &&
+        strcmp(r->o.in.rd.date_field, "date") != 0)
+        cli_log(1, "warning: no record has a \"%s\" field (--date-field)",
+                r->o.in.rd.date_field);
+    cli_log(3, "%llu documents with a source field, %llu with a date field",
+            (unsigned long long)r->n_src, (unsigned long long)r->n_date);
+    if (r->bad_dates)
+        cli_log(2, "warning: %llu of %llu %s could not be read, the first %s; %s undated "
+                   "(read: ISO 8601, RFC 2822, 26-FEB-2019 15:01:01, Feb 26, 2019, Unix "
+                   "seconds; -v lists them)",
+                (unsigned long long)r->bad_dates, (unsigned long long)r->n_date,
+                cli_plural(r->n_date, "date", "dates"), r->bad_date_first,
+                r->bad_dates == 1 ? "its document is" : "their documents are");
 }

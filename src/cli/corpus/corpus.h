@@ -48,6 +48,7 @@ typedef struct rrun {
     char **slot_buf; size_t *slot_cap;
     size_t nslots;
     uint64_t bad_dates, too_large, n_src, n_date;
+    char bad_date_first[320];  /* the first date not read: "FILE:LINE: 'text'" */
     int keep_all;                          /* a record too large is an empty document */
     int text_err;                          /* a text could not be read back for output */
     const char **inputs;
@@ -74,6 +75,9 @@ typedef struct corpus_ask {
 /* Reads every input, groups copies (r->dd), creates r->ru with the documents.
  * Returns 0 or an exit code (message printed). */
 int corpus_load(rrun *r);
+/* The summary of the sources and dates read: fields named but absent, and
+ * the dates that could not be read (with the first). */
+void corpus_fields_summary(const rrun *r);
 /* The nd_text_fn over the texts (ctx = the rrun). */
 nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len);
 /* The text of document d's bytes [start, end) (slot as corpus_text's): on

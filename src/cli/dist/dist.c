@@ -624,26 +624,36 @@ void cli_dist_reader_pack(const rd_stats *s, uint64_t *v)
     memcpy(v, x, sizeof x);
 }
 
-int cli_dist_reader_end(rd_stats *s, const uint64_t *v)
+int cli_dist_first_string(char *buf, size_t cap)
 {
-    const size_t n = s->damaged ? strnlen(s->damaged_path, sizeof s->damaged_path - 1) + 1 : 0;
+    const size_t n = buf[0] ? strnlen(buf, cap - 1) + 1 : 0;
     char *all = NULL;
     uint64_t *lens = calloc(g_size, sizeof *lens);
-    if (!lens || cli_dist_gather(s->damaged_path, n, &all, lens)) {
+    if (!lens || cli_dist_gather(buf, n, &all, lens)) {
         free(lens);
-        cli_log(1, "gathering the readers' counts failed");
-        return EXIT_INTERNAL;
+        return -1;
     }
-    if (g_rank == 0) {  /* the first damaged input in reading order: the lowest rank's */
+    if (g_rank == 0) {
         const char *p = all;
         for (unsigned k = 0; k < g_size; p += lens[k++])
             if (lens[k]) {
-                snprintf(s->damaged_path, sizeof s->damaged_path, "%s", p);
+                snprintf(buf, cap, "%s", p);
                 break;
             }
     }
     free(all);
     free(lens);
+    return 0;
+}
+
+int cli_dist_reader_end(rd_stats *s, const uint64_t *v)
+{
+    if (!s->damaged)
+        s->damaged_path[0] = '\0';
+    if (cli_dist_first_string(s->damaged_path, sizeof s->damaged_path)) {
+        cli_log(1, "gathering the readers' counts failed");
+        return EXIT_INTERNAL;
+    }
     if (v[0] == 0 && v[2] > 0) {
         if (g_rank == 0)
             cli_log(1, "no input could be read");

@@ -79,6 +79,10 @@ void cli_dist_reader_unpack(rd_stats *s, const uint64_t *v);
  * be read by any (the check cli_read_inputs leaves to this on several
  * processes), else 0 (or EXIT_INTERNAL after a message). */
 int cli_dist_reader_end(rd_stats *s, const uint64_t *v);
+/* Collective: process 0 gets in buf the first non-empty string of buf's over
+ * the processes in rank order (reading order: the first of its kind met);
+ * the others' buf unchanged. Returns 0 or -1. */
+int cli_dist_first_string(char *buf, size_t cap);
 /* Stops every process with exit status rc, after this one printed why. */
 void cli_dist_abort(int rc);
 /* Bytes this process sent to others in each library stage, for -v: the

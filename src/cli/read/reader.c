@@ -847,7 +847,7 @@ static int jsonl_record(rd_reader *r, rd_record *rec)
             rec->source_len = src->n;
         }
         const js_value *dt = r->o.date_field ? js_field(r->js, 4) : NULL;
-        if (dt && dt->type == JS_STRING) {
+        if (dt && (dt->type == JS_STRING || dt->type == JS_NUMBER)) {  /* Unix seconds */
             if (scratch_set(&r->dateb, dt->s, dt->n) < 0)
                 return nomem(r);
             rec->date = r->dateb.s;

@@ -149,8 +149,10 @@ typedef enum {
     ND_P_SAME_SOURCE = 22, /**< 1: also pair documents of the same source (default); 0: not */
     ND_P_WINDOW = 23,      /**< pair only documents whose dates differ by at most this many
                                 days [0, 1e9], 0 = no limit (default); undated pair with all */
-    ND_P_PAIR_COPIES = 24, /**< 1: also align documents of the same duplicate group; 0 (default):
-                                copies are dedup's business, not reuse */
+    ND_P_PAIR_COPIES = 24, /**< 1: also align documents of the same duplicate group (their
+                                passages carry ND_PASSAGE_COPY: what B took from A when B
+                                took nearly all of it); 0 (default): copies are dedup's
+                                business, not reuse */
     /* Stories (nd_story). */
     ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.2 */
     ND_P_STORY_WINDOW = 26,    /**< days a story stays open after its last member [0, 1e9],
@@ -506,7 +508,12 @@ typedef struct nd_passage {
     uint32_t cluster;     /**< its passage cluster (nd_reuse_clusters) */
     uint32_t earlier;     /**< the document with the earlier date (a or b), ND_NO_DOC when
                                either has no date or the dates are equal */
+    uint32_t flags;       /**< ND_PASSAGE_COPY: a and b are copies of one another (one
+                               duplicate group: exact or near-duplicates, or one contained
+                               in the other); found under ND_P_PAIR_COPIES 1 */
 } nd_passage;
+
+#define ND_PASSAGE_COPY 1u /**< nd_passage.flags: between two copies */
 
 /** One occurrence of a passage cluster: a byte range of a document. */
 typedef struct nd_occurrence {

@@ -78,7 +78,8 @@ static void usage(FILE *fp, int boiler)
                     "                      0 = any [0]; undated documents pair with all\n"
                     "  --no-same-source    do not pair documents of the same source\n"
                     "  --copies            also align documents that are copies (exact or\n"
-                    "                      near-duplicates) of one another\n"
+                    "                      near-duplicates) of one another; their passages\n"
+                    "                      say \"relation\":\"copy\"\n"
                     "  --keep-boilerplate  do not look for boilerplate; match it like text\n");
     }
     fprintf(fp, "Boilerplate:\n");
@@ -214,6 +215,8 @@ static int passage_item(rrun *r, FILE *fp, size_t i)
     cli_json_num(fp, mx ? (double)x->matches / mx : 0);
     fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
     put_date_or_null(fp, r, x->earlier);
+    if (x->flags & ND_PASSAGE_COPY)
+        fputs(",\"relation\":\"copy\"", fp);
     if (!r->o.no_text) {
         const char *ta, *tb;
         size_t la, lb;

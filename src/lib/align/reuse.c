@@ -23,10 +23,13 @@
  *   (30) words in ND_P_BOILER_DOCS groups (2: a licence line ending two
  *   pages), or in any head or tail in max(3, ND_P_BOILER_DOCS) groups (two
  *   documents opening with the same paragraph are more likely reuse than a
- *   template), or anywhere in ND_P_BOILER_ANYWHERE groups, or anywhere in
- *   ND_P_BOILER_SOURCE_DOCS groups of one source. A licence line that ends
- *   two otherwise unrelated pages is boilerplate; a quotation inside an
- *   article is not.
+ *   template), provided that at least 9 in 10 of the groups holding it hold
+ *   it in a head or tail (a template sits at the edges of the pages that
+ *   carry it; sentences that open answers copied from an article, and sit
+ *   inside that article, are quoted); or anywhere in ND_P_BOILER_ANYWHERE
+ *   groups, or anywhere in ND_P_BOILER_SOURCE_DOCS groups of one source. A
+ *   licence line that ends two otherwise unrelated pages is boilerplate; a
+ *   quotation inside an article is not.
  *
  *   Passages (nd_reuse_run).
  *   1. Seeds: every n-gram (ND_P_NGRAM words) that overlaps no boilerplate
@@ -77,6 +80,7 @@
 #define MERGE_PASSES 16   /* chain merging repeats until stable, at most this often */
 #define MERGE_LOOKBACK 256 /* ... comparing a chain with this many kept before it */
 #define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */
+#define EDGE_MANY 4 /* edges in this many groups outvote occurrences inside texts */
 #define SHORT_EDGE_WORDS 30 /* a head or tail this short needs only ND_P_BOILER_DOCS */
 
 typedef nd_rec16 rec16;
@@ -925,8 +929,12 @@ static nd_status boiler_decide(nd_reuse *r, bwork *w)
     for (size_t g = 0; g < w->nhg; g++) {
         const hgroup *x = &w->hg[g];
         const unsigned edge_min = p->boiler_docs > 3 ? p->boiler_docs : 3;
+        /* a template sits at the edges of the documents that carry it; a
+         * segment also found inside another document's text is quoted */
+        const int at_edges = (uint64_t)x->edge * 10 >= (uint64_t)x->docs * 9 ||
+                             x->edge >= EDGE_MANY;
         w->boiler[g] = x->docs >= 2 &&
-                       (x->edge >= edge_min || x->edge_short >= p->boiler_docs ||
+                       ((at_edges && (x->edge >= edge_min || x->edge_short >= p->boiler_docs)) ||
                         x->docs >= p->boiler_anywhere ||
                         (p->boiler_source_docs && x->top_source_docs >= p->boiler_source_docs));
     }
@@ -1502,6 +1510,7 @@ typedef struct pairdocs {
     size_t nma, nmb;
     double date_a, date_b;
     int dated_a, dated_b;
+    int copy;  /* the two are copies (one duplicate group): ND_PASSAGE_COPY */
 } pairdocs;
 
 /* Step 1: the seeds (hits, sorted by position in a, then in b) chained into
@@ -1737,7 +1746,8 @@ static nd_status keep_passage(const nd_params *p, const nd_alloc_ctx *al, const 
                      .b_end = pd->B[c->b1 - 1].end, .a_words = (uint32_t)LA,
                      .b_words = (uint32_t)LB, .matches = matches,
                      .score = (int32_t)((int64_t)matches - (LA - matches) - (LB - matches)),
-                     .cluster = 0, .earlier = ND_NO_DOC};
+                     .cluster = 0, .earlier = ND_NO_DOC,
+                     .flags = pd->copy ? ND_PASSAGE_COPY : 0};
     if (pd->dated_a && pd->dated_b && pd->date_a != pd->date_b)
         ps.earlier = pd->date_a < pd->date_b ? da : db;
     return nd_vec_push(out, al, &ps);
@@ -1807,6 +1817,8 @@ static void align_pair(phase *ph, tstate *t, const rec16 *h, size_t nh, pairdocs
     pd.dated_a = DA->has_date;
     pd.date_b = DB->date;
     pd.dated_b = DB->has_date;
+    pd.copy = (DA->group != ND_NO_GROUP && DA->group == DB->group) || DA->group == pd.db ||
+              DB->group == pd.da;
     const nd_status st = pair_passages(&r->params, &r->alloc, &t->al, &pd, h, nh, out);
     if (st != ND_OK)
         *stp = st;

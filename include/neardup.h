@@ -169,8 +169,11 @@ typedef enum {
                                     makes them candidates [0, 8], default 3 */
     ND_P_INDEX_PASSAGES = 32,  /**< nd_index: 1 keeps n-gram postings and texts to answer shared
                                     passages (default); 0 does not */
-    ND_P_INDEX_STORIES = 33    /**< nd_index: 1 keeps term frequencies and story centroids to
+    ND_P_INDEX_STORIES = 33,   /**< nd_index: 1 keeps term frequencies and story centroids to
                                     answer the story a document joins (default); 0 does not */
+    ND_P_HEADER_SEEDS = 34     /**< nd_reuse_run: 1 lets the header block a mail or news message
+                                    opens with (RFC 5322 fields up to the first empty line)
+                                    seed passages like text; 0 (default): it seeds none */
 } nd_param;
 
 /** How candidate pairs are found. */

@@ -80,7 +80,9 @@ static void usage(FILE *fp, int boiler)
                     "  --copies            also align documents that are copies (exact or\n"
                     "                      near-duplicates) of one another; their passages\n"
                     "                      say \"relation\":\"copy\"\n"
-                    "  --keep-boilerplate  do not look for boilerplate; match it like text\n");
+                    "  --keep-boilerplate  do not look for boilerplate; match it like text\n"
+                    "  --header-seeds      let the header block a mail or news message opens\n"
+                    "                      with seed passages (by default it seeds none)\n");
     }
     fprintf(fp, "Boilerplate:\n");
     fprintf(fp, "  --boiler-docs N     at the head or tail of at least N documents [%g]\n",
@@ -415,7 +417,8 @@ static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 /* ---- options ---------------------------------------------------------------- */
 
 enum {
-    O_MINW = 256, O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_KEEPB, O_CLUSTERS,
+    O_MINW = 256, O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_HDRSEEDS, O_KEEPB,
+    O_CLUSTERS,
     O_BOUT, O_STRIP, O_NOTEXT
 };
 
@@ -431,6 +434,7 @@ static const struct option k_longopts[] = {
     {"no-same-source", no_argument, NULL, O_NOSAME},
     {"copies", no_argument, NULL, O_COPIES},
     {"keep-boilerplate", no_argument, NULL, O_KEEPB},
+    {"header-seeds", no_argument, NULL, O_HDRSEEDS},
     {"output", required_argument, NULL, 'o'},
     {"clusters", required_argument, NULL, O_CLUSTERS},
     {"boilerplate", required_argument, NULL, O_BOUT},
@@ -447,6 +451,7 @@ static int wrong_cmd(const rrun *r, int c)
 {
     const int reuse_only = c == 'n' || c == O_MINW || c == O_DFMIN || c == O_DFMAX ||
                            c == O_GAP || c == O_WINDOW || c == O_NOSAME || c == O_COPIES ||
+                           c == O_HDRSEEDS ||
                            c == O_KEEPB || c == O_CLUSTERS || c == O_BOUT || c == O_NOTEXT;
     return r->o.boilerplate_cmd ? reuse_only : c == O_STRIP;
 }
@@ -481,6 +486,10 @@ static int parse_options(rrun *r, int argc, char **argv)
                 return 1;
             break;
         case O_COPIES: if (set_param(r->params, ND_P_PAIR_COPIES, "1", "--copies")) return 1;
+            break;
+        case O_HDRSEEDS:
+            if (set_param(r->params, ND_P_HEADER_SEEDS, "1", "--header-seeds"))
+                return 1;
             break;
         case O_KEEPB: o->keep_boilerplate = 1; break;
         case 'o': o->output = optarg; break;

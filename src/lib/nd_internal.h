@@ -92,7 +92,7 @@ struct nd_params {
     /* reuse and boilerplate (align/reuse.c) */
     unsigned min_words, df_min, df_max, max_gap;
     unsigned boiler_docs, boiler_anywhere, boiler_source_docs;
-    unsigned same_source, pair_copies;
+    unsigned same_source, pair_copies, header_seeds;
     double window;
     /* stories (story/story.c) */
     double story_threshold, story_window, name_weight, title_weight, link_bonus;
@@ -136,6 +136,10 @@ uint64_t nd_shingle_hash(const uint64_t *token_hashes, size_t n);
  * hashes; fewer than n tokens give one shingle of all of them). out holds
  * max(1, nt - n + 1) values; returns that count (0 when nt == 0). */
 size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out);
+
+/* text/structure.c: the end (byte offset past its empty line) of the mail or
+ * news header block text[0..n) opens with, or 0 when it opens with none. */
+size_t nd_header_block_end(const char *text, size_t n);
 /* Sorts a[0..n) ascending and removes duplicates, like nd_sort_unique_u64, in
  * fewer steps for uniformly spread values such as shingle hashes (one pass on
  * the top bits, then tiny buckets); tmp holds n values. Returns the new length. */

@@ -13,7 +13,10 @@
 #   rule; at most 64 candidates; stories in arrival order with an evolving
 #   idf). When this test was written: 77,687 batch passages, 51,913 of them
 #   also online (0.668), 89,195 online only; story pairs agreeing F1 0.589
-#   (precision 0.4937, recall 0.7297). Floors just under pin the difference.
+#   (precision 0.4937, recall 0.7297). Since header blocks seed no passages,
+#   in batch or online: 15,446 batch passages, 14,515 also online (0.940),
+#   6,616 online only; story pairs F1 0.652 (precision 0.5607, recall
+#   0.7787). Floors just under pin the difference.
 set -eu
 eq="$ROOT/tests/e2e/index_equiv.py"
 
@@ -69,7 +72,7 @@ import json, sys
 s = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 assert s["docs"] == 3000 and s["cluster_diff"] == 0 and s["pair_diff"] == 0, s
 both = s["passages_batch"] - s["passage_only_batch"]
-assert both >= 0.66 * s["passages_batch"], s
-assert s["passage_only_index"] <= 1.2 * s["passages_batch"], s
-assert s["story_pair_f1"] >= 0.58, s
+assert both >= 0.92 * s["passages_batch"], s
+assert s["passage_only_index"] <= 0.5 * s["passages_batch"], s
+assert s["story_pair_f1"] >= 0.64, s
 PY

@@ -1313,8 +1313,14 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
         const uint32_t d0 = share_lo(r) + (uint32_t)(c * CHUNK_DOCS), hi = share_hi(r);
         const uint32_t d1 = d0 + CHUNK_DOCS < hi ? d0 + CHUNK_DOCS : hi;
         for (uint32_t d = d0; d < d1; d++) {
-            nd_status st = load_doc(ph, thread * 2, d, &t->ta, NULL, NULL);
+            const char *text = NULL;
+            size_t tlen = 0;
+            nd_status st = load_doc(ph, thread * 2, d, &t->ta, &text, &tlen);
             const size_t nt = t->ta.tokens.len;
+            /* a mail or news header block seeds nothing (ND_P_HEADER_SEEDS) */
+            const size_t hdr = st == ND_OK && !r->params.header_seeds && text
+                                   ? nd_header_block_end(text, tlen)
+                                   : 0;
             if (st == ND_OK && nt >= n)
                 st = nd_vec_reserve(&t->hashes, &r->alloc, nt - n + 1);
             if (st == ND_OK && nt >= n)
@@ -1350,7 +1356,11 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             size_t mk = 0;
             rec16 *o = (rec16 *)ph->out[c].data + ph->out[c].len;
             size_t no = 0;
-            for (size_t i = 0; i < nh; i++) {
+            const nd_token *tk = t->ta.tokens.data;
+            size_t i0 = 0;
+            while (i0 < nh && tk[i0].start < hdr)
+                i0++;
+            for (size_t i = i0; i < nh; i++) {
                 while (mk < nm && (m[mk].end <= i || m[mk].start == m[mk].end))
                     mk++;
                 if (mk < nm && m[mk].start < i + n)

@@ -52,6 +52,7 @@ static const param_info k_params[] = {
     {ND_P_SIMHASH_K, "simhash-k", 0, 8, 3, 1},
     {ND_P_INDEX_PASSAGES, "index-passages", 0, 1, 1, 1},
     {ND_P_INDEX_STORIES, "index-stories", 0, 1, 1, 1},
+    {ND_P_HEADER_SEEDS, "header-seeds", 0, 1, 0, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -98,6 +99,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_SIMHASH_K: p->simhash_k = (unsigned)v; break;
     case ND_P_INDEX_PASSAGES: p->index_passages = (unsigned)v; break;
     case ND_P_INDEX_STORIES: p->index_stories = (unsigned)v; break;
+    case ND_P_HEADER_SEEDS: p->header_seeds = (unsigned)v; break;
     }
 }
 
@@ -183,6 +185,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_METHOD: return p->method;
     case ND_P_SIMHASH_K: return p->simhash_k;
     case ND_P_INDEX_PASSAGES: return p->index_passages;
+    case ND_P_HEADER_SEEDS: return p->header_seeds;
     case ND_P_INDEX_STORIES: return p->index_stories;
     }
     return NAN;

@@ -1729,7 +1729,9 @@ static nd_status answer_one(nd_index_session *s, MDB_txn *txn, const nd_index_do
             (st = dup_put(s, txn, ix->db.members, rk, 8, seq, "writing a member")) != ND_OK, st);
     }
     if (ix->params.index_passages)
-        ND_RETURN_IF((st = ndi_grams_put(s, txn, seq, tok, nt)) != ND_OK, st);
+        ND_RETURN_IF((st = ndi_grams_put(s, txn, seq, doc->text, doc->text_len, tok, nt)) !=
+                         ND_OK,
+                     st);
     return ND_OK;
 }
 
@@ -1901,7 +1903,7 @@ static nd_status doc_delete(nd_index_session *s, MDB_txn *txn, uint64_t seq, int
             const char *norm;
             ND_RETURN_IF((st = nd_worker_tokenize(s->worker, text, len, &tok, &nt, &norm)) != ND_OK,
                          st);
-            ND_RETURN_IF((st = ndi_grams_del(s, txn, seq, tok, nt)) != ND_OK, st);
+            ND_RETURN_IF((st = ndi_grams_del(s, txn, seq, text, len, tok, nt)) != ND_OK, st);
             /* ndi_grams_del may not touch s->text; the text stays valid. */
         }
         if (ix->params.index_stories && dc.has_story)

@@ -182,12 +182,13 @@ void ndi_bands_free(ndi_bmerge *m);
 /* ---- ipassage.c: n-gram postings and passages -----------------------------
  */
 
-/* Puts (or deletes) the postings of document seq: one per distinct n-gram
- * (ND_P_NGRAM token hashes, nd_shingle_hashes) of its tokens. */
-nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
-                        size_t nt);
-nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
-                        size_t nt);
+/* Puts (or deletes) the postings of document seq (text[0..len), its tokens
+ * tok): one per distinct n-gram (ND_P_NGRAM token hashes, nd_shingle_hashes)
+ * that does not start in its mail or news header block (ND_P_HEADER_SEEDS). */
+nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char *text,
+                        size_t len, const nd_token *tok, size_t nt);
+nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char *text,
+                        size_t len, const nd_token *tok, size_t nt);
 /* Passages between the document (text, facts; self = its seq or 0 for a
  * query, excluded from the candidates; group = the rep seq of its cluster:
  * documents of the same rep are copies and are not aligned unless

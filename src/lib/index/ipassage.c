@@ -84,9 +84,22 @@
 
 const unsigned nd_index_passage_candidates = MAX_CANDIDATES;
 
-/* A document's n-gram hashes, sorted and unique, into *out (nd_malloc'd,
- * the caller frees); *n of them. */
-static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t nt,
+/* The n-grams of a document (text, its tokens) that start in its mail or
+ * news header block, as batch reuse leaves them out of its seeds: the
+ * first of them to keep (0 under ND_P_HEADER_SEEDS, or with no block). */
+static size_t first_gram(const nd_params *p, const char *text, size_t len, const nd_token *tok,
+                         size_t nt)
+{
+    const size_t hdr = p->header_seeds || !text ? 0 : nd_header_block_end(text, len);
+    size_t i = 0;
+    while (i < nt && tok[i].start < hdr)
+        i++;
+    return i;
+}
+
+/* A document's n-gram hashes, past the first i0, sorted and unique, into
+ * *out (nd_malloc'd, the caller frees); *n of them. */
+static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t nt, size_t i0,
                                 uint64_t **out, size_t *n)
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
@@ -103,7 +116,13 @@ static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t
         nd_detail_set(s->detail, "the %zu n-grams of a document: out of memory", nh);
         return ND_E_NOMEM;
     }
-    const size_t got = nd_shingle_hashes(tok, nt, ng, h);
+    size_t got = nd_shingle_hashes(tok, nt, ng, h);
+    if (i0 >= got) {
+        got = 0;
+    } else if (i0) {
+        memmove(h, h + i0, (got - i0) * sizeof *h);
+        got -= i0;
+    }
     *n = nd_hashes_sort_unique(h, tmp, got);
     nd_free(a, tmp);
     *out = h;
@@ -111,12 +130,13 @@ static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t
 }
 
 /* Puts (put = 1) or deletes the postings of seq. */
-static nd_status grams_write(nd_index_session *s, MDB_txn *txn, uint64_t seq,
-                             const nd_token *tok, size_t nt, int put)
+static nd_status grams_write(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char *text,
+                             size_t len, const nd_token *tok, size_t nt, int put)
 {
     uint64_t *h;
     size_t n;
-    nd_status st = distinct_grams(s, tok, nt, &h, &n);
+    const size_t i0 = first_gram(&s->ix->params, text, len, tok, nt);
+    nd_status st = distinct_grams(s, tok, nt, i0, &h, &n);
     if (st != ND_OK)
         return st;
     unsigned char kb[8], vb[8];
@@ -140,16 +160,16 @@ static nd_status grams_write(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     return st;
 }
 
-nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
-                        size_t nt)
+nd_status ndi_grams_put(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char *text,
+                        size_t len, const nd_token *tok, size_t nt)
 {
-    return grams_write(s, txn, seq, tok, nt, 1);
+    return grams_write(s, txn, seq, text, len, tok, nt, 1);
 }
 
-nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const nd_token *tok,
-                        size_t nt)
+nd_status ndi_grams_del(nd_index_session *s, MDB_txn *txn, uint64_t seq, const char *text,
+                        size_t len, const nd_token *tok, size_t nt)
 {
-    return grams_write(s, txn, seq, tok, nt, 0);
+    return grams_write(s, txn, seq, text, len, tok, nt, 0);
 }
 
 /* ---- passages ------------------------------------------------------------------ */
@@ -244,7 +264,7 @@ static nd_status nomem(nd_index_session *s, const char *what)
 /* Step 1: the document's n-grams (w->occ), and per rare one the indexed
  * documents holding it (w->shared: (seq, first occ index of the hash)). */
 static nd_status find_shared(nd_index_session *s, MDB_txn *txn, uint64_t self,
-                             const nd_token *tok, size_t nt, pwork *w)
+                             const nd_token *tok, size_t nt, size_t i0, pwork *w)
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
     const nd_params *p = &s->ix->params;
@@ -256,20 +276,21 @@ static nd_status find_shared(nd_index_session *s, MDB_txn *txn, uint64_t self,
         return nomem(s, "the n-grams of the document");
     }
     const size_t got = nd_shingle_hashes(tok, nt, ng, h);
-    for (size_t i = 0; i < got; i++)
-        w->occ[i] = (nd_rec16){h[i], i};
+    size_t no = 0;
+    for (size_t i = i0; i < got; i++)  /* none from the header block */
+        w->occ[no++] = (nd_rec16){h[i], i};
     nd_free(a, h);
-    w->nocc = got;
-    qsort(w->occ, got, sizeof *w->occ, cmp_rec);
+    w->nocc = no;
+    qsort(w->occ, no, sizeof *w->occ, cmp_rec);
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->ix->db.grams, &cur);
     if (rc)
         return ndi_mdb_status(s->detail, rc, "opening the n-gram postings");
     nd_status st = ND_OK;
     unsigned char kb[8];
-    for (size_t i = 0; i < got && st == ND_OK;) {
+    for (size_t i = 0; i < no && st == ND_OK;) {
         size_t j = i + 1;
-        while (j < got && w->occ[j].k1 == w->occ[i].k1)
+        while (j < no && w->occ[j].k1 == w->occ[i].k1)
             j++;
         const size_t own = j - i; /* occurrences in the document */
         ndi_be64(w->occ[i].k1, kb);
@@ -531,7 +552,7 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
     if ((st = ht_fill(s, w, sb, se)) != ND_OK)
         return st;
     size_t nhits = 0;
-    for (size_t j = 0; j < nh; j++) {
+    for (size_t j = first_gram(p, ot, olen, tk, nt); j < nh; j++) {
         if (!ht_has(w, w->hother[j]) || overlaps(&w->mother, j, ng))
             continue; /* not a rare shared n-gram, or on boilerplate */
         size_t b, e;
@@ -607,7 +628,8 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
     nd_align_scratch_init(&w.al);
     nd_vec_init(&w.out, sizeof(nd_passage), UINT32_MAX);
     nd_status st;
-    ND_TRY(find_shared(s, txn, self, tok, nt, &w));
+    ND_TRY(find_shared(s, txn, self, tok, nt, first_gram(p, doc->text, doc->text_len, tok, nt),
+                       &w));
     ND_TRY(choose(s, txn, self, group, doc, &w));
     if (w.nchosen) {
         w.wdoc = nd_malloc(a, nt * sizeof *w.wdoc);

@@ -7,8 +7,8 @@
  * the WARC format forced and auto-detected, with a small max_record so the
  * streaming skip is exercised. Returned records are checked for what
  * reader.h promises (NUL-terminated id and date, raw bytes starting with the
- * version line, counters matching); crashes, leaks and sanitizer reports are
- * the findings.
+ * version line, counters matching), then skimmed as parts (rd_warc_skim);
+ * crashes, leaks and sanitizer reports are the findings.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -151,5 +151,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     drain(RD_WARC, (uint64_t)1 << 20, "date");
     drain(RD_AUTO, 64, "WARC-Record-ID");
+    /* the skims of a part check (cli_dist_split): the whole, two halves, and
+     * a clean first half's records and bytes add up with the second's */
+    rd_opts so;
+    memset(&so, 0, sizeof so);
+    so.max_record = 64;
+    const rd_range whole = {.start = 0, .end = size, .warc = 1};
+    const rd_range h1 = {.start = 0, .end = size / 2, .warc = 1};
+    const rd_range h2 = {.start = size / 2, .end = size, .warc = 1};
+    rd_skim sw, s1, s2;
+    if (size && (rd_warc_skim(g_path, &whole, &so, &sw) || rd_warc_skim(g_path, &h1, &so, &s1) ||
+                 rd_warc_skim(g_path, &h2, &so, &s2)))
+        abort();  /* out of memory: not an input's fault */
+    if (size && s1.bytes > size)
+        abort();
     return 0;
 }

@@ -677,6 +677,10 @@ static int gold_line(void *ctx, const char *s, size_t len, uint64_t line)
     if (rc)
         return rc;
     const js_value *a = js_field(g->sc, 0), *b = js_field(g->sc, 1);
+    if (a->count == 0 || b->count == 0)  /* most likely other field names: say how to give them */
+        return bad_line(g->name, line, "missing \"%s\" (the fields naming a pair's two "
+                                       "documents are \"%s\" and \"%s\": --pair-fields A,B)",
+                        a->count == 0 ? o->field_a : o->field_b, o->field_a, o->field_b);
     if ((rc = need_id(a, o->field_a, g->name, line)) ||
         (rc = need_id(b, o->field_b, g->name, line)))
         return rc;

@@ -140,6 +140,11 @@ size_t nd_shingle_hashes(const nd_token *tok, size_t nt, size_t n, uint64_t *out
 /* text/structure.c: the end (byte offset past its empty line) of the mail or
  * news header block text[0..n) opens with, or 0 when it opens with none. */
 size_t nd_header_block_end(const char *text, size_t n);
+/* The first token of text[0..len) (its tokens tok[0..nt)) that may start a
+ * seed: past the header block, unless ND_P_HEADER_SEEDS (p->header_seeds);
+ * batch reuse and the index seed from there alike. */
+size_t nd_first_seed(const nd_params *p, const char *text, size_t len, const nd_token *tok,
+                     size_t nt);
 /* Sorts a[0..n) ascending and removes duplicates, like nd_sort_unique_u64, in
  * fewer steps for uniformly spread values such as shingle hashes (one pass on
  * the top bits, then tiny buckets); tmp holds n values. Returns the new length. */

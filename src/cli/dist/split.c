@@ -48,6 +48,21 @@
 /* How an input may be cut (cuttable). */
 enum { CUT_NONE, CUT_LINES, CUT_WARC, CUT_WARC_GZ };
 
+static int is_warc(int kind)
+{
+    return kind == CUT_WARC || kind == CUT_WARC_GZ;
+}
+
+/* The first cut after j among a file's cuts [.., b) that is not dead (b when
+ * none): where part j ends. */
+static size_t next_live(const unsigned char *dead, size_t j, size_t b)
+{
+    size_t e = j + 1;
+    while (e < b && dead[e])
+        e++;
+    return e;
+}
+
 /* pread that retries on EINTR: bytes read, 0 at the end, -1 after a message. */
 static ssize_t read_at(int fd, const char *path, void *buf, size_t n, uint64_t at)
 {
@@ -295,7 +310,7 @@ cuts_done:
         if (i == n || (i > 0 && first[i] < first[i - 1]))
             first[i] = np;
     if (!err) {
-        info = calloc(INFO_N * np + 1, sizeof *info);
+        info = calloc(INFO_N * np + 1, sizeof *info);  /* + 1: np may be 0 */
         got = calloc(INFO_N * np + 1, sizeof *got);
         dead = calloc(np + 1, 1);
         todo = calloc(np + 1, 1);
@@ -333,12 +348,10 @@ cuts_done:
             for (size_t j = a; j < b && !err; j++) {
                 if (!todo[j] || k++ % nproc != rank)
                     continue;
-                size_t e = j + 1;
-                while (e < b && dead[e])
-                    e++;
+                const size_t e = next_live(dead, j, b);
                 const uint64_t end = e < b ? cut[e] : size[i];
                 uint64_t *f = &got[INFO_N * j];
-                if (kind[i] == CUT_WARC || kind[i] == CUT_WARC_GZ) {
+                if (is_warc(kind[i])) {
                     const rd_range part = {.start = cut[j], .end = end, .warc = 1};
                     rd_skim sk;
                     if (rd_warc_skim(in[i], &part, rd, &sk) != 0) {
@@ -390,9 +403,7 @@ cuts_done:
                 const uint64_t *f = &info[INFO_N * j];
                 if (f[I_CLEAN])
                     continue;
-                size_t e = j + 1;
-                while (e < b && dead[e])
-                    e++;
+                const size_t e = next_live(dead, j, b);
                 if (f[I_DAMAGED]) {
                     /* read whole, as one process reads it: the records before
                      * the damage, the record the damage cuts, the messages */
@@ -402,9 +413,7 @@ cuts_done:
                 }
                 if (e < b)
                     dead[e] = 1;
-                while (e < b && dead[e])
-                    e++;
-                if (e < b) {  /* checked again, with the next part joined */
+                if (next_live(dead, j, b) < b) {  /* checked again, with the next part joined */
                     todo[j] = 1;
                     again = 1;
                 }
@@ -422,7 +431,7 @@ cuts_done:
         }
         if (kind[i] != CUT_NONE && live > 1)
             ncut++;
-        if ((kind[i] == CUT_WARC || kind[i] == CUT_WARC_GZ) && live > 1)
+        if (is_warc(kind[i]) && live > 1)
             nwarc++;
         const size_t a = first[i], b = first[i + 1];
         uint64_t count0 = 0, off0 = 0;
@@ -432,15 +441,13 @@ cuts_done:
                 continue;
             o[m] = in[i];
             if (kind[i] != CUT_NONE) {  /* whole: range end 0 */
-                size_t e = j + 1;
-                while (e < b && dead[e])
-                    e++;
+                const size_t e = next_live(dead, j, b);
                 rg[m].start = cut[j];
                 rg[m].end = e < b ? cut[e] : size[i];
                 rg[m].line0 = count0;
                 rg[m].off0 = off0;
                 rg[m].warned = warned;
-                rg[m].warc = kind[i] == CUT_WARC || kind[i] == CUT_WARC_GZ;
+                rg[m].warc = is_warc(kind[i]);
                 count0 += info[INFO_N * j + I_COUNT];
                 off0 += info[INFO_N * j + I_BYTES];
                 warned |= (unsigned)info[INFO_N * j + I_WARNED];

@@ -51,6 +51,16 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
+/* The digits of a decimal fraction from s[i] (just past its point) added to
+ * *v: the index past them, i itself when there is none. */
+static size_t fraction(const char *s, size_t n, size_t i, double *v)
+{
+    double scale = 0.1;
+    for (; i < n && is_digit(s[i]); i++, scale /= 10)
+        *v += (s[i] - '0') * scale;
+    return i;
+}
+
 /* Is y-mo-d a day of the calendar? */
 static int valid_day(unsigned y, unsigned mo, unsigned d)
 {
@@ -85,10 +95,7 @@ static int iso_date(const char *s, size_t n, double *days)
                 return -1;
             i += 3;
             if (i < n && (s[i] == '.' || s[i] == ',')) {
-                double scale = 0.1;
-                size_t k = i + 1;
-                for (; k < n && is_digit(s[k]); k++, scale /= 10)
-                    frac += (s[k] - '0') * scale;
+                const size_t k = fraction(s, n, i + 1, &frac);
                 if (k == i + 1)
                     return -1;
                 i = k;
@@ -217,11 +224,8 @@ static int clock_time(cur *c, unsigned *hh, unsigned *mm, unsigned *ss, double *
             return -1;
         *ss = (unsigned)sec;
         if (eat(c, '.') || eat(c, ',')) {
-            double scale = 0.1;
             const size_t at = c->i;
-            for (; c->i < c->n && is_digit(c->s[c->i]); c->i++, scale /= 10)
-                *frac += (c->s[c->i] - '0') * scale;
-            if (c->i == at)
+            if ((c->i = fraction(c->s, c->n, at, frac)) == at)
                 return -1;
         }
     }
@@ -356,17 +360,15 @@ static int month_first(cur *c, double *days)
 /* digits[.digits]: seconds since 1970-01-01 UTC. */
 static int unix_time(const char *s, size_t n, double *days)
 {
-    double v = 0, scale = 0.1;
+    double v = 0;
     size_t i = 0;
     for (; i < n && is_digit(s[i]); i++)
         v = v * 10 + (s[i] - '0');
     if (i < 9 || i > 12)  /* from 1973-03-03 to the year 33658; a year alone is not one */
         return -1;
     if (i < n && s[i] == '.') {
-        const size_t at = ++i;
-        for (; i < n && is_digit(s[i]); i++, scale /= 10)
-            v += (s[i] - '0') * scale;
-        if (i == at)
+        const size_t at = i + 1;
+        if ((i = fraction(s, n, at, &v)) == at)
             return -1;
     }
     if (i != n)

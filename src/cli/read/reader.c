@@ -1901,7 +1901,7 @@ int rd_warc_skim(const char *path, const rd_range *rg, const rd_opts *opts, rd_s
      * damaged: it ends before the file does; one in which data that is not
      * gzip follows a member ends the reading of the file there */
     out->damaged = ((rc != 0 || r->damaged) && r->cut_short != 1) || r->cut_short == 2;
-    out->clean = rc == 0 && !r->damaged && !r->wdirty && !out->damaged;
+    out->clean = rc == 0 && !r->wdirty && !out->damaged;  /* damage() fails the reading */
     rd_close(r);
     return 0;
 }

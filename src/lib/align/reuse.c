@@ -1317,10 +1317,6 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             size_t tlen = 0;
             nd_status st = load_doc(ph, thread * 2, d, &t->ta, &text, &tlen);
             const size_t nt = t->ta.tokens.len;
-            /* a mail or news header block seeds nothing (ND_P_HEADER_SEEDS) */
-            const size_t hdr = st == ND_OK && !r->params.header_seeds && text
-                                   ? nd_header_block_end(text, tlen)
-                                   : 0;
             if (st == ND_OK && nt >= n)
                 st = nd_vec_reserve(&t->hashes, &r->alloc, nt - n + 1);
             if (st == ND_OK && nt >= n)
@@ -1356,10 +1352,8 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             size_t mk = 0;
             rec16 *o = (rec16 *)ph->out[c].data + ph->out[c].len;
             size_t no = 0;
-            const nd_token *tk = t->ta.tokens.data;
-            size_t i0 = 0;
-            while (i0 < nh && tk[i0].start < hdr)
-                i0++;
+            /* a mail or news header block seeds nothing (ND_P_HEADER_SEEDS) */
+            const size_t i0 = nd_first_seed(&r->params, text, tlen, t->ta.tokens.data, nt);
             for (size_t i = i0; i < nh; i++) {
                 while (mk < nm && (m[mk].end <= i || m[mk].start == m[mk].end))
                     mk++;

@@ -84,19 +84,6 @@
 
 const unsigned nd_index_passage_candidates = MAX_CANDIDATES;
 
-/* The n-grams of a document (text, its tokens) that start in its mail or
- * news header block, as batch reuse leaves them out of its seeds: the
- * first of them to keep (0 under ND_P_HEADER_SEEDS, or with no block). */
-static size_t first_gram(const nd_params *p, const char *text, size_t len, const nd_token *tok,
-                         size_t nt)
-{
-    const size_t hdr = p->header_seeds || !text ? 0 : nd_header_block_end(text, len);
-    size_t i = 0;
-    while (i < nt && tok[i].start < hdr)
-        i++;
-    return i;
-}
-
 /* A document's n-gram hashes, past the first i0, sorted and unique, into
  * *out (nd_malloc'd, the caller frees); *n of them. */
 static nd_status distinct_grams(nd_index_session *s, const nd_token *tok, size_t nt, size_t i0,
@@ -135,7 +122,7 @@ static nd_status grams_write(nd_index_session *s, MDB_txn *txn, uint64_t seq, co
 {
     uint64_t *h;
     size_t n;
-    const size_t i0 = first_gram(&s->ix->params, text, len, tok, nt);
+    const size_t i0 = nd_first_seed(&s->ix->params, text, len, tok, nt);
     nd_status st = distinct_grams(s, tok, nt, i0, &h, &n);
     if (st != ND_OK)
         return st;
@@ -552,7 +539,7 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
     if ((st = ht_fill(s, w, sb, se)) != ND_OK)
         return st;
     size_t nhits = 0;
-    for (size_t j = first_gram(p, ot, olen, tk, nt); j < nh; j++) {
+    for (size_t j = nd_first_seed(p, ot, olen, tk, nt); j < nh; j++) {
         if (!ht_has(w, w->hother[j]) || overlaps(&w->mother, j, ng))
             continue; /* not a rare shared n-gram, or on boilerplate */
         size_t b, e;
@@ -628,7 +615,7 @@ nd_status ndi_passages(nd_index_session *s, MDB_txn *txn, uint64_t self, uint64_
     nd_align_scratch_init(&w.al);
     nd_vec_init(&w.out, sizeof(nd_passage), UINT32_MAX);
     nd_status st;
-    ND_TRY(find_shared(s, txn, self, tok, nt, first_gram(p, doc->text, doc->text_len, tok, nt),
+    ND_TRY(find_shared(s, txn, self, tok, nt, nd_first_seed(p, doc->text, doc->text_len, tok, nt),
                        &w));
     ND_TRY(choose(s, txn, self, group, doc, &w));
     if (w.nchosen) {

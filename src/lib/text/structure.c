@@ -67,3 +67,13 @@ size_t nd_header_block_end(const char *t, size_t n)
     }
     return 0;
 }
+
+size_t nd_first_seed(const nd_params *p, const char *text, size_t len, const nd_token *tok,
+                     size_t nt)
+{
+    const size_t hdr = p->header_seeds || !text ? 0 : nd_header_block_end(text, len);
+    size_t i = 0;
+    while (i < nt && tok[i].start < hdr)
+        i++;
+    return i;
+}

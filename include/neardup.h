@@ -171,9 +171,15 @@ typedef enum {
                                     passages (default); 0 does not */
     ND_P_INDEX_STORIES = 33,   /**< nd_index: 1 keeps term frequencies and story centroids to
                                     answer the story a document joins (default); 0 does not */
-    ND_P_HEADER_SEEDS = 34     /**< nd_reuse_run: 1 lets the header block a mail or news message
+    ND_P_HEADER_SEEDS = 34,    /**< nd_reuse_run: 1 lets the header block a mail or news message
                                     opens with (RFC 5322 fields up to the first empty line)
                                     seed passages like text; 0 (default): it seeds none */
+    ND_P_CONTAIN_SAMPLE = 35   /**< nd_dedup, MinHash with exact verification: 1 (default) also
+                                    takes as candidates the pairs whose containment sample (an
+                                    eighth of each set, by hash) shares enough shingles for one
+                                    to be ND_P_CONTAINMENT contained in the other, whatever their
+                                    resemblance; 0: containment only among LSH's candidates (as
+                                    nd_index finds it) */
 } nd_param;
 
 /** How candidate pairs are found. */
@@ -372,6 +378,10 @@ typedef struct nd_dedup_stats {
     double fp_area, fn_area;
     uint64_t spilled_bytes, spill_events;  /**< bytes written to spill files, and how
         many times the buffers were spilled (ND_P_MEMORY) */
+    uint64_t cont_candidates;  /**< candidate pairs the containment sample proposed
+        (LSH may have proposed some of them too) */
+    uint64_t cont_inexact;     /**< documents whose containment sample is mostly
+        shingles common to over 64 samples: found contained only with what is left */
 } nd_dedup_stats;
 
 typedef struct nd_dedup nd_dedup;

@@ -147,6 +147,10 @@ static void usage(FILE *fp)
     def = cli_param_default(ND_P_CONTAINMENT);
     fprintf(fp, "  -c, --containment X containment for contains/contained-in, 0 = off [%g]\n",
             def);
+    fprintf(fp, "  --no-containment-sample  find containment only among LSH's candidates\n"
+                "                      (near-duplicates), as the index does; by default an\n"
+                "                      eighth of each shingle set also proposes every pair\n"
+                "                      where one may be contained in the other\n");
     def = cli_param_default(ND_P_NGRAM);
     fprintf(fp, "  -n, --ngram N       words per shingle [%g]\n", def);
     def = cli_param_default(ND_P_NUM_PERM);
@@ -1315,6 +1319,13 @@ static void summary(const run *r)
                 cli_plural(r->too_large, "was", "were"));
     cli_log(3, "%llu candidate %s, %llu verified", ULL(s.candidates),
             cli_plural(s.candidates, "pair", "pairs"), ULL(s.verified));
+    if (s.cont_candidates)
+        cli_log(3, "containment sample: %llu candidate %s", ULL(s.cont_candidates),
+                cli_plural(s.cont_candidates, "pair", "pairs"));
+    if (s.cont_inexact)
+        cli_log(3, "containment sample: %llu %s mostly shingles common to over 64 "
+                   "documents; contained found with the rest", ULL(s.cont_inexact),
+                cli_plural(s.cont_inexact, "document is", "documents are"));
     char mem[32], spilled[32];
     human_bytes(mem, sizeof mem, (double)r->index_memory);
     if (cli_dist_size() > 1)  /* index_memory: the largest process's */
@@ -1365,7 +1376,8 @@ static void verbose_layout(const run *r)
 
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
-    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART, O_MERGE
+    O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART, O_MERGE,
+    O_NO_CSAMPLE
 };
 
 static const struct option k_longopts[] = {
@@ -1378,6 +1390,7 @@ static const struct option k_longopts[] = {
     {"rows", required_argument, NULL, O_ROWS},
     {"fn-weight", required_argument, NULL, O_FNW},
     {"fast", no_argument, NULL, O_FAST},
+    {"no-containment-sample", no_argument, NULL, O_NO_CSAMPLE},
     {"scheme", required_argument, NULL, O_SCHEME},
     {"seed", required_argument, NULL, O_SEED},
     {"method", required_argument, NULL, O_METHOD},
@@ -1468,6 +1481,7 @@ static int parse_options(run *r, int argc, char **argv)
         case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
+        case O_NO_CSAMPLE: set_known(r->params, ND_P_CONTAIN_SAMPLE, 0); break;
         case O_SCHEME:
             if (strcmp(optarg, "kperm") == 0)
                 set_known(r->params, ND_P_SCHEME, ND_SCHEME_KPERM);

@@ -83,6 +83,7 @@ struct nd_params {
     nd_alloc_ctx alloc;
     unsigned ngram, num_perm, bands, rows, seed;
     double threshold, containment, fn_weight;
+    unsigned contain_sample;   /* ND_P_CONTAIN_SAMPLE */
     nd_verify verify;
     nd_keep keep;
     nd_scheme scheme;

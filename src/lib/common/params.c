@@ -53,6 +53,7 @@ static const param_info k_params[] = {
     {ND_P_INDEX_PASSAGES, "index-passages", 0, 1, 1, 1},
     {ND_P_INDEX_STORIES, "index-stories", 0, 1, 1, 1},
     {ND_P_HEADER_SEEDS, "header-seeds", 0, 1, 0, 1},
+    {ND_P_CONTAIN_SAMPLE, "containment-sample", 0, 1, 1, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -100,6 +101,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_INDEX_PASSAGES: p->index_passages = (unsigned)v; break;
     case ND_P_INDEX_STORIES: p->index_stories = (unsigned)v; break;
     case ND_P_HEADER_SEEDS: p->header_seeds = (unsigned)v; break;
+    case ND_P_CONTAIN_SAMPLE: p->contain_sample = (unsigned)v; break;
     }
 }
 
@@ -186,6 +188,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_SIMHASH_K: return p->simhash_k;
     case ND_P_INDEX_PASSAGES: return p->index_passages;
     case ND_P_HEADER_SEEDS: return p->header_seeds;
+    case ND_P_CONTAIN_SAMPLE: return p->contain_sample;
     case ND_P_INDEX_STORIES: return p->index_stories;
     }
     return NAN;

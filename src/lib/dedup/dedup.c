@@ -50,6 +50,23 @@
  *   representative with many unplaced neighbours verifies them in parallel.
  *   The greedy placement itself is sequential.
  *
+ *   Containment candidates (ND_P_CONTAIN_SAMPLE, MinHash with exact sets).
+ *   LSH tuned to the resemblance threshold misses most pairs where a short
+ *   document is contained in one several times longer (resemblance 0.1-0.7).
+ *   Each set's values below CONT_LIMIT (an eighth, the first of the sorted
+ *   set; their count is noted when the document is added) are its sample,
+ *   the same hashes in every document. At run time the unit leaders' sample
+ *   entries (hash << 32 | unit) are placed in buckets by a parallel counting
+ *   pass on the hash (read twice, counted then written), each bucket sorted;
+ *   units sharing a bucket of at most CONT_HEAVY give one pair occurrence,
+ *   and a pair becomes a candidate when its occurrences reach what one of the
+ *   two needs (cont_need: exact where the sample is large enough, else a
+ *   binomial bound that misses with probability under CONT_MISS). Heavier
+ *   buckets (boilerplate phrases) pair nobody and lower their units' need.
+ *   Under a memory budget the hash range is cut into parts. The distributed
+ *   run routes the same entries to bucket owners (dist_cont), so it finds
+ *   the same candidates.
+ *
  *   SimHash (ND_P_METHOD = ND_METHOD_SIMHASH). Each document also keeps its
  *   64-bit fingerprint (8 bytes, in memory like the fixed record), and the
  *   "bands" are the permuted tables of nd_simhash_keys for ND_P_SIMHASH_K:
@@ -80,6 +97,9 @@
 #include "spill.h"
 
 #define CAND_WINDOW 512
+/* A shingle hash below CONT_LIMIT is in a document's containment sample: an
+ * eighth of its shingles, the first ones of its sorted set. */
+#define CONT_LIMIT (UINT32_C(1) << 29)
 #define MERGE_BUF 8192      /* entries read at a time from one run */
 #define PAR_NEIGHBOURS 64   /* a representative with this many unplaced
                                neighbours verifies them in parallel */
@@ -128,6 +148,8 @@ struct nd_dedup {
     unsigned simhash_k;
     nd_vec fps;             /* SimHash: uint64 fingerprint per document */
     nd_vec docs;      /* doc_rec */
+    nd_vec samp;      /* uint32 per document: its shingles in the containment
+                         sample (the first ones of its set), under cont_on */
     nd_vec exact;     /* uint64 lo, hi per document */
     nd_vec keyrecs;   /* key_rec per document, once a key was given */
     nd_vec keys;      /* char */
@@ -153,6 +175,13 @@ struct nd_dedup {
 static int exact_mode(const nd_dedup *d)
 {
     return d->params.verify == ND_VERIFY_EXACT;
+}
+
+/* Whether the containment path runs: it needs the exact sets and a containment. */
+static int cont_on(const nd_dedup *d)
+{
+    return exact_mode(d) && !d->simhash && d->params.containment > 0 &&
+           d->params.contain_sample;
 }
 
 /* SimHash with signature verification: figures from the fingerprints, no sets. */
@@ -204,6 +233,7 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
         return st;
     }
     nd_vec_init(&d->docs, sizeof(doc_rec), UINT32_MAX - 1);
+    nd_vec_init(&d->samp, sizeof(uint32_t), UINT32_MAX - 1);
     nd_vec_init(&d->exact, 2 * sizeof(uint64_t), UINT32_MAX - 1);
     nd_vec_init(&d->keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
@@ -247,6 +277,7 @@ void nd_dedup_destroy(nd_dedup *d)
     const nd_alloc_ctx a = d->alloc;
     nd_worker_fini(&d->worker);
     nd_vec_free(&d->docs, &a);
+    nd_vec_free(&d->samp, &a);
     nd_vec_free(&d->exact, &a);
     nd_vec_free(&d->keyrecs, &a);
     nd_vec_free(&d->keys, &a);
@@ -378,6 +409,9 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
         ND_TRY(nd_vec_reserve(&d->bk[b], &d->alloc, d->bk[b].len + 1));
     ND_TRY(nd_vec_reserve(&d->exact, &d->alloc, id + 1));
     ND_TRY(nd_vec_reserve(&d->docs, &d->alloc, id + 1));
+    if (cont_on(d))
+        ND_TRY(nd_vec_reserve(&d->samp, &d->alloc, id + 1));
+    uint32_t samp = 0;
     uint64_t fp = 0;
     if (d->simhash) {
         ND_TRY(nd_vec_reserve(&d->fps, &d->alloc, id + 1));
@@ -420,13 +454,17 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + sk->num_shingles));
             uint32_t *out = (uint32_t *)d->sets.mem.data + d->sets.mem.len;
             size_t m = 0;
+            uint32_t below = 0;
             for (size_t i = 0; i < sk->num_shingles; i++) {
                 const uint32_t v = (uint32_t)(sk->shingles[i] >> 32);
-                if (m == 0 || out[m - 1] != v)
+                if (m == 0 || out[m - 1] != v) {
+                    below += v < CONT_LIMIT;
                     out[m++] = v;
+                }
             }
             d->sets.mem.len += m;
             r.num_shingles = (uint32_t)m;
+            samp = below;
         } else if (!d->simhash) {
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + k));
             memcpy((uint32_t *)d->sets.mem.data + d->sets.mem.len, sk->signature,
@@ -455,6 +493,10 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     }
     ND_VEC_AT(&d->docs, doc_rec, id) = r;
     d->docs.len = id + 1;
+    if (cont_on(d)) {
+        ND_VEC_AT(&d->samp, uint32_t, id) = samp;
+        d->samp.len = id + 1;
+    }
     d->invalid_bytes += sk->invalid_bytes;
     d->bytes += length;
     d->empty_docs += sk->num_shingles == 0;
@@ -918,6 +960,345 @@ static void band_task(void *arg, size_t begin, size_t end, unsigned t)
 
 static nd_status build_adjacency(nd_dedup *d, run_state *rs);
 
+/* ---- containment candidates ------------------------------------------------ */
+
+/* A sampled shingle in more than CONT_HEAVY units' samples (a boilerplate
+ * phrase) pairs nobody: it only lowers the count its units need. */
+#define CONT_HEAVY 64
+
+
+/* A pair is missed with probability below CONT_MISS where the count alone
+ * decides (see cont_need). */
+#define CONT_MISS 1e-3
+#define CONT_MEMO 4096      /* counts of cont_need_prob remembered per chunk */
+
+/* The least k with P(X < k) > CONT_MISS, less one, for X binomial (c, p):
+ * asking for k shared sampled shingles misses a pair that shares c shingles
+ * with probability at most CONT_MISS. */
+static uint32_t cont_need_prob(uint32_t c, double p)
+{
+    const double lq = log1p(-p), lp = log(p);
+    double cdf = 0;
+    for (uint32_t k = 0; k < c; k++) {
+        const double lpmf = lgamma(c + 1.0) - lgamma(k + 1.0) - lgamma(c - k + 1.0) + k * lp +
+                            (c - k) * lq;
+        cdf += exp(lpmf);
+        if (cdf > CONT_MISS)
+            return k > 0 ? k : 1;
+    }
+    return 1;
+}
+
+/* The shared sampled shingles a document of n shingles, sampled of them in its
+ * sample, needs with another before that pair is a candidate. A contained in
+ * B (|A&B| >= t |A|, as nd_sim_figures decides it) has at most n - c shingles
+ * outside B, c the least count that passes, so at least sampled - (n - c) of
+ * its sampled shingles are in B, and in B's sample, which is cut at the same
+ * hash: asking for that many misses nothing. Where that is fewer than the
+ * count the c shared shingles give but with probability CONT_MISS (the
+ * sample is an eighth of them, by hash), that count is asked for instead. */
+static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled, uint32_t *memo)
+{
+    const double t = d->params.containment;
+    uint32_t c = (uint32_t)ceil(t * n);
+    while (c > 0 && (double)(c - 1) / n >= t)
+        c--;
+    while (c < n && (double)c / n < t)
+        c++;
+    const uint32_t out = n - c;
+    const uint32_t exact = sampled > out + 1 ? sampled - out : 1;
+    if (exact >= c / 16)
+        return exact;
+    /* memo[c] for c < CONT_MEMO: the count for c, plus one (0: not yet) */
+    uint32_t prob;
+    if (c < CONT_MEMO && memo[c]) {
+        prob = memo[c] - 1;
+    } else {
+        prob = cont_need_prob(c, (double)CONT_LIMIT / 4294967296.0);
+        if (c < CONT_MEMO)
+            memo[c] = prob + 1;
+    }
+    return prob > exact ? prob : exact;
+}
+
+/* The sample of document doc: the first d->samp[doc] values of its set, in
+ * *h[0..*k); buf holds them when read back from a spill file. */
+static nd_status cont_sample(const nd_dedup *d, uint32_t doc, nd_vec *buf, const uint32_t **h,
+                             uint32_t *k)
+{
+    const void *set;
+    *k = ND_VEC_AT(&d->samp, uint32_t, doc);
+    const nd_status st = store_get(d, &d->sets, rec_of(d, doc)->sh_off, *k, buf, &set);
+    *h = set;
+    return st;
+}
+
+/* Sorts the entries of one counting bucket (a few values) in place. */
+static void sort_small_u64(uint64_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        const uint64_t v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+/* The sorted sample entries e[0..n): every pair of ids sharing a light bucket,
+ * once a bucket (so a pair comes as often as the sampled shingles it shares),
+ * to pairs; the id of each entry of a heavy bucket to heavy. */
+static nd_status cont_buckets(const nd_dedup *d, const uint64_t *e, size_t n, nd_vec *pairs,
+                              nd_vec *heavy)
+{
+    nd_status st = ND_OK;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && e[j] >> 32 == e[i] >> 32; j++)
+            ;
+        if (j - i > CONT_HEAVY) {
+            for (size_t x = i; x < j; x++) {
+                const uint32_t id = (uint32_t)e[x];
+                ND_TRY(nd_vec_push(heavy, &d->alloc, &id));
+            }
+            continue;
+        }
+        for (size_t x = i; x < j; x++)
+            for (size_t y = x + 1; y < j; y++) {
+                const uint64_t pr = (e[x] << 32) | (uint32_t)e[y];
+                ND_TRY(nd_vec_push(pairs, &d->alloc, &pr));
+            }
+    }
+fail:
+    return st;
+}
+
+/* What a unit of sampled shingles, heavy of them in heavy buckets, needs of
+ * light ones: cont_need less the heavy ones (they might all be shared). */
+static uint32_t cont_need_light(uint32_t need, uint32_t heavy)
+{
+    return need > heavy + 1 ? need - heavy : 1;
+}
+
+/* One chunk of units in a containment pass: how many of its sample entries
+ * fall in each counting bucket, then where its next one goes. */
+typedef struct cont_chunk {
+    uint32_t *memo;     /* CONT_MEMO, for cont_need */
+    uint32_t *pos;      /* nb */
+    nd_status st;
+} cont_chunk;
+
+typedef struct cont_ctx {
+    nd_dedup *d;
+    run_state *rs;
+    cont_chunk *ch;
+    size_t nch;
+    uint32_t *need;
+    uint32_t lo, hi;    /* this part's hashes */
+    unsigned shift;     /* bucket = (hash - lo) >> shift */
+    uint32_t nb;
+    int first;          /* the first part: fill need */
+    int scatter;        /* cont_collect's second pass */
+    uint64_t *e;        /* all entries, by bucket */
+    const uint32_t *gstart;  /* nb + 1: where each bucket starts in e */
+} cont_ctx;
+
+/* Asks for the start of document doc's set ahead of its turn (in memory). */
+static void cont_prefetch(const nd_dedup *d, uint32_t doc)
+{
+    const uint64_t off = rec_of(d, doc)->sh_off;
+    if (off >= d->sets.spilled)
+        __builtin_prefetch((const uint32_t *)d->sets.mem.data + (off - d->sets.spilled));
+}
+
+/* Pass 1 (x->scatter 0): chunk c's sample entries in this part counted by
+ * bucket, and each unit's need; pass 2 (x->scatter 1): the entries written
+ * to their buckets' places. The samples are read twice rather than copied:
+ * reading memory already there is cheaper than writing new. */
+static void cont_collect(void *arg, size_t begin, size_t end, unsigned t)
+{
+    cont_ctx *x = arg;
+    const nd_dedup *d = x->d;
+    const uint32_t U = x->rs->num_units;
+    for (size_t c = begin; c < end; c++) {
+        cont_chunk *ch = &x->ch[c];
+        if (!x->scatter)
+            memset(ch->pos, 0, x->nb * sizeof *ch->pos);
+        const uint32_t u0 = (uint32_t)((uint64_t)U * c / x->nch);
+        const uint32_t u1 = (uint32_t)((uint64_t)U * (c + 1) / x->nch);
+        for (uint32_t u = u0; u < u1 && ch->st == ND_OK; u++) {
+            if (u + 4 < u1)
+                cont_prefetch(d, leader_of(x->rs, u + 4));
+            const uint32_t doc = leader_of(x->rs, u), ns = rec_of(d, doc)->num_shingles;
+            const uint32_t *h;
+            uint32_t k;
+            if (!ns)
+                continue;
+            if ((ch->st = cont_sample(d, doc, &x->rs->sc[t].a, &h, &k)) != ND_OK)
+                break;
+            if (x->first && !x->scatter)
+                x->need[u] = cont_need(d, ns, k, ch->memo);
+            uint32_t i = 0;
+            while (i < k && h[i] < x->lo)
+                i++;
+            if (!x->scatter)
+                for (; i < k && h[i] < x->hi; i++)
+                    ch->pos[(h[i] - x->lo) >> x->shift]++;
+            else
+                for (; i < k && h[i] < x->hi; i++)
+                    x->e[ch->pos[(h[i] - x->lo) >> x->shift]++] = (uint64_t)h[i] << 32 | u;
+        }
+    }
+}
+
+/* Pass 3: each bucket sorted in place. */
+static void cont_sort(void *arg, size_t begin, size_t end, unsigned t)
+{
+    cont_ctx *x = arg;
+    (void)t;
+    for (size_t b = begin; b < end; b++)
+        sort_small_u64(x->e + x->gstart[b], x->gstart[b + 1] - x->gstart[b]);
+}
+
+/* Containment candidates (single process): pairs of units that share at
+ * least as many light sampled shingles as one of them needs, appended to out
+ * as (u << 32 | v), u < v. Exact for every pair where one document is at
+ * least ND_P_CONTAINMENT contained in the other, except where the smaller
+ * has fewer sampled shingles than it may have outside the other, or where
+ * heavy shingles take up its need (counted in stats.cont_inexact).
+ *
+ * The sample entries (hash << 32 | unit) are placed by a parallel counting
+ * pass on the hash's top bits (buckets of a few entries, then sorted in
+ * place) rather than radix-sorted: one read of the samples and one scatter
+ * instead of six passes. Under a memory budget the hash range is cut into
+ * parts (a power of two) that each fit an eighth of it, each part a pass
+ * over the samples; the pairs add up across parts. */
+static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
+{
+    const nd_alloc_ctx *a = &d->alloc;
+    const uint32_t U = rs->num_units;
+    nd_status st = ND_OK;
+    nd_vec pairs, heavy;
+    nd_vec_init(&pairs, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec_init(&heavy, sizeof(uint32_t), UINT32_MAX);
+    cont_ctx x = {.d = d, .rs = rs, .nch = rs->threads};
+    uint64_t *tmp = NULL;
+    uint32_t *gstart = NULL;
+    uint32_t *hv = nd_calloc(a, U ? U : 1, sizeof *hv);
+    x.need = nd_calloc(a, U ? U : 1, sizeof *x.need);
+    x.ch = nd_calloc(a, x.nch, sizeof *x.ch);
+    if (!hv || !x.need || !x.ch) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    uint64_t expect = 0;
+    for (uint32_t u = 0; u < U; u++)
+        expect += rec_of(d, leader_of(rs, u))->num_shingles;
+    expect = expect / 8 + 1;
+    unsigned pbits = 0;  /* 2^pbits parts */
+    if (d->params.memory) {
+        const uint64_t fit = d->params.memory / 8 / (2 * sizeof(uint64_t)) + 1;
+        while (pbits < 20 && (expect >> pbits) > fit)
+            pbits++;
+    }
+    const uint64_t part_entries = (expect >> pbits) + 1;
+    unsigned bits = 4;
+    while (bits < 20 && bits < 29 - pbits && ((uint64_t)1 << bits) < part_entries / 4)
+        bits++;
+    x.nb = (uint32_t)1 << bits;
+    x.shift = 29 - pbits - bits;
+    gstart = nd_malloc(a, ((size_t)x.nb + 1) * sizeof *gstart);
+    if (!gstart) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    x.gstart = gstart;
+    for (size_t c = 0; c < x.nch; c++) {
+        x.ch[c].memo = nd_calloc(a, CONT_MEMO, sizeof *x.ch[c].memo);
+        if (!(x.ch[c].pos = nd_malloc(a, x.nb * sizeof *x.ch[c].pos)) || !x.ch[c].memo) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+    }
+    size_t cap = 0;
+    for (uint32_t part = 0; part < (1u << pbits); part++) {
+        x.lo = part << (29 - pbits);
+        x.hi = (uint32_t)(((uint64_t)part + 1) << (29 - pbits));
+        x.first = part == 0;
+        x.scatter = 0;
+        nd_parallel(rs->threads, x.nch, 1, cont_collect, &x);
+        for (size_t c = 0; c < x.nch; c++)
+            if (x.ch[c].st != ND_OK) {
+                st = x.ch[c].st;
+                goto fail;
+            }
+        /* bucket b of chunk c goes after bucket b of the chunks before it */
+        uint32_t run = 0;
+        for (uint32_t b = 0; b < x.nb; b++) {
+            gstart[b] = run;
+            for (size_t c = 0; c < x.nch; c++) {
+                const uint32_t m = x.ch[c].pos[b];
+                x.ch[c].pos[b] = run;
+                run += m;
+            }
+        }
+        gstart[x.nb] = run;
+        if (run > cap) {
+            nd_free(a, x.e);
+            cap = run;
+            if (!(x.e = nd_malloc(a, cap * sizeof *x.e))) {
+                st = ND_E_NOMEM;
+                goto fail;
+            }
+        }
+        x.scatter = 1;
+        nd_parallel(rs->threads, x.nch, 1, cont_collect, &x);
+        for (size_t c = 0; c < x.nch; c++)
+            if (x.ch[c].st != ND_OK) {
+                st = x.ch[c].st;
+                goto fail;
+            }
+        nd_parallel(rs->threads, x.nb, 1024, cont_sort, &x);
+        ND_TRY(cont_buckets(d, x.e, run, &pairs, &heavy));
+    }
+    for (size_t i = 0; i < heavy.len; i++)
+        hv[ND_VEC_AT(&heavy, uint32_t, i)]++;
+    for (uint32_t u = 0; u < U; u++) {
+        if (x.need[u] && hv[u] && x.need[u] <= hv[u] + 1)
+            d->stats.cont_inexact++;
+        x.need[u] = cont_need_light(x.need[u], hv[u]);
+    }
+    if (!(tmp = nd_malloc(a, (pairs.len ? pairs.len : 1) * sizeof *tmp))) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    nd_sort_u64(pairs.data, tmp, pairs.len);
+    const uint64_t *p = pairs.data;
+    for (size_t i = 0, j; i < pairs.len; i = j) {
+        for (j = i + 1; j < pairs.len && p[j] == p[i]; j++)
+            ;
+        const uint32_t cnt = (uint32_t)(j - i), u = (uint32_t)(p[i] >> 32), v = (uint32_t)p[i];
+        if (cnt >= x.need[u] || cnt >= x.need[v]) {
+            ND_TRY(nd_vec_push(out, a, &p[i]));
+            d->stats.cont_candidates++;
+        }
+    }
+fail:
+    if (x.ch)
+        for (size_t c = 0; c < x.nch; c++) {
+            nd_free(a, x.ch[c].pos);
+            nd_free(a, x.ch[c].memo);
+        }
+    nd_free(a, x.ch);
+    nd_free(a, x.e);
+    nd_free(a, x.need);
+    nd_free(a, tmp);
+    nd_free(a, gstart);
+    nd_free(a, hv);
+    nd_vec_free(&pairs, a);
+    nd_vec_free(&heavy, a);
+    return st;
+}
+
 static nd_status build_candidates(nd_dedup *d, run_state *rs)
 {
     const nd_alloc_ctx *a = &d->alloc;
@@ -955,9 +1336,17 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
         nd_vec_free(&c.tmp[t], a);
         total += c.pairs[t].len;
     }
+    nd_vec cont;
+    nd_vec_init(&cont, sizeof(uint64_t), SIZE_MAX / 16);
+    if (cont_on(d) && (st = cont_candidates(d, rs, &cont)) != ND_OK) {
+        nd_vec_free(&cont, a);
+        goto fail;
+    }
+    total += cont.len;
     uint64_t *all = nd_malloc(a, (total ? total : 1) * sizeof *all);
     uint64_t *pt = nd_malloc(a, (total ? total : 1) * sizeof *pt);
     if (!all || !pt) {
+        nd_vec_free(&cont, a);
         nd_free(a, all);
         nd_free(a, pt);
         st = ND_E_NOMEM;
@@ -970,6 +1359,10 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
         total += c.pairs[t].len;
         nd_vec_free(&c.pairs[t], a);
     }
+    if (cont.len)
+        memcpy(all + total, cont.data, cont.len * sizeof *all);
+    total += cont.len;
+    nd_vec_free(&cont, a);
     rs->num_cand = nd_sort_unique_u64(all, pt, total);
     rs->cand = all;
     nd_free(a, pt);
@@ -1407,7 +1800,8 @@ size_t nd_dedup_memory(const nd_dedup *d)
 {
     size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +
                d->keyrecs.cap * d->keyrecs.item + d->keys.cap +
-               d->sets.mem.cap * d->sets.mem.item + d->fps.cap * d->fps.item;
+               d->sets.mem.cap * d->sets.mem.item + d->fps.cap * d->fps.item +
+               d->samp.cap * d->samp.item;
     for (unsigned b = 0; b < d->bands; b++)
         n += d->bk[b].cap * sizeof(uint64_t);
     return n;
@@ -1433,6 +1827,10 @@ size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_
     const size_t per_doc = sizeof(doc_rec) + 16 /* exact hash */ + bands * 8 /* band entries */
                          + (exact ? avg_shingles * 4 /* 32-bit sets */ : sig)
                          + (exact && simhash ? 8 : 0)
+                         + (exact && !simhash && p->containment > 0 && p->contain_sample
+                                ? 4 /* sample size */ + avg_shingles / 8 * 8 /* its entries
+                                                                        at run time */
+                                : 0)
                          + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
 }
@@ -1862,6 +2260,120 @@ fail:
     return st;
 }
 
+/* Step 3b: containment candidates, as cont_candidates finds them on one
+ * process. Each leader's sample entries (hash << 32 | gid, and what it
+ * needs) go to the owner of their hash's bucket; there a heavy bucket sends
+ * a notice for each of its documents to the document's process, and a light
+ * one makes its pairs. Each pair then goes, once for each bucket it came
+ * from, to the processes of both its documents; each counts them and, where
+ * the count reaches what its document needs (less its heavy shingles), keeps
+ * the pair in cand for dist_route. Same buckets, counts and needs as on one
+ * process, so the same pairs. */
+static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
+{
+    nd_dedup *d = x->d;
+    const nd_alloc_ctx *a = &d->alloc;
+    const unsigned P = x->c->size;
+    const size_t L = d->docs.len;
+    nd_status st = ND_OK;
+    void *got = NULL;
+    uint64_t bytes;
+    nd_vec pairs, buf;
+    nd_vec_init(&pairs, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec_init(&buf, 1, SIZE_MAX / 2);
+    uint32_t *need = nd_calloc(a, L ? L : 1, sizeof *need);
+    uint32_t *hv = nd_calloc(a, L ? L : 1, sizeof *hv);
+    uint32_t *memo = nd_calloc(a, CONT_MEMO, sizeof *memo);
+    if (!need || !hv || !memo) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (size_t lid = 0; lid < L; lid++) {
+        const uint32_t n = rec_of(d, (uint32_t)lid)->num_shingles;
+        if (x->leader[lid] != x->gid[lid] || !n)
+            continue;
+        const uint32_t *h;
+        uint32_t k;
+        ND_TRY(cont_sample(d, (uint32_t)lid, &buf, &h, &k));
+        need[lid] = cont_need(d, n, k, memo);
+        for (uint32_t i = 0; i < k; i++) {
+            const uint64_t e[2] = {(uint64_t)h[i] << 32 | x->gid[lid], need[lid]};
+            ND_TRY(nd_vec_append(&to[bucket_owner(h[i], d->bands, P)], a, e, sizeof e));
+        }
+    }
+    ND_TRY(dx(x, "contain", to, &got, &bytes));
+    uint64_t *e = got;
+    const size_t n = (size_t)(bytes / (2 * sizeof(uint64_t)));
+    if (n)
+        qsort(e, n, 2 * sizeof(uint64_t), cmp_u64x2);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && e[2 * j] >> 32 == e[2 * i] >> 32; j++)
+            ;
+        if (j - i > CONT_HEAVY) {
+            for (size_t y = i; y < j; y++) {
+                const uint32_t g = (uint32_t)e[2 * y];
+                ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, &g, sizeof g));
+            }
+            continue;
+        }
+        for (size_t y = i; y < j; y++)
+            for (size_t z = y + 1; z < j; z++) {
+                const uint64_t pr = (e[2 * y] << 32) | (uint32_t)e[2 * z];
+                ND_TRY(nd_vec_push(&pairs, a, &pr));
+            }
+    }
+    nd_free(a, got);
+    got = NULL;
+    ND_TRY(dx(x, "contain-heavy", to, &got, &bytes));
+    for (size_t i = 0; i < bytes / sizeof(uint32_t); i++) {
+        uint32_t g;
+        memcpy(&g, (const char *)got + i * sizeof g, sizeof g);
+        const grun *o = owner_of(x, g);
+        hv[o->lstart + (g - o->gstart)]++;
+    }
+    nd_free(a, got);
+    got = NULL;
+    for (size_t lid = 0; lid < L; lid++)
+        need[lid] = cont_need_light(need[lid], hv[lid]);
+    /* each pair to both its documents' processes: (pair, side), side 1 for b */
+    const uint64_t *pp = pairs.data;
+    for (size_t i = 0; i < pairs.len; i++)
+        for (uint64_t side = 0; side < 2; side++) {
+            const uint32_t g = side ? (uint32_t)pp[i] : (uint32_t)(pp[i] >> 32);
+            const uint64_t m[2] = {pp[i], side};
+            ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, m, sizeof m));
+        }
+    nd_vec_free(&pairs, a);
+    ND_TRY(dx(x, "contain-pairs", to, &got, &bytes));
+    e = got;
+    const size_t m = (size_t)(bytes / (2 * sizeof(uint64_t)));
+    if (m)
+        qsort(e, m, 2 * sizeof(uint64_t), cmp_u64x2);
+    for (size_t i = 0, j; i < m; i = j) {
+        size_t c[2] = {0, 0};
+        for (j = i; j < m && e[2 * j] == e[2 * i]; j++)
+            c[e[2 * j + 1] & 1]++;
+        for (int side = 0; side < 2; side++) {
+            if (!c[side])
+                continue;
+            const uint32_t g = side ? (uint32_t)e[2 * i] : (uint32_t)(e[2 * i] >> 32);
+            const grun *o = owner_of(x, g);
+            if (c[side] >= need[o->lstart + (g - o->gstart)]) {
+                ND_TRY(nd_vec_push(cand, a, &e[2 * i]));
+                break;
+            }
+        }
+    }
+fail:
+    nd_free(a, got);
+    nd_free(a, need);
+    nd_free(a, hv);
+    nd_free(a, memo);
+    nd_vec_free(&pairs, a);
+    nd_vec_free(&buf, a);
+    return st;
+}
+
 /* Step 4: each pair to the process holding its first document; returns the
  * sorted unique pairs there. */
 static nd_status dist_route(dist *x, nd_vec *to, nd_vec *pairs, uint64_t **out, size_t *n_out)
@@ -2214,6 +2726,8 @@ nd_status nd_dedup_run_dist(nd_dedup *d, const nd_comm *comm, const uint32_t *gl
     ND_TRY(dist_runs(&x, to));
     ND_TRY(dist_exact(&x, to, to + P));
     ND_TRY(dist_bands(&x, to, &cand));
+    if (cont_on(d))
+        ND_TRY(dist_cont(&x, to, &cand));
     ND_TRY(dist_route(&x, to, &cand, &pairs, &np));
     count = nd_malloc(a, (np ? np : 1) * sizeof *count);
     if (!count) {

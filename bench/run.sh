@@ -126,6 +126,13 @@ main_rows() {
         score "$name" "$WORK/$name.clusters" "$dir" "$c"
         add main "neardup${t:+ $t}" "corpus $SIZE" "$bytes" "$docs" "$name" "$T_NOTE"
     done
+    # Containment among LSH's candidates only (what every run did before the
+    # containment sample, issue 13): the sample's cost is the ratio of the two rows.
+    say "neardup --no-containment-sample on $c"
+    timed ndnocs "$ND" dedup -q --no-containment-sample --clusters "$WORK/ndnocs.clusters" "$c"
+    score ndnocs "$WORK/ndnocs.clusters" "$dir" "$c"
+    add main "neardup --no-containment-sample" "corpus $SIZE" "$bytes" "$docs" ndnocs \
+        "default threads; contained documents found among LSH's candidates only"
     # The task the Go peer does: near-duplicates only (containment off), all cores.
     say "neardup -c 0 (near-duplicates only) on $c"
     timed ndc0 "$ND" dedup -q -c 0 --clusters "$WORK/ndc0.clusters" "$c"

@@ -193,6 +193,8 @@ typedef struct nd_sim {
 } nd_sim;
 /* Equal values of two sorted u32 sets. */
 size_t nd_intersect_u32(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+/* The plain merge behind it (the reference the tests hold the galloping path to). */
+size_t nd_intersect_merge_u32(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 /* The figures from the count: shared set values (exact verification), equal
  * signature values (MinHash signature), or 64 - Hamming distance (SimHash
  * signature); na and nb are the documents' set sizes (shingle counts). */

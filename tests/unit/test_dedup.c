@@ -344,6 +344,72 @@ static void test_memory_estimate(void)
     nd_dedup_destroy(d);
 }
 
+/* The galloping intersection (a set against one many times larger) gives the
+ * plain merge's count, on random sets of many sizes and overlaps. */
+static void test_intersect_gallop(void)
+{
+    uint64_t s = g_seed ^ 0x1A7E5EC7;
+    static const size_t sizes[] = {0, 1, 2, 3, 7, 31, 100, 517, 4000, 20000};
+    const size_t ns = sizeof sizes / sizeof sizes[0];
+    uint32_t *a = malloc(20000 * sizeof *a), *b = malloc(20000 * sizeof *b);
+    ND_CHECK(a && b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return;
+    }
+    for (size_t x = 0; x < ns; x++)
+        for (size_t y = 0; y < ns; y++)
+            for (int round = 0; round < 3; round++) {
+                /* values from a range the size of the larger set, so they overlap */
+                const size_t na = sizes[x], nb = sizes[y];
+                const uint32_t span = (uint32_t)(2 * (na > nb ? na : nb) + 2);
+                uint32_t v = 0;
+                for (size_t i = 0; i < na; i++)
+                    a[i] = v += 1 + (uint32_t)(nd_splitmix64(&s) % (span / (na + 1) + 1));
+                v = 0;
+                for (size_t i = 0; i < nb; i++)
+                    b[i] = v += 1 + (uint32_t)(nd_splitmix64(&s) % (span / (nb + 1) + 1));
+                ND_CHECK(nd_intersect_u32(a, na, b, nb) == nd_intersect_merge_u32(a, na, b, nb));
+                ND_CHECK(nd_intersect_u32(b, nb, a, na) == nd_intersect_merge_u32(a, na, b, nb));
+                /* a subset of b: every value found */
+                size_t k = 0;
+                for (size_t i = 0; i < nb; i += 1 + (size_t)(nd_splitmix64(&s) % 20))
+                    a[k++] = b[i];
+                ND_CHECK(nd_intersect_u32(a, k, b, nb) == k);
+            }
+    free(a);
+    free(b);
+}
+
+/* A brief inside a document ten times its length (resemblance about 0.1, far
+ * below what the LSH bands propose) is found contained at the defaults, by
+ * the containment sample; without it (ND_P_CONTAIN_SAMPLE 0) it is not. */
+static void test_containment_sample(void)
+{
+    char *t[] = {words(0, 2000), words(700, 900), words(5000, 5300)};
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    nd_dedup *d = make(p, t, 3, NULL);
+    ND_CHECK(d != NULL);
+    if (d) {
+        const nd_member m = member(d, 1);
+        ND_CHECK(m.rep == 0 && m.rel == ND_REL_CONTAINED_IN && m.resemblance < 0.15);
+        ND_CHECK(member(d, 2).rep == 2);
+        nd_dedup_stats st;
+        nd_dedup_get_stats(d, &st);
+        ND_CHECK(st.cont_candidates == 1);
+    }
+    nd_dedup_destroy(d);
+    ND_CHECK(nd_params_set(p, ND_P_CONTAIN_SAMPLE, 0) == ND_OK);
+    d = make(p, t, 3, NULL);
+    ND_CHECK(d && member(d, 1).rep == 1);
+    nd_dedup_destroy(d);
+    nd_params_destroy(p);
+    for (int i = 0; i < 3; i++)
+        free(t[i]);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -354,6 +420,8 @@ int main(int argc, char **argv)
     ND_RUN(test_no_chaining);
     ND_RUN(test_exact_and_empty);
     ND_RUN(test_containment);
+    ND_RUN(test_containment_sample);
+    ND_RUN(test_intersect_gallop);
     ND_RUN(test_survivor_policies);
     ND_RUN(test_allocator_and_failures);
     ND_RUN(test_deterministic);

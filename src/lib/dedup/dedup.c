@@ -150,6 +150,10 @@ struct nd_dedup {
     nd_vec docs;      /* doc_rec */
     nd_vec samp;      /* uint32 per document: its shingles in the containment
                          sample (the first ones of its set), under cont_on */
+    nd_vec sampv;     /* uint32: every document's sample values, one after the
+                         other, until anything spills (then read from the sets) */
+    int sampv_off;    /* sampv was dropped */
+    uint64_t *samp_at;  /* run time, with sampv: where each document's sample starts */
     nd_vec exact;     /* uint64 lo, hi per document */
     nd_vec keyrecs;   /* key_rec per document, once a key was given */
     nd_vec keys;      /* char */
@@ -234,6 +238,7 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     }
     nd_vec_init(&d->docs, sizeof(doc_rec), UINT32_MAX - 1);
     nd_vec_init(&d->samp, sizeof(uint32_t), UINT32_MAX - 1);
+    nd_vec_init(&d->sampv, sizeof(uint32_t), SIZE_MAX / 8);
     nd_vec_init(&d->exact, 2 * sizeof(uint64_t), UINT32_MAX - 1);
     nd_vec_init(&d->keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
@@ -278,6 +283,8 @@ void nd_dedup_destroy(nd_dedup *d)
     nd_worker_fini(&d->worker);
     nd_vec_free(&d->docs, &a);
     nd_vec_free(&d->samp, &a);
+    nd_vec_free(&d->sampv, &a);
+    nd_free(&a, d->samp_at);
     nd_vec_free(&d->exact, &a);
     nd_vec_free(&d->keyrecs, &a);
     nd_vec_free(&d->keys, &a);
@@ -311,7 +318,8 @@ size_t nd_dedup_num_docs(const nd_dedup *d)
 /* Bytes of the buffers that spilling can empty. */
 static uint64_t buffered_bytes(const nd_dedup *d)
 {
-    uint64_t n = (uint64_t)d->sets.mem.len * d->sets.mem.item;
+    uint64_t n = (uint64_t)d->sets.mem.len * d->sets.mem.item +
+                 (uint64_t)d->sampv.len * d->sampv.item;
     for (unsigned b = 0; b < d->bands; b++)
         n += (uint64_t)d->bk[b].len * sizeof(uint64_t);
     return n;
@@ -353,6 +361,9 @@ static nd_status spill_all(nd_dedup *d)
         d->spilled_bytes += bytes;
         d->sets.mem.len = 0;
     }
+    /* the sets hold the samples too: read them there from now on */
+    nd_vec_free(&d->sampv, &d->alloc);
+    d->sampv_off = 1;
     d->spill_events++;
 fail:
     nd_free(&d->alloc, tmp);
@@ -398,7 +409,7 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
         return ND_E_PARAM;
     }
     const size_t id = d->docs.len;
-    const size_t keys_len = d->keys.len, sets_len = d->sets.mem.len;
+    const size_t keys_len = d->keys.len, sets_len = d->sets.mem.len, sampv_len = d->sampv.len;
     doc_rec r;
     memset(&r, 0, sizeof r);
     r.num_shingles = (uint32_t)sk->num_shingles;
@@ -465,6 +476,11 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
             d->sets.mem.len += m;
             r.num_shingles = (uint32_t)m;
             samp = below;
+            if (cont_on(d) && !d->sampv_off && below) {
+                ND_TRY(nd_vec_reserve(&d->sampv, &d->alloc, d->sampv.len + below));
+                memcpy((uint32_t *)d->sampv.data + d->sampv.len, out, below * sizeof *out);
+                d->sampv.len += below;
+            }
         } else if (!d->simhash) {
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + k));
             memcpy((uint32_t *)d->sets.mem.data + d->sets.mem.len, sk->signature,
@@ -512,6 +528,8 @@ fail:
     if (d->keyrecs.len > id)
         d->keyrecs.len = id;
     d->sets.mem.len = sets_len;
+    if (!d->sampv_off)
+        d->sampv.len = sampv_len;
     if (!d->detail[0])
         nd_detail_set(d->detail, "adding document %zu: %s", id, nd_strerror(st));
     return st;
@@ -970,34 +988,26 @@ static nd_status build_adjacency(nd_dedup *d, run_state *rs);
 /* A pair is missed with probability below CONT_MISS where the count alone
  * decides (see cont_need). */
 #define CONT_MISS 1e-3
-#define CONT_MEMO 4096      /* counts of cont_need_prob remembered per chunk */
 
-/* The least k with P(X < k) > CONT_MISS, less one, for X binomial (c, p):
- * asking for k shared sampled shingles misses a pair that shares c shingles
- * with probability at most CONT_MISS. */
-static uint32_t cont_need_prob(uint32_t c, double p)
+/* log of the binomial coefficient (n k); lgamma_r: lgamma writes signgam */
+static double log_choose(double n, double k)
 {
-    const double lq = log1p(-p), lp = log(p);
-    double cdf = 0;
-    for (uint32_t k = 0; k < c; k++) {
-        const double lpmf = lgamma(c + 1.0) - lgamma(k + 1.0) - lgamma(c - k + 1.0) + k * lp +
-                            (c - k) * lq;
-        cdf += exp(lpmf);
-        if (cdf > CONT_MISS)
-            return k > 0 ? k : 1;
-    }
-    return 1;
+    int sg;
+    return lgamma_r(n + 1, &sg) - lgamma_r(k + 1, &sg) - lgamma_r(n - k + 1, &sg);
 }
 
 /* The shared sampled shingles a document of n shingles, sampled of them in its
- * sample, needs with another before that pair is a candidate. A contained in
- * B (|A&B| >= t |A|, as nd_sim_figures decides it) has at most n - c shingles
- * outside B, c the least count that passes, so at least sampled - (n - c) of
- * its sampled shingles are in B, and in B's sample, which is cut at the same
- * hash: asking for that many misses nothing. Where that is fewer than the
- * count the c shared shingles give but with probability CONT_MISS (the
- * sample is an eighth of them, by hash), that count is asked for instead. */
-static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled, uint32_t *memo)
+ * sample, needs with another before that pair is a candidate. If A is
+ * contained in B (|A&B| >= t |A|, as nd_sim_figures decides it), A shares at
+ * least c of its n shingles with B, c the least count that passes. The
+ * sample is A's shingles whose hash is below CONT_LIMIT, the same cut in B,
+ * so the shared sampled shingles X are those of A's sampled ones that are
+ * among the c shared: for a hash that spreads shingles at random, X is
+ * hypergeometric (n, c, sampled). X >= sampled - (n - c) always (the exact
+ * bound: A has only n - c shingles outside B); the need is the least count
+ * X reaches but with probability CONT_MISS, found by walking the pmf up from
+ * that bound. A pair sharing more than c shingles reaches it more often. */
+static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled)
 {
     const double t = d->params.containment;
     uint32_t c = (uint32_t)ceil(t * n);
@@ -1006,19 +1016,18 @@ static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled, uint3
     while (c < n && (double)c / n < t)
         c++;
     const uint32_t out = n - c;
-    const uint32_t exact = sampled > out + 1 ? sampled - out : 1;
-    if (exact >= c / 16)
-        return exact;
-    /* memo[c] for c < CONT_MEMO: the count for c, plus one (0: not yet) */
-    uint32_t prob;
-    if (c < CONT_MEMO && memo[c]) {
-        prob = memo[c] - 1;
-    } else {
-        prob = cont_need_prob(c, (double)CONT_LIMIT / 4294967296.0);
-        if (c < CONT_MEMO)
-            memo[c] = prob + 1;
+    uint32_t x = sampled > out ? sampled - out : 0;
+    const uint32_t top = sampled < c ? sampled : c;
+    double pmf = exp(log_choose(c, x) + log_choose(out, sampled - x) - log_choose(n, sampled));
+    double cdf = 0;
+    for (; x < top; x++) {
+        cdf += pmf;
+        if (cdf > CONT_MISS)
+            break;
+        /* pmf(x + 1) / pmf(x) */
+        pmf *= (double)(c - x) * (sampled - x) / ((double)(x + 1) * (out - sampled + x + 1));
     }
-    return prob > exact ? prob : exact;
+    return x > 0 ? x : 1;
 }
 
 /* The sample of document doc: the first d->samp[doc] values of its set, in
@@ -1028,9 +1037,33 @@ static nd_status cont_sample(const nd_dedup *d, uint32_t doc, nd_vec *buf, const
 {
     const void *set;
     *k = ND_VEC_AT(&d->samp, uint32_t, doc);
+    *h = NULL;
+    if (!*k)
+        return ND_OK;
+    if (d->samp_at) {
+        *h = (const uint32_t *)d->sampv.data + d->samp_at[doc];
+        return ND_OK;
+    }
     const nd_status st = store_get(d, &d->sets, rec_of(d, doc)->sh_off, *k, buf, &set);
     *h = set;
     return st;
+}
+
+/* With the samples side by side in memory (nothing spilled), where each
+ * document's starts, for cont_sample; otherwise nothing (read from the sets). */
+static nd_status cont_index(nd_dedup *d)
+{
+    if (d->sampv_off || d->samp_at)
+        return ND_OK;
+    const size_t n = d->samp.len;
+    if (!(d->samp_at = nd_malloc(&d->alloc, (n ? n : 1) * sizeof *d->samp_at)))
+        return ND_E_NOMEM;
+    uint64_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        d->samp_at[i] = at;
+        at += ND_VEC_AT(&d->samp, uint32_t, i);
+    }
+    return ND_OK;
 }
 
 /* Sorts the entries of one counting bucket (a few values) in place. */
@@ -1082,8 +1115,8 @@ static uint32_t cont_need_light(uint32_t need, uint32_t heavy)
 /* One chunk of units in a containment pass: how many of its sample entries
  * fall in each counting bucket, then where its next one goes. */
 typedef struct cont_chunk {
-    uint32_t *memo;     /* CONT_MEMO, for cont_need */
-    uint32_t *pos;      /* nb */
+    uint32_t *pos;      /* nb: entries in each bucket */
+    uint32_t *cpos;     /* ncoarse: where its next entry of each coarse range goes */
     nd_status st;
 } cont_chunk;
 
@@ -1100,13 +1133,20 @@ typedef struct cont_ctx {
     int scatter;        /* cont_collect's second pass */
     uint64_t *e;        /* all entries, by bucket */
     const uint32_t *gstart;  /* nb + 1: where each bucket starts in e */
+    unsigned cshift;    /* coarse range of bucket b: b >> cshift */
+    uint32_t ncoarse;
+    nd_vec *tbuf;       /* per thread: one coarse range's entries */
+    uint32_t **tcur;    /* per thread: 1 << cshift bucket cursors */
+    nd_vec *tpairs;     /* per thread: pair occurrences (cont_buckets) */
+    nd_vec *theavy;     /* per thread: ids in heavy buckets */
+    nd_status *tst;     /* per thread */
 } cont_ctx;
 
 /* Asks for the start of document doc's set ahead of its turn (in memory). */
 static void cont_prefetch(const nd_dedup *d, uint32_t doc)
 {
     const uint64_t off = rec_of(d, doc)->sh_off;
-    if (off >= d->sets.spilled)
+    if (!d->samp_at && off >= d->sets.spilled)
         __builtin_prefetch((const uint32_t *)d->sets.mem.data + (off - d->sets.spilled));
 }
 
@@ -1136,7 +1176,7 @@ static void cont_collect(void *arg, size_t begin, size_t end, unsigned t)
             if ((ch->st = cont_sample(d, doc, &x->rs->sc[t].a, &h, &k)) != ND_OK)
                 break;
             if (x->first && !x->scatter)
-                x->need[u] = cont_need(d, ns, k, ch->memo);
+                x->need[u] = cont_need(d, ns, k);
             uint32_t i = 0;
             while (i < k && h[i] < x->lo)
                 i++;
@@ -1145,7 +1185,8 @@ static void cont_collect(void *arg, size_t begin, size_t end, unsigned t)
                     ch->pos[(h[i] - x->lo) >> x->shift]++;
             else
                 for (; i < k && h[i] < x->hi; i++)
-                    x->e[ch->pos[(h[i] - x->lo) >> x->shift]++] = (uint64_t)h[i] << 32 | u;
+                    x->e[ch->cpos[(h[i] - x->lo) >> x->shift >> x->cshift]++] =
+                        (uint64_t)h[i] << 32 | u;
         }
     }
 }
@@ -1154,9 +1195,31 @@ static void cont_collect(void *arg, size_t begin, size_t end, unsigned t)
 static void cont_sort(void *arg, size_t begin, size_t end, unsigned t)
 {
     cont_ctx *x = arg;
-    (void)t;
-    for (size_t b = begin; b < end; b++)
-        sort_small_u64(x->e + x->gstart[b], x->gstart[b + 1] - x->gstart[b]);
+    const uint32_t per = (uint32_t)1 << x->cshift;
+    for (size_t c = begin; c < end && x->tst[t] == ND_OK; c++) {
+        /* coarse range c, [from, to) of e: to a buffer, then back by bucket
+         * (the writes stay within the range: a cache-sized scatter) */
+        const uint32_t b0 = (uint32_t)c * per;
+        const uint32_t from = x->gstart[b0], to = x->gstart[b0 + per];
+        nd_vec *buf = &x->tbuf[t];
+        if (from == to)
+            continue;
+        if ((x->tst[t] = nd_vec_reserve(buf, &x->d->alloc, to - from)) != ND_OK)
+            return;
+        uint64_t *v = buf->data;
+        memcpy(v, x->e + from, (to - from) * sizeof *v);
+        uint32_t *cur = x->tcur[t];
+        for (uint32_t b = 0; b < per; b++)
+            cur[b] = x->gstart[b0 + b];
+        for (uint32_t i = 0; i < to - from; i++)
+            x->e[cur[(((uint32_t)(v[i] >> 32) - x->lo) >> x->shift) - b0]++] = v[i];
+        for (uint32_t b = b0; b < b0 + per; b++)
+            sort_small_u64(x->e + x->gstart[b], x->gstart[b + 1] - x->gstart[b]);
+        /* the pairs of its buckets (no bucket crosses a coarse range) */
+        if ((x->tst[t] = cont_buckets(x->d, x->e + from, to - from, &x->tpairs[t],
+                                      &x->theavy[t])) != ND_OK)
+            return;
+    }
 }
 
 /* Containment candidates (single process): pairs of units that share at
@@ -1182,6 +1245,8 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
     nd_vec_init(&heavy, sizeof(uint32_t), UINT32_MAX);
     cont_ctx x = {.d = d, .rs = rs, .nch = rs->threads};
     uint64_t *tmp = NULL;
+    if ((st = cont_index(d)) != ND_OK)
+        return st;
     uint32_t *gstart = NULL;
     uint32_t *hv = nd_calloc(a, U ? U : 1, sizeof *hv);
     x.need = nd_calloc(a, U ? U : 1, sizeof *x.need);
@@ -1206,6 +1271,29 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
         bits++;
     x.nb = (uint32_t)1 << bits;
     x.shift = 29 - pbits - bits;
+    const unsigned cbits = bits < 8 ? bits : 8;
+    x.cshift = bits - cbits;
+    x.ncoarse = (uint32_t)1 << cbits;
+    const unsigned T = rs->threads;
+    x.tbuf = nd_calloc(a, T, sizeof *x.tbuf);
+    x.tcur = nd_calloc(a, T, sizeof *x.tcur);
+    x.tpairs = nd_calloc(a, T, sizeof *x.tpairs);
+    x.theavy = nd_calloc(a, T, sizeof *x.theavy);
+    x.tst = nd_calloc(a, T, sizeof *x.tst);
+    if (!x.tbuf || !x.tcur || !x.tpairs || !x.theavy || !x.tst) {
+        st = ND_E_NOMEM;
+        goto fail;
+    }
+    for (unsigned t = 0; t < T; t++) {
+        nd_vec_init(&x.tbuf[t], sizeof(uint64_t), SIZE_MAX / 16);
+        nd_vec_init(&x.tpairs[t], sizeof(uint64_t), SIZE_MAX / 16);
+        nd_vec_init(&x.theavy[t], sizeof(uint32_t), UINT32_MAX);
+        x.tst[t] = ND_OK;
+        if (!(x.tcur[t] = nd_malloc(a, ((size_t)1 << x.cshift) * sizeof *x.tcur[t]))) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+    }
     gstart = nd_malloc(a, ((size_t)x.nb + 1) * sizeof *gstart);
     if (!gstart) {
         st = ND_E_NOMEM;
@@ -1213,8 +1301,9 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
     }
     x.gstart = gstart;
     for (size_t c = 0; c < x.nch; c++) {
-        x.ch[c].memo = nd_calloc(a, CONT_MEMO, sizeof *x.ch[c].memo);
-        if (!(x.ch[c].pos = nd_malloc(a, x.nb * sizeof *x.ch[c].pos)) || !x.ch[c].memo) {
+        x.ch[c].cpos = nd_malloc(a, x.ncoarse * sizeof *x.ch[c].cpos);
+        if (!(x.ch[c].pos = nd_malloc(a, x.nb * sizeof *x.ch[c].pos)) ||
+            !x.ch[c].cpos) {
             st = ND_E_NOMEM;
             goto fail;
         }
@@ -1231,20 +1320,26 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
                 st = x.ch[c].st;
                 goto fail;
             }
-        /* bucket b of chunk c goes after bucket b of the chunks before it */
+        /* where each bucket starts; a chunk's entries of coarse range r go
+         * after those of the chunks before it */
         uint32_t run = 0;
         for (uint32_t b = 0; b < x.nb; b++) {
             gstart[b] = run;
-            for (size_t c = 0; c < x.nch; c++) {
-                const uint32_t m = x.ch[c].pos[b];
-                x.ch[c].pos[b] = run;
-                run += m;
-            }
+            for (size_t c = 0; c < x.nch; c++)
+                run += x.ch[c].pos[b];
         }
         gstart[x.nb] = run;
-        if (run > cap) {
+        for (uint32_t r = 0, per = (uint32_t)1 << x.cshift; r < x.ncoarse; r++) {
+            uint32_t at = gstart[r * per];
+            for (size_t c = 0; c < x.nch; c++) {
+                x.ch[c].cpos[r] = at;
+                for (uint32_t b = r * per; b < (r + 1) * per; b++)
+                    at += x.ch[c].pos[b];
+            }
+        }
+        if (!x.e || run > cap) {
             nd_free(a, x.e);
-            cap = run;
+            cap = run ? run : 1;
             if (!(x.e = nd_malloc(a, cap * sizeof *x.e))) {
                 st = ND_E_NOMEM;
                 goto fail;
@@ -1257,9 +1352,28 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
                 st = x.ch[c].st;
                 goto fail;
             }
-        nd_parallel(rs->threads, x.nb, 1024, cont_sort, &x);
-        ND_TRY(cont_buckets(d, x.e, run, &pairs, &heavy));
+        nd_parallel(rs->threads, x.ncoarse, 1, cont_sort, &x);
+        for (unsigned t = 0; t < T; t++)
+            if (x.tst[t] != ND_OK) {
+                st = x.tst[t];
+                goto fail;
+            }
     }
+    /* the threads' pair occurrences together (their order does not matter:
+     * they are sorted next) */
+    for (unsigned t = 0; t < T; t++) {
+        ND_TRY(nd_vec_append(&pairs, a, x.tpairs[t].data, x.tpairs[t].len * sizeof(uint64_t)));
+        ND_TRY(nd_vec_append(&heavy, a, x.theavy[t].data, x.theavy[t].len * sizeof(uint32_t)));
+        nd_vec_free(&x.tpairs[t], a);
+        nd_vec_free(&x.theavy[t], a);
+    }
+    /* the samples are done with */
+    nd_free(a, x.e);
+    x.e = NULL;
+    nd_free(a, d->samp_at);
+    d->samp_at = NULL;
+    nd_vec_free(&d->sampv, a);
+    d->sampv_off = 1;
     for (size_t i = 0; i < heavy.len; i++)
         hv[ND_VEC_AT(&heavy, uint32_t, i)]++;
     for (uint32_t u = 0; u < U; u++) {
@@ -1286,9 +1400,24 @@ fail:
     if (x.ch)
         for (size_t c = 0; c < x.nch; c++) {
             nd_free(a, x.ch[c].pos);
-            nd_free(a, x.ch[c].memo);
+            nd_free(a, x.ch[c].cpos);
         }
     nd_free(a, x.ch);
+    for (unsigned t = 0; x.tst && t < rs->threads; t++) {
+        if (x.tbuf)
+            nd_vec_free(&x.tbuf[t], a);
+        if (x.tpairs)
+            nd_vec_free(&x.tpairs[t], a);
+        if (x.theavy)
+            nd_vec_free(&x.theavy[t], a);
+        if (x.tcur)
+            nd_free(a, x.tcur[t]);
+    }
+    nd_free(a, x.tbuf);
+    nd_free(a, x.tcur);
+    nd_free(a, x.tpairs);
+    nd_free(a, x.theavy);
+    nd_free(a, x.tst);
     nd_free(a, x.e);
     nd_free(a, x.need);
     nd_free(a, tmp);
@@ -1801,7 +1930,7 @@ size_t nd_dedup_memory(const nd_dedup *d)
     size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +
                d->keyrecs.cap * d->keyrecs.item + d->keys.cap +
                d->sets.mem.cap * d->sets.mem.item + d->fps.cap * d->fps.item +
-               d->samp.cap * d->samp.item;
+               d->samp.cap * d->samp.item + d->sampv.cap * d->sampv.item;
     for (unsigned b = 0; b < d->bands; b++)
         n += d->bk[b].cap * sizeof(uint64_t);
     return n;
@@ -2283,11 +2412,11 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
     nd_vec_init(&buf, 1, SIZE_MAX / 2);
     uint32_t *need = nd_calloc(a, L ? L : 1, sizeof *need);
     uint32_t *hv = nd_calloc(a, L ? L : 1, sizeof *hv);
-    uint32_t *memo = nd_calloc(a, CONT_MEMO, sizeof *memo);
-    if (!need || !hv || !memo) {
+    if (!need || !hv) {
         st = ND_E_NOMEM;
         goto fail;
     }
+    ND_TRY(cont_index(d));
     for (size_t lid = 0; lid < L; lid++) {
         const uint32_t n = rec_of(d, (uint32_t)lid)->num_shingles;
         if (x->leader[lid] != x->gid[lid] || !n)
@@ -2295,12 +2424,16 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
         const uint32_t *h;
         uint32_t k;
         ND_TRY(cont_sample(d, (uint32_t)lid, &buf, &h, &k));
-        need[lid] = cont_need(d, n, k, memo);
+        need[lid] = cont_need(d, n, k);
         for (uint32_t i = 0; i < k; i++) {
             const uint64_t e[2] = {(uint64_t)h[i] << 32 | x->gid[lid], need[lid]};
             ND_TRY(nd_vec_append(&to[bucket_owner(h[i], d->bands, P)], a, e, sizeof e));
         }
     }
+    nd_free(a, d->samp_at);
+    d->samp_at = NULL;
+    nd_vec_free(&d->sampv, a);
+    d->sampv_off = 1;
     ND_TRY(dx(x, "contain", to, &got, &bytes));
     uint64_t *e = got;
     const size_t n = (size_t)(bytes / (2 * sizeof(uint64_t)));
@@ -2368,7 +2501,6 @@ fail:
     nd_free(a, got);
     nd_free(a, need);
     nd_free(a, hv);
-    nd_free(a, memo);
     nd_vec_free(&pairs, a);
     nd_vec_free(&buf, a);
     return st;

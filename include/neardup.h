@@ -149,10 +149,10 @@ typedef enum {
     ND_P_SAME_SOURCE = 22, /**< 1: also pair documents of the same source (default); 0: not */
     ND_P_WINDOW = 23,      /**< pair only documents whose dates differ by at most this many
                                 days [0, 1e9], 0 = no limit (default); undated pair with all */
-    ND_P_PAIR_COPIES = 24, /**< 1: also align documents of the same duplicate group (their
-                                passages carry ND_PASSAGE_COPY: what B took from A when B
-                                took nearly all of it); 0 (default): copies are dedup's
-                                business, not reuse */
+    ND_P_PAIR_COPIES = 24, /**< 1 (default): also align documents of the same duplicate
+                                group (their passages carry ND_PASSAGE_COPY and belong to
+                                no passage cluster: what B took from A when B took nearly
+                                all of it); 0: leave copies to dedup */
     /* Stories (nd_story). */
     ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.2 */
     ND_P_STORY_WINDOW = 26,    /**< days a story stays open after its last member [0, 1e9],
@@ -518,15 +518,18 @@ typedef struct nd_passage {
     uint32_t a_words, b_words;
     uint32_t matches;     /**< aligned equal words (longest common subsequence) */
     int32_t score;        /**< matches - unmatched words of a - unmatched words of b */
-    uint32_t cluster;     /**< its passage cluster (nd_reuse_clusters) */
+    uint32_t cluster;     /**< its passage cluster (nd_reuse_clusters); ND_NO_CLUSTER for a
+                               passage between copies (ND_PASSAGE_COPY), which would join
+                               every passage of the two documents into one */
     uint32_t earlier;     /**< the document with the earlier date (a or b), ND_NO_DOC when
                                either has no date or the dates are equal */
     uint32_t flags;       /**< ND_PASSAGE_COPY: a and b are copies of one another (one
                                duplicate group: exact or near-duplicates, or one contained
-                               in the other); found under ND_P_PAIR_COPIES 1 */
+                               in the other); found under ND_P_PAIR_COPIES 1 (default) */
 } nd_passage;
 
 #define ND_PASSAGE_COPY 1u /**< nd_passage.flags: between two copies */
+#define ND_NO_CLUSTER UINT32_MAX /**< nd_passage.cluster of a passage between copies */
 
 /** One occurrence of a passage cluster: a byte range of a document. */
 typedef struct nd_occurrence {
@@ -821,6 +824,7 @@ typedef struct nd_index_passage {
     uint32_t words, other_words, matches;
     int32_t score;
     int earlier;          /**< -1: the document is dated earlier, 1: the other, 0: unknown */
+    uint32_t flags;       /**< ND_PASSAGE_COPY: the two are copies (one duplicate group) */
 } nd_index_passage;
 
 /** The parts of an answer beyond the cluster and pairs, which are always

@@ -97,6 +97,7 @@ static const popt k_popts[] = {
     {"window", 0, ND_P_WINDOW, NULL, NULL},
     {"no-same-source", 0, ND_P_SAME_SOURCE, "0", NULL},
     {"copies", 0, ND_P_PAIR_COPIES, "1", NULL},
+    {"no-copies", 0, ND_P_PAIR_COPIES, "0", NULL},
     {"story-threshold", 0, ND_P_STORY_THRESHOLD, NULL, NULL},
     {"story-window", 0, ND_P_STORY_WINDOW, NULL, NULL},
     {"name-weight", 0, ND_P_NAME_WEIGHT, NULL, NULL},
@@ -205,7 +206,7 @@ static void usage_params(FILE *fp)
     fprintf(fp, "  --simhash-k K        SimHash: most differing bits of candidates [%g]\n",
             pdef(ND_P_SIMHASH_K));
     fprintf(fp, "  --min-words N, --df-min N, --df-max N, --max-gap N, --window DAYS,\n"
-                "  --no-same-source, --copies        shared passages, as for reuse\n");
+                "  --no-same-source, --no-copies     shared passages, as for reuse\n");
     fprintf(fp, "  --story-threshold X, --story-window DAYS, --name-weight X,\n"
                 "  --title-weight X, --link-bonus X  stories, as for stories' --threshold,\n"
                 "                                    --window and the others\n");

@@ -77,9 +77,10 @@ static void usage(FILE *fp, int boiler)
         fprintf(fp, "  --window DAYS       pair only documents dated at most DAYS apart,\n"
                     "                      0 = any [0]; undated documents pair with all\n"
                     "  --no-same-source    do not pair documents of the same source\n"
-                    "  --copies            also align documents that are copies (exact or\n"
-                    "                      near-duplicates) of one another; their passages\n"
-                    "                      say \"relation\":\"copy\"\n"
+                    "  --no-copies         do not align documents that are copies (exact or\n"
+                    "                      near-duplicates) of one another; by default they\n"
+                    "                      are, and their passages say \"relation\":\"copy\",\n"
+                    "                      \"cluster\":null (--copies: the default)\n"
                     "  --keep-boilerplate  do not look for boilerplate; match it like text\n"
                     "  --header-seeds      let the header block a mail or news message opens\n"
                     "                      with seed passages (by default it seeds none)\n");
@@ -215,7 +216,10 @@ static int passage_item(rrun *r, FILE *fp, size_t i)
             x->a_words, x->b_words, x->matches, x->score);
     const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
     cli_json_num(fp, mx ? (double)x->matches / mx : 0);
-    fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
+    if (x->cluster == ND_NO_CLUSTER)
+        fputs(",\"cluster\":null,\"likely_source\":", fp);
+    else
+        fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
     put_date_or_null(fp, r, x->earlier);
     if (x->flags & ND_PASSAGE_COPY)
         fputs(",\"relation\":\"copy\"", fp);
@@ -419,7 +423,7 @@ static int write_one(rrun *r, cli_out *out, const char *path, writer_fn fn)
 enum {
     O_MINW = 256, O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_HDRSEEDS, O_KEEPB,
     O_CLUSTERS,
-    O_BOUT, O_STRIP, O_NOTEXT
+    O_BOUT, O_STRIP, O_NOTEXT, O_NOCOPIES
 };
 
 static const struct option k_longopts[] = {
@@ -433,6 +437,7 @@ static const struct option k_longopts[] = {
     {"window", required_argument, NULL, O_WINDOW},
     {"no-same-source", no_argument, NULL, O_NOSAME},
     {"copies", no_argument, NULL, O_COPIES},
+    {"no-copies", no_argument, NULL, O_NOCOPIES},
     {"keep-boilerplate", no_argument, NULL, O_KEEPB},
     {"header-seeds", no_argument, NULL, O_HDRSEEDS},
     {"output", required_argument, NULL, 'o'},
@@ -451,6 +456,7 @@ static int wrong_cmd(const rrun *r, int c)
 {
     const int reuse_only = c == 'n' || c == O_MINW || c == O_DFMIN || c == O_DFMAX ||
                            c == O_GAP || c == O_WINDOW || c == O_NOSAME || c == O_COPIES ||
+                           c == O_NOCOPIES ||
                            c == O_HDRSEEDS ||
                            c == O_KEEPB || c == O_CLUSTERS || c == O_BOUT || c == O_NOTEXT;
     return r->o.boilerplate_cmd ? reuse_only : c == O_STRIP;
@@ -486,6 +492,9 @@ static int parse_options(rrun *r, int argc, char **argv)
                 return 1;
             break;
         case O_COPIES: if (set_param(r->params, ND_P_PAIR_COPIES, "1", "--copies")) return 1;
+            break;
+        case O_NOCOPIES:
+            if (set_param(r->params, ND_P_PAIR_COPIES, "0", "--no-copies")) return 1;
             break;
         case O_HDRSEEDS:
             if (set_param(r->params, ND_P_HEADER_SEEDS, "1", "--header-seeds"))

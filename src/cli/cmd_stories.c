@@ -702,7 +702,10 @@ static int stories_main(int argc, char **argv, int sim)
     srun s;
     memset(&s, 0, sizeof s);
     s.r = &r;
-    if (nd_params_create(&r.params, NULL) != ND_OK) {
+    /* Copies are linked as copies: their passages would only add alignments
+     * (ND_P_PAIR_COPIES 0). */
+    if (nd_params_create(&r.params, NULL) != ND_OK ||
+        nd_params_set(r.params, ND_P_PAIR_COPIES, 0) != ND_OK) {
         cli_log(1, "out of memory");
         return EXIT_INTERNAL;
     }

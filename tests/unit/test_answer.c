@@ -20,8 +20,8 @@ static void test_answer_full(void)
         {"x\"y", 3, ND_REL_NEAR, 0.89333, 0.9243, 0.9638},
     };
     const nd_index_passage p[2] = {
-        {"old", 3, 10, 20, 110, 120, 4, 5, 4, 3, -1},
-        {"x\"y", 3, 0, 8, 1, 9, 2, 2, 2, 2, 0},
+        {"old", 3, 10, 20, 110, 120, 4, 5, 4, 3, -1, 0},
+        {"x\"y", 3, 0, 8, 1, 9, 2, 2, 2, 2, 0, ND_PASSAGE_COPY},
     };
     nd_index_answer a;
     memset(&a, 0, sizeof a);
@@ -55,7 +55,8 @@ static void test_answer_full(void)
         "\"b_words\":4,\"words\":4,\"score\":3,\"identity\":0.8,\"likely_source\":\"new\"},"
         "{\"a\":\"x\\\"y\",\"b\":\"new\",\"a_start\":1,\"a_end\":9,\"b_start\":0,\"b_end\":8,"
         "\"a_words\":2,\"b_words\":2,\"words\":2,\"score\":2,\"identity\":1,"
-        "\"likely_source\":null}],\"story\":{\"story\":7,\"new\":false,\"similarity\":0.4366,"
+        "\"likely_source\":null,\"relation\":\"copy\"}],\"story\":{\"story\":7,"
+        "\"new\":false,\"similarity\":0.4366,"
         "\"size\":3}}";
     ND_CHECK(s != NULL);
     ND_CHECK_MSG(s && strcmp(s, want) == 0, "got %s", s ? s : "(null)");
@@ -95,7 +96,7 @@ static void test_answer_alone(void)
                            "\"size\":1}}") != NULL, "got %s", s ? s : "(null)");
     free(s);
     /* a later passage of the indexed document: likely_source is the other */
-    const nd_index_passage p = {"o", 1, 0, 1, 2, 3, 1, 1, 1, 1, 1};
+    const nd_index_passage p = {"o", 1, 0, 1, 2, 3, 1, 1, 1, 1, 1, 0};
     a.passages = &p;
     a.num_passages = 1;
     s = cli_answer_string("me", 2, &a, NULL);

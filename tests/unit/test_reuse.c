@@ -229,13 +229,21 @@ static void test_filters(void)
     nd_reuse_destroy(r);
     ND_CHECK(nd_params_set(p, ND_P_SAME_SOURCE, 1) == ND_OK);
     d[1].group = 0; /* 1 is a copy of 0 */
+    ND_CHECK(nd_params_set(p, ND_P_PAIR_COPIES, 0) == ND_OK);
     r = run(&c, p, d, 0);
     ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
     ND_CHECK_MSG(n == 2, "copies: %zu", n);
     nd_reuse_destroy(r);
+    /* copies aligned (the default): the copy passage in no passage cluster, the
+     * others in theirs */
     ND_CHECK(nd_params_set(p, ND_P_PAIR_COPIES, 1) == ND_OK);
     r = run(&c, p, d, 0);
     ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK && n == 3);
+    for (size_t i = 0; i < n; i++) {
+        const int copy = ps[i].a == 0 && ps[i].b == 1;
+        ND_CHECK(copy == !!(ps[i].flags & ND_PASSAGE_COPY));
+        ND_CHECK(copy ? ps[i].cluster == ND_NO_CLUSTER : ps[i].cluster != ND_NO_CLUSTER);
+    }
     nd_reuse_destroy(r);
     nd_params_destroy(p);
     corpus_free(&c);

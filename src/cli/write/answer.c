@@ -108,6 +108,8 @@ static void put_passage(FILE *fp, const char *id, size_t id_len, const nd_index_
         cli_json_str(fp, p->other, p->other_len);
     else
         fputs("null", fp);
+    if (p->flags & ND_PASSAGE_COPY)
+        fputs(",\"relation\":\"copy\"", fp);
     fputc('}', fp);
 }
 

@@ -1984,13 +1984,18 @@ static nd_status make_clusters(nd_reuse *r)
         st = step_status(r, ND_E_NOMEM, "the clusters of %zu passages", np);
         goto done;
     }
+    /* A passage between copies is most of both documents: it would join every
+     * passage of either into one cluster. It takes part in none. */
+    size_t nk = 0;
     for (size_t i = 0; i < np; i++) {
-        k[2 * i] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].a_start, 2 * i};
-        k[2 * i + 1] = (rec16){(uint64_t)ps[i].b << 32 | ps[i].b_start, 2 * i + 1};
+        if (ps[i].flags & ND_PASSAGE_COPY)
+            continue;
+        k[nk++] = (rec16){(uint64_t)ps[i].a << 32 | ps[i].a_start, 2 * i};
+        k[nk++] = (rec16){(uint64_t)ps[i].b << 32 | ps[i].b_start, 2 * i + 1};
     }
-    sort16(k, tmp, no, 1);
+    sort16(k, tmp, nk, 1);
     size_t nr = 0;
-    for (size_t i = 0; i < no; i++) {
+    for (size_t i = 0; i < nk; i++) {
         const nd_passage *p = &ps[k[i].k2 / 2];
         const int isb = k[i].k2 & 1;
         const uint32_t doc = isb ? p->b : p->a, s = isb ? p->b_start : p->a_start;
@@ -2008,6 +2013,8 @@ static nd_status make_clusters(nd_reuse *r)
         run[k[i].k2] = (uint32_t)(nr - 1);
     }
     for (size_t i = 0; i < np; i++) {
+        if (ps[i].flags & ND_PASSAGE_COPY)
+            continue;
         const uint32_t x = uf_find(parent, run[2 * i]), y = uf_find(parent, run[2 * i + 1]);
         if (x != y) {
             if (x < y)
@@ -2064,7 +2071,7 @@ static nd_status make_clusters(nd_reuse *r)
         r->cl_origin[c] = undated || tie ? ND_NO_DOC : best;
     }
     for (size_t i = 0; i < np; i++)
-        ps[i].cluster = label[run[2 * i]];
+        ps[i].cluster = ps[i].flags & ND_PASSAGE_COPY ? ND_NO_CLUSTER : label[run[2 * i]];
     r->nclusters = ncl;
     r->stats.clusters = ncl;
 done:

@@ -588,7 +588,8 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
             .other_start = ps[i].a_start, .other_end = ps[i].a_end,
             .words = ps[i].b_words, .other_words = ps[i].a_words,
             .matches = ps[i].matches, .score = ps[i].score,
-            .earlier = ps[i].earlier == 1 ? -1 : ps[i].earlier == 0 ? 1 : 0};
+            .earlier = ps[i].earlier == 1 ? -1 : ps[i].earlier == 0 ? 1 : 0,
+            .flags = same_group(self, group, &o) ? ND_PASSAGE_COPY : 0};
         if ((st = nd_vec_push(&s->passages, a, &ip)) != ND_OK) {
             nd_detail_set(s->detail, "passages: %zu passages: %s", s->passages.len,
                           nd_strerror(st));

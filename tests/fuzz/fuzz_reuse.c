@@ -19,7 +19,8 @@
  *           (bit 7)
  *
  * Every run is checked against what include/neardup.h promises (ranges inside
- * their documents, counts, scores, orders, clusters covering their passages,
+ * their documents, counts, scores, orders, clusters covering their passages
+ * (a passage between copies belongs to none),
  * boilerplate spans sorted and disjoint), and a run with 1 thread must give
  * exactly what a run with 2 (or 3) threads gives. A failed check aborts.
  */
@@ -218,9 +219,15 @@ static void check_run(const nd_reuse *r, const fcorpus *c, const nd_params *p)
         CHECK(q->matches <= q->a_words && q->matches <= q->b_words);
         CHECK((int64_t)q->score == (int64_t)q->matches - (q->a_words - q->matches) -
                                        (q->b_words - q->matches));
-        CHECK(q->cluster < nc);
-        CHECK(covered(occ, off, q->cluster, q->a, q->a_start, q->a_end));
-        CHECK(covered(occ, off, q->cluster, q->b, q->b_start, q->b_end));
+        /* a passage between copies belongs to no cluster; every other one is
+         * covered by its cluster's occurrences */
+        if (q->flags & ND_PASSAGE_COPY) {
+            CHECK(q->cluster == ND_NO_CLUSTER);
+        } else {
+            CHECK(q->cluster < nc);
+            CHECK(covered(occ, off, q->cluster, q->a, q->a_start, q->a_end));
+            CHECK(covered(occ, off, q->cluster, q->b, q->b_start, q->b_end));
+        }
         const nd_reuse_doc *da = &c->d[q->a].info, *db = &c->d[q->b].info;
         if (da->has_date && db->has_date && da->date != db->date)
             CHECK(q->earlier == (da->date < db->date ? q->a : q->b));

@@ -54,14 +54,16 @@
  *   LSH tuned to the resemblance threshold misses most pairs where a short
  *   document is contained in one several times longer (resemblance 0.1-0.7).
  *   Each set's values below CONT_LIMIT (an eighth, the first of the sorted
- *   set; their count is noted when the document is added) are its sample,
- *   the same hashes in every document. At run time the unit leaders' sample
- *   entries (hash << 32 | unit) are placed in buckets by a parallel counting
- *   pass on the hash (read twice, counted then written), each bucket sorted;
- *   units sharing a bucket of at most CONT_HEAVY give one pair occurrence,
- *   and a pair becomes a candidate when its occurrences reach what one of the
- *   two needs (cont_need: exact where the sample is large enough, else a
- *   binomial bound that misses with probability under CONT_MISS). Heavier
+ *   set; their count is noted, and the values copied side by side, when the
+ *   document is added) are its sample, the same hashes in every document. At
+ *   run time the unit leaders' sample entries (hash << 32 | unit) are placed
+ *   in buckets by a parallel two-level counting pass on the hash (counted,
+ *   written by coarse range, then by bucket within a range), each bucket
+ *   sorted; units sharing a bucket of at most CONT_HEAVY give one pair
+ *   occurrence, and a pair becomes a candidate when its occurrences reach
+ *   what one of the two needs (cont_need: the hypergeometric lower tail of
+ *   the shared sampled shingles, never below the exact bound; a contained
+ *   pair is missed with probability under CONT_MISS). Heavier
  *   buckets (boilerplate phrases) pair nobody and lower their units' need.
  *   Under a memory budget the hash range is cut into parts. The distributed
  *   run routes the same entries to bucket owners (dist_cont), so it finds

@@ -380,8 +380,9 @@ typedef struct nd_dedup_stats {
         many times the buffers were spilled (ND_P_MEMORY) */
     uint64_t cont_candidates;  /**< candidate pairs the containment sample proposed
         (LSH may have proposed some of them too) */
-    uint64_t cont_inexact;     /**< documents whose containment sample is mostly
-        shingles common to over 64 samples: found contained only with what is left */
+    uint64_t cont_inexact;     /**< documents whose whole need is taken up by sampled
+        shingles common to over 64 samples: found contained with one shared shingle of
+        the rest (both cont_ figures: runs on one process; 0 in nd_dedup_run_dist) */
 } nd_dedup_stats;
 
 typedef struct nd_dedup nd_dedup;

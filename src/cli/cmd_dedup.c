@@ -1323,9 +1323,9 @@ static void summary(const run *r)
         cli_log(3, "containment sample: %llu candidate %s", ULL(s.cont_candidates),
                 cli_plural(s.cont_candidates, "pair", "pairs"));
     if (s.cont_inexact)
-        cli_log(3, "containment sample: %llu %s mostly shingles common to over 64 "
-                   "documents; contained found with the rest", ULL(s.cont_inexact),
-                cli_plural(s.cont_inexact, "document is", "documents are"));
+        cli_log(3, "containment sample: %llu %s whole need taken up by shingles common "
+                   "to over 64 documents", ULL(s.cont_inexact),
+                cli_plural(s.cont_inexact, "document has its", "documents have their"));
     char mem[32], spilled[32];
     human_bytes(mem, sizeof mem, (double)r->index_memory);
     if (cli_dist_size() > 1)  /* index_memory: the largest process's */

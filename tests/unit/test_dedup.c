@@ -401,6 +401,28 @@ static void test_containment_sample(void)
         ND_CHECK(st.cont_candidates == 1);
     }
     nd_dedup_destroy(d);
+    /* A long document 95% inside one ten times longer: thousands of shingles,
+     * where the need's first terms are far below the smallest double */
+    char *in = words(10000, 13800), *out = words(90000, 90200);
+    char *big = malloc(strlen(in) + strlen(out) + 2);
+    ND_CHECK(big != NULL);
+    if (big) {
+        sprintf(big, "%s %s", in, out);
+        char *u[] = {words(0, 40000), big};
+        d = make(p, u, 2, NULL);
+        ND_CHECK(d != NULL);
+        if (d) {
+            const nd_member m = member(d, 1);
+            ND_CHECK_MSG(m.rep == 0 && m.rel == ND_REL_CONTAINED_IN && m.doc_in_rep > 0.94 &&
+                             m.doc_in_rep < 0.96,
+                         "4,000 words 95%% inside 40,000: rep %u rel %d", m.rep, (int)m.rel);
+        }
+        nd_dedup_destroy(d);
+        free(u[0]);
+    }
+    free(big);
+    free(in);
+    free(out);
     ND_CHECK(nd_params_set(p, ND_P_CONTAIN_SAMPLE, 0) == ND_OK);
     d = make(p, t, 3, NULL);
     ND_CHECK(d && member(d, 1).rep == 1);

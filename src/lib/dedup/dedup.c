@@ -1020,14 +1020,18 @@ static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled)
     const uint32_t out = n - c;
     uint32_t x = sampled > out ? sampled - out : 0;
     const uint32_t top = sampled < c ? sampled : c;
-    double pmf = exp(log_choose(c, x) + log_choose(out, sampled - x) - log_choose(n, sampled));
-    double cdf = 0;
+    /* in logs: for a large document the first terms are far below the
+     * smallest double (exp(-745)) */
+    double lpmf = log_choose(c, x) + log_choose(out, sampled - x) - log_choose(n, sampled);
+    double lcdf = -INFINITY;
+    const double lmiss = log(CONT_MISS);
     for (; x < top; x++) {
-        cdf += pmf;
-        if (cdf > CONT_MISS)
+        lcdf = lcdf > lpmf ? lcdf + log1p(exp(lpmf - lcdf)) : lpmf + log1p(exp(lcdf - lpmf));
+        if (lcdf > lmiss)
             break;
         /* pmf(x + 1) / pmf(x) */
-        pmf *= (double)(c - x) * (sampled - x) / ((double)(x + 1) * (out - sampled + x + 1));
+        lpmf += log((double)(c - x) * (sampled - x) /
+                    ((double)(x + 1) * (out - sampled + x + 1)));
     }
     return x > 0 ? x : 1;
 }
@@ -1215,8 +1219,15 @@ static void cont_sort(void *arg, size_t begin, size_t end, unsigned t)
             cur[b] = x->gstart[b0 + b];
         for (uint32_t i = 0; i < to - from; i++)
             x->e[cur[(((uint32_t)(v[i] >> 32) - x->lo) >> x->shift) - b0]++] = v[i];
-        for (uint32_t b = b0; b < b0 + per; b++)
-            sort_small_u64(x->e + x->gstart[b], x->gstart[b + 1] - x->gstart[b]);
+        /* each bucket sorted: a few entries by insertion, more (a large
+         * collection, or a common hash) by radix, v being free again */
+        for (uint32_t b = b0; b < b0 + per; b++) {
+            const uint32_t m = x->gstart[b + 1] - x->gstart[b];
+            if (m <= 32)
+                sort_small_u64(x->e + x->gstart[b], m);
+            else
+                nd_sort_u64(x->e + x->gstart[b], v, m);
+        }
         /* the pairs of its buckets (no bucket crosses a coarse range) */
         if ((x->tst[t] = cont_buckets(x->d, x->e + from, to - from, &x->tpairs[t],
                                       &x->theavy[t])) != ND_OK)
@@ -1257,16 +1268,17 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
         st = ND_E_NOMEM;
         goto fail;
     }
-    uint64_t expect = 0;
+    uint64_t expect = 1;  /* the sample entries, all parts */
     for (uint32_t u = 0; u < U; u++)
-        expect += rec_of(d, leader_of(rs, u))->num_shingles;
-    expect = expect / 8 + 1;
-    unsigned pbits = 0;  /* 2^pbits parts */
-    if (d->params.memory) {
-        const uint64_t fit = d->params.memory / 8 / (2 * sizeof(uint64_t)) + 1;
-        while (pbits < 20 && (expect >> pbits) > fit)
-            pbits++;
-    }
+        expect += ND_VEC_AT(&d->samp, uint32_t, leader_of(rs, u));
+    /* 2^pbits parts: each fits an eighth of the budget, and its positions
+     * 32 bits (at most 2^30 entries expected) */
+    uint64_t fit = (uint64_t)1 << 30;
+    if (d->params.memory && d->params.memory / 8 / (2 * sizeof(uint64_t)) + 1 < fit)
+        fit = d->params.memory / 8 / (2 * sizeof(uint64_t)) + 1;
+    unsigned pbits = 0;
+    while (pbits < 20 && (expect >> pbits) > fit)
+        pbits++;
     const uint64_t part_entries = (expect >> pbits) + 1;
     unsigned bits = 4;
     while (bits < 20 && bits < 29 - pbits && ((uint64_t)1 << bits) < part_entries / 4)
@@ -1324,13 +1336,17 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
             }
         /* where each bucket starts; a chunk's entries of coarse range r go
          * after those of the chunks before it */
-        uint32_t run = 0;
+        uint64_t run = 0;
         for (uint32_t b = 0; b < x.nb; b++) {
-            gstart[b] = run;
+            gstart[b] = (uint32_t)run;
             for (size_t c = 0; c < x.nch; c++)
                 run += x.ch[c].pos[b];
         }
-        gstart[x.nb] = run;
+        if (run > UINT32_MAX) {  /* a hash range far from uniform: over 2^32 here */
+            st = ND_E_LIMIT;
+            goto fail;
+        }
+        gstart[x.nb] = (uint32_t)run;
         for (uint32_t r = 0, per = (uint32_t)1 << x.cshift; r < x.ncoarse; r++) {
             uint32_t at = gstart[r * per];
             for (size_t c = 0; c < x.nch; c++) {
@@ -1341,7 +1357,7 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
         }
         if (!x.e || run > cap) {
             nd_free(a, x.e);
-            cap = run ? run : 1;
+            cap = run ? (size_t)run : 1;
             if (!(x.e = nd_malloc(a, cap * sizeof *x.e))) {
                 st = ND_E_NOMEM;
                 goto fail;
@@ -2428,8 +2444,8 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
         ND_TRY(cont_sample(d, (uint32_t)lid, &buf, &h, &k));
         need[lid] = cont_need(d, n, k);
         for (uint32_t i = 0; i < k; i++) {
-            const uint64_t e[2] = {(uint64_t)h[i] << 32 | x->gid[lid], need[lid]};
-            ND_TRY(nd_vec_append(&to[bucket_owner(h[i], d->bands, P)], a, e, sizeof e));
+            const uint64_t e = (uint64_t)h[i] << 32 | x->gid[lid];
+            ND_TRY(nd_vec_append(&to[bucket_owner(h[i], d->bands, P)], a, &e, sizeof e));
         }
     }
     nd_free(a, d->samp_at);
@@ -2438,22 +2454,29 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
     d->sampv_off = 1;
     ND_TRY(dx(x, "contain", to, &got, &bytes));
     uint64_t *e = got;
-    const size_t n = (size_t)(bytes / (2 * sizeof(uint64_t)));
-    if (n)
-        qsort(e, n, 2 * sizeof(uint64_t), cmp_u64x2);
+    const size_t n = (size_t)(bytes / sizeof(uint64_t));
+    {
+        uint64_t *tmp = nd_malloc(a, (n ? n : 1) * sizeof *tmp);
+        if (!tmp) {
+            st = ND_E_NOMEM;
+            goto fail;
+        }
+        nd_sort_u64(e, tmp, n);
+        nd_free(a, tmp);
+    }
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && e[2 * j] >> 32 == e[2 * i] >> 32; j++)
+        for (j = i + 1; j < n && e[j] >> 32 == e[i] >> 32; j++)
             ;
         if (j - i > CONT_HEAVY) {
             for (size_t y = i; y < j; y++) {
-                const uint32_t g = (uint32_t)e[2 * y];
+                const uint32_t g = (uint32_t)e[y];
                 ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, &g, sizeof g));
             }
             continue;
         }
         for (size_t y = i; y < j; y++)
             for (size_t z = y + 1; z < j; z++) {
-                const uint64_t pr = (e[2 * y] << 32) | (uint32_t)e[2 * z];
+                const uint64_t pr = (e[y] << 32) | (uint32_t)e[z];
                 ND_TRY(nd_vec_push(&pairs, a, &pr));
             }
     }

@@ -1072,6 +1072,16 @@ static nd_status cont_index(nd_dedup *d)
     return ND_OK;
 }
 
+/* The samples are done with: their side-by-side copy is freed, and would be
+ * read from the sets again. */
+static void cont_drop(nd_dedup *d)
+{
+    nd_free(&d->alloc, d->samp_at);
+    d->samp_at = NULL;
+    nd_vec_free(&d->sampv, &d->alloc);
+    d->sampv_off = 1;
+}
+
 /* Sorts the entries of one counting bucket (a few values) in place. */
 static void sort_small_u64(uint64_t *a, size_t n)
 {
@@ -1148,14 +1158,6 @@ typedef struct cont_ctx {
     nd_status *tst;     /* per thread */
 } cont_ctx;
 
-/* Asks for the start of document doc's set ahead of its turn (in memory). */
-static void cont_prefetch(const nd_dedup *d, uint32_t doc)
-{
-    const uint64_t off = rec_of(d, doc)->sh_off;
-    if (!d->samp_at && off >= d->sets.spilled)
-        __builtin_prefetch((const uint32_t *)d->sets.mem.data + (off - d->sets.spilled));
-}
-
 /* Pass 1 (x->scatter 0): chunk c's sample entries in this part counted by
  * bucket, and each unit's need; pass 2 (x->scatter 1): the entries written
  * to their buckets' places. The samples are read twice rather than copied:
@@ -1172,8 +1174,6 @@ static void cont_collect(void *arg, size_t begin, size_t end, unsigned t)
         const uint32_t u0 = (uint32_t)((uint64_t)U * c / x->nch);
         const uint32_t u1 = (uint32_t)((uint64_t)U * (c + 1) / x->nch);
         for (uint32_t u = u0; u < u1 && ch->st == ND_OK; u++) {
-            if (u + 4 < u1)
-                cont_prefetch(d, leader_of(x->rs, u + 4));
             const uint32_t doc = leader_of(x->rs, u), ns = rec_of(d, doc)->num_shingles;
             const uint32_t *h;
             uint32_t k;
@@ -1242,10 +1242,10 @@ static void cont_sort(void *arg, size_t begin, size_t end, unsigned t)
  * has fewer sampled shingles than it may have outside the other, or where
  * heavy shingles take up its need (counted in stats.cont_inexact).
  *
- * The sample entries (hash << 32 | unit) are placed by a parallel counting
- * pass on the hash's top bits (buckets of a few entries, then sorted in
- * place) rather than radix-sorted: one read of the samples and one scatter
- * instead of six passes. Under a memory budget the hash range is cut into
+ * The sample entries (hash << 32 | unit) are placed by parallel counting
+ * passes on the hash's top bits rather than radix-sorted whole: counted and
+ * written by coarse range (cont_collect), then within each range by bucket,
+ * each bucket sorted and paired (cont_sort). Under a memory budget the hash range is cut into
  * parts (a power of two) that each fit an eighth of it, each part a pass
  * over the samples; the pairs add up across parts. */
 static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
@@ -1385,13 +1385,9 @@ static nd_status cont_candidates(nd_dedup *d, run_state *rs, nd_vec *out)
         nd_vec_free(&x.tpairs[t], a);
         nd_vec_free(&x.theavy[t], a);
     }
-    /* the samples are done with */
     nd_free(a, x.e);
     x.e = NULL;
-    nd_free(a, d->samp_at);
-    d->samp_at = NULL;
-    nd_vec_free(&d->sampv, a);
-    d->sampv_off = 1;
+    cont_drop(d);
     for (size_t i = 0; i < heavy.len; i++)
         hv[ND_VEC_AT(&heavy, uint32_t, i)]++;
     for (uint32_t u = 0; u < U; u++) {
@@ -2031,6 +2027,12 @@ static nd_status dx(dist *x, const char *stage, nd_vec *to, void **out, uint64_t
     return nd_comm_xchg(x->c, &x->d->alloc, stage, to, x->slen, x->rlen, out, total);
 }
 
+/* The local index of global id g in its run o. */
+static uint32_t grun_local(const grun *o, uint32_t g)
+{
+    return o->lstart + (g - o->gstart);
+}
+
 /* The run holding global id g, or NULL. */
 static const grun *owner_of(const dist *x, uint32_t g)
 {
@@ -2149,7 +2151,7 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
     const uint32_t *p = back;
     for (size_t i = 0; i + 1 < bytes / sizeof *p; i += 2) {
         const grun *g = owner_of(x, p[i]);
-        x->leader[g->lstart + (p[i] - g->gstart)] = p[i + 1];
+        x->leader[grun_local(g, p[i])] = p[i + 1];
     }
     nd_vec_free(&d->exact, a);
 fail:
@@ -2425,8 +2427,9 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
     nd_status st = ND_OK;
     void *got = NULL;
     uint64_t bytes;
-    nd_vec pairs, buf;
+    nd_vec pairs, heavy, buf;
     nd_vec_init(&pairs, sizeof(uint64_t), SIZE_MAX / 16);
+    nd_vec_init(&heavy, sizeof(uint32_t), UINT32_MAX);
     nd_vec_init(&buf, 1, SIZE_MAX / 2);
     uint32_t *need = nd_calloc(a, L ? L : 1, sizeof *need);
     uint32_t *hv = nd_calloc(a, L ? L : 1, sizeof *hv);
@@ -2448,10 +2451,7 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
             ND_TRY(nd_vec_append(&to[bucket_owner(h[i], d->bands, P)], a, &e, sizeof e));
         }
     }
-    nd_free(a, d->samp_at);
-    d->samp_at = NULL;
-    nd_vec_free(&d->sampv, a);
-    d->sampv_off = 1;
+    cont_drop(d);
     ND_TRY(dx(x, "contain", to, &got, &bytes));
     uint64_t *e = got;
     const size_t n = (size_t)(bytes / sizeof(uint64_t));
@@ -2464,30 +2464,20 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
         nd_sort_u64(e, tmp, n);
         nd_free(a, tmp);
     }
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && e[j] >> 32 == e[i] >> 32; j++)
-            ;
-        if (j - i > CONT_HEAVY) {
-            for (size_t y = i; y < j; y++) {
-                const uint32_t g = (uint32_t)e[y];
-                ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, &g, sizeof g));
-            }
-            continue;
-        }
-        for (size_t y = i; y < j; y++)
-            for (size_t z = y + 1; z < j; z++) {
-                const uint64_t pr = (e[y] << 32) | (uint32_t)e[z];
-                ND_TRY(nd_vec_push(&pairs, a, &pr));
-            }
-    }
+    ND_TRY(cont_buckets(d, e, n, &pairs, &heavy));
     nd_free(a, got);
     got = NULL;
+    for (size_t i = 0; i < heavy.len; i++) {
+        const uint32_t g = ND_VEC_AT(&heavy, uint32_t, i);
+        ND_TRY(nd_vec_append(&to[owner_of(x, g)->rank], a, &g, sizeof g));
+    }
+    nd_vec_free(&heavy, a);
     ND_TRY(dx(x, "contain-heavy", to, &got, &bytes));
     for (size_t i = 0; i < bytes / sizeof(uint32_t); i++) {
         uint32_t g;
         memcpy(&g, (const char *)got + i * sizeof g, sizeof g);
         const grun *o = owner_of(x, g);
-        hv[o->lstart + (g - o->gstart)]++;
+        hv[grun_local(o, g)]++;
     }
     nd_free(a, got);
     got = NULL;
@@ -2516,7 +2506,7 @@ static nd_status dist_cont(dist *x, nd_vec *to, nd_vec *cand)
                 continue;
             const uint32_t g = side ? (uint32_t)e[2 * i] : (uint32_t)(e[2 * i] >> 32);
             const grun *o = owner_of(x, g);
-            if (c[side] >= need[o->lstart + (g - o->gstart)]) {
+            if (c[side] >= need[grun_local(o, g)]) {
                 ND_TRY(nd_vec_push(cand, a, &e[2 * i]));
                 break;
             }
@@ -2527,6 +2517,7 @@ fail:
     nd_free(a, need);
     nd_free(a, hv);
     nd_vec_free(&pairs, a);
+    nd_vec_free(&heavy, a);
     nd_vec_free(&buf, a);
     return st;
 }
@@ -2623,13 +2614,13 @@ static void vround_task(void *arg, size_t begin, size_t end, unsigned t)
     for (size_t i = begin; i < end && v->st[t] == ND_OK; i++) {
         const uint32_t ga = (uint32_t)(v->pairs[i] >> 32), gb = (uint32_t)v->pairs[i];
         const grun *oa = owner_of(x, ga), *ob = owner_of(x, gb);
-        const uint32_t la = oa->lstart + (ga - oa->gstart);
+        const uint32_t la = grun_local(oa, ga);
         const uint32_t *pa, *pb;
         size_t nb;
         if (ob->rank == x->c->rank) {
             if (!v->local_round)
                 continue;
-            const uint32_t lb = ob->lstart + (gb - ob->gstart);
+            const uint32_t lb = grun_local(ob, gb);
             if ((v->st[t] = local_set(d, lb, &v->sc[t].b, &pb)) != ND_OK)
                 return;
             nb = set_items(d, lb);
@@ -2726,7 +2717,7 @@ static nd_status dist_verify(dist *x, nd_vec *to, const uint64_t *pairs, size_t 
             for (unsigned r = 0; r < P; r++) {
                 for (uint64_t i = 0; i < x->rlen[r] / 4; i++, at++) {
                     const grun *g = owner_of(x, q[at]);
-                    const uint32_t lid = g->lstart + (q[at] - g->gstart);
+                    const uint32_t lid = grun_local(g, q[at]);
                     const uint32_t *set;
                     ND_TRY(local_set(d, lid, &sa, &set));
                     const uint32_t items = (uint32_t)set_items(d, lid);

@@ -488,6 +488,7 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
     nd_status st = ndi_doc_read(s, txn, oseq, &o);
     if (st != ND_OK)
         return st;
+    const int copy = same_group(self, group, &o);  /* one duplicate group */
     const char *ot;
     size_t olen;
     if ((st = ndi_doc_text(s, txn, oseq, &ot, &olen)) != ND_OK)
@@ -512,7 +513,7 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
     const size_t nh = nd_shingle_hashes(tk, nt, ng, w->hother);
     if ((st = nd_segments(ot ? ot : "", tk, nt, a, &w->segother)) != ND_OK ||
         (st = nd_boiler_pair(p, a, w->segother.data, w->segother.len, w->segdoc.data,
-                             w->segdoc.len, same_source(doc, &o), same_group(self, group, &o),
+                             w->segdoc.len, same_source(doc, &o), copy,
                              &w->mother, &w->mdoc)) != ND_OK) {
         nd_detail_set(s->detail, "passages: the boilerplate of indexed document %llu: %s",
                       (unsigned long long)oseq, nd_strerror(st));
@@ -589,7 +590,7 @@ static nd_status align_one(nd_index_session *s, MDB_txn *txn, uint64_t oseq, uin
             .words = ps[i].b_words, .other_words = ps[i].a_words,
             .matches = ps[i].matches, .score = ps[i].score,
             .earlier = ps[i].earlier == 1 ? -1 : ps[i].earlier == 0 ? 1 : 0,
-            .flags = same_group(self, group, &o) ? ND_PASSAGE_COPY : 0};
+            .flags = copy ? ND_PASSAGE_COPY : 0};
         if ((st = nd_vec_push(&s->passages, a, &ip)) != ND_OK) {
             nd_detail_set(s->detail, "passages: %zu passages: %s", s->passages.len,
                           nd_strerror(st));

@@ -174,13 +174,33 @@ typedef enum {
     ND_P_HEADER_SEEDS = 34,    /**< nd_reuse_run: 1 lets the header block a mail or news message
                                     opens with (RFC 5322 fields up to the first empty line)
                                     seed passages like text; 0 (default): it seeds none */
-    ND_P_CONTAIN_SAMPLE = 35   /**< nd_dedup, MinHash with exact verification: 1 (default) also
+    ND_P_CONTAIN_SAMPLE = 35,  /**< nd_dedup, MinHash with exact verification: 1 (default) also
                                     takes as candidates the pairs whose containment sample (an
                                     eighth of each set, by hash) shares enough shingles for one
                                     to be ND_P_CONTAINMENT contained in the other, whatever their
                                     resemblance; 0: containment only among LSH's candidates (as
                                     nd_index finds it) */
+    ND_P_TEMPLATES = 36,       /**< nd_templates: the template relation in nd_dedup, default
+                                    ND_TEMPLATES_DROP */
+    ND_P_REPORT_WINDOW = 37    /**< nd_dedup: exact copies whose dates (nd_doc.date) are more
+                                    than this many days apart are templates, not copies
+                                    [0, 1e9], default 3 */
 } nd_param;
+
+/** The template relation (ND_REL_TEMPLATE): two documents whose texts agree
+ *  once their values (numbers, dates, month and weekday names, names) are
+ *  masked but differ in them, or exact copies dated more than
+ *  ND_P_REPORT_WINDOW days apart: another report on the same form (a daily
+ *  rate notice, a price table, one company's dividend announcement and
+ *  another's), not a copy. */
+typedef enum {
+    ND_TEMPLATES_OFF = 0,  /**< no template relation: such pairs are what their resemblance
+                                makes them (exact copies, near-duplicates or nothing) */
+    ND_TEMPLATES_DROP = 1, /**< a template joins its representative's cluster, as a copy does,
+                                and is removed (corpus cleaning: one instance of a form) */
+    ND_TEMPLATES_KEEP = 2  /**< a template is reported in the pairs, never clustered: every
+                                report on a form is kept (news, archives) */
+} nd_templates;
 
 /** How candidate pairs are found. */
 typedef enum {
@@ -270,6 +290,12 @@ typedef struct nd_sketch {
     size_t num_bands;             /**< with band_rows: the layout the keys are for; a
                                        deduplicator of another layout recomputes them */
     size_t band_rows;
+    uint64_t template_hash;       /**< XXH3-64 of the text with every run of values (numbers,
+                                       dates, names) masked; 0: fewer than 10 words outside
+                                       values, or ND_P_TEMPLATES off (ND_REL_TEMPLATE) */
+    uint64_t template_values;     /**< XXH3-64 of the values past a mail or news header
+                                       block (two texts of one template with the same values
+                                       there differ in transport only: copies) */
     uint64_t simhash;             /**< 64-bit SimHash fingerprint of the shingle set, every
                                        distinct shingle of weight 1 (ND_METHOD_SIMHASH), else 0.
                                        Under ND_METHOD_SIMHASH no MinHash is computed: the
@@ -308,6 +334,23 @@ ND_API ND_NODISCARD nd_status nd_worker_tokenize(nd_worker *w, const char *text,
 ND_API ND_NODISCARD nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len,
                                                nd_sketch *out);
 
+/** What differs between two texts on one template. */
+typedef struct nd_template_diff {
+    int same_template;    /**< 1: the texts agree once their values are masked */
+    uint32_t differ;      /**< runs of values that differ past a mail or news header block
+                               (with same_template) */
+    uint32_t a_start, a_end, b_start, b_end;  /**< the first such run's byte ranges in a
+                                                   and b (0 when differ is 0) */
+} nd_template_diff;
+
+/** Tells whether texts @p a and @p b agree once values are masked (as
+ *  nd_sketch.template_hash does) and where they first differ in a value.
+ *  Tokenises both with @p w.
+ *  @return ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+ND_API ND_NODISCARD nd_status nd_worker_template_diff(nd_worker *w, const char *a, size_t la,
+                                                      const char *b, size_t lb,
+                                                      nd_template_diff *out);
+
 /** @return the last error detail of @p w (static or worker-owned string,
  *  valid until the next call on @p w); "" when none. */
 ND_API const char *nd_worker_errdetail(const nd_worker *w);
@@ -333,10 +376,14 @@ typedef enum {
     ND_REL_EXACT = 1,        /**< same normalised text */
     ND_REL_NEAR = 2,         /**< resemblance >= threshold */
     ND_REL_CONTAINED_IN = 3, /**< a is contained in b: |A&B|/|A| >= containment */
-    ND_REL_CONTAINS = 4      /**< a contains b: |A&B|/|B| >= containment */
+    ND_REL_CONTAINS = 4,     /**< a contains b: |A&B|/|B| >= containment */
+    ND_REL_TEMPLATE = 5      /**< another report on the same form (ND_P_TEMPLATES): the texts
+                                  agree once values are masked, and differ in them or are
+                                  dated apart; whatever their resemblance */
 } nd_relation;
 
-/** @return "exact", "near-duplicate", "contained-in", "contains" or "none". */
+/** @return "exact", "near-duplicate", "contained-in", "contains", "template" or
+ *  "none". */
 ND_API const char *nd_relation_name(nd_relation r);
 
 /** Per-document information given with nd_dedup_add*(). */
@@ -346,6 +393,8 @@ typedef struct nd_doc {
     double key_num;   /**< numeric value of key when key_is_num */
     int key_is_num;   /**< keys compare numerically when both are numeric */
     uint64_t length;  /**< original length in bytes (ND_KEEP_LONGEST); 0 = text length */
+    double date;      /**< days on any fixed scale, when has_date (ND_P_REPORT_WINDOW) */
+    int has_date;
 } nd_doc;
 
 /** A verified relation between documents a and b (indices in add order). */
@@ -380,6 +429,7 @@ typedef struct nd_dedup_stats {
         many times the buffers were spilled (ND_P_MEMORY) */
     uint64_t cont_candidates;  /**< candidate pairs the containment sample proposed
         (LSH may have proposed some of them too) */
+    uint64_t templates;        /**< members that joined as templates (ND_TEMPLATES_DROP) */
     uint64_t cont_inexact;     /**< documents whose whole need is taken up by sampled
         shingles common to over 64 samples: found contained with one shared shingle of
         the rest (both cont_ figures: runs on one process; 0 in nd_dedup_run_dist) */

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -50,6 +51,15 @@ typedef struct dedup_opts {
     uint64_t part_bytes;  /* --part-size: several processes cut large files so */
     int merge;            /* --merge: several processes, -o written whole by process 0 */
 } dedup_opts;
+
+/* What differs between two templates (a pair, or a member and its
+ * representative): the first differing run of values in each, as bytes of
+ * the originals, and how many days apart they are dated. */
+typedef struct tdiff {
+    nd_template_diff d;
+    double days;           /* NAN: not both dated */
+    char x[72], y[72];     /* the runs' text, cut at 64 bytes (a character boundary) */
+} tdiff;
 
 /* What pass 1 keeps per record returned by the reader. */
 typedef struct rec_info {
@@ -112,6 +122,9 @@ typedef struct run {
     uint64_t *b_off;
     nd_span *b_spans;
     size_t b_n;
+    cli_dates dates;      /* the dates of pass 1 (--date-field) */
+    tdiff *pdiff;         /* per pair of nd_dedup_pairs: set for templates */
+    tdiff *mdiff;         /* per document: against its representative, for templates */
 } run;
 
 /* Sets a parameter from a value known to be valid (an enum choice). */
@@ -147,6 +160,16 @@ static void usage(FILE *fp)
     def = cli_param_default(ND_P_CONTAINMENT);
     fprintf(fp, "  -c, --containment X containment for contains/contained-in, 0 = off [%g]\n",
             def);
+    fprintf(fp, "  --templates WHAT    drop|keep|off: a template (the same text once numbers,\n"
+                "                      dates and names are masked, differing in them, or\n"
+                "                      the same text dated more than --same-report-window\n"
+                "                      apart: another report on one form) is removed as a\n"
+                "                      copy (drop), kept and listed in --pairs (keep: news,\n"
+                "                      archives), or not told apart (off) [drop]\n");
+    def = cli_param_default(ND_P_REPORT_WINDOW);
+    fprintf(fp, "  --same-report-window DAYS  copies dated further apart are templates [%g]\n",
+            def);
+    fprintf(fp, "  --date-field NAME   JSON field holding the date (forms as for reuse) [date]\n");
     fprintf(fp, "  --no-containment-sample  find containment only among LSH's candidates\n"
                 "                      (near-duplicates), as the index does; by default an\n"
                 "                      eighth of each shingle set also proposes every pair\n"
@@ -306,6 +329,15 @@ static int add_record(void *ctx, const pool_item *it)
             doc.key_len = 0;
             doc.key_is_num = 0;
         }
+    }
+    if (rec->date) {
+        char where[300];
+        if (rec->line)
+            snprintf(where, sizeof where, "%s:%llu", rec->path, ULL(rec->line));
+        else
+            snprintf(where, sizeof where, "%s", rec->path);
+        doc.date = cli_record_date(&r->dates, rec->date, rec->date_len, where);
+        doc.has_date = !isnan(doc.date);
     }
     nd_status st = it->st;
     const char *detail = it->detail;
@@ -677,6 +709,163 @@ static void put_relation(FILE *fp, nd_relation rel, double resemblance, const ch
     cli_json_num(fp, y);
 }
 
+/* ---- what differs between templates ------------------------------------ */
+
+/* t[0..n) cut at 64 bytes, on a character boundary, into out (72 bytes). */
+static void snippet(char *out, const char *t, size_t n)
+{
+    if (n > 64) {
+        n = 64;
+        while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, t, n);
+    out[n] = '\0';
+}
+
+typedef struct dtext {
+    char *text;
+    size_t len;
+    double date;  /* NAN: none */
+} dtext;
+
+static int tdiff_fill(nd_worker *w, const dtext *x, const dtext *y, tdiff *out)
+{
+    if (nd_worker_template_diff(w, x->text, x->len, y->text, y->len, &out->d) != ND_OK) {
+        cli_log(1, "%s", cli_detail(nd_worker_errdetail(w), ND_E_NOMEM));
+        return EXIT_INTERNAL;
+    }
+    out->days = isnan(x->date) || isnan(y->date) ? NAN : fabs(x->date - y->date);
+    snippet(out->x, x->text + out->d.a_start, out->d.a_end - out->d.a_start);
+    snippet(out->y, y->text + out->d.b_start, out->d.b_end - out->d.b_start);
+    return 0;
+}
+
+/* For every template pair and member: reads the inputs once more, keeping
+ * the texts of the documents in such pairs only, and finds the first values
+ * that differ (nd_worker_template_diff). Returns an exit code. */
+static int template_diffs(run *r)
+{
+    nd_dedup_stats s;
+    nd_dedup_get_stats(r->dd, &s);
+    const nd_pair *p = NULL;
+    size_t np = 0;
+    if (r->o.pairs && nd_dedup_pairs(r->dd, &p, &np) != ND_OK)
+        return EXIT_INTERNAL;
+    size_t want = s.templates;
+    for (size_t i = 0; i < np; i++)
+        want += p[i].rel == ND_REL_TEMPLATE;
+    if (!want)
+        return 0;
+    int rc = 0;
+    dtext *tx = calloc(r->ndocs ? r->ndocs : 1, sizeof *tx);
+    uint8_t *need = calloc(r->ndocs ? r->ndocs : 1, 1);
+    r->pdiff = calloc(np ? np : 1, sizeof *r->pdiff);
+    r->mdiff = calloc(r->ndocs ? r->ndocs : 1, sizeof *r->mdiff);
+    nd_worker *w = NULL;
+    rd_reader *rd = NULL;
+    if (!tx || !need || !r->pdiff || !r->mdiff ||
+        nd_worker_create(&w, r->params, NULL) != ND_OK) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < np; i++)
+        if (p[i].rel == ND_REL_TEMPLATE)
+            need[p[i].a] = need[p[i].b] = 1;
+    for (size_t i = 0; i < r->ndocs; i++) {
+        nd_member m;
+        if (nd_dedup_member(r->dd, i, &m) == ND_OK && m.rel == ND_REL_TEMPLATE)
+            need[i] = need[m.rep] = 1;
+    }
+    rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
+        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
+        .text_field = r->o.in.rd.text_field, .date_field = r->o.in.rd.date_field,
+        .on_error_skip = 1, .max_record = r->o.in.rd.max_record, .spool = r->spool,
+        .digests = r->dig});
+    if (!rd) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    size_t seq = 0;
+    rd_record rec;
+    int x;
+    while ((x = rd_next(rd, &rec)) != RD_END) {
+        if (x == RD_ERR_NOMEM) {
+            cli_log(1, "out of memory while reading");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        if (x == RD_ERR_CHANGED) {
+            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (x != RD_OK)
+            continue;  /* already reported in pass 1 */
+        if (seq >= r->nrecs)
+            break;
+        const uint32_t doc = r->recs[seq++].doc;
+        if (doc == NO_DOC || !need[doc])
+            continue;
+        tx[doc].text = malloc(rec.text_len ? rec.text_len : 1);
+        if (!tx[doc].text) {
+            cli_log(1, "out of memory");
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        memcpy(tx[doc].text, rec.text, rec.text_len);
+        tx[doc].len = rec.text_len;
+        tx[doc].date = NAN;
+        if (rec.date)
+            (void)cli_parse_date(rec.date, rec.date_len, &tx[doc].date);
+    }
+    if (seq != r->nrecs) {
+        cli_log(1, "the inputs changed between the two passes; nothing written");
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    for (size_t i = 0; i < np && !rc; i++)
+        if (p[i].rel == ND_REL_TEMPLATE)
+            rc = tdiff_fill(w, &tx[p[i].a], &tx[p[i].b], &r->pdiff[i]);
+    for (size_t i = 0; i < r->ndocs && !rc; i++) {
+        nd_member m;
+        if (nd_dedup_member(r->dd, i, &m) == ND_OK && m.rel == ND_REL_TEMPLATE)
+            rc = tdiff_fill(w, &tx[i], &tx[m.rep], &r->mdiff[i]);
+    }
+done:
+    rd_close(rd);
+    nd_worker_destroy(w);
+    for (size_t i = 0; tx && i < r->ndocs; i++)
+        free(tx[i].text);
+    free(tx);
+    free(need);
+    return rc;
+}
+
+/* ,"differs":{...} of a template: the first differing values in x and y
+ * (named x_name, y_name), how many runs of values differ, the days apart. */
+static void put_differs(FILE *fp, const tdiff *t, const char *xn, const char *yn)
+{
+    if (!t)
+        return;
+    fprintf(fp, ",\"differs\":{\"runs\":%u", t->d.differ);
+    if (t->d.differ) {
+        fprintf(fp, ",\"%s\":", xn);
+        cli_json_str(fp, t->x, strlen(t->x));
+        fprintf(fp, ",\"%s_start\":%u,\"%s_end\":%u,\"%s\":", xn, t->d.a_start, xn,
+                t->d.a_end, yn);
+        cli_json_str(fp, t->y, strlen(t->y));
+        fprintf(fp, ",\"%s_start\":%u,\"%s_end\":%u", yn, t->d.b_start, yn, t->d.b_end);
+    }
+    if (!isnan(t->days)) {
+        fputs(",\"days_apart\":", fp);
+        cli_json_num(fp, t->days);
+    }
+    fputc('}', fp);
+}
+
 static int write_clusters(const run *r, FILE *fp)
 {
     const nd_member *m;
@@ -697,6 +886,8 @@ static int write_clusters(const run *r, FILE *fp)
             }
             put_relation(fp, m[j].rel, m[j].resemblance, "member_in_rep", m[j].doc_in_rep,
                          "rep_in_member", m[j].rep_in_doc);
+            if (m[j].rel == ND_REL_TEMPLATE && r->mdiff)
+                put_differs(fp, &r->mdiff[m[j].doc], "member", "rep");
             fputc('}', fp);
         }
         fputs("]}\n", fp);
@@ -717,6 +908,8 @@ static int write_pairs(const run *r, FILE *fp)
         put_id(fp, r, p[i].b);
         put_relation(fp, p[i].rel, p[i].resemblance, "a_in_b", p[i].a_in_b, "b_in_a",
                      p[i].b_in_a);
+        if (p[i].rel == ND_REL_TEMPLATE && r->pdiff)
+            put_differs(fp, &r->pdiff[i], "a", "b");
         fputs("}\n", fp);
     }
     return 0;
@@ -757,7 +950,14 @@ static int show_clusters(const run *r)
             fputs("  drop  ", stdout);
             show_id(r, m[j].doc);
             printf("  %s", nd_relation_name(m[j].rel));
-            if (m[j].rel != ND_REL_EXACT)
+            const tdiff *t = r->mdiff && m[j].rel == ND_REL_TEMPLATE ? &r->mdiff[m[j].doc]
+                                                                      : NULL;
+            if (t && t->d.differ)
+                printf(" ('%s' where the kept one has '%s'%s)", t->x, t->y,
+                       t->d.differ > 1 ? ", and more" : "");
+            else if (t && !isnan(t->days))
+                printf(" (the same text, %.0f days apart)", t->days);
+            else if (m[j].rel != ND_REL_EXACT)
                 printf(" (resemblance %.3f, %.0f%% of it in the kept one)", m[j].resemblance,
                        100 * m[j].doc_in_rep);
             putchar('\n');
@@ -1235,6 +1435,10 @@ static int write_outputs(run *r)
     int rc;
     if (r->o.output && !r->sharded && (rc = write_corpus(r, r->o.output)) != 0)
         return rc;
+    if (nd_params_get(r->params, ND_P_TEMPLATES) != ND_TEMPLATES_OFF &&
+        (r->o.clusters || r->o.pairs || (!r->o.removed && !r->o.output)) &&
+        (rc = template_diffs(r)) != 0)
+        return rc;
     struct {
         const char *path;
         cli_out *out;
@@ -1293,6 +1497,11 @@ static void summary(const run *r)
     if (s.contained)
         cli_log(2, "%llu of the removed documents %s contained in the one kept",
                 ULL(s.contained), cli_plural(s.contained, "is", "are"));
+    if (s.templates)
+        cli_log(2, "%llu of the removed documents %s another report on the kept one's "
+                   "template (--templates keep keeps them)",
+                ULL(s.templates), cli_plural(s.templates, "is", "are"));
+    cli_dates_warn(&r->dates, s.docs, r->o.in.rd.date_field);
     if (s.empty_docs)
         cli_log(2, "warning: %llu %s no words; never matched, always kept", ULL(s.empty_docs),
                 cli_plural(s.empty_docs, "document has", "documents have"));
@@ -1377,7 +1586,7 @@ static void verbose_layout(const run *r)
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
     O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART, O_MERGE,
-    O_NO_CSAMPLE
+    O_NO_CSAMPLE, O_TEMPLATES, O_REPORT_WINDOW
 };
 
 static const struct option k_longopts[] = {
@@ -1391,6 +1600,9 @@ static const struct option k_longopts[] = {
     {"fn-weight", required_argument, NULL, O_FNW},
     {"fast", no_argument, NULL, O_FAST},
     {"no-containment-sample", no_argument, NULL, O_NO_CSAMPLE},
+    {"templates", required_argument, NULL, O_TEMPLATES},
+    {"same-report-window", required_argument, NULL, O_REPORT_WINDOW},
+    {"date-field", required_argument, NULL, IN_DATEF},
     {"scheme", required_argument, NULL, O_SCHEME},
     {"seed", required_argument, NULL, O_SEED},
     {"method", required_argument, NULL, O_METHOD},
@@ -1442,6 +1654,7 @@ static int parse_options(run *r, int argc, char **argv)
 {
     dedup_opts *o = &r->o;
     cli_inopts_init(&o->in);
+    o->in.rd.date_field = "date";
     /* A preset applies before the other options, wherever it stands. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1482,6 +1695,20 @@ static int parse_options(run *r, int argc, char **argv)
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
         case O_NO_CSAMPLE: set_known(r->params, ND_P_CONTAIN_SAMPLE, 0); break;
+        case O_TEMPLATES:
+            if (strcmp(optarg, "drop") == 0)
+                set_known(r->params, ND_P_TEMPLATES, ND_TEMPLATES_DROP);
+            else if (strcmp(optarg, "keep") == 0)
+                set_known(r->params, ND_P_TEMPLATES, ND_TEMPLATES_KEEP);
+            else if (strcmp(optarg, "off") == 0)
+                set_known(r->params, ND_P_TEMPLATES, ND_TEMPLATES_OFF);
+            else
+                return usage_error("--templates: '%s' is not drop, keep or off", optarg);
+            break;
+        case O_REPORT_WINDOW:
+            if (set_param(r->params, ND_P_REPORT_WINDOW, optarg, "--same-report-window"))
+                return 1;
+            break;
         case O_SCHEME:
             if (strcmp(optarg, "kperm") == 0)
                 set_known(r->params, ND_P_SCHEME, ND_SCHEME_KPERM);
@@ -1755,6 +1982,8 @@ done:
     free(r.inputs1);  /* still set only when the run stopped before pass 1 ended */
     free(r.ranges);
     free(r.keep);
+    free(r.pdiff);
+    free(r.mdiff);
     cli_spool_free(r.spool, r.ninputs);
     rd_digests_free(r.dig);
     return rc;

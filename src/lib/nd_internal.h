@@ -84,6 +84,8 @@ struct nd_params {
     unsigned ngram, num_perm, bands, rows, seed;
     double threshold, containment, fn_weight;
     unsigned contain_sample;   /* ND_P_CONTAIN_SAMPLE */
+    nd_templates templates;    /* ND_P_TEMPLATES */
+    double report_window;      /* ND_P_REPORT_WINDOW, days */
     nd_verify verify;
     nd_keep keep;
     nd_scheme scheme;
@@ -125,6 +127,49 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
 void nd_text_buf_free(nd_text_buf *tb, const nd_alloc_ctx *a);
 /* Hash of a normalised token (XXH3-64, seed 0). */
 uint64_t nd_token_hash(const char *norm, size_t len);
+
+/* ---- values and templates (text/mask.c) ---------------------------------- */
+
+/* A text with fewer tokens outside values has no template (mask.c DESIGN). */
+#define ND_TEMPLATE_MIN_WORDS 10
+
+/* Is the original word at t[start] capitalised (first letter upper case)? */
+int nd_capitalised(const char *t, size_t len, uint32_t start);
+/* Is the word at start first in its sentence or line (a sentence end, a
+ * colon, a quote or a newline in t[prev_end..start), or first of all)? */
+int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first);
+
+typedef struct nd_mask_buf {
+    nd_vec is_value;  /* uint8, one a token */
+    nd_vec keys;      /* uint64: open-addressing table of word hashes */
+    nd_vec flags;     /* uint8, beside keys */
+    nd_vec stream;    /* uint64: the template stream */
+} nd_mask_buf;
+void nd_mask_buf_init(nd_mask_buf *mb);
+void nd_mask_buf_free(nd_mask_buf *mb, const nd_alloc_ctx *a);
+/* Marks each of the nt tokens of t[0..len) (norm: their normalised bytes) a
+ * value or not; *is_value is borrowed from mb, valid until its next use. */
+nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, size_t len,
+                         const nd_token *tok, size_t nt, const char *norm,
+                         const uint8_t **is_value);
+/* The template hash of the tokens of t[0..len) (0: fewer than
+ * ND_TEMPLATE_MIN_WORDS words outside values), and the hash of its values
+ * past a mail header block. */
+nd_status nd_template_hash(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, size_t len,
+                           const nd_token *tok, size_t nt, const uint8_t *val, uint64_t *out,
+                           uint64_t *values);
+/* One item of the template stream: a word, or a run of values (its hash
+ * covers the run's token hashes). */
+typedef struct nd_mask_item {
+    uint64_t hash;
+    uint32_t start, end;
+    uint32_t is_value;
+} nd_mask_item;
+/* The template stream as items (nd_mask_item, items cleared first); *words:
+ * the tokens outside values. A run of values that starts before byte body
+ * (the header block's end) has is_value 2. */
+nd_status nd_mask_items(const nd_alloc_ctx *a, const nd_token *tok, size_t nt,
+                        const uint8_t *val, size_t body, nd_vec *items, size_t *words);
 
 /* ---- shingles and MinHash (minhash/) ------------------------------------- */
 
@@ -232,6 +277,9 @@ struct nd_worker {
     nd_vec shingles;  /* uint64 */
     nd_vec sig;       /* uint32 */
     nd_vec band_keys; /* uint64, one per band */
+    nd_mask_buf mask; /* values and template (text/mask.c) */
+    nd_vec items;     /* nd_mask_item: nd_worker_template_diff's first text */
+    nd_vec items_b;   /* ... and its second */
     unsigned bands, rows;
     char detail[ND_DETAIL_MAX];
 };

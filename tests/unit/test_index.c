@@ -136,11 +136,13 @@ static nd_params *dedup_params(int verify)
     nd_params *p;
     if (nd_params_create(&p, NULL) != ND_OK)
         return NULL;
-    /* The index finds containment among LSH's candidates only: the batch
-     * run it is held to does the same (ND_P_CONTAIN_SAMPLE 0). */
+    /* The index finds containment among LSH's candidates only and has no
+     * template relation: the batch run it is held to does the same
+     * (ND_P_CONTAIN_SAMPLE 0, ND_P_TEMPLATES off). */
     if (nd_params_set(p, ND_P_INDEX_PASSAGES, 0) != ND_OK ||
         nd_params_set(p, ND_P_INDEX_STORIES, 0) != ND_OK ||
         nd_params_set(p, ND_P_CONTAIN_SAMPLE, 0) != ND_OK ||
+        nd_params_set(p, ND_P_TEMPLATES, ND_TEMPLATES_OFF) != ND_OK ||
         nd_params_set(p, ND_P_VERIFY, verify) != ND_OK) {
         nd_params_destroy(p);
         return NULL;

@@ -140,26 +140,18 @@ static int add_record(void *ctx, const pool_item *it)
     r->ids_len += rec->id_len + 1;
     r->src_off[d] = UINT64_MAX;
     r->n_src += rec->source != NULL;
-    r->n_date += rec->date != NULL;
     if (rec->source) {
         r->src_off[d] = r->src_len;
         memcpy(r->src + r->src_len, rec->source, rec->source_len);
         r->src[r->src_len + rec->source_len] = '\0';
         r->src_len += rec->source_len + 1;
     }
-    r->date[d] = NAN;
-    if (rec->date && cli_parse_date(rec->date, rec->date_len, &r->date[d]) != 0) {
-        char where[300];
-        if (rec->line)
-            snprintf(where, sizeof where, "%s:%llu", rec->path, (unsigned long long)rec->line);
-        else
-            snprintf(where, sizeof where, "%s", rec->id);
-        r->date[d] = NAN;
-        if (r->bad_dates++ == 0)
-            snprintf(r->bad_date_first, sizeof r->bad_date_first, "%s: '%.*s'", where,
-                     (int)(rec->date_len < 64 ? rec->date_len : 64), rec->date);
-        cli_log(3, "%s: date '%s' not read: undated", where, rec->date);
-    }
+    char where[300];
+    if (rec->line)
+        snprintf(where, sizeof where, "%s:%llu", rec->path, (unsigned long long)rec->line);
+    else
+        snprintf(where, sizeof where, "%s", rec->id);
+    r->date[d] = cli_record_date(&r->dates, rec->date, rec->date_len, where);
     if (r->o.stories_cmd) { /* the title and the date as read, for the stories */
         const size_t need = r->meta_len + (rec->title ? rec->title_len + 1 : 0) +
                             (rec->date ? rec->date_len + 1 : 0);
@@ -392,11 +384,11 @@ static int dist_share(rrun *r)
     uint64_t sums[CLI_DIST_READER_N + 3];
     cli_dist_reader_pack(&r->rs, sums);
     sums[10] = r->too_large;
-    sums[11] = r->bad_dates;
-    sums[12] = r->n_src + (r->n_date << 32);
+    sums[11] = r->dates.bad;
+    sums[12] = r->n_src + (r->dates.seen << 32);
     if (cli_dist_sum(sums, 13))
         goto done;
-    if (cli_dist_first_string(r->bad_date_first, sizeof r->bad_date_first))
+    if (cli_dist_first_string(r->dates.first, sizeof r->dates.first))
         goto done;
     if ((rc = cli_dist_reader_end(&r->rs, sums)) == EXIT_INPUT)
         together = 1;  /* every process stops with it: no abort */
@@ -408,9 +400,9 @@ static int dist_share(rrun *r)
         goto done;
     cli_dist_reader_unpack(&r->rs, sums);
     r->too_large = sums[10];
-    r->bad_dates = sums[11];
+    r->dates.bad = sums[11];
     r->n_src = sums[12] & 0xffffffffu;
-    r->n_date = sums[12] >> 32;
+    r->dates.seen = sums[12] >> 32;
     uint64_t m = 0;
     for (unsigned q = 0; q < P; q++)
         m += lens[q];
@@ -958,17 +950,7 @@ void corpus_fields_summary(const rrun *r)
         strcmp(r->o.in.rd.source_field, "source") != 0)
         cli_log(1, "warning: no record has a \"%s\" field (--source-field)",
                 r->o.in.rd.source_field);
-    if (r->ndocs && !r->n_date && r->o.in.rd.date_field &&
-        strcmp(r->o.in.rd.date_field, "date") != 0)
-        cli_log(1, "warning: no record has a \"%s\" field (--date-field)",
-                r->o.in.rd.date_field);
     cli_log(3, "%llu documents with a source field, %llu with a date field",
-            (unsigned long long)r->n_src, (unsigned long long)r->n_date);
-    if (r->bad_dates)
-        cli_log(2, "warning: %llu of %llu %s could not be read, the first %s; %s undated "
-                   "(read: ISO 8601, RFC 2822, 26-FEB-2019 15:01:01, Feb 26, 2019, Unix "
-                   "seconds; -v lists them)",
-                (unsigned long long)r->bad_dates, (unsigned long long)r->n_date,
-                cli_plural(r->n_date, "date", "dates"), r->bad_date_first,
-                r->bad_dates == 1 ? "its document is" : "their documents are");
+            (unsigned long long)r->n_src, (unsigned long long)r->dates.seen);
+    cli_dates_warn(&r->dates, r->ndocs, r->o.in.rd.date_field);
 }

@@ -9,6 +9,7 @@
 #define ND_CORPUS_H
 
 #include "cli.h"
+#include "read/date.h"
 #include "read/inputs.h"
 #include "read/reader.h"
 
@@ -47,8 +48,8 @@ typedef struct rrun {
     int text_fd;                           /* >= 0: texts live in this file */
     char **slot_buf; size_t *slot_cap;
     size_t nslots;
-    uint64_t bad_dates, too_large, n_src, n_date;
-    char bad_date_first[320];  /* the first date not read: "FILE:LINE: 'text'" */
+    uint64_t too_large, n_src;
+    cli_dates dates;   /* the dates seen and not read */
     int keep_all;                          /* a record too large is an empty document */
     int text_err;                          /* a text could not be read back for output */
     const char **inputs;

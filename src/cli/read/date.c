@@ -16,10 +16,13 @@
  * They become days since 1970-01-01 (UTC), as a double with the time of day
  * as its fraction. Anything else is not a date: the caller counts it.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "read/date.h"
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -394,4 +397,32 @@ int cli_parse_date(const char *s, size_t n, double *days)
     }
     *days = v;
     return 0;
+}
+
+double cli_record_date(cli_dates *t, const char *date, size_t len, const char *where)
+{
+    double days;
+    if (!date)
+        return NAN;
+    t->seen++;
+    if (cli_parse_date(date, len, &days) == 0)
+        return days;
+    if (t->bad++ == 0)
+        snprintf(t->first, sizeof t->first, "%s: '%.*s'", where, (int)(len < 64 ? len : 64),
+                 date);
+    cli_log(3, "%s: date '%.*s' not read: undated", where, (int)(len < 200 ? len : 200), date);
+    return NAN;
+}
+
+void cli_dates_warn(const cli_dates *t, uint64_t records, const char *field)
+{
+    if (records && !t->seen && field && strcmp(field, "date") != 0)
+        cli_log(1, "warning: no record has a \"%s\" field (--date-field)", field);
+    if (t->bad)
+        cli_log(2, "warning: %llu of %llu %s could not be read, the first %s; %s undated "
+                   "(read: ISO 8601, RFC 2822, 26-FEB-2019 15:01:01, Feb 26, 2019, Unix "
+                   "seconds; -v lists them)",
+                (unsigned long long)t->bad, (unsigned long long)t->seen,
+                cli_plural(t->seen, "date", "dates"), t->first,
+                t->bad == 1 ? "its document is" : "their documents are");
 }

@@ -36,7 +36,7 @@ typedef struct bitem {
     /* results */
     nd_status st;
     size_t detail_off;
-    uint64_t exact_lo, exact_hi, simhash;
+    uint64_t exact_lo, exact_hi, simhash, template_hash, template_values;
     size_t num_tokens, invalid, nsh, sig_off, sh_off, bk_off, nbands, brows;
 } bitem;
 
@@ -241,6 +241,8 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         it->exact_lo = sk.exact_lo;
         it->exact_hi = sk.exact_hi;
         it->simhash = sk.simhash;
+        it->template_hash = sk.template_hash;
+        it->template_values = sk.template_values;
         it->num_tokens = sk.num_tokens;
         it->invalid = sk.invalid_bytes;
         it->nsh = sk.num_shingles;
@@ -423,6 +425,8 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
             sk.exact_lo = it->exact_lo;
             sk.exact_hi = it->exact_hi;
             sk.simhash = it->simhash;
+            sk.template_hash = it->template_hash;
+            sk.template_values = it->template_values;
             sk.num_tokens = it->num_tokens;
             sk.invalid_bytes = it->invalid;
             sk.num_shingles = it->nsh;

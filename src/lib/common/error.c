@@ -43,6 +43,7 @@ const char *nd_relation_name(nd_relation r)
     case ND_REL_EXACT: return "exact";
     case ND_REL_NEAR: return "near-duplicate";
     case ND_REL_CONTAINED_IN: return "contained-in";
+    case ND_REL_TEMPLATE: return "template";
     case ND_REL_CONTAINS: return "contains";
     default: return "none";
     }

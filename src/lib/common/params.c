@@ -54,6 +54,8 @@ static const param_info k_params[] = {
     {ND_P_INDEX_STORIES, "index-stories", 0, 1, 1, 1},
     {ND_P_HEADER_SEEDS, "header-seeds", 0, 1, 0, 1},
     {ND_P_CONTAIN_SAMPLE, "containment-sample", 0, 1, 1, 1},
+    {ND_P_TEMPLATES, "templates", 0, 2, ND_TEMPLATES_DROP, 1},
+    {ND_P_REPORT_WINDOW, "same-report-window", 0, 1e9, 3, 0},
 };
 
 static const param_info *find(nd_param id)
@@ -102,6 +104,8 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_INDEX_STORIES: p->index_stories = (unsigned)v; break;
     case ND_P_HEADER_SEEDS: p->header_seeds = (unsigned)v; break;
     case ND_P_CONTAIN_SAMPLE: p->contain_sample = (unsigned)v; break;
+    case ND_P_TEMPLATES: p->templates = (nd_templates)v; break;
+    case ND_P_REPORT_WINDOW: p->report_window = v; break;
     }
 }
 
@@ -190,6 +194,8 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_HEADER_SEEDS: return p->header_seeds;
     case ND_P_CONTAIN_SAMPLE: return p->contain_sample;
     case ND_P_INDEX_STORIES: return p->index_stories;
+    case ND_P_TEMPLATES: return p->templates;
+    case ND_P_REPORT_WINDOW: return p->report_window;
     }
     return NAN;
 }

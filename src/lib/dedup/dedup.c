@@ -159,7 +159,14 @@ struct nd_dedup {
     nd_vec exact;     /* uint64 lo, hi per document */
     nd_vec keyrecs;   /* key_rec per document, once a key was given */
     nd_vec keys;      /* char */
-    nd_vec *bk;       /* per band: (folded key << 32 | doc), uint64 */
+    nd_vec *bk;       /* per band: (folded key << 32 | doc), uint64; past the bands,
+                         the template band (nbk = bands + 1 when templates are on) */
+    unsigned nbk;
+    nd_vec tmpl;      /* uint32 x 2 per document: its template hash and the hash of its
+                         values (nd_sketch), folded to 32 bits (compared on candidate
+                         pairs only: a false match is some 2^-32 a pair), when templates
+                         are on */
+    nd_vec dates;     /* double per document (NAN: none), once a date was given */
     store sets;       /* shingles (uint64) or signatures (uint32) */
     nd_spill band_file;
     nd_vec runs;      /* band_run */
@@ -177,6 +184,13 @@ struct nd_dedup {
     nd_dedup_stats stats;
     char detail[ND_DETAIL_MAX];
 };
+
+/* A 64-bit hash folded to 32 bits, never 0 from a hash that is not 0. */
+static uint32_t fold32(uint64_t h)
+{
+    const uint32_t f = (uint32_t)(h ^ (h >> 32));
+    return f ? f : (h != 0);
+}
 
 static int exact_mode(const nd_dedup *d)
 {
@@ -223,7 +237,8 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
         nd_free(&a, d);
         return st;
     }
-    d->bk = nd_calloc(&a, d->bands, sizeof *d->bk);
+    d->nbk = d->bands + (d->params.templates != ND_TEMPLATES_OFF);
+    d->bk = nd_calloc(&a, d->nbk, sizeof *d->bk);
     if (!d->bk) {
         nd_free(&a, d);
         return ND_E_NOMEM;
@@ -245,8 +260,10 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     nd_vec_init(&d->keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&d->keys, 1, SIZE_MAX / 2);
     nd_vec_init(&d->fps, sizeof(uint64_t), UINT32_MAX - 1);
-    for (unsigned b = 0; b < d->bands; b++)
+    for (unsigned b = 0; b < d->nbk; b++)
         nd_vec_init(&d->bk[b], sizeof(uint64_t), UINT32_MAX - 1);
+    nd_vec_init(&d->tmpl, 2 * sizeof(uint32_t), UINT32_MAX - 1);
+    nd_vec_init(&d->dates, sizeof(double), UINT32_MAX - 1);
     nd_vec_init(&d->sets.mem, sizeof(uint32_t), SIZE_MAX / 8);
     d->sets.file.fd = -1;
     d->band_file.fd = -1;
@@ -273,7 +290,7 @@ nd_status nd_dedup_set_tmpdir(nd_dedup *d, const char *dir)
 
 static void free_bands(nd_dedup *d)
 {
-    for (unsigned b = 0; b < d->bands; b++)
+    for (unsigned b = 0; b < d->nbk; b++)
         nd_vec_free(&d->bk[b], &d->alloc);
 }
 
@@ -291,6 +308,8 @@ void nd_dedup_destroy(nd_dedup *d)
     nd_vec_free(&d->keyrecs, &a);
     nd_vec_free(&d->keys, &a);
     nd_vec_free(&d->fps, &a);
+    nd_vec_free(&d->tmpl, &a);
+    nd_vec_free(&d->dates, &a);
     free_bands(d);
     nd_free(&a, d->bk);
     nd_vec_free(&d->sets.mem, &a);
@@ -322,7 +341,7 @@ static uint64_t buffered_bytes(const nd_dedup *d)
 {
     uint64_t n = (uint64_t)d->sets.mem.len * d->sets.mem.item +
                  (uint64_t)d->sampv.len * d->sampv.item;
-    for (unsigned b = 0; b < d->bands; b++)
+    for (unsigned b = 0; b < d->nbk; b++)
         n += (uint64_t)d->bk[b].len * sizeof(uint64_t);
     return n;
 }
@@ -334,7 +353,7 @@ static nd_status spill_all(nd_dedup *d)
     nd_status st = ND_OK;
     uint64_t *tmp = NULL;
     size_t most = 0;
-    for (unsigned b = 0; b < d->bands; b++)
+    for (unsigned b = 0; b < d->nbk; b++)
         most = d->bk[b].len > most ? d->bk[b].len : most;
     if (most && d->band_file.fd < 0)
         ND_TRY(nd_spill_open(&d->band_file, d->tmpdir, d->detail));
@@ -345,7 +364,7 @@ static nd_status spill_all(nd_dedup *d)
         if (!tmp)
             return ND_E_NOMEM;
     }
-    for (unsigned b = 0; b < d->bands; b++) {
+    for (unsigned b = 0; b < d->nbk; b++) {
         nd_vec *v = &d->bk[b];
         if (!v->len)
             continue;
@@ -418,9 +437,17 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     const uint64_t length = doc ? doc->length : 0;
     r.length = length > UINT32_MAX ? UINT32_MAX : (uint32_t)length;
     r.sh_off = d->sets.spilled + d->sets.mem.len;
-    for (unsigned b = 0; b < d->bands; b++)
+    for (unsigned b = 0; b < d->nbk; b++)
         ND_TRY(nd_vec_reserve(&d->bk[b], &d->alloc, d->bk[b].len + 1));
     ND_TRY(nd_vec_reserve(&d->exact, &d->alloc, id + 1));
+    if (d->nbk > d->bands)
+        ND_TRY(nd_vec_reserve(&d->tmpl, &d->alloc, id + 1));
+    if ((doc && doc->has_date) || d->dates.len) {
+        ND_TRY(nd_vec_reserve(&d->dates, &d->alloc, id + 1));
+        /* The first date: earlier documents had none. */
+        while (d->dates.len < id)
+            ND_VEC_AT(&d->dates, double, d->dates.len++) = NAN;
+    }
     ND_TRY(nd_vec_reserve(&d->docs, &d->alloc, id + 1));
     if (cont_on(d))
         ND_TRY(nd_vec_reserve(&d->samp, &d->alloc, id + 1));
@@ -500,6 +527,20 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
                                    : nd_band_key(sk->signature, b, d->rows);
             ((uint64_t *)d->bk[b].data)[d->bk[b].len++] = ((key ^ (key >> 32)) << 32) | id;
         }
+        /* The template band: documents of one template hash share a bucket. */
+        if (d->nbk > d->bands && sk->template_hash)
+            ((uint64_t *)d->bk[d->bands].data)[d->bk[d->bands].len++] =
+                ((uint64_t)fold32(sk->template_hash) << 32) | id;
+    }
+    if (d->nbk > d->bands) {
+        uint32_t *tv = (uint32_t *)d->tmpl.data + 2 * id;
+        tv[0] = sk->num_shingles ? fold32(sk->template_hash) : 0;
+        tv[1] = fold32(sk->template_values);
+        d->tmpl.len = id + 1;
+    }
+    if (d->dates.len || (doc && doc->has_date)) {
+        ND_VEC_AT(&d->dates, double, id) = doc && doc->has_date ? doc->date : NAN;
+        d->dates.len = id + 1;
     }
     uint64_t *ex = (uint64_t *)d->exact.data + 2 * id;
     ex[0] = sk->exact_lo;
@@ -530,6 +571,10 @@ fail:
     if (d->keyrecs.len > id)
         d->keyrecs.len = id;
     d->sets.mem.len = sets_len;
+    if (d->tmpl.len > id)
+        d->tmpl.len = id;
+    if (d->dates.len > id)
+        d->dates.len = id;
     if (!d->sampv_off)
         d->sampv.len = sampv_len;
     if (!d->detail[0])
@@ -615,6 +660,29 @@ static sim sim_of(const nd_dedup *d, uint32_t a, uint32_t b, uint32_t count)
 }
 
 static nd_relation relate(const nd_dedup *d, const sim *s) { return nd_relate(&d->params, s); }
+
+/* The relation of documents x and y of two different units: templates when
+ * their template hashes agree and their values past a header block differ,
+ * or they are dated more than ND_P_REPORT_WINDOW apart (the same text sent
+ * again later); else what their figures make them. */
+static nd_relation rel_of(const nd_dedup *d, uint32_t x, uint32_t y, const sim *s)
+{
+    if (d->tmpl.len) {
+        const uint32_t *tx = (const uint32_t *)d->tmpl.data + 2 * (size_t)x,
+                       *ty = (const uint32_t *)d->tmpl.data + 2 * (size_t)y;
+        if (tx[0] && tx[0] == ty[0]) {
+            if (tx[1] != ty[1])
+                return ND_REL_TEMPLATE;
+            if (d->dates.len) {
+                const double dx = ND_VEC_AT(&d->dates, double, x),
+                             dy = ND_VEC_AT(&d->dates, double, y);
+                if (fabs(dx - dy) > d->params.report_window)  /* false with a NAN */
+                    return ND_REL_TEMPLATE;
+            }
+        }
+    }
+    return relate(d, s);
+}
 
 /* ---- survivor order ---------------------------------------------------- */
 
@@ -724,6 +792,80 @@ static uint32_t leader_of(const run_state *rs, uint32_t u)
     return rs->unit_docs[rs->unit_start[u]];
 }
 
+/* ---- reports in an exact group (ND_P_REPORT_WINDOW) ----------------------- */
+
+typedef struct report_ctx {
+    const uint32_t *g;
+    const double *dt;
+} report_ctx;
+
+/* Positions in a group by date (a document without one first), then document. */
+static int cmp_report(const void *pa, const void *pb, void *ctx)
+{
+    const report_ctx *c = ctx;
+    const uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+    const int ni = isnan(c->dt[i]), nj = isnan(c->dt[j]);
+    if (ni != nj)
+        return nj - ni;
+    if (!ni && c->dt[i] != c->dt[j])
+        return c->dt[i] < c->dt[j] ? -1 : 1;
+    return (c->g[i] > c->g[j]) - (c->g[i] < c->g[j]);
+}
+
+/* Cuts the exact group g[0..n) (documents ascending) into the reports it
+ * holds: in date order, a report takes the documents dated up to `window`
+ * days after its first; documents without a date join the earliest report
+ * (nothing says they are another). lead[i] gets the leader of g[i]'s report,
+ * its smallest document. dt[i] is g[i]'s date (NAN: none). One home for
+ * build_units and the distributed run's dist_exact. */
+static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, const double *dt,
+                               size_t n, double window, uint32_t *lead)
+{
+    size_t dated = 0;
+    for (size_t i = 0; i < n; i++)
+        dated += !isnan(dt[i]);
+    if (dated < 2) {  /* one report */
+        for (size_t i = 0; i < n; i++)
+            lead[i] = g[0];
+        return ND_OK;
+    }
+    uint32_t *ord = nd_malloc(a, n * sizeof *ord);
+    uint32_t *rep = nd_malloc(a, n * sizeof *rep);
+    if (!ord || !rep) {
+        nd_free(a, ord);
+        nd_free(a, rep);
+        return ND_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        ord[i] = (uint32_t)i;
+    report_ctx c = {g, dt};
+    qsort_r(ord, n, sizeof *ord, cmp_report, &c);
+    /* rep[i]: the report of g[i], numbered from 0 in date order */
+    const size_t undated = n - dated;
+    uint32_t r = 0;
+    double first = dt[ord[undated]];
+    for (size_t k = undated; k < n; k++) {
+        if (dt[ord[k]] > first + window) {
+            r++;
+            first = dt[ord[k]];
+        }
+        rep[ord[k]] = r;
+    }
+    for (size_t k = 0; k < undated; k++)
+        rep[ord[k]] = 0;
+    /* each report's smallest document: g ascending, so its first position */
+    for (size_t k = 0; k < n; k++)
+        ord[k] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (ord[rep[i]] == UINT32_MAX)
+            ord[rep[i]] = g[i];
+    for (size_t i = 0; i < n; i++)
+        lead[i] = ord[rep[i]];
+    nd_free(a, ord);
+    nd_free(a, rep);
+    return ND_OK;
+}
+
 static void units_from_leaders(run_state *rs, const uint32_t *leader, size_t n);
 
 static nd_status build_units(nd_dedup *d, run_state *rs)
@@ -751,12 +893,46 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
     }
     if (m)
         qsort_r(ek, m, sizeof *ek, cmp_exact, (void *)(uintptr_t)ex);
-    for (size_t i = 1; i < m; i++) {
-        const uint64_t *x = ex + 2 * (size_t)ek[i], *y = ex + 2 * (size_t)ek[i - 1];
-        if (x[0] == y[0] && x[1] == y[1])
-            leader[ek[i]] = leader[ek[i - 1]];
+    nd_status st = ND_OK;
+    double *dt = NULL;
+    uint32_t *lead = NULL;
+    for (size_t i = 0, j; i < m; i = j) {
+        const uint64_t *x = ex + 2 * (size_t)ek[i];
+        for (j = i + 1; j < m; j++) {
+            const uint64_t *y = ex + 2 * (size_t)ek[j];
+            if (x[0] != y[0] || x[1] != y[1])
+                break;
+        }
+        if (j - i == 1)
+            continue;
+        /* copies dated apart are other reports when they have a template */
+        if (!d->dates.len || !d->tmpl.len || !((uint32_t *)d->tmpl.data)[2 * (size_t)ek[i]]) {
+            for (size_t k = i + 1; k < j; k++)
+                leader[ek[k]] = ek[i];
+            continue;
+        }
+        if (!dt) {
+            dt = nd_malloc(a, m * sizeof *dt);
+            lead = nd_malloc(a, m * sizeof *lead);
+            if (!dt || !lead) {
+                st = ND_E_NOMEM;
+                break;
+            }
+        }
+        for (size_t k = i; k < j; k++)
+            dt[k - i] = ND_VEC_AT(&d->dates, double, ek[k]);
+        if ((st = split_reports(a, ek + i, dt, j - i, d->params.report_window, lead)) != ND_OK)
+            break;
+        for (size_t k = i; k < j; k++)
+            leader[ek[k]] = lead[k - i];
     }
+    nd_free(a, dt);
+    nd_free(a, lead);
     nd_free(a, ek);
+    if (st != ND_OK) {
+        nd_free(a, leader);
+        return st;
+    }
     /* The exact hashes are not needed any more. */
     nd_vec_free(&d->exact, a);
     units_from_leaders(rs, leader, n);
@@ -832,8 +1008,8 @@ static size_t window_end(size_t x, size_t e)
 }
 
 /* Pairs of a bucket's units (ascending), by the window rule. */
-static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_vec *pairs,
-                             size_t *compact_at)
+static nd_status emit_bucket(nd_dedup *d, const run_state *rs, unsigned band, nd_vec *grp,
+                             nd_vec *pairs, size_t *compact_at)
 {
     const uint32_t *g = grp->data;
     const size_t e = grp->len;
@@ -843,7 +1019,7 @@ static nd_status emit_bucket(nd_dedup *d, const run_state *rs, nd_vec *grp, nd_v
         const size_t end = window_end(x, e);
         ND_TRY(nd_vec_reserve(pairs, &d->alloc, pairs->len + (end - x)));
         uint64_t *p = (uint64_t *)pairs->data + pairs->len;
-        if (d->simhash) {
+        if (d->simhash && band < d->bands) {
             /* SimHash: a shared table key is a candidate only within distance k */
             const uint64_t fx = fp[leader_of(rs, g[x])];
             for (size_t y = x + 1; y < end; y++)
@@ -950,7 +1126,7 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
         heap_down(src, heap, nh, 0);
         if (!have || (v >> 32) != cur) {
             if (grp->len > 1)
-                ND_TRY(emit_bucket(d, rs, grp, pairs, compact_at));
+                ND_TRY(emit_bucket(d, rs, band, grp, pairs, compact_at));
             grp->len = 0;
             cur = v >> 32;
             have = 1;
@@ -960,7 +1136,7 @@ static nd_status one_band(nd_dedup *d, run_state *rs, unsigned band, nd_vec *pai
             ND_TRY(nd_vec_push(grp, a, &u));
     }
     if (grp->len > 1)
-        ND_TRY(emit_bucket(d, rs, grp, pairs, compact_at));
+        ND_TRY(emit_bucket(d, rs, band, grp, pairs, compact_at));
 fail:
     if (src)
         for (size_t i = 0; i < nruns; i++)
@@ -1465,7 +1641,7 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
         c.st[t] = ND_OK;
         c.compact_at[t] = 4 * (size_t)U + 1024;
     }
-    nd_parallel(T, d->bands, 1, band_task, &c);
+    nd_parallel(T, d->nbk, 1, band_task, &c);
     for (unsigned t = 0; t < T; t++)
         if (c.st[t] != ND_OK) {
             st = c.st[t];
@@ -1722,8 +1898,9 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
         }
         for (size_t i = 0; i < m; i++) {
             const sim s = sim_of(d, nb_docs[i], rep, nb_count[i]);
-            const nd_relation rel = relate(d, &s);
-            if (rel != ND_REL_NEAR && rel != ND_REL_CONTAINED_IN)
+            const nd_relation rel = rel_of(d, nb_docs[i], rep, &s);
+            if (rel != ND_REL_NEAR && rel != ND_REL_CONTAINED_IN &&
+                (rel != ND_REL_TEMPLATE || d->params.templates != ND_TEMPLATES_DROP))
                 continue;
             placed[nb[i]] = 1;
             place_unit(d, rs, nb[i], rep, rel, nb_count[i]);
@@ -1772,6 +1949,7 @@ static nd_status build_clusters(nd_dedup *d, run_state *rs)
             const nd_member *m = &d->cl_members[j];
             all_exact &= m->rel == ND_REL_EXACT;
             d->stats.contained += m->rel == ND_REL_CONTAINED_IN;
+            d->stats.templates += m->rel == ND_REL_TEMPLATE;
             d->stats.bytes_removed += rec_of(d, m->doc)->length;
         }
         d->stats.exact_clusters += all_exact;
@@ -1808,7 +1986,7 @@ static nd_status build_pairs(nd_dedup *d, const run_state *rs)
     for (size_t c = 0; c < rs->num_cand; c++) {
         const uint32_t u = (uint32_t)(rs->cand[c] >> 32), v = (uint32_t)rs->cand[c];
         const sim s = sim_of(d, leader_of(rs, u), leader_of(rs, v), rs->cand_count[c]);
-        const nd_relation rel = relate(d, &s);
+        const nd_relation rel = rel_of(d, leader_of(rs, u), leader_of(rs, v), &s);
         if (rel == ND_REL_NONE)
             continue;
         for (uint32_t i = rs->unit_start[u]; i < rs->unit_start[u + 1]; i++)
@@ -1944,8 +2122,9 @@ size_t nd_dedup_memory(const nd_dedup *d)
     size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +
                d->keyrecs.cap * d->keyrecs.item + d->keys.cap +
                d->sets.mem.cap * d->sets.mem.item + d->fps.cap * d->fps.item +
-               d->samp.cap * d->samp.item + d->sampv.cap * d->sampv.item;
-    for (unsigned b = 0; b < d->bands; b++)
+               d->samp.cap * d->samp.item + d->sampv.cap * d->sampv.item +
+               d->tmpl.cap * d->tmpl.item + d->dates.cap * d->dates.item;
+    for (unsigned b = 0; b < d->nbk; b++)
         n += d->bk[b].cap * sizeof(uint64_t);
     return n;
 }
@@ -1974,6 +2153,7 @@ size_t nd_dedup_estimate_memory(const nd_params *p, size_t num_docs, size_t avg_
                                 ? 4 /* sample size */ + avg_shingles / 8 * 8 /* its entries
                                                                         at run time */
                                 : 0)
+                         + (p->templates != ND_TEMPLATES_OFF ? 16 /* template hashes, entry */ : 0)
                          + 3 * sizeof(uint32_t) + sizeof(member_c) /* run-time arrays */;
     return num_docs * per_doc;
 }
@@ -2105,6 +2285,8 @@ fail:
 
 typedef struct ex_msg {
     uint64_t lo, hi, g;
+    double date;      /* NAN: none */
+    uint64_t tmpl;    /* its template hash (0: none) */
 } ex_msg;
 
 static int cmp_ex_msg(const void *pa, const void *pb)
@@ -2131,22 +2313,61 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
         x->leader[i] = x->gid[i];
         if (!rec_of(d, (uint32_t)i)->num_shingles)
             continue;
-        const ex_msg m = {ex[2 * i], ex[2 * i + 1], x->gid[i]};
+        const ex_msg m = {ex[2 * i], ex[2 * i + 1], x->gid[i],
+                          d->dates.len ? ND_VEC_AT(&d->dates, double, i) : NAN,
+                          d->tmpl.len ? ((uint32_t *)d->tmpl.data)[2 * i] : 0};
         ND_TRY(nd_vec_append(&to[m.lo % P], a, &m, sizeof m));
     }
     ND_TRY(dx(x, "exact", to, &got, &bytes));
     ex_msg *m = got;
     const size_t n = (size_t)(bytes / sizeof *m);
     qsort(m, n, sizeof *m, cmp_ex_msg);
-    /* (global id, leader) for every document that does not lead its group */
-    for (size_t i = 1, first = 0; i < n; i++) {
-        if (m[i].lo != m[first].lo || m[i].hi != m[first].hi) {
-            first = i;
+    /* (global id, leader) for every document that does not lead its unit:
+     * the group's first, or its report's (split_reports, as build_units) */
+    uint32_t *gs = NULL, *lead = NULL;
+    double *dt = NULL;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && m[j].lo == m[i].lo && m[j].hi == m[i].hi; j++)
+            ;
+        if (j - i == 1)
             continue;
+        int dated = 0;
+        for (size_t k = i; k < j; k++)
+            dated += !isnan(m[k].date);
+        if (dated >= 2 && m[i].tmpl && !gs) {
+            gs = nd_malloc(a, n * sizeof *gs);
+            lead = nd_malloc(a, n * sizeof *lead);
+            dt = nd_malloc(a, n * sizeof *dt);
+            if (!gs || !lead || !dt) {
+                st = ND_E_NOMEM;
+                break;
+            }
         }
-        const uint32_t pair[2] = {(uint32_t)m[i].g, (uint32_t)m[first].g};
-        ND_TRY(nd_vec_append(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair));
+        if (dated >= 2 && m[i].tmpl) {
+            for (size_t k = i; k < j; k++) {
+                gs[k - i] = (uint32_t)m[k].g;
+                dt[k - i] = m[k].date;
+            }
+            if ((st = split_reports(a, gs, dt, j - i, d->params.report_window, lead)) != ND_OK)
+                break;
+        }
+        for (size_t k = i; k < j; k++) {
+            const uint32_t l = dated >= 2 && m[i].tmpl ? lead[k - i] : (uint32_t)m[i].g;
+            if (l == m[k].g)
+                continue;
+            const uint32_t pair[2] = {(uint32_t)m[k].g, l};
+            if ((st = nd_vec_append(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair)) !=
+                ND_OK)
+                break;
+        }
+        if (st != ND_OK)
+            break;
     }
+    nd_free(a, gs);
+    nd_free(a, lead);
+    nd_free(a, dt);
+    if (st != ND_OK)
+        goto fail;
     ND_TRY(dx(x, "exact", to2, &back, &bytes));
     const uint32_t *p = back;
     for (size_t i = 0; i + 1 < bytes / sizeof *p; i += 2) {
@@ -2162,6 +2383,8 @@ fail:
 
 typedef struct rec_msg {
     uint32_t g, leader, length, num_shingles;
+    uint32_t tmpl[2];
+    double date;
     double key_num;
     uint32_t key_len;
     uint8_t has_key, key_is_num, pad[2];
@@ -2188,6 +2411,9 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
         m.leader = x->leader[i];
         m.length = r->length;
         m.num_shingles = r->num_shingles;
+        if (d->tmpl.len)
+            memcpy(m.tmpl, (const uint32_t *)d->tmpl.data + 2 * i, sizeof m.tmpl);
+        m.date = d->dates.len ? ND_VEC_AT(&d->dates, double, i) : NAN;
         const key_rec *k = i < d->keyrecs.len ? &ND_VEC_AT(&d->keyrecs, key_rec, i) : NULL;
         if (k && k->has) {
             m.has_key = 1;
@@ -2203,19 +2429,27 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
     if (x->c->rank != 0)
         goto fail;
     const size_t N = (size_t)x->total;
-    nd_vec docs, keyrecs, keys;
+    nd_vec docs, keyrecs, keys, tmpl, dates;
     nd_vec_init(&docs, sizeof(doc_rec), UINT32_MAX - 1);
+    nd_vec_init(&tmpl, 2 * sizeof(uint32_t), UINT32_MAX - 1);
+    nd_vec_init(&dates, sizeof(double), UINT32_MAX - 1);
     nd_vec_init(&keyrecs, sizeof(key_rec), UINT32_MAX - 1);
     nd_vec_init(&keys, 1, SIZE_MAX / 2);
     uint32_t *leader = nd_malloc(a, (N ? N : 1) * sizeof *leader);
-    if (!leader || nd_vec_reserve(&docs, a, N) != ND_OK) {
+    if (!leader || nd_vec_reserve(&docs, a, N) != ND_OK ||
+        (d->nbk > d->bands && nd_vec_reserve(&tmpl, a, N) != ND_OK)) {
         nd_free(a, leader);
         nd_vec_free(&docs, a);
+        nd_vec_free(&tmpl, a);
         st = ND_E_NOMEM;
         goto fail;
     }
     memset(docs.data, 0, N * sizeof(doc_rec));
     docs.len = N;
+    if (d->nbk > d->bands) {
+        memset(tmpl.data, 0, N * 2 * sizeof(uint32_t));
+        tmpl.len = N;
+    }
     uint64_t tot[5] = {0, 0, 0, 0, 0};
     const char *p = got, *end = p + bytes;
     for (unsigned r = 0; r < x->c->size; r++) {
@@ -2232,6 +2466,17 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
             doc_rec *dr = &ND_VEC_AT(&docs, doc_rec, m.g);
             dr->length = m.length;
             dr->num_shingles = m.num_shingles;
+            if (tmpl.len)
+                memcpy((uint32_t *)tmpl.data + 2 * (size_t)m.g, m.tmpl, sizeof m.tmpl);
+            if (!isnan(m.date) && !dates.len) {  /* the first date: the others have none */
+                if ((st = nd_vec_reserve(&dates, a, N)) != ND_OK)
+                    break;
+                for (size_t k = 0; k < N; k++)
+                    ND_VEC_AT(&dates, double, k) = NAN;
+                dates.len = N;
+            }
+            if (dates.len)
+                ND_VEC_AT(&dates, double, m.g) = m.date;
             leader[m.g] = m.leader;
             if (!m.has_key)
                 continue;
@@ -2257,6 +2502,8 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
         st = ND_E_CORRUPT;
     if (st != ND_OK) {
         nd_vec_free(&docs, a);
+        nd_vec_free(&tmpl, a);
+        nd_vec_free(&dates, a);
         nd_vec_free(&keyrecs, a);
         nd_vec_free(&keys, a);
         nd_free(a, leader);
@@ -2265,7 +2512,11 @@ static nd_status dist_records(dist *x, nd_vec *to, uint32_t **leaders_out)
     nd_vec_free(&d->docs, a);
     nd_vec_free(&d->keyrecs, a);
     nd_vec_free(&d->keys, a);
+    nd_vec_free(&d->tmpl, a);
+    nd_vec_free(&d->dates, a);
     d->docs = docs;
+    d->tmpl = tmpl;
+    d->dates = dates;
     d->keyrecs = keyrecs;
     d->keys = keys;
     d->invalid_bytes = tot[0];
@@ -2289,7 +2540,7 @@ static unsigned bucket_owner(uint32_t key, unsigned band, unsigned P)
 /* The pairs of one bucket (leading global ids ascending, fps with them under
  * SimHash), by the window rule (window_end). */
 static nd_status dist_bucket(const nd_dedup *d, const uint64_t *g, size_t e, size_t stride,
-                             nd_vec *pairs)
+                             int filter, nd_vec *pairs)
 {
     for (size_t i = 0; i < e; i++) {
         const size_t end = window_end(i, e);
@@ -2299,7 +2550,7 @@ static nd_status dist_bucket(const nd_dedup *d, const uint64_t *g, size_t e, siz
         uint64_t *p = (uint64_t *)pairs->data + pairs->len;
         const uint32_t gi = (uint32_t)g[i * stride];
         for (size_t y = i + 1; y < end; y++)
-            if (stride == 1 || nd_hamming(g[i * stride + 1], g[y * stride + 1]) <= d->simhash_k)
+            if (!filter || nd_hamming(g[i * stride + 1], g[y * stride + 1]) <= d->simhash_k)
                 *p++ = ((uint64_t)gi << 32) | (uint32_t)g[y * stride];
         pairs->len = (size_t)(p - (uint64_t *)pairs->data);
     }
@@ -2326,8 +2577,8 @@ static nd_status dist_bands(dist *x, nd_vec *to, nd_vec *pairs)
     size_t compact_at = 4 * (size_t)(x->total / P) + 1024;
     if (d->runs.len && !(buf = nd_malloc(a, MERGE_BUF * sizeof *buf)))
         return ND_E_NOMEM;
-    for (unsigned b = 0; b < d->bands; b++) {
-        /* this band's spilled runs, then its buffer */
+    for (unsigned b = 0; b < d->nbk; b++) {
+        /* this band's spilled runs, then its buffer (the template band last) */
         for (size_t ri = 0; ri <= d->runs.len; ri++) {
             const uint64_t *v;
             uint64_t left, pos = 0;
@@ -2386,7 +2637,8 @@ static nd_status dist_bands(dist *x, nd_vec *to, nd_vec *pairs)
             for (j = i + 1; j < n && e[j * stride] >> 32 == e[i * stride] >> 32; j++)
                 ;
             if (j - i > 1)
-                ND_TRY(dist_bucket(d, e + i * stride, j - i, stride, pairs));
+                ND_TRY(dist_bucket(d, e + i * stride, j - i, stride, stride == 2 && b < d->bands,
+                                   pairs));
         }
         nd_free(a, got);
         got = NULL;

@@ -11,6 +11,10 @@
  * no permutations are made, the signature is num_perm zeros (so that callers
  * copying num_perm values keep working) and there are no band keys. Under
  * ND_METHOD_MINHASH, SimHash costs nothing and the fingerprint is 0.
+ *
+ * Unless ND_P_TEMPLATES is off, the sketch also carries the template hash of
+ * the text (text/mask.c): one more pass over the tokens and a table of its
+ * distinct words.
  */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -28,6 +32,9 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
     nd_vec_init(&w->shingles, sizeof(uint64_t), UINT32_MAX);
     nd_vec_init(&w->sig, sizeof(uint32_t), 1024);
     nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
+    nd_mask_buf_init(&w->mask);
+    nd_vec_init(&w->items, sizeof(nd_mask_item), UINT32_MAX);
+    nd_vec_init(&w->items_b, sizeof(nd_mask_item), UINT32_MAX);
     const int simhash = w->params.method == ND_METHOD_SIMHASH;
     nd_status st = simhash ? ND_OK
                            : nd_perms_init(&w->perms, &w->alloc, w->params.num_perm,
@@ -54,6 +61,9 @@ void nd_worker_fini(nd_worker *w)
     nd_vec_free(&w->shingles, &w->alloc);
     nd_vec_free(&w->sig, &w->alloc);
     nd_vec_free(&w->band_keys, &w->alloc);
+    nd_mask_buf_free(&w->mask, &w->alloc);
+    nd_vec_free(&w->items, &w->alloc);
+    nd_vec_free(&w->items_b, &w->alloc);
     nd_perms_free(&w->perms, &w->alloc);
 }
 
@@ -125,6 +135,12 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     out->exact_hi = ex.high64;
     if (nt == 0)
         return ND_OK;
+    if (w->params.templates != ND_TEMPLATES_OFF) {
+        const uint8_t *val;
+        ND_TRY(nd_mask_values(&w->mask, &w->alloc, text, len, tok, nt, norm, &val));
+        ND_TRY(nd_template_hash(&w->mask, &w->alloc, text, len, tok, nt, val,
+                                &out->template_hash, &out->template_values));
+    }
 
     /* Shingles: n consecutive token hashes; fewer tokens than n give one
      * shingle of all of them, so no document with a token has an empty set. */
@@ -155,5 +171,59 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
 fail:
     if (!w->detail[0])
         nd_detail_set(w->detail, "sketching a document of %zu bytes: %s", len, nd_strerror(st));
+    return st;
+}
+
+/* The template items of text into items. */
+static nd_status items_of(nd_worker *w, const char *text, size_t len, nd_vec *items,
+                          size_t *words)
+{
+    const nd_token *tok;
+    size_t nt;
+    const char *norm;
+    const uint8_t *val;
+    nd_status st;
+    ND_TRY(nd_worker_tokenize(w, text, len, &tok, &nt, &norm));
+    ND_TRY(nd_mask_values(&w->mask, &w->alloc, text, len, tok, nt, norm, &val));
+    ND_TRY(nd_mask_items(&w->alloc, tok, nt, val, nd_header_block_end(text, len), items,
+                         words));
+fail:
+    return st;
+}
+
+nd_status nd_worker_template_diff(nd_worker *w, const char *a, size_t la, const char *b,
+                                  size_t lb, nd_template_diff *out)
+{
+    nd_status st;
+    size_t wa, wb;
+    memset(out, 0, sizeof *out);
+    ND_TRY(items_of(w, a, la, &w->items, &wa));
+    ND_TRY(items_of(w, b, lb, &w->items_b, &wb));
+    const nd_mask_item *x = w->items.data, *y = w->items_b.data;
+    const size_t n = w->items.len;
+    if (n != w->items_b.len)
+        return ND_OK;
+    for (size_t i = 0; i < n; i++)
+        if (!x[i].is_value != !y[i].is_value || (!x[i].is_value && x[i].hash != y[i].hash))
+            return ND_OK;
+    out->same_template = 1;
+    /* values of a header block (is_value 2 in either) are transport, not
+     * the report: not counted */
+    for (size_t i = 0; i < n; i++) {
+        if (!x[i].is_value || x[i].is_value == 2 || y[i].is_value == 2 ||
+            x[i].hash == y[i].hash)
+            continue;
+        if (out->differ++ == 0) {
+            out->a_start = x[i].start;
+            out->a_end = x[i].end;
+            out->b_start = y[i].start;
+            out->b_end = y[i].end;
+        }
+    }
+    return ND_OK;
+fail:
+    if (!w->detail[0])
+        nd_detail_set(w->detail, "comparing the templates of two documents: %s",
+                      nd_strerror(st));
     return st;
 }

@@ -460,6 +460,10 @@ static nd_status open_impl(nd_index **out, const char *dir, const nd_params *par
             }
         }
     }
+    /* The index has no template relation (yet): its workers skip the
+     * template pass, and its answers are those of nd_dedup with
+     * ND_P_TEMPLATES off. */
+    ix->params.templates = ND_TEMPLATES_OFF;
     if (ix->params.method == ND_METHOD_MINHASH) {
         double fp, fn;
         if (nd_params_lsh(&ix->params, &ix->bands, &ix->rows, &fp, &fn) != ND_OK) {

@@ -334,33 +334,6 @@ static int cmp_term_id(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Is the original word at t[start] capitalised (first letter upper case)? */
-static int capitalised(const char *t, size_t len, uint32_t start)
-{
-    if (start >= len)
-        return 0;
-    const unsigned char c = (unsigned char)t[start];
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z';
-    utf8proc_int32_t cp;
-    if (utf8proc_iterate((const utf8proc_uint8_t *)t + start, (utf8proc_ssize_t)(len - start),
-                         &cp) <= 0)
-        return 0;
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
-}
-
-/* Is there a sentence end (or the start) before the word at start? */
-static int sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first)
-{
-    if (first)
-        return 1;
-    for (uint32_t i = prev_end; i < start; i++)
-        if (t[i] == '.' || t[i] == '!' || t[i] == '?' || t[i] == '\n' || t[i] == ':' ||
-            t[i] == '"')
-            return 1;
-    return 0;
-}
-
 /* The term id of the normalised word w[0..n): the hash of its stem (a word
  * holding a digit is not stemmed); *digit tells whether it holds one. */
 static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
@@ -398,8 +371,8 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
         double wt = f;
         int digit;
         const uint32_t id = term_of(stem, w, n, &digit);
-        if (digit || (capitalised(t, len, tok[i].start) &&
-                      !sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
+        if (digit || (nd_capitalised(t, len, tok[i].start) &&
+                      !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
             wt *= p->name_weight;
         if (wt <= 0)
             continue;

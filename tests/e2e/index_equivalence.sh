@@ -2,7 +2,8 @@
 # answers every document as the batch commands do on A followed by B.
 # - seeds (3 files, then 2) and 20 Newsgroups split in two (10,000 + 9,997 posts):
 #   every document's representative, relation and figures, and every pair, are
-#   the batch's (dedup --no-containment-sample --clusters, --pairs): no difference
+#   the batch's (dedup --no-containment-sample --templates off --clusters, --pairs):
+#   no difference
 #   allowed (the index has no containment sample: docs/index-format.md).
 # - passages and stories on the seeds: identical to batch (the licence line is
 #   boilerplate online too; the five articles are one story).
@@ -24,7 +25,7 @@ eq="$ROOT/tests/e2e/index_equiv.py"
 # ---- seeds: 3 files, then 2 ----
 set -- "$SHARED"/seeds/*.txt
 [ $# -eq 5 ] || { echo "expected 5 seed articles, found $#"; exit 1; }
-"$ND" dedup -q --no-containment-sample --clusters bc.jsonl --pairs bp.jsonl "$@"
+"$ND" dedup -q --no-containment-sample --templates off --clusters bc.jsonl --pairs bp.jsonl "$@"
 "$ND" reuse -q --no-text -o br.jsonl "$@"
 "$ND" stories -q -o bs.jsonl "$@"
 "$ND" index create -q ix-seeds
@@ -45,7 +46,7 @@ PY
 gz="$SHARED/data/20ng/docs.jsonl.gz"
 zcat "$gz" | head -n 10000 > A.jsonl
 zcat "$gz" | tail -n +10001 > B.jsonl
-"$ND" dedup -q --no-containment-sample --clusters bc20.jsonl --pairs bp20.jsonl A.jsonl B.jsonl
+"$ND" dedup -q --no-containment-sample --templates off --clusters bc20.jsonl --pairs bp20.jsonl A.jsonl B.jsonl
 "$ND" index create -q --no-passages --no-stories ix-20ng
 "$ND" index add -q ix-20ng A.jsonl > ans20.jsonl
 "$ND" index add -q ix-20ng B.jsonl >> ans20.jsonl
@@ -60,7 +61,7 @@ PY
 # ---- 20 Newsgroups, passages and stories: 1,500 posts, then 1,500 ----
 head -n 1500 A.jsonl > A3.jsonl
 head -n 1500 B.jsonl > B3.jsonl
-"$ND" dedup -q --no-containment-sample --clusters bc3.jsonl --pairs bp3.jsonl A3.jsonl B3.jsonl
+"$ND" dedup -q --no-containment-sample --templates off --clusters bc3.jsonl --pairs bp3.jsonl A3.jsonl B3.jsonl
 "$ND" reuse -q --no-text -o br3.jsonl A3.jsonl B3.jsonl
 "$ND" stories -q --threshold 0.5 -o bs3.jsonl A3.jsonl B3.jsonl
 "$ND" index create -q --story-threshold 0.5 ix-3k

@@ -4,7 +4,9 @@
  * inside the input and be ordered, and the first two bytes pick parameters
  * (n-gram size, scheme) so that the parameter paths are covered too. The
  * tokeniser's fast paths (8-byte ASCII scans, inline ASCII tokens) must give
- * exactly what its byte-at-a-time reference path gives (force_slow).
+ * exactly what its byte-at-a-time reference path gives (force_slow). The
+ * template diff of the input's two halves names ranges inside each, and a
+ * text against itself is the same template with nothing differing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,6 +85,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sk.shingles[i - 1] >= sk.shingles[i])
                 abort();
     }
+    nd_template_diff td;
+    const char *x = (const char *)data, *y = x + size / 2;
+    const size_t nx = size / 2, ny = size - size / 2;
+    if (nd_worker_template_diff(w, x, nx, y, ny, &td) == ND_OK && td.differ &&
+        (!td.same_template || td.a_start >= td.a_end || td.a_end > nx ||
+         td.b_start >= td.b_end || td.b_end > ny))
+        abort();
+    if (nd_worker_template_diff(w, x, size, x, size, &td) == ND_OK &&
+        (!td.same_template || td.differ))
+        abort();
     nd_worker_destroy(w);
     nd_params_destroy(p);
     return 0;

@@ -89,7 +89,8 @@ static int same_all(const nd_dedup *x, const nd_dedup *y, int want_pairs)
           s.exact_clusters == t.exact_clusters && s.near_clusters == t.near_clusters &&
           s.docs_in_clusters == t.docs_in_clusters && s.removed == t.removed &&
           s.candidates == t.candidates && s.verified == t.verified &&
-          s.contained == t.contained && s.invalid_bytes == t.invalid_bytes;
+          s.contained == t.contained && s.invalid_bytes == t.invalid_bytes &&
+          s.templates == t.templates;
     return ok;
 }
 
@@ -106,6 +107,20 @@ static void make_corpus(void)
             g_text[i] = words(from, base + (kind == 3 ? 105 : 120));
         }
         memset(&g_doc[i], 0, sizeof g_doc[i]);
+        if (kind == 2 && i % 3 == 0) {  /* a notice on one of two templates */
+            static const char *const co[] = {"Acme Corp", "Bolt Motor Holdings", "Cobalt Ltd"};
+            char t[400];
+            snprintf(t, sizeof t, "%s said on %d March that its board has declared a cash "
+                     "dividend of %d cents a share, payable to shareholders of record at the close "
+                     "of business%s.", co[nd_splitmix64(&s) % 3], 1 + (int)(nd_splitmix64(&s) % 3),
+                     (int)(nd_splitmix64(&s) % 4), i % 2 ? " on the register" : "");
+            free(g_text[i]);
+            g_text[i] = strdup(t);
+        }
+        if (nd_splitmix64(&s) % 4) {  /* dated: copies a month apart are templates */
+            g_doc[i].date = (double)(nd_splitmix64(&s) % 60);
+            g_doc[i].has_date = 1;
+        }
         if (nd_splitmix64(&s) % 3) {
             snprintf(g_key[i], sizeof g_key[i], "k%03d", (int)(nd_splitmix64(&s) % 200));
             g_doc[i].key = g_key[i];
@@ -154,6 +169,8 @@ static void test_same_as_one_process(void)
         nd_dedup_stats rst;
         nd_dedup_get_stats(ref, &rst);
         ND_CHECK(rst.clusters > 10 && rst.candidates > 0);
+        ND_CHECK_MSG(rst.templates > 5, "config %zu: %llu templates", c,
+                     (unsigned long long)rst.templates);
         for (unsigned P = 1; P <= 4; P++) {
             deal(owner, P, &s);
             nd_status st[4];

@@ -200,10 +200,12 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
         }
         val[i] = (uint8_t)v;
     }
-    /* A capitalised word right before a name (a space apart), never written
-     * in lower case, starts that name: "Acme Industries" opening a sentence. */
+    /* A capitalised word opening a sentence right before a name (a space
+     * apart), never written in lower case, starts that name: "Acme
+     * Industries" opening a sentence. */
     for (size_t i = nt ? nt - 1 : 0; i-- > 0;) {
-        if (val[i] || val[i + 1] != 2 || !nd_capitalised(t, len, tok[i].start))
+        if (val[i] || val[i + 1] != 2 || !nd_capitalised(t, len, tok[i].start) ||
+            !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0))
             continue;
         int spaces = 1;
         for (uint32_t k = tok[i].end; k < tok[i + 1].start && spaces; k++)

@@ -529,6 +529,14 @@ ND_API ND_NODISCARD nd_status nd_dedup_pairs(const nd_dedup *d, const nd_pair **
                                              size_t *num_pairs);
 /** Fills @p out with the counters so far. */
 ND_API void nd_dedup_get_stats(const nd_dedup *d, nd_dedup_stats *out);
+/** Document @p i's template (@p form: its text with values masked, folded to
+ *  32 bits; 0 when it has none or ND_P_TEMPLATES is off) and its values past a
+ *  header block (@p report), as ND_REL_TEMPLATE compares them: two documents
+ *  of one form and different reports are templates of each other.
+ *  @return ND_OK, ND_E_PARAM (i out of range), ND_E_STATE (before the run; or
+ *  on a process other than 0 of a distributed run). */
+ND_API ND_NODISCARD nd_status nd_dedup_template(const nd_dedup *d, size_t i, uint32_t *form,
+                                                uint32_t *report);
 /** @return bytes of memory the deduplicator holds now. */
 ND_API size_t nd_dedup_memory(const nd_dedup *d);
 /** @return an estimate of the bytes a deduplicator needs for @p num_docs
@@ -727,6 +735,11 @@ typedef struct nd_story_doc {
     size_t lang_len;
     double date;          /**< days, as for nd_reuse_doc */
     int has_date;
+    uint32_t form;        /**< the document's template (0: none), e.g. from
+                               nd_dedup_template(): two documents of one form whose
+                               reports differ (another company's results notice, another
+                               day's rates) never share a story */
+    uint32_t report;      /**< its values on that form (nd_dedup_template()) */
 } nd_story_doc;
 
 /** Where a document landed, after nd_story_cluster(). */

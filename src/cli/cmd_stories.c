@@ -329,7 +329,8 @@ static int write_stories(srun *s, FILE *fp)
                     if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
                         continue;
                     const nd_relation x = md.rep == d ? mo.rel : md.rel;
-                    rel = x == ND_REL_EXACT ? "copy" : "near-duplicate";
+                    rel = x == ND_REL_EXACT ? "copy"
+                        : x == ND_REL_TEMPLATE ? "template" : "near-duplicate";
                     of = o;
                 }
             }
@@ -565,12 +566,16 @@ static int add_documents(srun *s, const sopts *so)
             sd.has_date = 1;
             sd.date = r->date[d];
         }
+        /* its template: another report on its form is another story */
+        if (r->dd && nd_dedup_template(r->dd, d, &sd.form, &sd.report) != ND_OK)
+            sd.form = sd.report = 0;
         if ((st = nd_story_add(s->sy, &sd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));
             return cli_exit_status(st);
         }
         nd_member md;
         if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK && md.rep != d &&
+            md.rel != ND_REL_TEMPLATE &&  /* another report: the story decides */
             nd_story_link(s->sy, d, md.rep) != ND_OK) {
             cli_log(1, "out of memory linking the copies");
             return EXIT_INTERNAL;

@@ -511,7 +511,8 @@ static int stories_vs_batch(const size_t *order, int must_match)
     ND_CHECK(nd_story_create(&sy, p, NULL, NULL) == ND_OK);
     for (size_t k = 0; sy && k < g_n; k++) {
         const ndoc *d = &g_docs[order[k]];
-        const nd_story_doc sd = {d->title, d->title_len, NULL, 0, d->days, d->has_date};
+        const nd_story_doc sd = {.title = d->title, .title_len = d->title_len,
+                                 .date = d->days, .has_date = d->has_date};
         ND_CHECK(nd_story_add(sy, &sd) == ND_OK);
     }
     for (size_t k = 0; sy && k < g_n; k++)

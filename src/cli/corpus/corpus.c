@@ -78,6 +78,15 @@ nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text,
     return ND_OK;
 }
 
+uint32_t corpus_copy_group(const rrun *r, uint32_t d)
+{
+    nd_member m;
+    if (!r->dd || nd_dedup_member(r->dd, d, &m) != ND_OK)
+        return ND_NO_GROUP;
+    /* a template is another report on the same form, not a copy */
+    return m.rel == ND_REL_TEMPLATE ? d : m.rep;
+}
+
 static int store_text(rrun *r, const char *t, size_t n)
 {
     if (r->text_fd >= 0) {
@@ -195,6 +204,8 @@ static int add_record(void *ctx, const pool_item *it)
         nd_doc doc;
         memset(&doc, 0, sizeof doc);
         doc.length = rec->text_len;
+        doc.date = r->date[d];  /* copies dated apart are templates, not copies */
+        doc.has_date = !isnan(doc.date);
         const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
         if (st != ND_OK) {
             cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
@@ -461,10 +472,8 @@ static int dist_groups(rrun *r)
     uint32_t *reps = NULL;
     if (cli_dist_rank() == 0) {
         reps = malloc((r->ndocs ? r->ndocs : 1) * sizeof *reps);
-        for (size_t d = 0; reps && d < r->ndocs; d++) {
-            nd_member m;
-            reps[d] = nd_dedup_member(r->dd, d, &m) == ND_OK ? m.rep : ND_NO_GROUP;
-        }
+        for (size_t d = 0; reps && d < r->ndocs; d++)
+            reps[d] = corpus_copy_group(r, (uint32_t)d);
     }
     char *got = NULL;
     size_t n = 0;
@@ -821,13 +830,10 @@ int corpus_load(rrun *r)
         nd_reuse_doc rd;
         memset(&rd, 0, sizeof rd);
         rd.group = ND_NO_GROUP;
-        if (r->reps) {
+        if (r->reps)
             rd.group = r->reps[d];
-        } else if (r->dd) {
-            nd_member m;
-            if (nd_dedup_member(r->dd, d, &m) == ND_OK)
-                rd.group = m.rep;
-        }
+        else if (r->dd)
+            rd.group = corpus_copy_group(r, d);
         if (r->src_off[d] != UINT64_MAX) {
             rd.source = r->src + r->src_off[d];
             rd.source_len = strlen(rd.source);

@@ -103,6 +103,10 @@ const char *corpus_id(const rrun *r, uint32_t d);
 /* Its length: an id may hold NUL bytes (a JSON "\u0000"), so never strlen(). */
 size_t corpus_id_len(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
+/* The copy group of document d (nd_reuse_doc.group): its duplicate cluster's
+ * representative, or itself when it is alone or a template of it (another
+ * report on the same form is not a copy); ND_NO_GROUP without a dedup pass. */
+uint32_t corpus_copy_group(const rrun *r, uint32_t d);
 /* The directory for temporary files: --tmp, else $TMPDIR, else /tmp. */
 const char *corpus_tmp_dir(const rrun *r);
 

@@ -2117,6 +2117,21 @@ void nd_dedup_get_stats(const nd_dedup *d, nd_dedup_stats *out)
     out->spill_events = d->spill_events;
 }
 
+nd_status nd_dedup_template(const nd_dedup *d, size_t i, uint32_t *form, uint32_t *report)
+{
+    *form = *report = 0;
+    if (!d->ran || !d->members)
+        return ND_E_STATE;
+    if (i >= d->docs.len)
+        return ND_E_PARAM;
+    if (d->tmpl.len) {
+        const uint32_t *t = (const uint32_t *)d->tmpl.data + 2 * i;
+        *form = t[0];
+        *report = t[0] ? t[1] : 0;
+    }
+    return ND_OK;
+}
+
 size_t nd_dedup_memory(const nd_dedup *d)
 {
     size_t n = d->docs.cap * d->docs.item + d->exact.cap * d->exact.item +

@@ -7,7 +7,9 @@
  *   (for English documents) is dropped; the rest are stemmed with libstemmer
  *   in the document's language and hashed to 32-bit term ids. A word counts
  *   ND_P_NAME_WEIGHT when it is capitalised (not at a sentence start) or holds
- *   a digit, times ND_P_TITLE_WEIGHT in the title. Per document the weights of
+ *   a digit, times ND_P_TITLE_WEIGHT in the title; a number written with
+ *   decimal or thousands parts ("5.495", "1,204") is one term (word_term).
+ *   Per document the weights of
  *   a term are summed (s); its TF-IDF weight is (1 + ln s) * (ln((N+1)/(df+1))
  *   + 1), where df counts the documents holding it; with 1,000 documents or
  *   more, a term in more than half of them is a stop word. The MAX_TERMS
@@ -22,8 +24,12 @@
  *   term), adds the stories of documents linked to it (copies, shared
  *   passages), and scores each open story by the cosine of its vector with the
  *   centroid, plus ND_P_LINK_BONUS for a linked story. It joins the best one
- *   at or above ND_P_STORY_THRESHOLD, else starts a new story. Everything is
- *   sequential here, in a fixed order: the output depends only on the input.
+ *   at or above ND_P_STORY_THRESHOLD, else starts a new story. A story that
+ *   holds a document of the same form (nd_story_doc.form: its template) with
+ *   another report (its values) is not a candidate: several hundred results
+ *   notices of different companies over a month are several hundred reports,
+ *   however alike their words. Everything is sequential here, in a fixed
+ *   order: the output depends only on the input.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +73,7 @@ typedef nd_term term;
 typedef struct sdoc {
     double date;
     int has_date;
+    uint32_t form, report;  /* nd_story_doc's */
     uint32_t title_off, title_len;
     uint32_t lang; /* index into langs */
 } sdoc;
@@ -256,8 +263,11 @@ nd_status nd_story_add(nd_story *s, const nd_story_doc *doc)
         nd_detail_set(s->detail, "more than %u documents", UINT32_MAX - 3);
         return ND_E_LIMIT;
     }
-    sdoc d = {0, 0, 0, 0, 0};
+    sdoc d;
+    memset(&d, 0, sizeof d);
     if (doc) {
+        d.form = doc->form;
+        d.report = doc->report;
         if (doc->has_date && isfinite(doc->date)) {
             d.has_date = 1;
             d.date = doc->date;
@@ -353,6 +363,29 @@ static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *d
     return (uint32_t)(nd_token_hash(sw, sn) >> 32);
 }
 
+/* The term of the word at tok[*i] of t (norm: the normalised tokens), as
+ * term_of makes it, except that a number written with decimal or thousands
+ * parts ("5.495", "1,204") is one term, so that the "495" of a coupon does
+ * not match the "495" of a profit: *i then moves to its last part. */
+static uint32_t word_term(struct sb_stemmer *stem, const char *t, const char *norm,
+                          const nd_token *tok, size_t nt, size_t *i, int *digit)
+{
+    const char *w = norm + tok[*i].norm_off;
+    const size_t n = tok[*i].norm_len;
+    const uint32_t id = term_of(stem, w, n, digit);
+    if (!*digit)
+        return id;
+    uint64_t h = nd_token_hash(w, n);
+    while (*i + 1 < nt && tok[*i + 1].start == tok[*i].end + 1 &&
+           (t[tok[*i].end] == '.' || t[tok[*i].end] == ',') &&
+           norm[tok[*i + 1].norm_off] >= '0' && norm[tok[*i + 1].norm_off] <= '9') {
+        ++*i;
+        h = nd_token_hash(norm + tok[*i].norm_off, tok[*i].norm_len) ^
+            (h * 0x9E3779B97F4A7C15ull);
+    }
+    return (uint32_t)(h >> 32);
+}
+
 /* Adds the words of t[0..len) to acc with weight factor f. */
 static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
                            const nd_params *p, struct sb_stemmer *stem, int english,
@@ -370,9 +403,11 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
             continue;
         double wt = f;
         int digit;
-        const uint32_t id = term_of(stem, w, n, &digit);
-        if (digit || (nd_capitalised(t, len, tok[i].start) &&
-                      !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)))
+        const size_t first = i;
+        const uint32_t id = word_term(stem, t, norm, tok, tb->tokens.len, &i, &digit);
+        if (digit || (nd_capitalised(t, len, tok[first].start) &&
+                      !nd_sentence_start(t, first ? tok[first - 1].end : 0, tok[first].start,
+                                         first == 0)))
             wt *= p->name_weight;
         if (wt <= 0)
             continue;
@@ -788,7 +823,68 @@ typedef struct cl {
     uint64_t *loff;    /* links of each document: s->links[loff[d] .. loff[d + 1]) */
     uint64_t *ltmp;    /* the links' sort scratch; then the results' fill pointers */
     term *q;           /* a document's heaviest terms, to query the index */
+    /* forms: open addressing (form << 32 | story) -> the report it holds */
+    uint64_t *fkey;
+    uint32_t *frep;
+    size_t fcap, fn;
 } cl;
+
+/* The slot of key (never 0) in the forms table. */
+static size_t form_slot(const cl *c, uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (c->fcap - 1);
+    while (c->fkey[i] && c->fkey[i] != key)
+        i = (i + 1) & (c->fcap - 1);
+    return i;
+}
+
+/* Would document D, of a form, bring a second report of it into story k? */
+static int form_conflict(const cl *c, const sdoc *D, uint32_t k)
+{
+    if (!D->form || !c->fn)
+        return 0;
+    const size_t i = form_slot(c, (uint64_t)D->form << 32 | k);
+    return c->fkey[i] && c->frep[i] != D->report;
+}
+
+/* Story k now holds a document of D's form and report. */
+static nd_status form_note(cl *c, const sdoc *D, uint32_t k)
+{
+    const nd_alloc_ctx *a = &c->s->alloc;
+    if (!D->form)
+        return ND_OK;
+    if ((c->fn + 1) * 2 > c->fcap) {
+        const size_t old = c->fcap, cap = old ? old * 2 : 1024;
+        uint64_t *ok = c->fkey;
+        uint32_t *orp = c->frep;
+        c->fkey = nd_calloc(a, cap, sizeof *c->fkey);
+        c->frep = nd_malloc(a, cap * sizeof *c->frep);
+        if (!c->fkey || !c->frep) {
+            nd_free(a, c->fkey);
+            nd_free(a, c->frep);
+            c->fkey = ok;
+            c->frep = orp;
+            return ND_E_NOMEM;
+        }
+        c->fcap = cap;
+        for (size_t i = 0; i < old; i++)
+            if (ok[i]) {
+                const size_t j = form_slot(c, ok[i]);
+                c->fkey[j] = ok[i];
+                c->frep[j] = orp[i];
+            }
+        nd_free(a, ok);
+        nd_free(a, orp);
+    }
+    const uint64_t key = (uint64_t)D->form << 32 | k;
+    const size_t i = form_slot(c, key);
+    if (!c->fkey[i]) {
+        c->fkey[i] = key;
+        c->frep[i] = D->report;
+        c->fn++;
+    }
+    return ND_OK;
+}
 
 static nd_status index_add(cl *c, uint32_t id, uint32_t story_i)
 {
@@ -975,6 +1071,8 @@ static void cl_free(cl *c)
     nd_free(a, c->loff);
     nd_free(a, c->ltmp);
     nd_free(a, c->q);
+    nd_free(a, c->fkey);
+    nd_free(a, c->frep);
 }
 
 /* Step 2: the clustering order, and the links sorted with their offsets per
@@ -1058,6 +1156,8 @@ static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
         if (p->story_window > 0 && D->has_date && S->dated &&
             D->date - S->last > p->story_window)
             continue; /* closed */
+        if (form_conflict(c, D, cd[i]))
+            continue; /* it holds another report on D's form */
         const double sc = (S->norm > 0 ? dot(v, nv, S->c, S->nc) / S->norm : 0) +
                           c->score[cd[i]];
         if (sc > bs || (sc == bs && cd[i] < best)) {
@@ -1088,7 +1188,8 @@ static nd_status cl_join(cl *c, uint32_t d, size_t oi, uint32_t best, double bs,
         S->dated = 1;
     }
     c->of[d] = k;
-    return story_add(c, k, v, nv);
+    const nd_status st = form_note(c, D, k);
+    return st != ND_OK ? st : story_add(c, k, v, nv);
 }
 
 /* Step 6: the results: members by story, in clustering order, each with its
@@ -1192,11 +1293,16 @@ static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *ste
     const char *norm = tb->norm.data;
     for (size_t i = 0; i < tb->tokens.len && *nfound < nw; i++) {
         const char *w = norm + tok[i].norm_off;
-        const size_t n = tok[i].norm_len;
+        size_t n = tok[i].norm_len;
         if (english && is_stop(w, n))
             continue;
         int digit;
-        const uint32_t id = term_of(stem, w, n, &digit);
+        const size_t first = i;
+        const uint32_t id = word_term(stem, t, norm, tok, tb->tokens.len, &i, &digit);
+        if (i > first) {  /* a number in parts: as written */
+            w = t + tok[first].start;
+            n = tok[i].end - tok[first].start;
+        }
         for (size_t q = 0; q < nw; q++)
             if (want[q] == id && found[q] == SIZE_MAX) {
                 if ((st = nd_vec_reserve(bytes, &s->alloc, bytes->len + n + 1)) != ND_OK)

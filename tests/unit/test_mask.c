@@ -1,7 +1,6 @@
 /*
  * test_mask.c - values and templates (src/lib/text/mask.c): which words are
- * values (numbers, month and weekday names, names by the evidence of the
- * text), the template hash and the values hash of nd_worker_sketch, and
+ * values (numbers, month and weekday names, names), the template hash and the values hash of nd_worker_sketch, and
  * nd_worker_template_diff's first differing run.
  */
 #include <stdio.h>
@@ -9,6 +8,8 @@
 
 #include "nd_internal.h"
 #include "nd_test.h"
+
+static unsigned long long g_seed;
 
 /* The words of t that are values, joined by '|'. */
 static void values_of(const char *t, char *out, size_t cap)
@@ -48,19 +49,35 @@ static void check_values(const char *t, const char *want)
 
 static void test_values(void)
 {
-    /* a capital that opens a sentence is no evidence; lower case elsewhere
-     * says the word is not a name */
+    /* a capital that opens a sentence says nothing */
     check_values("Police raided the camp. The police said nobody was hurt.", "");
-    /* a capital mid-sentence is; a capitalised word right before a name
-     * opens it */
+    /* a capital mid-sentence makes a name; a capitalised word opening a
+     * sentence right before a name opens it */
     check_values("Acme Industries said the board of Acme met on Monday, 3 March 2019.",
                  "Acme|Industries|Acme|Monday|3|March|2019");
-    /* a title line is no evidence; its words are names only by other lines */
+    /* in a title line capitals say nothing */
     check_values("River Floods Market District\nThe river rose overnight near Market Street.",
-                 "Market|Market|Street");
+                 "Market|Street");
     /* numbers in any word; a month in lower case is a word */
     check_values("the may pole stood 12.5 m high in room B12", "12|5|B12");
     check_values("", "");
+}
+
+/* The eight-bytes-at-a-time digit test against its reference, on random
+ * words of letters, digits, punctuation and UTF-8 bytes, every length 0-12. */
+static void test_digit_kernel(void)
+{
+    uint64_t s = g_seed;
+    const char pool[] = "abcXYZ09.,-_\xc3\xa9\xe2\x82\xac/";
+    char buf[32];
+    int bad = 0;
+    for (int r = 0; r < 200000; r++) {
+        const size_t n = nd_splitmix64(&s) % 13;
+        for (size_t k = 0; k < sizeof buf; k++)
+            buf[k] = pool[nd_splitmix64(&s) % (sizeof pool - 1)];
+        bad += nd_has_digit8(buf, n) != nd_has_digit(buf, n);
+    }
+    ND_CHECK_MSG(bad == 0, "%d words differ (seed %llu)", bad, g_seed);
 }
 
 static void sketch(nd_worker *w, const char *t, uint64_t *tmpl, uint64_t *vals)
@@ -145,7 +162,10 @@ static void test_diff(void)
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
+    g_seed = nd_test_seed(argc, argv, 20261206);
+    printf("test_mask: seed %llu (--seed N to change)\n", g_seed);
     ND_RUN(test_values);
+    ND_RUN(test_digit_kernel);
     ND_RUN(test_hashes);
     ND_RUN(test_diff);
     return nd_test_end("test_mask");

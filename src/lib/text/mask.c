@@ -14,16 +14,14 @@
  *     - it holds a digit (amounts, dates, times, codes);
  *     - it is a month or weekday name (English, full or abbreviated) written
  *       with a capital;
- *     - it is a name: written with a capital, once at least where a capital
- *       says so (not first in a sentence or line, not in a title line, where
- *       words are capitalised for the form's sake), and nowhere in lower case
- *       in the same text. "Police" opening a sentence is a name only if the
- *       text never says "police"; "Acme" is one when some sentence names it
- *       mid-way, or when it opens a name ("Acme Industries", a space before
- *       a name) and is never written in lower case.
+ *     - it is a name: written with a capital where a capital says so (not
+ *       first in a sentence or line, and not in a title line, where words are
+ *       capitalised for the form's sake), or a capitalised word opening a
+ *       sentence right before such a name ("Acme Industries said").
  *   A title line is a line of two or more words, three in five of them
  *   capitalised (a headline in title case, a line in capitals). Every
- *   decision reads the one text alone, so the hash is a function of it.
+ *   decision reads the one text alone, in one pass over its words, so the
+ *   hash is a function of it and costs little beside the tokeniser.
  *
  *   The template stream is the text's token hashes with each run of
  *   consecutive values replaced by one mask symbol (so "Acme Corp" and
@@ -91,7 +89,7 @@ int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int firs
     return 0;
 }
 
-static int has_digit(const char *w, size_t n)
+int nd_has_digit(const char *w, size_t n)
 {
     for (size_t k = 0; k < n; k++)
         if (w[k] >= '0' && w[k] <= '9')
@@ -99,19 +97,48 @@ static int has_digit(const char *w, size_t n)
     return 0;
 }
 
+/* has_digit eight bytes at a time, where w[0..8) may be read whatever n
+ * (a word inside the normalised buffer, not its last): for bytes below 0x80,
+ * (y | 0x80) - c keeps a byte's top bit iff it is >= c, with no borrow
+ * between bytes (as tokenize.c's scan). Little-endian hosts only; others use
+ * the reference nd_has_digit, and test_mask holds the two equal. */
+#define DG_H 0x8080808080808080ULL
+#define DG_L 0x0101010101010101ULL
+int nd_has_digit8(const char *w, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n <= 8) {
+        uint64_t x;
+        memcpy(&x, w, 8);
+        const uint64_t y = (x & ~DG_H) | DG_H;
+        const uint64_t d = (y - DG_L * '0') & ~(y - DG_L * ('9' + 1)) & ~x & DG_H;
+        return (d & (n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1)) != 0;
+    }
+#endif
+    return nd_has_digit(w, n);
+}
+
 /* A month or weekday name, full or abbreviated (normalised: lower case). */
 static int calendar_word(const char *w, size_t n)
 {
-    static const char *const names[] = {
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-        "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
-        "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu",
-        "thur", "thurs", "fri", "sat", "sun"};
-    if (n < 3 || n > 9)
+    static const struct {
+        const char *s;
+        size_t n;
+    } names[] = {
+#define CW(x) {x, sizeof x - 1}
+        CW("january"), CW("february"), CW("march"), CW("april"), CW("may"), CW("june"),
+        CW("july"), CW("august"), CW("september"), CW("october"), CW("november"),
+        CW("december"), CW("jan"), CW("feb"), CW("mar"), CW("apr"), CW("jun"), CW("jul"),
+        CW("aug"), CW("sep"), CW("sept"), CW("oct"), CW("nov"), CW("dec"), CW("monday"),
+        CW("tuesday"), CW("wednesday"), CW("thursday"), CW("friday"), CW("saturday"),
+        CW("sunday"), CW("mon"), CW("tue"), CW("tues"), CW("wed"), CW("thu"), CW("thur"),
+        CW("thurs"), CW("fri"), CW("sat"), CW("sun"),
+#undef CW
+    };
+    if (n < 3 || n > 9 || !strchr("jfmasondtw", w[0]))
         return 0;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], w, n) == 0)
+        if (names[i].n == n && names[i].s[0] == w[0] && memcmp(names[i].s, w, n) == 0)
             return 1;
     return 0;
 }
@@ -119,33 +146,26 @@ static int calendar_word(const char *w, size_t n)
 void nd_mask_buf_init(nd_mask_buf *mb)
 {
     nd_vec_init(&mb->is_value, 1, UINT32_MAX);
-    nd_vec_init(&mb->keys, sizeof(uint64_t), UINT32_MAX);
-    nd_vec_init(&mb->flags, 1, UINT32_MAX);
     nd_vec_init(&mb->stream, sizeof(uint64_t), UINT32_MAX);
 }
 
 void nd_mask_buf_free(nd_mask_buf *mb, const nd_alloc_ctx *a)
 {
     nd_vec_free(&mb->is_value, a);
-    nd_vec_free(&mb->keys, a);
-    nd_vec_free(&mb->flags, a);
     nd_vec_free(&mb->stream, a);
 }
 
-enum { F_LOWER = 1, F_NAME = 2 };
 
-/* The slot of key (never 0) in the open-addressing table of mask - 1 slots. */
-static size_t slot_of(const uint64_t *keys, size_t mask, uint64_t key)
-{
-    size_t i = (size_t)(key ^ (key >> 29)) & mask;
-    while (keys[i] && keys[i] != key)
-        i = (i + 1) & mask;
-    return i;
-}
+enum { K_OTHER = 0, K_LOWER = 1, K_CAP = 2 };
+enum { V_WORD = 0, V_VALUE = 3, V_NAME = 4, V_CAP = 5 };
 
-static uint64_t word_key(const nd_token *t)
+/* The case of the word at start: its first letter's (ASCII without utf8proc). */
+static uint8_t word_case(const char *t, size_t len, uint32_t start)
 {
-    return t->hash ? t->hash : 1;
+    const unsigned char c = (unsigned char)t[start];
+    if (c < 0x80)
+        return c >= 'a' && c <= 'z' ? K_LOWER : c >= 'A' && c <= 'Z' ? K_CAP : K_OTHER;
+    return nd_capitalised(t, len, start) ? K_CAP : lower_case(t, len, start) ? K_LOWER : K_OTHER;
 }
 
 nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, size_t len,
@@ -155,67 +175,57 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
     nd_status st;
     ND_TRY(nd_vec_reserve(&mb->is_value, a, nt + 1));
     uint8_t *val = mb->is_value.data;
-    size_t cap = 16;
-    while (cap < 2 * nt)
-        cap *= 2;
-    ND_TRY(nd_vec_reserve(&mb->keys, a, cap));
-    ND_TRY(nd_vec_reserve(&mb->flags, a, cap));
-    uint64_t *keys = mb->keys.data;
-    uint8_t *fl = mb->flags.data;
-    memset(keys, 0, cap * sizeof *keys);
-    memset(fl, 0, cap);
-    /* Evidence, line by line: lower-case uses anywhere, capitals where they
-     * say "name" (not first in a sentence, not in a title line). */
+    /* Line by line, one pass: the line's words' cases, then its values. */
     for (size_t li = 0; li < nt;) {
-        size_t lj = li + 1;
-        while (lj < nt && !memchr(t + tok[lj - 1].end, '\n', tok[lj].start - tok[lj - 1].end))
-            lj++;
-        size_t words = 0, caps = 0;
-        for (size_t i = li; i < lj; i++) {
-            const int cap_w = nd_capitalised(t, len, tok[i].start);
-            words += cap_w || lower_case(t, len, tok[i].start);
-            caps += cap_w;
+        size_t lj = li + 1, words = 0, caps = 0;
+        for (;; lj++) {
+            const uint8_t wc = word_case(t, len, tok[lj - 1].start);
+            val[lj - 1] = wc;  /* the case for now */
+            words += wc != K_OTHER;
+            caps += wc == K_CAP;
+            if (lj == nt)
+                break;
+            const uint32_t e = tok[lj - 1].end, b = tok[lj].start;
+            int nl = 0;
+            for (uint32_t k = e; k < b && !nl; k++)
+                nl = t[k] == '\n';
+            if (nl)
+                break;
         }
         const int title = words >= 2 && caps * 5 >= words * 3;
         for (size_t i = li; i < lj; i++) {
-            const size_t s = slot_of(keys, cap - 1, word_key(&tok[i]));
-            if (lower_case(t, len, tok[i].start)) {
-                keys[s] = word_key(&tok[i]);
-                fl[s] |= F_LOWER;
-            } else if (!title && nd_capitalised(t, len, tok[i].start) &&
-                       !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0)) {
-                keys[s] = word_key(&tok[i]);
-                fl[s] |= F_NAME;
+            const char *w = norm + tok[i].norm_off;
+            const size_t n = tok[i].norm_len;
+            const int cap = val[i] == K_CAP;
+            const int digit = i + 1 < nt && w + 8 <= norm + tok[nt - 1].norm_off
+                                  ? nd_has_digit8(w, n) : nd_has_digit(w, n);
+            uint8_t v = digit ? V_VALUE : 0;
+            if (!v && cap) {
+                if (calendar_word(w, n))
+                    v = V_VALUE;
+                else if (!title && !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start,
+                                                      i == 0))
+                    v = V_NAME;
+                else
+                    v = V_CAP;  /* a capital that says nothing (yet) */
             }
+            val[i] = v;
         }
         li = lj;
     }
-    for (size_t i = 0; i < nt; i++) {
-        const char *w = norm + tok[i].norm_off;
-        const size_t n = tok[i].norm_len;
-        int v = has_digit(w, n);
-        if (!v && nd_capitalised(t, len, tok[i].start)) {
-            const size_t s = slot_of(keys, cap - 1, word_key(&tok[i]));
-            v = calendar_word(w, n) ? 1 : keys[s] && fl[s] == F_NAME ? 2 : 0;
-        }
-        val[i] = (uint8_t)v;
-    }
     /* A capitalised word opening a sentence right before a name (a space
-     * apart), never written in lower case, starts that name: "Acme
-     * Industries" opening a sentence. */
+     * apart) starts that name: "Acme Industries" opening a sentence. */
     for (size_t i = nt ? nt - 1 : 0; i-- > 0;) {
-        if (val[i] || val[i + 1] != 2 || !nd_capitalised(t, len, tok[i].start) ||
-            !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start, i == 0))
+        if (val[i] != V_CAP || val[i + 1] != V_NAME)
             continue;
         int spaces = 1;
         for (uint32_t k = tok[i].end; k < tok[i + 1].start && spaces; k++)
             spaces = t[k] == ' ';
-        const size_t s = slot_of(keys, cap - 1, word_key(&tok[i]));
-        if (spaces && !(keys[s] && (fl[s] & F_LOWER)))
-            val[i] = 2;
+        if (spaces)
+            val[i] = V_NAME;
     }
     for (size_t i = 0; i < nt; i++)
-        val[i] = val[i] != 0;
+        val[i] = val[i] == V_VALUE || val[i] == V_NAME;
     *is_value = val;
     return ND_OK;
 fail:

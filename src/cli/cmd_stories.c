@@ -34,7 +34,8 @@
 static const char *g_scmd = "stories";
 
 enum {
-    S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_LANG, S_NOREUSE,
+    S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_DRIFT, S_LANG,
+    S_NOREUSE,
     S_PAIRS, S_MODEL, S_SAVEMODEL
 };
 
@@ -47,6 +48,7 @@ static const struct option k_sopts[] = {
     {"name-weight", required_argument, NULL, S_NAMEW},
     {"title-weight", required_argument, NULL, S_TITLEW},
     {"link-bonus", required_argument, NULL, S_LINKB},
+    {"drift", required_argument, NULL, S_DRIFT},
     {"lang", required_argument, NULL, S_LANG},
     {"no-reuse", no_argument, NULL, S_NOREUSE},
     {"pairs", required_argument, NULL, S_PAIRS},
@@ -104,6 +106,10 @@ static void usage(FILE *fp, int sim)
         fprintf(fp, "  --link-bonus X      added for a story holding a copy of the document\n"
                     "                      or sharing a passage with it [%g]\n",
                 pdef(ND_P_LINK_BONUS));
+        fprintf(fp, "  --drift X           a story of 3+ members takes a document only if its\n"
+                    "                      cosine to the story's first 3 members reaches X\n"
+                    "                      times the threshold, 0 = off [%g]\n",
+                pdef(ND_P_STORY_DRIFT));
         fprintf(fp, "  --no-reuse          do not look for shared passages (faster)\n"
                     "Output:\n"
                     "  -o, --output FILE   the stories [stdout]\n");
@@ -156,6 +162,10 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
             break;
         case S_LINKB:
             if (cli_set_param(g_scmd, r->params, ND_P_LINK_BONUS, optarg, "--link-bonus"))
+                return EXIT_USAGE;
+            break;
+        case S_DRIFT:
+            if (cli_set_param(g_scmd, r->params, ND_P_STORY_DRIFT, optarg, "--drift"))
                 return EXIT_USAGE;
             break;
         case S_LANG:

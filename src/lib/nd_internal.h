@@ -98,7 +98,7 @@ struct nd_params {
     unsigned same_source, pair_copies, header_seeds;
     double window;
     /* stories (story/story.c) */
-    double story_threshold, story_window, name_weight, title_weight, link_bonus;
+    double story_threshold, story_window, name_weight, title_weight, link_bonus, story_drift;
     /* sketch method (minhash/simhash.c) and persistent index (index/) */
     nd_method method;
     unsigned simhash_k, index_passages, index_stories;

@@ -8,8 +8,10 @@
 # 0.8058, recall 0.8172) at 0.5, 0.6734 (precision 0.5364, recall 0.9045) at
 # the default. Since a number in parts ("3.1") is one story term: 0.8070
 # (precision 0.8028, recall 0.8112) at 0.5 and 0.6660 (precision 0.5291,
-# recall 0.8984) at the default: floors 0.80, 0.79 and 0.81 at 0.5, 0.66 at
-# the default.
+# recall 0.8984) at the default. Since a story must stay near its first three
+# members (--drift 0.5): 0.8076 (precision 0.8134, recall 0.8019) at 0.5 and
+# 0.6912 (precision 0.5690, recall 0.8802) at the default: floors 0.80, 0.80
+# and 0.79 at 0.5, 0.68 at the default.
 set -eu
 data="$SHARED/data/20ng"
 "$ND" stories -q --threshold 0.5 -o s.jsonl "$data/docs.jsonl.gz"
@@ -27,6 +29,6 @@ print(f"20ng threads, --threshold 0.5: B-cubed F1 {b['f1']:.4f} (P {b['precision
 print(f"20ng threads, default threshold 0.2: B-cubed F1 {bd['f1']:.4f} (P {bd['precision']:.4f},"
       f" R {bd['recall']:.4f}), {d['pred_clusters']} stories")
 assert e["docs"] == 19997, e
-assert b["f1"] >= 0.80 and b["precision"] >= 0.79 and b["recall"] >= 0.81, e
-assert bd["f1"] >= 0.66, d
+assert b["f1"] >= 0.80 and b["precision"] >= 0.80 and b["recall"] >= 0.79, e
+assert bd["f1"] >= 0.68, d
 PY

@@ -56,6 +56,7 @@ static const param_info k_params[] = {
     {ND_P_CONTAIN_SAMPLE, "containment-sample", 0, 1, 1, 1},
     {ND_P_TEMPLATES, "templates", 0, 2, ND_TEMPLATES_DROP, 1},
     {ND_P_REPORT_WINDOW, "same-report-window", 0, 1e9, 3, 0},
+    {ND_P_STORY_DRIFT, "story-drift", 0, 1, 0.5, 0},
 };
 
 static const param_info *find(nd_param id)
@@ -106,6 +107,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_CONTAIN_SAMPLE: p->contain_sample = (unsigned)v; break;
     case ND_P_TEMPLATES: p->templates = (nd_templates)v; break;
     case ND_P_REPORT_WINDOW: p->report_window = v; break;
+    case ND_P_STORY_DRIFT: p->story_drift = v; break;
     }
 }
 
@@ -196,6 +198,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_INDEX_STORIES: return p->index_stories;
     case ND_P_TEMPLATES: return p->templates;
     case ND_P_REPORT_WINDOW: return p->report_window;
+    case ND_P_STORY_DRIFT: return p->story_drift;
     }
     return NAN;
 }

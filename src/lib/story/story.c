@@ -24,7 +24,11 @@
  *   term), adds the stories of documents linked to it (copies, shared
  *   passages), and scores each open story by the cosine of its vector with the
  *   centroid, plus ND_P_LINK_BONUS for a linked story. It joins the best one
- *   at or above ND_P_STORY_THRESHOLD, else starts a new story. A story that
+ *   at or above ND_P_STORY_THRESHOLD, else starts a new story. A story of
+ *   SEED_MEMBERS or more keeps the centroid it had then (its seed); it takes
+ *   a document only if the cosine with that seed also reaches
+ *   ND_P_STORY_DRIFT x ND_P_STORY_THRESHOLD, so that a story cannot wander
+ *   off its first members one close neighbour at a time. A story that
  *   holds a document of the same form (nd_story_doc.form: its template) with
  *   another report (its values) is not a candidate: several hundred results
  *   notices of different companies over a month are several hundred reports,
@@ -63,6 +67,7 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 #define POSTING_SCAN ND_STORY_POSTING_SCAN
 #define MAX_LANGS 64
 #define NO_STORY UINT32_MAX
+#define SEED_MEMBERS 3
 
 /* A model counts at most this many documents (2^48): far above any
  * collection, and low enough that adding one more never wraps. */
@@ -88,6 +93,9 @@ typedef struct story {
     uint32_t size;
     uint32_t indexed[INDEX_TERMS * 2];
     uint32_t nindexed;
+    term *seed;          /* its centroid when it had SEED_MEMBERS members, or NULL */
+    uint32_t nseed;
+    double seed_norm;
 } story;
 
 typedef struct posting {
@@ -244,8 +252,10 @@ void nd_story_destroy(nd_story *s)
     nd_free(&a, s->mem);
     nd_free(&a, s->soff);
     if (s->st)
-        for (size_t i = 0; i < s->nstories; i++)
+        for (size_t i = 0; i < s->nstories; i++) {
             nd_free(&a, s->st[i].c);
+            nd_free(&a, s->st[i].seed);
+        }
     nd_free(&a, s->st);
     nd_free(&a, s->label_buf);
     nd_free(&a, s);
@@ -1055,8 +1065,10 @@ static void cl_free(cl *c)
 {
     const nd_alloc_ctx *a = &c->s->alloc;
     if (c->st)
-        for (size_t i = 0; i < c->nst; i++)
+        for (size_t i = 0; i < c->nst; i++) {
             nd_free(a, c->st[i].c);
+            nd_free(a, c->st[i].seed);
+        }
     nd_free(a, c->st);
     nd_free(a, c->hid);
     nd_free(a, c->hhead);
@@ -1158,6 +1170,10 @@ static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
             continue; /* closed */
         if (form_conflict(c, D, cd[i]))
             continue; /* it holds another report on D's form */
+        const double drift = p->story_drift * p->story_threshold;
+        if (drift > 0 && S->seed && S->seed_norm > 0 &&
+            dot(v, nv, S->seed, S->nseed) / S->seed_norm < drift)
+            continue; /* drifted away from its first members */
         const double sc = (S->norm > 0 ? dot(v, nv, S->c, S->nc) / S->norm : 0) +
                           c->score[cd[i]];
         if (sc > bs || (sc == bs && cd[i] < best)) {
@@ -1188,8 +1204,19 @@ static nd_status cl_join(cl *c, uint32_t d, size_t oi, uint32_t best, double bs,
         S->dated = 1;
     }
     c->of[d] = k;
-    const nd_status st = form_note(c, D, k);
-    return st != ND_OK ? st : story_add(c, k, v, nv);
+    nd_status st = form_note(c, D, k);
+    if (st == ND_OK)
+        st = story_add(c, k, v, nv);
+    if (st == ND_OK && S->size == SEED_MEMBERS && !S->seed) {
+        S->seed = nd_malloc(&c->s->alloc, (S->nc ? S->nc : 1) * sizeof *S->seed);
+        if (!S->seed)
+            return ND_E_NOMEM;
+        if (S->nc)
+            memcpy(S->seed, S->c, S->nc * sizeof *S->seed);
+        S->nseed = S->nc;
+        S->seed_norm = S->norm;
+    }
+    return st;
 }
 
 /* Step 6: the results: members by story, in clustering order, each with its

@@ -1,7 +1,8 @@
 /*
  * test_mask.c - values and templates (src/lib/text/mask.c): which words are
- * values (numbers, month and weekday names, names), the template hash and the values hash of nd_worker_sketch, and
- * nd_worker_template_diff's first differing run.
+ * values (numbers, month and weekday names, names), the template hash and the
+ * values hash of nd_worker_sketch, the digit kernel against its reference,
+ * and nd_worker_template_diff's first differing run.
  */
 #include <stdio.h>
 #include <string.h>

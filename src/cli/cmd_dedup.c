@@ -479,14 +479,17 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     }
     char *all = NULL;
     uint64_t *lens = calloc(cli_dist_size(), sizeof *lens);
-    uint64_t sums[13 + 4];
+    uint64_t sums[13 + 4 + 2];
     cli_dist_reader_pack(&r->rs, sums);
     sums[10] = r->too_large;
     sums[11] = r->bytes_read;
     sums[12] = r->nrecs;
     for (int k = 0; k < 4; k++)  /* the kinds of records seen, any process */
         sums[13 + k] = (r->kinds >> k) & 1;
-    if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 17)) {
+    sums[17] = r->dates.seen;
+    sums[18] = r->dates.bad;
+    if (!lens || cli_dist_gather(buf, len, &all, lens) || cli_dist_sum(sums, 19) ||
+        cli_dist_first_string(r->dates.first, sizeof r->dates.first)) {
         free(buf);
         free(lens);
         cli_log(1, "gathering the ids failed");
@@ -513,6 +516,8 @@ static int dist_gather(run *r, const uint64_t *grec, const uint32_t *gdoc, uint6
     cli_dist_reader_unpack(&r->rs, sums);
     r->too_large = sums[10];
     r->bytes_read = sums[11];
+    r->dates.seen = sums[17];
+    r->dates.bad = sums[18];
     /* the ids, indexed by global record number */
     uint64_t m = 0;
     for (unsigned k = 0; k < cli_dist_size(); k++)

@@ -338,9 +338,12 @@ static int write_stories(srun *s, FILE *fp)
                     nd_member mo;
                     if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
                         continue;
+                    /* one copy group: copies (two templates of one report are
+                     * copies of each other); one cluster, two groups: templates */
+                    const int copies = r->reps && r->reps[d] == r->reps[o];
                     const nd_relation x = md.rep == d ? mo.rel : md.rel;
-                    rel = x == ND_REL_EXACT ? "copy"
-                        : x == ND_REL_TEMPLATE ? "template" : "near-duplicate";
+                    rel = !copies ? "template"
+                        : x == ND_REL_EXACT || x == ND_REL_TEMPLATE ? "copy" : "near-duplicate";
                     of = o;
                 }
             }
@@ -583,10 +586,9 @@ static int add_documents(srun *s, const sopts *so)
             cli_log(1, "%s", nd_strerror(st));
             return cli_exit_status(st);
         }
-        nd_member md;
-        if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK && md.rep != d &&
-            md.rel != ND_REL_TEMPLATE &&  /* another report: the story decides */
-            nd_story_link(s->sy, d, md.rep) != ND_OK) {
+        /* its copies (not the other reports on its form: the story decides) */
+        if (r->reps && r->reps[d] != d && r->reps[d] != ND_NO_GROUP &&
+            nd_story_link(s->sy, d, r->reps[d]) != ND_OK) {
             cli_log(1, "out of memory linking the copies");
             return EXIT_INTERNAL;
         }

@@ -89,3 +89,21 @@ echo "== --same-report-window 40: the notices a month apart are one report"
 "$ND" dedup -q --same-report-window 40 --pairs - t.jsonl | grep notice
 echo "== --date-field none: undated, the notices are exact copies"
 "$ND" dedup -q --date-field none --pairs - t.jsonl | grep notice
+echo "== copies cut into reports by date: a report's first date decides (window 3)"
+python3 - <<'PY'
+import json
+t = ("The museum will open its new wing to the public with free entry for the first week. "
+     "Guided tours run every hour and the cafe on the top floor stays open late.")
+with open("reports.jsonl", "w") as f:
+    for i, d in [("m-day3", "2019-05-04"), ("m-day0", "2019-05-01"), ("m-day4", "2019-05-05"),
+                 ("m-undated", None), ("m-day10", "2019-05-11")]:
+        r = {"id": i, "text": t}
+        if d:
+            r["date"] = d
+        f.write(json.dumps(r) + "\n")
+PY
+"$ND" dedup -q --templates keep --pairs - reports.jsonl | python3 -c '
+import json, sys
+for l in sys.stdin:
+    p = json.loads(l)
+    print(p["a"], p["b"], p["relation"], p.get("differs", {}).get("days_apart", ""))'

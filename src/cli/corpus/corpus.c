@@ -78,13 +78,57 @@ nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text,
     return ND_OK;
 }
 
-uint32_t corpus_copy_group(const rrun *r, uint32_t d)
+typedef struct tkey {
+    uint32_t rep, form, report, doc;
+} tkey;
+
+static int cmp_tkey(const void *pa, const void *pb)
 {
-    nd_member m;
-    if (!r->dd || nd_dedup_member(r->dd, d, &m) != ND_OK)
-        return ND_NO_GROUP;
-    /* a template is another report on the same form, not a copy */
-    return m.rel == ND_REL_TEMPLATE ? d : m.rep;
+    const tkey *x = pa, *y = pb;
+    if (x->rep != y->rep)
+        return x->rep < y->rep ? -1 : 1;
+    if (x->form != y->form)
+        return x->form < y->form ? -1 : 1;
+    if (x->report != y->report)
+        return x->report < y->report ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+uint32_t *corpus_copy_groups(const rrun *r)
+{
+    uint32_t *g = malloc((r->ndocs ? r->ndocs : 1) * sizeof *g);
+    tkey *t = malloc((r->ndocs ? r->ndocs : 1) * sizeof *t);
+    if (!g || !t) {
+        free(g);
+        free(t);
+        return NULL;
+    }
+    size_t nt = 0;
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        nd_member m;
+        g[d] = ND_NO_GROUP;
+        if (!r->dd || nd_dedup_member(r->dd, d, &m) != ND_OK)
+            continue;
+        g[d] = m.rep;
+        if (m.rel != ND_REL_TEMPLATE)
+            continue;
+        /* another report on the rep's form is not its copy: the templates of
+         * one rep group by their own report (copies of one another) */
+        tkey k = {m.rep, 0, 0, d};
+        if (nd_dedup_template(r->dd, d, &k.form, &k.report) != ND_OK)
+            k.form = k.report = 0;
+        t[nt++] = k;
+    }
+    if (nt)
+        qsort(t, nt, sizeof *t, cmp_tkey);
+    for (size_t i = 0, j; i < nt; i = j) {
+        for (j = i; j < nt && t[j].rep == t[i].rep && t[j].form == t[i].form &&
+                    t[j].report == t[i].report;
+             j++)
+            g[t[j].doc] = t[i].doc;
+    }
+    free(t);
+    return g;
 }
 
 static int store_text(rrun *r, const char *t, size_t n)
@@ -470,11 +514,8 @@ static int dist_groups(rrun *r)
         return cli_exit_status(st);
     }
     uint32_t *reps = NULL;
-    if (cli_dist_rank() == 0) {
-        reps = malloc((r->ndocs ? r->ndocs : 1) * sizeof *reps);
-        for (size_t d = 0; reps && d < r->ndocs; d++)
-            reps[d] = corpus_copy_group(r, (uint32_t)d);
-    }
+    if (cli_dist_rank() == 0)
+        reps = corpus_copy_groups(r);
     char *got = NULL;
     size_t n = 0;
     const int bad = cli_dist_rank() == 0 && !reps;
@@ -813,6 +854,10 @@ int corpus_load(rrun *r)
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
         return cli_exit_status(st);
     }
+    if (r->dd && !r->dist && !(r->reps = corpus_copy_groups(r))) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
     /* the index gets the budget; the texts are in their file already */
     st = nd_params_set(r->params, ND_P_MEMORY, (double)r->o.in.memory);
     if (st == ND_OK)
@@ -832,8 +877,6 @@ int corpus_load(rrun *r)
         rd.group = ND_NO_GROUP;
         if (r->reps)
             rd.group = r->reps[d];
-        else if (r->dd)
-            rd.group = corpus_copy_group(r, d);
         if (r->src_off[d] != UINT64_MAX) {
             rd.source = r->src + r->src_off[d];
             rd.source_len = strlen(rd.source);

@@ -61,7 +61,8 @@ typedef struct rrun {
     int dist;
     uint32_t base;
     size_t nlocal;
-    uint32_t *reps;                        /* dist: every document's copy group */
+    uint32_t *reps;                        /* every document's copy group, after the dedup
+                                              pass (corpus_copy_groups) */
     uint64_t *tlen;                        /* dist: every document's text length */
     rd_range *ranges;                      /* dist: the parts of the inputs read */
     struct corpus_fetched *fetched;        /* dist, process 0: the texts asked last */
@@ -103,10 +104,12 @@ const char *corpus_id(const rrun *r, uint32_t d);
 /* Its length: an id may hold NUL bytes (a JSON "\u0000"), so never strlen(). */
 size_t corpus_id_len(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
-/* The copy group of document d (nd_reuse_doc.group): its duplicate cluster's
- * representative, or itself when it is alone or a template of it (another
- * report on the same form is not a copy); ND_NO_GROUP without a dedup pass. */
-uint32_t corpus_copy_group(const rrun *r, uint32_t d);
+/* Every document's copy group (nd_reuse_doc.group), a new array (NULL: out
+ * of memory): its duplicate cluster's representative, itself when alone; a
+ * template of the representative (another report on its form, not a copy)
+ * groups with the cluster's other templates of the same report only, under
+ * the first of them. ND_NO_GROUP for all without a dedup pass. */
+uint32_t *corpus_copy_groups(const rrun *r);
 /* The directory for temporary files: --tmp, else $TMPDIR, else /tmp. */
 const char *corpus_tmp_dir(const rrun *r);
 

@@ -816,9 +816,11 @@ static int cmp_report(const void *pa, const void *pb, void *ctx)
  * holds: in date order, a report takes the documents dated up to `window`
  * days after its first; documents without a date join the earliest report
  * (nothing says they are another). lead[i] gets the leader of g[i]'s report,
- * its smallest document. dt[i] is g[i]'s date (NAN: none). One home for
- * build_units and the distributed run's dist_exact. */
-static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, const double *dt,
+ * its smallest document. dt[i] is g[i]'s date (NAN: none); when the group
+ * holds two reports or more, it becomes the date of g[i]'s report (its first),
+ * which rel_of compares. One home for build_units and the distributed run's
+ * dist_exact. */
+static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, double *dt,
                                size_t n, double window, uint32_t *lead)
 {
     size_t dated = 0;
@@ -831,9 +833,11 @@ static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, const d
     }
     uint32_t *ord = nd_malloc(a, n * sizeof *ord);
     uint32_t *rep = nd_malloc(a, n * sizeof *rep);
-    if (!ord || !rep) {
+    double *fd = nd_malloc(a, n * sizeof *fd);
+    if (!ord || !rep || !fd) {
         nd_free(a, ord);
         nd_free(a, rep);
+        nd_free(a, fd);
         return ND_E_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
@@ -844,10 +848,12 @@ static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, const d
     const size_t undated = n - dated;
     uint32_t r = 0;
     double first = dt[ord[undated]];
+    fd[0] = first;
     for (size_t k = undated; k < n; k++) {
         if (dt[ord[k]] > first + window) {
             r++;
             first = dt[ord[k]];
+            fd[r] = first;
         }
         rep[ord[k]] = r;
     }
@@ -859,10 +865,13 @@ static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, const d
     for (size_t i = 0; i < n; i++)
         if (ord[rep[i]] == UINT32_MAX)
             ord[rep[i]] = g[i];
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         lead[i] = ord[rep[i]];
+        dt[i] = fd[rep[i]];
+    }
     nd_free(a, ord);
     nd_free(a, rep);
+    nd_free(a, fd);
     return ND_OK;
 }
 
@@ -923,8 +932,10 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
             dt[k - i] = ND_VEC_AT(&d->dates, double, ek[k]);
         if ((st = split_reports(a, ek + i, dt, j - i, d->params.report_window, lead)) != ND_OK)
             break;
-        for (size_t k = i; k < j; k++)
+        for (size_t k = i; k < j; k++) {
             leader[ek[k]] = lead[k - i];
+            ND_VEC_AT(&d->dates, double, ek[k]) = dt[k - i];  /* its report's date */
+        }
     }
     nd_free(a, dt);
     nd_free(a, lead);
@@ -2304,6 +2315,13 @@ typedef struct ex_msg {
     uint64_t tmpl;    /* its template hash (0: none) */
 } ex_msg;
 
+/* A document's unit leader from its exact group's owner, and the date of its
+ * report when the group was cut into reports (NAN: keep its own). */
+typedef struct lead_msg {
+    uint32_t g, leader;
+    double date;
+} lead_msg;
+
 static int cmp_ex_msg(const void *pa, const void *pb)
 {
     const ex_msg *p = pa, *q = pb;
@@ -2366,13 +2384,13 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
             if ((st = split_reports(a, gs, dt, j - i, d->params.report_window, lead)) != ND_OK)
                 break;
         }
+        const int split = dated >= 2 && m[i].tmpl;
         for (size_t k = i; k < j; k++) {
-            const uint32_t l = dated >= 2 && m[i].tmpl ? lead[k - i] : (uint32_t)m[i].g;
-            if (l == m[k].g)
+            const uint32_t l = split ? lead[k - i] : (uint32_t)m[i].g;
+            if (l == m[k].g && !split)
                 continue;
-            const uint32_t pair[2] = {(uint32_t)m[k].g, l};
-            if ((st = nd_vec_append(&to2[owner_of(x, pair[0])->rank], a, pair, sizeof pair)) !=
-                ND_OK)
+            const lead_msg lm = {(uint32_t)m[k].g, l, split ? dt[k - i] : NAN};
+            if ((st = nd_vec_append(&to2[owner_of(x, lm.g)->rank], a, &lm, sizeof lm)) != ND_OK)
                 break;
         }
         if (st != ND_OK)
@@ -2384,10 +2402,19 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
     if (st != ND_OK)
         goto fail;
     ND_TRY(dx(x, "exact", to2, &back, &bytes));
-    const uint32_t *p = back;
-    for (size_t i = 0; i + 1 < bytes / sizeof *p; i += 2) {
-        const grun *g = owner_of(x, p[i]);
-        x->leader[grun_local(g, p[i])] = p[i + 1];
+    const lead_msg *p = back;
+    for (size_t i = 0; i < bytes / sizeof *p; i++) {
+        const uint32_t li = grun_local(owner_of(x, p[i].g), p[i].g);
+        x->leader[li] = p[i].leader;
+        if (isnan(p[i].date))
+            continue;
+        if (!d->dates.len) {  /* its report's date, where it had none */
+            ND_TRY(nd_vec_reserve(&d->dates, a, d->docs.len));
+            for (size_t k = 0; k < d->docs.len; k++)
+                ND_VEC_AT(&d->dates, double, k) = NAN;
+            d->dates.len = d->docs.len;
+        }
+        ND_VEC_AT(&d->dates, double, li) = p[i].date;  /* as build_units */
     }
     nd_vec_free(&d->exact, a);
 fail:

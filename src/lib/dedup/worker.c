@@ -201,8 +201,8 @@ nd_status nd_worker_template_diff(nd_worker *w, const char *a, size_t la, const 
     ND_TRY(items_of(w, b, lb, &w->items_b, &wb));
     const nd_mask_item *x = w->items.data, *y = w->items_b.data;
     const size_t n = w->items.len;
-    if (n != w->items_b.len)
-        return ND_OK;
+    if (n != w->items_b.len || wa < ND_TEMPLATE_MIN_WORDS || wb < ND_TEMPLATE_MIN_WORDS)
+        return ND_OK;  /* no template, as nd_worker_sketch says */
     for (size_t i = 0; i < n; i++)
         if (!x[i].is_value != !y[i].is_value || (!x[i].is_value && x[i].hash != y[i].hash))
             return ND_OK;

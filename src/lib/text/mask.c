@@ -250,7 +250,9 @@ nd_status nd_mask_items(const nd_alloc_ctx *a, const nd_token *tok, size_t nt,
         } else {
             uint64_t h = MASK_SYMBOL;
             it.start = tok[i].start;
-            for (; i < nt && val[i]; i++) {
+            const int head = tok[i].start < body;
+            /* a run stops at the header block's end: transport, then report */
+            for (; i < nt && val[i] && (tok[i].start < body) == head; i++) {
                 h = XXH3_64bits_withSeed(&tok[i].hash, sizeof tok[i].hash, h);
                 it.end = tok[i].end;
             }

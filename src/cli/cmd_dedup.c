@@ -714,6 +714,43 @@ static void put_relation(FILE *fp, nd_relation rel, double resemblance, const ch
     cli_json_num(fp, y);
 }
 
+/* ---- reading the inputs again ------------------------------------------- */
+
+/* The same inputs once more (copies of those that cannot be read twice),
+ * checked against the digests of pass 1; NULL (reported) when out of memory. */
+static rd_reader *reread_open(const run *r, const char *key_field, const char *date_field)
+{
+    rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
+        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
+        .text_field = r->o.in.rd.text_field, .key_field = key_field,
+        .date_field = date_field, .on_error_skip = 1, .max_record = r->o.in.rd.max_record,
+        .spool = r->spool, .digests = r->dig});
+    if (!rd)
+        cli_log(1, "out of memory");
+    return rd;
+}
+
+/* The next record of a rereading that pass 1 read well (the others were
+ * reported then): 1, 0 at the end, or -(exit code), reported. */
+static int reread_next(const run *r, rd_reader *rd, rd_record *rec)
+{
+    for (;;) {
+        const int x = rd_next(rd, rec);
+        if (x == RD_END)
+            return 0;
+        if (x == RD_ERR_NOMEM) {
+            cli_log(1, "out of memory while reading");
+            return -EXIT_INTERNAL;
+        }
+        if (x == RD_ERR_CHANGED) {
+            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
+            return -EXIT_INPUT;
+        }
+        if (x == RD_OK)
+            return 1;
+    }
+}
+
 /* ---- what differs between templates ------------------------------------ */
 
 /* t[0..n) cut at 64 bytes, on a character boundary, into out (72 bytes). */
@@ -783,32 +820,18 @@ static int template_diffs(run *r)
         if (nd_dedup_member(r->dd, i, &m) == ND_OK && m.rel == ND_REL_TEMPLATE)
             need[i] = need[m.rep] = 1;
     }
-    rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
-        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
-        .text_field = r->o.in.rd.text_field, .date_field = r->o.in.rd.date_field,
-        .on_error_skip = 1, .max_record = r->o.in.rd.max_record, .spool = r->spool,
-        .digests = r->dig});
-    if (!rd) {
-        cli_log(1, "out of memory");
+    if (!(rd = reread_open(r, NULL, r->o.in.rd.date_field))) {
         rc = EXIT_INTERNAL;
         goto done;
     }
     size_t seq = 0;
     rd_record rec;
     int x;
-    while ((x = rd_next(rd, &rec)) != RD_END) {
-        if (x == RD_ERR_NOMEM) {
-            cli_log(1, "out of memory while reading");
-            rc = EXIT_INTERNAL;
+    while ((x = reread_next(r, rd, &rec)) != 0) {
+        if (x < 0) {
+            rc = -x;
             goto done;
         }
-        if (x == RD_ERR_CHANGED) {
-            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        if (x != RD_OK)
-            continue;  /* already reported in pass 1 */
         if (seq >= r->nrecs)
             break;
         const uint32_t doc = r->recs[seq++].doc;
@@ -1222,36 +1245,20 @@ static int write_corpus(run *r, const char *path)
     int rc = corpus_open(r, path, files);
     if (rc)
         return rc;
-    /* the same inputs (copies of those that cannot be read twice), checked
-     * against the digests of pass 1 */
-    rd_reader *rd = rd_open(r->inputs, r->ninputs, &(rd_opts){
-        .format = r->o.in.rd.format, .id_field = r->o.in.rd.id_field,
-        .text_field = r->o.in.rd.text_field, .key_field = r->o.in.rd.key_field,
-        .on_error_skip = 1, .max_record = r->o.in.rd.max_record, .spool = r->spool,
-        .digests = r->dig});
-    if (!rd) {
-        cli_log(1, "out of memory");
+    rd_reader *rd = reread_open(r, r->o.in.rd.key_field, NULL);
+    if (!rd)
         return EXIT_INTERNAL;
-    }
     size_t seq = 0;
     rd_record rec;
     int x;
     char *buf = NULL, *sbuf = NULL;
     size_t bufcap = 0, scap = 0;
     FILE *fp = r->out_corpus.fp;
-    while ((x = rd_next(rd, &rec)) != RD_END) {
-        if (x == RD_ERR_NOMEM) {
-            cli_log(1, "out of memory while reading");
-            rc = EXIT_INTERNAL;
+    while ((x = reread_next(r, rd, &rec)) != 0) {
+        if (x < 0) {
+            rc = -x;
             break;
         }
-        if (x == RD_ERR_CHANGED) {
-            cli_log(1, "%s; nothing written", rd_digests_why(r->dig));
-            rc = EXIT_INPUT;
-            break;
-        }
-        if (x != RD_OK)
-            continue;  /* already reported in pass 1 */
         if (seq >= r->nrecs) {
             rc = -1;
             break;

@@ -330,15 +330,8 @@ static int add_record(void *ctx, const pool_item *it)
             doc.key_is_num = 0;
         }
     }
-    if (rec->date) {
-        char where[300];
-        if (rec->line)
-            snprintf(where, sizeof where, "%s:%llu", rec->path, ULL(rec->line));
-        else
-            snprintf(where, sizeof where, "%s", rec->path);
-        doc.date = cli_record_date(&r->dates, rec->date, rec->date_len, where);
-        doc.has_date = !isnan(doc.date);
-    }
+    doc.date = cli_record_date(&r->dates, rec);
+    doc.has_date = !isnan(doc.date);
     nd_status st = it->st;
     const char *detail = it->detail;
     char buf[512];

@@ -199,12 +199,7 @@ static int add_record(void *ctx, const pool_item *it)
         r->src[r->src_len + rec->source_len] = '\0';
         r->src_len += rec->source_len + 1;
     }
-    char where[300];
-    if (rec->line)
-        snprintf(where, sizeof where, "%s:%llu", rec->path, (unsigned long long)rec->line);
-    else
-        snprintf(where, sizeof where, "%s", rec->id);
-    r->date[d] = cli_record_date(&r->dates, rec->date, rec->date_len, where);
+    r->date[d] = cli_record_date(&r->dates, rec);
     if (r->o.stories_cmd) { /* the title and the date as read, for the stories */
         const size_t need = r->meta_len + (rec->title ? rec->title_len + 1 : 0) +
                             (rec->date ? rec->date_len + 1 : 0);

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "read/date.h"
+#include "read/reader.h"
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -399,14 +400,21 @@ int cli_parse_date(const char *s, size_t n, double *days)
     return 0;
 }
 
-double cli_record_date(cli_dates *t, const char *date, size_t len, const char *where)
+double cli_record_date(cli_dates *t, const rd_record *rec)
 {
     double days;
+    const char *date = rec->date;
+    const size_t len = rec->date_len;
     if (!date)
         return NAN;
     t->seen++;
     if (cli_parse_date(date, len, &days) == 0)
         return days;
+    char where[300];  /* only for a date not read */
+    if (rec->line)
+        snprintf(where, sizeof where, "%s:%llu", rec->path, (unsigned long long)rec->line);
+    else
+        snprintf(where, sizeof where, "%s", rec->id);
     if (t->bad++ == 0)
         snprintf(t->first, sizeof t->first, "%s: '%.*s'", where, (int)(len < 64 ? len : 64),
                  date);

@@ -17,10 +17,12 @@ typedef struct cli_dates {
     char first[320];  /* the first date not read: "FILE:LINE: 'text'" */
 } cli_dates;
 
-/* The date date[0..len) of a record (NULL: none), read into days since
- * 1970-01-01; an unreadable one is counted (where: "FILE:LINE" or the id)
- * and listed at -v. Returns NAN when the record is undated. */
-double cli_record_date(cli_dates *t, const char *date, size_t len, const char *where);
+struct rd_record;
+/* The date of record rec (rec->date, NULL: none), read into days since
+ * 1970-01-01; an unreadable one is counted, the first kept as "FILE:LINE"
+ * (or the record's id where it has no line), and listed at -v. Returns NAN
+ * when the record is undated. */
+double cli_record_date(cli_dates *t, const struct rd_record *rec);
 
 /* After reading: warns when a --date-field other than "date" is in no record,
  * and when dates could not be read. */

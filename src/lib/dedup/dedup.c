@@ -816,17 +816,18 @@ static int cmp_report(const void *pa, const void *pb, void *ctx)
  * holds: in date order, a report takes the documents dated up to `window`
  * days after its first; documents without a date join the earliest report
  * (nothing says they are another). lead[i] gets the leader of g[i]'s report,
- * its smallest document. dt[i] is g[i]'s date (NAN: none); when the group
- * holds two reports or more, it becomes the date of g[i]'s report (its first),
- * which rel_of compares. One home for build_units and the distributed run's
+ * its smallest document. dt[i] is g[i]'s date (NAN: none); when two or more
+ * are dated (*cut), it becomes the date of g[i]'s report (its first), which
+ * rel_of compares. One home for build_units and the distributed run's
  * dist_exact. */
 static nd_status split_reports(const nd_alloc_ctx *a, const uint32_t *g, double *dt,
-                               size_t n, double window, uint32_t *lead)
+                               size_t n, double window, uint32_t *lead, int *cut)
 {
     size_t dated = 0;
     for (size_t i = 0; i < n; i++)
         dated += !isnan(dt[i]);
-    if (dated < 2) {  /* one report */
+    *cut = dated >= 2;
+    if (!*cut) {  /* one report */
         for (size_t i = 0; i < n; i++)
             lead[i] = g[0];
         return ND_OK;
@@ -930,7 +931,9 @@ static nd_status build_units(nd_dedup *d, run_state *rs)
         }
         for (size_t k = i; k < j; k++)
             dt[k - i] = ND_VEC_AT(&d->dates, double, ek[k]);
-        if ((st = split_reports(a, ek + i, dt, j - i, d->params.report_window, lead)) != ND_OK)
+        int cut;
+        if ((st = split_reports(a, ek + i, dt, j - i, d->params.report_window, lead, &cut)) !=
+            ND_OK)
             break;
         for (size_t k = i; k < j; k++) {
             leader[ek[k]] = lead[k - i];
@@ -2364,10 +2367,8 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
             ;
         if (j - i == 1)
             continue;
-        int dated = 0;
-        for (size_t k = i; k < j; k++)
-            dated += !isnan(m[k].date);
-        if (dated >= 2 && m[i].tmpl && !gs) {
+        int split = 0;  /* as build_units: copies with a template may be cut */
+        if (m[i].tmpl && !gs) {
             gs = nd_malloc(a, n * sizeof *gs);
             lead = nd_malloc(a, n * sizeof *lead);
             dt = nd_malloc(a, n * sizeof *dt);
@@ -2376,15 +2377,15 @@ static nd_status dist_exact(dist *x, nd_vec *to, nd_vec *to2)
                 break;
             }
         }
-        if (dated >= 2 && m[i].tmpl) {
+        if (m[i].tmpl) {
             for (size_t k = i; k < j; k++) {
                 gs[k - i] = (uint32_t)m[k].g;
                 dt[k - i] = m[k].date;
             }
-            if ((st = split_reports(a, gs, dt, j - i, d->params.report_window, lead)) != ND_OK)
+            if ((st = split_reports(a, gs, dt, j - i, d->params.report_window, lead,
+                                    &split)) != ND_OK)
                 break;
         }
-        const int split = dated >= 2 && m[i].tmpl;
         for (size_t k = i; k < j; k++) {
             const uint32_t l = split ? lead[k - i] : (uint32_t)m[i].g;
             if (l == m[k].g && !split)

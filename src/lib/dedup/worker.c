@@ -12,9 +12,8 @@
  * copying num_perm values keep working) and there are no band keys. Under
  * ND_METHOD_MINHASH, SimHash costs nothing and the fingerprint is 0.
  *
- * Unless ND_P_TEMPLATES is off, the sketch also carries the template hash of
- * the text (text/mask.c): one more pass over the tokens and a table of its
- * distinct words.
+ * Unless ND_P_TEMPLATES is off, the sketch also carries the template and
+ * values hashes of the text (text/mask.c): one more pass over the tokens.
  */
 #define XXH_INLINE_ALL
 #include <xxhash.h>

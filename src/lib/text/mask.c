@@ -155,9 +155,10 @@ void nd_mask_buf_free(nd_mask_buf *mb, const nd_alloc_ctx *a)
     nd_vec_free(&mb->stream, a);
 }
 
-
+/* A word's case, then (in the same byte) what it is: a plain word (0), a
+ * value, a name, or a capital that says nothing by itself. */
 enum { K_OTHER = 0, K_LOWER = 1, K_CAP = 2 };
-enum { V_WORD = 0, V_VALUE = 3, V_NAME = 4, V_CAP = 5 };
+enum { V_VALUE = 3, V_NAME = 4, V_CAP = 5 };
 
 /* The case of the word at start: its first letter's (ASCII without utf8proc). */
 static uint8_t word_case(const char *t, size_t len, uint32_t start)

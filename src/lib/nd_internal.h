@@ -306,7 +306,7 @@ typedef struct nd_rec16 {
 } nd_rec16;
 /* The scratch of nd_align_pair (one per thread; reused across calls). */
 typedef struct nd_align_scratch {
-    nd_vec chains, open, dp;
+    nd_vec chains, open, dp, keys;
 } nd_align_scratch;
 void nd_align_scratch_init(nd_align_scratch *s);
 void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a);

@@ -1,6 +1,6 @@
 /*
  * test_reuse.c - nd_reuse: passages with exact byte ranges across edits,
- * clusters, direction, pair filters, boilerplate, degenerate documents,
+ * repeats aligned once per pair, clusters, direction, pair filters, boilerplate, degenerate documents,
  * determinism over thread counts, states and errors; out of memory at every
  * allocation and a spill file that cannot grow (a full disk) give their
  * status and a detail.
@@ -142,6 +142,59 @@ static void test_edits(void)
     }
     nd_reuse_destroy(r);
     corpus_free(&c);
+}
+
+/* n words "<tag><i>" for i in [from, from + n), appended to buf. */
+static void tagged(char *buf, const char *tag, int from, int n)
+{
+    for (int i = from; i < from + n; i++)
+        sprintf(buf + strlen(buf), "%s%d ", tag, i);
+}
+
+/* A phrase that one document repeats is aligned once per pair: A holds a
+ * paragraph P that B quotes, and 12 words of P once more elsewhere; the
+ * repeat is not a second passage (a shadow of P's). A paragraph that B
+ * quotes twice is two passages. */
+static void test_repeats(void)
+{
+    char a[4096] = "", b[4096] = "";
+    tagged(a, "lead", 0, 20);
+    tagged(a, "para", 0, 40);
+    tagged(a, "mid", 0, 30);
+    tagged(a, "para", 10, 12);
+    tagged(a, "tail", 0, 20);
+    tagged(b, "open", 0, 15);
+    tagged(b, "para", 0, 40);
+    tagged(b, "close", 0, 15);
+    corpus c = {0};
+    add(&c, a);
+    add(&c, b);
+    nd_reuse *r = run(&c, NULL, NULL, 0);
+    const nd_passage *p;
+    size_t n;
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 1, "%zu passages", n);
+    if (n == 1)
+        ND_CHECK_MSG(p[0].matches == 40 && p[0].a_words == 40, "%u", p[0].matches);
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+
+    char q[4096] = "", t[4096] = "";
+    tagged(q, "para", 0, 40);
+    tagged(t, "open", 0, 15);
+    tagged(t, "para", 0, 40);
+    tagged(t, "mid", 0, 30);
+    tagged(t, "para", 0, 40);
+    corpus c2 = {0};
+    add(&c2, q);
+    add(&c2, t);
+    r = run(&c2, NULL, NULL, 0);
+    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+    ND_CHECK_MSG(n == 2, "%zu passages", n);
+    for (size_t i = 0; i < n; i++)
+        ND_CHECK_MSG(p[i].matches == 40, "%u", p[i].matches);
+    nd_reuse_destroy(r);
+    corpus_free(&c2);
 }
 
 /* Three documents quoting one passage: one cluster of three occurrences;
@@ -561,6 +614,7 @@ int main(int argc, char **argv)
     printf("test_reuse: seed %llu (rerun: test_reuse --seed N)\n", g_seed);
     ND_RUN(test_verbatim_offsets);
     ND_RUN(test_edits);
+    ND_RUN(test_repeats);
     ND_RUN(test_cluster_and_direction);
     ND_RUN(test_filters);
     ND_RUN(test_boilerplate);

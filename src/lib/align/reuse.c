@@ -55,7 +55,12 @@
  *      and the score. Spans with at least ND_P_MIN_WORDS matches, covering at
  *      least half of the longer side, are passages. Chains merge only when
  *      their diagonals are within MERGE_DIAG words, and a chain inside
- *      another in both documents is dropped.
+ *      another in both documents is dropped. A phrase that one document
+ *      repeats is matched again wherever it recurs: a passage whose span in
+ *      either document lies half or more inside a passage of the same pair
+ *      with SHADOW_RATIO (2) times its matches is such a shadow and is
+ *      dropped, so that each stretch of text is aligned once per pair (two
+ *      passages of like length, a paragraph quoted twice, both stay).
  *   6. Passage clusters: every passage gives an occurrence in each document;
  *      overlapping occurrences in one document merge into one range, and a
  *      union-find over ranges joins the two ranges of each passage.
@@ -80,6 +85,7 @@
 #define MERGE_PASSES 16   /* chain merging repeats until stable, at most this often */
 #define MERGE_LOOKBACK 256 /* ... comparing a chain with this many kept before it */
 #define MERGE_DIAG 8       /* most diagonal spread of two chains that merge */
+#define SHADOW_RATIO 2     /* a repeat matched off a passage this many times longer */
 #define EDGE_MANY 4 /* edges in this many groups outvote occurrences inside texts */
 #define SHORT_EDGE_WORDS 30 /* a head or tail this short needs only ND_P_BOILER_DOCS */
 
@@ -1733,17 +1739,92 @@ static nd_status chain_matches(const nd_alloc_ctx *al, nd_align_scratch *t, cons
     return ND_OK;
 }
 
-/* Step 5, continued: a chain with its matches becomes a passage in out when
- * it has enough of them. */
-static nd_status keep_passage(const nd_params *p, const nd_alloc_ctx *al, const pairdocs *pd,
-                              const chain *c, uint32_t matches, nd_vec *out)
+/* Step 5, continued: a chain with matches is worth a passage when they are
+ * enough: too few matches, or a loose string of seeds across reordered text
+ * (header lines, lists) rather than a passage (less than half the longer side
+ * matches), is not. */
+static int enough_matches(const nd_params *p, const chain *c, uint32_t matches)
 {
     const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
-    /* too few matches, or a loose string of seeds across reordered text
-     * (header lines, lists) rather than a passage: less than half the
-     * longer side matches */
-    if (matches < p->min_words || 2 * (uint64_t)matches < (uint64_t)(LA > LB ? LA : LB))
+    return matches >= p->min_words && 2 * (uint64_t)matches >= (uint64_t)(LA > LB ? LA : LB);
+}
+
+/* How much of [x0, x1) lies inside [y0, y1). */
+static uint32_t overlap(uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1)
+{
+    const uint32_t lo = x0 > y0 ? x0 : y0, hi = x1 < y1 ? x1 : y1;
+    return hi > lo ? hi - lo : 0;
+}
+
+/* Whether chain i (mt[i] matches) is a shadow of chain j: half or more of
+ * its span in one document lies inside j's, which has SHADOW_RATIO times its
+ * matches. */
+static int shadow_of(const chain *ch, const uint32_t *mt, size_t i, size_t j)
+{
+    if (mt[i] == 0 || (uint64_t)mt[j] < SHADOW_RATIO * (uint64_t)mt[i])
+        return 0;
+    const chain *x = &ch[i], *y = &ch[j];
+    return 2 * (uint64_t)overlap(x->a0, x->a1, y->a0, y->a1) >= (uint64_t)(x->a1 - x->a0) ||
+           2 * (uint64_t)overlap(x->b0, x->b1, y->b0, y->b1) >= (uint64_t)(x->b1 - x->b0);
+}
+
+/* The chains overlapping in one document, from their starts in it sorted
+ * (key: start << 32 | chain), each checked both ways for a shadow; drop[i]
+ * set for a shadow. At most MERGE_LOOKBACK chains after each are looked at
+ * (a pair of degenerate documents, one phrase recurring thousands of times in
+ * both, stays linear). */
+static void mark_shadows(const chain *ch, const uint32_t *mt, const uint64_t *key, size_t m,
+                         int in_b, uint32_t *drop)
+{
+    for (size_t u = 0; u < m; u++) {
+        const size_t i = (size_t)(key[u] & 0xffffffffu);
+        const uint32_t end = in_b ? ch[i].b1 : ch[i].a1;
+        for (size_t v = u + 1; v < m && v - u <= MERGE_LOOKBACK && key[v] >> 32 < end; v++) {
+            const size_t j = (size_t)(key[v] & 0xffffffffu);
+            drop[i] |= (uint32_t)shadow_of(ch, mt, i, j);
+            drop[j] |= (uint32_t)shadow_of(ch, mt, j, i);
+        }
+    }
+}
+
+/* Step 6: shadows. A phrase that one document repeats is matched again, off
+ * the main alignment, at each place where it recurs: a short passage whose
+ * text in one document lies mostly inside a passage of the pair with
+ * SHADOW_RATIO times its matches is such a repeat, and its match is zeroed in
+ * mt[0..m) (ch sorted by a0). Two passages of like length over one stretch (a
+ * paragraph quoted twice) both stay. */
+static nd_status drop_shadows(const nd_alloc_ctx *al, nd_align_scratch *t, const chain *ch,
+                              uint32_t *mt, size_t m)
+{
+    if (m <= 1)
         return ND_OK;
+    nd_status st;
+    t->keys.len = 0;
+    t->dp.len = 0;
+    if ((st = nd_vec_reserve(&t->keys, al, 2 * m)) != ND_OK ||
+        (st = nd_vec_reserve(&t->dp, al, m)) != ND_OK)
+        return st;
+    uint64_t *key = t->keys.data;
+    uint32_t *drop = t->dp.data;
+    memset(drop, 0, m * sizeof *drop);
+    for (size_t i = 0; i < m; i++)
+        key[i] = (uint64_t)ch[i].a0 << 32 | i;
+    mark_shadows(ch, mt, key, m, 0, drop);
+    for (size_t i = 0; i < m; i++)
+        key[i] = (uint64_t)ch[i].b0 << 32 | i;
+    nd_sort_u64(key, key + m, m);
+    mark_shadows(ch, mt, key, m, 1, drop);
+    for (size_t i = 0; i < m; i++)
+        if (drop[i])
+            mt[i] = 0;
+    return ND_OK;
+}
+
+/* Step 7: a chain kept becomes a passage in out. */
+static nd_status keep_passage(const nd_alloc_ctx *al, const pairdocs *pd, const chain *c,
+                              uint32_t matches, nd_vec *out)
+{
+    const int64_t LA = c->a1 - c->a0, LB = c->b1 - c->b0;
     const uint32_t da = pd->da, db = pd->db;
     nd_passage ps = {.a = da, .b = db, .a_start = pd->A[c->a0].start,
                      .a_end = pd->A[c->a1 - 1].end, .b_start = pd->B[c->b0].start,
@@ -1757,7 +1838,7 @@ static nd_status keep_passage(const nd_params *p, const nd_alloc_ctx *al, const 
     return nd_vec_push(out, al, &ps);
 }
 
-/* The passages of one pair (pd, its nh hits h) into out: steps 1-5. */
+/* The passages of one pair (pd, its nh hits h) into out: steps 1-7. */
 static nd_status pair_passages(const nd_params *p, const nd_alloc_ctx *al, nd_align_scratch *t,
                                const pairdocs *pd, const rec16 *h, size_t nh, nd_vec *out)
 {
@@ -1771,12 +1852,21 @@ static nd_status pair_passages(const nd_params *p, const nd_alloc_ctx *al, nd_al
     size_t m = merge_chains(ch, nc);
     if ((st = drop_contained(al, t, ch, &m)) != ND_OK)
         return st;
+    t->open.len = 0;
+    if ((st = nd_vec_reserve(&t->open, al, m)) != ND_OK)
+        return st;
+    uint32_t *mt = t->open.data; /* the matches of each chain kept, else 0 */
     for (size_t i = 0; i < m; i++) {
-        uint32_t matches;
-        if ((st = chain_matches(al, t, pd, &ch[i], &matches)) != ND_OK ||
-            (st = keep_passage(p, al, pd, &ch[i], matches, out)) != ND_OK)
+        if ((st = chain_matches(al, t, pd, &ch[i], &mt[i])) != ND_OK)
             return st;
+        if (!enough_matches(p, &ch[i], mt[i]))
+            mt[i] = 0;
     }
+    if ((st = drop_shadows(al, t, ch, mt, m)) != ND_OK)
+        return st;
+    for (size_t i = 0; i < m; i++)
+        if (mt[i] && (st = keep_passage(al, pd, &ch[i], mt[i], out)) != ND_OK)
+            return st;
     return ND_OK;
 }
 
@@ -1785,6 +1875,7 @@ void nd_align_scratch_init(nd_align_scratch *s)
     nd_vec_init(&s->chains, sizeof(chain), UINT32_MAX);
     nd_vec_init(&s->open, sizeof(uint32_t), UINT32_MAX);
     nd_vec_init(&s->dp, sizeof(uint32_t), UINT32_MAX);
+    nd_vec_init(&s->keys, sizeof(uint64_t), UINT32_MAX);
 }
 
 void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a)
@@ -1792,6 +1883,7 @@ void nd_align_scratch_free(nd_align_scratch *s, const nd_alloc_ctx *a)
     nd_vec_free(&s->chains, a);
     nd_vec_free(&s->open, a);
     nd_vec_free(&s->dp, a);
+    nd_vec_free(&s->keys, a);
 }
 
 nd_status nd_align_pair(const nd_params *p, const nd_alloc_ctx *a, nd_align_scratch *s,

@@ -1,9 +1,9 @@
 /*
  * test_reuse.c - nd_reuse: passages with exact byte ranges across edits,
- * repeats aligned once per pair, clusters, direction, pair filters, boilerplate, degenerate documents,
- * determinism over thread counts, states and errors; out of memory at every
- * allocation and a spill file that cannot grow (a full disk) give their
- * status and a detail.
+ * repeats aligned once per pair, clusters, direction, pair filters,
+ * boilerplate, degenerate documents, determinism over thread counts, states
+ * and errors; out of memory at every allocation and a spill file that cannot
+ * grow (a full disk) give their status and a detail.
  * Randomised tests take --seed N (printed).
  */
 #include <math.h>

@@ -154,7 +154,7 @@ typedef enum {
                                 no passage cluster: what B took from A when B took nearly
                                 all of it); 0: leave copies to dedup */
     /* Stories (nd_story). */
-    ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.2 */
+    ND_P_STORY_THRESHOLD = 25, /**< cosine to a story's centroid to join it (0, 1], def. 0.3 */
     ND_P_STORY_WINDOW = 26,    /**< days a story stays open after its last member [0, 1e9],
                                     0 = forever; default 3 */
     ND_P_NAME_WEIGHT = 27,     /**< weight of names (capitalised words) and numbers [0, 100],

@@ -388,12 +388,16 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a
                              const nd_params *p, struct sb_stemmer *stem, int english,
                              const char *title, size_t title_len, const char *text,
                              size_t len);
+/* The IDF of a term in df of ndocs documents: ln((N + 1) / (df + 1)) + 1,
+ * leaning on 1 + ln 2 (a term in half the documents) in a small collection,
+ * whose frequencies say little: blended with weight N / (N + 30); 0 (a stop
+ * word) for a term in more than half of 1,000 documents or more. */
+double nd_story_idf(uint64_t ndocs, uint32_t df);
 /* The TF-IDF vector of raw terms in[0..n) (sorted by id) into out (which may
- * be in, or before it in the same array): weight (1 + ln w) * (ln((N + 1) /
- * (df + 1)) + 1) with N = ndocs and df = df_fn(ctx, i, in[i].id); with 1,000
- * documents or more a term in more than half of them is dropped; the
- * ND_STORY_MAX_TERMS heaviest kept (ties to the lower id), sorted by id,
- * L2-normalised. Returns the number of terms written. */
+ * be in, or before it in the same array): weight (1 + ln w) *
+ * nd_story_idf(ndocs, df) with df = df_fn(ctx, i, in[i].id), stop words
+ * dropped; the ND_STORY_MAX_TERMS heaviest kept (ties to the lower id),
+ * sorted by id, L2-normalised. Returns the number of terms written. */
 size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *out, uint64_t ndocs,
                       uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx);
 

@@ -2,8 +2,10 @@
 # cosine printed by `neardup similarity` follows the human judgement. Each pair
 # has `overall` from 1 (very similar) to 4 (very dissimilar); the Pearson
 # correlation of the similarity with -overall must be at least 0.755 (0.7580
-# when written). The same-story F1 with gold overall <= 1.5 and predicted
-# similarity >= 0.2 (the stories threshold's default) was 0.7097: floor 0.70.
+# when written, 0.7575 since the IDF of a small collection leans on a prior).
+# The same-story F1 with gold overall <= 1.5 and predicted similarity >= the
+# stories threshold's default was 0.7097 at 0.2, and is 0.7532 at 0.3 (the
+# default since): floor 0.74.
 # Printed only: the best F1 over thresholds with the threshold reaching it.
 set -eu
 data="$SHARED/data/semeval8-en/train.jsonl"
@@ -51,9 +53,9 @@ def f1(t):
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 best = max((f1(t), -t) for t in sorted(set(x)))
 print(f"semeval8-en: {n} pairs, Pearson(similarity, -overall) = {r:.4f}")
-print(f"same-story F1 (gold overall <= 1.5, similarity >= 0.2) = {f1(0.2):.4f}"
+print(f"same-story F1 (gold overall <= 1.5, similarity >= 0.3) = {f1(0.3):.4f}"
       f" ({sum(gold)} gold pairs)")
 print(f"best F1 = {best[0]:.4f} at similarity >= {-best[1]:.4f}")
 assert r >= 0.755, r
-assert f1(0.2) >= 0.70, f1(0.2)
+assert f1(0.3) >= 0.74, f1(0.3)
 PY

@@ -43,7 +43,7 @@ static const param_info k_params[] = {
     {ND_P_SAME_SOURCE, "same-source", 0, 1, 1, 1},
     {ND_P_WINDOW, "window", 0, 1e9, 0, 0},
     {ND_P_PAIR_COPIES, "pair-copies", 0, 1, 1, 1},
-    {ND_P_STORY_THRESHOLD, "story-threshold", 0.001, 1, 0.2, 0},
+    {ND_P_STORY_THRESHOLD, "story-threshold", 0.001, 1, 0.3, 0},
     {ND_P_STORY_WINDOW, "story-window", 0, 1e9, 3, 0},
     {ND_P_NAME_WEIGHT, "name-weight", 0, 100, 2, 0},
     {ND_P_TITLE_WEIGHT, "title-weight", 0, 100, 2, 0},

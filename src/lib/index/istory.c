@@ -536,15 +536,6 @@ static int in_raw(const idfc *c, uint32_t id)
     return i < c->nraw && c->raw[i].id == id;
 }
 
-/* idf as nd_story_weigh computes it; 0 for a stop word of the collection. */
-static double idf_value(uint64_t N, uint32_t df)
-{
-    if (N >= 1000 && df * 2 > N)
-        return 0;
-    const double v = log(((double)N + 1) / (df + 1.0)) + 1;
-    return v > 0 ? v : 0;
-}
-
 static nd_status idf_of(nd_index_session *s, MDB_txn *txn, idfc *c, uint32_t id, double *out)
 {
     const nd_alloc_ctx *a = &s->ix->alloc;
@@ -590,7 +581,7 @@ static nd_status idf_of(nd_index_session *s, MDB_txn *txn, idfc *c, uint32_t id,
     if (c->add_self && df < UINT32_MAX && in_raw(c, id))
         df++;
     c->id[h] = id;
-    c->v[h] = idf_value(c->N, df);
+    c->v[h] = nd_story_idf(c->N, df);
     c->n++;
     *out = c->v[h];
     return ND_OK;
@@ -1171,7 +1162,7 @@ nd_status ndi_story_place(nd_index_session *s, MDB_txn *txn, uint64_t seq,
     for (size_t i = 0, j = 0; i < w.nv; i++) {
         while (j < nt && raw[j].id < w.vec[i].id)
             j++;
-        const double idf = j < nt ? idf_value(N, w.df[j]) : 1;
+        const double idf = j < nt ? nd_story_idf(N, w.df[j]) : 1;
         w.u[i].id = w.vec[i].id;
         w.u[i].w = (float)(idf > 0 ? w.vec[i].w / idf : 0);
     }

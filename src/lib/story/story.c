@@ -68,6 +68,8 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 #define MAX_LANGS 64
 #define NO_STORY UINT32_MAX
 #define SEED_MEMBERS 3
+#define IDF_PRIOR_DOCS 30.0 /* the IDF's prior counts as this many documents ... */
+#define IDF_PRIOR 1.6931471805599453 /* ... of this IDF: 1 + ln 2, a term in half of them */
 
 /* A model counts at most this many documents (2^48): far above any
  * collection, and low enough that adding one more never wraps. */
@@ -698,18 +700,34 @@ static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf
     return ND_OK;
 }
 
+/* The IDF of a term in df of ndocs documents as the collection alone says
+ * it (labels rank by it). */
+static double idf_raw(uint64_t ndocs, uint32_t df)
+{
+    return log(((double)ndocs + 1) / (df + 1.0)) + 1;
+}
+
+double nd_story_idf(uint64_t ndocs, uint32_t df)
+{
+    if (ndocs >= 1000 && (uint64_t)df * 2 > ndocs)
+        return 0; /* a stop word of this collection */
+    /* a small collection's document frequencies say little: its IDF leans
+     * on IDF_PRIOR with the weight of IDF_PRIOR_DOCS documents */
+    const double N = (double)ndocs, shrink = N / (N + IDF_PRIOR_DOCS);
+    const double v = shrink * idf_raw(ndocs, df) + (1 - shrink) * IDF_PRIOR;
+    return v > 0 ? v : 0;
+}
+
 /* Step 5: TF-IDF weights, the MAX_TERMS heaviest kept, L2 normalisation; in
  * place, per document (s->voff is rewritten as vectors shrink). */
 size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
                       uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx)
 {
-    const double N = (double)ndocs;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        const uint32_t df = df_fn(ctx, i, in[i].id);
-        if (ndocs >= 1000 && df * 2 > ndocs)
+        const double idf = nd_story_idf(ndocs, df_fn(ctx, i, in[i].id));
+        if (idf == 0)
             continue; /* a stop word of this collection */
-        const double idf = log((N + 1) / (df + 1.0)) + 1;
         o[m].id = in[i].id;
         o[m].w = (float)((1 + log(in[i].w < 1 ? 1 : in[i].w)) * idf);
         m++;
@@ -1363,6 +1381,12 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
     size_t nt = 0;
     for (size_t i = 0; i < S->nc; i++) { /* the max heaviest, by insertion */
         term x = S->c[i];
+        /* ranked with the collection's own IDF: a label tells the story apart
+         * from the rest, however small the collection */
+        const uint32_t df = df_of(s->mid, s->mdf, s->mn, x.id);
+        const double used = nd_story_idf(s->mdocs, df);
+        if (used > 0)
+            x.w = (float)(x.w * idf_raw(s->mdocs, df) / used);
         size_t j = nt < max ? nt++ : max;
         if (j == max && (x.w < top[max - 1].w ||
                          (x.w == top[max - 1].w && x.id > top[max - 1].id)))

@@ -139,10 +139,11 @@ int nd_capitalised(const char *t, size_t len, uint32_t start);
  * colon, a quote or a newline in t[prev_end..start), or first of all)? */
 int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first);
 
-/* Does the normalised word w[0..n) hold an ASCII digit? nd_has_digit8 reads
- * w[0..8) whatever n (eight bytes at a time); nd_has_digit is its reference. */
+/* Does the normalised word w[0..n) hold an ASCII digit? nd_has_digit16
+ * reads w[0..16) whatever n (sixteen bytes at a time, no branch on n up to
+ * 16); nd_has_digit is its reference. */
 int nd_has_digit(const char *w, size_t n);
-int nd_has_digit8(const char *w, size_t n);
+int nd_has_digit16(const char *w, size_t n);
 
 typedef struct nd_mask_buf {
     nd_vec is_value;  /* uint8, one a token */

@@ -21,7 +21,16 @@
  *   A title line is a line of two or more words, three in five of them
  *   capitalised (a headline in title case, a line in capitals). Every
  *   decision reads the one text alone, in one pass over its words, so the
- *   hash is a function of it and costs little beside the tokeniser.
+ *   hash is a function of it and costs little beside the tokeniser. What a
+ *   word is (its case, a digit in it, a value or not) is data a branch
+ *   cannot predict, so those tests are arithmetic: the digit test reads 16
+ *   bytes and masks by length, line ends come from memchr, the template
+ *   stream is written whatever the word and kept by advancing an index, and
+ *   month names are looked up only past a three-letter prefix test. Under
+ *   callgrind's branch simulation on 10 MB of the bench corpus this cut the
+ *   mispredictions of nd_mask_values and nd_template_hash from 3.75 to 1.03
+ *   million (dedup's task-clock on 100 MB: templates cost 245 ms over
+ *   --templates off, from 400).
  *
  *   The template stream is the text's token hashes with each run of
  *   consecutive values replaced by one mask symbol (so "Acme Corp" and
@@ -78,13 +87,18 @@ static int lower_case(const char *t, size_t len, uint32_t start)
     return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
 
+/* The bytes that end a sentence or a line for nd_sentence_start (a table:
+ * one branch a byte of the gap, not six). */
+static const uint8_t k_sentence_end[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, [':'] = 1, ['"'] = 1,
+};
+
 int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first)
 {
     if (first)
         return 1;
     for (uint32_t i = prev_end; i < start; i++)
-        if (t[i] == '.' || t[i] == '!' || t[i] == '?' || t[i] == '\n' || t[i] == ':' ||
-            t[i] == '"')
+        if (k_sentence_end[(unsigned char)t[i]])
             return 1;
     return 0;
 }
@@ -97,25 +111,49 @@ int nd_has_digit(const char *w, size_t n)
     return 0;
 }
 
-/* has_digit eight bytes at a time, where w[0..8) may be read whatever n
- * (a word inside the normalised buffer, not its last): for bytes below 0x80,
- * (y | 0x80) - c keeps a byte's top bit iff it is >= c, with no borrow
- * between bytes (as tokenize.c's scan). Little-endian hosts only; others use
- * the reference nd_has_digit, and test_mask holds the two equal. */
+/* has_digit sixteen bytes at a time, where w[0..16) may be read whatever n
+ * (a word inside the normalised buffer, with 16 bytes after its start): for
+ * bytes below 0x80, (y | 0x80) - c keeps a byte's top bit iff it is >= c,
+ * with no borrow between bytes (as tokenize.c's scan); the bytes past n are
+ * masked out without a branch on n (a word's length is data: a branch on it
+ * mispredicts). Little-endian hosts only; others use the reference
+ * nd_has_digit, and test_mask holds the two equal. */
 #define DG_H 0x8080808080808080ULL
 #define DG_L 0x0101010101010101ULL
-int nd_has_digit8(const char *w, size_t n)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint64_t digit_bytes(const char *w)
+{
+    uint64_t x;
+    memcpy(&x, w, 8);
+    const uint64_t y = (x & ~DG_H) | DG_H;
+    return (y - DG_L * '0') & ~(y - DG_L * ('9' + 1)) & ~x & DG_H;
+}
+
+/* The bytes [0, n) of a word as a mask, all eight from n = 8 on (two shifts
+ * of at most 32: 1 << 64 would be undefined, and 0 - 1 is the full mask). */
+static inline uint64_t low_bytes(size_t n)
+{
+    const unsigned k = n < 8 ? (unsigned)n : 8;
+    return (UINT64_C(1) << (4 * k) << (4 * k)) - 1;
+}
+#endif
+
+static inline int has_digit16(const char *w, size_t n)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n <= 8) {
-        uint64_t x;
-        memcpy(&x, w, 8);
-        const uint64_t y = (x & ~DG_H) | DG_H;
-        const uint64_t d = (y - DG_L * '0') & ~(y - DG_L * ('9' + 1)) & ~x & DG_H;
-        return (d & (n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1)) != 0;
-    }
-#endif
+    const size_t n1 = n < 8 ? 0 : n - 8;
+    const uint64_t d = (digit_bytes(w) & low_bytes(n)) | (digit_bytes(w + 8) & low_bytes(n1));
+    if (n <= 16)
+        return d != 0;
+    return d != 0 || nd_has_digit(w + 16, n - 16);
+#else
     return nd_has_digit(w, n);
+#endif
+}
+
+int nd_has_digit16(const char *w, size_t n)
+{
+    return has_digit16(w, n);
 }
 
 /* A month or weekday name, full or abbreviated (normalised: lower case). */
@@ -135,7 +173,23 @@ static int calendar_word(const char *w, size_t n)
         CW("thurs"), CW("fri"), CW("sat"), CW("sun"),
 #undef CW
     };
-    if (n < 3 || n > 9 || !strchr("jfmasondtw", w[0]))
+    if (n < 3 || n > 9)
+        return 0;
+    /* Most capitalised words are no such name: their first three letters
+     * say so, tested without a branch a name. */
+#define PF(a, b, c) ((unsigned)(a) | (unsigned)(b) << 8 | (unsigned)(c) << 16)
+    const unsigned p = (unsigned char)w[0] | (unsigned)(unsigned char)w[1] << 8 |
+                       (unsigned)(unsigned char)w[2] << 16;
+    const int maybe =
+        (p == PF('j', 'a', 'n')) | (p == PF('f', 'e', 'b')) | (p == PF('m', 'a', 'r')) |
+        (p == PF('a', 'p', 'r')) | (p == PF('m', 'a', 'y')) | (p == PF('j', 'u', 'n')) |
+        (p == PF('j', 'u', 'l')) | (p == PF('a', 'u', 'g')) | (p == PF('s', 'e', 'p')) |
+        (p == PF('o', 'c', 't')) | (p == PF('n', 'o', 'v')) | (p == PF('d', 'e', 'c')) |
+        (p == PF('m', 'o', 'n')) | (p == PF('t', 'u', 'e')) | (p == PF('w', 'e', 'd')) |
+        (p == PF('t', 'h', 'u')) | (p == PF('f', 'r', 'i')) | (p == PF('s', 'a', 't')) |
+        (p == PF('s', 'u', 'n'));
+#undef PF
+    if (!maybe)
         return 0;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (names[i].n == n && names[i].s[0] == w[0] && memcmp(names[i].s, w, n) == 0)
@@ -165,7 +219,7 @@ static uint8_t word_case(const char *t, size_t len, uint32_t start)
 {
     const unsigned char c = (unsigned char)t[start];
     if (c < 0x80)
-        return c >= 'a' && c <= 'z' ? K_LOWER : c >= 'A' && c <= 'Z' ? K_CAP : K_OTHER;
+        return (uint8_t)(((unsigned)(c - 'a') < 26) * K_LOWER | ((unsigned)(c - 'A') < 26) * K_CAP);
     return nd_capitalised(t, len, start) ? K_CAP : lower_case(t, len, start) ? K_LOWER : K_OTHER;
 }
 
@@ -176,6 +230,12 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
     nd_status st;
     ND_TRY(nd_vec_reserve(&mb->is_value, a, nt + 1));
     uint8_t *val = mb->is_value.data;
+    /* the first newline at or after the current word (words hold none) */
+    const char *nlp = len ? memchr(t, '\n', len) : NULL;
+    size_t next_nl = nlp ? (size_t)(nlp - t) : len;
+    /* a word whose 16 bytes from its start lie inside the normalised buffer
+     * (the tokens' last one ends with a space) */
+    const char *wide_end = nt ? norm + tok[nt - 1].norm_off + tok[nt - 1].norm_len + 1 : norm;
     /* Line by line, one pass: the line's words' cases, then its values. */
     for (size_t li = 0; li < nt;) {
         size_t lj = li + 1, words = 0, caps = 0;
@@ -186,20 +246,18 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
             caps += wc == K_CAP;
             if (lj == nt)
                 break;
-            const uint32_t e = tok[lj - 1].end, b = tok[lj].start;
-            int nl = 0;
-            for (uint32_t k = e; k < b && !nl; k++)
-                nl = t[k] == '\n';
-            if (nl)
+            if (next_nl < tok[lj].start) { /* a newline before the next word */
+                nlp = memchr(t + tok[lj].start, '\n', len - tok[lj].start);
+                next_nl = nlp ? (size_t)(nlp - t) : len;
                 break;
+            }
         }
         const int title = words >= 2 && caps * 5 >= words * 3;
         for (size_t i = li; i < lj; i++) {
             const char *w = norm + tok[i].norm_off;
             const size_t n = tok[i].norm_len;
             const int cap = val[i] == K_CAP;
-            const int digit = i + 1 < nt && w + 8 <= norm + tok[nt - 1].norm_off
-                                  ? nd_has_digit8(w, n) : nd_has_digit(w, n);
+            const int digit = w + 16 <= wide_end ? has_digit16(w, n) : nd_has_digit(w, n);
             uint8_t v = digit ? V_VALUE : 0;
             if (!v && cap) {
                 if (calendar_word(w, n))
@@ -217,7 +275,7 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
     /* A capitalised word opening a sentence right before a name (a space
      * apart) starts that name: "Acme Industries" opening a sentence. */
     for (size_t i = nt ? nt - 1 : 0; i-- > 0;) {
-        if (val[i] != V_CAP || val[i + 1] != V_NAME)
+        if (((val[i] ^ V_CAP) | (val[i + 1] ^ V_NAME)) != 0)
             continue;
         int spaces = 1;
         for (uint32_t k = tok[i].end; k < tok[i + 1].start && spaces; k++)
@@ -276,13 +334,14 @@ nd_status nd_template_hash(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t
     ND_TRY(nd_vec_reserve(&mb->stream, a, nt + 1));
     uint64_t *s = mb->stream.data;
     size_t m = 0, plain = 0;
+    /* written whatever the word, kept (m advanced) when plain or first of a
+     * run of values: no branch on what a word is */
     for (size_t i = 0; i < nt; i++) {
-        if (!val[i]) {
-            s[m++] = tok[i].hash;
-            plain++;
-        } else if (i == 0 || !val[i - 1]) {
-            s[m++] = MASK_SYMBOL;
-        }
+        const size_t is_val = val[i], prev_val = i ? val[i - 1] : 0;
+        const uint64_t mk = (uint64_t)0 - is_val; /* all ones for a value */
+        s[m] = (MASK_SYMBOL & mk) | (tok[i].hash & ~mk);
+        m += !is_val | !prev_val;
+        plain += !is_val;
     }
     if (plain < ND_TEMPLATE_MIN_WORDS)
         return ND_OK;
@@ -292,9 +351,10 @@ nd_status nd_template_hash(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t
      * message re-sent with a new Message-ID and Date is a copy) */
     const size_t body = nd_header_block_end(t, len);
     m = 0;
-    for (size_t i = 0; i < nt; i++)
-        if (val[i] && tok[i].start >= body)
-            s[m++] = tok[i].hash;
+    for (size_t i = 0; i < nt; i++) {
+        s[m] = tok[i].hash;
+        m += val[i] & (tok[i].start >= body);
+    }
     *values = XXH3_64bits(s, m * sizeof *s);
     return ND_OK;
 fail:

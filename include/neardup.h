@@ -185,11 +185,16 @@ typedef enum {
     ND_P_REPORT_WINDOW = 37,   /**< nd_dedup: exact copies whose dates (nd_doc.date) are more
                                     than this many days apart are templates, not copies
                                     [0, 1e9], default 3 */
-    ND_P_STORY_DRIFT = 38      /**< nd_story_cluster: a story of 3 or more members takes a
+    ND_P_STORY_DRIFT = 38,     /**< nd_story_cluster: a story of 3 or more members takes a
                                     document only when its cosine to the centroid of the
                                     story's first 3 members reaches this fraction of
                                     ND_P_STORY_THRESHOLD [0, 1], default 0.5; 0: off (a story
                                     then drifts as far as its chain of members leads) */
+    ND_P_STORY_NAMES = 39      /**< nd_story_cluster: a document naming this many names or
+                                    more (capitalised words not opening a sentence, months
+                                    and weekdays aside) joins no story naming this many or
+                                    more of which it shares none: another event, however
+                                    alike the words [0, 1e9], default 1; 0: off */
 } nd_param;
 
 /** The template relation (ND_REL_TEMPLATE): two documents whose texts agree

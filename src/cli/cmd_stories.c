@@ -34,8 +34,8 @@
 static const char *g_scmd = "stories";
 
 enum {
-    S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_DRIFT, S_LANG,
-    S_NOREUSE,
+    S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_DRIFT, S_NAMES,
+    S_LANG, S_NOREUSE,
     S_PAIRS, S_MODEL, S_SAVEMODEL
 };
 
@@ -49,6 +49,7 @@ static const struct option k_sopts[] = {
     {"title-weight", required_argument, NULL, S_TITLEW},
     {"link-bonus", required_argument, NULL, S_LINKB},
     {"drift", required_argument, NULL, S_DRIFT},
+    {"names", required_argument, NULL, S_NAMES},
     {"lang", required_argument, NULL, S_LANG},
     {"no-reuse", no_argument, NULL, S_NOREUSE},
     {"pairs", required_argument, NULL, S_PAIRS},
@@ -110,6 +111,10 @@ static void usage(FILE *fp, int sim)
                     "                      cosine to the story's first 3 members reaches X\n"
                     "                      times the threshold, 0 = off [%g]\n",
                 pdef(ND_P_STORY_DRIFT));
+        fprintf(fp, "  --names N           a document naming N names or more joins no story\n"
+                    "                      naming N or more of which it shares none,\n"
+                    "                      0 = off [%g]\n",
+                pdef(ND_P_STORY_NAMES));
         fprintf(fp, "  --no-reuse          do not look for shared passages (faster)\n"
                     "Output:\n"
                     "  -o, --output FILE   the stories [stdout]\n");
@@ -168,6 +173,10 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
             if (cli_set_param(g_scmd, r->params, ND_P_STORY_DRIFT, optarg, "--drift"))
                 return EXIT_USAGE;
             break;
+        case S_NAMES:
+            if (cli_set_param(g_scmd, r->params, ND_P_STORY_NAMES, optarg, "--names"))
+                return EXIT_USAGE;
+            break;
         case S_LANG:
             if (!*optarg)
                 return cli_usage_error(g_scmd, "--lang: empty language name (english, french, "
@@ -189,8 +198,9 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
             return h ? EXIT_USAGE : cli_option_error(g_scmd, c, argv, k_sopts);
         }
         }
-        if ((c == S_PAIRS && !so->sim) || (so->sim && (c == S_THRESH || c == S_WINDOW ||
-                                                      c == S_LINKB || c == S_NOREUSE)))
+        if ((c == S_PAIRS && !so->sim) ||
+            (so->sim && (c == S_THRESH || c == S_WINDOW || c == S_LINKB || c == S_DRIFT ||
+                         c == S_NAMES || c == S_NOREUSE)))
             return cli_usage_error(g_scmd, "option '--%s' is not for neardup %s",
                                    li >= 0 ? k_sopts[li].name : "?", g_scmd);
         li = -1;

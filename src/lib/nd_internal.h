@@ -99,6 +99,7 @@ struct nd_params {
     double window;
     /* stories (story/story.c) */
     double story_threshold, story_window, name_weight, title_weight, link_bonus, story_drift;
+    uint32_t story_names;
     /* sketch method (minhash/simhash.c) and persistent index (index/) */
     nd_method method;
     unsigned simhash_k, index_passages, index_stories;
@@ -139,6 +140,9 @@ int nd_capitalised(const char *t, size_t len, uint32_t start);
  * colon, a quote or a newline in t[prev_end..start), or first of all)? */
 int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first);
 
+/* Is the normalised word w[0..n) a month or weekday name, full or
+ * abbreviated (English, lower case)? */
+int nd_calendar_word(const char *w, size_t n);
 /* Does the normalised word w[0..n) hold an ASCII digit? nd_has_digit16
  * reads w[0..16) whatever n (sixteen bytes at a time, no branch on n up to
  * 16); nd_has_digit is its reference. */
@@ -383,11 +387,13 @@ int nd_story_english(const char *lang);
  * of the title (weight ND_P_TITLE_WEIGHT, title may be NULL), then of the
  * text (weight 1), each times ND_P_NAME_WEIGHT when a name or a number;
  * English function words dropped when english; stemmed with stem (NULL: not
- * stemmed); one term per id, sorted by id, weights summed. tb is scratch.
- * Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
-nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
-                             const nd_params *p, struct sb_stemmer *stem, int english,
-                             const char *title, size_t title_len, const char *text,
+ * stemmed); one term per id, sorted by id, weights summed. Unless names is
+ * NULL, it gets (uint32, cleared first) the term ids of the document's 16
+ * most frequent names (capitalised words not opening a sentence), sorted. tb
+ * is scratch. Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
+nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
+                             const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
+                             int english, const char *title, size_t title_len, const char *text,
                              size_t len);
 /* The IDF of a term in df of ndocs documents: ln((N + 1) / (df + 1)) + 1,
  * leaning on 1 + ln 2 (a term in half the documents) in a small collection,

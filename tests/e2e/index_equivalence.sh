@@ -19,8 +19,9 @@
 #   in batch or online: 15,446 batch passages, 14,515 also online (0.940),
 #   6,616 online only; story pairs F1 0.652 (precision 0.5607, recall
 #   0.7787). Floors just under pin the difference. The index keeps no drift
-#   bound (stories --drift) and no template relation: the batch runs it is held
-#   to do the same (--drift 0, --templates off).
+#   bound (stories --drift), no names rule (--names) and no template relation:
+#   the batch runs it is held to do the same (--drift 0, --names 0,
+#   --templates off).
 set -eu
 eq="$ROOT/tests/e2e/index_equiv.py"
 
@@ -65,7 +66,7 @@ head -n 1500 A.jsonl > A3.jsonl
 head -n 1500 B.jsonl > B3.jsonl
 "$ND" dedup -q --no-containment-sample --templates off --clusters bc3.jsonl --pairs bp3.jsonl A3.jsonl B3.jsonl
 "$ND" reuse -q --no-text -o br3.jsonl A3.jsonl B3.jsonl
-"$ND" stories -q --threshold 0.5 --drift 0 -o bs3.jsonl A3.jsonl B3.jsonl
+"$ND" stories -q --threshold 0.5 --drift 0 --names 0 -o bs3.jsonl A3.jsonl B3.jsonl
 "$ND" index create -q --story-threshold 0.5 ix-3k
 "$ND" index add -q ix-3k A3.jsonl > ans3.jsonl
 "$ND" index add -q ix-3k B3.jsonl >> ans3.jsonl

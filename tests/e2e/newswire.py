@@ -2,7 +2,8 @@
 """A generated newswire month (issue 13, part 5), written by us.
 
 python3 newswire.py gen OUT.jsonl SEED  writes the month and OUT.jsonl.truth
-python3 newswire.py check STORIES.jsonl TRUTH  checks neardup's stories
+python3 newswire.py check STORIES.jsonl TRUTH [N]  checks neardup's stories
+  (and that at least N of the 20 stories hold nothing else)
 
 The month mixes notices written on templates, which differ only in the
 company, issuer, date and amounts:
@@ -168,7 +169,7 @@ def gen(out, seed):
           % (seed, len(docs), len(truth["forms"]), len(truth["stories"])))
 
 
-def check(stories_path, truth_path):
+def check(stories_path, truth_path, min_alone=0):
     truth = json.load(open(truth_path))
     story_of = {}
     for line in open(stories_path):
@@ -207,10 +208,12 @@ def check(stories_path, truth_path):
           % (whole, len(events), alone))
     assert mixed == 0, "a story holds two reports of one form"
     assert whole == len(events), "an event was split"
+    assert alone >= min_alone, "%d events share their story, at most %d may" % (
+        len(events) - alone, len(events) - min_alone)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2], int(sys.argv[3]))
     else:
-        check(sys.argv[2], sys.argv[3])
+        check(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 0)

@@ -309,6 +309,38 @@ static void test_link(void)
     corpus_free(&c);
 }
 
+/* Two events of one kind told in like phrases (fires at two timber yards)
+ * share no name: two stories, though their words are alike; a third report
+ * of the first fire joins it. With ND_P_STORY_NAMES 0, words alone join all
+ * three. A weekday is no name (both fires broke out on a Tuesday). */
+static void test_names(void)
+{
+    corpus c = {0};
+    add(&c, "A fire broke out at the Loostost timber yard late on Tuesday. Denpra Gorkalgor, "
+            "the fire chief, said the cause was not yet known. Firefighters fought the blaze "
+            "through the night.");
+    add(&c, "A fire broke out at the Selselmi timber yard late on Tuesday. Rokal Selbamor, "
+            "the fire chief, said the cause was not yet known. Firefighters fought the blaze "
+            "through the night.");
+    add(&c, "Firefighters fought the blaze at the Loostost timber yard through the night, and "
+            "Denpra Gorkalgor, the fire chief, said the cause was not yet known.");
+    for (int names = 0; names < 2; names++) {
+        nd_params *p = params(1, -1, -1);
+        ND_CHECK(nd_params_set(p, ND_P_STORY_NAMES, names) == ND_OK);
+        nd_story *s = run(&c, p, NULL, NULL, 1);
+        nd_params_destroy(p);
+        check_partition(s, c.n);
+        ND_CHECK_MSG(sim(s, 0, 1) > 0.3, "%g", sim(s, 0, 1));
+        ND_CHECK(story_of(s, 2) == story_of(s, 0));
+        if (names)
+            ND_CHECK_MSG(story_of(s, 1) != story_of(s, 0), "one story for two fires");
+        else
+            ND_CHECK_MSG(story_of(s, 1) == story_of(s, 0), "names off: two stories");
+        nd_story_destroy(s);
+    }
+    corpus_free(&c);
+}
+
 /* English stemming joins the forms of a word; an unknown language (no
  * stemming) does not. */
 static void test_stemming(void)
@@ -502,6 +534,7 @@ int main(int argc, char **argv)
     ND_RUN(test_states);
     ND_RUN(test_window);
     ND_RUN(test_link);
+    ND_RUN(test_names);
     ND_RUN(test_stemming);
     ND_RUN(test_labels);
     ND_RUN(test_empty);

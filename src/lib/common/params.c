@@ -57,6 +57,7 @@ static const param_info k_params[] = {
     {ND_P_TEMPLATES, "templates", 0, 2, ND_TEMPLATES_DROP, 1},
     {ND_P_REPORT_WINDOW, "same-report-window", 0, 1e9, 3, 0},
     {ND_P_STORY_DRIFT, "story-drift", 0, 1, 0.5, 0},
+    {ND_P_STORY_NAMES, "story-names", 0, 1e9, 1, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -108,6 +109,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_TEMPLATES: p->templates = (nd_templates)v; break;
     case ND_P_REPORT_WINDOW: p->report_window = v; break;
     case ND_P_STORY_DRIFT: p->story_drift = v; break;
+    case ND_P_STORY_NAMES: p->story_names = (uint32_t)v; break;
     }
 }
 
@@ -199,6 +201,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_TEMPLATES: return p->templates;
     case ND_P_REPORT_WINDOW: return p->report_window;
     case ND_P_STORY_DRIFT: return p->story_drift;
+    case ND_P_STORY_NAMES: return p->story_names;
     }
     return NAN;
 }

@@ -465,9 +465,9 @@ static nd_status doc_terms(nd_index_session *s, swork *w, const char *lang, size
     memcpy(name, lang, lang_len);
     name[lang_len] = '\0';
     struct sb_stemmer *stem = sb_stemmer_new(name, "UTF_8"); /* NULL: not stemmed */
-    const nd_status st = nd_story_doc_terms(&w->tb, &w->acc, &s->ix->alloc, &s->ix->params, stem,
-                                            nd_story_english(name), title_len ? title : NULL,
-                                            title_len, text, len);
+    const nd_status st = nd_story_doc_terms(&w->tb, &w->acc, NULL, &s->ix->alloc,
+                                            &s->ix->params, stem, nd_story_english(name),
+                                            title_len ? title : NULL, title_len, text, len);
     if (stem)
         sb_stemmer_delete(stem);
     if (st != ND_OK)

@@ -32,8 +32,13 @@
  *   holds a document of the same form (nd_story_doc.form: its template) with
  *   another report (its values) is not a candidate: several hundred results
  *   notices of different companies over a month are several hundred reports,
- *   however alike their words. Everything is sequential here, in a fixed
- *   order: the output depends only on the input.
+ *   however alike their words. Nor is a story whose members name
+ *   ND_P_STORY_NAMES names or more (capitalised words not opening a sentence,
+ *   months and weekdays aside; a document's DOC_NAMES most frequent, a
+ *   story's first STORY_NAMES) of which a document naming as many shares
+ *   none: events of one kind are told in like phrases, and even share
+ *   passages, but not the people and places. Everything is sequential here,
+ *   in a fixed order: the output depends only on the input.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +73,8 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 #define MAX_LANGS 64
 #define NO_STORY UINT32_MAX
 #define SEED_MEMBERS 3
+#define DOC_NAMES 16     /* a document's most frequent names kept */
+#define STORY_NAMES 128 /* a story's names: its members' (the first ones) */
 #define IDF_PRIOR_DOCS 30.0 /* the IDF's prior counts as this many documents ... */
 #define IDF_PRIOR 1.6931471805599453 /* ... of this IDF: 1 + ln 2, a term in half of them */
 
@@ -96,6 +103,8 @@ typedef struct story {
     uint32_t indexed[INDEX_TERMS * 2];
     uint32_t nindexed;
     term *seed;          /* its centroid when it had SEED_MEMBERS members, or NULL */
+    uint32_t *names;     /* the names of its members, sorted, STORY_NAMES at most */
+    uint32_t nnames;
     uint32_t nseed;
     double seed_norm;
 } story;
@@ -116,6 +125,8 @@ struct nd_story {
     nd_vec links;    /* uint64 a << 32 | b, both directions */
     int vec_done, clu_done;
     uint64_t *voff;  /* docs + 1 */
+    uint32_t *names; /* per document its DOC_NAMES names at most, sorted by id: */
+    uint64_t *noff;  /* ... names[noff[d] .. noff[d + 1]) */
     nd_vec vec;      /* term */
     /* the model: document frequencies, sorted by id (loaded, then learnt) */
     uint32_t *mid, *mdf;
@@ -249,6 +260,8 @@ void nd_story_destroy(nd_story *s)
     nd_vec_free(&s->links, &a);
     nd_vec_free(&s->vec, &a);
     nd_free(&a, s->voff);
+    nd_free(&a, s->names);
+    nd_free(&a, s->noff);
     nd_free(&a, s->mid);
     nd_free(&a, s->mdf);
     nd_free(&a, s->mem);
@@ -257,6 +270,7 @@ void nd_story_destroy(nd_story *s)
         for (size_t i = 0; i < s->nstories; i++) {
             nd_free(&a, s->st[i].c);
             nd_free(&a, s->st[i].seed);
+            nd_free(&a, s->st[i].names);
         }
     nd_free(&a, s->st);
     nd_free(&a, s->label_buf);
@@ -331,12 +345,15 @@ typedef struct vthread {
     nd_text_buf tb;
     struct sb_stemmer *stem[MAX_LANGS];
     int tried[MAX_LANGS];
-    nd_vec acc; /* term: the document's (id, weight) before merging */
+    nd_vec acc;   /* term: the document's (id, weight) before merging */
+    nd_vec names; /* uint32: its names' term ids */
 } vthread;
 
 typedef struct vchunk {
     nd_vec terms;  /* term, per document sorted by id, weights summed */
     nd_vec counts; /* uint32 terms per document */
+    nd_vec names;  /* uint32, per document its names (nd_story_doc_terms) */
+    nd_vec ncounts; /* uint32 names per document */
     nd_status st;
     uint32_t fail_doc;
 } vchunk;
@@ -349,6 +366,12 @@ typedef struct vjob {
     vchunk *ch;
     atomic_int stop;
 } vjob;
+
+static int cmp_u32(const void *x, const void *y)
+{
+    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
 
 static int cmp_term_id(const void *x, const void *y)
 {
@@ -399,9 +422,9 @@ static uint32_t word_term(struct sb_stemmer *stem, const char *t, const char *no
 }
 
 /* Adds the words of t[0..len) to acc with weight factor f. */
-static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
-                           const nd_params *p, struct sb_stemmer *stem, int english,
-                           const char *t, size_t len, double f)
+static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
+                           const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
+                           int english, const char *t, size_t len, double f)
 {
     nd_status st = nd_text_tokenize(tb, a, t, len, 0);
     if (st != ND_OK)
@@ -417,10 +440,15 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
         int digit;
         const size_t first = i;
         const uint32_t id = word_term(stem, t, norm, tok, tb->tokens.len, &i, &digit);
-        if (digit || (nd_capitalised(t, len, tok[first].start) &&
-                      !nd_sentence_start(t, first ? tok[first - 1].end : 0, tok[first].start,
-                                         first == 0)))
+        const int name = !digit && nd_capitalised(t, len, tok[first].start) &&
+                         !nd_sentence_start(t, first ? tok[first - 1].end : 0,
+                                            tok[first].start, first == 0);
+        if (digit || name)
             wt *= p->name_weight;
+        /* a document's names say who and where: a weekday or month does not */
+        if (name && names && !nd_calendar_word(w, n) &&
+            (st = nd_vec_push(names, a, &id)) != ND_OK)
+            return st;
         if (wt <= 0)
             continue;
         const term tm = {id, (float)wt};
@@ -435,18 +463,61 @@ int nd_story_english(const char *lang)
     return strcmp(lang, "english") == 0 || strcmp(lang, "en") == 0 || strcmp(lang, "eng") == 0;
 }
 
-nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, const nd_alloc_ctx *a,
-                             const nd_params *p, struct sb_stemmer *stem, int english,
-                             const char *title, size_t title_len, const char *text, size_t len)
+/* The names of a document (names[0..*n), term ids, as add_words found
+ * them) reduced to its DOC_NAMES most frequent (ties to the lower id), sorted
+ * by id, in place. */
+static void top_names(uint32_t *names, size_t *n)
+{
+    size_t m = *n, k = 0;
+    if (!m)
+        return;
+    qsort(names, m, sizeof *names, cmp_u32);
+    /* (count << 32 | ~id) for each distinct id, into the front as pairs */
+    uint64_t best[DOC_NAMES];
+    size_t nb = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && names[j] == names[i])
+            j++;
+        const uint64_t key = (uint64_t)(j - i) << 32 | (uint32_t)~names[i];
+        size_t q = nb < DOC_NAMES ? nb++ : DOC_NAMES;
+        if (q == DOC_NAMES && key <= best[DOC_NAMES - 1]) {
+            i = j;
+            continue;
+        }
+        if (q == DOC_NAMES)
+            q = DOC_NAMES - 1;
+        while (q > 0 && best[q - 1] < key) {
+            best[q] = best[q - 1];
+            q--;
+        }
+        best[q] = key;
+        i = j;
+    }
+    for (size_t q = 0; q < nb; q++)
+        names[k++] = ~(uint32_t)best[q];
+    qsort(names, k, sizeof *names, cmp_u32);
+    *n = k;
+}
+
+nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
+                             const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
+                             int english, const char *title, size_t title_len, const char *text,
+                             size_t len)
 {
     acc->len = 0;
+    if (names)
+        names->len = 0;
     nd_status st = ND_OK;
     if (title_len)
-        st = add_words(tb, acc, a, p, stem, english, title, title_len, p->title_weight);
+        st = add_words(tb, acc, names, a, p, stem, english, title, title_len, p->title_weight);
     if (st == ND_OK)
-        st = add_words(tb, acc, a, p, stem, english, text ? text : "", text ? len : 0, 1.0);
+        st = add_words(tb, acc, names, a, p, stem, english, text ? text : "", text ? len : 0,
+                       1.0);
     if (st != ND_OK)
         return st;
+    if (names)
+        top_names(names->data, &names->len);
     /* merge a document's terms: sorted by id, weights summed */
     term *v = acc->data;
     size_t n = acc->len, m = 0;
@@ -487,8 +558,9 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 th->tried[sd->lang] = 1;
                 th->stem[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
             }
+            th->names.len = 0;
             if (st == ND_OK)
-                st = nd_story_doc_terms(&th->tb, &th->acc, &s->alloc, &s->params,
+                st = nd_story_doc_terms(&th->tb, &th->acc, &th->names, &s->alloc, &s->params,
                                         th->stem[sd->lang], nd_story_english(s->langs[sd->lang]),
                                         sd->title_len ? (const char *)s->titles.data +
                                                             sd->title_off : NULL,
@@ -504,6 +576,11 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 const uint32_t cnt = (uint32_t)m;
                 st = nd_vec_push(&c->counts, &s->alloc, &cnt);
             }
+            const uint32_t nn = st == ND_OK ? (uint32_t)th->names.len : 0;
+            for (uint32_t q = 0; q < nn && st == ND_OK; q++)
+                st = nd_vec_push(&c->names, &s->alloc, (const uint32_t *)th->names.data + q);
+            if (st == ND_OK)
+                st = nd_vec_push(&c->ncounts, &s->alloc, &nn);
             if (st != ND_OK) {
                 c->st = st;
                 c->fail_doc = d;
@@ -514,11 +591,6 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
     }
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
 
 static int cmp_term_w_desc(const void *x, const void *y)
 {
@@ -558,10 +630,13 @@ static nd_status vjob_init(nd_story *s, vjob *j, nd_text_fn text, void *ctx, uns
     for (unsigned i = 0; i < nt; i++) {
         nd_text_buf_init(&j->th[i].tb);
         nd_vec_init(&j->th[i].acc, sizeof(term), UINT32_MAX);
+        nd_vec_init(&j->th[i].names, sizeof(uint32_t), UINT32_MAX);
     }
     for (size_t c = 0; c < nch; c++) {
         nd_vec_init(&j->ch[c].terms, sizeof(term), SIZE_MAX / 16);
         nd_vec_init(&j->ch[c].counts, sizeof(uint32_t), UINT32_MAX);
+        nd_vec_init(&j->ch[c].names, sizeof(uint32_t), SIZE_MAX / 16);
+        nd_vec_init(&j->ch[c].ncounts, sizeof(uint32_t), UINT32_MAX);
     }
     return ND_OK;
 }
@@ -573,6 +648,7 @@ static void vjob_free(nd_story *s, vjob *j, unsigned nt, size_t nch)
         for (unsigned i = 0; i < nt; i++) {
             nd_text_buf_free(&j->th[i].tb, a);
             nd_vec_free(&j->th[i].acc, a);
+            nd_vec_free(&j->th[i].names, a);
             for (unsigned k = 0; k < MAX_LANGS; k++)
                 if (j->th[i].stem[k])
                     sb_stemmer_delete(j->th[i].stem[k]);
@@ -582,6 +658,8 @@ static void vjob_free(nd_story *s, vjob *j, unsigned nt, size_t nch)
         for (size_t c = 0; c < nch; c++) {
             nd_vec_free(&j->ch[c].terms, a);
             nd_vec_free(&j->ch[c].counts, a);
+            nd_vec_free(&j->ch[c].names, a);
+            nd_vec_free(&j->ch[c].ncounts, a);
         }
     nd_free(a, j->th);
     nd_free(a, j->ch);
@@ -636,6 +714,26 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids
     s->vec.len = k;
     for (size_t i = 0; i < k; i++)
         (*ids)[i] = v[i].id;
+    /* the names, alike */
+    size_t nn = 0;
+    for (size_t c = 0; c < nch; c++)
+        nn += j->ch[c].names.len;
+    s->noff = nd_calloc(a, s->docs.len + 1, sizeof *s->noff);
+    s->names = nd_malloc(a, (nn ? nn : 1) * sizeof *s->names);
+    if (!s->noff || !s->names)
+        return step_status(s, ND_E_NOMEM, "the names of %zu documents (%zu names)",
+                           s->docs.len, nn);
+    k = d = 0;
+    for (size_t c = 0; c < nch; c++) {
+        const uint32_t *cnt = j->ch[c].ncounts.data;
+        if (j->ch[c].names.len)
+            memcpy(s->names + k, j->ch[c].names.data, j->ch[c].names.len * sizeof *s->names);
+        for (size_t i = 0; i < j->ch[c].ncounts.len; i++, d++) {
+            k += cnt[i];
+            s->noff[d + 1] = k;
+        }
+        nd_vec_free(&j->ch[c].names, a);
+    }
     return ND_OK;
 }
 
@@ -1086,6 +1184,7 @@ static void cl_free(cl *c)
         for (size_t i = 0; i < c->nst; i++) {
             nd_free(a, c->st[i].c);
             nd_free(a, c->st[i].seed);
+            nd_free(a, c->st[i].names);
         }
     nd_free(a, c->st);
     nd_free(a, c->hid);
@@ -1172,9 +1271,35 @@ static nd_status cl_candidates(cl *c, uint32_t d, const term *v, size_t nv)
     return ND_OK;
 }
 
+/* Do the sorted name sets x[0..nx) and y[0..ny) share one? */
+static int names_meet(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
+{
+    size_t i = 0, j = 0;
+    while (i < nx && j < ny) {
+        if (x[i] == y[j])
+            return 1;
+        if (x[i] < y[j])
+            i++;
+        else
+            j++;
+    }
+    return 0;
+}
+
+/* Story S and document d both name ND_P_STORY_NAMES names or more, and
+ * share none: another event, however alike the words (a fire at another
+ * timber yard, told with the same phrases). */
+static int names_apart(const nd_story *s, const story *S, uint32_t d)
+{
+    const uint32_t need = s->params.story_names;
+    const uint32_t *dn = s->names + s->noff[d];
+    const size_t n = (size_t)(s->noff[d + 1] - s->noff[d]);
+    return need && n >= need && S->nnames >= need && !names_meet(dn, n, S->names, S->nnames);
+}
+
 /* Step 4: the open candidate with the best score (cosine to its centroid
  * plus its bonus; ties to the lower story), or NO_STORY; *best_score. */
-static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
+static uint32_t cl_best(const cl *c, uint32_t d, const sdoc *D, const term *v, size_t nv,
                         double *best_score)
 {
     const nd_params *p = &c->s->params;
@@ -1188,6 +1313,9 @@ static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
             continue; /* closed */
         if (form_conflict(c, D, cd[i]))
             continue; /* it holds another report on D's form */
+        if (names_apart(c->s, S, d))
+            continue; /* no name in common: another event (even when linked by a
+                         passage: events of one kind are told in like phrases) */
         const double drift = p->story_drift * p->story_threshold;
         if (drift > 0 && S->seed && S->seed_norm > 0 &&
             dot(v, nv, S->seed, S->nseed) / S->seed_norm < drift)
@@ -1201,6 +1329,34 @@ static uint32_t cl_best(const cl *c, const sdoc *D, const term *v, size_t nv,
     }
     *best_score = bs;
     return best;
+}
+
+/* Story S takes document d's names (while it holds fewer than STORY_NAMES). */
+static nd_status story_names(cl *c, story *S, uint32_t d)
+{
+    const nd_story *s = c->s;
+    const uint32_t *dn = s->names + s->noff[d];
+    const size_t n = (size_t)(s->noff[d + 1] - s->noff[d]);
+    if (!n || S->nnames >= STORY_NAMES)
+        return ND_OK;
+    uint32_t *m = nd_malloc(&s->alloc, (S->nnames + n) * sizeof *m);
+    if (!m)
+        return ND_E_NOMEM;
+    size_t i = 0, j = 0, k = 0;
+    while (i < S->nnames || j < n) {
+        if (j == n || (i < S->nnames && S->names[i] < dn[j]))
+            m[k++] = S->names[i++];
+        else if (i == S->nnames || dn[j] < S->names[i])
+            m[k++] = dn[j++];
+        else {
+            m[k++] = S->names[i++];
+            j++;
+        }
+    }
+    nd_free(&s->alloc, S->names);
+    S->names = m;
+    S->nnames = (uint32_t)k;
+    return ND_OK;
 }
 
 /* Step 5: document d (the oi-th in clustering order) joins story best, or a
@@ -1225,6 +1381,8 @@ static nd_status cl_join(cl *c, uint32_t d, size_t oi, uint32_t best, double bs,
     nd_status st = form_note(c, D, k);
     if (st == ND_OK)
         st = story_add(c, k, v, nv);
+    if (st == ND_OK)
+        st = story_names(c, S, d);
     if (st == ND_OK && S->size == SEED_MEMBERS && !S->seed) {
         S->seed = nd_malloc(&c->s->alloc, (S->nc ? S->nc : 1) * sizeof *S->seed);
         if (!S->seed)
@@ -1299,7 +1457,7 @@ nd_status nd_story_cluster(nd_story *s)
         ND_TRY(step_status(s, cl_candidates(&c, d, v, nv),
                            "the candidate stories of document %u (%zu stories)", d, c.nst));
         double bs;
-        const uint32_t best = cl_best(&c, &ND_VEC_AT(&s->docs, sdoc, d), v, nv, &bs);
+        const uint32_t best = cl_best(&c, d, &ND_VEC_AT(&s->docs, sdoc, d), v, nv, &bs);
         ND_TRY(step_status(s, cl_join(&c, d, oi, best, bs, v, nv),
                            "adding document %u to its story (%zu stories, %zu postings)", d,
                            c.nst, c.post.len));

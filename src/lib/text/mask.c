@@ -156,8 +156,7 @@ int nd_has_digit16(const char *w, size_t n)
     return has_digit16(w, n);
 }
 
-/* A month or weekday name, full or abbreviated (normalised: lower case). */
-static int calendar_word(const char *w, size_t n)
+int nd_calendar_word(const char *w, size_t n)
 {
     static const struct {
         const char *s;
@@ -260,7 +259,7 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
             const int digit = w + 16 <= wide_end ? has_digit16(w, n) : nd_has_digit(w, n);
             uint8_t v = digit ? V_VALUE : 0;
             if (!v && cap) {
-                if (calendar_word(w, n))
+                if (nd_calendar_word(w, n))
                     v = V_VALUE;
                 else if (!title && !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start,
                                                       i == 0))

@@ -1210,18 +1210,26 @@ static uint32_t cont_need(const nd_dedup *d, uint32_t n, uint32_t sampled)
     const uint32_t out = n - c;
     uint32_t x = sampled > out ? sampled - out : 0;
     const uint32_t top = sampled < c ? sampled : c;
-    /* in logs: for a large document the first terms are far below the
-     * smallest double (exp(-745)) */
-    double lpmf = log_choose(c, x) + log_choose(out, sampled - x) - log_choose(n, sampled);
-    double lcdf = -INFINITY;
-    const double lmiss = log(CONT_MISS);
+    /* For a large document the first terms are far below the smallest
+     * double (exp(-745)): the walk sums the pmf relative to its first term
+     * (term, sum), in plain arithmetic, and the scale (the first term's log,
+     * lthr the bound's log on that scale) moves up whenever term grows past
+     * 1e200 (a log and an exp then, not three a step). */
+    const double lpmf = log_choose(c, x) + log_choose(out, sampled - x) - log_choose(n, sampled);
+    double lthr = log(CONT_MISS) - lpmf, term = 1, sum = 0;
+    double thr = lthr < 700 ? exp(lthr) : INFINITY;
     for (; x < top; x++) {
-        lcdf = lcdf > lpmf ? lcdf + log1p(exp(lpmf - lcdf)) : lpmf + log1p(exp(lcdf - lpmf));
-        if (lcdf > lmiss)
+        sum += term;
+        if (sum > thr)
             break;
         /* pmf(x + 1) / pmf(x) */
-        lpmf += log((double)(c - x) * (sampled - x) /
-                    ((double)(x + 1) * (out - sampled + x + 1)));
+        term *= (double)(c - x) * (sampled - x) / ((double)(x + 1) * (out - sampled + x + 1));
+        if (term > 1e200) {
+            lthr -= log(term);
+            sum /= term;
+            term = 1;
+            thr = lthr < 700 ? exp(lthr) : INFINITY;
+        }
     }
     return x > 0 ? x : 1;
 }

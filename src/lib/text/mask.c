@@ -156,7 +156,8 @@ int nd_has_digit16(const char *w, size_t n)
     return has_digit16(w, n);
 }
 
-int nd_calendar_word(const char *w, size_t n)
+/* A month or weekday name (nd_calendar_word), inlined where a text is masked. */
+static inline int calendar_word(const char *w, size_t n)
 {
     static const struct {
         const char *s;
@@ -194,6 +195,11 @@ int nd_calendar_word(const char *w, size_t n)
         if (names[i].n == n && names[i].s[0] == w[0] && memcmp(names[i].s, w, n) == 0)
             return 1;
     return 0;
+}
+
+int nd_calendar_word(const char *w, size_t n)
+{
+    return calendar_word(w, n);
 }
 
 void nd_mask_buf_init(nd_mask_buf *mb)
@@ -259,7 +265,7 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
             const int digit = w + 16 <= wide_end ? has_digit16(w, n) : nd_has_digit(w, n);
             uint8_t v = digit ? V_VALUE : 0;
             if (!v && cap) {
-                if (nd_calendar_word(w, n))
+                if (calendar_word(w, n))
                     v = V_VALUE;
                 else if (!title && !nd_sentence_start(t, i ? tok[i - 1].end : 0, tok[i].start,
                                                       i == 0))

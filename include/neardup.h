@@ -550,7 +550,8 @@ ND_API ND_NODISCARD nd_status nd_dedup_template(const nd_dedup *d, size_t i, uin
 /** @return bytes of memory the deduplicator holds now. */
 ND_API size_t nd_dedup_memory(const nd_dedup *d);
 /** @return an estimate of the bytes a deduplicator needs for @p num_docs
- *  documents of @p avg_shingles shingles each under @p params. */
+ *  documents of @p avg_shingles shingles each under @p params; dates
+ *  (nd_doc.has_date) add 8 bytes a document once any document is dated. */
 ND_API size_t nd_dedup_estimate_memory(const nd_params *params, size_t num_docs,
                                        size_t avg_shingles);
 /** @return the last error detail of @p d ("" when none), valid until the next

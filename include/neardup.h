@@ -194,7 +194,8 @@ typedef enum {
                                     more (capitalised words not opening a sentence, months
                                     and weekdays aside) joins no story naming this many or
                                     more of which it shares none: another event, however
-                                    alike the words [0, 1e9], default 1; 0: off */
+                                    alike the words [0, 16] (a document keeps its 16
+                                    most frequent names), default 1; 0: off */
 } nd_param;
 
 /** The template relation (ND_REL_TEMPLATE): two documents whose texts agree

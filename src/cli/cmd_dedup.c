@@ -776,9 +776,6 @@ static int tdiff_fill(nd_worker *w, const dtext *x, const dtext *y, tdiff *out)
     return 0;
 }
 
-/* For every template pair and member: reads the inputs once more, keeping
- * the texts of the documents in such pairs only, and finds the first values
- * that differ (nd_worker_template_diff). Returns an exit code. */
 /* --ignore-boilerplate: the boilerplate of record i blanked in its text
  * t[0..len) (as the sketch cut it out, but in place: the byte ranges of what
  * differs stay those of the input), so that what differs is read where the
@@ -790,13 +787,16 @@ static void blank_boilerplate(const run *r, size_t i, char *t, size_t len)
     size_t at = 0;
     for (uint64_t j = r->b_off[i]; j < r->b_off[i + 1]; j++) {
         const nd_span sp = r->b_spans[j];
-        if (sp.start < at || sp.end > len)
+        if (sp.start < at || sp.end > len || sp.start > sp.end)
             continue; /* not this text (as pool.c's cut) */
         memset(t + sp.start, ' ', sp.end - sp.start);
         at = sp.end;
     }
 }
 
+/* For every template pair and member: reads the inputs once more, keeping
+ * the texts of the documents in such pairs only, and finds the first values
+ * that differ (nd_worker_template_diff). Returns an exit code. */
 static int template_diffs(run *r)
 {
     nd_dedup_stats s;

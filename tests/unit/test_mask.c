@@ -120,6 +120,15 @@ static void test_hashes(void)
     sketch(w, m1, &t1, &v1);
     sketch(w, m2, &t2, &v2);
     ND_CHECK(t1 && t1 == t2 && v1 == v2);
+    /* blank lines before the first word end no line of words: a title line
+     * stays a title line (its capitals no names) */
+    const char *h1 = "Flood Warning for Riverside county\nRain fell all day and the river "
+                     "rose over its banks near the old market, the council said.";
+    const char *h2 = "\n\nFlood Warning for Riverside county\nRain fell all day and the river "
+                     "rose over its banks near the old market, the council said.";
+    sketch(w, h1, &t1, &v1);
+    sketch(w, h2, &t2, &v2);
+    ND_CHECK_MSG(t1 && t1 == t2 && v1 == v2, "a leading newline changed the template");
     /* off: no template pass at all */
     nd_params *p;
     nd_worker *w0;

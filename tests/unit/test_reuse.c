@@ -195,6 +195,37 @@ static void test_repeats(void)
         ND_CHECK_MSG(p[i].matches == 40, "%u", p[i].matches);
     nd_reuse_destroy(r);
     corpus_free(&c2);
+
+    /* the 12 words repeated 300 times in B (each with words of its own
+     * between), under a document-frequency bound raised to let them seed:
+     * still one passage, more repeats than the shadow sweep's lookahead */
+    char *x = calloc(1, 8192), *y = calloc(1, 1 << 16);
+    ND_CHECK(x && y);
+    if (x && y) {
+        tagged(x, "lead", 0, 20);
+        tagged(x, "para", 0, 40);
+        tagged(x, "tail", 0, 20);
+        tagged(y, "open", 0, 15);
+        tagged(y, "para", 0, 40);
+        for (int k = 0; k < 300; k++) {
+            tagged(y, "sep", 3 * k, 3);
+            tagged(y, "para", 10, 12);
+        }
+        corpus c3 = {0};
+        add(&c3, x);
+        add(&c3, y);
+        nd_params *prm = NULL;
+        ND_CHECK(nd_params_create(&prm, NULL) == ND_OK);
+        ND_CHECK(prm && nd_params_set(prm, ND_P_DF_MAX, 100000) == ND_OK);
+        r = run(&c3, prm, NULL, 0);
+        ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
+        ND_CHECK_MSG(n == 1, "%zu passages", n);
+        nd_reuse_destroy(r);
+        nd_params_destroy(prm);
+        corpus_free(&c3);
+    }
+    free(x);
+    free(y);
 }
 
 /* Three documents quoting one passage: one cluster of three occurrences;

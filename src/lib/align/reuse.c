@@ -1772,13 +1772,24 @@ static int shadow_of(const chain *ch, const uint32_t *mt, size_t i, size_t j)
  * (key: start << 32 | chain), each checked both ways for a shadow; drop[i]
  * set for a shadow. At most MERGE_LOOKBACK chains after each are looked at
  * (a pair of degenerate documents, one phrase recurring thousands of times in
- * both, stays linear). */
+ * both, stays linear); besides, each is checked against the chain with the
+ * most matches still open where it starts, so that a phrase repeated more
+ * often than that (under a raised ND_P_DF_MAX) is still one passage's shadow. */
 static void mark_shadows(const chain *ch, const uint32_t *mt, const uint64_t *key, size_t m,
                          int in_b, uint32_t *drop)
 {
+    size_t big = SIZE_MAX;
     for (size_t u = 0; u < m; u++) {
         const size_t i = (size_t)(key[u] & 0xffffffffu);
         const uint32_t end = in_b ? ch[i].b1 : ch[i].a1;
+        if (big != SIZE_MAX && (in_b ? ch[big].b1 : ch[big].a1) <= key[u] >> 32)
+            big = SIZE_MAX; /* closed before this start */
+        if (big != SIZE_MAX) {
+            drop[i] |= (uint32_t)shadow_of(ch, mt, i, big);
+            drop[big] |= (uint32_t)shadow_of(ch, mt, big, i);
+        }
+        if (big == SIZE_MAX || mt[i] > mt[big])
+            big = i;
         for (size_t v = u + 1; v < m && v - u <= MERGE_LOOKBACK && key[v] >> 32 < end; v++) {
             const size_t j = (size_t)(key[v] & 0xffffffffu);
             drop[i] |= (uint32_t)shadow_of(ch, mt, i, j);

@@ -57,7 +57,7 @@ static const param_info k_params[] = {
     {ND_P_TEMPLATES, "templates", 0, 2, ND_TEMPLATES_DROP, 1},
     {ND_P_REPORT_WINDOW, "same-report-window", 0, 1e9, 3, 0},
     {ND_P_STORY_DRIFT, "story-drift", 0, 1, 0.5, 0},
-    {ND_P_STORY_NAMES, "story-names", 0, 1e9, 1, 1},
+    {ND_P_STORY_NAMES, "story-names", 0, 16, 1, 1},
 };
 
 static const param_info *find(nd_param id)

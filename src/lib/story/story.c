@@ -74,7 +74,7 @@ static uint64_t nd_model_hash(const void *p, size_t n)
 #define NO_STORY UINT32_MAX
 #define SEED_MEMBERS 3
 #define DOC_NAMES 16     /* a document's most frequent names kept */
-#define STORY_NAMES 128 /* a story's names: its members' (the first ones) */
+#define STORY_NAMES 128 /* a story's names (its members') stop growing past this */
 #define IDF_PRIOR_DOCS 30.0 /* the IDF's prior counts as this many documents ... */
 #define IDF_PRIOR 1.6931471805599453 /* ... of this IDF: 1 + ln 2, a term in half of them */
 
@@ -103,7 +103,7 @@ typedef struct story {
     uint32_t indexed[INDEX_TERMS * 2];
     uint32_t nindexed;
     term *seed;          /* its centroid when it had SEED_MEMBERS members, or NULL */
-    uint32_t *names;     /* the names of its members, sorted, STORY_NAMES at most */
+    uint32_t *names;     /* its members' names, sorted (growth stops past STORY_NAMES) */
     uint32_t nnames;
     uint32_t nseed;
     double seed_norm;
@@ -124,6 +124,7 @@ struct nd_story {
     uint32_t nlangs;
     nd_vec links;    /* uint64 a << 32 | b, both directions */
     int vec_done, clu_done;
+    int vec_ok;      /* the vectors were built whole (a failed step leaves parts) */
     uint64_t *voff;  /* docs + 1 */
     uint32_t *names; /* per document its DOC_NAMES names at most, sorted by id: */
     uint64_t *noff;  /* ... names[noff[d] .. noff[d + 1]) */
@@ -421,16 +422,27 @@ static uint32_t word_term(struct sb_stemmer *stem, const char *t, const char *no
     return (uint32_t)(h >> 32);
 }
 
-/* Adds the words of t[0..len) to acc with weight factor f. */
+/* Adds the words of t[0..len) to acc with weight factor f, and its names to
+ * names (unless NULL; none from a title, title set, written in title case). */
 static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
                            const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
-                           int english, const char *t, size_t len, double f)
+                           int english, const char *t, size_t len, double f, int title)
 {
     nd_status st = nd_text_tokenize(tb, a, t, len, 0);
     if (st != ND_OK)
         return st;
     const nd_token *tok = tb->tokens.data;
     const char *norm = tb->norm.data;
+    if (names && title) { /* a headline in title case names nothing by its capitals */
+        size_t words = 0, caps = 0;
+        for (size_t i = 0; i < tb->tokens.len; i++) {
+            const int cap = nd_capitalised(t, len, tok[i].start);
+            caps += cap;
+            words += cap || (unsigned char)norm[tok[i].norm_off] >= 'a';
+        }
+        if (words >= 2 && caps * 5 >= words * 3)
+            names = NULL;
+    }
     for (size_t i = 0; i < tb->tokens.len; i++) {
         const char *w = norm + tok[i].norm_off;
         size_t n = tok[i].norm_len;
@@ -472,7 +484,7 @@ static void top_names(uint32_t *names, size_t *n)
     if (!m)
         return;
     qsort(names, m, sizeof *names, cmp_u32);
-    /* (count << 32 | ~id) for each distinct id, into the front as pairs */
+    /* the DOC_NAMES largest keys (count << 32 | ~id) of the distinct ids */
     uint64_t best[DOC_NAMES];
     size_t nb = 0;
     for (size_t i = 0; i < m;) {
@@ -510,10 +522,11 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
         names->len = 0;
     nd_status st = ND_OK;
     if (title_len)
-        st = add_words(tb, acc, names, a, p, stem, english, title, title_len, p->title_weight);
+        st = add_words(tb, acc, names, a, p, stem, english, title, title_len, p->title_weight,
+                       1);
     if (st == ND_OK)
         st = add_words(tb, acc, names, a, p, stem, english, text ? text : "", text ? len : 0,
-                       1.0);
+                       1.0, 0);
     if (st != ND_OK)
         return st;
     if (names)
@@ -892,6 +905,7 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
     ND_TRY(vectors_df(s, ids, total, &uid, &udf, &nu));
     ND_TRY(model_add(s, uid, udf, nu));
     vectors_weigh(s);
+    s->vec_ok = 1;
     st = ND_OK;
 fail:
     st = step_status(s, st, "vectors");
@@ -921,7 +935,7 @@ static double dot(const term *x, size_t nx, const term *y, size_t ny)
 nd_status nd_story_similarity(const nd_story *s, uint32_t a, uint32_t b, double *sim)
 {
     ND_RETURN_IF(!s || !sim, ND_E_PARAM);
-    ND_RETURN_IF(!s->voff, ND_E_STATE);
+    ND_RETURN_IF(!s->vec_ok, ND_E_STATE);
     ND_RETURN_IF(a >= s->docs.len || b >= s->docs.len, ND_E_PARAM);
     const term *v = s->vec.data;
     *sim = dot(v + s->voff[a], s->voff[a + 1] - s->voff[a], v + s->voff[b],
@@ -1292,9 +1306,11 @@ static int names_meet(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny
 static int names_apart(const nd_story *s, const story *S, uint32_t d)
 {
     const uint32_t need = s->params.story_names;
+    if (!need)
+        return 0;
     const uint32_t *dn = s->names + s->noff[d];
     const size_t n = (size_t)(s->noff[d + 1] - s->noff[d]);
-    return need && n >= need && S->nnames >= need && !names_meet(dn, n, S->names, S->nnames);
+    return n >= need && S->nnames >= need && !names_meet(dn, n, S->names, S->nnames);
 }
 
 /* Step 4: the open candidate with the best score (cosine to its centroid
@@ -1439,7 +1455,7 @@ nd_status nd_story_cluster(nd_story *s)
 {
     ND_RETURN_IF(!s, ND_E_PARAM);
     s->detail[0] = 0;
-    if (!s->voff || s->clu_done) {
+    if (!s->vec_ok || s->clu_done) {
         nd_detail_set(s->detail, s->clu_done ? "clustering runs once"
                                              : "nd_story_vectors comes first");
         return ND_E_STATE;
@@ -1539,8 +1555,9 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
     size_t nt = 0;
     for (size_t i = 0; i < S->nc; i++) { /* the max heaviest, by insertion */
         term x = S->c[i];
-        /* ranked with the collection's own IDF: a label tells the story apart
-         * from the rest, however small the collection */
+        /* ranked with the IDF unshrunk (the collection's, with a loaded
+         * model's documents): a label tells the story apart from the rest,
+         * however small the collection */
         const uint32_t df = df_of(s->mid, s->mdf, s->mn, x.id);
         const double used = nd_story_idf(s->mdocs, df);
         if (used > 0)

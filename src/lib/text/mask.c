@@ -235,8 +235,9 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
     nd_status st;
     ND_TRY(nd_vec_reserve(&mb->is_value, a, nt + 1));
     uint8_t *val = mb->is_value.data;
-    /* the first newline at or after the current word (words hold none) */
-    const char *nlp = len ? memchr(t, '\n', len) : NULL;
+    /* the first newline at or after the current word (words hold none; a
+     * newline before the first word ends no line of words) */
+    const char *nlp = nt ? memchr(t + tok[0].start, '\n', len - tok[0].start) : NULL;
     size_t next_nl = nlp ? (size_t)(nlp - t) : len;
     /* a word whose 16 bytes from its start lie inside the normalised buffer
      * (the tokens' last one ends with a space) */

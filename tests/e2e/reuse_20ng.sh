@@ -6,7 +6,9 @@
 # reply-parent pairs; most passages link other documents, which the gold does
 # not list) was 0.0139, and 0.1224 since (99,675 passages instead of
 # 562,254, 81% of which lay in a header block): floor 0.11, which catches a
-# flood of spurious links.
+# flood of spurious links. Since a phrase one document repeats is aligned
+# once per pair (reuse.c, step 6): 91,746 passages (101,118 with copies
+# aligned, before), the same 60,653 linked pairs, recall 0.9989.
 set -eu
 data="$SHARED/data/20ng"
 "$ND" reuse -q --no-text -o passages.jsonl "$data/docs.jsonl.gz"

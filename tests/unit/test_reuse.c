@@ -155,9 +155,34 @@ static void tagged(char *buf, const char *tag, int from, int n)
  * paragraph P that B quotes, and 12 words of P once more elsewhere; the
  * repeat is not a second passage (a shadow of P's). A paragraph that B
  * quotes twice is two passages. */
+/* The passages of texts a and b (under p, or the defaults): how many, each
+ * one's matches into m[0..max). */
+static size_t pair_matches(const char *a, const char *b, nd_params *p, uint32_t *m, size_t max)
+{
+    corpus c = {0};
+    add(&c, a);
+    add(&c, b);
+    nd_reuse *r = run(&c, p, NULL, 0);
+    const nd_passage *ps;
+    size_t n = 0;
+    ND_CHECK(nd_reuse_passages(r, &ps, &n) == ND_OK);
+    for (size_t i = 0; i < n && i < max; i++)
+        m[i] = ps[i].matches;
+    nd_reuse_destroy(r);
+    corpus_free(&c);
+    return n;
+}
+
 static void test_repeats(void)
 {
-    char a[4096] = "", b[4096] = "";
+    uint32_t m[4];
+    char *a = calloc(1, 8192), *b = calloc(1, 1 << 16);
+    ND_CHECK(a && b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return;
+    }
     tagged(a, "lead", 0, 20);
     tagged(a, "para", 0, 40);
     tagged(a, "mid", 0, 30);
@@ -166,66 +191,40 @@ static void test_repeats(void)
     tagged(b, "open", 0, 15);
     tagged(b, "para", 0, 40);
     tagged(b, "close", 0, 15);
-    corpus c = {0};
-    add(&c, a);
-    add(&c, b);
-    nd_reuse *r = run(&c, NULL, NULL, 0);
-    const nd_passage *p;
-    size_t n;
-    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
-    ND_CHECK_MSG(n == 1, "%zu passages", n);
-    if (n == 1)
-        ND_CHECK_MSG(p[0].matches == 40 && p[0].a_words == 40, "%u", p[0].matches);
-    nd_reuse_destroy(r);
-    corpus_free(&c);
+    size_t n = pair_matches(a, b, NULL, m, 4);
+    ND_CHECK_MSG(n == 1 && m[0] == 40, "%zu passages, %u matches", n, m[0]);
 
-    char q[4096] = "", t[4096] = "";
-    tagged(q, "para", 0, 40);
-    tagged(t, "open", 0, 15);
-    tagged(t, "para", 0, 40);
-    tagged(t, "mid", 0, 30);
-    tagged(t, "para", 0, 40);
-    corpus c2 = {0};
-    add(&c2, q);
-    add(&c2, t);
-    r = run(&c2, NULL, NULL, 0);
-    ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
-    ND_CHECK_MSG(n == 2, "%zu passages", n);
-    for (size_t i = 0; i < n; i++)
-        ND_CHECK_MSG(p[i].matches == 40, "%u", p[i].matches);
-    nd_reuse_destroy(r);
-    corpus_free(&c2);
+    /* a paragraph quoted twice: two passages */
+    a[0] = b[0] = 0;
+    tagged(a, "para", 0, 40);
+    tagged(b, "open", 0, 15);
+    tagged(b, "para", 0, 40);
+    tagged(b, "mid", 0, 30);
+    tagged(b, "para", 0, 40);
+    n = pair_matches(a, b, NULL, m, 4);
+    ND_CHECK_MSG(n == 2 && m[0] == 40 && m[1] == 40, "%zu passages", n);
 
     /* the 12 words repeated 300 times in B (each with words of its own
      * between), under a document-frequency bound raised to let them seed:
      * still one passage, more repeats than the shadow sweep's lookahead */
-    char *x = calloc(1, 8192), *y = calloc(1, 1 << 16);
-    ND_CHECK(x && y);
-    if (x && y) {
-        tagged(x, "lead", 0, 20);
-        tagged(x, "para", 0, 40);
-        tagged(x, "tail", 0, 20);
-        tagged(y, "open", 0, 15);
-        tagged(y, "para", 0, 40);
-        for (int k = 0; k < 300; k++) {
-            tagged(y, "sep", 3 * k, 3);
-            tagged(y, "para", 10, 12);
-        }
-        corpus c3 = {0};
-        add(&c3, x);
-        add(&c3, y);
-        nd_params *prm = NULL;
-        ND_CHECK(nd_params_create(&prm, NULL) == ND_OK);
-        ND_CHECK(prm && nd_params_set(prm, ND_P_DF_MAX, 100000) == ND_OK);
-        r = run(&c3, prm, NULL, 0);
-        ND_CHECK(nd_reuse_passages(r, &p, &n) == ND_OK);
-        ND_CHECK_MSG(n == 1, "%zu passages", n);
-        nd_reuse_destroy(r);
-        nd_params_destroy(prm);
-        corpus_free(&c3);
+    a[0] = b[0] = 0;
+    tagged(a, "lead", 0, 20);
+    tagged(a, "para", 0, 40);
+    tagged(a, "tail", 0, 20);
+    tagged(b, "open", 0, 15);
+    tagged(b, "para", 0, 40);
+    for (int k = 0; k < 300; k++) {
+        tagged(b, "sep", 3 * k, 3);
+        tagged(b, "para", 10, 12);
     }
-    free(x);
-    free(y);
+    nd_params *prm = NULL;
+    ND_CHECK(nd_params_create(&prm, NULL) == ND_OK);
+    ND_CHECK(prm && nd_params_set(prm, ND_P_DF_MAX, 100000) == ND_OK);
+    n = pair_matches(a, b, prm, m, 4);
+    ND_CHECK_MSG(n == 1, "%zu passages", n);
+    nd_params_destroy(prm);
+    free(a);
+    free(b);
 }
 
 /* Three documents quoting one passage: one cluster of three occurrences;

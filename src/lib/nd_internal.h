@@ -140,6 +140,9 @@ int nd_capitalised(const char *t, size_t len, uint32_t start);
  * colon, a quote or a newline in t[prev_end..start), or first of all)? */
 int nd_sentence_start(const char *t, uint32_t prev_end, uint32_t start, int first);
 
+/* Are the words tok[0..nt) of t a title line (three in five of them
+ * capitalised, as mask.c's DESIGN says: capitals there are the form's)? */
+int nd_title_line(const char *t, size_t len, const nd_token *tok, size_t nt);
 /* Is the normalised word w[0..n) a month or weekday name, full or
  * abbreviated (English, lower case)? */
 int nd_calendar_word(const char *w, size_t n);

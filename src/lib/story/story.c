@@ -433,16 +433,8 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
         return st;
     const nd_token *tok = tb->tokens.data;
     const char *norm = tb->norm.data;
-    if (names && title) { /* a headline in title case names nothing by its capitals */
-        size_t words = 0, caps = 0;
-        for (size_t i = 0; i < tb->tokens.len; i++) {
-            const int cap = nd_capitalised(t, len, tok[i].start);
-            caps += cap;
-            words += cap || (unsigned char)norm[tok[i].norm_off] >= 'a';
-        }
-        if (words >= 2 && caps * 5 >= words * 3)
-            names = NULL;
-    }
+    if (names && title && nd_title_line(t, len, tok, tb->tokens.len))
+        names = NULL; /* a headline in title case names nothing by its capitals */
     for (size_t i = 0; i < tb->tokens.len; i++) {
         const char *w = norm + tok[i].norm_off;
         size_t n = tok[i].norm_len;
@@ -571,7 +563,6 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 th->tried[sd->lang] = 1;
                 th->stem[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
             }
-            th->names.len = 0;
             if (st == ND_OK)
                 st = nd_story_doc_terms(&th->tb, &th->acc, &th->names, &s->alloc, &s->params,
                                         th->stem[sd->lang], nd_story_english(s->langs[sd->lang]),
@@ -590,8 +581,8 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 st = nd_vec_push(&c->counts, &s->alloc, &cnt);
             }
             const uint32_t nn = st == ND_OK ? (uint32_t)th->names.len : 0;
-            for (uint32_t q = 0; q < nn && st == ND_OK; q++)
-                st = nd_vec_push(&c->names, &s->alloc, (const uint32_t *)th->names.data + q);
+            if (st == ND_OK)
+                st = nd_vec_append(&c->names, &s->alloc, th->names.data, nn * sizeof(uint32_t));
             if (st == ND_OK)
                 st = nd_vec_push(&c->ncounts, &s->alloc, &nn);
             if (st != ND_OK) {
@@ -1285,21 +1276,6 @@ static nd_status cl_candidates(cl *c, uint32_t d, const term *v, size_t nv)
     return ND_OK;
 }
 
-/* Do the sorted name sets x[0..nx) and y[0..ny) share one? */
-static int names_meet(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
-{
-    size_t i = 0, j = 0;
-    while (i < nx && j < ny) {
-        if (x[i] == y[j])
-            return 1;
-        if (x[i] < y[j])
-            i++;
-        else
-            j++;
-    }
-    return 0;
-}
-
 /* Story S and document d both name ND_P_STORY_NAMES names or more, and
  * share none: another event, however alike the words (a fire at another
  * timber yard, told with the same phrases). */
@@ -1310,7 +1286,7 @@ static int names_apart(const nd_story *s, const story *S, uint32_t d)
         return 0;
     const uint32_t *dn = s->names + s->noff[d];
     const size_t n = (size_t)(s->noff[d + 1] - s->noff[d]);
-    return n >= need && S->nnames >= need && !names_meet(dn, n, S->names, S->nnames);
+    return n >= need && S->nnames >= need && !nd_intersect_u32(dn, n, S->names, S->nnames);
 }
 
 /* Step 4: the open candidate with the best score (cosine to its centroid

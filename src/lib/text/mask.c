@@ -219,6 +219,12 @@ void nd_mask_buf_free(nd_mask_buf *mb, const nd_alloc_ctx *a)
 enum { K_OTHER = 0, K_LOWER = 1, K_CAP = 2 };
 enum { V_VALUE = 3, V_NAME = 4, V_CAP = 5 };
 
+/* A line of words, caps of them capitalised, is a title line (DESIGN). */
+static inline int title_rule(size_t words, size_t caps)
+{
+    return words >= 2 && caps * 5 >= words * 3;
+}
+
 /* The case of the word at start: its first letter's (ASCII without utf8proc). */
 static uint8_t word_case(const char *t, size_t len, uint32_t start)
 {
@@ -226,6 +232,17 @@ static uint8_t word_case(const char *t, size_t len, uint32_t start)
     if (c < 0x80)
         return (uint8_t)(((unsigned)(c - 'a') < 26) * K_LOWER | ((unsigned)(c - 'A') < 26) * K_CAP);
     return nd_capitalised(t, len, start) ? K_CAP : lower_case(t, len, start) ? K_LOWER : K_OTHER;
+}
+
+int nd_title_line(const char *t, size_t len, const nd_token *tok, size_t nt)
+{
+    size_t words = 0, caps = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const uint8_t wc = word_case(t, len, tok[i].start);
+        words += wc != K_OTHER;
+        caps += wc == K_CAP;
+    }
+    return title_rule(words, caps);
 }
 
 nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, size_t len,
@@ -258,7 +275,7 @@ nd_status nd_mask_values(nd_mask_buf *mb, const nd_alloc_ctx *a, const char *t, 
                 break;
             }
         }
-        const int title = words >= 2 && caps * 5 >= words * 3;
+        const int title = title_rule(words, caps);
         for (size_t i = li; i < lj; i++) {
             const char *w = norm + tok[i].norm_off;
             const size_t n = tok[i].norm_len;

@@ -4,12 +4,13 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main scaling memory reuse stories mpi"   which rows to run
+#   BENCH_ROWS="main exact scaling memory reuse stories mpi"   which rows to run
 #   BENCH_MPI_SIZE=$BENCH_SIZE  mpi row: size of its corpus (the main corpus by default)
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
+#   BENCH_EXACT_DIR_DOCS=50000  exact row: dedup --exact on a directory of the first N docs
 #   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
 #   BENCH_REUSE_MEM=1G       reuse row: the --memory of its third run (-T 2 under a budget)
 #   BENCH_STORIES_SIZE=$BENCH_SIZE  stories row: size of its corpus (the main corpus by default)
@@ -27,7 +28,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main scaling memory reuse stories mpi}
+ROWS=${BENCH_ROWS:-main exact scaling memory reuse stories mpi}
 MPI_SIZE=${BENCH_MPI_SIZE:-$SIZE}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
@@ -35,6 +36,7 @@ SCALE_WORDS=${BENCH_SCALE_WORDS:-150}
 MEM_DOCS=${BENCH_MEM_DOCS:-5000000}
 MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
+EXACT_DIR_DOCS=${BENCH_EXACT_DIR_DOCS:-50000}
 REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
 REUSE_MEM=${BENCH_REUSE_MEM:-1G}
 STORIES_SIZE=${BENCH_STORIES_SIZE:-$SIZE}
@@ -183,6 +185,55 @@ main_rows() {
     else
         say "simhash missing: no simhash row"
     fi
+}
+
+# Exact copies only (dedup --exact, issue 14): the corpus as JSON Lines, then its first
+# EXACT_DIR_DOCS documents as a directory of one file each (in tmpfs), with jdupes and
+# rdfind on the same directory (byte-identical files only: they do not normalise).
+exact_rows() {
+    local dir c bytes docs sub edir tb n same
+    dir=$(corpus --size "$SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    cat "$c" >/dev/null
+    say "neardup dedup --exact -T 1 on $c"
+    timed ndexact "$ND" dedup -q -T 1 --exact --clusters "$WORK/ndexact.clusters" "$c"
+    score ndexact "$WORK/ndexact.clusters" "$dir" "$c"
+    add exact "neardup --exact -T 1" "corpus $SIZE" "$bytes" "$docs" ndexact \
+        "exact copies only (the normalised text's hash), one thread; scored against all gold pairs, most of them near-duplicates"
+    sub=$WORK/exact-subset.jsonl
+    python3 "$LIB" subset "$c" "$EXACT_DIR_DOCS" "$sub"
+    n=$(wc -l <"$sub")
+    edir=$(mktemp -d "$TMPBASE/nd-bench-exact.XXXXXX")
+    python3 "$LIB" files "$sub" "$edir"
+    tb=$(du -sb --apparent-size "$edir" | cut -f1)
+    say "neardup dedup --exact -T 1 on a directory of $n files ($edir)"
+    timed ndexactsub "$ND" dedup -q -T 1 --exact --removed "$WORK/ndexactsub.removed" "$sub"
+    timed ndexactdir "$ND" dedup -q -T 1 --exact --removed "$WORK/ndexactdir.removed" "$edir"
+    # the same documents removed, read as JSON Lines or as files (%08d = line number)
+    same=$(python3 -c "import json, sys
+ids = [json.loads(l)['id'] for l in open(sys.argv[1])]
+a = sorted(json.loads(l)['id'] for l in open(sys.argv[2]))
+b = sorted(ids[int(json.loads(l)['id'])] for l in open(sys.argv[3]))
+print('true' if a == b else 'false', len(a))" "$sub" "$WORK/ndexactsub.removed" "$WORK/ndexactdir.removed")
+    R_EXTRA="{\"removed\": ${same#* }, \"same_as_jsonl\": ${same% *}}" \
+        add exact "neardup --exact -T 1" "$n files" "$tb" "$n" ndexactdir \
+        "a directory, one file a document; removes the same documents as on the JSON Lines: ${same% *}"
+    # the peers list each set of identical files (jdupes: a blank line after each set;
+    # rdfind: results.txt, one line a file past the first of its set)
+    if command -v jdupes >/dev/null; then
+        say "jdupes -r on the directory"
+        timed jdupes sh -c 'exec jdupes -r -q "$1" >"$2"' sh "$edir" "$WORK/jdupes.out"
+        R_EXTRA="{\"removed\": $(awk 'NF {f++} !NF {s++} END {print f - s}' "$WORK/jdupes.out")}" \
+            add exact "jdupes -r" "$n files" "$tb" "$n" jdupes "byte-identical files only"
+    fi
+    if command -v rdfind >/dev/null; then
+        say "rdfind -dryrun true on the directory"
+        (cd "$WORK" && timed rdfind rdfind -dryrun true "$edir" >/dev/null)
+        R_EXTRA="{\"removed\": $(grep -c '^DUPTYPE_WITHIN_SAME_TREE' "$WORK/results.txt" || true)}" \
+            add exact "rdfind -dryrun true" "$n files" "$tb" "$n" rdfind "byte-identical files only"
+    fi
+    rm -rf "$edir"
 }
 
 scaling_rows() {
@@ -395,11 +446,12 @@ for r in $ROWS; do
     case $r in
         mpi) mpi_rows ;;
         main) main_rows ;;
+        exact) exact_rows ;;
         scaling) scaling_rows ;;
         memory) memory_rows ;;
         reuse) reuse_rows ;;
         stories) stories_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, scaling, memory, reuse, stories, mpi)" ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, exact, scaling, memory, reuse, stories, mpi)" ;;
     esac
 done
 

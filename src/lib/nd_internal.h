@@ -103,6 +103,8 @@ struct nd_params {
     /* sketch method (minhash/simhash.c) and persistent index (index/) */
     nd_method method;
     unsigned simhash_k, index_passages, index_stories;
+    /* exact copies only (dedup/dedup.c, dedup/worker.c) */
+    unsigned exact_only;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);
@@ -125,6 +127,11 @@ void nd_text_buf_init(nd_text_buf *tb);
  * Unicode path too (tests check that both paths agree). */
 nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
                            size_t len, int force_slow);
+/* The normalised text alone: tb->norm as nd_text_tokenize leaves it, and
+ * the number of tokens, but no token records (faster; for exact hashes).
+ * force_scalar = 1 uses the byte loop, not the vector kernel (tests compare). */
+nd_status nd_text_normalize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                            size_t len, int force_scalar, size_t *num_tokens);
 void nd_text_buf_free(nd_text_buf *tb, const nd_alloc_ctx *a);
 /* Hash of a normalised token (XXH3-64, seed 0). */
 uint64_t nd_token_hash(const char *norm, size_t len);

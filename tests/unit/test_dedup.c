@@ -4,6 +4,7 @@
  * failures, state errors.
  */
 #include <inttypes.h>
+#include <unistd.h>
 
 #include "nd_internal.h"
 #include "nd_test.h"
@@ -90,6 +91,66 @@ static void test_exact_and_empty(void)
     nd_dedup_destroy(d);
     nd_params_destroy(p);
     for (int i = 0; i < 5; i++)
+        free(t[i]);
+}
+
+/* ND_P_EXACT_ONLY: exact copies only. The near-duplicate (one word changed)
+ * and the contained document stay alone; the exact copies cluster as in a
+ * full run, with the same pairs; the empty documents match nothing; an
+ * index refuses the parameter. */
+static void test_exact_only(void)
+{
+    char *base = words(0, 60);
+    char *upper = strdup(base);
+    for (char *c = upper; *c; c++)
+        *c = (char)(*c == 'w' ? 'W' : *c);
+    char *near = words(0, 60);
+    near[1] = 'x';
+    char *t[] = {strdup(""), base, near, upper, words(0, 40), strdup(base), strdup("?!")};
+    enum { N = sizeof t / sizeof t[0] };
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    nd_dedup *full = make(p, t, N, NULL);
+    ND_CHECK(nd_params_set(p, ND_P_EXACT_ONLY, 1) == ND_OK);
+    nd_dedup *d = make(p, t, N, NULL);
+    ND_CHECK(d != NULL && full != NULL);
+    if (d && full) {
+        ND_CHECK(member(full, 2).rep == 1 && member(full, 2).rel == ND_REL_NEAR);
+        ND_CHECK(member(full, 4).rep == 1 && member(full, 4).rel == ND_REL_CONTAINED_IN);
+        for (size_t i = 0; i < N; i++) {
+            const nd_member m = member(d, i);
+            const int copy = i == 3 || i == 5;
+            ND_CHECK_MSG(m.rep == (copy ? 1 : i) && m.rel == (copy ? ND_REL_EXACT : ND_REL_NONE),
+                         "document %zu: rep %u rel %d", i, m.rep, (int)m.rel);
+        }
+        nd_dedup_stats st;
+        nd_dedup_get_stats(d, &st);
+        ND_CHECK(st.docs == N && st.empty_docs == 2 && st.clusters == 1 && st.removed == 2);
+        ND_CHECK(st.candidates == 0 && st.bands == 0);
+        const nd_pair *pr, *pf;
+        size_t np, nf, ne = 0;
+        ND_CHECK(nd_dedup_pairs(d, &pr, &np) == ND_OK && np == 3);
+        ND_CHECK(nd_dedup_pairs(full, &pf, &nf) == ND_OK);
+        for (size_t i = 0; i < nf; i++)
+            if (pf[i].rel == ND_REL_EXACT) {
+                ND_CHECK(ne < np && pr[ne].a == pf[i].a && pr[ne].b == pf[i].b &&
+                         pr[ne].rel == ND_REL_EXACT);
+                ne++;
+            }
+        ND_CHECK(ne == np);
+    }
+    nd_index *ix = NULL;
+    char dir[] = "/tmp/nd_exact_only_XXXXXX";
+    ND_CHECK(mkdtemp(dir) != NULL);
+    ND_CHECK(rmdir(dir) == 0);
+    ND_CHECK(nd_index_open(&ix, dir, p, ND_INDEX_CREATE, NULL) == ND_E_PARAM);
+    ND_CHECK(ix && strstr(nd_index_errdetail(ix), "exact-only") != NULL);
+    nd_index_close(ix);
+    rmdir(dir);
+    nd_dedup_destroy(d);
+    nd_dedup_destroy(full);
+    nd_params_destroy(p);
+    for (size_t i = 0; i < N; i++)
         free(t[i]);
 }
 
@@ -441,6 +502,7 @@ int main(int argc, char **argv)
     ND_RUN(test_memory_estimate);
     ND_RUN(test_no_chaining);
     ND_RUN(test_exact_and_empty);
+    ND_RUN(test_exact_only);
     ND_RUN(test_containment);
     ND_RUN(test_containment_sample);
     ND_RUN(test_intersect_gallop);

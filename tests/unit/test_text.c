@@ -187,6 +187,59 @@ static void test_fast_path_agrees(void)
     }
 }
 
+/* nd_text_normalize (vector kernel and byte loop) writes the normalised text
+ * that nd_text_tokenize writes, and counts its tokens, on texts of every byte
+ * class at every alignment: long ASCII runs (the 16-byte blocks), UTF-8
+ * letters and marks inside and between words, CJK, invalid bytes. */
+static void test_normalize_agrees(void)
+{
+    static const char *const pieces[] = {
+        "/", "0", "9", ":", "@", "A", "Z", "[", "`", "a", "z", "{", "\x7f", "\x01", " ",
+        "\t", "\n", "word", "WORD", "x9", "\xc3\xa9", "e\xcc\x81", "\xe4\xb8\xad",
+        "\xff", "\xc3", "\xe2\x80\x8b", "\xc2\xad", "longerwordthanEIGHTbytes", "...",
+        "The quick brown Fox jumps over the lazy dog, 1234 times. ", "\xef\xbc\xa1",
+        "\xe2\x91\xb4", "  \t\n  ", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"};
+    enum { NP = sizeof pieces / sizeof pieces[0] };
+    uint64_t s = g_seed ^ 0x40C3;
+    char buf[1200];
+    nd_text_buf ref, got;
+    nd_text_buf_init(&ref);
+    nd_text_buf_init(&got);
+    int bad = 0;
+    for (int iter = 0; iter < 4000 && !bad; iter++) {
+        size_t n = 0;
+        const size_t want = nd_splitmix64(&s) % 1000;
+        /* one text in four is ASCII only */
+        const int ascii = nd_splitmix64(&s) % 4 == 0;
+        while (n < want) {
+            const char *p = pieces[nd_splitmix64(&s) % NP];
+            const size_t m = strlen(p);
+            if (ascii && (unsigned char)p[0] >= 0x80)
+                continue;
+            if (n + m >= sizeof buf)
+                break;
+            memcpy(buf + n, p, m);
+            n += m;
+        }
+        ND_CHECK(nd_text_tokenize(&ref, &g_a, buf, n, 0) == ND_OK);
+        for (int scalar = 0; scalar < 2 && !bad; scalar++) {
+            size_t nt = 0;
+            ND_CHECK(nd_text_normalize(&got, &g_a, buf, n, scalar, &nt) == ND_OK);
+            if (got.norm.len != ref.norm.len || nt != ref.tokens.len ||
+                got.invalid_bytes != ref.invalid_bytes ||
+                memcmp(got.norm.data, ref.norm.data, ref.norm.len) != 0) {
+                bad = 1;
+                ND_CHECK_MSG(0, "seed %" PRIu64 " iter %d scalar %d: %zu bytes, %zu tokens; "
+                             "want %zu bytes, %zu tokens", g_seed, iter, scalar,
+                             got.norm.len, nt, ref.norm.len, ref.tokens.len);
+            }
+        }
+    }
+    ND_CHECK(!bad);
+    nd_text_buf_free(&ref, &g_a);
+    nd_text_buf_free(&got, &g_a);
+}
+
 /* The public worker API: limits and borrowed results. */
 static void test_worker_api(void)
 {
@@ -219,6 +272,7 @@ int main(int argc, char **argv)
     ND_RUN(test_offsets_and_invalid_utf8);
     ND_RUN(test_fast_path_agrees);
     ND_RUN(test_scan_agrees);
+    ND_RUN(test_normalize_agrees);
     ND_RUN(test_worker_api);
     return nd_test_end("test_text");
 }

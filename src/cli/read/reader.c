@@ -121,6 +121,9 @@ struct rd_reader {
     int skipping;         /* discarding the tail of an over-long line */
     uint64_t file_records; /* records returned from this file */
     uint64_t raw_read;    /* bytes read from its descriptor */
+    int64_t size;         /* its size when measured on opening (a regular file met in a
+                             directory), else -1: once that many bytes are read, the
+                             file has ended (no read to see the end) */
     int damaged;          /* its compressed data was found corrupt or cut short */
     int cut_short;        /* 1: ... cut short: it ends inside a gzip member;
                              2: data that is not gzip follows a member */
@@ -373,7 +376,8 @@ static int is_blank(const char *s, size_t n)
 /* qsort() comparator: bytewise, so the order never depends on the locale. */
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    /* past the type byte in front of each name */
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 /* Name-based JSON Lines detection: .jsonl/.ndjson/.json, before .gz/.zst. */
@@ -422,6 +426,8 @@ static int raw_more(rd_reader *r)
                 XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
             r->iend += (size_t)got;
             r->raw_read += (uint64_t)got;
+            if (r->size >= 0 && !r->ranged && r->raw_read >= (uint64_t)r->size)
+                r->in_eof = 1;
             return 1;
         }
         if (got == 0) {
@@ -612,6 +618,8 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
                 XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
             r->raw_read += (uint64_t)n;
+            if (r->size >= 0 && !r->ranged && r->raw_read >= (uint64_t)r->size)
+                r->in_eof = 1;
             return 0;
         }
         if (n == 0) {
@@ -890,8 +898,10 @@ static int text_record(rd_reader *r, rd_record *rec)
     r->state = ST_DONE;
     /* a plain regular file can be measured before it is read */
     struct stat sb;
-    if (r->comp == CZ_PLAIN && r->close_fd && fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-        (uint64_t)sb.st_size > (uint64_t)r->max) {
+    if (r->comp == CZ_PLAIN && r->close_fd &&
+        (r->size >= 0 ? (uint64_t)r->size > (uint64_t)r->max
+                      : fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                            (uint64_t)sb.st_size > (uint64_t)r->max)) {
         report(r, "%s: file larger than max_record (%zu bytes), skipped", r->path, r->max);
         return RD_ERR_RECORD;
     }
@@ -1431,6 +1441,7 @@ static void open_file(rd_reader *r, int fd, int close_fd, char *path, char *rel)
     r->skipping = 0;
     r->file_records = 0;
     r->raw_read = 0;
+    r->size = -1;
     r->damaged = 0;
     r->cut_short = 0;
     r->from_dir = 0;
@@ -1518,10 +1529,14 @@ static int push_dir(rd_reader *r, int fd, char *path, char *rel)
             }
             f.names = p;
         }
-        if (!(f.names[f.n] = strdup(e->d_name))) {
+        /* the entry's type (DT_*) in front of its name */
+        const size_t len = strlen(e->d_name);
+        if (!(f.names[f.n] = malloc(len + 2))) {
             rc = nomem(r);
             break;
         }
+        f.names[f.n][0] = (char)e->d_type;
+        memcpy(f.names[f.n] + 1, e->d_name, len + 1);
         f.n++;
     }
     closedir(d);
@@ -1553,13 +1568,43 @@ static int dir_step(rd_reader *r)
         return 0;
     }
     char *name = f->names[f->i++];
-    char *path = join_path(f->path, name);
-    char *rel = *f->rel ? join_path(f->rel, name) : strdup(name);
+    const unsigned char type = (unsigned char)name[0];
+    char *path = join_path(f->path, name + 1);
+    char *rel = *f->rel ? join_path(f->rel, name + 1) : strdup(name + 1);
     free(name);
     if (!path || !rel) {
         free(path);
         free(rel);
         return nomem(r);
+    }
+    /* The directory said what the entry is (most file systems do): a
+     * regular file is opened (without blocking, should it have become a
+     * FIFO since) and measured with fstat, a directory opened as one;
+     * no stat of the path. A share of the files among processes needs
+     * the size first and goes the long way. */
+    if ((type == DT_REG && !r->o.want_file) || type == DT_DIR) {
+        const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+                                      (type == DT_DIR ? O_DIRECTORY : O_NONBLOCK));
+        struct stat fb;
+        if (fd >= 0 && type == DT_DIR)
+            return push_dir(r, fd, path, rel);
+        if (fd >= 0 && fstat(fd, &fb) == 0 && S_ISREG(fb.st_mode)) {
+            wanted(r, (uint64_t)fb.st_size);
+            open_file(r, fd, 1, path, rel);
+            r->size = (int64_t)fb.st_size;
+            r->from_dir = 1;
+            return RD_OK;
+        }
+        if (fd >= 0)
+            close(fd);  /* no longer what the directory said: the long way */
+        else if (!(type == DT_DIR && r->o.quiet_dirs)) {
+            if (type == DT_REG)
+                wanted(r, 0);
+            report(r, "%s: cannot open: %s", path, strerror(errno));
+            free(path);
+            free(rel);
+            return RD_ERR_IO;
+        }
     }
     /* Classify first (following symlinks), so a FIFO is never opened. A
      * symlink to a directory is not followed: that is what could loop. A

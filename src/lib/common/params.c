@@ -58,6 +58,7 @@ static const param_info k_params[] = {
     {ND_P_REPORT_WINDOW, "same-report-window", 0, 1e9, 3, 0},
     {ND_P_STORY_DRIFT, "story-drift", 0, 1, 0.5, 0},
     {ND_P_STORY_NAMES, "story-names", 0, 16, 1, 1},
+    {ND_P_EXACT_ONLY, "exact-only", 0, 1, 0, 1},
 };
 
 static const param_info *find(nd_param id)
@@ -110,6 +111,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_REPORT_WINDOW: p->report_window = v; break;
     case ND_P_STORY_DRIFT: p->story_drift = v; break;
     case ND_P_STORY_NAMES: p->story_names = (uint32_t)v; break;
+    case ND_P_EXACT_ONLY: p->exact_only = (unsigned)v; break;
     }
 }
 
@@ -202,6 +204,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_REPORT_WINDOW: return p->report_window;
     case ND_P_STORY_DRIFT: return p->story_drift;
     case ND_P_STORY_NAMES: return p->story_names;
+    case ND_P_EXACT_ONLY: return p->exact_only;
     }
     return NAN;
 }

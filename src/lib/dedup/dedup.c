@@ -87,6 +87,12 @@
  *   pair within distance k whose estimated resemblance passes: for sets of
  *   similar size every pair within k <= 8 does (h = 8 estimates 0.86).
  *
+ *   Exact copies only (ND_P_EXACT_ONLY). The worker hashes the normalised
+ *   text and stops; a document keeps its fixed record and exact hash, and
+ *   no band entry, set or template value. Units are then the clusters: no
+ *   candidates, no verification. Exact copies dated apart stay copies (the
+ *   report rule needs the template hash, which is not computed).
+ *
  *   Determinism. Every step is a function of the input order alone: sorts are
  *   total orders with the document index as last key, each parallel item
  *   writes only its own result, and nothing depends on addresses, timing, the
@@ -223,8 +229,16 @@ nd_status nd_dedup_create(nd_dedup **out, const nd_params *params, const nd_allo
     if (params)
         nd_params_copy_values(&d->params, params);
     nd_status st = ND_OK;
+    if (d->params.exact_only) {
+        /* Exact copies only: no bands, no containment, no template relation. */
+        d->params.templates = ND_TEMPLATES_OFF;
+        d->params.containment = 0;
+        d->params.method = ND_METHOD_MINHASH;
+    }
     d->simhash = d->params.method == ND_METHOD_SIMHASH;
-    if (d->simhash) {
+    if (d->params.exact_only) {
+        d->bands = d->rows = 0;
+    } else if (d->simhash) {
         uint64_t keys[ND_SIMHASH_MAX_TABLES];
         d->simhash_k = d->params.simhash_k;
         d->bands = nd_simhash_keys(0, d->simhash_k, keys);
@@ -487,7 +501,10 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
         ((key_rec *)d->keyrecs.data)[id] = kr;
         d->keyrecs.len = id + 1;
     }
-    if (sk->num_shingles) {
+    if (d->params.exact_only) {
+        /* Exact copies only: the record says whether it has tokens, no more. */
+        r.num_shingles = sk->num_tokens || sk->num_shingles;
+    } else if (sk->num_shingles) {
         if (exact_mode(d)) {
             /* The high 32 bits of each shingle hash: still sorted, and equal
              * neighbours merged (see DESIGN: 32-bit shingle sets). */
@@ -558,7 +575,7 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
     }
     d->invalid_bytes += sk->invalid_bytes;
     d->bytes += length;
-    d->empty_docs += sk->num_shingles == 0;
+    d->empty_docs += r.num_shingles == 0;
     if (d->params.memory && buffered_bytes(d) > d->params.memory / 8) {
         st = spill_all(d);
         if (st != ND_OK)

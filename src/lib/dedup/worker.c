@@ -14,6 +14,9 @@
  *
  * Unless ND_P_TEMPLATES is off, the sketch also carries the template and
  * values hashes of the text (text/mask.c): one more pass over the tokens.
+ *
+ * Under ND_P_EXACT_ONLY the sketch is the exact hash and the token count:
+ * no shingles, signature, band keys or template hashes.
  */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -35,16 +38,18 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
     nd_vec_init(&w->items, sizeof(nd_mask_item), UINT32_MAX);
     nd_vec_init(&w->items_b, sizeof(nd_mask_item), UINT32_MAX);
     const int simhash = w->params.method == ND_METHOD_SIMHASH;
-    nd_status st = simhash ? ND_OK
+    /* Exact copies only: no permutations, no layout (an all-zero signature). */
+    const int minhash = !simhash && !w->params.exact_only;
+    nd_status st = !minhash ? ND_OK
                            : nd_perms_init(&w->perms, &w->alloc, w->params.num_perm,
                                            w->params.scheme, w->params.seed);
     if (st == ND_OK)
         st = nd_vec_reserve(&w->sig, &w->alloc, w->params.num_perm);
-    if (st == ND_OK && simhash)
+    if (st == ND_OK && !minhash)
         memset(w->sig.data, 0, w->params.num_perm * sizeof(uint32_t));
     /* An inconsistent layout is reported by nd_dedup_create; a worker made
      * alone with one simply gives no band keys. */
-    if (st == ND_OK && !simhash &&
+    if (st == ND_OK && minhash &&
         nd_params_lsh(&w->params, &w->bands, &w->rows, NULL, NULL) == ND_OK && w->bands)
         st = nd_vec_reserve(&w->band_keys, &w->alloc, w->bands);
     else
@@ -119,6 +124,30 @@ nd_status nd_worker_tokenize(nd_worker *w, const char *text, size_t len,
     return ND_OK;
 }
 
+/* ND_P_EXACT_ONLY: the exact hash of the normalised text and the token count. */
+static nd_status exact_sketch(nd_worker *w, const char *text, size_t len, nd_sketch *out)
+{
+    w->detail[0] = '\0';
+    if (len > w->params.max_doc || len >= UINT32_MAX) {
+        nd_detail_set(w->detail, "document of %zu bytes is over the limit of %llu", len,
+                      (unsigned long long)w->params.max_doc);
+        return ND_E_LIMIT;
+    }
+    size_t nt;
+    const nd_status st = nd_text_normalize(&w->text, &w->alloc, text, len, 0, &nt);
+    if (st != ND_OK) {
+        nd_detail_set(w->detail, "normalising a document of %zu bytes: %s", len,
+                      nd_strerror(st));
+        return st;
+    }
+    const XXH128_hash_t ex = XXH3_128bits(w->text.norm.data, w->text.norm.len);
+    out->exact_lo = ex.low64;
+    out->exact_hi = ex.high64;
+    out->num_tokens = nt;
+    out->invalid_bytes = w->text.invalid_bytes;
+    return ND_OK;
+}
+
 nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch *out)
 {
     const nd_token *tok;
@@ -126,13 +155,15 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     nd_status st;
     const char *norm;
     memset(out, 0, sizeof *out);
+    if (w->params.exact_only)
+        return exact_sketch(w, text, len, out);
     ND_TRY(nd_worker_tokenize(w, text, len, &tok, &nt, &norm));
     out->num_tokens = nt;
     out->invalid_bytes = w->text.invalid_bytes;
     const XXH128_hash_t ex = XXH3_128bits(norm, w->text.norm.len);
     out->exact_lo = ex.low64;
     out->exact_hi = ex.high64;
-    if (nt == 0)
+    if (nt == 0 || w->params.exact_only)
         return ND_OK;
     if (w->params.templates != ND_TEMPLATES_OFF) {
         const uint8_t *val;

@@ -425,6 +425,12 @@ static nd_status open_impl(nd_index **out, const char *dir, const nd_params *par
             st = ND_E_PARAM;
             goto fail;
         }
+        if (ix->params.exact_only) {
+            nd_detail_set(ix->detail, "an index finds near-duplicates and passages: exact-only "
+                                      "is a batch mode of nd_dedup");
+            st = ND_E_PARAM;
+            goto fail;
+        }
         ix->params.threads = 1;
         ix->params.memory = 0;
         unsigned char h[HEADER_SIZE];

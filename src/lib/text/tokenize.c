@@ -26,6 +26,12 @@
  *   Fast path: a token of ASCII bytes only is normalised by lowercasing, which
  *   is exactly what NFKC + case folding does to ASCII letters and digits. The
  *   tests run both paths over the same text and require identical output.
+ *
+ *   Normalised text alone (nd_text_normalize, for exact copies): the same
+ *   buffer without tokens or token hashes. ASCII text is written a byte at a
+ *   time with no branch on the word boundaries; from a byte >= 0x80 the text
+ *   up to the next ASCII separator (where no word can be open) goes through
+ *   the tokeniser's own loop, so both give the same bytes (tests compare).
  */
 #include <utf8proc.h>
 
@@ -275,24 +281,21 @@ close_word(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text, size_t len,
     return ascii ? emit_ascii(tb, a, text, len, s, e) : emit(tb, a, text, s, e);
 }
 
-nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
-                           size_t len, int force_slow)
+/* Appends the tokens of text[from, to) to tb, as if the text ended at to:
+ * from must be where no word is open (the start, or just after an ASCII
+ * separator), and to the end or an ASCII separator (which closes every
+ * word), so the range tokenises as it does inside the whole text. Reads
+ * up to len (8-byte loads of emit_ascii). */
+static nd_status tokenize_range(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                                size_t len, size_t from, size_t to, int force_slow)
 {
     nd_status st = ND_OK;
-    tb->tokens.len = 0;
-    tb->norm.len = 0;
-    tb->invalid_bytes = 0;
-    if (len >= UINT32_MAX)
-        return ND_E_LIMIT;
-    if (tb->cps.cap < 64)
-        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
-
     const unsigned char *p = (const unsigned char *)text;
-    size_t i = 0;
+    size_t i = from;
     size_t start = 0;       /* start of the open word */
     int open = 0;           /* a word is open */
     int ascii = 1;          /* the open word is ASCII only */
-    while (i < len) {
+    while (i < to) {
         const unsigned char c = p[i];
         if (c < 0x80) {
             if (k_ascii_word[c]) {
@@ -302,18 +305,18 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
                     ascii = !force_slow;
                 }
                 /* The rest of the ASCII run of word bytes. */
-                i = ascii_word_end(p, i + 1, len, force_slow);
+                i = ascii_word_end(p, i + 1, to, force_slow);
                 continue;
             } else if (open) {
                 ND_TRY(close_word(tb, a, text, len, start, i, ascii));
                 open = 0;
             }
             /* This separator and the ASCII separators after it. */
-            i = ascii_sep_end(p, i + 1, len, force_slow);
+            i = ascii_sep_end(p, i + 1, to, force_slow);
             continue;
         }
         utf8proc_int32_t cp;
-        const utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        const utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(to - i), &cp);
         if (n <= 0) {  /* invalid UTF-8: one byte, read as U+FFFD, a separator */
             tb->invalid_bytes++;
             if (open) {
@@ -338,10 +341,10 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
             const size_t s = i;
             i += (size_t)n;
             /* Attach the combining marks (and ignorables) that follow. */
-            while (i < len && p[i] >= 0x80) {
+            while (i < to && p[i] >= 0x80) {
                 utf8proc_int32_t m;
                 const utf8proc_ssize_t k =
-                    utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &m);
+                    utf8proc_iterate(p + i, (utf8proc_ssize_t)(to - i), &m);
                 if (k <= 0)
                     break;
                 const int mc = classify(m);
@@ -358,7 +361,223 @@ nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *t
         }
     }
     if (open)
-        ND_TRY(close_word(tb, a, text, len, start, len, ascii));
+        ND_TRY(close_word(tb, a, text, len, start, to, ascii));
+    return ND_OK;
+fail:
+    return st;
+}
+
+nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                           size_t len, int force_slow)
+{
+    nd_status st = ND_OK;
+    tb->tokens.len = 0;
+    tb->norm.len = 0;
+    tb->invalid_bytes = 0;
+    if (len >= UINT32_MAX)
+        return ND_E_LIMIT;
+    if (tb->cps.cap < 64)
+        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
+    return tokenize_range(tb, a, text, len, 0, len, force_slow);
+fail:
+    return st;
+}
+
+/* Lower-case form of an ASCII letter or digit, 0 for an ASCII separator, 1
+ * for a byte >= 0x80 (not ASCII: the Unicode path). */
+static const unsigned char k_norm_byte[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+#define ND_HI8(b) [b + 0] = 1, [b + 1] = 1, [b + 2] = 1, [b + 3] = 1, [b + 4] = 1, [b + 5] = 1, \
+                  [b + 6] = 1, [b + 7] = 1
+    ND_HI8(0x80), ND_HI8(0x88), ND_HI8(0x90), ND_HI8(0x98), ND_HI8(0xA0), ND_HI8(0xA8),
+    ND_HI8(0xB0), ND_HI8(0xB8), ND_HI8(0xC0), ND_HI8(0xC8), ND_HI8(0xD0), ND_HI8(0xD8),
+    ND_HI8(0xE0), ND_HI8(0xE8), ND_HI8(0xF0), ND_HI8(0xF8),
+#undef ND_HI8
+};
+
+/* The normalising state across ASCII blocks. */
+typedef struct norm_run {
+    size_t k;      /* bytes written */
+    size_t ntok;   /* words closed */
+    unsigned prev; /* the last byte read was a word byte */
+} norm_run;
+
+/* The reference: normalises p[i, n) a byte at a time, up to the first byte
+ * >= 0x80, into out (which has room for n - i bytes past nr->k). Every word
+ * byte is written lower-cased and every separator as a space, which the
+ * next byte overwrites unless it ends a word (nr->prev), so a word is
+ * followed by exactly one space and separators before the first word write
+ * none. Returns where it stopped (n or that byte). */
+static size_t norm_ascii_scalar(const unsigned char *p, size_t i, size_t n, char *out,
+                                norm_run *nr)
+{
+    size_t k = nr->k, ntok = nr->ntok;
+    unsigned prev = nr->prev;
+    for (; i < n; i++) {
+        const unsigned v = k_norm_byte[p[i]];
+        if (v == 1)
+            break;
+        const unsigned w = v != 0;
+        out[k] = (char)(v | (0x20 & (0u - !w)));
+        k += w | prev;
+        ntok += prev & !w;
+        prev = w;
+    }
+    nr->k = k;
+    nr->ntok = ntok;
+    nr->prev = prev;
+    return i;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#include <pthread.h>
+
+/* k_pack[m]: the pshufb indices that gather the bytes of an 8-byte lane whose
+ * bits are set in m to its front. */
+static uint64_t k_pack[256];
+static pthread_once_t k_pack_once = PTHREAD_ONCE_INIT;
+
+static void pack_init(void)
+{
+    for (unsigned m = 0; m < 256; m++) {
+        uint64_t v = 0;
+        unsigned j = 0;
+        for (unsigned b = 0; b < 8; b++)
+            if (m >> b & 1)
+                v |= (uint64_t)b << (8 * j++);
+        k_pack[m] = v;
+    }
+}
+
+/* SSSE3: 16 bytes a step; word bytes found by range compares, the kept bytes
+ * (word bytes and the separator after each word) packed with pshufb, 8 at a
+ * time. The block holding a byte >= 0x80, and the tail, go to the scalar
+ * loop, so both give the same bytes (tests/unit/test_text.c compares). */
+__attribute__((target("ssse3,popcnt"))) static size_t
+norm_ascii_ssse3(const unsigned char *p, size_t i, size_t n, char *out, norm_run *nr)
+{
+    size_t k = nr->k, ntok = nr->ntok;
+    unsigned prev = nr->prev;
+    const __m128i c20 = _mm_set1_epi8(0x20), ca = _mm_set1_epi8('a'), c0 = _mm_set1_epi8('0');
+    const __m128i c25 = _mm_set1_epi8(25), c9 = _mm_set1_epi8(9);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+        if (_mm_movemask_epi8(x))
+            break;
+        const __m128i lo = _mm_or_si128(x, c20);
+        const __m128i da = _mm_sub_epi8(lo, ca), dd = _mm_sub_epi8(x, c0);
+        const __m128i alpha = _mm_cmpeq_epi8(_mm_min_epu8(da, c25), da);
+        const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(dd, c9), dd);
+        const __m128i word = _mm_or_si128(alpha, digit);
+        /* letters lower-cased, digits as they are, separators a space */
+        const __m128i lower = _mm_or_si128(x, _mm_and_si128(alpha, c20));
+        const __m128i v = _mm_or_si128(_mm_and_si128(word, lower), _mm_andnot_si128(word, c20));
+        const unsigned m = (unsigned)_mm_movemask_epi8(word);
+        const unsigned keep = (m | (m << 1) | prev) & 0xFFFF;
+        ntok += (size_t)__builtin_popcount(keep & ~m);
+        prev = m >> 15;
+        const __m128i s0 = _mm_cvtsi64_si128((long long)k_pack[keep & 0xFF]);
+        const __m128i s1 = _mm_cvtsi64_si128((long long)k_pack[keep >> 8]);
+        const __m128i p0 = _mm_shuffle_epi8(v, s0);
+        const __m128i p1 = _mm_shuffle_epi8(_mm_srli_si128(v, 8), s1);
+        _mm_storel_epi64((__m128i *)(out + k), p0);
+        k += (size_t)__builtin_popcount(keep & 0xFF);
+        _mm_storel_epi64((__m128i *)(out + k), p1);
+        k += (size_t)__builtin_popcount(keep >> 8);
+    }
+    nr->k = k;
+    nr->ntok = ntok;
+    nr->prev = prev;
+    return norm_ascii_scalar(p, i, n, out, nr);
+}
+
+typedef size_t (*norm_fn)(const unsigned char *, size_t, size_t, char *, norm_run *);
+static norm_fn k_norm_fn;
+
+static void norm_init(void)
+{
+    if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) {
+        pack_init();
+        k_norm_fn = norm_ascii_ssse3;
+    } else {
+        k_norm_fn = norm_ascii_scalar;
+    }
+}
+
+static norm_fn norm_pick(void)
+{
+    pthread_once(&k_pack_once, norm_init);
+    return k_norm_fn;
+}
+#else
+static size_t (*norm_pick(void))(const unsigned char *, size_t, size_t, char *, norm_run *)
+{
+    return norm_ascii_scalar;
+}
+#endif
+
+/* Bytes a vector kernel may store past what it keeps. */
+#define NORM_SLACK 16
+
+nd_status nd_text_normalize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                            size_t len, int force_scalar, size_t *num_tokens)
+{
+    nd_status st = ND_OK;
+    tb->tokens.len = 0;
+    tb->norm.len = 0;
+    tb->invalid_bytes = 0;
+    *num_tokens = 0;
+    if (len >= UINT32_MAX)
+        return ND_E_LIMIT;
+    if (tb->cps.cap < 64)
+        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
+    const unsigned char *p = (const unsigned char *)text;
+    size_t (*run)(const unsigned char *, size_t, size_t, char *, norm_run *) =
+        force_scalar ? norm_ascii_scalar : norm_pick();
+    norm_run nr = {0, 0, 0};
+    size_t i = 0;
+    while (i < len) {
+        ND_TRY(nd_vec_reserve(&tb->norm, a, tb->norm.len + (len - i) + 1 + NORM_SLACK));
+        char *out = (char *)tb->norm.data;
+        nr.k = tb->norm.len;
+        nr.prev = 0;
+        i = run(p, i, len, out, &nr);
+        if (i == len) {
+            if (nr.prev) {
+                out[nr.k++] = ' ';
+                nr.ntok++;
+            }
+            tb->norm.len = nr.k;
+            break;
+        }
+        /* A byte >= 0x80 at i: the Unicode path takes the text from the start
+         * of the open word (if any: its bytes, just written, are taken back)
+         * to the next ASCII separator. */
+        size_t from = i;
+        while (nr.prev && from > 0 && k_ascii_word[p[from - 1]])
+            from--;
+        tb->norm.len = nr.k - (i - from);
+        size_t to = i;
+        while (to < len && (p[to] >= 0x80 || k_ascii_word[p[to]]))
+            to++;
+        const size_t before = tb->tokens.len;
+        ND_TRY(tokenize_range(tb, a, text, len, from, to, 0));
+        nr.ntok += tb->tokens.len - before;
+        i = to;
+    }
+    if (tb->norm.len > UINT32_MAX)
+        return ND_E_LIMIT;
+    *num_tokens = nr.ntok;
     return ND_OK;
 fail:
     return st;

@@ -21,13 +21,19 @@ meeting there are compared, and every such pair is compared exactly.
 import json
 import math
 import random
+import re
 import sys
 import unicodedata
 
 T_EPS = 1e-9
 
 
+ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def words(text):
+    if text.isascii():  # NFKC and case folding leave ASCII letters lower-cased
+        return ASCII_WORD.findall(text.lower())
     t = unicodedata.normalize("NFKC", text).casefold()
     out, cur = [], []
     for ch in t:

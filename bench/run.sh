@@ -4,13 +4,14 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main exact scaling memory reuse stories mpi"   which rows to run
+#   BENCH_ROWS="main exact recall scaling memory reuse stories mpi"   which rows to run
 #   BENCH_MPI_SIZE=$BENCH_SIZE  mpi row: size of its corpus (the main corpus by default)
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
 #   BENCH_MEM_DOCS=5000000   memory row: documents of BENCH_MEM_WORDS=30 words
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
 #   BENCH_EXACT_DIR_DOCS=50000  exact row: dedup --exact on a directory of the first N docs
+#   BENCH_RECALL_DOCS=20000  recall row: documents sampled (at random) for the exact truth
 #   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
 #   BENCH_REUSE_MEM=1G       reuse row: the --memory of its third run (-T 2 under a budget)
 #   BENCH_STORIES_SIZE=$BENCH_SIZE  stories row: size of its corpus (the main corpus by default)
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main exact scaling memory reuse stories mpi}
+ROWS=${BENCH_ROWS:-main exact recall scaling memory reuse stories mpi}
 MPI_SIZE=${BENCH_MPI_SIZE:-$SIZE}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
@@ -37,6 +38,7 @@ MEM_DOCS=${BENCH_MEM_DOCS:-5000000}
 MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
 EXACT_DIR_DOCS=${BENCH_EXACT_DIR_DOCS:-50000}
+RECALL_DOCS=${BENCH_RECALL_DOCS:-20000}
 REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
 REUSE_MEM=${BENCH_REUSE_MEM:-1G}
 STORIES_SIZE=${BENCH_STORIES_SIZE:-$SIZE}
@@ -234,6 +236,34 @@ print('true' if a == b else 'false', len(a))" "$sub" "$WORK/ndexactsub.removed" 
             add exact "rdfind -dryrun true" "$n files" "$tb" "$n" rdfind "byte-identical files only"
     fi
     rm -rf "$edir"
+}
+
+# Recall against the exact truth (issue 14): every pair of a random sample of the
+# corpus whose exact resemblance is >= 0.8 (bench/exact_truth.py: prefix filtering,
+# exact Jaccard of the 5-word shingle sets, independent of neardup), and how many of
+# them neardup's --pairs report, at the defaults and with LSH alone.
+recall_rows() {
+    local dir c sub bytes n name flags
+    dir=$(corpus --size "$SIZE")
+    c=$dir/corpus.jsonl
+    sub=$WORK/recall-sample.jsonl
+    python3 "$ROOT/bench/exact_truth.py" sample "$c" "$RECALL_DOCS" "$SEED" "$sub"
+    bytes=$(stat -c %s "$sub")
+    n=$(wc -l <"$sub")
+    say "recall: the exact pairs >= 0.8 among $n sampled documents (a minute or two)"
+    python3 "$ROOT/bench/exact_truth.py" truth "$sub" 0.8 5 "$WORK/recall-truth.json"
+    for name in recall recall-lsh; do
+        flags=""
+        [ "$name" = recall-lsh ] && flags=--no-containment-sample
+        # shellcheck disable=SC2086
+        timed "$name" "$ND" dedup -q $flags --pairs "$WORK/$name.pairs" "$sub"
+        python3 "$ROOT/bench/exact_truth.py" score "$sub" "$WORK/recall-truth.json" \
+            "$WORK/$name.pairs" >"$WORK/$name.score"
+        R_EXTRA=$(cat "$WORK/$name.score") add recall "neardup${flags:+ $flags}" \
+            "$n sampled docs" "$bytes" "$n" "$name" "$(python3 -c "import json, sys
+e = json.load(open(sys.argv[1]))
+print('recall %.4f of %d pairs with exact resemblance >= 0.8, precision %.4f of %d claimed' % (e['recall'], e['true_pairs'], e['precision'], e['claimed']))" "$WORK/$name.score")"
+    done
 }
 
 scaling_rows() {
@@ -447,11 +477,12 @@ for r in $ROWS; do
         mpi) mpi_rows ;;
         main) main_rows ;;
         exact) exact_rows ;;
+        recall) recall_rows ;;
         scaling) scaling_rows ;;
         memory) memory_rows ;;
         reuse) reuse_rows ;;
         stories) stories_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, exact, scaling, memory, reuse, stories, mpi)" ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, exact, recall, scaling, memory, reuse, stories, mpi)" ;;
     esac
 done
 

@@ -41,6 +41,8 @@ void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
 /* Sorts a[0..n) ascending (LSD radix, 11 bits a pass); tmp holds n values.
  * Passes over bytes that are equal in every value are skipped. */
 void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
+/* The same for 32-bit values (3 passes at most). */
+void nd_sort_u32(uint32_t *a, uint32_t *tmp, size_t n);
 /* Sorts and removes duplicates; returns the new length. */
 size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* The first position in the ascending a[0..n) whose value is not below x (n

@@ -1,6 +1,7 @@
 /*
  * sort.c - radix sort of 64-bit values, used for shingle sets, band keys and
- * candidate pairs, and the lower bound in a sorted array of them. LSD radix
+ * candidate pairs, and the lower bound in a sorted array of them; the same
+ * for 32-bit values (term ids). LSD radix
  * with 11-bit digits: 6 passes at most, each pass skipped when every value
  * has the same digit (small sets and keys with zero high bits sort in fewer
  * passes). Below 64 values an insertion sort is faster.
@@ -44,6 +45,45 @@ void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
         for (size_t i = 0; i < n; i++)
             dst[count[(src[i] >> shift) & MASK]++] = src[i];
         uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+void nd_sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
+{
+    if (n < 64) {
+        for (size_t i = 1; i < n; i++) {
+            const uint32_t v = a[i];
+            size_t j = i;
+            while (j > 0 && a[j - 1] > v) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = v;
+        }
+        return;
+    }
+    enum { BITS = 11, R = 1u << BITS, MASK = R - 1 };
+    size_t count[R];
+    uint32_t *src = a, *dst = tmp;
+    for (unsigned shift = 0; shift < 32; shift += BITS) {
+        memset(count, 0, R * sizeof count[0]);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & MASK]++;
+        if (count[(src[0] >> shift) & MASK] == n)
+            continue;  /* every value has this digit: nothing to do */
+        size_t sum = 0;
+        for (size_t d = 0; d < R; d++) {
+            const size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & MASK]++] = src[i];
+        uint32_t *t = src;
         src = dst;
         dst = t;
     }

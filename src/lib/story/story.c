@@ -45,6 +45,7 @@
 #include <libstemmer.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,11 @@ struct nd_story {
     const char *label[16];
     char *label_buf;
     size_t label_cap;
+    /* labels' stemmers, made on first use per language and kept (a
+     * handle's calls are not concurrent) */
+    struct sb_stemmer *label_stem[MAX_LANGS];
+    uint8_t label_tried[MAX_LANGS];
+    nd_text_buf label_tb; /* ... and tokeniser scratch */
     char detail[ND_DETAIL_MAX];
 };
 
@@ -164,7 +170,7 @@ static nd_status step_status(nd_story *s, nd_status st, const char *fmt, ...)
 
 /* ---- English function words (written for neardup) ---------------------- */
 
-static const char *const k_stop[] = { /* sorted: is_stop() searches it */
+static const char *const k_stop[] = {
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
     "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
     "between", "both", "but", "by", "can", "could", "d", "did", "do", "does", "doing",
@@ -182,21 +188,35 @@ static const char *const k_stop[] = { /* sorted: is_stop() searches it */
     "you", "your", "yours", "yourself", "yourselves"
 };
 
-static int is_stop(const char *w, size_t n)
+/* The function words by their token hash (nd_token_hash, the hash every
+ * token carries): open addressing, STOP_SLOTS slots, filled once. */
+#define STOP_SLOTS 512
+static uint64_t k_stop_hash[STOP_SLOTS];
+static uint8_t k_stop_word[STOP_SLOTS]; /* 1 + its index in k_stop; 0: empty */
+static pthread_once_t k_stop_once = PTHREAD_ONCE_INIT;
+
+static void stop_init(void)
 {
-    size_t lo = 0, hi = sizeof k_stop / sizeof k_stop[0];
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        int c = strncmp(k_stop[mid], w, n);
-        if (c == 0 && k_stop[mid][n] != '\0')
-            c = 1; /* the list word is longer: it sorts after */
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (size_t i = 0; i < sizeof k_stop / sizeof k_stop[0]; i++) {
+        const uint64_t h = nd_token_hash(k_stop[i], strlen(k_stop[i]));
+        size_t j = (size_t)h & (STOP_SLOTS - 1);
+        while (k_stop_word[j])
+            j = (j + 1) & (STOP_SLOTS - 1);
+        k_stop_hash[j] = h;
+        k_stop_word[j] = (uint8_t)(i + 1);
     }
+}
+
+/* Whether the normalised word w[0..n), of token hash h, is a function word. */
+static int is_stop(const char *w, size_t n, uint64_t h)
+{
+    pthread_once(&k_stop_once, stop_init);
+    for (size_t j = (size_t)h & (STOP_SLOTS - 1); k_stop_word[j]; j = (j + 1) & (STOP_SLOTS - 1))
+        if (k_stop_hash[j] == h) {
+            const char *x = k_stop[k_stop_word[j] - 1];
+            if (strncmp(x, w, n) == 0 && x[n] == '\0')
+                return 1;
+        }
     return 0;
 }
 
@@ -230,6 +250,7 @@ nd_status nd_story_create(nd_story **out, const nd_params *params, const char *l
     if (!s)
         return ND_E_NOMEM;
     s->alloc = a;
+    nd_text_buf_init(&s->label_tb);
     nd_params_defaults(&s->params);
     if (params)
         nd_params_copy_values(&s->params, params);
@@ -275,6 +296,10 @@ void nd_story_destroy(nd_story *s)
         }
     nd_free(&a, s->st);
     nd_free(&a, s->label_buf);
+    for (unsigned i = 0; i < MAX_LANGS; i++)
+        if (s->label_stem[i])
+            sb_stemmer_delete(s->label_stem[i]);
+    nd_text_buf_free(&s->label_tb, &a);
     nd_free(&a, s);
 }
 
@@ -438,7 +463,7 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
     for (size_t i = 0; i < tb->tokens.len; i++) {
         const char *w = norm + tok[i].norm_off;
         size_t n = tok[i].norm_len;
-        if (english && is_stop(w, n))
+        if (english && is_stop(w, n, tok[i].hash))
             continue;
         double wt = f;
         int digit;
@@ -746,11 +771,11 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids
 static nd_status vectors_df(nd_story *s, uint32_t *ids, size_t total, uint32_t **uid,
                             uint32_t **udf, size_t *nu)
 {
-    qsort(ids, total, sizeof *ids, cmp_u32);
     *uid = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **uid);
     *udf = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **udf);
     if (!*uid || !*udf)
         return step_status(s, ND_E_NOMEM, "the document frequencies of %zu terms", total);
+    nd_sort_u32(ids, *uid, total); /* *uid is its scratch until it is filled */
     size_t n = 0;
     for (size_t i = 0; i < total;) {
         size_t e = i + 1;
@@ -1489,7 +1514,7 @@ static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *ste
     for (size_t i = 0; i < tb->tokens.len && *nfound < nw; i++) {
         const char *w = norm + tok[i].norm_off;
         size_t n = tok[i].norm_len;
-        if (english && is_stop(w, n))
+        if (english && is_stop(w, n, tok[i].hash))
             continue;
         int digit;
         const size_t first = i;
@@ -1557,12 +1582,11 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
         want[i] = top[i].id;
         found[i] = SIZE_MAX;
     }
-    nd_text_buf tb;
-    nd_text_buf_init(&tb);
+    nd_text_buf *tb = &s->label_tb;
     nd_vec bytes;
     nd_vec_init(&bytes, 1, UINT32_MAX);
-    struct sb_stemmer *stems[MAX_LANGS] = {0};
-    int tried[MAX_LANGS] = {0};
+    struct sb_stemmer **stems = s->label_stem;
+    uint8_t *tried = s->label_tried;
     nd_status st = ND_OK;
     for (size_t i = s->soff[k]; i < s->soff[k + 1] && nfound < nt && i < s->soff[k] + 8; i++) {
         const uint32_t d = s->mem[i].doc;
@@ -1575,14 +1599,14 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
         const int english = strcmp(ln, "english") == 0 || strcmp(ln, "en") == 0 ||
                             strcmp(ln, "eng") == 0;
         if (sd->title_len &&
-            (st = label_scan(s, &tb, stems[sd->lang], english,
+            (st = label_scan(s, tb, stems[sd->lang], english,
                              (const char *)s->titles.data + sd->title_off, sd->title_len, want,
                              nt, found, &nfound, &bytes, boff, blen)) != ND_OK)
             break;
         const char *t = NULL;
         size_t len = 0;
         if ((st = text(ctx, d, 0, &t, &len)) != ND_OK ||
-            (st = label_scan(s, &tb, stems[sd->lang], english, t ? t : "", t ? len : 0, want, nt,
+            (st = label_scan(s, tb, stems[sd->lang], english, t ? t : "", t ? len : 0, want, nt,
                              found, &nfound, &bytes, boff, blen)) != ND_OK)
             break;
     }
@@ -1600,10 +1624,6 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
     }
     (void)blen;
     nd_vec_free(&bytes, &s->alloc);
-    nd_text_buf_free(&tb, &s->alloc);
-    for (unsigned i = 0; i < MAX_LANGS; i++)
-        if (stems[i])
-            sb_stemmer_delete(stems[i]);
     return n;
 }
 

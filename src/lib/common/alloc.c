@@ -7,8 +7,11 @@
  * hostile input cannot make the library grow without bound.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "nd_internal.h"
+
+#define PREFAULT_MIN ((size_t)1 << 20) /* bytes: smaller growth faults as it goes */
 
 static void *default_alloc(void *opaque, size_t size)
 {
@@ -62,6 +65,25 @@ void nd_vec_init(nd_vec *v, size_t item, size_t max_items)
     v->max = max_items;
 }
 
+/* Populates the pages of a large new region [p, p + n) with one call, rather
+ * than one page fault a page as it is first written (a fault is dear on a
+ * virtual machine). Where the kernel cannot, nothing happens. */
+static void prefault(char *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (n < PREFAULT_MIN)
+        return;
+    const uintptr_t page = 4096;
+    const uintptr_t b = ((uintptr_t)p + page - 1) & ~(page - 1);
+    const uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e > b)
+        (void)madvise((void *)b, e - b, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n)
 {
     if (n <= v->cap)
@@ -83,6 +105,7 @@ nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n)
         d = realloc(v->data, cap * v->item);
         if (!d)
             return ND_E_NOMEM;
+        prefault((char *)d + v->cap * v->item, (cap - v->cap) * v->item);
     } else {
         d = nd_malloc(a, cap * v->item);
         if (!d)

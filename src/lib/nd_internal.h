@@ -37,6 +37,10 @@ nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item);
 nd_status nd_vec_append(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes);
 void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
 #define ND_VEC_AT(v, T, i) (((T *)(v)->data)[i])
+/* Populates the pages of [p, p + n) with one call when n is 1 MB or more (a
+ * page fault a page is dear on a virtual machine); harmless where the kernel
+ * cannot. For memory about to be written in full. */
+void nd_prefault(void *p, size_t n);
 
 /* Sorts a[0..n) ascending (LSD radix, 11 bits a pass); tmp holds n values.
  * Passes over bytes that are equal in every value are skipped. */

@@ -1178,13 +1178,76 @@ static int masked(const nd_span *m, size_t nm, size_t i)
 
 /* Records spread over NBUCKETS buckets, held in memory until `limit` records
  * wait, then appended to an unlinked file as one piece per bucket. A bucket
- * reads back in the order records were added. */
+ * reads back in the order records were added. In memory a bucket is a list
+ * of blocks, each twice the size of the one before up to BLOCK_MAX records:
+ * it grows without moving what it holds (an array grown by realloc copied
+ * its records again and again, a fifth of a reuse run), and is copied once,
+ * when it is loaded. */
 typedef struct piece {
     uint64_t off, n;
 } piece;
 
+#define BLOCK_MIN 256
+#define BLOCK_MAX 65536
+
+typedef struct rblock {
+    rec16 *p;
+    size_t n, cap;
+} rblock;
+
+typedef struct rbucket {
+    nd_vec blocks; /* rblock */
+    size_t len;    /* records in all of them */
+} rbucket;
+
+static void rb_init(rbucket *m)
+{
+    nd_vec_init(&m->blocks, sizeof(rblock), SIZE_MAX / 32);
+    m->len = 0;
+}
+
+static void rb_free(rbucket *m, const nd_alloc_ctx *a)
+{
+    for (size_t i = 0; i < m->blocks.len; i++)
+        nd_free(a, ND_VEC_AT(&m->blocks, rblock, i).p);
+    nd_vec_free(&m->blocks, a);
+    m->len = 0;
+}
+
+static nd_status rb_push(rbucket *m, const nd_alloc_ctx *a, const rec16 *x)
+{
+    rblock *last = m->blocks.len ? &ND_VEC_AT(&m->blocks, rblock, m->blocks.len - 1) : NULL;
+    if (!last || last->n == last->cap) {
+        const size_t cap = !last ? BLOCK_MIN : last->cap < BLOCK_MAX ? 2 * last->cap : BLOCK_MAX;
+        rblock nb = {nd_malloc(a, cap * sizeof(rec16)), 0, cap};
+        nd_status st;
+        if (!nb.p)
+            return ND_E_NOMEM;
+        nd_prefault(nb.p, cap * sizeof(rec16));
+        if ((st = nd_vec_push(&m->blocks, a, &nb)) != ND_OK) {
+            nd_free(a, nb.p);
+            return st;
+        }
+        last = &ND_VEC_AT(&m->blocks, rblock, m->blocks.len - 1);
+    }
+    last->p[last->n++] = *x;
+    m->len++;
+    return ND_OK;
+}
+
+/* Copies the bucket's records, in order, to o. */
+static void rb_copy(const rbucket *m, rec16 *o)
+{
+    for (size_t i = 0; i < m->blocks.len; i++) {
+        const rblock *k = &ND_VEC_AT(&m->blocks, rblock, i);
+        if (k->n)
+            memcpy(o, k->p, k->n * sizeof *o);
+        o += k->n;
+    }
+}
+
 typedef struct bstore {
-    nd_vec mem[NBUCKETS];    /* rec16 */
+    rbucket mem[NBUCKETS];
     nd_vec pieces[NBUCKETS]; /* piece */
     nd_spill file;
     size_t pending, limit;   /* records in mem; 0 = never spill */
@@ -1198,7 +1261,7 @@ static void bstore_init(bstore *s, size_t limit, int by_pair, size_t ndocs)
 {
     memset(s, 0, sizeof *s);
     for (size_t b = 0; b < NBUCKETS; b++) {
-        nd_vec_init(&s->mem[b], sizeof(rec16), SIZE_MAX / 32);
+        rb_init(&s->mem[b]);
         nd_vec_init(&s->pieces[b], sizeof(piece), SIZE_MAX / 32);
     }
     s->file.fd = -1;
@@ -1210,7 +1273,7 @@ static void bstore_init(bstore *s, size_t limit, int by_pair, size_t ndocs)
 static void bstore_free(bstore *s, const nd_alloc_ctx *a)
 {
     for (size_t b = 0; b < NBUCKETS; b++) {
-        nd_vec_free(&s->mem[b], a);
+        rb_free(&s->mem[b], a);
         nd_vec_free(&s->pieces[b], a);
     }
     if (s->file.fd >= 0)
@@ -1225,16 +1288,21 @@ static nd_status bstore_flush(nd_reuse *r, bstore *s)
         return st;
     r->stats.spill_events++;
     for (size_t b = 0; b < NBUCKETS; b++) {
-        nd_vec *m = &s->mem[b];
+        rbucket *m = &s->mem[b];
         if (!m->len)
             continue;
+        /* the blocks appended one after the other: one piece */
         const piece pc = {s->file.len, m->len};
-        if ((st = nd_spill_append(&s->file, m->data, m->len * sizeof(rec16), r->detail)) !=
-                ND_OK ||
-            (st = nd_vec_push(&s->pieces[b], &r->alloc, &pc)) != ND_OK)
+        for (size_t i = 0; i < m->blocks.len; i++) {
+            const rblock *k = &ND_VEC_AT(&m->blocks, rblock, i);
+            if ((st = nd_spill_append(&s->file, k->p, k->n * sizeof(rec16), r->detail)) !=
+                ND_OK)
+                return st;
+        }
+        if ((st = nd_vec_push(&s->pieces[b], &r->alloc, &pc)) != ND_OK)
             return st;
         r->stats.spilled_bytes += m->len * sizeof(rec16);
-        nd_vec_free(m, &r->alloc);
+        rb_free(m, &r->alloc);
     }
     s->pending = 0;
     return ND_OK;
@@ -1252,7 +1320,7 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
                 d = (uint32_t)x[i].k1;
             b = (size_t)((d - s->lo) * NBUCKETS / s->ndocs);
         }
-        if ((st = nd_vec_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
+        if ((st = rb_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
             return st;
     }
     s->pending += n;
@@ -1279,8 +1347,7 @@ static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_al
             return st;
         o += pc[i].n;
     }
-    if (s->mem[b].len)
-        memcpy(o, s->mem[b].data, s->mem[b].len * sizeof *o);
+    rb_copy(&s->mem[b], o);
     out->len = n;
     return ND_OK;
 }
@@ -3176,7 +3243,7 @@ static nd_status rd_sort_pairs(nd_reuse *r, bstore *hits, sorted_hits *S, nd_vec
     for (size_t b = 0; b < NBUCKETS && st == ND_OK; b++) {
         nd_vec *H = r->params.memory ? &B : &S->h[b];
         st = bstore_load(hits, b, H, a);
-        nd_vec_free(&hits->mem[b], a);
+        rb_free(&hits->mem[b], a);
         if (st == ND_OK)
             st = bucket_pairs(r, H, &tmp, &S->pr[b]);
         const rec16 *h = H->data;

@@ -68,7 +68,7 @@ void nd_vec_init(nd_vec *v, size_t item, size_t max_items)
 /* Populates the pages of a large new region [p, p + n) with one call, rather
  * than one page fault a page as it is first written (a fault is dear on a
  * virtual machine). Where the kernel cannot, nothing happens. */
-static void prefault(char *p, size_t n)
+void nd_prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
     if (n < PREFAULT_MIN)
@@ -105,7 +105,7 @@ nd_status nd_vec_reserve(nd_vec *v, const nd_alloc_ctx *a, size_t n)
         d = realloc(v->data, cap * v->item);
         if (!d)
             return ND_E_NOMEM;
-        prefault((char *)d + v->cap * v->item, (cap - v->cap) * v->item);
+        nd_prefault((char *)d + v->cap * v->item, (cap - v->cap) * v->item);
     } else {
         d = nd_malloc(a, cap * v->item);
         if (!d)

@@ -12,6 +12,7 @@
 #   BENCH_MEM_LIMIT=512M     memory row: the --memory value
 #   BENCH_EXACT_DIR_DOCS=50000  exact row: dedup --exact on a directory of the first N docs
 #   BENCH_RECALL_DOCS=20000  recall row: documents sampled (at random) for the exact truth
+#   BENCH_SCALE_SAMPLE_DOCS=8000  scaling row: dedup, reuse, stories on N and 4N sampled docs
 #   BENCH_REUSE_SIZE=$BENCH_SIZE  reuse row: size of its corpus (the main corpus by default)
 #   BENCH_REUSE_MEM=1G       reuse row: the --memory of its third run (-T 2 under a budget)
 #   BENCH_STORIES_SIZE=$BENCH_SIZE  stories row: size of its corpus (the main corpus by default)
@@ -39,6 +40,7 @@ MEM_WORDS=${BENCH_MEM_WORDS:-30}
 MEM_LIMIT=${BENCH_MEM_LIMIT:-512M}
 EXACT_DIR_DOCS=${BENCH_EXACT_DIR_DOCS:-50000}
 RECALL_DOCS=${BENCH_RECALL_DOCS:-20000}
+SCALE_SAMPLE_DOCS=${BENCH_SCALE_SAMPLE_DOCS:-8000}
 REUSE_SIZE=${BENCH_REUSE_SIZE:-$SIZE}
 REUSE_MEM=${BENCH_REUSE_MEM:-1G}
 STORIES_SIZE=${BENCH_STORIES_SIZE:-$SIZE}
@@ -292,6 +294,43 @@ print('%.2f %.2f' % (float(b[0]) / float(a[0]), (float(b[1]) + float(b[2])) / (f
     R_EXTRA="{\"time_ratio_4x\": $ratio, \"cpu_ratio_4x\": $cratio, \"target\": 4.4}" \
         add scaling "neardup${tf:+ $tf}" "$n4 docs (4x)" "$b4" "$n4" scale4 \
         "4x docs: wall x$ratio, cpu x$cratio (target <= 4.4)"
+    sample_scaling
+}
+
+# dedup, reuse and stories on N and 4N documents drawn at random (seeded, not a prefix)
+# from the BENCH_SIZE corpus: the CPU ratio of the two (issue 14's target: <= 4.2).
+sample_scaling() {
+    local c s1 s4 b1 b4 n1 n4 cmd name cr
+    c=$(corpus --size "$SIZE")/corpus.jsonl
+    s1=$WORK/scale-sample1.jsonl
+    s4=$WORK/scale-sample4.jsonl
+    python3 "$ROOT/bench/exact_truth.py" sample "$c" "$SCALE_SAMPLE_DOCS" "$SEED" "$s1"
+    python3 "$ROOT/bench/exact_truth.py" sample "$c" $((4 * SCALE_SAMPLE_DOCS)) "$SEED" "$s4"
+    b1=$(stat -c %s "$s1")
+    b4=$(stat -c %s "$s4")
+    n1=$(wc -l <"$s1")
+    n4=$(wc -l <"$s4")
+    cat "$s1" "$s4" >/dev/null
+    for cmd in dedup reuse stories; do
+        for k in 1 4; do
+            name=scale-$cmd-$k
+            say "scaling: neardup $cmd -T 1 on the sample of $k x $SCALE_SAMPLE_DOCS documents"
+            case $cmd in
+                dedup) timed "$name" "$ND" dedup -q -T 1 --clusters /dev/null "$WORK/scale-sample$k.jsonl" ;;
+                reuse) timed "$name" "$ND" reuse -q -T 1 --no-text -o /dev/null "$WORK/scale-sample$k.jsonl" ;;
+                stories) timed "$name" "$ND" stories -q -T 1 -o /dev/null "$WORK/scale-sample$k.jsonl" ;;
+            esac
+        done
+        cr=$(python3 -c "import sys
+def f(p): return open(p).read().split()[-4:]
+a, b = f(sys.argv[1]), f(sys.argv[2])
+print('%.2f' % ((float(b[1]) + float(b[2])) / (float(a[1]) + float(a[2]))))" \
+            "$WORK/scale-$cmd-1.time" "$WORK/scale-$cmd-4.time")
+        add scaling "neardup $cmd -T 1" "$n1 sampled docs" "$b1" "$n1" "scale-$cmd-1" "random sample"
+        R_EXTRA="{\"cpu_ratio_4x\": $cr, \"target\": 4.2}" \
+            add scaling "neardup $cmd -T 1" "$n4 sampled docs (4x)" "$b4" "$n4" "scale-$cmd-4" \
+            "4x documents, random sample: cpu x$cr (target <= 4.2)"
+    done
 }
 
 memory_rows() {

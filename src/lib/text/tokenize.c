@@ -306,6 +306,15 @@ static nd_status tokenize_range(nd_text_buf *tb, const nd_alloc_ctx *a, const ch
                 }
                 /* The rest of the ASCII run of word bytes. */
                 i = ascii_word_end(p, i + 1, to, force_slow);
+                if (i < to && p[i] < 0x80) {
+                    /* an ASCII separator ends the word: closed, and the
+                     * separators after it skipped, in this same turn (the
+                     * next turn then starts on a word, as most do: a branch
+                     * the processor guesses) */
+                    ND_TRY(close_word(tb, a, text, len, start, i, ascii));
+                    open = 0;
+                    i = ascii_sep_end(p, i + 1, to, force_slow);
+                }
                 continue;
             } else if (open) {
                 ND_TRY(close_word(tb, a, text, len, start, i, ascii));

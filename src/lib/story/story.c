@@ -405,6 +405,83 @@ static int cmp_term_id(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Sorts v[0..n) by id, stably (equal ids keep their order, so weights summed
+ * over them add up in the same order as ever): insertion sort of runs of
+ * 16, then merges between v and tmp (n terms). qsort's calls of a compare
+ * function through a pointer cost more than the rest of a document's terms. */
+static void sort_terms_id(term *v, term *tmp, size_t n)
+{
+    enum { RUN = 16 };
+    for (size_t b = 0; b < n; b += RUN) {
+        const size_t e = b + RUN < n ? b + RUN : n;
+        for (size_t i = b + 1; i < e; i++) {
+            const term x = v[i];
+            size_t j = i;
+            while (j > b && v[j - 1].id > x.id) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+    }
+    term *src = v, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t b = 0; b < n; b += 2 * w) {
+            const size_t m = b + w < n ? b + w : n, e = b + 2 * w < n ? b + 2 * w : n;
+            size_t i = b, j = m, k = b;
+            while (i < m && j < e)
+                dst[k++] = src[j].id < src[i].id ? src[j++] : src[i++];
+            while (i < m)
+                dst[k++] = src[i++];
+            while (j < e)
+                dst[k++] = src[j++];
+        }
+        term *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+}
+
+/* Whether a comes before b among the heaviest: weight down, then id up (a
+ * total order: ids are unique in a vector). */
+static inline int heavier(const term *a, const term *b)
+{
+    return a->w > b->w || (a->w == b->w && a->id < b->id);
+}
+
+/* Moves the k heaviest of v[0..n) (k < n) to v[0..k), in some order
+ * (quickselect, median of three; the set is the same as a full sort's). */
+static void select_heaviest(term *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* the k-th lies in [lo, hi) */
+    while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        /* median of three to v[lo] as the pivot */
+        term *a = &v[lo], *b = &v[mid], *c = &v[hi - 1], t;
+        if (heavier(b, a)) { t = *a; *a = *b; *b = t; }
+        if (heavier(c, a)) { t = *a; *a = *c; *c = t; }
+        if (heavier(c, b)) { t = *b; *b = *c; *c = t; }
+        t = v[lo]; v[lo] = v[mid]; v[mid] = t;
+        const term p = v[lo];
+        size_t i = lo + 1;
+        for (size_t j = lo + 1; j < hi; j++)
+            if (heavier(&v[j], &p)) {
+                t = v[i]; v[i] = v[j]; v[j] = t;
+                i++;
+            }
+        /* v[lo + 1, i) before the pivot, the pivot goes to i - 1 */
+        t = v[lo]; v[lo] = v[i - 1]; v[i - 1] = t;
+        if (i - 1 == k)
+            return;
+        if (i - 1 > k)
+            hi = i - 1;
+        else
+            lo = i;
+    }
+}
+
 /* The term id of the normalised word w[0..n): the hash of its stem (a word
  * holding a digit is not stemmed); *digit tells whether it holds one. */
 static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
@@ -549,10 +626,12 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
     if (names)
         top_names(names->data, &names->len);
     /* merge a document's terms: sorted by id, weights summed */
-    term *v = acc->data;
     size_t n = acc->len, m = 0;
+    if ((st = nd_vec_reserve(acc, a, 2 * n)) != ND_OK) /* the sort's scratch after them */
+        return st;
+    term *v = acc->data;
     if (n) {
-        qsort(v, n, sizeof *v, cmp_term_id);
+        sort_terms_id(v, v + n, n);
         for (size_t i = 0; i < n; i++) {
             if (m && v[m - 1].id == v[i].id)
                 v[m - 1].w += v[i].w;
@@ -860,9 +939,19 @@ size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
         m++;
     }
     if (m > MAX_TERMS) {
-        qsort(o, m, sizeof *o, cmp_term_w_desc);
+        /* the MAX_TERMS heaviest, by id (o was by id: the insertion sort
+         * of the selected ones is short) */
+        select_heaviest(o, m, MAX_TERMS);
         m = MAX_TERMS;
-        qsort(o, m, sizeof *o, cmp_term_id);
+        for (size_t i = 1; i < m; i++) {
+            const term x = o[i];
+            size_t j = i;
+            while (j > 0 && o[j - 1].id > x.id) {
+                o[j] = o[j - 1];
+                j--;
+            }
+            o[j] = x;
+        }
     }
     double norm = 0;
     for (size_t i = 0; i < m; i++)

@@ -397,20 +397,23 @@ typedef struct nd_term {
     float w;
 } nd_term;
 struct sb_stemmer;
+/* A memo of the words one stemmer has stemmed (story/story.c); NULL: none. */
+typedef struct nd_stem_memo nd_stem_memo;
 /* 1 when the Snowball name or code lang is English (its stop words apply). */
 int nd_story_english(const char *lang);
 /* The raw terms of one document into acc (nd_term, cleared first): the words
  * of the title (weight ND_P_TITLE_WEIGHT, title may be NULL), then of the
  * text (weight 1), each times ND_P_NAME_WEIGHT when a name or a number;
  * English function words dropped when english; stemmed with stem (NULL: not
- * stemmed); one term per id, sorted by id, weights summed. Unless names is
+ * stemmed), through memo (that stemmer's, kept across calls; NULL: none; the
+ * same terms either way); one term per id, sorted by id, weights summed. Unless names is
  * NULL, it gets (uint32, cleared first) the term ids of the document's 16
  * most frequent names (capitalised words not opening a sentence), sorted. tb
  * is scratch. Returns ND_OK, ND_E_NOMEM, ND_E_LIMIT. */
 nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
                              const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
-                             int english, const char *title, size_t title_len, const char *text,
-                             size_t len);
+                             nd_stem_memo *memo, int english, const char *title,
+                             size_t title_len, const char *text, size_t len);
 /* The IDF of a term in df of ndocs documents: ln((N + 1) / (df + 1)) + 1,
  * leaning on 1 + ln 2 (a term in half the documents) in a small collection,
  * whose frequencies say little: blended with weight N / (N + 30); 0 (a stop

@@ -466,7 +466,7 @@ static nd_status doc_terms(nd_index_session *s, swork *w, const char *lang, size
     name[lang_len] = '\0';
     struct sb_stemmer *stem = sb_stemmer_new(name, "UTF_8"); /* NULL: not stemmed */
     const nd_status st = nd_story_doc_terms(&w->tb, &w->acc, NULL, &s->ix->alloc,
-                                            &s->ix->params, stem, nd_story_english(name),
+                                            &s->ix->params, stem, NULL, nd_story_english(name),
                                             title_len ? title : NULL, title_len, text, len);
     if (stem)
         sb_stemmer_delete(stem);

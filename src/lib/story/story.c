@@ -146,6 +146,7 @@ struct nd_story {
     /* labels' stemmers, made on first use per language and kept (a
      * handle's calls are not concurrent) */
     struct sb_stemmer *label_stem[MAX_LANGS];
+    nd_stem_memo *label_memo[MAX_LANGS];
     uint8_t label_tried[MAX_LANGS];
     nd_text_buf label_tb; /* ... and tokeniser scratch */
     char detail[ND_DETAIL_MAX];
@@ -296,9 +297,11 @@ void nd_story_destroy(nd_story *s)
         }
     nd_free(&a, s->st);
     nd_free(&a, s->label_buf);
-    for (unsigned i = 0; i < MAX_LANGS; i++)
+    for (unsigned i = 0; i < MAX_LANGS; i++) {
         if (s->label_stem[i])
             sb_stemmer_delete(s->label_stem[i]);
+        nd_free(&a, s->label_memo[i]);
+    }
     nd_text_buf_free(&s->label_tb, &a);
     nd_free(&a, s);
 }
@@ -370,6 +373,7 @@ nd_status nd_story_link(nd_story *s, uint32_t a, uint32_t b)
 typedef struct vthread {
     nd_text_buf tb;
     struct sb_stemmer *stem[MAX_LANGS];
+    nd_stem_memo *memo[MAX_LANGS]; /* made with the stemmer */
     int tried[MAX_LANGS];
     nd_vec acc;   /* term: the document's (id, weight) before merging */
     nd_vec names; /* uint32: its names' term ids */
@@ -484,7 +488,30 @@ static void select_heaviest(term *v, size_t n, size_t k)
 
 /* The term id of the normalised word w[0..n): the hash of its stem (a word
  * holding a digit is not stemmed); *digit tells whether it holds one. */
-static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
+/* A memo of the words a stemmer has seen: the term id of a word is a
+ * function of its normalised form alone, and a text repeats its words
+ * (stemming was a third of a stories run). Direct-mapped by the word's
+ * token hash; an entry holds the word itself, compared in full, so the
+ * memo answers exactly what term_of would. Words longer than MEMO_WORD bytes
+ * are not kept. */
+#define MEMO_SLOTS 8192
+#define MEMO_WORD 18
+typedef struct memo_ent {
+    uint64_t h;
+    uint32_t id;
+    uint8_t n, digit; /* n 0: empty */
+    char w[MEMO_WORD];
+} memo_ent;
+struct nd_stem_memo {
+    memo_ent e[MEMO_SLOTS];
+};
+
+static nd_stem_memo *memo_new(const nd_alloc_ctx *a)
+{
+    return nd_calloc(a, 1, sizeof(nd_stem_memo));
+}
+
+static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
 {
     *digit = 0;
     for (size_t k = 0; k < n && !*digit; k++)
@@ -501,16 +528,38 @@ static uint32_t term_of(struct sb_stemmer *stem, const char *w, size_t n, int *d
     return (uint32_t)(nd_token_hash(sw, sn) >> 32);
 }
 
+/* The term id of the normalised word w[0..n) of token hash h (and whether it
+ * holds a digit), through memo (NULL: none). */
+static uint32_t term_of(struct sb_stemmer *stem, nd_stem_memo *memo, const char *w, size_t n,
+                        uint64_t h, int *digit)
+{
+    if (!memo || n > MEMO_WORD)
+        return term_of_stem(stem, w, n, digit);
+    memo_ent *e = &memo->e[h & (MEMO_SLOTS - 1)];
+    if (e->n == n && e->h == h && memcmp(e->w, w, n) == 0) {
+        *digit = e->digit;
+        return e->id;
+    }
+    const uint32_t id = term_of_stem(stem, w, n, digit);
+    e->h = h;
+    e->id = id;
+    e->n = (uint8_t)n;
+    e->digit = (uint8_t)*digit;
+    memcpy(e->w, w, n);
+    return id;
+}
+
 /* The term of the word at tok[*i] of t (norm: the normalised tokens), as
  * term_of makes it, except that a number written with decimal or thousands
  * parts ("5.495", "1,204") is one term, so that the "495" of a coupon does
  * not match the "495" of a profit: *i then moves to its last part. */
-static uint32_t word_term(struct sb_stemmer *stem, const char *t, const char *norm,
-                          const nd_token *tok, size_t nt, size_t *i, int *digit)
+static uint32_t word_term(struct sb_stemmer *stem, nd_stem_memo *memo, const char *t,
+                          const char *norm, const nd_token *tok, size_t nt, size_t *i,
+                          int *digit)
 {
     const char *w = norm + tok[*i].norm_off;
     const size_t n = tok[*i].norm_len;
-    const uint32_t id = term_of(stem, w, n, digit);
+    const uint32_t id = term_of(stem, memo, w, n, tok[*i].hash, digit);
     if (!*digit)
         return id;
     uint64_t h = nd_token_hash(w, n);
@@ -528,7 +577,8 @@ static uint32_t word_term(struct sb_stemmer *stem, const char *t, const char *no
  * names (unless NULL; none from a title, title set, written in title case). */
 static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
                            const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
-                           int english, const char *t, size_t len, double f, int title)
+                           nd_stem_memo *memo, int english, const char *t, size_t len, double f,
+                           int title)
 {
     nd_status st = nd_text_tokenize(tb, a, t, len, 0);
     if (st != ND_OK)
@@ -545,7 +595,7 @@ static nd_status add_words(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
         double wt = f;
         int digit;
         const size_t first = i;
-        const uint32_t id = word_term(stem, t, norm, tok, tb->tokens.len, &i, &digit);
+        const uint32_t id = word_term(stem, memo, t, norm, tok, tb->tokens.len, &i, &digit);
         const int name = !digit && nd_capitalised(t, len, tok[first].start) &&
                          !nd_sentence_start(t, first ? tok[first - 1].end : 0,
                                             tok[first].start, first == 0);
@@ -608,19 +658,19 @@ static void top_names(uint32_t *names, size_t *n)
 
 nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
                              const nd_alloc_ctx *a, const nd_params *p, struct sb_stemmer *stem,
-                             int english, const char *title, size_t title_len, const char *text,
-                             size_t len)
+                             nd_stem_memo *memo, int english, const char *title,
+                             size_t title_len, const char *text, size_t len)
 {
     acc->len = 0;
     if (names)
         names->len = 0;
     nd_status st = ND_OK;
     if (title_len)
-        st = add_words(tb, acc, names, a, p, stem, english, title, title_len, p->title_weight,
-                       1);
+        st = add_words(tb, acc, names, a, p, stem, memo, english, title, title_len,
+                       p->title_weight, 1);
     if (st == ND_OK)
-        st = add_words(tb, acc, names, a, p, stem, english, text ? text : "", text ? len : 0,
-                       1.0, 0);
+        st = add_words(tb, acc, names, a, p, stem, memo, english, text ? text : "",
+                       text ? len : 0, 1.0, 0);
     if (st != ND_OK)
         return st;
     if (names)
@@ -666,10 +716,14 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             if (st == ND_OK && !th->tried[sd->lang]) {
                 th->tried[sd->lang] = 1;
                 th->stem[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
+                th->memo[sd->lang] = memo_new(&s->alloc);
+                if (!th->memo[sd->lang])
+                    st = ND_E_NOMEM;
             }
             if (st == ND_OK)
                 st = nd_story_doc_terms(&th->tb, &th->acc, &th->names, &s->alloc, &s->params,
-                                        th->stem[sd->lang], nd_story_english(s->langs[sd->lang]),
+                                        th->stem[sd->lang], th->memo[sd->lang],
+                                        nd_story_english(s->langs[sd->lang]),
                                         sd->title_len ? (const char *)s->titles.data +
                                                             sd->title_off : NULL,
                                         sd->title_len, t, len);
@@ -757,9 +811,11 @@ static void vjob_free(nd_story *s, vjob *j, unsigned nt, size_t nch)
             nd_text_buf_free(&j->th[i].tb, a);
             nd_vec_free(&j->th[i].acc, a);
             nd_vec_free(&j->th[i].names, a);
-            for (unsigned k = 0; k < MAX_LANGS; k++)
+            for (unsigned k = 0; k < MAX_LANGS; k++) {
                 if (j->th[i].stem[k])
                     sb_stemmer_delete(j->th[i].stem[k]);
+                nd_free(a, j->th[i].memo[k]);
+            }
         }
     }
     if (j->ch)
@@ -1590,7 +1646,8 @@ nd_status nd_story_stories(const nd_story *s, const nd_story_member **m, const s
 /* The stemmed term id of each word of t[0..len) in language lang (as
  * add_words makes them), calling fn(arg, id, word, n) for each; stops when fn
  * returns nonzero. */
-static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *stem, int english,
+static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *stem,
+                            nd_stem_memo *memo, int english,
                             const char *t, size_t len, const uint32_t *want, size_t nw,
                             size_t *found, size_t *nfound, nd_vec *bytes, uint32_t *boff,
                             uint32_t *blen)
@@ -1607,7 +1664,7 @@ static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *ste
             continue;
         int digit;
         const size_t first = i;
-        const uint32_t id = word_term(stem, t, norm, tok, tb->tokens.len, &i, &digit);
+        const uint32_t id = word_term(stem, memo, t, norm, tok, tb->tokens.len, &i, &digit);
         if (i > first) {  /* a number in parts: as written */
             w = t + tok[first].start;
             n = tok[i].end - tok[first].start;
@@ -1683,19 +1740,25 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
         if (!tried[sd->lang]) {
             tried[sd->lang] = 1;
             stems[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
+            s->label_memo[sd->lang] = memo_new(&s->alloc);
+            if (!s->label_memo[sd->lang]) {
+                st = ND_E_NOMEM;
+                break;
+            }
         }
         const char *ln = s->langs[sd->lang];
         const int english = strcmp(ln, "english") == 0 || strcmp(ln, "en") == 0 ||
                             strcmp(ln, "eng") == 0;
         if (sd->title_len &&
-            (st = label_scan(s, tb, stems[sd->lang], english,
+            (st = label_scan(s, tb, stems[sd->lang], s->label_memo[sd->lang], english,
                              (const char *)s->titles.data + sd->title_off, sd->title_len, want,
                              nt, found, &nfound, &bytes, boff, blen)) != ND_OK)
             break;
         const char *t = NULL;
         size_t len = 0;
         if ((st = text(ctx, d, 0, &t, &len)) != ND_OK ||
-            (st = label_scan(s, tb, stems[sd->lang], english, t ? t : "", t ? len : 0, want, nt,
+            (st = label_scan(s, tb, stems[sd->lang], s->label_memo[sd->lang], english,
+                             t ? t : "", t ? len : 0, want, nt,
                              found, &nfound, &bytes, boff, blen)) != ND_OK)
             break;
     }

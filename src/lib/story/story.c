@@ -494,7 +494,7 @@ static void select_heaviest(term *v, size_t n, size_t k)
  * token hash; an entry holds the word itself, compared in full, so the
  * memo answers exactly what term_of would. Words longer than MEMO_WORD bytes
  * are not kept. */
-#define MEMO_SLOTS 8192
+#define MEMO_SLOTS 65536
 #define MEMO_WORD 18
 typedef struct memo_ent {
     uint64_t h;

@@ -8,88 +8,49 @@
  */
 #include "nd_internal.h"
 
-static void insertion_sort(uint64_t *a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        const uint64_t v = a[i];
-        size_t j = i;
-        while (j > 0 && a[j - 1] > v) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = v;
+/* One radix sort for each width: NAME sorts T values of WIDTH bits. */
+#define ND_RADIX_SORT(NAME, T, WIDTH)                                                   \
+    void NAME(T *a, T *tmp, size_t n)                                                   \
+    {                                                                                   \
+        if (n < 64) { /* insertion sort */                                              \
+            for (size_t i = 1; i < n; i++) {                                            \
+                const T v = a[i];                                                       \
+                size_t j = i;                                                           \
+                while (j > 0 && a[j - 1] > v) {                                         \
+                    a[j] = a[j - 1];                                                    \
+                    j--;                                                                \
+                }                                                                       \
+                a[j] = v;                                                               \
+            }                                                                           \
+            return;                                                                     \
+        }                                                                               \
+        enum { BITS = 11, R = 1u << BITS, MASK = R - 1 };                               \
+        size_t count[R];                                                                \
+        T *src = a, *dst = tmp;                                                         \
+        for (unsigned shift = 0; shift < (WIDTH); shift += BITS) {                      \
+            memset(count, 0, R * sizeof count[0]);                                      \
+            for (size_t i = 0; i < n; i++)                                              \
+                count[(src[i] >> shift) & MASK]++;                                      \
+            if (count[(src[0] >> shift) & MASK] == n)                                   \
+                continue; /* every value has this digit: nothing to do */               \
+            size_t sum = 0;                                                             \
+            for (size_t d = 0; d < R; d++) {                                            \
+                const size_t c = count[d];                                              \
+                count[d] = sum;                                                         \
+                sum += c;                                                               \
+            }                                                                           \
+            for (size_t i = 0; i < n; i++)                                              \
+                dst[count[(src[i] >> shift) & MASK]++] = src[i];                        \
+            T *t = src;                                                                 \
+            src = dst;                                                                  \
+            dst = t;                                                                    \
+        }                                                                               \
+        if (src != a)                                                                   \
+            memcpy(a, src, n * sizeof *a);                                              \
     }
-}
 
-void nd_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
-{
-    if (n < 64) {
-        insertion_sort(a, n);
-        return;
-    }
-    enum { BITS = 11, R = 1u << BITS, MASK = R - 1 };
-    size_t count[R];
-    uint64_t *src = a, *dst = tmp;
-    for (unsigned shift = 0; shift < 64; shift += BITS) {
-        memset(count, 0, R * sizeof count[0]);
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & MASK]++;
-        if (count[(src[0] >> shift) & MASK] == n)
-            continue;  /* every value has this digit: nothing to do */
-        size_t sum = 0;
-        for (size_t d = 0; d < R; d++) {
-            const size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & MASK]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-}
-
-void nd_sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
-{
-    if (n < 64) {
-        for (size_t i = 1; i < n; i++) {
-            const uint32_t v = a[i];
-            size_t j = i;
-            while (j > 0 && a[j - 1] > v) {
-                a[j] = a[j - 1];
-                j--;
-            }
-            a[j] = v;
-        }
-        return;
-    }
-    enum { BITS = 11, R = 1u << BITS, MASK = R - 1 };
-    size_t count[R];
-    uint32_t *src = a, *dst = tmp;
-    for (unsigned shift = 0; shift < 32; shift += BITS) {
-        memset(count, 0, R * sizeof count[0]);
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & MASK]++;
-        if (count[(src[0] >> shift) & MASK] == n)
-            continue;  /* every value has this digit: nothing to do */
-        size_t sum = 0;
-        for (size_t d = 0; d < R; d++) {
-            const size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & MASK]++] = src[i];
-        uint32_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-}
+ND_RADIX_SORT(nd_sort_u64, uint64_t, 64)
+ND_RADIX_SORT(nd_sort_u32, uint32_t, 32)
 
 size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n)
 {

@@ -376,20 +376,22 @@ fail:
     return st;
 }
 
-nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
-                           size_t len, int force_slow)
+/* Empties tb for a text of len bytes. */
+static nd_status text_reset(nd_text_buf *tb, const nd_alloc_ctx *a, size_t len)
 {
-    nd_status st = ND_OK;
     tb->tokens.len = 0;
     tb->norm.len = 0;
     tb->invalid_bytes = 0;
     if (len >= UINT32_MAX)
         return ND_E_LIMIT;
-    if (tb->cps.cap < 64)
-        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
-    return tokenize_range(tb, a, text, len, 0, len, force_slow);
-fail:
-    return st;
+    return tb->cps.cap < 64 ? nd_vec_reserve(&tb->cps, a, 64) : ND_OK;
+}
+
+nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
+                           size_t len, int force_slow)
+{
+    const nd_status st = text_reset(tb, a, len);
+    return st != ND_OK ? st : tokenize_range(tb, a, text, len, 0, len, force_slow);
 }
 
 /* Lower-case form of an ASCII letter or digit, 0 for an ASCII separator, 1
@@ -541,15 +543,9 @@ static size_t (*norm_pick(void))(const unsigned char *, size_t, size_t, char *, 
 nd_status nd_text_normalize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
                             size_t len, int force_scalar, size_t *num_tokens)
 {
-    nd_status st = ND_OK;
-    tb->tokens.len = 0;
-    tb->norm.len = 0;
-    tb->invalid_bytes = 0;
+    nd_status st;
     *num_tokens = 0;
-    if (len >= UINT32_MAX)
-        return ND_E_LIMIT;
-    if (tb->cps.cap < 64)
-        ND_TRY(nd_vec_reserve(&tb->cps, a, 64));
+    ND_TRY(text_reset(tb, a, len));
     const unsigned char *p = (const unsigned char *)text;
     size_t (*run)(const unsigned char *, size_t, size_t, char *, norm_run *) =
         force_scalar ? norm_ascii_scalar : norm_pick();

@@ -4,7 +4,8 @@
  * inside the input and be ordered, and the first two bytes pick parameters
  * (n-gram size, scheme) so that the parameter paths are covered too. The
  * tokeniser's fast paths (8-byte ASCII scans, inline ASCII tokens) must give
- * exactly what its byte-at-a-time reference path gives (force_slow). The
+ * exactly what its byte-at-a-time reference path gives (force_slow), and the
+ * normalised text alone (nd_text_normalize, both kernels) what it writes. The
  * template diff of the input's two halves names ranges inside each, and a
  * text against itself has nothing differing, and is one template exactly
  * when its sketch has a template hash.
@@ -40,6 +41,16 @@ static void check_paths(const char *text, size_t size)
                 p->norm_len != q->norm_len || p->hash != q->hash)
                 abort();
         }
+    }
+    /* The normalised text alone (dedup --exact): the vector kernel and the
+     * byte loop write what the tokeniser writes, and count its tokens. */
+    for (int scalar = 0; scalar < 2 && sx == ND_OK; scalar++) {
+        size_t nt = 0;
+        if (nd_text_normalize(&y, &a, text, size, scalar, &nt) != ND_OK ||
+            nt != x.tokens.len || y.norm.len != x.norm.len ||
+            y.invalid_bytes != x.invalid_bytes ||
+            (x.norm.len > 0 && memcmp(x.norm.data, y.norm.data, x.norm.len) != 0))
+            abort();
     }
     nd_text_buf_free(&x, &a);
     nd_text_buf_free(&y, &a);

@@ -39,7 +39,9 @@ void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
 #define ND_VEC_AT(v, T, i) (((T *)(v)->data)[i])
 /* Populates the pages of [p, p + n) with one call when n is 1 MB or more (a
  * page fault a page is dear on a virtual machine); harmless where the kernel
- * cannot. For memory about to be written in full. */
+ * cannot. nd_vec_reserve calls it on the capacity it adds, so a growing
+ * array holds up to half again its length in resident pages (the margin
+ * realloc leaves is touched sooner or later as it fills). */
 void nd_prefault(void *p, size_t n);
 
 /* Sorts a[0..n) ascending (LSD radix, 11 bits a pass); tmp holds n values.
@@ -134,7 +136,8 @@ void nd_text_buf_init(nd_text_buf *tb);
 nd_status nd_text_tokenize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
                            size_t len, int force_slow);
 /* The normalised text alone: tb->norm as nd_text_tokenize leaves it, and
- * the number of tokens, but no token records (faster; for exact hashes).
+ * the number of tokens; tb->tokens is scratch (it holds the tokens of the
+ * non-ASCII stretches only). Faster than tokenising; for exact hashes.
  * force_scalar = 1 uses the byte loop, not the vector kernel (tests compare). */
 nd_status nd_text_normalize(nd_text_buf *tb, const nd_alloc_ctx *a, const char *text,
                             size_t len, int force_scalar, size_t *num_tokens);

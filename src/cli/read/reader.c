@@ -122,8 +122,10 @@ struct rd_reader {
     uint64_t file_records; /* records returned from this file */
     uint64_t raw_read;    /* bytes read from its descriptor */
     int64_t size;         /* its size when measured on opening (a regular file met in a
-                             directory), else -1: once that many bytes are read, the
-                             file has ended (no read to see the end) */
+                             directory), else -1: once exactly that many bytes are read,
+                             the file has ended (no read to see the end); a size of 0
+                             (procfs and the like: any length) or a file that grew past
+                             it is read to the end */
     int damaged;          /* its compressed data was found corrupt or cut short */
     int cut_short;        /* 1: ... cut short: it ends inside a gzip member;
                              2: data that is not gzip follows a member */
@@ -426,7 +428,7 @@ static int raw_more(rd_reader *r)
                 XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
             r->iend += (size_t)got;
             r->raw_read += (uint64_t)got;
-            if (r->size >= 0 && !r->ranged && r->raw_read >= (uint64_t)r->size)
+            if (r->size > 0 && !r->ranged && r->raw_read == (uint64_t)r->size)
                 r->in_eof = 1;
             return 1;
         }
@@ -618,7 +620,7 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
                 XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
             r->raw_read += (uint64_t)n;
-            if (r->size >= 0 && !r->ranged && r->raw_read >= (uint64_t)r->size)
+            if (r->size > 0 && !r->ranged && r->raw_read == (uint64_t)r->size)
                 r->in_eof = 1;
             return 0;
         }
@@ -1578,13 +1580,14 @@ static int dir_step(rd_reader *r)
         return nomem(r);
     }
     /* The directory said what the entry is (most file systems do): a
-     * regular file is opened (without blocking, should it have become a
-     * FIFO since) and measured with fstat, a directory opened as one;
-     * no stat of the path. A share of the files among processes needs
-     * the size first and goes the long way. */
+     * regular file is opened and measured with fstat, a directory opened
+     * as one (not through a link); no stat of the path. When that fails,
+     * or the entry is no longer what the directory said, the long way
+     * below classifies it and reports as it always did. A share of the
+     * files among processes needs the size first and goes the long way. */
     if ((type == DT_REG && !r->o.want_file) || type == DT_DIR) {
         const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-                                      (type == DT_DIR ? O_DIRECTORY : O_NONBLOCK));
+                                      (type == DT_DIR ? O_DIRECTORY | O_NOFOLLOW : 0));
         struct stat fb;
         if (fd >= 0 && type == DT_DIR)
             return push_dir(r, fd, path, rel);
@@ -1596,15 +1599,7 @@ static int dir_step(rd_reader *r)
             return RD_OK;
         }
         if (fd >= 0)
-            close(fd);  /* no longer what the directory said: the long way */
-        else if (!(type == DT_DIR && r->o.quiet_dirs)) {
-            if (type == DT_REG)
-                wanted(r, 0);
-            report(r, "%s: cannot open: %s", path, strerror(errno));
-            free(path);
-            free(rel);
-            return RD_ERR_IO;
-        }
+            close(fd);
     }
     /* Classify first (following symlinks), so a FIFO is never opened. A
      * symlink to a directory is not followed: that is what could loop. A

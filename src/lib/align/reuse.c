@@ -1182,7 +1182,8 @@ static int masked(const nd_span *m, size_t nm, size_t i)
  * of blocks, each twice the size of the one before up to BLOCK_MAX records:
  * it grows without moving what it holds (an array grown by realloc copied
  * its records again and again, a fifth of a reuse run), and is copied once,
- * when it is loaded. */
+ * when it is loaded. A block's pages are faulted in as it fills: the last
+ * block of a bucket is mostly empty. */
 typedef struct piece {
     uint64_t off, n;
 } piece;
@@ -1223,7 +1224,6 @@ static nd_status rb_push(rbucket *m, const nd_alloc_ctx *a, const rec16 *x)
         nd_status st;
         if (!nb.p)
             return ND_E_NOMEM;
-        nd_prefault(nb.p, cap * sizeof(rec16));
         if ((st = nd_vec_push(&m->blocks, a, &nb)) != ND_OK) {
             nd_free(a, nb.p);
             return st;

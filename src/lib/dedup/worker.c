@@ -163,7 +163,7 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     const XXH128_hash_t ex = XXH3_128bits(norm, w->text.norm.len);
     out->exact_lo = ex.low64;
     out->exact_hi = ex.high64;
-    if (nt == 0 || w->params.exact_only)
+    if (nt == 0)
         return ND_OK;
     if (w->params.templates != ND_TEMPLATES_OFF) {
         const uint8_t *val;

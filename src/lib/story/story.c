@@ -494,7 +494,7 @@ static void select_heaviest(term *v, size_t n, size_t k)
  * token hash; an entry holds the word itself, compared in full, so the
  * memo answers exactly what term_of would. Words longer than MEMO_WORD bytes
  * are not kept. */
-#define MEMO_SLOTS 65536
+#define MEMO_SLOTS 32768 /* 1 MB a thread and stemmed language */
 #define MEMO_WORD 18
 typedef struct memo_ent {
     uint64_t h;
@@ -511,9 +511,13 @@ static nd_stem_memo *memo_new(const nd_alloc_ctx *a)
     return nd_calloc(a, 1, sizeof(nd_stem_memo));
 }
 
-static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, int *digit)
+/* *failed: the stemmer could not stem the word (out of memory in
+ * libstemmer): the word is its own term this once, and not remembered. */
+static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, int *digit,
+                             int *failed)
 {
     *digit = 0;
+    *failed = 0;
     for (size_t k = 0; k < n && !*digit; k++)
         *digit = w[k] >= '0' && w[k] <= '9';
     const char *sw = w;
@@ -523,6 +527,8 @@ static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, i
         if (r) {
             sw = (const char *)r;
             sn = (size_t)sb_stemmer_length(stem);
+        } else {
+            *failed = 1;
         }
     }
     return (uint32_t)(nd_token_hash(sw, sn) >> 32);
@@ -533,14 +539,17 @@ static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, i
 static uint32_t term_of(struct sb_stemmer *stem, nd_stem_memo *memo, const char *w, size_t n,
                         uint64_t h, int *digit)
 {
+    int failed;
     if (!memo || n > MEMO_WORD)
-        return term_of_stem(stem, w, n, digit);
+        return term_of_stem(stem, w, n, digit, &failed);
     memo_ent *e = &memo->e[h & (MEMO_SLOTS - 1)];
     if (e->n == n && e->h == h && memcmp(e->w, w, n) == 0) {
         *digit = e->digit;
         return e->id;
     }
-    const uint32_t id = term_of_stem(stem, w, n, digit);
+    const uint32_t id = term_of_stem(stem, w, n, digit, &failed);
+    if (failed)
+        return id;
     e->h = h;
     e->id = id;
     e->n = (uint8_t)n;
@@ -716,8 +725,9 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             if (st == ND_OK && !th->tried[sd->lang]) {
                 th->tried[sd->lang] = 1;
                 th->stem[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
-                th->memo[sd->lang] = memo_new(&s->alloc);
-                if (!th->memo[sd->lang])
+                /* a language with no stemmer needs no memo: its terms are hashes */
+                th->memo[sd->lang] = th->stem[sd->lang] ? memo_new(&s->alloc) : NULL;
+                if (th->stem[sd->lang] && !th->memo[sd->lang])
                     st = ND_E_NOMEM;
             }
             if (st == ND_OK)
@@ -1740,8 +1750,8 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
         if (!tried[sd->lang]) {
             tried[sd->lang] = 1;
             stems[sd->lang] = sb_stemmer_new(s->langs[sd->lang], "UTF_8");
-            s->label_memo[sd->lang] = memo_new(&s->alloc);
-            if (!s->label_memo[sd->lang]) {
+            s->label_memo[sd->lang] = stems[sd->lang] ? memo_new(&s->alloc) : NULL;
+            if (stems[sd->lang] && !s->label_memo[sd->lang]) {
                 st = ND_E_NOMEM;
                 break;
             }

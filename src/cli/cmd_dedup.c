@@ -50,7 +50,6 @@ typedef struct dedup_opts {
     int strip_boiler;     /* --strip-boilerplate: -o without it */
     uint64_t part_bytes;  /* --part-size: several processes cut large files so */
     int merge;            /* --merge: several processes, -o written whole by process 0 */
-    int exact;            /* --exact: exact copies only */
     const char *near_opt; /* the first option given that only near-duplicates use */
 } dedup_opts;
 
@@ -1587,7 +1586,7 @@ static void verbose_layout(const run *r)
     nd_dedup_stats s;
     nd_dedup_get_stats(r->dd, &s);
     const double t = nd_params_get(r->params, ND_P_THRESHOLD);
-    if (r->o.exact) {
+    if (nd_params_get(r->params, ND_P_EXACT_ONLY) != 0) {
         cli_log(3, "%s", "exact copies only: the normalised text's hash, no shingles or LSH");
         return;
     }
@@ -1754,10 +1753,7 @@ static int parse_options(run *r, int argc, char **argv)
         case O_FNW: if (set_param(r->params, ND_P_FN_WEIGHT, optarg, "--fn-weight")) return 1;
             break;
         case O_FAST: set_known(r->params, ND_P_VERIFY, ND_VERIFY_SIGNATURE); break;
-        case O_EXACT:
-            set_known(r->params, ND_P_EXACT_ONLY, 1);
-            o->exact = 1;
-            break;
+        case O_EXACT: set_known(r->params, ND_P_EXACT_ONLY, 1); break;
         case O_NO_CSAMPLE: set_known(r->params, ND_P_CONTAIN_SAMPLE, 0); break;
         case O_TEMPLATES:
             if (strcmp(optarg, "drop") == 0)
@@ -1831,7 +1827,7 @@ static int parse_options(run *r, int argc, char **argv)
         }
         }
     }
-    if (o->exact && o->near_opt)
+    if (nd_params_get(r->params, ND_P_EXACT_ONLY) != 0 && o->near_opt)
         return usage_error("--exact finds exact copies only: %s is for near-duplicates",
                            o->near_opt);
     if (nd_params_lsh(r->params, NULL, NULL, NULL, NULL) != ND_OK)

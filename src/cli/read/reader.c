@@ -405,6 +405,15 @@ int rd_name_is_jsonl(const char *path)
  * Corrupt or truncated compressed data is an input error (RD_ERR_IO): the
  * records already returned stand, the rest of the file is abandoned. */
 
+/* Counts n bytes read from the file's descriptor; the file has ended once
+ * exactly the size measured on opening is read (r->size). */
+static void count_read(rd_reader *r, size_t n)
+{
+    r->raw_read += (uint64_t)n;
+    if (r->size > 0 && !r->ranged && r->raw_read == (uint64_t)r->size)
+        r->in_eof = 1;
+}
+
 /* Reads more raw bytes after in[iend], compacting first. Returns 1 when
  * bytes were added, 0 at end of file, RD_ERR_IO after reporting. */
 static int raw_more(rd_reader *r)
@@ -427,9 +436,7 @@ static int raw_more(rd_reader *r)
             if (r->xs)
                 XXH3_64bits_update(r->xs, r->in + r->iend, (size_t)got);
             r->iend += (size_t)got;
-            r->raw_read += (uint64_t)got;
-            if (r->size > 0 && !r->ranged && r->raw_read == (uint64_t)r->size)
-                r->in_eof = 1;
+            count_read(r, (size_t)got);
             return 1;
         }
         if (got == 0) {
@@ -619,9 +626,7 @@ static int src_read(rd_reader *r, char *dst, size_t cap, size_t *got)
             if (r->xs)
                 XXH3_64bits_update(r->xs, dst, (size_t)n);
             *got = (size_t)n;
-            r->raw_read += (uint64_t)n;
-            if (r->size > 0 && !r->ranged && r->raw_read == (uint64_t)r->size)
-                r->in_eof = 1;
+            count_read(r, (size_t)n);
             return 0;
         }
         if (n == 0) {

@@ -403,12 +403,6 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static int cmp_term_id(const void *x, const void *y)
-{
-    const term *a = x, *b = y;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* Sorts v[0..n) by id, stably (equal ids keep their order, so weights summed
  * over them add up in the same order as ever): insertion sort of runs of
  * 16, then merges between v and tmp (n terms). qsort's calls of a compare
@@ -486,8 +480,18 @@ static void select_heaviest(term *v, size_t n, size_t k)
     }
 }
 
-/* The term id of the normalised word w[0..n): the hash of its stem (a word
- * holding a digit is not stemmed); *digit tells whether it holds one. */
+/* Keeps the k heaviest terms of v[0..n) (sorted by id, ids unique; k at most
+ * CENTROID_TERMS), sorted by id again; returns how many are left. */
+static size_t keep_heaviest(term *v, size_t n, size_t k)
+{
+    if (n <= k)
+        return n;
+    term tmp[CENTROID_TERMS > MAX_TERMS ? CENTROID_TERMS : MAX_TERMS];
+    select_heaviest(v, n, k);
+    sort_terms_id(v, tmp, k);
+    return k;
+}
+
 /* A memo of the words a stemmer has seen: the term id of a word is a
  * function of its normalised form alone, and a text repeats its words
  * (stemming was a third of a stories run). Direct-mapped by the word's
@@ -511,7 +515,9 @@ static nd_stem_memo *memo_new(const nd_alloc_ctx *a)
     return nd_calloc(a, 1, sizeof(nd_stem_memo));
 }
 
-/* *failed: the stemmer could not stem the word (out of memory in
+/* The term id of the normalised word w[0..n): the hash of its stem (a word
+ * holding a digit is not stemmed); *digit tells whether it holds one;
+ * *failed, that the stemmer could not stem the word (out of memory in
  * libstemmer): the word is its own term this once, and not remembered. */
 static uint32_t term_of_stem(struct sb_stemmer *stem, const char *w, size_t n, int *digit,
                              int *failed)
@@ -767,9 +773,7 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 static int cmp_term_w_desc(const void *x, const void *y)
 {
     const term *a = x, *b = y;
-    if (a->w != b->w)
-        return a->w > b->w ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
+    return heavier(a, b) ? -1 : heavier(b, a);
 }
 
 /* df of term id in the sorted (id, df) table, by binary search. */
@@ -1004,21 +1008,7 @@ size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
         o[m].w = (float)((1 + log(in[i].w < 1 ? 1 : in[i].w)) * idf);
         m++;
     }
-    if (m > MAX_TERMS) {
-        /* the MAX_TERMS heaviest, by id (o was by id: the insertion sort
-         * of the selected ones is short) */
-        select_heaviest(o, m, MAX_TERMS);
-        m = MAX_TERMS;
-        for (size_t i = 1; i < m; i++) {
-            const term x = o[i];
-            size_t j = i;
-            while (j > 0 && o[j - 1].id > x.id) {
-                o[j] = o[j - 1];
-                j--;
-            }
-            o[j] = x;
-        }
-    }
+    m = keep_heaviest(o, m, MAX_TERMS);
     double norm = 0;
     for (size_t i = 0; i < m; i++)
         norm += (double)o[i].w * o[i].w;
@@ -1271,11 +1261,7 @@ static nd_status story_add(cl *c, uint32_t k, const term *v, size_t nv)
             m[n++].w += v[j++].w;
         }
     }
-    if (n > CENTROID_TERMS) {
-        qsort(m, n, sizeof *m, cmp_term_w_desc);
-        n = CENTROID_TERMS;
-        qsort(m, n, sizeof *m, cmp_term_id);
-    }
+    n = keep_heaviest(m, n, CENTROID_TERMS);
     term *nc = nd_malloc(a, (n ? n : 1) * sizeof *nc);
     if (!nc)
         return ND_E_NOMEM;
@@ -1653,9 +1639,9 @@ nd_status nd_story_stories(const nd_story *s, const nd_story_member **m, const s
     return ND_OK;
 }
 
-/* The stemmed term id of each word of t[0..len) in language lang (as
- * add_words makes them), calling fn(arg, id, word, n) for each; stops when fn
- * returns nonzero. */
+/* The words of t[0..len) behind the wanted term ids want[0..nw) (terms as
+ * add_words makes them): the first met for each not found yet is copied to
+ * bytes (boff, blen) and found[q] set; stops when all are found. */
 static nd_status label_scan(nd_story *s, nd_text_buf *tb, struct sb_stemmer *stem,
                             nd_stem_memo *memo, int english,
                             const char *t, size_t len, const uint32_t *want, size_t nw,
@@ -1756,9 +1742,7 @@ size_t nd_story_label(nd_story *s, size_t k, nd_text_fn text, void *ctx, const c
                 break;
             }
         }
-        const char *ln = s->langs[sd->lang];
-        const int english = strcmp(ln, "english") == 0 || strcmp(ln, "en") == 0 ||
-                            strcmp(ln, "eng") == 0;
+        const int english = nd_story_english(s->langs[sd->lang]);
         if (sd->title_len &&
             (st = label_scan(s, tb, stems[sd->lang], s->label_memo[sd->lang], english,
                              (const char *)s->titles.data + sd->title_off, sd->title_len, want,

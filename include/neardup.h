@@ -641,6 +641,9 @@ typedef struct nd_reuse_stats {
     uint64_t segments, boiler_segments, boiler_occurrences;
     uint64_t spilled_bytes, spill_events; /**< seeds and hits written to temporary files
                                                (ND_P_MEMORY), and how many times */
+    uint64_t word_ranges; /**< ND_P_MEMORY: the ranges of documents whose words the
+                               alignment reads back whole, two at a time (0: it reads a
+                               document's words per pair, or holds them all) */
 } nd_reuse_stats;
 
 typedef struct nd_reuse nd_reuse;

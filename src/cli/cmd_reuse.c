@@ -629,6 +629,10 @@ static void summary(const rrun *r)
         if (s.spill_events)
             cli_log(3, "spilled %.1f MB of seeds and hits in %llu rounds",
                     (double)s.spilled_bytes / 1e6, (unsigned long long)s.spill_events);
+        if (s.word_ranges)
+            cli_log(3, "the alignment read the words back in %llu ranges of documents, two "
+                       "at a time",
+                    (unsigned long long)s.word_ranges);
     }
     const uint64_t bad = r->rs.skipped + r->rs.failed_inputs - r->rs.damaged + r->too_large;
     if (bad)

@@ -145,6 +145,14 @@ struct nd_reuse {
     uint64_t *word_off; /* docs + 1: word_off[d] - word_off[first of d's chunk] is d's
                            first word in its chunk (in word_file: in all) */
     nd_spill word_file; /* ND_P_MEMORY: the words, read back per document */
+    /* ND_P_MEMORY: the alignment goes a block at a time, a block being the
+     * pairs of documents of range i with documents of range j >= i; the words
+     * of both ranges are read into win[0] and win[1] in two reads */
+    uint32_t *wrange; /* nranges + 1: the first document of each range */
+    uint8_t *rng;     /* per document: its range */
+    size_t nranges;   /* 0: no blocks (words in memory, or read per document) */
+    nd_vec win[2];    /* ctok */
+    size_t win_r[2];  /* the ranges in win[0] and win[1], or SIZE_MAX */
     nd_vec passages;  /* nd_passage */
     nd_vec occ;       /* nd_occurrence */
     size_t *cl_off;
@@ -413,6 +421,10 @@ nd_status nd_reuse_create(nd_reuse **out, const nd_params *params, const nd_allo
     nd_vec_init(&r->btok, sizeof(nd_span), SIZE_MAX / 16);
     nd_vec_init(&r->passages, sizeof(nd_passage), UINT32_MAX - 1);
     nd_vec_init(&r->occ, sizeof(nd_occurrence), SIZE_MAX / 16);
+    for (int k = 0; k < 2; k++) {
+        nd_vec_init(&r->win[k], sizeof(ctok), SIZE_MAX / 16);
+        r->win_r[k] = SIZE_MAX;
+    }
     if (r->params.df_min > r->params.df_max) {
         nd_reuse_destroy(r);
         return ND_E_PARAM;
@@ -1308,12 +1320,34 @@ static nd_status bstore_flush(nd_reuse *r, bstore *s)
     return ND_OK;
 }
 
+/* Blocks (nranges > 0): block (i, j), i <= j, is numbered in the order
+ * (0,0), (0,1) .. (0,K-1), (1,1) .. and gets NBUCKETS / (K (K + 1) / 2)
+ * consecutive pair buckets, by the first document's place in range i. */
+static size_t block_buckets(const nd_reuse *r)
+{
+    return NBUCKETS / (r->nranges * (r->nranges + 1) / 2);
+}
+
+static size_t block_of(const nd_reuse *r, size_t i, size_t j)
+{
+    return i * r->nranges - i * (i - 1) / 2 + (j - i);
+}
+
+static size_t block_bucket(const nd_reuse *r, uint32_t a, uint32_t b)
+{
+    const size_t i = r->rng[a], j = r->rng[b], per = block_buckets(r);
+    const uint64_t first = r->wrange[i], len = r->wrange[i + 1] - first;
+    return block_of(r, i, j) * per + (size_t)((a - first) * per / len);
+}
+
 static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
 {
     nd_status st;
     for (size_t i = 0; i < n; i++) {
         size_t b = (size_t)(x[i].k1 >> 56);
-        if (s->by_pair) { /* the range of its first document, or its second's when the
+        if (s->by_pair && r->nranges) {
+            b = block_bucket(r, (uint32_t)(x[i].k1 >> 32), (uint32_t)x[i].k1);
+        } else if (s->by_pair) { /* the range of its first document, or its second's when the
                              first is not among lo.. (a distributed run) */
             uint64_t d = x[i].k1 >> 32;
             if (d < s->lo || d - s->lo >= s->ndocs)
@@ -2040,6 +2074,13 @@ static nd_status cached_words(const nd_reuse *r, uint32_t d, nd_vec *cv, const c
         *nw = (int64_t)(r->word_off[l + 1] - r->word_off[l]);
         return ND_OK;
     }
+    for (int k = 0; k < 2; k++) /* a block's ranges in memory */
+        if (r->win_r[k] != SIZE_MAX && r->rng[d] == r->win_r[k]) {
+            const uint64_t first = r->word_off[r->wrange[r->win_r[k]] - share_lo(r)];
+            *w = (const ctok *)r->win[k].data + (r->word_off[l] - first);
+            *nw = (int64_t)(r->word_off[l + 1] - r->word_off[l]);
+            return ND_OK;
+        }
     /* spilled: read them back */
     const size_t nt = (size_t)(r->word_off[l + 1] - r->word_off[l]);
     nd_status st = nd_vec_reserve(cv, &r->alloc, nt ? nt : 1);
@@ -2097,7 +2138,8 @@ static void align_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             uint32_t bad = da;
             pairdocs pd;
             memset(&pd, 0, sizeof pd);
-            if (t->cached_a != da || (ph->r->word_off && ph->r->word_file.fd < 0)) {
+            if (t->cached_a != da ||
+                (ph->r->word_off && (ph->r->word_file.fd < 0 || ph->r->nranges))) {
                 t->cached_a = ND_NO_DOC;
                 st = doc_words(ph, thread * 2, da, &t->ta, &t->ca, &t->wa, &t->nwa, &t->ma,
                                &t->nma);
@@ -2392,8 +2434,87 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
     return st;
 }
 
-/* Steps 4-5: per pair bucket (a range of first documents, in order), its
- * hits sorted and aligned into r->passages. */
+static nd_status pair_order(nd_reuse *r);
+
+/* Under ND_P_MEMORY, with the words in a file: the documents cut into
+ * ranges of at most a sixteenth of the budget in words each, so that the
+ * alignment reads two ranges per block rather than a document per pair.
+ * More than MAX_RANGES ranges (a budget far below the words), or one: no
+ * blocks (the words are read per document, or they all fit at once and a
+ * single block is two reads of the same range). */
+#define MAX_RANGES 22 /* K (K + 1) / 2 blocks within NBUCKETS */
+static nd_status plan_blocks(nd_reuse *r)
+{
+    const nd_alloc_ctx *a = &r->alloc;
+    const size_t ndocs = r->docs.len;
+    if (r->word_file.fd < 0 || r->shared || !ndocs)
+        return ND_OK;
+    const uint64_t cap = r->params.memory / 16 / sizeof(ctok) + 1; /* words a range */
+    size_t k = 0;
+    for (size_t d = 0; d < ndocs && k <= MAX_RANGES; k++) {
+        const uint64_t w0 = r->word_off[d];
+        d++; /* at least one document */
+        while (d < ndocs && r->word_off[d + 1] - w0 <= cap)
+            d++;
+    }
+    if (k > MAX_RANGES)
+        return ND_OK;
+    r->wrange = nd_malloc(a, (k + 1) * sizeof *r->wrange);
+    r->rng = nd_malloc(a, ndocs);
+    if (!r->wrange || !r->rng)
+        return step_status(r, ND_E_NOMEM, "the ranges of %zu documents", ndocs);
+    size_t i = 0;
+    for (size_t d = 0; d < ndocs; i++) {
+        const uint64_t w0 = r->word_off[d];
+        r->wrange[i] = (uint32_t)d;
+        r->rng[d++] = (uint8_t)i;
+        while (d < ndocs && r->word_off[d + 1] - w0 <= cap)
+            r->rng[d++] = (uint8_t)i;
+    }
+    r->wrange[i] = (uint32_t)ndocs;
+    r->nranges = i;
+    r->stats.word_ranges = i;
+    return ND_OK;
+}
+
+/* The words of range i into window k (a no-op when they are there). */
+static nd_status load_range(nd_reuse *r, int k, size_t i)
+{
+    if (r->win_r[k] == i)
+        return ND_OK;
+    r->win_r[k] = SIZE_MAX;
+    const uint64_t w0 = r->word_off[r->wrange[i]], w1 = r->word_off[r->wrange[i + 1]];
+    const size_t n = (size_t)(w1 - w0);
+    nd_status st = nd_vec_reserve(&r->win[k], &r->alloc, n ? n : 1);
+    if (st == ND_OK && n)
+        st = nd_spill_read(&r->word_file, w0 * sizeof(ctok), r->win[k].data, n * sizeof(ctok));
+    if (st != ND_OK)
+        return step_status(r, st, "reading back the words of %zu documents",
+                           (size_t)(r->wrange[i + 1] - r->wrange[i]));
+    r->win[k].len = n;
+    r->win_r[k] = i;
+    return ND_OK;
+}
+
+/* Bucket b's block in the windows: its first range in window 0, its second
+ * in window 1 unless it is the same. */
+static nd_status load_block(nd_reuse *r, size_t b)
+{
+    const size_t blk = b / block_buckets(r);
+    size_t i = 0;
+    while (i + 1 < r->nranges && block_of(r, i + 1, i + 1) <= blk)
+        i++;
+    if (blk >= r->nranges * (r->nranges + 1) / 2)
+        return ND_OK; /* a bucket past the last block: empty */
+    const size_t j = i + (blk - block_of(r, i, i));
+    nd_status st = load_range(r, 0, i);
+    if (st == ND_OK && j != i)
+        st = load_range(r, 1, j);
+    return st;
+}
+
+/* Steps 4-5: per pair bucket (a range of first documents, in order; or of a
+ * block of two ranges), its hits sorted and aligned into r->passages. */
 static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore *hits)
 {
     const nd_alloc_ctx *a = &r->alloc;
@@ -2404,6 +2525,8 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
     nd_status st = ND_OK;
     for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
         st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
+        if (st == ND_OK && r->nranges && H.len)
+            st = load_block(r, b);
         if (st == ND_OK)
             st = bucket_pairs(r, &H, &tmp, &pr);
         if (st == ND_OK)
@@ -2413,6 +2536,8 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
     nd_vec_free(&H, a);
     nd_vec_free(&tmp, a);
     nd_vec_free(&pr, a);
+    if (st == ND_OK && r->nranges > 1) /* blocks: the passages back in pair order */
+        st = pair_order(r);
     return st;
 }
 
@@ -2420,6 +2545,15 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
  * seed phase). */
 static void words_release(nd_reuse *r)
 {
+    nd_free(&r->alloc, r->wrange);
+    nd_free(&r->alloc, r->rng);
+    r->wrange = NULL;
+    r->rng = NULL;
+    r->nranges = 0;
+    for (int k = 0; k < 2; k++) {
+        nd_vec_free(&r->win[k], &r->alloc);
+        r->win_r[k] = SIZE_MAX;
+    }
     r->wchunks = NULL;
     nd_free(&r->alloc, r->word_off);
     r->word_off = NULL;
@@ -2464,6 +2598,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     phase ph;
     memset(&ph, 0, sizeof ph);
     ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
+    ND_TRY(plan_blocks(r));
     ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);
     r->stats.hits = hits.total;

@@ -270,6 +270,8 @@ typedef struct phase {
     size_t base;     /* chunk numbers are base + the loop's index */
     const char *what; /* what a chunk makes, for the error detail ("seeds") */
     const struct bstore *store; /* hits: where the seeds are */
+    const struct bstore *dest;  /* seeds and hits: where the chunks' records go... */
+    size_t *bcnt;               /* ... put in its bucket order: nchunks x NBUCKETS counts */
     const struct rtable *remote; /* the alignment: other processes' documents */
     const uint64_t *pr;          /* ... per pair its first and end hit in recs */
     /* phase data */
@@ -341,6 +343,7 @@ static void phase_free(phase *ph)
     nd_free(a, ph->fail_doc);
     nd_free(a, ph->cstats);
     nd_free(a, ph->bounds);
+    nd_free(a, ph->bcnt);
 }
 
 /* The first error in chunk order, with its detail. */
@@ -1340,28 +1343,108 @@ static size_t block_bucket(const nd_reuse *r, uint32_t a, uint32_t b)
     return block_of(r, i, j) * per + (size_t)((a - first) * per / len);
 }
 
-static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
+/* The bucket of record x in s: the top byte of a seed's hash; a hit's
+ * block bucket, or the range of its first document (or its second's when
+ * the first is not among lo.. in a distributed run). */
+static size_t bucket_of(const nd_reuse *r, const bstore *s, const rec16 *x)
 {
-    nd_status st;
-    for (size_t i = 0; i < n; i++) {
-        size_t b = (size_t)(x[i].k1 >> 56);
-        if (s->by_pair && r->nranges) {
-            b = block_bucket(r, (uint32_t)(x[i].k1 >> 32), (uint32_t)x[i].k1);
-        } else if (s->by_pair) { /* the range of its first document, or its second's when the
-                             first is not among lo.. (a distributed run) */
-            uint64_t d = x[i].k1 >> 32;
-            if (d < s->lo || d - s->lo >= s->ndocs)
-                d = (uint32_t)x[i].k1;
-            b = (size_t)((d - s->lo) * NBUCKETS / s->ndocs);
-        }
-        if ((st = rb_push(&s->mem[b], &r->alloc, &x[i])) != ND_OK)
-            return st;
-    }
+    if (!s->by_pair)
+        return (size_t)(x->k1 >> 56);
+    if (r->nranges)
+        return block_bucket(r, (uint32_t)(x->k1 >> 32), (uint32_t)x->k1);
+    uint64_t d = x->k1 >> 32;
+    if (d < s->lo || d - s->lo >= s->ndocs)
+        d = (uint32_t)x->k1;
+    return (size_t)((d - s->lo) * NBUCKETS / s->ndocs);
+}
+
+/* Counts the records of store s that x makes, then the whole call is one
+ * round: past the limit, everything in memory spills. */
+static nd_status bstore_added(nd_reuse *r, bstore *s, size_t n)
+{
     s->pending += n;
     s->total += n;
     if (s->limit && s->pending > s->limit)
         return bstore_flush(r, s);
     return ND_OK;
+}
+
+static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
+{
+    nd_status st;
+    for (size_t i = 0; i < n; i++)
+        if ((st = rb_push(&s->mem[bucket_of(r, s, &x[i])], &r->alloc, &x[i])) != ND_OK)
+            return st;
+    return bstore_added(r, s, n);
+}
+
+/* On a thread: the records of v put in bucket order (stable: within a
+ * bucket, in the order they came), cnt[b] the number in bucket b; tmp is
+ * scratch. bstore_add_parts then appends them with one copy a bucket,
+ * which is what bstore_add does with v as it was. */
+static nd_status bstore_part(const nd_reuse *r, const bstore *s, nd_vec *v, nd_vec *tmp,
+                             size_t *cnt)
+{
+    memset(cnt, 0, NBUCKETS * sizeof *cnt);
+    const size_t n = v->len;
+    if (n == 0)
+        return ND_OK;
+    nd_status st = nd_vec_reserve(tmp, &r->alloc, n);
+    if (st != ND_OK)
+        return st;
+    const rec16 *x = v->data;
+    rec16 *o = tmp->data;
+    size_t at[NBUCKETS];
+    for (size_t i = 0; i < n; i++)
+        cnt[bucket_of(r, s, &x[i])]++;
+    for (size_t b = 0, sum = 0; b < NBUCKETS; b++) {
+        at[b] = sum;
+        sum += cnt[b];
+    }
+    for (size_t i = 0; i < n; i++)
+        o[at[bucket_of(r, s, &x[i])]++] = x[i];
+    tmp->len = n;
+    const nd_vec t = *v; /* the sorted copy becomes v */
+    *v = *tmp;
+    *tmp = t;
+    tmp->len = 0;
+    return ND_OK;
+}
+
+/* Appends n records to bucket m with one copy a block. */
+static nd_status rb_append(rbucket *m, const nd_alloc_ctx *a, const rec16 *x, size_t n)
+{
+    while (n) {
+        rblock *last = m->blocks.len ? &ND_VEC_AT(&m->blocks, rblock, m->blocks.len - 1) : NULL;
+        if (!last || last->n == last->cap) {
+            nd_status st = rb_push(m, a, x); /* a new block, with the first record */
+            if (st != ND_OK)
+                return st;
+            x++;
+            n--;
+            continue;
+        }
+        const size_t k = last->cap - last->n < n ? last->cap - last->n : n;
+        memcpy(last->p + last->n, x, k * sizeof *x);
+        last->n += k;
+        m->len += k;
+        x += k;
+        n -= k;
+    }
+    return ND_OK;
+}
+
+/* Appends records bstore_part put in bucket order (cnt[b] in bucket b). */
+static nd_status bstore_add_parts(nd_reuse *r, bstore *s, const rec16 *x, const size_t *cnt)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        nd_status st = rb_append(&s->mem[b], &r->alloc, x + n, cnt[b]);
+        if (st != ND_OK)
+            return st;
+        n += cnt[b];
+    }
+    return bstore_added(r, s, n);
 }
 
 /* Bucket b into out (cleared). Safe from several threads at once. */
@@ -1470,6 +1553,15 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
             ph->out[c].len += no;
         }
+        nd_status st = ph->dest ? bstore_part(r, ph->dest, &ph->out[c], &t->btmp,
+                                              ph->bcnt + (c - ph->base) * NBUCKETS)
+                                : ND_OK;
+        if (st != ND_OK) {
+            ph->st[c] = st;
+            ph->fail_doc[c] = ND_NO_DOC;
+            atomic_store(&ph->stop, 1);
+            return;
+        }
     }
 }
 
@@ -1536,6 +1628,13 @@ static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
                 }
             }
             i = j;
+        }
+        if (ph->dest && (st = bstore_part(r, ph->dest, &ph->out[b], &t->btmp,
+                                          ph->bcnt + (b - ph->base) * NBUCKETS)) != ND_OK) {
+            ph->st[b] = st;
+            ph->fail_doc[b] = ND_NO_DOC;
+            atomic_store(&ph->stop, 1);
+            return;
         }
         ph->cstats[b * 4] = groups;
         ph->cstats[b * 4 + 1] = rare;
@@ -2375,6 +2474,9 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
         return step_status(r, ND_E_NOMEM, "the word tables of %zu documents", ndocs);
     for (size_t c = 0; c < nchunks; c++)
         nd_vec_init(&ph->out2[c], sizeof(ctok), SIZE_MAX / 16);
+    ph->dest = seeds;
+    if (!(ph->bcnt = nd_malloc(a, wave * NBUCKETS * sizeof *ph->bcnt)))
+        return step_status(r, ND_E_NOMEM, "the bucket counts of %zu chunks", wave);
     if (r->params.memory && (st = nd_spill_open(&r->word_file, r->tmpdir, r->detail)) != ND_OK)
         return st;
     for (size_t c0 = 0; c0 < nchunks; c0 += wave) {
@@ -2384,7 +2486,8 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
         if ((st = phase_status(ph)) != ND_OK)
             return st;
         for (size_t c = c0; c < c1; c++) {
-            if ((st = bstore_add(r, seeds, ph->out[c].data, ph->out[c].len)) != ND_OK)
+            if ((st = bstore_add_parts(r, seeds, ph->out[c].data,
+                                       ph->bcnt + (c - c0) * NBUCKETS)) != ND_OK)
                 return step_status(r, st, "the seed buckets (%llu seeds)",
                                    (unsigned long long)seeds->total);
             nd_vec_free(&ph->out[c], a);
@@ -2414,13 +2517,17 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
     phase ph;
     nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16), "the hits of a seed bucket");
     ph.store = seeds;
+    ph.dest = hits;
+    if (st == ND_OK && !(ph.bcnt = nd_malloc(&r->alloc, wave * NBUCKETS * sizeof *ph.bcnt)))
+        st = step_status(r, ND_E_NOMEM, "the bucket counts of %zu chunks", wave);
     for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += wave) {
         const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
         ph.base = b0;
         nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph);
         st = phase_status(&ph);
         for (size_t b = b0; st == ND_OK && b < b1; b++) {
-            if ((st = bstore_add(r, hits, ph.out[b].data, ph.out[b].len)) != ND_OK) {
+            if ((st = bstore_add_parts(r, hits, ph.out[b].data, ph.bcnt + (b - b0) * NBUCKETS)) !=
+                ND_OK) {
                 st = step_status(r, st, "the pair buckets (%llu hits)",
                                  (unsigned long long)hits->total);
                 break;

@@ -807,22 +807,45 @@ static nd_status boiler_segments(nd_reuse *r, nd_text_fn text, void *ctx, nd_vec
 /* Step 2: the segments grouped by hash (stable: document order within a
  * hash) into w->hg, each counting its distinct duplicate groups; a segment
  * is repeated when its hash is in two or more. */
-static void boiler_group(const nd_reuse *r, bwork *w)
+static nd_status boiler_group(nd_reuse *r, bwork *w)
 {
     const seg *sg = w->segs.data;
     const size_t ns = w->segs.len;
     rec16 *k = w->keys.data;
-    hgroup *hg = w->hg;
     for (size_t i = 0; i < ns; i++)
         k[i] = (rec16){sg[i].hash, i};
     sort16(k, w->tmp, ns, 1);
+    /* Without a table made by the caller, a hash found once gets none of
+     * its own: every such segment is in group 0, of one document, which is
+     * never repeated nor boilerplate (most segments are such). */
+    const int single = !w->hg;
+    size_t nhg = single;
+    if (single) {
+        for (size_t i = 0; i < ns;) {
+            size_t j = i + 1;
+            while (j < ns && k[j].k1 == k[i].k1)
+                j++;
+            nhg += j - i >= 2;
+            i = j;
+        }
+        if (!(w->hg = nd_calloc(&r->alloc, nhg, sizeof *w->hg)))
+            return step_status(r, ND_E_NOMEM, "the tables of %zu segment hashes", nhg);
+        w->hg[0] = (hgroup){.first = 0, .docs = 1, .occ = 1, .top_source = ND_NO_DOC};
+        nhg = 1;
+    }
+    hgroup *hg = w->hg;
     /* distinct groups per hash: (hash group index, duplicate group) pairs */
     uint64_t *pairs = (uint64_t *)w->tmp; /* tmp holds 2 u64 a record: room for ns pairs */
-    size_t np = 0, nhg = 0;
+    size_t np = 0;
     for (size_t i = 0; i < ns;) {
         size_t j = i + 1;
         while (j < ns && k[j].k1 == k[i].k1)
             j++;
+        if (single && j - i == 1) {
+            w->seg_hg[k[i].k2] = 0;
+            i = j;
+            continue;
+        }
         hgroup *g = &hg[nhg];
         g->first = (uint32_t)k[i].k2;
         g->occ = (uint32_t)(j - i);
@@ -841,6 +864,7 @@ static void boiler_group(const nd_reuse *r, bwork *w)
         hg[pairs[i] >> 32].docs++;
     for (size_t i = 0; i < ns; i++)
         w->repeated[i] = hg[w->seg_hg[i]].docs >= 2;
+    return ND_OK;
 }
 
 /* Step 3: head and tail runs of repeated segments, per document, counted
@@ -1096,12 +1120,11 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     w.tmp = nd_malloc(a, (ns ? ns : 1) * sizeof *w.tmp);
     w.seg_hg = nd_malloc(a, (ns ? ns : 1) * sizeof *w.seg_hg);
     w.repeated = nd_calloc(a, ns ? ns : 1, 1);
-    w.hg = nd_calloc(a, ns ? ns : 1, sizeof *w.hg);
-    if (!w.tmp || !w.seg_hg || !w.repeated || !w.hg) {
+    if (!w.tmp || !w.seg_hg || !w.repeated) {
         st = step_status(r, ND_E_NOMEM, "the tables of %zu segments", ns);
         goto fail;
     }
-    boiler_group(r, &w);
+    ND_TRY(boiler_group(r, &w));
     boiler_count_edges(r, &w, 0);
     boiler_count_edges(r, &w, 1);
     if (num_sources(r))
@@ -1403,11 +1426,7 @@ static nd_status bstore_part(const nd_reuse *r, const bstore *s, nd_vec *v, nd_v
     }
     for (size_t i = 0; i < n; i++)
         o[at[bucket_of(r, s, &x[i])]++] = x[i];
-    tmp->len = n;
-    const nd_vec t = *v; /* the sorted copy becomes v */
-    *v = *tmp;
-    *tmp = t;
-    tmp->len = 0;
+    memcpy(v->data, o, n * sizeof *o); /* not a swap: v keeps its size, tmp its own */
     return ND_OK;
 }
 
@@ -3176,7 +3195,7 @@ nd_status nd_reuse_boilerplate_dist(nd_reuse *r, const nd_comm *c, nd_text_fn te
     for (unsigned p = 0; p < P; p++)
         cnt[p] = x.rlen[p] / sizeof(seg);
     ND_TRY(bwork_alloc(r, &W));
-    boiler_group(r, &W);
+    ND_TRY(boiler_group(r, &W));
     L.repeated = nd_calloc(a, nl ? nl : 1, 1);
     L.seg_hg = nd_malloc(a, (nl ? nl : 1) * sizeof *L.seg_hg);
     L.boiler = nd_calloc(a, nl ? nl : 1, 1);

@@ -856,19 +856,16 @@ static nd_status vectors_terms(nd_story *s, vjob *j, size_t nch)
     return ND_OK;
 }
 
-/* Step 2: the chunks' terms, in document order, into s->vec and s->voff;
- * *ids gets every term id (*total of them, one per document holding it). */
-static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids,
-                                size_t *total)
+/* Step 5: the chunks' weighed terms, in document order, into s->vec and
+ * s->voff, and their names into s->names and s->noff. */
+static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch)
 {
     const nd_alloc_ctx *a = &s->alloc;
     size_t n = 0;
     for (size_t c = 0; c < nch; c++)
         n += j->ch[c].terms.len;
-    *total = n;
     s->voff = nd_calloc(a, s->docs.len + 1, sizeof *s->voff);
-    *ids = nd_malloc(a, (n ? n : 1) * sizeof **ids);
-    if (!s->voff || !*ids)
+    if (!s->voff)
         return step_status(s, ND_E_NOMEM, "the vectors of %zu documents (%zu terms)",
                            s->docs.len, n);
     const nd_status st = nd_vec_reserve(&s->vec, a, n ? n : 1);
@@ -890,8 +887,6 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids
         nd_vec_free(&j->ch[c].terms, a);
     }
     s->vec.len = k;
-    for (size_t i = 0; i < k; i++)
-        (*ids)[i] = v[i].id;
     /* the names, alike */
     size_t nn = 0;
     for (size_t c = 0; c < nch; c++)
@@ -915,30 +910,84 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch, uint32_t **ids
     return ND_OK;
 }
 
-/* Step 3: document frequencies: the distinct ids (*uid, sorted) and their
- * run lengths in the sorted ids (*udf); *nu of them. Sorts ids. */
-static nd_status vectors_df(nd_story *s, uint32_t *ids, size_t total, uint32_t **uid,
-                            uint32_t **udf, size_t *nu)
+/* A slot of the document-frequency table: id << 32 | count; 0 is empty
+ * (a term present is counted at least once). */
+static size_t df_slot(uint32_t id, size_t mask)
 {
-    *uid = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **uid);
-    *udf = nd_malloc(&s->alloc, (total ? total : 1) * sizeof **udf);
-    if (!*uid || !*udf)
-        return step_status(s, ND_E_NOMEM, "the document frequencies of %zu terms", total);
-    nd_sort_u32(ids, *uid, total); /* *uid is its scratch until it is filled */
-    size_t n = 0;
-    for (size_t i = 0; i < total;) {
-        size_t e = i + 1;
-        while (e < total && ids[e] == ids[i])
-            e++;
-        (*uid)[n] = ids[i];
-        (*udf)[n++] = (uint32_t)(e - i);
-        i = e;
+    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+
+/* Doubles the table (every entry placed again). */
+static nd_status df_grow(const nd_alloc_ctx *a, uint64_t **tab, size_t *cap)
+{
+    const size_t nc = *cap * 2;
+    uint64_t *t = nd_calloc(a, nc, sizeof *t);
+    if (!t)
+        return ND_E_NOMEM;
+    for (size_t i = 0; i < *cap; i++) {
+        const uint64_t e = (*tab)[i];
+        if (!e)
+            continue;
+        size_t k = df_slot((uint32_t)(e >> 32), nc - 1);
+        while (t[k])
+            k = (k + 1) & (nc - 1);
+        t[k] = e;
     }
-    *nu = n;
+    nd_free(a, *tab);
+    *tab = t;
+    *cap = nc;
     return ND_OK;
 }
 
-/* Step 4: the model becomes the loaded one plus these documents (frequencies
+/* Step 2: document frequencies of the chunks' terms (a document holds an id
+ * once), counted in a table rather than by sorting every id (which took 12
+ * bytes a term more): the distinct ids (*uid, sorted) and their counts
+ * (*udf); *nu of them. */
+static nd_status vectors_df(nd_story *s, const vjob *j, size_t nch, uint32_t **uid,
+                            uint32_t **udf, size_t *nu)
+{
+    const nd_alloc_ctx *a = &s->alloc;
+    size_t cap = 4096, used = 0;
+    uint64_t *tab = nd_calloc(a, cap, sizeof *tab);
+    nd_status st = tab ? ND_OK : ND_E_NOMEM;
+    for (size_t c = 0; c < nch && st == ND_OK; c++) {
+        const term *t = j->ch[c].terms.data;
+        for (size_t i = 0; i < j->ch[c].terms.len; i++) {
+            if (used * 2 >= cap && (st = df_grow(a, &tab, &cap)) != ND_OK)
+                break;
+            size_t k = df_slot(t[i].id, cap - 1);
+            while (tab[k] && (uint32_t)(tab[k] >> 32) != t[i].id)
+                k = (k + 1) & (cap - 1);
+            used += !tab[k];
+            tab[k] = tab[k] ? tab[k] + 1 : (uint64_t)t[i].id << 32 | 1;
+        }
+    }
+    uint64_t *e = NULL;
+    if (st == ND_OK) { /* the entries to the front, sorted by id */
+        size_t n = 0;
+        for (size_t i = 0; i < cap; i++)
+            if (tab[i])
+                tab[n++] = tab[i];
+        e = nd_malloc(a, (n ? n : 1) * sizeof *e);
+        *uid = nd_malloc(a, (n ? n : 1) * sizeof **uid);
+        *udf = nd_malloc(a, (n ? n : 1) * sizeof **udf);
+        if (!e || !*uid || !*udf)
+            st = ND_E_NOMEM;
+        if (st == ND_OK) {
+            nd_sort_u64(tab, e, n);
+            for (size_t i = 0; i < n; i++) {
+                (*uid)[i] = (uint32_t)(tab[i] >> 32);
+                (*udf)[i] = (uint32_t)tab[i];
+            }
+            *nu = n;
+        }
+    }
+    nd_free(a, tab);
+    nd_free(a, e);
+    return step_status(s, st, "the document frequencies of %zu terms", used);
+}
+
+/* Step 3: the model becomes the loaded one plus these documents (frequencies
  * of an id in both are added, saturating). */
 static nd_status model_add(nd_story *s, const uint32_t *uid, const uint32_t *udf, size_t nu)
 {
@@ -994,8 +1043,8 @@ double nd_story_idf(uint64_t ndocs, uint32_t df)
     return v > 0 ? v : 0;
 }
 
-/* Step 5: TF-IDF weights, the MAX_TERMS heaviest kept, L2 normalisation; in
- * place, per document (s->voff is rewritten as vectors shrink). */
+/* Step 4: TF-IDF weights, the MAX_TERMS heaviest kept, L2 normalisation, of
+ * one document's terms (o may be in). */
 size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
                       uint32_t (*df_fn)(void *ctx, size_t i, uint32_t id), void *ctx)
 {
@@ -1026,18 +1075,27 @@ static uint32_t model_df(void *ctx, size_t i, uint32_t id)
     return df_of(s->mid, s->mdf, s->mn, id);
 }
 
-static void vectors_weigh(nd_story *s)
+/* Step 4 for every document of a chunk, in place in the chunk (its
+ * count becomes the terms kept), on the threads. */
+static void weigh_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 {
-    term *v = s->vec.data;
-    size_t w = 0;
-    uint64_t prev = 0;
-    for (size_t d = 0; d < s->docs.len; d++) {
-        const size_t b = prev, e = s->voff[d + 1];
-        prev = e;
-        w += nd_story_weigh(v + b, e - b, v + w, s->mdocs, model_df, s);
-        s->voff[d + 1] = w;
+    vjob *j = arg;
+    nd_story *s = j->s;
+    (void)thread;
+    for (size_t ci = begin; ci < end; ci++) {
+        vchunk *c = &j->ch[ci];
+        term *v = c->terms.data;
+        uint32_t *cnt = c->counts.data;
+        size_t r = 0, w = 0;
+        for (size_t i = 0; i < c->counts.len; i++) {
+            const size_t n = cnt[i];
+            const size_t m = nd_story_weigh(v + r, n, v + w, s->mdocs, model_df, s);
+            r += n;
+            w += m;
+            cnt[i] = (uint32_t)m;
+        }
+        c->terms.len = w;
     }
-    s->vec.len = w;
 }
 
 nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
@@ -1056,22 +1114,21 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
     const nd_alloc_ctx *a = &s->alloc;
     const size_t nch = (s->docs.len + CHUNK_DOCS - 1) / CHUNK_DOCS;
     const unsigned nt = nd_threads_resolve(s->params.threads);
-    uint32_t *ids = NULL, *uid = NULL, *udf = NULL;
-    size_t total = 0, nu = 0;
+    uint32_t *uid = NULL, *udf = NULL;
+    size_t nu = 0;
     vjob j;
     nd_status st;
     ND_TRY(vjob_init(s, &j, text, ctx, nt, nch));
     ND_TRY(vectors_terms(s, &j, nch));
-    ND_TRY(vectors_concat(s, &j, nch, &ids, &total));
-    ND_TRY(vectors_df(s, ids, total, &uid, &udf, &nu));
+    ND_TRY(vectors_df(s, &j, nch, &uid, &udf, &nu));
     ND_TRY(model_add(s, uid, udf, nu));
-    vectors_weigh(s);
+    nd_parallel(s->params.threads, nch, 1, weigh_chunk, &j);
+    ND_TRY(vectors_concat(s, &j, nch));
     s->vec_ok = 1;
     st = ND_OK;
 fail:
     st = step_status(s, st, "vectors");
     vjob_free(s, &j, nt, nch);
-    nd_free(a, ids);
     nd_free(a, uid);
     nd_free(a, udf);
     return st;

@@ -556,6 +556,7 @@ static int run_all(rrun *r)
         }
     }
     if (!r->o.boilerplate_cmd) {
+        corpus_release_memory();
         cli_dist_stage("reuse");
         if ((st = comm ? nd_reuse_run_dist(r->ru, comm, corpus_text, r)
                        : nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {

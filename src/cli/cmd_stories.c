@@ -555,8 +555,11 @@ static int find_passages(srun *s)
 {
     rrun *r = s->r;
     nd_status st;
-    if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK ||
-        (st = nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
+    if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) == ND_OK) {
+        corpus_release_memory();
+        st = nd_reuse_run(r->ru, corpus_text, r);
+    }
+    if (st != ND_OK) {
         cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
         return cli_exit_status(st);
     }
@@ -743,6 +746,7 @@ static int stories_main(int argc, char **argv, int sim)
         rc = find_passages(&s);
     if (rc == 0)
         rc = add_documents(&s, &so);
+    corpus_release_memory();
     if (rc == 0)
         rc = make_vectors(&s, &so, !sim && !so.no_reuse);
     if (rc == 0 && so.save_model)

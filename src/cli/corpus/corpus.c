@@ -15,6 +15,9 @@
  */
 #include <errno.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,13 @@ const char *corpus_tmp_dir(const rrun *r)
 {
     const char *dir = r->o.in.tmpdir ? r->o.in.tmpdir : getenv("TMPDIR");
     return dir && *dir ? dir : "/tmp";
+}
+
+void corpus_release_memory(void)
+{
+#ifdef __GLIBC__
+    (void)malloc_trim(0);
+#endif
 }
 
 /* ---- text store ---------------------------------------------------------- */

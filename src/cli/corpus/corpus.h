@@ -80,6 +80,10 @@ int corpus_load(rrun *r);
 /* The summary of the sources and dates read: fields named but absent, and
  * the dates that could not be read (with the first). */
 void corpus_fields_summary(const rrun *r);
+/* Between two stages: the memory the last one freed goes back to the system
+ * (the C library keeps freed memory for later use; a stage that then asks for
+ * blocks of another size would add to the peak rather than reuse it). */
+void corpus_release_memory(void);
 /* The nd_text_fn over the texts (ctx = the rrun). */
 nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text, size_t *len);
 /* The text of document d's bytes [start, end) (slot as corpus_text's): on

@@ -117,6 +117,7 @@ typedef struct tstate {
     nd_align_scratch al; /* chains, open chains, dp: one pair's alignment */
     nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
     nd_vec bk, btmp; /* rec16: a bucket of seeds and its sort scratch */
+    nd_vec at;       /* size_t: bstore_part's places, a bucket each */
 } tstate;
 
 typedef struct chain {
@@ -238,6 +239,7 @@ static void ts_free(tstate *t, const nd_alloc_ctx *a)
     nd_vec_free(&t->cb, a);
     nd_vec_free(&t->bk, a);
     nd_vec_free(&t->btmp, a);
+    nd_vec_free(&t->at, a);
 }
 
 static void ts_init(tstate *t)
@@ -252,6 +254,7 @@ static void ts_init(tstate *t)
     nd_vec_init(&t->cb, sizeof(ctok), UINT32_MAX);
     nd_vec_init(&t->bk, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&t->btmp, sizeof(rec16), SIZE_MAX / 32);
+    nd_vec_init(&t->at, sizeof(size_t), SIZE_MAX / 8);
 }
 
 /* A parallel phase: chunks of work, each with its own output vector and
@@ -1214,9 +1217,10 @@ static int masked(const nd_span *m, size_t nm, size_t i)
 
 /* ---- bucket stores ----------------------------------------------------------- */
 
-/* Records spread over NBUCKETS buckets, held in memory until `limit` records
- * wait, then appended to an unlinked file as one piece per bucket. A bucket
- * reads back in the order records were added. In memory a bucket is a list
+/* Records spread over nb buckets (NBUCKETS, or a hit store's blocks), held
+ * in memory until `limit` records wait, then appended to an unlinked file as
+ * one piece per bucket. A bucket reads back in the order records were added.
+ * In memory a bucket is a list
  * of blocks, each twice the size of the one before up to BLOCK_MAX records:
  * it grows without moving what it holds (an array grown by realloc copied
  * its records again and again, a fifth of a reuse run), and is copied once,
@@ -1285,8 +1289,9 @@ static void rb_copy(const rbucket *m, rec16 *o)
 }
 
 typedef struct bstore {
-    rbucket mem[NBUCKETS];
-    nd_vec pieces[NBUCKETS]; /* piece */
+    size_t nb;               /* buckets */
+    rbucket *mem;            /* nb */
+    nd_vec *pieces;          /* nb, of piece */
     nd_spill file;
     size_t pending, limit;   /* records in mem; 0 = never spill */
     uint64_t total;
@@ -1295,28 +1300,47 @@ typedef struct bstore {
     uint32_t lo;
 } bstore;
 
-static void bstore_init(bstore *s, size_t limit, int by_pair, size_t ndocs)
+/* A store that holds nothing and frees as a no-op, until bstore_init. */
+static void bstore_zero(bstore *s)
 {
     memset(s, 0, sizeof *s);
-    for (size_t b = 0; b < NBUCKETS; b++) {
+    s->file.fd = -1;
+}
+
+static nd_status bstore_init(nd_reuse *r, bstore *s, size_t nb, size_t limit, int by_pair,
+                             size_t ndocs)
+{
+    bstore_zero(s);
+    s->mem = nd_calloc(&r->alloc, nb, sizeof *s->mem);
+    s->pieces = nd_calloc(&r->alloc, nb, sizeof *s->pieces);
+    if (!s->mem || !s->pieces) {
+        nd_free(&r->alloc, s->mem);
+        nd_free(&r->alloc, s->pieces);
+        bstore_zero(s);
+        return step_status(r, ND_E_NOMEM, "the %zu buckets of a store", nb);
+    }
+    s->nb = nb;
+    for (size_t b = 0; b < nb; b++) {
         rb_init(&s->mem[b]);
         nd_vec_init(&s->pieces[b], sizeof(piece), SIZE_MAX / 32);
     }
-    s->file.fd = -1;
     s->limit = limit;
     s->by_pair = by_pair;
     s->ndocs = ndocs ? ndocs : 1;
+    return ND_OK;
 }
 
 static void bstore_free(bstore *s, const nd_alloc_ctx *a)
 {
-    for (size_t b = 0; b < NBUCKETS; b++) {
+    for (size_t b = 0; b < s->nb; b++) {
         rb_free(&s->mem[b], a);
         nd_vec_free(&s->pieces[b], a);
     }
+    nd_free(a, s->mem);
+    nd_free(a, s->pieces);
     if (s->file.fd >= 0)
         nd_spill_close(&s->file);
-    s->file.fd = -1;
+    bstore_zero(s);
 }
 
 static nd_status bstore_flush(nd_reuse *r, bstore *s)
@@ -1325,7 +1349,7 @@ static nd_status bstore_flush(nd_reuse *r, bstore *s)
     if (s->file.fd < 0 && (st = nd_spill_open(&s->file, r->tmpdir, r->detail)) != ND_OK)
         return st;
     r->stats.spill_events++;
-    for (size_t b = 0; b < NBUCKETS; b++) {
+    for (size_t b = 0; b < s->nb; b++) {
         rbucket *m = &s->mem[b];
         if (!m->len)
             continue;
@@ -1347,11 +1371,12 @@ static nd_status bstore_flush(nd_reuse *r, bstore *s)
 }
 
 /* Blocks (nranges > 0): block (i, j), i <= j, is numbered in the order
- * (0,0), (0,1) .. (0,K-1), (1,1) .. and gets NBUCKETS / (K (K + 1) / 2)
- * consecutive pair buckets, by the first document's place in range i. */
+ * (0,0), (0,1) .. (0,K-1), (1,1) .. and gets max(1, NBUCKETS / (K (K + 1)
+ * / 2)) consecutive pair buckets, by the first document's place in range i. */
 static size_t block_buckets(const nd_reuse *r)
 {
-    return NBUCKETS / (r->nranges * (r->nranges + 1) / 2);
+    const size_t nblocks = r->nranges * (r->nranges + 1) / 2;
+    return nblocks < NBUCKETS ? NBUCKETS / nblocks : 1;
 }
 
 static size_t block_of(const nd_reuse *r, size_t i, size_t j)
@@ -1378,7 +1403,7 @@ static size_t bucket_of(const nd_reuse *r, const bstore *s, const rec16 *x)
     uint64_t d = x->k1 >> 32;
     if (d < s->lo || d - s->lo >= s->ndocs)
         d = (uint32_t)x->k1;
-    return (size_t)((d - s->lo) * NBUCKETS / s->ndocs);
+    return (size_t)((d - s->lo) * s->nb / s->ndocs);
 }
 
 /* Counts the records of store s that x makes, then the whole call is one
@@ -1406,21 +1431,23 @@ static nd_status bstore_add(nd_reuse *r, bstore *s, const rec16 *x, size_t n)
  * scratch. bstore_add_parts then appends them with one copy a bucket,
  * which is what bstore_add does with v as it was. */
 static nd_status bstore_part(const nd_reuse *r, const bstore *s, nd_vec *v, nd_vec *tmp,
-                             size_t *cnt)
+                             nd_vec *atv, size_t *cnt)
 {
-    memset(cnt, 0, NBUCKETS * sizeof *cnt);
+    memset(cnt, 0, s->nb * sizeof *cnt);
     const size_t n = v->len;
     if (n == 0)
         return ND_OK;
     nd_status st = nd_vec_reserve(tmp, &r->alloc, n);
+    if (st == ND_OK)
+        st = nd_vec_reserve(atv, &r->alloc, s->nb);
     if (st != ND_OK)
         return st;
     const rec16 *x = v->data;
     rec16 *o = tmp->data;
-    size_t at[NBUCKETS];
+    size_t *at = atv->data;
     for (size_t i = 0; i < n; i++)
         cnt[bucket_of(r, s, &x[i])]++;
-    for (size_t b = 0, sum = 0; b < NBUCKETS; b++) {
+    for (size_t b = 0, sum = 0; b < s->nb; b++) {
         at[b] = sum;
         sum += cnt[b];
     }
@@ -1457,7 +1484,7 @@ static nd_status rb_append(rbucket *m, const nd_alloc_ctx *a, const rec16 *x, si
 static nd_status bstore_add_parts(nd_reuse *r, bstore *s, const rec16 *x, const size_t *cnt)
 {
     size_t n = 0;
-    for (size_t b = 0; b < NBUCKETS; b++) {
+    for (size_t b = 0; b < s->nb; b++) {
         nd_status st = rb_append(&s->mem[b], &r->alloc, x + n, cnt[b]);
         if (st != ND_OK)
             return st;
@@ -1572,8 +1599,8 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
             ph->out[c].len += no;
         }
-        nd_status st = ph->dest ? bstore_part(r, ph->dest, &ph->out[c], &t->btmp,
-                                              ph->bcnt + (c - ph->base) * NBUCKETS)
+        nd_status st = ph->dest ? bstore_part(r, ph->dest, &ph->out[c], &t->btmp, &t->at,
+                                              ph->bcnt + (c - ph->base) * ph->dest->nb)
                                 : ND_OK;
         if (st != ND_OK) {
             ph->st[c] = st;
@@ -1648,8 +1675,9 @@ static void hits_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
             i = j;
         }
-        if (ph->dest && (st = bstore_part(r, ph->dest, &ph->out[b], &t->btmp,
-                                          ph->bcnt + (b - ph->base) * NBUCKETS)) != ND_OK) {
+        if (ph->dest && (st = bstore_part(r, ph->dest, &ph->out[b], &t->btmp, &t->at,
+                                          ph->bcnt + (b - ph->base) * ph->dest->nb)) !=
+                            ND_OK) {
             ph->st[b] = st;
             ph->fail_doc[b] = ND_NO_DOC;
             atomic_store(&ph->stop, 1);
@@ -2494,7 +2522,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
     for (size_t c = 0; c < nchunks; c++)
         nd_vec_init(&ph->out2[c], sizeof(ctok), SIZE_MAX / 16);
     ph->dest = seeds;
-    if (!(ph->bcnt = nd_malloc(a, wave * NBUCKETS * sizeof *ph->bcnt)))
+    if (!(ph->bcnt = nd_malloc(a, wave * seeds->nb * sizeof *ph->bcnt)))
         return step_status(r, ND_E_NOMEM, "the bucket counts of %zu chunks", wave);
     if (r->params.memory && (st = nd_spill_open(&r->word_file, r->tmpdir, r->detail)) != ND_OK)
         return st;
@@ -2506,7 +2534,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
             return st;
         for (size_t c = c0; c < c1; c++) {
             if ((st = bstore_add_parts(r, seeds, ph->out[c].data,
-                                       ph->bcnt + (c - c0) * NBUCKETS)) != ND_OK)
+                                       ph->bcnt + (c - c0) * seeds->nb)) != ND_OK)
                 return step_status(r, st, "the seed buckets (%llu seeds)",
                                    (unsigned long long)seeds->total);
             nd_vec_free(&ph->out[c], a);
@@ -2537,7 +2565,7 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
     nd_status st = phase_alloc(&ph, r, NBUCKETS, sizeof(rec16), "the hits of a seed bucket");
     ph.store = seeds;
     ph.dest = hits;
-    if (st == ND_OK && !(ph.bcnt = nd_malloc(&r->alloc, wave * NBUCKETS * sizeof *ph.bcnt)))
+    if (st == ND_OK && !(ph.bcnt = nd_malloc(&r->alloc, wave * hits->nb * sizeof *ph.bcnt)))
         st = step_status(r, ND_E_NOMEM, "the bucket counts of %zu chunks", wave);
     for (size_t b0 = 0; st == ND_OK && b0 < NBUCKETS; b0 += wave) {
         const size_t b1 = b0 + wave < NBUCKETS ? b0 + wave : NBUCKETS;
@@ -2545,7 +2573,7 @@ static nd_status run_hits(nd_reuse *r, const bstore *seeds, bstore *hits)
         nd_parallel(r->params.threads, b1 - b0, 1, hits_chunk, &ph);
         st = phase_status(&ph);
         for (size_t b = b0; st == ND_OK && b < b1; b++) {
-            if ((st = bstore_add_parts(r, hits, ph.out[b].data, ph.bcnt + (b - b0) * NBUCKETS)) !=
+            if ((st = bstore_add_parts(r, hits, ph.out[b].data, ph.bcnt + (b - b0) * hits->nb)) !=
                 ND_OK) {
                 st = step_status(r, st, "the pair buckets (%llu hits)",
                                  (unsigned long long)hits->total);
@@ -2565,10 +2593,9 @@ static nd_status pair_order(nd_reuse *r);
 /* Under ND_P_MEMORY, with the words in a file: the documents cut into
  * ranges of at most a sixteenth of the budget in words each, so that the
  * alignment reads two ranges per block rather than a document per pair.
- * More than MAX_RANGES ranges (a budget far below the words), or one: no
- * blocks (the words are read per document, or they all fit at once and a
- * single block is two reads of the same range). */
-#define MAX_RANGES 22 /* K (K + 1) / 2 blocks within NBUCKETS */
+ * More than MAX_RANGES ranges (a budget far below the words): no blocks,
+ * the words are read per document and pair. One range: one read. */
+#define MAX_RANGES 128 /* K (K + 1) / 2 blocks, a bucket each past NBUCKETS */
 static nd_status plan_blocks(nd_reuse *r)
 {
     const nd_alloc_ctx *a = &r->alloc;
@@ -2649,7 +2676,7 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
     nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&pr, sizeof(uint64_t), SIZE_MAX / 8);
     nd_status st = ND_OK;
-    for (size_t b = 0; st == ND_OK && b < NBUCKETS; b++) {
+    for (size_t b = 0; st == ND_OK && b < hits->nb; b++) {
         st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
         if (st == ND_OK && r->nranges && H.len)
             st = load_block(r, b);
@@ -2719,12 +2746,17 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
                                           : 0;
     r->stats.docs = ndocs;
     bstore seeds, hits;
-    bstore_init(&seeds, limit, 0, ndocs);
-    bstore_init(&hits, limit, 1, ndocs);
+    bstore_zero(&seeds);
+    bstore_zero(&hits);
     phase ph;
     memset(&ph, 0, sizeof ph);
+    ND_TRY(bstore_init(r, &seeds, NBUCKETS, limit, 0, ndocs));
     ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
     ND_TRY(plan_blocks(r));
+    /* the pair buckets: by blocks, or by ranges of first documents */
+    const size_t nblocks = r->nranges * (r->nranges + 1) / 2;
+    ND_TRY(bstore_init(r, &hits, r->nranges ? nblocks * block_buckets(r) : NBUCKETS, limit, 1,
+                       ndocs));
     ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);
     r->stats.hits = hits.total;
@@ -3685,10 +3717,9 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
                                           : 0;
     const uint32_t lo = share_lo(r), n = share_hi(r) - lo;
     bstore mine, seeds, hits;
-    bstore_init(&mine, limit, 0, n);
-    bstore_init(&seeds, limit, 0, n);
-    bstore_init(&hits, limit, 1, n);
-    hits.lo = lo;
+    bstore_zero(&mine);
+    bstore_zero(&seeds);
+    bstore_zero(&hits);
     phase ph;
     memset(&ph, 0, sizeof ph);
     uint32_t *nw = NULL;
@@ -3697,6 +3728,10 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
     st = rd_open(&x, r, c);
     if (st != ND_OK)
         goto fail;
+    ND_TRY(bstore_init(r, &mine, NBUCKETS, limit, 0, n));
+    ND_TRY(bstore_init(r, &seeds, NBUCKETS, limit, 0, n));
+    ND_TRY(bstore_init(r, &hits, NBUCKETS, limit, 1, n));
+    hits.lo = lo;
     ND_TRY(run_seeds(r, text, ctx, &ph, &mine));
     ND_TRY(rd_seeds(&x, &mine, &seeds));
     const uint64_t nseeds = mine.total;

@@ -575,6 +575,11 @@ typedef struct nd_reuse_doc {
     int has_date;
     uint32_t group;       /**< documents with equal group are copies of one another (e.g.
                                nd_member.rep of a dedup run); ND_NO_GROUP: a group of its own */
+    uint64_t length;      /**< its text's length in bytes if known, else 0. When every
+                               document's is given, nd_reuse_boilerplate also notes which
+                               n-grams occur twice or more, and nd_reuse_run indexes no other
+                               (same passages, less memory); its text function must then give
+                               the same texts as nd_reuse_boilerplate's */
 } nd_reuse_doc;
 #define ND_NO_GROUP UINT32_MAX
 #define ND_NO_DOC UINT32_MAX
@@ -633,7 +638,10 @@ typedef struct nd_span {
 } nd_span;
 
 typedef struct nd_reuse_stats {
-    uint64_t docs, tokens, seeds;    /**< seeds: n-grams indexed */
+    uint64_t docs, tokens, seeds;    /**< seeds: the n-grams that may seed a passage */
+    uint64_t seeds_single;           /**< of the seeds, those whose n-gram occurs once in the
+                                          collection, known without indexing them (see
+                                          nd_reuse_doc.length) */
     uint64_t seed_groups, rare_groups; /**< distinct n-grams shared by 2+ documents; those
                                           within the frequency bounds */
     uint64_t hits, pairs;            /**< seed matches between documents; document pairs */

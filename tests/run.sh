@@ -17,7 +17,7 @@
 #   e2e      every tests/e2e/*.sh (seeds, data quality; need ../shared), same env as cli
 #   san      clang build with SANITIZE=address,undefined (build/san); reruns unit + cli
 #   tsan     clang build with SANITIZE=thread (build/tsan): test_dedup, test_dedup_dist,
-#            test_reuse_dist and a threaded 20ng run
+#            test_reuse_dist, test_reuse test_threads and a threaded 20ng run
 #   lint     make lint
 #   fuzz     every tests/fuzz/fuzz_NAME.c built with the replay driver under ASan+UBSan
 #            (build/san/fuzz) and run over tests/fuzz/corpus/NAME
@@ -222,7 +222,7 @@ if [ "$mode" = "--all" ]; then
         echo "== thread sanitizer"
         if make -s $jobs CC="$clang" SANITIZE=thread BUILD=build/tsan build/tsan/neardup \
             build/tsan/tests/test_dedup build/tsan/tests/test_dedup_dist \
-            build/tsan/tests/test_reuse_dist >build/tsan.log 2>&1; then
+            build/tsan/tests/test_reuse_dist build/tsan/tests/test_reuse >build/tsan.log 2>&1; then
             export TSAN_OPTIONS=halt_on_error=1:exitcode=66
             if build/tsan/tests/test_dedup >build/tsan.run 2>&1; then ok "tsan/test_dedup"
             else tail -20 build/tsan.run; bad "tsan/test_dedup"; fi
@@ -233,6 +233,10 @@ if [ "$mode" = "--all" ]; then
             if build/tsan/tests/test_reuse_dist >build/tsan.run 2>&1; then
                 ok "tsan/test_reuse_dist"
             else tail -20 build/tsan.run; bad "tsan/test_reuse_dist"; fi
+            # the n-grams seen twice, noted from every thread at once; blocks
+            if build/tsan/tests/test_reuse test_threads >build/tsan.run 2>&1; then
+                ok "tsan/test_reuse_threads"
+            else tail -20 build/tsan.run; bad "tsan/test_reuse_threads"; fi
             tdir=$(mktemp -d)
             if [ ! -f "$SHARED/data/20ng/docs.jsonl.gz" ]; then
                 echo "--- tsan/dedup-20ng-T3-memory: $SHARED/data/20ng/docs.jsonl.gz not found"

@@ -622,9 +622,10 @@ static void summary(const rrun *r)
                 cli_plural(s.passages, "passage", "passages"), (unsigned long long)s.clusters,
                 cli_plural(s.clusters, "cluster", "clusters"), (unsigned long long)s.pairs,
                 cli_plural(s.pairs, "pair", "pairs"), nb, cli_plural(nb, "segment", "segments"));
-        cli_log(3, "%llu words, %llu seeds, %llu shared n-grams of which %llu within the "
-                   "frequency bounds, %llu seed hits",
+        cli_log(3, "%llu words, %llu seeds (%llu of them n-grams found once, not indexed), "
+                   "%llu shared n-grams of which %llu within the frequency bounds, %llu seed hits",
                 (unsigned long long)s.tokens, (unsigned long long)s.seeds,
+                (unsigned long long)s.seeds_single,
                 (unsigned long long)s.seed_groups, (unsigned long long)s.rare_groups,
                 (unsigned long long)s.hits);
         if (s.spill_events)

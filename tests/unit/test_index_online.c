@@ -265,7 +265,7 @@ static prow *run_batch_reuse(const nd_params *p, const size_t *order, size_t n,
     for (size_t k = 0; k < n; k++) {
         const ndoc *d = &g_docs[order[k]];
         const nd_reuse_doc rd = {d->source, d->source_len, d->days, d->has_date,
-                                 (uint32_t)o->rep[k]};
+                                 (uint32_t)o->rep[k], d->text_len};
         ND_CHECK(nd_reuse_add(r, &rd) == ND_OK);
     }
     tctx c = {order};
@@ -649,7 +649,7 @@ static void check_seeds(const size_t *order, size_t per, const char *what)
     nd_reuse *r = NULL;
     ND_CHECK(nd_reuse_create(&r, NULL, NULL) == ND_OK);
     for (size_t k = 0; r && k < NSEEDS; k++) {
-        const nd_reuse_doc rd = {NULL, 0, 0, 0, (uint32_t)rep[k]};
+        const nd_reuse_doc rd = {NULL, 0, 0, 0, (uint32_t)rep[k], g_docs[order[k]].text_len};
         ND_CHECK(nd_reuse_add(r, &rd) == ND_OK);
     }
     tctx c = {order};

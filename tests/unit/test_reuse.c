@@ -23,6 +23,11 @@
 static unsigned long long g_seed = 20261123;
 
 
+/* 1: run() gives the library every text's length (documents without facts),
+ * so that boilerplate notes the n-grams seen twice and the run indexes no
+ * other; the passages must not change. */
+static int g_lengths;
+
 /* A run over c with optional per-document facts; returns the handle. */
 static nd_reuse *run(corpus *c, nd_params *p, const nd_reuse_doc *docs, int boiler)
 {
@@ -30,8 +35,10 @@ static nd_reuse *run(corpus *c, nd_params *p, const nd_reuse_doc *docs, int boil
     ND_CHECK(nd_reuse_create(&r, p, NULL) == ND_OK);
     if (!r)
         return NULL;
-    for (size_t i = 0; i < c->n; i++)
-        ND_CHECK(nd_reuse_add(r, docs ? &docs[i] : NULL) == ND_OK);
+    for (size_t i = 0; i < c->n; i++) {
+        const nd_reuse_doc plain = {.group = ND_NO_GROUP, .length = c->len[i]};
+        ND_CHECK(nd_reuse_add(r, docs ? &docs[i] : g_lengths ? &plain : NULL) == ND_OK);
+    }
     if (boiler)
         ND_CHECK(nd_reuse_boilerplate(r, get_text, c) == ND_OK);
     ND_CHECK(nd_reuse_run(r, get_text, c) == ND_OK);
@@ -434,14 +441,18 @@ static void test_threads(void)
     }
     nd_passage *ref = NULL;
     size_t nref = 0;
+    nd_reuse_stats rs;
+    memset(&rs, 0, sizeof rs);
     /* 1-3: 1, 2 and 3 threads in memory; then 1 and 2 threads under budgets
      * where seeds, hits and words spill: 4 and 5 under 1 MB, a few ranges of
      * documents whose words are read back whole (a block of pair buckets each
      * pair of ranges); 6 and 7 under 64 KB, more blocks than buckets (one
      * bucket a block); 8 and 9 under 16 KB, too many ranges: the words are
-     * read back per document */
+     * read back per document. Runs 2, 3, 5, 7 and 9 give the texts' lengths:
+     * the n-grams seen once are not indexed. */
     static const uint64_t budget[10] = {0, 0, 0, 0, 1 << 20, 1 << 20, 65536, 65536, 16384, 16384};
     for (unsigned t = 1; t <= 9; t++) {
+        g_lengths = t == 2 || (t > 1 && t % 2);
         nd_params *p;
         ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
         ND_CHECK(nd_params_set(p, ND_P_THREADS, t <= 3 ? t : 2 - t % 2) == ND_OK);
@@ -454,9 +465,20 @@ static void test_threads(void)
         nd_reuse_get_stats(r, &s);
         ND_CHECK_MSG(t <= 3 ? s.spill_events == 0 : s.spill_events > 2, "%u: %llu spills", t,
                      (unsigned long long)s.spill_events);
+        ND_CHECK_MSG(g_lengths ? s.seeds_single > s.seeds / 4 : s.seeds_single == 0,
+                     "%u: %llu of %llu seeds seen once", t, (unsigned long long)s.seeds_single,
+                     (unsigned long long)s.seeds);
         const uint64_t wr = s.word_ranges;
         ND_CHECK_MSG(t <= 3 || t >= 8 ? wr == 0 : t <= 5 ? wr >= 2 && wr <= 22 : wr > 22,
                      "%u: %llu word ranges", t, (unsigned long long)wr);
+        if (t == 1)
+            rs = s; /* the same seeds, shared n-grams and hits every time */
+        ND_CHECK_MSG(s.seeds == rs.seeds && s.seed_groups == rs.seed_groups &&
+                         s.rare_groups == rs.rare_groups && s.hits == rs.hits &&
+                         s.pairs == rs.pairs,
+                     "%u: %llu seeds, %llu shared, %llu hits, %llu pairs", t,
+                     (unsigned long long)s.seeds, (unsigned long long)s.seed_groups,
+                     (unsigned long long)s.hits, (unsigned long long)s.pairs);
         if (t == 1) {
             ref = malloc((n ? n : 1) * sizeof *ref);
             memcpy(ref, ps, n * sizeof *ref);
@@ -469,6 +491,7 @@ static void test_threads(void)
         nd_reuse_destroy(r);
         nd_params_destroy(p);
     }
+    g_lengths = 0;
     free(ref);
     corpus_free(&c);
 }
@@ -563,7 +586,8 @@ static void reuse_once(corpus *c, const nd_params *p, nd_status *st_out, int *de
     nd_status st = nd_reuse_create(&r, p, &al);
     *detail_ok = 1; /* no handle, no detail to give */
     for (size_t i = 0; st == ND_OK && i < c->n; i++) {
-        const nd_reuse_doc d = {k_src[i % 3], strlen(k_src[i % 3]), 0, 0, ND_NO_GROUP};
+        const nd_reuse_doc d = {k_src[i % 3], strlen(k_src[i % 3]), 0, 0, ND_NO_GROUP,
+                                c->len[i]};
         st = nd_reuse_add(r, &d);
     }
     if (st == ND_OK)

@@ -118,6 +118,7 @@ typedef struct tstate {
     nd_vec ca, cb;  /* ctok: the words of a and b when they are not cached */
     nd_vec bk, btmp; /* rec16: a bucket of seeds and its sort scratch */
     nd_vec at;       /* size_t: bstore_part's places, a bucket each */
+    nd_vec sh;       /* uint64: a document's n-gram hashes, to note in r->twice */
 } tstate;
 
 typedef struct chain {
@@ -154,6 +155,11 @@ struct nd_reuse {
     size_t nranges;   /* 0: no blocks (words in memory, or read per document) */
     nd_vec win[2];    /* ctok */
     size_t win_r[2];  /* the ranges in win[0] and win[1], or SIZE_MAX */
+    uint64_t text_bytes; /* the lengths nd_reuse_add was given; 0 when one was not */
+    int lengths_known;
+    uint64_t *twice;  /* 2 bits a cell (seen once, seen again) for the n-gram hashes
+                         nd_reuse_boilerplate met; NULL: none noted */
+    size_t twice_mask; /* cells - 1 */
     nd_vec passages;  /* nd_passage */
     nd_vec occ;       /* nd_occurrence */
     size_t *cl_off;
@@ -240,6 +246,7 @@ static void ts_free(tstate *t, const nd_alloc_ctx *a)
     nd_vec_free(&t->bk, a);
     nd_vec_free(&t->btmp, a);
     nd_vec_free(&t->at, a);
+    nd_vec_free(&t->sh, a);
 }
 
 static void ts_init(tstate *t)
@@ -255,6 +262,7 @@ static void ts_init(tstate *t)
     nd_vec_init(&t->bk, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&t->btmp, sizeof(rec16), SIZE_MAX / 32);
     nd_vec_init(&t->at, sizeof(size_t), SIZE_MAX / 8);
+    nd_vec_init(&t->sh, sizeof(uint64_t), UINT32_MAX);
 }
 
 /* A parallel phase: chunks of work, each with its own output vector and
@@ -456,6 +464,7 @@ void nd_reuse_destroy(nd_reuse *r)
     nd_free(&a, r->bspan_off);
     nd_vec_free(&r->passages, &a);
     nd_free(&a, r->word_off);
+    nd_free(&a, r->twice);
     nd_vec_free(&r->occ, &a);
     nd_free(&a, r->cl_off);
     nd_free(&a, r->cl_origin);
@@ -540,6 +549,12 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
         return ND_E_STATE;
     }
     rdoc d = {.group = ND_NO_GROUP, .source = ND_NO_DOC, .date = 0, .has_date = 0};
+    if (r->docs.len == 0)
+        r->lengths_known = 1;
+    if (!doc || !doc->length)
+        r->lengths_known = 0;
+    else
+        r->text_bytes += doc->length;
     if (doc) {
         d.group = doc->group;
         if (doc->has_date && isfinite(doc->date)) {
@@ -599,6 +614,77 @@ size_t nd_segment_end(const char *text, const nd_token *tok, size_t nt, size_t s
     return i;
 }
 
+/* ---- n-grams seen twice ------------------------------------------------------ */
+
+/* r->twice: per cell (the low bits of an n-gram hash) a bit "seen" and a bit
+ * "seen again", set from any thread at once: whichever thread sets "seen"
+ * first, the second mark of a cell sets "seen again", so the table ends the
+ * same for any thread count. An n-gram whose cell has no second mark occurs
+ * once in the collection and cannot seed a hit; cells shared by two n-grams
+ * only let more through. (GCC's __atomic built-ins on plain words: the table
+ * comes zeroed from nd_calloc.) */
+static void twice_mark(uint64_t *t, size_t mask, uint64_t h)
+{
+    const size_t c = (size_t)h & mask;
+    uint64_t *w = &t[c >> 5];
+    const uint64_t once = (uint64_t)1 << (2 * (c & 31));
+    if (__atomic_load_n(w, __ATOMIC_RELAXED) & (once << 1))
+        return;
+    if (__atomic_fetch_or(w, once, __ATOMIC_RELAXED) & once)
+        (void)__atomic_fetch_or(w, once << 1, __ATOMIC_RELAXED);
+}
+
+static int twice_seen(const uint64_t *t, size_t mask, uint64_t h)
+{
+    const size_t c = (size_t)h & mask;
+    return (int)(t[c >> 5] >> (2 * (c & 31) + 1) & 1);
+}
+
+/* The table for nd_reuse_boilerplate to fill: a cell for every two bytes of
+ * text (a word is about six), at most an eighth of ND_P_MEMORY; none when the
+ * lengths are not known or the texts are shared between processes (a hash
+ * seen once here may be seen again elsewhere). */
+static nd_status twice_alloc(nd_reuse *r)
+{
+    if (!r->lengths_known || r->shared)
+        return ND_OK;
+    size_t cells = (size_t)1 << 16;
+    while (cells < r->text_bytes / 2 && cells < ((size_t)1 << 40))
+        cells *= 2;
+    while (r->params.memory && cells > (1u << 16) && cells / 4 > r->params.memory / 8)
+        cells /= 2;
+    r->twice = nd_calloc(&r->alloc, cells / 32, sizeof *r->twice);
+    if (!r->twice)
+        return step_status(r, ND_E_NOMEM, "the table of n-grams seen twice (%zu cells)", cells);
+    r->twice_mask = cells - 1;
+    return ND_OK;
+}
+
+static void twice_free(nd_reuse *r)
+{
+    nd_free(&r->alloc, r->twice);
+    r->twice = NULL;
+}
+
+/* Notes the n-grams of a document's tokens in r->twice (tb scratch). */
+static nd_status twice_note(nd_reuse *r, nd_vec *tb, const nd_token *tok, size_t nt)
+{
+    const size_t n = r->params.ngram;
+    if (!r->twice || nt < n)
+        return ND_OK;
+    nd_status st = nd_vec_reserve(tb, &r->alloc, nt - n + 1);
+    if (st != ND_OK)
+        return st;
+    uint64_t *h = tb->data;
+    const size_t nh = nd_shingle_hashes(tok, nt, n, h), mask = r->twice_mask;
+    for (size_t i = 0; i < nh; i++) {
+        if (i + 16 < nh) /* the cells are far apart: ask for them early */
+            __builtin_prefetch(&r->twice[(h[i + 16] & mask) >> 5], 1);
+        twice_mark(r->twice, mask, h[i]);
+    }
+    return ND_OK;
+}
+
 static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 {
     phase *ph = arg;
@@ -619,6 +705,12 @@ static void segment_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             if (st == ND_OK)
                 st = nd_vec_reserve(&t->hashes, &r->alloc, nt ? nt : 1);
             if (st != ND_OK) {
+                ph->st[c] = st;
+                ph->fail_doc[c] = d;
+                atomic_store(&ph->stop, 1);
+                return;
+            }
+            if ((st = twice_note(r, &t->sh, tok, nt)) != ND_OK) {
                 ph->st[c] = st;
                 ph->fail_doc[c] = d;
                 atomic_store(&ph->stop, 1);
@@ -1115,6 +1207,7 @@ nd_status nd_reuse_boilerplate(nd_reuse *r, nd_text_fn text, void *ctx)
     memset(&w, 0, sizeof w);
     nd_vec_init(&w.segs, sizeof(seg), UINT32_MAX - 1);
     nd_vec_init(&w.keys, sizeof(rec16), SIZE_MAX / 32);
+    ND_TRY(twice_alloc(r));
     ND_TRY(boiler_segments(r, text, ctx, &w.segs));
     const size_t ns = w.segs.len;
     r->stats.segments = ns;
@@ -1147,6 +1240,7 @@ fail:
     nd_free(a, w.boiler);
     nd_free(a, w.hg);
     if (st != ND_OK) {
+        twice_free(r);
         nd_vec_free(&r->boilers, a);
         nd_vec_free(&r->bocc, a);
         nd_free(a, r->bocc_off);
@@ -1590,14 +1684,21 @@ static void seed_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             size_t no = 0;
             /* a mail or news header block seeds nothing (ND_P_HEADER_SEEDS) */
             const size_t i0 = nd_first_seed(&r->params, text, tlen, t->ta.tokens.data, nt);
+            const uint64_t *tw = r->twice;
+            size_t single = 0;
             for (size_t i = i0; i < nh; i++) {
                 while (mk < nm && (m[mk].end <= i || m[mk].start == m[mk].end))
                     mk++;
                 if (mk < nm && m[mk].start < i + n)
                     continue; /* overlaps boilerplate */
+                if (tw && !twice_seen(tw, r->twice_mask, h[i])) {
+                    single++; /* occurs once: no hit */
+                    continue;
+                }
                 o[no++] = (rec16){h[i], (uint64_t)d << 32 | i};
             }
             ph->out[c].len += no;
+            ph->cstats[c * 4 + 1] += single;
         }
         nd_status st = ph->dest ? bstore_part(r, ph->dest, &ph->out[c], &t->btmp, &t->at,
                                               ph->bcnt + (c - ph->base) * ph->dest->nb)
@@ -2540,6 +2641,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
             nd_vec_free(&ph->out[c], a);
             if (!r->boiler_done)
                 r->stats.tokens += ph->cstats[c * 4];
+            r->stats.seeds_single += ph->cstats[c * 4 + 1];
             if (r->word_file.fd >= 0) {
                 if ((st = nd_spill_append(&r->word_file, ph->out2[c].data,
                                           ph->out2[c].len * sizeof(ctok), r->detail)) != ND_OK)
@@ -2552,7 +2654,7 @@ static nd_status run_seeds(nd_reuse *r, nd_text_fn text, void *ctx, phase *ph, b
     for (size_t d = 0; d < ndocs; d++)
         r->word_off[d + 1] += r->word_off[d];
     r->wchunks = ph->out2; /* in memory: left where the chunks made them */
-    r->stats.seeds = seeds->total;
+    r->stats.seeds = seeds->total + r->stats.seeds_single;
     return ND_OK;
 }
 
@@ -2752,6 +2854,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     memset(&ph, 0, sizeof ph);
     ND_TRY(bstore_init(r, &seeds, NBUCKETS, limit, 0, ndocs));
     ND_TRY(run_seeds(r, text, ctx, &ph, &seeds));
+    twice_free(r);
     ND_TRY(plan_blocks(r));
     /* the pair buckets: by blocks, or by ranges of first documents */
     const size_t nblocks = r->nranges * (r->nranges + 1) / 2;
@@ -3728,6 +3831,7 @@ nd_status nd_reuse_run_dist(nd_reuse *r, const nd_comm *c, nd_text_fn text, void
     st = rd_open(&x, r, c);
     if (st != ND_OK)
         goto fail;
+    twice_free(r); /* (made only for a collection held whole) */
     ND_TRY(bstore_init(r, &mine, NBUCKETS, limit, 0, n));
     ND_TRY(bstore_init(r, &seeds, NBUCKETS, limit, 0, n));
     ND_TRY(bstore_init(r, &hits, NBUCKETS, limit, 1, n));

@@ -301,6 +301,11 @@ typedef struct nd_sketch {
     const uint32_t *signature;    /**< NUM_PERM MinHash values (NULL if no tokens) */
     const uint64_t *shingles;     /**< sorted unique shingle hashes */
     size_t num_shingles;          /**< 0 only for a document without tokens */
+    const uint32_t *set32;        /**< the high 32 bits of the shingle hashes, sorted, equal
+                                       neighbours merged: what a deduplicator keeps to verify
+                                       (nd_worker_sketch makes it on its thread); NULL: not
+                                       made, and nd_dedup_add_sketch makes it from shingles */
+    size_t set32_len;
     size_t num_tokens;
     size_t invalid_bytes;         /**< bytes of invalid UTF-8, replaced for matching */
     const uint64_t *band_keys;    /**< the LSH band keys of the signature (NULL if none) */

@@ -302,6 +302,7 @@ struct nd_worker {
     nd_perms perms;
     nd_text_buf text;
     nd_vec shingles;  /* uint64 */
+    nd_vec set32;     /* uint32: nd_sketch.set32 */
     nd_vec sig;       /* uint32 */
     nd_vec band_keys; /* uint64, one per band */
     nd_mask_buf mask; /* values and template (text/mask.c) */

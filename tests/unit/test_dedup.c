@@ -325,6 +325,50 @@ static void test_deterministic(void)
         free(t[i]);
 }
 
+/* A sketch's set32 (made by the worker) is what nd_dedup_add_sketch makes
+ * from the shingles without it: the same members, pairs and containment. */
+static void test_set32(void)
+{
+    enum { N = 300 };
+    char *t[N];
+    uint64_t s = 7;
+    for (int i = 0; i < N; i++) {
+        const int base = (int)(nd_splitmix64(&s) % 40) * 50;
+        t[i] = words(base + (int)(nd_splitmix64(&s) % 6), base + 100 + (i % 3) * 40);
+    }
+    nd_params *p;
+    ND_CHECK(nd_params_create(&p, NULL) == ND_OK);
+    ND_CHECK(nd_params_set(p, ND_P_THREADS, 1) == ND_OK);
+    nd_dedup *a = make(p, t, N, NULL), *b = NULL;
+    nd_worker *w = NULL;
+    ND_CHECK(nd_dedup_create(&b, p, NULL) == ND_OK && nd_worker_create(&w, p, NULL) == ND_OK);
+    size_t with = 0;
+    for (size_t i = 0; b && w && i < N; i++) {
+        nd_sketch sk;
+        ND_CHECK(nd_worker_sketch(w, t[i], strlen(t[i]), &sk) == ND_OK);
+        with += sk.set32 != NULL && sk.set32_len > 0;
+        sk.set32 = NULL; /* nd_dedup_add_sketch makes it */
+        ND_CHECK(nd_dedup_add_sketch(b, &sk, NULL) == ND_OK);
+    }
+    ND_CHECK_MSG(with == N, "%zu of %d sketches with a set", with, N);
+    ND_CHECK(b && nd_dedup_run(b, 1) == ND_OK);
+    if (a && b) {
+        for (size_t i = 0; i < N; i++)
+            ND_CHECK(member(a, i).rep == member(b, i).rep &&
+                     member(a, i).rel == member(b, i).rel &&
+                     member(a, i).resemblance == member(b, i).resemblance);
+        const nd_pair *pa, *pb;
+        size_t na = 0, nb = 1;
+        ND_CHECK(nd_dedup_pairs(a, &pa, &na) == ND_OK && nd_dedup_pairs(b, &pb, &nb) == ND_OK);
+        ND_CHECK(na == nb && na > 0 && memcmp(pa, pb, na * sizeof *pa) == 0);
+    }
+    nd_worker_destroy(w);
+    nd_dedup_destroy(a);
+    nd_dedup_destroy(b);
+    nd_params_destroy(p);
+    for (int i = 0; i < N; i++)
+        free(t[i]);
+}
 
 /* Threads and a memory budget small enough to spill every few documents
  * change nothing in the result (seeded corpus of families of near-copies,
@@ -509,5 +553,6 @@ int main(int argc, char **argv)
     ND_RUN(test_survivor_policies);
     ND_RUN(test_allocator_and_failures);
     ND_RUN(test_deterministic);
+    ND_RUN(test_set32);
     return nd_test_end("test_dedup");
 }

@@ -38,6 +38,7 @@ typedef struct bitem {
     size_t detail_off;
     uint64_t exact_lo, exact_hi, simhash, template_hash, template_values;
     size_t num_tokens, invalid, nsh, sig_off, sh_off, bk_off, nbands, brows;
+    size_t s32_off, s32_len; /* set32, or s32_len SIZE_MAX when the sketch had none */
 } bitem;
 
 typedef struct batch {
@@ -47,8 +48,10 @@ typedef struct batch {
     size_t n, cap;
     uint32_t *sig;
     size_t sig_len, sig_cap;
-    uint64_t *sh;
+    uint64_t *sh; /* the 64-bit shingles, only for SimHash (its fingerprint) */
     size_t sh_len, sh_cap;
+    uint32_t *s32; /* the sets a deduplicator keeps (nd_sketch.set32) */
+    size_t s32_len, s32_cap;
     uint64_t *bk;
     size_t bk_len, bk_cap;
     int done;
@@ -224,7 +227,9 @@ static int add_record(pool *p, batch *b, const rd_record *rec)
 static void sketch_batch(pool *p, nd_worker *w, batch *b)
 {
     const unsigned k = (unsigned)nd_params_get(p->params, ND_P_NUM_PERM);
-    b->sig_len = b->sh_len = b->bk_len = 0;
+    /* a MinHash deduplicator needs the 32-bit set, not the shingles */
+    const int want_sh = nd_params_get(p->params, ND_P_METHOD) == ND_METHOD_SIMHASH;
+    b->sig_len = b->sh_len = b->bk_len = b->s32_len = 0;
     for (size_t i = 0; i < b->n; i++) {
         bitem *it = &b->items[i];
         if (it->type != IT_REC)
@@ -250,8 +255,11 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         it->brows = sk.band_rows;
         if (!sk.num_shingles)
             continue;
+        const size_t nsh = want_sh || !sk.set32 ? sk.num_shingles : 0;
+        const size_t n32 = sk.set32 ? sk.set32_len : 0;
         if (cli_grow((void **)&b->sig, &b->sig_cap, b->sig_len + k, sizeof *b->sig) ||
-            cli_grow((void **)&b->sh, &b->sh_cap, b->sh_len + sk.num_shingles, sizeof *b->sh) ||
+            cli_grow((void **)&b->sh, &b->sh_cap, b->sh_len + nsh, sizeof *b->sh) ||
+            cli_grow((void **)&b->s32, &b->s32_cap, b->s32_len + n32, sizeof *b->s32) ||
             cli_grow((void **)&b->bk, &b->bk_cap, b->bk_len + it->nbands, sizeof *b->bk)) {
             b->nomem = 1;
             it->st = ND_E_NOMEM;
@@ -260,9 +268,15 @@ static void sketch_batch(pool *p, nd_worker *w, batch *b)
         it->sig_off = b->sig_len;
         memcpy(b->sig + b->sig_len, sk.signature, k * sizeof *b->sig);
         b->sig_len += k;
-        it->sh_off = b->sh_len;
-        memcpy(b->sh + b->sh_len, sk.shingles, sk.num_shingles * sizeof *b->sh);
-        b->sh_len += sk.num_shingles;
+        it->sh_off = nsh ? b->sh_len : SIZE_MAX;
+        if (nsh)
+            memcpy(b->sh + b->sh_len, sk.shingles, nsh * sizeof *b->sh);
+        b->sh_len += nsh;
+        it->s32_off = b->s32_len;
+        it->s32_len = sk.set32 ? n32 : SIZE_MAX;
+        if (n32)
+            memcpy(b->s32 + b->s32_len, sk.set32, n32 * sizeof *b->s32);
+        b->s32_len += n32;
         it->bk_off = b->bk_len;
         if (it->nbands)
             memcpy(b->bk + b->bk_len, sk.band_keys, it->nbands * sizeof *b->bk);
@@ -432,7 +446,11 @@ static int consume(pool *p, batch *b, pool_consume_fn fn, void *ctx)
             sk.num_shingles = it->nsh;
             if (it->nsh) {
                 sk.signature = b->sig + it->sig_off;
-                sk.shingles = b->sh + it->sh_off;
+                sk.shingles = it->sh_off != SIZE_MAX ? b->sh + it->sh_off : NULL;
+                if (it->s32_len != SIZE_MAX) {
+                    sk.set32 = b->s32 + it->s32_off;
+                    sk.set32_len = it->s32_len;
+                }
                 sk.band_keys = it->nbands ? b->bk + it->bk_off : NULL;
                 sk.num_bands = it->nbands;
                 sk.band_rows = it->brows;
@@ -553,6 +571,7 @@ void pool_destroy(pool *p)
         free(p->b[i].items);
         free(p->b[i].sig);
         free(p->b[i].sh);
+        free(p->b[i].s32);
         free(p->b[i].bk);
     }
     free(p->b);

@@ -32,6 +32,7 @@ nd_status nd_worker_init(nd_worker *w, const nd_params *params, const nd_allocat
         nd_params_copy_values(&w->params, params);
     nd_text_buf_init(&w->text);
     nd_vec_init(&w->shingles, sizeof(uint64_t), UINT32_MAX);
+    nd_vec_init(&w->set32, sizeof(uint32_t), UINT32_MAX);
     nd_vec_init(&w->sig, sizeof(uint32_t), 1024);
     nd_vec_init(&w->band_keys, sizeof(uint64_t), 1024);
     nd_mask_buf_init(&w->mask);
@@ -63,6 +64,7 @@ void nd_worker_fini(nd_worker *w)
 {
     nd_text_buf_free(&w->text, &w->alloc);
     nd_vec_free(&w->shingles, &w->alloc);
+    nd_vec_free(&w->set32, &w->alloc);
     nd_vec_free(&w->sig, &w->alloc);
     nd_vec_free(&w->band_keys, &w->alloc);
     nd_mask_buf_free(&w->mask, &w->alloc);
@@ -184,6 +186,18 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     out->signature = sig;
     out->shingles = sh;
     out->num_shingles = nu;
+    /* the set a deduplicator keeps, made here on the thread rather than by
+     * the one thread that adds sketches */
+    ND_TRY(nd_vec_reserve(&w->set32, &w->alloc, nu));
+    uint32_t *s32 = w->set32.data;
+    size_t m = 0;
+    for (size_t i = 0; i < nu; i++) {
+        const uint32_t v = (uint32_t)(sh[i] >> 32);
+        if (m == 0 || s32[m - 1] != v)
+            s32[m++] = v;
+    }
+    out->set32 = s32;
+    out->set32_len = m;
     if (w->params.method == ND_METHOD_SIMHASH) {
         out->simhash = nd_simhash(sh, NULL, nu);
         return ND_OK;

@@ -1579,6 +1579,8 @@ static nd_status bstore_add_parts(nd_reuse *r, bstore *s, const rec16 *x, const 
 {
     size_t n = 0;
     for (size_t b = 0; b < s->nb; b++) {
+        if (!cnt[b])
+            continue; /* (x is NULL when nothing came) */
         nd_status st = rb_append(&s->mem[b], &r->alloc, x + n, cnt[b]);
         if (st != ND_OK)
             return st;

@@ -2570,7 +2570,6 @@ static nd_status bucket_pairs(nd_reuse *r, nd_vec *H, nd_vec *tmp, nd_vec *pr)
             if ((st = nd_vec_append(pr, a, span, sizeof span)) != ND_OK)
                 return st;
         }
-    r->stats.pairs += pr->len / 2;
     return ND_OK;
 }
 
@@ -2770,29 +2769,74 @@ static nd_status load_block(nd_reuse *r, size_t b)
     return st;
 }
 
+/* Step 4 for a wave of pair buckets, one a thread: each read back and
+ * sorted into its own H[k] and pr[k] (tmp: a sort scratch a thread). */
+typedef struct prep {
+    nd_reuse *r;
+    const bstore *hits;
+    size_t b0;
+    nd_vec *H, *pr, *tmp;
+    nd_status *st;
+} prep;
+
+static void prep_chunk(void *arg, size_t begin, size_t end, unsigned thread)
+{
+    prep *p = arg;
+    for (size_t k = begin; k < end; k++) {
+        nd_status st = bstore_load(p->hits, p->b0 + k, &p->H[k], &p->r->alloc);
+        if (st == ND_OK)
+            st = bucket_pairs(p->r, &p->H[k], &p->tmp[thread], &p->pr[k]);
+        p->st[k] = st;
+    }
+}
+
 /* Steps 4-5: per pair bucket (a range of first documents, in order; or of a
- * block of two ranges), its hits sorted and aligned into r->passages. */
+ * block of two ranges), its hits sorted and aligned into r->passages. The
+ * buckets are read back and sorted a wave at a time on the threads (each
+ * alone was a step no other thread shared), then aligned in order. */
 static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore *hits)
 {
     const nd_alloc_ctx *a = &r->alloc;
-    nd_vec H, tmp, pr;
-    nd_vec_init(&H, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&tmp, sizeof(rec16), SIZE_MAX / 32);
-    nd_vec_init(&pr, sizeof(uint64_t), SIZE_MAX / 8);
+    const size_t W = nd_threads_resolve(r->params.threads);
+    prep p = {r, hits, 0, nd_calloc(a, W, sizeof(nd_vec)), nd_calloc(a, W, sizeof(nd_vec)),
+              nd_calloc(a, W, sizeof(nd_vec)), nd_calloc(a, W, sizeof(nd_status))};
     nd_status st = ND_OK;
-    for (size_t b = 0; st == ND_OK && b < hits->nb; b++) {
-        st = step_status(r, bstore_load(hits, b, &H, a), "reading back pair bucket %zu", b);
-        if (st == ND_OK && r->nranges && H.len)
-            st = load_block(r, b);
-        if (st == ND_OK)
-            st = bucket_pairs(r, &H, &tmp, &pr);
-        if (st == ND_OK)
-            st = align_pairs(r, text, ctx, H.data, pr.data, 0, pr.len / 2, NULL);
-        st = step_status(r, st, "aligning pair bucket %zu (%zu hits)", b, H.len);
+    if (!p.H || !p.pr || !p.tmp || !p.st)
+        st = step_status(r, ND_E_NOMEM, "the pair buckets of %zu threads", W);
+    for (size_t k = 0; st == ND_OK && k < W; k++) {
+        nd_vec_init(&p.H[k], sizeof(rec16), SIZE_MAX / 32);
+        nd_vec_init(&p.pr[k], sizeof(uint64_t), SIZE_MAX / 8);
+        nd_vec_init(&p.tmp[k], sizeof(rec16), SIZE_MAX / 32);
     }
-    nd_vec_free(&H, a);
-    nd_vec_free(&tmp, a);
-    nd_vec_free(&pr, a);
+    for (size_t b0 = 0; st == ND_OK && b0 < hits->nb; b0 += W) {
+        const size_t n = b0 + W < hits->nb ? W : hits->nb - b0;
+        p.b0 = b0;
+        nd_parallel(r->params.threads, n, 1, prep_chunk, &p);
+        for (size_t k = 0; st == ND_OK && k < n; k++) {
+            const size_t b = b0 + k;
+            const nd_vec *H = &p.H[k], *pr = &p.pr[k];
+            st = step_status(r, p.st[k], "reading back pair bucket %zu", b);
+            if (st == ND_OK && r->nranges && H->len)
+                st = load_block(r, b);
+            if (st == ND_OK) {
+                r->stats.pairs += pr->len / 2;
+                st = align_pairs(r, text, ctx, H->data, pr->data, 0, pr->len / 2, NULL);
+            }
+            st = step_status(r, st, "aligning pair bucket %zu (%zu hits)", b, H->len);
+        }
+    }
+    for (size_t k = 0; k < W; k++) {
+        if (p.H)
+            nd_vec_free(&p.H[k], a);
+        if (p.pr)
+            nd_vec_free(&p.pr[k], a);
+        if (p.tmp)
+            nd_vec_free(&p.tmp[k], a);
+    }
+    nd_free(a, p.H);
+    nd_free(a, p.pr);
+    nd_free(a, p.tmp);
+    nd_free(a, p.st);
     if (st == ND_OK && r->nranges > 1) /* blocks: the passages back in pair order */
         st = pair_order(r);
     return st;
@@ -3644,6 +3688,7 @@ static nd_status rd_sort_pairs(nd_reuse *r, bstore *hits, sorted_hits *S, nd_vec
         rb_free(&hits->mem[b], a);
         if (st == ND_OK)
             st = bucket_pairs(r, H, &tmp, &S->pr[b]);
+        r->stats.pairs += S->pr[b].len / 2;
         const rec16 *h = H->data;
         const uint64_t *pq = S->pr[b].data;
         for (size_t q = 0; q < S->pr[b].len / 2 && st == ND_OK; q++) {

@@ -126,6 +126,9 @@ struct nd_story {
     nd_vec links;    /* uint64 a << 32 | b, both directions */
     int vec_done, clu_done;
     int vec_ok;      /* the vectors were built whole (a failed step leaves parts) */
+    uint64_t *dft;   /* while vectors are weighed: the model's id << 32 | df by id
+                        (open addressing, df_slot), dft_mask + 1 slots */
+    size_t dft_mask;
     uint64_t *voff;  /* docs + 1 */
     uint32_t *names; /* per document its DOC_NAMES names at most, sorted by id: */
     uint64_t *noff;  /* ... names[noff[d] .. noff[d + 1]) */
@@ -480,6 +483,24 @@ static void select_heaviest(term *v, size_t n, size_t k)
     }
 }
 
+/* The k heaviest of v[0..n) (ids unique) to v[0..min(n, k)), heaviest first:
+ * the order a full sort by heavier() gives them (a total order), without
+ * sorting the rest. */
+static void top_heaviest(term *v, size_t n, size_t k)
+{
+    if (n > k)
+        select_heaviest(v, n, k);
+    else
+        k = n;
+    for (size_t i = 1; i < k; i++) {
+        const term x = v[i];
+        size_t j = i;
+        for (; j > 0 && heavier(&x, &v[j - 1]); j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* Keeps the k heaviest terms of v[0..n) (sorted by id, ids unique; k at most
  * CENTROID_TERMS), sorted by id again; returns how many are left. */
 static size_t keep_heaviest(term *v, size_t n, size_t k)
@@ -767,13 +788,6 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
             }
         }
     }
-}
-
-
-static int cmp_term_w_desc(const void *x, const void *y)
-{
-    const term *a = x, *b = y;
-    return heavier(a, b) ? -1 : heavier(b, a);
 }
 
 /* df of term id in the sorted (id, df) table, by binary search. */
@@ -1067,12 +1081,41 @@ size_t nd_story_weigh(const nd_term *in, size_t n, nd_term *o, uint64_t ndocs,
     return m;
 }
 
-/* df of a term in the model (nd_story_weigh's df_fn). */
+/* df of a term in the model (nd_story_weigh's df_fn): from s->dft when it is
+ * made (a probe or two rather than a binary search of the whole model). */
 static uint32_t model_df(void *ctx, size_t i, uint32_t id)
 {
     const nd_story *s = ctx;
     (void)i;
-    return df_of(s->mid, s->mdf, s->mn, id);
+    if (!s->dft)
+        return df_of(s->mid, s->mdf, s->mn, id);
+    for (size_t k = df_slot(id, s->dft_mask);; k = (k + 1) & s->dft_mask) {
+        const uint64_t e = s->dft[k];
+        if (!(uint32_t)e || (uint32_t)(e >> 32) == id)
+            return (uint32_t)e; /* an empty slot: not in the model, df 0 */
+    }
+}
+
+/* s->dft from the model: every term with a df (a df of 0 reads the same as
+ * absent), in twice as many slots. */
+static nd_status model_table(nd_story *s)
+{
+    size_t cap = 16;
+    while (cap < 2 * s->mn)
+        cap *= 2;
+    s->dft = nd_calloc(&s->alloc, cap, sizeof *s->dft);
+    if (!s->dft)
+        return step_status(s, ND_E_NOMEM, "the table of %zu model terms", s->mn);
+    s->dft_mask = cap - 1;
+    for (size_t i = 0; i < s->mn; i++) {
+        if (!s->mdf[i])
+            continue;
+        size_t k = df_slot(s->mid[i], s->dft_mask);
+        while (s->dft[k])
+            k = (k + 1) & s->dft_mask;
+        s->dft[k] = (uint64_t)s->mid[i] << 32 | s->mdf[i];
+    }
+    return ND_OK;
 }
 
 /* Step 4 for every document of a chunk, in place in the chunk (its
@@ -1122,13 +1165,18 @@ nd_status nd_story_vectors(nd_story *s, nd_text_fn text, void *ctx)
     ND_TRY(vectors_terms(s, &j, nch));
     ND_TRY(vectors_df(s, &j, nch, &uid, &udf, &nu));
     ND_TRY(model_add(s, uid, udf, nu));
+    ND_TRY(model_table(s));
     nd_parallel(s->params.threads, nch, 1, weigh_chunk, &j);
+    nd_free(a, s->dft);
+    s->dft = NULL;
     ND_TRY(vectors_concat(s, &j, nch));
     s->vec_ok = 1;
     st = ND_OK;
 fail:
     st = step_status(s, st, "vectors");
     vjob_free(s, &j, nt, nch);
+    nd_free(a, s->dft);
+    s->dft = NULL;
     nd_free(a, uid);
     nd_free(a, udf);
     return st;
@@ -1334,7 +1382,7 @@ static nd_status story_add(cl *c, uint32_t k, const term *v, size_t nv)
     /* index the heaviest terms not indexed yet */
     if (S->nindexed < INDEX_TERMS * 2 && n) {
         memcpy(m, nc, n * sizeof *m);
-        qsort(m, n, sizeof *m, cmp_term_w_desc);
+        top_heaviest(m, n, INDEX_TERMS); /* the loop reads no further */
         for (size_t q = 0; q < n && q < INDEX_TERMS && S->nindexed < INDEX_TERMS * 2; q++) {
             int seen = 0;
             for (uint32_t z = 0; z < S->nindexed && !seen; z++)
@@ -1474,7 +1522,7 @@ static nd_status cl_candidates(cl *c, uint32_t d, const term *v, size_t nv)
     if (nv)
         memcpy(c->q, v, nv * sizeof *c->q);
     if (nq > QUERY_TERMS) {
-        qsort(c->q, nq, sizeof *c->q, cmp_term_w_desc);
+        top_heaviest(c->q, nq, QUERY_TERMS);
         nq = QUERY_TERMS;
     }
     for (size_t t = 0; t < nq; t++) {

@@ -711,20 +711,33 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
         return st;
     if (names)
         top_names(names->data, &names->len);
-    /* merge a document's terms: sorted by id, weights summed */
-    size_t n = acc->len, m = 0;
-    if ((st = nd_vec_reserve(acc, a, 2 * n)) != ND_OK) /* the sort's scratch after them */
+    /* merge a document's terms: weights summed per id in the order the words
+     * came (as a stable sort by id then a merge would sum them), the distinct
+     * ids gathered in place through a table, then sorted by id */
+    size_t n = acc->len, m = 0, slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    /* after the terms: the table (slots <= 4n ids fit in 2n terms), then the
+     * sort's scratch in the same place */
+    if ((st = nd_vec_reserve(acc, a, n + (slots + 1) / 2)) != ND_OK)
         return st;
     term *v = acc->data;
-    if (n) {
-        sort_terms_id(v, v + n, n);
-        for (size_t i = 0; i < n; i++) {
-            if (m && v[m - 1].id == v[i].id)
-                v[m - 1].w += v[i].w;
-            else
-                v[m++] = v[i];
+    uint32_t *tab = (uint32_t *)(v + n);
+    memset(tab, 0xff, slots * sizeof *tab);
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t id = v[i].id;
+        size_t k = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+        while (tab[k] != UINT32_MAX && v[tab[k]].id != id)
+            k = (k + 1) & (slots - 1);
+        if (tab[k] == UINT32_MAX) {
+            tab[k] = (uint32_t)m;
+            v[m++] = v[i]; /* m <= i: an earlier place, read already */
+        } else {
+            v[tab[k]].w += v[i].w;
         }
     }
+    if (m)
+        sort_terms_id(v, v + n, m);
     acc->len = m;
     return ND_OK;
 }

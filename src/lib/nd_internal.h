@@ -54,6 +54,7 @@ size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* The first position in the ascending a[0..n) whose value is not below x (n
  * when there is none). */
 size_t nd_lower_bound_u64(const uint64_t *a, size_t n, uint64_t x);
+size_t nd_lower_bound_u32(const uint32_t *a, size_t n, uint32_t x);
 
 /* ---- distributed runs (common/comm.c) ----------------------------------- */
 

@@ -193,6 +193,12 @@ static void test_sort(void)
             sum2 -= (size_t)b[i] * b[i];
         }
         ND_CHECK(sum == 0 && sum2 == 0);
+        /* its lower bound: the first of each run of equal values */
+        for (size_t i = 0; i < n; i++) {
+            const size_t lb = nd_lower_bound_u32(b, n, b[i]);
+            ND_CHECK(lb <= i && b[lb] == b[i] && (lb == 0 || b[lb - 1] < b[i]));
+        }
+        ND_CHECK(n == 0 || b[n - 1] == UINT32_MAX || nd_lower_bound_u32(b, n, UINT32_MAX) == n);
         free(b);
         free(bt);
     }

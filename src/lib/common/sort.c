@@ -62,15 +62,19 @@ size_t nd_sort_unique_u64(uint64_t *a, uint64_t *tmp, size_t n)
     return k;
 }
 
-size_t nd_lower_bound_u64(const uint64_t *a, size_t n, uint64_t x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+#define ND_LOWER_BOUND(NAME, T)                                                         \
+    size_t NAME(const T *a, size_t n, T x)                                              \
+    {                                                                                   \
+        size_t lo = 0, hi = n;                                                          \
+        while (lo < hi) {                                                               \
+            const size_t mid = lo + (hi - lo) / 2;                                      \
+            if (a[mid] < x)                                                             \
+                lo = mid + 1;                                                           \
+            else                                                                        \
+                hi = mid;                                                               \
+        }                                                                               \
+        return lo;                                                                      \
     }
-    return lo;
-}
+
+ND_LOWER_BOUND(nd_lower_bound_u64, uint64_t)
+ND_LOWER_BOUND(nd_lower_bound_u32, uint32_t)

@@ -515,15 +515,8 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
             if (sk->set32 && sk->set32_len <= sk->num_shingles) { /* made by the worker */
                 m = sk->set32_len;
                 memcpy(out, sk->set32, m * sizeof *out);
-                size_t lo = 0, hi = m; /* sorted: the values below CONT_LIMIT lead */
-                while (lo < hi) {
-                    const size_t mid = lo + (hi - lo) / 2;
-                    if (out[mid] < CONT_LIMIT)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                below = (uint32_t)lo;
+                /* sorted: the values below CONT_LIMIT lead */
+                below = (uint32_t)nd_lower_bound_u32(out, m, CONT_LIMIT);
             } else {
                 for (size_t i = 0; i < sk->num_shingles; i++) {
                     const uint32_t v = (uint32_t)(sk->shingles[i] >> 32);

@@ -806,14 +806,7 @@ static void vec_chunk(void *arg, size_t begin, size_t end, unsigned thread)
 /* df of term id in the sorted (id, df) table, by binary search. */
 static uint32_t df_of(const uint32_t *ids, const uint32_t *df, size_t n, uint32_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    const size_t lo = nd_lower_bound_u32(ids, n, id);
     return lo < n && ids[lo] == id ? df[lo] : 0;
 }
 

@@ -301,11 +301,6 @@ typedef struct nd_sketch {
     const uint32_t *signature;    /**< NUM_PERM MinHash values (NULL if no tokens) */
     const uint64_t *shingles;     /**< sorted unique shingle hashes */
     size_t num_shingles;          /**< 0 only for a document without tokens */
-    const uint32_t *set32;        /**< the high 32 bits of the shingle hashes, sorted, equal
-                                       neighbours merged: what a deduplicator keeps to verify
-                                       (nd_worker_sketch makes it on its thread); NULL: not
-                                       made, and nd_dedup_add_sketch makes it from shingles */
-    size_t set32_len;
     size_t num_tokens;
     size_t invalid_bytes;         /**< bytes of invalid UTF-8, replaced for matching */
     const uint64_t *band_keys;    /**< the LSH band keys of the signature (NULL if none) */
@@ -325,6 +320,12 @@ typedef struct nd_sketch {
                                        band keys; such a sketch is for a SimHash deduplicator,
                                        which recomputes a fingerprint of 0 from the shingles
                                        (so a caller that does not carry it loses nothing) */
+    const uint32_t *set32;        /**< the high 32 bits of the shingle hashes, sorted, equal
+                                       neighbours merged: what a deduplicator keeps to verify
+                                       (nd_worker_sketch makes it on its thread); NULL: not
+                                       made, and nd_dedup_add_sketch makes it from shingles. A
+                                       caller that changes shingles sets it to NULL */
+    size_t set32_len;
 } nd_sketch;
 
 typedef struct nd_worker nd_worker;
@@ -580,11 +581,12 @@ typedef struct nd_reuse_doc {
     int has_date;
     uint32_t group;       /**< documents with equal group are copies of one another (e.g.
                                nd_member.rep of a dedup run); ND_NO_GROUP: a group of its own */
-    uint64_t length;      /**< its text's length in bytes if known, else 0. When every
-                               document's is given, nd_reuse_boilerplate also notes which
-                               n-grams occur twice or more, and nd_reuse_run indexes no other
-                               (same passages, less memory); its text function must then give
-                               the same texts as nd_reuse_boilerplate's */
+    uint64_t length;      /**< its text's length in bytes, or 0 (not known). When lengths
+                               are given, nd_reuse_boilerplate also notes which n-grams occur
+                               twice or more (in a table sized by their sum), and nd_reuse_run
+                               indexes no other (same passages, less memory); its text
+                               function must then give the same texts as
+                               nd_reuse_boilerplate's */
 } nd_reuse_doc;
 #define ND_NO_GROUP UINT32_MAX
 #define ND_NO_DOC UINT32_MAX
@@ -644,9 +646,6 @@ typedef struct nd_span {
 
 typedef struct nd_reuse_stats {
     uint64_t docs, tokens, seeds;    /**< seeds: the n-grams that may seed a passage */
-    uint64_t seeds_single;           /**< of the seeds, those whose n-gram occurs once in the
-                                          collection, known without indexing them (see
-                                          nd_reuse_doc.length) */
     uint64_t seed_groups, rare_groups; /**< distinct n-grams shared by 2+ documents; those
                                           within the frequency bounds */
     uint64_t hits, pairs;            /**< seed matches between documents; document pairs */
@@ -657,6 +656,9 @@ typedef struct nd_reuse_stats {
     uint64_t word_ranges; /**< ND_P_MEMORY: the ranges of documents whose words the
                                alignment reads back whole, two at a time (0: it reads a
                                document's words per pair, or holds them all) */
+    uint64_t seeds_single; /**< of the seeds, those whose n-gram occurs once in the
+                                collection, known without indexing them (see
+                                nd_reuse_doc.length) */
 } nd_reuse_stats;
 
 typedef struct nd_reuse nd_reuse;

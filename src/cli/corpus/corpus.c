@@ -890,7 +890,9 @@ int corpus_load(rrun *r)
             rd.has_date = 1;
             rd.date = r->date[d];
         }
-        if (!r->dist) /* (a process of several holds its share of the texts) */
+        /* the lengths size the table of n-grams seen twice, which only a
+         * passage run uses (a process of several holds its share of the texts) */
+        if (!r->dist && !r->o.boilerplate_cmd)
             rd.length = r->text_off[d + 1] - r->text_off[d];
         if ((st = nd_reuse_add(r->ru, &rd)) != ND_OK) {
             cli_log(1, "%s", nd_strerror(st));

@@ -155,8 +155,7 @@ struct nd_reuse {
     size_t nranges;   /* 0: no blocks (words in memory, or read per document) */
     nd_vec win[2];    /* ctok */
     size_t win_r[2];  /* the ranges in win[0] and win[1], or SIZE_MAX */
-    uint64_t text_bytes; /* the lengths nd_reuse_add was given; 0 when one was not */
-    int lengths_known;
+    uint64_t text_bytes; /* the lengths nd_reuse_add was given, summed */
     uint64_t *twice;  /* 2 bits a cell (seen once, seen again) for the n-gram hashes
                          nd_reuse_boilerplate met; NULL: none noted */
     size_t twice_mask; /* cells - 1 */
@@ -549,11 +548,7 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
         return ND_E_STATE;
     }
     rdoc d = {.group = ND_NO_GROUP, .source = ND_NO_DOC, .date = 0, .has_date = 0};
-    if (r->docs.len == 0)
-        r->lengths_known = 1;
-    if (!doc || !doc->length)
-        r->lengths_known = 0;
-    else
+    if (doc)
         r->text_bytes += doc->length;
     if (doc) {
         d.group = doc->group;
@@ -641,12 +636,13 @@ static int twice_seen(const uint64_t *t, size_t mask, uint64_t h)
 }
 
 /* The table for nd_reuse_boilerplate to fill: a cell for every two bytes of
- * text (a word is about six), at most an eighth of ND_P_MEMORY; none when the
- * lengths are not known or the texts are shared between processes (a hash
- * seen once here may be seen again elsewhere). */
+ * text (a word is about six), at most an eighth of ND_P_MEMORY; none when no
+ * length was given or the texts are shared between processes (a hash seen
+ * once here may be seen again elsewhere). Lengths left out (0) only make the
+ * table smaller, which lets more seeds through. */
 static nd_status twice_alloc(nd_reuse *r)
 {
-    if (!r->lengths_known || r->shared)
+    if (!r->text_bytes || r->shared)
         return ND_OK;
     size_t cells = (size_t)1 << 16;
     while (cells < r->text_bytes / 2 && cells < ((size_t)1 << 40))
@@ -1589,13 +1585,21 @@ static nd_status bstore_add_parts(nd_reuse *r, bstore *s, const rec16 *x, const 
     return bstore_added(r, s, n);
 }
 
-/* Bucket b into out (cleared). Safe from several threads at once. */
-static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_alloc_ctx *a)
+/* The records in bucket b, in memory and spilled. */
+static size_t bstore_count(const bstore *s, size_t b)
 {
     size_t n = s->mem[b].len;
     const piece *pc = s->pieces[b].data;
     for (size_t i = 0; i < s->pieces[b].len; i++)
         n += (size_t)pc[i].n;
+    return n;
+}
+
+/* Bucket b into out (cleared). Safe from several threads at once. */
+static nd_status bstore_load(const bstore *s, size_t b, nd_vec *out, const nd_alloc_ctx *a)
+{
+    const size_t n = bstore_count(s, b);
+    const piece *pc = s->pieces[b].data;
     out->len = 0;
     nd_status st = nd_vec_reserve(out, a, n ? n : 1);
     if (st != ND_OK)
@@ -2808,8 +2812,22 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
         nd_vec_init(&p.pr[k], sizeof(uint64_t), SIZE_MAX / 8);
         nd_vec_init(&p.tmp[k], sizeof(rec16), SIZE_MAX / 32);
     }
-    for (size_t b0 = 0; st == ND_OK && b0 < hits->nb; b0 += W) {
-        const size_t n = b0 + W < hits->nb ? W : hits->nb - b0;
+    for (size_t b0 = 0, n; st == ND_OK && b0 < hits->nb; b0 += n) {
+        n = b0 + W < hits->nb ? W : hits->nb - b0;
+        if (r->params.memory) { /* a wave's hits and their sort scratch within SIZE / 8 */
+            uint64_t held = bstore_count(hits, b0);
+            size_t k = 1;
+            for (; k < n; k++) {
+                held += bstore_count(hits, b0 + k);
+                if (held * 2 * sizeof(rec16) > r->params.memory / 8)
+                    break;
+            }
+            n = k;
+            for (; k < W; k++) { /* the rest let go what an earlier wave had them hold */
+                nd_vec_free(&p.H[k], a);
+                nd_vec_free(&p.pr[k], a);
+            }
+        }
         p.b0 = b0;
         nd_parallel(r->params.threads, n, 1, prep_chunk, &p);
         for (size_t k = 0; st == ND_OK && k < n; k++) {

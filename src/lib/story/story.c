@@ -2019,7 +2019,7 @@ nd_status nd_story_model_save(nd_story *s, const char *path)
         nd_detail_set(s->detail, "no model path");
         return ND_E_PARAM;
     }
-    if (!s->vec_done) {
+    if (!s->vec_ok) { /* (a failed nd_story_vectors may have added part of it) */
         nd_detail_set(s->detail, "the model is learnt by nd_story_vectors");
         return ND_E_STATE;
     }

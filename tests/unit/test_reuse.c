@@ -446,11 +446,12 @@ static void test_threads(void)
     /* 1-3: 1, 2 and 3 threads in memory; then 1 and 2 threads under budgets
      * where seeds, hits and words spill: 4 and 5 under 1 MB, a few ranges of
      * documents whose words are read back whole (a block of pair buckets each
-     * pair of ranges); 6 and 7 under 64 KB, more blocks than buckets (one
-     * bucket a block); 8 and 9 under 16 KB, too many ranges: the words are
+     * pair of ranges); 6 and 7 under 128 KB, more blocks than buckets (one
+     * bucket a block); 8 and 9 under 24 KB, too many ranges: the words are
      * read back per document. Runs 2, 3, 5, 7 and 9 give the texts' lengths:
      * the n-grams seen once are not indexed. */
-    static const uint64_t budget[10] = {0, 0, 0, 0, 1 << 20, 1 << 20, 65536, 65536, 16384, 16384};
+    static const uint64_t budget[10] = {0,       0,       0,     0,     1 << 20,
+                                        1 << 20, 1 << 17, 1 << 17, 24576, 24576};
     for (unsigned t = 1; t <= 9; t++) {
         g_lengths = t == 2 || (t > 1 && t % 2);
         nd_params *p;

@@ -36,6 +36,8 @@ nd_status nd_vec_push(nd_vec *v, const nd_alloc_ctx *a, const void *item);
 /* Appends bytes / v->item items from p. */
 nd_status nd_vec_append(nd_vec *v, const nd_alloc_ctx *a, const void *p, size_t bytes);
 void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a);
+/* Frees the vectors v[0..n) and the array v (NULL: nothing). */
+void nd_vecs_free(nd_vec *v, size_t n, const nd_alloc_ctx *a);
 #define ND_VEC_AT(v, T, i) (((T *)(v)->data)[i])
 /* Populates the pages of [p, p + n) with one call when n is 1 MB or more (a
  * page fault a page is dear on a virtual machine); harmless where the kernel
@@ -223,6 +225,13 @@ size_t nd_first_seed(const nd_params *p, const char *text, size_t len, const nd_
  * fewer steps for uniformly spread values such as shingle hashes (one pass on
  * the top bits, then tiny buckets); tmp holds n values. Returns the new length. */
 size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n);
+/* The 32-bit set of sorted unique shingle hashes sh[0..n): their high halves,
+ * equal neighbours merged, into out (n values at most); returns how many
+ * (nd_sketch.set32, what a deduplicator or an index keeps to verify). */
+size_t nd_shingles_set32(const uint64_t *sh, size_t n, uint32_t *out);
+/* A sketch's 32-bit set into out (num_shingles values at most): copied when
+ * the worker made it (set32), else made from the shingles; returns its size. */
+size_t nd_sketch_set32(const nd_sketch *sk, uint32_t *out);
 /* Permutation coefficients for the KPERM scheme: a odd, b arbitrary. kperm is
  * the KPERM kernel nd_perms_init chose for this CPU (scalar, AVX2, AVX-512);
  * every kernel gives the same signature as the scalar reference. */

@@ -153,6 +153,7 @@ struct nd_reuse {
     uint32_t *wrange; /* nranges + 1: the first document of each range */
     uint8_t *rng;     /* per document: its range */
     size_t nranges;   /* 0: no blocks (words in memory, or read per document) */
+    size_t nblocks, block_per; /* nranges (nranges + 1) / 2 blocks, block_per buckets each */
     nd_vec win[2];    /* ctok */
     size_t win_r[2];  /* the ranges in win[0] and win[1], or SIZE_MAX */
     uint64_t text_bytes; /* the lengths nd_reuse_add was given, summed */
@@ -281,7 +282,8 @@ typedef struct phase {
     const char *what; /* what a chunk makes, for the error detail ("seeds") */
     const struct bstore *store; /* hits: where the seeds are */
     const struct bstore *dest;  /* seeds and hits: where the chunks' records go... */
-    size_t *bcnt;               /* ... put in its bucket order: nchunks x NBUCKETS counts */
+    size_t *bcnt;               /* ... put in its bucket order: dest->nb counts a chunk of
+                                   the wave, by the chunk's place in it */
     const struct rtable *remote; /* the alignment: other processes' documents */
     const uint64_t *pr;          /* ... per pair its first and end hit in recs */
     /* phase data */
@@ -548,9 +550,8 @@ nd_status nd_reuse_add(nd_reuse *r, const nd_reuse_doc *doc)
         return ND_E_STATE;
     }
     rdoc d = {.group = ND_NO_GROUP, .source = ND_NO_DOC, .date = 0, .has_date = 0};
-    if (doc)
-        r->text_bytes += doc->length;
     if (doc) {
+        r->text_bytes += doc->length;
         d.group = doc->group;
         if (doc->has_date && isfinite(doc->date)) {
             d.has_date = 1;
@@ -1461,14 +1462,9 @@ static nd_status bstore_flush(nd_reuse *r, bstore *s)
 }
 
 /* Blocks (nranges > 0): block (i, j), i <= j, is numbered in the order
- * (0,0), (0,1) .. (0,K-1), (1,1) .. and gets max(1, NBUCKETS / (K (K + 1)
- * / 2)) consecutive pair buckets, by the first document's place in range i. */
-static size_t block_buckets(const nd_reuse *r)
-{
-    const size_t nblocks = r->nranges * (r->nranges + 1) / 2;
-    return nblocks < NBUCKETS ? NBUCKETS / nblocks : 1;
-}
-
+ * (0,0), (0,1) .. (0,K-1), (1,1) .. and gets block_per = max(1, NBUCKETS /
+ * (K (K + 1) / 2)) consecutive pair buckets (plan_blocks), by the first
+ * document's place in range i. */
 static size_t block_of(const nd_reuse *r, size_t i, size_t j)
 {
     return i * r->nranges - i * (i - 1) / 2 + (j - i);
@@ -1476,7 +1472,7 @@ static size_t block_of(const nd_reuse *r, size_t i, size_t j)
 
 static size_t block_bucket(const nd_reuse *r, uint32_t a, uint32_t b)
 {
-    const size_t i = r->rng[a], j = r->rng[b], per = block_buckets(r);
+    const size_t i = r->rng[a], j = r->rng[b], per = r->block_per;
     const uint64_t first = r->wrange[i], len = r->wrange[i + 1] - first;
     return block_of(r, i, j) * per + (size_t)((a - first) * per / len);
 }
@@ -2710,29 +2706,29 @@ static nd_status plan_blocks(nd_reuse *r)
     if (r->word_file.fd < 0 || r->shared || !ndocs)
         return ND_OK;
     const uint64_t cap = r->params.memory / 16 / sizeof(ctok) + 1; /* words a range */
-    size_t k = 0;
-    for (size_t d = 0; d < ndocs && k <= MAX_RANGES; k++) {
-        const uint64_t w0 = r->word_off[d];
-        d++; /* at least one document */
-        while (d < ndocs && r->word_off[d + 1] - w0 <= cap)
-            d++;
-    }
-    if (k > MAX_RANGES)
-        return ND_OK;
-    r->wrange = nd_malloc(a, (k + 1) * sizeof *r->wrange);
+    r->wrange = nd_malloc(a, (MAX_RANGES + 1) * sizeof *r->wrange);
     r->rng = nd_malloc(a, ndocs);
     if (!r->wrange || !r->rng)
         return step_status(r, ND_E_NOMEM, "the ranges of %zu documents", ndocs);
     size_t i = 0;
     for (size_t d = 0; d < ndocs; i++) {
+        if (i == MAX_RANGES) { /* too many: no blocks */
+            nd_free(a, r->wrange);
+            nd_free(a, r->rng);
+            r->wrange = NULL;
+            r->rng = NULL;
+            return ND_OK;
+        }
         const uint64_t w0 = r->word_off[d];
         r->wrange[i] = (uint32_t)d;
-        r->rng[d++] = (uint8_t)i;
+        r->rng[d++] = (uint8_t)i; /* at least one document */
         while (d < ndocs && r->word_off[d + 1] - w0 <= cap)
             r->rng[d++] = (uint8_t)i;
     }
     r->wrange[i] = (uint32_t)ndocs;
     r->nranges = i;
+    r->nblocks = i * (i + 1) / 2;
+    r->block_per = r->nblocks < NBUCKETS ? NBUCKETS / r->nblocks : 1;
     r->stats.word_ranges = i;
     return ND_OK;
 }
@@ -2760,12 +2756,10 @@ static nd_status load_range(nd_reuse *r, int k, size_t i)
  * in window 1 unless it is the same. */
 static nd_status load_block(nd_reuse *r, size_t b)
 {
-    const size_t blk = b / block_buckets(r);
+    const size_t blk = b / r->block_per;
     size_t i = 0;
     while (i + 1 < r->nranges && block_of(r, i + 1, i + 1) <= blk)
         i++;
-    if (blk >= r->nranges * (r->nranges + 1) / 2)
-        return ND_OK; /* a bucket past the last block: empty */
     const size_t j = i + (blk - block_of(r, i, i));
     nd_status st = load_range(r, 0, i);
     if (st == ND_OK && j != i)
@@ -2843,17 +2837,9 @@ static nd_status run_align(nd_reuse *r, nd_text_fn text, void *ctx, const bstore
             st = step_status(r, st, "aligning pair bucket %zu (%zu hits)", b, H->len);
         }
     }
-    for (size_t k = 0; k < W; k++) {
-        if (p.H)
-            nd_vec_free(&p.H[k], a);
-        if (p.pr)
-            nd_vec_free(&p.pr[k], a);
-        if (p.tmp)
-            nd_vec_free(&p.tmp[k], a);
-    }
-    nd_free(a, p.H);
-    nd_free(a, p.pr);
-    nd_free(a, p.tmp);
+    nd_vecs_free(p.H, W, a);
+    nd_vecs_free(p.pr, W, a);
+    nd_vecs_free(p.tmp, W, a);
     nd_free(a, p.st);
     if (st == ND_OK && r->nranges > 1) /* blocks: the passages back in pair order */
         st = pair_order(r);
@@ -2921,8 +2907,7 @@ nd_status nd_reuse_run(nd_reuse *r, nd_text_fn text, void *ctx)
     twice_free(r);
     ND_TRY(plan_blocks(r));
     /* the pair buckets: by blocks, or by ranges of first documents */
-    const size_t nblocks = r->nranges * (r->nranges + 1) / 2;
-    ND_TRY(bstore_init(r, &hits, r->nranges ? nblocks * block_buckets(r) : NBUCKETS, limit, 1,
+    ND_TRY(bstore_init(r, &hits, r->nranges ? r->nblocks * r->block_per : NBUCKETS, limit, 1,
                        ndocs));
     ND_TRY(run_hits(r, &seeds, &hits));
     bstore_free(&seeds, a);

@@ -149,3 +149,10 @@ void nd_vec_free(nd_vec *v, const nd_alloc_ctx *a)
     v->data = NULL;
     v->len = v->cap = 0;
 }
+
+void nd_vecs_free(nd_vec *v, size_t n, const nd_alloc_ctx *a)
+{
+    for (size_t i = 0; v && i < n; i++)
+        nd_vec_free(&v[i], a);
+    nd_free(a, v);
+}

@@ -510,22 +510,9 @@ nd_status nd_dedup_add_sketch(nd_dedup *d, const nd_sketch *sk, const nd_doc *do
              * neighbours merged (see DESIGN: 32-bit shingle sets). */
             ND_TRY(nd_vec_reserve(&d->sets.mem, &d->alloc, d->sets.mem.len + sk->num_shingles));
             uint32_t *out = (uint32_t *)d->sets.mem.data + d->sets.mem.len;
-            size_t m = 0;
-            uint32_t below = 0;
-            if (sk->set32 && sk->set32_len <= sk->num_shingles) { /* made by the worker */
-                m = sk->set32_len;
-                memcpy(out, sk->set32, m * sizeof *out);
-                /* sorted: the values below CONT_LIMIT lead */
-                below = (uint32_t)nd_lower_bound_u32(out, m, CONT_LIMIT);
-            } else {
-                for (size_t i = 0; i < sk->num_shingles; i++) {
-                    const uint32_t v = (uint32_t)(sk->shingles[i] >> 32);
-                    if (m == 0 || out[m - 1] != v) {
-                        below += v < CONT_LIMIT;
-                        out[m++] = v;
-                    }
-                }
-            }
+            const size_t m = nd_sketch_set32(sk, out);
+            /* sorted: the values below CONT_LIMIT lead */
+            const uint32_t below = (uint32_t)nd_lower_bound_u32(out, m, CONT_LIMIT);
             d->sets.mem.len += m;
             r.num_shingles = (uint32_t)m;
             samp = below;
@@ -1733,17 +1720,9 @@ static nd_status build_candidates(nd_dedup *d, run_state *rs)
     nd_free(a, pt);
     st = build_adjacency(d, rs);
 fail:
-    for (unsigned t = 0; t < T; t++) {
-        if (c.pairs)
-            nd_vec_free(&c.pairs[t], a);
-        if (c.grp)
-            nd_vec_free(&c.grp[t], a);
-        if (c.tmp)
-            nd_vec_free(&c.tmp[t], a);
-    }
-    nd_free(a, c.pairs);
-    nd_free(a, c.grp);
-    nd_free(a, c.tmp);
+    nd_vecs_free(c.pairs, T, a);
+    nd_vecs_free(c.grp, T, a);
+    nd_vecs_free(c.tmp, T, a);
     nd_free(a, c.st);
     nd_free(a, c.compact_at);
     return st;

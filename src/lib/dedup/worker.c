@@ -189,15 +189,8 @@ nd_status nd_worker_sketch(nd_worker *w, const char *text, size_t len, nd_sketch
     /* the set a deduplicator keeps, made here on the thread rather than by
      * the one thread that adds sketches */
     ND_TRY(nd_vec_reserve(&w->set32, &w->alloc, nu));
-    uint32_t *s32 = w->set32.data;
-    size_t m = 0;
-    for (size_t i = 0; i < nu; i++) {
-        const uint32_t v = (uint32_t)(sh[i] >> 32);
-        if (m == 0 || s32[m - 1] != v)
-            s32[m++] = v;
-    }
-    out->set32 = s32;
-    out->set32_len = m;
+    out->set32 = w->set32.data;
+    out->set32_len = nd_shingles_set32(sh, nu, w->set32.data);
     if (w->params.method == ND_METHOD_SIMHASH) {
         out->simhash = nd_simhash(sh, NULL, nu);
         return ND_OK;

@@ -1072,12 +1072,7 @@ static nd_status sketch_doc(const nd_index *ix, nd_worker *wk, const nd_index_do
         w->set = nd_malloc(&ix->alloc, sk.num_shingles * sizeof *w->set);
         if (!w->set)
             goto nomem;
-        size_t m = 0;
-        for (size_t i = 0; i < sk.num_shingles; i++) {
-            const uint32_t v = (uint32_t)(sk.shingles[i] >> 32);
-            if (m == 0 || w->set[m - 1] != v)
-                w->set[m++] = v;
-        }
+        const size_t m = nd_sketch_set32(&sk, w->set); /* the worker's, copied */
         w->num_set = (uint32_t)m;
         w->size = (uint32_t)m;
     } else if (fp_mode(ix)) {

@@ -104,6 +104,25 @@ static size_t unique_sorted(uint64_t *dst, const uint64_t *src, size_t n)
     return k;
 }
 
+size_t nd_shingles_set32(const uint64_t *sh, size_t n, uint32_t *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t v = (uint32_t)(sh[i] >> 32);
+        if (m == 0 || out[m - 1] != v)
+            out[m++] = v;
+    }
+    return m;
+}
+
+size_t nd_sketch_set32(const nd_sketch *sk, uint32_t *out)
+{
+    if (!sk->set32 || sk->set32_len > sk->num_shingles)
+        return nd_shingles_set32(sk->shingles, sk->num_shingles, out);
+    memcpy(out, sk->set32, sk->set32_len * sizeof *out);
+    return sk->set32_len;
+}
+
 size_t nd_hashes_sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
 {
     enum { MAX_BITS = 13, MAX_PASSES = 12 };

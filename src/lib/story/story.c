@@ -655,6 +655,23 @@ int nd_story_english(const char *lang)
     return strcmp(lang, "english") == 0 || strcmp(lang, "en") == 0 || strcmp(lang, "eng") == 0;
 }
 
+/* Where a term id starts its probe in an open-addressing table of mask + 1
+ * slots (a power of two). */
+static size_t df_slot(uint32_t id, size_t mask)
+{
+    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+
+/* In a table of id << 32 | count (0 is empty: a count is at least 1), the
+ * slot holding id, or the empty one where it goes. */
+static size_t id_slot(const uint64_t *tab, size_t mask, uint32_t id)
+{
+    size_t k = df_slot(id, mask);
+    while (tab[k] && (uint32_t)(tab[k] >> 32) != id)
+        k = (k + 1) & mask;
+    return k;
+}
+
 /* The names of a document (names[0..*n), term ids, as add_words found
  * them) reduced to its DOC_NAMES most frequent (ties to the lower id), sorted
  * by id, in place. */
@@ -726,7 +743,7 @@ nd_status nd_story_doc_terms(nd_text_buf *tb, nd_vec *acc, nd_vec *names,
     memset(tab, 0xff, slots * sizeof *tab);
     for (size_t i = 0; i < n; i++) {
         const uint32_t id = v[i].id;
-        size_t k = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+        size_t k = df_slot(id, slots - 1);
         while (tab[k] != UINT32_MAX && v[tab[k]].id != id)
             k = (k + 1) & (slots - 1);
         if (tab[k] == UINT32_MAX) {
@@ -930,13 +947,6 @@ static nd_status vectors_concat(nd_story *s, vjob *j, size_t nch)
     return ND_OK;
 }
 
-/* A slot of the document-frequency table: id << 32 | count; 0 is empty
- * (a term present is counted at least once). */
-static size_t df_slot(uint32_t id, size_t mask)
-{
-    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
-}
-
 /* Doubles the table (every entry placed again). */
 static nd_status df_grow(const nd_alloc_ctx *a, uint64_t **tab, size_t *cap)
 {
@@ -948,10 +958,7 @@ static nd_status df_grow(const nd_alloc_ctx *a, uint64_t **tab, size_t *cap)
         const uint64_t e = (*tab)[i];
         if (!e)
             continue;
-        size_t k = df_slot((uint32_t)(e >> 32), nc - 1);
-        while (t[k])
-            k = (k + 1) & (nc - 1);
-        t[k] = e;
+        t[id_slot(t, nc - 1, (uint32_t)(e >> 32))] = e;
     }
     nd_free(a, *tab);
     *tab = t;
@@ -975,9 +982,7 @@ static nd_status vectors_df(nd_story *s, const vjob *j, size_t nch, uint32_t **u
         for (size_t i = 0; i < j->ch[c].terms.len; i++) {
             if (used * 2 >= cap && (st = df_grow(a, &tab, &cap)) != ND_OK)
                 break;
-            size_t k = df_slot(t[i].id, cap - 1);
-            while (tab[k] && (uint32_t)(tab[k] >> 32) != t[i].id)
-                k = (k + 1) & (cap - 1);
+            const size_t k = id_slot(tab, cap - 1, t[i].id);
             used += !tab[k];
             tab[k] = tab[k] ? tab[k] + 1 : (uint64_t)t[i].id << 32 | 1;
         }
@@ -1095,11 +1100,7 @@ static uint32_t model_df(void *ctx, size_t i, uint32_t id)
     (void)i;
     if (!s->dft)
         return df_of(s->mid, s->mdf, s->mn, id);
-    for (size_t k = df_slot(id, s->dft_mask);; k = (k + 1) & s->dft_mask) {
-        const uint64_t e = s->dft[k];
-        if (!(uint32_t)e || (uint32_t)(e >> 32) == id)
-            return (uint32_t)e; /* an empty slot: not in the model, df 0 */
-    }
+    return (uint32_t)s->dft[id_slot(s->dft, s->dft_mask, id)]; /* empty: df 0 */
 }
 
 /* s->dft from the model: every term with a df (a df of 0 reads the same as
@@ -1116,10 +1117,7 @@ static nd_status model_table(nd_story *s)
     for (size_t i = 0; i < s->mn; i++) {
         if (!s->mdf[i])
             continue;
-        size_t k = df_slot(s->mid[i], s->dft_mask);
-        while (s->dft[k])
-            k = (k + 1) & s->dft_mask;
-        s->dft[k] = (uint64_t)s->mid[i] << 32 | s->mdf[i];
+        s->dft[id_slot(s->dft, s->dft_mask, s->mid[i])] = (uint64_t)s->mid[i] << 32 | s->mdf[i];
     }
     return ND_OK;
 }

@@ -39,6 +39,7 @@
 #include "read/json.h"
 #include "read/pool.h"
 #include "read/reader.h"
+#include "write/dedup_out.h"
 #include "write/output.h"
 
 typedef struct dedup_opts {
@@ -52,15 +53,6 @@ typedef struct dedup_opts {
     int merge;            /* --merge: several processes, -o written whole by process 0 */
     const char *near_opt; /* the first option given that only near-duplicates use */
 } dedup_opts;
-
-/* What differs between two templates (a pair, or a member and its
- * representative): the first differing run of values in each, as bytes of
- * the originals, and how many days apart they are dated. */
-typedef struct tdiff {
-    nd_template_diff d;
-    double days;           /* NAN: not both dated */
-    char x[72], y[72];     /* the runs' text, cut at 64 bytes (a character boundary) */
-} tdiff;
 
 /* What pass 1 keeps per record returned by the reader. */
 typedef struct rec_info {
@@ -124,8 +116,8 @@ typedef struct run {
     nd_span *b_spans;
     size_t b_n;
     cli_dates dates;      /* the dates of pass 1 (--date-field) */
-    tdiff *pdiff;         /* per pair of nd_dedup_pairs: set for templates */
-    tdiff *mdiff;         /* per document: against its representative, for templates */
+    cli_tdiff *pdiff;     /* per pair of nd_dedup_pairs: set for templates */
+    cli_tdiff *mdiff;     /* per document: against its representative, for templates */
 } run;
 
 /* Sets a parameter from a value known to be valid (an enum choice). */
@@ -680,35 +672,17 @@ static const char *id_of_doc(const run *r, uint32_t doc)
     return is->buf[k];
 }
 
-/* An id as a JSON string: its whole length, NUL bytes ("\u0000") included. */
-static void put_id(FILE *fp, const run *r, uint32_t doc)
+/* The writers' view of the deduplication (write/dedup_out.h). */
+static const char *view_id(const void *ctx, uint32_t doc, size_t *len)
 {
-    const char *id = id_of_doc(r, doc);
-    cli_json_str(fp, id, r->recs[r->doc_rec[doc]].id_len);
+    const run *r = ctx;
+    *len = r->recs[r->doc_rec[doc]].id_len;
+    return id_of_doc(r, doc);
 }
 
-/* An id for the listing: as it is, a NUL byte shown as \0. */
-static void show_id(const run *r, uint32_t doc)
+static cli_dd_view dd_view(const run *r)
 {
-    const char *id = id_of_doc(r, doc);
-    const size_t n = r->recs[r->doc_rec[doc]].id_len;
-    for (size_t i = 0; i < n; i++)
-        if (id[i])
-            putchar(id[i]);
-        else
-            fputs("\\0", stdout);
-}
-
-/* Writes ,"relation":..,"resemblance":..,"<x>":..,"<y>":.. (clusters and pairs). */
-static void put_relation(FILE *fp, nd_relation rel, double resemblance, const char *x_name,
-                         double x, const char *y_name, double y)
-{
-    fprintf(fp, ",\"relation\":\"%s\",\"resemblance\":", nd_relation_name(rel));
-    cli_json_num(fp, resemblance);
-    fprintf(fp, ",\"%s\":", x_name);
-    cli_json_num(fp, x);
-    fprintf(fp, ",\"%s\":", y_name);
-    cli_json_num(fp, y);
+    return (cli_dd_view){r->dd, r->ndocs, view_id, r, r->pdiff, r->mdiff};
 }
 
 /* ---- reading the inputs again ------------------------------------------- */
@@ -750,36 +724,6 @@ static int reread_next(const run *r, rd_reader *rd, rd_record *rec)
 
 /* ---- what differs between templates ------------------------------------ */
 
-/* t[0..n) cut at 64 bytes, on a character boundary, into out (72 bytes). */
-static void snippet(char *out, const char *t, size_t n)
-{
-    if (n > 64) {
-        n = 64;
-        while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, t, n);
-    out[n] = '\0';
-}
-
-typedef struct dtext {
-    char *text;
-    size_t len;
-    double date;  /* NAN: none */
-} dtext;
-
-static int tdiff_fill(nd_worker *w, const dtext *x, const dtext *y, tdiff *out)
-{
-    if (nd_worker_template_diff(w, x->text, x->len, y->text, y->len, &out->d) != ND_OK) {
-        cli_log(1, "%s", cli_detail(nd_worker_errdetail(w), ND_E_NOMEM));
-        return EXIT_INTERNAL;
-    }
-    out->days = isnan(x->date) || isnan(y->date) ? NAN : fabs(x->date - y->date);
-    snippet(out->x, x->text + out->d.a_start, out->d.a_end - out->d.a_start);
-    snippet(out->y, y->text + out->d.b_start, out->d.b_end - out->d.b_start);
-    return 0;
-}
-
 /* --ignore-boilerplate: the boilerplate of record i blanked in its text
  * t[0..len) (as the sketch cut it out, but in place: the byte ranges of what
  * differs stay those of the input), so that what differs is read where the
@@ -803,38 +747,18 @@ static void blank_boilerplate(const run *r, size_t i, char *t, size_t len)
  * that differ (nd_worker_template_diff). Returns an exit code. */
 static int template_diffs(run *r)
 {
-    nd_dedup_stats s;
-    nd_dedup_get_stats(r->dd, &s);
-    const nd_pair *p = NULL;
-    size_t np = 0;
-    if (r->o.pairs && nd_dedup_pairs(r->dd, &p, &np) != ND_OK)
-        return EXIT_INTERNAL;
-    size_t want = s.templates;
-    for (size_t i = 0; i < np; i++)
-        want += p[i].rel == ND_REL_TEMPLATE;
-    if (!want)
-        return 0;
     int rc = 0;
-    dtext *tx = calloc(r->ndocs ? r->ndocs : 1, sizeof *tx);
+    cli_dtext *tx = calloc(r->ndocs ? r->ndocs : 1, sizeof *tx);
     uint8_t *need = calloc(r->ndocs ? r->ndocs : 1, 1);
-    r->pdiff = calloc(np ? np : 1, sizeof *r->pdiff);
-    r->mdiff = calloc(r->ndocs ? r->ndocs : 1, sizeof *r->mdiff);
-    nd_worker *w = NULL;
     rd_reader *rd = NULL;
-    if (!tx || !need || !r->pdiff || !r->mdiff ||
-        nd_worker_create(&w, r->params, NULL) != ND_OK) {
+    if (!tx || !need) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
     }
-    for (size_t i = 0; i < np; i++)
-        if (p[i].rel == ND_REL_TEMPLATE)
-            need[p[i].a] = need[p[i].b] = 1;
-    for (size_t i = 0; i < r->ndocs; i++) {
-        nd_member m;
-        if (nd_dedup_member(r->dd, i, &m) == ND_OK && m.rel == ND_REL_TEMPLATE)
-            need[i] = need[m.rep] = 1;
-    }
+    const int pairs = r->o.pairs != NULL;
+    if (cli_dd_template_needs(r->dd, r->ndocs, pairs, need) == 0)
+        goto done;
     if (!(rd = reread_open(r, NULL, r->o.in.rd.date_field))) {
         rc = EXIT_INTERNAL;
         goto done;
@@ -870,147 +794,14 @@ static int template_diffs(run *r)
         rc = EXIT_INPUT;
         goto done;
     }
-    for (size_t i = 0; i < np && !rc; i++)
-        if (p[i].rel == ND_REL_TEMPLATE)
-            rc = tdiff_fill(w, &tx[p[i].a], &tx[p[i].b], &r->pdiff[i]);
-    for (size_t i = 0; i < r->ndocs && !rc; i++) {
-        nd_member m;
-        if (nd_dedup_member(r->dd, i, &m) == ND_OK && m.rel == ND_REL_TEMPLATE)
-            rc = tdiff_fill(w, &tx[i], &tx[m.rep], &r->mdiff[i]);
-    }
+    rc = cli_dd_template_diffs(r->dd, r->params, r->ndocs, pairs, tx, &r->pdiff, &r->mdiff);
 done:
     rd_close(rd);
-    nd_worker_destroy(w);
     for (size_t i = 0; tx && i < r->ndocs; i++)
         free(tx[i].text);
     free(tx);
     free(need);
     return rc;
-}
-
-/* ,"differs":{...} of a template: the first differing values in x and y
- * (named x_name, y_name), how many runs of values differ, the days apart. */
-static void put_differs(FILE *fp, const tdiff *t, const char *xn, const char *yn)
-{
-    if (!t)
-        return;
-    fprintf(fp, ",\"differs\":{\"runs\":%u", t->d.differ);
-    if (t->d.differ) {
-        fprintf(fp, ",\"%s\":", xn);
-        cli_json_str(fp, t->x, strlen(t->x));
-        fprintf(fp, ",\"%s_start\":%u,\"%s_end\":%u,\"%s\":", xn, t->d.a_start, xn,
-                t->d.a_end, yn);
-        cli_json_str(fp, t->y, strlen(t->y));
-        fprintf(fp, ",\"%s_start\":%u,\"%s_end\":%u", yn, t->d.b_start, yn, t->d.b_end);
-    }
-    if (!isnan(t->days)) {
-        fputs(",\"days_apart\":", fp);
-        cli_json_num(fp, t->days);
-    }
-    fputc('}', fp);
-}
-
-static int write_clusters(const run *r, FILE *fp)
-{
-    const nd_member *m;
-    const size_t *off;
-    size_t nc;
-    if (nd_dedup_clusters(r->dd, &m, &off, &nc) != ND_OK)
-        return EXIT_INTERNAL;
-    for (size_t c = 0; c < nc; c++) {
-        fprintf(fp, "{\"cluster\":%zu,\"representative\":", c);
-        put_id(fp, r, m[off[c]].doc);
-        fprintf(fp, ",\"size\":%zu,\"members\":[", off[c + 1] - off[c]);
-        for (size_t j = off[c]; j < off[c + 1]; j++) {
-            fputs(j == off[c] ? "{\"id\":" : ",{\"id\":", fp);
-            put_id(fp, r, m[j].doc);
-            if (j == off[c]) {
-                fputs(",\"relation\":\"representative\"}", fp);
-                continue;
-            }
-            put_relation(fp, m[j].rel, m[j].resemblance, "member_in_rep", m[j].doc_in_rep,
-                         "rep_in_member", m[j].rep_in_doc);
-            if (m[j].rel == ND_REL_TEMPLATE && r->mdiff)
-                put_differs(fp, &r->mdiff[m[j].doc], "member", "rep");
-            fputc('}', fp);
-        }
-        fputs("]}\n", fp);
-    }
-    return 0;
-}
-
-static int write_pairs(const run *r, FILE *fp)
-{
-    const nd_pair *p;
-    size_t np;
-    if (nd_dedup_pairs(r->dd, &p, &np) != ND_OK)
-        return EXIT_INTERNAL;
-    for (size_t i = 0; i < np; i++) {
-        fputs("{\"a\":", fp);
-        put_id(fp, r, p[i].a);
-        fputs(",\"b\":", fp);
-        put_id(fp, r, p[i].b);
-        put_relation(fp, p[i].rel, p[i].resemblance, "a_in_b", p[i].a_in_b, "b_in_a",
-                     p[i].b_in_a);
-        if (p[i].rel == ND_REL_TEMPLATE && r->pdiff)
-            put_differs(fp, &r->pdiff[i], "a", "b");
-        fputs("}\n", fp);
-    }
-    return 0;
-}
-
-static int write_removed(const run *r, FILE *fp)
-{
-    for (size_t i = 0; i < r->ndocs; i++) {
-        nd_member m;
-        if (nd_dedup_member(r->dd, i, &m) != ND_OK || m.rep == m.doc)
-            continue;
-        fputs("{\"id\":", fp);
-        put_id(fp, r, (uint32_t)i);
-        fputs(",\"kept\":", fp);
-        put_id(fp, r, m.rep);
-        fprintf(fp, ",\"relation\":\"%s\"}\n", nd_relation_name(m.rel));
-    }
-    return 0;
-}
-
-/* The listing for a person, when no output option is given. */
-static int show_clusters(const run *r)
-{
-    const nd_member *m;
-    const size_t *off;
-    size_t nc;
-    if (nd_dedup_clusters(r->dd, &m, &off, &nc) != ND_OK)
-        return EXIT_INTERNAL;
-    for (size_t c = 0; c < nc; c++) {
-        printf("cluster %zu: %zu documents\n", c + 1, off[c + 1] - off[c]);
-        for (size_t j = off[c]; j < off[c + 1]; j++) {
-            if (j == off[c]) {
-                fputs("  keep  ", stdout);
-                show_id(r, m[j].doc);
-                putchar('\n');
-                continue;
-            }
-            fputs("  drop  ", stdout);
-            show_id(r, m[j].doc);
-            printf("  %s", nd_relation_name(m[j].rel));
-            const tdiff *t = r->mdiff && m[j].rel == ND_REL_TEMPLATE ? &r->mdiff[m[j].doc]
-                                                                      : NULL;
-            if (t && t->d.differ)
-                printf(" ('%s' where the kept one has '%s'%s)", t->x, t->y,
-                       t->d.differ > 1 ? ", and more" : "");
-            else if (t && !isnan(t->days))
-                printf(" (the same text, %.0f days apart)", t->days);
-            else if (m[j].rel != ND_REL_EXACT)
-                printf(" (resemblance %.3f, %.0f%% of it in the kept one)", m[j].resemblance,
-                       100 * m[j].doc_in_rep);
-            putchar('\n');
-        }
-    }
-    if (nc == 0)
-        printf("no duplicates found among %zu %s\n", r->ndocs,
-               cli_plural(r->ndocs, "document", "documents"));
-    return cli_flush_stdout();
 }
 
 /* ---- the deduplicated corpus (pass 2) ---------------------------------- */
@@ -1467,21 +1258,22 @@ static int write_outputs(run *r)
         (r->o.clusters || r->o.pairs || (!r->o.removed && !r->o.output)) &&
         (rc = template_diffs(r)) != 0)
         return rc;
+    const cli_dd_view v = dd_view(r);
     struct {
         const char *path;
         cli_out *out;
-        int (*write)(const run *, FILE *);
+        int (*write)(const cli_dd_view *, FILE *);
     } outs[] = {
-        {r->o.clusters, &r->out_clusters, write_clusters},
-        {r->o.pairs, &r->out_pairs, write_pairs},
-        {r->o.removed, &r->out_removed, write_removed},
+        {r->o.clusters, &r->out_clusters, cli_dd_write_clusters},
+        {r->o.pairs, &r->out_pairs, cli_dd_write_pairs},
+        {r->o.removed, &r->out_removed, cli_dd_write_removed},
     };
     for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
         if (!outs[k].path)
             continue;
         if (cli_out_open(outs[k].out, outs[k].path))
             return cli_out_status();
-        if ((rc = outs[k].write(r, outs[k].out->fp)) != 0)
+        if ((rc = outs[k].write(&v, outs[k].out->fp)) != 0)
             return rc;
     }
     if (r->ist && r->ist->failed) {
@@ -2011,9 +1803,11 @@ int cmd_dedup(int argc, char **argv)
     }
     if ((rc = write_outputs(&r)) != 0)
         goto done;
-    if (!r.o.clusters && !r.o.pairs && !r.o.removed && !r.o.output &&
-        (rc = show_clusters(&r)) != 0)
-        goto done;
+    if (!r.o.clusters && !r.o.pairs && !r.o.removed && !r.o.output) {
+        const cli_dd_view v = dd_view(&r);
+        if ((rc = cli_dd_show_clusters(&v)) != 0)
+            goto done;
+    }
     summary(&r);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (g_display_level >= 3) {

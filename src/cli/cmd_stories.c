@@ -27,6 +27,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "corpus/results.h"
 #include "read/inputs.h"
 #include "read/json.h"
 #include "write/output.h"
@@ -229,11 +230,6 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
 
 /* ---- the stories ------------------------------------------------------------ */
 
-static const char *meta_str(const rrun *r, const uint64_t *off, uint32_t d)
-{
-    return off && off[d] != UINT64_MAX ? r->meta + off[d] : NULL;
-}
-
 typedef struct srun {
     rrun *r;
     nd_story *sy;
@@ -241,148 +237,6 @@ typedef struct srun {
     const nd_passage *ps;   /* passages, sorted by (a, b) */
     size_t nps;
 } srun;
-
-/* Does document a share a passage with b (a < b)? */
-static int shares_passage(const srun *s, uint32_t a, uint32_t b)
-{
-    if (a > b) {
-        const uint32_t t = a;
-        a = b;
-        b = t;
-    }
-    size_t lo = 0, hi = s->nps;
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        const nd_passage *p = &s->ps[mid];
-        if (p->a < a || (p->a == a && p->b < b))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->nps && s->ps[lo].a == a && s->ps[lo].b == b;
-}
-
-static int write_stories(srun *s, FILE *fp)
-{
-    rrun *r = s->r;
-    const nd_story_member *m;
-    const size_t *off;
-    size_t ns;
-    if (nd_story_stories(s->sy, &m, &off, &ns) != ND_OK)
-        return -1;
-    for (size_t k = 0; k < ns; k++) {
-        const size_t b = off[k], e = off[k + 1];
-        fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
-        const char *terms[6];
-        const size_t nt = nd_story_label(s->sy, k, corpus_text, r, terms, 6);
-        if (nt == 0 && *nd_story_errdetail(s->sy))
-            return -2; /* the label failed: nd_story_errdetail says why */
-        char lab[512];
-        size_t ll = 0;
-        for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)
-            ll += (size_t)snprintf(lab + ll, sizeof lab - ll, "%s%s", i ? " " : "", terms[i]);
-        cli_json_str(fp, lab, ll);
-        /* the central member: most similar to the centroid (first on ties) */
-        size_t central = b;
-        for (size_t i = b; i < e; i++)
-            if (m[i].similarity > m[central].similarity)
-                central = i;
-        const char *title = meta_str(r, r->title_off, m[central].doc);
-        if (title) {
-            fputs(",\"title\":", fp);
-            cli_json_str(fp, title, strlen(title));
-        }
-        /* first and last dates (as written in the input) */
-        size_t first = SIZE_MAX, last = SIZE_MAX;
-        for (size_t i = b; i < e; i++) {
-            const double d = r->date[m[i].doc];
-            if (isnan(d))
-                continue;
-            if (first == SIZE_MAX || d < r->date[m[first].doc])
-                first = i;
-            if (last == SIZE_MAX || d > r->date[m[last].doc])
-                last = i;
-        }
-        fputs(",\"first\":", fp);
-        if (first != SIZE_MAX)
-            cli_json_str(fp, meta_str(r, r->dstr_off, m[first].doc),
-                         strlen(meta_str(r, r->dstr_off, m[first].doc)));
-        else
-            fputs("null", fp);
-        fputs(",\"last\":", fp);
-        if (last != SIZE_MAX)
-            cli_json_str(fp, meta_str(r, r->dstr_off, m[last].doc),
-                         strlen(meta_str(r, r->dstr_off, m[last].doc)));
-        else
-            fputs("null", fp);
-        /* distinct sources, in member order */
-        fputs(",\"sources\":[", fp);
-        int any = 0;
-        for (size_t i = b; i < e; i++) {
-            const uint64_t so = r->src_off[m[i].doc];
-            if (so == UINT64_MAX)
-                continue;
-            int seen = 0;
-            for (size_t q = b; q < i && !seen; q++)
-                seen = r->src_off[m[q].doc] != UINT64_MAX &&
-                       strcmp(r->src + r->src_off[m[q].doc], r->src + so) == 0;
-            if (seen)
-                continue;
-            fputs(any++ ? "," : "", fp);
-            cli_json_str(fp, r->src + so, strlen(r->src + so));
-        }
-        fputs("],\"members\":[", fp);
-        for (size_t i = b; i < e; i++) {
-            const uint32_t d = m[i].doc;
-            fputs(i > b ? ",{\"id\":" : "{\"id\":", fp);
-            corpus_put_id(fp, r, d);
-            fputs(",\"similarity\":", fp);
-            cli_json_num(fp, m[i].similarity);
-            /* its relation to another member: copy, near-duplicate, reuse */
-            const char *rel = "independent";
-            uint32_t of = UINT32_MAX;
-            nd_member md;
-            if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK) {
-                for (size_t q = b; q < e && of == UINT32_MAX; q++) {
-                    const uint32_t o = m[q].doc;
-                    nd_member mo;
-                    if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
-                        continue;
-                    /* one copy group: copies (two templates of one report are
-                     * copies of each other); one cluster, two groups: templates */
-                    const int copies = r->reps && r->reps[d] == r->reps[o];
-                    const nd_relation x = md.rep == d ? mo.rel : md.rel;
-                    rel = !copies ? "template"
-                        : x == ND_REL_EXACT || x == ND_REL_TEMPLATE ? "copy" : "near-duplicate";
-                    of = o;
-                }
-            }
-            for (size_t q = b; q < e && of == UINT32_MAX; q++)
-                if (m[q].doc != d && shares_passage(s, d, m[q].doc)) {
-                    rel = "reuse";
-                    of = m[q].doc;
-                }
-            fputs(",\"relation\":", fp);
-            cli_json_str(fp, rel, strlen(rel));
-            if (of != UINT32_MAX) {
-                fputs(",\"of\":", fp);
-                corpus_put_id(fp, r, of);
-            }
-            const char *ds = meta_str(r, r->dstr_off, d);
-            if (ds && !isnan(r->date[d])) { /* a date that did not parse is left out */
-                fputs(",\"date\":", fp);
-                cli_json_str(fp, ds, strlen(ds));
-            }
-            if (r->src_off[d] != UINT64_MAX) {
-                fputs(",\"source\":", fp);
-                cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
-            }
-            fputc('}', fp);
-        }
-        fputs("]}\n", fp);
-    }
-    return 0;
-}
 
 /* ---- the pairs (similarity) ---------------------------------------------------- */
 
@@ -586,7 +440,7 @@ static int add_documents(srun *s, const sopts *so)
     for (uint32_t d = 0; d < r->ndocs; d++) {
         nd_story_doc sd;
         memset(&sd, 0, sizeof sd);
-        sd.title = meta_str(r, r->title_off, d);
+        sd.title = corpus_meta_str(r, r->title_off, d);
         sd.title_len = sd.title ? strlen(sd.title) : 0;
         if (!isnan(r->date[d])) {
             sd.has_date = 1;
@@ -679,7 +533,7 @@ static int write_output(srun *s, const sopts *so)
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         rc = cli_exit_status(st);
-    } else if ((rc = write_stories(s, out.fp)) == -2) {
+    } else if ((rc = results_stories(r, s->sy, s->ps, s->nps, out.fp)) == -2) {
         /* "the label of story K: <status name>": a text read back is I/O (2) */
         const char *d = nd_story_errdetail(s->sy);
         cli_log(1, "%s", d);

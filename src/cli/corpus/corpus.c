@@ -547,6 +547,11 @@ static int cmp_ask(const void *pa, const void *pb)
     return (x->end > y->end) - (x->end < y->end);
 }
 
+const char *corpus_meta_str(const rrun *r, const uint64_t *off, uint32_t d)
+{
+    return off && off[d] != UINT64_MAX ? r->meta + off[d] : NULL;
+}
+
 uint64_t corpus_text_len(const rrun *r, uint32_t d)
 {
     return r->dist ? r->tlen[d] : r->text_off[d + 1] - r->text_off[d];

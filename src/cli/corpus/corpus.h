@@ -90,6 +90,9 @@ nd_status corpus_text(void *ctx, uint32_t doc, unsigned slot, const char **text,
  * several processes, process 0 finds it among the last corpus_fetch. */
 nd_status corpus_range(rrun *r, uint32_t d, uint32_t start, uint32_t end, unsigned slot,
                        const char **text, size_t *len);
+/* Document d's title (off = r->title_off) or date as written (r->dstr_off),
+ * NUL-terminated, or NULL when it has none (kept for stories_cmd only). */
+const char *corpus_meta_str(const rrun *r, const uint64_t *off, uint32_t d);
 /* Document d's text length. */
 uint64_t corpus_text_len(const rrun *r, uint32_t d);
 /* Collective on several processes (nothing on one): process 0 has the ranges

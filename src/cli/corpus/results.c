@@ -1,0 +1,456 @@
+/*
+ * results.c - the JSON Lines outputs read from a corpus (see results.h),
+ * shared by `neardup reuse`, `boilerplate`, `stories` and `analyze`.
+ *
+ * DESIGN
+ *   Each output is a list of items written in order; an item names the text
+ *   ranges it quotes (an "asks" function) so that, on several processes, a
+ *   batch of items has its texts fetched from the processes holding them
+ *   (corpus_fetch) before it is written. On one process the texts are read
+ *   from the corpus's store as they are written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "corpus/corpus.h"
+#include "corpus/results.h"
+#include "write/output.h"
+
+/* ---- texts ---------------------------------------------------------------- */
+
+static void put_text(FILE *fp, rrun *r, uint32_t doc, uint32_t start, uint32_t end)
+{
+    const char *t;
+    size_t len;
+    if (corpus_range(r, doc, start, end, 0, &t, &len) != ND_OK) {
+        r->text_err = 1; /* write_one reports it */
+        fputs("null", fp);
+        return;
+    }
+    cli_json_str(fp, t, len);
+}
+
+/* ---- writing in batches ---------------------------------------------------- */
+
+/* On several processes the texts an output quotes live with the processes
+ * that read them: the items are written in batches, the texts of a batch
+ * fetched first (corpus_fetch), about BATCH_BYTES of them. */
+#define BATCH_BYTES ((uint64_t)64 << 20)
+#define BATCH_ASKS 65536
+
+/* The texts item i quotes: at most 2, into a; returns how many. */
+typedef size_t (*asks_fn)(rrun *r, size_t i, corpus_ask *a);
+/* Writes item i. */
+typedef int (*item_fn)(rrun *r, FILE *fp, size_t i);
+
+static int write_items(rrun *r, FILE *fp, size_t n, asks_fn asks, item_fn item)
+{
+    corpus_ask *a = NULL;
+    if (r->dist && !(a = malloc((BATCH_ASKS + 2) * sizeof *a)))
+        return -1;
+    for (size_t i = 0; i < n;) {
+        size_t j = n;
+        if (a) { /* the batch [i, j) and its texts */
+            size_t na = 0;
+            uint64_t bytes = 0;
+            for (j = i; j < n && na < BATCH_ASKS && bytes < BATCH_BYTES; j++) {
+                const size_t k = asks(r, j, a + na);
+                for (size_t q = na; q < na + k; q++)
+                    bytes += a[q].end - a[q].start;
+                na += k;
+            }
+            if (corpus_fetch(r, a, na) != 0) {
+                free(a);
+                return -1;
+            }
+        }
+        for (; i < j; i++)
+            if (item(r, fp, i)) {
+                free(a);
+                return -1;
+            }
+    }
+    free(a);
+    return 0;
+}
+
+static void put_id_or_null(FILE *fp, const rrun *r, uint32_t d)
+{
+    if (d == ND_NO_DOC)
+        fputs("null", fp);
+    else
+        corpus_put_id(fp, r, d);
+}
+
+static size_t passage_asks(rrun *r, size_t i, corpus_ask *a)
+{
+    const nd_passage *p;
+    size_t n;
+    if (r->o.no_text || nd_reuse_passages(r->ru, &p, &n) != ND_OK || i >= n)
+        return 0;
+    a[0] = (corpus_ask){p[i].a, p[i].a_start, p[i].a_end};
+    a[1] = (corpus_ask){p[i].b, p[i].b_start, p[i].b_end};
+    return 2;
+}
+
+static int passage_item(rrun *r, FILE *fp, size_t i)
+{
+    const nd_passage *p;
+    size_t n;
+    if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
+        return -1;
+    const nd_passage *x = &p[i];
+    fputs("{\"a\":", fp);
+    corpus_put_id(fp, r, x->a);
+    fputs(",\"b\":", fp);
+    corpus_put_id(fp, r, x->b);
+    fprintf(fp, ",\"a_start\":%u,\"a_end\":%u,\"b_start\":%u,\"b_end\":%u", x->a_start,
+            x->a_end, x->b_start, x->b_end);
+    fprintf(fp, ",\"a_words\":%u,\"b_words\":%u,\"words\":%u,\"score\":%d,\"identity\":",
+            x->a_words, x->b_words, x->matches, x->score);
+    const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
+    cli_json_num(fp, mx ? (double)x->matches / mx : 0);
+    if (x->cluster == ND_NO_CLUSTER)
+        fputs(",\"cluster\":null,\"likely_source\":", fp);
+    else
+        fprintf(fp, ",\"cluster\":%u,\"likely_source\":", x->cluster);
+    put_id_or_null(fp, r, x->earlier);
+    if (x->flags & ND_PASSAGE_COPY)
+        fputs(",\"relation\":\"copy\"", fp);
+    if (!r->o.no_text) {
+        const char *ta, *tb;
+        size_t la, lb;
+        fputs(",\"text\":", fp);
+        if (corpus_range(r, x->a, x->a_start, x->a_end, 0, &ta, &la) != ND_OK ||
+            corpus_range(r, x->b, x->b_start, x->b_end, 1, &tb, &lb) != ND_OK) {
+            r->text_err = 1; /* write_one reports it */
+            fputs("null", fp);
+        } else {
+            cli_json_str(fp, ta, la);
+            if (la != lb || memcmp(ta, tb, la) != 0) {
+                fputs(",\"b_text\":", fp);
+                cli_json_str(fp, tb, lb);
+            }
+        }
+    }
+    fputs("}\n", fp);
+    return 0;
+}
+
+int results_passages(rrun *r, FILE *fp)
+{
+    const nd_passage *p;
+    size_t n;
+    if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
+        return -1;
+    return write_items(r, fp, n, passage_asks, passage_item);
+}
+
+static size_t cluster_asks(rrun *r, size_t c, corpus_ask *a)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (r->o.no_text || nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK || c >= nc)
+        return 0;
+    a[0] = (corpus_ask){o[off[c]].doc, o[off[c]].start, o[off[c]].end};
+    return 1;
+}
+
+static int cluster_item(rrun *r, FILE *fp, size_t c)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK)
+        return -1;
+    size_t docs = 0;
+    for (size_t i = off[c]; i < off[c + 1]; i++)
+        docs += i == off[c] || o[i].doc != o[i - 1].doc;
+    fprintf(fp, "{\"cluster\":%zu,\"docs\":%zu,\"likely_source\":", c, docs);
+    put_id_or_null(fp, r, origin[c]);
+    fputs(",\"occurrences\":[", fp);
+    for (size_t i = off[c]; i < off[c + 1]; i++) {
+        fputs(i > off[c] ? ",{\"id\":" : "{\"id\":", fp);
+        corpus_put_id(fp, r, o[i].doc);
+        fprintf(fp, ",\"start\":%u,\"end\":%u,\"words\":%u}", o[i].start, o[i].end,
+                o[i].words);
+    }
+    fputs("]", fp);
+    if (!r->o.no_text) {
+        fputs(",\"text\":", fp);
+        put_text(fp, r, o[off[c]].doc, o[off[c]].start, o[off[c]].end);
+    }
+    fputs("}\n", fp);
+    return 0;
+}
+
+int results_pclusters(rrun *r, FILE *fp)
+{
+    const nd_occurrence *o;
+    const size_t *off;
+    const uint32_t *origin;
+    size_t nc;
+    if (nd_reuse_clusters(r->ru, &o, &off, &origin, &nc) != ND_OK)
+        return -1;
+    return write_items(r, fp, nc, cluster_asks, cluster_item);
+}
+
+static size_t boiler_asks(rrun *r, size_t i, corpus_ask *a)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK || i >= n)
+        return 0;
+    a[0] = (corpus_ask){b[i].doc, b[i].start, b[i].end};
+    return 1;
+}
+
+static int boiler_item(rrun *r, FILE *fp, size_t i)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        return -1;
+    fputs("{\"text\":", fp);
+    put_text(fp, r, b[i].doc, b[i].start, b[i].end);
+    fprintf(fp, ",\"words\":%u,\"docs\":%u,\"edge_docs\":%u,\"occurrences\":%u,"
+                "\"sources\":%u,\"top_source\":",
+            b[i].words, b[i].docs, b[i].edge_docs, b[i].occurrences, b[i].sources);
+    size_t sl;
+    const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
+    if (s)
+        cli_json_str(fp, s, sl);
+    else
+        fputs("null", fp);
+    fprintf(fp, ",\"top_source_docs\":%u,\"ids\":[", b[i].top_source_docs);
+    const nd_occurrence *o;
+    size_t no;
+    if (nd_reuse_boiler_occurrences(r->ru, i, &o, &no) != ND_OK)
+        return -1;
+    for (size_t k = 0; k < no; k++) {
+        if (k && o[k].doc == o[k - 1].doc)
+            continue;
+        if (k)
+            fputc(',', fp);
+        corpus_put_id(fp, r, o[k].doc);
+    }
+    fputs("]}\n", fp);
+    return 0;
+}
+
+int results_boilers(rrun *r, FILE *fp)
+{
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        return -1;
+    return write_items(r, fp, n, boiler_asks, boiler_item);
+}
+
+static size_t stripped_asks(rrun *r, size_t d, corpus_ask *a)
+{
+    a[0] = (corpus_ask){(uint32_t)d, 0, (uint32_t)corpus_text_len(r, (uint32_t)d)};
+    return 1;
+}
+
+static int stripped_item(rrun *r, FILE *fp, size_t d)
+{
+    const nd_span *sp;
+    size_t ns;
+    const char *t;
+    size_t len;
+    if (nd_reuse_doc_boilerplate(r->ru, (uint32_t)d, &sp, &ns) != ND_OK)
+        return -1;
+    if (corpus_range(r, (uint32_t)d, 0, (uint32_t)corpus_text_len(r, (uint32_t)d), 0, &t,
+                     &len) != ND_OK) {
+        r->text_err = 1;
+        return -1;
+    }
+    fputs("{\"id\":", fp);
+    corpus_put_id(fp, r, (uint32_t)d);
+    fputs(",\"text\":", fp);
+    if (ns == 0) {
+        cli_json_str(fp, t, len);
+    } else {
+        char *buf = malloc(len + 1);
+        if (!buf)
+            return -1;
+        cli_json_str(fp, buf, corpus_cut_spans(t, len, sp, ns, buf));
+        free(buf);
+    }
+    if (r->src_off[d] != UINT64_MAX) {
+        fputs(",\"source\":", fp);
+        cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+    }
+    fputs("}\n", fp);
+    return 0;
+}
+
+int results_stripped(rrun *r, FILE *fp)
+{
+    return write_items(r, fp, r->ndocs, stripped_asks, stripped_item);
+}
+
+int results_write_one(rrun *r, cli_out *out, const char *path, results_fn fn)
+{
+    if (cli_out_open(out, path))
+        return cli_out_status();
+    r->text_err = 0;
+    if (fn(r, out->fp) || r->text_err) {
+        if (r->text_err) {
+            cli_log(1, "%s: a text could not be read back from the temporary file", path);
+            return EXIT_INPUT;
+        }
+        cli_log(1, "%s: out of memory", path);
+        return EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+/* ---- stories ---------------------------------------------------------------- */
+
+int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        const uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    size_t lo = 0, hi = nps;
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        const nd_passage *p = &ps[mid];
+        if (p->a < a || (p->a == a && p->b < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < nps && ps[lo].a == a && ps[lo].b == b;
+}
+
+int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp)
+{
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns;
+    if (nd_story_stories(sy, &m, &off, &ns) != ND_OK)
+        return -1;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t b = off[k], e = off[k + 1];
+        fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
+        const char *terms[6];
+        const size_t nt = nd_story_label(sy, k, corpus_text, r, terms, 6);
+        if (nt == 0 && *nd_story_errdetail(sy))
+            return -2; /* the label failed: nd_story_errdetail says why */
+        char lab[512];
+        size_t ll = 0;
+        for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)
+            ll += (size_t)snprintf(lab + ll, sizeof lab - ll, "%s%s", i ? " " : "", terms[i]);
+        cli_json_str(fp, lab, ll);
+        /* the central member: most similar to the centroid (first on ties) */
+        size_t central = b;
+        for (size_t i = b; i < e; i++)
+            if (m[i].similarity > m[central].similarity)
+                central = i;
+        const char *title = corpus_meta_str(r, r->title_off, m[central].doc);
+        if (title) {
+            fputs(",\"title\":", fp);
+            cli_json_str(fp, title, strlen(title));
+        }
+        /* first and last dates (as written in the input) */
+        size_t first = SIZE_MAX, last = SIZE_MAX;
+        for (size_t i = b; i < e; i++) {
+            const double d = r->date[m[i].doc];
+            if (isnan(d))
+                continue;
+            if (first == SIZE_MAX || d < r->date[m[first].doc])
+                first = i;
+            if (last == SIZE_MAX || d > r->date[m[last].doc])
+                last = i;
+        }
+        fputs(",\"first\":", fp);
+        if (first != SIZE_MAX)
+            cli_json_str(fp, corpus_meta_str(r, r->dstr_off, m[first].doc),
+                         strlen(corpus_meta_str(r, r->dstr_off, m[first].doc)));
+        else
+            fputs("null", fp);
+        fputs(",\"last\":", fp);
+        if (last != SIZE_MAX)
+            cli_json_str(fp, corpus_meta_str(r, r->dstr_off, m[last].doc),
+                         strlen(corpus_meta_str(r, r->dstr_off, m[last].doc)));
+        else
+            fputs("null", fp);
+        /* distinct sources, in member order */
+        fputs(",\"sources\":[", fp);
+        int any = 0;
+        for (size_t i = b; i < e; i++) {
+            const uint64_t so = r->src_off[m[i].doc];
+            if (so == UINT64_MAX)
+                continue;
+            int seen = 0;
+            for (size_t q = b; q < i && !seen; q++)
+                seen = r->src_off[m[q].doc] != UINT64_MAX &&
+                       strcmp(r->src + r->src_off[m[q].doc], r->src + so) == 0;
+            if (seen)
+                continue;
+            fputs(any++ ? "," : "", fp);
+            cli_json_str(fp, r->src + so, strlen(r->src + so));
+        }
+        fputs("],\"members\":[", fp);
+        for (size_t i = b; i < e; i++) {
+            const uint32_t d = m[i].doc;
+            fputs(i > b ? ",{\"id\":" : "{\"id\":", fp);
+            corpus_put_id(fp, r, d);
+            fputs(",\"similarity\":", fp);
+            cli_json_num(fp, m[i].similarity);
+            /* its relation to another member: copy, near-duplicate, reuse */
+            const char *rel = "independent";
+            uint32_t of = UINT32_MAX;
+            nd_member md;
+            if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK) {
+                for (size_t q = b; q < e && of == UINT32_MAX; q++) {
+                    const uint32_t o = m[q].doc;
+                    nd_member mo;
+                    if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
+                        continue;
+                    /* one copy group: copies (two templates of one report are
+                     * copies of each other); one cluster, two groups: templates */
+                    const int copies = r->reps && r->reps[d] == r->reps[o];
+                    const nd_relation x = md.rep == d ? mo.rel : md.rel;
+                    rel = !copies ? "template"
+                        : x == ND_REL_EXACT || x == ND_REL_TEMPLATE ? "copy" : "near-duplicate";
+                    of = o;
+                }
+            }
+            for (size_t q = b; q < e && of == UINT32_MAX; q++)
+                if (m[q].doc != d && results_shares_passage(ps, nps, d, m[q].doc)) {
+                    rel = "reuse";
+                    of = m[q].doc;
+                }
+            fputs(",\"relation\":", fp);
+            cli_json_str(fp, rel, strlen(rel));
+            if (of != UINT32_MAX) {
+                fputs(",\"of\":", fp);
+                corpus_put_id(fp, r, of);
+            }
+            const char *ds = corpus_meta_str(r, r->dstr_off, d);
+            if (ds && !isnan(r->date[d])) { /* a date that did not parse is left out */
+                fputs(",\"date\":", fp);
+                cli_json_str(fp, ds, strlen(ds));
+            }
+            if (r->src_off[d] != UINT64_MAX) {
+                fputs(",\"source\":", fp);
+                cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+            }
+            fputc('}', fp);
+        }
+        fputs("]}\n", fp);
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * results.h - the JSON Lines outputs read from a corpus (results.c; CLI only,
+ * never installed): the passages, passage clusters, boilerplate segments and
+ * stripped documents of an nd_reuse, and the stories of an nd_story
+ * (docs/output-format.md). `neardup reuse`, `boilerplate`, `stories` and
+ * `analyze` write them; on several processes the texts they quote are
+ * fetched from the processes holding them, a batch at a time.
+ */
+#ifndef ND_RESULTS_H
+#define ND_RESULTS_H
+
+#include "corpus/corpus.h"
+#include "write/output.h"
+
+/* A writer of one output: 0, or -1 (out of memory, or r->text_err set when
+ * a text could not be read back), or -2 for stories when a label failed
+ * (nd_story_errdetail says why). */
+typedef int (*results_fn)(rrun *r, FILE *fp);
+
+int results_passages(rrun *r, FILE *fp);   /* the passages */
+int results_pclusters(rrun *r, FILE *fp);  /* the passage clusters */
+int results_boilers(rrun *r, FILE *fp);    /* the boilerplate segments */
+int results_stripped(rrun *r, FILE *fp);   /* the documents without their boilerplate */
+
+/* Opens out on path and writes fn's output to it (committed later with
+ * cli_out_commit_all). Returns 0 or an exit code (a message printed). */
+int results_write_one(rrun *r, cli_out *out, const char *path, results_fn fn);
+
+/* Does document a share one of the passages ps[0..nps) (sorted by (a, b))
+ * with document b? */
+int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_t b);
+
+/* The stories of sy (after nd_story_cluster), each member with its relation
+ * to another (copy, near-duplicate, template through r->dd and r->reps; reuse
+ * through the passages ps[0..nps), sorted by (a, b)). Returns 0, -1 when out
+ * of memory, -2 when a label failed. */
+int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp);
+
+#endif

@@ -54,6 +54,8 @@ LIB_SRC   := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c src/cli/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# the report page, compiled in as a string (scripts/embed.awk)
+CLI_OBJ   += $(BUILD)/gen/report_page.o
 CLI_LIBOBJ := $(filter-out $(BUILD)/src/cli/neardup.o,$(CLI_OBJ))
 $(CLI_OBJ): ALL_CFLAGS += -Isrc/cli
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -92,6 +94,12 @@ libneardup.so: $(SHARED_LIB)
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h src/cli/*/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/report_page.c: src/cli/report/page.html scripts/embed.awk
+	@mkdir -p $(@D)
+	awk -v name=nd_report_page -f scripts/embed.awk $< > $@.tmp && mv -f $@.tmp $@
+$(BUILD)/gen/report_page.o: $(BUILD)/gen/report_page.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)

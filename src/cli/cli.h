@@ -44,6 +44,7 @@ static inline int cli_exit_status(nd_status st)
 }
 
 /* Commands: each lives in cmd_<name>.c and returns an exit code. */
+int cmd_analyze(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_reuse(int argc, char **argv);

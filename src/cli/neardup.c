@@ -18,6 +18,8 @@ typedef struct command {
 } command;
 
 static const command k_commands[] = {
+    {"analyze", cmd_analyze, "dedup, boilerplate, reuse and stories in one pass; every "
+                             "output in one directory, and a report (HTML)"},
     {"dedup", cmd_dedup, "find exact and near-duplicate documents; write clusters, pairs, "
                          "the deduplicated corpus"},
     {"reuse", cmd_reuse, "find passages shared by documents, with byte offsets, and passage "

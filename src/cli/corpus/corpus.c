@@ -243,21 +243,25 @@ static int add_record(void *ctx, const pool_item *it)
         return rc;
     }
     r->text_off[d + 1] = r->text_off[d] + tlen;
-    if (r->dd && empty) { /* keep document numbers in step with the deduplicator's */
-        const nd_status st = nd_dedup_add(r->dd, "", 0, NULL);
-        if (st != ND_OK) {
-            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
-            return cli_exit_status(st);
+    /* the deduplicator of copies, and analyze's of the caller's parameters:
+     * the same sketch */
+    nd_dedup *const dds[2] = {r->dd, r->dd_user};
+    for (int k = 0; k < 2; k++) {
+        if (!dds[k])
+            continue;
+        nd_status st;
+        if (empty) { /* keep document numbers in step with the deduplicator's */
+            st = nd_dedup_add(dds[k], "", 0, NULL);
+        } else {
+            nd_doc doc;
+            memset(&doc, 0, sizeof doc);
+            doc.length = rec->text_len;
+            doc.date = r->date[d];  /* copies dated apart are templates, not copies */
+            doc.has_date = !isnan(doc.date);
+            st = nd_dedup_add_sketch(dds[k], it->sk, &doc);
         }
-    } else if (r->dd) {
-        nd_doc doc;
-        memset(&doc, 0, sizeof doc);
-        doc.length = rec->text_len;
-        doc.date = r->date[d];  /* copies dated apart are templates, not copies */
-        doc.has_date = !isnan(doc.date);
-        const nd_status st = nd_dedup_add_sketch(r->dd, it->sk, &doc);
         if (st != ND_OK) {
-            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(r->dd), st));
+            cli_log(1, "%s: %s", rec->path, cli_detail(nd_dedup_errdetail(dds[k]), st));
             return cli_exit_status(st); /* a full disk under --tmp is ND_E_IO: 2 */
         }
     }
@@ -270,6 +274,7 @@ void corpus_free(rrun *r)
 {
     nd_reuse_destroy(r->ru);
     nd_dedup_destroy(r->dd);
+    nd_dedup_destroy(r->dd_user);
     nd_params_destroy(r->params);
     if (r->text_fd >= 0)
         close(r->text_fd);
@@ -811,6 +816,20 @@ static int prepare(rrun *r, unsigned threads, nd_params **ppp)
             return EXIT_INTERNAL;
         }
     }
+    /* analyze: the deduplication it reports, with the caller's parameters */
+    if (r->o.dedup_params) {
+        st = nd_params_set(r->o.dedup_params, ND_P_THREADS, threads);
+        if (st == ND_OK) /* a quarter of the budget, as the copies' */
+            st = nd_params_set(r->o.dedup_params, ND_P_MEMORY, (double)(r->o.in.memory / 4));
+        if (st == ND_OK)
+            st = nd_dedup_create(&r->dd_user, r->o.dedup_params, NULL);
+        if (st == ND_OK)
+            st = nd_dedup_set_tmpdir(r->dd_user, corpus_tmp_dir(r));
+        if (st != ND_OK) {
+            cli_log(1, "cannot start: %s", nd_strerror(st));
+            return st == ND_E_PARAM ? EXIT_USAGE : EXIT_INTERNAL;
+        }
+    }
     /* the pool sketches with the deduplicator's layout */
     nd_params *pp;
     if (nd_params_create(&pp, NULL) != ND_OK) {
@@ -862,6 +881,10 @@ int corpus_load(rrun *r)
         return rc;
     if (r->dd && !r->dist && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
+        return cli_exit_status(st);
+    }
+    if (r->dd_user && (st = nd_dedup_run(r->dd_user, 1)) != ND_OK) { /* with its pairs */
+        cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd_user), st));
         return cli_exit_status(st);
     }
     if (r->dd && !r->dist && !(r->reps = corpus_copy_groups(r))) {

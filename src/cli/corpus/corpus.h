@@ -24,13 +24,17 @@ typedef struct ropts {
                               date strings are kept, groups always made */
     int no_text;           /* passages without their text */
     int no_groups;         /* no copy groups wanted (similarity: vectors only) */
+    nd_params *dedup_params; /* analyze: a second deduplicator (dd_user) of these
+                              parameters is fed the same sketches and run; the
+                              caller owns them */
 } ropts;
 
 typedef struct rrun {
     ropts o;
     const char *cmd;
     nd_params *params;
-    nd_dedup *dd;
+    nd_dedup *dd;          /* copies (resemblance 0.8, no containment): the copy groups */
+    nd_dedup *dd_user;     /* o.dedup_params: analyze's deduplication */
     nd_reuse *ru;
     /* per document */
     char *ids; size_t ids_len, ids_cap;
@@ -119,6 +123,18 @@ void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
 uint32_t *corpus_copy_groups(const rrun *r);
 /* The directory for temporary files: --tmp, else $TMPDIR, else /tmp. */
 const char *corpus_tmp_dir(const rrun *r);
+
+/* Stories (stories.c). A new nd_story (*out, which the caller destroys, also
+ * on an error) with every document, its title and date, its template, linked
+ * to its copy group's representative (r->reps) and to the other document of
+ * each passage ps[0..nps). cmd names the command in a usage error (an unknown
+ * --lang). Returns 0 or an exit code (a message printed). */
+int corpus_story_add(rrun *r, const char *cmd, const char *lang, const nd_passage *ps,
+                     size_t nps, nd_story **out);
+/* The document vectors of sy, with the frequencies of the model file (NULL:
+ * none) added; cut: without the boilerplate r->ru found. Returns 0 or an exit
+ * code (a message printed). */
+int corpus_story_vectors(rrun *r, nd_story *sy, const char *model, int cut);
 
 /* Boilerplate of the records of inputs, for dedup's --ignore-boilerplate and
  * --strip-boilerplate: record i in reading order (records too large count, as

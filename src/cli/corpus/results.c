@@ -334,6 +334,50 @@ int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_
     return lo < nps && ps[lo].a == a && ps[lo].b == b;
 }
 
+int results_story_label(rrun *r, nd_story *sy, size_t k, char lab[512])
+{
+    const char *terms[6];
+    const size_t nt = nd_story_label(sy, k, corpus_text, r, terms, 6);
+    if (nt == 0 && *nd_story_errdetail(sy))
+        return -1;
+    size_t ll = 0;
+    for (size_t i = 0; i < nt && ll < 512 - 64; i++)
+        ll += (size_t)snprintf(lab + ll, 512 - ll, "%s%s", i ? " " : "", terms[i]);
+    return (int)ll;
+}
+
+const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t nps,
+                                    const nd_story_member *m, size_t b, size_t e, size_t i,
+                                    uint32_t *of_out)
+{
+    const uint32_t d = m[i].doc;
+    const char *rel = "independent";
+    uint32_t of = UINT32_MAX;
+    nd_member md;
+    if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK) {
+        for (size_t q = b; q < e && of == UINT32_MAX; q++) {
+            const uint32_t o = m[q].doc;
+            nd_member mo;
+            if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
+                continue;
+            /* one copy group: copies (two templates of one report are copies of
+             * each other); one cluster, two groups: templates */
+            const int copies = r->reps && r->reps[d] == r->reps[o];
+            const nd_relation x = md.rep == d ? mo.rel : md.rel;
+            rel = !copies ? "template"
+                : x == ND_REL_EXACT || x == ND_REL_TEMPLATE ? "copy" : "near-duplicate";
+            of = o;
+        }
+    }
+    for (size_t q = b; q < e && of == UINT32_MAX; q++)
+        if (m[q].doc != d && results_shares_passage(ps, nps, d, m[q].doc)) {
+            rel = "reuse";
+            of = m[q].doc;
+        }
+    *of_out = of;
+    return rel;
+}
+
 int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp)
 {
     const nd_story_member *m;
@@ -344,15 +388,11 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FIL
     for (size_t k = 0; k < ns; k++) {
         const size_t b = off[k], e = off[k + 1];
         fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
-        const char *terms[6];
-        const size_t nt = nd_story_label(sy, k, corpus_text, r, terms, 6);
-        if (nt == 0 && *nd_story_errdetail(sy))
-            return -2; /* the label failed: nd_story_errdetail says why */
         char lab[512];
-        size_t ll = 0;
-        for (size_t i = 0; i < nt && ll < sizeof lab - 64; i++)
-            ll += (size_t)snprintf(lab + ll, sizeof lab - ll, "%s%s", i ? " " : "", terms[i]);
-        cli_json_str(fp, lab, ll);
+        const int ll = results_story_label(r, sy, k, lab);
+        if (ll < 0)
+            return -2; /* the label failed: nd_story_errdetail says why */
+        cli_json_str(fp, lab, (size_t)ll);
         /* the central member: most similar to the centroid (first on ties) */
         size_t central = b;
         for (size_t i = b; i < e; i++)
@@ -409,30 +449,8 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FIL
             corpus_put_id(fp, r, d);
             fputs(",\"similarity\":", fp);
             cli_json_num(fp, m[i].similarity);
-            /* its relation to another member: copy, near-duplicate, reuse */
-            const char *rel = "independent";
-            uint32_t of = UINT32_MAX;
-            nd_member md;
-            if (r->dd && nd_dedup_member(r->dd, d, &md) == ND_OK) {
-                for (size_t q = b; q < e && of == UINT32_MAX; q++) {
-                    const uint32_t o = m[q].doc;
-                    nd_member mo;
-                    if (o == d || nd_dedup_member(r->dd, o, &mo) != ND_OK || mo.rep != md.rep)
-                        continue;
-                    /* one copy group: copies (two templates of one report are
-                     * copies of each other); one cluster, two groups: templates */
-                    const int copies = r->reps && r->reps[d] == r->reps[o];
-                    const nd_relation x = md.rep == d ? mo.rel : md.rel;
-                    rel = !copies ? "template"
-                        : x == ND_REL_EXACT || x == ND_REL_TEMPLATE ? "copy" : "near-duplicate";
-                    of = o;
-                }
-            }
-            for (size_t q = b; q < e && of == UINT32_MAX; q++)
-                if (m[q].doc != d && results_shares_passage(ps, nps, d, m[q].doc)) {
-                    rel = "reuse";
-                    of = m[q].doc;
-                }
+            uint32_t of;
+            const char *rel = results_member_relation(r, ps, nps, m, b, e, i, &of);
             fputs(",\"relation\":", fp);
             cli_json_str(fp, rel, strlen(rel));
             if (of != UINT32_MAX) {

@@ -30,6 +30,17 @@ int results_write_one(rrun *r, cli_out *out, const char *path, results_fn fn);
  * with document b? */
 int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_t b);
 
+/* The label of story k (its heaviest terms, space-separated) into lab:
+ * its length, or -1 when it failed (nd_story_errdetail says why). */
+int results_story_label(rrun *r, nd_story *sy, size_t k, char lab[512]);
+/* The relation of member i of the story m[b..e) to another member: "copy",
+ * "near-duplicate", "template" (through r->dd and r->reps), "reuse" (a
+ * passage of ps[0..nps), sorted by (a, b)) or "independent"; *of = the
+ * other member, UINT32_MAX for independent. */
+const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t nps,
+                                    const nd_story_member *m, size_t b, size_t e, size_t i,
+                                    uint32_t *of);
+
 /* The stories of sy (after nd_story_cluster), each member with its relation
  * to another (copy, near-duplicate, template through r->dd and r->reps; reuse
  * through the passages ps[0..nps), sorted by (a, b)). Returns 0, -1 when out

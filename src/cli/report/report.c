@@ -1,0 +1,433 @@
+/*
+ * report.c - summary.json and report.html of `neardup analyze` (see
+ * report.h; the page's data is described in docs/report.md).
+ *
+ * DESIGN
+ *   The page is a template compiled into the tool (page.html: inline CSS and
+ *   JS, no network); the results go into it as one JSON object, in columns
+ *   and arrays of numbers rather than objects (a document is an index into
+ *   the columns), so that 100,000 documents stay a few bytes each beyond
+ *   their texts. Texts are embedded for the documents a person can open side
+ *   by side: those in a duplicate cluster or pair, or sharing a passage, and
+ *   the members of stories of 2+ documents, each cut at REPORT_TEXT_MAX
+ *   bytes (offsets past the cut are still shown, as figures). The JSON is
+ *   written as-is but for '<', written \u003c, so that no text can close the
+ *   script element that holds it (a '<' only occurs inside JSON strings).
+ *   Everything is in document and result order: the page is the same bytes
+ *   for the same input, whatever the thread count.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "corpus/corpus.h"
+#include "corpus/results.h"
+#include "report/report.h"
+#include "write/output.h"
+
+/* Texts longer than this are cut in the page (a character boundary). */
+#define REPORT_TEXT_MAX (256u << 10)
+
+/* ---- JSON that may sit in a <script> element ------------------------------- */
+
+/* A FILE that copies to fp with every '<' written \u003c. */
+typedef struct safe_out {
+    FILE *fp;
+} safe_out;
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t n)
+{
+    safe_out *s = cookie;
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '<') {
+            if (i > from && fwrite(buf + from, 1, i - from, s->fp) != i - from)
+                return -1;
+            if (fputs("\\u003c", s->fp) < 0)
+                return -1;
+            from = i + 1;
+        }
+    if (n > from && fwrite(buf + from, 1, n - from, s->fp) != n - from)
+        return -1;
+    return (ssize_t)n;
+}
+
+static void put_str(FILE *fp, const char *s)
+{
+    if (s)
+        cli_json_str(fp, s, strlen(s));
+    else
+        fputs("null", fp);
+}
+
+/* ---- the data ------------------------------------------------------------------- */
+
+static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
+{
+    rrun *r = in->r;
+    fputs("\"ids\":[", fp);
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        if (d)
+            fputc(',', fp);
+        corpus_put_id(fp, r, d);
+    }
+    /* sources as indices into a table, in order of first appearance */
+    fputs("],\"src\":[", fp);
+    const char **names = NULL;
+    size_t nn = 0, cap = 0;
+    uint32_t *slot = NULL;
+    size_t scap = 64;
+    while (scap < 2 * (size_t)r->n_src + 64)
+        scap *= 2;
+    slot = calloc(scap, sizeof *slot); /* name index + 1 */
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        if (d)
+            fputc(',', fp);
+        if (r->src_off[d] == UINT64_MAX || !slot) {
+            fputs("-1", fp);
+            continue;
+        }
+        const char *s = r->src + r->src_off[d];
+        uint64_t h = 1469598103934665603ull;
+        for (const char *p = s; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        size_t i = (size_t)h & (scap - 1);
+        while (slot[i] && strcmp(names[slot[i] - 1], s) != 0)
+            i = (i + 1) & (scap - 1);
+        if (!slot[i]) {
+            if (nn * 2 + 2 > scap || cli_grow((void **)&names, &cap, nn + 1, sizeof *names)) {
+                fputs("-1", fp); /* more sources than r->n_src said: not expected */
+                continue;
+            }
+            names[nn++] = s;
+            slot[i] = (uint32_t)nn;
+        }
+        fprintf(fp, "%u", slot[i] - 1);
+    }
+    fputs("],\"sources\":[", fp);
+    for (size_t i = 0; i < nn; i++) {
+        if (i)
+            fputc(',', fp);
+        put_str(fp, names[i]);
+    }
+    free(names);
+    free(slot);
+    fputs("],\"date\":[", fp);
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        if (d)
+            fputc(',', fp);
+        if (isnan(r->date[d]))
+            fputs("null", fp);
+        else
+            cli_json_num(fp, r->date[d]);
+    }
+    fputs("],\"title\":[", fp);
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        if (d)
+            fputc(',', fp);
+        put_str(fp, corpus_meta_str(r, r->title_off, d));
+    }
+    fputs("],\"len\":[", fp);
+    for (uint32_t d = 0; d < r->ndocs; d++)
+        fprintf(fp, d ? ",%llu" : "%llu", (unsigned long long)corpus_text_len(r, d));
+    fputs("],\"want\":[", fp);
+    for (uint32_t d = 0; d < r->ndocs; d++)
+        fprintf(fp, d ? ",%d" : "%d", want[d]);
+    fputc(']', fp);
+}
+
+/* The texts of the documents wanted, {"index":"text",...}; 0 or EXIT_INPUT. */
+static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
+{
+    rrun *r = in->r;
+    fputs("\"texts\":{", fp);
+    int any = 0;
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        if (!want[d])
+            continue;
+        const char *t;
+        size_t len;
+        if (corpus_text(r, d, 0, &t, &len) != ND_OK)
+            return EXIT_INPUT;
+        if (len > REPORT_TEXT_MAX) {
+            len = REPORT_TEXT_MAX;
+            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
+                len--;
+        }
+        fprintf(fp, any++ ? ",\"%u\":" : "\"%u\":", d);
+        cli_json_str(fp, t, len);
+    }
+    fputc('}', fp);
+    return 0;
+}
+
+static void put_dedup(const report_in *in, FILE *fp, uint8_t *want)
+{
+    rrun *r = in->r;
+    nd_dedup_stats s;
+    nd_dedup_get_stats(r->dd_user, &s);
+    fputs("\"dd\":{\"threshold\":", fp);
+    cli_json_num(fp, nd_params_get(in->dp, ND_P_THRESHOLD));
+    fputs(",\"containment\":", fp);
+    cli_json_num(fp, nd_params_get(in->dp, ND_P_CONTAINMENT));
+    fprintf(fp, ",\"bands\":%u,\"rows\":%u,\"fp_area\":", s.bands, s.rows);
+    cli_json_num(fp, s.fp_area);
+    fputs(",\"fn_area\":", fp);
+    cli_json_num(fp, s.fn_area);
+    fprintf(fp, ",\"removed\":%llu,\"bytes\":%llu,\"bytes_removed\":%llu,\"exact_clusters\":%llu"
+                ",\"rels\":[",
+            (unsigned long long)s.removed, (unsigned long long)s.bytes,
+            (unsigned long long)s.bytes_removed, (unsigned long long)s.exact_clusters);
+    for (int k = 0; k <= ND_REL_TEMPLATE; k++)
+        fprintf(fp, k ? ",\"%s\"" : "\"%s\"", nd_relation_name((nd_relation)k));
+    /* clusters: [doc, rel, resemblance, member_in_rep, rep_in_member, ...],
+     * the representative first with rel 0 */
+    fputs("],\"clusters\":[", fp);
+    const nd_member *m;
+    const size_t *off;
+    size_t nc = 0;
+    if (nd_dedup_clusters(r->dd_user, &m, &off, &nc) != ND_OK)
+        nc = 0;
+    for (size_t c = 0; c < nc; c++) {
+        fputs(c ? ",[" : "[", fp);
+        for (size_t j = off[c]; j < off[c + 1]; j++) {
+            want[m[j].doc] = 1;
+            fprintf(fp, j > off[c] ? ",%u,%d," : "%u,%d,", m[j].doc, (int)m[j].rel);
+            cli_json_num(fp, m[j].resemblance);
+            fputc(',', fp);
+            cli_json_num(fp, m[j].doc_in_rep);
+            fputc(',', fp);
+            cli_json_num(fp, m[j].rep_in_doc);
+        }
+        fputc(']', fp);
+    }
+    /* pairs: a, b, rel, resemblance, a_in_b, b_in_a, flattened */
+    fputs("],\"pairs\":[", fp);
+    const nd_pair *p;
+    size_t np = 0;
+    if (nd_dedup_pairs(r->dd_user, &p, &np) != ND_OK)
+        np = 0;
+    for (size_t i = 0; i < np; i++) {
+        want[p[i].a] = want[p[i].b] = 1;
+        fprintf(fp, i ? ",%u,%u,%d," : "%u,%u,%d,", p[i].a, p[i].b, (int)p[i].rel);
+        cli_json_num(fp, p[i].resemblance);
+        fputc(',', fp);
+        cli_json_num(fp, p[i].a_in_b);
+        fputc(',', fp);
+        cli_json_num(fp, p[i].b_in_a);
+    }
+    fputs("]}", fp);
+}
+
+/* Boilerplate: [text (cut at 300 bytes), words, docs, occurrences], ... */
+static int put_boiler(const report_in *in, FILE *fp)
+{
+    rrun *r = in->r;
+    const nd_boiler *b;
+    size_t n = 0;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        n = 0;
+    fputs("\"boiler\":[", fp);
+    for (size_t i = 0; i < n; i++) {
+        const char *t;
+        size_t len;
+        if (corpus_range(r, b[i].doc, b[i].start, b[i].end, 0, &t, &len) != ND_OK)
+            return EXIT_INPUT;
+        if (len > 300) {
+            len = 300;
+            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
+                len--;
+        }
+        fputs(i ? ",[" : "[", fp);
+        cli_json_str(fp, t, len);
+        fprintf(fp, ",%u,%u,%u]", b[i].words, b[i].docs, b[i].occurrences);
+    }
+    fputc(']', fp);
+    return 0;
+}
+
+/* Passages: a, b, a_start, a_end, b_start, b_end, words, identity x 1000,
+ * cluster (-1: none), copy (0/1), flattened. */
+static void put_passages(const report_in *in, FILE *fp, uint8_t *want)
+{
+    const nd_passage *p;
+    size_t n = 0;
+    if (nd_reuse_passages(in->r->ru, &p, &n) != ND_OK)
+        n = 0;
+    fputs("\"passages\":[", fp);
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t mx = p[i].a_words > p[i].b_words ? p[i].a_words : p[i].b_words;
+        const long ident = mx ? lround(1000.0 * p[i].matches / mx) : 0;
+        want[p[i].a] = want[p[i].b] = 1;
+        fprintf(fp, "%s%u,%u,%u,%u,%u,%u,%u,%ld,%ld,%d", i ? "," : "", p[i].a, p[i].b,
+                p[i].a_start, p[i].a_end, p[i].b_start, p[i].b_end, p[i].matches, ident,
+                p[i].cluster == ND_NO_CLUSTER ? -1L : (long)p[i].cluster,
+                (p[i].flags & ND_PASSAGE_COPY) ? 1 : 0);
+    }
+    fputc(']', fp);
+}
+
+/* Stories: [label, title|null, [doc, similarity, relation, of (-1), ...]], ...
+ * relations as indices into "srels". */
+static const char *const k_srels[] = {"independent", "copy", "near-duplicate", "template",
+                                      "reuse"};
+
+static int put_stories(const report_in *in, FILE *fp, uint8_t *want)
+{
+    rrun *r = in->r;
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns = 0;
+    if (nd_story_stories(in->sy, &m, &off, &ns) != ND_OK)
+        ns = 0;
+    fputs("\"srels\":[", fp);
+    for (size_t k = 0; k < sizeof k_srels / sizeof *k_srels; k++)
+        fprintf(fp, k ? ",\"%s\"" : "\"%s\"", k_srels[k]);
+    fputs("],\"stories\":[", fp);
+    for (size_t k = 0; k < ns; k++) {
+        const size_t b = off[k], e = off[k + 1];
+        char lab[512];
+        const int ll = results_story_label(r, in->sy, k, lab);
+        if (ll < 0)
+            return EXIT_INTERNAL;
+        fputs(k ? ",[" : "[", fp);
+        cli_json_str(fp, lab, (size_t)ll);
+        size_t central = b;
+        for (size_t i = b; i < e; i++)
+            if (m[i].similarity > m[central].similarity)
+                central = i;
+        fputc(',', fp);
+        put_str(fp, corpus_meta_str(r, r->title_off, m[central].doc));
+        fputs(",[", fp);
+        for (size_t i = b; i < e; i++) {
+            uint32_t of;
+            const char *rel = results_member_relation(r, in->links, in->nlinks, m, b, e, i, &of);
+            int code = 0;
+            for (int q = 0; q < (int)(sizeof k_srels / sizeof *k_srels); q++)
+                if (strcmp(rel, k_srels[q]) == 0)
+                    code = q;
+            if (e - b > 1)
+                want[m[i].doc] = 1;
+            fprintf(fp, i > b ? ",%u," : "%u,", m[i].doc);
+            cli_json_num(fp, m[i].similarity);
+            fprintf(fp, ",%d,%ld", code, of == UINT32_MAX ? -1L : (long)of);
+        }
+        fputs("]]", fp);
+    }
+    fputc(']', fp);
+    return 0;
+}
+
+/* The whole data object. */
+static int put_data(const report_in *in, FILE *fp)
+{
+    rrun *r = in->r;
+    uint8_t *want = calloc(r->ndocs ? r->ndocs : 1, 1);
+    if (!want)
+        return EXIT_INTERNAL;
+    fprintf(fp, "{\"tool\":\"neardup %s\",\"inputs\":[", nd_version_string());
+    for (size_t i = 0; i < r->ninputs; i++) {
+        if (i)
+            fputc(',', fp);
+        put_str(fp, r->inputs[i]);
+    }
+    fprintf(fp, "],\"n\":%zu,", r->ndocs);
+    int rc = 0;
+    put_dedup(in, fp, want);
+    fputc(',', fp);
+    if ((rc = put_boiler(in, fp)) != 0)
+        goto done;
+    fputc(',', fp);
+    put_passages(in, fp, want);
+    fputc(',', fp);
+    if ((rc = put_stories(in, fp, want)) != 0)
+        goto done;
+    fputc(',', fp);
+    put_docs(in, fp, want);
+    fputc(',', fp);
+    rc = put_texts(in, fp, want);
+    fputc('}', fp);
+done:
+    free(want);
+    return rc;
+}
+
+int report_html(const report_in *in, FILE *fp)
+{
+    const char *page = nd_report_page;
+    const char *at = strstr(page, ND_REPORT_MARKER);
+    if (!at)
+        return EXIT_INTERNAL;
+    fwrite(page, 1, (size_t)(at - page), fp);
+    safe_out so = {fp};
+    FILE *data = fopencookie(&so, "w", (cookie_io_functions_t){NULL, safe_write, NULL, NULL});
+    if (!data)
+        return EXIT_INTERNAL;
+    const int rc = put_data(in, data);
+    if (fclose(data) != 0 && rc == 0)
+        return EXIT_INPUT;
+    if (rc)
+        return rc;
+    fputs(at + strlen(ND_REPORT_MARKER), fp);
+    return 0;
+}
+
+/* ---- summary.json ---------------------------------------------------------------- */
+
+int report_summary_json(const report_in *in, FILE *fp)
+{
+    const rrun *r = in->r;
+    nd_dedup_stats ds;
+    nd_dedup_get_stats(r->dd_user, &ds);
+    nd_reuse_stats rs;
+    nd_reuse_get_stats(r->ru, &rs);
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns = 0;
+    if (nd_story_stories(in->sy, &m, &off, &ns) != ND_OK)
+        return -1;
+    size_t multi = 0, in_multi = 0, largest = 0;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t z = off[k + 1] - off[k];
+        if (z > 1) {
+            multi++;
+            in_multi += z;
+        }
+        if (z > largest)
+            largest = z;
+    }
+    uint64_t bytes = 0;
+    for (uint32_t d = 0; d < r->ndocs; d++)
+        bytes += corpus_text_len(r, d);
+    fprintf(fp, "{\"tool\":\"neardup %s\",\"inputs\":[", nd_version_string());
+    for (size_t i = 0; i < r->ninputs; i++) {
+        if (i)
+            fputc(',', fp);
+        put_str(fp, r->inputs[i]);
+    }
+    fprintf(fp, "],\"documents\":%zu,\"text_bytes\":%llu,\"records_skipped\":%llu,", r->ndocs,
+            (unsigned long long)bytes, (unsigned long long)(r->rs.skipped + r->too_large));
+    fprintf(fp, "\"dedup\":{\"clusters\":%llu,\"exact_clusters\":%llu,\"near_clusters\":%llu,"
+                "\"documents_in_clusters\":%llu,\"removed\":%llu,\"bytes_removed\":%llu,"
+                "\"contained\":%llu,\"templates\":%llu,\"threshold\":",
+            (unsigned long long)ds.clusters, (unsigned long long)ds.exact_clusters,
+            (unsigned long long)ds.near_clusters, (unsigned long long)ds.docs_in_clusters,
+            (unsigned long long)ds.removed, (unsigned long long)ds.bytes_removed,
+            (unsigned long long)ds.contained, (unsigned long long)ds.templates);
+    cli_json_num(fp, nd_params_get(in->dp, ND_P_THRESHOLD));
+    fprintf(fp, ",\"bands\":%u,\"rows\":%u,\"fp_area\":", ds.bands, ds.rows);
+    cli_json_num(fp, ds.fp_area);
+    fputs(",\"fn_area\":", fp);
+    cli_json_num(fp, ds.fn_area);
+    fprintf(fp, "},\"boilerplate\":{\"segments\":%llu,\"occurrences\":%llu},"
+                "\"reuse\":{\"passages\":%llu,\"clusters\":%llu,\"pairs\":%llu},"
+                "\"stories\":{\"stories\":%zu,\"with_2_or_more\":%zu,"
+                "\"documents_in_them\":%zu,\"largest\":%zu}}\n",
+            (unsigned long long)rs.boiler_segments, (unsigned long long)rs.boiler_occurrences,
+            (unsigned long long)rs.passages, (unsigned long long)rs.clusters,
+            (unsigned long long)rs.pairs, ns, multi, in_multi, largest);
+    return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * report.h - what `neardup analyze` writes for people (report.c; CLI only,
+ * never installed): summary.json, the counts of every stage, and
+ * report.html, one self-contained page (docs/report.md).
+ */
+#ifndef ND_REPORT_H
+#define ND_REPORT_H
+
+#include <stdio.h>
+
+#include "corpus/corpus.h"
+
+/* The results a report reads: the corpus after its run (r->dd_user the
+ * duplicates, r->ru the boilerplate and passages), the deduplication's
+ * parameters, the stories after nd_story_cluster, and the passages that link
+ * stories (not between copies), sorted by (a, b). */
+typedef struct report_in {
+    rrun *r;
+    const nd_params *dp;
+    nd_story *sy;
+    const nd_passage *links;
+    size_t nlinks;
+} report_in;
+
+/* summary.json: 0, or -1 when out of memory. */
+int report_summary_json(const report_in *in, FILE *fp);
+/* report.html: 0, or an exit code (EXIT_INPUT: a text could not be read
+ * back; EXIT_INTERNAL: out of memory or a label failed). */
+int report_html(const report_in *in, FILE *fp);
+
+/* The page (generated at build time from src/cli/report/page.html): the data
+ * goes where the page holds the marker ND_REPORT_MARKER. */
+extern const char nd_report_page[];
+#define ND_REPORT_MARKER "/*@ND_DATA@*/"
+
+#endif

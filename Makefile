@@ -54,7 +54,7 @@ LIB_SRC   := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c src/cli/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
-# the report page, compiled in as a string (scripts/embed.awk)
+# the report page, compiled in as a string (scripts/embed.sh)
 CLI_OBJ   += $(BUILD)/gen/report_page.o
 CLI_LIBOBJ := $(filter-out $(BUILD)/src/cli/neardup.o,$(CLI_OBJ))
 $(CLI_OBJ): ALL_CFLAGS += -Isrc/cli
@@ -96,9 +96,9 @@ $(BUILD)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h s
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/gen/report_page.c: src/cli/report/page.html scripts/embed.awk
+$(BUILD)/gen/report_page.c: src/cli/report/page.html scripts/embed.sh
 	@mkdir -p $(@D)
-	awk -v name=nd_report_page -f scripts/embed.awk $< > $@.tmp && mv -f $@.tmp $@
+	sh scripts/embed.sh nd_report_page $< > $@.tmp && mv -f $@.tmp $@
 $(BUILD)/gen/report_page.o: $(BUILD)/gen/report_page.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -10,7 +10,10 @@
  *   their texts. Texts are embedded for the documents a person can open side
  *   by side: those in a duplicate cluster or pair, or sharing a passage, and
  *   the members of stories of 2+ documents, each cut at REPORT_TEXT_MAX
- *   bytes (offsets past the cut are still shown, as figures). The JSON is
+ *   bytes (offsets past the cut are still shown, as figures), back to back,
+ *   gzip-compressed and in base64 in a script element of their own: a third
+ *   of their size, which the page inflates with the browser's own
+ *   DecompressionStream after its first view is drawn. The JSON is
  *   written as-is but for '<', written \u003c, so that no text can close the
  *   script element that holds it (a '<' only occurs inside JSON strings).
  *   Everything is in document and result order: the page is the same bytes
@@ -21,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST
+#include <zlib.h>
 
 #include "cli.h"
 #include "corpus/corpus.h"
@@ -139,11 +144,65 @@ static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
     fputc(']', fp);
 }
 
-/* The texts of the documents wanted, {"index":"text",...}; 0 or EXIT_INPUT. */
+/* ---- the texts: gzip, then base64 ----------------------------------------------- */
+
+typedef struct b64 {
+    FILE *fp;
+    unsigned char carry[3];
+    int nc;
+} b64;
+
+static void b64_put(b64 *b, const unsigned char *p, size_t n)
+{
+    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i++) {
+        b->carry[b->nc++] = p[i];
+        if (b->nc < 3)
+            continue;
+        const unsigned v = (unsigned)b->carry[0] << 16 | (unsigned)b->carry[1] << 8 | b->carry[2];
+        const char q[4] = {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
+        fwrite(q, 1, 4, b->fp);
+        b->nc = 0;
+    }
+}
+
+static void b64_end(b64 *b)
+{
+    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (!b->nc)
+        return;
+    const unsigned v = (unsigned)b->carry[0] << 16 |
+                       (unsigned)(b->nc > 1 ? b->carry[1] : 0) << 8;
+    const char q[4] = {k[v >> 18], k[(v >> 12) & 63], b->nc > 1 ? k[(v >> 6) & 63] : '=', '='};
+    fwrite(q, 1, 4, b->fp);
+    b->nc = 0;
+}
+
+/* Deflates in[0..n) (flush: Z_FINISH at the end) into the base64 stream. */
+static int gz_put(z_stream *z, b64 *b, const char *in, size_t n, int flush)
+{
+    unsigned char buf[1 << 15];
+    z->next_in = (const Bytef *)in;
+    z->avail_in = (uInt)n;
+    do {
+        z->next_out = buf;
+        z->avail_out = sizeof buf;
+        const int zr = deflate(z, flush);
+        if (zr == Z_STREAM_ERROR)
+            return -1;
+        b64_put(b, buf, sizeof buf - z->avail_out);
+    } while (z->avail_out == 0 || (flush == Z_FINISH && z->avail_in));
+    return 0;
+}
+
+/* The texts of the documents wanted: a line of [doc, length, ...] (lengths in
+ * bytes, each text cut at REPORT_TEXT_MAX on a character boundary), then the
+ * texts back to back, gzip-compressed, in base64. 0, EXIT_INPUT (a text
+ * could not be read back) or EXIT_INTERNAL. */
 static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
 {
     rrun *r = in->r;
-    fputs("\"texts\":{", fp);
+    fputc('[', fp);
     int any = 0;
     for (uint32_t d = 0; d < r->ndocs; d++) {
         if (!want[d])
@@ -157,11 +216,38 @@ static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
             while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
                 len--;
         }
-        fprintf(fp, any++ ? ",\"%u\":" : "\"%u\":", d);
-        cli_json_str(fp, t, len);
+        fprintf(fp, any++ ? ",%u,%zu" : "%u,%zu", d, len);
     }
-    fputc('}', fp);
-    return 0;
+    fputs("]\n", fp);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    /* 15 + 16: a gzip stream, which DecompressionStream("gzip") reads */
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return EXIT_INTERNAL;
+    b64 b = {fp, {0, 0, 0}, 0};
+    int rc = 0;
+    for (uint32_t d = 0; d < r->ndocs && !rc; d++) {
+        if (!want[d])
+            continue;
+        const char *t;
+        size_t len;
+        if (corpus_text(r, d, 0, &t, &len) != ND_OK) {
+            rc = EXIT_INPUT;
+            break;
+        }
+        if (len > REPORT_TEXT_MAX) {
+            len = REPORT_TEXT_MAX;
+            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
+                len--;
+        }
+        if (gz_put(&z, &b, t, len, Z_NO_FLUSH))
+            rc = EXIT_INTERNAL;
+    }
+    if (!rc && gz_put(&z, &b, NULL, 0, Z_FINISH))
+        rc = EXIT_INTERNAL;
+    b64_end(&b);
+    deflateEnd(&z);
+    return rc;
 }
 
 static void put_dedup(const report_in *in, FILE *fp, uint8_t *want)
@@ -322,7 +408,7 @@ static int put_stories(const report_in *in, FILE *fp, uint8_t *want)
 }
 
 /* The whole data object. */
-static int put_data(const report_in *in, FILE *fp)
+static int put_data(const report_in *in, FILE *fp, uint8_t **want_out)
 {
     rrun *r = in->r;
     uint8_t *want = calloc(r->ndocs ? r->ndocs : 1, 1);
@@ -347,11 +433,12 @@ static int put_data(const report_in *in, FILE *fp)
         goto done;
     fputc(',', fp);
     put_docs(in, fp, want);
-    fputc(',', fp);
-    rc = put_texts(in, fp, want);
     fputc('}', fp);
 done:
-    free(want);
+    if (rc)
+        free(want);
+    else
+        *want_out = want;
     return rc;
 }
 
@@ -359,19 +446,27 @@ int report_html(const report_in *in, FILE *fp)
 {
     const char *page = nd_report_page;
     const char *at = strstr(page, ND_REPORT_MARKER);
-    if (!at)
+    const char *at2 = at ? strstr(at, ND_REPORT_TEXTS) : NULL;
+    if (!at2)
         return EXIT_INTERNAL;
     fwrite(page, 1, (size_t)(at - page), fp);
     safe_out so = {fp};
     FILE *data = fopencookie(&so, "w", (cookie_io_functions_t){NULL, safe_write, NULL, NULL});
     if (!data)
         return EXIT_INTERNAL;
-    const int rc = put_data(in, data);
+    uint8_t *want = NULL;
+    int rc = put_data(in, data, &want);
     if (fclose(data) != 0 && rc == 0)
-        return EXIT_INPUT;
+        rc = EXIT_INPUT;
+    if (rc == 0) {
+        const char *mid = at + strlen(ND_REPORT_MARKER);
+        fwrite(mid, 1, (size_t)(at2 - mid), fp);
+        rc = put_texts(in, fp, want);
+    }
+    free(want);
     if (rc)
         return rc;
-    fputs(at + strlen(ND_REPORT_MARKER), fp);
+    fputs(at2 + strlen(ND_REPORT_TEXTS), fp);
     return 0;
 }
 

@@ -29,8 +29,10 @@ int report_summary_json(const report_in *in, FILE *fp);
 int report_html(const report_in *in, FILE *fp);
 
 /* The page (generated at build time from src/cli/report/page.html): the data
- * goes where the page holds the marker ND_REPORT_MARKER. */
+ * goes where the page holds the marker ND_REPORT_MARKER, the texts where it
+ * holds ND_REPORT_TEXTS. */
 extern const char nd_report_page[];
 #define ND_REPORT_MARKER "/*@ND_DATA@*/"
+#define ND_REPORT_TEXTS "/*@ND_TEXTS@*/"
 
 #endif

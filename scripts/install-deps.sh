@@ -9,7 +9,8 @@
 # drop root's), cmp and diff (diffutils), find (findutils) and awk (mawk); and valgrind
 # (make micro), lmdb-utils (mdb_stat, mdb_dump: to look into an index by hand) and curl (the service's tests
 # and docs/http-api.md's examples); OpenMPI (libopenmpi-dev, openmpi-bin: make MPI=1 and
-# the distributed tests). pandoc is not needed: docs/neardup.1 is committed.
+# the distributed tests); Debian's Chromium (chromium: the report's browser test opens
+# report.html headless). pandoc is not needed: docs/neardup.1 is committed.
 #
 #   scripts/install-deps.sh        install what is missing (as root), or say what to run
 #   scripts/install-deps.sh -v     the same, showing apt-get's output
@@ -24,7 +25,7 @@ set -eu
 PACKAGES="build-essential clang libclang-rt-dev pkg-config libutf8proc-dev libxxhash-dev
 zlib1g-dev libzstd-dev libjansson-dev libxml2-dev libstemmer-dev liblmdb-dev libmicrohttpd-dev
 libcurl4-openssl-dev zstd gzip python3 wamerican util-linux diffutils findutils mawk valgrind
-lmdb-utils curl libopenmpi-dev openmpi-bin"
+lmdb-utils curl libopenmpi-dev openmpi-bin chromium"
 
 verbose=0
 check_only=0

@@ -71,6 +71,8 @@ extern int g_secondary;
 extern int g_progress;
 void cli_progress(const char *what, uint64_t done, uint64_t bytes);
 void cli_progress_end(void);
+/* b bytes for a person into buf[0..n): "812 B", "11.9 KB", "1.2 GB" (powers of 1000). */
+void cli_human_bytes(char *buf, size_t n, double b);
 /* one or many: the word that goes with n ("document" or "documents"). */
 const char *cli_plural(uint64_t n, const char *one, const char *many);
 /* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0

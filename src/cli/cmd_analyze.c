@@ -230,7 +230,21 @@ static int parse(arun *a, int argc, char **argv)
             const int h = cli_input_option(g_cmd, c, optarg, &r->o.in, p);
             if (h == 1)
                 break;
-            return h ? EXIT_USAGE : cli_option_error(g_cmd, c, argv, k_opts);
+            if (h)
+                return EXIT_USAGE;
+            /* an option two commands share, which analyze names apart */
+            const char *arg = optind > 0 ? argv[optind - 1] : "";
+            static const char *const apart[][2] = {
+                {"--threshold", "--dedup-threshold or --story-threshold"},
+                {"-t", "--dedup-threshold"}, {"--window", "--reuse-window or --story-window"},
+                {"--ngram", "--seed-ngram (dedup's shingle length is not an option here)"},
+                {"-n", "--seed-ngram"}};
+            for (size_t k = 0; c == '?' && k < sizeof apart / sizeof apart[0]; k++)
+                if (strncmp(arg, apart[k][0], strlen(apart[k][0])) == 0 &&
+                    (arg[strlen(apart[k][0])] == '\0' || arg[strlen(apart[k][0])] == '='))
+                    return usage_error("%s: analyze names it %s (the commands it runs share names)",
+                                       apart[k][0], apart[k][1]);
+            return cli_option_error(g_cmd, c, argv, k_opts);
         }
         }
         if (bad)
@@ -498,10 +512,12 @@ static void summary(const arun *a)
         for (size_t k = 0; k < ns; k++)
             multi += off[k + 1] - off[k] > 1;
     const unsigned long long nd = r->ndocs;
-    cli_log(2, "%llu %s (%.1f MB) read; duplicates: %llu %s, %llu removed (%.1f%% of the "
+    char hb[32];
+    cli_human_bytes(hb, sizeof hb, (double)ds.bytes);
+    cli_log(2, "%llu %s (%s) read; duplicates: %llu %s, %llu removed (%.1f%% of the "
                "bytes); %llu boilerplate %s; %llu %s in %llu passage %s; %zu %s, %zu with 2+ "
                "documents",
-            nd, cli_plural(nd, "document", "documents"), (double)ds.bytes / 1e6,
+            nd, cli_plural(nd, "document", "documents"), hb,
             (unsigned long long)ds.clusters, cli_plural(ds.clusters, "cluster", "clusters"),
             (unsigned long long)ds.removed,
             ds.bytes ? 100.0 * (double)ds.bytes_removed / (double)ds.bytes : 0.0,

@@ -1287,17 +1287,6 @@ static int write_outputs(run *r)
 
 /* ---- summary ------------------------------------------------------------ */
 
-static void human_bytes(char *buf, size_t n, double b)
-{
-    const char *u[] = {"B", "KB", "MB", "GB", "TB"};
-    int i = 0;
-    /* move up a unit before rounding could print "1000 B" or "1000.0 KB" */
-    while (b >= (i ? 999.95 : 999.5) && i < 4) {
-        b /= 1000;
-        i++;
-    }
-    snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-}
 
 
 static void summary(const run *r)
@@ -1305,8 +1294,8 @@ static void summary(const run *r)
     nd_dedup_stats s;
     nd_dedup_get_stats(r->dd, &s);
     char b1[32], b2[32];
-    human_bytes(b1, sizeof b1, (double)s.bytes);
-    human_bytes(b2, sizeof b2, (double)s.bytes_removed);
+    cli_human_bytes(b1, sizeof b1, (double)s.bytes);
+    cli_human_bytes(b2, sizeof b2, (double)s.bytes_removed);
     cli_log(2, "%llu %s (%s) read; %llu %s (%llu exact, %llu near-duplicate or containment) "
                "holding %llu %s; %llu removed (%s, %.1f%%)",
             ULL(s.docs), cli_plural(s.docs, "document", "documents"), b1, ULL(s.clusters),
@@ -1356,7 +1345,7 @@ static void summary(const run *r)
                    "to over 64 documents", ULL(s.cont_inexact),
                 cli_plural(s.cont_inexact, "document has its", "documents have their"));
     char mem[32], spilled[32];
-    human_bytes(mem, sizeof mem, (double)r->index_memory);
+    cli_human_bytes(mem, sizeof mem, (double)r->index_memory);
     if (cli_dist_size() > 1)  /* index_memory: the largest process's */
         cli_log(3, "%u %s a process; index memory %s in the largest process",
                 r->threads_used, cli_plural(r->threads_used, "thread", "threads"), mem);
@@ -1365,7 +1354,7 @@ static void summary(const run *r)
                 cli_plural(r->threads_used, "thread", "threads"), mem,
                 s.docs ? (double)r->index_memory / (double)s.docs : 0.0);
     if (s.spill_events) {
-        human_bytes(spilled, sizeof spilled, (double)s.spilled_bytes);
+        cli_human_bytes(spilled, sizeof spilled, (double)s.spilled_bytes);
         cli_log(3, "memory budget: spilled %s to temporary files in %llu %s", spilled,
                 ULL(s.spill_events), cli_plural(s.spill_events, "round", "rounds"));
     }

@@ -95,3 +95,15 @@ void cli_report_time(const char *cmd, const struct timespec *t0)
                 ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6,
             (double)ru.ru_maxrss / 1024.0);
 }
+
+void cli_human_bytes(char *buf, size_t n, double b)
+{
+    const char *u[] = {"B", "KB", "MB", "GB", "TB"};
+    int i = 0;
+    /* move up a unit before rounding could print "1000 B" or "1000.0 KB" */
+    while (b >= (i ? 999.95 : 999.5) && i < 4) {
+        b /= 1000;
+        i++;
+    }
+    snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+}

@@ -6,7 +6,8 @@
 # libxml2, libstemmer, LMDB, libmicrohttpd, libcurl; jansson only into the tests, as the JSON oracle), everything the
 # tests call: zstd, gzip, python3 (standard library only), a word list in /usr/share/dict
 # (wamerican, for e2e/bench_gen), setpriv (util-linux: tests that need permissions to bite
-# drop root's), cmp and diff (diffutils), find (findutils) and awk (mawk); and valgrind
+# drop root's), script (bsdutils: a terminal for the listing tests), cmp and diff
+# (diffutils), find (findutils) and awk (mawk); and valgrind
 # (make micro), lmdb-utils (mdb_stat, mdb_dump: to look into an index by hand) and curl (the service's tests
 # and docs/http-api.md's examples); OpenMPI (libopenmpi-dev, openmpi-bin: make MPI=1 and
 # the distributed tests); Debian's Chromium (chromium: the report's browser test opens
@@ -24,7 +25,7 @@ set -eu
 
 PACKAGES="build-essential clang libclang-rt-dev pkg-config libutf8proc-dev libxxhash-dev
 zlib1g-dev libzstd-dev libjansson-dev libxml2-dev libstemmer-dev liblmdb-dev libmicrohttpd-dev
-libcurl4-openssl-dev zstd gzip python3 wamerican util-linux diffutils findutils mawk valgrind
+libcurl4-openssl-dev zstd gzip python3 wamerican util-linux bsdutils diffutils findutils mawk valgrind
 lmdb-utils curl libopenmpi-dev openmpi-bin chromium"
 
 verbose=0

@@ -70,6 +70,9 @@ extern int g_secondary;
 /* Progress line on stderr, only when enabled (TTY or --progress); throttled to ~6 Hz. */
 extern int g_progress;
 void cli_progress(const char *what, uint64_t done, uint64_t bytes);
+/* The progress line names a stage that reports no counts (a library call):
+ * "<what>..." until the next progress or message. */
+void cli_stage(const char *what);
 void cli_progress_end(void);
 /* b bytes for a person into buf[0..n): "812 B", "11.9 KB", "1.2 GB" (powers of 1000). */
 void cli_human_bytes(char *buf, size_t n, double b);

@@ -422,6 +422,7 @@ static int write_all(arun *a)
 {
     rrun *r = &a->r;
     cli_out outs[F_N];
+    cli_stage("writing");
     int rc = template_diffs(a);
     for (int k = F_CLUSTERS; k <= F_REMOVED && !rc; k++)
         rc = write_dd(a, &outs[k], k);
@@ -466,9 +467,10 @@ static int run(arun *a)
     nd_status st;
     if ((rc = make_dir(a)) != 0 || (rc = corpus_load(r)) != 0)
         return rc;
-    cli_progress_end();
+    cli_stage("boilerplate");
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) == ND_OK) {
         corpus_release_memory();
+        cli_stage("passages");
         st = nd_reuse_run(r->ru, corpus_text, r);
     }
     if (st != ND_OK) {
@@ -491,6 +493,7 @@ static int run(arun *a)
     corpus_release_memory();
     if ((rc = corpus_story_vectors(r, a->sy, a->model, 1)) != 0)
         return rc;
+    cli_stage("stories");
     if ((st = nd_story_cluster(a->sy)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(a->sy), st));
         return cli_exit_status(st);

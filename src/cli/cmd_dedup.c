@@ -1784,6 +1784,7 @@ int cmd_dedup(int argc, char **argv)
             goto done;  /* process 0 writes everything else */
         cli_dist_stage("write");
     }
+    cli_stage("verifying candidates");
     const nd_status rst = dist ? ND_OK : nd_dedup_run(r.dd, want_pairs);
     if (rst != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r.dd), rst));

@@ -96,14 +96,16 @@ static void usage(FILE *fp, int boiler)
     fprintf(fp, "Output (files are written whole or not at all; '-' = stdout; .gz/.zst\n"
                 "names are compressed):\n");
     if (boiler)
-        fprintf(fp, "  -o, --output FILE   boilerplate segments [stdout]\n"
+        fprintf(fp, "  -o, --output FILE   boilerplate segments [stdout; a listing on a terminal]\n"
                     "  --strip FILE        the documents without their boilerplate, JSON Lines\n"
                     "                      {id, text[, source]}\n");
     else
-        fprintf(fp, "  -o, --output FILE   passages [stdout]\n"
+        fprintf(fp, "  -o, --output FILE   passages [stdout; a listing on a terminal]\n"
                     "  --clusters FILE     passage clusters, one line each\n"
                     "  --boilerplate FILE  the boilerplate segments found\n"
                     "  --no-text           passages without their text\n");
+    fprintf(fp, "  --json              JSON Lines on stdout when it is a terminal too (by\n"
+                "                      default a terminal gets a listing for a person)\n");
     fprintf(fp, "Resources:\n"
                 "  -T, --threads N     threads, 0 = one per core [0]; same output for any N\n"
                 "  --memory SIZE       memory budget (K/M/G), 0 = unbounded [0]: the texts\n"
@@ -128,7 +130,7 @@ static const char *g_cmd = "reuse";
 enum {
     O_MINW = 256, O_DFMIN, O_DFMAX, O_GAP, O_WINDOW, O_NOSAME, O_COPIES, O_HDRSEEDS, O_KEEPB,
     O_CLUSTERS,
-    O_BOUT, O_STRIP, O_NOTEXT, O_NOCOPIES
+    O_BOUT, O_STRIP, O_NOTEXT, O_NOCOPIES, O_JSON
 };
 
 static const struct option k_longopts[] = {
@@ -150,6 +152,7 @@ static const struct option k_longopts[] = {
     {"boilerplate", required_argument, NULL, O_BOUT},
     {"strip", required_argument, NULL, O_STRIP},
     {"no-text", no_argument, NULL, O_NOTEXT},
+    {"json", no_argument, NULL, O_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -211,6 +214,7 @@ static int parse_options(rrun *r, int argc, char **argv)
         case O_BOUT: o->boiler_out = optarg; break;
         case O_STRIP: o->strip_out = optarg; break;
         case O_NOTEXT: o->no_text = 1; break;
+        case O_JSON: o->json = 1; break;
         case 'h':
             usage(stdout, o->boilerplate_cmd);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -252,6 +256,7 @@ static int run_all(rrun *r)
     const nd_comm *comm = r->dist ? cli_dist_comm() : NULL;
     if (r->o.boilerplate_cmd || !r->o.keep_boilerplate) {
         cli_dist_stage("boilerplate");
+        cli_stage("boilerplate");
         if ((st = comm ? nd_reuse_boilerplate_dist(r->ru, comm, corpus_text, r)
                        : nd_reuse_boilerplate(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "boilerplate: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
@@ -263,6 +268,7 @@ static int run_all(rrun *r)
     if (!r->o.boilerplate_cmd) {
         corpus_release_memory();
         cli_dist_stage("reuse");
+        cli_stage("passages");
         if ((st = comm ? nd_reuse_run_dist(r->ru, comm, corpus_text, r)
                        : nd_reuse_run(r->ru, corpus_text, r)) != ND_OK) {
             cli_log(1, "reuse: %s", cli_detail(nd_reuse_errdetail(r->ru), st));
@@ -291,11 +297,20 @@ static int write_all(rrun *r)
      * stack, so they are committed or aborted before it returns */
     cli_out o1, o2, o3;
     const char *main_out = r->o.output ? r->o.output : "-";
+    const int listing = corpus_listing(r); /* on a terminal: for a person, after the files */
     if (r->o.boilerplate_cmd) {
-        if ((rc = results_write_one(r, &o1, main_out, results_boilers)) == 0 && r->o.strip_out)
+        if (!listing)
+            rc = results_write_one(r, &o1, main_out, results_boilers);
+        else
+            rc = 0;
+        if (rc == 0 && r->o.strip_out)
             rc = results_write_one(r, &o2, r->o.strip_out, results_stripped);
     } else {
-        if ((rc = results_write_one(r, &o1, main_out, results_passages)) == 0 && r->o.clusters)
+        if (!listing)
+            rc = results_write_one(r, &o1, main_out, results_passages);
+        else
+            rc = 0;
+        if (rc == 0 && r->o.clusters)
             rc = results_write_one(r, &o2, r->o.clusters, results_pclusters);
         if (rc == 0 && r->o.boiler_out)
             rc = results_write_one(r, &o3, r->o.boiler_out, results_boilers);
@@ -304,7 +319,11 @@ static int write_all(rrun *r)
         cli_out_abort_all();
         return rc;
     }
-    return cli_out_commit_all() ? EXIT_INPUT : 0;
+    if (cli_out_commit_all())
+        return EXIT_INPUT;
+    if (listing)
+        return r->o.boilerplate_cmd ? results_show_boilers(r) : results_show_passages(r);
+    return 0;
 }
 
 static void summary(const rrun *r)

@@ -37,7 +37,7 @@ static const char *g_scmd = "stories";
 enum {
     S_DATEF = 300, S_TITLEF, S_THRESH, S_WINDOW, S_NAMEW, S_TITLEW, S_LINKB, S_DRIFT, S_NAMES,
     S_LANG, S_NOREUSE,
-    S_PAIRS, S_MODEL, S_SAVEMODEL
+    S_PAIRS, S_MODEL, S_SAVEMODEL, S_JSON
 };
 
 static const struct option k_sopts[] = {
@@ -56,6 +56,7 @@ static const struct option k_sopts[] = {
     {"pairs", required_argument, NULL, S_PAIRS},
     {"model", required_argument, NULL, S_MODEL},
     {"save-model", required_argument, NULL, S_SAVEMODEL},
+    {"json", no_argument, NULL, S_JSON},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -118,7 +119,9 @@ static void usage(FILE *fp, int sim)
                 pdef(ND_P_STORY_NAMES));
         fprintf(fp, "  --no-reuse          do not look for shared passages (faster)\n"
                     "Output:\n"
-                    "  -o, --output FILE   the stories [stdout]\n");
+                    "  -o, --output FILE   the stories [stdout; a listing of the stories of 2+\n"
+                    "                      documents on a terminal]\n"
+                    "  --json              JSON Lines on stdout when it is a terminal too\n");
     } else {
         fprintf(fp, "Pairs and output:\n"
                     "  --pairs FILE        the pairs, JSON Lines {\"a\": ID, \"b\": ID}\n"
@@ -188,6 +191,7 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
         case S_PAIRS: so->pairs = optarg; break;
         case S_MODEL: so->model = optarg; break;
         case S_SAVEMODEL: so->save_model = optarg; break;
+        case S_JSON: r->o.json = 1; break;
         case 'o': r->o.output = optarg; break;
         case 'h':
             usage(stdout, so->sim);
@@ -379,8 +383,10 @@ static int find_passages(srun *s)
 {
     rrun *r = s->r;
     nd_status st;
+    cli_stage("boilerplate");
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) == ND_OK) {
         corpus_release_memory();
+        cli_stage("passages");
         st = nd_reuse_run(r->ru, corpus_text, r);
     }
     if (st != ND_OK) {
@@ -420,10 +426,24 @@ static int write_output(srun *s, const sopts *so)
 {
     rrun *r = s->r;
     cli_out out;
-    if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
-        return cli_out_status();
     int rc = 0;
     nd_status st;
+    if (!so->sim && corpus_listing(r)) { /* a terminal: a listing for a person */
+        if ((st = nd_story_cluster(s->sy)) != ND_OK) {
+            cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
+            return cli_exit_status(st);
+        }
+        if (cli_out_commit_all()) /* the model */
+            return EXIT_INPUT;
+        rc = results_show_stories(r, s->sy, s->ps, s->nps);
+        if (rc == -2) {
+            cli_log(1, "%s", nd_story_errdetail(s->sy));
+            rc = EXIT_INTERNAL;
+        }
+        return rc;
+    }
+    if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
+        return cli_out_status();
     if (so->sim) {
         rc = write_pairs(r, s->sy, so->pairs, out.fp);
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {

@@ -55,16 +55,36 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static const char *g_progress_what;  /* the stage the rate is of */
+static double g_progress_t0;
+
 void cli_progress(const char *what, uint64_t done, uint64_t bytes)
 {
     if (!g_progress || g_display_level < 2)
         return;
     const double t = now_s();
+    if (what != g_progress_what) {
+        g_progress_what = what;
+        g_progress_t0 = t;
+    }
     if (t - g_last_progress < 1.0 / 6)   /* about 6 Hz */
         return;
     g_last_progress = t;
-    fprintf(stderr, "\r%s: %llu documents, %.1f MB ", what, (unsigned long long)done,
-            (double)bytes / 1e6);
+    const double dt = t - g_progress_t0;
+    fprintf(stderr, "\r%s: %llu %s, %.1f MB", what, (unsigned long long)done,
+            cli_plural(done, "document", "documents"), (double)bytes / 1e6);
+    if (dt >= 0.5)
+        fprintf(stderr, ", %.1f MB/s, %.0f s", (double)bytes / 1e6 / dt, dt);
+    fputs("\033[K", stderr);
+    g_progress_shown = 1;
+}
+
+void cli_stage(const char *what)
+{
+    if (!g_progress || g_display_level < 2)
+        return;
+    g_progress_what = NULL;
+    fprintf(stderr, "\r%s...\033[K", what);
     g_progress_shown = 1;
 }
 

@@ -18,8 +18,8 @@ typedef struct command {
 } command;
 
 static const command k_commands[] = {
-    {"analyze", cmd_analyze, "dedup, boilerplate, reuse and stories in one pass; every "
-                             "output in one directory, and a report (HTML)"},
+    {"analyze", cmd_analyze, "dedup, boilerplate, reuse and stories in one pass, and an "
+                             "HTML report"},
     {"dedup", cmd_dedup, "find exact and near-duplicate documents; write clusters, pairs, "
                          "the deduplicated corpus"},
     {"reuse", cmd_reuse, "find passages shared by documents, with byte offsets, and passage "
@@ -56,7 +56,8 @@ static void usage(FILE *fp)
             "  version     print the version\n"
             "\n"
             "Run 'neardup <command> --help' for a command's options; 'man neardup' for\n"
-            "the whole manual. Example:\n"
+            "the whole manual. Examples:\n"
+            "  neardup analyze -o results corpus.jsonl.gz   (then open results/report.html)\n"
             "  neardup dedup --clusters clusters.jsonl -o unique.jsonl corpus.jsonl.gz\n"
             "\n"
             "Exit status: 0 ok, 1 usage error, 2 input/output error, 3 corrupt index,\n"

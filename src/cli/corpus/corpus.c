@@ -552,6 +552,11 @@ static int cmp_ask(const void *pa, const void *pb)
     return (x->end > y->end) - (x->end < y->end);
 }
 
+int corpus_listing(const rrun *r)
+{
+    return !r->o.output && !r->o.json && !r->dist && isatty(STDOUT_FILENO);
+}
+
 const char *corpus_meta_str(const rrun *r, const uint64_t *off, uint32_t d)
 {
     return off && off[d] != UINT64_MAX ? r->meta + off[d] : NULL;
@@ -871,6 +876,7 @@ int corpus_load(rrun *r)
     r->params = pp;
     cli_dist_stage("read");
     rc = read_all(r);
+    cli_progress_end();
     r->params = keep;
     nd_params_destroy(pp);
     if (r->dist) /* a process that failed said why; all stop */
@@ -879,10 +885,14 @@ int corpus_load(rrun *r)
         return rc;
     if (r->dist && ((rc = dist_share(r)) != 0 || (r->dd && (rc = dist_groups(r)) != 0)))
         return rc;
+    if (r->dd && !r->dist)
+        cli_stage("copies");
     if (r->dd && !r->dist && (st = nd_dedup_run(r->dd, 0)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd), st));
         return cli_exit_status(st);
     }
+    if (r->dd_user)
+        cli_stage("duplicates");
     if (r->dd_user && (st = nd_dedup_run(r->dd_user, 1)) != ND_OK) { /* with its pairs */
         cli_log(1, "%s", cli_detail(nd_dedup_errdetail(r->dd_user), st));
         return cli_exit_status(st);

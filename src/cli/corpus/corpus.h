@@ -23,6 +23,7 @@ typedef struct ropts {
     int stories_cmd;       /* 1 for `neardup stories` and `neardup similarity`: titles and
                               date strings are kept, groups always made */
     int no_text;           /* passages without their text */
+    int json;              /* --json: JSON Lines on a terminal too (not the listing) */
     int no_groups;         /* no copy groups wanted (similarity: vectors only) */
     nd_params *dedup_params; /* analyze: a second deduplicator (dd_user) of these
                               parameters is fed the same sketches and run; the
@@ -78,6 +79,9 @@ typedef struct corpus_ask {
 } corpus_ask;
 
 
+/* Is the main output a listing for a person: no -o, stdout a terminal, no
+ * --json, one process? */
+int corpus_listing(const rrun *r);
 /* Reads every input, groups copies (r->dd), creates r->ru with the documents.
  * Returns 0 or an exit code (message printed). */
 int corpus_load(rrun *r);

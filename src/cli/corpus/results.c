@@ -472,3 +472,189 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FIL
     }
     return 0;
 }
+
+/* ---- listings for a person (a terminal) ----------------------------------------- */
+
+/* A text on one line for a listing: white space runs as one space, control
+ * characters left out, cut at about max bytes (a character boundary) with
+ * "..." when cut. */
+static void show_snippet(const char *t, size_t len, size_t max)
+{
+    size_t out = 0;
+    int space = 0;
+    for (size_t i = 0; i < len && out < max; i++) {
+        const unsigned char c = (unsigned char)t[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = out > 0;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f)
+            continue;
+        if (space) {
+            putchar(' ');
+            out++;
+            space = 0;
+        }
+        /* a whole character */
+        const size_t n = cli_utf8_len((const unsigned char *)t + i, len - i);
+        if (n == 0)
+            continue;
+        fwrite(t + i, 1, n, stdout);
+        out += n;
+        i += n - 1;
+        if (out >= max && i + 1 < len) {
+            fputs("...", stdout);
+            break;
+        }
+    }
+}
+
+/* An id for a listing: as it is, a NUL byte shown as \0. */
+static void show_id(const rrun *r, uint32_t d)
+{
+    const char *id = corpus_id(r, d);
+    const size_t n = corpus_id_len(r, d);
+    for (size_t i = 0; i < n; i++)
+        if (id[i])
+            putchar(id[i]);
+        else
+            fputs("\\0", stdout);
+}
+
+int results_show_passages(rrun *r)
+{
+    cli_progress_end();
+    const nd_passage *p;
+    size_t n;
+    if (nd_reuse_passages(r->ru, &p, &n) != ND_OK)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < n; i++) {
+        const nd_passage *x = &p[i];
+        const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
+        printf("passage %zu: ", i + 1);
+        show_id(r, x->a);
+        printf(" %u-%u  and  ", x->a_start, x->a_end);
+        show_id(r, x->b);
+        printf(" %u-%u  (%u words, identity %.3f", x->b_start, x->b_end, x->matches,
+               mx ? (double)x->matches / mx : 0.0);
+        if (x->flags & ND_PASSAGE_COPY)
+            fputs(", between copies", stdout);
+        else if (x->cluster != ND_NO_CLUSTER)
+            printf(", passage cluster %u", x->cluster + 1);
+        if (x->earlier != ND_NO_DOC) {
+            fputs(", first in ", stdout);
+            show_id(r, x->earlier);
+        }
+        puts(")");
+        const char *t;
+        size_t len;
+        if (corpus_range(r, x->a, x->a_start, x->a_end, 0, &t, &len) != ND_OK)
+            return EXIT_INPUT;
+        fputs("  \"", stdout);
+        show_snippet(t, len, 160);
+        puts("\"");
+    }
+    if (n == 0)
+        printf("no shared passages found among %zu %s\n", r->ndocs,
+               cli_plural(r->ndocs, "document", "documents"));
+    return cli_flush_stdout();
+}
+
+int results_show_boilers(rrun *r)
+{
+    cli_progress_end();
+    const nd_boiler *b;
+    size_t n;
+    if (nd_reuse_boilers(r->ru, &b, &n) != ND_OK)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < n; i++) {
+        printf("segment %zu: %u words, in %u %s (%u at the head or tail), %u %s", i + 1,
+               b[i].words, b[i].docs, cli_plural(b[i].docs, "document", "documents"),
+               b[i].edge_docs, b[i].occurrences, cli_plural(b[i].occurrences, "time", "times"));
+        size_t sl;
+        const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
+        if (s && b[i].sources)
+            printf(", %u %s, mostly %.*s (%u)", b[i].sources,
+                   cli_plural(b[i].sources, "source", "sources"), (int)sl, s,
+                   b[i].top_source_docs);
+        putchar('\n');
+        const char *t;
+        size_t len;
+        if (corpus_range(r, b[i].doc, b[i].start, b[i].end, 0, &t, &len) != ND_OK)
+            return EXIT_INPUT;
+        fputs("  \"", stdout);
+        show_snippet(t, len, 160);
+        puts("\"");
+    }
+    if (n == 0)
+        printf("no boilerplate found among %zu %s\n", r->ndocs,
+               cli_plural(r->ndocs, "document", "documents"));
+    return cli_flush_stdout();
+}
+
+int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps)
+{
+    cli_progress_end();
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns;
+    if (nd_story_stories(sy, &m, &off, &ns) != ND_OK)
+        return EXIT_INTERNAL;
+    size_t shown = 0, single = 0;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t b = off[k], e = off[k + 1];
+        if (e - b < 2) {
+            single++;
+            continue;
+        }
+        char lab[512];
+        const int ll = results_story_label(r, sy, k, lab);
+        if (ll < 0)
+            return -2;
+        printf("story %zu: %zu documents: %.*s\n", k + 1, e - b, ll, lab);
+        size_t central = b;
+        for (size_t i = b; i < e; i++)
+            if (m[i].similarity > m[central].similarity)
+                central = i;
+        const char *title = corpus_meta_str(r, r->title_off, m[central].doc);
+        if (title) {
+            fputs("  \"", stdout);
+            show_snippet(title, strlen(title), 120);
+            puts("\"");
+        }
+        /* columns as wide as this story's sources and ids need (up to a point) */
+        int sw = 0, iw = 0;
+        for (size_t i = b; i < e; i++) {
+            const uint32_t d = m[i].doc;
+            if (r->src_off[d] != UINT64_MAX && (int)strlen(r->src + r->src_off[d]) > sw)
+                sw = (int)strlen(r->src + r->src_off[d]);
+            if ((int)corpus_id_len(r, d) > iw)
+                iw = (int)corpus_id_len(r, d);
+        }
+        sw = sw > 28 ? 28 : sw;
+        iw = iw > 40 ? 40 : iw;
+        for (size_t i = b; i < e; i++) {
+            const uint32_t d = m[i].doc;
+            const char *ds = corpus_meta_str(r, r->dstr_off, d);
+            const char *src = r->src_off[d] != UINT64_MAX ? r->src + r->src_off[d] : "";
+            printf("  %-10.10s  ", ds && !isnan(r->date[d]) ? ds : "");
+            if (sw)
+                printf("%-*.*s  ", sw, sw, src);
+            show_id(r, d);
+            for (int pad = (int)corpus_id_len(r, d); pad < iw; pad++)
+                putchar(' ');
+            uint32_t of;
+            const char *rel = results_member_relation(r, ps, nps, m, b, e, i, &of);
+            if (of != UINT32_MAX) {
+                printf("  %s of ", rel);
+                show_id(r, of);
+            }
+            putchar('\n');
+        }
+        shown++;
+    }
+    if (single)
+        printf("%s%zu %s of one document (-o or --json lists them too)\n", shown ? "and " : "",
+               single, cli_plural(single, "story", "stories"));
+    return cli_flush_stdout();
+}

@@ -47,4 +47,13 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
  * of memory, -2 when a label failed. */
 int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp);
 
+/* Listings for a person on stdout (a terminal, no -o, no --json): the passages,
+ * each with its ranges and the start of its text; the boilerplate segments;
+ * the stories of 2+ documents, each member dated, with its source and its
+ * relation (then a count of the others). 0 or an exit code; -2 for stories
+ * when a label failed (nd_story_errdetail says why). */
+int results_show_passages(rrun *r);
+int results_show_boilers(rrun *r);
+int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps);
+
 #endif

@@ -105,6 +105,7 @@ int corpus_story_vectors(rrun *r, nd_story *sy, const char *model, int cut)
         free(cc.cap);
         return EXIT_INTERNAL;
     }
+    cli_stage("story vectors");
     st = nd_story_vectors(sy, cut ? cut_text : corpus_text, cut ? (void *)&cc : (void *)r);
     for (size_t i = 0; i < cc.nslots; i++)
         free(cc.buf[i]);

@@ -213,6 +213,7 @@ int cli_dd_write_removed(const cli_dd_view *v, FILE *fp)
 
 int cli_dd_show_clusters(const cli_dd_view *v)
 {
+    cli_progress_end();
     const nd_member *m;
     const size_t *off;
     size_t nc;

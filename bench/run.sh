@@ -4,7 +4,8 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main exact recall scaling memory reuse stories mpi"   which rows to run
+#   BENCH_ROWS="main exact recall scaling memory reuse stories analyze report mpi"
+#                            which rows to run
 #   BENCH_MPI_SIZE=$BENCH_SIZE  mpi row: size of its corpus (the main corpus by default)
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
 #   BENCH_SCALE_DOCS=50000   scaling row: N and 4N documents of BENCH_SCALE_WORDS=150 words
@@ -18,6 +19,8 @@
 #   BENCH_STORIES_SIZE=$BENCH_SIZE  stories row: size of its corpus (the main corpus by default)
 #   BENCH_STORIES_MEM=        stories row: a --memory value for its runs (none by default)
 #   BENCH_STORIES_PASSAGES=1  stories row: 0 skips the third run (-T 2 with passages)
+#   BENCH_ANALYZE_SIZE=$BENCH_SIZE  analyze row: size of its corpus (the main corpus)
+#   BENCH_ANALYZE_T=2        analyze row: the threads of every run
 #   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
 #
 # Each tool reads the same file, already in the page cache; GNU time gives the wall
@@ -30,7 +33,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main exact recall scaling memory reuse stories mpi}
+ROWS=${BENCH_ROWS:-main exact recall scaling memory reuse stories analyze report mpi}
 MPI_SIZE=${BENCH_MPI_SIZE:-$SIZE}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
@@ -46,6 +49,8 @@ REUSE_MEM=${BENCH_REUSE_MEM:-1G}
 STORIES_SIZE=${BENCH_STORIES_SIZE:-$SIZE}
 STORIES_MEM=${BENCH_STORIES_MEM:-}
 STORIES_PASSAGES=${BENCH_STORIES_PASSAGES:-1}
+ANALYZE_SIZE=${BENCH_ANALYZE_SIZE:-$SIZE}
+ANALYZE_T=${BENCH_ANALYZE_T:-2}
 TMPBASE=${BENCH_TMP:-/dev/shm}
 ND=$ROOT/neardup
 LIB=$ROOT/bench/benchlib.py
@@ -438,6 +443,80 @@ stories_rows() {
     done
 }
 
+# analyze: `neardup analyze` (one read for the four analyses) against dedup, boilerplate,
+# reuse and stories run apart, each -T $ANALYZE_T, on one corpus: wall and CPU time
+# summed over the four, peak RSS the largest of them; the outputs compared with cmp.
+analyze_rows() {
+    local dir bytes docs c t=$ANALYZE_T a=$WORK/analyze p=$WORK/apart same=true f
+    dir=$(corpus --size "$ANALYZE_SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    cat "$c" >/dev/null
+    say "neardup analyze -T $t on $c"
+    timed analyze "$ND" analyze -q -T "$t" -o "$a" "$c"
+    mkdir -p "$p"
+    say "dedup, boilerplate, reuse and stories -T $t apart on $c"
+    timed apart-dedup "$ND" dedup -q -T "$t" --clusters "$p/clusters.jsonl" \
+        --pairs "$p/pairs.jsonl" --removed "$p/removed.jsonl" "$c"
+    timed apart-boilerplate "$ND" boilerplate -q -T "$t" -o "$p/boilerplate.jsonl" "$c"
+    timed apart-reuse "$ND" reuse -q -T "$t" -o "$p/passages.jsonl" \
+        --clusters "$p/passage-clusters.jsonl" "$c"
+    timed apart-stories "$ND" stories -q -T "$t" -o "$p/stories.jsonl" "$c"
+    for f in clusters pairs removed boilerplate passages passage-clusters stories; do
+        cmp -s "$a/$f.jsonl" "$p/$f.jsonl" || { same=false; say "analyze: $f.jsonl differs"; }
+    done
+    # the four runs as one: summed times, the largest peak RSS
+    awk '{w += $1; u += $2; s += $3; if ($4 > m) m = $4} END {printf "%.2f %.2f %.2f %d\n", w, u, s, m}' \
+        "$WORK"/apart-{dedup,boilerplate,reuse,stories}.time >"$WORK/apart.time"
+    local extra note
+    extra=$(python3 - "$WORK/analyze.time" "$WORK/apart.time" "$same" "$a/report.html" <<'PY'
+import json, os, sys
+a = [float(x) for x in open(sys.argv[1]).read().split()[-4:]]
+b = [float(x) for x in open(sys.argv[2]).read().split()[-4:]]
+print(json.dumps({"same_output": sys.argv[3] == "true",
+                  "wall_ratio_vs_apart": round(a[0] / b[0], 2),
+                  "cpu_ratio_vs_apart": round((a[1] + a[2]) / (b[1] + b[2]), 2),
+                  "rss_ratio_vs_largest_apart": round(a[3] / b[3], 2),
+                  "report_bytes": os.path.getsize(sys.argv[4])}))
+PY
+)
+    note=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print('against the four run apart: wall x%.2f, CPU x%.2f, peak RSS x%.2f of the largest; outputs %s; report.html %.1f MB' % (e['wall_ratio_vs_apart'], e['cpu_ratio_vs_apart'], e['rss_ratio_vs_largest_apart'], 'identical' if e['same_output'] else 'DIFFERENT', e['report_bytes'] / 1e6))" "$extra")
+    R_EXTRA=$extra add analyze "neardup analyze -T $t" "corpus $ANALYZE_SIZE" "$bytes" "$docs" \
+        analyze "$note"
+    add analyze "dedup + boilerplate + reuse + stories -T $t" "corpus $ANALYZE_SIZE" \
+        "$bytes" "$docs" apart "the four run apart: times summed, the largest peak RSS"
+    [ "$same" = true ] || die "analyze's outputs differ from the four commands'"
+}
+
+# report: report.html of 20 Newsgroups (../shared/data/20ng, when it is there) in
+# headless Chromium: its size, and the time from the start of navigation to the first
+# view drawn (the page's data-first-view-ms), the best of 3 loads.
+report_rows() {
+    local ng=${SHARED:-$ROOT/../shared}/data/20ng/docs.jsonl.gz best="" ms i
+    if [ ! -f "$ng" ] || ! command -v chromium >/dev/null; then
+        R_BYTES=0 R_DOCS=0 R_ROW=report R_TOOL="report.html" R_INPUT="20ng" \
+            R_NOTE="skipped: no ../shared/data/20ng or no chromium" python3 "$LIB" row "$RESULTS"
+        say "report row skipped (20ng or chromium missing)"
+        return
+    fi
+    say "neardup analyze on $ng, then report.html in headless Chromium"
+    timed report-analyze "$ND" analyze -q -o "$WORK/report20ng" "$ng"
+    local page=$WORK/report20ng/report.html
+    for i in 1 2 3; do
+        HOME=$WORK timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+            --dump-dom "file://$page" 2>/dev/null >"$WORK/report-dom.html" || die "chromium failed"
+        ms=$(grep -o 'data-first-view-ms="[0-9]*"' "$WORK/report-dom.html" | grep -o '[0-9]*')
+        [ -n "$ms" ] || die "report.html drew no first view"
+        { [ -z "$best" ] || [ "$ms" -lt "$best" ]; } && best=$ms
+    done
+    local docs
+    docs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['documents'])" \
+        "$WORK/report20ng/summary.json")
+    R_EXTRA=$(printf '{"first_view_ms": %s, "report_bytes": %s}' "$best" "$(stat -c %s "$page")") \
+        add report "report.html in headless Chromium" "20ng" "$(zcat "$ng" | wc -c)" "$docs" \
+        report-analyze "first view drawn $best ms after navigation starts (best of 3); page $(( $(stat -c %s "$page") / 1000000 )) MB; time: analyze"
+}
+
 # mpi: neardup-mpi on 2 processes of 1 thread against neardup on 1 process of 2
 # threads, same corpus, same output (cmp), for dedup (corpus $MPI_SIZE) and
 # reuse (corpus $REUSE_SIZE); bytes sent per document per stage and each
@@ -521,7 +600,9 @@ for r in $ROWS; do
         memory) memory_rows ;;
         reuse) reuse_rows ;;
         stories) stories_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, exact, recall, scaling, memory, reuse, stories, mpi)" ;;
+        analyze) analyze_rows ;;
+        report) report_rows ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, exact, recall, scaling, memory, reuse, stories, analyze, report, mpi)" ;;
     esac
 done
 

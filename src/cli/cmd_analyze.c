@@ -153,7 +153,25 @@ typedef struct arun {
     nd_passage *links;      /* the passages not between copies, for the stories */
     size_t nlinks;
     cli_tdiff *pdiff, *mdiff;
+    results_labels labels;  /* the stories', for stories.jsonl and the report */
+    const char *stage;      /* the stage running, and since when (for -v) */
+    struct timespec stage_t0;
 } arun;
+
+/* The next stage: the progress line names it, and -v gives the last one's wall time. */
+static void stage(arun *a, const char *next)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (a->stage)
+        cli_log(3, "stage %s: %.2f s", a->stage,
+                (double)(t.tv_sec - a->stage_t0.tv_sec) +
+                    (double)(t.tv_nsec - a->stage_t0.tv_nsec) * 1e-9);
+    a->stage = next;
+    a->stage_t0 = t;
+    if (next)
+        cli_stage(next);
+}
 
 /* Sets a parameter of p from an option's argument. */
 static int setp(nd_params *p, nd_param id, const char *arg, const char *opt)
@@ -406,7 +424,7 @@ static int write_stories(arun *a, cli_out *out)
 {
     if (cli_out_open(out, a->paths[F_STORIES]))
         return cli_out_status();
-    const int rc = results_stories(&a->r, a->sy, a->links, a->nlinks, out->fp);
+    const int rc = results_stories(&a->r, a->sy, a->links, a->nlinks, &a->labels, out->fp);
     if (rc == -2) { /* "the label of story K: ...": a text read back is I/O */
         const char *d = nd_story_errdetail(a->sy);
         cli_log(1, "%s", d);
@@ -422,7 +440,7 @@ static int write_all(arun *a)
 {
     rrun *r = &a->r;
     cli_out outs[F_N];
-    cli_stage("writing");
+    stage(a, "writing the results");
     int rc = template_diffs(a);
     for (int k = F_CLUSTERS; k <= F_REMOVED && !rc; k++)
         rc = write_dd(a, &outs[k], k);
@@ -437,7 +455,7 @@ static int write_all(arun *a)
         rc = write_stories(a, &outs[F_STORIES]);
     if (!rc && a->corpus)
         rc = write_corpus(a, &outs[F_CORPUS]);
-    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks};
+    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels};
     if (!rc) {
         if (cli_out_open(&outs[F_SUMMARY], a->paths[F_SUMMARY]))
             rc = cli_out_status();
@@ -445,6 +463,7 @@ static int write_all(arun *a)
             rc = EXIT_INTERNAL;
     }
     if (!rc && !a->no_report) {
+        stage(a, "writing the report");
         if (cli_out_open(&outs[F_REPORT], a->paths[F_REPORT]))
             rc = cli_out_status();
         else if ((rc = report_html(&in, outs[F_REPORT].fp)) != 0)
@@ -455,7 +474,9 @@ static int write_all(arun *a)
         cli_out_abort_all(); /* outs live on this stack */
         return rc;
     }
-    return cli_out_commit_all() ? EXIT_INPUT : 0;
+    rc = cli_out_commit_all() ? EXIT_INPUT : 0;
+    stage(a, NULL);
+    return rc;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -465,12 +486,15 @@ static int run(arun *a)
     rrun *r = &a->r;
     int rc;
     nd_status st;
-    if ((rc = make_dir(a)) != 0 || (rc = corpus_load(r)) != 0)
+    if ((rc = make_dir(a)) != 0)
         return rc;
-    cli_stage("boilerplate");
+    stage(a, "reading and duplicates");
+    if ((rc = corpus_load(r)) != 0)
+        return rc;
+    stage(a, "boilerplate");
     if ((st = nd_reuse_boilerplate(r->ru, corpus_text, r)) == ND_OK) {
         corpus_release_memory();
-        cli_stage("passages");
+        stage(a, "passages");
         st = nd_reuse_run(r->ru, corpus_text, r);
     }
     if (st != ND_OK) {
@@ -488,15 +512,23 @@ static int run(arun *a)
     for (size_t i = 0; i < nps; i++)
         if (!(ps[i].flags & ND_PASSAGE_COPY))
             a->links[a->nlinks++] = ps[i];
+    stage(a, "story vectors");
     if ((rc = corpus_story_add(r, g_cmd, a->lang, a->links, a->nlinks, &a->sy)) != 0)
         return rc;
     corpus_release_memory();
     if ((rc = corpus_story_vectors(r, a->sy, a->model, 1)) != 0)
         return rc;
-    cli_stage("stories");
+    stage(a, "stories");
     if ((st = nd_story_cluster(a->sy)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(a->sy), st));
         return cli_exit_status(st);
+    }
+    stage(a, "story labels");
+    const int lr = results_labels_make(r, a->sy, &a->labels);
+    if (lr) { /* "the label of story K: ...": a text read back is I/O */
+        const char *d = lr == -2 ? nd_story_errdetail(a->sy) : "out of memory";
+        cli_log(1, "%s", d);
+        return lr == -2 && strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
     }
     return write_all(a);
 }
@@ -561,6 +593,7 @@ int cmd_analyze(int argc, char **argv)
     }
     if (rc && rc != -2)
         cli_out_abort_all();
+    results_labels_free(&a.labels);
     nd_story_destroy(a.sy);
     free(a.links);
     free(a.pdiff);

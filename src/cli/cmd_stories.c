@@ -449,7 +449,7 @@ static int write_output(srun *s, const sopts *so)
     } else if ((st = nd_story_cluster(s->sy)) != ND_OK) {
         cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         rc = cli_exit_status(st);
-    } else if ((rc = results_stories(r, s->sy, s->ps, s->nps, out.fp)) == -2) {
+    } else if ((rc = results_stories(r, s->sy, s->ps, s->nps, NULL, out.fp)) == -2) {
         /* "the label of story K: <status name>": a text read back is I/O (2) */
         const char *d = nd_story_errdetail(s->sy);
         cli_log(1, "%s", d);

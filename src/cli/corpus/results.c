@@ -378,7 +378,44 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
     return rel;
 }
 
-int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp)
+int results_labels_make(rrun *r, nd_story *sy, results_labels *out)
+{
+    memset(out, 0, sizeof *out);
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns, cap = 0, len = 0;
+    if (nd_story_stories(sy, &m, &off, &ns) != ND_OK || !(out->off = malloc((ns + 1) *
+                                                                           sizeof *out->off)))
+        return -1;
+    for (size_t k = 0; k < ns; k++) {
+        char lab[512];
+        const int ll = results_story_label(r, sy, k, lab);
+        if (ll < 0) {
+            results_labels_free(out);
+            return -2;
+        }
+        if (cli_grow((void **)&out->text, &cap, len + (size_t)ll + 1, 1)) {
+            results_labels_free(out);
+            return -1;
+        }
+        out->off[k] = len;
+        memcpy(out->text + len, lab, (size_t)ll);
+        out->text[len + (size_t)ll] = '\0';
+        len += (size_t)ll + 1;
+    }
+    out->n = ns;
+    return 0;
+}
+
+void results_labels_free(results_labels *l)
+{
+    free(l->text);
+    free(l->off);
+    memset(l, 0, sizeof *l);
+}
+
+int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
+                    const results_labels *labels, FILE *fp)
 {
     const nd_story_member *m;
     const size_t *off;
@@ -388,11 +425,16 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FIL
     for (size_t k = 0; k < ns; k++) {
         const size_t b = off[k], e = off[k + 1];
         fprintf(fp, "{\"story\":%zu,\"size\":%zu,\"label\":", k, e - b);
-        char lab[512];
-        const int ll = results_story_label(r, sy, k, lab);
-        if (ll < 0)
-            return -2; /* the label failed: nd_story_errdetail says why */
-        cli_json_str(fp, lab, (size_t)ll);
+        if (labels && k < labels->n) {
+            const char *l = labels->text + labels->off[k];
+            cli_json_str(fp, l, strlen(l));
+        } else {
+            char lab[512];
+            const int ll = results_story_label(r, sy, k, lab);
+            if (ll < 0)
+                return -2; /* the label failed: nd_story_errdetail says why */
+            cli_json_str(fp, lab, (size_t)ll);
+        }
         /* the central member: most similar to the centroid (first on ties) */
         size_t central = b;
         for (size_t i = b; i < e; i++)

@@ -41,11 +41,23 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
                                     const nd_story_member *m, size_t b, size_t e, size_t i,
                                     uint32_t *of);
 
+/* Every story's label, made once for the outputs that show them. */
+typedef struct results_labels {
+    char *text;     /* the labels, NUL-terminated, back to back */
+    size_t *off;    /* story k's label at text + off[k] */
+    size_t n;
+} results_labels;
+/* 0, -1 when out of memory, -2 when a label failed (nd_story_errdetail). */
+int results_labels_make(rrun *r, nd_story *sy, results_labels *out);
+void results_labels_free(results_labels *l);
+
 /* The stories of sy (after nd_story_cluster), each member with its relation
  * to another (copy, near-duplicate, template through r->dd and r->reps; reuse
- * through the passages ps[0..nps), sorted by (a, b)). Returns 0, -1 when out
- * of memory, -2 when a label failed. */
-int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps, FILE *fp);
+ * through the passages ps[0..nps), sorted by (a, b)); the labels from labels,
+ * or made here when it is NULL. Returns 0, -1 when out of memory, -2 when a
+ * label failed. */
+int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
+                    const results_labels *labels, FILE *fp);
 
 /* Listings for a person on stdout (a terminal, no -o, no --json): the passages,
  * each with its ranges and the start of its text; the boilerplate segments;

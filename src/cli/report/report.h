@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "corpus/corpus.h"
+#include "corpus/results.h"
 
 /* The results a report reads: the corpus after its run (r->dd_user the
  * duplicates, r->ru the boilerplate and passages), the deduplication's
@@ -20,6 +21,7 @@ typedef struct report_in {
     nd_story *sy;
     const nd_passage *links;
     size_t nlinks;
+    const results_labels *labels;  /* the stories' labels */
 } report_in;
 
 /* summary.json: 0, or -1 when out of memory. */

@@ -76,6 +76,9 @@ void cli_stage(const char *what);
 void cli_progress_end(void);
 /* b bytes for a person into buf[0..n): "812 B", "11.9 KB", "1.2 GB" (powers of 1000). */
 void cli_human_bytes(char *buf, size_t n, double b);
+/* s[0..n) on stdout for a person (a listing): as it is, but a NUL byte shown as
+ * \0 and the other control characters as \xHH (an id or a source may hold any). */
+void cli_show(const char *s, size_t n);
 /* one or many: the word that goes with n ("document" or "documents"). */
 const char *cli_plural(uint64_t n, const char *one, const char *many);
 /* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0
@@ -116,6 +119,17 @@ static inline size_t cli_utf8_len(const unsigned char *s, size_t n)
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return len;
+}
+/* The longest prefix of t[0..len) of at most max bytes that ends on a character
+ * boundary (a text cut for display). */
+static inline size_t cli_utf8_cut(const char *t, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }
 /* ---- options and numbers (opt.c) ---- */
 /* Parses an unsigned size with optional K/M/G/T suffix (powers of 1024,

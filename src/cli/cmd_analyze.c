@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "corpus/corpus.h"
@@ -154,6 +155,7 @@ typedef struct arun {
     size_t nlinks;
     cli_tdiff *pdiff, *mdiff;
     results_labels labels;  /* the stories', for stories.jsonl and the report */
+    int made_dir;           /* OUTDIR was made by this run (removed again on an error) */
     const char *stage;      /* the stage running, and since when (for -v) */
     struct timespec stage_t0;
 } arun;
@@ -251,7 +253,9 @@ static int parse(arun *a, int argc, char **argv)
             if (h)
                 return EXIT_USAGE;
             /* an option two commands share, which analyze names apart */
-            const char *arg = optind > 0 ? argv[optind - 1] : "";
+            /* an unknown short option is optopt ("-t0.5"), a long one argv[optind - 1] */
+            char sh[3] = {'-', (char)optopt, 0};
+            const char *arg = c == '?' && optopt ? sh : optind > 0 ? argv[optind - 1] : "";
             static const char *const apart[][2] = {
                 {"--threshold", "--dedup-threshold or --story-threshold"},
                 {"-t", "--dedup-threshold"}, {"--window", "--reuse-window or --story-window"},
@@ -296,17 +300,42 @@ static const char *const k_names[F_N] = {
     "passage-clusters.jsonl", "stories.jsonl", "corpus.jsonl", "summary.json", "report.html"};
 
 /* OUTDIR made when missing, and the outputs' paths in it. */
-static int make_dir(arun *a)
+/* Before any work: OUTDIR is a directory that can be written (or can be made),
+ * and the outputs' paths in it, none of them an input. */
+static int check_dir(arun *a)
 {
     struct stat st;
-    if (stat(a->dir, &st) == 0) {
+    const int found = stat(a->dir, &st) == 0, stat_errno = errno;
+    if (found) {
         if (!S_ISDIR(st.st_mode)) {
             cli_log(1, "%s: not a directory (-o names the directory of the outputs)", a->dir);
             return EXIT_USAGE;
         }
-    } else if (errno != ENOENT || mkdir(a->dir, 0777) != 0) {
-        cli_log(1, "%s: cannot make the output directory: %s", a->dir, strerror(errno));
-        return EXIT_INPUT;
+        if (access(a->dir, W_OK | X_OK) != 0) {
+            cli_log(1, "%s: cannot write in the output directory: %s", a->dir,
+                    strerror(errno));
+            return EXIT_INPUT;
+        }
+    } else {
+        /* made at the end, when the results are ready: its parent must be writable */
+        char *parent = strdup(a->dir);
+        if (!parent) {
+            cli_log(1, "out of memory");
+            return EXIT_INTERNAL;
+        }
+        char *slash = strrchr(parent, '/');
+        while (slash && slash > parent && slash[1] == '\0') { /* "out/" */
+            *slash = '\0';
+            slash = strrchr(parent, '/');
+        }
+        const char *p = !slash ? "." : slash == parent ? "/" : (*slash = '\0', parent);
+        const int bad = stat_errno != ENOENT || access(p, W_OK | X_OK) != 0;
+        if (bad)
+            cli_log(1, "%s: cannot make the output directory: %s", a->dir,
+                    strerror(stat_errno != ENOENT ? stat_errno : errno));
+        free(parent);
+        if (bad)
+            return EXIT_INPUT;
     }
     for (int k = 0; k < F_N; k++) {
         const size_t n = strlen(a->dir) + strlen(k_names[k]) + 2;
@@ -325,6 +354,19 @@ static int make_dir(arun *a)
     if (rc == 0)
         rc = cli_check_outputs(g_cmd, outs, F_N, more, 1, 0);
     return rc;
+}
+
+/* When the results are ready: OUTDIR made if missing (a->made_dir). */
+static int make_dir(arun *a)
+{
+    if (mkdir(a->dir, 0777) == 0) {
+        a->made_dir = 1;
+        return 0;
+    }
+    if (errno == EEXIST)
+        return 0;
+    cli_log(1, "%s: cannot make the output directory: %s", a->dir, strerror(errno));
+    return EXIT_INPUT;
 }
 
 static const char *corpus_view_id(const void *ctx, uint32_t doc, size_t *len)
@@ -411,10 +453,7 @@ static int write_corpus(arun *a, cli_out *out)
         corpus_put_id(out->fp, r, d);
         fputs(",\"text\":", out->fp);
         cli_json_str(out->fp, t, len);
-        if (r->src_off[d] != UINT64_MAX) {
-            fputs(",\"source\":", out->fp);
-            cli_json_str(out->fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
-        }
+        corpus_put_source(out->fp, r, d);
         fputs("}\n", out->fp);
     }
     return 0;
@@ -441,7 +480,9 @@ static int write_all(arun *a)
     rrun *r = &a->r;
     cli_out outs[F_N];
     stage(a, "writing the results");
-    int rc = template_diffs(a);
+    int rc = make_dir(a);
+    if (!rc)
+        rc = template_diffs(a);
     for (int k = F_CLUSTERS; k <= F_REMOVED && !rc; k++)
         rc = write_dd(a, &outs[k], k);
     if (!rc)
@@ -459,24 +500,39 @@ static int write_all(arun *a)
     if (!rc) {
         if (cli_out_open(&outs[F_SUMMARY], a->paths[F_SUMMARY]))
             rc = cli_out_status();
-        else if (report_summary_json(&in, outs[F_SUMMARY].fp))
-            rc = EXIT_INTERNAL;
+        else if (report_summary_json(&in, outs[F_SUMMARY].fp)) {
+            cli_log(1, "%s: write error", a->paths[F_SUMMARY]);
+            rc = EXIT_INPUT;
+        }
     }
     if (!rc && !a->no_report) {
         stage(a, "writing the report");
         if (cli_out_open(&outs[F_REPORT], a->paths[F_REPORT]))
             rc = cli_out_status();
-        else if ((rc = report_html(&in, outs[F_REPORT].fp)) != 0)
-            cli_log(1, "%s: %s", a->paths[F_REPORT], rc == EXIT_INPUT ?
-                    "a text could not be read back from the temporary file" : "out of memory");
+        else {
+            const char *why = "out of memory";
+            if ((rc = report_html(&in, outs[F_REPORT].fp, &why)) != 0)
+                cli_log(1, "%s: %s", a->paths[F_REPORT], why);
+        }
     }
     if (rc) {
         cli_out_abort_all(); /* outs live on this stack */
+        if (a->made_dir)
+            (void)rmdir(a->dir);
         return rc;
     }
-    rc = cli_out_commit_all() ? EXIT_INPUT : 0;
+    if (cli_out_commit_all()) {
+        if (a->made_dir)
+            (void)rmdir(a->dir);
+        return EXIT_INPUT;
+    }
+    /* a report or corpus of an earlier run, not made this time, would not match */
+    if (a->no_report)
+        (void)unlink(a->paths[F_REPORT]);
+    if (!a->corpus)
+        (void)unlink(a->paths[F_CORPUS]);
     stage(a, NULL);
-    return rc;
+    return 0;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -486,7 +542,7 @@ static int run(arun *a)
     rrun *r = &a->r;
     int rc;
     nd_status st;
-    if ((rc = make_dir(a)) != 0)
+    if ((rc = check_dir(a)) != 0)
         return rc;
     stage(a, "reading and duplicates");
     if ((rc = corpus_load(r)) != 0)

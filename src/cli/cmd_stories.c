@@ -436,9 +436,10 @@ static int write_output(srun *s, const sopts *so)
         if (cli_out_commit_all()) /* the model */
             return EXIT_INPUT;
         rc = results_show_stories(r, s->sy, s->ps, s->nps);
-        if (rc == -2) {
-            cli_log(1, "%s", nd_story_errdetail(s->sy));
-            rc = EXIT_INTERNAL;
+        if (rc == -2) { /* a label failed: a text read back is I/O (2) */
+            const char *d = nd_story_errdetail(s->sy);
+            cli_log(1, "%s", d);
+            rc = strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
         }
         return rc;
     }

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -75,7 +76,8 @@ void cli_progress(const char *what, uint64_t done, uint64_t bytes)
             cli_plural(done, "document", "documents"), (double)bytes / 1e6);
     if (dt >= 0.5)
         fprintf(stderr, ", %.1f MB/s, %.0f s", (double)bytes / 1e6 / dt, dt);
-    fputs("\033[K", stderr);
+    if (isatty(STDERR_FILENO))  /* clear the rest of the line; --progress into a file: not */
+        fputs("\033[K", stderr);
     g_progress_shown = 1;
 }
 
@@ -84,14 +86,14 @@ void cli_stage(const char *what)
     if (!g_progress || g_display_level < 2)
         return;
     g_progress_what = NULL;
-    fprintf(stderr, "\r%s...\033[K", what);
+    fprintf(stderr, isatty(STDERR_FILENO) ? "\r%s...\033[K" : "\r%s...", what);
     g_progress_shown = 1;
 }
 
 void cli_progress_end(void)
 {
     if (g_progress_shown) {
-        fputs("\r\033[K", stderr);
+        fputs(isatty(STDERR_FILENO) ? "\r\033[K" : "\n", stderr);
         g_progress_shown = 0;
     }
 }
@@ -126,4 +128,17 @@ void cli_human_bytes(char *buf, size_t n, double b)
         i++;
     }
     snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+}
+
+void cli_show(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == 0)
+            fputs("\\0", stdout);
+        else if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
 }

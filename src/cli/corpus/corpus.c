@@ -552,6 +552,14 @@ static int cmp_ask(const void *pa, const void *pb)
     return (x->end > y->end) - (x->end < y->end);
 }
 
+void corpus_put_source(FILE *fp, const rrun *r, uint32_t d)
+{
+    if (r->src_off[d] == UINT64_MAX)
+        return;
+    fputs(",\"source\":", fp);
+    cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+}
+
 int corpus_listing(const rrun *r)
 {
     return !r->o.output && !r->o.json && !r->dist && isatty(STDOUT_FILENO);
@@ -809,8 +817,11 @@ static int prepare(rrun *r, unsigned threads, nd_params **ppp)
         st = nd_params_set(dp, ND_P_CONTAINMENT, 0);
         if (st == ND_OK)
             st = nd_params_set(dp, ND_P_THREADS, threads);
-        if (st == ND_OK) /* a quarter of the budget; it spills past it, same output */
-            st = nd_params_set(dp, ND_P_MEMORY, (double)(r->o.in.memory / 4));
+        if (st == ND_OK) /* a quarter of the budget (an eighth beside analyze's
+                            deduplicator, which has the other); it spills past it,
+                            same output */
+            st = nd_params_set(dp, ND_P_MEMORY,
+                               (double)(r->o.in.memory / (r->o.dedup_params ? 8 : 4)));
         if (st == ND_OK)
             st = nd_dedup_create(&r->dd, dp, NULL);
         if (st == ND_OK)
@@ -824,8 +835,8 @@ static int prepare(rrun *r, unsigned threads, nd_params **ppp)
     /* analyze: the deduplication it reports, with the caller's parameters */
     if (r->o.dedup_params) {
         st = nd_params_set(r->o.dedup_params, ND_P_THREADS, threads);
-        if (st == ND_OK) /* a quarter of the budget, as the copies' */
-            st = nd_params_set(r->o.dedup_params, ND_P_MEMORY, (double)(r->o.in.memory / 4));
+        if (st == ND_OK) /* an eighth of the budget, as the copies' */
+            st = nd_params_set(r->o.dedup_params, ND_P_MEMORY, (double)(r->o.in.memory / 8));
         if (st == ND_OK)
             st = nd_dedup_create(&r->dd_user, r->o.dedup_params, NULL);
         if (st == ND_OK)

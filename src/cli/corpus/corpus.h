@@ -119,6 +119,8 @@ const char *corpus_id(const rrun *r, uint32_t d);
 /* Its length: an id may hold NUL bytes (a JSON "\u0000"), so never strlen(). */
 size_t corpus_id_len(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
+/* ,"source":"..." of document d, or nothing when it has none. */
+void corpus_put_source(FILE *fp, const rrun *r, uint32_t d);
 /* Every document's copy group (nd_reuse_doc.group), a new array (NULL: out
  * of memory): its duplicate cluster's representative, itself when alone; a
  * template of the representative (another report on its form, not a copy)

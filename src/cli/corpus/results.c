@@ -284,10 +284,7 @@ static int stripped_item(rrun *r, FILE *fp, size_t d)
         cli_json_str(fp, buf, corpus_cut_spans(t, len, sp, ns, buf));
         free(buf);
     }
-    if (r->src_off[d] != UINT64_MAX) {
-        fputs(",\"source\":", fp);
-        cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
-    }
+    corpus_put_source(fp, r, (uint32_t)d);
     fputs("}\n", fp);
     return 0;
 }
@@ -340,9 +337,18 @@ int results_story_label(rrun *r, nd_story *sy, size_t k, char lab[512])
     const size_t nt = nd_story_label(sy, k, corpus_text, r, terms, 6);
     if (nt == 0 && *nd_story_errdetail(sy))
         return -1;
+    /* whole terms while they fit (a term is a word: at most a few hundred bytes) */
     size_t ll = 0;
-    for (size_t i = 0; i < nt && ll < 512 - 64; i++)
-        ll += (size_t)snprintf(lab + ll, 512 - ll, "%s%s", i ? " " : "", terms[i]);
+    for (size_t i = 0; i < nt; i++) {
+        const size_t tl = strlen(terms[i]), sep = i > 0;
+        if (ll + sep + tl > 511)
+            break;
+        if (sep)
+            lab[ll++] = ' ';
+        memcpy(lab + ll, terms[i], tl);
+        ll += tl;
+    }
+    lab[ll] = '\0';
     return (int)ll;
 }
 
@@ -376,6 +382,16 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
         }
     *of_out = of;
     return rel;
+}
+
+const char *results_story_title(const rrun *r, const nd_story_member *m, size_t b, size_t e)
+{
+    /* the central member: most similar to the centroid (first on ties) */
+    size_t central = b;
+    for (size_t i = b; i < e; i++)
+        if (m[i].similarity > m[central].similarity)
+            central = i;
+    return corpus_meta_str(r, r->title_off, m[central].doc);
 }
 
 int results_labels_make(rrun *r, nd_story *sy, results_labels *out)
@@ -435,12 +451,7 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
                 return -2; /* the label failed: nd_story_errdetail says why */
             cli_json_str(fp, lab, (size_t)ll);
         }
-        /* the central member: most similar to the centroid (first on ties) */
-        size_t central = b;
-        for (size_t i = b; i < e; i++)
-            if (m[i].similarity > m[central].similarity)
-                central = i;
-        const char *title = corpus_meta_str(r, r->title_off, m[central].doc);
+        const char *title = results_story_title(r, m, b, e);
         if (title) {
             fputs(",\"title\":", fp);
             cli_json_str(fp, title, strlen(title));
@@ -504,10 +515,7 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
                 fputs(",\"date\":", fp);
                 cli_json_str(fp, ds, strlen(ds));
             }
-            if (r->src_off[d] != UINT64_MAX) {
-                fputs(",\"source\":", fp);
-                cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
-            }
+            corpus_put_source(fp, r, d);
             fputc('}', fp);
         }
         fputs("]}\n", fp);
@@ -554,13 +562,7 @@ static void show_snippet(const char *t, size_t len, size_t max)
 /* An id for a listing: as it is, a NUL byte shown as \0. */
 static void show_id(const rrun *r, uint32_t d)
 {
-    const char *id = corpus_id(r, d);
-    const size_t n = corpus_id_len(r, d);
-    for (size_t i = 0; i < n; i++)
-        if (id[i])
-            putchar(id[i]);
-        else
-            fputs("\\0", stdout);
+    cli_show(corpus_id(r, d), corpus_id_len(r, d));
 }
 
 int results_show_passages(rrun *r)
@@ -615,10 +617,12 @@ int results_show_boilers(rrun *r)
                b[i].edge_docs, b[i].occurrences, cli_plural(b[i].occurrences, "time", "times"));
         size_t sl;
         const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
-        if (s && b[i].sources)
-            printf(", %u %s, mostly %.*s (%u)", b[i].sources,
-                   cli_plural(b[i].sources, "source", "sources"), (int)sl, s,
-                   b[i].top_source_docs);
+        if (s && b[i].sources) {
+            printf(", %u %s, mostly ", b[i].sources,
+                   cli_plural(b[i].sources, "source", "sources"));
+            cli_show(s, sl);
+            printf(" (%u)", b[i].top_source_docs);
+        }
         putchar('\n');
         const char *t;
         size_t len;
@@ -654,11 +658,7 @@ int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps
         if (ll < 0)
             return -2;
         printf("story %zu: %zu documents: %.*s\n", k + 1, e - b, ll, lab);
-        size_t central = b;
-        for (size_t i = b; i < e; i++)
-            if (m[i].similarity > m[central].similarity)
-                central = i;
-        const char *title = corpus_meta_str(r, r->title_off, m[central].doc);
+        const char *title = results_story_title(r, m, b, e);
         if (title) {
             fputs("  \"", stdout);
             show_snippet(title, strlen(title), 120);
@@ -680,8 +680,11 @@ int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps
             const char *ds = corpus_meta_str(r, r->dstr_off, d);
             const char *src = r->src_off[d] != UINT64_MAX ? r->src + r->src_off[d] : "";
             printf("  %-10.10s  ", ds && !isnan(r->date[d]) ? ds : "");
-            if (sw)
-                printf("%-*.*s  ", sw, sw, src);
+            if (sw) {
+                const size_t sl = cli_utf8_cut(src, strlen(src), (size_t)sw);
+                cli_show(src, sl);
+                printf("%*s  ", sw - (int)sl, "");
+            }
             show_id(r, d);
             for (int pad = (int)corpus_id_len(r, d); pad < iw; pad++)
                 putchar(' ');

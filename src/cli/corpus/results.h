@@ -41,6 +41,9 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
                                     const nd_story_member *m, size_t b, size_t e, size_t i,
                                     uint32_t *of);
 
+/* The title of the story m[b..e): its central member's (the most similar to the
+ * centroid, the first on ties), or NULL when it has none. */
+const char *results_story_title(const rrun *r, const nd_story_member *m, size_t b, size_t e);
 /* Every story's label, made once for the outputs that show them. */
 typedef struct results_labels {
     char *text;     /* the labels, NUL-terminated, back to back */

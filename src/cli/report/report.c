@@ -70,7 +70,26 @@ static void put_str(FILE *fp, const char *s)
 
 /* ---- the data ------------------------------------------------------------------- */
 
-static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
+static uint64_t source_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The index of the name s, which the table holds. */
+static unsigned source_index(const uint32_t *slot, size_t scap, const char *const *names,
+                             const char *s)
+{
+    size_t i = source_hash(s) & (scap - 1);
+    while (strcmp(names[slot[i] - 1], s) != 0)
+        i = (i + 1) & (scap - 1);
+    return slot[i] - 1;
+}
+
+/* The documents' columns; 0 or EXIT_INTERNAL (out of memory). */
+static int put_docs(const report_in *in, FILE *fp, const uint8_t *want)
 {
     rrun *r = in->r;
     fputs("\"ids\":[", fp);
@@ -79,38 +98,49 @@ static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
             fputc(',', fp);
         corpus_put_id(fp, r, d);
     }
-    /* sources as indices into a table, in order of first appearance */
+    /* sources as indices into a table, in order of first appearance: an open
+     * hash of the distinct names, doubled when half full */
     fputs("],\"src\":[", fp);
     const char **names = NULL;
-    size_t nn = 0, cap = 0;
-    uint32_t *slot = NULL;
-    size_t scap = 64;
-    while (scap < 2 * (size_t)r->n_src + 64)
-        scap *= 2;
-    slot = calloc(scap, sizeof *slot); /* name index + 1 */
-    for (uint32_t d = 0; d < r->ndocs; d++) {
+    size_t nn = 0, cap = 0, scap = 64;
+    uint32_t *slot = calloc(scap, sizeof *slot); /* name index + 1 */
+    int rc = slot ? 0 : EXIT_INTERNAL;
+    for (uint32_t d = 0; d < r->ndocs && !rc; d++) {
         if (d)
             fputc(',', fp);
-        if (r->src_off[d] == UINT64_MAX || !slot) {
+        if (r->src_off[d] == UINT64_MAX) {
             fputs("-1", fp);
             continue;
         }
         const char *s = r->src + r->src_off[d];
-        uint64_t h = 1469598103934665603ull;
-        for (const char *p = s; *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211ull;
-        size_t i = (size_t)h & (scap - 1);
+        size_t i = source_hash(s) & (scap - 1);
         while (slot[i] && strcmp(names[slot[i] - 1], s) != 0)
             i = (i + 1) & (scap - 1);
         if (!slot[i]) {
-            if (nn * 2 + 2 > scap || cli_grow((void **)&names, &cap, nn + 1, sizeof *names)) {
-                fputs("-1", fp); /* more sources than r->n_src said: not expected */
-                continue;
+            if (cli_grow((void **)&names, &cap, nn + 1, sizeof *names)) {
+                rc = EXIT_INTERNAL;
+                break;
             }
             names[nn++] = s;
             slot[i] = (uint32_t)nn;
+            if (2 * nn >= scap) { /* rehash into twice the slots */
+                uint32_t *bigger = calloc(2 * scap, sizeof *bigger);
+                if (!bigger) {
+                    rc = EXIT_INTERNAL;
+                    break;
+                }
+                scap *= 2;
+                for (size_t q = 0; q < nn; q++) {
+                    size_t j = source_hash(names[q]) & (scap - 1);
+                    while (bigger[j])
+                        j = (j + 1) & (scap - 1);
+                    bigger[j] = (uint32_t)q + 1;
+                }
+                free(slot);
+                slot = bigger;
+            }
         }
-        fprintf(fp, "%u", slot[i] - 1);
+        fprintf(fp, "%u", source_index(slot, scap, names, s));
     }
     fputs("],\"sources\":[", fp);
     for (size_t i = 0; i < nn; i++) {
@@ -120,6 +150,8 @@ static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
     }
     free(names);
     free(slot);
+    if (rc)
+        return rc;
     fputs("],\"date\":[", fp);
     for (uint32_t d = 0; d < r->ndocs; d++) {
         if (d)
@@ -142,6 +174,7 @@ static void put_docs(const report_in *in, FILE *fp, const uint8_t *want)
     for (uint32_t d = 0; d < r->ndocs; d++)
         fprintf(fp, d ? ",%d" : "%d", want[d]);
     fputc(']', fp);
+    return 0;
 }
 
 /* ---- the texts: gzip, then base64 ----------------------------------------------- */
@@ -211,11 +244,7 @@ static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
         size_t len;
         if (corpus_text(r, d, 0, &t, &len) != ND_OK)
             return EXIT_INPUT;
-        if (len > REPORT_TEXT_MAX) {
-            len = REPORT_TEXT_MAX;
-            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
-                len--;
-        }
+        len = cli_utf8_cut(t, len, REPORT_TEXT_MAX);
         fprintf(fp, any++ ? ",%u,%zu" : "%u,%zu", d, len);
     }
     fputs("]\n", fp);
@@ -236,11 +265,7 @@ static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
             rc = EXIT_INPUT;
             break;
         }
-        if (len > REPORT_TEXT_MAX) {
-            len = REPORT_TEXT_MAX;
-            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
-                len--;
-        }
+        len = cli_utf8_cut(t, len, REPORT_TEXT_MAX);
         if (gz_put(&z, &b, t, len, Z_NO_FLUSH))
             rc = EXIT_INTERNAL;
     }
@@ -323,11 +348,7 @@ static int put_boiler(const report_in *in, FILE *fp)
         size_t len;
         if (corpus_range(r, b[i].doc, b[i].start, b[i].end, 0, &t, &len) != ND_OK)
             return EXIT_INPUT;
-        if (len > 300) {
-            len = 300;
-            while (len && ((unsigned char)t[len] & 0xC0) == 0x80)
-                len--;
-        }
+        len = cli_utf8_cut(t, len, 300);
         fputs(i ? ",[" : "[", fp);
         cli_json_str(fp, t, len);
         fprintf(fp, ",%u,%u,%u]", b[i].words, b[i].docs, b[i].occurrences);
@@ -378,12 +399,8 @@ static int put_stories(const report_in *in, FILE *fp, uint8_t *want)
         const size_t b = off[k], e = off[k + 1];
         fputs(k ? ",[" : "[", fp);
         put_str(fp, k < in->labels->n ? in->labels->text + in->labels->off[k] : "");
-        size_t central = b;
-        for (size_t i = b; i < e; i++)
-            if (m[i].similarity > m[central].similarity)
-                central = i;
         fputc(',', fp);
-        put_str(fp, corpus_meta_str(r, r->title_off, m[central].doc));
+        put_str(fp, results_story_title(r, m, b, e));
         fputs(",[", fp);
         for (size_t i = b; i < e; i++) {
             uint32_t of;
@@ -429,7 +446,8 @@ static int put_data(const report_in *in, FILE *fp, uint8_t **want_out)
     if ((rc = put_stories(in, fp, want)) != 0)
         goto done;
     fputc(',', fp);
-    put_docs(in, fp, want);
+    if ((rc = put_docs(in, fp, want)) != 0)
+        goto done;
     fputc('}', fp);
 done:
     if (rc)
@@ -439,13 +457,18 @@ done:
     return rc;
 }
 
-int report_html(const report_in *in, FILE *fp)
+int report_html(const report_in *in, FILE *fp, const char **why)
 {
+    static const char *const k_readback = "a text could not be read back from the "
+                                          "temporary file";
+    *why = "out of memory";
     const char *page = nd_report_page;
     const char *at = strstr(page, ND_REPORT_MARKER);
     const char *at2 = at ? strstr(at, ND_REPORT_TEXTS) : NULL;
-    if (!at2)
+    if (!at2) {
+        *why = "internal: the page has no place for the data";
         return EXIT_INTERNAL;
+    }
     fwrite(page, 1, (size_t)(at - page), fp);
     safe_out so = {fp};
     FILE *data = fopencookie(&so, "w", (cookie_io_functions_t){NULL, safe_write, NULL, NULL});
@@ -453,17 +476,27 @@ int report_html(const report_in *in, FILE *fp)
         return EXIT_INTERNAL;
     uint8_t *want = NULL;
     int rc = put_data(in, data, &want);
-    if (fclose(data) != 0 && rc == 0)
+    if (fclose(data) != 0 && rc == 0) {
+        *why = "write error";
         rc = EXIT_INPUT;
+    } else if (rc == EXIT_INPUT) {
+        *why = k_readback;
+    }
     if (rc == 0) {
         const char *mid = at + strlen(ND_REPORT_MARKER);
         fwrite(mid, 1, (size_t)(at2 - mid), fp);
         rc = put_texts(in, fp, want);
+        if (rc == EXIT_INPUT)
+            *why = k_readback;
     }
     free(want);
     if (rc)
         return rc;
     fputs(at2 + strlen(ND_REPORT_TEXTS), fp);
+    if (ferror(fp)) {
+        *why = "write error";
+        return EXIT_INPUT;
+    }
     return 0;
 }
 

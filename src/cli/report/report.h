@@ -24,11 +24,11 @@ typedef struct report_in {
     const results_labels *labels;  /* the stories' labels */
 } report_in;
 
-/* summary.json: 0, or -1 when out of memory. */
+/* summary.json: 0, or -1 after a write error. */
 int report_summary_json(const report_in *in, FILE *fp);
-/* report.html: 0, or an exit code (EXIT_INPUT: a text could not be read
- * back; EXIT_INTERNAL: out of memory or a label failed). */
-int report_html(const report_in *in, FILE *fp);
+/* report.html: 0, or an exit code with *why set (EXIT_INPUT: a text could not
+ * be read back, or a write error; EXIT_INTERNAL: out of memory). */
+int report_html(const report_in *in, FILE *fp, const char **why);
 
 /* The page (generated at build time from src/cli/report/page.html): the data
  * goes where the page holds the marker ND_REPORT_MARKER, the texts where it

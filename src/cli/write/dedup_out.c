@@ -30,11 +30,7 @@ static void show_id(const cli_dd_view *v, uint32_t doc)
 {
     size_t n;
     const char *id = v->id(v->ctx, doc, &n);
-    for (size_t i = 0; i < n; i++)
-        if (id[i])
-            putchar(id[i]);
-        else
-            fputs("\\0", stdout);
+    cli_show(id, n);
 }
 
 /* Writes ,"relation":..,"resemblance":..,"<x>":..,"<y>":.. (clusters and pairs). */
@@ -54,11 +50,7 @@ static void put_relation(FILE *fp, nd_relation rel, double resemblance, const ch
 /* t[0..n) cut at 64 bytes, on a character boundary, into out (72 bytes). */
 static void snippet(char *out, const char *t, size_t n)
 {
-    if (n > 64) {
-        n = 64;
-        while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
-            n--;
-    }
+    n = cli_utf8_cut(t, n, 64);
     memcpy(out, t, n);
     out[n] = '\0';
 }

@@ -57,8 +57,9 @@ static void usage(FILE *fp)
                 "  corpus.jsonl    with --corpus: the documents kept, {id, text[, source]}\n"
                 "  summary.json    the counts of every stage\n"
                 "  report.html     one self-contained page (no network): overview, duplicate\n"
-                "                  clusters, stories, documents side by side with their\n"
-                "                  shared passages marked, the LSH curve\n"
+                "                  clusters, stories on a timeline, passages, boilerplate,\n"
+                "                  documents side by side with their shared passages\n"
+                "                  marked, the LSH curve (docs/report.md)\n"
                 "\n"
                 "Input (as for neardup dedup):\n"
                 "  --format FMT, --lines, --id-field NAME, --text-field NAME, --on-error,\n"
@@ -95,6 +96,9 @@ static void usage(FILE *fp)
                 "                      are replaced, all together when every one is whole)\n"
                 "  --corpus            also write corpus.jsonl\n"
                 "  --no-report         no report.html\n"
+                "  --report-texts SIZE the report embeds at most SIZE of texts (K/M/G), those\n"
+                "                      of duplicates first, then of passages, then of stories;\n"
+                "                      0 = every one [64M]\n"
                 "Resources and messages:\n"
                 "  -T, --threads N, --memory SIZE, --tmp DIR, -q, -v, --progress   as for reuse\n"
                 "  -h, --help          this help\n"
@@ -106,7 +110,7 @@ enum {
     A_DTHRESH = 300, A_TEMPLATES, A_RWINDOW, A_NOCSAMPLE, A_SEEDN, A_MINW, A_DFMIN, A_DFMAX,
     A_GAP, A_REUSEW, A_NOSAME, A_NOCOPIES, A_HDRSEEDS, A_NOTEXT, A_STHRESH, A_SWINDOW,
     A_LANG, A_NAMEW, A_TITLEW, A_LINKB, A_DRIFT, A_NAMES, A_MODEL, A_TITLEF, A_CORPUS,
-    A_NOREPORT
+    A_NOREPORT, A_RTEXTS
 };
 
 static const struct option k_opts[] = {
@@ -140,6 +144,7 @@ static const struct option k_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"corpus", no_argument, NULL, A_CORPUS},
     {"no-report", no_argument, NULL, A_NOREPORT},
+    {"report-texts", required_argument, NULL, A_RTEXTS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -149,6 +154,7 @@ typedef struct arun {
     nd_params *dp;          /* the deduplication's parameters */
     const char *dir, *lang, *model;
     int corpus, no_report;
+    uint64_t report_texts;  /* --report-texts: bytes of texts the report embeds at most */
     char *paths[10];        /* the outputs' paths in dir */
     nd_story *sy;
     nd_passage *links;      /* the passages not between copies, for the stories */
@@ -241,6 +247,11 @@ static int parse(arun *a, int argc, char **argv)
         case 'o': a->dir = optarg; break;
         case A_CORPUS: a->corpus = 1; break;
         case A_NOREPORT: a->no_report = 1; break;
+        case A_RTEXTS:
+            if (cli_parse_size(optarg, &a->report_texts))
+                return usage_error("--report-texts: '%s' is not a size (K/M/G suffixes; 0 = "
+                                   "every text)", optarg);
+            break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 ? -2 : EXIT_INPUT;
@@ -261,11 +272,22 @@ static int parse(arun *a, int argc, char **argv)
                 {"-t", "--dedup-threshold"}, {"--window", "--reuse-window or --story-window"},
                 {"--ngram", "--seed-ngram (dedup's shingle length is not an option here)"},
                 {"-n", "--seed-ngram"}};
+            /* the options of dedup or stories analyze does not take */
+            static const char *const absent[] = {
+                "--num-perm", "--bands", "--rows", "--method", "--exact", "--fast", "--scheme",
+                "--seed", "--preset", "--simhash-k", "--fn-weight", "--keep",
+                "--ignore-boilerplate", "--strip-boilerplate", "--save-model", "--clusters",
+                "--pairs", "--removed", "--boilerplate", "--strip"};
             for (size_t k = 0; c == '?' && k < sizeof apart / sizeof apart[0]; k++)
                 if (strncmp(arg, apart[k][0], strlen(apart[k][0])) == 0 &&
                     (arg[strlen(apart[k][0])] == '\0' || arg[strlen(apart[k][0])] == '='))
                     return usage_error("%s: analyze names it %s (the commands it runs share names)",
                                        apart[k][0], apart[k][1]);
+            for (size_t k = 0; c == '?' && k < sizeof absent / sizeof absent[0]; k++)
+                if (strncmp(arg, absent[k], strlen(absent[k])) == 0 &&
+                    (arg[strlen(absent[k])] == '\0' || arg[strlen(absent[k])] == '='))
+                    return usage_error("%s is not an option of analyze (docs/report.md says "
+                                       "why); run the command it belongs to", absent[k]);
             return cli_option_error(g_cmd, c, argv, k_opts);
         }
         }
@@ -496,7 +518,7 @@ static int write_all(arun *a)
         rc = write_stories(a, &outs[F_STORIES]);
     if (!rc && a->corpus)
         rc = write_corpus(a, &outs[F_CORPUS]);
-    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels};
+    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels, a->report_texts};
     if (!rc) {
         if (cli_out_open(&outs[F_SUMMARY], a->paths[F_SUMMARY]))
             rc = cli_out_status();
@@ -640,6 +662,7 @@ int cmd_analyze(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     r->o.dedup_params = a.dp;
+    a.report_texts = (uint64_t)64 << 20;
     rc = parse(&a, argc, argv);
     if (rc == 0)
         rc = run(&a);

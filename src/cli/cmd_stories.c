@@ -480,8 +480,8 @@ static void stories_summary(const srun *s)
             in_multi += off[k + 1] - off[k];
         }
     const size_t nd = s->r->ndocs;
-    cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); %zu "
-               "shared %s and the copies linked documents",
+    cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); the copies and "
+               "%zu shared %s linked documents",
             nd, cli_plural(nd, "document", "documents"), ns, cli_plural(ns, "story", "stories"),
             multi, in_multi, s->nps, cli_plural(s->nps, "passage", "passages"));
 }

@@ -64,9 +64,11 @@ void cli_progress(const char *what, uint64_t done, uint64_t bytes)
     if (!g_progress || g_display_level < 2)
         return;
     const double t = now_s();
-    if (what != g_progress_what) {
+    if (what != g_progress_what) { /* a new stage: its first line after a third of a
+                                      second (a short run shows none) */
         g_progress_what = what;
         g_progress_t0 = t;
+        g_last_progress = t + 1.0 / 3 - 1.0 / 6;
     }
     if (t - g_last_progress < 1.0 / 6)   /* about 6 Hz */
         return;

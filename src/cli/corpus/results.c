@@ -584,7 +584,7 @@ int results_show_passages(rrun *r)
         if (x->flags & ND_PASSAGE_COPY)
             fputs(", between copies", stdout);
         else if (x->cluster != ND_NO_CLUSTER)
-            printf(", passage cluster %u", x->cluster + 1);
+            printf(", passage cluster %u", x->cluster);
         if (x->earlier != ND_NO_DOC) {
             fputs(", first in ", stdout);
             show_id(r, x->earlier);
@@ -617,11 +617,14 @@ int results_show_boilers(rrun *r)
                b[i].edge_docs, b[i].occurrences, cli_plural(b[i].occurrences, "time", "times"));
         size_t sl;
         const char *s = nd_reuse_source(r->ru, b[i].top_source, &sl);
-        if (s && b[i].sources) {
-            printf(", %u %s, mostly ", b[i].sources,
-                   cli_plural(b[i].sources, "source", "sources"));
+        if (s && b[i].sources == 1) {
+            fputs(", all from ", stdout);
             cli_show(s, sl);
-            printf(" (%u)", b[i].top_source_docs);
+        } else if (s && b[i].sources) {
+            printf(", %u sources, mostly ", b[i].sources);
+            cli_show(s, sl);
+            printf(" (%u %s)", b[i].top_source_docs,
+                   cli_plural(b[i].top_source_docs, "document", "documents"));
         }
         putchar('\n');
         const char *t;
@@ -657,7 +660,7 @@ int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps
         const int ll = results_story_label(r, sy, k, lab);
         if (ll < 0)
             return -2;
-        printf("story %zu: %zu documents: %.*s\n", k + 1, e - b, ll, lab);
+        printf("story %zu: %zu documents: %.*s\n", k, e - b, ll, lab);
         const char *title = results_story_title(r, m, b, e);
         if (title) {
             fputs("  \"", stdout);

@@ -306,7 +306,7 @@ static void put_dedup(const report_in *in, FILE *fp, uint8_t *want)
     for (size_t c = 0; c < nc; c++) {
         fputs(c ? ",[" : "[", fp);
         for (size_t j = off[c]; j < off[c + 1]; j++) {
-            want[m[j].doc] = 1;
+            want[m[j].doc] = 3;
             fprintf(fp, j > off[c] ? ",%u,%d," : "%u,%d,", m[j].doc, (int)m[j].rel);
             cli_json_num(fp, m[j].resemblance);
             fputc(',', fp);
@@ -323,7 +323,7 @@ static void put_dedup(const report_in *in, FILE *fp, uint8_t *want)
     if (nd_dedup_pairs(r->dd_user, &p, &np) != ND_OK)
         np = 0;
     for (size_t i = 0; i < np; i++) {
-        want[p[i].a] = want[p[i].b] = 1;
+        want[p[i].a] = want[p[i].b] = 3;
         fprintf(fp, i ? ",%u,%u,%d," : "%u,%u,%d,", p[i].a, p[i].b, (int)p[i].rel);
         cli_json_num(fp, p[i].resemblance);
         fputc(',', fp);
@@ -369,7 +369,10 @@ static void put_passages(const report_in *in, FILE *fp, uint8_t *want)
     for (size_t i = 0; i < n; i++) {
         const uint32_t mx = p[i].a_words > p[i].b_words ? p[i].a_words : p[i].b_words;
         const long ident = mx ? lround(1000.0 * p[i].matches / mx) : 0;
-        want[p[i].a] = want[p[i].b] = 1;
+        if (want[p[i].a] < 2)
+            want[p[i].a] = 2;
+        if (want[p[i].b] < 2)
+            want[p[i].b] = 2;
         fprintf(fp, "%s%u,%u,%u,%u,%u,%u,%u,%ld,%ld,%d", i ? "," : "", p[i].a, p[i].b,
                 p[i].a_start, p[i].a_end, p[i].b_start, p[i].b_end, p[i].matches, ident,
                 p[i].cluster == ND_NO_CLUSTER ? -1L : (long)p[i].cluster,
@@ -409,7 +412,7 @@ static int put_stories(const report_in *in, FILE *fp, uint8_t *want)
             for (int q = 0; q < (int)(sizeof k_srels / sizeof *k_srels); q++)
                 if (strcmp(rel, k_srels[q]) == 0)
                     code = q;
-            if (e - b > 1)
+            if (e - b > 1 && want[m[i].doc] < 1)
                 want[m[i].doc] = 1;
             fprintf(fp, i > b ? ",%u," : "%u,", m[i].doc);
             cli_json_num(fp, m[i].similarity);
@@ -419,6 +422,35 @@ static int put_stories(const report_in *in, FILE *fp, uint8_t *want)
     }
     fputc(']', fp);
     return 0;
+}
+
+/* The texts embedded: want[d] is 3 for a document in a duplicate cluster or
+ * pair, 2 sharing a passage, 1 in a story of 2+ documents; they are taken in
+ * that order, then in document order, while their bytes (each cut at
+ * REPORT_TEXT_MAX) fit in in->text_budget (0: all). want[d] becomes 1 for a
+ * text embedded, 0 for the others; returns how many were wanted but left out. */
+static uint64_t select_texts(const report_in *in, uint8_t *want)
+{
+    const rrun *r = in->r;
+    uint64_t used = 0, left = 0;
+    for (int level = 3; level >= 1; level--)
+        for (uint32_t d = 0; d < r->ndocs; d++) {
+            if (want[d] != level)
+                continue;
+            uint64_t len = corpus_text_len(r, d);
+            if (len > REPORT_TEXT_MAX)
+                len = REPORT_TEXT_MAX;
+            if (in->text_budget && used + len > in->text_budget) {
+                want[d] = 0xff; /* left out */
+                left++;
+                continue;
+            }
+            used += len;
+            want[d] = 0xfe;
+        }
+    for (uint32_t d = 0; d < r->ndocs; d++)
+        want[d] = want[d] == 0xfe;
+    return left;
 }
 
 /* The whole data object. */
@@ -446,6 +478,9 @@ static int put_data(const report_in *in, FILE *fp, uint8_t **want_out)
     if ((rc = put_stories(in, fp, want)) != 0)
         goto done;
     fputc(',', fp);
+    const uint64_t left_out = select_texts(in, want);
+    fprintf(fp, "\"texts_left_out\":%llu,\"texts_budget\":%llu,", (unsigned long long)left_out,
+            (unsigned long long)in->text_budget);
     if ((rc = put_docs(in, fp, want)) != 0)
         goto done;
     fputc('}', fp);

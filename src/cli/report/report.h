@@ -22,6 +22,7 @@ typedef struct report_in {
     const nd_passage *links;
     size_t nlinks;
     const results_labels *labels;  /* the stories' labels */
+    uint64_t text_budget;          /* bytes of texts embedded at most, 0 = all */
 } report_in;
 
 /* summary.json: 0, or -1 after a write error. */

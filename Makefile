@@ -138,6 +138,7 @@ fuzz: $(FUZZ_SRC) $(CLI_LIBOBJ) $(LIB_SRC)  ## build libFuzzer targets into buil
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/cli \
 	    $(DEP_CFLAGS) $(TEST_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(filter-out src/cli/neardup.c,$(CLI_SRC)) \
+	    $(BUILD)/gen/report_page.c \
 	    $(DEP_LIBS) $(TEST_LIBS) -lm -lpthread || exit 1; done
 	@if [ -n "$(FUZZ_S)" ]; then tests/fuzz/run.sh $(FUZZ_S); fi
 
@@ -219,12 +220,13 @@ FAULT_WRAP := malloc calloc realloc strdup strndup realpath open_memstream write
               fputs fputc putc fprintf vfprintf printf fflush fclose rename
 FAULT_BIN  := build/fault/neardup-fault
 fault_comma := ,
-$(FAULT_BIN): tests/fault/fault_shim.c $(LIB_SRC) $(CLI_SRC) \
+$(FAULT_BIN): tests/fault/fault_shim.c $(LIB_SRC) $(CLI_SRC) src/cli/report/page.html \
               $(wildcard include/*.h src/lib/*.h src/lib/*/*.h src/cli/*.h src/cli/*/*.h)
 	@$(MAKE) --no-print-directory SANITIZE=address BUILD=build/fault build/fault/neardup
 	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=address -c -o build/fault/fault_shim.o $<
 	$(CC) -fsanitize=address $(addprefix -Wl$(fault_comma)--wrap=,$(FAULT_WRAP)) -o $@ \
-	    $(CLI_SRC:%.c=build/fault/%.o) build/fault/libneardup.a build/fault/fault_shim.o \
+	    $(CLI_SRC:%.c=build/fault/%.o) build/fault/gen/report_page.o build/fault/libneardup.a \
+	    build/fault/fault_shim.o \
 	    $(DEP_LIBS) -lm -lpthread
 
 .PHONY: fault fault-full

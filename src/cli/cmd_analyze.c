@@ -300,16 +300,9 @@ static int parse(arun *a, int argc, char **argv)
         return usage_error("%s", "-o OUTDIR is required (the directory of the outputs)");
     if (!*a->dir || strcmp(a->dir, "-") == 0)
         return usage_error("-o: '%s' is not a directory name", a->dir);
-    if (optind >= argc)
-        return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
-    r->ninputs = (size_t)(argc - optind);
-    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs) {
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    for (size_t i = 0; i < r->ninputs; i++)
-        r->inputs[i] = argv[optind + (int)i];
+    const int ri = corpus_take_inputs(r, g_cmd, argc, argv);
+    if (ri)
+        return ri;
     return 0;
 }
 
@@ -618,12 +611,10 @@ static void summary(const arun *a)
     nd_dedup_get_stats(r->dd_user, &ds);
     nd_reuse_stats rs;
     nd_reuse_get_stats(r->ru, &rs);
-    const nd_story_member *m;
-    const size_t *off;
-    size_t ns = 0, multi = 0;
-    if (nd_story_stories(a->sy, &m, &off, &ns) == ND_OK)
-        for (size_t k = 0; k < ns; k++)
-            multi += off[k + 1] - off[k] > 1;
+    results_story_counts sc;
+    if (results_count_stories(a->sy, &sc))
+        return;
+    const size_t ns = sc.stories, multi = sc.multi;
     const unsigned long long nd = r->ndocs;
     char hb[32];
     cli_human_bytes(hb, sizeof hb, (double)ds.bytes);

@@ -228,16 +228,9 @@ static int parse_options(rrun *r, int argc, char **argv)
     }
     if (nd_params_get(r->params, ND_P_DF_MIN) > nd_params_get(r->params, ND_P_DF_MAX))
         return usage_error("%s", "--df-min is above --df-max");
-    if (optind >= argc)
-        return usage_error("%s", "no input given (a file, a directory, or '-' for stdin)");
-    r->ninputs = (size_t)(argc - optind);
-    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs) {
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    for (size_t i = 0; i < r->ninputs; i++)
-        r->inputs[i] = argv[optind + (int)i];
+    const int ri = corpus_take_inputs(r, g_cmd, argc, argv);
+    if (ri)
+        return ri;
     /* the main output defaults to stdout */
     const char *outs[] = {o->output, o->clusters, o->boiler_out, o->strip_out};
     return cli_check_outputs(g_cmd, outs, 4, r->inputs, r->ninputs, !o->output);

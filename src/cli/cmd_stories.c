@@ -212,17 +212,9 @@ static int parse(rrun *r, sopts *so, int argc, char **argv)
     }
     if (so->sim && !so->pairs)
         return cli_usage_error(g_scmd, "%s", "--pairs FILE is required");
-    if (optind >= argc)
-        return cli_usage_error(g_scmd, "%s",
-                               "no input given (a file, a directory, or '-' for stdin)");
-    r->ninputs = (size_t)(argc - optind);
-    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
-    if (!r->inputs) {
-        cli_log(1, "out of memory");
-        return EXIT_INTERNAL;
-    }
-    for (size_t i = 0; i < r->ninputs; i++)
-        r->inputs[i] = argv[optind + (int)i];
+    const int ri = corpus_take_inputs(r, g_scmd, argc, argv);
+    if (ri)
+        return ri;
     /* the outputs must not overwrite a file read: an input, --model, --pairs */
     const char *outs[] = {r->o.output, so->save_model};
     const char *const more[] = {so->model, so->pairs};
@@ -468,18 +460,10 @@ static int write_output(srun *s, const sopts *so)
 
 static void stories_summary(const srun *s)
 {
-    const nd_story_member *m;
-    const size_t *off;
-    size_t ns;
-    if (nd_story_stories(s->sy, &m, &off, &ns) != ND_OK)
+    results_story_counts c;
+    if (results_count_stories(s->sy, &c))
         return;
-    size_t multi = 0, in_multi = 0;
-    for (size_t k = 0; k < ns; k++)
-        if (off[k + 1] - off[k] > 1) {
-            multi++;
-            in_multi += off[k + 1] - off[k];
-        }
-    const size_t nd = s->r->ndocs;
+    const size_t nd = s->r->ndocs, ns = c.stories, multi = c.multi, in_multi = c.in_multi;
     cli_log(2, "%zu %s: %zu %s, %zu with 2+ documents (%zu documents); the copies and "
                "%zu shared %s linked documents",
             nd, cli_plural(nd, "document", "documents"), ns, cli_plural(ns, "story", "stories"),

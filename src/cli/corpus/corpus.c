@@ -14,6 +14,7 @@
  *   counted; the document is undated.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -558,6 +559,22 @@ void corpus_put_source(FILE *fp, const rrun *r, uint32_t d)
         return;
     fputs(",\"source\":", fp);
     cli_json_str(fp, r->src + r->src_off[d], strlen(r->src + r->src_off[d]));
+}
+
+int corpus_take_inputs(rrun *r, const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return cli_usage_error(cmd, "%s",
+                               "no input given (a file, a directory, or '-' for stdin)");
+    r->ninputs = (size_t)(argc - optind);
+    r->inputs = calloc(r->ninputs, sizeof *r->inputs);
+    if (!r->inputs) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < r->ninputs; i++)
+        r->inputs[i] = argv[optind + (int)i];
+    return 0;
 }
 
 int corpus_listing(const rrun *r)

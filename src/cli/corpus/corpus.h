@@ -79,6 +79,9 @@ typedef struct corpus_ask {
 } corpus_ask;
 
 
+/* The operands after the options (argv[optind..argc)) as r->inputs: 0, or
+ * EXIT_USAGE (none given: a message naming cmd) or EXIT_INTERNAL. */
+int corpus_take_inputs(rrun *r, const char *cmd, int argc, char **argv);
 /* Is the main output a listing for a person: no -o, stdout a terminal, no
  * --json, one process? */
 int corpus_listing(const rrun *r);

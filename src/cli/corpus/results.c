@@ -394,6 +394,25 @@ const char *results_story_title(const rrun *r, const nd_story_member *m, size_t 
     return corpus_meta_str(r, r->title_off, m[central].doc);
 }
 
+int results_count_stories(nd_story *sy, results_story_counts *c)
+{
+    const nd_story_member *m;
+    const size_t *off;
+    memset(c, 0, sizeof *c);
+    if (nd_story_stories(sy, &m, &off, &c->stories) != ND_OK)
+        return -1;
+    for (size_t k = 0; k < c->stories; k++) {
+        const size_t z = off[k + 1] - off[k];
+        if (z > 1) {
+            c->multi++;
+            c->in_multi += z;
+        }
+        if (z > c->largest)
+            c->largest = z;
+    }
+    return 0;
+}
+
 int results_labels_make(rrun *r, nd_story *sy, results_labels *out)
 {
     memset(out, 0, sizeof *out);

@@ -44,6 +44,12 @@ const char *results_member_relation(const rrun *r, const nd_passage *ps, size_t 
 /* The title of the story m[b..e): its central member's (the most similar to the
  * centroid, the first on ties), or NULL when it has none. */
 const char *results_story_title(const rrun *r, const nd_story_member *m, size_t b, size_t e);
+/* How many stories, how many of 2+ documents, the documents in those, the largest. */
+typedef struct results_story_counts {
+    size_t stories, multi, in_multi, largest;
+} results_story_counts;
+/* 0, or -1 before nd_story_cluster. */
+int results_count_stories(nd_story *sy, results_story_counts *c);
 /* Every story's label, made once for the outputs that show them. */
 typedef struct results_labels {
     char *text;     /* the labels, NUL-terminated, back to back */

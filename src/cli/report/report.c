@@ -511,7 +511,9 @@ int report_html(const report_in *in, FILE *fp, const char **why)
         return EXIT_INTERNAL;
     uint8_t *want = NULL;
     int rc = put_data(in, data, &want);
-    if (fclose(data) != 0 && rc == 0) {
+    /* fclose() says whether the last flush failed, ferror() whether any write did */
+    const int failed = ferror(data);
+    if ((fclose(data) != 0 || failed) && rc == 0) {
         *why = "write error";
         rc = EXIT_INPUT;
     } else if (rc == EXIT_INPUT) {
@@ -544,21 +546,11 @@ int report_summary_json(const report_in *in, FILE *fp)
     nd_dedup_get_stats(r->dd_user, &ds);
     nd_reuse_stats rs;
     nd_reuse_get_stats(r->ru, &rs);
-    const nd_story_member *m;
-    const size_t *off;
-    size_t ns = 0;
-    if (nd_story_stories(in->sy, &m, &off, &ns) != ND_OK)
+    results_story_counts sc;
+    if (results_count_stories(in->sy, &sc))
         return -1;
-    size_t multi = 0, in_multi = 0, largest = 0;
-    for (size_t k = 0; k < ns; k++) {
-        const size_t z = off[k + 1] - off[k];
-        if (z > 1) {
-            multi++;
-            in_multi += z;
-        }
-        if (z > largest)
-            largest = z;
-    }
+    const size_t ns = sc.stories, multi = sc.multi, in_multi = sc.in_multi,
+                 largest = sc.largest;
     uint64_t bytes = 0;
     for (uint32_t d = 0; d < r->ndocs; d++)
         bytes += corpus_text_len(r, d);

@@ -6,14 +6,18 @@
 set -eu
 same() { # same NAME INPUT...: analyze against the four commands on INPUT
     local name=$1; shift
-    "$ND" analyze -q -o "$name" "$@"
     mkdir -p "$name.apart"
+    # two lanes at once (each run has serial stages that leave a core idle)
+    { "$ND" analyze -q -o "$name" "$@"
+      cd "$name.apart"
+      "$ND" dedup -q --clusters clusters.jsonl --pairs pairs.jsonl --removed removed.jsonl "$@"
+      "$ND" boilerplate -q -o boilerplate-cmd.jsonl "$@"; } &
+    local lane=$!
     (cd "$name.apart"
-     "$ND" dedup -q --clusters clusters.jsonl --pairs pairs.jsonl --removed removed.jsonl "$@"
      "$ND" reuse -q -o passages.jsonl --clusters passage-clusters.jsonl \
          --boilerplate boilerplate.jsonl "$@"
-     "$ND" boilerplate -q -o boilerplate-cmd.jsonl "$@"
      "$ND" stories -q -o stories.jsonl "$@")
+    wait "$lane"
     for f in clusters pairs removed boilerplate passages passage-clusters stories; do
         cmp "$name/$f.jsonl" "$name.apart/$f.jsonl"
     done

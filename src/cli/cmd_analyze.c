@@ -479,11 +479,8 @@ static int write_stories(arun *a, cli_out *out)
     if (cli_out_open(out, a->paths[F_STORIES]))
         return cli_out_status();
     const int rc = results_stories(&a->r, a->sy, a->links, a->nlinks, &a->labels, out->fp);
-    if (rc == -2) { /* "the label of story K: ...": a text read back is I/O */
-        const char *d = nd_story_errdetail(a->sy);
-        cli_log(1, "%s", d);
-        return strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
-    }
+    if (rc == -2)
+        return results_label_failed(a->sy);
     if (rc)
         cli_log(1, "%s: out of memory", a->paths[F_STORIES]);
     return rc ? EXIT_INTERNAL : 0;
@@ -596,10 +593,11 @@ static int run(arun *a)
     }
     stage(a, "story labels");
     const int lr = results_labels_make(r, a->sy, &a->labels);
-    if (lr) { /* "the label of story K: ...": a text read back is I/O */
-        const char *d = lr == -2 ? nd_story_errdetail(a->sy) : "out of memory";
-        cli_log(1, "%s", d);
-        return lr == -2 && strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
+    if (lr == -2)
+        return results_label_failed(a->sy);
+    if (lr) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
     }
     return write_all(a);
 }

@@ -428,12 +428,7 @@ static int write_output(srun *s, const sopts *so)
         if (cli_out_commit_all()) /* the model */
             return EXIT_INPUT;
         rc = results_show_stories(r, s->sy, s->ps, s->nps);
-        if (rc == -2) { /* a label failed: a text read back is I/O (2) */
-            const char *d = nd_story_errdetail(s->sy);
-            cli_log(1, "%s", d);
-            rc = strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
-        }
-        return rc;
+        return rc == -2 ? results_label_failed(s->sy) : rc;
     }
     if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
         return cli_out_status();
@@ -443,10 +438,7 @@ static int write_output(srun *s, const sopts *so)
         cli_log(1, "%s", cli_detail(nd_story_errdetail(s->sy), st));
         rc = cli_exit_status(st);
     } else if ((rc = results_stories(r, s->sy, s->ps, s->nps, NULL, out.fp)) == -2) {
-        /* "the label of story K: <status name>": a text read back is I/O (2) */
-        const char *d = nd_story_errdetail(s->sy);
-        cli_log(1, "%s", d);
-        rc = strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
+        rc = results_label_failed(s->sy);
     } else if (rc) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;

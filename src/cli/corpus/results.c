@@ -331,6 +331,14 @@ int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_
     return lo < nps && ps[lo].a == a && ps[lo].b == b;
 }
 
+int results_label_failed(nd_story *sy)
+{
+    /* "the label of story K: <status name>": a text read back is I/O */
+    const char *d = nd_story_errdetail(sy);
+    cli_log(1, "%s", d);
+    return strstr(d, nd_strerror(ND_E_IO)) ? EXIT_INPUT : EXIT_INTERNAL;
+}
+
 int results_story_label(rrun *r, nd_story *sy, size_t k, char lab[512])
 {
     const char *terms[6];

@@ -30,6 +30,10 @@ int results_write_one(rrun *r, cli_out *out, const char *path, results_fn fn);
  * with document b? */
 int results_shares_passage(const nd_passage *ps, size_t nps, uint32_t a, uint32_t b);
 
+/* After a label failed (-2 from the functions below): nd_story_errdetail on
+ * stderr, and the exit status: 2 when a text could not be read back (I/O), 4
+ * else. */
+int results_label_failed(nd_story *sy);
 /* The label of story k (its heaviest terms, space-separated) into lab:
  * its length, or -1 when it failed (nd_story_errdetail says why). */
 int results_story_label(rrun *r, nd_story *sy, size_t k, char lab[512]);

@@ -185,9 +185,11 @@ typedef struct b64 {
     int nc;
 } b64;
 
+static const char k_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 static void b64_put(b64 *b, const unsigned char *p, size_t n)
 {
-    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *k = k_b64;
     for (size_t i = 0; i < n; i++) {
         b->carry[b->nc++] = p[i];
         if (b->nc < 3)
@@ -201,7 +203,7 @@ static void b64_put(b64 *b, const unsigned char *p, size_t n)
 
 static void b64_end(b64 *b)
 {
-    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *k = k_b64;
     if (!b->nc)
         return;
     const unsigned v = (unsigned)b->carry[0] << 16 |
@@ -240,11 +242,14 @@ static int put_texts(const report_in *in, FILE *fp, const uint8_t *want)
     for (uint32_t d = 0; d < r->ndocs; d++) {
         if (!want[d])
             continue;
-        const char *t;
-        size_t len;
-        if (corpus_text(r, d, 0, &t, &len) != ND_OK)
-            return EXIT_INPUT;
-        len = cli_utf8_cut(t, len, REPORT_TEXT_MAX);
+        /* the length as stored; the text is read here only when it must be cut */
+        size_t len = (size_t)corpus_text_len(r, d);
+        if (len > REPORT_TEXT_MAX) {
+            const char *t;
+            if (corpus_text(r, d, 0, &t, &len) != ND_OK)
+                return EXIT_INPUT;
+            len = cli_utf8_cut(t, len, REPORT_TEXT_MAX);
+        }
         fprintf(fp, any++ ? ",%u,%zu" : "%u,%zu", d, len);
     }
     fputs("]\n", fp);

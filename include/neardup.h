@@ -196,12 +196,17 @@ typedef enum {
                                     more of which it shares none: another event, however
                                     alike the words [0, 16] (a document keeps its 16
                                     most frequent names), default 1; 0: off */
-    ND_P_EXACT_ONLY = 40       /**< nd_dedup and nd_worker: 1 finds exact copies only (the same
+    ND_P_EXACT_ONLY = 40,      /**< nd_dedup and nd_worker: 1 finds exact copies only (the same
                                     normalised text): the worker tokenises and hashes, with no
                                     shingles, MinHash or template pass, and nd_dedup groups by
                                     the exact hash alone, with no LSH, containment or template
                                     relation (exact copies dated apart stay copies); 0
                                     (default): everything. nd_index refuses it */
+    ND_P_DIGEST_SIMILARITY = 41 /**< nd_digest: two sentences of different sources say the
+                                    same thing when their weighted word overlap (Dice over
+                                    stemmed words, weighed by rarity in the story's
+                                    sentences, names and numbers more) reaches this
+                                    (0, 1], default 0.5 */
 } nd_param;
 
 /** The template relation (ND_REL_TEMPLATE): two documents whose texts agree
@@ -854,6 +859,171 @@ ND_API ND_NODISCARD nd_status nd_story_model_load(nd_story *s, const char *path)
  *  error from a call that takes a non-const handle; it says what failed.
  *  Borrowed, valid until the next call on @p s. */
 ND_API const char *nd_story_errdetail(const nd_story *s);
+
+/* ---- Story digest (nd_digest) ----------------------------------------- */
+/*
+ * What the documents of one story say, and where they differ. Sentences are
+ * split with care for abbreviations, initials, numbers, quotes and headlines.
+ * Sentences of different sources that say the same thing form a group:
+ * verbatim (a passage given with nd_digest_passage covers both, or the same
+ * words) or paraphrased (a weighted word overlap of at least
+ * ND_P_DIGEST_SIMILARITY); a group holds one sentence of a document at most.
+ * A group carried by more than half the story's sources (two at least) is
+ * core; a sentence in no group with another source is that source's alone.
+ * Quantities (counts, money, percentages, dates, times, ages) are read with
+ * their head noun or unit; the same quantity (same head, aligned sentences or
+ * a close value written alike) with different values in two sources is a
+ * disagreement. A predicate one source affirms and another negates (killed /
+ * no casualties, confirmed / denied, or any word negated in an aligned
+ * sentence) is a contradiction to check, never a finding. The names the
+ * sources give one entity (an acronym and its expansion, "X, also called
+ * Y", a name with and without its title, names swapped in aligned
+ * sentences) are aliases. Every item is a byte range of a document.
+ *
+ * One story at a time: nd_digest_add its documents, nd_digest_passage the
+ * verbatim passages between them, nd_digest_run, nd_digest_result, then
+ * nd_digest_reset for the next story. An nd_digest is not thread-safe; use
+ * one per thread. Results are the same whatever the order of passages.
+ */
+
+/** A document of the story; the text is borrowed until nd_digest_reset. */
+typedef struct nd_digest_doc {
+    const char *text;
+    size_t len;
+    uint32_t source;   /**< its source's number: documents of one source count once;
+                            give every document its own when sources are unknown */
+} nd_digest_doc;
+
+/** A sentence: bytes [start, end) of document doc (nd_digest_add order). */
+typedef struct nd_dsentence {
+    uint32_t doc, start, end;
+    uint32_t group;    /**< its group, ND_NO_CLUSTER when no other source says it */
+} nd_dsentence;
+
+/** A group of sentences that say the same thing. */
+typedef struct nd_dgroup {
+    uint32_t first, count; /**< its sentences: members[first .. first + count), by document */
+    uint32_t sources;      /**< the sources that carry it */
+    uint8_t verbatim;      /**< 1: joined by passages or the same words only */
+    uint8_t core;          /**< 1: carried by more than half the sources, 2 at least */
+    float similarity;      /**< the weakest link that joined it (1 for verbatim) */
+} nd_dgroup;
+
+/** Kinds of quantity. */
+typedef enum {
+    ND_Q_COUNT = 0, ND_Q_MONEY, ND_Q_PERCENT, ND_Q_DATE, ND_Q_TIME, ND_Q_AGE
+} nd_qkind;
+
+/** A quantity read in a sentence. */
+typedef struct nd_dquantity {
+    uint32_t sentence;           /**< its sentence */
+    uint32_t start, end;         /**< the number as written, with its unit ("some 2,800") */
+    uint32_t head_start, head_end; /**< its head noun or unit ("members"); both 0: none */
+    double value;                /**< counts, money and ages as numbers; percent; dates as
+                                      YYYYMMDD (year, month and day that are unknown are
+                                      0); times as minutes after midnight */
+    uint8_t kind;                /**< nd_qkind */
+    uint8_t approx;              /**< 1: "some", "about", "nearly", "more than"... */
+} nd_dquantity;
+
+/** Kinds of conflict. */
+typedef enum {
+    ND_DC_VALUE = 0,   /**< the same quantity, different values: items are quantities */
+    ND_DC_NEGATION = 1 /**< a predicate affirmed and negated: items are sentences */
+} nd_dckind;
+
+/** A disagreement or a contradiction between sources, for a person to check. */
+typedef struct nd_dconflict {
+    uint8_t kind;          /**< nd_dckind */
+    uint32_t first, count; /**< items[first .. first + count) */
+    uint32_t split;        /**< ND_DC_NEGATION: the first split items affirm, the rest
+                                negate; ND_DC_VALUE: 0 */
+    const char *what;      /**< the head noun (VALUE) or the predicate (NEGATION),
+                                NUL-terminated, valid until nd_digest_reset */
+} nd_dconflict;
+
+/** How two names were found to be aliases. */
+typedef enum {
+    ND_AL_DEFINED = 0, /**< "Long Form (ACR)" */
+    ND_AL_ACRONYM,     /**< the acronym's letters are the long form's initials */
+    ND_AL_CALLED,      /**< "X, also called / also known as / or Y" */
+    ND_AL_TITLE,       /**< a name with and without its title ("Minister Bledi Cuci", "Cuci") */
+    ND_AL_ALIGNED      /**< the one name that differs between two aligned sentences */
+} nd_dalias_how;
+
+/** A name as written: bytes [start, end) of document doc. */
+typedef struct nd_dname {
+    uint32_t doc, start, end;
+    uint32_t mentions; /**< how many times the story writes it (case and spacing apart) */
+} nd_dname;
+
+/** Names of one entity: names[first .. first + count) (first mention of each
+ *  form, by document and position), and the evidence linking them. */
+typedef struct nd_dalias {
+    uint32_t first, count;
+    uint32_t efirst, ecount; /**< evidence[efirst .. efirst + ecount) */
+} nd_dalias;
+
+/** One link between two forms of an alias set. */
+typedef struct nd_devidence {
+    uint8_t how;          /**< nd_dalias_how */
+    uint32_t a, b;        /**< the two forms (indices into names) */
+    uint32_t doc, start, end; /**< where it is seen (for ND_AL_ALIGNED, the first sentence) */
+    uint32_t doc2, start2, end2; /**< ND_AL_ALIGNED: the other sentence; else as doc.. */
+} nd_devidence;
+
+/** Everything nd_digest_run found; borrowed until nd_digest_reset. */
+typedef struct nd_digest_result {
+    const nd_dsentence *sentences; size_t nsentences; /**< by document, then position */
+    const nd_dgroup *groups; size_t ngroups;     /**< by sources (most first), then first
+                                                      sentence */
+    const uint32_t *members;                     /**< sentence indices of the groups */
+    const nd_dquantity *quantities; size_t nquantities; /**< by sentence, then position */
+    const nd_dconflict *conflicts; size_t nconflicts;   /**< VALUE first, by first item */
+    const uint32_t *items;                       /**< of the conflicts */
+    const nd_dname *names; size_t nnames;
+    const nd_dalias *aliases; size_t naliases;
+    const nd_devidence *evidence; size_t nevidence;
+    uint32_t sources;                            /**< distinct sources of the story */
+} nd_digest_result;
+
+typedef struct nd_digest nd_digest;
+
+/** @p lang: the stemming language (Snowball name or ISO code; NULL:
+ *  english; "none": not stemmed). @return ND_OK, ND_E_NOMEM, ND_E_PARAM
+ *  (a language libstemmer does not know). */
+ND_API ND_NODISCARD nd_status nd_digest_create(nd_digest **out, const nd_params *params,
+                                               const char *lang, const nd_allocator *alloc);
+ND_API void nd_digest_destroy(nd_digest *d);
+/** Forgets the story: the next nd_digest_add starts another. */
+ND_API void nd_digest_reset(nd_digest *d);
+/** Adds document nd_digest_add's count so far (0, 1, ...). Texts over 4 GiB
+ *  are refused. @return ND_OK, ND_E_NOMEM, ND_E_PARAM, ND_E_STATE (after run). */
+ND_API ND_NODISCARD nd_status nd_digest_add(nd_digest *d, const nd_digest_doc *doc);
+/** A verbatim passage: bytes [a_start, a_end) of document a are the same text
+ *  as [b_start, b_end) of document b (nd_reuse's, in nd_digest_add numbers).
+ *  @return ND_OK, ND_E_NOMEM, ND_E_PARAM (a range out of its text), ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_digest_passage(nd_digest *d, uint32_t a, uint32_t a_start,
+                                                uint32_t a_end, uint32_t b, uint32_t b_start,
+                                                uint32_t b_end);
+/** Splits, groups and reads the story. @return ND_OK, ND_E_NOMEM, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_digest_run(nd_digest *d);
+/** The results (after nd_digest_run). @return ND_OK, ND_E_STATE. */
+ND_API ND_NODISCARD nd_status nd_digest_get(const nd_digest *d, nd_digest_result *out);
+/** The sentence ends of text[0..len): the library's splitter alone, for a
+ *  caller that shows sentences. ends receives up to cap byte offsets, each
+ *  past a sentence's last byte (trailing spaces excluded); starts, when not
+ *  NULL, each sentence's first byte. @return the number of sentences (may
+ *  exceed cap: call again with more room). */
+ND_API size_t nd_digest_sentences(const char *text, size_t len, uint32_t *starts,
+                                  uint32_t *ends, size_t cap);
+/** Name of a quantity kind ("count", "money", "percent", "date", "time",
+ *  "age") and of an alias link ("defined", "acronym", "called", "title",
+ *  "aligned"); "?" when out of range. */
+ND_API const char *nd_qkind_name(unsigned kind);
+ND_API const char *nd_alias_how_name(unsigned how);
+/** Why the last call failed, or "". */
+ND_API const char *nd_digest_errdetail(const nd_digest *d);
 
 /* ---- Persistent index (nd_index, on LMDB) --------------------------------- */
 

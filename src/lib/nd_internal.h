@@ -116,6 +116,8 @@ struct nd_params {
     unsigned simhash_k, index_passages, index_stories;
     /* exact copies only (dedup/dedup.c, dedup/worker.c) */
     unsigned exact_only;
+    /* story digest (digest/digest.c) */
+    double digest_similarity;
 };
 /* Copies the values (not the allocator) of src into dst. */
 void nd_params_copy_values(nd_params *dst, const nd_params *src);
@@ -413,6 +415,9 @@ typedef struct nd_term {
 struct sb_stemmer;
 /* A memo of the words one stemmer has stemmed (story/story.c); NULL: none. */
 typedef struct nd_stem_memo nd_stem_memo;
+/* Is the normalised word w[0..n), of token hash h (nd_token_hash), an English
+ * function word (the stories' list; the digest reads it too)? */
+int nd_story_stop_word(const char *w, size_t n, uint64_t h);
 /* 1 when the Snowball name or code lang is English (its stop words apply). */
 int nd_story_english(const char *lang);
 /* The raw terms of one document into acc (nd_term, cleared first): the words

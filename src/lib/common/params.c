@@ -59,6 +59,7 @@ static const param_info k_params[] = {
     {ND_P_STORY_DRIFT, "story-drift", 0, 1, 0.5, 0},
     {ND_P_STORY_NAMES, "story-names", 0, 16, 1, 1},
     {ND_P_EXACT_ONLY, "exact-only", 0, 1, 0, 1},
+    {ND_P_DIGEST_SIMILARITY, "digest-similarity", 0.01, 1, 0.5, 0},
 };
 
 static const param_info *find(nd_param id)
@@ -112,6 +113,7 @@ static void store(nd_params *p, nd_param id, double v)
     case ND_P_STORY_DRIFT: p->story_drift = v; break;
     case ND_P_STORY_NAMES: p->story_names = (uint32_t)v; break;
     case ND_P_EXACT_ONLY: p->exact_only = (unsigned)v; break;
+    case ND_P_DIGEST_SIMILARITY: p->digest_similarity = v; break;
     }
 }
 
@@ -205,6 +207,7 @@ double nd_params_get(const nd_params *p, nd_param id)
     case ND_P_STORY_DRIFT: return p->story_drift;
     case ND_P_STORY_NAMES: return p->story_names;
     case ND_P_EXACT_ONLY: return p->exact_only;
+    case ND_P_DIGEST_SIMILARITY: return p->digest_similarity;
     }
     return NAN;
 }

@@ -224,6 +224,11 @@ static int is_stop(const char *w, size_t n, uint64_t h)
     return 0;
 }
 
+int nd_story_stop_word(const char *w, size_t n, uint64_t h)
+{
+    return is_stop(w, n, h);
+}
+
 /* ---- create / add -------------------------------------------------------- */
 
 static uint32_t lang_index(nd_story *s, const char *l, size_t n)

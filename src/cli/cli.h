@@ -51,6 +51,7 @@ int cmd_reuse(int argc, char **argv);
 int cmd_boilerplate(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_similarity(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_query(int argc, char **argv);

@@ -22,9 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "cli.h"
 #include "corpus/corpus.h"
 #include "corpus/results.h"
@@ -236,45 +233,6 @@ typedef struct srun {
 
 /* ---- the pairs (similarity) ---------------------------------------------------- */
 
-typedef struct idmap {
-    uint32_t *slot; /* doc + 1, 0 = empty */
-    size_t cap;
-} idmap;
-
-static int idmap_build(idmap *m, const rrun *r)
-{
-    m->cap = 16;
-    while (m->cap < 2 * r->ndocs + 2)
-        m->cap *= 2;
-    m->slot = calloc(m->cap, sizeof *m->slot);
-    if (!m->slot)
-        return -1;
-    for (uint32_t d = 0; d < r->ndocs; d++) {
-        const char *id = corpus_id(r, d);
-        const size_t n = corpus_id_len(r, d);
-        size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
-        int dup = 0;
-        while (m->slot[h] && !(dup = corpus_id_len(r, m->slot[h] - 1) == n &&
-                                     memcmp(corpus_id(r, m->slot[h] - 1), id, n) == 0))
-            h = (h + 1) & (m->cap - 1);
-        if (!dup)
-            m->slot[h] = d + 1; /* the first document of an id counts */
-    }
-    return 0;
-}
-
-static uint32_t idmap_get(const idmap *m, const rrun *r, const char *id, size_t n)
-{
-    size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
-    while (m->slot[h]) {
-        const char *x = corpus_id(r, m->slot[h] - 1);
-        if (corpus_id_len(r, m->slot[h] - 1) == n && memcmp(x, id, n) == 0)
-            return m->slot[h] - 1;
-        h = (h + 1) & (m->cap - 1);
-    }
-    return UINT32_MAX;
-}
-
 static void on_pairs_error(void *ctx, const char *msg)
 {
     *(int *)ctx = 1;
@@ -290,7 +248,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
         cli_log(1, "%s: out of memory", path);
         return EXIT_INTERNAL;
     }
-    idmap m = {NULL, 0}; /* freed at done even when js_new() fails first */
+    corpus_idmap m = {NULL, 0}; /* freed at done even when js_new() fails first */
     static const char *const names[] = {"a", "b"};
     js_scanner *js = js_new(names, 2);
     char *line = NULL;
@@ -298,7 +256,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
     ssize_t len;
     uint64_t lineno = 0;
     int rc = 0;
-    if (!js || idmap_build(&m, r)) {
+    if (!js || corpus_idmap_build(&m, r)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
@@ -326,7 +284,7 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
                 rc = EXIT_INPUT;
                 goto done;
             }
-            d[i] = idmap_get(&m, r, v->s, v->n);
+            d[i] = corpus_idmap_get(&m, r, v->s, v->n);
             if (d[i] == UINT32_MAX) {
                 cli_log(1, "%s:%llu: \"%s\" is not an id of the corpus: %.*s", path,
                         (unsigned long long)lineno, names[i], (int)(v->n > 80 ? 80 : v->n),

@@ -29,6 +29,8 @@ static const command k_commands[] = {
     {"stories", cmd_stories, "group documents by the event they report (TF-IDF, online "
                              "clustering in date order)"},
     {"similarity", cmd_similarity, "story similarity of listed document pairs"},
+    {"digest", cmd_digest, "per story: what most sources say, what each adds, where they "
+                           "disagree, the names they use"},
     {"index", cmd_index, "a persistent index (LMDB): add documents over time, each answered "
                          "against all before it"},
     {"serve", cmd_serve, "serve a persistent index over an HTTP JSON API"},

@@ -24,6 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "corpus/corpus.h"
 #include "dist/dist.h"
 #include "read/date.h"
@@ -1077,4 +1080,40 @@ void corpus_fields_summary(const rrun *r)
     cli_log(3, "%llu documents with a source field, %llu with a date field",
             (unsigned long long)r->n_src, (unsigned long long)r->dates.seen);
     cli_dates_warn(&r->dates, r->ndocs, r->o.in.rd.date_field);
+}
+
+/* ---- ids to documents ------------------------------------------------------------ */
+
+int corpus_idmap_build(corpus_idmap *m, const rrun *r)
+{
+    m->cap = 16;
+    while (m->cap < 2 * r->ndocs + 2)
+        m->cap *= 2;
+    m->slot = calloc(m->cap, sizeof *m->slot);
+    if (!m->slot)
+        return -1;
+    for (uint32_t d = 0; d < r->ndocs; d++) {
+        const char *id = corpus_id(r, d);
+        const size_t n = corpus_id_len(r, d);
+        size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
+        int dup = 0;
+        while (m->slot[h] && !(dup = corpus_id_len(r, m->slot[h] - 1) == n &&
+                                     memcmp(corpus_id(r, m->slot[h] - 1), id, n) == 0))
+            h = (h + 1) & (m->cap - 1);
+        if (!dup)
+            m->slot[h] = d + 1; /* the first document of an id counts */
+    }
+    return 0;
+}
+
+uint32_t corpus_idmap_get(const corpus_idmap *m, const rrun *r, const char *id, size_t n)
+{
+    size_t h = (size_t)XXH3_64bits(id, n) & (m->cap - 1);
+    while (m->slot[h]) {
+        const char *x = corpus_id(r, m->slot[h] - 1);
+        if (corpus_id_len(r, m->slot[h] - 1) == n && memcmp(x, id, n) == 0)
+            return m->slot[h] - 1;
+        h = (h + 1) & (m->cap - 1);
+    }
+    return UINT32_MAX;
 }

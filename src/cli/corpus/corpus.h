@@ -122,6 +122,15 @@ const char *corpus_id(const rrun *r, uint32_t d);
 /* Its length: an id may hold NUL bytes (a JSON "\u0000"), so never strlen(). */
 size_t corpus_id_len(const rrun *r, uint32_t d);
 void corpus_put_id(FILE *fp, const rrun *r, uint32_t d);
+/* Documents by id: the first document of each id. */
+typedef struct corpus_idmap {
+    uint32_t *slot; /* doc + 1, 0 = empty */
+    size_t cap;
+} corpus_idmap;
+/* 0, or -1 when out of memory; free m->slot. */
+int corpus_idmap_build(corpus_idmap *m, const rrun *r);
+/* The document of id[0..n), or UINT32_MAX. */
+uint32_t corpus_idmap_get(const corpus_idmap *m, const rrun *r, const char *id, size_t n);
 /* ,"source":"..." of document d, or nothing when it has none. */
 void corpus_put_source(FILE *fp, const rrun *r, uint32_t d);
 /* Every document's copy group (nd_reuse_doc.group), a new array (NULL: out

@@ -555,7 +555,7 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
 /* A text on one line for a listing: white space runs as one space, control
  * characters left out, cut at about max bytes (a character boundary) with
  * "..." when cut. */
-static void show_snippet(const char *t, size_t len, size_t max)
+void results_show_snippet(const char *t, size_t len, size_t max)
 {
     size_t out = 0;
     int space = 0;
@@ -587,7 +587,7 @@ static void show_snippet(const char *t, size_t len, size_t max)
 }
 
 /* An id for a listing: as it is, a NUL byte shown as \0. */
-static void show_id(const rrun *r, uint32_t d)
+void results_show_id(const rrun *r, uint32_t d)
 {
     cli_show(corpus_id(r, d), corpus_id_len(r, d));
 }
@@ -603,9 +603,9 @@ int results_show_passages(rrun *r)
         const nd_passage *x = &p[i];
         const uint32_t mx = x->a_words > x->b_words ? x->a_words : x->b_words;
         printf("passage %zu: ", i + 1);
-        show_id(r, x->a);
+        results_show_id(r, x->a);
         printf(" %u-%u  and  ", x->a_start, x->a_end);
-        show_id(r, x->b);
+        results_show_id(r, x->b);
         printf(" %u-%u  (%u words, identity %.3f", x->b_start, x->b_end, x->matches,
                mx ? (double)x->matches / mx : 0.0);
         if (x->flags & ND_PASSAGE_COPY)
@@ -614,7 +614,7 @@ int results_show_passages(rrun *r)
             printf(", passage cluster %u", x->cluster);
         if (x->earlier != ND_NO_DOC) {
             fputs(", first in ", stdout);
-            show_id(r, x->earlier);
+            results_show_id(r, x->earlier);
         }
         puts(")");
         const char *t;
@@ -622,7 +622,7 @@ int results_show_passages(rrun *r)
         if (corpus_range(r, x->a, x->a_start, x->a_end, 0, &t, &len) != ND_OK)
             return EXIT_INPUT;
         fputs("  \"", stdout);
-        show_snippet(t, len, 160);
+        results_show_snippet(t, len, 160);
         puts("\"");
     }
     if (n == 0)
@@ -659,7 +659,7 @@ int results_show_boilers(rrun *r)
         if (corpus_range(r, b[i].doc, b[i].start, b[i].end, 0, &t, &len) != ND_OK)
             return EXIT_INPUT;
         fputs("  \"", stdout);
-        show_snippet(t, len, 160);
+        results_show_snippet(t, len, 160);
         puts("\"");
     }
     if (n == 0)
@@ -691,7 +691,7 @@ int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps
         const char *title = results_story_title(r, m, b, e);
         if (title) {
             fputs("  \"", stdout);
-            show_snippet(title, strlen(title), 120);
+            results_show_snippet(title, strlen(title), 120);
             puts("\"");
         }
         /* columns as wide as this story's sources and ids need (up to a point) */
@@ -715,14 +715,14 @@ int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps
                 cli_show(src, sl);
                 printf("%*s  ", sw - (int)sl, "");
             }
-            show_id(r, d);
+            results_show_id(r, d);
             for (int pad = (int)corpus_id_len(r, d); pad < iw; pad++)
                 putchar(' ');
             uint32_t of;
             const char *rel = results_member_relation(r, ps, nps, m, b, e, i, &of);
             if (of != UINT32_MAX) {
                 printf("  %s of ", rel);
-                show_id(r, of);
+                results_show_id(r, of);
             }
             putchar('\n');
         }

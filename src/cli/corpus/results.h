@@ -78,6 +78,11 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
  * relation (then a count of the others). 0 or an exit code; -2 for stories
  * when a label failed (nd_story_errdetail says why). */
 int results_show_passages(rrun *r);
+/* t[0..len) on one line for a listing: white space runs as one space, control
+ * bytes dropped, cut after max bytes (whole characters) with "...". */
+void results_show_snippet(const char *t, size_t len, size_t max);
+/* Document d's id for a listing (cli_show). */
+void results_show_id(const rrun *r, uint32_t d);
 int results_show_boilers(rrun *r);
 int results_show_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps);
 

@@ -50,10 +50,10 @@
 /* ---- sentences ---------------------------------------------------------------- */
 
 static const char *const k_abbrev[] = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt",
-    "capt", "cmdr", "adm", "maj", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "no",
+    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt",
+    "capt", "cmdr", "adm", "maj", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no",
     "nos", "vol", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "mt", "ft", "approx", "est", "dept", "univ", "rev", "hon", "pres", "gov",
+    "nov", "dec", "mt", "ft", "approx", "dept", "univ", "rev", "hon", "pres",
     "al", "op", "cf", "ca", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
     "sun", "ave", "blvd", "rd", "pp", "ed", "eds", "govt", "messrs", "mme", "mlle", "sgt",
 };
@@ -252,7 +252,8 @@ size_t nd_digest_sentences(const char *text, size_t len, uint32_t *starts, uint3
             size_t m = k, sl;
             while (m < len && (sl = space_len(t, len, m)) != 0)
                 m += sl;
-            if (m < len && opener_at(t, len, m) && !(c == '.' && j == i + 1 && abbreviation(t, i))) {
+            if (m < len && opener_at(t, len, m) &&
+                !(c == '.' && j == i + 1 && abbreviation(t, i))) {
                 emit(&sp, t, s, k);
                 s = k;
             }

@@ -93,7 +93,8 @@ int digest_stories_of(const nd_story *sy, size_t min_size, long long only,
         out->off[out->n] = nd;
         out->num[out->n] = k;
         out->label[out->n] = NULL;
-        if (labels && k < labels->n && !(out->label[out->n] = strdup(labels->text + labels->off[k])))
+        if (labels && k < labels->n &&
+            !(out->label[out->n] = strdup(labels->text + labels->off[k])))
             goto fail;
         for (size_t i = b; i < e; i++)
             out->docs[nd++] = m[i].doc;
@@ -701,10 +702,8 @@ static void do_story(dthread *th, size_t i)
     }
     for (size_t k = 0; k < n; k++) {
         const uint32_t d = docs[k];
-        const uint64_t h = r->src_off[d] == UINT64_MAX
-                               ? UINT64_MAX - k
-                               : XXH3_64bits(r->src + r->src_off[d], strlen(r->src + r->src_off[d])) >> 1;
-        th->keys[k] = h;
+        const char *src = r->src_off[d] == UINT64_MAX ? NULL : r->src + r->src_off[d];
+        th->keys[k] = src ? XXH3_64bits(src, strlen(src)) >> 1 : UINT64_MAX - k;
     }
     memcpy(th->keys + n, th->keys, n * sizeof *th->keys);
     qsort(th->keys + n, n, sizeof *th->keys, cmp_key);

@@ -14,6 +14,9 @@
  *   line is long: a headline or a list item is its own sentence, a wrapped
  *   line is not. A "sentence" without a letter or digit is dropped.
  *
+ *   A mail or news header block the text opens with (structure.c) is left
+ *   out: it is how the document travelled, not what it says.
+ *
  *   Words. The tokeniser's words (tokenize.c), stemmed (libstemmer), English
  *   function words aside when the language is English. A word's weight in the
  *   story is ln(1 + S / sf), S the story's sentences and sf those holding the
@@ -149,8 +152,9 @@ static size_t space_len_before(const char *t, size_t e)
 }
 
 /* Does the full stop at t[dot] close an abbreviation, an initial or a
- * dotted initialism (no sentence ends there)? */
-static int abbreviation(const char *t, size_t dot)
+ * dotted initialism (no sentence ends there)? next: the byte the next
+ * sentence would open with ("No." abbreviates only before a number). */
+static int abbreviation(const char *t, size_t dot, char next)
 {
     size_t b = dot;
     while (b > 0 && (is_letter((unsigned char)t[b - 1]) || t[b - 1] == '.'))
@@ -167,6 +171,8 @@ static int abbreviation(const char *t, size_t dot)
     char w[8];
     for (size_t k = 0; k < n; k++)
         w[k] = (char)(t[b + k] | 0x20);
+    if ((n == 2 && memcmp(w, "no", 2) == 0) || (n == 3 && memcmp(w, "nos", 3) == 0))
+        return next >= '0' && next <= '9';
     for (size_t k = 0; k < sizeof k_abbrev / sizeof k_abbrev[0]; k++)
         if (strlen(k_abbrev[k]) == n && memcmp(k_abbrev[k], w, n) == 0)
             return 1;
@@ -253,7 +259,7 @@ size_t nd_digest_sentences(const char *text, size_t len, uint32_t *starts, uint3
             while (m < len && (sl = space_len(t, len, m)) != 0)
                 m += sl;
             if (m < len && opener_at(t, len, m) &&
-                !(c == '.' && j == i + 1 && abbreviation(t, i))) {
+                !(c == '.' && j == i + 1 && abbreviation(t, i, t[m]))) {
                 emit(&sp, t, s, k);
                 s = k;
             }
@@ -440,12 +446,18 @@ static nd_status read_doc(nd_digest *d, uint32_t di)
     size_t len;
     const char *t = dg_text(d, di, &len);
     nd_status st;
-    const size_t ns = nd_digest_sentences(t, len, NULL, NULL, 0);
+    /* a mail or news header block is not what the document says */
+    const size_t body = nd_header_block_end(t, len);
+    const size_t ns = nd_digest_sentences(t + body, len - body, NULL, NULL, 0);
     const size_t need = ns * 2 * sizeof(uint32_t);
     if ((st = nd_vec_reserve(&d->scratch, &d->alloc, need)) != ND_OK)
         return st;
     uint32_t *ss = d->scratch.data, *se = ss + ns;
-    (void)nd_digest_sentences(t, len, ss, se, ns);
+    (void)nd_digest_sentences(t + body, len - body, ss, se, ns);
+    for (size_t s = 0; s < ns; s++) {
+        ss[s] += (uint32_t)body;
+        se[s] += (uint32_t)body;
+    }
     if ((st = nd_text_tokenize(&d->tb, &d->alloc, t, len, 0)) != ND_OK)
         return st;
     const nd_token *tok = d->tb.tokens.data;

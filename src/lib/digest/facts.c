@@ -18,12 +18,15 @@
  *
  *   Disagreements. Two quantities of different sources are the same quantity
  *   when they have the same kind and head (stemmed), and either their
- *   sentences are in one group (aligned: any kind), or, for counts, money
- *   and percentages with a head, their values are within a factor of two and
- *   the words around them (eight on each side, function words, numbers and
- *   the head aside) share two, or both are approximate and within a factor
- *   of 4/3: "some 2,800 members" and "some 3,000 members" are one estimate,
- *   "21 members were injured" is another quantity. Same quantities chain
+ *   sentences are in one group (aligned: any kind) and they are the k-th of
+ *   that kind and head in both, or, for counts, money and percentages with a
+ *   head that is not a duration ("years", "days"), their values are within a
+ *   factor of two and the words around them (eight on each side, function
+ *   words, numbers and the head aside) share two, or they carry the same
+ *   hedge and are within a factor of 4/3: "some 2,800 members" and "some
+ *   3,000 members" are one estimate, "21 members were injured" is another
+ *   quantity, and "nearly 40 years" and "more than 30 years" say too little
+ *   to be one. Same quantities chain
  *   (union-find); a chain holding two values or more from two sources or
  *   more is a disagreement, listing every quantity of the chain.
  *
@@ -485,6 +488,29 @@ static uint32_t head_term(const nd_digest *d, const nd_dquantity *q)
     return k < sw_at(d, q->sentence + 1) ? W(d)[k].term | 1u : 0;
 }
 
+/* The hedge of an approximate quantity ("some", "about"...: its first word's
+ * term), 0 for an exact one. */
+static uint32_t hedge(const nd_digest *d, const nd_dquantity *q)
+{
+    if (!q->approx)
+        return 0;
+    const uint32_t k = word_at(d, q->sentence, q->start);
+    return k < sw_at(d, q->sentence + 1) ? W(d)[k].term | 1u : 0;
+}
+
+/* Is q a duration ("40 years", "two weeks")? So generic a head matches
+ * across sentences only when they are aligned. */
+static int duration(const nd_digest *d, const nd_dquantity *q)
+{
+    static const char *const units[] = {"years", "year", "months", "month", "weeks", "week",
+                                        "days", "day", "hours", "hour", "minutes", "minute",
+                                        "seconds", "decades", "decade", "times", "time"};
+    if (!q->head_end)
+        return 0;
+    const uint32_t k = word_at(d, q->sentence, q->head_start);
+    return k < sw_at(d, q->sentence + 1) && IN(d, &W(d)[k], units);
+}
+
 static nd_status push_what(nd_digest *d, const char *s, size_t n, size_t *off)
 {
     *off = d->whats.len;
@@ -507,7 +533,8 @@ static nd_status value_conflicts(nd_digest *d)
     uint32_t *ctx = nd_malloc(&d->alloc, Q * 32 * sizeof *ctx);
     uint8_t *nctx = nd_malloc(&d->alloc, Q);
     uint8_t *linked = nd_calloc(&d->alloc, Q, 1);
-    if (!up || !ht || !ctx || !nctx || !linked) {
+    uint32_t *ord = nd_malloc(&d->alloc, 2 * Q * sizeof *ord), *cnt = ord ? ord + Q : NULL;
+    if (!up || !ht || !ctx || !nctx || !linked || !ord) {
         st = ND_E_NOMEM;
         goto done;
     }
@@ -516,6 +543,21 @@ static nd_status value_conflicts(nd_digest *d)
         ht[i] = head_term(d, &q[i]);
         nctx[i] = (uint8_t)context(d, &q[i], ctx + (size_t)i * 32);
     }
+    /* a quantity's place among those of its sentence of the same kind and head */
+    for (uint32_t i = 0; i < Q; i++) {
+        ord[i] = 0;
+        cnt[i] = 1;
+        for (uint32_t j = i; j-- > 0 && q[j].sentence == q[i].sentence;)
+            if (q[j].kind == q[i].kind && ht[j] == ht[i])
+                ord[i]++;
+        for (uint32_t j = i; j-- > 0 && q[j].sentence == q[i].sentence;)
+            if (q[j].kind == q[i].kind && ht[j] == ht[i])
+                cnt[j] = cnt[i] = ord[i] + 1 > cnt[j] ? ord[i] + 1 : cnt[j];
+    }
+    for (uint32_t i = Q; i-- > 0;) /* the count reaches every member */
+        for (uint32_t j = i; j-- > 0 && q[j].sentence == q[i].sentence;)
+            if (q[j].kind == q[i].kind && ht[j] == ht[i] && cnt[j] < cnt[i])
+                cnt[j] = cnt[i];
     for (uint32_t i = 0; i < Q; i++)
         for (uint32_t j = i + 1; j < Q; j++) {
             if (q[i].kind != q[j].kind || ht[i] != ht[j])
@@ -523,14 +565,19 @@ static nd_status value_conflicts(nd_digest *d)
             const nd_dsentence *a = &s[q[i].sentence], *b = &s[q[j].sentence];
             if (docs[a->doc].source == docs[b->doc].source)
                 continue;
-            int same = a->group != ND_NO_CLUSTER && a->group == b->group;
-            if (!same && ht[i] && q[i].kind != ND_Q_DATE && q[i].kind != ND_Q_TIME &&
-                q[i].kind != ND_Q_AGE && q[i].value > 0 && q[j].value > 0) {
+            int same = 0;
+            if (a->group != ND_NO_CLUSTER && a->group == b->group) {
+                /* aligned: the k-th of its kind and head in both */
+                same = ord[i] == ord[j] && cnt[i] == cnt[j];
+            } else if (ht[i] && !duration(d, &q[i]) &&
+                       (q[i].kind == ND_Q_COUNT || q[i].kind == ND_Q_MONEY ||
+                        q[i].kind == ND_Q_PERCENT) &&
+                       q[i].value > 0 && q[j].value > 0) {
                 const double lo = fmin(q[i].value, q[j].value), hi = fmax(q[i].value, q[j].value);
                 const size_t sh = shared(ctx + (size_t)i * 32, nctx[i], ctx + (size_t)j * 32,
                                          nctx[j]);
-                same = (hi <= 2 * lo && sh >= 2) ||
-                       (q[i].approx && q[j].approx && 3 * hi <= 4 * lo);
+                const uint32_t hi_ = hedge(d, &q[i]), hj = hedge(d, &q[j]);
+                same = (hi <= 2 * lo && sh >= 2) || (hi_ && hi_ == hj && 3 * hi <= 4 * lo);
             }
             if (same) {
                 unite(up, i, j);
@@ -582,6 +629,7 @@ done:
     nd_free(&d->alloc, ctx);
     nd_free(&d->alloc, nctx);
     nd_free(&d->alloc, linked);
+    nd_free(&d->alloc, ord);
     return st;
 }
 

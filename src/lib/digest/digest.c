@@ -30,8 +30,9 @@
  *   counts in the totals but proposes no pair, which bounds the work of a
  *   large story). A pair is verbatim when the two sentences have the same
  *   words (function words included), or when a passage given covers 80% of
- *   both (the sentence of b is the one under the point of the passage that
- *   corresponds to the middle of a's sentence).
+ *   both and they share four in five of the longer one's words (the sentence
+ *   of b is the one under the passage sharing most words with a's: an
+ *   alignment with gaps does not map positions proportionally).
  *
  *   Groups. Pairs at ND_P_DIGEST_SIMILARITY or more (verbatim pairs count 1)
  *   are taken strongest first (then by sentence numbers) and join their
@@ -577,6 +578,30 @@ static uint32_t overlap(uint32_t s, uint32_t e, uint32_t ps, uint32_t pe)
     return b > a ? b - a : 0;
 }
 
+static int cmp_u32v(const void *x, const void *y)
+{
+    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Values two sorted arrays share, repeats counted as often as both hold them. */
+static size_t common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            n++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return n;
+}
+
 /* Verbatim pairs: the same words, or a passage over both. */
 static nd_status verbatim_pairs(nd_digest *d, const uint32_t *dfirst)
 {
@@ -609,30 +634,52 @@ static nd_status verbatim_pairs(nd_digest *d, const uint32_t *dfirst)
         a = b;
     }
     nd_free(&d->alloc, h);
+    /* each sentence's word forms, sorted, for the passages' check */
+    uint32_t *forms = nd_malloc(&d->alloc, (d->words.len ? d->words.len : 1) * sizeof *forms);
+    if (!forms)
+        return ND_E_NOMEM;
+    for (uint32_t i = 0; i < S; i++) {
+        for (uint32_t k = sw[i]; k < sw[i + 1]; k++)
+            forms[k] = w[k].form;
+        qsort(forms + sw[i], sw[i + 1] - sw[i], sizeof *forms, cmp_u32v);
+    }
     const dpassage *p = d->passages.data;
     for (size_t k = 0; k < d->passages.len && st == ND_OK; k++) {
         for (int side = 0; side < 2 && st == ND_OK; side++) {
             const uint32_t da = side ? p[k].b : p[k].a, as = side ? p[k].bs : p[k].as;
             const uint32_t ae = side ? p[k].be : p[k].ae, db = side ? p[k].a : p[k].b;
             const uint32_t bs = side ? p[k].as : p[k].bs, be = side ? p[k].ae : p[k].be;
-            if (da == db || ae == as)
+            if (da == db || ae == as || be == bs)
                 continue;
+            const uint32_t j0 = sentence_at(d, dfirst, db, bs);
             for (uint32_t i = dfirst[da]; i < dfirst[da + 1] && st == ND_OK; i++) {
                 const uint32_t L = s[i].end - s[i].start;
                 if (!L || overlap(s[i].start, s[i].end, as, ae) * 5 < L * 4)
                     continue;
-                const double mid = (s[i].start + s[i].end) / 2.0;
-                double f = (mid - as) / (double)(ae - as);
-                f = f < 0 ? 0 : f > 1 ? 1 : f;
-                const uint32_t j = sentence_at(d, dfirst, db, bs + (uint32_t)(f * (be - bs)));
-                if (j == UINT32_MAX)
-                    continue;
-                const uint32_t Lj = s[j].end - s[j].start;
-                if (Lj && overlap(s[j].start, s[j].end, bs, be) * 5 >= Lj * 4)
-                    st = push_pair(d, i, j, 1.0f, 1);
+                /* the sentence of b under the passage with the most words of i */
+                uint32_t best = UINT32_MAX;
+                size_t bestn = 0;
+                for (uint32_t j = j0 == UINT32_MAX ? dfirst[db] : j0;
+                     j < dfirst[db + 1] && s[j].start < be; j++) {
+                    const uint32_t Lj = s[j].end - s[j].start;
+                    if (!Lj || overlap(s[j].start, s[j].end, bs, be) * 5 < Lj * 4)
+                        continue;
+                    const size_t n = common(forms + sw[i], sw[i + 1] - sw[i], forms + sw[j],
+                                            sw[j + 1] - sw[j]);
+                    if (n > bestn) {
+                        bestn = n;
+                        best = j;
+                    }
+                }
+                /* verbatim: four in five of the longer sentence's words */
+                const size_t ni = sw[i + 1] - sw[i];
+                const size_t nb = best == UINT32_MAX ? 0 : sw[best + 1] - sw[best];
+                if (best != UINT32_MAX && bestn * 5 >= (ni > nb ? ni : nb) * 4)
+                    st = push_pair(d, i, best, 1.0f, 1);
             }
         }
     }
+    nd_free(&d->alloc, forms);
     return st;
 }
 
@@ -885,12 +932,6 @@ done:
 }
 
 /* ---- run ------------------------------------------------------------------------- */
-
-static int cmp_u32v(const void *x, const void *y)
-{
-    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
 
 nd_status nd_digest_run(nd_digest *d)
 {

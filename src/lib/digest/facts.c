@@ -14,7 +14,8 @@
  *   "9 pm"), else a count. A count needs a head noun: the last of the
  *   content words right after it ("15 police officers", "6 of the injured
  *   terrorists"); a number with none is not read. A number inside a name
- *   ("Ashraf 3", "COVID-19") is not read.
+ *   ("Ashraf 3", "COVID-19") or after a noun that numbers things ("episode
+ *   7", "flight 370", a list) is not read.
  *
  *   Disagreements. Two quantities of different sources are the same quantity
  *   when they have the same kind and head (stemmed), and either their
@@ -28,7 +29,14 @@
  *   quantity, and "nearly 40 years" and "more than 30 years" say too little
  *   to be one. Same quantities chain
  *   (union-find); a chain holding two values or more from two sources or
- *   more is a disagreement, listing every quantity of the chain.
+ *   more is a disagreement, listing every quantity of the chain. Times of
+ *   day are not compared (in practice they are stamps: "10:35 A.M. EDT",
+ *   "published at 08:18 pm"), nor dates in sentences that say fewer than
+ *   four words besides names, numbers and calendar words (datelines). Links are
+ *   taken strongest first (aligned, then the closest values) and one that
+ *   would put two values of one document in a chain is refused: a source
+ *   does not disagree with itself, so "883 passengers" and "24 passengers"
+ *   of one report are two quantities, however they chain elsewhere.
  *
  *   Contradictions. Predicates of a small lexicon, affirmed or negated
  *   ("not", "no", "never", "n't", "without" up to three words before, or a
@@ -36,9 +44,11 @@
  *   injured (injured, wounded, hurt), confirmed (confirmed, admitted,
  *   acknowledged; negated also by denied, rejected, refuted), arrested
  *   (arrested, detained). A sentence negating a predicate that a sentence
- *   of another source affirms, and sharing a content word with it (two for
- *   confirmed and arrested, where the object matters), is a contradiction
- *   to check. Besides the lexicon: a content word negated in one sentence of
+ *   of another source affirms is a contradiction to check: for killed and
+ *   injured the story is the context ("no one was injured" against "21
+ *   people were injured"); confirmed and arrested must share their object,
+ *   one of the five words after the predicate ("confirmed the raid" and
+ *   "denied the raid", not "denied responsibility"). Besides the lexicon: a content word negated in one sentence of
  *   a group and affirmed in another. The digest never says which is true.
  *
  *   Aliases. Names are runs of capitalised words (a first word of a
@@ -102,6 +112,16 @@ static const char *const k_months[] = {"january", "february", "march",     "apri
                                        "september", "october", "november", "december"};
 static const char *const k_mon3[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+
+/* Nouns a number after which names something rather than counts it. */
+static const char *const k_ident[] = {
+    "episode", "season", "chapter", "page", "pages", "room", "flight", "route", "line",
+    "number", "no", "article", "section", "grade", "level", "part", "volume", "vol", "game",
+    "round", "stage", "phase", "act", "verse", "platform", "gate", "bus", "highway",
+    "interstate", "channel", "version", "model", "type", "class", "division", "district",
+    "ward", "precinct", "block", "unit", "figure", "fig", "table", "item", "question",
+    "exit", "terminal", "apartment", "suite", "floor", "camp", "resolution", "law",
+    "amendment", "paragraph", "clause", "step", "lane", "seat", "row", "box", "code"};
 
 static int month_of(const nd_digest *d, const dword *w)
 {
@@ -250,8 +270,10 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
             if (k > s0 && (gap_is(d, k - 1, "-") || gap_is(d, k - 1, "/")))
                 continue; /* "COVID-19", "1980-88" */
             if (k > s0 && (w[k - 1].flags & W_DIGIT) &&
-                (gap_is(d, k - 1, ".") || gap_is(d, k - 1, ",")))
-                continue; /* the "0" of "4.0" past a name */
+                (gap_is(d, k - 1, ".") || gap_is(d, k - 1, ",") || gap_is(d, k - 1, ":")))
+                continue; /* the "0" of "4.0" past a name, the seconds of 15:17:33 */
+            if (k > s0 && IN(d, &w[k - 1], k_ident) && gap_is(d, k - 1, " "))
+                continue; /* "episode 7", "flight 370": a number that names */
             /* 2023-06-21 */
             if (k + 2 < s1 && w[k].nlen == 4 && gap_is(d, k, "-") && gap_is(d, k + 1, "-") &&
                 all_digits(d, &w[k + 1]) && all_digits(d, &w[k + 2])) {
@@ -266,6 +288,8 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
                 w[k + 1].nlen == 2) {
                 v = digits_value(d, &w[k]) * 60 + digits_value(d, &w[k + 1]);
                 e = k + 2;
+                if (e < s1 && gap_is(d, e - 1, ":") && all_digits(d, &w[e]))
+                    e++; /* seconds */
                 if (e < s1 && (dg_is(d, &w[e], "pm") || dg_is(d, &w[e], "p"))) {
                     if (v < 720)
                         v += 720;
@@ -488,6 +512,18 @@ static uint32_t head_term(const nd_digest *d, const nd_dquantity *q)
     return k < sw_at(d, q->sentence + 1) ? W(d)[k].term | 1u : 0;
 }
 
+/* How many words sentence i says besides function words, numbers, names and
+ * calendar words (a dateline says none). */
+static size_t says(const nd_digest *d, uint32_t i)
+{
+    const dword *w = W(d);
+    size_t n = 0;
+    for (uint32_t k = sw_at(d, i); k < sw_at(d, i + 1); k++)
+        n += !(w[k].flags & (W_STOP | W_DIGIT | W_NAME | W_START)) &&
+             !nd_calendar_word(dg_norm(d, &w[k]), w[k].nlen) && w[k].nlen > 2;
+    return n;
+}
+
 /* The hedge of an approximate quantity ("some", "about"...: its first word's
  * term), 0 for an exact one. */
 static uint32_t hedge(const nd_digest *d, const nd_dquantity *q)
@@ -519,6 +555,33 @@ static nd_status push_what(nd_digest *d, const char *s, size_t n, size_t *off)
     return st == ND_OK ? nd_vec_push(&d->whats, &d->alloc, &z) : st;
 }
 
+/* A candidate link of two quantities. */
+typedef struct qlink {
+    uint32_t i, j;
+    uint32_t aligned;
+    double closeness; /* smaller value / larger */
+} qlink;
+
+static int cmp_qlink(const void *x, const void *y)
+{
+    const qlink *a = x, *b = y;
+    if (a->aligned != b->aligned)
+        return a->aligned > b->aligned ? -1 : 1;
+    if (a->closeness != b->closeness)
+        return a->closeness > b->closeness ? -1 : 1;
+    if (a->i != b->i)
+        return a->i < b->i ? -1 : 1;
+    return a->j < b->j ? -1 : a->j > b->j;
+}
+
+static nd_status push_link(nd_digest *d, nd_vec *links, uint32_t i, uint32_t j, int aligned,
+                           double vi, double vj)
+{
+    const double lo = fmin(fabs(vi), fabs(vj)), hi = fmax(fabs(vi), fabs(vj));
+    const qlink L = {i, j, (uint32_t)aligned, hi > 0 ? lo / hi : 1.0};
+    return nd_vec_push(links, &d->alloc, &L);
+}
+
 static nd_status value_conflicts(nd_digest *d)
 {
     const size_t Q = d->quants.len;
@@ -534,6 +597,8 @@ static nd_status value_conflicts(nd_digest *d)
     uint8_t *nctx = nd_malloc(&d->alloc, Q);
     uint8_t *linked = nd_calloc(&d->alloc, Q, 1);
     uint32_t *ord = nd_malloc(&d->alloc, 2 * Q * sizeof *ord), *cnt = ord ? ord + Q : NULL;
+    nd_vec links;
+    nd_vec_init(&links, sizeof(qlink), UINT32_MAX);
     if (!up || !ht || !ctx || !nctx || !linked || !ord) {
         st = ND_E_NOMEM;
         goto done;
@@ -566,6 +631,11 @@ static nd_status value_conflicts(nd_digest *d)
             if (docs[a->doc].source == docs[b->doc].source)
                 continue;
             int same = 0;
+            if (q[i].kind == ND_Q_TIME)
+                continue; /* times of day are mostly stamps ("10:35 A.M. EDT") */
+            if (q[i].kind == ND_Q_DATE &&
+                (says(d, q[i].sentence) < 4 || says(d, q[j].sentence) < 4))
+                continue; /* a dateline is no statement */
             if (a->group != ND_NO_CLUSTER && a->group == b->group) {
                 /* aligned: the k-th of its kind and head in both */
                 same = ord[i] == ord[j] && cnt[i] == cnt[j];
@@ -579,11 +649,38 @@ static nd_status value_conflicts(nd_digest *d)
                 const uint32_t hi_ = hedge(d, &q[i]), hj = hedge(d, &q[j]);
                 same = (hi <= 2 * lo && sh >= 2) || (hi_ && hi_ == hj && 3 * hi <= 4 * lo);
             }
-            if (same) {
-                unite(up, i, j);
-                linked[i] = linked[j] = 1;
+            if (same)
+                st = push_link(d, &links, i, j, a->group != ND_NO_CLUSTER && a->group == b->group,
+                               q[i].value, q[j].value);
+            if (st != ND_OK)
+                goto done;
+        }
+    /* strongest first: aligned, then the closest values; a chain never holds
+     * two values of one document (a source does not disagree with itself) */
+    qsort(links.data, links.len, sizeof(qlink), cmp_qlink);
+    for (size_t k = 0; k < links.len; k++) {
+        const qlink *L = &ND_VEC_AT(&links, qlink, k);
+        const uint32_t ra = find(up, L->i), rb = find(up, L->j);
+        if (ra == rb)
+            continue;
+        int clash = 0;
+        for (uint32_t x = 0; x < Q && !clash; x++) {
+            if (!linked[x] && x != L->i)
+                continue;
+            if (find(up, x) != ra && x != L->i)
+                continue;
+            for (uint32_t y = 0; y < Q && !clash; y++) {
+                if ((!linked[y] && y != L->j) || (find(up, y) != rb && y != L->j))
+                    continue;
+                clash = s[q[x].sentence].doc == s[q[y].sentence].doc &&
+                        q[x].value != q[y].value;
             }
         }
+        if (clash)
+            continue;
+        unite(up, L->i, L->j);
+        linked[L->i] = linked[L->j] = 1;
+    }
     /* chains with two values from two sources */
     for (uint32_t r = 0; r < Q && st == ND_OK; r++) {
         if (!linked[r] || find(up, r) != r)
@@ -630,6 +727,7 @@ done:
     nd_free(&d->alloc, nctx);
     nd_free(&d->alloc, linked);
     nd_free(&d->alloc, ord);
+    nd_vec_free(&links, &d->alloc);
     return st;
 }
 
@@ -680,30 +778,6 @@ static unsigned predicates(const nd_digest *d, uint32_t i)
     }
     aff &= ~neg; /* a sentence that negates is read as negating */
     return aff | neg << 8;
-}
-
-/* Sorted content terms of sentence i (names and words, no numbers) into out. */
-static size_t content(const nd_digest *d, uint32_t i, uint32_t *out, size_t cap)
-{
-    const dword *w = W(d);
-    size_t n = 0;
-    for (uint32_t k = sw_at(d, i); k < sw_at(d, i + 1) && n < cap; k++) {
-        if (w[k].flags & (W_STOP | W_DIGIT | W_NEG))
-            continue;
-        int pred = IN(d, &w[k], k_denials);
-        for (unsigned p = 0; p < P_N && !pred; p++)
-            for (unsigned x = 0; x < 8 && k_pred_words[p][x] && !pred; x++)
-                pred = dg_is(d, &w[k], k_pred_words[p][x]);
-        if (!pred)
-            out[n++] = w[k].term;
-    }
-    for (size_t x = 1; x < n; x++)
-        for (size_t y = x; y > 0 && out[y - 1] > out[y]; y--) {
-            const uint32_t t = out[y];
-            out[y] = out[y - 1];
-            out[y - 1] = t;
-        }
-    return n;
 }
 
 /* The content words right after sentence i's words of predicate p (its
@@ -761,15 +835,13 @@ static nd_status lexicon_conflicts(nd_digest *d)
         for (uint32_t n = 0; n < S; n++) {
             if (!(pr[n] >> 8 & 1u << p))
                 continue;
-            const size_t cn = obj ? object(d, n, p, ca, CTX_CAP) : content(d, n, ca, CTX_CAP);
+            const size_t cn = obj ? object(d, n, p, ca, CTX_CAP) : 0;
             size_t found = 0;
             for (uint32_t a = 0; a < S; a++) {
                 if (!(pr[a] & 1u << p) ||
                     docs[s[a].doc].source == docs[s[n].doc].source)
                     continue;
-                const size_t cx = obj ? object(d, a, p, ca + CTX_CAP, CTX_CAP)
-                                      : content(d, a, ca + CTX_CAP, CTX_CAP);
-                if (shared(ca, cn, ca + CTX_CAP, cx) < 1)
+                if (obj && shared(ca, cn, ca + CTX_CAP, object(d, a, p, ca + CTX_CAP, CTX_CAP)) < 1)
                     continue;
                 int dup = 0;
                 for (size_t x = 0; x < na && !dup; x++)

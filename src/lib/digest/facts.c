@@ -48,8 +48,9 @@
  *   injured the story is the context ("no one was injured" against "21
  *   people were injured"); confirmed and arrested must share their object,
  *   one of the five words after the predicate ("confirmed the raid" and
- *   "denied the raid", not "denied responsibility"). Besides the lexicon: a content word negated in one sentence of
- *   a group and affirmed in another. The digest never says which is true.
+ *   "denied the raid", not "denied responsibility"). Besides the lexicon:
+ *   a content word negated in one sentence of a group and affirmed in
+ *   another. The digest never says which is true.
  *
  *   Aliases. Names are runs of capitalised words (a first word of a
  *   sentence joins when a name follows; "of", "e", "al", "de"... inside),

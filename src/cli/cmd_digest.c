@@ -301,9 +301,8 @@ int cmd_digest(int argc, char **argv)
     else if (rc == 0)
         rc = find_stories(&a);
     if (rc == 0 && a.o.story >= 0 && a.st.n == 0) {
-        cli_log(1, "--story %lld: no such story of %zu documents or more", a.o.story,
-                a.o.min_size);
-        rc = EXIT_USAGE;
+        rc = cli_usage_error(g_cmd, "--story %lld: no such story of %zu documents or more",
+                             a.o.story, a.o.min_size);
     }
     if (rc == 0)
         rc = write_digests(&a);

@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "corpus/corpus.h"
+#include "corpus/digest.h"
 #include "corpus/results.h"
 #include "read/inputs.h"
 #include "report/report.h"
@@ -47,17 +48,19 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: neardup analyze [options] -o OUTDIR INPUT...\n"
                 "\n"
-                "Runs dedup, boilerplate, reuse and stories in one pass over INPUTs (one read,\n"
-                "one normalisation, one sketch a document) and writes into OUTDIR what each\n"
-                "command writes run apart (the same lines), a summary and a report:\n"
+                "Runs dedup, boilerplate, reuse, stories and digest in one pass over INPUTs\n"
+                "(one read, one normalisation, one sketch a document) and writes into OUTDIR\n"
+                "what each command writes run apart (the same lines), a summary and a report:\n"
                 "  clusters.jsonl pairs.jsonl removed.jsonl   duplicates (neardup dedup)\n"
                 "  boilerplate.jsonl                          neardup boilerplate\n"
                 "  passages.jsonl passage-clusters.jsonl      neardup reuse\n"
                 "  stories.jsonl                              neardup stories\n"
+                "  digest.jsonl                               neardup digest\n"
                 "  corpus.jsonl    with --corpus: the documents kept, {id, text[, source]}\n"
                 "  summary.json    the counts of every stage\n"
                 "  report.html     one self-contained page (no network): overview, duplicate\n"
-                "                  clusters, stories on a timeline, passages, boilerplate,\n"
+                "                  clusters, stories on a timeline with their digests,\n"
+                "                  passages, boilerplate,\n"
                 "                  documents side by side with their shared passages\n"
                 "                  marked, the LSH curve (docs/report.md)\n"
                 "\n"
@@ -91,10 +94,16 @@ static void usage(FILE *fp)
             pdef(ND_P_STORY_WINDOW));
     fprintf(fp, "  --lang NAME, --name-weight X, --title-weight X, --link-bonus X, --drift X,\n"
                 "  --names N, --model FILE   as for stories\n"
-                "Output:\n"
+                "Digests (digest's options):\n");
+    fprintf(fp, "  --digest-similarity X  sentences say the same thing from this weighted word\n"
+                "                      overlap (digest --similarity) [%g]\n",
+            pdef(ND_P_DIGEST_SIMILARITY));
+    fprintf(fp, "Output:\n"
                 "  -o, --output DIR    the directory (made when missing; the files named above\n"
                 "                      are replaced, all together when every one is whole)\n"
                 "  --corpus            also write corpus.jsonl\n"
+                "  --no-digest         no digest.jsonl (neardup digest), nor digests in the\n"
+                "                      report\n"
                 "  --no-report         no report.html\n"
                 "  --report-texts SIZE the report embeds at most SIZE of texts (K/M/G), those\n"
                 "                      of duplicates first, then of passages, then of stories;\n"
@@ -110,7 +119,7 @@ enum {
     A_DTHRESH = 300, A_TEMPLATES, A_RWINDOW, A_NOCSAMPLE, A_SEEDN, A_MINW, A_DFMIN, A_DFMAX,
     A_GAP, A_REUSEW, A_NOSAME, A_NOCOPIES, A_HDRSEEDS, A_NOTEXT, A_STHRESH, A_SWINDOW,
     A_LANG, A_NAMEW, A_TITLEW, A_LINKB, A_DRIFT, A_NAMES, A_MODEL, A_TITLEF, A_CORPUS,
-    A_NOREPORT, A_RTEXTS
+    A_NOREPORT, A_RTEXTS, A_NODIGEST, A_DSIM
 };
 
 static const struct option k_opts[] = {
@@ -144,6 +153,8 @@ static const struct option k_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"corpus", no_argument, NULL, A_CORPUS},
     {"no-report", no_argument, NULL, A_NOREPORT},
+    {"no-digest", no_argument, NULL, A_NODIGEST},
+    {"digest-similarity", required_argument, NULL, A_DSIM},
     {"report-texts", required_argument, NULL, A_RTEXTS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -153,9 +164,11 @@ typedef struct arun {
     rrun r;
     nd_params *dp;          /* the deduplication's parameters */
     const char *dir, *lang, *model;
-    int corpus, no_report;
+    int corpus, no_report, no_digest;
     uint64_t report_texts;  /* --report-texts: bytes of texts the report embeds at most */
-    char *paths[10];        /* the outputs' paths in dir */
+    char *paths[11];        /* the outputs' paths in dir */
+    char *digest;           /* the stories' digests for the report (digest_write) */
+    size_t digest_len;
     nd_story *sy;
     nd_passage *links;      /* the passages not between copies, for the stories */
     size_t nlinks;
@@ -247,6 +260,10 @@ static int parse(arun *a, int argc, char **argv)
         case 'o': a->dir = optarg; break;
         case A_CORPUS: a->corpus = 1; break;
         case A_NOREPORT: a->no_report = 1; break;
+        case A_NODIGEST: a->no_digest = 1; break;
+        case A_DSIM:
+            bad = setp(r->params, ND_P_DIGEST_SIMILARITY, optarg, "--digest-similarity");
+            break;
         case A_RTEXTS:
             if (cli_parse_size(optarg, &a->report_texts))
                 return usage_error("--report-texts: '%s' is not a size (K/M/G suffixes; 0 = "
@@ -309,10 +326,11 @@ static int parse(arun *a, int argc, char **argv)
 /* ---- the outputs ---------------------------------------------------------------- */
 
 enum { F_CLUSTERS, F_PAIRS, F_REMOVED, F_BOILER, F_PASSAGES, F_PCLUSTERS, F_STORIES,
-       F_CORPUS, F_SUMMARY, F_REPORT, F_N };
+       F_DIGEST, F_CORPUS, F_SUMMARY, F_REPORT, F_N };
 static const char *const k_names[F_N] = {
     "clusters.jsonl", "pairs.jsonl", "removed.jsonl", "boilerplate.jsonl", "passages.jsonl",
-    "passage-clusters.jsonl", "stories.jsonl", "corpus.jsonl", "summary.json", "report.html"};
+    "passage-clusters.jsonl", "stories.jsonl", "digest.jsonl", "corpus.jsonl", "summary.json",
+    "report.html"};
 
 /* OUTDIR made when missing, and the outputs' paths in it. */
 /* Before any work: OUTDIR is a directory that can be written (or can be made),
@@ -474,6 +492,36 @@ static int write_corpus(arun *a, cli_out *out)
     return 0;
 }
 
+/* digest.jsonl, and the digests for the report (a->digest). */
+static int write_digest(arun *a, cli_out *out)
+{
+    rrun *r = &a->r;
+    digest_stories st;
+    const nd_passage *ps;
+    size_t nps;
+    if (nd_reuse_passages(r->ru, &ps, &nps) != ND_OK ||
+        digest_stories_of(a->sy, 2, -1, &a->labels, &st)) {
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    FILE *rep = NULL;
+    if (!a->no_report && !(rep = open_memstream(&a->digest, &a->digest_len))) {
+        digest_stories_free(&st);
+        cli_log(1, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    int rc = cli_out_open(out, a->paths[F_DIGEST]) ? cli_out_status() : 0;
+    const digest_opts dop = {a->lang, r->o.in.threads, r->o.no_text, 0};
+    if (rc == 0)
+        rc = digest_write(r, r->params, &st, ps, nps, &dop, out->fp, rep);
+    if (rep && fclose(rep) != 0 && rc == 0) {
+        cli_log(1, "out of memory");
+        rc = EXIT_INTERNAL;
+    }
+    digest_stories_free(&st);
+    return rc;
+}
+
 static int write_stories(arun *a, cli_out *out)
 {
     if (cli_out_open(out, a->paths[F_STORIES]))
@@ -506,9 +554,14 @@ static int write_all(arun *a)
                                results_pclusters);
     if (!rc)
         rc = write_stories(a, &outs[F_STORIES]);
+    if (!rc && !a->no_digest) {
+        stage(a, "digests");
+        rc = write_digest(a, &outs[F_DIGEST]);
+    }
     if (!rc && a->corpus)
         rc = write_corpus(a, &outs[F_CORPUS]);
-    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels, a->report_texts};
+    const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels, a->report_texts,
+                          a->no_digest ? NULL : a->digest, a->digest_len};
     if (!rc) {
         if (cli_out_open(&outs[F_SUMMARY], a->paths[F_SUMMARY]))
             rc = cli_out_status();
@@ -543,6 +596,8 @@ static int write_all(arun *a)
         (void)unlink(a->paths[F_REPORT]);
     if (!a->corpus)
         (void)unlink(a->paths[F_CORPUS]);
+    if (a->no_digest)
+        (void)unlink(a->paths[F_DIGEST]);
     stage(a, NULL);
     return 0;
 }
@@ -664,6 +719,7 @@ int cmd_analyze(int argc, char **argv)
     results_labels_free(&a.labels);
     nd_story_destroy(a.sy);
     free(a.links);
+    free(a.digest);
     free(a.pdiff);
     free(a.mdiff);
     for (int k = 0; k < F_N; k++)

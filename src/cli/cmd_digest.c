@@ -262,12 +262,12 @@ static int write_digests(drun *a)
     cli_stage("digests");
     if (dop.listing) {
         cli_progress_end();
-        return digest_write(r, r->params, &a->st, a->ps, a->nps, &dop, stdout);
+        return digest_write(r, r->params, &a->st, a->ps, a->nps, &dop, stdout, NULL);
     }
     cli_out out;
     if (cli_out_open(&out, r->o.output ? r->o.output : "-"))
         return cli_out_status();
-    int rc = digest_write(r, r->params, &a->st, a->ps, a->nps, &dop, out.fp);
+    int rc = digest_write(r, r->params, &a->st, a->ps, a->nps, &dop, out.fp, NULL);
     if (rc == 0 && cli_out_commit_all())
         rc = EXIT_INPUT;
     if (rc)

@@ -4,4 +4,4 @@
 ./neardup analyze -o results examples/corpus/news.jsonl 2>.stderr
 cat .stderr
 ls results > files
-test "$(cat files | tr '\n' ' ')" = "boilerplate.jsonl clusters.jsonl pairs.jsonl passage-clusters.jsonl passages.jsonl removed.jsonl report.html stories.jsonl summary.json " || { cat files >&2; exit 1; }
+test "$(cat files | tr '\n' ' ')" = "boilerplate.jsonl clusters.jsonl digest.jsonl pairs.jsonl passage-clusters.jsonl passages.jsonl removed.jsonl report.html stories.jsonl summary.json " || { cat files >&2; exit 1; }

@@ -1,7 +1,7 @@
 # neardup analyze writes what the four commands write run apart (issue 15): the same
 # bytes in clusters, pairs and removed (dedup), boilerplate (boilerplate, and reuse's
 # --boilerplate), passages and passage clusters (reuse), and stories (stories), on the
-# seed articles and on 20 Newsgroups; and the same files, report.html included, for 1
+# seed articles and on 20 Newsgroups, and the digests (digest) on the seed articles; and the same files, report.html included, for 1
 # and 2 threads.
 set -eu
 same() { # same NAME INPUT...: analyze against the four commands on INPUT
@@ -27,6 +27,8 @@ same() { # same NAME INPUT...: analyze against the four commands on INPUT
 }
 seeds="$SHARED/seeds"
 same seeds "$seeds"
+"$ND" digest -q -o seeds.apart/digest.jsonl "$seeds"   # the digest too (seeds only: time)
+cmp seeds/digest.jsonl seeds.apart/digest.jsonl
 same 20ng "$SHARED/data/20ng/docs.jsonl.gz"
 "$ND" analyze -q -T 1 -o t1 "$seeds"
 "$ND" analyze -q -T 2 -o t2 "$seeds"

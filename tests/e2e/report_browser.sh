@@ -4,6 +4,8 @@
 # promises settle before the DOM is dumped):
 #   - the story view holds all five documents, and shows 000 and 001 as near-duplicates
 #     of one another (each member's relation to another member);
+#   - the story's digest: the ministry statement said by 000, 001 and 002, the members
+#     counts (2,800 against 3,000), the casualties contrast, MEK = MKO;
 #   - side by side, the drones passage ("Some unconventional electronic devices,
 #     including a number of drones, were seized by the police") is marked in 000 and in
 #     002 at the byte offsets `neardup reuse` reports.
@@ -70,6 +72,19 @@ row = {e[2].strip()[:3]: e[2] for e in rows}  # a row's text: its cells' texts i
 for x, y in (("000", B), ("001", A)):
     assert "near-duplicate of " + y in row[x], (x, row[x])
 print("story: 000 and 001 near-duplicates of one another")
+
+# the story's digest (issue 16): the ministry's statement said by 000, 001 and 002,
+# 2,800 against 3,000 members, killed against no casualties, MEK = MKO
+dg = [e for e in d.els if e[0] == "section" and "digest" in e[1].get("class", "")]
+assert len(dg) == 1, "no digest section in the story view"
+t = " ".join(dg[0][2].split())
+for want in ("Said by most sources", "3 sources, paraphrase", "members:", "some 2,800 members",
+             "some 3,000 members", "killed", "no casualties", "MEK = MKO"):
+    assert want in t, (want, t[:2000])
+core = [e for e in d.els if e[0] == "li" and "2014" in e[2] and "3 sources" in e[2]]
+assert core and all(x in core[0][2] for x in (A, B, C)), core
+print("story: digest: the ministry statement in 000 001 002; members 2,800 / 3,000; "
+      "killed / no casualties; MEK = MKO")
 
 # the drones passage, marked where reuse puts it, in both texts
 want = None

@@ -288,6 +288,9 @@ struct dbatch {
     size_t lo, hi;          /* this batch's stories */
     char **buf;             /* story lo + j's output */
     size_t *blen;
+    char **rbuf;            /* ... and its record for the report (want_report) */
+    size_t *rlen;
+    int want_report;
     atomic_size_t next;
     pthread_mutex_t mu;
     int rc;                 /* the first failure's exit code */
@@ -632,6 +635,109 @@ static void story_listing(FILE *fp, const dbatch *b, size_t i, const uint32_t *d
     fputc('\n', fp);
 }
 
+/* ---- the report's record ------------------------------------------------------------ */
+
+#define REPORT_CUT 400 /* bytes of a sentence the report quotes */
+
+/* A text for the report, cut at REPORT_CUT bytes (whole characters). */
+static void rtext(FILE *fp, const char *t, size_t n)
+{
+    const size_t c = n > REPORT_CUT ? cli_utf8_cut(t, n, REPORT_CUT) : n;
+    cli_json_str(fp, t, c);
+}
+
+/* [doc, start, end, text] of a sentence. */
+static void rsent(FILE *fp, const uint32_t *docs, const char *const *texts,
+                  const nd_dsentence *s)
+{
+    fprintf(fp, "[%u,%u,%u,", docs[s->doc], s->start, s->end);
+    rtext(fp, texts[s->doc] + s->start, s->end - s->start);
+    fputc(']', fp);
+}
+
+/* [story, [[text, sources, kind, [doc, start, end, ...]], ...] (core groups),
+ *  other groups, [[what, [[doc, start, end, text, sentence], ...]], ...],
+ *  [[predicate, [affirming [doc, start, end, text]...], [negating...]], ...],
+ *  [[name, ...], ...]] */
+static void story_report(FILE *fp, const dbatch *b, size_t i, const uint32_t *docs,
+                         const char *const *texts, const nd_digest_result *res)
+{
+    fprintf(fp, "[%llu,[", (unsigned long long)b->st->num[i]);
+    size_t other = 0;
+    int first = 1;
+    for (size_t g = 0; g < res->ngroups; g++) {
+        const nd_dgroup *G = &res->groups[g];
+        if (!G->core) {
+            other++;
+            continue;
+        }
+        const nd_dsentence *s0 = &res->sentences[res->members[G->first]];
+        fputs(first ? "[" : ",[", fp);
+        first = 0;
+        rtext(fp, texts[s0->doc] + s0->start, s0->end - s0->start);
+        fprintf(fp, ",%u,\"%s\",[", G->sources, G->verbatim ? "verbatim" : "paraphrase");
+        for (uint32_t k = 0; k < G->count; k++) {
+            const nd_dsentence *s = &res->sentences[res->members[G->first + k]];
+            fprintf(fp, k ? ",%u,%u,%u" : "%u,%u,%u", docs[s->doc], s->start, s->end);
+        }
+        fputs("]]", fp);
+    }
+    fprintf(fp, "],%zu,[", other);
+    first = 1;
+    for (size_t c = 0; c < res->nconflicts; c++) {
+        const nd_dconflict *C = &res->conflicts[c];
+        if (C->kind != ND_DC_VALUE)
+            continue;
+        fputs(first ? "[" : ",[", fp);
+        first = 0;
+        cli_json_str(fp, C->what, strlen(C->what));
+        fputs(",[", fp);
+        for (uint32_t k = 0; k < C->count; k++) {
+            const nd_dquantity *q = &res->quantities[res->items[C->first + k]];
+            const nd_dsentence *s = &res->sentences[q->sentence];
+            const uint32_t e = q->head_end > q->end ? q->head_end : q->end;
+            fprintf(fp, "%s[%u,%u,%u,", k ? "," : "", docs[s->doc], q->start, e);
+            rtext(fp, texts[s->doc] + q->start, e - q->start);
+            fputc(',', fp);
+            rtext(fp, texts[s->doc] + s->start, s->end - s->start);
+            fputc(']', fp);
+        }
+        fputs("]]", fp);
+    }
+    fputs("],[", fp);
+    first = 1;
+    for (size_t c = 0; c < res->nconflicts; c++) {
+        const nd_dconflict *C = &res->conflicts[c];
+        if (C->kind != ND_DC_NEGATION)
+            continue;
+        fputs(first ? "[" : ",[", fp);
+        first = 0;
+        cli_json_str(fp, C->what, strlen(C->what));
+        fputs(",[", fp);
+        for (uint32_t k = 0; k < C->count; k++) {
+            if (k == C->split)
+                fputs("],[", fp);
+            else if (k)
+                fputc(',', fp);
+            rsent(fp, docs, texts, &res->sentences[res->items[C->first + k]]);
+        }
+        fputs("]]", fp);
+    }
+    fputs("],[", fp);
+    for (size_t a = 0; a < res->naliases; a++) {
+        const nd_dalias *A = &res->aliases[a];
+        fputs(a ? ",[" : "[", fp);
+        for (uint32_t k = 0; k < A->count; k++) {
+            const nd_dname *nm = &res->names[A->first + k];
+            if (k)
+                fputc(',', fp);
+            rtext(fp, texts[nm->doc] + nm->start, nm->end - nm->start);
+        }
+        fputc(']', fp);
+    }
+    fputs("]]", fp);
+}
+
 /* ---- the batches ------------------------------------------------------------------- */
 
 static int cmp_key(const void *x, const void *y)
@@ -747,6 +853,19 @@ static void do_story(dthread *th, size_t i)
     b->buf[i - b->lo] = out;
     b->blen[i - b->lo] = olen;
     out = NULL;
+    if (b->want_report) {
+        if (!(fp = open_memstream(&out, &olen)))
+            goto nomem;
+        story_report(fp, b, i, docs, texts, &res);
+        if (fclose(fp) != 0) {
+            fp = NULL;
+            goto nomem;
+        }
+        fp = NULL;
+        b->rbuf[i - b->lo] = out;
+        b->rlen[i - b->lo] = olen;
+        out = NULL;
+    }
     goto done;
 nomem:
     batch_fail(b, EXIT_INTERNAL, "", "out of memory");
@@ -778,7 +897,8 @@ static void *worker(void *arg)
 }
 
 int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
-                 const nd_passage *ps, size_t nps, const digest_opts *o, FILE *fp)
+                 const nd_passage *ps, size_t nps, const digest_opts *o, FILE *fp,
+                 FILE *report)
 {
     unsigned nt = o->threads;
     if (nt == 0) {
@@ -806,7 +926,11 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
     const size_t BATCH = 64 * (size_t)nt;
     b.buf = calloc(BATCH, sizeof *b.buf);
     b.blen = calloc(BATCH, sizeof *b.blen);
-    if (!story_of || !pos || !poff || !pidx || !th || !tid || !b.buf || !b.blen) {
+    b.want_report = report != NULL;
+    b.rbuf = calloc(BATCH, sizeof *b.rbuf);
+    b.rlen = calloc(BATCH, sizeof *b.rlen);
+    if (!story_of || !pos || !poff || !pidx || !th || !tid || !b.buf || !b.blen || !b.rbuf ||
+        !b.rlen) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
@@ -855,6 +979,7 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
         }
     }
     FILE *dst = o->listing ? stdout : fp;
+    size_t nrep = 0;
     for (size_t lo = 0; lo < st->n && rc == 0; lo += BATCH) {
         b.lo = lo;
         b.hi = lo + BATCH < st->n ? lo + BATCH : st->n;
@@ -873,10 +998,16 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
             rc = b.rc;
         }
         for (size_t j = 0; j < b.hi - b.lo; j++) {
-            if (rc == 0 && b.buf[j])
+            if (rc == 0 && b.buf[j] && dst)
                 fwrite(b.buf[j], 1, b.blen[j], dst);
+            if (rc == 0 && b.rbuf[j]) {
+                if (nrep++)
+                    fputc(',', report);
+                fwrite(b.rbuf[j], 1, b.rlen[j], report);
+            }
             free(b.buf[j]);
-            b.buf[j] = NULL;
+            free(b.rbuf[j]);
+            b.buf[j] = b.rbuf[j] = NULL;
         }
         cli_progress("digest", b.hi, 0);
     }
@@ -891,6 +1022,8 @@ done:
     free(tid);
     free(b.buf);
     free(b.blen);
+    free(b.rbuf);
+    free(b.rlen);
     free(story_of);
     free(pos);
     free(poff);

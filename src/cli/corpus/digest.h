@@ -41,9 +41,14 @@ typedef struct digest_opts {
 } digest_opts;
 
 /* The digest of every story of st, in order, with the passages ps[0..nps) of
- * r->ru (any order) as verbatim evidence, to fp (JSON Lines) or stdout (a
- * listing). 0, or an exit code (a message printed). */
+ * r->ru (any order) as verbatim evidence, to fp (JSON Lines; NULL: none) or
+ * stdout (a listing), and, unless report is NULL, to report the stories'
+ * digests for report.html, comma-separated (the caller writes the brackets;
+ * docs/report.md): [story, core groups, other groups, disagreements,
+ * contradictions, names], documents by number, texts cut. 0, or an exit code
+ * (a message printed). */
 int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
-                 const nd_passage *ps, size_t nps, const digest_opts *o, FILE *fp);
+                 const nd_passage *ps, size_t nps, const digest_opts *o, FILE *fp,
+                 FILE *report);
 
 #endif

@@ -482,7 +482,10 @@ static int put_data(const report_in *in, FILE *fp, uint8_t **want_out)
     fputc(',', fp);
     if ((rc = put_stories(in, fp, want)) != 0)
         goto done;
-    fputc(',', fp);
+    fputs(",\"digest\":[", fp);
+    if (in->digest && in->digest_len)
+        fwrite(in->digest, 1, in->digest_len, fp);
+    fputs("],", fp);
     const uint64_t left_out = select_texts(in, want);
     fprintf(fp, "\"texts_left_out\":%llu,\"texts_budget\":%llu,", (unsigned long long)left_out,
             (unsigned long long)in->text_budget);

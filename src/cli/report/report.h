@@ -23,6 +23,9 @@ typedef struct report_in {
     size_t nlinks;
     const results_labels *labels;  /* the stories' labels */
     uint64_t text_budget;          /* bytes of texts embedded at most, 0 = all */
+    const char *digest;            /* the stories' digests (digest_write's report records,
+                                      comma-separated), NULL: none */
+    size_t digest_len;
 } report_in;
 
 /* summary.json: 0, or -1 after a write error. */

@@ -450,6 +450,8 @@ static nd_status read_doc(nd_digest *d, uint32_t di)
     /* a mail or news header block is not what the document says */
     const size_t body = nd_header_block_end(t, len);
     const size_t ns = nd_digest_sentences(t + body, len - body, NULL, NULL, 0);
+    if (ns == 0)
+        return ND_OK;
     const size_t need = ns * 2 * sizeof(uint32_t);
     if ((st = nd_vec_reserve(&d->scratch, &d->alloc, need)) != ND_OK)
         return st;
@@ -825,7 +827,8 @@ static nd_status make_groups(nd_digest *d)
     nd_status st = ND_OK;
     /* pairs: strongest first; the same pair once (its strongest, verbatim first) */
     dpair *p = d->pairs.data;
-    qsort(p, d->pairs.len, sizeof *p, cmp_pair);
+    if (d->pairs.len)
+        qsort(p, d->pairs.len, sizeof *p, cmp_pair);
     uint32_t *up = nd_malloc(&d->alloc, (S ? S : 1) * sizeof *up);
     uint32_t *next = nd_malloc(&d->alloc, (S ? S : 1) * sizeof *next); /* member lists */
     uint32_t *last = nd_malloc(&d->alloc, (S ? S : 1) * sizeof *last);

@@ -658,7 +658,8 @@ static nd_status value_conflicts(nd_digest *d)
         }
     /* strongest first: aligned, then the closest values; a chain never holds
      * two values of one document (a source does not disagree with itself) */
-    qsort(links.data, links.len, sizeof(qlink), cmp_qlink);
+    if (links.len)
+        qsort(links.data, links.len, sizeof(qlink), cmp_qlink);
     for (size_t k = 0; k < links.len; k++) {
         const qlink *L = &ND_VEC_AT(&links, qlink, k);
         const uint32_t ra = find(up, L->i), rb = find(up, L->j);
@@ -1267,7 +1268,7 @@ nd_status dg_aliases(nd_digest *d)
     for (size_t k = 0; names && k < d->words.len; k++)
         if ((W(d)[k].flags & (W_NAME | W_STOP | W_DIGIT)) == W_NAME)
             names[nn++] = W(d)[k].form;
-    if (names)
+    if (names && nn)
         qsort(names, nn, sizeof *names, cmp_u32f);
     for (uint32_t i = 0; i < d->sents.len && st == ND_OK; i++)
         st = sentence_names(d, &ar, i, names, nn);

@@ -61,6 +61,7 @@ cmds=(
   "stories|stories -q -T 1 --tmp tmp -o out/stories.jsonl --save-model out/model $E/news.jsonl"
   "similarity|similarity -q -T 1 --tmp tmp --pairs ../in/pairs.jsonl -o out/sim.jsonl $E/news.jsonl"
   "analyze|analyze -q -T 1 --tmp tmp --corpus -o out/all $E/news.jsonl"
+  "digest|digest -q -T 2 --tmp tmp -o out/digest.jsonl $E/news.jsonl"
   "eval|eval --gold $E/gold.jsonl -o out/eval.txt ../in/pred.jsonl"
   "index-add|index add -q -T 1 --batch 3 -o out/answers.jsonl ix $E/news.jsonl"
   "index-query|index query -q -o out/answers.jsonl ix $E/news.jsonl"

@@ -847,7 +847,7 @@ static void do_story(dthread *th, size_t i)
         story_json(fp, b, i, docs, texts, &res);
     if (fclose(fp) != 0) {
         fp = NULL;
-        goto nomem;
+        goto closed;
     }
     fp = NULL;
     b->buf[i - b->lo] = out;
@@ -859,7 +859,7 @@ static void do_story(dthread *th, size_t i)
         story_report(fp, b, i, docs, texts, &res);
         if (fclose(fp) != 0) {
             fp = NULL;
-            goto nomem;
+            goto closed;
         }
         fp = NULL;
         b->rbuf[i - b->lo] = out;
@@ -867,6 +867,11 @@ static void do_story(dthread *th, size_t i)
         out = NULL;
     }
     goto done;
+closed: /* a story's buffer could not be written: memory, or what the C library says */
+    if (errno != ENOMEM) {
+        batch_fail(b, EXIT_INPUT, "digest: write error: ", strerror(errno));
+        goto done;
+    }
 nomem:
     batch_fail(b, EXIT_INTERNAL, "", "out of memory");
 done:

@@ -45,8 +45,10 @@
  *   acknowledged; negated also by denied, rejected, refuted), arrested
  *   (arrested, detained). A sentence negating a predicate that a sentence
  *   of another source affirms is a contradiction to check: for killed and
- *   injured the story is the context ("no one was injured" against "21
- *   people were injured"); confirmed and arrested must share their object,
+ *   injured, the affirming sentences sharing a word with a negating one, or
+ *   when none does every one (the story is then the only context: "No one
+ *   was injured, officials said" against "21 people were injured");
+ *   confirmed and arrested must share their object,
  *   one of the five words after the predicate ("confirmed the raid" and
  *   "denied the raid", not "denied responsibility"). Besides the lexicon:
  *   a content word negated in one sentence of a group and affirmed in
@@ -782,6 +784,31 @@ static unsigned predicates(const nd_digest *d, uint32_t i)
     return aff | neg << 8;
 }
 
+/* Sorted content terms of sentence i (no function words, numbers, negations
+ * or predicate words) into out (cap at most); returns how many. */
+static size_t content(const nd_digest *d, uint32_t i, uint32_t *out, size_t cap)
+{
+    const dword *w = W(d);
+    size_t n = 0;
+    for (uint32_t k = sw_at(d, i); k < sw_at(d, i + 1) && n < cap; k++) {
+        if (w[k].flags & (W_STOP | W_DIGIT | W_NEG))
+            continue;
+        int pred = IN(d, &w[k], k_denials);
+        for (unsigned p = 0; p < P_N && !pred; p++)
+            for (unsigned x = 0; x < 8 && k_pred_words[p][x] && !pred; x++)
+                pred = dg_is(d, &w[k], k_pred_words[p][x]);
+        if (!pred)
+            out[n++] = w[k].term;
+    }
+    for (size_t x = 1; x < n; x++)
+        for (size_t y = x; y > 0 && out[y - 1] > out[y]; y--) {
+            const uint32_t t = out[y];
+            out[y] = out[y - 1];
+            out[y - 1] = t;
+        }
+    return n;
+}
+
 /* The content words right after sentence i's words of predicate p (its
  * object: "confirmed the raid", "denied responsibility"), sorted, into out. */
 static size_t object(const nd_digest *d, uint32_t i, unsigned p, uint32_t *out, size_t cap)
@@ -829,31 +856,36 @@ static nd_status lexicon_conflicts(nd_digest *d)
     uint32_t *negs = aff + S;
     for (unsigned p = 0; p < P_N && st == ND_OK; p++) {
         /* confirmed and arrested: of the same object; killed and injured:
-         * sharing a word */
+         * the affirming sentences that share a word with a negating one, or
+         * every one when none does ("No one was injured, officials said") */
         const int obj = p == P_CONFIRMED || p == P_ARRESTED;
         size_t na = 0, nn = 0;
-        /* a negating sentence, and the affirming ones of other sources that
-         * share enough words with it */
-        for (uint32_t n = 0; n < S; n++) {
-            if (!(pr[n] >> 8 & 1u << p))
-                continue;
-            const size_t cn = obj ? object(d, n, p, ca, CTX_CAP) : 0;
-            size_t found = 0;
-            for (uint32_t a = 0; a < S; a++) {
-                if (!(pr[a] & 1u << p) ||
-                    docs[s[a].doc].source == docs[s[n].doc].source)
+        for (int pass = 0; pass < (obj ? 1 : 2) && !na; pass++) {
+            const int share = !obj && pass == 0;
+            nn = 0;
+            for (uint32_t n = 0; n < S; n++) {
+                if (!(pr[n] >> 8 & 1u << p))
                     continue;
-                if (obj && shared(ca, cn, ca + CTX_CAP, object(d, a, p, ca + CTX_CAP, CTX_CAP)) < 1)
-                    continue;
-                int dup = 0;
-                for (size_t x = 0; x < na && !dup; x++)
-                    dup = aff[x] == a;
-                if (!dup && na < SIDE_CAP)
-                    aff[na++] = a;
-                found++;
+                const size_t cn = obj ? object(d, n, p, ca, CTX_CAP)
+                                      : share ? content(d, n, ca, CTX_CAP) : 0;
+                size_t found = 0;
+                for (uint32_t a = 0; a < S; a++) {
+                    if (!(pr[a] & 1u << p) || docs[s[a].doc].source == docs[s[n].doc].source)
+                        continue;
+                    const size_t cx = obj ? object(d, a, p, ca + CTX_CAP, CTX_CAP)
+                                          : share ? content(d, a, ca + CTX_CAP, CTX_CAP) : 0;
+                    if ((obj || share) && shared(ca, cn, ca + CTX_CAP, cx) < 1)
+                        continue;
+                    int dup = 0;
+                    for (size_t x = 0; x < na && !dup; x++)
+                        dup = aff[x] == a;
+                    if (!dup && na < SIDE_CAP)
+                        aff[na++] = a;
+                    found++;
+                }
+                if (found && nn < SIDE_CAP)
+                    negs[nn++] = n;
             }
-            if (found && nn < SIDE_CAP)
-                negs[nn++] = n;
         }
         if (!na || !nn)
             continue;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
@@ -290,6 +291,7 @@ struct dbatch {
     size_t *blen;
     char **rbuf;            /* ... and its record for the report (want_report) */
     size_t *rlen;
+    double *secs;           /* ... and the seconds its digest took (nd_digest_run) */
     int want_report;
     atomic_size_t next;
     pthread_mutex_t mu;
@@ -829,8 +831,12 @@ static void do_story(dthread *th, size_t i)
         st2 = nd_digest_passage(th->dg, b->pos[p->a], p->a_start, p->a_end, b->pos[p->b],
                                 p->b_start, p->b_end);
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (st2 == ND_OK)
         st2 = nd_digest_run(th->dg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    b->secs[i - b->lo] = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     nd_digest_result res;
     if (st2 == ND_OK)
         st2 = nd_digest_get(th->dg, &res);
@@ -934,8 +940,9 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
     b.want_report = report != NULL;
     b.rbuf = calloc(BATCH, sizeof *b.rbuf);
     b.rlen = calloc(BATCH, sizeof *b.rlen);
+    b.secs = calloc(BATCH, sizeof *b.secs);
     if (!story_of || !pos || !poff || !pidx || !th || !tid || !b.buf || !b.blen || !b.rbuf ||
-        !b.rlen) {
+        !b.rlen || !b.secs) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
@@ -984,7 +991,10 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
         }
     }
     FILE *dst = o->listing ? stdout : fp;
-    size_t nrep = 0;
+    size_t nrep = 0, big = SIZE_MAX;   /* the story of the most documents */
+    double total = 0, big_s = 0;
+    struct timespec w0, w1;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
     for (size_t lo = 0; lo < st->n && rc == 0; lo += BATCH) {
         b.lo = lo;
         b.hi = lo + BATCH < st->n ? lo + BATCH : st->n;
@@ -1013,9 +1023,24 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
             free(b.buf[j]);
             free(b.rbuf[j]);
             b.buf[j] = b.rbuf[j] = NULL;
+            const size_t i = b.lo + j, sz = st->off[i + 1] - st->off[i];
+            total += b.secs[j];
+            if (big == SIZE_MAX || sz > st->off[big + 1] - st->off[big]) {
+                big = i;
+                big_s = b.secs[j];
+            }
+            b.secs[j] = 0;
         }
         cli_progress("digest", b.hi, 0);
     }
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    if (rc == 0 && big != SIZE_MAX)
+        cli_log(3, "digest: %zu %s in %.2f s (%.2f s of nd_digest_run on %u %s); the largest, "
+                   "story %llu of %zu documents, in %.3f s",
+                st->n, cli_plural(st->n, "story", "stories"),
+                (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9, total,
+                nt, cli_plural(nt, "thread", "threads"), (unsigned long long)st->num[big],
+                st->off[big + 1] - st->off[big], big_s);
 done:
     for (unsigned t = 0; th && t < nt; t++) {
         nd_digest_destroy(th[t].dg);
@@ -1029,6 +1054,7 @@ done:
     free(b.blen);
     free(b.rbuf);
     free(b.rlen);
+    free(b.secs);
     free(story_of);
     free(pos);
     free(poff);

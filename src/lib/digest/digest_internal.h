@@ -84,7 +84,8 @@ static inline const char *dg_norm(const nd_digest *d, const dword *w)
 /* Is word w's normalised form the NUL-terminated s? */
 static inline int dg_is(const nd_digest *d, const dword *w, const char *s)
 {
-    return strlen(s) == w->nlen && memcmp(dg_norm(d, w), s, w->nlen) == 0;
+    const char *f = dg_norm(d, w);
+    return w->nlen && f[0] == s[0] && strlen(s) == w->nlen && memcmp(f, s, w->nlen) == 0;
 }
 
 /* The stem hash of the normalised word s[0..n) (as dword.term). */

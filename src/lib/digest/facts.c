@@ -1030,6 +1030,8 @@ typedef struct aliasrun {
     nd_vec spans;  /* span */
     nd_vec forms;  /* form */
     nd_vec links;  /* nd_devidence (a, b: form indices) */
+    uint32_t *slot; /* the forms by key: index + 1, 0 = empty (open addressing) */
+    size_t mask;
 } aliasrun;
 
 static uint32_t form_of(aliasrun *ar, const nd_digest *d, uint32_t w0, uint32_t w1,
@@ -1037,14 +1039,16 @@ static uint32_t form_of(aliasrun *ar, const nd_digest *d, uint32_t w0, uint32_t 
 {
     const uint64_t key = span_key(d, w0, w1);
     form *f = ar->forms.data;
-    for (uint32_t i = 0; i < ar->forms.len; i++)
-        if (f[i].key == key) {
-            f[i].mentions++;
-            return i;
+    size_t h = (size_t)(key ^ key >> 29) & ar->mask;
+    for (; ar->slot[h]; h = (h + 1) & ar->mask)
+        if (f[ar->slot[h] - 1].key == key) {
+            f[ar->slot[h] - 1].mentions++;
+            return ar->slot[h] - 1;
         }
     const dword *w = W(d);
     const form nf = {key, w0, w1, 1, w1 == w0 + 1 && (w[w0].flags & W_UPPER) != 0};
-    *st = nd_vec_push(&ar->forms, &d->alloc, &nf);
+    if ((*st = nd_vec_push(&ar->forms, &d->alloc, &nf)) == ND_OK)
+        ar->slot[h] = (uint32_t)ar->forms.len;
     return (uint32_t)ar->forms.len - 1;
 }
 
@@ -1290,6 +1294,13 @@ nd_status dg_aliases(nd_digest *d)
     nd_vec_init(&ar.forms, sizeof(form), UINT32_MAX);
     nd_vec_init(&ar.links, sizeof(nd_devidence), UINT32_MAX);
     nd_status st = ND_OK;
+    /* a name is a word at least: room for every word's form, half full at most */
+    ar.mask = 15;
+    while (ar.mask + 1 < 2 * d->words.len + 2)
+        ar.mask = ar.mask * 2 + 1;
+    ar.slot = nd_calloc(&d->alloc, ar.mask + 1, sizeof *ar.slot);
+    if (!ar.slot)
+        return ND_E_NOMEM;
     uint32_t *up = NULL;
     uint64_t *order = NULL;
     uint32_t *newid = NULL;
@@ -1366,5 +1377,6 @@ done:
     nd_vec_free(&ar.spans, &d->alloc);
     nd_vec_free(&ar.forms, &d->alloc);
     nd_vec_free(&ar.links, &d->alloc);
+    nd_free(&d->alloc, ar.slot);
     return st;
 }

@@ -4,7 +4,7 @@
 # Environment (all optional):
 #   BENCH_SIZE=1G            size of the main corpus (100M for a quick run)
 #   BENCH_SEED=20261123      seed of every generated corpus
-#   BENCH_ROWS="main exact recall scaling memory reuse stories analyze report mpi"
+#   BENCH_ROWS="main exact recall scaling memory reuse stories analyze report digest mpi"
 #                            which rows to run
 #   BENCH_MPI_SIZE=$BENCH_SIZE  mpi row: size of its corpus (the main corpus by default)
 #   BENCH_SIMHASH_DOCS=5000  simhash compares all pairs: it runs on the corpus's first N docs
@@ -21,6 +21,8 @@
 #   BENCH_STORIES_PASSAGES=1  stories row: 0 skips the third run (-T 2 with passages)
 #   BENCH_ANALYZE_SIZE=$BENCH_SIZE  analyze row: size of its corpus (the main corpus)
 #   BENCH_ANALYZE_T=2        analyze row: the threads of every run
+#   BENCH_DIGEST_SIZE=$BENCH_SIZE  digest row: size of its corpus (the main corpus)
+#   BENCH_DIGEST_T=2         digest row: the threads of stories and digest
 #   BENCH_TMP=/dev/shm       where simhash's one-file-per-document copy goes (tmpfs)
 #
 # Each tool reads the same file, already in the page cache; GNU time gives the wall
@@ -33,7 +35,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SIZE=${BENCH_SIZE:-1G}
 SEED=${BENCH_SEED:-20261123}
-ROWS=${BENCH_ROWS:-main exact recall scaling memory reuse stories analyze report mpi}
+ROWS=${BENCH_ROWS:-main exact recall scaling memory reuse stories analyze report digest mpi}
 MPI_SIZE=${BENCH_MPI_SIZE:-$SIZE}
 SIM_DOCS=${BENCH_SIMHASH_DOCS:-5000}
 SCALE_DOCS=${BENCH_SCALE_DOCS:-50000}
@@ -51,6 +53,8 @@ STORIES_MEM=${BENCH_STORIES_MEM:-}
 STORIES_PASSAGES=${BENCH_STORIES_PASSAGES:-1}
 ANALYZE_SIZE=${BENCH_ANALYZE_SIZE:-$SIZE}
 ANALYZE_T=${BENCH_ANALYZE_T:-2}
+DIGEST_SIZE=${BENCH_DIGEST_SIZE:-$SIZE}
+DIGEST_T=${BENCH_DIGEST_T:-2}
 TMPBASE=${BENCH_TMP:-/dev/shm}
 ND=$ROOT/neardup
 LIB=$ROOT/bench/benchlib.py
@@ -443,6 +447,66 @@ stories_rows() {
     done
 }
 
+# digest: `neardup digest` against `neardup stories` on the same corpus, each -T
+# $DIGEST_T (the digest finds the stories as stories does, then digests each); then one
+# story of 100 documents, -T 1: the five seed articles (../shared/seeds), each told by
+# 20 sources, read back as one story (--stories), the seconds of nd_digest_run from -v.
+digest_rows() {
+    local dir bytes docs c t=$DIGEST_T seeds=${SHARED:-$ROOT/../shared}/seeds extra note
+    dir=$(corpus --size "$DIGEST_SIZE")
+    read -r bytes docs < <(meta "$dir")
+    c=$dir/corpus.jsonl
+    cat "$c" >/dev/null
+    say "neardup stories -T $t on $c"
+    timed digest-stories "$ND" stories -q -T "$t" -o "$WORK/digest.stories" "$c"
+    say "neardup digest -T $t on $c"
+    timed digest-all "$ND" digest -v -T "$t" -o "$WORK/digest.jsonl" "$c"
+    extra=$(python3 - "$WORK/digest-all.time" "$WORK/digest-stories.time" "$WORK/digest-all.err" <<'PY'
+import json, re, sys
+a, s = (open(p).read().split() for p in sys.argv[1:3])
+line = [l for l in open(sys.argv[3]) if "neardup: digest:" in l]
+print(json.dumps({"wall_ratio_to_stories": round(float(a[0]) / float(s[0]), 3),
+                  "digest_stage": line[0].strip() if line else ""}))
+PY
+)
+    note="wall $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["wall_ratio_to_stories"])' "$extra")x stories' on the same input"
+    R_EXTRA=$extra add digest "neardup digest -T $t" "corpus $DIGEST_SIZE" "$bytes" "$docs" \
+        digest-all "$note"
+    add digest "neardup stories -T $t" "corpus $DIGEST_SIZE" "$bytes" "$docs" digest-stories
+    if [ ! -d "$seeds" ]; then
+        R_BYTES=0 R_DOCS=0 R_ROW=digest R_TOOL="neardup digest (100-document story)" \
+            R_INPUT="seeds x 20" R_NOTE="skipped: no ../shared/seeds" python3 "$LIB" row "$RESULTS"
+        return
+    fi
+    python3 - "$seeds" "$WORK/story100.jsonl" "$WORK/story100.stories" <<'PY'
+import json, os, sys
+seeds, out, st = sys.argv[1:4]
+docs = []
+for k in range(20):
+    for f in sorted(os.listdir(seeds)):
+        docs.append({"id": "%s-%02d" % (f[:3], k), "source": "outlet %02d of %s" % (k, f[:3]),
+                     "text": open(os.path.join(seeds, f), encoding="utf-8").read()})
+with open(out, "w") as fp:
+    for d in docs:
+        fp.write(json.dumps(d) + "\n")
+with open(st, "w") as fp:
+    fp.write(json.dumps({"story": 0, "members": [{"id": d["id"]} for d in docs]}) + "\n")
+PY
+    say "neardup digest -T 1 on one story of 100 documents"
+    timed digest-100 "$ND" digest -v -T 1 --stories "$WORK/story100.stories" \
+        -o "$WORK/story100.digest" "$WORK/story100.jsonl"
+    extra=$(python3 - "$WORK/digest-100.err" <<'PY'
+import json, re, sys
+line = [l for l in open(sys.argv[1]) if "neardup: digest:" in l][0]
+m = re.search(r"in ([0-9.]+) s\)?;? ?.*?the largest, story \d+ of (\d+) documents, in ([0-9.]+) s", line)
+print(json.dumps({"story_documents": int(m.group(2)), "story_seconds": float(m.group(3))}))
+PY
+)
+    note="one story of $(python3 -c 'import json,sys; e=json.loads(sys.argv[1]); print("%d documents digested in %.3f s" % (e["story_documents"], e["story_seconds"]))' "$extra") (nd_digest_run; wall: the whole run)"
+    R_EXTRA=$extra add digest "neardup digest -T 1 (100-document story)" "seeds x 20" \
+        "$(stat -c %s "$WORK/story100.jsonl")" 100 digest-100 "$note"
+}
+
 # analyze: `neardup analyze` (one read for the four analyses) against dedup, boilerplate,
 # reuse and stories run apart, each -T $ANALYZE_T, on one corpus: wall and CPU time
 # summed over the four, peak RSS the largest of them; the outputs compared with cmp.
@@ -602,7 +666,8 @@ for r in $ROWS; do
         stories) stories_rows ;;
         analyze) analyze_rows ;;
         report) report_rows ;;
-        *) die "unknown row '$r' in BENCH_ROWS (main, exact, recall, scaling, memory, reuse, stories, analyze, report, mpi)" ;;
+        digest) digest_rows ;;
+        *) die "unknown row '$r' in BENCH_ROWS (main, exact, recall, scaling, memory, reuse, stories, analyze, report, digest, mpi)" ;;
     esac
 done
 

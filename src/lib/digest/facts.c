@@ -12,8 +12,9 @@
  *   an age ("aged 45", "45-year-old", "45 years old"), a date (a month and a
  *   day, a year from 1900 to 2100 alone, "2023-06-21"), a time ("10:30",
  *   "9 pm"), else a count. A count needs a head noun: the last of the
- *   content words right after it ("15 police officers", "6 of the injured
- *   terrorists"); a number with none is not read. A number inside a name
+ *   content words right after it, up to a plural, a preposition or a common
+ *   verb ("15 police officers", "6 of the injured terrorists", "31 people
+ *   took part"); a number with none is not read. A number inside a name
  *   ("Ashraf 3", "COVID-19") or after a noun that numbers things ("episode
  *   7", "flight 370", a list) is not read.
  *
@@ -193,6 +194,18 @@ static int approx_word(const nd_digest *d, const dword *w)
     return IN(d, w, k);
 }
 
+/* Words that end a head noun's phrase: prepositions the function words do not
+ * hold, and common verbs that are not participles ("people took part"). */
+static const char *const k_head_stop[] = {
+    "near", "next", "beside", "across", "along", "around", "behind", "inside", "outside",
+    "toward", "towards", "via", "amid", "among", "despite", "except", "like", "onto", "past",
+    "per", "within", "without", "beyond", "including", "according", "took", "take",
+    "takes", "made", "make", "makes", "went", "go", "goes", "came", "come", "comes", "left",
+    "lost", "won", "gave", "got", "saw", "told", "live", "lives", "died", "die", "fled",
+    "remain", "remains", "fell", "rose", "say", "says", "attend", "work", "works", "held",
+    "face", "faces", "need", "needs", "ran", "run", "sat", "stood", "led", "met", "paid",
+    "spent", "sent", "kept", "felt", "found", "heard", "built", "bought", "sold", "fought"};
+
 /* The head of the number ending at word e-1 of sentence [s0, s1): the last
  * content word of the run right after it, or UINT32_MAX. */
 static uint32_t head_after(const nd_digest *d, uint32_t e, uint32_t s1)
@@ -224,8 +237,15 @@ static uint32_t head_after(const nd_digest *d, uint32_t e, uint32_t s1)
         if (ed && !(k + 1 < s1 && !(w[k + 1].flags & (W_STOP | W_DIGIT)) &&
                     gap_is(d, k, " ")))
             break;
+        /* a preposition or a common verb ends the phrase before it */
+        if (IN(d, &w[k], k_head_stop))
+            break;
         head = k;
         if (dg_is(d, &w[k], "percent") || dg_is(d, &w[k], "dollars"))
+            break;
+        /* a plural ends it ("15 police officers and", "11 protesters near") */
+        if (w[k].nlen > 3 && f[w[k].nlen - 1] == 's' && f[w[k].nlen - 2] != 's' &&
+            f[w[k].nlen - 2] != 'u' && f[w[k].nlen - 2] != 'i')
             break;
     }
     return head;

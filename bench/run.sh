@@ -507,9 +507,9 @@ PY
         "$(stat -c %s "$WORK/story100.jsonl")" 100 digest-100 "$note"
 }
 
-# analyze: `neardup analyze` (one read for the four analyses) against dedup, boilerplate,
-# reuse and stories run apart, each -T $ANALYZE_T, on one corpus: wall and CPU time
-# summed over the four, peak RSS the largest of them; the outputs compared with cmp.
+# analyze: `neardup analyze` (one read for the five analyses) against dedup, boilerplate,
+# reuse, stories and digest run apart, each -T $ANALYZE_T, on one corpus: wall and CPU time
+# summed over the five, peak RSS the largest of them; the outputs compared with cmp.
 analyze_rows() {
     local dir bytes docs c t=$ANALYZE_T a=$WORK/analyze p=$WORK/apart same=true f
     dir=$(corpus --size "$ANALYZE_SIZE")
@@ -519,19 +519,20 @@ analyze_rows() {
     say "neardup analyze -T $t on $c"
     timed analyze "$ND" analyze -q -T "$t" -o "$a" "$c"
     mkdir -p "$p"
-    say "dedup, boilerplate, reuse and stories -T $t apart on $c"
+    say "dedup, boilerplate, reuse, stories and digest -T $t apart on $c"
     timed apart-dedup "$ND" dedup -q -T "$t" --clusters "$p/clusters.jsonl" \
         --pairs "$p/pairs.jsonl" --removed "$p/removed.jsonl" "$c"
     timed apart-boilerplate "$ND" boilerplate -q -T "$t" -o "$p/boilerplate.jsonl" "$c"
     timed apart-reuse "$ND" reuse -q -T "$t" -o "$p/passages.jsonl" \
         --clusters "$p/passage-clusters.jsonl" "$c"
     timed apart-stories "$ND" stories -q -T "$t" -o "$p/stories.jsonl" "$c"
-    for f in clusters pairs removed boilerplate passages passage-clusters stories; do
+    timed apart-digest "$ND" digest -q -T "$t" -o "$p/digest.jsonl" "$c"
+    for f in clusters pairs removed boilerplate passages passage-clusters stories digest; do
         cmp -s "$a/$f.jsonl" "$p/$f.jsonl" || { same=false; say "analyze: $f.jsonl differs"; }
     done
-    # the four runs as one: summed times, the largest peak RSS
+    # the five runs as one: summed times, the largest peak RSS
     awk '{w += $1; u += $2; s += $3; if ($4 > m) m = $4} END {printf "%.2f %.2f %.2f %d\n", w, u, s, m}' \
-        "$WORK"/apart-{dedup,boilerplate,reuse,stories}.time >"$WORK/apart.time"
+        "$WORK"/apart-{dedup,boilerplate,reuse,stories,digest}.time >"$WORK/apart.time"
     local extra note
     extra=$(python3 - "$WORK/analyze.time" "$WORK/apart.time" "$same" "$a/report.html" <<'PY'
 import json, os, sys
@@ -544,12 +545,12 @@ print(json.dumps({"same_output": sys.argv[3] == "true",
                   "report_bytes": os.path.getsize(sys.argv[4])}))
 PY
 )
-    note=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print('against the four run apart: wall x%.2f, CPU x%.2f, peak RSS x%.2f of the largest; outputs %s; report.html %.1f MB' % (e['wall_ratio_vs_apart'], e['cpu_ratio_vs_apart'], e['rss_ratio_vs_largest_apart'], 'identical' if e['same_output'] else 'DIFFERENT', e['report_bytes'] / 1e6))" "$extra")
+    note=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print('against the five run apart: wall x%.2f, CPU x%.2f, peak RSS x%.2f of the largest; outputs %s; report.html %.1f MB' % (e['wall_ratio_vs_apart'], e['cpu_ratio_vs_apart'], e['rss_ratio_vs_largest_apart'], 'identical' if e['same_output'] else 'DIFFERENT', e['report_bytes'] / 1e6))" "$extra")
     R_EXTRA=$extra add analyze "neardup analyze -T $t" "corpus $ANALYZE_SIZE" "$bytes" "$docs" \
         analyze "$note"
-    add analyze "dedup + boilerplate + reuse + stories -T $t" "corpus $ANALYZE_SIZE" \
-        "$bytes" "$docs" apart "the four run apart: times summed, the largest peak RSS"
-    [ "$same" = true ] || die "analyze's outputs differ from the four commands'"
+    add analyze "dedup + boilerplate + reuse + stories + digest -T $t" "corpus $ANALYZE_SIZE" \
+        "$bytes" "$docs" apart "the five run apart: times summed, the largest peak RSS"
+    [ "$same" = true ] || die "analyze's outputs differ from the five commands'"
 }
 
 # report: report.html of 20 Newsgroups (../shared/data/20ng, when it is there) in

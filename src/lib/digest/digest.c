@@ -25,7 +25,8 @@
  *   and numbers weigh half again as much.
  *
  *   Similarity. Two sentences of different documents: Dice over their words'
- *   weights, 2 shared / (total a + total b). Candidates come from the
+ *   weights, 2 shared / (total a + total b), with three content words shared
+ *   at least ("See above." and "See the difference?" say nothing alike). Candidates come from the
  *   postings of the words (a word in more than max(200, S / 20) sentences
  *   counts in the totals but proposes no pair, which bounds the work of a
  *   large story). A pair is verbatim when the two sentences have the same
@@ -50,6 +51,7 @@
 #include "digest/digest_internal.h"
 
 #define MAX_SENTENCE_WORDS 400 /* a longer "sentence" is a list: it links nothing */
+#define MIN_SHARED 3           /* content words a paraphrase shares at least */
 
 /* ---- sentences ---------------------------------------------------------------- */
 
@@ -163,6 +165,8 @@ static int abbreviation(const char *t, size_t dot, char next)
     const size_t n = dot - b;
     if (n == 0)
         return 0;
+    if (n == 1 && b > 0 && (t[b - 1] == '\'' || (unsigned char)t[b - 1] == 0x99))
+        return 0; /* the t of "aren't", not an initial */
     if (n == 1)
         return 1; /* an initial: "J. Smith" */
     if (memchr(t + b, '.', n))
@@ -703,9 +707,10 @@ static nd_status similar_pairs(nd_digest *d)
     float *tw = nd_malloc(&d->alloc, (np ? np : 1) * sizeof *tw);
     float *tot = nd_calloc(&d->alloc, S ? S : 1, sizeof *tot);
     float *acc = nd_calloc(&d->alloc, S ? S : 1, sizeof *acc);
+    uint32_t *cnt = nd_calloc(&d->alloc, S ? S : 1, sizeof *cnt);
     uint32_t *touched = nd_malloc(&d->alloc, (S ? S : 1) * sizeof *touched);
     tpost *post = nd_malloc(&d->alloc, (np ? np : 1) * sizeof *post);
-    if (!tp || !toff || !tw || !tot || !acc || !touched || !post) {
+    if (!tp || !toff || !tw || !tot || !acc || !cnt || !touched || !post) {
         st = ND_E_NOMEM;
         goto done;
     }
@@ -770,20 +775,22 @@ static nd_status similar_pairs(nd_digest *d)
                 const uint32_t j = post[q].sent;
                 if (j <= i || s[j].doc == s[i].doc)
                     continue;
-                if (acc[j] == 0)
+                if (cnt[j] == 0)
                     touched[nt++] = j;
                 acc[j] += tw[k];
+                cnt[j]++;
             }
         }
         for (size_t q = 0; q < nt && st == ND_OK; q++) {
             const uint32_t j = touched[q];
             const double sim = 2.0 * acc[j] / (tot[i] + tot[j]);
-            acc[j] = 0;
-            if (sim >= thr)
+            if (sim >= thr && cnt[j] >= MIN_SHARED)
                 st = push_pair(d, i, j, (float)(sim > 1 ? 1 : sim), 0);
         }
-        for (size_t q = 0; q < nt; q++)
+        for (size_t q = 0; q < nt; q++) {
             acc[touched[q]] = 0;
+            cnt[touched[q]] = 0;
+        }
     }
 done:
     nd_free(&d->alloc, tp);
@@ -791,6 +798,7 @@ done:
     nd_free(&d->alloc, tw);
     nd_free(&d->alloc, tot);
     nd_free(&d->alloc, acc);
+    nd_free(&d->alloc, cnt);
     nd_free(&d->alloc, touched);
     nd_free(&d->alloc, post);
     return st;

@@ -52,8 +52,8 @@
  *   confirmed and arrested must share their object,
  *   one of the five words after the predicate ("confirmed the raid" and
  *   "denied the raid", not "denied responsibility"). Besides the lexicon:
- *   a content word negated in one sentence of a group and affirmed in
- *   another. The digest never says which is true.
+ *   a content word negated in one sentence of a group and said in another
+ *   with no negation at all. The digest never says which is true.
  *
  *   Aliases. Names are runs of capitalised words (a first word of a
  *   sentence joins when a name follows; "of", "e", "al", "de"... inside),
@@ -968,12 +968,12 @@ static nd_status group_conflicts(nd_digest *d)
                     const uint32_t j = m[g[gi].first + y];
                     if (docs[s[j].doc].source == docs[s[i].doc].source)
                         continue;
+                    /* the other says it with no negation at all */
                     int has = 0, neg = 0;
-                    for (uint32_t q = sw_at(d, j); q < sw_at(d, j + 1); q++)
-                        if (w[q].term == w[k].term) {
-                            has = 1;
-                            neg |= negated_at(d, q);
-                        }
+                    for (uint32_t q = sw_at(d, j); q < sw_at(d, j + 1); q++) {
+                        has |= w[q].term == w[k].term;
+                        neg |= (w[q].flags & W_NEG) != 0;
+                    }
                     if (!has || neg)
                         continue;
                     nd_dconflict c;

@@ -946,7 +946,7 @@ typedef struct nd_dconflict {
 typedef enum {
     ND_AL_DEFINED = 0, /**< "Long Form (ACR)" */
     ND_AL_ACRONYM,     /**< the acronym's letters are the long form's initials */
-    ND_AL_CALLED,      /**< "X, also called / also known as / or Y" */
+    ND_AL_CALLED,      /**< "X, also called / also known as / known as / dubbed [the] Y" */
     ND_AL_TITLE,       /**< a name with and without its title ("Minister Bledi Cuci", "Cuci") */
     ND_AL_ALIGNED      /**< the one name that differs between two aligned sentences */
 } nd_dalias_how;
@@ -1011,7 +1011,9 @@ ND_API ND_NODISCARD nd_status nd_digest_run(nd_digest *d);
 /** The results (after nd_digest_run). @return ND_OK, ND_E_STATE. */
 ND_API ND_NODISCARD nd_status nd_digest_get(const nd_digest *d, nd_digest_result *out);
 /** The sentence ends of text[0..len): the library's splitter alone, for a
- *  caller that shows sentences. ends receives up to cap byte offsets, each
+ *  caller that shows sentences (from the first byte: nd_digest_run first
+ *  leaves out a mail or news header block, then splits what follows). ends
+ *  receives up to cap byte offsets, each
  *  past a sentence's last byte (trailing spaces excluded); starts, when not
  *  NULL, each sentence's first byte. @return the number of sentences (may
  *  exceed cap: call again with more room). */

@@ -145,7 +145,7 @@ static int parse(rrun *r, dopts *o, int argc, char **argv)
         case D_MODEL: o->model = optarg; o->story_opt = 1; break;
         case D_STORIES: o->stories = optarg; break;
         case D_STORY:
-            if (cli_parse_uint(optarg, 0, UINT32_MAX, &u))
+            if (cli_parse_uint(optarg, 0, INT64_MAX, &u))
                 return cli_usage_error(g_cmd, "--story: '%s' is not a story number", optarg);
             o->story = (long long)u;
             break;

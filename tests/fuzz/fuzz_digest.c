@@ -174,8 +174,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(r1.nsentences == r2.nsentences && r1.ngroups == r2.ngroups &&
                   r1.nquantities == r2.nquantities && r1.nconflicts == r2.nconflicts &&
                   r1.naliases == r2.naliases && r1.sources == r2.sources);
-            CHECK(memcmp(r1.sentences, r2.sentences, r1.nsentences * sizeof *r1.sentences) == 0);
+            CHECK(!r1.nsentences ||
+                  memcmp(r1.sentences, r2.sentences, r1.nsentences * sizeof *r1.sentences) == 0);
             CHECK(!r1.ngroups || memcmp(r1.groups, r2.groups, r1.ngroups * sizeof *r1.groups) == 0);
+            CHECK(!r1.nquantities || memcmp(r1.quantities, r2.quantities,
+                                            r1.nquantities * sizeof *r1.quantities) == 0);
+            CHECK(!r1.nnames || memcmp(r1.names, r2.names, r1.nnames * sizeof *r1.names) == 0);
+            for (size_t c = 0; c < r1.nconflicts; c++)
+                CHECK(r1.conflicts[c].kind == r2.conflicts[c].kind &&
+                      r1.conflicts[c].count == r2.conflicts[c].count &&
+                      strcmp(r1.conflicts[c].what, r2.conflicts[c].what) == 0);
             nd_digest_destroy(d2);
         }
         nd_digest_destroy(d1);

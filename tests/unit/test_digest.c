@@ -329,6 +329,120 @@ static void test_empty(void)
     nd_digest_destroy(d);
 }
 
+/* What the review found (issue 16): ages at a sentence's end, compound number
+ * words, "up to" and "close to", one contradiction once, identical documents
+ * verbatim, a document repeating a sentence, a long chain of "of". */
+static void test_review(void)
+{
+    static const char *const t[] = {
+        "The suspect was 45 years old. Twenty-five people were hurt. Up to 40 officers came. "
+        "Close to 300 people waited. Police said 21 people were injured.",
+        "No one was injured, police said. The suspect was 45 years old."};
+    story s;
+    memset(&s, 0, sizeof s);
+    ND_CHECK(run_story(&s, t, 2, NULL) == 0);
+    if (!s.d)
+        return;
+    const nd_digest_result *r = &s.r;
+    int age = 0, twentyfive = 0, upto = 0, close = 0;
+    for (size_t q = 0; q < r->nquantities; q++) {
+        const nd_dquantity *x = &r->quantities[q];
+        age += x->kind == ND_Q_AGE && x->value == 45;
+        twentyfive += x->kind == ND_Q_COUNT && x->value == 25;
+        upto += x->value == 40 && x->approx;
+        close += x->value == 300 && x->approx;
+        ND_CHECK(x->value != 20 && x->value != 5);
+    }
+    ND_CHECK(age == 2 && twentyfive == 1 && upto == 1 && close == 1);
+    size_t injured = 0;
+    for (size_t c = 0; c < r->nconflicts; c++)
+        injured += r->conflicts[c].kind == ND_DC_NEGATION &&
+                   strcmp(r->conflicts[c].what, "injured") == 0;
+    ND_CHECK(injured == 1);
+    nd_digest_destroy(s.d);
+
+    /* two identical documents: verbatim groups; a document repeating one
+     * sentence links it once */
+    char rep[4096] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(rep, "The bridge stays closed tonight. ");
+    const char *u[] = {"The bridge stays closed tonight. Crews worked all day on the deck.",
+                       "The bridge stays closed tonight. Crews worked all day on the deck.",
+                       rep};
+    memset(&s, 0, sizeof s);
+    ND_CHECK(run_story(&s, u, 3, NULL) == 0);
+    if (!s.d)
+        return;
+    ND_CHECK(s.r.ngroups == 2);
+    for (size_t g = 0; g < s.r.ngroups; g++)
+        ND_CHECK(s.r.groups[g].verbatim);
+    ND_CHECK(s.r.ngroups >= 1 && s.r.groups[0].count == 3 && s.r.groups[0].sources == 3);
+    nd_digest_destroy(s.d);
+
+    /* a name followed by a long chain of "Of": no exponential search */
+    char chain[2048] = "Xavier ";
+    for (int i = 0; i < 200; i++)
+        strcat(chain, "Of ");
+    strcat(chain, "Zed said it. XOOOOO said it too.");
+    const char *v[] = {chain};
+    memset(&s, 0, sizeof s);
+    ND_CHECK(run_story(&s, v, 1, NULL) == 0);
+    nd_digest_destroy(s.d);
+}
+
+/* An allocator that fails its n-th call, for the run that fails half way. */
+typedef struct failing {
+    long n;
+} failing;
+static void *fail_alloc(void *o, size_t size)
+{
+    failing *f = o;
+    return --f->n == 0 ? NULL : malloc(size);
+}
+static void fail_free(void *o, void *p)
+{
+    (void)o;
+    free(p);
+}
+
+/* A run that failed may be run again: the same results as a first run. */
+static void test_retry(void)
+{
+    nd_digest_result want;
+    story s;
+    memset(&s, 0, sizeof s);
+    ND_CHECK(run_story(&s, k_story, 3, NULL) == 0);
+    if (!s.d)
+        return;
+    want = s.r;
+    int retried = 0;
+    for (long n = 5; n < 400; n += 7) {
+        failing f = {n};
+        const nd_allocator a = {fail_alloc, fail_free, &f};
+        nd_digest *d = NULL;
+        if (nd_digest_create(&d, NULL, NULL, &a) != ND_OK)
+            continue;
+        int ok = 1;
+        for (size_t i = 0; i < 3 && ok; i++) {
+            const nd_digest_doc doc = {k_story[i], strlen(k_story[i]), (uint32_t)i};
+            ok = nd_digest_add(d, &doc) == ND_OK;
+        }
+        if (ok && nd_digest_run(d) != ND_OK) {
+            retried++;
+            nd_digest_result r;
+            ND_CHECK(nd_digest_run(d) == ND_OK && nd_digest_get(d, &r) == ND_OK);
+            ND_CHECK(r.nsentences == want.nsentences && r.ngroups == want.ngroups &&
+                     r.nquantities == want.nquantities && r.nconflicts == want.nconflicts &&
+                     r.naliases == want.naliases);
+            ND_CHECK(memcmp(r.sentences, want.sentences,
+                            r.nsentences * sizeof *r.sentences) == 0);
+        }
+        nd_digest_destroy(d);
+    }
+    ND_CHECK(retried > 5);
+    nd_digest_destroy(s.d);
+}
+
 int main(int argc, char **argv)
 {
     nd_test_begin(argc, argv);
@@ -338,5 +452,7 @@ int main(int argc, char **argv)
     ND_RUN(test_quantities);
     ND_RUN(test_passages);
     ND_RUN(test_empty);
+    ND_RUN(test_review);
+    ND_RUN(test_retry);
     return nd_test_end("test_digest");
 }

@@ -60,6 +60,7 @@ static int story_room(digest_stories *s, size_t *cap, size_t *dcap, size_t ndocs
         char **l = realloc(s->label, c * sizeof *l);
         if (!l)
             return -1;
+        memset(l + *cap, 0, (c - *cap) * sizeof *l); /* a label slot is NULL until set */
         s->label = l;
         *cap = c;
     }
@@ -106,7 +107,10 @@ int digest_stories_of(const nd_story *sy, size_t min_size, long long only,
         return -1;
     return 0;
 fail:
-    out->n += out->label && out->n < cap && out->label[out->n] ? 1 : 0;
+    if (out->label && out->n < cap) {
+        free(out->label[out->n]);
+        out->label[out->n] = NULL;
+    }
     digest_stories_free(out);
     return -1;
 }
@@ -221,13 +225,14 @@ int digest_stories_read(const rrun *r, const char *path, size_t min_size, long l
                 break;
             }
             if (owner[d] && take) {
-                cli_log(1, "%s:%llu: member %zu: \"%.*s\" is already in an earlier story", path,
-                        ln, i, (int)(iv->n > 80 ? 80 : iv->n), iv->s);
+                cli_log(1, "%s:%llu: member %zu: \"%.*s\" is %s", path, ln, i,
+                        (int)(iv->n > 80 ? 80 : iv->n), iv->s,
+                        owner[d] == out->n + 1 ? "listed twice" : "already in an earlier story");
                 rc = EXIT_INPUT;
                 break;
             }
             if (take) {
-                owner[d] = 1;
+                owner[d] = (uint32_t)out->n + 1;
                 out->docs[nd++] = d;
             }
         }
@@ -528,7 +533,7 @@ static void story_listing(FILE *fp, const dbatch *b, size_t i, const uint32_t *d
     for (size_t g = 0; g < res->ngroups; g++)
         core += res->groups[g].core;
     fprintf(fp, "  said by most sources (%zu):\n", core);
-    for (size_t g = 0; g < res->ngroups && g < 100; g++) {
+    for (size_t g = 0; g < res->ngroups; g++) {
         const nd_dgroup *G = &res->groups[g];
         if (!G->core)
             continue;

@@ -451,6 +451,8 @@ static nd_status read_doc(nd_digest *d, uint32_t di)
     size_t len;
     const char *t = dg_text(d, di, &len);
     nd_status st;
+    if (len == 0)
+        return ND_OK;
     /* a mail or news header block is not what the document says */
     const size_t body = nd_header_block_end(t, len);
     const size_t ns = nd_digest_sentences(t + body, len - body, NULL, NULL, 0);
@@ -538,6 +540,8 @@ static int cmp_pair(const void *x, const void *y)
     const dpair *a = x, *b = y;
     if (a->sim != b->sim)
         return a->sim > b->sim ? -1 : 1;
+    if (a->verbatim != b->verbatim)
+        return a->verbatim > b->verbatim ? -1 : 1;
     if (a->i != b->i)
         return a->i < b->i ? -1 : 1;
     return a->j < b->j ? -1 : a->j > b->j;
@@ -632,11 +636,17 @@ static nd_status verbatim_pairs(nd_digest *d, const uint32_t *dfirst)
         size_t b = a + 1;
         while (b < S && h[b].h == h[a].h)
             b++;
+        /* the first of a document's repeats only (sentences are in document
+         * order): a document repeating one sentence adds no pairs */
         if (h[a].h)
-            for (size_t x = a; x < b && st == ND_OK; x++)
+            for (size_t x = a; x < b && st == ND_OK; x++) {
+                if (x > a && s[h[x].sent].doc == s[h[x - 1].sent].doc)
+                    continue;
                 for (size_t y = x + 1; y < b && st == ND_OK; y++)
-                    if (s[h[x].sent].doc != s[h[y].sent].doc)
+                    if (s[h[y].sent].doc != s[h[y - 1].sent].doc &&
+                        s[h[x].sent].doc != s[h[y].sent].doc)
                         st = push_pair(d, h[x].sent, h[y].sent, 1.0f, 1);
+            }
         a = b;
     }
     nd_free(&d->alloc, h);
@@ -952,6 +962,10 @@ nd_status nd_digest_run(nd_digest *d)
         nd_detail_set(d->detail, "nd_digest_run twice: nd_digest_reset first");
         return ND_E_STATE;
     }
+    /* what a failed run left */
+    d->norm.len = d->words.len = d->sents.len = d->sword.len = d->pairs.len = 0;
+    d->groups.len = d->members.len = d->quants.len = d->conflicts.len = d->items.len = 0;
+    d->whats.len = d->names.len = d->aliases.len = d->evidence.len = 0;
     nd_status st = ND_OK;
     const size_t D = d->docs.len;
     uint32_t *dfirst = nd_malloc(&d->alloc, (D + 1) * sizeof *dfirst);

@@ -339,6 +339,13 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
             }
         } else {
             v = number_word(d, &w[k]);
+            if (v >= 20 && k + 1 < s1 && gap_is(d, k, "-")) {
+                const double u = number_word(d, &w[k + 1]);
+                if (u >= 1 && u <= 9) { /* twenty-five */
+                    v += u;
+                    e = k + 2;
+                }
+            }
             if (v == 0 && (dg_is(d, &w[k], "dozen") || multiplier(d, &w[k]) > 0) && k > s0 &&
                 dg_is(d, &w[k - 1], "a")) {
                 v = dg_is(d, &w[k], "dozen") ? 12 : multiplier(d, &w[k]);
@@ -360,13 +367,18 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
         }
         /* approximate */
         int approx = 0;
-        if (b > s0 && approx_word(d, &w[b - 1])) {
+        if (b > s0 + 1 && dg_is(d, &w[b - 1], "to") &&
+            (dg_is(d, &w[b - 2], "up") || dg_is(d, &w[b - 2], "close"))) {
+            approx = 1;
+            b -= 2; /* up to, close to */
+        } else if (b > s0 && approx_word(d, &w[b - 1])) {
             approx = 1;
             b--;
-            if (b > s0 && (dg_is(d, &w[b], "than") || dg_is(d, &w[b], "least") ||
-                           dg_is(d, &w[b], "to")))
-                b--; /* more than, at least, up to, close to */
+            if (b > s0 && (dg_is(d, &w[b], "than") || dg_is(d, &w[b], "least")))
+                b--; /* more than, at least */
         }
+        if (!(v < 1e15))
+            continue; /* past 10^15 (or no number at all): not a quantity anyone reports */
         uint32_t head = UINT32_MAX;
         /* kind */
         const char before = w[b].start > 0 ? t[w[k].start - 1] : 0;
@@ -396,7 +408,7 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
         } else if (e + 1 < s1 && dg_is(d, &w[e], "year") && dg_is(d, &w[e + 1], "old")) {
             kind = ND_Q_AGE;
             e += 2;
-        } else if (e + 2 < s1 && dg_is(d, &w[e], "years") && dg_is(d, &w[e + 1], "old")) {
+        } else if (e + 1 < s1 && dg_is(d, &w[e], "years") && dg_is(d, &w[e + 1], "old")) {
             kind = ND_Q_AGE;
             e += 2;
         } else if ((w[k].flags & W_DIGIT) && k > s0 && month_of(d, &w[k - 1]) && v >= 1 &&
@@ -963,6 +975,12 @@ static nd_status group_conflicts(nd_digest *d)
             for (uint32_t k = sw_at(d, i); k < sw_at(d, i + 1) && !done; k++) {
                 if (w[k].flags & (W_STOP | W_DIGIT | W_NEG) || !negated_at(d, k))
                     continue;
+                int lex = IN(d, &w[k], k_denials);
+                for (unsigned p = 0; p < P_N && !lex; p++)
+                    for (unsigned x2 = 0; x2 < 8 && k_pred_words[p][x2] && !lex; x2++)
+                        lex = dg_is(d, &w[k], k_pred_words[p][x2]);
+                if (lex)
+                    continue; /* the lexicon's predicates are read above, once */
                 /* another member of another source with the word, not negated */
                 for (uint32_t y = 0; y < g[gi].count && !done; y++) {
                     const uint32_t j = m[g[gi].first + y];
@@ -1167,22 +1185,27 @@ static nd_status link(nd_digest *d, aliasrun *ar, unsigned how, uint32_t a, uint
 }
 
 /* Do the acronym's letters spell the initials of words [w0, w1) (DESIGN)? */
+#define SPELL_WORDS 16 /* a long form of more words is not looked at */
+
 static int spells(const nd_digest *d, const char *acr, size_t n, uint32_t w0, uint32_t w1)
 {
     const dword *w = W(d);
-    if (w0 == w1)
-        return n == 0;
-    if (n == 0) {
-        for (uint32_t k = w0; k < w1; k++)
-            if (!IN(d, &w[k], k_connect) && !dg_is(d, &w[k], "the"))
-                return 0;
-        return 1;
+    const size_t m = w1 - w0;
+    if (m > SPELL_WORDS || n > 6)
+        return 0;
+    /* ok[i][j]: letters acr[i..n) spell words [w0 + j, w1) */
+    uint8_t ok[7][SPELL_WORDS + 1];
+    memset(ok, 0, sizeof ok);
+    ok[n][m] = 1;
+    for (size_t j = m; j-- > 0;) {
+        const dword *x = &w[w0 + j];
+        const int optional = IN(d, x, k_connect) || dg_is(d, x, "the");
+        const char c = dg_norm(d, x)[0];
+        for (size_t i = 0; i <= n; i++)
+            ok[i][j] = (uint8_t)((optional && ok[i][j + 1]) ||
+                                 (i < n && (acr[i] | 0x20) == c && ok[i + 1][j + 1]));
     }
-    const char c = dg_norm(d, &w[w0])[0];
-    const int optional = IN(d, &w[w0], k_connect) || dg_is(d, &w[w0], "the");
-    if ((acr[0] | 0x20) == c && spells(d, acr + 1, n - 1, w0 + 1, w1))
-        return 1;
-    return optional && spells(d, acr, n, w0 + 1, w1);
+    return ok[0][0];
 }
 
 static nd_status alias_links(nd_digest *d, aliasrun *ar)
@@ -1217,8 +1240,11 @@ static nd_status alias_links(nd_digest *d, aliasrun *ar)
             int ok = g && gl >= 1 && g[0] == ',';
             if (ok && dg_is(d, &w[k], "also"))
                 k++;
-            if (ok && k < y0 && (dg_is(d, &w[k], "called") || dg_is(d, &w[k], "dubbed")))
+            if (ok && k < y0 && (dg_is(d, &w[k], "called") || dg_is(d, &w[k], "dubbed"))) {
                 k++;
+                if (k < y0 && dg_is(d, &w[k], "the"))
+                    k++; /* "also called the Y" */
+            }
             else if (ok && k + 1 < y0 && dg_is(d, &w[k], "known") && dg_is(d, &w[k + 1], "as"))
                 k += 2;
             else

@@ -80,6 +80,8 @@ void cli_human_bytes(char *buf, size_t n, double b);
 /* s[0..n) on stdout for a person (a listing): as it is, but a NUL byte shown as
  * \0 and the other control characters as \xHH (an id or a source may hold any). */
 void cli_show(const char *s, size_t n);
+/* The same on fp. */
+void cli_show_to(FILE *fp, const char *s, size_t n);
 /* one or many: the word that goes with n ("document" or "documents"). */
 const char *cli_plural(uint64_t n, const char *one, const char *many);
 /* At -v: "neardup CMD | wall W s, cpu C s, peak RSS M MB" on stderr, since t0

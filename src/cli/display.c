@@ -132,15 +132,20 @@ void cli_human_bytes(char *buf, size_t n, double b)
     snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
 }
 
-void cli_show(const char *s, size_t n)
+void cli_show_to(FILE *fp, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const unsigned char c = (unsigned char)s[i];
         if (c == 0)
-            fputs("\\0", stdout);
+            fputs("\\0", fp);
         else if (c < 0x20 || c == 0x7f)
-            printf("\\x%02x", c);
+            fprintf(fp, "\\x%02x", c);
         else
-            putchar(c);
+            fputc(c, fp);
     }
+}
+
+void cli_show(const char *s, size_t n)
+{
+    cli_show_to(stdout, s, n);
 }

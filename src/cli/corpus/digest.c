@@ -471,51 +471,15 @@ static void story_json(FILE *fp, const dbatch *b, size_t i, const uint32_t *docs
 
 /* ---- the listing ----------------------------------------------------------------- */
 
-/* The listing writes to a buffer too (its story's): results_show_* write to
- * stdout, so the listing prints ids and snippets itself. */
+/* The listing goes to its story's buffer: ids and snippets as results.c shows them. */
 static void lshow(FILE *fp, const char *t, size_t len, size_t max)
 {
-    size_t out = 0;
-    int space = 0;
-    for (size_t i = 0; i < len && out < max; i++) {
-        const unsigned char c = (unsigned char)t[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = out > 0;
-            continue;
-        }
-        if (c < 0x20 || c == 0x7f)
-            continue;
-        if (space) {
-            fputc(' ', fp);
-            out++;
-            space = 0;
-        }
-        const size_t n = cli_utf8_len((const unsigned char *)t + i, len - i);
-        if (n == 0)
-            continue;
-        fwrite(t + i, 1, n, fp);
-        out += n;
-        i += n - 1;
-        if (out >= max && i + 1 < len) {
-            fputs("...", fp);
-            break;
-        }
-    }
+    results_put_snippet(fp, t, len, max);
 }
 
 static void lid(FILE *fp, const rrun *r, uint32_t d)
 {
-    const char *id = corpus_id(r, d);
-    const size_t n = corpus_id_len(r, d);
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char c = (unsigned char)id[i];
-        if (c == 0)
-            fputs("\\0", fp);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(fp, "\\x%02x", c);
-        else
-            fputc(c, fp);
-    }
+    cli_show_to(fp, corpus_id(r, d), corpus_id_len(r, d));
 }
 
 static void story_listing(FILE *fp, const dbatch *b, size_t i, const uint32_t *docs,

@@ -555,7 +555,7 @@ int results_stories(rrun *r, nd_story *sy, const nd_passage *ps, size_t nps,
 /* A text on one line for a listing: white space runs as one space, control
  * characters left out, cut at about max bytes (a character boundary) with
  * "..." when cut. */
-void results_show_snippet(const char *t, size_t len, size_t max)
+void results_put_snippet(FILE *fp, const char *t, size_t len, size_t max)
 {
     size_t out = 0;
     int space = 0;
@@ -568,7 +568,7 @@ void results_show_snippet(const char *t, size_t len, size_t max)
         if (c < 0x20 || c == 0x7f)
             continue;
         if (space) {
-            putchar(' ');
+            fputc(' ', fp);
             out++;
             space = 0;
         }
@@ -576,14 +576,19 @@ void results_show_snippet(const char *t, size_t len, size_t max)
         const size_t n = cli_utf8_len((const unsigned char *)t + i, len - i);
         if (n == 0)
             continue;
-        fwrite(t + i, 1, n, stdout);
+        fwrite(t + i, 1, n, fp);
         out += n;
         i += n - 1;
         if (out >= max && i + 1 < len) {
-            fputs("...", stdout);
+            fputs("...", fp);
             break;
         }
     }
+}
+
+void results_show_snippet(const char *t, size_t len, size_t max)
+{
+    results_put_snippet(stdout, t, len, max);
 }
 
 /* An id for a listing: as it is, a NUL byte shown as \0. */

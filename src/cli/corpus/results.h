@@ -81,6 +81,8 @@ int results_show_passages(rrun *r);
 /* t[0..len) on one line for a listing: white space runs as one space, control
  * bytes dropped, cut after max bytes (whole characters) with "...". */
 void results_show_snippet(const char *t, size_t len, size_t max);
+/* The same on fp. */
+void results_put_snippet(FILE *fp, const char *t, size_t len, size_t max);
 /* Document d's id for a listing (cli_show). */
 void results_show_id(const rrun *r, uint32_t d);
 int results_show_boilers(rrun *r);

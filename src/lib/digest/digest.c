@@ -816,15 +816,6 @@ done:
 
 /* ---- groups ---------------------------------------------------------------------- */
 
-static uint32_t uf_find(uint32_t *up, uint32_t x)
-{
-    while (up[x] != x) {
-        up[x] = up[up[x]];
-        x = up[x];
-    }
-    return x;
-}
-
 typedef struct gkey {
     uint32_t sources, first, root;
 } gkey;
@@ -866,7 +857,7 @@ static nd_status make_groups(nd_digest *d)
     }
     uint32_t mark = 0;
     for (size_t k = 0; k < d->pairs.len; k++) {
-        uint32_t a = uf_find(up, p[k].i), b = uf_find(up, p[k].j);
+        uint32_t a = dg_find(up, p[k].i), b = dg_find(up, p[k].j);
         if (a == b)
             continue;
         /* one sentence of a document at most */
@@ -931,12 +922,7 @@ static nd_status make_groups(nd_digest *d)
             break;
         uint32_t *m = (uint32_t *)d->members.data + m0;
         const size_t cnt = d->members.len - m0;
-        for (size_t a = 1; a < cnt; a++) /* insertion sort: a group is small */
-            for (size_t b = a; b > 0 && m[b - 1] > m[b]; b--) {
-                const uint32_t t = m[b];
-                m[b] = m[b - 1];
-                m[b - 1] = t;
-            }
+        dg_sort_small(m, cnt); /* a group is small */
         G.count = (uint32_t)cnt;
         st = nd_vec_push(&d->groups, &d->alloc, &G);
     }

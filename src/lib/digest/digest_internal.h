@@ -88,6 +88,40 @@ static inline int dg_is(const nd_digest *d, const dword *w, const char *s)
     return w->nlen && f[0] == s[0] && strlen(s) == w->nlen && memcmp(f, s, w->nlen) == 0;
 }
 
+/* Union-find over up[]: the root of x (paths halved). */
+static inline uint32_t dg_find(uint32_t *up, uint32_t x)
+{
+    while (up[x] != x) {
+        up[x] = up[up[x]];
+        x = up[x];
+    }
+    return x;
+}
+
+/* Joins the sets of a and b under the smaller root. */
+static inline void dg_unite(uint32_t *up, uint32_t a, uint32_t b)
+{
+    a = dg_find(up, a);
+    b = dg_find(up, b);
+    if (a != b) {
+        if (a < b)
+            up[b] = a;
+        else
+            up[a] = b;
+    }
+}
+
+/* Sorts a few values a[0..n) ascending (insertion sort: a sentence's words). */
+static inline void dg_sort_small(uint32_t *a, size_t n)
+{
+    for (size_t x = 1; x < n; x++)
+        for (size_t y = x; y > 0 && a[y - 1] > a[y]; y--) {
+            const uint32_t t = a[y];
+            a[y] = a[y - 1];
+            a[y - 1] = t;
+        }
+}
+
 /* The stem hash of the normalised word s[0..n) (as dword.term). */
 uint32_t dg_term(nd_digest *d, const char *s, size_t n);
 

@@ -461,27 +461,6 @@ static nd_status sentence_quantities(nd_digest *d, uint32_t i)
 
 /* ---- value disagreements ------------------------------------------------------ */
 
-static uint32_t find(uint32_t *up, uint32_t x)
-{
-    while (up[x] != x) {
-        up[x] = up[up[x]];
-        x = up[x];
-    }
-    return x;
-}
-
-static void unite(uint32_t *up, uint32_t a, uint32_t b)
-{
-    a = find(up, a);
-    b = find(up, b);
-    if (a != b) {
-        if (a < b)
-            up[b] = a;
-        else
-            up[a] = b;
-    }
-}
-
 /* The first word of sentence q.sentence at or after byte pos. */
 static uint32_t word_at(const nd_digest *d, uint32_t sent, uint32_t pos)
 {
@@ -509,12 +488,7 @@ static size_t context(const nd_digest *d, const nd_dquantity *q, uint32_t *out)
             continue;
         out[n++] = w[k].term;
     }
-    for (size_t x = 1; x < n; x++)
-        for (size_t y = x; y > 0 && out[y - 1] > out[y]; y--) {
-            const uint32_t t = out[y];
-            out[y] = out[y - 1];
-            out[y - 1] = t;
-        }
+    dg_sort_small(out, n);
     return n;
 }
 
@@ -696,17 +670,17 @@ static nd_status value_conflicts(nd_digest *d)
         qsort(links.data, links.len, sizeof(qlink), cmp_qlink);
     for (size_t k = 0; k < links.len; k++) {
         const qlink *L = &ND_VEC_AT(&links, qlink, k);
-        const uint32_t ra = find(up, L->i), rb = find(up, L->j);
+        const uint32_t ra = dg_find(up, L->i), rb = dg_find(up, L->j);
         if (ra == rb)
             continue;
         int clash = 0;
         for (uint32_t x = 0; x < Q && !clash; x++) {
             if (!linked[x] && x != L->i)
                 continue;
-            if (find(up, x) != ra && x != L->i)
+            if (dg_find(up, x) != ra && x != L->i)
                 continue;
             for (uint32_t y = 0; y < Q && !clash; y++) {
-                if ((!linked[y] && y != L->j) || (find(up, y) != rb && y != L->j))
+                if ((!linked[y] && y != L->j) || (dg_find(up, y) != rb && y != L->j))
                     continue;
                 clash = s[q[x].sentence].doc == s[q[y].sentence].doc &&
                         q[x].value != q[y].value;
@@ -714,22 +688,22 @@ static nd_status value_conflicts(nd_digest *d)
         }
         if (clash)
             continue;
-        unite(up, L->i, L->j);
+        dg_unite(up, L->i, L->j);
         linked[L->i] = linked[L->j] = 1;
     }
     /* chains with two values from two sources */
     for (uint32_t r = 0; r < Q && st == ND_OK; r++) {
-        if (!linked[r] || find(up, r) != r)
+        if (!linked[r] || dg_find(up, r) != r)
             continue;
         int differ = 0;
         for (uint32_t i = r; i < Q && !differ; i++)
-            if (linked[i] && find(up, i) == r && q[i].value != q[r].value &&
+            if (linked[i] && dg_find(up, i) == r && q[i].value != q[r].value &&
                 docs[s[q[i].sentence].doc].source != docs[s[q[r].sentence].doc].source)
                 differ = 1;
         /* two values of two sources, not only within a source */
         for (uint32_t i = r; i < Q && !differ; i++)
-            for (uint32_t j = i + 1; j < Q && !differ && linked[i] && find(up, i) == r; j++)
-                differ = linked[j] && find(up, j) == r && q[i].value != q[j].value &&
+            for (uint32_t j = i + 1; j < Q && !differ && linked[i] && dg_find(up, i) == r; j++)
+                differ = linked[j] && dg_find(up, j) == r && q[i].value != q[j].value &&
                          docs[s[q[i].sentence].doc].source != docs[s[q[j].sentence].doc].source;
         if (!differ)
             continue;
@@ -738,7 +712,7 @@ static nd_status value_conflicts(nd_digest *d)
         c.kind = ND_DC_VALUE;
         c.first = (uint32_t)d->items.len;
         for (uint32_t i = r; i < Q && st == ND_OK; i++)
-            if (linked[i] && find(up, i) == r) {
+            if (linked[i] && dg_find(up, i) == r) {
                 st = nd_vec_push(&d->items, &d->alloc, &i);
                 c.count++;
             }
@@ -832,12 +806,7 @@ static size_t content(const nd_digest *d, uint32_t i, uint32_t *out, size_t cap)
         if (!pred)
             out[n++] = w[k].term;
     }
-    for (size_t x = 1; x < n; x++)
-        for (size_t y = x; y > 0 && out[y - 1] > out[y]; y--) {
-            const uint32_t t = out[y];
-            out[y] = out[y - 1];
-            out[y - 1] = t;
-        }
+    dg_sort_small(out, n);
     return n;
 }
 
@@ -858,12 +827,7 @@ static size_t object(const nd_digest *d, uint32_t i, unsigned p, uint32_t *out, 
             if (!(w[q].flags & (W_STOP | W_DIGIT | W_NEG)))
                 out[n++] = w[q].term;
     }
-    for (size_t x = 1; x < n; x++)
-        for (size_t y = x; y > 0 && out[y - 1] > out[y]; y--) {
-            const uint32_t t = out[y];
-            out[y] = out[y - 1];
-            out[y - 1] = t;
-        }
+    dg_sort_small(out, n);
     return n;
 }
 
@@ -921,12 +885,7 @@ static nd_status lexicon_conflicts(nd_digest *d)
         }
         if (!na || !nn)
             continue;
-        for (size_t x = 1; x < na; x++) /* sentence order */
-            for (size_t y = x; y > 0 && aff[y - 1] > aff[y]; y--) {
-                const uint32_t t = aff[y];
-                aff[y] = aff[y - 1];
-                aff[y - 1] = t;
-            }
+        dg_sort_small(aff, na); /* sentence order */
         nd_dconflict c;
         memset(&c, 0, sizeof c);
         c.kind = ND_DC_NEGATION;
@@ -1380,15 +1339,15 @@ nd_status dg_aliases(nd_digest *d)
     }
     const nd_devidence *L = ar.links.data;
     for (size_t k = 0; k < nl; k++)
-        unite(up, L[k].a, L[k].b);
+        dg_unite(up, L[k].a, L[k].b);
     /* entities in the order of their first form; forms in order of mention */
     const form *f = ar.forms.data;
     for (uint32_t r = 0; r < nf && st == ND_OK; r++) {
-        if (find(up, r) != r)
+        if (dg_find(up, r) != r)
             continue;
         size_t n = 0;
         for (uint32_t i = r; i < nf; i++)
-            if (find(up, i) == r)
+            if (dg_find(up, i) == r)
                 order[n++] = i;
         if (n < 2)
             continue;
@@ -1406,7 +1365,7 @@ nd_status dg_aliases(nd_digest *d)
         }
         al.efirst = (uint32_t)d->evidence.len;
         for (size_t k = 0; k < nl && st == ND_OK; k++)
-            if (find(up, L[k].a) == r) {
+            if (dg_find(up, L[k].a) == r) {
                 nd_devidence e = L[k];
                 e.a = newid[e.a];
                 e.b = newid[e.b];

@@ -253,23 +253,15 @@ static int write_pairs(rrun *r, nd_story *sy, const char *path, FILE *out)
     js_scanner *js = js_new(names, 2);
     char *line = NULL;
     size_t cap = 0;
-    ssize_t len;
-    uint64_t lineno = 0;
+    long len;
+    unsigned long long lineno = 0;
     int rc = 0;
     if (!js || corpus_idmap_build(&m, r)) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
     }
-    while ((errno = 0, len = getline(&line, &cap, in)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        size_t k = 0;
-        while (k < (size_t)len && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        if (k == (size_t)len)
-            continue;
+    while ((len = js_next_line(in, &line, &cap, &lineno)) >= 0) {
         if (js_scan(js, line, (size_t)len) != JS_OK || js_top(js) != JS_OBJECT) {
             cli_log(1, "%s:%llu: not a JSON object", path, (unsigned long long)lineno);
             rc = EXIT_INPUT;

@@ -138,8 +138,8 @@ int digest_stories_read(const rrun *r, const char *path, size_t min_size, long l
     uint32_t *owner = NULL; /* a document's story + 1 */
     char *line = NULL;
     size_t lcap = 0, cap = 0, dcap = 0, nd = 0;
-    ssize_t len;
-    uint64_t lineno = 0;
+    long len;
+    unsigned long long lineno = 0;
     int rc = 0;
     if (!js || !mj || corpus_idmap_build(&m, r) ||
         !(owner = calloc(r->ndocs ? r->ndocs : 1, sizeof *owner))) {
@@ -147,16 +147,8 @@ int digest_stories_read(const rrun *r, const char *path, size_t min_size, long l
         rc = EXIT_INTERNAL;
         goto done;
     }
-    while ((errno = 0, len = getline(&line, &lcap, in)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        size_t k = 0;
-        while (k < (size_t)len && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        if (k == (size_t)len)
-            continue;
-        const unsigned long long ln = (unsigned long long)lineno;
+    while ((len = js_next_line(in, &line, &lcap, &lineno)) >= 0) {
+        const unsigned long long ln = lineno;
         if (js_scan(js, line, (size_t)len) != JS_OK || js_top(js) != JS_OBJECT) {
             cli_log(1, "%s:%llu: not a JSON object", path, ln);
             rc = EXIT_INPUT;

@@ -23,6 +23,7 @@
  * names, kept between lines; a decoded string is never longer than the line,
  * so a buffer never exceeds twice the longest line scanned.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -784,4 +785,20 @@ const char *js_type_name(js_type t)
     case JS_NULL: return "null";
     default: return "nothing";
     }
+}
+
+long js_next_line(FILE *in, char **line, size_t *cap, unsigned long long *lineno)
+{
+    ssize_t len;
+    while ((errno = 0, len = getline(line, cap, in)) >= 0) {
+        ++*lineno;
+        while (len > 0 && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r'))
+            len--;
+        ssize_t k = 0;
+        while (k < len && ((*line)[k] == ' ' || (*line)[k] == '\t'))
+            k++;
+        if (k < len)
+            return (long)len;
+    }
+    return -1;
 }

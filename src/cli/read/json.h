@@ -29,6 +29,7 @@
 #define ND_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define JS_MAX_DEPTH  1000 /* deepest nesting of arrays and objects accepted */
 #define JS_MAX_FIELDS 10   /* field names one scanner extracts (PAN cases need 10) */
@@ -92,6 +93,13 @@ const js_value *js_field(const js_scanner *s, size_t i);
 const char *js_errmsg(const js_scanner *s);
 /* After JS_ERR_SYNTAX: the 0-based byte offset in the line where it is. */
 size_t js_errpos(const js_scanner *s);
+
+/* The next line of in that is not blank, without its line end, in *line
+ * (getline's buffer, *cap its size); *lineno counts every line read. Returns
+ * its length, or -1 at the end of the file or on an error (errno: ENOMEM for
+ * an allocation that failed, else see ferror(in)). For small JSON Lines files
+ * read whole (stories, pairs). */
+long js_next_line(FILE *in, char **line, size_t *cap, unsigned long long *lineno);
 
 /* "a string", "an object", "null", ... for messages about a value. */
 const char *js_type_name(js_type t);

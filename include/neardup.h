@@ -892,6 +892,10 @@ typedef struct nd_digest_doc {
     size_t len;
     uint32_t source;   /**< its source's number: documents of one source count once;
                             give every document its own when sources are unknown */
+    const nd_span *skip; /**< byte ranges that are not the story (boilerplate:
+                              nd_reuse_doc_boilerplate), sorted; a sentence half in
+                              them or more is left out. NULL: none */
+    size_t nskip;
 } nd_digest_doc;
 
 /** A sentence: bytes [start, end) of document doc (nd_digest_add order). */

@@ -169,6 +169,7 @@ typedef struct arun {
     char *paths[11];        /* the outputs' paths in dir */
     char *digest;           /* the stories' digests for the report (digest_write) */
     size_t digest_len;
+    digest_totals dtot;     /* what they hold, for summary.json */
     nd_story *sy;
     nd_passage *links;      /* the passages not between copies, for the stories */
     size_t nlinks;
@@ -511,7 +512,7 @@ static int write_digest(arun *a, cli_out *out)
         return EXIT_INTERNAL;
     }
     int rc = cli_out_open(out, a->paths[F_DIGEST]) ? cli_out_status() : 0;
-    const digest_opts dop = {a->lang, r->o.in.threads, r->o.no_text, 0};
+    const digest_opts dop = {a->lang, r->o.in.threads, r->o.no_text, 0, &a->dtot};
     if (rc == 0)
         rc = digest_write(r, r->params, &st, ps, nps, &dop, out->fp, rep);
     if (rep && fclose(rep) != 0 && rc == 0) {
@@ -561,7 +562,8 @@ static int write_all(arun *a)
     if (!rc && a->corpus)
         rc = write_corpus(a, &outs[F_CORPUS]);
     const report_in in = {r, a->dp, a->sy, a->links, a->nlinks, &a->labels, a->report_texts,
-                          a->no_digest ? NULL : a->digest, a->digest_len};
+                          a->no_digest ? NULL : a->digest, a->digest_len,
+                          a->no_digest ? NULL : &a->dtot};
     if (!rc) {
         if (cli_out_open(&outs[F_SUMMARY], a->paths[F_SUMMARY]))
             rc = cli_out_status();

@@ -89,10 +89,11 @@ static void usage(FILE *fp)
                 "  --min-size N        digest the stories of N documents or more [2]\n"
                 "Digest:\n");
     fprintf(fp, "  --similarity X      two sentences say the same thing from this weighted\n"
-                "                      word overlap on (0-1] [%g]\n",
+                "                      word overlap (0.01 to 1) [%g]\n",
             pdef(ND_P_DIGEST_SIMILARITY));
     fprintf(fp, "  --lang NAME         stemming language (Snowball name or ISO code) [english]\n"
-                "  --no-reuse          no passages: verbatim only where the words are the same\n"
+                "  --no-reuse          no passages (nor boilerplate): verbatim only where the\n"
+                "                      words are the same\n"
                 "Output:\n"
                 "  -o, --output FILE   the digests [stdout; a listing on a terminal]\n"
                 "  --json              JSON Lines on stdout when it is a terminal too\n"
@@ -201,6 +202,7 @@ typedef struct drun {
     size_t nps;
     results_labels labels;
     digest_stories st;
+    digest_totals tot;
 } drun;
 
 static int find_passages(drun *a)
@@ -258,7 +260,7 @@ static int find_stories(drun *a)
 static int write_digests(drun *a)
 {
     rrun *r = &a->r;
-    digest_opts dop = {a->o.lang, r->o.in.threads, r->o.no_text, corpus_listing(r)};
+    digest_opts dop = {a->o.lang, r->o.in.threads, r->o.no_text, corpus_listing(r), &a->tot};
     cli_stage("digests");
     if (dop.listing) {
         cli_progress_end();
@@ -273,6 +275,27 @@ static int write_digests(drun *a)
     if (rc)
         cli_out_abort_all();
     return rc;
+}
+
+/* --story K names no story digested: say whether it is too small or absent. */
+static int no_story(drun *a)
+{
+    const nd_story_member *m;
+    const size_t *off;
+    size_t ns = 0;
+    if (a->sy && nd_story_stories(a->sy, &m, &off, &ns) == ND_OK &&
+        (unsigned long long)a->o.story < ns) {
+        const size_t k = (size_t)a->o.story, n = off[k + 1] - off[k];
+        cli_log(1, "--story %lld has %zu %s: --min-size %zu digests it", a->o.story, n,
+                cli_plural(n, "document", "documents"), n);
+    } else if (a->sy) {
+        cli_log(1, "--story %lld: there are %zu stories (0 to %zu)", a->o.story, ns,
+                ns ? ns - 1 : 0);
+    } else {
+        cli_log(1, "--story %lld: no such story of %zu documents or more in %s", a->o.story,
+                a->o.min_size, a->o.stories);
+    }
+    return EXIT_USAGE;
 }
 
 int cmd_digest(int argc, char **argv)
@@ -300,14 +323,21 @@ int cmd_digest(int argc, char **argv)
         rc = digest_stories_read(r, a.o.stories, a.o.min_size, a.o.story, &a.st);
     else if (rc == 0)
         rc = find_stories(&a);
-    if (rc == 0 && a.o.story >= 0 && a.st.n == 0) {
-        rc = cli_usage_error(g_cmd, "--story %lld: no such story of %zu documents or more",
-                             a.o.story, a.o.min_size);
-    }
+    if (rc == 0 && a.o.story >= 0 && a.st.n == 0)
+        rc = no_story(&a);
     if (rc == 0)
         rc = write_digests(&a);
     if (rc == 0) {
-        cli_log(2, "%zu %s digested", a.st.n, cli_plural(a.st.n, "story", "stories"));
+        if (a.st.n)
+            cli_log(2, "%zu %s digested: %zu groups of sentences (%zu said by most sources), "
+                       "%zu %s, %zu to check, %zu sets of names",
+                    a.st.n, cli_plural(a.st.n, "story", "stories"), a.tot.groups, a.tot.core,
+                    a.tot.disagreements,
+                    cli_plural(a.tot.disagreements, "disagreement", "disagreements"),
+                    a.tot.contradictions, a.tot.aliases);
+        else
+            cli_log(2, "0 stories digested (none of --min-size documents or more: stories of "
+                       "one document are not digested)");
         corpus_fields_summary(r);
         cli_reader_summary(&r->rs);
         cli_report_time(g_cmd, &t0);

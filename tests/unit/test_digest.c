@@ -82,7 +82,7 @@ static int run_story(story *s, const char *const *texts, size_t n, const uint32_
         return -1;
     for (size_t i = 0; i < n; i++) {
         const nd_digest_doc doc = {texts[i], strlen(texts[i]),
-                                   sources ? sources[i] : (uint32_t)i};
+                                   sources ? sources[i] : (uint32_t)i, NULL, 0};
         if (nd_digest_add(s->d, &doc) != ND_OK)
             return -1;
     }
@@ -209,7 +209,7 @@ static void test_story(void)
     const size_t ng = r->ngroups, nq = r->nquantities, nc = r->nconflicts;
     nd_digest_reset(s.d);
     for (size_t i = 0; i < 3; i++) {
-        const nd_digest_doc doc = {k_story[i], strlen(k_story[i]), (uint32_t)i};
+        const nd_digest_doc doc = {k_story[i], strlen(k_story[i]), (uint32_t)i, NULL, 0};
         ND_CHECK(nd_digest_add(s.d, &doc) == ND_OK);
     }
     ND_CHECK(nd_digest_run(s.d) == ND_OK);
@@ -281,7 +281,7 @@ static void test_passages(void)
     ND_CHECK(nd_digest_create(&d2, NULL, "english", NULL) == ND_OK);
     if (!d1 || !d2)
         return;
-    const nd_digest_doc da = {a, strlen(a), 1}, db = {b, strlen(b), 2};
+    const nd_digest_doc da = {a, strlen(a), 1, NULL, 0}, db = {b, strlen(b), 2, NULL, 0};
     ND_CHECK(nd_digest_add(d1, &da) == ND_OK && nd_digest_add(d1, &db) == ND_OK);
     ND_CHECK(nd_digest_add(d2, &da) == ND_OK && nd_digest_add(d2, &db) == ND_OK);
     const uint32_t as = 40, ae = (uint32_t)strlen(a), bs = 17, be = 17 + (ae - as);
@@ -322,7 +322,7 @@ static void test_empty(void)
     ND_CHECK(nd_digest_run(d) == ND_OK && nd_digest_get(d, &r) == ND_OK);
     ND_CHECK(r.nsentences == 0 && r.ngroups == 0 && r.sources == 0);
     nd_digest_reset(d);
-    const nd_digest_doc e = {"", 0, 0};
+    const nd_digest_doc e = {"", 0, 0, NULL, 0};
     ND_CHECK(nd_digest_add(d, &e) == ND_OK && nd_digest_add(d, &e) == ND_OK);
     ND_CHECK(nd_digest_run(d) == ND_OK && nd_digest_get(d, &r) == ND_OK);
     ND_CHECK(r.nsentences == 0 && r.sources == 1);
@@ -390,6 +390,26 @@ static void test_review(void)
     nd_digest_destroy(s.d);
 }
 
+/* Ranges marked as not the story (boilerplate) leave their sentences out. */
+static void test_skip(void)
+{
+    const char *a = "The bridge stays closed tonight. Subscribe to our newsletter today for more.";
+    const char *b = "The bridge stays closed tonight. Subscribe to our newsletter today for more.";
+    const nd_span sk = {33, (uint32_t)strlen(a)};
+    nd_digest *d = NULL;
+    nd_digest_result r;
+    ND_CHECK(nd_digest_create(&d, NULL, NULL, NULL) == ND_OK);
+    if (!d)
+        return;
+    const nd_digest_doc da = {a, strlen(a), 0, &sk, 1}, db = {b, strlen(b), 1, &sk, 1};
+    ND_CHECK(nd_digest_add(d, &da) == ND_OK && nd_digest_add(d, &db) == ND_OK);
+    ND_CHECK(nd_digest_run(d) == ND_OK && nd_digest_get(d, &r) == ND_OK);
+    ND_CHECK(r.nsentences == 2 && r.ngroups == 1);
+    for (size_t i = 0; i < r.nsentences; i++)
+        ND_CHECK(r.sentences[i].start == 0);
+    nd_digest_destroy(d);
+}
+
 /* An allocator that fails its n-th call, for the run that fails half way. */
 typedef struct failing {
     long n;
@@ -424,7 +444,7 @@ static void test_retry(void)
             continue;
         int ok = 1;
         for (size_t i = 0; i < 3 && ok; i++) {
-            const nd_digest_doc doc = {k_story[i], strlen(k_story[i]), (uint32_t)i};
+            const nd_digest_doc doc = {k_story[i], strlen(k_story[i]), (uint32_t)i, NULL, 0};
             ok = nd_digest_add(d, &doc) == ND_OK;
         }
         if (ok && nd_digest_run(d) != ND_OK) {
@@ -454,5 +474,6 @@ int main(int argc, char **argv)
     ND_RUN(test_empty);
     ND_RUN(test_review);
     ND_RUN(test_retry);
+    ND_RUN(test_skip);
     return nd_test_end("test_digest");
 }

@@ -8,7 +8,8 @@
  *   any thread count. A story's documents keep their story order; their
  *   sources are numbered by the source field (documents without one are each
  *   a source of their own). The passages of the run between two documents of
- *   a story are given as verbatim evidence (copies' passages included).
+ *   a story are given as verbatim evidence (copies' passages included), and
+ *   each document's boilerplate as what it does not say.
  *   Texts kept in a file (--memory) are read into the thread's arena first:
  *   nd_digest borrows every text of a story at once.
  */
@@ -211,7 +212,8 @@ int digest_stories_read(const rrun *r, const char *path, size_t min_size, long l
             const js_value *iv = js_field(mj, 0);
             const uint32_t d = corpus_idmap_get(&m, r, iv->s, iv->n);
             if (d == UINT32_MAX) {
-                cli_log(1, "%s:%llu: member %zu: \"%.*s\" is not an id of the input", path, ln,
+                cli_log(1, "%s:%llu: member %zu: \"%.*s\" is not an id of the input (a "
+                           "stories file of other inputs?)", path, ln,
                         i, (int)(iv->n > 80 ? 80 : iv->n), iv->s);
                 rc = EXIT_INPUT;
                 break;
@@ -289,6 +291,7 @@ struct dbatch {
     char **rbuf;            /* ... and its record for the report (want_report) */
     size_t *rlen;
     double *secs;           /* ... and the seconds its digest took (nd_digest_run) */
+    digest_totals *tot;     /* ... and what it holds (stories = 1) */
     int want_report;
     atomic_size_t next;
     pthread_mutex_t mu;
@@ -488,7 +491,10 @@ static void story_listing(FILE *fp, const dbatch *b, size_t i, const uint32_t *d
     size_t core = 0;
     for (size_t g = 0; g < res->ngroups; g++)
         core += res->groups[g].core;
-    fprintf(fp, "  said by most sources (%zu):\n", core);
+    if (core)
+        fprintf(fp, "  said by most sources (%zu):\n", core);
+    else
+        fputs("  said by most sources: nothing\n", fp);
     for (size_t g = 0; g < res->ngroups; g++) {
         const nd_dgroup *G = &res->groups[g];
         if (!G->core)
@@ -784,7 +790,14 @@ static void do_story(dthread *th, size_t i)
     }
     nd_digest_reset(th->dg);
     for (size_t k = 0; k < n && st2 == ND_OK; k++) {
-        const nd_digest_doc dd = {texts[k], lens[k], srcn[k]};
+        /* boilerplate is not what a source says (none found: no spans) */
+        const nd_span *sp = NULL;
+        size_t nsp = 0;
+        if (nd_reuse_doc_boilerplate(r->ru, docs[k], &sp, &nsp) != ND_OK) {
+            sp = NULL;
+            nsp = 0;
+        }
+        const nd_digest_doc dd = {texts[k], lens[k], srcn[k], sp, nsp};
         st2 = nd_digest_add(th->dg, &dd);
     }
     for (uint32_t q = b->poff[i]; q < b->poff[i + 1] && st2 == ND_OK; q++) {
@@ -806,6 +819,19 @@ static void do_story(dthread *th, size_t i)
                    cli_detail(nd_digest_errdetail(th->dg), st2));
         goto done;
     }
+    digest_totals *tt = &b->tot[i - b->lo];
+    memset(tt, 0, sizeof *tt);
+    tt->stories = 1;
+    tt->groups = res.ngroups;
+    for (size_t g = 0; g < res.ngroups; g++)
+        tt->core += res.groups[g].core;
+    for (size_t k = 0; k < res.nsentences; k++)
+        tt->unique += res.sentences[k].group == ND_NO_CLUSTER;
+    for (size_t c = 0; c < res.nconflicts; c++) {
+        tt->disagreements += res.conflicts[c].kind == ND_DC_VALUE;
+        tt->contradictions += res.conflicts[c].kind == ND_DC_NEGATION;
+    }
+    tt->aliases = res.naliases;
     if (!(fp = open_memstream(&out, &olen)))
         goto nomem;
     if (b->o->listing)
@@ -902,8 +928,9 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
     b.rbuf = calloc(BATCH, sizeof *b.rbuf);
     b.rlen = calloc(BATCH, sizeof *b.rlen);
     b.secs = calloc(BATCH, sizeof *b.secs);
+    b.tot = calloc(BATCH, sizeof *b.tot);
     if (!story_of || !pos || !poff || !pidx || !th || !tid || !b.buf || !b.blen || !b.rbuf ||
-        !b.rlen || !b.secs) {
+        !b.rlen || !b.secs || !b.tot) {
         cli_log(1, "out of memory");
         rc = EXIT_INTERNAL;
         goto done;
@@ -991,6 +1018,17 @@ int digest_write(rrun *r, const nd_params *params, const digest_stories *st,
                 big_s = b.secs[j];
             }
             b.secs[j] = 0;
+            if (o->totals) {
+                digest_totals *T = o->totals, *t1 = &b.tot[j];
+                T->stories += t1->stories;
+                T->groups += t1->groups;
+                T->core += t1->core;
+                T->unique += t1->unique;
+                T->disagreements += t1->disagreements;
+                T->contradictions += t1->contradictions;
+                T->aliases += t1->aliases;
+            }
+            memset(&b.tot[j], 0, sizeof b.tot[j]);
         }
         cli_progress("digest", b.hi, 0);
     }
@@ -1016,6 +1054,7 @@ done:
     free(b.rbuf);
     free(b.rlen);
     free(b.secs);
+    free(b.tot);
     free(story_of);
     free(pos);
     free(poff);

@@ -33,11 +33,17 @@ int digest_stories_read(const rrun *r, const char *path, size_t min_size, long l
                         digest_stories *out);
 void digest_stories_free(digest_stories *s);
 
+/* What the digests hold, summed over the stories. */
+typedef struct digest_totals {
+    size_t stories, groups, core, unique, disagreements, contradictions, aliases;
+} digest_totals;
+
 typedef struct digest_opts {
     const char *lang;   /* stemming language (NULL: english) */
     unsigned threads;   /* 0: one per core */
     int no_text;        /* items without their text */
     int listing;        /* a listing for a person on stdout, not JSON */
+    digest_totals *totals; /* NULL, or filled by digest_write */
 } digest_opts;
 
 /* The digest of every story of st, in order, with the passages ps[0..nps) of

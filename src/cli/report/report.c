@@ -585,9 +585,16 @@ int report_summary_json(const report_in *in, FILE *fp)
     fprintf(fp, "},\"boilerplate\":{\"segments\":%llu,\"occurrences\":%llu},"
                 "\"reuse\":{\"passages\":%llu,\"clusters\":%llu,\"pairs\":%llu},"
                 "\"stories\":{\"stories\":%zu,\"with_2_or_more\":%zu,"
-                "\"documents_in_them\":%zu,\"largest\":%zu}}\n",
+                "\"documents_in_them\":%zu,\"largest\":%zu}",
             (unsigned long long)rs.boiler_segments, (unsigned long long)rs.boiler_occurrences,
             (unsigned long long)rs.passages, (unsigned long long)rs.clusters,
             (unsigned long long)rs.pairs, ns, multi, in_multi, largest);
+    const digest_totals *dt = in->digest_totals;
+    if (dt)
+        fprintf(fp, ",\"digest\":{\"stories\":%zu,\"groups\":%zu,\"core\":%zu,\"unique\":%zu,"
+                    "\"disagreements\":%zu,\"contradictions\":%zu,\"aliases\":%zu}",
+                dt->stories, dt->groups, dt->core, dt->unique, dt->disagreements,
+                dt->contradictions, dt->aliases);
+    fputs("}\n", fp);
     return ferror(fp) ? -1 : 0;
 }

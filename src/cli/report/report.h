@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "corpus/corpus.h"
+#include "corpus/digest.h"
 #include "corpus/results.h"
 
 /* The results a report reads: the corpus after its run (r->dd_user the
@@ -26,6 +27,7 @@ typedef struct report_in {
     const char *digest;            /* the stories' digests (digest_write's report records,
                                       comma-separated), NULL: none */
     size_t digest_len;
+    const digest_totals *digest_totals; /* their counts, NULL: no digests */
 } report_in;
 
 /* summary.json: 0, or -1 after a write error. */

@@ -15,7 +15,9 @@
  *   line is not. A "sentence" without a letter or digit is dropped.
  *
  *   A mail or news header block the text opens with (structure.c) is left
- *   out: it is how the document travelled, not what it says.
+ *   out: it is how the document travelled, not what it says; so is a
+ *   sentence half or more in the ranges the caller marks as not the story
+ *   (nd_digest_doc.skip: boilerplate, a licence, a sign-up form).
  *
  *   Words. The tokeniser's words (tokenize.c), stemmed (libstemmer), English
  *   function words aside when the language is English. A word's weight in the
@@ -445,6 +447,12 @@ static int opens(const char *t, uint32_t prev_end, uint32_t start)
            ((unsigned char)t[start - 1] == 0x9C || (unsigned char)t[start - 1] == 0x98);
 }
 
+static uint32_t overlap(uint32_t s, uint32_t e, uint32_t ps, uint32_t pe)
+{
+    const uint32_t a = s > ps ? s : ps, b = e < pe ? e : pe;
+    return b > a ? b - a : 0;
+}
+
 /* The words of document di, sentence by sentence. */
 static nd_status read_doc(nd_digest *d, uint32_t di)
 {
@@ -463,17 +471,33 @@ static nd_status read_doc(nd_digest *d, uint32_t di)
         return st;
     uint32_t *ss = d->scratch.data, *se = ss + ns;
     (void)nd_digest_sentences(t + body, len - body, ss, se, ns);
+    /* past the header block; without the sentences half boilerplate or more */
+    const nd_digest_doc *dd = &ND_VEC_AT(&d->docs, nd_digest_doc, di);
+    size_t kept = 0, sk = 0;
     for (size_t s = 0; s < ns; s++) {
-        ss[s] += (uint32_t)body;
-        se[s] += (uint32_t)body;
+        const uint32_t a = ss[s] + (uint32_t)body, b = se[s] + (uint32_t)body;
+        uint64_t in = 0;
+        while (sk < dd->nskip && dd->skip[sk].end <= a)
+            sk++;
+        for (size_t q = sk; q < dd->nskip && dd->skip[q].start < b; q++)
+            in += overlap(a, b, dd->skip[q].start, dd->skip[q].end);
+        if (2 * in >= (uint64_t)(b - a))
+            continue;
+        ss[kept] = a;
+        se[kept] = b;
+        kept++;
     }
+    /* se follows ss in the scratch: move the kept ends up to ss + kept */
+    memmove(ss + kept, se, kept * sizeof *se);
+    se = ss + kept;
+    const size_t nk = kept;
     if ((st = nd_text_tokenize(&d->tb, &d->alloc, t, len, 0)) != ND_OK)
         return st;
     const nd_token *tok = d->tb.tokens.data;
     const size_t nt = d->tb.tokens.len;
     const char *norm = d->tb.norm.data;
     size_t ti = 0;
-    for (size_t s = 0; s < ns; s++) {
+    for (size_t s = 0; s < nk; s++) {
         while (ti < nt && tok[ti].start < ss[s])
             ti++;
         const uint32_t sid = (uint32_t)d->sents.len;
@@ -580,12 +604,6 @@ static uint32_t sentence_at(const nd_digest *d, const uint32_t *dfirst, uint32_t
             hi = mid;
     }
     return lo < dfirst[doc + 1] && s[lo].start <= pos ? lo : UINT32_MAX;
-}
-
-static uint32_t overlap(uint32_t s, uint32_t e, uint32_t ps, uint32_t pe)
-{
-    const uint32_t a = s > ps ? s : ps, b = e < pe ? e : pe;
-    return b > a ? b - a : 0;
 }
 
 static int cmp_u32v(const void *x, const void *y)

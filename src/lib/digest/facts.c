@@ -57,7 +57,9 @@
  *
  *   Aliases. Names are runs of capitalised words (a first word of a
  *   sentence joins when a name follows; "of", "e", "al", "de"... inside),
- *   or an acronym alone; a form is a name's normalised words. Links: "Long
+ *   or an acronym alone; a form is a name's normalised words. A sentence
+ *   three in five of whose words are capitalised (a headline in title case,
+ *   a menu of names) names nothing, nor does a run of over 16 words. Links: "Long
  *   Form (ACR)" whose letters start alike (defined); an acronym of three to
  *   six capitals spelling the initials of a long form of the story, "of",
  *   "the", "and", "e" optional (acronym); "X, also called / also known as /
@@ -71,6 +73,8 @@
 #include <stdlib.h>
 
 #include "digest/digest_internal.h"
+
+#define SPELL_WORDS 16 /* a name (or a long form) of more words is not one */
 
 static const dword *W(const nd_digest *d)
 {
@@ -932,8 +936,8 @@ static nd_status group_conflicts(nd_digest *d)
         for (uint32_t x = 0; x < g[gi].count && !done; x++) {
             const uint32_t i = m[g[gi].first + x];
             for (uint32_t k = sw_at(d, i); k < sw_at(d, i + 1) && !done; k++) {
-                if (w[k].flags & (W_STOP | W_DIGIT | W_NEG) || !negated_at(d, k))
-                    continue;
+                if (w[k].flags & (W_STOP | W_DIGIT | W_NEG | W_NAME | W_CAP) || !negated_at(d, k))
+                    continue; /* a predicate, not a name ("Yennefer") */
                 int lex = IN(d, &w[k], k_denials);
                 for (unsigned p = 0; p < P_N && !lex; p++)
                     for (unsigned x2 = 0; x2 < 8 && k_pred_words[p][x2] && !lex; x2++)
@@ -1070,6 +1074,15 @@ static nd_status sentence_names(nd_digest *d, aliasrun *ar, uint32_t i, const ui
     const dword *w = W(d);
     const uint32_t s0 = sw_at(d, i), s1 = sw_at(d, i + 1);
     nd_status st = ND_OK;
+    /* a headline in title case, or a list of names (a menu), names nothing by
+     * its capitals: three in five words capitalised */
+    uint32_t caps = 0, words = 0;
+    for (uint32_t k = s0; k < s1; k++) {
+        words += !(w[k].flags & W_DIGIT);
+        caps += (w[k].flags & (W_CAP | W_DIGIT)) == W_CAP;
+    }
+    if (words >= 4 && 5 * caps >= 3 * words)
+        return ND_OK;
     for (uint32_t k = s0; k < s1 && st == ND_OK;) {
         const int cap = (w[k].flags & W_CAP) && !(w[k].flags & W_STOP);
         const int starts = (w[k].flags & W_NAME) ||
@@ -1112,6 +1125,10 @@ static nd_status sentence_names(nd_digest *d, aliasrun *ar, uint32_t i, const ui
         uint32_t b = k;
         while (b < e && (w[b].flags & W_STOP) && b + 1 < e)
             b++; /* "The European Union" */
+        if (e - b > SPELL_WORDS) {
+            k = e;
+            continue; /* a run of capitals that long is a list, not a name */
+        }
         const uint32_t f = form_of(ar, d, b, e, &st);
         if (st == ND_OK) {
             const span sp = {b, e, f};
@@ -1144,8 +1161,6 @@ static nd_status link(nd_digest *d, aliasrun *ar, unsigned how, uint32_t a, uint
 }
 
 /* Do the acronym's letters spell the initials of words [w0, w1) (DESIGN)? */
-#define SPELL_WORDS 16 /* a long form of more words is not looked at */
-
 static int spells(const nd_digest *d, const char *acr, size_t n, uint32_t w0, uint32_t w1)
 {
     const dword *w = W(d);
@@ -1187,8 +1202,16 @@ static nd_status alias_links(nd_digest *d, aliasrun *ar)
                                     ? gap(d, a, &g2) : NULL;
             if (gl == 2 && g[0] == ' ' && g[1] == '(' &&
                 (after ? g2 >= 1 && after[0] == ')' : 1) &&
-                dg_norm(d, &w[a])[0] == dg_norm(d, &w[x->w0])[0])
+                dg_norm(d, &w[a])[0] == dg_norm(d, &w[x->w0])[0]) {
+                const size_t before = ar->links.len;
                 st = link(d, ar, ND_AL_DEFINED, x->form, sp[i + 1].form, x->w0, x->w1, a, a + 1);
+                size_t tl;
+                const char *tt = dg_text(d, ((const nd_dsentence *)d->sents.data)[w[a].sent].doc,
+                                         &tl);
+                if (st == ND_OK && ar->links.len > before && w[a].end < tl &&
+                    tt[w[a].end] == ')') /* the evidence ends with its ")" */
+                    ND_VEC_AT(&ar->links, nd_devidence, ar->links.len - 1).end2++;
+            }
         }
         /* X, also called / also known as / known as / or Y */
         if (i + 1 < ns && w[x->w1 - 1].sent == w[sp[i + 1].w0].sent && st == ND_OK) {

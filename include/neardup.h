@@ -893,8 +893,9 @@ typedef struct nd_digest_doc {
     uint32_t source;   /**< its source's number: documents of one source count once;
                             give every document its own when sources are unknown */
     const nd_span *skip; /**< byte ranges that are not the story (boilerplate:
-                              nd_reuse_doc_boilerplate), sorted; a sentence half in
-                              them or more is left out. NULL: none */
+                              nd_reuse_doc_boilerplate), sorted; a sentence of 50
+                              bytes or more, half in them or more, is left out (a
+                              shorter one may be a formulaic fact). NULL: none */
     size_t nskip;
 } nd_digest_doc;
 

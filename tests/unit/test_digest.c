@@ -393,8 +393,10 @@ static void test_review(void)
 /* Ranges marked as not the story (boilerplate) leave their sentences out. */
 static void test_skip(void)
 {
-    const char *a = "The bridge stays closed tonight. Subscribe to our newsletter today for more.";
-    const char *b = "The bridge stays closed tonight. Subscribe to our newsletter today for more.";
+    const char *a = "The bridge stays closed tonight. Subscribe to our newsletter today for more "
+                    "news from the valley and beyond.";
+    const char *b = "The bridge stays closed tonight. Subscribe to our newsletter today for more "
+                    "news from the valley and beyond.";
     const nd_span sk = {33, (uint32_t)strlen(a)};
     nd_digest *d = NULL;
     nd_digest_result r;

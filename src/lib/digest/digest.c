@@ -16,8 +16,10 @@
  *
  *   A mail or news header block the text opens with (structure.c) is left
  *   out: it is how the document travelled, not what it says; so is a
- *   sentence half or more in the ranges the caller marks as not the story
- *   (nd_digest_doc.skip: boilerplate, a licence, a sign-up form).
+ *   sentence of 50 bytes or more half or more in the ranges the caller marks
+ *   as not the story (nd_digest_doc.skip: boilerplate, a licence, a sign-up
+ *   form). A shorter one stays: "No one was injured, officials said." is
+ *   formulaic enough to be found at the end of many reports, and still a fact.
  *
  *   Words. The tokeniser's words (tokenize.c), stemmed (libstemmer), English
  *   function words aside when the language is English. A word's weight in the
@@ -54,6 +56,7 @@
 
 #define MAX_SENTENCE_WORDS 400 /* a longer "sentence" is a list: it links nothing */
 #define MIN_SHARED 3           /* content words a paraphrase shares at least */
+#define SKIP_MIN 50            /* bytes of a sentence that a skip range can leave out */
 
 /* ---- sentences ---------------------------------------------------------------- */
 
@@ -481,7 +484,7 @@ static nd_status read_doc(nd_digest *d, uint32_t di)
             sk++;
         for (size_t q = sk; q < dd->nskip && dd->skip[q].start < b; q++)
             in += overlap(a, b, dd->skip[q].start, dd->skip[q].end);
-        if (2 * in >= (uint64_t)(b - a))
+        if (2 * in >= (uint64_t)(b - a) && b - a >= SKIP_MIN)
             continue;
         ss[kept] = a;
         se[kept] = b;

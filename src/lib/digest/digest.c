@@ -86,15 +86,6 @@ static int32_t cp_at(const char *t, size_t len, size_t i, size_t *n)
     return k > 0 ? c : -1;
 }
 
-static int upper_at(const char *t, size_t len, size_t i)
-{
-    size_t n;
-    const int32_t c = cp_at(t, len, i, &n);
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z';
-    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
-}
-
 static int lower_at(const char *t, size_t len, size_t i)
 {
     size_t n;
@@ -126,7 +117,7 @@ static int opener_at(const char *t, size_t len, size_t i)
     if ((c >= '0' && c <= '9') || c == '"' || c == '\'' || c == '(' || c == '[' ||
         c == 0x201C || c == 0x2018 || c == 0xAB)
         return 1;
-    return upper_at(t, len, i);
+    return nd_capitalised(t, len, (uint32_t)i);
 }
 
 /* The length of the white space at t[i] (ASCII, no-break and the other
@@ -275,7 +266,7 @@ size_t nd_digest_sentences(const char *text, size_t len, uint32_t *starts, uint3
             }
             i = k - 1;
         } else if (c == '.' && j == i + 1 && k == j && i >= 2 && lower_at(t, len, i - 1) &&
-                   is_letter((unsigned char)t[i - 2]) && upper_at(t, len, j) &&
+                   is_letter((unsigned char)t[i - 2]) && nd_capitalised(t, len, (uint32_t)j) &&
                    lower_at(t, len, j + 1)) {
             emit(&sp, t, s, j); /* "Manez.Following" */
             s = j;
